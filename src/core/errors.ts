@@ -1,0 +1,23 @@
+/** Errors of the core helpers: reading the user's files. */
+import { defineError } from './app-error.js';
+
+export const yamlSyntax = defineError<{ file: string; reason: string }>('SLUICE_CORE_YAML_SYNTAX', {
+  kind: 'invalid_input',
+  description: 'A YAML file (sluice.yaml, params, lock, config) is not valid YAML.',
+  message: ({ file, reason }) => `${file} is not valid YAML: ${reason}.`,
+  hint: () => 'Fix the syntax at the position shown (indentation, a missing colon or an unclosed quote are the usual causes).',
+});
+
+export const fileUnreadable = defineError<{ file: string; reason: string }>('SLUICE_CORE_FILE_UNREADABLE', {
+  kind: 'invalid_input',
+  description: 'A file Sluice needs exists but cannot be read.',
+  message: ({ file, reason }) => `Cannot read ${file}: ${reason}.`,
+  hint: () => 'Check the file permissions and that it is a regular file.',
+});
+
+export const gitFailed = defineError<{ command: string; reason: string }>('SLUICE_CORE_GIT_FAILED', {
+  kind: 'invalid_input',
+  description: 'A git command Sluice needs (to read an earlier revision) failed.',
+  message: ({ command, reason }) => `\`${command}\` failed: ${reason}.`,
+  hint: () => 'Check that the directory is a git repository and that the revision exists (`git log --oneline`).',
+});

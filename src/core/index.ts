@@ -1,0 +1,23 @@
+/**
+ * @module core
+ * Errors with codes, YAML with source locations, schema validation, hashing, atomic writes, git.
+ */
+export {
+  AppError,
+  defineError,
+  errorCatalogue,
+  formatLocation,
+  isAppError,
+  systemErrorCode,
+  type AppErrorOptions,
+  type ErrorFactory,
+  type ErrorKind,
+  type SourceLocation,
+} from './app-error.js';
+export { fileUnreadable, gitFailed, yamlSyntax } from './errors.js';
+export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yaml-document.js';
+export { invalidDocument, objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
+export { closestMatch, didYouMean, editDistance } from './suggest.js';
+export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
+export { HASH_ALGORITHM, hashBytes, hashFile, hashFileSync } from './hash.js';
+export { readFileAtRevision, readGitState, resolveRevision, type GitState } from './git.js';

@@ -1,0 +1,160 @@
+/**
+ * Schema validation of user files, with errors that point at the offending line.
+ *
+ * zod checks the shape; this module turns its first issue into one sentence a user can act on:
+ * where (`file:line:col`), what (an unknown key, a wrong type), and how to fix it (the closest
+ * valid key).
+ */
+import type { z } from 'zod';
+import { defineError, type SourceLocation } from './app-error.js';
+import { didYouMean } from './suggest.js';
+import type { DocumentPath, LocatedDocument } from './yaml-document.js';
+
+export const invalidDocument = defineError<{ problem: string }>('SLUICE_CORE_INVALID_FILE', {
+  kind: 'invalid_input',
+  description: 'A user file (sluice.yaml, params, config, lock) does not match its schema.',
+  message: ({ problem }) => problem,
+});
+
+/** How a path in the document reads in a message, e.g. `stage "train"`; a domain may override. */
+export type PathDescriber = (path: DocumentPath) => string;
+
+const defaultDescriber: PathDescriber = (path) => (path.length === 0 ? 'top level' : `"${path.join('.')}"`);
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Parses `value` with `schema`, or throws `SLUICE_CORE_INVALID_FILE` located at the first issue.
+ * `pathPrefix` is where `value` sits inside `document` when only a part is validated.
+ */
+export function validateWithSchema<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  document: LocatedDocument,
+  options: { pathPrefix?: DocumentPath; describe?: PathDescriber; extraHint?: string } = {},
+): z.output<S> {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const prefix = options.pathPrefix ?? [];
+  const issue = deepestIssue(result.error.issues);
+  const describe = options.describe ?? defaultDescriber;
+  const { problem, path, pointAtKey } = explainIssue(issue, schema, prefix, describe);
+  const location: SourceLocation = document.locate(path, { key: pointAtKey });
+  return raise(problem, location, options.extraHint);
+}
+
+function raise(problem: string, location: SourceLocation, hint?: string): never {
+  throw invalidDocument({ problem }, { location, hint });
+}
+
+/** Within unions, the branch that got furthest explains the mistake best. */
+function deepestIssue(issues: readonly Issue[]): Issue {
+  let best = issues[0]!;
+  let bestDepth = -1;
+  for (const issue of issues) {
+    const candidate = issue.code === 'invalid_union' && issue.errors.length > 0 ? deepestIssue(issue.errors.flat()) : issue;
+    const depth = candidate.path.length + (candidate.code === 'unrecognized_keys' ? 1 : 0);
+    if (depth > bestDepth) {
+      best = candidate === issue ? issue : { ...candidate, path: [...issue.path, ...candidate.path.slice(issue.path.length)] };
+      bestDepth = depth;
+    }
+  }
+  return best;
+}
+
+function explainIssue(
+  issue: Issue,
+  schema: z.ZodType,
+  prefix: DocumentPath,
+  describe: PathDescriber,
+): { problem: string; path: DocumentPath; pointAtKey: boolean } {
+  const localPath = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+  const path = [...prefix, ...localPath];
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const key = issue.keys[0] ?? '';
+      const allowed = objectKeysAt(schema, localPath);
+      const others = issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
+      const suggestion = didYouMean(key, allowed);
+      const list = allowed.length > 0 && !suggestion ? ` Allowed keys: ${allowed.join(', ')}.` : '';
+      return {
+        problem: `${describe(path)} has an unknown key "${key}"${others}.${suggestion}${list}`,
+        path: [...path, key],
+        pointAtKey: true,
+      };
+    }
+    case 'invalid_type': {
+      if (issue.input === undefined) {
+        const key = path[path.length - 1];
+        return { problem: `${describe(path.slice(0, -1))} is missing the required key "${String(key)}".`, path: path.slice(0, -1), pointAtKey: true };
+      }
+      return { problem: `${describe(path)} must be ${article(issue.expected)}, not ${typeName(issue.input)}.`, path, pointAtKey: false };
+    }
+    default:
+      return { problem: `${describe(path)}: ${lowerFirst(issue.message)}.`, path, pointAtKey: false };
+  }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = { object: 'a mapping', array: 'a list', record: 'a mapping', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+  return names[expected] ?? expected;
+}
+
+/** The YAML-facing name of a value's type. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return `${typeof value} ${String(value)}`;
+}
+
+interface SchemaDefinition {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  options?: z.ZodType[];
+  valueType?: z.ZodType;
+  in?: z.ZodType;
+}
+
+/** The keys an object schema at `path` accepts; [] when the path does not lead to an object. */
+export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const found = new Set<string>();
+  const walk = (node: z.ZodType | undefined, rest: readonly PropertyKey[]): void => {
+    if (!node) return;
+    const definition = (node as unknown as { _zod: { def: SchemaDefinition } })._zod.def;
+    switch (definition.type) {
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'prefault':
+      case 'readonly':
+        return walk(definition.innerType, rest);
+      case 'pipe':
+        return walk(definition.in, rest);
+      case 'union':
+        for (const option of definition.options ?? []) walk(option, rest);
+        return;
+      case 'object':
+        if (rest.length === 0) {
+          for (const key of Object.keys(definition.shape ?? {})) found.add(key);
+          return;
+        }
+        return walk(definition.shape?.[String(rest[0])], rest.slice(1));
+      case 'array':
+        return rest.length === 0 ? undefined : walk(definition.element, rest.slice(1));
+      case 'record':
+        return rest.length === 0 ? undefined : walk(definition.valueType, rest.slice(1));
+      default:
+        return;
+    }
+  };
+  walk(schema, path);
+  return [...found];
+}

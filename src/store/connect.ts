@@ -1,0 +1,107 @@
+/**
+ * Opens the metadata store named by a URL. The backend is chosen by scheme, as MLflow does:
+ * `postgres://` / `postgresql://` for PostgreSQL, `sqlite:` or a plain path for SQLite. Drivers
+ * are imported lazily so that a SQLite user never loads `pg` and the reverse.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './database.js';
+import { databaseUnavailable, unsupportedDatabaseUrl } from './errors.js';
+import { KyselyMetadataStore } from './kysely-metadata-store.js';
+import type { MetadataStore } from './metadata-store.js';
+import { migrateToLatest } from './migrate.js';
+
+/** A parsed store location. */
+export type StoreLocation =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly connectionString: string; readonly schema: string | undefined };
+
+/**
+ * Reads a store URL. Relative SQLite paths resolve against `baseDir`.
+ * A PostgreSQL URL may carry `?schema=NAME` to keep Sluice's tables in their own schema.
+ */
+export function parseStoreUrl(url: string, baseDir: string): StoreLocation {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw unsupportedDatabaseUrl({ url });
+    }
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw unsupportedDatabaseUrl({ url });
+    parsed.searchParams.delete('schema');
+    return { dialect: 'postgres', connectionString: parsed.toString(), schema };
+  }
+  if (/^sqlite:/i.test(url)) {
+    const path = url.replace(/^sqlite:(\/\/)?/i, '');
+    if (!path) throw unsupportedDatabaseUrl({ url });
+    return { dialect: 'sqlite', path: isAbsolute(path) ? path : resolve(baseDir, path) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw unsupportedDatabaseUrl({ url });
+  return { dialect: 'sqlite', path: isAbsolute(url) ? url : resolve(baseDir, url) };
+}
+
+/** Opens (creating if needed) and migrates the store. */
+export async function openMetadataStore(location: StoreLocation): Promise<MetadataStore> {
+  return location.dialect === 'sqlite' ? openSqlite(location.path) : openPostgres(location.connectionString, location.schema);
+}
+
+async function openSqlite(path: string): Promise<MetadataStore> {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
+  let database: InstanceType<typeof SqliteDatabase>;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    database = new SqliteDatabase(path, { timeout: 10_000 });
+    // WAL lets `sluice status` read while a run writes; NORMAL sync is crash-safe under WAL.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    throw databaseUnavailable({ url: path, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  await migrateToLatest(db as Kysely<unknown>);
+  return new KyselyMetadataStore(db, 'sqlite');
+}
+
+async function openPostgres(connectionString: string, schema: string | undefined): Promise<MetadataStore> {
+  const { default: pg } = await import('pg');
+  const redacted = redactPassword(connectionString);
+  const poolOptions = { connectionString, connectionTimeoutMillis: 5_000, max: 4 };
+  if (schema !== undefined) {
+    const setup = new pg.Client(poolOptions);
+    try {
+      await setup.connect();
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (error) {
+      throw databaseUnavailable({ url: redacted, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+    } finally {
+      await setup.end().catch(() => undefined);
+    }
+  }
+  const pool = new pg.Pool({ ...poolOptions, ...(schema === undefined ? {} : { options: `-c search_path="${schema}"` }) });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw databaseUnavailable({ url: redacted, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db as Kysely<unknown>);
+  return new KyselyMetadataStore(db, 'postgres');
+}
+
+function redactPassword(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * @module store
+ * The metadata store: one contract, one Kysely implementation, SQLite and PostgreSQL backends.
+ */
+export type { MetadataStore } from './metadata-store.js';
+export type {
+  JsonValue,
+  NewPipelineRun,
+  PipelineRun,
+  PipelineRunStatus,
+  RunCacheEntry,
+  StageRun,
+  StatCacheEntry,
+} from './entities.js';
+export { openMetadataStore, parseStoreUrl, type StoreLocation } from './connect.js';
+export { databaseUnavailable, migrationFailed, pipelineRunNotFound, unsupportedDatabaseUrl } from './errors.js';

@@ -1,0 +1,54 @@
+/**
+ * The metadata store's contract. One implementation over Kysely serves SQLite (the embedded
+ * default) and PostgreSQL (team scale); `describeStoreContract` tests both against this text.
+ */
+import type {
+  NewPipelineRun,
+  PipelineRun,
+  PipelineRunStatus,
+  JsonValue,
+  RunCacheEntry,
+  StageRun,
+  StatCacheEntry,
+} from './entities.js';
+
+export interface MetadataStore {
+  /** `sqlite` or `postgres`. */
+  readonly dialect: 'sqlite' | 'postgres';
+
+  /** Records the start of a pipeline run with status `running`. Fails if the id exists. */
+  beginPipelineRun(run: NewPipelineRun): Promise<PipelineRun>;
+
+  /** Sets the final status, end time and metrics of a run. Fails if the run does not exist. */
+  finishPipelineRun(id: string, outcome: { status: Exclude<PipelineRunStatus, 'running'>; endedAt: number; metrics: JsonValue }): Promise<void>;
+
+  /** Records (or replaces) how one stage ended in a run. */
+  recordStageRun(stageRun: StageRun): Promise<void>;
+
+  /** A pipeline run by id, or undefined. */
+  getPipelineRun(id: string): Promise<PipelineRun | undefined>;
+
+  /** Most recent runs first. */
+  listPipelineRuns(options?: { limit?: number }): Promise<PipelineRun[]>;
+
+  /** The stage runs of a pipeline run, in the order they were recorded. */
+  listStageRuns(runId: string): Promise<StageRun[]>;
+
+  /** Every stat-cache entry of a workspace (a machine's checkout). */
+  loadStatCache(workspace: string): Promise<StatCacheEntry[]>;
+
+  /** Inserts or replaces stat-cache entries, in one transaction. */
+  saveStatCache(workspace: string, entries: readonly StatCacheEntry[]): Promise<void>;
+
+  /** Removes stat-cache entries whose paths are gone. */
+  deleteStatCache(workspace: string, paths: readonly string[]): Promise<void>;
+
+  /** The run-cache entry for a key, or undefined. */
+  getRunCacheEntry(key: string): Promise<RunCacheEntry | undefined>;
+
+  /** Inserts or replaces the run-cache entry for its key. */
+  putRunCacheEntry(entry: RunCacheEntry): Promise<void>;
+
+  /** Releases connections. The store is unusable afterwards. */
+  close(): Promise<void>;
+}

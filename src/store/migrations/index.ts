@@ -1,0 +1,10 @@
+/**
+ * The ordered list of schema migrations. Append only: a released migration is never edited or
+ * renamed, and names sort in the order they must run.
+ */
+import type { Migration } from 'kysely';
+import * as pipelineRunsAndCaches from './0001-pipeline-runs-and-caches.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-pipeline-runs-and-caches': pipelineRunsAndCaches,
+};

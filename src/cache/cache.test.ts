@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { hashBytes } from '../core/index.js';
+import { makeTempDir } from '../../test/support/temp-dir.js';
+import { ObjectCache, StatCache, WorkspaceHasher, type HashedDirectory, type HashedPath } from './index.js';
+
+let temp: ReturnType<typeof makeTempDir>;
+let root: string;
+beforeEach(() => {
+  temp = makeTempDir();
+  root = join(temp.path, 'ws');
+  mkdirSync(root);
+});
+afterEach(() => temp.remove());
+
+async function hasherFor(workspace: string): Promise<WorkspaceHasher> {
+  return new WorkspaceHasher(workspace, await StatCache.open(undefined, 'test'));
+}
+
+function write(path: string, content: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, content);
+}
+
+describe('BLAKE3 hashing', () => {
+  test('matches the published test vectors', () => {
+    assert.equal(hashBytes(''), 'af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262');
+    assert.equal(hashBytes('abc'), '6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85');
+  });
+});
+
+describe('directory hashing', () => {
+  test('two directories with the same files have the same id whatever the creation order', async () => {
+    write(join(root, 'a/x.txt'), 'x');
+    write(join(root, 'a/sub/y.txt'), 'y');
+    write(join(root, 'b/sub/y.txt'), 'y');
+    write(join(root, 'b/x.txt'), 'x');
+    const hasher = await hasherFor(root);
+    const [a, b] = [await hasher.hash('a'), await hasher.hash('b')];
+    assert.equal(a?.kind, 'directory');
+    assert.equal(a?.id, b?.id);
+    assert.match(a!.id, /^blake3:[0-9a-f]{64}\.dir$/);
+  });
+
+  test('the executable bit is part of a directory id, but read-only is not', async () => {
+    write(join(root, 'd/run.sh'), 'echo');
+    const hasher = await hasherFor(root);
+    const plain = (await hasher.hash('d'))!.id;
+    chmodSync(join(root, 'd/run.sh'), 0o444);
+    assert.equal((await (await hasherFor(root)).hash('d'))!.id, plain);
+    chmodSync(join(root, 'd/run.sh'), 0o755);
+    assert.notEqual((await (await hasherFor(root)).hash('d'))!.id, plain);
+  });
+
+  test('a missing path hashes to undefined', async () => {
+    assert.equal(await (await hasherFor(root)).hash('nope/x.csv'), undefined);
+  });
+});
+
+describe('stat cache', () => {
+  test('a file whose inode, size and mtime are unchanged is not read again', async () => {
+    const file = join(root, 'data.csv');
+    write(file, 'aaaa');
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const hasher = await hasherFor(root);
+    const first = (await hasher.hash('data.csv'))!.id;
+    writeFileSync(file, 'bbbb'); // same size, same inode
+    utimesSync(file, 1_700_000_000, 1_700_000_000); // and the old mtime: only a reread could notice
+    assert.equal((await hasher.hash('data.csv'))!.id, first);
+  });
+
+  test('a modified file is hashed again', async () => {
+    const file = join(root, 'data.csv');
+    write(file, 'aaaa');
+    const hasher = await hasherFor(root);
+    const first = (await hasher.hash('data.csv'))!.id;
+    writeFileSync(file, 'aaaaa');
+    assert.notEqual((await hasher.hash('data.csv'))!.id, first);
+  });
+});
+
+describe('object cache', () => {
+  const cacheWith = (link: ('reflink' | 'hardlink' | 'copy')[]) => new ObjectCache({ dir: join(temp.path, 'cache'), link });
+
+  async function stored(cache: ObjectCache, path: string, shared: boolean): Promise<HashedPath> {
+    const hashed = (await (await hasherFor(root)).hash(path))!;
+    if (hashed.kind === 'file') cache.addFile(join(root, path), hashed.id, { shared });
+    else cache.addDirectory(join(root, path), hashed, { shared });
+    return hashed;
+  }
+
+  test('a hardlinked checkout shares the object and is read-only', async () => {
+    write(join(root, 'model.bin'), 'weights');
+    const cache = cacheWith(['hardlink', 'copy']);
+    const { id } = await stored(cache, 'model.bin', true);
+    cache.checkout(id, join(root, 'restored.bin'), { shared: true });
+    const restored = statSync(join(root, 'restored.bin'));
+    assert.equal(restored.ino, statSync(cache.objectPath(id)).ino);
+    assert.equal(restored.mode & 0o777, 0o444);
+    assert.equal(readFileSync(join(root, 'restored.bin'), 'utf8'), 'weights');
+  });
+
+  test('a copied checkout is a private, writable file', async () => {
+    write(join(root, 'metrics.json'), '{"auc":1}');
+    const cache = cacheWith(['copy']);
+    const { id } = await stored(cache, 'metrics.json', false);
+    cache.checkout(id, join(root, 'again.json'), { shared: false });
+    const restored = statSync(join(root, 'again.json'));
+    assert.notEqual(restored.ino, statSync(cache.objectPath(id)).ino);
+    assert.equal(restored.mode & 0o777, 0o644);
+  });
+
+  test('files that must stay private are copied even when hardlinks are preferred', async () => {
+    write(join(root, 'metrics.json'), '{}');
+    const cache = cacheWith(['hardlink']);
+    const { id } = await stored(cache, 'metrics.json', false);
+    assert.notEqual(statSync(join(root, 'metrics.json')).ino, statSync(cache.objectPath(id)).ino);
+    assert.equal(statSync(join(root, 'metrics.json')).mode & 0o777, 0o644);
+  });
+
+  test('checking out a directory replaces the old one exactly, extra files included', async () => {
+    write(join(root, 'model/a.txt'), 'a');
+    write(join(root, 'model/deep/b.txt'), 'b');
+    const cache = cacheWith(['hardlink', 'copy']);
+    const { id } = (await stored(cache, 'model', true)) as HashedDirectory;
+    write(join(root, 'model/stray.txt'), 'stray');
+    rmSync(join(root, 'model/a.txt'), { force: true });
+    cache.checkout(id, join(root, 'model'), { shared: true });
+    assert.deepEqual(readdirSync(join(root, 'model'), { recursive: true }).sort(), ['a.txt', 'deep', 'deep/b.txt']);
+    assert.equal((await (await hasherFor(root)).hash('model'))!.id, id);
+  });
+
+  test('a directory whose file object is gone is reported missing', async () => {
+    write(join(root, 'model/a.txt'), 'a');
+    const cache = cacheWith(['copy']);
+    const directory = (await stored(cache, 'model', false)) as HashedDirectory;
+    assert.equal(cache.has(directory.id), true);
+    rmSync(cache.objectPath(directory.entries[0]!.hash));
+    assert.equal(cache.has(directory.id), false);
+    assert.throws(() => cache.checkout(directory.id, join(root, 'x'), { shared: false }), /not in the cache/);
+  });
+
+  test('verify finds an object modified in place', async () => {
+    write(join(root, 'a.txt'), 'good');
+    const cache = cacheWith(['copy']);
+    const { id } = await stored(cache, 'a.txt', false);
+    assert.deepEqual(cache.verify().corrupt, []);
+    chmodSync(cache.objectPath(id), 0o644);
+    writeFileSync(cache.objectPath(id), 'evil');
+    assert.deepEqual(cache.verify().corrupt.map((entry) => entry.id), [id]);
+  });
+
+  test('temp files of dead processes are cleaned, those of live ones kept', () => {
+    const cache = cacheWith(['copy']);
+    mkdirSync(join(cache.dir, 'tmp'), { recursive: true });
+    writeFileSync(join(cache.dir, 'tmp', '999999999-dead'), 'partial');
+    writeFileSync(join(cache.dir, 'tmp', `${process.pid}-live`), 'in progress');
+    cache.cleanTemp();
+    assert.equal(existsSync(join(cache.dir, 'tmp', '999999999-dead')), false);
+    assert.equal(existsSync(join(cache.dir, 'tmp', `${process.pid}-live`)), true);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * The local content-addressed cache (`.sluice/cache/`).
+ *
+ * Layout: `blake3/<2 hex>/<62 hex>` for files, the same with `.dir` for directory manifests, and
+ * `tmp/` for objects being written. An object appears under its name only by `rename` of a
+ * complete file, and a directory's manifest only after all its files, so a process killed at
+ * any moment leaves no partial object: at worst some files in `tmp/`, which {@link cleanTemp}
+ * removes.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { hashBytes, hashFileSync, writeFileAtomic } from '../core/index.js';
+import { objectMissing } from './errors.js';
+import { Linker, type LinkType } from './link.js';
+import { parseManifest, type ManifestEntry } from './manifest.js';
+import { fileObjectId, parseObjectId, type ObjectId } from './object-id.js';
+
+export interface ObjectCacheOptions {
+  /** The cache directory, e.g. `<repo>/.sluice/cache`. */
+  readonly dir: string;
+  /** Link types in order of preference; `copy` is always the last resort. */
+  readonly link: readonly LinkType[];
+}
+
+/** A directory ready to be stored: its id, its manifest's bytes and entries. */
+export interface DirectorySnapshot {
+  readonly id: ObjectId;
+  readonly serialized: string;
+  readonly entries: readonly ManifestEntry[];
+}
+
+export interface CheckoutOptions {
+  /**
+   * Whether the workspace copy may share storage with the cache (a hardlink). False for files
+   * users edit or commit to git (metrics, `cache: false` outs, `persist` outs).
+   */
+  readonly shared: boolean;
+}
+
+/** Read-only, so an editor or script cannot silently change a hardlinked object. */
+const OBJECT_MODE = 0o444;
+
+export class ObjectCache {
+  readonly dir: string;
+  private readonly linker: Linker;
+
+  constructor(options: ObjectCacheOptions) {
+    this.dir = options.dir;
+    this.linker = new Linker(options.link);
+  }
+
+  /** Where an object lives (whether or not it is there). */
+  objectPath(id: ObjectId): string {
+    const parsed = parseObjectId(id);
+    if (!parsed) throw new Error(`malformed object id ${id}`);
+    const name = parsed.hex.slice(2) + (parsed.isDirectory ? '.dir' : '');
+    return join(this.dir, 'blake3', parsed.hex.slice(0, 2), name);
+  }
+
+  /** Whether the object is present; for a directory, its manifest and every file. */
+  has(id: ObjectId): boolean {
+    const path = this.objectPath(id);
+    if (!existsSync(path)) return false;
+    if (!parseObjectId(id)?.isDirectory) return true;
+    try {
+      return this.readManifest(id).every((entry) => existsSync(this.objectPath(entry.hash)));
+    } catch {
+      return false;
+    }
+  }
+
+  /** The entries of a stored directory. */
+  readManifest(id: ObjectId): ManifestEntry[] {
+    return parseManifest(readFileSync(this.objectPath(id), 'utf8'));
+  }
+
+  /**
+   * Stores a workspace file under `id` (its content hash). With `shared`, a hardlink may be
+   * used, which turns the workspace file itself into the read-only object.
+   */
+  addFile(source: string, id: ObjectId, options: CheckoutOptions): LinkType | undefined {
+    const target = this.objectPath(id);
+    if (existsSync(target)) return undefined;
+    const temp = this.tempPath();
+    const type = this.linker.link(source, temp, { allowShared: options.shared, mode: OBJECT_MODE });
+    if (type === 'hardlink') chmodSync(temp, OBJECT_MODE);
+    this.publish(temp, target);
+    return type;
+  }
+
+  /** Stores a directory: every file first, then the manifest that makes it visible. */
+  addDirectory(source: string, snapshot: DirectorySnapshot, options: CheckoutOptions): void {
+    for (const entry of snapshot.entries) {
+      this.addFile(join(source, entry.path), entry.hash, { shared: options.shared && entry.mode === 0o644 });
+    }
+    const target = this.objectPath(snapshot.id);
+    if (existsSync(target)) return;
+    const temp = this.tempPath();
+    writeFileAtomic(temp, snapshot.serialized, OBJECT_MODE);
+    this.publish(temp, target);
+  }
+
+  /**
+   * Recreates `destination` from the object `id`, replacing whatever is there. The new content
+   * is assembled beside the destination and renamed into place.
+   */
+  checkout(id: ObjectId, destination: string, options: CheckoutOptions & { mode?: number }): void {
+    const source = this.objectPath(id);
+    if (!this.has(id)) throw objectMissing({ id, path: destination });
+    mkdirSync(dirname(destination), { recursive: true });
+    removeStaleCheckoutTemps(destination);
+    const temp = `${destination}.sluice-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      if (parseObjectId(id)?.isDirectory) {
+        mkdirSync(temp);
+        for (const entry of this.readManifest(id)) {
+          const path = join(temp, entry.path);
+          mkdirSync(dirname(path), { recursive: true });
+          this.linker.link(this.objectPath(entry.hash), path, { allowShared: options.shared && entry.mode === 0o644, mode: entry.mode });
+        }
+      } else {
+        this.linker.link(source, temp, { allowShared: options.shared, mode: options.mode ?? 0o644 });
+      }
+      replacePath(temp, destination);
+    } catch (error) {
+      rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Removes temp files left by processes that are gone (killed mid-write). */
+  cleanTemp(): void {
+    const tempDir = join(this.dir, 'tmp');
+    if (!existsSync(tempDir)) return;
+    for (const name of readdirSync(tempDir)) {
+      const pid = Number(name.split('-')[0]);
+      if (!Number.isInteger(pid) || !isProcessAlive(pid)) rmSync(join(tempDir, name), { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Rehashes every object and reports those whose content no longer matches their name.
+   * Used by tests after killing runs, and by `sluice cache verify`.
+   */
+  verify(): { checked: number; corrupt: { id: ObjectId; actual: string }[] } {
+    const root = join(this.dir, 'blake3');
+    const corrupt: { id: ObjectId; actual: string }[] = [];
+    let checked = 0;
+    if (!existsSync(root)) return { checked, corrupt };
+    for (const prefix of readdirSync(root)) {
+      for (const name of readdirSync(join(root, prefix))) {
+        const isDirectory = name.endsWith('.dir');
+        const hex = prefix + name.replace(/\.dir$/, '');
+        const path = join(root, prefix, name);
+        const actual = isDirectory ? hashBytes(readFileSync(path)) : hashFileSync(path);
+        checked++;
+        if (actual !== hex) corrupt.push({ id: `${fileObjectId(hex)}${isDirectory ? '.dir' : ''}`, actual });
+      }
+    }
+    return { checked, corrupt };
+  }
+
+  private tempPath(): string {
+    const tempDir = join(this.dir, 'tmp');
+    mkdirSync(tempDir, { recursive: true });
+    return join(tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+  }
+
+  private publish(temp: string, target: string): void {
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(temp, target);
+  }
+}
+
+/** Puts `replacement` at `destination`, removing what was there (a file or a whole directory). */
+function replacePath(replacement: string, destination: string): void {
+  let existing: ReturnType<typeof lstatSync> | undefined;
+  try {
+    existing = lstatSync(destination);
+  } catch {
+    existing = undefined;
+  }
+  if (existing === undefined || (existing.isFile() && statSync(replacement).isFile())) {
+    renameSync(replacement, destination);
+    return;
+  }
+  // rename() cannot replace a directory or put a directory over a file: move the old one aside first.
+  const old = `${replacement}.old`;
+  renameSync(destination, old);
+  renameSync(replacement, destination);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Removes `<destination>.sluice-<pid>-*.tmp[.old]` siblings left by a killed checkout. */
+function removeStaleCheckoutTemps(destination: string): void {
+  const prefix = `${basename(destination)}.sluice-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(destination));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && !isProcessAlive(pid)) rmSync(join(dirname(destination), name), { recursive: true, force: true });
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -8,7 +8,7 @@
  * removes.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { hashBytes, hashFileSync, writeFileAtomic } from '../core/index.js';
 import { objectMissing } from './errors.js';
@@ -126,6 +126,32 @@ export class ObjectCache {
     } catch (error) {
       rmSync(temp, { recursive: true, force: true });
       throw error;
+    }
+  }
+
+  /**
+   * Turns a checked-out path back into private, writable files (for `persist` outs, which the
+   * command updates in place): every hardlinked or read-only file is replaced by its own copy.
+   */
+  unprotect(path: string): void {
+    let stats: ReturnType<typeof lstatSync>;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      return;
+    }
+    const files = stats.isDirectory()
+      ? readdirSync(path, { recursive: true, withFileTypes: true }).filter((dirent) => dirent.isFile()).map((dirent) => join(dirent.parentPath, dirent.name))
+      : stats.isFile()
+        ? [path]
+        : [];
+    for (const file of files) {
+      const fileStats = statSync(file);
+      if (fileStats.nlink <= 1 && (fileStats.mode & 0o200) !== 0) continue;
+      const temp = `${file}.sluice-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+      copyFileSync(file, temp);
+      chmodSync(temp, (fileStats.mode & 0o111) !== 0 ? 0o755 : 0o644);
+      renameSync(temp, file);
     }
   }
 

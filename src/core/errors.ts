@@ -4,8 +4,10 @@ import { defineError } from './app-error.js';
 export const yamlSyntax = defineError<{ file: string; reason: string }>('SLUICE_CORE_YAML_SYNTAX', {
   kind: 'invalid_input',
   description: 'A YAML file (sluice.yaml, params, lock, config) is not valid YAML.',
-  message: ({ file, reason }) => `${file} is not valid YAML: ${reason}.`,
-  hint: () => 'Fix the syntax at the position shown (indentation, a missing colon or an unclosed quote are the usual causes).',
+  message: ({ reason }) => `Not valid YAML: ${reason}.`,
+  hint: () =>
+    'Fix the syntax at the position shown: indentation, a missing colon or an unclosed quote are the usual causes, ' +
+    'and a value containing ${...} inside [ ] or { } must be quoted.',
 });
 
 export const fileUnreadable = defineError<{ file: string; reason: string }>('SLUICE_CORE_FILE_UNREADABLE', {

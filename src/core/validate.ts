@@ -47,15 +47,24 @@ function raise(problem: string, location: SourceLocation, hint?: string): never 
   throw invalidDocument({ problem }, { location, hint });
 }
 
-/** Within unions, the branch that got furthest explains the mistake best. */
+/**
+ * Within unions, the branch that got furthest explains the mistake best ("unknown key cach"
+ * beats "expected a string"). When no branch got past the union itself, the union's own
+ * message (which lists the accepted forms) is the better one.
+ */
 function deepestIssue(issues: readonly Issue[]): Issue {
   let best = issues[0]!;
   let bestDepth = -1;
   for (const issue of issues) {
-    const candidate = issue.code === 'invalid_union' && issue.errors.length > 0 ? deepestIssue(issue.errors.flat()) : issue;
+    let candidate: Issue = issue;
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const inner = deepestIssue(issue.errors.flat());
+      const innerPath = [...issue.path, ...inner.path];
+      if (innerPath.length > issue.path.length || inner.code === 'unrecognized_keys') candidate = { ...inner, path: innerPath };
+    }
     const depth = candidate.path.length + (candidate.code === 'unrecognized_keys' ? 1 : 0);
     if (depth > bestDepth) {
-      best = candidate === issue ? issue : { ...candidate, path: [...issue.path, ...candidate.path.slice(issue.path.length)] };
+      best = candidate;
       bestDepth = depth;
     }
   }

@@ -23,11 +23,12 @@ export interface LocatedDocument {
 /** Parses YAML text; syntax errors become a `SLUICE_CORE_YAML_SYNTAX` error with a location. */
 export function parseLocatedYaml(text: string, file: string): LocatedDocument {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const firstError = document.errors[0];
   if (firstError) {
     const [line, column] = firstError.linePos?.[0] ? [firstError.linePos[0].line, firstError.linePos[0].col] : [];
-    throw yamlSyntax({ file, reason: firstError.message.split('\n')[0] ?? firstError.code }, {
+    const reason = (firstError.message.split('\n')[0] ?? firstError.code).replace(/ at line \d+, column \d+:?$/, '');
+    throw yamlSyntax({ file, reason: reason.charAt(0).toLowerCase() + reason.slice(1) }, {
       location: { file, line, column },
     });
   }

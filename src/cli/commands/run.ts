@@ -1,0 +1,134 @@
+/**
+ * `sluice run [stage...]`: reproduce the pipeline, printing each stage's output live and a
+ * status line per stage at the end. Ctrl-C stops running commands cleanly; a second Ctrl-C
+ * kills them at once.
+ */
+import { z } from 'zod';
+import {
+  describeChange,
+  pipelineErrors,
+  runPipeline,
+  STATUS_LABELS,
+  type PipelineRunReport,
+  type RunReporter,
+  type Stage,
+  type StageOutcome,
+} from '../../pipeline/index.js';
+import { currentWorkspace } from '../context.js';
+import { formatDuration, renderTable } from '../format/table.js';
+import { makeStyler } from '../format/style.js';
+import { jobsSchema, parseOptions } from '../options.js';
+import type { CliOutput } from '../output.js';
+
+const runOptionsSchema = z.object({
+  force: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+  jobs: jobsSchema.default(1),
+  keepGoing: z.boolean().default(false),
+});
+
+export type RunCommandOptions = z.input<typeof runOptionsSchema>;
+
+/** Exit code of a run stopped by Ctrl-C, as shells report SIGINT. */
+const INTERRUPTED_EXIT_CODE = 130;
+
+export async function runCommand(stages: readonly string[], rawOptions: RunCommandOptions, output: CliOutput): Promise<number> {
+  const options = parseOptions(runOptionsSchema, rawOptions, 'run');
+  const workspace = currentWorkspace();
+  const controller = new AbortController();
+  const style = makeStyler(output.stderr);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      output.stderr.write(`\n${style('red', 'Stopping now.')}\n`);
+      process.exit(INTERRUPTED_EXIT_CODE);
+    }
+    output.stderr.write(`\n${style('yellow', `Received ${signal}: stopping running stages (press Ctrl-C again to force)…`)}\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let report: PipelineRunReport;
+  try {
+    report = await runPipeline(workspace, {
+      targets: stages,
+      force: options.force,
+      dryRun: options.dryRun,
+      jobs: options.jobs,
+      keepGoing: options.keepGoing,
+      signal: controller.signal,
+      reporter: liveReporter(output, options.jobs > 1),
+      command: ['sluice', ...process.argv.slice(2)].join(' '),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  output.stdout.write(`\n${summaryTable(report.outcomes)}`);
+  if (report.status === 'interrupted') {
+    output.stderr.write(`sluice: ${pipelineErrors.runInterrupted().toUserMessage()}\n`);
+    return INTERRUPTED_EXIT_CODE;
+  }
+  if (report.status === 'failed') {
+    const failed = report.outcomes.filter((outcome) => outcome.status === 'failed').map((outcome) => outcome.stage);
+    const error = pipelineErrors.pipelineFailed({ failed });
+    output.stderr.write(`sluice: ${error.toUserMessage()}\n`);
+    return error.exitCode;
+  }
+  if (report.outcomes.every((outcome) => outcome.status === 'unchanged' || outcome.status === 'frozen')) {
+    output.stdout.write('Pipeline is up to date: nothing to reproduce.\n');
+  }
+  return 0;
+}
+
+/** Prints commands and their output as they happen; with parallel stages, each line is prefixed by its stage. */
+function liveReporter(output: CliOutput, prefixLines: boolean): RunReporter {
+  const style = makeStyler(output.stderr);
+  const partial = new Map<string, string>();
+  const write = (stage: Stage, stream: 'stdout' | 'stderr', text: string): void => {
+    const target = stream === 'stdout' ? output.stdout : output.stderr;
+    if (!prefixLines) {
+      target.write(text);
+      return;
+    }
+    const key = `${stage.name}\0${stream}`;
+    const lines = ((partial.get(key) ?? '') + text).split('\n');
+    partial.set(key, lines.pop() ?? '');
+    for (const line of lines) target.write(`${style('dim', `[${stage.name}]`)} ${line}\n`);
+  };
+  return {
+    stageStarting(stage, changes) {
+      const why = changes.length > 0 ? changes.slice(0, 3).map(describeChange).join('; ') + (changes.length > 3 ? `; +${changes.length - 3} more` : '') : 'forced';
+      output.stderr.write(`${style('bold', `▶ ${stage.name}`)} ${style('dim', `(${why})`)}\n`);
+      for (const command of stage.cmd) output.stderr.write(`${style('dim', `  $ ${command}`)}\n`);
+    },
+    stageOutput: write,
+    stageFinished(outcome) {
+      for (const [key, rest] of partial) {
+        if (rest && key.startsWith(`${outcome.stage}\0`)) output.stderr.write(`[${outcome.stage}] ${rest}\n`);
+      }
+      if (outcome.status === 'ran') output.stderr.write(`${style('green', `✓ ${outcome.stage}`)} ran in ${formatDuration(outcome.durationMs)}\n`);
+      else if (outcome.status === 'restored' || outcome.status === 'restored-run-cache') {
+        output.stderr.write(`${style('cyan', `↺ ${outcome.stage}`)} ${STATUS_LABELS[outcome.status]} (not executed)\n`);
+      } else if (outcome.status === 'failed' || outcome.status === 'interrupted') output.stderr.write(failureDetails(outcome, style));
+    },
+  };
+}
+
+function failureDetails(outcome: StageOutcome, style: ReturnType<typeof makeStyler>): string {
+  const lines = [style('red', `✗ ${outcome.stage} ${outcome.status}: ${outcome.message ?? 'unknown error'}`)];
+  if (outcome.tail && outcome.tail.length > 0) {
+    lines.push('  last lines of output:');
+    for (const line of outcome.tail) lines.push(`  │ ${line}`);
+  }
+  if (outcome.logPath) lines.push(`  full log: ${outcome.logPath}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function summaryTable(outcomes: readonly StageOutcome[]): string {
+  const rows = outcomes.map((outcome) => [
+    outcome.stage,
+    STATUS_LABELS[outcome.status],
+    outcome.status === 'ran' || outcome.status === 'failed' ? formatDuration(outcome.durationMs) : '',
+  ]);
+  return renderTable(['Stage', 'Status', 'Time'], rows);
+}

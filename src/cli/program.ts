@@ -1,0 +1,114 @@
+/**
+ * The `sluice` command line: flag parsing only. Each action imports its command module on use
+ * (so `sluice --help` loads no database driver) and returns an exit code; errors are reported in
+ * one place, {@link reportError}.
+ */
+import { Command, CommanderError } from 'commander';
+import { reportError } from './handle-error.js';
+import { processOutput, type CliOutput } from './output.js';
+
+/** Exit code for command-line usage mistakes (unknown flag, missing argument). */
+const USAGE_EXIT_CODE = 2;
+
+export function buildProgram(version: string, output: CliOutput, setExitCode: (code: number) => void): Command {
+  const program = new Command('sluice')
+    .description('Continuous integration and delivery for machine-learning models.')
+    .version(version, '-V, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (text) => output.stdout.write(text), writeErr: (text) => output.stderr.write(text) })
+    .exitOverride();
+
+  const run = <A extends unknown[]>(action: (...args: A) => Promise<number>) =>
+    async (...args: A): Promise<void> => setExitCode(await action(...args));
+
+  program
+    .command('init')
+    .description('set up Sluice in the current directory (.sluice/, .gitignore)')
+    .action(run(async () => (await import('./commands/init.js')).initCommand(output)));
+
+  program
+    .command('run')
+    .description('reproduce the pipeline: run stale stages, restore cached ones')
+    .argument('[stages...]', 'stages to reproduce (with their upstream); all by default')
+    .option('-f, --force', 'run every selected stage, even if unchanged, ignoring the run cache')
+    .option('-n, --dry-run', 'print what would run, change nothing')
+    .option('-j, --jobs <n>', 'stages to run in parallel', '1')
+    .option('-k, --keep-going', 'after a failure, continue with stages that do not depend on it')
+    .action(run(async (stages: string[], options: Record<string, unknown>) => (await import('./commands/run.js')).runCommand(stages, options, output)));
+
+  program
+    .command('status')
+    .description('show which stages are stale and why')
+    .argument('[stages...]', 'limit to these stages and their upstream')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (stages: string[], options: { json?: boolean }) => (await import('./commands/status.js')).statusCommand(stages, options, output)));
+
+  program
+    .command('dag')
+    .description('print the pipeline graph')
+    .option('--mermaid', 'as a Mermaid flowchart')
+    .option('--dot', 'as Graphviz dot')
+    .action(run(async (options: { mermaid?: boolean; dot?: boolean }) => (await import('./commands/dag.js')).dagCommand(options, output)));
+
+  const params = program.command('params').description('inspect params');
+  params
+    .command('diff')
+    .description('params that differ between two git revisions (default: HEAD and the workspace)')
+    .argument('[revisions...]', 'REV_A [REV_B]; REV_B defaults to the workspace')
+    .option('--all', 'list unchanged params too')
+    .option('--json', 'print machine-readable JSON')
+    .action(
+      run(async (revisions: string[], options: { json?: boolean; all?: boolean }) => {
+        if (revisions.length > 2) throw new CommanderError(USAGE_EXIT_CODE, 'sluice.usage', 'sluice: params diff takes at most two revisions\n');
+        return (await import('./commands/params.js')).paramsDiffCommand(revisions, options, output);
+      }),
+    );
+
+  const metrics = program.command('metrics').description('inspect metrics');
+  metrics
+    .command('show')
+    .description('print the metrics files of the workspace')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: { json?: boolean }) => (await import('./commands/metrics.js')).metricsShowCommand(options, output)));
+  metrics
+    .command('diff')
+    .description('compare metrics with a git revision (default HEAD)')
+    .argument('[revision]', 'git revision to compare against', undefined)
+    .option('--all', 'list unchanged metrics too')
+    .option('--json', 'print machine-readable JSON')
+    .action(
+      run(async (revision: string | undefined, options: { json?: boolean; all?: boolean }) =>
+        (await import('./commands/metrics.js')).metricsDiffCommand(revision, options, output),
+      ),
+    );
+
+  program
+    .command('runs')
+    .description('list recorded pipeline runs')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'print machine-readable JSON, with stage details')
+    .action(run(async (options: { json?: boolean; limit?: string }) => (await import('./commands/runs.js')).runsCommand(options, output)));
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], version: string, output: CliOutput = processOutput): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(version, output, (code) => (exitCode = code));
+  if (argv.length === 0) {
+    program.outputHelp();
+    return USAGE_EXIT_CODE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'sluice.usage') output.stderr.write(error.message);
+      return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+    }
+    return reportError(error, output);
+  }
+}

@@ -1,0 +1,135 @@
+/** Errors of pipelines: the definition in sluice.yaml, its params, its DAG, its lock and its runs. */
+import { defineError } from '../core/index.js';
+
+export const undefinedVariable = defineError<{ stage: string; expression: string; suggestion: string; source: string }>(
+  'SLUICE_PIPELINE_UNDEFINED_VARIABLE',
+  {
+    kind: 'invalid_input',
+    description: 'A `${...}` expression in a stage refers to a param or item that does not exist.',
+    message: ({ stage, expression, suggestion, source }) =>
+      `Stage "${stage}" uses \${${expression}}, which is not defined in ${source}.${suggestion}`,
+    hint: ({ source }) => `Define it in ${source}, or fix the name. Write \\\${...} for a literal \${...}.`,
+  },
+);
+
+export const invalidInterpolation = defineError<{ stage: string; expression: string; reason: string }>('SLUICE_PIPELINE_BAD_INTERPOLATION', {
+  kind: 'invalid_input',
+  description: 'A `${...}` expression resolves to a value that cannot be put into a string (a list or mapping).',
+  message: ({ stage, expression, reason }) => `Stage "${stage}": \${${expression}} ${reason}.`,
+  hint: () => 'Interpolate a scalar (string, number, boolean), e.g. ${train.lr} rather than ${train}.',
+});
+
+export const invalidStageName = defineError<{ name: string }>('SLUICE_PIPELINE_BAD_STAGE_NAME', {
+  kind: 'invalid_input',
+  description: 'A stage name contains characters Sluice reserves (`@` separates foreach items, `/` and `:` address paths).',
+  message: ({ name }) => `"${name}" is not a valid stage name.`,
+  hint: () => 'Use letters, digits, `_`, `-` and `.`, starting with a letter, digit or `_`.',
+});
+
+export const invalidPath = defineError<{ stage: string; path: string; reason: string }>('SLUICE_PIPELINE_BAD_PATH', {
+  kind: 'invalid_input',
+  description: 'A dep or out path is absolute, leaves the repository, or is otherwise unusable.',
+  message: ({ stage, path, reason }) => `Stage "${stage}" lists the path "${path}", which ${reason}.`,
+  hint: () => 'Use a path relative to the stage\'s working directory, inside the repository.',
+});
+
+export const paramsFileMissing = defineError<{ stage: string; file: string }>('SLUICE_PIPELINE_PARAMS_FILE_MISSING', {
+  kind: 'invalid_input',
+  description: 'A stage reads params from a file that does not exist.',
+  message: ({ stage, file }) => `Stage "${stage}" reads params from ${file}, which does not exist.`,
+  hint: ({ file }) => `Create ${file} (YAML or JSON), or remove the params entry.`,
+});
+
+export const paramMissing = defineError<{ stage: string; key: string; file: string; suggestion: string }>('SLUICE_PIPELINE_PARAM_MISSING', {
+  kind: 'invalid_input',
+  description: 'A stage lists a param key that its params file does not define.',
+  message: ({ stage, key, file, suggestion }) => `Stage "${stage}" reads the param "${key}", which ${file} does not define.${suggestion}`,
+  hint: ({ key, file }) => `Add ${key} to ${file}, or fix the key in sluice.yaml.`,
+});
+
+export const duplicateOutput = defineError<{ path: string; first: string; second: string; otherPath: string }>('SLUICE_PIPELINE_DUPLICATE_OUTPUT', {
+  kind: 'invalid_input',
+  description: 'Two stages (or two outs of one stage) write the same path, or one writes inside the other\'s output directory.',
+  message: ({ path, first, second, otherPath }) =>
+    path === otherPath
+      ? `Stages "${first}" and "${second}" both write ${path}.`
+      : `Stage "${second}" writes ${path}, which overlaps ${otherPath} written by "${first}".`,
+  hint: () => 'Each path must be produced by exactly one stage: rename one output or merge the stages.',
+});
+
+export const depIsOutput = defineError<{ stage: string; path: string }>('SLUICE_PIPELINE_DEP_IS_OUTPUT', {
+  kind: 'invalid_input',
+  description: 'A stage lists the same path as a dep and an out.',
+  message: ({ stage, path }) => `Stage "${stage}" lists ${path} both as a dep and as an out.`,
+  hint: () => 'A stage cannot read what it is about to remove and rewrite: keep it under outs with `persist: true` if the command updates it in place.',
+});
+
+export const cycleDetected = defineError<{ cycle: readonly string[] }>('SLUICE_PIPELINE_CYCLE', {
+  kind: 'invalid_input',
+  description: 'The stages depend on each other in a loop, so there is no order to run them in.',
+  message: ({ cycle }) => `The pipeline has a cycle: ${cycle.join(' → ')}.`,
+  hint: () => 'Each arrow means "produces a dep of". Break the loop by removing one of those deps or outs.',
+});
+
+export const missingDependency = defineError<{ stage: string; path: string }>('SLUICE_PIPELINE_MISSING_DEP', {
+  kind: 'invalid_input',
+  description: 'A stage depends on a path that does not exist and that no stage produces.',
+  message: ({ stage, path }) => `Stage "${stage}" depends on ${path}, which does not exist and which no stage produces.`,
+  hint: () => 'Create the file, fix the path, or add the stage that makes it (with the path under its outs).',
+});
+
+export const stageNotFound = defineError<{ name: string; suggestion: string }>('SLUICE_PIPELINE_STAGE_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'A stage named on the command line is not defined in sluice.yaml.',
+  message: ({ name, suggestion }) => `There is no stage "${name}".${suggestion}`,
+  hint: () => 'Run `sluice dag` to list the stages.',
+});
+
+export const invalidLockfile = defineError<{ reason: string }>('SLUICE_PIPELINE_BAD_LOCKFILE', {
+  kind: 'invalid_input',
+  description: 'sluice.lock cannot be read (edited by hand, or a merge conflict).',
+  message: ({ reason }) => `sluice.lock is not valid: ${reason}.`,
+  hint: () => 'Resolve merge conflicts in it, restore it with `git checkout sluice.lock`, or delete it to treat every stage as never run.',
+});
+
+export const stageFailed = defineError<{ stage: string; reason: string }>('SLUICE_PIPELINE_STAGE_FAILED', {
+  kind: 'check_failed',
+  description: 'A stage command exited with an error, or did not produce its declared outs.',
+  message: ({ stage, reason }) => `Stage "${stage}" failed: ${reason}.`,
+  hint: () => 'Read the stage log shown above; fix the command and run again (finished stages are not rerun).',
+});
+
+export const pipelineFailed = defineError<{ failed: readonly string[] }>('SLUICE_PIPELINE_RUN_FAILED', {
+  kind: 'check_failed',
+  description: 'One or more stages of `sluice run` failed.',
+  message: ({ failed }) => `${failed.length} stage${failed.length === 1 ? '' : 's'} failed: ${failed.join(', ')}.`,
+  hint: () => 'See the output and logs above; stages that succeeded are recorded and will not rerun.',
+});
+
+export const runInterrupted = defineError<void>('SLUICE_PIPELINE_INTERRUPTED', {
+  kind: 'check_failed',
+  description: '`sluice run` was interrupted (Ctrl-C or SIGTERM) and stopped its running stages.',
+  message: () => 'Interrupted: running stages were stopped.',
+  hint: () => 'Run `sluice run` again to continue; finished stages are recorded and will not rerun.',
+});
+
+export const invalidMetricsFile = defineError<{ path: string; reason: string }>('SLUICE_PIPELINE_BAD_METRICS_FILE', {
+  kind: 'invalid_input',
+  description: 'A metrics file is not a JSON or YAML mapping.',
+  message: ({ path, reason }) => `Cannot read metrics from ${path}: ${reason}.`,
+  hint: () => 'Metrics files must hold a JSON (or YAML) object, e.g. {"accuracy": 0.93}.',
+});
+
+export const duplicateStageName = defineError<{ name: string }>('SLUICE_PIPELINE_DUPLICATE_STAGE', {
+  kind: 'invalid_input',
+  description: 'Two stages get the same name, usually two equal foreach items.',
+  message: ({ name }) => `The stage name "${name}" is defined twice.`,
+  hint: () => 'Make foreach items (or matrix values) unique, or rename one of the stages.',
+});
+
+export const invalidForeach = defineError<{ stage: string; reason: string }>('SLUICE_PIPELINE_BAD_FOREACH', {
+  kind: 'invalid_input',
+  description: 'A foreach or matrix expression does not name a list (or, for foreach, a mapping).',
+  message: ({ stage, reason }) => `Stage "${stage}": ${reason}.`,
+  hint: () => 'foreach takes a list, a mapping, or ${key} naming one in params; matrix takes lists.',
+});

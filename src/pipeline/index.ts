@@ -1,0 +1,32 @@
+/**
+ * @module pipeline
+ * `sluice.yaml` loading and validation, the DAG, stage state against `sluice.lock`, the run
+ * cache, and the services behind `sluice run`, `status`, `dag`, `params diff` and `metrics`.
+ */
+export { loadPipeline, parsePipeline, type LoadedPipeline } from './load-pipeline.js';
+export type { Dependency, Output, OutputKind, ParamDependency, Pipeline, Stage } from './stage.js';
+export { buildGraph, pathsOverlap, selectStages, type BuildGraphOptions, type PipelineGraph } from './dag.js';
+export { dagEdges, renderDag, type DagFormat } from './dag-render.js';
+export {
+  emptyLockfile,
+  lockfileSchema,
+  parseLockfile,
+  readLockfile,
+  serializeLockfile,
+  writeLockfile,
+  type LockedPath,
+  type LockedStage,
+  type Lockfile,
+} from './lockfile.js';
+export { describeChange, diffStage, formatValue, type StageChange, type StageSnapshot } from './stage-state.js';
+export { computeRunCacheKey, isRunCacheable } from './run-cache.js';
+export { STATUS_LABELS, type StageOutcome, type StageStatus } from './outcome.js';
+export { scheduleStages, type ScheduleOptions } from './scheduler.js';
+export { runCommands, type CommandResult, type CommandRunOptions, type OutputStream } from './command-runner.js';
+export type { RunReporter } from './stage-processor.js';
+export { runPipeline, type PipelineRunReport, type RunPipelineOptions } from './run-pipeline.js';
+export { pipelineStatus, type StageState, type StageStatusReport } from './status.js';
+export { collectMetrics, collectMetricsAtRevision, diffMetrics, metricsPaths, type MetricsDiffRow, type MetricsFile } from './metrics.js';
+export { diffParamValues, paramsFiles, readParamsAt, type ParamsDiffRow, type ParamValues } from './params-diff.js';
+export { DEFAULT_PARAMS_FILE, flattenParams, lookupParam } from './params.js';
+export * as pipelineErrors from './errors.js';

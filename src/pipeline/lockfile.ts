@@ -1,0 +1,103 @@
+/**
+ * `sluice.lock`: what each stage last ran with and produced. Kept in git, so it is written
+ * deterministically (stages in pipeline order, params keys sorted, no line folding) and
+ * atomically (a killed run leaves the previous lock, never half of a new one).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { isAppError, parseLocatedYaml, writeFileAtomic } from '../core/index.js';
+import { invalidLockfile } from './errors.js';
+
+export const LOCKFILE_SCHEMA_VERSION = '1';
+
+export const lockedPathSchema = z.strictObject({
+  path: z.string().min(1),
+  hash: z.string().regex(/^blake3:[0-9a-f]{64}(\.dir)?$/, 'must be blake3:<64 hex digits>, with .dir for directories'),
+  size: z.number().int().nonnegative(),
+  /** Files in a directory; absent for files. */
+  nfiles: z.number().int().nonnegative().optional(),
+});
+
+export const lockedStageSchema = z.strictObject({
+  cmd: z.union([z.string(), z.array(z.string())]),
+  deps: z.array(lockedPathSchema).optional(),
+  /** Values read, by params file then key. */
+  params: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  outs: z.array(lockedPathSchema).optional(),
+});
+
+export const lockfileSchema = z.strictObject({
+  schema: z.literal(LOCKFILE_SCHEMA_VERSION),
+  stages: z.record(z.string(), lockedStageSchema),
+});
+
+export type LockedPath = z.infer<typeof lockedPathSchema>;
+export type LockedStage = z.infer<typeof lockedStageSchema>;
+export type Lockfile = z.infer<typeof lockfileSchema>;
+
+/** A lock with no stages, as before the first run. */
+export function emptyLockfile(): Lockfile {
+  return { schema: LOCKFILE_SCHEMA_VERSION, stages: {} };
+}
+
+/** Parses lock text; any problem becomes `SLUICE_PIPELINE_BAD_LOCKFILE` with the location. */
+export function parseLockfile(text: string, file = 'sluice.lock'): Lockfile {
+  let document;
+  try {
+    document = parseLocatedYaml(text, file);
+  } catch (error) {
+    if (isAppError(error)) throw invalidLockfile({ reason: error.message }, { location: error.location, cause: error });
+    throw error;
+  }
+  if (document.value === null || document.value === undefined) return emptyLockfile();
+  const result = lockfileSchema.safeParse(document.value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+  throw invalidLockfile({ reason: `${path.join('.') || 'top level'}: ${issue.message}` }, { location: document.locate(path) });
+}
+
+/** Reads the lock at `path`; a missing file is an empty lock. */
+export function readLockfile(path: string): Lockfile {
+  return existsSync(path) ? parseLockfile(readFileSync(path, 'utf8')) : emptyLockfile();
+}
+
+/** Keys in code-unit order, recursively, so that the same values always print the same. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
+/** The lock's text: stages in `order` (stages not in it are dropped), fields in a fixed order. */
+export function serializeLockfile(lock: Lockfile, order: readonly string[]): string {
+  const stages: Record<string, unknown> = {};
+  for (const name of order) {
+    const stage = lock.stages[name];
+    if (!stage) continue;
+    const entry: Record<string, unknown> = { cmd: stage.cmd };
+    if (stage.deps?.length) entry.deps = stage.deps.map(orderedPath);
+    if (stage.params && Object.keys(stage.params).length > 0) entry.params = sortKeys(stage.params);
+    if (stage.outs?.length) entry.outs = stage.outs.map(orderedPath);
+    stages[name] = entry;
+  }
+  return stringify({ schema: LOCKFILE_SCHEMA_VERSION, stages }, { lineWidth: 0, indent: 2 });
+}
+
+function orderedPath(entry: LockedPath): LockedPath {
+  return entry.nfiles === undefined
+    ? { path: entry.path, hash: entry.hash, size: entry.size }
+    : { path: entry.path, hash: entry.hash, size: entry.size, nfiles: entry.nfiles };
+}
+
+/** Writes the lock atomically. */
+export function writeLockfile(path: string, lock: Lockfile, order: readonly string[]): void {
+  writeFileAtomic(path, serializeLockfile(lock, order));
+}

@@ -1,0 +1,113 @@
+/**
+ * Metrics: small JSON or YAML files that stages declare under `metrics`. `sluice metrics show`
+ * reads them from the workspace; `sluice metrics diff REV` compares them with a git revision,
+ * where they are read from git or, for cached metrics, through that revision's `sluice.lock`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { isAppError, readFileAtRevision, resolveRevision } from '../core/index.js';
+import type { ObjectCache } from '../cache/index.js';
+import { invalidMetricsFile } from './errors.js';
+import { parseLockfile } from './lockfile.js';
+import { flattenParams, isRecord } from './params.js';
+import type { Stage } from './stage.js';
+
+/** One metrics file: its flattened values, or why they could not be read. */
+export interface MetricsFile {
+  readonly path: string;
+  /** Dotted keys to values; undefined when the file is missing or unreadable. */
+  readonly values: Readonly<Record<string, unknown>> | undefined;
+  readonly error: string | undefined;
+}
+
+export interface MetricsDiffRow {
+  readonly path: string;
+  readonly key: string;
+  readonly old: unknown;
+  readonly new: unknown;
+  /** new − old when both are numbers. */
+  readonly change: number | undefined;
+}
+
+/** The metrics files the pipeline declares, in definition order. */
+export function metricsPaths(stages: readonly Stage[]): string[] {
+  return [...new Set(stages.flatMap((stage) => stage.outs.filter((out) => out.kind === 'metrics').map((out) => out.path)))];
+}
+
+/** Parses a metrics file's text into dotted keys. */
+export function parseMetrics(text: string, path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    throw invalidMetricsFile({ path, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
+  }
+  if (!isRecord(value)) throw invalidMetricsFile({ path, reason: 'it does not hold a mapping of names to values' });
+  return flattenParams(value);
+}
+
+function fromText(path: string, text: string | undefined): MetricsFile {
+  if (text === undefined) return { path, values: undefined, error: 'missing' };
+  try {
+    return { path, values: parseMetrics(text, path), error: undefined };
+  } catch (error) {
+    return { path, values: undefined, error: isAppError(error) ? error.message : String(error) };
+  }
+}
+
+/** The pipeline's metrics as they are in the workspace. */
+export function collectMetrics(root: string, stages: readonly Stage[]): MetricsFile[] {
+  return metricsPaths(stages).map((path) => {
+    const absolute = join(root, path);
+    return fromText(path, existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined);
+  });
+}
+
+/**
+ * The pipeline's metrics as committed at `revision`: from git when the file is tracked,
+ * otherwise from the cache object that revision's `sluice.lock` names.
+ */
+export async function collectMetricsAtRevision(root: string, revision: string, stages: readonly Stage[], cache: ObjectCache): Promise<MetricsFile[]> {
+  await resolveRevision(root, revision);
+  const lockText = await readFileAtRevision(root, revision, 'sluice.lock');
+  const locked = new Map<string, string>();
+  if (lockText !== undefined) {
+    try {
+      for (const stage of Object.values(parseLockfile(lockText, `${revision}:sluice.lock`).stages)) {
+        for (const out of stage.outs ?? []) locked.set(out.path, out.hash);
+      }
+    } catch {
+      // An unreadable lock at an old revision only means cached metrics cannot be found there.
+    }
+  }
+  const files: MetricsFile[] = [];
+  for (const path of metricsPaths(stages)) {
+    let text = await readFileAtRevision(root, revision, path);
+    const hash = locked.get(path);
+    if (text === undefined && hash !== undefined && cache.has(hash) && !hash.endsWith('.dir')) text = readFileSync(cache.objectPath(hash), 'utf8');
+    files.push(fromText(path, text));
+  }
+  return files;
+}
+
+/** Rows for every key whose value differs (or every key with `all`), old first. */
+export function diffMetrics(old: readonly MetricsFile[], current: readonly MetricsFile[], options: { all?: boolean } = {}): MetricsDiffRow[] {
+  const rows: MetricsDiffRow[] = [];
+  const paths = [...new Set([...old.map((file) => file.path), ...current.map((file) => file.path)])];
+  for (const path of paths) {
+    const before = old.find((file) => file.path === path)?.values ?? {};
+    const after = current.find((file) => file.path === path)?.values ?? {};
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    for (const key of keys) {
+      const a = before[key];
+      const b = after[key];
+      const same = JSON.stringify(a) === JSON.stringify(b);
+      if (same && !options.all) continue;
+      // toPrecision(12) drops binary noise: 0.9708 − 0.9883 is −0.0175, not −0.017499999999999946.
+      const change = typeof a === 'number' && typeof b === 'number' ? Number((b - a).toPrecision(12)) : undefined;
+      rows.push({ path, key, old: a, new: b, change });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,146 @@
+/**
+ * From a validated stage body to a {@link Stage}: interpolates `${...}`, resolves paths against
+ * the working directory, applies output defaults, and checks that every param it reads exists.
+ */
+import { posix } from 'node:path';
+import { didYouMean, type DocumentPath, type LocatedDocument } from '../core/index.js';
+import {
+  invalidInterpolation,
+  invalidPath,
+  paramMissing,
+  paramsFileMissing,
+  undefinedVariable,
+} from './errors.js';
+import { interpolate, type InterpolationScope } from './interpolate.js';
+import { lookupParam, paramKeys, type ParamsReader } from './params.js';
+import type { StageBody } from './schema.js';
+import type { Dependency, Output, OutputKind, ParamDependency, Stage } from './stage.js';
+
+export interface ResolveContext {
+  readonly document: LocatedDocument;
+  readonly params: ParamsReader;
+  /** The default params file, root-relative. */
+  readonly paramsFile: string;
+  readonly scope: InterpolationScope;
+}
+
+/** Resolves one stage instance. `source` is where its body sits in sluice.yaml. */
+export function resolveStage(name: string, body: StageBody, source: DocumentPath, context: ResolveContext): Stage {
+  const usedParams = new Set<string>();
+  const text = (value: string, at: DocumentPath): string => {
+    const result = interpolate(value, context.scope);
+    if (result.ok) {
+      for (const key of result.paramKeys) usedParams.add(key);
+      return result.value;
+    }
+    const location = context.document.locate([...source, ...at]);
+    const { failure } = result;
+    if (failure.kind === 'undefined') {
+      const suggestion = failure.suggestion ? ` Did you mean \${${failure.suggestion}}?` : '';
+      throw undefinedVariable({ stage: name, expression: failure.expression, suggestion, source: context.scope.paramsSource }, { location });
+    }
+    throw invalidInterpolation({ stage: name, expression: failure.expression, reason: 'is a list or mapping, not a single value' }, { location });
+  };
+
+  const wd = resolvePath(name, '.', body.wd === undefined ? '.' : text(body.wd, ['wd']), context, [...source, 'wd'], { allowRoot: true });
+  const path = (raw: string, at: DocumentPath): string => resolvePath(name, wd, text(raw, at), context, [...source, ...at], { allowRoot: false });
+
+  const cmd = (typeof body.cmd === 'string' ? [body.cmd] : body.cmd).map((command, index) =>
+    text(command, typeof body.cmd === 'string' ? ['cmd'] : ['cmd', index]),
+  );
+  const deps: Dependency[] = (body.deps ?? []).map((dep, index) => ({ path: path(dep, ['deps', index]), source: [...source, 'deps', index] }));
+  const outs: Output[] = [
+    ...outputs(body.outs, 'out', ['outs']),
+    ...outputs(body.metrics, 'metrics', ['metrics']),
+    ...outputs(body.plots, 'plots', ['plots']),
+  ];
+
+  function outputs(entries: StageBody['outs'], kind: OutputKind, field: DocumentPath): Output[] {
+    return (entries ?? []).map((entry, index) => {
+      const [rawPath, options] = typeof entry === 'string' ? [entry, null] : Object.entries(entry)[0]!;
+      const at = typeof entry === 'string' ? [...field, index] : [...field, index, rawPath];
+      return {
+        path: path(rawPath, at),
+        kind,
+        cache: options?.cache ?? kind === 'out',
+        persist: options?.persist ?? false,
+        source: [...source, ...at],
+      };
+    });
+  }
+
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body.env ?? {})) env[key] = typeof value === 'string' ? text(value, ['env', key]) : String(value);
+
+  const params = resolveParams(name, body, wd, source, context, usedParams);
+  return {
+    name,
+    cmd,
+    wd,
+    deps,
+    params,
+    outs,
+    env,
+    alwaysChanged: body.always_changed ?? false,
+    frozen: body.frozen ?? false,
+    desc: body.desc,
+    source,
+  };
+}
+
+/** Normalises a path written relative to `wd` into a root-relative posix path inside the repository. */
+function resolvePath(stage: string, wd: string, raw: string, context: ResolveContext, at: DocumentPath, options: { allowRoot: boolean }): string {
+  const location = context.document.locate(at);
+  if (posix.isAbsolute(raw) || /^[A-Za-z]:[\\/]/.test(raw)) {
+    throw invalidPath({ stage, path: raw, reason: 'is absolute' }, { location });
+  }
+  const normalized = posix.normalize(posix.join(wd, raw.replaceAll('\\', '/'))).replace(/\/+$/, '');
+  if (normalized === '..' || normalized.startsWith('../')) {
+    throw invalidPath({ stage, path: raw, reason: 'is outside the repository' }, { location });
+  }
+  if (!options.allowRoot && (normalized === '.' || normalized === '')) {
+    throw invalidPath({ stage, path: raw, reason: 'is the repository root itself' }, { location });
+  }
+  if (normalized === '.sluice' || normalized.startsWith('.sluice/') || normalized === '.git' || normalized.startsWith('.git/')) {
+    throw invalidPath({ stage, path: raw, reason: "is inside Sluice's or git's own directory" }, { location });
+  }
+  return normalized === '' ? '.' : normalized;
+}
+
+function resolveParams(
+  stage: string,
+  body: StageBody,
+  wd: string,
+  source: DocumentPath,
+  context: ResolveContext,
+  usedParams: ReadonlySet<string>,
+): ParamDependency[] {
+  const params: ParamDependency[] = [];
+  for (const [index, entry] of (body.params ?? []).entries()) {
+    if (typeof entry === 'string') {
+      params.push({ file: context.paramsFile, key: entry, source: [...source, 'params', index], implicit: false });
+      continue;
+    }
+    for (const [file, keys] of Object.entries(entry)) {
+      const root = posix.normalize(posix.join(wd, file));
+      const at = [...source, 'params', index, file];
+      if (!keys || keys.length === 0) params.push({ file: root, key: undefined, source: at, implicit: false });
+      else for (const [keyIndex, key] of keys.entries()) params.push({ file: root, key, source: [...at, keyIndex], implicit: false });
+    }
+  }
+  // Params used through ${...} are dependencies too, so `sluice status` can name them.
+  for (const key of usedParams) {
+    const covered = params.some((param) => param.file === context.paramsFile && (param.key === undefined || param.key === key || key.startsWith(`${param.key}.`)));
+    if (!covered) params.push({ file: context.paramsFile, key, source, implicit: true });
+  }
+  for (const param of params) checkParamExists(stage, param, context);
+  return params;
+}
+
+function checkParamExists(stage: string, param: ParamDependency, context: ResolveContext): void {
+  const location = context.document.locate(param.source);
+  const file = context.params.read(param.file);
+  if (!file) throw paramsFileMissing({ stage, file: param.file }, { location });
+  if (param.key === undefined || lookupParam(file.values, param.key).found) return;
+  throw paramMissing({ stage, key: param.key, file: param.file, suggestion: didYouMean(param.key, paramKeys(file.values)) }, { location });
+}

@@ -1,0 +1,202 @@
+/**
+ * `sluice run`: reproduce the pipeline. Loads and checks the DAG, takes the repository lock,
+ * processes the selected stages in order (in parallel up to `jobs`), keeps `sluice.lock` current
+ * after every stage, and records the pipeline run and each stage in the metadata store.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { readGitState } from '../core/index.js';
+import { StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
+import type { JsonValue, MetadataStore } from '../store/index.js';
+import {
+  acquireRunLock,
+  ensureGitignoreEntries,
+  gitignoreEntryFor,
+  initWorkspace,
+  openWorkspaceCache,
+  openWorkspaceStore,
+  type Workspace,
+} from '../workspace/index.js';
+import { buildGraph, selectStages } from './dag.js';
+import { loadPipeline } from './load-pipeline.js';
+import { readLockfile, writeLockfile, type LockedStage } from './lockfile.js';
+import { collectMetrics } from './metrics.js';
+import type { StageOutcome } from './outcome.js';
+import { ParamsReader } from './params.js';
+import { scheduleStages } from './scheduler.js';
+import { processStage, type RunReporter } from './stage-processor.js';
+import { readParamValues } from './stage-state.js';
+
+export interface RunPipelineOptions {
+  /** Stages to reproduce, with everything upstream of them; all when empty. */
+  readonly targets?: readonly string[];
+  /** Run commands even when nothing changed (and ignore the run cache). */
+  readonly force?: boolean;
+  /** Say what would happen; change nothing. */
+  readonly dryRun?: boolean;
+  /** Stages run at once (default 1). */
+  readonly jobs?: number;
+  /** After a failure, go on with stages that do not depend on it. */
+  readonly keepGoing?: boolean;
+  readonly signal?: AbortSignal;
+  readonly reporter?: RunReporter;
+  /** The command line, for the record. */
+  readonly command?: string;
+}
+
+export interface PipelineRunReport {
+  /** The id recorded in the metadata store (undefined for dry runs). */
+  readonly runId: string | undefined;
+  readonly status: 'succeeded' | 'failed' | 'interrupted';
+  /** One outcome per selected stage, in run order. */
+  readonly outcomes: readonly StageOutcome[];
+  /** Where this run's stage logs are, relative to the root. */
+  readonly logsDir: string;
+}
+
+/** How many runs' logs `.sluice/logs/` keeps. */
+const KEPT_LOG_RUNS = 20;
+
+export async function runPipeline(workspace: Workspace, options: RunPipelineOptions = {}): Promise<PipelineRunReport> {
+  const dryRun = options.dryRun ?? false;
+  const pipeline = loadPipeline(workspace.root);
+  const graph = buildGraph(pipeline, { checkDepsExist: true });
+  const selected = selectStages(graph, options.targets ?? []);
+
+  if (!dryRun) initWorkspace(workspace.root);
+  const release = dryRun ? () => undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
+  let store: MetadataStore | undefined;
+  try {
+    store = await openWorkspaceStore(workspace);
+    const cache = openWorkspaceCache(workspace);
+    const statCache = await StatCache.open(store, workspaceKey(workspace.root));
+    const hasher = new WorkspaceHasher(workspace.root, statCache);
+    const params = new ParamsReader(workspace.root);
+    const lock = readLockfile(workspace.paths.lockFile);
+    const order = pipeline.stages.map((stage) => stage.name);
+    const runId = dryRun ? undefined : randomUUID();
+    const logsDir = join(workspace.paths.logsDir, runId ?? 'dry-run');
+
+    if (!dryRun) {
+      cache.cleanTemp();
+      pruneOldLogs(workspace.paths.logsDir);
+      mkdirSync(logsDir, { recursive: true });
+      const cachedOuts = pipeline.stages.flatMap((stage) => stage.outs.filter((out) => out.kind === 'out' && out.cache).map((out) => gitignoreEntryFor(out.path)));
+      ensureGitignoreEntries(workspace.root, cachedOuts);
+      const git = await readGitState(workspace.root);
+      await store.beginPipelineRun({
+        id: runId!,
+        startedAt: Date.now(),
+        gitCommit: git.commit,
+        gitBranch: git.branch,
+        gitDirty: git.dirty,
+        user: safeUserName(),
+        command: options.command ?? 'sluice run',
+        params: paramsSnapshot(selected, params),
+      });
+    }
+
+    const outcomes = new Map<string, StageOutcome>();
+    const activeStore = store;
+    const scheduled = await scheduleStages(
+      selected,
+      (stage) =>
+        processStage(stage, {
+          root: workspace.root,
+          cache,
+          hasher,
+          params,
+          store: activeStore,
+          lock,
+          commitLock: (name: string, entry: LockedStage) => {
+            lock.stages[name] = entry;
+            writeLockfile(workspace.paths.lockFile, lock, order);
+          },
+          logsDir,
+          force: options.force ?? false,
+          dryRun,
+          signal: options.signal,
+          reporter: options.reporter ?? {},
+          upstreamWouldRun: (stage) =>
+            [...(graph.upstream.get(stage.name) ?? [])].some((name) => outcomes.get(name)?.status.startsWith('would-') ?? false),
+        }),
+      { jobs: Math.max(1, options.jobs ?? 1), keepGoing: options.keepGoing ?? false, signal: options.signal, upstream: graph.upstream },
+      async (outcome) => {
+        outcomes.set(outcome.stage, outcome);
+        options.reporter?.stageFinished?.(outcome);
+        if (runId) await recordStage(activeStore, runId, outcome);
+      },
+    );
+    await statCache.flush();
+
+    const ordered = selected.map((stage) => scheduled.get(stage.name)!).filter(Boolean);
+    const status = options.signal?.aborted || ordered.some((outcome) => outcome.status === 'interrupted')
+      ? 'interrupted'
+      : ordered.some((outcome) => outcome.status === 'failed')
+        ? 'failed'
+        : 'succeeded';
+    if (runId) {
+      await store.finishPipelineRun(runId, { status, endedAt: Date.now(), metrics: metricsSnapshot(workspace.root, pipeline.stages) });
+    }
+    return { runId, status, outcomes: ordered, logsDir: join('.sluice', 'logs', runId ?? 'dry-run') };
+  } finally {
+    await store?.close();
+    release();
+  }
+}
+
+async function recordStage(store: MetadataStore, runId: string, outcome: StageOutcome): Promise<void> {
+  await store.recordStageRun({
+    runId,
+    stage: outcome.stage,
+    status: outcome.status,
+    startedAt: outcome.startedAt,
+    durationMs: outcome.durationMs,
+    runCacheKey: outcome.runCacheKey,
+    exitCode: outcome.exitCode,
+    lock: (outcome.lock ?? {}) as JsonValue,
+    logPath: outcome.logPath,
+    message: outcome.message,
+  });
+}
+
+function paramsSnapshot(stages: Parameters<typeof readParamValues>[0][], reader: ParamsReader): JsonValue {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const stage of stages) {
+    for (const [file, entries] of Object.entries(readParamValues(stage, reader))) Object.assign((values[file] ??= {}), entries);
+  }
+  return values as JsonValue;
+}
+
+function metricsSnapshot(root: string, stages: Parameters<typeof collectMetrics>[1]): JsonValue {
+  const snapshot: Record<string, Record<string, unknown>> = {};
+  for (const file of collectMetrics(root, stages)) if (file.values) snapshot[file.path] = file.values;
+  return snapshot as JsonValue;
+}
+
+function pruneOldLogs(logsDir: string): void {
+  if (!existsSync(logsDir)) return;
+  const runs = readdirSync(logsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'dry-run')
+    .map((entry) => ({ name: entry.name, time: statTime(join(logsDir, entry.name)) }))
+    .sort((a, b) => b.time - a.time);
+  for (const old of runs.slice(KEPT_LOG_RUNS - 1)) rmSync(join(logsDir, old.name), { recursive: true, force: true });
+}
+
+function statTime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}

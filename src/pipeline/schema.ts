@@ -1,0 +1,80 @@
+/**
+ * The schema of `sluice.yaml`, as written by users (before `${...}` interpolation and
+ * `foreach`/`matrix` expansion). Types are derived from it; nothing restates them by hand.
+ */
+import { z } from 'zod';
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Options of one out, in the `- path: {cache: false}` form. */
+export const outputOptionsSchema = z.strictObject({
+  /** false: keep the file in git, not in the cache (the default for metrics and plots). */
+  cache: z.boolean().optional(),
+  /** true: do not delete the file before the command runs (for commands that update it). */
+  persist: z.boolean().optional(),
+  desc: z.string().optional(),
+});
+
+/** An out: a path, or a one-key mapping from the path to its options. */
+export const outputEntrySchema = z.union(
+  [
+    z.string().min(1),
+    z
+      .record(z.string().min(1), outputOptionsSchema.nullable())
+      .refine((entry) => Object.keys(entry).length === 1, { message: 'an out with options must map exactly one path to its options' }),
+  ],
+  { error: 'an out must be a path, or a mapping of one path to {cache, persist}' },
+);
+
+/** A param: a dotted key into the default params file, or `{file: [keys]}` (an empty list or null means the whole file). */
+export const paramEntrySchema = z.union(
+  [z.string().min(1), z.record(z.string().min(1), z.array(z.string().min(1)).nullable())],
+  { error: 'a params entry must be a dotted key, or a mapping of a params file to a list of keys' },
+);
+
+const commandSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+  error: 'cmd must be a command string or a list of commands',
+});
+
+/** The fields of one stage. */
+export const stageBodySchema = z.strictObject({
+  cmd: commandSchema,
+  /** Working directory of the command, relative to the repository root; paths are relative to it. */
+  wd: z.string().min(1).optional(),
+  deps: z.array(z.string().min(1)).optional(),
+  params: z.array(paramEntrySchema).optional(),
+  outs: z.array(outputEntrySchema).optional(),
+  metrics: z.array(outputEntrySchema).optional(),
+  plots: z.array(outputEntrySchema).optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name'), scalar).optional(),
+  always_changed: z.boolean().optional(),
+  frozen: z.boolean().optional(),
+  desc: z.string().optional(),
+});
+
+export type StageBody = z.infer<typeof stageBodySchema>;
+
+/** `foreach` over a list, a mapping, or a `${...}` expression naming one in params. */
+export const foreachStageSchema = z.strictObject({
+  foreach: z.union([z.array(z.unknown()).min(1), z.record(z.string(), z.unknown()), z.string().regex(/^\$\{[^}]+\}$/)], {
+    error: 'foreach must be a list, a mapping, or a ${...} expression naming one in params',
+  }),
+  do: stageBodySchema,
+});
+
+/** `matrix`: one stage per combination of the listed values, e.g. `{model: [a, b], lr: [0.1, 0.01]}`. */
+export const matrixStageSchema = stageBodySchema.extend({
+  matrix: z.record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'matrix keys must be identifiers'),
+    z.union([z.array(z.unknown()).min(1), z.string().regex(/^\$\{[^}]+\}$/)], { error: 'a matrix entry must be a list of values' }),
+  ),
+});
+
+/** The top level of `sluice.yaml`. Stages are checked one by one after this, to tell their forms apart. */
+export const pipelineFileSchema = z.strictObject({
+  /** The default params file, relative to the root (default `params.yaml`). */
+  params: z.string().min(1).optional(),
+  stages: z.record(z.string(), z.record(z.string(), z.unknown()), { error: 'stages must be a mapping of stage names to stage definitions' }),
+});
+
+export const STAGE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;

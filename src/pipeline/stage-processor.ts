@@ -1,0 +1,163 @@
+/**
+ * What `sluice run` does with one stage, cheapest answer first:
+ *  1. unchanged → nothing;
+ *  2. only outs missing or modified, and the cache has the locked ones → restore them;
+ *  3. the same inputs ran before (run cache) → restore that run's outs;
+ *  4. otherwise run the command, check its outs, store them, update the lock and run cache.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { ObjectCache, WorkspaceHasher } from '../cache/index.js';
+import type { MetadataStore } from '../store/index.js';
+import { runCommands, type OutputStream } from './command-runner.js';
+import type { LockedPath, LockedStage, Lockfile } from './lockfile.js';
+import type { StageOutcome, StageStatus } from './outcome.js';
+import type { ParamsReader } from './params.js';
+import { computeRunCacheKey, findRunCacheEntry, saveRunCacheEntry } from './run-cache.js';
+import { diffStage, lockEntryFor, onlyOutputsChanged, snapshotStage, toLockedPath, type StageChange } from './stage-state.js';
+import type { Output, Stage } from './stage.js';
+
+/** Live progress of a run, for the CLI (or any other front end). */
+export interface RunReporter {
+  /** A stage's command is about to run, and why. */
+  stageStarting?(stage: Stage, changes: readonly StageChange[]): void;
+  stageOutput?(stage: Stage, stream: OutputStream, text: string): void;
+  stageFinished?(outcome: StageOutcome): void;
+}
+
+export interface StageProcessorContext {
+  readonly root: string;
+  readonly cache: ObjectCache;
+  readonly hasher: WorkspaceHasher;
+  readonly params: ParamsReader;
+  readonly store: MetadataStore;
+  /** The lock as it stands; updated in memory and on disk after each stage. */
+  readonly lock: Lockfile;
+  readonly commitLock: (stage: string, entry: LockedStage) => void;
+  readonly logsDir: string;
+  readonly force: boolean;
+  readonly dryRun: boolean;
+  readonly signal: AbortSignal | undefined;
+  readonly reporter: RunReporter;
+  /** Dry runs: whether an upstream stage would run, so this one's deps may change. */
+  readonly upstreamWouldRun: (stage: Stage) => boolean;
+}
+
+export async function processStage(stage: Stage, context: StageProcessorContext): Promise<StageOutcome> {
+  const startedAt = Date.now();
+  const finish = (status: StageStatus, extra: Partial<StageOutcome> = {}): StageOutcome => ({
+    stage: stage.name,
+    status,
+    changes: [],
+    startedAt,
+    durationMs: Date.now() - startedAt,
+    ...extra,
+  });
+  const locked = context.lock.stages[stage.name];
+  if (stage.frozen) return finish('frozen', { lock: locked });
+
+  const snapshot = await snapshotStage(stage, context.hasher, context.params);
+  const changes = diffStage(stage, snapshot, locked);
+  if (!context.force && changes.length === 0) {
+    return context.dryRun && context.upstreamWouldRun(stage) ? finish('would-run', { changes }) : finish('unchanged', { lock: locked });
+  }
+
+  const restorable = !context.force && locked !== undefined && onlyOutputsChanged(changes) && (locked.outs ?? []).every((out) => context.cache.has(out.hash));
+  if (restorable) {
+    if (context.dryRun) return finish('would-restore', { changes });
+    restoreOutputs(stage, locked.outs ?? [], context, changedOutputPaths(changes));
+    return finish('restored', { changes, lock: locked });
+  }
+
+  const runCacheKey = computeRunCacheKey(stage, snapshot);
+  if (!context.force && runCacheKey !== undefined) {
+    const cachedOuts = await findRunCacheEntry(context.store, runCacheKey, stage, context.cache);
+    if (cachedOuts) {
+      if (context.dryRun) return finish('would-restore-run-cache', { changes, runCacheKey });
+      restoreOutputs(stage, cachedOuts, context);
+      const entry = lockEntryFor(stage, snapshot, cachedOuts);
+      context.commitLock(stage.name, entry);
+      return finish('restored-run-cache', { changes, runCacheKey, lock: entry });
+    }
+  }
+  if (context.dryRun) return finish('would-run', { changes, runCacheKey });
+
+  context.reporter.stageStarting?.(stage, changes);
+  prepareOutputs(stage, context);
+  const logPath = join(context.logsDir, `${stage.name}.log`);
+  const result = await runCommands(stage.cmd, {
+    cwd: join(context.root, stage.wd),
+    env: { ...process.env, ...stage.env, SLUICE_STAGE: stage.name, SLUICE_ROOT: context.root },
+    logFile: logPath,
+    onOutput: (stream, text) => context.reporter.stageOutput?.(stage, stream, text),
+    signal: context.signal,
+  });
+  const logRelative = relative(context.root, logPath);
+  if (result.interrupted) return finish('interrupted', { changes, logPath: logRelative, tail: result.tail, message: 'stopped by an interrupt' });
+  if (result.exitCode !== 0) {
+    const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
+    return finish('failed', { changes, exitCode: result.exitCode, tail: result.tail, logPath: logRelative, message: `\`${result.failedCommand}\` ${how}` });
+  }
+
+  const missing = stage.outs.filter((out) => !existsSync(join(context.root, out.path))).map((out) => out.path);
+  if (missing.length > 0) {
+    return finish('failed', {
+      changes,
+      exitCode: 0,
+      logPath: logRelative,
+      message: `the command succeeded but did not produce ${missing.join(', ')} (declared in ${missing.length === 1 ? 'its outs' : 'its outs'})`,
+    });
+  }
+
+  const outs = await storeOutputs(stage, context);
+  const entry = lockEntryFor(stage, snapshot, outs);
+  context.commitLock(stage.name, entry);
+  if (runCacheKey !== undefined) await saveRunCacheEntry(context.store, runCacheKey, stage, outs);
+  return finish('ran', { changes, exitCode: 0, logPath: logRelative, runCacheKey, lock: entry });
+}
+
+function changedOutputPaths(changes: readonly StageChange[]): Set<string> {
+  return new Set(changes.flatMap((change) => (change.kind === 'out-missing' || change.kind === 'out-modified' ? [change.path] : [])));
+}
+
+/** Checks out locked outs (all, or only `only`) from the cache. */
+function restoreOutputs(stage: Stage, outs: readonly LockedPath[], context: StageProcessorContext, only?: ReadonlySet<string>): void {
+  for (const locked of outs) {
+    if (only && !only.has(locked.path)) continue;
+    const out = stage.outs.find((candidate) => candidate.path === locked.path);
+    context.cache.checkout(locked.hash, join(context.root, locked.path), { shared: isShareable(out) });
+  }
+}
+
+/** Outs are deleted before the command runs (so stale files cannot pass for new ones), except `persist` outs. */
+function prepareOutputs(stage: Stage, context: StageProcessorContext): void {
+  for (const out of stage.outs) {
+    const path = join(context.root, out.path);
+    if (out.persist) context.cache.unprotect(path);
+    else rmSync(path, { recursive: true, force: true });
+    mkdirSync(dirname(path), { recursive: true });
+  }
+}
+
+/** Hashes the outs and stores them in the cache; returns their lock entries. */
+async function storeOutputs(stage: Stage, context: StageProcessorContext): Promise<LockedPath[]> {
+  const locked: LockedPath[] = [];
+  for (const out of stage.outs) {
+    const path = join(context.root, out.path);
+    const hashed = await context.hasher.hash(out.path);
+    if (!hashed) throw new Error(`${out.path} disappeared while being stored`);
+    const shared = isShareable(out);
+    if (hashed.kind === 'file') context.cache.addFile(path, hashed.id, { shared });
+    else context.cache.addDirectory(path, hashed, { shared });
+    locked.push(toLockedPath(out.path, hashed));
+  }
+  return locked;
+}
+
+/**
+ * Whether an out may share storage with the cache (a hardlink). Not for files kept in git
+ * (`cache: false`, metrics, plots) nor for files the command updates in place (`persist`).
+ */
+function isShareable(out: Output | undefined): boolean {
+  return out !== undefined && out.cache && !out.persist;
+}

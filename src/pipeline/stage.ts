@@ -1,0 +1,64 @@
+/**
+ * A stage as the rest of Sluice sees it: fully expanded and interpolated, with every path
+ * relative to the repository root (posix separators), and with the place in sluice.yaml each
+ * part came from, so that later checks (DAG, params) can point at the right line.
+ */
+import type { DocumentPath } from '../core/index.js';
+
+/** A file or directory a stage reads. */
+export interface Dependency {
+  readonly path: string;
+  /** Where it is declared in sluice.yaml. */
+  readonly source: DocumentPath;
+}
+
+/** A params value a stage reads: a dotted key, or the whole file when `key` is undefined. */
+export interface ParamDependency {
+  /** The params file, relative to the root. */
+  readonly file: string;
+  readonly key: string | undefined;
+  readonly source: DocumentPath;
+  /** True when the param was not listed but used through `${...}` in the stage. */
+  readonly implicit: boolean;
+}
+
+/** `outs` are data and models; `metrics` and `plots` are small files kept in git. */
+export type OutputKind = 'out' | 'metrics' | 'plots';
+
+/** A file or directory a stage writes. */
+export interface Output {
+  readonly path: string;
+  readonly kind: OutputKind;
+  /** false: the file is kept in git and never hardlinked; its content is still saved for the run cache. */
+  readonly cache: boolean;
+  /** true: not deleted before the command runs. */
+  readonly persist: boolean;
+  readonly source: DocumentPath;
+}
+
+export interface Stage {
+  /** `train`, or `evaluate@test` for a foreach/matrix item. */
+  readonly name: string;
+  /** Commands run in order through the shell; the first failure stops the stage. */
+  readonly cmd: readonly string[];
+  /** Working directory relative to the root (`.` for the root). */
+  readonly wd: string;
+  readonly deps: readonly Dependency[];
+  readonly params: readonly ParamDependency[];
+  readonly outs: readonly Output[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly alwaysChanged: boolean;
+  readonly frozen: boolean;
+  readonly desc: string | undefined;
+  /** The stage's definition in sluice.yaml (for foreach stages, the `do` block). */
+  readonly source: DocumentPath;
+}
+
+/** A loaded, validated pipeline: stages in definition order. */
+export interface Pipeline {
+  /** Absolute repository root. */
+  readonly root: string;
+  /** The default params file, root-relative. */
+  readonly paramsFile: string;
+  readonly stages: readonly Stage[];
+}

@@ -1,0 +1,77 @@
+/**
+ * `sluice status`: which stages are stale and exactly why, without running or changing anything
+ * (beyond remembering file hashes in the stat cache).
+ */
+import { existsSync } from 'node:fs';
+import { StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
+import type { MetadataStore } from '../store/index.js';
+import { openWorkspaceCache, openWorkspaceStore, type Workspace } from '../workspace/index.js';
+import { buildGraph, selectStages } from './dag.js';
+import { loadPipeline } from './load-pipeline.js';
+import { readLockfile } from './lockfile.js';
+import { ParamsReader } from './params.js';
+import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, type StageChange } from './stage-state.js';
+
+export type StageState =
+  /** Nothing changed. */
+  | 'up-to-date'
+  /** Deps, params, cmd or definition changed: the stage will run. */
+  | 'changed'
+  /** Only outs are missing or modified: they can be restored without running. */
+  | 'outs-changed'
+  /** Its own inputs match, but an upstream stage will run and may change them. */
+  | 'upstream-changed'
+  | 'frozen';
+
+export interface StageStatusReport {
+  readonly stage: string;
+  readonly state: StageState;
+  readonly changes: readonly StageChange[];
+  /** `changes` as sentences. */
+  readonly reasons: readonly string[];
+  /** For `upstream-changed`: the upstream stages that will run. */
+  readonly upstream: readonly string[];
+}
+
+export async function pipelineStatus(workspace: Workspace, options: { targets?: readonly string[] } = {}): Promise<StageStatusReport[]> {
+  const pipeline = loadPipeline(workspace.root);
+  const graph = buildGraph(pipeline, { checkDepsExist: true });
+  const stages = selectStages(graph, options.targets ?? []);
+  // Before `sluice init` (or the first run) there is no store to keep hashes in: hash in memory.
+  const store: MetadataStore | undefined = existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined;
+  try {
+    const statCache = await StatCache.open(store, workspaceKey(workspace.root));
+    const hasher = new WorkspaceHasher(workspace.root, statCache);
+    const params = new ParamsReader(workspace.root);
+    const lock = readLockfile(workspace.paths.lockFile);
+    const cache = openWorkspaceCache(workspace);
+    const states = new Map<string, StageState>();
+    const reports: StageStatusReport[] = [];
+    for (const stage of stages) {
+      if (stage.frozen) {
+        states.set(stage.name, 'frozen');
+        reports.push({ stage: stage.name, state: 'frozen', changes: [], reasons: ['frozen: not checked'], upstream: [] });
+        continue;
+      }
+      const snapshot = await snapshotStage(stage, hasher, params);
+      const changes = diffStage(stage, snapshot, lock.stages[stage.name]);
+      const staleUpstream = [...(graph.upstream.get(stage.name) ?? [])].filter((name) => {
+        const state = states.get(name);
+        return state === 'changed' || state === 'upstream-changed';
+      });
+      const locked = lock.stages[stage.name];
+      const restorable = onlyOutputsChanged(changes) && (locked?.outs ?? []).every((out) => cache.has(out.hash));
+      const state: StageState =
+        changes.length > 0 ? (restorable ? 'outs-changed' : 'changed') : staleUpstream.length > 0 ? 'upstream-changed' : 'up-to-date';
+      states.set(stage.name, state);
+      const reasons = changes.map(describeChange);
+      if (state === 'outs-changed') reasons.push('restorable from the cache without running');
+      if (state === 'upstream-changed') reasons.push(`upstream will run: ${staleUpstream.join(', ')}`);
+      reports.push({ stage: stage.name, state, changes, reasons, upstream: staleUpstream });
+    }
+    await statCache.flush();
+    return reports;
+  } finally {
+    await store?.close();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * `.sluice/config.yaml`: per-repository settings kept in git (no secrets). Environment variables
+ * win over the file: `SLUICE_DATABASE_URL` over `store.url`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseLocatedYaml, validateWithSchema } from '../core/index.js';
+import { LINK_TYPES } from '../cache/index.js';
+
+export const CONFIG_FILE = '.sluice/config.yaml';
+
+export const workspaceConfigSchema = z.strictObject({
+  cache: z
+    .strictObject({
+      /** Cache directory, relative to the repository root; may be shared between checkouts. */
+      dir: z.string().min(1).optional(),
+      /** How checkouts place files, in order of preference. */
+      link: z.array(z.enum(LINK_TYPES)).min(1).optional(),
+    })
+    .optional(),
+  store: z
+    .strictObject({
+      /** postgres://… or sqlite:path; default `.sluice/sluice.db`. */
+      url: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
+
+/** Reads and validates the config file; an absent or empty file means defaults. */
+export function loadWorkspaceConfig(root: string): WorkspaceConfig {
+  const path = join(root, CONFIG_FILE);
+  if (!existsSync(path)) return {};
+  const document = parseLocatedYaml(readFileSync(path, 'utf8'), CONFIG_FILE);
+  return validateWithSchema(workspaceConfigSchema, document.value ?? {}, document);
+}
+
+/** What `sluice init` writes: the defaults, spelled out so users see what they can change. */
+export const DEFAULT_CONFIG_TEXT = `# Sluice settings for this repository (kept in git; no secrets here).
+cache:
+  # Where content-addressed objects live. Share one directory between checkouts to save space.
+  dir: .sluice/cache
+  # How outputs are placed from the cache, in order of preference. Hardlinked files are read-only.
+  link: [reflink, hardlink, copy]
+# store:
+#   url: postgres://user@host:5432/db   # team scale; SLUICE_DATABASE_URL overrides
+`;

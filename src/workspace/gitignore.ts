@@ -1,0 +1,24 @@
+/** Keeping `.gitignore` in step: Sluice's own files and cached outputs stay out of git. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/index.js';
+
+/**
+ * Appends the entries not yet in the root `.gitignore` (compared line by line), keeping
+ * everything else as the user wrote it. Returns the entries added.
+ */
+export function ensureGitignoreEntries(root: string, entries: readonly string[]): string[] {
+  const path = join(root, '.gitignore');
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const present = new Set(current.split(/\r?\n/).map((line) => line.trim()));
+  const missing = [...new Set(entries)].filter((entry) => !present.has(entry));
+  if (missing.length === 0) return [];
+  const separator = current.length === 0 || current.endsWith('\n') ? '' : '\n';
+  writeFileAtomic(path, `${current}${separator}${missing.join('\n')}\n`);
+  return missing;
+}
+
+/** The entry that ignores one repository path, anchored at the root. */
+export function gitignoreEntryFor(path: string): string {
+  return `/${path.replace(/^\/+/, '')}`;
+}

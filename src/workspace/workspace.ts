@@ -1,0 +1,93 @@
+/**
+ * A workspace is a repository Sluice works in: its root (where `sluice.yaml` and `.sluice/`
+ * live), its settings, and the locations of the cache, logs and metadata store.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../core/index.js';
+import { ObjectCache, type LinkType } from '../cache/index.js';
+import { openMetadataStore, parseStoreUrl, type MetadataStore, type StoreLocation } from '../store/index.js';
+import { CONFIG_FILE, DEFAULT_CONFIG_TEXT, loadWorkspaceConfig, type WorkspaceConfig } from './config.js';
+import { workspaceNotFound } from './errors.js';
+import { ensureGitignoreEntries } from './gitignore.js';
+
+export const PIPELINE_FILE = 'sluice.yaml';
+export const LOCK_FILE = 'sluice.lock';
+export const SLUICE_DIR = '.sluice';
+
+export interface WorkspacePaths {
+  readonly sluiceDir: string;
+  readonly cacheDir: string;
+  readonly logsDir: string;
+  readonly tmpDir: string;
+  readonly pipelineFile: string;
+  readonly lockFile: string;
+}
+
+export interface Workspace {
+  /** Absolute path of the repository root. */
+  readonly root: string;
+  readonly config: WorkspaceConfig;
+  readonly paths: WorkspacePaths;
+  readonly linkTypes: readonly LinkType[];
+  readonly storeLocation: StoreLocation;
+}
+
+/** The entries `sluice init` puts in `.gitignore`. */
+export const SLUICE_GITIGNORE_ENTRIES = ['/.sluice/cache/', '/.sluice/logs/', '/.sluice/tmp/', '/.sluice/sluice.db', '/.sluice/sluice.db-*'];
+
+/** Walks up from `cwd` to the first directory with a `sluice.yaml` or a `.sluice/`. */
+export function findWorkspaceRoot(cwd: string): string {
+  let current = resolve(cwd);
+  for (;;) {
+    if (existsSync(join(current, PIPELINE_FILE)) || existsSync(join(current, SLUICE_DIR))) return current;
+    const parent = dirname(current);
+    if (parent === current) throw workspaceNotFound({ cwd: resolve(cwd) });
+    current = parent;
+  }
+}
+
+/** Opens the workspace at `root` (no I/O beyond reading its config). */
+export function openWorkspace(root: string, env: NodeJS.ProcessEnv = process.env): Workspace {
+  const config = loadWorkspaceConfig(root);
+  const sluiceDir = join(root, SLUICE_DIR);
+  const paths: WorkspacePaths = {
+    sluiceDir,
+    cacheDir: resolve(root, config.cache?.dir ?? join(SLUICE_DIR, 'cache')),
+    logsDir: join(sluiceDir, 'logs'),
+    tmpDir: join(sluiceDir, 'tmp'),
+    pipelineFile: join(root, PIPELINE_FILE),
+    lockFile: join(root, LOCK_FILE),
+  };
+  const storeUrl = env.SLUICE_DATABASE_URL || config.store?.url || join(SLUICE_DIR, 'sluice.db');
+  return {
+    root,
+    config,
+    paths,
+    linkTypes: config.cache?.link ?? ['reflink', 'hardlink', 'copy'],
+    storeLocation: parseStoreUrl(storeUrl, root),
+  };
+}
+
+/**
+ * Creates `.sluice/` with a default config and ignores Sluice's local files in git.
+ * Idempotent: returns what it changed.
+ */
+export function initWorkspace(root: string): { createdConfig: boolean; gitignoreAdded: string[] } {
+  mkdirSync(join(root, SLUICE_DIR), { recursive: true });
+  const configPath = join(root, CONFIG_FILE);
+  const createdConfig = !existsSync(configPath);
+  if (createdConfig) writeFileAtomic(configPath, DEFAULT_CONFIG_TEXT);
+  const gitignoreAdded = ensureGitignoreEntries(root, SLUICE_GITIGNORE_ENTRIES);
+  return { createdConfig, gitignoreAdded };
+}
+
+/** Opens the metadata store the workspace is configured for. */
+export function openWorkspaceStore(workspace: Workspace): Promise<MetadataStore> {
+  return openMetadataStore(workspace.storeLocation);
+}
+
+/** The workspace's object cache. */
+export function openWorkspaceCache(workspace: Workspace): ObjectCache {
+  return new ObjectCache({ dir: workspace.paths.cacheDir, link: workspace.linkTypes });
+}

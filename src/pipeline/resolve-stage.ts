@@ -85,6 +85,7 @@ export function resolveStage(name: string, body: StageBody, source: DocumentPath
     frozen: body.frozen ?? false,
     desc: body.desc,
     source,
+    cmdTemplate: { commands: typeof body.cmd === 'string' ? [body.cmd] : body.cmd, locals: context.scope.locals, paramsFile: context.paramsFile },
   };
 }
 

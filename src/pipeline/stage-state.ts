@@ -4,6 +4,7 @@
  * that `sluice status` prints as is.
  */
 import type { HashedPath, WorkspaceHasher } from '../cache/index.js';
+import { interpolate } from './interpolate.js';
 import { flattenParams, isRecord, lookupParam, type ParamsReader } from './params.js';
 import type { LockedPath, LockedStage } from './lockfile.js';
 import type { Stage } from './stage.js';
@@ -74,7 +75,9 @@ export function diffStage(stage: Stage, snapshot: StageSnapshot, locked: LockedS
   const changes: StageChange[] = [];
   if (stage.alwaysChanged) changes.push({ kind: 'always-changed' });
   const command = commandText(stage.cmd);
-  if (commandText(locked.cmd) !== command) changes.push({ kind: 'cmd-changed', old: commandText(locked.cmd), new: command });
+  if (commandText(locked.cmd) !== command && !explainedByParams(stage, locked)) {
+    changes.push({ kind: 'cmd-changed', old: commandText(locked.cmd), new: command });
+  }
 
   const lockedDeps = new Map((locked.deps ?? []).map((entry) => [entry.path, entry]));
   for (const [path, hashed] of snapshot.deps) {
@@ -101,6 +104,30 @@ export function diffStage(stage: Stage, snapshot: StageSnapshot, locked: LockedS
   }
   for (const path of lockedOuts.keys()) if (!stage.outs.some((out) => out.path === path)) changes.push({ kind: 'out-removed', path });
   return changes;
+}
+
+/** Whether the locked command is this stage's template interpolated with the locked param values. */
+function explainedByParams(stage: Stage, locked: LockedStage): boolean {
+  const { commands, locals, paramsFile } = stage.cmdTemplate;
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(locked.params?.[paramsFile] ?? {})) setDotted(params, key, value);
+  const interpolated: string[] = [];
+  for (const command of commands) {
+    const result = interpolate(command, { locals, params, paramsSource: paramsFile });
+    if (!result.ok) return false;
+    interpolated.push(result.value);
+  }
+  return commandText(interpolated) === commandText(locked.cmd);
+}
+
+function setDotted(target: Record<string, unknown>, key: string, value: unknown): void {
+  const segments = key.split('.');
+  let node = target;
+  for (const segment of segments.slice(0, -1)) {
+    if (!isRecord(node[segment])) node[segment] = {};
+    node = node[segment] as Record<string, unknown>;
+  }
+  node[segments.at(-1)!] = value;
 }
 
 function diffParams(

@@ -52,6 +52,15 @@ export interface Stage {
   readonly desc: string | undefined;
   /** The stage's definition in sluice.yaml (for foreach stages, the `do` block). */
   readonly source: DocumentPath;
+  /**
+   * `cmd` before `${...}` interpolation, with what it was interpolated from, so that a command
+   * that changed only because a param did is reported as the param change.
+   */
+  readonly cmdTemplate: {
+    readonly commands: readonly string[];
+    readonly locals: Readonly<Record<string, unknown>>;
+    readonly paramsFile: string;
+  };
 }
 
 /** A loaded, validated pipeline: stages in definition order. */

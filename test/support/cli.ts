@@ -1,0 +1,76 @@
+/**
+ * Running the real `sluice` binary in scratch git repositories, as a user would.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeTempDir } from './temp-dir.js';
+
+/** The repository's `bin/sluice`. */
+export const SLUICE_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'sluice');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `sluice ...args` to completion. */
+export function sluice(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const result = spawnSync(process.execPath, [SLUICE_BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', SLUICE_DEBUG: '', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts `sluice ...args` without waiting (for interrupt and kill tests). */
+export function startSluice(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [SLUICE_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Resolves with the exit code (or signal) of a started process. */
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+export interface ScratchRepo {
+  /** The repository root. */
+  readonly root: string;
+  /** A directory beside the repository for test bookkeeping (not part of any pipeline). */
+  readonly outside: string;
+  write(path: string, content: string): void;
+  git(...args: string[]): string;
+  remove(): void;
+}
+
+/** A fresh git repository with `files`, committed. */
+export function scratchRepo(files: Readonly<Record<string, string>>): ScratchRepo {
+  const temp = makeTempDir('sluice-e2e-');
+  const root = join(temp.path, 'repo');
+  const outside = join(temp.path, 'outside');
+  mkdirSync(root);
+  mkdirSync(outside);
+  const write = (path: string, content: string): void => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  };
+  const git = (...args: string[]): string => {
+    const result = spawnSync('git', args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 't@example.com' },
+    });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+    return result.stdout;
+  };
+  for (const [path, content] of Object.entries(files)) write(path, content);
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'initial');
+  return { root, outside, write, git, remove: temp.remove };
+}

@@ -92,11 +92,13 @@ function explainIssue(
         pointAtKey: true,
       };
     }
-    case 'invalid_type': {
-      if (issue.input === undefined) {
+    case 'invalid_type':
+    case 'invalid_union': {
+      if (issue.input === undefined && path.length > 0) {
         const key = path[path.length - 1];
         return { problem: `${describe(path.slice(0, -1))} is missing the required key "${String(key)}".`, path: path.slice(0, -1), pointAtKey: true };
       }
+      if (issue.code === 'invalid_union') return { problem: `${describe(path)}: ${lowerFirst(issue.message)}.`, path, pointAtKey: false };
       return { problem: `${describe(path)} must be ${article(issue.expected)}, not ${typeName(issue.input)}.`, path, pointAtKey: false };
     }
     default:

@@ -9,4 +9,4 @@ export { manifestObjectId, parseManifest, serializeManifest, type FileMode, type
 export { directoryObjectId, fileObjectId, isDirectoryId, parseObjectId, type ObjectId } from './object-id.js';
 export { StatCache, workspaceKey, type StatCachePersistence } from './stat-cache.js';
 export { WorkspaceHasher, type HashedDirectory, type HashedFile, type HashedPath } from './workspace-hasher.js';
-export { invalidLinkType, objectCorrupt, objectMissing } from './errors.js';
+export { objectMissing } from './errors.js';

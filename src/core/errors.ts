@@ -10,13 +10,6 @@ export const yamlSyntax = defineError<{ file: string; reason: string }>('SLUICE_
     'and a value containing ${...} inside [ ] or { } must be quoted.',
 });
 
-export const fileUnreadable = defineError<{ file: string; reason: string }>('SLUICE_CORE_FILE_UNREADABLE', {
-  kind: 'invalid_input',
-  description: 'A file Sluice needs exists but cannot be read.',
-  message: ({ file, reason }) => `Cannot read ${file}: ${reason}.`,
-  hint: () => 'Check the file permissions and that it is a regular file.',
-});
-
 export const gitFailed = defineError<{ command: string; reason: string }>('SLUICE_CORE_GIT_FAILED', {
   kind: 'invalid_input',
   description: 'A git command Sluice needs (to read an earlier revision) failed.',

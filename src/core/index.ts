@@ -14,7 +14,7 @@ export {
   type ErrorKind,
   type SourceLocation,
 } from './app-error.js';
-export { fileUnreadable, gitFailed, yamlSyntax } from './errors.js';
+export { gitFailed, yamlSyntax } from './errors.js';
 export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yaml-document.js';
 export { invalidDocument, objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
 export { closestMatch, didYouMean, editDistance } from './suggest.js';

@@ -14,6 +14,7 @@ export const invalidDocument = defineError<{ problem: string }>('SLUICE_CORE_INV
   kind: 'invalid_input',
   description: 'A user file (sluice.yaml, params, config, lock) does not match its schema.',
   message: ({ problem }) => problem,
+  hint: () => 'Fix it at the position shown; the README lists every field of sluice.yaml.',
 });
 
 /** How a path in the document reads in a message, e.g. `stage "train"`; a domain may override. */

@@ -92,13 +92,6 @@ export const invalidLockfile = defineError<{ reason: string }>('SLUICE_PIPELINE_
   hint: () => 'Resolve merge conflicts in it, restore it with `git checkout sluice.lock`, or delete it to treat every stage as never run.',
 });
 
-export const stageFailed = defineError<{ stage: string; reason: string }>('SLUICE_PIPELINE_STAGE_FAILED', {
-  kind: 'check_failed',
-  description: 'A stage command exited with an error, or did not produce its declared outs.',
-  message: ({ stage, reason }) => `Stage "${stage}" failed: ${reason}.`,
-  hint: () => 'Read the stage log shown above; fix the command and run again (finished stages are not rerun).',
-});
-
 export const pipelineFailed = defineError<{ failed: readonly string[] }>('SLUICE_PIPELINE_RUN_FAILED', {
   kind: 'check_failed',
   description: 'One or more stages of `sluice run` failed.',

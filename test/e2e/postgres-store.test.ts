@@ -1,0 +1,50 @@
+/** The same pipeline with the team-scale store: SLUICE_DATABASE_URL pointing at PostgreSQL. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createTestSchema, type TestSchema } from '../support/postgres.js';
+import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
+
+describe('sluice with a PostgreSQL metadata store', () => {
+  let repo: ScratchRepo;
+  let schema: TestSchema;
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    schema = await createTestSchema();
+    repo = scratchRepo({
+      'sluice.yaml': 'stages:\n  square:\n    cmd: echo $((${n} * ${n})) > square.txt\n    deps: [params.yaml]\n    outs: [square.txt]\n',
+      'params.yaml': 'n: 3\n',
+    });
+    env = { SLUICE_DATABASE_URL: schema.url };
+  });
+  after(async () => {
+    repo.remove();
+    await schema.drop();
+  });
+
+  test('runs, records the run in PostgreSQL and writes no SQLite file', () => {
+    const result = sluice(repo.root, ['run'], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(readFileSync(join(repo.root, 'square.txt'), 'utf8'), '9\n');
+    assert.equal(existsSync(join(repo.root, '.sluice', 'sluice.db')), false);
+    const runs = JSON.parse(sluice(repo.root, ['runs', '--json'], env).stdout) as { status: string }[];
+    assert.deepEqual(runs.map((run) => run.status), ['succeeded']);
+  });
+
+  test('the run cache lives in PostgreSQL too', () => {
+    writeFileSync(join(repo.root, 'params.yaml'), 'n: 4\n');
+    assert.equal(sluice(repo.root, ['run'], env).code, 0);
+    writeFileSync(join(repo.root, 'params.yaml'), 'n: 3\n');
+    const result = sluice(repo.root, ['run'], env);
+    assert.match(result.stdout, /square\s+restored from run cache/);
+    assert.equal(readFileSync(join(repo.root, 'square.txt'), 'utf8'), '9\n');
+  });
+
+  test('an unreachable server is a clear error naming the server, exit 3', () => {
+    const result = sluice(repo.root, ['run'], { SLUICE_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
+    assert.equal(result.code, 3);
+    assert.match(result.stderr, /Cannot open the metadata store at postgres:\/\/postgres@127\.0\.0\.1:1\/test: .*pg_isready/);
+    assert.doesNotMatch(result.stderr, /^\s+at /m);
+  });
+});

@@ -50,6 +50,15 @@ export class WorkspaceHasher {
     return { kind: 'file', id: fileObjectId(hex), size: Number(stats.size), mode: normalizeMode(Number(stats.mode)) };
   }
 
+  /**
+   * Records the known hash of a file just checked out from the cache, so the next status does
+   * not read it again (its inode and mtime are new, but its content is the object's).
+   */
+  rememberCheckout(path: string, hex: string): void {
+    const stats = statSync(join(this.root, path), { bigint: true });
+    this.statCache.remember(path, stats, hex);
+  }
+
   private async hashDirectory(absolute: string): Promise<HashedDirectory> {
     const entries: ManifestEntry[] = [];
     let size = 0;

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { ObjectCache, WorkspaceHasher } from '../cache/index.js';
+import { parseObjectId, type ObjectCache, type WorkspaceHasher } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
 import { runCommands, type OutputStream } from './command-runner.js';
 import type { LockedPath, LockedStage, Lockfile } from './lockfile.js';
@@ -126,6 +126,21 @@ function restoreOutputs(stage: Stage, outs: readonly LockedPath[], context: Stag
     if (only && !only.has(locked.path)) continue;
     const out = stage.outs.find((candidate) => candidate.path === locked.path);
     context.cache.checkout(locked.hash, join(context.root, locked.path), { shared: isShareable(out) });
+    rememberRestored(locked, context);
+  }
+}
+
+/** Primes the stat cache with the hashes of restored files, which are known without reading them. */
+function rememberRestored(locked: LockedPath, context: StageProcessorContext): void {
+  const id = parseObjectId(locked.hash);
+  if (!id) return;
+  if (!id.isDirectory) {
+    context.hasher.rememberCheckout(locked.path, id.hex);
+    return;
+  }
+  for (const entry of context.cache.readManifest(locked.hash)) {
+    const file = parseObjectId(entry.hash);
+    if (file) context.hasher.rememberCheckout(`${locked.path}/${entry.path}`, file.hex);
   }
 }
 

@@ -87,7 +87,7 @@ describe('object cache', () => {
   async function stored(cache: ObjectCache, path: string, shared: boolean): Promise<HashedPath> {
     const hashed = (await (await hasherFor(root)).hash(path))!;
     if (hashed.kind === 'file') cache.addFile(join(root, path), hashed.id, { shared });
-    else cache.addDirectory(join(root, path), hashed, { shared });
+    else cache.addDirectory(join(root, path), await hashed.snapshot(), { shared });
     return hashed;
   }
 
@@ -124,7 +124,7 @@ describe('object cache', () => {
     write(join(root, 'model/a.txt'), 'a');
     write(join(root, 'model/deep/b.txt'), 'b');
     const cache = cacheWith(['hardlink', 'copy']);
-    const { id } = (await stored(cache, 'model', true)) as HashedDirectory;
+    const { id } = await stored(cache, 'model', true);
     write(join(root, 'model/stray.txt'), 'stray');
     rmSync(join(root, 'model/a.txt'), { force: true });
     cache.checkout(id, join(root, 'model'), { shared: true });
@@ -137,7 +137,7 @@ describe('object cache', () => {
     const cache = cacheWith(['copy']);
     const directory = (await stored(cache, 'model', false)) as HashedDirectory;
     assert.equal(cache.has(directory.id), true);
-    rmSync(cache.objectPath(directory.entries[0]!.hash));
+    rmSync(cache.objectPath((await directory.snapshot()).entries[0]!.hash));
     assert.equal(cache.has(directory.id), false);
     assert.throws(() => cache.checkout(directory.id, join(root, 'x'), { shared: false }), /not in the cache/);
   });
@@ -160,5 +160,16 @@ describe('object cache', () => {
     cache.cleanTemp();
     assert.equal(existsSync(join(cache.dir, 'tmp', '999999999-dead')), false);
     assert.equal(existsSync(join(cache.dir, 'tmp', `${process.pid}-live`)), true);
+  });
+});
+
+describe('checkout over an identical hardlink', () => {
+  test('leaves no temp file when the destination already is the object', async () => {
+    write(join(root, 'big.bin'), 'same');
+    const cache = new ObjectCache({ dir: join(temp.path, 'cache'), link: ['hardlink'] });
+    const hashed = (await (await hasherFor(root)).hash('big.bin'))!;
+    cache.addFile(join(root, 'big.bin'), hashed.id, { shared: true });
+    cache.checkout(hashed.id, join(root, 'big.bin'), { shared: true });
+    assert.deepEqual(readdirSync(root), ['big.bin']);
   });
 });

@@ -209,6 +209,8 @@ function replacePath(replacement: string, destination: string): void {
   }
   if (existing === undefined || (existing.isFile() && statSync(replacement).isFile())) {
     renameSync(replacement, destination);
+    // rename() between two hardlinks of one inode succeeds without doing anything: drop the temp name.
+    rmSync(replacement, { force: true });
     return;
   }
   // rename() cannot replace a directory or put a directory over a file: move the old one aside first.

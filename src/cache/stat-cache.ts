@@ -1,15 +1,19 @@
 /**
  * The stat cache: a file whose inode, size and mtime (in nanoseconds) are unchanged since it was
- * hashed is not hashed again. This is what makes `sluice status` on a 20,000-file dataset take a
- * directory walk instead of reading every byte. Entries persist in the metadata store, keyed by
- * workspace (host and absolute root), so a shared PostgreSQL store keeps machines apart.
+ * hashed is not hashed again; a directory whose files all kept their stats (same fingerprint) is
+ * not even listed file by file. This is what makes `sluice status` on a 20,000-file dataset one
+ * directory walk. Entries persist in the metadata store, keyed by workspace (host and absolute
+ * root), so a shared PostgreSQL store keeps machines apart.
+ *
+ * File entries are loaded on demand (exact paths, or everything under a directory whose
+ * fingerprint changed), so an unchanged dataset never costs a 20,000-row query.
  */
 import type { BigIntStats } from 'node:fs';
 import { hostname } from 'node:os';
-import type { MetadataStore, StatCacheEntry } from '../store/index.js';
+import type { DirectoryCacheEntry, MetadataStore, StatCacheEntry } from '../store/index.js';
 
 /** The part of the store the stat cache needs. */
-export type StatCachePersistence = Pick<MetadataStore, 'loadStatCache' | 'saveStatCache'>;
+export type StatCachePersistence = Pick<MetadataStore, 'loadStatCache' | 'saveStatCache' | 'loadDirectoryCache' | 'saveDirectoryCache'>;
 
 /** The stat-cache namespace of a checkout on this machine. */
 export function workspaceKey(root: string): string {
@@ -17,23 +21,44 @@ export function workspaceKey(root: string): string {
 }
 
 export class StatCache {
-  private readonly pending = new Map<string, StatCacheEntry>();
+  private readonly files = new Map<string, StatCacheEntry>();
+  private readonly pendingFiles = new Map<string, StatCacheEntry>();
+  private readonly pendingDirectories = new Map<string, DirectoryCacheEntry>();
+  /** Exact paths and directory prefixes whose entries have been asked of the store. */
+  private readonly loadedPaths = new Set<string>();
+  private readonly loadedDirectories = new Set<string>();
 
   private constructor(
     private readonly persistence: StatCachePersistence | undefined,
     private readonly workspace: string,
-    private readonly entries: Map<string, StatCacheEntry>,
+    private readonly directories: Map<string, DirectoryCacheEntry>,
   ) {}
 
-  /** Loads a workspace's entries in one query. Without persistence, the cache lives in memory only. */
+  /** Loads a workspace's directory entries (a few rows). Without persistence, the cache lives in memory only. */
   static async open(persistence: StatCachePersistence | undefined, workspace: string): Promise<StatCache> {
-    const loaded = persistence ? await persistence.loadStatCache(workspace) : [];
-    return new StatCache(persistence, workspace, new Map(loaded.map((entry) => [entry.path, entry])));
+    const directories = persistence ? await persistence.loadDirectoryCache(workspace) : [];
+    return new StatCache(persistence, workspace, new Map(directories.map((entry) => [entry.path, entry])));
   }
 
-  /** The remembered hash of `path` if its stat still matches. */
+  /** Fetches the entries of these files in one query (paths already fetched are skipped). */
+  async loadFiles(paths: readonly string[]): Promise<void> {
+    const wanted = paths.filter((path) => !this.isLoaded(path));
+    for (const path of wanted) this.loadedPaths.add(path);
+    if (wanted.length === 0 || !this.persistence) return;
+    for (const entry of await this.persistence.loadStatCache(this.workspace, { paths: wanted })) this.keep(entry);
+  }
+
+  /** Fetches the entries of every file under a directory. */
+  async loadDirectory(path: string): Promise<void> {
+    if (this.isLoaded(path)) return;
+    this.loadedDirectories.add(path);
+    if (!this.persistence) return;
+    for (const entry of await this.persistence.loadStatCache(this.workspace, { under: path })) this.keep(entry);
+  }
+
+  /** The remembered hash of `path` if its stat still matches. Entries must have been loaded. */
   lookup(path: string, stats: BigIntStats): string | undefined {
-    const entry = this.entries.get(path);
+    const entry = this.files.get(path);
     if (!entry) return undefined;
     const matches = entry.inode === String(stats.ino) && entry.size === Number(stats.size) && entry.mtimeNs === String(stats.mtimeNs);
     return matches ? entry.hash : undefined;
@@ -42,15 +67,41 @@ export class StatCache {
   /** Remembers a freshly computed hash; written to the store by {@link flush}. */
   remember(path: string, stats: BigIntStats, hash: string): void {
     const entry: StatCacheEntry = { path, inode: String(stats.ino), size: Number(stats.size), mtimeNs: String(stats.mtimeNs), hash };
-    this.entries.set(path, entry);
-    this.pending.set(path, entry);
+    this.files.set(path, entry);
+    this.pendingFiles.set(path, entry);
   }
 
-  /** Writes new and changed entries in one transaction. */
+  /** The directory entry for `path` if its fingerprint is unchanged. */
+  lookupDirectory(path: string, fingerprint: string): DirectoryCacheEntry | undefined {
+    const entry = this.directories.get(path);
+    return entry?.fingerprint === fingerprint ? entry : undefined;
+  }
+
+  rememberDirectory(entry: DirectoryCacheEntry): void {
+    this.directories.set(entry.path, entry);
+    this.pendingDirectories.set(entry.path, entry);
+  }
+
+  /** Writes new and changed entries. */
   async flush(): Promise<void> {
-    if (this.pending.size === 0 || !this.persistence) return;
-    const entries = [...this.pending.values()];
-    this.pending.clear();
-    await this.persistence.saveStatCache(this.workspace, entries);
+    if (!this.persistence) return;
+    const files = [...this.pendingFiles.values()];
+    const directories = [...this.pendingDirectories.values()];
+    this.pendingFiles.clear();
+    this.pendingDirectories.clear();
+    await this.persistence.saveStatCache(this.workspace, files);
+    await this.persistence.saveDirectoryCache(this.workspace, directories);
+  }
+
+  private isLoaded(path: string): boolean {
+    if (this.loadedPaths.has(path) || this.loadedDirectories.has(path)) return true;
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      if (this.loadedDirectories.has(path.slice(0, slash))) return true;
+    }
+    return false;
+  }
+
+  private keep(entry: StatCacheEntry): void {
+    if (!this.pendingFiles.has(entry.path)) this.files.set(entry.path, entry);
   }
 }

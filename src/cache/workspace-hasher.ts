@@ -1,10 +1,13 @@
 /**
  * Hashing paths in a workspace: a file to its object id, a directory to its manifest's id.
- * Every file goes through the {@link StatCache}, so unchanged files cost one `stat`.
+ *
+ * Unchanged files cost one `stat` (the {@link StatCache} remembers their hashes). An unchanged
+ * directory costs one walk: the fingerprint of its files' stats finds its id directly, and its
+ * manifest is only rebuilt when it must be stored.
  */
 import { readdirSync, statSync, type BigIntStats } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { hashFile, systemErrorCode } from '../core/index.js';
+import { join, sep } from 'node:path';
+import { hashBytes, hashFile, systemErrorCode } from '../core/index.js';
 import type { DirectorySnapshot } from './object-cache.js';
 import { manifestObjectId, normalizeMode, serializeManifest, type FileMode, type ManifestEntry } from './manifest.js';
 import { fileObjectId, type ObjectId } from './object-id.js';
@@ -18,15 +21,26 @@ export interface HashedFile {
   readonly mode: FileMode;
 }
 
-/** A hashed directory, with what is needed to store it. */
-export interface HashedDirectory extends DirectorySnapshot {
+/** A hashed directory. */
+export interface HashedDirectory {
   readonly kind: 'directory';
+  readonly id: ObjectId;
   /** Total bytes of its files. */
   readonly size: number;
   readonly fileCount: number;
+  /** Its manifest, for storing it in the cache; rebuilt from the stat cache when the id came from the fingerprint. */
+  snapshot(): Promise<DirectorySnapshot>;
 }
 
 export type HashedPath = HashedFile | HashedDirectory;
+
+/** One file found by a directory walk. */
+interface WalkedFile {
+  readonly absolute: string;
+  /** Relative to the walked directory, posix separators. */
+  readonly relative: string;
+  readonly stats: BigIntStats;
+}
 
 export class WorkspaceHasher {
   constructor(
@@ -37,7 +51,8 @@ export class WorkspaceHasher {
 
   /** Hashes a file or directory; undefined when nothing is at the path. */
   async hash(path: string): Promise<HashedPath | undefined> {
-    const absolute = join(this.root, path);
+    const key = normalizePath(path);
+    const absolute = join(this.root, key);
     let stats: BigIntStats;
     try {
       stats = statSync(absolute, { bigint: true });
@@ -45,8 +60,9 @@ export class WorkspaceHasher {
       if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') return undefined;
       throw error;
     }
-    if (stats.isDirectory()) return this.hashDirectory(absolute);
-    const hex = await this.hashFileCached(absolute, stats);
+    if (stats.isDirectory()) return this.hashDirectory(absolute, key);
+    await this.statCache.loadFiles([key]);
+    const hex = await this.hashFileCached(key, absolute, stats);
     return { kind: 'file', id: fileObjectId(hex), size: Number(stats.size), mode: normalizeMode(Number(stats.mode)) };
   }
 
@@ -59,30 +75,71 @@ export class WorkspaceHasher {
     this.statCache.remember(path, stats, hex);
   }
 
-  private async hashDirectory(absolute: string): Promise<HashedDirectory> {
-    const entries: ManifestEntry[] = [];
-    let size = 0;
-    for (const dirent of readdirSync(absolute, { recursive: true, withFileTypes: true })) {
-      if (dirent.isDirectory()) continue;
-      const file = join(dirent.parentPath, dirent.name);
-      const stats = statSync(file, { bigint: true });
-      // Symlinks to directories and special files (sockets, fifos) are not data.
-      if (!stats.isFile()) continue;
-      const hex = await this.hashFileCached(file, stats);
-      const relativePath = relative(absolute, file).split(sep).join('/');
-      entries.push({ path: relativePath, hash: fileObjectId(hex), size: Number(stats.size), mode: normalizeMode(Number(stats.mode)) });
-      size += Number(stats.size);
+  private async hashDirectory(absolute: string, key: string): Promise<HashedDirectory> {
+    const files = walk(absolute);
+    const fingerprint = fingerprintOf(files);
+    const known = this.statCache.lookupDirectory(key, fingerprint);
+    if (known) {
+      return {
+        kind: 'directory',
+        id: known.objectId,
+        size: known.size,
+        fileCount: known.fileCount,
+        snapshot: async () => this.snapshotDirectory(key, walk(absolute)),
+      };
     }
-    const serialized = serializeManifest(entries);
-    return { kind: 'directory', id: manifestObjectId(serialized), serialized, entries, size, fileCount: entries.length };
+    const snapshot = await this.snapshotDirectory(key, files);
+    const size = snapshot.entries.reduce((total, entry) => total + entry.size, 0);
+    this.statCache.rememberDirectory({ path: key, fingerprint, objectId: snapshot.id, size, fileCount: snapshot.entries.length });
+    return { kind: 'directory', id: snapshot.id, size, fileCount: snapshot.entries.length, snapshot: async () => snapshot };
   }
 
-  private async hashFileCached(absolute: string, stats: BigIntStats): Promise<string> {
-    const key = relative(this.root, absolute).split(sep).join('/');
+  /** Builds a directory's manifest, hashing only files the stat cache does not know. */
+  private async snapshotDirectory(key: string, files: readonly WalkedFile[]): Promise<DirectorySnapshot> {
+    await this.statCache.loadDirectory(key);
+    const entries: ManifestEntry[] = [];
+    for (const file of files) {
+      const hex = await this.hashFileCached(`${key}/${file.relative}`, file.absolute, file.stats);
+      entries.push({ path: file.relative, hash: fileObjectId(hex), size: Number(file.stats.size), mode: normalizeMode(Number(file.stats.mode)) });
+    }
+    const serialized = serializeManifest(entries);
+    return { id: manifestObjectId(serialized), serialized, entries };
+  }
+
+  private async hashFileCached(key: string, absolute: string, stats: BigIntStats): Promise<string> {
     const cached = this.statCache.lookup(key, stats);
     if (cached !== undefined) return cached;
     const hex = await hashFile(absolute, Number(stats.size));
     this.statCache.remember(key, stats, hex);
     return hex;
   }
+}
+
+/**
+ * Every regular file below `absolute`, sorted by relative path. This is the hot path of
+ * `sluice status` on large datasets: one stat per file, paths built by slicing.
+ */
+function walk(absolute: string): WalkedFile[] {
+  const files: WalkedFile[] = [];
+  for (const dirent of readdirSync(absolute, { recursive: true, withFileTypes: true })) {
+    if (dirent.isDirectory()) continue;
+    const file = `${dirent.parentPath}${sep}${dirent.name}`;
+    const stats = statSync(file, { bigint: true });
+    // Symlinks to directories and special files (sockets, fifos) are not data.
+    if (!stats.isFile()) continue;
+    const relative = file.slice(absolute.length + 1);
+    files.push({ absolute: file, relative: sep === '/' ? relative : relative.split(sep).join('/'), stats });
+  }
+  return files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+}
+
+/** BLAKE3 of each file's path and stat: equal fingerprints mean no file was added, removed or touched. */
+function fingerprintOf(files: readonly WalkedFile[]): string {
+  const lines = files.map((file) => `${file.relative}\0${file.stats.ino}\0${file.stats.size}\0${file.stats.mtimeNs}\0${normalizeMode(Number(file.stats.mode))}`);
+  return hashBytes(lines.join('\n'));
+}
+
+/** Stat-cache keys are root-relative posix paths without `./` or a trailing slash. */
+function normalizePath(path: string): string {
+  return path.split(sep).join('/').replace(/^\.\//, '').replace(/\/+$/, '');
 }

@@ -2,11 +2,17 @@
  * Entry point of the `sluice` binary. `--version` is answered before anything else is loaded,
  * so that it starts in a few tens of milliseconds.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
+/** Sluice's own package.json is above this file: two levels up from the bundle (dist/bundle/), three from tsc output (dist/src/cli/). */
 function readVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
+  for (const candidate of ['../../package.json', '../../../package.json']) {
+    const url = new URL(candidate, import.meta.url);
+    if (!existsSync(url)) continue;
+    const manifest = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
+    if (manifest.name === 'sluice' && manifest.version) return manifest.version;
+  }
+  return 'unknown';
 }
 
 const argv = process.argv.slice(2);

@@ -27,7 +27,7 @@ import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
 import { scheduleStages } from './scheduler.js';
 import { processStage, type RunReporter } from './stage-processor.js';
-import { readParamValues } from './stage-state.js';
+import { readParamValues, stagePaths } from './stage-state.js';
 
 export interface RunPipelineOptions {
   /** Stages to reproduce, with everything upstream of them; all when empty. */
@@ -72,6 +72,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     store = await openWorkspaceStore(workspace);
     const cache = openWorkspaceCache(workspace);
     const statCache = await StatCache.open(store, workspaceKey(workspace.root));
+    await statCache.loadFiles(stagePaths(selected));
     const hasher = new WorkspaceHasher(workspace.root, statCache);
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);

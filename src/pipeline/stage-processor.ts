@@ -162,9 +162,15 @@ async function storeOutputs(stage: Stage, context: StageProcessorContext): Promi
     const hashed = await context.hasher.hash(out.path);
     if (!hashed) throw new Error(`${out.path} disappeared while being stored`);
     const shared = isShareable(out);
-    if (hashed.kind === 'file') context.cache.addFile(path, hashed.id, { shared });
-    else context.cache.addDirectory(path, hashed, { shared });
-    locked.push(toLockedPath(out.path, hashed));
+    if (hashed.kind === 'file') {
+      context.cache.addFile(path, hashed.id, { shared });
+      locked.push(toLockedPath(out.path, hashed));
+      continue;
+    }
+    const snapshot = await hashed.snapshot();
+    context.cache.addDirectory(path, snapshot, { shared });
+    const size = snapshot.entries.reduce((total, entry) => total + entry.size, 0);
+    locked.push({ path: out.path, hash: snapshot.id, size, nfiles: snapshot.entries.length });
   }
   return locked;
 }

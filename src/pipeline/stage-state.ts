@@ -40,6 +40,11 @@ export async function snapshotStage(
   return { deps, params: readParamValues(stage, params), outs };
 }
 
+/** Every dep and out path of the stages, to fetch their stat-cache entries in one query. */
+export function stagePaths(stages: readonly Stage[]): string[] {
+  return [...new Set(stages.flatMap((stage) => [...stage.deps.map((dep) => dep.path), ...stage.outs.map((out) => out.path)]))];
+}
+
 /** The values of the params a stage reads, by file and key. */
 export function readParamValues(stage: Stage, reader: ParamsReader): Record<string, Record<string, unknown>> {
   const values: Record<string, Record<string, unknown>> = {};

@@ -10,7 +10,7 @@ import { buildGraph, selectStages } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
 import { readLockfile } from './lockfile.js';
 import { ParamsReader } from './params.js';
-import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, type StageChange } from './stage-state.js';
+import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, stagePaths, type StageChange } from './stage-state.js';
 
 export type StageState =
   /** Nothing changed. */
@@ -41,6 +41,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
   const store: MetadataStore | undefined = existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined;
   try {
     const statCache = await StatCache.open(store, workspaceKey(workspace.root));
+    await statCache.loadFiles(stagePaths(stages));
     const hasher = new WorkspaceHasher(workspace.root, statCache);
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);

@@ -50,6 +50,15 @@ export interface StatCacheTable {
   hash: string;
 }
 
+export interface DirectoryCacheTable {
+  workspace: string;
+  path: string;
+  fingerprint: string;
+  object_id: string;
+  size: BigIntColumn;
+  file_count: BigIntColumn;
+}
+
 export interface RunCacheTable {
   key: string;
   stage: string;
@@ -63,5 +72,6 @@ export interface Database {
   pipeline_runs: PipelineRunsTable;
   stage_runs: StageRunsTable;
   stat_cache: StatCacheTable;
+  directory_cache: DirectoryCacheTable;
   run_cache: RunCacheTable;
 }

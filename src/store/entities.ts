@@ -56,6 +56,16 @@ export interface StatCacheEntry {
   readonly hash: string;
 }
 
+/** A hashed directory, valid while the fingerprint of its files' stats is unchanged. */
+export interface DirectoryCacheEntry {
+  readonly path: string;
+  /** BLAKE3 of every file's relative path, inode, size, mtime and mode. */
+  readonly fingerprint: string;
+  readonly objectId: string;
+  readonly size: number;
+  readonly fileCount: number;
+}
+
 /** A stage execution remembered by its inputs, so that the same inputs restore the same outs. */
 export interface RunCacheEntry {
   readonly key: string;

@@ -4,6 +4,7 @@
  */
 export type { MetadataStore } from './metadata-store.js';
 export type {
+  DirectoryCacheEntry,
   JsonValue,
   NewPipelineRun,
   PipelineRun,

@@ -4,7 +4,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, PipelineRunsTable, StageRunsTable } from './database.js';
-import type { JsonValue, NewPipelineRun, PipelineRun, PipelineRunStatus, RunCacheEntry, StageRun, StatCacheEntry } from './entities.js';
+import type { DirectoryCacheEntry, JsonValue, NewPipelineRun, PipelineRun, PipelineRunStatus, RunCacheEntry, StageRun, StatCacheEntry } from './entities.js';
 import { pipelineRunNotFound } from './errors.js';
 import type { MetadataStore } from './metadata-store.js';
 
@@ -98,12 +98,20 @@ export class KyselyMetadataStore implements MetadataStore {
     return rows.map(toStageRun);
   }
 
-  async loadStatCache(workspace: string): Promise<StatCacheEntry[]> {
-    const rows = await this.db
-      .selectFrom('stat_cache')
-      .select(['path', 'inode', 'size', 'mtime_ns', 'hash'])
-      .where('workspace', '=', workspace)
-      .execute();
+  async loadStatCache(workspace: string, filter: { readonly paths?: readonly string[]; readonly under?: string } = {}): Promise<StatCacheEntry[]> {
+    const query = this.db.selectFrom('stat_cache').select(['path', 'inode', 'size', 'mtime_ns', 'hash']).where('workspace', '=', workspace);
+    let rows: { path: string; inode: string; size: number | string; mtime_ns: string; hash: string }[];
+    if (filter.paths !== undefined) {
+      rows = [];
+      for (let start = 0; start < filter.paths.length; start += INSERT_BATCH) {
+        rows.push(...(await query.where('path', 'in', filter.paths.slice(start, start + INSERT_BATCH)).execute()));
+      }
+    } else if (filter.under !== undefined) {
+      // Everything below `dir/`: '0' is the character after '/', so this is a prefix range an index can use.
+      rows = await query.where('path', '>=', `${filter.under}/`).where('path', '<', `${filter.under}0`).execute();
+    } else {
+      rows = await query.execute();
+    }
     return rows.map((row) => ({ path: row.path, inode: row.inode, size: Number(row.size), mtimeNs: row.mtime_ns, hash: row.hash }));
   }
 
@@ -146,6 +154,39 @@ export class KyselyMetadataStore implements MetadataStore {
           .execute();
       }
     });
+  }
+
+  async loadDirectoryCache(workspace: string): Promise<DirectoryCacheEntry[]> {
+    const rows = await this.db
+      .selectFrom('directory_cache')
+      .select(['path', 'fingerprint', 'object_id', 'size', 'file_count'])
+      .where('workspace', '=', workspace)
+      .execute();
+    return rows.map((row) => ({ path: row.path, fingerprint: row.fingerprint, objectId: row.object_id, size: Number(row.size), fileCount: Number(row.file_count) }));
+  }
+
+  async saveDirectoryCache(workspace: string, entries: readonly DirectoryCacheEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map((entry) => ({
+      workspace,
+      path: entry.path,
+      fingerprint: entry.fingerprint,
+      object_id: entry.objectId,
+      size: entry.size,
+      file_count: entry.fileCount,
+    }));
+    await this.db
+      .insertInto('directory_cache')
+      .values(rows)
+      .onConflict((conflict) =>
+        conflict.columns(['workspace', 'path']).doUpdateSet((update) => ({
+          fingerprint: update.ref('excluded.fingerprint'),
+          object_id: update.ref('excluded.object_id'),
+          size: update.ref('excluded.size'),
+          file_count: update.ref('excluded.file_count'),
+        })),
+      )
+      .execute();
   }
 
   async getRunCacheEntry(key: string): Promise<RunCacheEntry | undefined> {

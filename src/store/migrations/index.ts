@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as pipelineRunsAndCaches from './0001-pipeline-runs-and-caches.js';
+import * as directoryCache from './0002-directory-cache.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-pipeline-runs-and-caches': pipelineRunsAndCaches,
+  '0002-directory-cache': directoryCache,
 };

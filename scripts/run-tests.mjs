@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Runs every compiled test file with node's test runner. Files are listed explicitly because
 // node 20 would also treat every file under a `test/` folder (our helpers) as a test.
+// The runner's output passes through; the last line repeats its totals as `N passed, N failed`.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 const roots = ['dist/src', 'dist/test'];
 const files = [];
@@ -14,5 +15,22 @@ for (const root of roots) {
 }
 const filter = process.argv.slice(2);
 const selected = filter.length ? files.filter((file) => filter.some((part) => file.includes(part))) : files;
-const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-concurrency=2', ...selected.sort()], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=2', ...selected.sort()], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const totals = { pass: undefined, fail: undefined };
+let pending = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  const lines = (pending + chunk.toString()).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    const match = /^# (pass|fail) (\d+)$/.exec(line);
+    if (match) totals[match[1]] = Number(match[2]);
+  }
+});
+child.on('close', (code) => {
+  if (totals.pass !== undefined) process.stdout.write(`${totals.pass} passed, ${totals.fail ?? 0} failed\n`);
+  process.exit(code ?? 1);
+});

@@ -66,7 +66,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   const selected = selectStages(graph, options.targets ?? []);
 
   if (!dryRun) initWorkspace(workspace.root);
-  const release = dryRun ? () => undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
+  const runLock = dryRun ? undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
   let store: MetadataStore | undefined;
   try {
     store = await openWorkspaceStore(workspace);
@@ -86,7 +86,10 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       mkdirSync(logsDir, { recursive: true });
       const cachedOuts = pipeline.stages.flatMap((stage) => stage.outs.filter((out) => out.kind === 'out' && out.cache).map((out) => gitignoreEntryFor(out.path)));
       ensureGitignoreEntries(workspace.root, cachedOuts);
+      await closeAbandonedRun(store, runLock?.abandonedRunId);
       const git = await readGitState(workspace.root);
+      // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
+      runLock?.setRunId(runId!);
       await store.beginPipelineRun({
         id: runId!,
         startedAt: Date.now(),
@@ -144,8 +147,15 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     return { runId, status, outcomes: ordered, logsDir: join('.sluice', 'logs', runId ?? 'dry-run') };
   } finally {
     await store?.close();
-    release();
+    runLock?.release();
   }
+}
+
+/** A run whose process died holding the lock (SIGKILL, power loss) is recorded as interrupted, not left running. */
+async function closeAbandonedRun(store: MetadataStore, runId: string | undefined): Promise<void> {
+  if (runId === undefined) return;
+  const run = await store.getPipelineRun(runId);
+  if (run?.status === 'running') await store.finishPipelineRun(runId, { status: 'interrupted', endedAt: Date.now(), metrics: {} });
 }
 
 async function recordStage(store: MetadataStore, runId: string, outcome: StageOutcome): Promise<void> {

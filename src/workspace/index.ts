@@ -18,5 +18,5 @@ export {
 } from './workspace.js';
 export { CONFIG_FILE, loadWorkspaceConfig, workspaceConfigSchema, type WorkspaceConfig } from './config.js';
 export { ensureGitignoreEntries, gitignoreEntryFor } from './gitignore.js';
-export { acquireRunLock } from './run-lock.js';
+export { acquireRunLock, type RunLock } from './run-lock.js';
 export { pipelineFileMissing, runInProgress, workspaceNotFound } from './errors.js';

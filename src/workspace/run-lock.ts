@@ -1,29 +1,64 @@
 /**
- * One `sluice run` at a time per repository. The lock is a file holding the owner's pid,
- * created with O_EXCL; a lock whose process is gone (killed with SIGKILL, say) is taken over.
+ * One `sluice run` at a time per repository. The lock is a file created with O_EXCL holding the
+ * owner's pid and pipeline-run id. A lock whose process is gone (killed with SIGKILL, say) is
+ * taken over, and its run id is handed to the successor so the dead run's record can be closed.
  */
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { systemErrorCode } from '../core/index.js';
+import { systemErrorCode, writeFileAtomic } from '../core/index.js';
 import { runInProgress } from './errors.js';
 
-/** Takes the lock at `path` or throws `SLUICE_WORKSPACE_RUN_IN_PROGRESS`. Returns the release function. */
-export function acquireRunLock(path: string): () => void {
+export interface RunLock {
+  /** The pipeline run of a previous holder that died holding the lock, if it had recorded one. */
+  readonly abandonedRunId: string | undefined;
+  /** Records which pipeline run holds the lock. */
+  setRunId(runId: string): void;
+  release(): void;
+}
+
+interface LockContent {
+  readonly pid: number;
+  readonly runId?: string | undefined;
+}
+
+function readLock(path: string): LockContent | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<LockContent>;
+    return typeof parsed.pid === 'number' ? { pid: parsed.pid, runId: typeof parsed.runId === 'string' ? parsed.runId : undefined } : undefined;
+  } catch {
+    return Number.isInteger(Number(text)) ? { pid: Number(text) } : undefined;
+  }
+}
+
+/** Takes the lock at `path` or throws `SLUICE_WORKSPACE_RUN_IN_PROGRESS`. */
+export function acquireRunLock(path: string): RunLock {
   mkdirSync(dirname(path), { recursive: true });
+  let abandonedRunId: string | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, JSON.stringify({ pid: process.pid }));
       closeSync(fd);
-      return () => rmSync(path, { force: true });
+      return {
+        abandonedRunId,
+        setRunId: (runId) => writeFileAtomic(path, JSON.stringify({ pid: process.pid, runId })),
+        release: () => rmSync(path, { force: true }),
+      };
     } catch (error) {
       if (systemErrorCode(error) !== 'EEXIST') throw error;
     }
-    const owner = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw runInProgress({ pid: owner });
+    const owner = readLock(path);
+    if (owner && owner.pid !== process.pid && isAlive(owner.pid)) throw runInProgress({ pid: owner.pid });
+    abandonedRunId ??= owner?.runId;
     rmSync(path, { force: true });
   }
-  throw runInProgress({ pid: Number(readFileSync(path, 'utf8').trim()) || 0 });
+  throw runInProgress({ pid: readLock(path)?.pid ?? 0 });
 }
 
 function isAlive(pid: number): boolean {

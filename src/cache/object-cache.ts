@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { hashBytes, hashFileSync, writeFileAtomic } from '../core/index.js';
+import { hashBytes, hashFileSync, isProcessAlive, writeFileAtomic } from '../core/index.js';
 import { objectMissing } from './errors.js';
 import { Linker, type LinkType } from './link.js';
 import { parseManifest, type ManifestEntry } from './manifest.js';
@@ -233,15 +233,5 @@ function removeStaleCheckoutTemps(destination: string): void {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (Number.isInteger(pid) && !isProcessAlive(pid)) rmSync(join(dirname(destination), name), { recursive: true, force: true });
-  }
-}
-
-function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

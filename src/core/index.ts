@@ -19,5 +19,6 @@ export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yam
 export { invalidDocument, objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
+export { isProcessAlive } from './process.js';
 export { HASH_ALGORITHM, hashBytes, hashFile, hashFileSync } from './hash.js';
 export { readFileAtRevision, readGitState, resolveRevision, type GitState } from './git.js';

@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { systemErrorCode, writeFileAtomic } from '../core/index.js';
+import { isProcessAlive, systemErrorCode, writeFileAtomic } from '../core/index.js';
 import { runInProgress } from './errors.js';
 
 export interface RunLock {
@@ -54,18 +54,9 @@ export function acquireRunLock(path: string): RunLock {
       if (systemErrorCode(error) !== 'EEXIST') throw error;
     }
     const owner = readLock(path);
-    if (owner && owner.pid !== process.pid && isAlive(owner.pid)) throw runInProgress({ pid: owner.pid });
+    if (owner && owner.pid !== process.pid && isProcessAlive(owner.pid)) throw runInProgress({ pid: owner.pid });
     abandonedRunId ??= owner?.runId;
     rmSync(path, { force: true });
   }
   throw runInProgress({ pid: readLock(path)?.pid ?? 0 });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return systemErrorCode(error) === 'EPERM';
-  }
 }

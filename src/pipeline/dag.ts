@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { closestMatch, type LocatedDocument } from '../core/index.js';
+import { closestMatch, type LocatedDocument, type SourceLocation } from '../core/index.js';
 import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, stageNotFound } from './errors.js';
 import type { Output, Pipeline, Stage } from './stage.js';
 
@@ -69,7 +69,12 @@ export function buildGraph(pipeline: Pipeline & { document: LocatedDocument }, o
     }
   }
 
-  const order = topologicalOrder(pipeline.stages, upstream, downstream);
+  const order = topologicalOrder(pipeline.stages, upstream, downstream, (cycle) => {
+    // Point at the dep that closes the first edge of the loop: producer cycle[0] → consumer cycle[1].
+    const [producer, consumer] = [stages.get(cycle[0]!)!, stages.get(cycle[1]!)!];
+    const dep = consumer.deps.find((candidate) => producer.outs.some((out) => pathsOverlap(out.path, candidate.path)));
+    return dep ? document.locate(dep.source) : undefined;
+  });
   return {
     order,
     stages,
@@ -84,6 +89,7 @@ function topologicalOrder(
   stages: readonly Stage[],
   upstream: ReadonlyMap<string, ReadonlySet<string>>,
   downstream: ReadonlyMap<string, ReadonlySet<string>>,
+  locateCycle: (cycle: readonly string[]) => SourceLocation | undefined,
 ): Stage[] {
   const remaining = new Map(stages.map((stage) => [stage.name, upstream.get(stage.name)!.size]));
   const order: Stage[] = [];
@@ -101,7 +107,10 @@ function topologicalOrder(
       }
     }
   }
-  if (order.length < stages.length) throw cycleDetected({ cycle: findCycle(stages, upstream, new Set(order.map((stage) => stage.name))) });
+  if (order.length < stages.length) {
+    const cycle = findCycle(stages, upstream, new Set(order.map((stage) => stage.name)));
+    throw cycleDetected({ cycle }, { location: locateCycle(cycle) });
+  }
   return order;
 }
 

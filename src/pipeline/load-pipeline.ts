@@ -22,7 +22,7 @@ export interface LoadedPipeline extends Pipeline {
 
 /** Names parts of sluice.yaml the way users think of them. */
 const describeSluicePath: PathDescriber = (path) => {
-  if (path.length === 0) return 'sluice.yaml';
+  if (path.length === 0) return 'the file';
   if (path[0] === 'stages' && path.length >= 2) {
     const rest = path.slice(2).filter((segment) => segment !== 'do');
     const field = rest.length > 0 ? ` (${rest.join('.')})` : '';

@@ -63,6 +63,10 @@ export async function runCommand(stages: readonly string[], rawOptions: RunComma
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  if (report.outcomes.length === 0) {
+    output.stdout.write('sluice.yaml defines no stages: nothing to run.\n');
+    return 0;
+  }
   output.stdout.write(`\n${summaryTable(report.outcomes)}`);
   if (report.status === 'interrupted') {
     output.stderr.write(`sluice: ${pipelineErrors.runInterrupted().toUserMessage()}\n`);

@@ -49,7 +49,8 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .description('print the pipeline graph')
     .option('--mermaid', 'as a Mermaid flowchart')
     .option('--dot', 'as Graphviz dot')
-    .action(run(async (options: { mermaid?: boolean; dot?: boolean }) => (await import('./commands/dag.js')).dagCommand(options, output)));
+    .option('--json', 'stages and edges as JSON')
+    .action(run(async (options: { mermaid?: boolean; dot?: boolean; json?: boolean }) => (await import('./commands/dag.js')).dagCommand(options, output)));
 
   const params = program.command('params').description('inspect params');
   params

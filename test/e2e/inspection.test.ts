@@ -77,6 +77,14 @@ describe('params and metrics across revisions', () => {
     assert.match(result.stderr, /"no-such-branch" is not a commit in this repository/);
   });
 
+  test('dag --json lists stages with their deps, outs and params', () => {
+    const dag = JSON.parse(sluice(repo.root, ['dag', '--json']).stdout) as { stages: { name: string; outs: { kind: string }[]; params: { key: string }[] }[]; edges: unknown[] };
+    assert.deepEqual(dag.stages.map((stage) => [stage.name, stage.outs.map((out) => out.kind), stage.params.map((param) => param.key)]), [
+      ['train', ['metrics'], ['train.lr', 'train.epochs']],
+    ]);
+    assert.deepEqual(dag.edges, []);
+  });
+
   test('dag --dot prints a graph Graphviz reads', () => {
     assert.equal(sluice(repo.root, ['dag', '--dot']).stdout, 'digraph pipeline {\n  rankdir=TB;\n  node [shape=box];\n  "train";\n}\n');
   });

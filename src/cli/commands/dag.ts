@@ -1,11 +1,22 @@
-/** `sluice dag [--mermaid | --dot]`: the pipeline's stages and how they connect. */
-import { buildGraph, loadPipeline, renderDag } from '../../pipeline/index.js';
+/** `sluice dag [--mermaid | --dot | --json]`: the pipeline's stages and how they connect. */
+import { buildGraph, dagEdges, loadPipeline, renderDag } from '../../pipeline/index.js';
 import { currentWorkspace } from '../context.js';
-import type { CliOutput } from '../output.js';
+import { printJson, type CliOutput } from '../output.js';
 
-export async function dagCommand(options: { mermaid?: boolean; dot?: boolean }, output: CliOutput): Promise<number> {
+export async function dagCommand(options: { mermaid?: boolean; dot?: boolean; json?: boolean }, output: CliOutput): Promise<number> {
   const pipeline = loadPipeline(currentWorkspace().root);
   const graph = buildGraph(pipeline);
+  if (options.json) {
+    const stages = graph.order.map((stage) => ({
+      name: stage.name,
+      cmd: stage.cmd,
+      deps: stage.deps.map((dep) => dep.path),
+      outs: stage.outs.map((out) => ({ path: out.path, kind: out.kind, cache: out.cache, persist: out.persist })),
+      params: stage.params.map((param) => ({ file: param.file, key: param.key ?? null })),
+    }));
+    printJson(output, { stages, edges: dagEdges(graph).map(([from, to]) => ({ from, to })) });
+    return 0;
+  }
   output.stdout.write(renderDag(graph, options.mermaid ? 'mermaid' : options.dot ? 'dot' : 'text'));
   return 0;
 }

@@ -8,9 +8,9 @@
  * removes.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { hashBytes, hashFileSync, isProcessAlive, writeFileAtomic } from '../core/index.js';
+import { hashBytes, hashFileSync, isProcessAlive } from '../core/index.js';
 import { objectMissing } from './errors.js';
 import { Linker, type LinkType } from './link.js';
 import { parseManifest, type ManifestEntry } from './manifest.js';
@@ -97,7 +97,8 @@ export class ObjectCache {
     const target = this.objectPath(snapshot.id);
     if (existsSync(target)) return;
     const temp = this.tempPath();
-    writeFileAtomic(temp, snapshot.serialized, OBJECT_MODE);
+    // The temp name is private to this process; it becomes visible only by the rename in publish().
+    writeFileSync(temp, snapshot.serialized, { mode: OBJECT_MODE, flag: 'wx' });
     this.publish(temp, target);
   }
 
@@ -153,6 +154,30 @@ export class ObjectCache {
       chmodSync(temp, (fileStats.mode & 0o111) !== 0 ? 0o755 : 0o644);
       renameSync(temp, file);
     }
+  }
+
+  /**
+   * Detects objects damaged through a hardlink (root ignores the read-only mode, so an edit of a
+   * checked-out file can reach the cache) and deletes them, so they are never restored again.
+   * Only files sharing an inode with their object are rehashed. Returns the ids removed.
+   */
+  discardWrittenThrough(id: ObjectId, workspacePath: string): ObjectId[] {
+    if (!existsSync(this.objectPath(id))) return [];
+    const parsed = parseObjectId(id);
+    const pairs = parsed?.isDirectory
+      ? this.readManifest(id).map((entry) => ({ id: entry.hash, file: join(workspacePath, entry.path) }))
+      : [{ id, file: workspacePath }];
+    const damaged: ObjectId[] = [];
+    for (const pair of pairs) {
+      const object = this.objectPath(pair.id);
+      const [objectStats, fileStats] = [statIfExists(object), statIfExists(pair.file)];
+      if (!objectStats || !fileStats || objectStats.ino !== fileStats.ino || objectStats.dev !== fileStats.dev) continue;
+      if (fileObjectId(hashFileSync(object)) === pair.id) continue;
+      rmSync(object, { force: true });
+      damaged.push(pair.id);
+    }
+    if (damaged.length > 0 && parsed?.isDirectory) rmSync(this.objectPath(id), { force: true });
+    return damaged;
   }
 
   /** Removes temp files left by processes that are gone (killed mid-write). */
@@ -218,6 +243,14 @@ function replacePath(replacement: string, destination: string): void {
   renameSync(destination, old);
   renameSync(replacement, destination);
   rmSync(old, { recursive: true, force: true });
+}
+
+function statIfExists(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Removes `<destination>.sluice-<pid>-*.tmp[.old]` siblings left by a killed checkout. */

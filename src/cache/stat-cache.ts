@@ -24,9 +24,9 @@ export class StatCache {
   private readonly files = new Map<string, StatCacheEntry>();
   private readonly pendingFiles = new Map<string, StatCacheEntry>();
   private readonly pendingDirectories = new Map<string, DirectoryCacheEntry>();
-  /** Exact paths and directory prefixes whose entries have been asked of the store. */
-  private readonly loadedPaths = new Set<string>();
-  private readonly loadedDirectories = new Set<string>();
+  /** Exact paths and directory prefixes whose entries have been asked of the store (done or in flight). */
+  private readonly loadedPaths = new Map<string, Promise<void>>();
+  private readonly loadedDirectories = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly persistence: StatCachePersistence | undefined,
@@ -42,18 +42,23 @@ export class StatCache {
 
   /** Fetches the entries of these files in one query (paths already fetched are skipped). */
   async loadFiles(paths: readonly string[]): Promise<void> {
-    const wanted = paths.filter((path) => !this.isLoaded(path));
-    for (const path of wanted) this.loadedPaths.add(path);
-    if (wanted.length === 0 || !this.persistence) return;
-    for (const entry of await this.persistence.loadStatCache(this.workspace, { paths: wanted })) this.keep(entry);
+    const waiting = paths.map((path) => this.loading(path)).filter((promise): promise is Promise<void> => promise !== undefined);
+    const wanted = paths.filter((path) => this.loading(path) === undefined);
+    if (wanted.length > 0) {
+      const load = this.fetch({ paths: wanted });
+      for (const path of wanted) this.loadedPaths.set(path, load);
+      waiting.push(load);
+    }
+    await Promise.all(waiting);
   }
 
-  /** Fetches the entries of every file under a directory. */
+  /** Fetches the entries of every file under a directory. Concurrent callers share one query. */
   async loadDirectory(path: string): Promise<void> {
-    if (this.isLoaded(path)) return;
-    this.loadedDirectories.add(path);
-    if (!this.persistence) return;
-    for (const entry of await this.persistence.loadStatCache(this.workspace, { under: path })) this.keep(entry);
+    const pending = this.loading(path);
+    if (pending) return pending;
+    const load = this.fetch({ under: path });
+    this.loadedDirectories.set(path, load);
+    return load;
   }
 
   /** The remembered hash of `path` if its stat still matches. Entries must have been loaded. */
@@ -93,12 +98,20 @@ export class StatCache {
     await this.persistence.saveDirectoryCache(this.workspace, directories);
   }
 
-  private isLoaded(path: string): boolean {
-    if (this.loadedPaths.has(path) || this.loadedDirectories.has(path)) return true;
+  /** The load that covers `path` (its own, or one of an enclosing directory), if any. */
+  private loading(path: string): Promise<void> | undefined {
+    const own = this.loadedPaths.get(path) ?? this.loadedDirectories.get(path);
+    if (own) return own;
     for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
-      if (this.loadedDirectories.has(path.slice(0, slash))) return true;
+      const enclosing = this.loadedDirectories.get(path.slice(0, slash));
+      if (enclosing) return enclosing;
     }
-    return false;
+    return undefined;
+  }
+
+  private async fetch(filter: { paths?: readonly string[]; under?: string }): Promise<void> {
+    if (!this.persistence) return;
+    for (const entry of await this.persistence.loadStatCache(this.workspace, filter)) this.keep(entry);
   }
 
   private keep(entry: StatCacheEntry): void {

@@ -88,9 +88,12 @@ export class WorkspaceHasher {
         snapshot: async () => this.snapshotDirectory(key, walk(absolute)),
       };
     }
+    const startedAt = Date.now();
     const snapshot = await this.snapshotDirectory(key, files);
     const size = snapshot.entries.reduce((total, entry) => total + entry.size, 0);
-    this.statCache.rememberDirectory({ path: key, fingerprint, objectId: snapshot.id, size, fileCount: snapshot.entries.length });
+    if (!files.some((file) => isRacy(file.stats, startedAt))) {
+      this.statCache.rememberDirectory({ path: key, fingerprint, objectId: snapshot.id, size, fileCount: snapshot.entries.length });
+    }
     return { kind: 'directory', id: snapshot.id, size, fileCount: snapshot.entries.length, snapshot: async () => snapshot };
   }
 
@@ -109,8 +112,9 @@ export class WorkspaceHasher {
   private async hashFileCached(key: string, absolute: string, stats: BigIntStats): Promise<string> {
     const cached = this.statCache.lookup(key, stats);
     if (cached !== undefined) return cached;
+    const startedAt = Date.now();
     const hex = await hashFile(absolute, Number(stats.size));
-    this.statCache.remember(key, stats, hex);
+    if (!isRacy(stats, startedAt)) this.statCache.remember(key, stats, hex);
     return hex;
   }
 }
@@ -124,9 +128,9 @@ function walk(absolute: string): WalkedFile[] {
   for (const dirent of readdirSync(absolute, { recursive: true, withFileTypes: true })) {
     if (dirent.isDirectory()) continue;
     const file = `${dirent.parentPath}${sep}${dirent.name}`;
-    const stats = statSync(file, { bigint: true });
-    // Symlinks to directories and special files (sockets, fifos) are not data.
-    if (!stats.isFile()) continue;
+    // A dangling symlink has nothing to hash; symlinks to directories and special files (sockets, fifos) are not data.
+    const stats = statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (!stats?.isFile()) continue;
     const relative = file.slice(absolute.length + 1);
     files.push({ absolute: file, relative: sep === '/' ? relative : relative.split(sep).join('/'), stats });
   }
@@ -137,6 +141,17 @@ function walk(absolute: string): WalkedFile[] {
 function fingerprintOf(files: readonly WalkedFile[]): string {
   const lines = files.map((file) => `${file.relative}\0${file.stats.ino}\0${file.stats.size}\0${file.stats.mtimeNs}\0${normalizeMode(Number(file.stats.mode))}`);
   return hashBytes(lines.join('\n'));
+}
+
+/**
+ * Margin for file-system timestamp granularity. A file modified this close to the moment it was
+ * hashed could be modified again without its mtime changing ("racy git"), so its hash is used
+ * but not remembered; the next command hashes it again, by then safely in the past.
+ */
+const RACY_MARGIN_MS = 100n;
+
+function isRacy(stats: BigIntStats, hashedAtMs: number): boolean {
+  return stats.mtimeNs / 1_000_000n + RACY_MARGIN_MS >= BigInt(hashedAtMs);
 }
 
 /** Stat-cache keys are root-relative posix paths without `./` or a trailing slash. */

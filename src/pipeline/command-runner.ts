@@ -36,6 +36,14 @@ export interface CommandResult {
 
 const TAIL_LINES = 20;
 
+/** Process groups of the commands running now, for {@link killRunningCommands}. */
+const runningGroups = new Set<number>();
+
+/** SIGKILLs every running command's process group at once (a second Ctrl-C, before exiting). */
+export function killRunningCommands(): void {
+  for (const pid of runningGroups) signalGroup(pid, 'SIGKILL');
+}
+
 /** Keeps the last N lines of a stream without holding all of it. */
 class LineTail {
   private lines: string[] = [];
@@ -92,6 +100,7 @@ function runOne(
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    if (child.pid !== undefined) runningGroups.add(child.pid);
     let interrupted = false;
     let killTimer: NodeJS.Timeout | undefined;
     const stop = (): void => {
@@ -113,6 +122,7 @@ function runOne(
     const settle = (result: { exitCode: number | null; signal: NodeJS.Signals | null; interrupted: boolean }): void => {
       if (settled) return;
       settled = true;
+      if (child.pid !== undefined) runningGroups.delete(child.pid);
       if (killTimer) clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', stop);
       resolve(result);

@@ -40,6 +40,13 @@ export const paramsFileMissing = defineError<{ stage: string; file: string }>('S
   hint: ({ file }) => `Create ${file} (YAML or JSON), or remove the params entry.`,
 });
 
+export const paramsFileUnreadable = defineError<{ file: string; reason: string }>('SLUICE_PIPELINE_PARAMS_FILE_UNREADABLE', {
+  kind: 'invalid_input',
+  description: 'A params file exists but cannot be read as a file.',
+  message: ({ file, reason }) => `Cannot read the params file ${file}: ${reason}.`,
+  hint: () => 'Point params at a YAML or JSON file (a directory cannot hold params).',
+});
+
 export const paramMissing = defineError<{ stage: string; key: string; file: string; suggestion: string }>('SLUICE_PIPELINE_PARAM_MISSING', {
   kind: 'invalid_input',
   description: 'A stage lists a param key that its params file does not define.',

@@ -22,7 +22,7 @@ export { describeChange, diffStage, formatValue, type StageChange, type StageSna
 export { computeRunCacheKey, isRunCacheable } from './run-cache.js';
 export { STATUS_LABELS, type StageOutcome, type StageStatus } from './outcome.js';
 export { scheduleStages, type ScheduleOptions } from './scheduler.js';
-export { runCommands, type CommandResult, type CommandRunOptions, type OutputStream } from './command-runner.js';
+export { killRunningCommands, runCommands, type CommandResult, type CommandRunOptions, type OutputStream } from './command-runner.js';
 export type { RunReporter } from './stage-processor.js';
 export { runPipeline, type PipelineRunReport, type RunPipelineOptions } from './run-pipeline.js';
 export { pipelineStatus, type StageState, type StageStatusReport } from './status.js';

@@ -90,6 +90,12 @@ describe('loading sluice.yaml', () => {
     assert.deepEqual(fromParams.map((stage) => stage.name), ['e@test', 'e@holdout']);
   });
 
+  test('${item} works in params keys, so each foreach item can read its own params', () => {
+    writeFileSync(join(temp.path, 'params.yaml'), 'train:\n  small: {n: 1}\n  large: {n: 2}\n');
+    const stages = load('stages:\n  t:\n    foreach: [small, large]\n    do:\n      cmd: t\n      params: ["train.${item}"]\n').stages;
+    assert.deepEqual(stages.map((stage) => stage.params[0]!.key), ['train.small', 'train.large']);
+  });
+
   test('matrix makes one stage per combination', () => {
     const stages = load('stages:\n  train:\n    matrix:\n      model: [lr, mlp]\n      lr: [0.1, 0.01]\n    cmd: train ${item.model} ${item.lr}\n    outs: ["models/${item.model}-${item.lr}"]\n').stages;
     assert.deepEqual(stages.map((stage) => stage.name), ['train@lr-0.1', 'train@lr-0.01', 'train@mlp-0.1', 'train@mlp-0.01']);
@@ -153,6 +159,11 @@ describe('mistakes in sluice.yaml', () => {
   test('broken YAML points at the syntax error', () => {
     const error = failsWith('stages:\n  e:\n    deps: [a, b/${item}.csv]\n    cmd: x\n', 'SLUICE_CORE_YAML_SYNTAX', 3, 18);
     assert.match(error.hint ?? '', /must be quoted/);
+  });
+
+  test('a params path that is a directory is a clear error', () => {
+    mkdirSync(join(temp.path, 'pdir'));
+    assert.throws(() => load('stages:\n  s:\n    cmd: x\n    params:\n      - pdir:\n'), { code: 'SLUICE_PIPELINE_PARAMS_FILE_UNREADABLE' });
   });
 
   test('params from a second file are read relative to the working directory', () => {

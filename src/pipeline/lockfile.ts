@@ -17,10 +17,14 @@ export const lockedPathSchema = z.strictObject({
   size: z.number().int().nonnegative(),
   /** Files in a directory; absent for files. */
   nfiles: z.number().int().nonnegative().optional(),
+  /** An executable file (the mode is restored with it), as in dvc.lock. */
+  isexec: z.literal(true).optional(),
 });
 
 export const lockedStageSchema = z.strictObject({
   cmd: z.union([z.string(), z.array(z.string())]),
+  /** The stage's `env`, when it has one: a changed variable reruns the stage. */
+  env: z.record(z.string(), z.string()).optional(),
   deps: z.array(lockedPathSchema).optional(),
   /** Values read, by params file then key. */
   params: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
@@ -83,6 +87,7 @@ export function serializeLockfile(lock: Lockfile, order: readonly string[]): str
     const stage = lock.stages[name];
     if (!stage) continue;
     const entry: Record<string, unknown> = { cmd: stage.cmd };
+    if (stage.env && Object.keys(stage.env).length > 0) entry.env = sortKeys(stage.env);
     if (stage.deps?.length) entry.deps = stage.deps.map(orderedPath);
     if (stage.params && Object.keys(stage.params).length > 0) entry.params = sortKeys(stage.params);
     if (stage.outs?.length) entry.outs = stage.outs.map(orderedPath);
@@ -92,9 +97,10 @@ export function serializeLockfile(lock: Lockfile, order: readonly string[]): str
 }
 
 function orderedPath(entry: LockedPath): LockedPath {
-  return entry.nfiles === undefined
-    ? { path: entry.path, hash: entry.hash, size: entry.size }
-    : { path: entry.path, hash: entry.hash, size: entry.size, nfiles: entry.nfiles };
+  const ordered: LockedPath = { path: entry.path, hash: entry.hash, size: entry.size };
+  if (entry.nfiles !== undefined) ordered.nfiles = entry.nfiles;
+  if (entry.isexec) ordered.isexec = true;
+  return ordered;
 }
 
 /** Writes the lock atomically. */

@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLocatedYaml, type LocatedDocument } from '../core/index.js';
+import { parseLocatedYaml, systemErrorCode, type LocatedDocument } from '../core/index.js';
+import { paramsFileUnreadable } from './errors.js';
 
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
@@ -30,7 +31,13 @@ export class ParamsReader {
   private load(path: string): ParamsFile | undefined {
     const absolute = join(this.root, path);
     if (!existsSync(absolute)) return undefined;
-    const document = parseLocatedYaml(readFileSync(absolute, 'utf8'), path);
+    let text: string;
+    try {
+      text = readFileSync(absolute, 'utf8');
+    } catch (error) {
+      throw paramsFileUnreadable({ file: path, reason: systemErrorCode(error) === 'EISDIR' ? 'it is a directory' : String((error as Error).message) });
+    }
+    const document = parseLocatedYaml(text, path);
     const values = document.value;
     return { path, document, values: isRecord(values) ? values : {} };
   }

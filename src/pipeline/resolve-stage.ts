@@ -72,7 +72,7 @@ export function resolveStage(name: string, body: StageBody, source: DocumentPath
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(body.env ?? {})) env[key] = typeof value === 'string' ? text(value, ['env', key]) : String(value);
 
-  const params = resolveParams(name, body, wd, source, context, usedParams);
+  const params = resolveParams(name, body, wd, source, context, usedParams, text);
   return {
     name,
     cmd,
@@ -115,18 +115,19 @@ function resolveParams(
   source: DocumentPath,
   context: ResolveContext,
   usedParams: ReadonlySet<string>,
+  text: (value: string, at: DocumentPath) => string,
 ): ParamDependency[] {
   const params: ParamDependency[] = [];
   for (const [index, entry] of (body.params ?? []).entries()) {
     if (typeof entry === 'string') {
-      params.push({ file: context.paramsFile, key: entry, source: [...source, 'params', index], implicit: false });
+      params.push({ file: context.paramsFile, key: text(entry, ['params', index]), source: [...source, 'params', index], implicit: false });
       continue;
     }
-    for (const [file, keys] of Object.entries(entry)) {
-      const root = posix.normalize(posix.join(wd, file));
-      const at = [...source, 'params', index, file];
-      if (!keys || keys.length === 0) params.push({ file: root, key: undefined, source: at, implicit: false });
-      else for (const [keyIndex, key] of keys.entries()) params.push({ file: root, key, source: [...at, keyIndex], implicit: false });
+    for (const [rawFile, keys] of Object.entries(entry)) {
+      const at: DocumentPath = ['params', index, rawFile];
+      const file = posix.normalize(posix.join(wd, text(rawFile, at)));
+      if (!keys || keys.length === 0) params.push({ file, key: undefined, source: [...source, ...at], implicit: false });
+      else for (const [keyIndex, key] of keys.entries()) params.push({ file, key: text(key, [...at, keyIndex]), source: [...source, ...at, keyIndex], implicit: false });
     }
   }
   // Params used through ${...} are dependencies too, so `sluice status` can name them.

@@ -69,7 +69,8 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   const runLock = dryRun ? undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
   let store: MetadataStore | undefined;
   try {
-    store = await openWorkspaceStore(workspace);
+    // A dry run changes nothing: before the first real run there is no store to read, and none is created.
+    store = !dryRun || existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined;
     const cache = openWorkspaceCache(workspace);
     const statCache = await StatCache.open(store, workspaceKey(workspace.root));
     await statCache.loadFiles(stagePaths(selected));
@@ -80,7 +81,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     const runId = dryRun ? undefined : randomUUID();
     const logsDir = join(workspace.paths.logsDir, runId ?? 'dry-run');
 
-    if (!dryRun) {
+    if (!dryRun && store) {
       cache.cleanTemp();
       pruneOldLogs(workspace.paths.logsDir);
       mkdirSync(logsDir, { recursive: true });
@@ -130,7 +131,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       async (outcome) => {
         outcomes.set(outcome.stage, outcome);
         options.reporter?.stageFinished?.(outcome);
-        if (runId) await recordStage(activeStore, runId, outcome);
+        if (runId && activeStore) await recordStage(activeStore, runId, outcome);
       },
     );
     await statCache.flush();
@@ -141,7 +142,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       : ordered.some((outcome) => outcome.status === 'failed')
         ? 'failed'
         : 'succeeded';
-    if (runId) {
+    if (runId && store) {
       await store.finishPipelineRun(runId, { status, endedAt: Date.now(), metrics: metricsSnapshot(workspace.root, pipeline.stages) });
     }
     return { runId, status, outcomes: ordered, logsDir: join('.sluice', 'logs', runId ?? 'dry-run') };

@@ -30,7 +30,8 @@ export interface StageProcessorContext {
   readonly cache: ObjectCache;
   readonly hasher: WorkspaceHasher;
   readonly params: ParamsReader;
-  readonly store: MetadataStore;
+  /** Absent only in a dry run before the first real run (then there is no run cache to consult). */
+  readonly store: MetadataStore | undefined;
   /** The lock as it stands; updated in memory and on disk after each stage. */
   readonly lock: Lockfile;
   readonly commitLock: (stage: string, entry: LockedStage) => void;
@@ -62,6 +63,7 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
     return context.dryRun && context.upstreamWouldRun(stage) ? finish('would-run', { changes }) : finish('unchanged', { lock: locked });
   }
 
+  if (!context.dryRun) discardDamagedObjects(changes, locked?.outs ?? [], context);
   const restorable = !context.force && locked !== undefined && onlyOutputsChanged(changes) && (locked.outs ?? []).every((out) => context.cache.has(out.hash));
   if (restorable) {
     if (context.dryRun) return finish('would-restore', { changes });
@@ -70,7 +72,7 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   }
 
   const runCacheKey = computeRunCacheKey(stage, snapshot);
-  if (!context.force && runCacheKey !== undefined) {
+  if (!context.force && runCacheKey !== undefined && context.store) {
     const cachedOuts = await findRunCacheEntry(context.store, runCacheKey, stage, context.cache);
     if (cachedOuts) {
       if (context.dryRun) return finish('would-restore-run-cache', { changes, runCacheKey });
@@ -110,10 +112,20 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   }
 
   const outs = await storeOutputs(stage, context);
+  // Run cache before lock: if the store fails here, the stage is not recorded as done anywhere.
+  if (runCacheKey !== undefined && context.store) await saveRunCacheEntry(context.store, runCacheKey, stage, outs);
   const entry = lockEntryFor(stage, snapshot, outs);
   context.commitLock(stage.name, entry);
-  if (runCacheKey !== undefined) await saveRunCacheEntry(context.store, runCacheKey, stage, outs);
   return finish('ran', { changes, exitCode: 0, logPath: logRelative, runCacheKey, lock: entry });
+}
+
+/** A modified out that is a hardlink of its object means the object was edited too: it must not be restored. */
+function discardDamagedObjects(changes: readonly StageChange[], lockedOuts: readonly LockedPath[], context: StageProcessorContext): void {
+  for (const change of changes) {
+    if (change.kind !== 'out-modified') continue;
+    const locked = lockedOuts.find((out) => out.path === change.path);
+    if (locked) context.cache.discardWrittenThrough(locked.hash, join(context.root, locked.path));
+  }
 }
 
 function changedOutputPaths(changes: readonly StageChange[]): Set<string> {
@@ -125,7 +137,8 @@ function restoreOutputs(stage: Stage, outs: readonly LockedPath[], context: Stag
   for (const locked of outs) {
     if (only && !only.has(locked.path)) continue;
     const out = stage.outs.find((candidate) => candidate.path === locked.path);
-    context.cache.checkout(locked.hash, join(context.root, locked.path), { shared: isShareable(out) });
+    const mode = locked.isexec ? 0o755 : 0o644;
+    context.cache.checkout(locked.hash, join(context.root, locked.path), { shared: isShareable(out) && !locked.isexec, mode });
     rememberRestored(locked, context);
   }
 }
@@ -163,7 +176,8 @@ async function storeOutputs(stage: Stage, context: StageProcessorContext): Promi
     if (!hashed) throw new Error(`${out.path} disappeared while being stored`);
     const shared = isShareable(out);
     if (hashed.kind === 'file') {
-      context.cache.addFile(path, hashed.id, { shared });
+      // An executable must keep its mode, so it never shares the read-only object's inode.
+      context.cache.addFile(path, hashed.id, { shared: shared && hashed.mode === 0o644 });
       locked.push(toLockedPath(out.path, hashed));
       continue;
     }

@@ -21,6 +21,7 @@ export type StageChange =
   | { readonly kind: 'never-run' }
   | { readonly kind: 'always-changed' }
   | { readonly kind: 'cmd-changed'; readonly old: string; readonly new: string }
+  | { readonly kind: 'env-changed'; readonly key: string; readonly old: string | undefined; readonly new: string | undefined }
   | { readonly kind: 'dep-modified' | 'dep-missing' | 'dep-added' | 'dep-removed'; readonly path: string }
   | { readonly kind: 'param-changed'; readonly file: string; readonly key: string; readonly old: unknown; readonly new: unknown }
   | { readonly kind: 'param-added' | 'param-removed'; readonly file: string; readonly key: string; readonly value: unknown }
@@ -74,14 +75,22 @@ export function commandText(cmd: LockedStage['cmd'] | readonly string[]): string
   return typeof cmd === 'string' ? cmd : cmd.join(' && ');
 }
 
+/** `cmd: "a && b"` and `cmd: [a, b]` differ: list items run as separate shells (a `cd` does not carry over). */
+function sameCommands(a: LockedStage['cmd'] | readonly string[], b: LockedStage['cmd'] | readonly string[]): boolean {
+  return JSON.stringify(typeof a === 'string' ? [a] : a) === JSON.stringify(typeof b === 'string' ? [b] : b);
+}
+
 /** Every difference between the stage now and its lock entry, in a fixed order. */
 export function diffStage(stage: Stage, snapshot: StageSnapshot, locked: LockedStage | undefined): StageChange[] {
   if (!locked) return [{ kind: 'never-run' }];
   const changes: StageChange[] = [];
   if (stage.alwaysChanged) changes.push({ kind: 'always-changed' });
-  const command = commandText(stage.cmd);
-  if (commandText(locked.cmd) !== command && !explainedByParams(stage, locked)) {
-    changes.push({ kind: 'cmd-changed', old: commandText(locked.cmd), new: command });
+  if (!sameCommands(locked.cmd, stage.cmd) && !explainedByParams(stage, locked)) {
+    changes.push({ kind: 'cmd-changed', old: commandText(locked.cmd), new: commandText(stage.cmd) });
+  }
+  const lockedEnv = locked.env ?? {};
+  for (const key of [...new Set([...Object.keys(lockedEnv), ...Object.keys(stage.env)])].sort()) {
+    if (lockedEnv[key] !== stage.env[key]) changes.push({ kind: 'env-changed', key, old: lockedEnv[key], new: stage.env[key] });
   }
 
   const lockedDeps = new Map((locked.deps ?? []).map((entry) => [entry.path, entry]));
@@ -122,7 +131,7 @@ function explainedByParams(stage: Stage, locked: LockedStage): boolean {
     if (!result.ok) return false;
     interpolated.push(result.value);
   }
-  return commandText(interpolated) === commandText(locked.cmd);
+  return sameCommands(interpolated, locked.cmd);
 }
 
 function setDotted(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -170,6 +179,7 @@ export function lockEntryFor(stage: Stage, snapshot: StageSnapshot, outs: readon
     if (hashed) deps.push(toLockedPath(dep.path, hashed));
   }
   const entry: LockedStage = { cmd: stage.cmd.length === 1 ? stage.cmd[0]! : [...stage.cmd] };
+  if (Object.keys(stage.env).length > 0) entry.env = { ...stage.env };
   if (deps.length) entry.deps = deps;
   if (Object.keys(snapshot.params).length) entry.params = snapshot.params as Record<string, Record<string, unknown>>;
   if (outs.length) entry.outs = [...outs];
@@ -177,9 +187,8 @@ export function lockEntryFor(stage: Stage, snapshot: StageSnapshot, outs: readon
 }
 
 export function toLockedPath(path: string, hashed: HashedPath): LockedPath {
-  return hashed.kind === 'directory'
-    ? { path, hash: hashed.id, size: hashed.size, nfiles: hashed.fileCount }
-    : { path, hash: hashed.id, size: hashed.size };
+  if (hashed.kind === 'directory') return { path, hash: hashed.id, size: hashed.size, nfiles: hashed.fileCount };
+  return hashed.mode === 0o755 ? { path, hash: hashed.id, size: hashed.size, isexec: true } : { path, hash: hashed.id, size: hashed.size };
 }
 
 /** One line for `sluice status` and `sluice run` explaining a change. */
@@ -191,6 +200,8 @@ export function describeChange(change: StageChange): string {
       return 'always_changed is set';
     case 'cmd-changed':
       return `cmd changed: ${change.old} → ${change.new}`;
+    case 'env-changed':
+      return `env changed: ${change.key} ${formatValue(change.old)} → ${formatValue(change.new)}`;
     case 'dep-modified':
       return `dep modified: ${change.path}`;
     case 'dep-missing':

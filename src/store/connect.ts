@@ -8,6 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
 import { databaseUnavailable, unsupportedDatabaseUrl } from './errors.js';
+import { guardStore } from './guard-store.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import type { MetadataStore } from './metadata-store.js';
 import { migrateToLatest } from './migrate.js';
@@ -63,7 +64,7 @@ async function openSqlite(path: string): Promise<MetadataStore> {
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrateToLatest(db as Kysely<unknown>);
-  return new KyselyMetadataStore(db, 'sqlite');
+  return guardStore(new KyselyMetadataStore(db, 'sqlite'), path);
 }
 
 async function openPostgres(connectionString: string, schema: string | undefined): Promise<MetadataStore> {
@@ -92,8 +93,8 @@ async function openPostgres(connectionString: string, schema: string | undefined
     throw databaseUnavailable({ url: redacted, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db as Kysely<unknown>);
-  return new KyselyMetadataStore(db, 'postgres');
+  await migrateToLatest(db as Kysely<unknown>, schema ?? 'public');
+  return guardStore(new KyselyMetadataStore(db, 'postgres'), redacted);
 }
 
 function redactPassword(connectionString: string): string {

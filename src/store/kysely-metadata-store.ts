@@ -2,7 +2,7 @@
  * {@link MetadataStore} over Kysely. The queries use only what SQLite and PostgreSQL share, so
  * this one class is the store for both; dialect differences stay in `connect.ts`.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PipelineRunsTable, StageRunsTable } from './database.js';
 import type { DirectoryCacheEntry, JsonValue, NewPipelineRun, PipelineRun, PipelineRunStatus, RunCacheEntry, StageRun, StatCacheEntry } from './entities.js';
 import { pipelineRunNotFound } from './errors.js';
@@ -107,8 +107,9 @@ export class KyselyMetadataStore implements MetadataStore {
         rows.push(...(await query.where('path', 'in', filter.paths.slice(start, start + INSERT_BATCH)).execute()));
       }
     } else if (filter.under !== undefined) {
-      // Everything below `dir/`: '0' is the character after '/', so this is a prefix range an index can use.
-      rows = await query.where('path', '>=', `${filter.under}/`).where('path', '<', `${filter.under}0`).execute();
+      // A byte-exact prefix test: range comparisons would follow PostgreSQL's collation, which may not sort '/' before '0'.
+      const prefix = `${filter.under}/`;
+      rows = await query.where(sql<string>`substr(path, 1, ${Array.from(prefix).length})`, '=', prefix).execute();
     } else {
       rows = await query.execute();
     }

@@ -151,6 +151,24 @@ describe('store URLs', () => {
       error.code === 'SLUICE_STORE_UNSUPPORTED_URL' && /postgres:\/\//.test(error.hint ?? ''));
   });
 
+  test('two PostgreSQL schemas in one database each get their own tables', async () => {
+    const [first, second] = [await createTestSchema(), await createTestSchema()];
+    try {
+      for (const schema of [first, second]) {
+        const store = await openMetadataStore(parseStoreUrl(schema.url, '/'));
+        await store.putRunCacheEntry({ key: schema.schema, stage: 's', outs: [], createdAt: 1 });
+        await store.close();
+      }
+      const store = await openMetadataStore(parseStoreUrl(second.url, '/'));
+      assert.equal(await store.getRunCacheEntry(first.schema), undefined);
+      assert.equal((await store.getRunCacheEntry(second.schema))?.key, second.schema);
+      await store.close();
+    } finally {
+      await first.drop();
+      await second.drop();
+    }
+  });
+
   test('an unreachable PostgreSQL server is reported as unavailable, not as a crash', async () => {
     await assert.rejects(openMetadataStore(parseStoreUrl('postgres://postgres@127.0.0.1:1/test', '/')), (error: Error & { code?: string }) =>
       error.code === 'SLUICE_STORE_UNAVAILABLE');

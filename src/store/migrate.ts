@@ -9,14 +9,16 @@ export const MIGRATION_TABLE = 'sluice_migrations';
 /**
  * Applies every pending migration. Out-of-order migrations (an old name after newer ones ran) are
  * rejected by Kysely, and a failed migration rolls back with a clear error.
- * Returns the names applied by this call.
+ * `schema` (PostgreSQL) is where the migration tables live. Returns the names applied by this call.
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    // Without it, Kysely looks for its tables in every schema and trips over another team's.
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {

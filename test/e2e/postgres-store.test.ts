@@ -4,7 +4,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestSchema, type TestSchema } from '../support/postgres.js';
-import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { exited, scratchRepo, sluice, startSluice, type ScratchRepo } from '../support/cli.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 describe('sluice with a PostgreSQL metadata store', () => {
   let repo: ScratchRepo;
@@ -39,6 +41,26 @@ describe('sluice with a PostgreSQL metadata store', () => {
     const result = sluice(repo.root, ['run'], env);
     assert.match(result.stdout, /square\s+restored from run cache/);
     assert.equal(readFileSync(join(repo.root, 'square.txt'), 'utf8'), '9\n');
+  });
+
+  test('losing the database in the middle of a run ends with a clear error naming it, exit 3', async () => {
+    const proxy = await startTcpProxy(5432);
+    const scratch = scratchRepo({ 'sluice.yaml': 'stages:\n  slow:\n    cmd: touch "$MARKS/started"; sleep 1; echo x > slow.txt\n    outs: [slow.txt]\n' });
+    try {
+      const url = schema.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`);
+      const child = startSluice(scratch.root, ['run'], { SLUICE_DATABASE_URL: url, MARKS: scratch.outside });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      for (let i = 0; i < 200 && !existsSync(join(scratch.outside, 'started')); i++) await sleep(25);
+      await proxy.close();
+      const { code } = await exited(child);
+      assert.equal(code, 3, stderr);
+      assert.match(stderr, /sluice: Cannot open the metadata store at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test: .*\[SLUICE_STORE_UNAVAILABLE\]/);
+      assert.doesNotMatch(stderr, /internal error/);
+    } finally {
+      scratch.remove();
+      await proxy.close();
+    }
   });
 
   test('an unreachable server is a clear error naming the server, exit 3', () => {

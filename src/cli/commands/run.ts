@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   describeChange,
+  killRunningCommands,
   pipelineErrors,
   runPipeline,
   STATUS_LABELS,
@@ -39,7 +40,8 @@ export async function runCommand(stages: readonly string[], rawOptions: RunComma
   const style = makeStyler(output.stderr);
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      output.stderr.write(`\n${style('red', 'Stopping now.')}\n`);
+      output.stderr.write(`\n${style('red', 'Killing running stages now.')}\n`);
+      killRunningCommands();
       process.exit(INTERRUPTED_EXIT_CODE);
     }
     output.stderr.write(`\n${style('yellow', `Received ${signal}: stopping running stages (press Ctrl-C again to force)…`)}\n`);

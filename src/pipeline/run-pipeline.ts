@@ -17,6 +17,7 @@ import {
   initWorkspace,
   openWorkspaceCache,
   openWorkspaceStore,
+  removeGitignoreEntries,
   type Workspace,
 } from '../workspace/index.js';
 import { buildGraph, selectStages } from './dag.js';
@@ -85,8 +86,10 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       cache.cleanTemp();
       pruneOldLogs(workspace.paths.logsDir);
       mkdirSync(logsDir, { recursive: true });
-      const cachedOuts = pipeline.stages.flatMap((stage) => stage.outs.filter((out) => out.kind === 'out' && out.cache).map((out) => gitignoreEntryFor(out.path)));
-      ensureGitignoreEntries(workspace.root, cachedOuts);
+      const ignored = (cached: boolean) =>
+        pipeline.stages.flatMap((stage) => stage.outs.filter((out) => out.cache === cached).map((out) => gitignoreEntryFor(out.path)));
+      ensureGitignoreEntries(workspace.root, ignored(true));
+      removeGitignoreEntries(workspace.root, ignored(false));
       await closeAbandonedRun(store, runLock?.abandonedRunId);
       const git = await readGitState(workspace.root);
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.

@@ -60,7 +60,10 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   const snapshot = await snapshotStage(stage, context.hasher, context.params);
   const changes = diffStage(stage, snapshot, locked);
   if (!context.force && changes.length === 0) {
-    return context.dryRun && context.upstreamWouldRun(stage) ? finish('would-run', { changes }) : finish('unchanged', { lock: locked });
+    if (context.dryRun) return context.upstreamWouldRun(stage) ? finish('would-run', { changes }) : finish('unchanged', { lock: locked });
+    // An out switched to `cache: false` or `persist` must not stay a read-only hardlink of the cache.
+    for (const out of stage.outs) if (!isShareable(out)) context.cache.unprotect(join(context.root, out.path));
+    return finish('unchanged', { lock: locked });
   }
 
   if (!context.dryRun) discardDamagedObjects(changes, locked?.outs ?? [], context);

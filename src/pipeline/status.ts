@@ -10,7 +10,8 @@ import { buildGraph, selectStages } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
 import { readLockfile } from './lockfile.js';
 import { ParamsReader } from './params.js';
-import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, stagePaths, type StageChange } from './stage-state.js';
+import type { LockedPath } from './lockfile.js';
+import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, stagePaths, type StageChange, type StageSnapshot } from './stage-state.js';
 
 export type StageState =
   /** Nothing changed. */
@@ -33,6 +34,23 @@ export interface StageStatusReport {
   readonly upstream: readonly string[];
 }
 
+/** The snapshot with deps that are restorable upstream outs replaced by what the restore will put there. */
+function withRestoredDeps(snapshot: StageSnapshot, restorable: ReadonlyMap<string, LockedPath>): StageSnapshot {
+  if (restorable.size === 0) return snapshot;
+  const deps = new Map(snapshot.deps);
+  for (const path of deps.keys()) {
+    const locked = restorable.get(path);
+    if (!locked) continue;
+    deps.set(
+      path,
+      locked.nfiles === undefined
+        ? { kind: 'file', id: locked.hash, size: locked.size, mode: locked.isexec ? 0o755 : 0o644 }
+        : { kind: 'directory', id: locked.hash, size: locked.size, fileCount: locked.nfiles, snapshot: () => Promise.reject(new Error('not stored by status')) },
+    );
+  }
+  return { ...snapshot, deps };
+}
+
 export async function pipelineStatus(workspace: Workspace, options: { targets?: readonly string[] } = {}): Promise<StageStatusReport[]> {
   const pipeline = loadPipeline(workspace.root);
   const graph = buildGraph(pipeline, { checkDepsExist: true });
@@ -47,6 +65,8 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
     const lock = readLockfile(workspace.paths.lockFile);
     const cache = openWorkspaceCache(workspace);
     const states = new Map<string, StageState>();
+    /** Outs `sluice run` would restore as locked: downstream stages are judged against those, not the workspace. */
+    const restorableOuts = new Map<string, LockedPath>();
     const reports: StageStatusReport[] = [];
     for (const stage of stages) {
       if (stage.frozen) {
@@ -54,7 +74,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
         reports.push({ stage: stage.name, state: 'frozen', changes: [], reasons: ['frozen: not checked'], upstream: [] });
         continue;
       }
-      const snapshot = await snapshotStage(stage, hasher, params);
+      const snapshot = withRestoredDeps(await snapshotStage(stage, hasher, params), restorableOuts);
       const changes = diffStage(stage, snapshot, lock.stages[stage.name]);
       const staleUpstream = [...(graph.upstream.get(stage.name) ?? [])].filter((name) => {
         const state = states.get(name);
@@ -65,6 +85,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
       const state: StageState =
         changes.length > 0 ? (restorable ? 'outs-changed' : 'changed') : staleUpstream.length > 0 ? 'upstream-changed' : 'up-to-date';
       states.set(stage.name, state);
+      if (state === 'outs-changed') for (const out of locked?.outs ?? []) restorableOuts.set(out.path, out);
       const reasons = changes.map(describeChange);
       if (state === 'outs-changed') reasons.push('restorable from the cache without running');
       if (state === 'upstream-changed') reasons.push(`upstream will run: ${staleUpstream.join(', ')}`);

@@ -22,3 +22,18 @@ export function ensureGitignoreEntries(root: string, entries: readonly string[])
 export function gitignoreEntryFor(path: string): string {
   return `/${path.replace(/^\/+/, '')}`;
 }
+
+/**
+ * Removes exactly these lines (entries Sluice added for outs that are no longer cached, and so
+ * now belong in git). Returns the entries removed.
+ */
+export function removeGitignoreEntries(root: string, entries: readonly string[]): string[] {
+  const path = join(root, '.gitignore');
+  if (!existsSync(path) || entries.length === 0) return [];
+  const unwanted = new Set(entries);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const kept = lines.filter((line) => !unwanted.has(line.trim()));
+  if (kept.length === lines.length) return [];
+  writeFileAtomic(path, kept.join('\n'));
+  return lines.filter((line) => unwanted.has(line.trim())).map((line) => line.trim());
+}

@@ -17,6 +17,6 @@ export {
   type WorkspacePaths,
 } from './workspace.js';
 export { CONFIG_FILE, loadWorkspaceConfig, workspaceConfigSchema, type WorkspaceConfig } from './config.js';
-export { ensureGitignoreEntries, gitignoreEntryFor } from './gitignore.js';
+export { ensureGitignoreEntries, gitignoreEntryFor, removeGitignoreEntries } from './gitignore.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';
 export { pipelineFileMissing, runInProgress, workspaceNotFound } from './errors.js';

@@ -82,6 +82,9 @@ describe('sluice run on a three-stage pipeline', () => {
 
   test('a deleted out is restored from the cache without executing anything', () => {
     rmSync(join(repo.root, 'model'), { recursive: true });
+    const status = sluice(repo.root, ['status']).stdout;
+    assert.match(status, /train: outs changed\n\s+out missing: model\n\s+restorable from the cache without running/);
+    assert.doesNotMatch(status, /evaluate/, 'evaluate will find model restored as it was');
     const result = run();
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(executed(), []);

@@ -106,6 +106,19 @@ describe('stage options', () => {
     );
   });
 
+  test('switching an out to cache: false makes it a private file that git tracks', () => {
+    withRepo({ 'sluice.yaml': 'stages:\n  s:\n    cmd: echo data > data.txt\n    outs: [data.txt]\n' }, (repo) => {
+      sluice(repo.root, ['run']);
+      assert.match(read(repo, '.gitignore'), /^\/data\.txt$/m);
+      repo.write('sluice.yaml', 'stages:\n  s:\n    cmd: echo data > data.txt\n    outs: [{data.txt: {cache: false}}]\n');
+      assert.match(sluice(repo.root, ['run']).stdout, /s\s+unchanged/);
+      const stats = statSync(join(repo.root, 'data.txt'));
+      assert.equal(stats.nlink, 1);
+      assert.notEqual(stats.mode & 0o200, 0);
+      assert.doesNotMatch(read(repo, '.gitignore'), /data\.txt/);
+    });
+  });
+
   test('an unknown link type in the config is refused with its location', () => {
     withRepo({ 'sluice.yaml': 'stages:\n  s:\n    cmd: x\n', '.sluice/config.yaml': 'cache:\n  link: [symlink]\n' }, (repo) => {
       const result = sluice(repo.root, ['status']);

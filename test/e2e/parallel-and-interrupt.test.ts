@@ -1,10 +1,10 @@
 /** `--jobs` really runs independent stages at the same time, and Ctrl-C stops a run cleanly. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exited, scratchRepo, sluice, startSluice } from '../support/cli.js';
+import { exited, scratchRepo, sluice, startSluice, waitForLine } from '../support/cli.js';
 import { isRunning } from '../support/process-tree.js';
 
 /** Two stages that can only finish if each sees the other start: a rendezvous. */
@@ -15,7 +15,7 @@ const RENDEZVOUS = {
     'echo "$1 waiting for $2"',
     'i=0',
     'while [ ! -f "$MEET/$2.arrived" ]; do',
-    '  i=$((i+1)); if [ $i -gt 40 ]; then echo "$2 never arrived" >&2; exit 1; fi',
+    '  i=$((i+1)); if [ $i -gt 80 ]; then echo "$2 never arrived" >&2; exit 1; fi',
     '  sleep 0.05',
     'done',
     'echo met > "$1.txt"',
@@ -69,9 +69,7 @@ describe('interrupting a run', () => {
       const child = startSluice(repo.root, ['run'], { MARKS: repo.outside });
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const pidFile = join(repo.outside, 'sleep.pid');
-      for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(25);
-      const sleeper = Number(readFileSync(pidFile, 'utf8'));
+      const sleeper = Number(await waitForLine(join(repo.outside, 'sleep.pid')));
       assert.ok(isRunning(sleeper));
 
       child.kill('SIGINT');

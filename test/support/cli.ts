@@ -2,7 +2,7 @@
  * Running the real `sluice` binary in scratch git repositories, as a user would.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from './temp-dir.js';
@@ -73,4 +73,18 @@ export function scratchRepo(files: Readonly<Record<string, string>>): ScratchRep
   git('add', '-A');
   git('commit', '-qm', 'initial');
   return { root, outside, write, git, remove: temp.remove };
+}
+
+/**
+ * Waits until a process the test started has written a whole line to `path` (a pid, a marker),
+ * and returns it: the file can exist before its content is written.
+ */
+export async function waitForLine(path: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    if (text.endsWith('\n')) return text.trim();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${path} was not written within ${timeoutMs} ms`);
 }

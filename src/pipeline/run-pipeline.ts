@@ -29,6 +29,7 @@ import { ParamsReader } from './params.js';
 import { scheduleStages } from './scheduler.js';
 import { processStage, type RunReporter } from './stage-processor.js';
 import { readParamValues, stagePaths } from './stage-state.js';
+import type { Stage } from './stage.js';
 
 export interface RunPipelineOptions {
   /** Stages to reproduce, with everything upstream of them; all when empty. */
@@ -86,29 +87,16 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       cache.cleanTemp();
       pruneOldLogs(workspace.paths.logsDir);
       mkdirSync(logsDir, { recursive: true });
-      const ignored = (cached: boolean) =>
-        pipeline.stages.flatMap((stage) => stage.outs.filter((out) => out.cache === cached).map((out) => gitignoreEntryFor(out.path)));
-      ensureGitignoreEntries(workspace.root, ignored(true));
-      removeGitignoreEntries(workspace.root, ignored(false));
+      syncGitignore(workspace.root, pipeline.stages);
       await closeAbandonedRun(store, runLock?.abandonedRunId);
-      const git = await readGitState(workspace.root);
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);
-      await store.beginPipelineRun({
-        id: runId!,
-        startedAt: Date.now(),
-        gitCommit: git.commit,
-        gitBranch: git.branch,
-        gitDirty: git.dirty,
-        user: safeUserName(),
-        command: options.command ?? 'sluice run',
-        params: paramsSnapshot(selected, params),
-      });
+      await beginRunRecord(store, workspace.root, runId!, options.command ?? 'sluice run', paramsSnapshot(selected, params));
     }
 
     const outcomes = new Map<string, StageOutcome>();
     const activeStore = store;
-    const scheduled = await scheduleStages(
+    await scheduleStages(
       selected,
       (stage) =>
         processStage(stage, {
@@ -139,7 +127,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     );
     await statCache.flush();
 
-    const ordered = selected.map((stage) => scheduled.get(stage.name)!).filter(Boolean);
+    const ordered = selected.flatMap((stage) => outcomes.get(stage.name) ?? []);
     const status = options.signal?.aborted || ordered.some((outcome) => outcome.status === 'interrupted')
       ? 'interrupted'
       : ordered.some((outcome) => outcome.status === 'failed')
@@ -153,6 +141,28 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     await store?.close();
     runLock?.release();
   }
+}
+
+/** Cached outs are ignored by git; outs kept in git (`cache: false`, metrics, plots) are not. */
+function syncGitignore(root: string, stages: readonly Stage[]): void {
+  const entries = (cached: boolean) => stages.flatMap((stage) => stage.outs.filter((out) => out.cache === cached).map((out) => gitignoreEntryFor(out.path)));
+  ensureGitignoreEntries(root, entries(true));
+  removeGitignoreEntries(root, entries(false));
+}
+
+/** Records the start of a run with the git state it ran on. */
+async function beginRunRecord(store: MetadataStore, root: string, id: string, command: string, params: JsonValue): Promise<void> {
+  const git = await readGitState(root);
+  await store.beginPipelineRun({
+    id,
+    startedAt: Date.now(),
+    gitCommit: git.commit,
+    gitBranch: git.branch,
+    gitDirty: git.dirty,
+    user: safeUserName(),
+    command,
+    params,
+  });
 }
 
 /** A run whose process died holding the lock (SIGKILL, power loss) is recorded as interrupted, not left running. */
@@ -177,7 +187,7 @@ async function recordStage(store: MetadataStore, runId: string, outcome: StageOu
   });
 }
 
-function paramsSnapshot(stages: Parameters<typeof readParamValues>[0][], reader: ParamsReader): JsonValue {
+function paramsSnapshot(stages: readonly Stage[], reader: ParamsReader): JsonValue {
   const values: Record<string, Record<string, unknown>> = {};
   for (const stage of stages) {
     for (const [file, entries] of Object.entries(readParamValues(stage, reader))) Object.assign((values[file] ??= {}), entries);
@@ -185,7 +195,7 @@ function paramsSnapshot(stages: Parameters<typeof readParamValues>[0][], reader:
   return values as JsonValue;
 }
 
-function metricsSnapshot(root: string, stages: Parameters<typeof collectMetrics>[1]): JsonValue {
+function metricsSnapshot(root: string, stages: readonly Stage[]): JsonValue {
   const snapshot: Record<string, Record<string, unknown>> = {};
   for (const file of collectMetrics(root, stages)) if (file.values) snapshot[file.path] = file.values;
   return snapshot as JsonValue;

@@ -12,6 +12,8 @@ export async function loadAllErrors(): Promise<ReadonlyMap<string, ErrorFactory<
     import('../cache/index.js'),
     import('../workspace/index.js'),
     import('../pipeline/index.js'),
+    import('../data/index.js'),
+    import('../inference/index.js'),
     import('./options.js'),
   ]);
   return errorCatalogue();

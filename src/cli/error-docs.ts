@@ -14,6 +14,7 @@ export async function loadAllErrors(): Promise<ReadonlyMap<string, ErrorFactory<
     import('../pipeline/index.js'),
     import('../data/index.js'),
     import('../inference/index.js'),
+    import('../evaluation/index.js'),
     import('./options.js'),
   ]);
   return errorCatalogue();

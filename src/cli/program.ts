@@ -85,6 +85,21 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     );
 
   program
+    .command('eval')
+    .description('evaluate a model (or predictions) on labelled data')
+    .option('--model <path>', 'ONNX model to evaluate')
+    .option('--data <file>', 'labelled data: CSV, Parquet or JSON')
+    .option('--target <column>', 'the label column')
+    .option('--task <task>', 'auto, binary, multiclass or regression', 'auto')
+    .option('--positive-label <label>', 'the positive class for binary metrics (default: the model\'s positive_class, else the last class)')
+    .option('--threshold <p>', 'decision threshold on the positive-class probability', '0.5')
+    .option('--exclude <column...>', 'columns that are not features')
+    .option('--predictions <file>', 'evaluate predictions made elsewhere instead of running a model')
+    .option('--prediction-columns <names>', 'with --predictions: probability columns in class order (comma-separated), or one value column')
+    .option('--json <file>', 'write the evaluation as JSON (- for stdout)')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/eval.js')).evalCommand(options as never, output)));
+
+  program
     .command('runs')
     .description('list recorded pipeline runs')
     .option('--limit <n>', 'how many', '20')

@@ -13,12 +13,15 @@ const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALL
 /** The DuckDB table function that reads `path`, chosen by extension. */
 function readerFor(path: string): string {
   const quoted = `'${path.replaceAll("'", "''")}'`;
+  // Only numbers are inferred: DuckDB would otherwise turn labels like yes/no into true/false
+  // and date-like text into dates, changing the values users wrote.
+  const csv = `header = true, auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']`;
   switch (extname(path).toLowerCase()) {
     case '.csv':
     case '.txt':
-      return `read_csv(${quoted}, header = true)`;
+      return `read_csv(${quoted}, ${csv})`;
     case '.tsv':
-      return `read_csv(${quoted}, header = true, delim = '\t')`;
+      return `read_csv(${quoted}, ${csv}, delim = '\t')`;
     case '.parquet':
     case '.pq':
       return `read_parquet(${quoted})`;

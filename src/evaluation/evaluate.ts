@@ -1,0 +1,152 @@
+/**
+ * `sluice eval`: a model (or predictions made elsewhere) scored on labelled data.
+ * The result is plain data, written as the JSON report and rendered by the CLI and reports.
+ */
+import { findColumn, readTable, columnNotFound, type Table } from '../data/index.js';
+import { loadOnnxModel, predictTable, type ModelPredictions, type OnnxModel } from '../inference/index.js';
+import { didYouMean } from '../core/index.js';
+import { emptyData, predictionsMismatch } from './errors.js';
+import { binaryMetrics, multiclassMetrics, type PerClassMetrics } from './metrics/classification.js';
+import { regressionMetrics } from './metrics/regression.js';
+import { measureLatency } from './latency.js';
+import { resolveTarget, type EvaluationTarget, type Task } from './task.js';
+
+export interface EvaluateOptions {
+  /** An ONNX model to run; or give `predictionsPath`. */
+  readonly modelPath?: string | undefined;
+  /** A file of predictions made elsewhere, one row per data row. */
+  readonly predictionsPath?: string | undefined;
+  /** The probability columns (one per class, in class order) or the single value/positive-probability column. */
+  readonly predictionColumns?: readonly string[] | undefined;
+  /** The labelled data; optional with `predictionsPath` when that file holds the target. */
+  readonly dataPath?: string | undefined;
+  readonly target: string;
+  readonly task?: Task | 'auto';
+  readonly positiveLabel?: string | undefined;
+  readonly threshold?: number;
+  /** Columns that are not features (the target is always excluded). */
+  readonly exclude?: readonly string[];
+}
+
+export interface EvaluationResult {
+  readonly task: Task;
+  readonly n: number;
+  readonly metrics: Record<string, number>;
+  readonly classes?: readonly string[];
+  readonly positive_class?: string;
+  readonly threshold?: number;
+  readonly per_class?: Record<string, PerClassMetrics>;
+  readonly confusion_matrix?: number[][];
+  readonly model?: { readonly path: string; readonly size_bytes: number; readonly producer: string | undefined };
+  readonly predictions_source?: string;
+}
+
+/** What an evaluation computed on: shared with slices, fairness, robustness and the gate. */
+export interface EvaluationInputs {
+  readonly table: Table;
+  readonly target: EvaluationTarget;
+  readonly model: OnnxModel | undefined;
+}
+
+export async function evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
+  const inputs = await prepareEvaluation(options);
+  try {
+    const result = scoreTarget(inputs.target, options.threshold ?? 0.5);
+    if (!inputs.model) return { ...result, predictions_source: options.predictionsPath };
+    const latency = await measureLatency(inputs.model, inputs.table, featureOptions(options, inputs.model));
+    return {
+      ...result,
+      metrics: { ...result.metrics, ...latency, model_size_bytes: inputs.model.sizeBytes },
+      model: { path: inputs.model.path, size_bytes: inputs.model.sizeBytes, producer: inputs.model.producer },
+    };
+  } finally {
+    await inputs.model?.release();
+  }
+}
+
+function featureOptions(options: EvaluateOptions, model: OnnxModel) {
+  return { exclude: [options.target, ...(options.exclude ?? [])], modelName: model.path };
+}
+
+/** Loads data and predictions and resolves labels; the caller releases the model. */
+export async function prepareEvaluation(options: EvaluateOptions): Promise<EvaluationInputs> {
+  const predictionsTable = options.predictionsPath ? await readTable(options.predictionsPath) : undefined;
+  const table = options.dataPath ? await readTable(options.dataPath) : predictionsTable;
+  if (!table) throw predictionsMismatch({ reason: 'give --data, or --predictions with a file that holds the target column' });
+  if (table.rowCount === 0) throw emptyData({ path: table.source });
+  const targetColumn = findColumn(table, options.target) ?? (predictionsTable && findColumn(predictionsTable, options.target));
+  if (!targetColumn) {
+    const suggestion = didYouMean(options.target, table.columns.map((column) => column.name));
+    throw columnNotFound({ column: options.target, path: table.source, suggestion, role: 'target' });
+  }
+
+  let model: OnnxModel | undefined;
+  let predictions: ModelPredictions;
+  if (predictionsTable) {
+    predictions = predictionsFromTable(predictionsTable, table.rowCount, options);
+  } else {
+    if (!options.modelPath) throw predictionsMismatch({ reason: 'give --model, or --predictions with --prediction-columns' });
+    model = await loadOnnxModel(options.modelPath);
+    try {
+      predictions = (await predictTable(model, table, featureOptions(options, model))).predictions;
+    } catch (error) {
+      await model.release();
+      throw error;
+    }
+  }
+  try {
+    const target = resolveTarget(targetColumn, table.rowCount, predictions, {
+      task: options.task ?? 'auto',
+      positiveLabel: options.positiveLabel,
+      metadataPositive: model?.metadata.positive_class,
+    });
+    return { table, target, model };
+  } catch (error) {
+    await model?.release();
+    throw error;
+  }
+}
+
+/** Predictions made elsewhere: probability columns in class order, or one column of values (or P(positive)). */
+function predictionsFromTable(table: Table, rowCount: number, options: EvaluateOptions): ModelPredictions {
+  const names = options.predictionColumns ?? [];
+  if (names.length === 0) throw predictionsMismatch({ reason: '--prediction-columns is required with --predictions' });
+  if (table.rowCount !== rowCount) throw predictionsMismatch({ reason: `it has ${table.rowCount} rows and the data ${rowCount}` });
+  const columns = names.map((name) => {
+    const column = findColumn(table, name);
+    if (!column || column.kind !== 'number') {
+      throw predictionsMismatch({ reason: `${table.source} has no numeric column "${name}"${didYouMean(name, table.columns.map((c) => c.name))}` });
+    }
+    return column.values;
+  });
+  if (columns.length === 1 && options.task !== 'binary') return { kind: 'values', values: Float64Array.from(columns[0]!) };
+  const [first] = columns;
+  if (columns.length === 1 && first) {
+    const probabilities = new Float64Array(rowCount * 2);
+    for (let row = 0; row < rowCount; row++) {
+      probabilities[row * 2] = 1 - first[row]!;
+      probabilities[row * 2 + 1] = first[row]!;
+    }
+    return { kind: 'probabilities', classes: ['0', '1'], probabilities };
+  }
+  const width = columns.length;
+  const probabilities = new Float64Array(rowCount * width);
+  for (let row = 0; row < rowCount; row++) for (let c = 0; c < width; c++) probabilities[row * width + c] = columns[c]![row]!;
+  return { kind: 'probabilities', classes: names.map((_, c) => String(c)), probabilities };
+}
+
+/** Metrics of a resolved target. */
+export function scoreTarget(target: EvaluationTarget, threshold: number): EvaluationResult {
+  if (target.task === 'regression') return { task: 'regression', n: target.truth.length, metrics: regressionMetrics(target.truth, target.predicted) };
+  const input = { truth: target.truth, probabilities: target.probabilities, classCount: target.classes.length };
+  const scored = target.task === 'binary' ? binaryMetrics(input, target.positive, target.negative, threshold) : multiclassMetrics(input);
+  return {
+    task: target.task,
+    n: target.truth.length,
+    metrics: scored.metrics,
+    classes: target.classes,
+    ...(target.task === 'binary' ? { positive_class: target.classes[target.positive]!, threshold } : {}),
+    per_class: Object.fromEntries(target.classes.map((name, c) => [name, scored.perClass[c]!])),
+    confusion_matrix: scored.confusionMatrix,
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * @module evaluation
+ * Scoring models on labelled data: metrics with scikit-learn's definitions, task and label
+ * resolution, latency.
+ */
+export { evaluate, prepareEvaluation, scoreTarget, type EvaluateOptions, type EvaluationInputs, type EvaluationResult } from './evaluate.js';
+export { resolveTarget, type ClassificationTarget, type EvaluationTarget, type RegressionTarget, type Task } from './task.js';
+export { binaryMetrics, multiclassMetrics, type ClassificationMetrics, type PerClassMetrics } from './metrics/classification.js';
+export { regressionMetrics } from './metrics/regression.js';
+export { averagePrecision, precisionRecallCurve, rocAuc, rocCurve } from './metrics/ranking.js';
+export { emptyData, missingTarget, predictionsMismatch, taskMismatch, unknownLabel, unknownPositiveLabel } from './errors.js';

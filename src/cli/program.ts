@@ -100,6 +100,14 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .action(run(async (options: Record<string, unknown>) => (await import('./commands/eval.js')).evalCommand(options as never, output)));
 
   program
+    .command('gate')
+    .description('check a candidate model against the quality gates in sluice.yaml')
+    .option('--config <file>', 'a YAML file with a gates: section', 'sluice.yaml')
+    .option('--json <file>', 'write the gate report as JSON')
+    .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/gate.js')).gateCommand(options as never, output)));
+
+  program
     .command('runs')
     .description('list recorded pipeline runs')
     .option('--limit <n>', 'how many', '20')

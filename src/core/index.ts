@@ -20,5 +20,6 @@ export { invalidDocument, objectKeysAt, typeName, validateWithSchema, type PathD
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';
+export { formatNumber, formatSigned } from './format-number.js';
 export { HASH_ALGORITHM, hashBytes, hashFile, hashFileSync } from './hash.js';
 export { readFileAtRevision, readGitState, resolveRevision, type GitState } from './git.js';

@@ -9,7 +9,7 @@ import { emptyData, predictionsMismatch } from './errors.js';
 import { binaryMetrics, multiclassMetrics, type PerClassMetrics } from './metrics/classification.js';
 import { regressionMetrics } from './metrics/regression.js';
 import { measureLatency } from './latency.js';
-import { resolveTarget, type EvaluationTarget, type Task } from './task.js';
+import { resolveTarget, type ClassificationTarget, type EvaluationTarget, type Task } from './task.js';
 
 export interface EvaluateOptions {
   /** An ONNX model to run; or give `predictionsPath`. */
@@ -64,14 +64,26 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
   }
 }
 
-function featureOptions(options: EvaluateOptions, model: OnnxModel) {
+/** Binary truth and decisions as 0/1 (positive class = 1), for fairness and slices. */
+export function binaryOutcomes(target: ClassificationTarget, threshold: number): { truth: Uint8Array; decisions: Uint8Array } {
+  const width = target.classes.length;
+  const truth = Uint8Array.from(target.truth, (label) => (label === target.positive ? 1 : 0));
+  const decisions = new Uint8Array(target.truth.length);
+  for (let row = 0; row < decisions.length; row++) decisions[row] = target.probabilities[row * width + target.positive]! >= threshold ? 1 : 0;
+  return { truth, decisions };
+}
+
+export function featureOptions(options: EvaluateOptions, model: OnnxModel) {
   return { exclude: [options.target, ...(options.exclude ?? [])], modelName: model.path };
 }
 
-/** Loads data and predictions and resolves labels; the caller releases the model. */
-export async function prepareEvaluation(options: EvaluateOptions): Promise<EvaluationInputs> {
+/**
+ * Loads data and predictions and resolves labels; the caller releases the model. `table` reuses
+ * data already read (a gate scores candidate and baseline on the same rows).
+ */
+export async function prepareEvaluation(options: EvaluateOptions, preloaded?: Table): Promise<EvaluationInputs> {
   const predictionsTable = options.predictionsPath ? await readTable(options.predictionsPath) : undefined;
-  const table = options.dataPath ? await readTable(options.dataPath) : predictionsTable;
+  const table = preloaded ?? (options.dataPath ? await readTable(options.dataPath) : predictionsTable);
   if (!table) throw predictionsMismatch({ reason: 'give --data, or --predictions with a file that holds the target column' });
   if (table.rowCount === 0) throw emptyData({ path: table.source });
   const targetColumn = findColumn(table, options.target) ?? (predictionsTable && findColumn(predictionsTable, options.target));

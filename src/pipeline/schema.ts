@@ -75,6 +75,8 @@ export const pipelineFileSchema = z.strictObject({
   /** The default params file, relative to the root (default `params.yaml`). */
   params: z.string().min(1).optional(),
   stages: z.record(z.string(), z.record(z.string(), z.unknown()), { error: 'stages must be a mapping of stage names to stage definitions' }),
+  /** Quality gates; checked in full by `sluice gate` (evaluation/gates/schema.ts). */
+  gates: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const STAGE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;

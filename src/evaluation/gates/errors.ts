@@ -1,0 +1,23 @@
+/** Errors of quality gates. */
+import { defineError } from '../../core/index.js';
+
+export const gateFailed = defineError<{ metrics: readonly string[]; total: number; failures: readonly string[] }>('SLUICE_GATE_FAILED', {
+  kind: 'check_failed',
+  description: 'The candidate model failed one or more quality-gate rules.',
+  message: ({ metrics, total, failures }) => `The gate failed ${metrics.length} of ${total} rules (${metrics.join(', ')}): ${failures.join('; ')}.`,
+  hint: () => 'The model is not promoted. Improve it, or change the rules in the gates section if they are wrong.',
+});
+
+export const gatesNotConfigured = defineError<{ file: string }>('SLUICE_GATE_NOT_CONFIGURED', {
+  kind: 'invalid_input',
+  description: '`sluice gate` found no gates section to check.',
+  message: ({ file }) => `${file} has no gates section.`,
+  hint: () => 'Add `gates:` with model, data, target and rules to sluice.yaml, or pass a file with --config.',
+});
+
+export const fairnessNeedsBinary = defineError<{ column: string; task: string }>('SLUICE_GATE_FAIRNESS_NEEDS_BINARY', {
+  kind: 'invalid_input',
+  description: 'Fairness metrics are defined for binary classifiers.',
+  message: ({ column, task }) => `Fairness over "${column}" needs a binary classifier; this model is ${task}.`,
+  hint: () => 'Remove the fairness rule, or evaluate a binary model.',
+});

@@ -1,0 +1,7 @@
+/** Quality gates: rules with MLflow MetricThreshold semantics, checked on candidate and baseline. */
+export { runGate, type GateReport, type GateSide } from './run-gate.js';
+export { checkRule, describeRule, type RuleVerdict, type SignificanceResult } from './rules.js';
+export { gateConfigSchema, gateRuleSchema, type GateConfig, type GateRule } from './schema.js';
+export { loadGateConfig } from './load-gate-config.js';
+export { greaterIsBetter } from './metric-direction.js';
+export { fairnessNeedsBinary, gateFailed, gatesNotConfigured } from './errors.js';

@@ -1,0 +1,23 @@
+/** Reads the `gates:` section from sluice.yaml (or another YAML file) with located errors. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseLocatedYaml, validateWithSchema, type PathDescriber } from '../../core/index.js';
+import { dataFileNotFound } from '../../data/index.js';
+import { gatesNotConfigured } from './errors.js';
+import { gateConfigSchema, type GateConfig } from './schema.js';
+
+const describeGatePath: PathDescriber = (path) => {
+  if (path.length <= 1) return 'the gates section';
+  if (path[1] === 'rules' && typeof path[2] === 'number') return `gate rule ${path[2] + 1}${path.length > 3 ? ` (${path.slice(3).join('.')})` : ''}`;
+  return `"gates.${path.slice(1).join('.')}"`;
+};
+
+export function loadGateConfig(file: string): { config: GateConfig; baseDir: string } {
+  const path = resolve(file);
+  if (!existsSync(path)) throw dataFileNotFound({ path: file });
+  const document = parseLocatedYaml(readFileSync(path, 'utf8'), file);
+  const value = document.value as { gates?: unknown } | null;
+  if (!value || typeof value !== 'object' || value.gates === undefined) throw gatesNotConfigured({ file });
+  const config = validateWithSchema(gateConfigSchema, value.gates, document, { pathPrefix: ['gates'], describe: describeGatePath });
+  return { config, baseDir: dirname(path) };
+}

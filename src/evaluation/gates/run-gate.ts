@@ -1,0 +1,109 @@
+/**
+ * `sluice gate`: evaluate the candidate and the baseline on exactly the same rows, in one pass
+ * over the data, and check every rule. The report says which rules failed and why.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { columnNotFound, findColumn, readTable } from '../../data/index.js';
+import { didYouMean } from '../../core/index.js';
+import { binaryOutcomes, featureOptions, prepareEvaluation, scoreTarget, type EvaluateOptions, type EvaluationInputs } from '../evaluate.js';
+import { fairnessReport, FAIRNESS_METRICS, type FairnessReport } from '../fairness.js';
+import { measureLatency } from '../latency.js';
+import { pairedBootstrap } from '../bootstrap.js';
+import type { EvaluationTarget, Task } from '../task.js';
+import { fairnessNeedsBinary } from './errors.js';
+import { checkRule, greaterIsBetterFor, type RuleVerdict } from './rules.js';
+import type { GateConfig, GateRule } from './schema.js';
+
+export interface GateSide {
+  readonly model: string;
+  readonly metrics: Record<string, number>;
+  readonly fairness: Record<string, FairnessReport>;
+}
+
+export interface GateReport {
+  readonly passed: boolean;
+  readonly task: Task;
+  readonly n: number;
+  readonly data: string;
+  readonly candidate: GateSide;
+  readonly baseline: GateSide | undefined;
+  readonly rules: readonly RuleVerdict[];
+  /** Things the reader should know: no baseline, skipped checks. */
+  readonly notes: readonly string[];
+}
+
+const DEFAULT_RESAMPLES = 1_000;
+const DEFAULT_SEED = 20_240_101;
+
+export async function runGate(config: GateConfig, baseDir: string): Promise<GateReport> {
+  const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  const dataPath = at(config.data);
+  const table = await readTable(dataPath);
+  const sensitiveColumns = [...new Set(config.rules.flatMap((rule) => (rule.sensitive ? [rule.sensitive] : [])))];
+  for (const name of sensitiveColumns) {
+    if (!findColumn(table, name)) throw columnNotFound({ column: name, path: dataPath, role: 'sensitive', suggestion: didYouMean(name, table.columns.map((column) => column.name)) });
+  }
+  const options = (modelPath: string): EvaluateOptions => ({
+    modelPath,
+    dataPath,
+    target: config.target,
+    task: config.task ?? 'auto',
+    positiveLabel: config.positive_label === undefined ? undefined : String(config.positive_label),
+    threshold: config.threshold ?? 0.5,
+    exclude: [...(config.exclude ?? []), ...sensitiveColumns],
+  });
+  const threshold = config.threshold ?? 0.5;
+  const candidateInputs = await prepareEvaluation(options(at(config.model)), table);
+  const baselineInputs = config.baseline ? await prepareEvaluation(options(at(config.baseline)), table).catch(async (error: unknown) => {
+    await candidateInputs.model?.release();
+    throw error;
+  }) : undefined;
+  try {
+    const candidate = await scoreSide(candidateInputs, options(at(config.model)), threshold, sensitiveColumns);
+    const baseline = baselineInputs ? await scoreSide(baselineInputs, options(at(config.baseline!)), threshold, sensitiveColumns) : undefined;
+    const notes = baseline ? [] : ['No baseline: this is treated as the first model; rules comparing with a baseline are skipped.'];
+    const resampling = { resamples: config.bootstrap ?? DEFAULT_RESAMPLES, seed: config.seed ?? DEFAULT_SEED };
+    const rules = config.rules.map((rule) => {
+      const significance =
+        rule.significance !== undefined && baselineInputs
+          ? pairedBootstrap(candidateInputs.target, baselineInputs.target, (target) => scoreTarget(target, threshold).metrics[rule.metric] ?? Number.NaN, greaterIsBetterFor(rule), resampling)
+          : undefined;
+      return checkRule(rule, valueOf(candidate, rule), baseline && valueOf(baseline, rule), { hasBaseline: baseline !== undefined, significance });
+    });
+    return {
+      passed: rules.every((verdict) => verdict.passed),
+      task: candidateInputs.target.task,
+      n: candidateInputs.target.truth.length,
+      data: dataPath,
+      candidate,
+      baseline,
+      rules,
+      notes,
+    };
+  } finally {
+    await candidateInputs.model?.release();
+    await baselineInputs?.model?.release();
+  }
+}
+
+async function scoreSide(inputs: EvaluationInputs, options: EvaluateOptions, threshold: number, sensitive: readonly string[]): Promise<GateSide> {
+  const { metrics } = scoreTarget(inputs.target, threshold);
+  const model = inputs.model!;
+  const latency = await measureLatency(model, inputs.table, featureOptions(options, model));
+  const fairness: Record<string, FairnessReport> = {};
+  for (const column of sensitive) fairness[column] = fairnessOf(inputs.target, inputs.table, column, threshold);
+  return { model: model.path, metrics: { ...metrics, ...latency, model_size_bytes: model.sizeBytes }, fairness };
+}
+
+function fairnessOf(target: EvaluationTarget, table: EvaluationInputs['table'], column: string, threshold: number): FairnessReport {
+  if (target.task !== 'binary') throw fairnessNeedsBinary({ column, task: target.task });
+  const { truth, decisions } = binaryOutcomes(target, threshold);
+  return fairnessReport(findColumn(table, column)!, truth, decisions);
+}
+
+function valueOf(side: GateSide, rule: GateRule): number | undefined {
+  if (rule.sensitive && (FAIRNESS_METRICS as readonly string[]).includes(rule.metric)) {
+    return side.fairness[rule.sensitive]?.[rule.metric as (typeof FAIRNESS_METRICS)[number]];
+  }
+  return side.metrics[rule.metric];
+}

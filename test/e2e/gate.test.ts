@@ -1,0 +1,72 @@
+/** `sluice gate` on the shared models: the strong model passes against the weak one and not the reverse. */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { sharedFixture } from '../support/fixtures.js';
+import { sluice } from '../support/cli.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const RULES = `  rules:
+    - metric: roc_auc
+      min: 0.95
+    - metric: f1
+      max_regression: 0.01
+    - metric: log_loss
+      min_absolute_change: 0.0001
+      min_relative_change: 0.01
+      significance: 0.05
+    - metric: latency_p99_ms
+      max: 5
+`;
+
+function gates(model: string, baseline: string | undefined): string {
+  const models = (name: string) => sharedFixture('breast_cancer', 'models', `${name}.onnx`);
+  return `stages: {}\ngates:\n  model: ${models(model)}\n  data: ${sharedFixture('breast_cancer', 'test.csv')}\n  target: target\n${baseline ? `  baseline: ${models(baseline)}\n` : ''}${RULES}`;
+}
+
+describe('sluice gate', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  before(() => (temp = makeTempDir()));
+  after(() => temp.remove());
+  const gate = (text: string, ...args: string[]) => {
+    writeFileSync(join(temp.path, 'sluice.yaml'), text);
+    return sluice(temp.path, ['gate', ...args]);
+  };
+
+  test('the strong model passes against the weak baseline, exit 0', () => {
+    const result = gate(gates('bc_logreg', 'bc_weak_logreg3'), '--json', 'gate.json', '--report', 'gate.md');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /roc_auc\s+0\.998102\s+0\.82097\s+\+0\.177132\s+≥ 0\.95\s+pass/);
+    assert.match(result.stdout, /Gate passed\./);
+    assert.equal((JSON.parse(readFileSync(join(temp.path, 'gate.json'), 'utf8')) as { passed: boolean }).passed, true);
+    assert.match(readFileSync(join(temp.path, 'gate.md'), 'utf8'), /## Quality gate: ✅ passed/);
+  });
+
+  test('the weak model fails against the strong baseline, exit 1, naming each failed rule', () => {
+    const result = gate(gates('bc_weak_logreg3', 'bc_logreg'));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /The gate failed 3 of 4 rules \(roc_auc, f1, log_loss\): roc_auc = 0\.82097 is below the minimum 0\.95; f1 regressed by 0\.17414/);
+    assert.match(result.stderr, /not significant \(paired bootstrap p = 1\.00 ≥ 0\.05\)/);
+    assert.match(result.stdout, /latency_p99_ms .* pass/);
+  });
+
+  test('without a baseline, comparison rules are skipped with a note', () => {
+    const result = gate(gates('bc_weak_logreg3', undefined));
+    assert.match(result.stdout, /note: No baseline/);
+    assert.match(result.stdout, /f1 .* pass \(partly skipped\)/);
+    assert.equal(result.code, 1, 'roc_auc ≥ 0.95 still applies');
+  });
+
+  test('a mistake in a rule is reported at its line', () => {
+    const result = gate(gates('bc_logreg', undefined).replace('max_regression: 0.01', 'max_regresion: 0.01'));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /sluice\.yaml:\d+:7: gate rule 2 has an unknown key "max_regresion"\. Did you mean "max_regression"\?/);
+  });
+
+  test('a fairness metric needs its sensitive column', () => {
+    const result = gate(`${gates('bc_logreg', undefined)}    - metric: demographic_parity_ratio\n      min: 0.8\n`);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /demographic_parity_ratio is a fairness metric: name the group column with sensitive/);
+  });
+});

@@ -97,6 +97,11 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--predictions <file>', 'evaluate predictions made elsewhere instead of running a model')
     .option('--prediction-columns <names>', 'with --predictions: probability columns in class order (comma-separated), or one value column')
     .option('--json <file>', 'write the evaluation as JSON (- for stdout)')
+    .option('--slice <column...>', 'metrics per value (or quartile) of these columns')
+    .option('--sensitive <column...>', 'fairness across the groups of these columns (binary models)')
+    .option('--bootstrap <n>', 'bootstrap resamples for 95% confidence intervals', '0')
+    .option('--importance-repeats <n>', 'shuffles per feature for permutation importance (0: skip)', '5')
+    .option('--seed <n>', 'seed for bootstrap, noise and permutations', '42')
     .action(run(async (options: Record<string, unknown>) => (await import('./commands/eval.js')).evalCommand(options as never, output)));
 
   program

@@ -42,3 +42,17 @@ export const predictionsMismatch = defineError<{ reason: string }>('SLUICE_EVALU
   message: ({ reason }) => `The predictions cannot be evaluated: ${reason}.`,
   hint: () => 'The predictions file must have one row per data row, in the same order, and --prediction-columns must name its probability (one per class) or value column.',
 });
+
+export const fairnessNeedsBinary = defineError<{ column: string; task: string }>('SLUICE_GATE_FAIRNESS_NEEDS_BINARY', {
+  kind: 'invalid_input',
+  description: 'Fairness metrics are defined for binary classifiers.',
+  message: ({ column, task }) => `Fairness over "${column}" needs a binary classifier; this model is ${task}.`,
+  hint: () => 'Remove the fairness rule, or evaluate a binary model.',
+});
+
+export const invalidPredictions = defineError<{ count: number; row: number; total: number }>('SLUICE_EVALUATION_NAN_PREDICTIONS', {
+  kind: 'invalid_input',
+  description: 'The model returned NaN for some rows, usually because features are missing and the model has no imputer.',
+  message: ({ count, row, total }) => `The model returned no prediction (NaN) for ${count} of ${total} rows (first at row ${row}).`,
+  hint: () => 'Fill in or drop rows with missing feature values, or export the model with an imputation step.',
+});

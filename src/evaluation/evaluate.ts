@@ -5,11 +5,16 @@
 import { findColumn, readTable, columnNotFound, type Table } from '../data/index.js';
 import { loadOnnxModel, predictTable, type ModelPredictions, type OnnxModel } from '../inference/index.js';
 import { didYouMean } from '../core/index.js';
-import { emptyData, predictionsMismatch } from './errors.js';
+import { bootstrapIntervals } from './bootstrap.js';
+import { emptyData, fairnessNeedsBinary, invalidPredictions, predictionsMismatch } from './errors.js';
+import { fairnessReport, type FairnessReport } from './fairness.js';
+import { mainMetric } from './main-metric.js';
+import { permutationImportance, robustness, type ImportanceResult, type RobustnessResult } from './perturbation.js';
+import { sliceMetrics, type SliceResult } from './slices.js';
 import { binaryMetrics, multiclassMetrics, type PerClassMetrics } from './metrics/classification.js';
 import { regressionMetrics } from './metrics/regression.js';
 import { measureLatency } from './latency.js';
-import { resolveTarget, type ClassificationTarget, type EvaluationTarget, type Task } from './task.js';
+import { invalidPredictionRows, resolveTarget, type ClassificationTarget, type EvaluationTarget, type Task } from './task.js';
 
 export interface EvaluateOptions {
   /** An ONNX model to run; or give `predictionsPath`. */
@@ -26,6 +31,16 @@ export interface EvaluateOptions {
   readonly threshold?: number;
   /** Columns that are not features (the target is always excluded). */
   readonly exclude?: readonly string[];
+  /** Columns to report metrics per value (or quartile bin) of. */
+  readonly slices?: readonly string[];
+  /** Group columns for fairness metrics (binary models); never features. */
+  readonly sensitive?: readonly string[];
+  /** Bootstrap resamples for 95 % confidence intervals (0: none). */
+  readonly bootstrap?: number;
+  /** Shuffles per feature for permutation importance (0: none; default 5 when a model is given). */
+  readonly importanceRepeats?: number;
+  /** Seed of every random choice (bootstrap, noise, permutations). */
+  readonly seed?: number;
 }
 
 export interface EvaluationResult {
@@ -39,6 +54,11 @@ export interface EvaluationResult {
   readonly confusion_matrix?: number[][];
   readonly model?: { readonly path: string; readonly size_bytes: number; readonly producer: string | undefined };
   readonly predictions_source?: string;
+  readonly slices?: Record<string, Record<string, SliceResult>>;
+  readonly fairness?: Record<string, FairnessReport>;
+  readonly robustness?: RobustnessResult;
+  readonly importance?: ImportanceResult;
+  readonly ci?: Record<string, [number, number]>;
 }
 
 /** What an evaluation computed on: shared with slices, fairness, robustness and the gate. */
@@ -48,16 +68,53 @@ export interface EvaluationInputs {
   readonly model: OnnxModel | undefined;
 }
 
+const DEFAULT_SEED = 42;
+const DEFAULT_IMPORTANCE_REPEATS = 5;
+
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationResult> {
   const inputs = await prepareEvaluation(options);
   try {
-    const result = scoreTarget(inputs.target, options.threshold ?? 0.5);
+    const threshold = options.threshold ?? 0.5;
+    const seed = options.seed ?? DEFAULT_SEED;
+    const score = (target: EvaluationTarget) => scoreTarget(target, threshold).metrics;
+    let result: EvaluationResult = scoreTarget(inputs.target, threshold);
+    const column = (name: string, role: string) => {
+      const found = findColumn(inputs.table, name);
+      if (!found) throw columnNotFound({ column: name, path: inputs.table.source, role, suggestion: didYouMean(name, inputs.table.columns.map((c) => c.name)) });
+      return found;
+    };
+    if (options.slices?.length) {
+      result = { ...result, slices: Object.fromEntries(options.slices.map((name) => [name, sliceMetrics(column(name, 'slice'), inputs.target, score)])) };
+    }
+    if (options.sensitive?.length) {
+      const { target } = inputs;
+      if (target.task !== 'binary') throw fairnessNeedsBinary({ column: options.sensitive[0]!, task: target.task });
+      const { truth, decisions } = binaryOutcomes(target, threshold);
+      result = { ...result, fairness: Object.fromEntries(options.sensitive.map((name) => [name, fairnessReport(column(name, 'sensitive'), truth, decisions)])) };
+    }
+    if (options.bootstrap) result = { ...result, ci: bootstrapIntervals(inputs.target, score, { resamples: options.bootstrap, seed }) };
     if (!inputs.model) return { ...result, predictions_source: options.predictionsPath };
-    const latency = await measureLatency(inputs.model, inputs.table, featureOptions(options, inputs.model));
+
+    const model = inputs.model;
+    const plan = featureOptions(options, model);
+    const latency = await measureLatency(model, inputs.table, plan);
+    const main = mainMetric(inputs.target.task);
+    const context = {
+      model,
+      plan,
+      table: inputs.table,
+      target: options.target,
+      targetOptions: { task: inputs.target.task, positiveLabel: options.positiveLabel, metadataPositive: model.metadata.positive_class },
+      score: (target: EvaluationTarget) => score(target)[main.name] ?? Number.NaN,
+      seed,
+    };
+    const repeats = options.importanceRepeats ?? DEFAULT_IMPORTANCE_REPEATS;
     return {
       ...result,
-      metrics: { ...result.metrics, ...latency, model_size_bytes: inputs.model.sizeBytes },
-      model: { path: inputs.model.path, size_bytes: inputs.model.sizeBytes, producer: inputs.model.producer },
+      metrics: { ...result.metrics, ...latency, model_size_bytes: model.sizeBytes },
+      model: { path: model.path, size_bytes: model.sizeBytes, producer: model.producer },
+      robustness: await robustness(context, main.name),
+      ...(repeats > 0 ? { importance: await permutationImportance(context, main.name, main.greaterIsBetter, repeats) } : {}),
     };
   } finally {
     await inputs.model?.release();
@@ -74,7 +131,7 @@ export function binaryOutcomes(target: ClassificationTarget, threshold: number):
 }
 
 export function featureOptions(options: EvaluateOptions, model: OnnxModel) {
-  return { exclude: [options.target, ...(options.exclude ?? [])], modelName: model.path };
+  return { exclude: [options.target, ...(options.exclude ?? []), ...(options.sensitive ?? [])], modelName: model.path };
 }
 
 /**
@@ -112,6 +169,8 @@ export async function prepareEvaluation(options: EvaluateOptions, preloaded?: Ta
       positiveLabel: options.positiveLabel,
       metadataPositive: model?.metadata.positive_class,
     });
+    const invalid = invalidPredictionRows(target);
+    if (invalid.length > 0) throw invalidPredictions({ count: invalid.length, row: invalid[0]! + 1, total: table.rowCount });
     return { table, target, model };
   } catch (error) {
     await model?.release();

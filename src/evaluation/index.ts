@@ -8,7 +8,7 @@ export { resolveTarget, type ClassificationTarget, type EvaluationTarget, type R
 export { binaryMetrics, multiclassMetrics, type ClassificationMetrics, type PerClassMetrics } from './metrics/classification.js';
 export { regressionMetrics } from './metrics/regression.js';
 export { averagePrecision, precisionRecallCurve, rocAuc, rocCurve } from './metrics/ranking.js';
-export { emptyData, missingTarget, predictionsMismatch, taskMismatch, unknownLabel, unknownPositiveLabel } from './errors.js';
+export { emptyData, fairnessNeedsBinary, missingTarget, predictionsMismatch, taskMismatch, unknownLabel, unknownPositiveLabel } from './errors.js';
 export * from './gates/index.js';
 export { fairnessReport, FAIRNESS_METRICS, type FairnessReport, type GroupFairness } from './fairness.js';
 export { bootstrapIntervals, pairedBootstrap, type PairedComparison } from './bootstrap.js';

@@ -59,6 +59,25 @@ function targetTexts(column: Column, rowCount: number): string[] {
   return texts;
 }
 
+/** Rows whose prediction is not a number (NaN features through a model that cannot impute them). */
+export function invalidPredictionRows(target: EvaluationTarget): number[] {
+  const rows: number[] = [];
+  if (target.task === 'regression') {
+    target.predicted.forEach((value, row) => Number.isNaN(value) && rows.push(row));
+    return rows;
+  }
+  const width = target.classes.length;
+  for (let row = 0; row < target.truth.length; row++) {
+    for (let c = 0; c < width; c++) {
+      if (Number.isNaN(target.probabilities[row * width + c]!)) {
+        rows.push(row);
+        break;
+      }
+    }
+  }
+  return rows;
+}
+
 export function resolveTarget(column: Column, rowCount: number, predictions: ModelPredictions, options: TargetOptions): EvaluationTarget {
   if (predictions.kind === 'values') {
     if (options.task === 'binary' || options.task === 'multiclass') {

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../core/index.js';
+import { formatSigned, writeFileAtomic } from '../../core/index.js';
 import { evaluate, type EvaluationResult } from '../../evaluation/index.js';
 import { renderTable } from '../format/table.js';
 import { invalidOption, parseOptions } from '../options.js';
@@ -21,6 +21,11 @@ const evalOptionsSchema = z.object({
   predictions: z.string().min(1).optional(),
   predictionColumns: z.string().min(1).optional(),
   json: z.string().min(1).optional(),
+  slice: z.array(z.string().min(1)).default([]),
+  sensitive: z.array(z.string().min(1)).default([]),
+  bootstrap: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(100_000).default(0),
+  importanceRepeats: z.coerce.number({ error: 'must be a number' }).int().min(0).max(100).default(5),
+  seed: z.coerce.number({ error: 'must be a number' }).int().default(42),
 });
 
 export type EvalCommandOptions = z.input<typeof evalOptionsSchema>;
@@ -42,6 +47,11 @@ export async function evalCommand(rawOptions: EvalCommandOptions, output: CliOut
     positiveLabel: options.positiveLabel,
     threshold: options.threshold,
     exclude: options.exclude,
+    slices: options.slice,
+    sensitive: options.sensitive,
+    bootstrap: options.bootstrap,
+    importanceRepeats: options.importanceRepeats,
+    seed: options.seed,
   });
   if (options.json === '-') {
     output.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -67,10 +77,40 @@ export function renderEvaluation(result: EvaluationResult, model: string, data: 
     result.threshold !== undefined ? `threshold ${result.threshold}` : undefined,
   ].filter(Boolean);
   const lines = [`Evaluated ${model} on ${data} (${details.join(', ')})`, ''];
-  lines.push(renderTable(['Metric', 'Value'], Object.entries(result.metrics).map(([name, value]) => [name, formatMetric(value)]), { alignRight: [1] }));
+  const ci = result.ci;
+  const metricRows = Object.entries(result.metrics).map(([name, value]) => {
+    const interval = ci?.[name];
+    return ci ? [name, formatMetric(value), interval ? `[${formatMetric(interval[0])}, ${formatMetric(interval[1])}]` : ''] : [name, formatMetric(value)];
+  });
+  lines.push(renderTable(ci ? ['Metric', 'Value', '95% CI'] : ['Metric', 'Value'], metricRows, { alignRight: [1] }));
   if (result.confusion_matrix && result.classes) {
     lines.push('Confusion matrix (rows: true class, columns: predicted)');
     lines.push(renderTable(['', ...result.classes], result.confusion_matrix.map((row, c) => [result.classes![c]!, ...row.map(String)]), { alignRight: result.classes.map((_, c) => c + 1) }));
   }
+  for (const [column, groups] of Object.entries(result.slices ?? {})) {
+    const names = Object.keys(Object.values(groups)[0]?.metrics ?? {}).filter((name) => SLICE_COLUMNS.has(name));
+    lines.push(`Slices by ${column}`);
+    lines.push(renderTable(['Slice', 'Rows', ...names], Object.entries(groups).map(([group, slice]) => [group, String(slice.n), ...names.map((name) => formatMetric(slice.metrics[name]!))]), { alignRight: names.map((_, i) => i + 1).concat([names.length + 1]) }));
+  }
+  for (const [column, fairness] of Object.entries(result.fairness ?? {})) {
+    lines.push(`Fairness by ${column}${fairness.four_fifths_rule_violated ? ' — four-fifths rule violated' : ''}`);
+    lines.push(renderTable(['Group', 'Rows', 'Selection rate', 'TPR', 'FPR'], Object.entries(fairness.groups).map(([group, rates]) => [group, String(rates.count), formatMetric(rates.selection_rate), formatMetric(rates.true_positive_rate), formatMetric(rates.false_positive_rate)]), { alignRight: [1, 2, 3, 4] }));
+    lines.push(`demographic parity difference ${formatMetric(fairness.demographic_parity_difference)}, ratio ${formatMetric(fairness.demographic_parity_ratio)}; equalized odds difference ${formatMetric(fairness.equalized_odds_difference)}\n`);
+  }
+  if (result.robustness) {
+    const { metric, clean, gaussian_noise: noise, missing_values: missing } = result.robustness;
+    const missingText = missing.nan_rows > 0
+      ? `the model returned NaN for ${missing.nan_rows} of ${result.robustness.rows} rows (it cannot handle missing values)`
+      : `${formatMetric(missing.value)} (${formatSigned(missing.change)})`;
+    lines.push(`Robustness (${metric}): clean ${formatMetric(clean)}; Gaussian noise (σ = 0.1·std) ${formatMetric(noise.value)} (${formatSigned(noise.change)}); 5% missing values: ${missingText}\n`);
+  }
+  if (result.importance) {
+    const top = Object.entries(result.importance.features).slice(0, 10);
+    lines.push(`Permutation importance (loss of ${result.importance.metric}, ${result.importance.repeats} shuffles), top ${top.length}`);
+    lines.push(renderTable(['Feature', 'Mean', 'Std'], top.map(([name, value]) => [name, formatMetric(value.mean), formatMetric(value.std)]), { alignRight: [1, 2] }));
+  }
   return `${lines.join('\n')}`;
 }
+
+/** The metrics shown per slice in the terminal (the JSON has all of them). */
+const SLICE_COLUMNS = new Set(['accuracy', 'f1', 'roc_auc', 'f1_macro', 'rmse', 'mae', 'r2']);

@@ -14,10 +14,3 @@ export const gatesNotConfigured = defineError<{ file: string }>('SLUICE_GATE_NOT
   message: ({ file }) => `${file} has no gates section.`,
   hint: () => 'Add `gates:` with model, data, target and rules to sluice.yaml, or pass a file with --config.',
 });
-
-export const fairnessNeedsBinary = defineError<{ column: string; task: string }>('SLUICE_GATE_FAIRNESS_NEEDS_BINARY', {
-  kind: 'invalid_input',
-  description: 'Fairness metrics are defined for binary classifiers.',
-  message: ({ column, task }) => `Fairness over "${column}" needs a binary classifier; this model is ${task}.`,
-  hint: () => 'Remove the fairness rule, or evaluate a binary model.',
-});

@@ -10,7 +10,7 @@ import { fairnessReport, FAIRNESS_METRICS, type FairnessReport } from '../fairne
 import { measureLatency } from '../latency.js';
 import { pairedBootstrap } from '../bootstrap.js';
 import type { EvaluationTarget, Task } from '../task.js';
-import { fairnessNeedsBinary } from './errors.js';
+import { fairnessNeedsBinary } from '../errors.js';
 import { checkRule, greaterIsBetterFor, type RuleVerdict } from './rules.js';
 import type { GateConfig, GateRule } from './schema.js';
 

@@ -97,6 +97,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--predictions <file>', 'evaluate predictions made elsewhere instead of running a model')
     .option('--prediction-columns <names>', 'with --predictions: probability columns in class order (comma-separated), or one value column')
     .option('--json <file>', 'write the evaluation as JSON (- for stdout)')
+    .option('--report <file>', 'write a report: .md (charts as SVG files beside it) or .html (self-contained)')
     .option('--slice <column...>', 'metrics per value (or quartile) of these columns')
     .option('--sensitive <column...>', 'fairness across the groups of these columns (binary models)')
     .option('--bootstrap <n>', 'bootstrap resamples for 95% confidence intervals', '0')

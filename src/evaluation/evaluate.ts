@@ -6,6 +6,7 @@ import { findColumn, readTable, columnNotFound, type Table } from '../data/index
 import { loadOnnxModel, predictTable, type ModelPredictions, type OnnxModel } from '../inference/index.js';
 import { didYouMean } from '../core/index.js';
 import { bootstrapIntervals } from './bootstrap.js';
+import { binaryCurves, type Curves } from './curves.js';
 import { emptyData, fairnessNeedsBinary, invalidPredictions, predictionsMismatch } from './errors.js';
 import { fairnessReport, type FairnessReport } from './fairness.js';
 import { mainMetric } from './main-metric.js';
@@ -59,6 +60,8 @@ export interface EvaluationResult {
   readonly robustness?: RobustnessResult;
   readonly importance?: ImportanceResult;
   readonly ci?: Record<string, [number, number]>;
+  /** ROC, precision–recall and calibration curves (binary tasks), for reports. */
+  readonly curves?: Curves;
 }
 
 /** What an evaluation computed on: shared with slices, fairness, robustness and the gate. */
@@ -78,6 +81,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const seed = options.seed ?? DEFAULT_SEED;
     const score = (target: EvaluationTarget) => scoreTarget(target, threshold).metrics;
     let result: EvaluationResult = scoreTarget(inputs.target, threshold);
+    if (inputs.target.task === 'binary') result = { ...result, curves: binaryCurves(inputs.target) };
     const column = (name: string, role: string) => {
       const found = findColumn(inputs.table, name);
       if (!found) throw columnNotFound({ column: name, path: inputs.table.source, role, suggestion: didYouMean(name, inputs.table.columns.map((c) => c.name)) });

@@ -12,3 +12,4 @@ export { emptyData, fairnessNeedsBinary, missingTarget, predictionsMismatch, tas
 export * from './gates/index.js';
 export { fairnessReport, FAIRNESS_METRICS, type FairnessReport, type GroupFairness } from './fairness.js';
 export { bootstrapIntervals, pairedBootstrap, type PairedComparison } from './bootstrap.js';
+export { binaryCurves, type Curves } from './curves.js';

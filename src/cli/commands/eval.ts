@@ -2,10 +2,11 @@
  * `sluice eval`: score a model (or predictions made elsewhere) on labelled data; print the
  * metrics, and write the JSON report with --json.
  */
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatSigned, writeFileAtomic } from '../../core/index.js';
 import { evaluate, type EvaluationResult } from '../../evaluation/index.js';
+import { evaluationCharts, renderEvaluationHtml, renderEvaluationMarkdown } from '../../reports/index.js';
 import { renderTable } from '../format/table.js';
 import { invalidOption, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
@@ -21,6 +22,7 @@ const evalOptionsSchema = z.object({
   predictions: z.string().min(1).optional(),
   predictionColumns: z.string().min(1).optional(),
   json: z.string().min(1).optional(),
+  report: z.string().regex(/\.(md|markdown|html?)$/i, { error: 'must end in .md or .html' }).optional(),
   slice: z.array(z.string().min(1)).default([]),
   sensitive: z.array(z.string().min(1)).default([]),
   bootstrap: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(100_000).default(0),
@@ -58,9 +60,27 @@ export async function evalCommand(rawOptions: EvalCommandOptions, output: CliOut
     return 0;
   }
   if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
+  const subject = options.model ?? options.predictions ?? '';
+  if (options.report) writeEvaluationReport(options.report, result, subject);
   output.stdout.write(renderEvaluation(result, options.model ?? options.predictions ?? '', options.data ?? options.predictions ?? ''));
-  if (options.json) output.stdout.write(`\nReport written to ${options.json}\n`);
+  if (options.json) output.stdout.write(`\nJSON written to ${options.json}\n`);
+  if (options.report) output.stdout.write(`${options.json ? '' : '\n'}Report written to ${options.report}\n`);
   return 0;
+}
+
+/** HTML inlines its charts; Markdown gets SVG files beside it (pull-request comments strip inline SVG). */
+function writeEvaluationReport(path: string, result: EvaluationResult, subject: string): void {
+  if (/\.html?$/i.test(path)) {
+    writeFileAtomic(path, renderEvaluationHtml(result, subject));
+    return;
+  }
+  const stem = basename(path).replace(/\.(md|markdown)$/i, '');
+  const files: Record<string, string> = {};
+  for (const [name, svg] of Object.entries(evaluationCharts(result))) {
+    files[name] = `${stem}-${name}.svg`;
+    writeFileAtomic(join(dirname(path), files[name]), svg);
+  }
+  writeFileAtomic(path, renderEvaluationMarkdown(result, subject, files));
 }
 
 /** Metrics as people read them: six significant digits. */

@@ -1,0 +1,83 @@
+/**
+ * The evaluation report: Markdown for pull-request comments (charts as SVG files beside it) and a
+ * self-contained HTML page (charts inline) for people.
+ */
+import { formatNumber } from '../core/index.js';
+import type { EvaluationResult } from '../evaluation/index.js';
+import { confusionMatrixSvg } from './svg/confusion-matrix.js';
+import { escapeXml } from './svg/escape.js';
+import { lineChartSvg } from './svg/line-chart.js';
+
+/** The charts of a result, by file-name suffix. */
+export function evaluationCharts(result: EvaluationResult): Record<string, string> {
+  const charts: Record<string, string> = {};
+  if (result.curves) {
+    const { roc, precision_recall: pr, calibration } = result.curves;
+    charts.roc = lineChartSvg({ title: `ROC curve (AUC ${formatNumber(result.metrics.roc_auc)})`, xLabel: 'false positive rate', yLabel: 'true positive rate', series: [{ name: 'model', x: roc.fpr, y: roc.tpr }], diagonal: true });
+    charts.pr = lineChartSvg({ title: `Precision–recall (AP ${formatNumber(result.metrics.average_precision)})`, xLabel: 'recall', yLabel: 'precision', series: [{ name: 'model', x: pr.recall, y: pr.precision }], step: true });
+    charts.calibration = lineChartSvg({ title: `Calibration (ECE ${formatNumber(result.metrics.ece)})`, xLabel: 'mean predicted probability', yLabel: 'fraction positive', series: [{ name: 'model', x: calibration.mean_predicted, y: calibration.fraction_positive, markers: true }], diagonal: true });
+  }
+  if (result.confusion_matrix && result.classes) charts.confusion = confusionMatrixSvg(result.confusion_matrix, result.classes);
+  return charts;
+}
+
+function metricRows(result: EvaluationResult): [string, string, string][] {
+  return Object.entries(result.metrics).map(([name, value]) => {
+    const interval = result.ci?.[name];
+    return [name, formatNumber(value), interval ? `[${formatNumber(interval[0])}, ${formatNumber(interval[1])}]` : ''];
+  });
+}
+
+function title(result: EvaluationResult, subject: string): string {
+  return `Evaluation of ${subject}: ${result.n} rows, ${result.task}${result.positive_class ? `, positive class ${result.positive_class}` : ''}`;
+}
+
+/** Markdown; `chartFiles` maps chart names to the file names written beside the report. */
+export function renderEvaluationMarkdown(result: EvaluationResult, subject: string, chartFiles: Record<string, string>): string {
+  const lines = [`## ${title(result, subject)}`, '', `| Metric | Value |${result.ci ? ' 95% CI |' : ''}`, `|---|---:|${result.ci ? '---|' : ''}`];
+  for (const [name, value, interval] of metricRows(result)) lines.push(`| ${name} | ${value} |${result.ci ? ` ${interval} |` : ''}`);
+  const images = Object.entries(chartFiles).map(([name, file]) => `![${name}](${file})`);
+  if (images.length > 0) lines.push('', images.join(' '));
+  for (const [column, groups] of Object.entries(result.slices ?? {})) {
+    lines.push('', `### Slices by ${column}`, '', '| Slice | Rows | Metrics |', '|---|---:|---|');
+    for (const [group, slice] of Object.entries(groups)) {
+      lines.push(`| ${group} | ${slice.n} | ${Object.entries(slice.metrics).slice(0, 4).map(([name, value]) => `${name} ${formatNumber(value)}`).join(', ')} |`);
+    }
+  }
+  for (const [column, fairness] of Object.entries(result.fairness ?? {})) {
+    lines.push('', `### Fairness by ${column}${fairness.four_fifths_rule_violated ? ' ⚠️ four-fifths rule violated' : ''}`, '');
+    lines.push(`Demographic parity difference ${formatNumber(fairness.demographic_parity_difference)}, ratio ${formatNumber(fairness.demographic_parity_ratio)}; equalized odds difference ${formatNumber(fairness.equalized_odds_difference)}.`);
+  }
+  if (result.robustness) {
+    const { metric, clean, gaussian_noise: noise, missing_values: missing } = result.robustness;
+    lines.push('', `**Robustness** (${metric}): clean ${formatNumber(clean)}, with Gaussian noise ${formatNumber(noise.value)}, with 5 % missing values ${missing.nan_rows > 0 ? `no prediction for ${missing.nan_rows} rows` : formatNumber(missing.value)}.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderEvaluationHtml(result: EvaluationResult, subject: string): string {
+  const charts = Object.values(evaluationCharts(result));
+  const rows = metricRows(result)
+    .map(([name, value, interval]) => `<tr><td>${escapeXml(name)}</td><td class="n">${value}</td>${result.ci ? `<td>${interval}</td>` : ''}</tr>`)
+    .join('\n');
+  const importance = result.importance
+    ? `<h2>Permutation importance (${escapeXml(result.importance.metric)})</h2><table><tr><th>Feature</th><th>Mean loss</th><th>Std</th></tr>${Object.entries(result.importance.features)
+        .slice(0, 15)
+        .map(([name, value]) => `<tr><td>${escapeXml(name)}</td><td class="n">${formatNumber(value.mean)}</td><td class="n">${formatNumber(value.std)}</td></tr>`)
+        .join('')}</table>`
+    : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title(result, subject))}</title>
+<style>body{font-family:sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ddd;padding:4px 10px}td.n{text-align:right;font-variant-numeric:tabular-nums}.charts{display:flex;flex-wrap:wrap;gap:1rem}</style>
+</head><body>
+<h1>${escapeXml(title(result, subject))}</h1>
+<table><tr><th>Metric</th><th>Value</th>${result.ci ? '<th>95% CI</th>' : ''}</tr>
+${rows}
+</table>
+<div class="charts">
+${charts.join('\n')}
+</div>
+${importance}
+</body></html>
+`;
+}

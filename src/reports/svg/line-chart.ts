@@ -1,0 +1,71 @@
+/**
+ * A small, dependency-free line chart on the unit square (ROC, precision–recall, calibration):
+ * hand-written because these three charts need only axes, a grid, lines and a legend, and an
+ * SVG string can be inlined in HTML and stored as a file for Markdown.
+ */
+import { escapeXml } from './escape.js';
+
+export interface Series {
+  readonly name: string;
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+  /** Draw points as markers too (calibration). */
+  readonly markers?: boolean;
+}
+
+export interface LineChartOptions {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly series: readonly Series[];
+  /** The reference diagonal: chance for ROC, perfect calibration. */
+  readonly diagonal?: boolean;
+  /** Step the line (precision–recall is a step function). */
+  readonly step?: boolean;
+}
+
+const WIDTH = 360;
+const HEIGHT = 320;
+const MARGIN = { left: 48, right: 16, top: 32, bottom: 44 };
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea'];
+
+export function lineChartSvg(options: LineChartOptions): string {
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const px = (x: number) => MARGIN.left + x * plotWidth;
+  const py = (y: number) => MARGIN.top + (1 - y) * plotHeight;
+  const fixed = (value: number) => value.toFixed(1);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="11" role="img" aria-label="${escapeXml(options.title)}">`,
+    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
+    `<text x="${WIDTH / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(options.title)}</text>`,
+  ];
+  for (let tick = 0; tick <= 5; tick++) {
+    const value = tick / 5;
+    parts.push(`<line x1="${fixed(px(value))}" y1="${fixed(py(0))}" x2="${fixed(px(value))}" y2="${fixed(py(1))}" stroke="#eee"/>`);
+    parts.push(`<line x1="${fixed(px(0))}" y1="${fixed(py(value))}" x2="${fixed(px(1))}" y2="${fixed(py(value))}" stroke="#eee"/>`);
+    parts.push(`<text x="${fixed(px(value))}" y="${fixed(py(0) + 14)}" text-anchor="middle">${value.toFixed(1)}</text>`);
+    parts.push(`<text x="${fixed(px(0) - 6)}" y="${fixed(py(value) + 4)}" text-anchor="end">${value.toFixed(1)}</text>`);
+  }
+  parts.push(`<rect x="${px(0)}" y="${py(1)}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#888"/>`);
+  parts.push(`<text x="${WIDTH / 2}" y="${HEIGHT - 8}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
+  parts.push(`<text x="12" y="${MARGIN.top + plotHeight / 2}" text-anchor="middle" transform="rotate(-90 12 ${MARGIN.top + plotHeight / 2})">${escapeXml(options.yLabel)}</text>`);
+  if (options.diagonal) parts.push(`<line x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}" stroke="#999" stroke-dasharray="4 4"/>`);
+  options.series.forEach((series, index) => {
+    const color = COLORS[index % COLORS.length]!;
+    const points: string[] = [];
+    series.x.forEach((x, i) => {
+      const y = series.y[i]!;
+      if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+      if (options.step && points.length > 0) points.push(`${fixed(px(x))},${fixed(py(series.y[i - 1] ?? y))}`);
+      points.push(`${fixed(px(x))},${fixed(py(y))}`);
+    });
+    parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    if (series.markers) {
+      series.x.forEach((x, i) => parts.push(`<circle cx="${fixed(px(x))}" cy="${fixed(py(series.y[i]!))}" r="3" fill="${color}"/>`));
+    }
+    parts.push(`<text x="${px(0) + 8}" y="${py(1) + 14 + index * 14}" fill="${color}">${escapeXml(series.name)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}

@@ -15,6 +15,7 @@ export async function loadAllErrors(): Promise<ReadonlyMap<string, ErrorFactory<
     import('../data/index.js'),
     import('../inference/index.js'),
     import('../evaluation/index.js'),
+    import('../training/index.js'),
     import('./options.js'),
   ]);
   return errorCatalogue();

@@ -106,6 +106,18 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .action(run(async (options: Record<string, unknown>) => (await import('./commands/eval.js')).evalCommand(options as never, output)));
 
   program
+    .command('train')
+    .description('train a built-in model on a table and write it as ONNX')
+    .option('--data <file>', 'training data: CSV, Parquet or JSON')
+    .option('--target <column>', 'the column to predict')
+    .option('--algorithm <name>', 'logistic_regression, linear_regression, ridge or gbdt')
+    .option('--params <key=value...>', 'algorithm parameters, e.g. C=0.5 or n_estimators=200 max_depth=4')
+    .option('--exclude <column...>', 'columns that are not features (ids, sensitive attributes)')
+    .option('--task <task>', 'for gbdt: auto, classification or regression', 'auto')
+    .option('--out <file>', 'where to write the .onnx model')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/train.js')).trainCommand(options as never, version, output)));
+
+  program
     .command('gate')
     .description('check a candidate model against the quality gates in sluice.yaml')
     .option('--config <file>', 'a YAML file with a gates: section', 'sluice.yaml')

@@ -1,0 +1,108 @@
+/**
+ * Histogram-based gradient-boosted decision trees (as scikit-learn's HistGradientBoosting and
+ * LightGBM): squared error for regression, log loss for binary classification, softmax (one tree
+ * per class per round) for more classes. Deterministic: no sampling, ties broken by order.
+ */
+import { binFeatures } from './binning.js';
+import { growTree, predictTree, type Tree, type TreeContext } from './tree.js';
+
+export interface GbdtOptions {
+  readonly nEstimators: number;
+  readonly learningRate: number;
+  readonly maxDepth: number;
+  readonly minSamplesLeaf: number;
+  readonly l2Regularization: number;
+  readonly maxBins: number;
+  readonly seed: number;
+}
+
+export type GbdtObjective = 'regression' | 'binary' | 'multiclass';
+
+export interface GbdtModel {
+  readonly objective: GbdtObjective;
+  /** Scores per row: 1, or the number of classes. */
+  readonly outputs: number;
+  /** Initial raw score per output (float32). */
+  readonly baseScores: Float64Array;
+  /** Tree t·outputs + k adds to output k. */
+  readonly trees: readonly Tree[];
+}
+
+export function trainGbdt(features: Float64Array, width: number, targets: Float64Array, objective: GbdtObjective, classCount: number, options: GbdtOptions): GbdtModel {
+  const rows = targets.length;
+  const outputs = objective === 'multiclass' ? classCount : 1;
+  const { edges, bins } = binFeatures(features, width, options.maxBins, options.seed);
+  const binCounts = Int32Array.from(edges, (featureEdges) => featureEdges.length + 1);
+  const offsets = new Int32Array(width);
+  for (let f = 1; f < width; f++) offsets[f] = offsets[f - 1]! + binCounts[f - 1]!;
+  const context: TreeContext = { bins, width, edges, binCounts, offsets, histogramSize: offsets[width - 1]! + binCounts[width - 1]! };
+
+  const baseScores = initialScores(targets, objective, outputs);
+  const scores = new Float64Array(rows * outputs);
+  for (let row = 0; row < rows; row++) for (let k = 0; k < outputs; k++) scores[row * outputs + k] = baseScores[k]!;
+  const gradients = new Float64Array(rows);
+  const hessians = new Float64Array(rows);
+  const rowOrder = new Uint32Array(rows);
+  const probabilities = new Float64Array(rows * outputs);
+  const trees: Tree[] = [];
+  const treeOptions = { maxDepth: options.maxDepth, minSamplesLeaf: options.minSamplesLeaf, l2: options.l2Regularization, learningRate: options.learningRate };
+
+  for (let round = 0; round < options.nEstimators; round++) {
+    if (objective === 'multiclass') softmaxInto(scores, probabilities, rows, outputs);
+    for (let k = 0; k < outputs; k++) {
+      for (let row = 0; row < rows; row++) {
+        if (objective === 'regression') {
+          gradients[row] = scores[row]! - targets[row]!;
+          hessians[row] = 1;
+        } else if (objective === 'binary') {
+          const p = 1 / (1 + Math.exp(-scores[row]!));
+          gradients[row] = p - targets[row]!;
+          hessians[row] = Math.max(p * (1 - p), 1e-16);
+        } else {
+          const p = probabilities[row * outputs + k]!;
+          gradients[row] = p - (targets[row] === k ? 1 : 0);
+          hessians[row] = Math.max(p * (1 - p), 1e-16);
+        }
+      }
+      for (let i = 0; i < rows; i++) rowOrder[i] = i;
+      trees.push(growTree(context, rowOrder, gradients, hessians, treeOptions, scores, outputs, k));
+    }
+  }
+  return { objective, outputs, baseScores, trees };
+}
+
+function initialScores(targets: Float64Array, objective: GbdtObjective, outputs: number): Float64Array {
+  const rows = targets.length;
+  if (objective === 'regression') return Float64Array.of(Math.fround(targets.reduce((sum, value) => sum + value, 0) / rows));
+  if (objective === 'binary') {
+    const rate = Math.min(Math.max(targets.reduce((sum, value) => sum + value, 0) / rows, 1e-12), 1 - 1e-12);
+    return Float64Array.of(Math.fround(Math.log(rate / (1 - rate))));
+  }
+  const counts = new Float64Array(outputs);
+  for (const value of targets) counts[value]!++;
+  return Float64Array.from(counts, (count) => Math.fround(Math.log(Math.max(count / rows, 1e-12))));
+}
+
+function softmaxInto(scores: Float64Array, probabilities: Float64Array, rows: number, outputs: number): void {
+  for (let row = 0; row < rows; row++) {
+    let max = -Infinity;
+    for (let k = 0; k < outputs; k++) max = Math.max(max, scores[row * outputs + k]!);
+    let total = 0;
+    for (let k = 0; k < outputs; k++) total += Math.exp(scores[row * outputs + k]! - max);
+    for (let k = 0; k < outputs; k++) probabilities[row * outputs + k] = Math.exp(scores[row * outputs + k]! - max) / total;
+  }
+}
+
+/** Raw scores (before sigmoid/softmax) for prepared rows, row-major N × outputs. */
+export function gbdtScores(model: GbdtModel, features: Float64Array, width: number): Float64Array {
+  const rows = features.length / width;
+  const scores = new Float64Array(rows * model.outputs);
+  for (let row = 0; row < rows; row++) {
+    for (let k = 0; k < model.outputs; k++) {
+      let score = model.baseScores[k]!;
+      for (let t = k; t < model.trees.length; t += model.outputs) score += predictTree(model.trees[t]!, features, row * width);
+      scores[row * model.outputs + k] = score;
+    }
+  }
+  return scores;
+}

@@ -1,0 +1,101 @@
+/**
+ * The part of onnx/onnx.proto (IR version 8) that Sluice writes: models, graphs, nodes,
+ * attributes, tensors and types. Field numbers are the specification's; protobufjs encodes
+ * fields in declaration order, which makes the bytes deterministic for the same model.
+ */
+import protobuf from 'protobufjs';
+
+const ONNX_SUBSET = `
+syntax = "proto2";
+package onnx;
+
+message AttributeProto {
+  optional string name = 1;
+  optional float f = 2;
+  optional int64 i = 3;
+  optional bytes s = 4;
+  optional TensorProto t = 5;
+  repeated float floats = 7;
+  repeated int64 ints = 8;
+  repeated bytes strings = 9;
+  optional int32 type = 20;
+}
+
+message ValueInfoProto {
+  optional string name = 1;
+  optional TypeProto type = 2;
+}
+
+message NodeProto {
+  repeated string input = 1;
+  repeated string output = 2;
+  optional string name = 3;
+  optional string op_type = 4;
+  repeated AttributeProto attribute = 5;
+  optional string domain = 7;
+}
+
+message ModelProto {
+  optional int64 ir_version = 1;
+  optional string producer_name = 2;
+  optional string producer_version = 3;
+  optional string doc_string = 6;
+  optional GraphProto graph = 7;
+  repeated OperatorSetIdProto opset_import = 8;
+  repeated StringStringEntryProto metadata_props = 14;
+}
+
+message StringStringEntryProto {
+  optional string key = 1;
+  optional string value = 2;
+}
+
+message GraphProto {
+  repeated NodeProto node = 1;
+  optional string name = 2;
+  repeated TensorProto initializer = 5;
+  repeated ValueInfoProto input = 11;
+  repeated ValueInfoProto output = 12;
+}
+
+message TensorProto {
+  repeated int64 dims = 1;
+  optional int32 data_type = 2;
+  repeated float float_data = 4 [packed = true];
+  repeated bytes string_data = 6;
+  repeated int64 int64_data = 7 [packed = true];
+  optional string name = 8;
+}
+
+message TensorShapeProto {
+  message Dimension {
+    optional int64 dim_value = 1;
+    optional string dim_param = 2;
+  }
+  repeated Dimension dim = 1;
+}
+
+message TypeProto {
+  message Tensor {
+    optional int32 elem_type = 1;
+    optional TensorShapeProto shape = 2;
+  }
+  optional Tensor tensor_type = 1;
+}
+
+message OperatorSetIdProto {
+  optional string domain = 1;
+  optional int64 version = 2;
+}
+`;
+
+const root = protobuf.parse(ONNX_SUBSET, { keepCase: true }).root;
+
+/** The ModelProto message type, for encoding. */
+export const ModelProto = root.lookupType('onnx.ModelProto');
+
+/** TensorProto.DataType values. */
+export const DataType = { FLOAT: 1, INT64: 7, STRING: 8 } as const;
+
+/** AttributeProto.AttributeType values. */
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;

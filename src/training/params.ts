@@ -1,0 +1,53 @@
+/** Each algorithm's parameters: names, defaults and ranges, validated from `k=v` strings or YAML. */
+import { z } from 'zod';
+import { didYouMean } from '../core/index.js';
+import { invalidTrainingParam } from './errors.js';
+
+const number = (schema: z.ZodNumber) => z.coerce.number({ error: 'must be a number' }).pipe(schema);
+
+export const ALGORITHM_PARAMS = {
+  logistic_regression: z.strictObject({
+    C: number(z.number().positive({ error: 'must be positive' })).default(1),
+    max_iter: number(z.number().int().min(1).max(100_000)).default(500),
+  }),
+  linear_regression: z.strictObject({}),
+  ridge: z.strictObject({ alpha: number(z.number().nonnegative({ error: 'must be at least 0' })).default(1) }),
+  gbdt: z.strictObject({
+    n_estimators: number(z.number().int().min(1).max(10_000)).default(100),
+    learning_rate: number(z.number().positive().max(1)).default(0.1),
+    max_depth: number(z.number().int().min(1).max(16)).default(6),
+    min_samples_leaf: number(z.number().int().min(1)).default(20),
+    l2_regularization: number(z.number().nonnegative()).default(0),
+    max_bins: number(z.number().int().min(2).max(256)).default(255),
+    seed: number(z.number().int()).default(0),
+  }),
+} as const;
+
+export type Algorithm = keyof typeof ALGORITHM_PARAMS;
+export const ALGORITHMS = Object.keys(ALGORITHM_PARAMS) as Algorithm[];
+export type AlgorithmParams<A extends Algorithm> = z.output<(typeof ALGORITHM_PARAMS)[A]>;
+
+/** Parses `--params` values for an algorithm, naming the parameter at fault. */
+export function parseAlgorithmParams<A extends Algorithm>(algorithm: A, raw: Readonly<Record<string, unknown>>): AlgorithmParams<A> {
+  const schema = ALGORITHM_PARAMS[algorithm];
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data as AlgorithmParams<A>;
+  const issue = result.error.issues[0]!;
+  const allowed = Object.keys(schema.shape).join(', ') || '(none)';
+  const problem =
+    issue.code === 'unrecognized_keys'
+      ? `unknown parameter ${issue.keys.join(', ')}.${didYouMean(issue.keys[0] ?? '', Object.keys(schema.shape)).replace(/\.$/, '')}`
+      : `${String(issue.path[0])} ${issue.message.replace(/^Invalid input: /, '')}`;
+  throw invalidTrainingParam({ algorithm, problem, allowed });
+}
+
+/** `k=v` pairs from the command line. */
+export function parseKeyValues(pairs: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw invalidTrainingParam({ algorithm: 'the trainer', problem: `"${pair}" is not key=value`, allowed: 'key=value pairs' });
+    values[pair.slice(0, equals).trim()] = pair.slice(equals + 1).trim();
+  }
+  return values;
+}

@@ -1,0 +1,187 @@
+/**
+ * `sluice train`: fit a built-in model on a table and write it as ONNX that takes the raw columns.
+ * After writing, the file is run through onnxruntime on a sample of the training rows and must
+ * reproduce the in-memory predictions (to 1e-5), so a broken export never leaves the trainer.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { cellText, columnNotFound, findColumn, readTable, selectRows, type Table } from '../data/index.js';
+import { didYouMean, writeFileAtomic } from '../core/index.js';
+import { loadOnnxModel, predictTable } from '../inference/index.js';
+import { exportMismatch, noFeatures, unsuitableTarget } from './errors.js';
+import { exportOnnx, type TrainedModel, type TrainingTask } from './export-onnx.js';
+import { fitFeatureSpec, transformFeatures } from './features.js';
+import { gbdtScores, trainGbdt } from './gbdt/gbdt.js';
+import { linearScores, trainLogistic, trainRidge } from './linear.js';
+import { parseAlgorithmParams, type Algorithm } from './params.js';
+
+export interface TrainOptions {
+  readonly dataPath: string;
+  readonly target: string;
+  readonly algorithm: Algorithm;
+  /** Raw parameter values (strings from the command line, or YAML values). */
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly exclude?: readonly string[];
+  /** For gbdt: classification or regression; other algorithms know their task. */
+  readonly task?: 'auto' | 'classification' | 'regression';
+  readonly outPath: string;
+  /** Recorded in the model's metadata. */
+  readonly producerVersion?: string;
+}
+
+export interface TrainResult {
+  readonly outPath: string;
+  readonly algorithm: Algorithm;
+  readonly params: Record<string, unknown>;
+  readonly task: TrainingTask;
+  readonly classes: readonly string[] | undefined;
+  readonly rows: number;
+  readonly featureColumns: readonly string[];
+  readonly seconds: number;
+  readonly sizeBytes: number;
+  /** Largest |onnxruntime − in-memory| prediction difference on the checked rows. */
+  readonly exportDifference: number;
+}
+
+/** Labels sorted as numbers when they all are numbers, else as text. */
+export function sortLabels(labels: Iterable<string>): string[] {
+  const unique = [...new Set(labels)];
+  const numeric = unique.every((label) => label.trim() !== '' && Number.isFinite(Number(label)));
+  return unique.sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
+}
+
+/** Regression when gbdt meets a numeric target with many values or fractions; classification otherwise. */
+function decideTask(algorithm: Algorithm, requested: TrainOptions['task'], table: Table, target: string): 'classification' | 'regression' {
+  if (algorithm === 'logistic_regression') return 'classification';
+  if (algorithm !== 'gbdt') return 'regression';
+  if (requested && requested !== 'auto') return requested;
+  const column = findColumn(table, target)!;
+  if (column.kind === 'string') return 'classification';
+  const values = new Set<number>();
+  for (const value of column.values) if (!Number.isNaN(value)) values.add(value);
+  return values.size <= 20 && [...values].every(Number.isInteger) ? 'classification' : 'regression';
+}
+
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const started = performance.now();
+  const table = await readTable(options.dataPath);
+  const targetColumn = findColumn(table, options.target);
+  if (!targetColumn) throw columnNotFound({ column: options.target, path: options.dataPath, role: 'target', suggestion: didYouMean(options.target, table.columns.map((column) => column.name)) });
+  const excluded = new Set([options.target, ...(options.exclude ?? [])]);
+  const featureColumns = table.columns.map((column) => column.name).filter((name) => !excluded.has(name));
+  if (featureColumns.length === 0) throw noFeatures({ path: options.dataPath });
+  const params = parseAlgorithmParams(options.algorithm, options.params ?? {}) as Record<string, number>;
+
+  // Rows without a label teach nothing: they are left out.
+  const labelled = Array.from({ length: table.rowCount }, (_, row) => row).filter((row) => (cellText(targetColumn, row) ?? '') !== '');
+  const data = labelled.length === table.rowCount ? table : selectRows(table, labelled);
+  const target = findColumn(data, options.target)!;
+  const kind = decideTask(options.algorithm, options.task, data, options.target);
+
+  const spec = fitFeatureSpec(data, featureColumns);
+  const width = spec.names.length;
+  const features = transformFeatures(spec, data);
+  let task: TrainingTask;
+  let classes: string[] | undefined;
+  let trained: TrainedModel;
+  if (kind === 'classification') {
+    const texts = Array.from({ length: data.rowCount }, (_, row) => cellText(target, row)!);
+    classes = sortLabels(texts);
+    if (classes.length < 2) throw unsuitableTarget({ target: options.target, algorithm: options.algorithm, reason: `it has a single class (${classes[0]})` });
+    const index = new Map(classes.map((label, k) => [label, k]));
+    const labels = Int32Array.from(texts, (text) => index.get(text)!);
+    task = classes.length === 2 ? 'binary' : 'multiclass';
+    trained =
+      options.algorithm === 'gbdt'
+        ? { kind: 'gbdt', model: trainGbdt(features, width, Float64Array.from(labels), task, classes.length, gbdtOptions(params)) }
+        : { kind: 'linear', model: trainLogistic(features, width, labels, classes.length, { C: params.C!, maxIterations: params.max_iter! }) };
+  } else {
+    if (target.kind !== 'number') throw unsuitableTarget({ target: options.target, algorithm: options.algorithm, reason: 'a regressor needs a numeric target' });
+    const values = Float64Array.from(target.values);
+    task = 'regression';
+    trained =
+      options.algorithm === 'gbdt'
+        ? { kind: 'gbdt', model: trainGbdt(features, width, values, 'regression', 1, gbdtOptions(params)) }
+        : { kind: 'linear', model: trainRidge(features, width, values, options.algorithm === 'ridge' ? params.alpha! : 0) };
+  }
+
+  const metadata: Record<string, string> = {
+    algorithm: options.algorithm,
+    params: JSON.stringify(params),
+    task,
+    target: options.target,
+    feature_columns: JSON.stringify(featureColumns),
+    training_rows: String(data.rowCount),
+    ...(classes ? { classes: JSON.stringify(classes), positive_class: classes[classes.length - 1]! } : {}),
+  };
+  const bytes = exportOnnx(spec, trained, { task, metadata, producerVersion: options.producerVersion ?? '0' });
+  mkdirSync(dirname(options.outPath), { recursive: true });
+  writeFileAtomic(options.outPath, bytes);
+
+  const exportDifference = await checkExport(options.outPath, data, options, trained, spec, task);
+  return {
+    outPath: options.outPath,
+    algorithm: options.algorithm,
+    params,
+    task,
+    classes,
+    rows: data.rowCount,
+    featureColumns,
+    seconds: (performance.now() - started) / 1000,
+    sizeBytes: bytes.byteLength,
+    exportDifference,
+  };
+}
+
+function gbdtOptions(params: Record<string, number>) {
+  return {
+    nEstimators: params.n_estimators!,
+    learningRate: params.learning_rate!,
+    maxDepth: params.max_depth!,
+    minSamplesLeaf: params.min_samples_leaf!,
+    l2Regularization: params.l2_regularization!,
+    maxBins: params.max_bins!,
+    seed: params.seed!,
+  };
+}
+
+/** The model's own predictions in memory: probabilities (row-major) or values. */
+export function inMemoryPredictions(trained: TrainedModel, features: Float64Array, width: number, task: TrainingTask): Float64Array {
+  const raw = trained.kind === 'linear' ? linearScores(trained.model, features, width) : gbdtScores(trained.model, features, width);
+  if (task === 'regression') return raw;
+  if (task === 'binary') {
+    const probabilities = new Float64Array(raw.length * 2);
+    raw.forEach((score, row) => {
+      const p = 1 / (1 + Math.exp(-score));
+      probabilities[row * 2] = 1 - p;
+      probabilities[row * 2 + 1] = p;
+    });
+    return probabilities;
+  }
+  const outputs = trained.model.outputs;
+  const probabilities = new Float64Array(raw.length);
+  for (let row = 0; row < raw.length / outputs; row++) {
+    const scores = raw.subarray(row * outputs, row * outputs + outputs);
+    const max = Math.max(...scores);
+    const total = scores.reduce((sum, score) => sum + Math.exp(score - max), 0);
+    for (let k = 0; k < outputs; k++) probabilities[row * outputs + k] = Math.exp(scores[k]! - max) / total;
+  }
+  return probabilities;
+}
+
+/** Largest difference between onnxruntime's and the in-memory predictions on up to 2,000 rows. */
+async function checkExport(path: string, data: Table, options: TrainOptions, trained: TrainedModel, spec: ReturnType<typeof fitFeatureSpec>, task: TrainingTask): Promise<number> {
+  const sample = data.rowCount <= 2_000 ? data : selectRows(data, Array.from({ length: 2_000 }, (_, i) => Math.floor((i * data.rowCount) / 2_000)));
+  const expected = inMemoryPredictions(trained, transformFeatures(spec, sample), spec.names.length, task);
+  const model = await loadOnnxModel(path);
+  try {
+    const { predictions } = await predictTable(model, sample, { exclude: [options.target, ...(options.exclude ?? [])], modelName: path });
+    const actual = predictions.kind === 'values' ? predictions.values : predictions.probabilities;
+    let difference = 0;
+    for (let i = 0; i < expected.length; i++) difference = Math.max(difference, Math.abs(actual[i]! - expected[i]!));
+    if (!(difference <= 1e-4)) throw exportMismatch({ difference });
+    return difference;
+  } finally {
+    await model.release();
+  }
+}

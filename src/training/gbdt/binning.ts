@@ -19,10 +19,14 @@ export function binFeatures(features: Float64Array, width: number, maxBins: numb
   const rows = features.length / width;
   const sample = sampleRows(rows, seed);
   const edges: Float64Array[] = [];
+  const values = new Float64Array(sample.length);
   for (let f = 0; f < width; f++) {
-    const values = Float64Array.from(sample, (row) => features[row * width + f]!).sort();
+    for (let i = 0; i < sample.length; i++) values[i] = features[sample[i]! * width + f]!;
+    values.sort();
     const distinct: number[] = [];
-    for (const value of values) if (distinct.length === 0 || distinct[distinct.length - 1] !== value) distinct.push(value);
+    for (let i = 0; i < values.length && distinct.length <= maxBins; i++) {
+      if (distinct.length === 0 || distinct[distinct.length - 1] !== values[i]) distinct.push(values[i]!);
+    }
     if (distinct.length <= maxBins) {
       edges.push(Float64Array.from(distinct.slice(0, -1)));
       continue;
@@ -37,8 +41,21 @@ export function binFeatures(features: Float64Array, width: number, maxBins: numb
     edges.push(Float64Array.from(chosen));
   }
   const bins = new Uint8Array(rows * width);
-  for (let row = 0; row < rows; row++) {
-    for (let f = 0; f < width; f++) bins[row * width + f] = binOf(edges[f]!, features[row * width + f]!);
+  for (let f = 0; f < width; f++) {
+    const featureEdges = edges[f]!;
+    const count = featureEdges.length;
+    for (let row = 0; row < rows; row++) {
+      // Inlined binOf: this loop runs rows × features times.
+      const value = features[row * width + f]!;
+      let low = 0;
+      let high = count;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (featureEdges[middle]! < value) low = middle + 1;
+        else high = middle;
+      }
+      bins[row * width + f] = low;
+    }
   }
   return { edges, bins };
 }

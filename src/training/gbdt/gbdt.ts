@@ -4,7 +4,8 @@
  * per class per round) for more classes. Deterministic: no sampling, ties broken by order.
  */
 import { binFeatures } from './binning.js';
-import { growTree, predictTree, type Tree, type TreeContext } from './tree.js';
+import { TrainingFrame } from './frame.js';
+import { growTree, predictTree, type Histograms, type Tree } from './tree.js';
 
 export interface GbdtOptions {
   readonly nEstimators: number;
@@ -35,37 +36,35 @@ export function trainGbdt(features: Float64Array, width: number, targets: Float6
   const binCounts = Int32Array.from(edges, (featureEdges) => featureEdges.length + 1);
   const offsets = new Int32Array(width);
   for (let f = 1; f < width; f++) offsets[f] = offsets[f - 1]! + binCounts[f - 1]!;
-  const context: TreeContext = { bins, width, edges, binCounts, offsets, histogramSize: offsets[width - 1]! + binCounts[width - 1]! };
+  const layout: Histograms = { edges, binCounts, offsets, size: offsets[width - 1]! + binCounts[width - 1]! };
 
   const baseScores = initialScores(targets, objective, outputs);
-  const scores = new Float64Array(rows * outputs);
-  for (let row = 0; row < rows; row++) for (let k = 0; k < outputs; k++) scores[row * outputs + k] = baseScores[k]!;
-  const gradients = new Float64Array(rows);
-  const hessians = new Float64Array(rows);
-  const rowOrder = new Uint32Array(rows);
-  const probabilities = new Float64Array(rows * outputs);
+  const frame = new TrainingFrame(bins, targets, width, outputs, objective === 'multiclass');
+  for (let position = 0; position < rows; position++) for (let k = 0; k < outputs; k++) frame.scores[position * outputs + k] = baseScores[k]!;
   const trees: Tree[] = [];
   const treeOptions = { maxDepth: options.maxDepth, minSamplesLeaf: options.minSamplesLeaf, l2: options.l2Regularization, learningRate: options.learningRate };
+  const { gradients, hessians, scores, probabilities } = frame;
 
   for (let round = 0; round < options.nEstimators; round++) {
-    if (objective === 'multiclass') softmaxInto(scores, probabilities, rows, outputs);
+    if (objective === 'multiclass') softmaxInto(frame.scores, probabilities, rows, outputs);
     for (let k = 0; k < outputs; k++) {
-      for (let row = 0; row < rows; row++) {
+      // Targets and probabilities are read in position order, which the previous tree may have changed.
+      const positionTargets = frame.targets;
+      for (let position = 0; position < rows; position++) {
         if (objective === 'regression') {
-          gradients[row] = scores[row]! - targets[row]!;
-          hessians[row] = 1;
+          gradients[position] = scores[position]! - positionTargets[position]!;
+          hessians[position] = 1;
         } else if (objective === 'binary') {
-          const p = 1 / (1 + Math.exp(-scores[row]!));
-          gradients[row] = p - targets[row]!;
-          hessians[row] = Math.max(p * (1 - p), 1e-16);
+          const p = 1 / (1 + Math.exp(-scores[position]!));
+          gradients[position] = p - positionTargets[position]!;
+          hessians[position] = Math.max(p * (1 - p), 1e-16);
         } else {
-          const p = probabilities[row * outputs + k]!;
-          gradients[row] = p - (targets[row] === k ? 1 : 0);
-          hessians[row] = Math.max(p * (1 - p), 1e-16);
+          const p = probabilities[position * outputs + k]!;
+          gradients[position] = p - (positionTargets[position] === k ? 1 : 0);
+          hessians[position] = Math.max(p * (1 - p), 1e-16);
         }
       }
-      for (let i = 0; i < rows; i++) rowOrder[i] = i;
-      trees.push(growTree(context, rowOrder, gradients, hessians, treeOptions, scores, outputs, k));
+      trees.push(growTree(layout, frame, treeOptions, k));
     }
   }
   return { objective, outputs, baseScores, trees };

@@ -1,8 +1,10 @@
 /**
  * Growing one regression tree on gradients and hessians from binned features, level by level to
  * a maximum depth, with histogram subtraction (a child's histogram is its parent's minus its
- * sibling's, so only the smaller child is counted).
+ * sibling's, so only the smaller child is counted). Rows live in a {@link TrainingFrame}, so
+ * every pass over a node reads memory in order.
  */
+import type { TrainingFrame } from './frame.js';
 
 export interface TreeNode {
   /** For splits: the feature and its bin edge; x ≤ threshold goes left. */
@@ -25,6 +27,15 @@ export interface TreeOptions {
   readonly learningRate: number;
 }
 
+export interface Histograms {
+  readonly edges: readonly Float64Array[];
+  /** Bins per feature (edges + 1). */
+  readonly binCounts: Int32Array;
+  /** Offset of each feature's bins in a histogram. */
+  readonly offsets: Int32Array;
+  readonly size: number;
+}
+
 interface Pending {
   readonly id: number;
   readonly start: number;
@@ -35,26 +46,17 @@ interface Pending {
   readonly hessian: number;
 }
 
-export interface TreeContext {
-  readonly bins: Uint8Array;
-  readonly width: number;
-  readonly edges: readonly Float64Array[];
-  /** Bins per feature (edges + 1). */
-  readonly binCounts: Int32Array;
-  /** Offset of each feature's bins in a histogram. */
-  readonly offsets: Int32Array;
-  readonly histogramSize: number;
-}
+const EMPTY = new Float64Array(0);
 
-/** Histograms hold (gradient, hessian, count) per bin. */
-function buildHistogram(context: TreeContext, rows: Uint32Array, start: number, end: number, gradients: Float64Array, hessians: Float64Array): Float64Array {
-  const histogram = new Float64Array(context.histogramSize * 3);
-  const { bins, width, offsets } = context;
-  for (let i = start; i < end; i++) {
-    const row = rows[i]!;
-    const g = gradients[row]!;
-    const h = hessians[row]!;
-    const base = row * width;
+/** (gradient, hessian, count) per bin of every feature, over positions [start, end). */
+function buildHistogram(layout: Histograms, frame: TrainingFrame, start: number, end: number): Float64Array {
+  const histogram = new Float64Array(layout.size * 3);
+  const { bins, width, gradients, hessians } = frame;
+  const { offsets } = layout;
+  for (let position = start; position < end; position++) {
+    const g = gradients[position]!;
+    const h = hessians[position]!;
+    const base = position * width;
     for (let f = 0; f < width; f++) {
       const slot = (offsets[f]! + bins[base + f]!) * 3;
       histogram[slot]! += g;
@@ -65,67 +67,48 @@ function buildHistogram(context: TreeContext, rows: Uint32Array, start: number, 
   return histogram;
 }
 
-/**
- * Grows a tree over `rows` (reordered in place so each leaf's rows are contiguous) and adds each
- * leaf's value to `scores` at stride `stride` and offset `output`.
- */
-export function growTree(
-  context: TreeContext,
-  rows: Uint32Array,
-  gradients: Float64Array,
-  hessians: Float64Array,
-  options: TreeOptions,
-  scores: Float64Array,
-  stride: number,
-  output: number,
-): Tree {
-  const nodes: TreeNode[] = [];
+/** Grows a tree for output `output` and adds its leaf values to the frame's scores. */
+export function growTree(layout: Histograms, frame: TrainingFrame, options: TreeOptions, output: number): Tree {
+  const nodes: TreeNode[] = [{ feature: -1, threshold: 0, left: -1, right: -1, value: 0 }];
   const { l2 } = options;
   const leaf = (pending: Pending): void => {
     const value = Math.fround((-pending.gradient / (pending.hessian + l2)) * options.learningRate);
     nodes[pending.id] = { feature: -1, threshold: 0, left: -1, right: -1, value };
-    for (let i = pending.start; i < pending.end; i++) scores[rows[i]! * stride + output]! += value;
+    const { scores, outputs } = frame;
+    for (let position = pending.start; position < pending.end; position++) scores[position * outputs + output]! += value;
   };
   let gradientSum = 0;
   let hessianSum = 0;
-  for (let i = 0; i < rows.length; i++) {
-    gradientSum += gradients[rows[i]!]!;
-    hessianSum += hessians[rows[i]!]!;
+  for (let position = 0; position < frame.rowCount; position++) {
+    gradientSum += frame.gradients[position]!;
+    hessianSum += frame.hessians[position]!;
   }
   let level: Pending[] = [
-    { id: 0, start: 0, end: rows.length, histogram: buildHistogram(context, rows, 0, rows.length, gradients, hessians), depth: 0, gradient: gradientSum, hessian: hessianSum },
+    { id: 0, start: 0, end: frame.rowCount, histogram: options.maxDepth > 0 ? buildHistogram(layout, frame, 0, frame.rowCount) : EMPTY, depth: 0, gradient: gradientSum, hessian: hessianSum },
   ];
-  nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: 0 });
   while (level.length > 0) {
     const next: Pending[] = [];
     for (const pending of level) {
-      const split = pending.depth < options.maxDepth ? bestSplit(context, pending, options) : undefined;
+      const split = pending.depth < options.maxDepth ? bestSplit(layout, pending, options) : undefined;
       if (!split) {
         leaf(pending);
         continue;
       }
-      // Partition: rows with bin ≤ split.bin first.
-      let i = pending.start;
-      let j = pending.end - 1;
-      const { bins, width } = context;
-      while (i <= j) {
-        if (bins[rows[i]! * width + split.feature]! <= split.bin) i++;
-        else {
-          const swap = rows[i]!;
-          rows[i] = rows[j]!;
-          rows[j] = swap;
-          j--;
-        }
-      }
-      const middle = i;
+      const middle = frame.partition(pending.start, pending.end, split.feature, split.bin);
       const leftId = nodes.length;
       const rightId = leftId + 1;
       nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: 0 }, { feature: -1, threshold: 0, left: -1, right: -1, value: 0 });
-      nodes[pending.id] = { feature: split.feature, threshold: context.edges[split.feature]![split.bin]!, left: leftId, right: rightId, value: 0 };
-      const leftSmaller = middle - pending.start <= pending.end - middle;
-      const small = leftSmaller ? buildHistogram(context, rows, pending.start, middle, gradients, hessians) : buildHistogram(context, rows, middle, pending.end, gradients, hessians);
-      const large = Float64Array.from(pending.histogram, (value, index) => value - small[index]!);
-      const [leftHistogram, rightHistogram] = leftSmaller ? [small, large] : [large, small];
+      nodes[pending.id] = { feature: split.feature, threshold: layout.edges[split.feature]![split.bin]!, left: leftId, right: rightId, value: 0 };
+      // Children at the maximum depth become leaves: they need no histogram.
+      let leftHistogram: Float64Array = EMPTY;
+      let rightHistogram: Float64Array = EMPTY;
+      if (pending.depth + 1 < options.maxDepth) {
+        const leftSmaller = middle - pending.start <= pending.end - middle;
+        const small = leftSmaller ? buildHistogram(layout, frame, pending.start, middle) : buildHistogram(layout, frame, middle, pending.end);
+        const large = pending.histogram;
+        for (let index = 0; index < large.length; index++) large[index]! -= small[index]!;
+        [leftHistogram, rightHistogram] = leftSmaller ? [small, large] : [large, small];
+      }
       next.push(
         { id: leftId, start: pending.start, end: middle, histogram: leftHistogram, depth: pending.depth + 1, gradient: split.leftGradient, hessian: split.leftHessian },
         { id: rightId, start: middle, end: pending.end, histogram: rightHistogram, depth: pending.depth + 1, gradient: pending.gradient - split.leftGradient, hessian: pending.hessian - split.leftHessian },
@@ -143,7 +126,7 @@ interface Split {
   readonly leftHessian: number;
 }
 
-function bestSplit(context: TreeContext, pending: Pending, options: TreeOptions): Split | undefined {
+function bestSplit(layout: Histograms, pending: Pending, options: TreeOptions): Split | undefined {
   const { histogram } = pending;
   const { l2, minSamplesLeaf } = options;
   const count = pending.end - pending.start;
@@ -151,12 +134,12 @@ function bestSplit(context: TreeContext, pending: Pending, options: TreeOptions)
   const parentScore = (pending.gradient * pending.gradient) / (pending.hessian + l2);
   let best: Split | undefined;
   let bestGain = 1e-12;
-  for (let f = 0; f < context.width; f++) {
-    const offset = context.offsets[f]!;
+  for (let f = 0; f < layout.binCounts.length; f++) {
+    const offset = layout.offsets[f]!;
     let g = 0;
     let h = 0;
     let n = 0;
-    for (let b = 0; b < context.binCounts[f]! - 1; b++) {
+    for (let b = 0; b < layout.binCounts[f]! - 1; b++) {
       const slot = (offset + b) * 3;
       g += histogram[slot]!;
       h += histogram[slot + 1]!;

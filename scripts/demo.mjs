@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run demo`: the end-to-end demo on the embedded default (SQLite + local files).
 // Copies examples/pipeline into a fresh git repository in a temp dir and walks through what
-// Sluice does: a first run, a run that does nothing, a param change that reruns only what
-// depends on it, the run cache, and the record of every run.
+// Sluice does: train with the built-in trainer, evaluate, gate against the model in production,
+// skip what did not change, rerun only what a param change affects, block a weak model, and
+// restore earlier results from the run cache.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,42 +15,54 @@ const sluiceBin = join(repoRoot, 'bin', 'sluice');
 const keep = process.argv.includes('--keep');
 const work = mkdtempSync(join(tmpdir(), 'sluice-demo-'));
 const project = join(work, 'project');
+const sharedProductionModel = join(repoRoot, '..', 'shared', 'fixtures', 'breast_cancer', 'models', 'bc_logreg.onnx');
 
 const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const gitEnv = { GIT_AUTHOR_NAME: 'Demo', GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'Demo', GIT_COMMITTER_EMAIL: 'demo@example.com' };
 
 function step(title) {
   process.stdout.write(`\n${bold(`━━ ${title}`)}\n`);
 }
 
-function sh(command, args, { allowFailure = false } = {}) {
-  process.stdout.write(`${bold('$')} ${[command === process.execPath ? 'sluice' : command, ...(command === process.execPath ? args.slice(1) : args)].join(' ')}\n`);
-  const result = spawnSync(command, args, { cwd: project, stdio: 'inherit', env: { ...process.env, GIT_AUTHOR_NAME: 'Demo', GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'Demo', GIT_COMMITTER_EMAIL: 'demo@example.com' } });
-  if (result.status !== 0 && !allowFailure) {
-    process.stderr.write(`\ndemo: \`${command} ${args.join(' ')}\` exited with ${result.status}; the demo project is kept at ${project}\n`);
+function sh(command, args, { expectFailure = false } = {}) {
+  const shown = command === process.execPath ? ['sluice', ...args.slice(1)] : [command, ...args];
+  process.stdout.write(`${bold('$')} ${shown.join(' ')}\n`);
+  const result = spawnSync(command, args, { cwd: project, stdio: 'inherit', env: { ...process.env, ...gitEnv } });
+  const failed = result.status !== 0;
+  if (failed !== expectFailure) {
+    process.stderr.write(`\ndemo: \`${shown.join(' ')}\` ${failed ? `exited with ${result.status}` : 'succeeded but was expected to fail'}; the project is kept at ${project}\n`);
     process.exit(1);
   }
-  return result.status;
+  if (expectFailure) process.stdout.write(`(exit code ${result.status}, as expected)\n`);
 }
 
 const sluice = (...args) => sh(process.execPath, [sluiceBin, ...args]);
+const sluiceFails = (...args) => sh(process.execPath, [sluiceBin, ...args], { expectFailure: true });
 const git = (...args) => sh('git', ['-c', 'init.defaultBranch=main', ...args]);
 
-function setParam(from, to) {
+function editParams(from, to) {
   const path = join(project, 'params.yaml');
   writeFileSync(path, readFileSync(path, 'utf8').replace(from, to));
-  process.stdout.write(`(params.yaml: ${from} → ${to})\n`);
+  process.stdout.write(`(params.yaml: ${from.trim()} → ${to.trim()})\n`);
 }
 
 try {
-  step('A fresh project: the example pipeline, committed to git');
+  step('A fresh project: the example pipeline and the model now in production, committed to git');
   cpSync(join(repoRoot, 'examples', 'pipeline'), project, { recursive: true });
+  mkdirSync(join(project, 'models'), { recursive: true });
   git('init', '-q');
+  if (existsSync(sharedProductionModel)) {
+    copyFileSync(sharedProductionModel, join(project, 'models', 'production.onnx'));
+    process.stdout.write('(models/production.onnx: the strong scikit-learn logistic regression from ../shared/fixtures)\n');
+  } else {
+    sluice('train', '--data', 'data/train.csv', '--target', 'target', '--algorithm', 'logistic_regression', '--out', 'models/production.onnx');
+  }
   sluice('init');
   git('add', '-A');
-  git('commit', '-qm', 'Example pipeline');
+  git('commit', '-qm', 'Example pipeline and the production model');
   sluice('dag');
 
-  step('First run: every stage executes, outputs go to the content-addressed cache');
+  step('First run: split, train (built-in trainer, ONNX), evaluate, and gate against production');
   sluice('run');
   git('add', '-A');
   git('commit', '-qm', 'First run: sluice.lock and metrics');
@@ -57,24 +70,24 @@ try {
   step('Second run: nothing changed, so no command executes');
   sluice('run');
 
-  step('Change one param: only the stages that read it (and their dependents) rerun');
-  setParam('learning_rate: 0.1', 'learning_rate: 0.5');
+  step('A hyperparameter change: only training and what depends on it rerun');
+  editParams('    C: 1.0', '    C: 0.3');
   sluice('status');
   sluice('run');
   sluice('params', 'diff');
   sluice('metrics', 'diff');
 
-  step('Back to the earlier value: restored from the run cache without executing');
-  setParam('learning_rate: 0.5', 'learning_rate: 0.1');
-  sluice('run');
+  step('A deliberately weak configuration (three features): the gate blocks the model');
+  editParams('  features: []', '  features: [mean_texture, mean_smoothness, mean_symmetry]');
+  sluiceFails('run');
+  process.stdout.write(`${readFileSync(join(project, 'reports', 'gate.md'), 'utf8')}`);
 
-  step('A deleted output comes back from the cache');
-  rmSync(join(project, 'model'), { recursive: true, force: true });
+  step('Back to the committed configuration: restored from the run cache without executing');
+  git('checkout', '-q', '--', 'params.yaml');
   sluice('run');
 
   step('Every run is recorded in the metadata store (.sluice/sluice.db)');
   sluice('runs');
-  sluice('metrics', 'show');
 
   process.stdout.write(`\n${bold('Demo complete.')} ${keep ? `The project is at ${project}` : 'Run with `npm run demo -- --keep` to keep the project and explore it.'}\n`);
 } finally {

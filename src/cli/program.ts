@@ -113,6 +113,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--algorithm <name>', 'logistic_regression, linear_regression, ridge or gbdt')
     .option('--params <key=value...>', 'algorithm parameters, e.g. C=0.5 or n_estimators=200 max_depth=4')
     .option('--exclude <column...>', 'columns that are not features (ids, sensitive attributes)')
+    .option('--features <column...>', 'use only these columns as features')
     .option('--task <task>', 'for gbdt: auto, classification or regression', 'auto')
     .option('--out <file>', 'where to write the .onnx model')
     .action(run(async (options: Record<string, unknown>) => (await import('./commands/train.js')).trainCommand(options as never, version, output)));
@@ -121,7 +122,8 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .command('gate')
     .description('check a candidate model against the quality gates in sluice.yaml')
     .option('--config <file>', 'a YAML file with a gates: section', 'sluice.yaml')
-    .option('--json <file>', 'write the gate report as JSON')
+    .option('--json <file>', 'write the full gate report as JSON')
+    .option('--summary <file>', 'write the verdict and both models\' metrics as a small JSON (for pipeline metrics)')
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
     .action(run(async (options: Record<string, unknown>) => (await import('./commands/gate.js')).gateCommand(options as never, output)));
 

@@ -44,7 +44,8 @@ export function parseMetrics(text: string, path: string): Record<string, unknown
     throw invalidMetricsFile({ path, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
   }
   if (!isRecord(value)) throw invalidMetricsFile({ path, reason: 'it does not hold a mapping of names to values' });
-  return flattenParams(value);
+  // Lists (curves, confusion matrices) are data for reports, not metrics to show or diff.
+  return Object.fromEntries(Object.entries(flattenParams(value)).filter(([, entry]) => !Array.isArray(entry) && (entry === null || typeof entry !== 'object')));
 }
 
 function fromText(path: string, text: string | undefined): MetricsFile {

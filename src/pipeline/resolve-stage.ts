@@ -3,7 +3,8 @@
  * the working directory, applies output defaults, and checks that every param it reads exists.
  */
 import { posix } from 'node:path';
-import { didYouMean, type DocumentPath, type LocatedDocument } from '../core/index.js';
+import { didYouMean, invalidDocument, type DocumentPath, type LocatedDocument } from '../core/index.js';
+import { expandUses } from './builtin-stages.js';
 import {
   invalidInterpolation,
   invalidPath,
@@ -25,7 +26,12 @@ export interface ResolveContext {
 }
 
 /** Resolves one stage instance. `source` is where its body sits in sluice.yaml. */
-export function resolveStage(name: string, body: StageBody, source: DocumentPath, context: ResolveContext): Stage {
+export function resolveStage(name: string, written: StageBody, source: DocumentPath, context: ResolveContext): Stage {
+  const body = written.uses ? expandUses(name, written, source, context) : written;
+  if (body.cmd === undefined) {
+    throw invalidDocument({ problem: `stage "${name}" is missing the required key "cmd" (or "uses" for a built-in step).` }, { location: context.document.locate(source, { key: true }) });
+  }
+  const commands = typeof body.cmd === 'string' ? [body.cmd] : body.cmd;
   const usedParams = new Set<string>();
   const text = (value: string, at: DocumentPath): string => {
     const result = interpolate(value, context.scope);
@@ -45,9 +51,7 @@ export function resolveStage(name: string, body: StageBody, source: DocumentPath
   const wd = resolvePath(name, '.', body.wd === undefined ? '.' : text(body.wd, ['wd']), context, [...source, 'wd'], { allowRoot: true });
   const path = (raw: string, at: DocumentPath): string => resolvePath(name, wd, text(raw, at), context, [...source, ...at], { allowRoot: false });
 
-  const cmd = (typeof body.cmd === 'string' ? [body.cmd] : body.cmd).map((command, index) =>
-    text(command, typeof body.cmd === 'string' ? ['cmd'] : ['cmd', index]),
-  );
+  const cmd = commands.map((command, index) => text(command, written.uses ? ['with'] : typeof body.cmd === 'string' ? ['cmd'] : ['cmd', index]));
   const deps: Dependency[] = (body.deps ?? []).map((dep, index) => ({ path: path(dep, ['deps', index]), source: [...source, 'deps', index] }));
   const outs: Output[] = [
     ...outputs(body.outs, 'out', ['outs']),
@@ -85,7 +89,7 @@ export function resolveStage(name: string, body: StageBody, source: DocumentPath
     frozen: body.frozen ?? false,
     desc: body.desc,
     source,
-    cmdTemplate: { commands: typeof body.cmd === 'string' ? [body.cmd] : body.cmd, locals: context.scope.locals, paramsFile: context.paramsFile },
+    cmdTemplate: { commands, locals: context.scope.locals, paramsFile: context.paramsFile },
   };
 }
 

@@ -46,6 +46,8 @@ export interface RunPipelineOptions {
   readonly reporter?: RunReporter;
   /** The command line, for the record. */
   readonly command?: string;
+  /** A directory with the `sluice` executable, put first on stages' PATH (for `uses:` stages). */
+  readonly toolDir?: string;
 }
 
 export interface PipelineRunReport {
@@ -111,6 +113,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
             writeLockfile(workspace.paths.lockFile, lock, order);
           },
           logsDir,
+          toolDir: options.toolDir,
           force: options.force ?? false,
           dryRun,
           signal: options.signal,

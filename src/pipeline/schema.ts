@@ -38,7 +38,11 @@ const commandSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min
 
 /** The fields of one stage. */
 export const stageBodySchema = z.strictObject({
-  cmd: commandSchema,
+  /** The command; or `uses` for a built-in step. */
+  cmd: commandSchema.optional(),
+  /** A built-in step (train, eval, gate), configured by `with`. */
+  uses: z.enum(['train', 'eval', 'gate'], { error: 'uses must be train, eval or gate' }).optional(),
+  with: z.record(z.string(), z.unknown()).optional(),
   /** Working directory of the command, relative to the repository root; paths are relative to it. */
   wd: z.string().min(1).optional(),
   deps: z.array(z.string().min(1)).optional(),

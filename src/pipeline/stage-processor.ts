@@ -6,7 +6,7 @@
  *  4. otherwise run the command, check its outs, store them, update the lock and run cache.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { parseObjectId, type ObjectCache, type WorkspaceHasher } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
 import { runCommands, type OutputStream } from './command-runner.js';
@@ -36,6 +36,8 @@ export interface StageProcessorContext {
   readonly lock: Lockfile;
   readonly commitLock: (stage: string, entry: LockedStage) => void;
   readonly logsDir: string;
+  /** Put first on PATH, so `sluice` in a command is this Sluice. */
+  readonly toolDir: string | undefined;
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly signal: AbortSignal | undefined;
@@ -92,7 +94,13 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   const logPath = join(context.logsDir, `${stage.name}.log`);
   const result = await runCommands(stage.cmd, {
     cwd: join(context.root, stage.wd),
-    env: { ...process.env, ...stage.env, SLUICE_STAGE: stage.name, SLUICE_ROOT: context.root },
+    env: {
+      ...process.env,
+      ...(context.toolDir ? { PATH: `${context.toolDir}${delimiter}${process.env.PATH ?? ''}` } : {}),
+      ...stage.env,
+      SLUICE_STAGE: stage.name,
+      SLUICE_ROOT: context.root,
+    },
     logFile: logPath,
     onOutput: (stream, text) => context.reporter.stageOutput?.(stage, stream, text),
     signal: context.signal,

@@ -22,6 +22,8 @@ export interface TrainOptions {
   /** Raw parameter values (strings from the command line, or YAML values). */
   readonly params?: Readonly<Record<string, unknown>>;
   readonly exclude?: readonly string[];
+  /** Only these columns are features (default: every column but the target and the excluded). */
+  readonly features?: readonly string[];
   /** For gbdt: classification or regression; other algorithms know their task. */
   readonly task?: 'auto' | 'classification' | 'regression';
   readonly outPath: string;
@@ -68,7 +70,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const targetColumn = findColumn(table, options.target);
   if (!targetColumn) throw columnNotFound({ column: options.target, path: options.dataPath, role: 'target', suggestion: didYouMean(options.target, table.columns.map((column) => column.name)) });
   const excluded = new Set([options.target, ...(options.exclude ?? [])]);
-  const featureColumns = table.columns.map((column) => column.name).filter((name) => !excluded.has(name));
+  for (const name of options.features ?? []) {
+    if (!findColumn(table, name)) throw columnNotFound({ column: name, path: options.dataPath, role: 'feature', suggestion: didYouMean(name, table.columns.map((column) => column.name)) });
+  }
+  const chosen = options.features?.length ? new Set(options.features) : undefined;
+  const featureColumns = table.columns.map((column) => column.name).filter((name) => !excluded.has(name) && (!chosen || chosen.has(name)));
   if (featureColumns.length === 0) throw noFeatures({ path: options.dataPath });
   const params = parseAlgorithmParams(options.algorithm, options.params ?? {}) as Record<string, number>;
 
@@ -118,7 +124,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   mkdirSync(dirname(options.outPath), { recursive: true });
   writeFileAtomic(options.outPath, bytes);
 
-  const exportDifference = await checkExport(options.outPath, data, options, trained, spec, task);
+  const exportDifference = await checkExport(options.outPath, data, trained, spec, task);
   return {
     outPath: options.outPath,
     algorithm: options.algorithm,
@@ -170,12 +176,12 @@ export function inMemoryPredictions(trained: TrainedModel, features: Float64Arra
 }
 
 /** Largest difference between onnxruntime's and the in-memory predictions on up to 2,000 rows. */
-async function checkExport(path: string, data: Table, options: TrainOptions, trained: TrainedModel, spec: ReturnType<typeof fitFeatureSpec>, task: TrainingTask): Promise<number> {
+async function checkExport(path: string, data: Table, trained: TrainedModel, spec: ReturnType<typeof fitFeatureSpec>, task: TrainingTask): Promise<number> {
   const sample = data.rowCount <= 2_000 ? data : selectRows(data, Array.from({ length: 2_000 }, (_, i) => Math.floor((i * data.rowCount) / 2_000)));
   const expected = inMemoryPredictions(trained, transformFeatures(spec, sample), spec.names.length, task);
   const model = await loadOnnxModel(path);
   try {
-    const { predictions } = await predictTable(model, sample, { exclude: [options.target, ...(options.exclude ?? [])], modelName: path });
+    const { predictions } = await predictTable(model, sample, { exclude: [], modelName: path });
     const actual = predictions.kind === 'values' ? predictions.values : predictions.probabilities;
     let difference = 0;
     for (let i = 0; i < expected.length; i++) difference = Math.max(difference, Math.abs(actual[i]! - expected[i]!));

@@ -1,7 +1,7 @@
 /** `sluice gate`: check the candidate model against the rules in sluice.yaml's `gates:` section. */
 import { z } from 'zod';
 import { writeFileAtomic } from '../../core/index.js';
-import { gateFailed, loadGateConfig, runGate } from '../../evaluation/index.js';
+import { gateFailed, loadGateConfig, runGate, type GateReport } from '../../evaluation/index.js';
 import { gateRows, renderGateMarkdown } from '../../reports/index.js';
 import { renderTable } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
@@ -11,8 +11,19 @@ import type { CliOutput } from '../output.js';
 const gateOptionsSchema = z.object({
   config: z.string().min(1).default('sluice.yaml'),
   json: z.string().min(1).optional(),
+  summary: z.string().min(1).optional(),
   report: z.string().min(1).optional(),
 });
+
+/** The verdict and both sides' metrics: what `sluice metrics show/diff` should track for a gate stage. */
+function gateSummary(report: GateReport): Record<string, unknown> {
+  return {
+    passed: report.passed,
+    failed_rules: report.rules.filter((verdict) => !verdict.passed).map((verdict) => verdict.metric).join(', '),
+    candidate: report.candidate.metrics,
+    ...(report.baseline ? { baseline: report.baseline.metrics } : {}),
+  };
+}
 
 export async function gateCommand(rawOptions: z.input<typeof gateOptionsSchema>, output: CliOutput): Promise<number> {
   const options = parseOptions(gateOptionsSchema, rawOptions, 'gate');
@@ -20,6 +31,7 @@ export async function gateCommand(rawOptions: z.input<typeof gateOptionsSchema>,
   const report = await runGate(config, baseDir);
   if (options.json) writeFileAtomic(options.json, `${JSON.stringify(report, null, 2)}\n`);
   if (options.report) writeFileAtomic(options.report, renderGateMarkdown(report));
+  if (options.summary) writeFileAtomic(options.summary, `${JSON.stringify(gateSummary(report), null, 2)}\n`);
 
   const style = makeStyler(output.stdout);
   output.stdout.write(`Candidate ${config.model}${config.baseline ? ` against baseline ${config.baseline}` : ' (no baseline)'} on ${config.data} (${report.n} rows, ${report.task})\n\n`);

@@ -3,6 +3,7 @@
  * status line per stage at the end. Ctrl-C stops running commands cleanly; a second Ctrl-C
  * kills them at once.
  */
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
   describeChange,
@@ -60,6 +61,7 @@ export async function runCommand(stages: readonly string[], rawOptions: RunComma
       signal: controller.signal,
       reporter: liveReporter(output, options.jobs > 1),
       command: ['sluice', ...process.argv.slice(2)].join(' '),
+      toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,
     });
   } finally {
     process.off('SIGINT', onSignal);

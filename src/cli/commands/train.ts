@@ -12,6 +12,7 @@ const trainOptionsSchema = z.object({
   algorithm: z.enum(ALGORITHMS as [string, ...string[]], { error: `must be one of ${ALGORITHMS.join(', ')}` }),
   params: z.array(z.string()).default([]),
   exclude: z.array(z.string()).default([]),
+  features: z.array(z.string()).default([]),
   task: z.enum(['auto', 'classification', 'regression'], { error: 'must be auto, classification or regression' }).default('auto'),
   out: z.string({ error: 'is required' }).min(1),
 });
@@ -24,6 +25,7 @@ export async function trainCommand(rawOptions: z.input<typeof trainOptionsSchema
     algorithm: options.algorithm as (typeof ALGORITHMS)[number],
     params: parseKeyValues(options.params),
     exclude: options.exclude,
+    features: options.features,
     task: options.task,
     outPath: resolve(options.out),
     producerVersion: version,

@@ -1,0 +1,133 @@
+/**
+ * `uses:` stages: Sluice's own steps (train, eval, gate) written as `sluice …` commands with
+ * their deps, outs and params filled in, so they cache, rerun and record like any stage.
+ * Each `with` block is validated here, with errors located in sluice.yaml.
+ */
+import { z } from 'zod';
+import { invalidDocument, validateWithSchema, type DocumentPath } from '../core/index.js';
+import { isRecord, lookupParam } from './params.js';
+import type { ResolveContext } from './resolve-stage.js';
+import type { StageBody } from './schema.js';
+
+const path = z.string().min(1);
+const list = z.array(z.string().min(1));
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+const trainWith = z.strictObject({
+  data: path,
+  target: z.string().min(1),
+  algorithm: z.string().min(1),
+  /** Algorithm parameters: a mapping, or the name of a params section (`train`). */
+  params: z.union([z.record(z.string(), scalar), z.string().min(1)]).optional(),
+  exclude: list.optional(),
+  /** Feature columns: a list, or the name of a params list (an empty list means all columns). */
+  features: z.union([list, z.string().min(1)]).optional(),
+  task: z.enum(['auto', 'classification', 'regression']).optional(),
+  out: path,
+});
+
+const evalWith = z.strictObject({
+  model: path,
+  data: path,
+  target: z.string().min(1),
+  task: z.enum(['auto', 'binary', 'multiclass', 'regression']).optional(),
+  positive_label: scalar.optional(),
+  threshold: z.number().optional(),
+  exclude: list.optional(),
+  slice: list.optional(),
+  sensitive: list.optional(),
+  /** Where the evaluation JSON goes (declared as the stage's metrics). */
+  metrics: path,
+  /** An HTML report (declared as a plot). */
+  report: z.string().regex(/\.html?$/i, 'a report of a stage must be .html').optional(),
+});
+
+const gateWith = z.strictObject({
+  /** Where the gate's verdict and metrics go (declared as the stage's metrics). */
+  summary: path.default('metrics/gate.json'),
+  /** A Markdown report for the pull request. */
+  report: path.optional(),
+});
+
+/** A shell word: quoted when it holds anything but safe characters (`${…}` stays unquoted so it interpolates). */
+function word(text: string): string {
+  return /^[\w@%+=:,./${}-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+export function expandUses(name: string, body: StageBody, source: DocumentPath, context: ResolveContext): StageBody {
+  const at = [...source, 'with'];
+  const raw = body.with ?? {};
+  const merge = (generated: Partial<StageBody>): StageBody => ({
+    ...body,
+    cmd: generated.cmd,
+    deps: [...(generated.deps ?? []), ...(body.deps ?? [])],
+    outs: [...(generated.outs ?? []), ...(body.outs ?? [])],
+    metrics: [...(generated.metrics ?? []), ...(body.metrics ?? [])],
+    plots: [...(generated.plots ?? []), ...(body.plots ?? [])],
+    params: [...(generated.params ?? []), ...(body.params ?? [])],
+  });
+  switch (body.uses) {
+    case 'train': {
+      const options = validateWithSchema(trainWith, raw, context.document, { pathPrefix: at });
+      const args = ['sluice train', `--data ${word(options.data)}`, `--target ${word(options.target)}`, `--algorithm ${word(options.algorithm)}`];
+      const params: StageBody['params'] = [];
+      if (typeof options.params === 'string') {
+        // A params section: each value is interpolated from params.yaml, so a change reads as a param change.
+        const section = lookupParam(context.scope.params, options.params);
+        if (!section.found || !isRecord(section.value)) {
+          throw invalidDocument({ problem: `stage "${name}" takes its params from "${options.params}", which ${context.paramsFile} does not define as a section` }, { location: context.document.locate([...at, 'params']) });
+        }
+        const keys = Object.keys(section.value);
+        if (keys.length > 0) args.push(`--params ${keys.map((key) => `${key}=\${${options.params}.${key}}`).join(' ')}`);
+        params.push(options.params);
+      } else if (options.params && Object.keys(options.params).length > 0) {
+        args.push(`--params ${Object.entries(options.params).map(([key, value]) => word(`${key}=${value}`)).join(' ')}`);
+      }
+      if (options.exclude?.length) args.push(`--exclude ${options.exclude.map(word).join(' ')}`);
+      if (typeof options.features === 'string') {
+        const found = lookupParam(context.scope.params, options.features);
+        if (!found.found || !Array.isArray(found.value)) {
+          throw invalidDocument({ problem: `stage "${name}" takes its features from "${options.features}", which ${context.paramsFile} does not define as a list` }, { location: context.document.locate([...at, 'features']) });
+        }
+        // One placeholder per item, so the command follows the params file.
+        if (found.value.length > 0) args.push(`--features ${found.value.map((_, index) => `\${${options.features}.${index}}`).join(' ')}`);
+        params.push(options.features);
+      } else if (options.features?.length) args.push(`--features ${options.features.map(word).join(' ')}`);
+      if (options.task) args.push(`--task ${options.task}`);
+      args.push(`--out ${word(options.out)}`);
+      return merge({ cmd: args.join(' '), deps: [options.data], outs: [options.out], params });
+    }
+    case 'eval': {
+      const options = validateWithSchema(evalWith, raw, context.document, { pathPrefix: at });
+      const args = ['sluice eval', `--model ${word(options.model)}`, `--data ${word(options.data)}`, `--target ${word(options.target)}`];
+      if (options.task) args.push(`--task ${options.task}`);
+      if (options.positive_label !== undefined) args.push(`--positive-label ${word(String(options.positive_label))}`);
+      if (options.threshold !== undefined) args.push(`--threshold ${options.threshold}`);
+      for (const [flag, values] of [['--exclude', options.exclude], ['--slice', options.slice], ['--sensitive', options.sensitive]] as const) {
+        if (values?.length) args.push(`${flag} ${values.map(word).join(' ')}`);
+      }
+      args.push(`--json ${word(options.metrics)}`);
+      if (options.report) args.push(`--report ${word(options.report)}`);
+      return merge({
+        cmd: args.join(' '),
+        deps: [options.model, options.data],
+        metrics: [options.metrics],
+        plots: options.report ? [options.report] : [],
+      });
+    }
+    case 'gate': {
+      const options = validateWithSchema(gateWith, raw, context.document, { pathPrefix: at });
+      const gates = (context.document.value as { gates?: unknown } | null)?.gates;
+      if (!isRecord(gates)) {
+        throw invalidDocument({ problem: `stage "${name}" uses gate, but sluice.yaml has no gates section` }, { location: context.document.locate([...source, 'uses']) });
+      }
+      const deps = ['model', 'data', 'baseline'].flatMap((key) => (typeof gates[key] === 'string' && !String(gates[key]).startsWith('models:/') ? [String(gates[key])] : []));
+      const args = ['sluice gate', `--summary ${word(options.summary)}`];
+      if (options.report) args.push(`--report ${word(options.report)}`);
+      // The rules are a dependency too: the gates section is read like a params section of sluice.yaml.
+      return merge({ cmd: args.join(' '), deps, metrics: [options.summary], params: [{ 'sluice.yaml': ['gates'] }], ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}) });
+    }
+    default:
+      return body;
+  }
+}

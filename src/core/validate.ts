@@ -63,7 +63,8 @@ function deepestIssue(issues: readonly Issue[]): Issue {
       const innerPath = [...issue.path, ...inner.path];
       if (innerPath.length > issue.path.length || inner.code === 'unrecognized_keys') candidate = { ...inner, path: innerPath };
     }
-    const depth = candidate.path.length + (candidate.code === 'unrecognized_keys' ? 1 : 0);
+    // An unknown key beats a missing one at the same level: the typo usually explains the gap.
+    const depth = candidate.path.length + (candidate.code === 'unrecognized_keys' ? 1.5 : 0);
     if (depth > bestDepth) {
       best = candidate;
       bestDepth = depth;

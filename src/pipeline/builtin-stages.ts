@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { invalidDocument, validateWithSchema, type DocumentPath } from '../core/index.js';
+import { describeSluicePath } from './describe-path.js';
 import { isRecord, lookupParam } from './params.js';
 import type { ResolveContext } from './resolve-stage.js';
 import type { StageBody } from './schema.js';
@@ -68,7 +69,7 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
   });
   switch (body.uses) {
     case 'train': {
-      const options = validateWithSchema(trainWith, raw, context.document, { pathPrefix: at });
+      const options = validateWithSchema(trainWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
       const args = ['sluice train', `--data ${word(options.data)}`, `--target ${word(options.target)}`, `--algorithm ${word(options.algorithm)}`];
       const params: StageBody['params'] = [];
       if (typeof options.params === 'string') {
@@ -98,7 +99,7 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       return merge({ cmd: args.join(' '), deps: [options.data], outs: [options.out], params });
     }
     case 'eval': {
-      const options = validateWithSchema(evalWith, raw, context.document, { pathPrefix: at });
+      const options = validateWithSchema(evalWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
       const args = ['sluice eval', `--model ${word(options.model)}`, `--data ${word(options.data)}`, `--target ${word(options.target)}`];
       if (options.task) args.push(`--task ${options.task}`);
       if (options.positive_label !== undefined) args.push(`--positive-label ${word(String(options.positive_label))}`);
@@ -116,7 +117,7 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       });
     }
     case 'gate': {
-      const options = validateWithSchema(gateWith, raw, context.document, { pathPrefix: at });
+      const options = validateWithSchema(gateWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
       const gates = (context.document.value as { gates?: unknown } | null)?.gates;
       if (!isRecord(gates)) {
         throw invalidDocument({ problem: `stage "${name}" uses gate, but sluice.yaml has no gates section` }, { location: context.document.locate([...source, 'uses']) });

@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parseLocatedYaml, validateWithSchema, type DocumentPath, type LocatedDocument, type PathDescriber } from '../core/index.js';
+import { parseLocatedYaml, validateWithSchema, type DocumentPath, type LocatedDocument } from '../core/index.js';
 import { PIPELINE_FILE, pipelineFileMissing } from '../workspace/index.js';
+import { describeSluicePath } from './describe-path.js';
 import { duplicateStageName, invalidStageName } from './errors.js';
 import { expandForeach, expandMatrix, type StageInstance } from './expand.js';
 import type { InterpolationScope } from './interpolate.js';
@@ -19,17 +20,6 @@ import type { Pipeline, Stage } from './stage.js';
 export interface LoadedPipeline extends Pipeline {
   readonly document: LocatedDocument;
 }
-
-/** Names parts of sluice.yaml the way users think of them. */
-const describeSluicePath: PathDescriber = (path) => {
-  if (path.length === 0) return 'the file';
-  if (path[0] === 'stages' && path.length >= 2) {
-    const rest = path.slice(2).filter((segment) => segment !== 'do');
-    const field = rest.length > 0 ? ` (${rest.join('.')})` : '';
-    return `stage "${String(path[1])}"${field}`;
-  }
-  return `"${path.join('.')}"`;
-};
 
 /** Loads and validates the pipeline of the repository at `root`. */
 export function loadPipeline(root: string): LoadedPipeline {

@@ -8,3 +8,4 @@ export { metadataList, readOnnxFileInfo, type OnnxFileInfo } from './onnx-metada
 export { planFeatures, type FeaturePlan, type PlanOptions } from './feature-plan.js';
 export { predictTable, type ModelPredictions, type PredictOptions, type PredictResult } from './predict.js';
 export { featureCountMismatch, featureMismatch, invalidModel, modelNotFound, unsupportedModelInput, unsupportedModelOutput } from './errors.js';
+export * as onnxSchema from './onnx-schema.js';

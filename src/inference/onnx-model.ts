@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { invalidModel, modelNotFound } from './errors.js';
 import { readOnnxFileInfo } from './onnx-metadata.js';
+import { removeZipMap } from './zipmap.js';
 
 /** An input or output as the model declares it. */
 export interface TensorInfo {
@@ -36,12 +37,14 @@ function describe(metadata: ort.InferenceSession.ValueMetadata): TensorInfo {
 
 export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   if (!existsSync(path)) throw modelNotFound({ path });
-  const bytes = readFileSync(path);
+  const file = readFileSync(path);
   let session: ort.InferenceSession;
   let info: ReturnType<typeof readOnnxFileInfo>;
   try {
-    info = readOnnxFileInfo(bytes);
-    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+    info = readOnnxFileInfo(file);
+    const rewrite = removeZipMap(file);
+    if (rewrite && info.metadata.classes === undefined) info = { ...info, metadata: { ...info.metadata, classes: JSON.stringify(rewrite.classes) } };
+    session = await ort.InferenceSession.create(rewrite?.bytes ?? file, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\s+$/, '');
     throw invalidModel({ path, reason: reason || 'unknown error' }, { cause: error });
@@ -51,7 +54,7 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   const tensorOutputs = outputs.filter((output) => output.isTensor).map((output) => output.name);
   return {
     path,
-    sizeBytes: bytes.byteLength,
+    sizeBytes: file.byteLength,
     inputs,
     outputs,
     metadata: info.metadata,

@@ -3,7 +3,9 @@
  * metadata, encoded with protobufjs. Node names are derived from a counter, so the same sequence
  * of calls yields the same bytes.
  */
-import { AttributeType, DataType, ModelProto } from './onnx-schema.js';
+import { onnxSchema } from '../../inference/index.js';
+
+const { AttributeType, DataType, ModelProto } = onnxSchema;
 
 export type ElementType = 'float' | 'string' | 'int64';
 
@@ -68,6 +70,14 @@ export class OnnxGraphBuilder {
 
   output(name: string, type: ElementType, shape: readonly (number | string)[]): void {
     this.outputs.push(valueInfo(name, type, shape));
+  }
+
+  /** An output of type sequence(map(key → float)), as scikit-learn's ZipMap produces. */
+  sequenceOfMapsOutput(name: string, keyType: 'int64' | 'string'): void {
+    this.outputs.push({
+      name,
+      type: { sequence_type: { elem_type: { map_type: { key_type: ELEMENT_TYPES[keyType], value_type: { tensor_type: { elem_type: DataType.FLOAT } } } } } },
+    });
   }
 
   /** A constant tensor; returns its name. */

@@ -80,7 +80,16 @@ message TypeProto {
     optional int32 elem_type = 1;
     optional TensorShapeProto shape = 2;
   }
+  message Sequence {
+    optional TypeProto elem_type = 1;
+  }
+  message Map {
+    optional int32 key_type = 1;
+    optional TypeProto value_type = 2;
+  }
   optional Tensor tensor_type = 1;
+  optional Sequence sequence_type = 4;
+  optional Map map_type = 5;
 }
 
 message OperatorSetIdProto {
@@ -91,8 +100,10 @@ message OperatorSetIdProto {
 
 const root = protobuf.parse(ONNX_SUBSET, { keepCase: true }).root;
 
-/** The ModelProto message type, for encoding. */
+/** Message types, for encoding and decoding. */
 export const ModelProto = root.lookupType('onnx.ModelProto');
+export const NodeProto = root.lookupType('onnx.NodeProto');
+export const ValueInfoProto = root.lookupType('onnx.ValueInfoProto');
 
 /** TensorProto.DataType values. */
 export const DataType = { FLOAT: 1, INT64: 7, STRING: 8 } as const;

@@ -2,7 +2,7 @@
  * Curves for reports: ROC, precision–recall and calibration (10 equal-width bins of the
  * positive-class probability, like sklearn's `calibration_curve`), thinned to at most 200 points.
  */
-import { precisionRecallCurve, rocCurve } from './metrics/ranking.js';
+import { precisionRecallFromPoints, rocFromPoints, thresholdPoints } from './metrics/ranking.js';
 import type { ClassificationTarget } from './task.js';
 
 export interface Curves {
@@ -24,8 +24,9 @@ export function binaryCurves(target: ClassificationTarget): Curves {
   const width = target.classes.length;
   const scores = Float64Array.from({ length: target.truth.length }, (_, row) => target.probabilities[row * width + target.positive]!);
   const positive = Array.from(target.truth, (label) => label === target.positive);
-  const roc = rocCurve(scores, positive);
-  const pr = precisionRecallCurve(scores, positive);
+  const points = thresholdPoints(scores, positive);
+  const roc = rocFromPoints(points);
+  const pr = precisionRecallFromPoints(points);
   const indexes = (length: number) => thin(Array.from({ length }, (_, i) => i));
   const rocPoints = indexes(roc.fpr.length);
   const prPoints = indexes(pr.recall.length);

@@ -42,6 +42,8 @@ export interface EvaluateOptions {
   readonly importanceRepeats?: number;
   /** Seed of every random choice (bootstrap, noise, permutations). */
   readonly seed?: number;
+  /** Compute ROC, precision–recall and calibration curves (for reports). */
+  readonly curves?: boolean;
 }
 
 export interface EvaluationResult {
@@ -81,7 +83,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationResu
     const seed = options.seed ?? DEFAULT_SEED;
     const score = (target: EvaluationTarget) => scoreTarget(target, threshold).metrics;
     let result: EvaluationResult = scoreTarget(inputs.target, threshold);
-    if (inputs.target.task === 'binary') result = { ...result, curves: binaryCurves(inputs.target) };
+    if (options.curves && inputs.target.task === 'binary') result = { ...result, curves: binaryCurves(inputs.target) };
     const column = (name: string, role: string) => {
       const found = findColumn(inputs.table, name);
       if (!found) throw columnNotFound({ column: name, path: inputs.table.source, role, suggestion: didYouMean(name, inputs.table.columns.map((c) => c.name)) });

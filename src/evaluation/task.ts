@@ -92,14 +92,29 @@ export function resolveTarget(column: Column, rowCount: number, predictions: Mod
   if (options.task === 'regression') throw taskMismatch({ requested: 'regression', actual, reason: `it outputs probabilities for ${classCount} classes` });
   if (options.task === 'binary' && classCount !== 2) throw taskMismatch({ requested: 'binary', actual: 'multiclass', reason: `it has ${classCount} classes` });
 
-  const texts = targetTexts(column, rowCount);
-  const index = labelIndex(predictions.classes, texts);
   const truth = new Int32Array(rowCount);
-  texts.forEach((text, row) => {
-    const found = index.get(text);
-    if (found === undefined) throw unknownLabel({ value: text, classes: predictions.classes, row: row + 1 });
-    truth[row] = found;
-  });
+  let index: Map<string, number>;
+  if (column.kind === 'number') {
+    // Numeric labels: only the distinct values become text (a million rows, a handful of labels).
+    const missing = [...column.values.subarray(0, rowCount)].findIndex(Number.isNaN);
+    if (missing >= 0) targetTexts(column, rowCount);
+    const distinct = [...new Set(column.values.subarray(0, rowCount))];
+    index = labelIndex(predictions.classes, distinct.map(String));
+    const byValue = new Map(distinct.map((value) => [value, index.get(String(value))]));
+    for (let row = 0; row < rowCount; row++) {
+      const found = byValue.get(column.values[row]!);
+      if (found === undefined) throw unknownLabel({ value: String(column.values[row]), classes: predictions.classes, row: row + 1 });
+      truth[row] = found;
+    }
+  } else {
+    const texts = targetTexts(column, rowCount);
+    index = labelIndex(predictions.classes, texts);
+    texts.forEach((text, row) => {
+      const found = index.get(text);
+      if (found === undefined) throw unknownLabel({ value: text, classes: predictions.classes, row: row + 1 });
+      truth[row] = found;
+    });
+  }
   const task = options.task === 'auto' ? actual : options.task;
   const positive = positiveIndex(predictions.classes, index, options);
   return { task, classes: predictions.classes, truth, probabilities: predictions.probabilities, positive, negative: positive === 0 ? 1 : 0 };

@@ -54,6 +54,7 @@ export async function evalCommand(rawOptions: EvalCommandOptions, output: CliOut
     bootstrap: options.bootstrap,
     importanceRepeats: options.importanceRepeats,
     seed: options.seed,
+    curves: options.report !== undefined,
   });
   if (options.json === '-') {
     output.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

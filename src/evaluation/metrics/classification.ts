@@ -8,7 +8,7 @@
  *    rows (sklearn 1.2's `eps="auto"` on float64 input);
  *  - the confusion matrix has true classes as rows, predicted as columns.
  */
-import { averagePrecision, rocAuc } from './ranking.js';
+import { averagePrecisionFromPoints, rocAuc, rocAucFromPoints, thresholdPoints } from './ranking.js';
 
 export interface ClassificationInput {
   /** True class index per row. */
@@ -140,8 +140,9 @@ export function binaryMetrics(input: ClassificationInput, positive: number, nega
   const matrix = confusionMatrix(input.truth, predicted, input.classCount);
   const perClass = perClassMetrics(matrix);
   const scores = columnOf(input, positive);
-  const isPositive = Array.from(input.truth, (label) => label === positive);
-  const outcomes = isPositive.map((value) => (value ? 1 : 0));
+  const isPositive = Uint8Array.from(input.truth, (label) => (label === positive ? 1 : 0));
+  const outcomes = isPositive;
+  const points = thresholdPoints(scores, isPositive);
   let brier = 0;
   for (let row = 0; row < scores.length; row++) brier += (scores[row]! - outcomes[row]!) ** 2;
   const { precision, recall, f1 } = perClass[positive]!;
@@ -152,8 +153,8 @@ export function binaryMetrics(input: ClassificationInput, positive: number, nega
       precision,
       recall,
       f1,
-      roc_auc: rocAuc(scores, isPositive),
-      average_precision: averagePrecision(scores, isPositive),
+      roc_auc: rocAucFromPoints(points),
+      average_precision: averagePrecisionFromPoints(points),
       log_loss: logLoss(input),
       brier: brier / scores.length,
       ece: expectedCalibrationError(scores, outcomes),

@@ -23,7 +23,7 @@ await build({
   format: 'esm',
   sourcemap: true,
   mainFields: ['module', 'main'],
-  external: ['better-sqlite3', 'pg', '@napi-rs/blake-hash', '@duckdb/node-api', 'onnxruntime-node', 'protobufjs'],
+  external: ['better-sqlite3', 'pg', '@napi-rs/blake-hash', '@duckdb/node-bindings', 'onnxruntime-node'],
   // CommonJS dependencies inside an ES module bundle need a `require`.
   banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
   logLevel: 'warning',

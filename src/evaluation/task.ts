@@ -96,9 +96,13 @@ export function resolveTarget(column: Column, rowCount: number, predictions: Mod
   let index: Map<string, number>;
   if (column.kind === 'number') {
     // Numeric labels: only the distinct values become text (a million rows, a handful of labels).
-    const missing = [...column.values.subarray(0, rowCount)].findIndex(Number.isNaN);
-    if (missing >= 0) targetTexts(column, rowCount);
-    const distinct = [...new Set(column.values.subarray(0, rowCount))];
+    const seen = new Set<number>();
+    for (let row = 0; row < rowCount; row++) {
+      const value = column.values[row]!;
+      if (Number.isNaN(value)) targetTexts(column, rowCount); // throws, naming the first missing row
+      seen.add(value);
+    }
+    const distinct = [...seen];
     index = labelIndex(predictions.classes, distinct.map(String));
     const byValue = new Map(distinct.map((value) => [value, index.get(String(value))]));
     for (let row = 0; row < rowCount; row++) {

@@ -136,15 +136,24 @@ function columnOf(input: ClassificationInput, c: number): Float64Array {
 
 /** Binary metrics for `positive` against `negative`, deciding at `threshold` on the positive probability. */
 export function binaryMetrics(input: ClassificationInput, positive: number, negative: number, threshold: number): ClassificationMetrics {
-  const predicted = thresholdPredictions(input, positive, negative, threshold);
-  const matrix = confusionMatrix(input.truth, predicted, input.classCount);
-  const perClass = perClassMetrics(matrix);
-  const scores = columnOf(input, positive);
-  const isPositive = Uint8Array.from(input.truth, (label) => (label === positive ? 1 : 0));
-  const outcomes = isPositive;
-  const points = thresholdPoints(scores, isPositive);
+  // One pass for decisions, the confusion matrix, outcomes and the Brier score: on a million rows
+  // each extra pass over the data is tens of milliseconds.
+  const rows = input.truth.length;
+  const matrix = Array.from({ length: input.classCount }, () => new Array<number>(input.classCount).fill(0));
+  const scores = new Float64Array(rows);
+  const outcomes = new Uint8Array(rows);
   let brier = 0;
-  for (let row = 0; row < scores.length; row++) brier += (scores[row]! - outcomes[row]!) ** 2;
+  for (let row = 0; row < rows; row++) {
+    const label = input.truth[row]!;
+    const score = input.probabilities[row * input.classCount + positive]!;
+    const outcome = label === positive ? 1 : 0;
+    scores[row] = score;
+    outcomes[row] = outcome;
+    brier += (score - outcome) ** 2;
+    matrix[label]![score >= threshold ? positive : negative]!++;
+  }
+  const perClass = perClassMetrics(matrix);
+  const points = thresholdPoints(scores, outcomes);
   const { precision, recall, f1 } = perClass[positive]!;
   return {
     metrics: {
@@ -156,7 +165,7 @@ export function binaryMetrics(input: ClassificationInput, positive: number, nega
       roc_auc: rocAucFromPoints(points),
       average_precision: averagePrecisionFromPoints(points),
       log_loss: logLoss(input),
-      brier: brier / scores.length,
+      brier: brier / rows,
       ece: expectedCalibrationError(scores, outcomes),
     },
     perClass,

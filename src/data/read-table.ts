@@ -48,38 +48,33 @@ export async function readTable(path: string): Promise<Table> {
   const source = readerFor(path);
   const db = await connection();
   try {
-    // Types first, so numbers can be read as doubles straight from DuckDB's vectors: building
-    // a JavaScript value per cell would cost more than the parsing on a million rows.
-    const described = (await db.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
-    const numeric = described.map((column) => NUMERIC_TYPES.test(column.column_type));
-    const select = described.map((column, index) => {
-      const quoted = `"${column.column_name.replaceAll('"', '""')}"`;
-      return numeric[index] ? `CAST(${quoted} AS DOUBLE) AS ${quoted}` : column.column_type === 'VARCHAR' ? quoted : `CAST(${quoted} AS VARCHAR) AS ${quoted}`;
-    });
-    const result = await db.run(`SELECT ${select.join(', ')} FROM ${source}`);
+    const result = await db.run(`SELECT * FROM ${source}`);
+    const names = result.columnNames();
+    const types = result.columnTypes().map((type) => type.toString());
+    const numeric = types.map((type) => NUMERIC_TYPES.test(type));
     const chunks = await result.fetchAllChunks();
     // rowCount is a native call: read it once per chunk.
     const chunkRows = chunks.map((chunk) => chunk.rowCount);
     const rowCount = chunkRows.reduce((sum, count) => sum + count, 0);
-    const columns = described.map((column, index): Column => {
+    const columns = names.map((name, index): Column => {
       if (numeric[index]) {
         const values = new Float64Array(rowCount);
         let row = 0;
         chunks.forEach((chunk, c) => {
           const vector = chunk.getColumnVector(index);
           const count = chunkRows[c]!;
-          row = copyDoubles(vector, count, values, row);
+          row = copyNumbers(vector, count, values, row);
         });
-        return { name: column.column_name, kind: 'number', values };
+        return { name, kind: 'number', values };
       }
       const values: (string | null)[] = new Array(rowCount);
       let row = 0;
       chunks.forEach((chunk, c) => {
         const vector = chunk.getColumnVector(index);
         const count = chunkRows[c]!;
-        for (let i = 0; i < count; i++) values[row++] = vector.getItem(i) as string | null;
+        for (let i = 0; i < count; i++) values[row++] = textOf(vector.getItem(i));
       });
-      return { name: column.column_name, kind: 'string', values };
+      return { name, kind: 'string', values };
     });
     return { source: path, rowCount, columns };
   } catch (error) {
@@ -88,23 +83,32 @@ export async function readTable(path: string): Promise<Table> {
   }
 }
 
-/** The internals of @duckdb/node-api's double vector that allow a bulk copy (see copyDoubles). */
+/** The internals of @duckdb/node-api's double vector that allow a bulk copy (see copyNumbers). */
 interface DoubleVectorInternals {
   readonly items?: unknown;
   readonly validity?: { readonly data?: unknown };
 }
 
 /**
- * Copies a chunk's doubles into `target` at `offset`; returns the next offset. When the vector
- * exposes its Float64Array and has no missing values, one `set` replaces a call per cell;
- * otherwise, and if the library's internals ever change, the public getItem path is used.
+ * Copies a chunk's numbers into `target` at `offset`; returns the next offset. When the vector
+ * exposes a Float64Array (DOUBLE columns) and has no missing values, one `set` replaces a call per
+ * cell; otherwise, and if the library's internals ever change, the public getItem path is used.
  */
-function copyDoubles(vector: { getItem(index: number): unknown }, count: number, target: Float64Array, offset: number): number {
+function copyNumbers(vector: { getItem(index: number): unknown }, count: number, target: Float64Array, offset: number): number {
   const internals = vector as unknown as DoubleVectorInternals;
   if (internals.items instanceof Float64Array && internals.items.length === count && internals.validity && internals.validity.data === null) {
     target.set(internals.items, offset);
     return offset + count;
   }
-  for (let i = 0; i < count; i++) target[offset + i] = (vector.getItem(i) as number | null) ?? Number.NaN;
+  for (let i = 0; i < count; i++) {
+    const value = vector.getItem(i) as number | bigint | { toString(): string } | null;
+    target[offset + i] = value === null ? Number.NaN : typeof value === 'number' ? value : Number(typeof value === 'bigint' ? value : value.toString());
+  }
   return offset + count;
+}
+
+/** Text of a non-numeric cell (dates, booleans and others as DuckDB prints them). */
+function textOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : String(value);
 }

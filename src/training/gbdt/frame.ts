@@ -6,8 +6,11 @@
  */
 
 export class TrainingFrame {
-  /** Row-major positions × features bin indexes. */
+  /** Row-major bin indexes, `stride` bytes per position. */
   readonly bins: Uint8Array;
+  /** The same bytes as 32-bit words, for moving rows. */
+  private readonly binWords: Uint32Array;
+  private readonly wordsPerRow: number;
   readonly targets: Float64Array;
   /** Positions × outputs raw scores. */
   readonly scores: Float64Array;
@@ -15,10 +18,11 @@ export class TrainingFrame {
   readonly probabilities: Float64Array;
   readonly gradients: Float64Array;
   readonly hessians: Float64Array;
-  private readonly spill: { bins: Uint8Array; targets: Float64Array; scores: Float64Array; probabilities: Float64Array; gradients: Float64Array; hessians: Float64Array };
+  private readonly spill: { words: Uint32Array; targets: Float64Array; scores: Float64Array; probabilities: Float64Array; gradients: Float64Array; hessians: Float64Array };
 
   constructor(
     bins: Uint8Array,
+    readonly stride: number,
     targets: Float64Array,
     readonly width: number,
     readonly outputs: number,
@@ -26,13 +30,15 @@ export class TrainingFrame {
   ) {
     const rows = targets.length;
     this.bins = bins;
+    this.binWords = new Uint32Array(bins.buffer, bins.byteOffset, bins.byteLength / 4);
+    this.wordsPerRow = stride / 4;
     this.targets = Float64Array.from(targets);
     this.scores = new Float64Array(rows * outputs);
     this.probabilities = new Float64Array(withProbabilities ? rows * outputs : 0);
     this.gradients = new Float64Array(rows);
     this.hessians = new Float64Array(rows);
     this.spill = {
-      bins: new Uint8Array(rows * width),
+      words: new Uint32Array((rows * stride) / 4),
       targets: new Float64Array(rows),
       scores: new Float64Array(rows * outputs),
       probabilities: new Float64Array(withProbabilities ? rows * outputs : 0),
@@ -51,16 +57,16 @@ export class TrainingFrame {
    * once per row per tree level and is the trainer's hottest code.
    */
   partition(start: number, end: number, feature: number, bin: number): number {
-    const { bins, width, outputs, targets, scores, probabilities, gradients, hessians, spill } = this;
+    const { bins, binWords, wordsPerRow, stride, outputs, targets, scores, probabilities, gradients, hessians, spill } = this;
     const withProbabilities = probabilities.length > 0;
     let left = start;
     let spilled = 0;
     for (let position = start; position < end; position++) {
-      const from = position * width;
-      if (bins[from + feature]! <= bin) {
+      const from = position * wordsPerRow;
+      if (bins[position * stride + feature]! <= bin) {
         if (left !== position) {
-          const to = left * width;
-          for (let f = 0; f < width; f++) bins[to + f] = bins[from + f]!;
+          const to = left * wordsPerRow;
+          for (let w = 0; w < wordsPerRow; w++) binWords[to + w] = binWords[from + w]!;
           targets[left] = targets[position]!;
           gradients[left] = gradients[position]!;
           hessians[left] = hessians[position]!;
@@ -69,8 +75,8 @@ export class TrainingFrame {
         }
         left++;
       } else {
-        const to = spilled * width;
-        for (let f = 0; f < width; f++) spill.bins[to + f] = bins[from + f]!;
+        const to = spilled * wordsPerRow;
+        for (let w = 0; w < wordsPerRow; w++) spill.words[to + w] = binWords[from + w]!;
         spill.targets[spilled] = targets[position]!;
         spill.gradients[spilled] = gradients[position]!;
         spill.hessians[spilled] = hessians[position]!;
@@ -80,12 +86,30 @@ export class TrainingFrame {
       }
     }
     // The right part follows, in its original order.
-    bins.set(spill.bins.subarray(0, spilled * width), left * width);
+    binWords.set(spill.words.subarray(0, spilled * wordsPerRow), left * wordsPerRow);
     targets.set(spill.targets.subarray(0, spilled), left);
     scores.set(spill.scores.subarray(0, spilled * outputs), left * outputs);
     if (withProbabilities) probabilities.set(spill.probabilities.subarray(0, spilled * outputs), left * outputs);
     gradients.set(spill.gradients.subarray(0, spilled), left);
     hessians.set(spill.hessians.subarray(0, spilled), left);
     return left;
+  }
+
+  /**
+   * For a split whose children are leaves: adds each leaf's value to the scores of its rows
+   * without moving any row (the next tree starts from whatever order the rows are in).
+   */
+  addSplitLeaves(start: number, end: number, feature: number, bin: number, output: number, leftValue: number, rightValue: number): { left: number; right: number } {
+    const { bins, stride, scores, outputs } = this;
+    let leftCount = 0;
+    for (let position = start; position < end; position++) {
+      if (bins[position * stride + feature]! <= bin) {
+        scores[position * outputs + output]! += leftValue;
+        leftCount++;
+      } else {
+        scores[position * outputs + output]! += rightValue;
+      }
+    }
+    return { left: leftCount, right: end - start - leftCount };
   }
 }

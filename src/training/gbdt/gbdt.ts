@@ -32,14 +32,14 @@ export interface GbdtModel {
 export function trainGbdt(features: Float64Array, width: number, targets: Float64Array, objective: GbdtObjective, classCount: number, options: GbdtOptions): GbdtModel {
   const rows = targets.length;
   const outputs = objective === 'multiclass' ? classCount : 1;
-  const { edges, bins } = binFeatures(features, width, options.maxBins, options.seed);
+  const { edges, bins, stride } = binFeatures(features, width, options.maxBins, options.seed);
   const binCounts = Int32Array.from(edges, (featureEdges) => featureEdges.length + 1);
   const offsets = new Int32Array(width);
   for (let f = 1; f < width; f++) offsets[f] = offsets[f - 1]! + binCounts[f - 1]!;
   const layout: Histograms = { edges, binCounts, offsets, size: offsets[width - 1]! + binCounts[width - 1]! };
 
   const baseScores = initialScores(targets, objective, outputs);
-  const frame = new TrainingFrame(bins, targets, width, outputs, objective === 'multiclass');
+  const frame = new TrainingFrame(bins, stride, targets, width, outputs, objective === 'multiclass');
   for (let position = 0; position < rows; position++) for (let k = 0; k < outputs; k++) frame.scores[position * outputs + k] = baseScores[k]!;
   const trees: Tree[] = [];
   const treeOptions = { maxDepth: options.maxDepth, minSamplesLeaf: options.minSamplesLeaf, l2: options.l2Regularization, learningRate: options.learningRate };

@@ -51,12 +51,12 @@ const EMPTY = new Float64Array(0);
 /** (gradient, hessian, count) per bin of every feature, over positions [start, end). */
 function buildHistogram(layout: Histograms, frame: TrainingFrame, start: number, end: number): Float64Array {
   const histogram = new Float64Array(layout.size * 3);
-  const { bins, width, gradients, hessians } = frame;
+  const { bins, width, stride, gradients, hessians } = frame;
   const { offsets } = layout;
   for (let position = start; position < end; position++) {
     const g = gradients[position]!;
     const h = hessians[position]!;
-    const base = position * width;
+    const base = position * stride;
     for (let f = 0; f < width; f++) {
       const slot = (offsets[f]! + bins[base + f]!) * 3;
       histogram[slot]! += g;
@@ -94,11 +94,21 @@ export function growTree(layout: Histograms, frame: TrainingFrame, options: Tree
         leaf(pending);
         continue;
       }
-      const middle = frame.partition(pending.start, pending.end, split.feature, split.bin);
       const leftId = nodes.length;
       const rightId = leftId + 1;
+      const threshold = layout.edges[split.feature]![split.bin]!;
+      if (pending.depth + 1 === options.maxDepth) {
+        // Both children are leaves: add their values in place, no partition needed.
+        const leftValue = Math.fround((-split.leftGradient / (split.leftHessian + l2)) * options.learningRate);
+        const rightValue = Math.fround((-(pending.gradient - split.leftGradient) / (pending.hessian - split.leftHessian + l2)) * options.learningRate);
+        frame.addSplitLeaves(pending.start, pending.end, split.feature, split.bin, output, leftValue, rightValue);
+        nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: leftValue }, { feature: -1, threshold: 0, left: -1, right: -1, value: rightValue });
+        nodes[pending.id] = { feature: split.feature, threshold, left: leftId, right: rightId, value: 0 };
+        continue;
+      }
+      const middle = frame.partition(pending.start, pending.end, split.feature, split.bin);
       nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: 0 }, { feature: -1, threshold: 0, left: -1, right: -1, value: 0 });
-      nodes[pending.id] = { feature: split.feature, threshold: layout.edges[split.feature]![split.bin]!, left: leftId, right: rightId, value: 0 };
+      nodes[pending.id] = { feature: split.feature, threshold, left: leftId, right: rightId, value: 0 };
       // Children at the maximum depth become leaves: they need no histogram.
       let leftHistogram: Float64Array = EMPTY;
       let rightHistogram: Float64Array = EMPTY;

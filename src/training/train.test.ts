@@ -114,6 +114,17 @@ describe('built-in trainers', () => {
     }
   });
 
+  test('large data (histograms on two threads) trains reproducibly and exports exactly', async () => {
+    writeCsv(out('large.csv'), interactionData(30_000, 7));
+    const params = { n_estimators: 15 };
+    const first = await trainModel({ dataPath: out('large.csv'), target: 'label', algorithm: 'gbdt', params, outPath: out('large-a.onnx') });
+    await trainModel({ dataPath: out('large.csv'), target: 'label', algorithm: 'gbdt', params, outPath: out('large-b.onnx') });
+    assert.ok(readFileSync(out('large-a.onnx')).equals(readFileSync(out('large-b.onnx'))));
+    assert.ok(first.exportDifference <= 1e-5);
+    const result = await evaluate({ modelPath: first.outPath, dataPath: out('large.csv'), target: 'label', importanceRepeats: 0 });
+    assert.ok(result.metrics.roc_auc! > 0.9, `roc_auc ${result.metrics.roc_auc}`);
+  });
+
   test('an unknown parameter is refused with the closest name', async () => {
     await assert.rejects(trainModel({ dataPath: train, target: 'target', algorithm: 'gbdt', params: { n_estimator: '5' }, outPath: out('x.onnx') }), (error: Error & { code?: string }) =>
       error.code === 'SLUICE_TRAINING_BAD_PARAM' && /Did you mean "n_estimators"\?/.test(error.message));

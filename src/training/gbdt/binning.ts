@@ -43,7 +43,8 @@ export function binFeatures(features: Float64Array, width: number, maxBins: numb
   }
   // Rows padded to whole 32-bit words, so partitions can move a row's bins four at a time.
   const stride = Math.ceil(width / 4) * 4;
-  const bins = new Uint8Array(rows * stride);
+  // Shared memory: a helper thread reads the bins while building histograms.
+  const bins = new Uint8Array(new SharedArrayBuffer(rows * stride));
   for (let f = 0; f < width; f++) {
     const featureEdges = edges[f]!;
     const count = featureEdges.length;

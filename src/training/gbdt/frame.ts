@@ -35,8 +35,9 @@ export class TrainingFrame {
     this.targets = Float64Array.from(targets);
     this.scores = new Float64Array(rows * outputs);
     this.probabilities = new Float64Array(withProbabilities ? rows * outputs : 0);
-    this.gradients = new Float64Array(rows);
-    this.hessians = new Float64Array(rows);
+    // Shared memory: a helper thread reads gradients and hessians while building histograms.
+    this.gradients = new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
+    this.hessians = new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
     this.spill = {
       words: new Uint32Array((rows * stride) / 4),
       targets: new Float64Array(rows),

@@ -5,6 +5,7 @@
  */
 import { binFeatures } from './binning.js';
 import { TrainingFrame } from './frame.js';
+import { HistogramHelper, PARALLEL_MIN_ROWS } from './histogram-helper.js';
 import { growTree, predictTree, type Histograms, type Tree } from './tree.js';
 
 export interface GbdtOptions {
@@ -45,6 +46,8 @@ export function trainGbdt(features: Float64Array, width: number, targets: Float6
   const treeOptions = { maxDepth: options.maxDepth, minSamplesLeaf: options.minSamplesLeaf, l2: options.l2Regularization, learningRate: options.learningRate };
   const { gradients, hessians, scores, probabilities } = frame;
 
+  const helper = rows >= PARALLEL_MIN_ROWS ? new HistogramHelper(frame, offsets, layout.size) : undefined;
+  try {
   for (let round = 0; round < options.nEstimators; round++) {
     if (objective === 'multiclass') softmaxInto(frame.scores, probabilities, rows, outputs);
     for (let k = 0; k < outputs; k++) {
@@ -64,8 +67,11 @@ export function trainGbdt(features: Float64Array, width: number, targets: Float6
           hessians[position] = Math.max(p * (1 - p), 1e-16);
         }
       }
-      trees.push(growTree(layout, frame, treeOptions, k));
+      trees.push(growTree(layout, frame, treeOptions, k, helper));
     }
+  }
+  } finally {
+    helper?.close();
   }
   return { objective, outputs, baseScores, trees };
 }

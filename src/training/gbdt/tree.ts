@@ -5,6 +5,7 @@
  * every pass over a node reads memory in order.
  */
 import type { TrainingFrame } from './frame.js';
+import type { HistogramHelper } from './histogram-helper.js';
 
 export interface TreeNode {
   /** For splits: the feature and its bin edge; x ≤ threshold goes left. */
@@ -48,8 +49,16 @@ interface Pending {
 
 const EMPTY = new Float64Array(0);
 
+/** Nodes smaller than this are counted on one thread (the hand-over costs more than it saves). */
+const PARALLEL_NODE_ROWS = 10_000;
+
 /** (gradient, hessian, count) per bin of every feature, over positions [start, end). */
-function buildHistogram(layout: Histograms, frame: TrainingFrame, start: number, end: number): Float64Array {
+function buildHistogram(layout: Histograms, frame: TrainingFrame, start: number, end: number, helper: HistogramHelper | undefined): Float64Array {
+  if (helper && end - start >= PARALLEL_NODE_ROWS) return helper.build(start, end, (from, to) => countHistogram(layout, frame, from, to));
+  return countHistogram(layout, frame, start, end);
+}
+
+function countHistogram(layout: Histograms, frame: TrainingFrame, start: number, end: number): Float64Array {
   const histogram = new Float64Array(layout.size * 3);
   const { bins, width, stride, gradients, hessians } = frame;
   const { offsets } = layout;
@@ -68,7 +77,7 @@ function buildHistogram(layout: Histograms, frame: TrainingFrame, start: number,
 }
 
 /** Grows a tree for output `output` and adds its leaf values to the frame's scores. */
-export function growTree(layout: Histograms, frame: TrainingFrame, options: TreeOptions, output: number): Tree {
+export function growTree(layout: Histograms, frame: TrainingFrame, options: TreeOptions, output: number, helper?: HistogramHelper): Tree {
   const nodes: TreeNode[] = [{ feature: -1, threshold: 0, left: -1, right: -1, value: 0 }];
   const { l2 } = options;
   const leaf = (pending: Pending): void => {
@@ -84,7 +93,7 @@ export function growTree(layout: Histograms, frame: TrainingFrame, options: Tree
     hessianSum += frame.hessians[position]!;
   }
   let level: Pending[] = [
-    { id: 0, start: 0, end: frame.rowCount, histogram: options.maxDepth > 0 ? buildHistogram(layout, frame, 0, frame.rowCount) : EMPTY, depth: 0, gradient: gradientSum, hessian: hessianSum },
+    { id: 0, start: 0, end: frame.rowCount, histogram: options.maxDepth > 0 ? buildHistogram(layout, frame, 0, frame.rowCount, helper) : EMPTY, depth: 0, gradient: gradientSum, hessian: hessianSum },
   ];
   while (level.length > 0) {
     const next: Pending[] = [];
@@ -114,7 +123,7 @@ export function growTree(layout: Histograms, frame: TrainingFrame, options: Tree
       let rightHistogram: Float64Array = EMPTY;
       if (pending.depth + 1 < options.maxDepth) {
         const leftSmaller = middle - pending.start <= pending.end - middle;
-        const small = leftSmaller ? buildHistogram(layout, frame, pending.start, middle) : buildHistogram(layout, frame, middle, pending.end);
+        const small = leftSmaller ? buildHistogram(layout, frame, pending.start, middle, helper) : buildHistogram(layout, frame, middle, pending.end, helper);
         const large = pending.histogram;
         for (let index = 0; index < large.length; index++) large[index]! -= small[index]!;
         [leftHistogram, rightHistogram] = leftSmaller ? [small, large] : [large, small];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sharedFixture } from '../../test/support/fixtures.js';
 import { makeTempDir } from '../../test/support/temp-dir.js';
+import { OnnxGraphBuilder } from '../training/index.js';
 import { evaluate } from './index.js';
 
 const MODELS = ['bc_logreg', 'bc_mlp', 'bc_weak_logreg3'] as const;
@@ -95,6 +96,20 @@ describe('evaluation input errors', () => {
     writeFileSync(path, lines.join('\n'));
     await assert.rejects(evaluate({ modelPath: model(), dataPath: path, target: 'target' }), (error: Error & { code?: string }) =>
       error.code === 'SLUICE_INFERENCE_FEATURE_MISMATCH' && /Missing column: mean_radius\./.test(error.message));
+  });
+
+  test('a matrix model without feature names and the wrong number of columns', async () => {
+    const builder = new OnnxGraphBuilder();
+    builder.input('input', 'float', ['N', 3]);
+    const [scores] = builder.node('MatMul', ['input', builder.constant('w', { dims: [3, 2], floats: [1, 0, 0, 1, 1, 1] })]);
+    builder.node('Softmax', [scores!], { outputs: ['probabilities'], attributes: { axis: { i: 1 } } });
+    builder.output('probabilities', 'float', ['N', 2]);
+    const path = join(temp.path, 'three-inputs.onnx');
+    writeFileSync(path, builder.build({ producerVersion: 'test', metadata: {} }));
+    const data = join(temp.path, 'four.csv');
+    writeFileSync(data, 'a,b,c,d,target\n1,2,3,4,0\n');
+    await assert.rejects(evaluate({ modelPath: path, dataPath: data, target: 'target' }), (error: Error & { code?: string }) =>
+      error.code === 'SLUICE_INFERENCE_FEATURE_COUNT' && /expects 3 features, but the data has 4 feature columns \(a, b, c, d\)/.test(error.message));
   });
 
   test('a multiclass model asked for binary metrics', async () => {

@@ -79,6 +79,13 @@ describe('built-in stages', () => {
     assert.match(result.stdout, /gate\s+failed/);
   });
 
+  test('the metadata store records the gate verdict with the pipeline run', () => {
+    const [latest] = JSON.parse(sluice(repo.root, ['runs', '--json', '--limit', '1']).stdout) as Array<{ status: string; metrics: Record<string, { passed?: boolean; failed_rules?: string }> }>;
+    assert.equal(latest?.status, 'failed');
+    assert.equal(latest?.metrics['metrics/gate.json']?.passed, false);
+    assert.equal(latest?.metrics['metrics/gate.json']?.failed_rules, 'roc_auc, f1');
+  });
+
   test('a mistake in a with block is located, with the closest key', () => {
     writeFileSync(join(repo.root, 'sluice.yaml'), PIPELINE.replace('algorithm: logistic_regression', 'algoritm: logistic_regression'));
     const result = sluice(repo.root, ['status']);

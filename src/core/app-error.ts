@@ -13,8 +13,14 @@ export type ErrorKind =
   | 'invalid_input'
   /** Something named by the user does not exist. */
   | 'not_found'
-  /** The request clashes with the current state (a lock is held, a name is taken). */
+  /** The request clashes with the current state (a lock is held, a run is not active). */
   | 'conflict'
+  /** Something the user asked to create exists already (a name is taken). */
+  | 'already_exists'
+  /** The caller did not say who they are (no or unknown token). */
+  | 'unauthenticated'
+  /** The caller may not do this (a reader writing). */
+  | 'permission_denied'
   /** A check ran and failed: a stage command, a gate, a validation. */
   | 'check_failed'
   /** A service Sluice needs is unreachable. */
@@ -27,6 +33,9 @@ const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   invalid_input: 2,
   not_found: 2,
   conflict: 2,
+  already_exists: 2,
+  unauthenticated: 2,
+  permission_denied: 2,
   check_failed: 1,
   unavailable: 3,
   internal: 3,
@@ -37,6 +46,9 @@ const HTTP_STATUSES: Readonly<Record<ErrorKind, number>> = {
   invalid_input: 400,
   not_found: 404,
   conflict: 409,
+  already_exists: 409,
+  unauthenticated: 401,
+  permission_denied: 403,
   check_failed: 422,
   unavailable: 503,
   internal: 500,

@@ -64,7 +64,7 @@ async function openSqlite(path: string): Promise<MetadataStore> {
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrateToLatest(db as Kysely<unknown>);
-  return guardStore(new KyselyMetadataStore(db, 'sqlite'), path);
+  return guardStore(new KyselyMetadataStore({ db, dialect: 'sqlite', location: path }), path);
 }
 
 async function openPostgres(connectionString: string, schema: string | undefined): Promise<MetadataStore> {
@@ -94,7 +94,7 @@ async function openPostgres(connectionString: string, schema: string | undefined
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db as Kysely<unknown>, schema ?? 'public');
-  return guardStore(new KyselyMetadataStore(db, 'postgres'), redacted);
+  return guardStore(new KyselyMetadataStore({ db, dialect: 'postgres', location: redacted }), redacted);
 }
 
 function redactPassword(connectionString: string): string {

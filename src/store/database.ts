@@ -67,6 +67,145 @@ export interface RunCacheTable {
   created_at: BigIntColumn;
 }
 
+export interface ExperimentsTable {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  /** `active` or `deleted`. */
+  lifecycle_stage: string;
+  creation_time: BigIntColumn;
+  last_update_time: BigIntColumn;
+}
+
+export interface KeyValueTable {
+  key: string;
+  value: string;
+}
+
+export interface ExperimentTagsTable extends KeyValueTable {
+  experiment_id: string;
+}
+
+export interface RunsTable {
+  run_id: string;
+  experiment_id: string;
+  run_name: string;
+  user_id: string;
+  /** RUNNING, SCHEDULED, FINISHED, FAILED, KILLED. */
+  status: string;
+  start_time: BigIntColumn;
+  end_time: NullableBigIntColumn;
+  lifecycle_stage: string;
+  artifact_uri: string;
+  deleted_time: NullableBigIntColumn;
+}
+
+export interface RunParamsTable extends KeyValueTable {
+  run_id: string;
+}
+
+export interface RunTagsTable extends KeyValueTable {
+  run_id: string;
+}
+
+export interface MetricsTable {
+  run_id: string;
+  key: string;
+  step: BigIntColumn;
+  timestamp: BigIntColumn;
+  /** 0 when `is_nan`: NaN is not storable in every database. */
+  value: number;
+  is_nan: number;
+}
+
+export interface DatasetsTable {
+  dataset_id: string;
+  experiment_id: string;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}
+
+export interface RunInputsTable {
+  run_id: string;
+  dataset_id: string;
+  /** JSON object of input tags. */
+  tags: string;
+  context: string | null;
+}
+
+export interface ArtifactsTable {
+  path: string;
+  object_id: string;
+  size: BigIntColumn;
+  created_at: BigIntColumn;
+}
+
+export interface RegisteredModelsTable {
+  name: string;
+  creation_timestamp: BigIntColumn;
+  last_updated_timestamp: BigIntColumn;
+  description: string;
+  user_id: string;
+}
+
+export interface RegisteredModelTagsTable extends KeyValueTable {
+  name: string;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  creation_timestamp: BigIntColumn;
+  last_updated_timestamp: BigIntColumn;
+  description: string;
+  user_id: string;
+  current_stage: string;
+  source: string;
+  run_id: string | null;
+  status: string;
+  status_message: string | null;
+  deleted: ColumnType<number, number | undefined, number>;
+  object_id: string | null;
+  size_bytes: NullableBigIntColumn;
+  signature: string | null;
+  lineage: string | null;
+}
+
+export interface ModelVersionTagsTable extends KeyValueTable {
+  name: string;
+  version: number;
+}
+
+export interface RegisteredModelAliasesTable {
+  name: string;
+  alias: string;
+  version: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: BigIntColumn;
+  actor: string;
+  action: string;
+  target: string;
+  details: string;
+  origin: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: BigIntColumn;
+  created_by: string;
+  revoked_at: NullableBigIntColumn;
+}
+
 /** All tables of the current schema version. */
 export interface Database {
   pipeline_runs: PipelineRunsTable;
@@ -74,4 +213,21 @@ export interface Database {
   stat_cache: StatCacheTable;
   directory_cache: DirectoryCacheTable;
   run_cache: RunCacheTable;
+  experiments: ExperimentsTable;
+  experiment_tags: ExperimentTagsTable;
+  runs: RunsTable;
+  run_params: RunParamsTable;
+  run_tags: RunTagsTable;
+  metrics: MetricsTable;
+  latest_metrics: MetricsTable;
+  datasets: DatasetsTable;
+  run_inputs: RunInputsTable;
+  artifacts: ArtifactsTable;
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  model_versions: ModelVersionsTable;
+  model_version_tags: ModelVersionTagsTable;
+  registered_model_aliases: RegisteredModelAliasesTable;
+  audit_log: AuditLogTable;
+  api_tokens: ApiTokensTable;
 }

@@ -6,7 +6,6 @@
  */
 import { isAppError } from '../core/index.js';
 import { databaseUnavailable } from './errors.js';
-import type { MetadataStore } from './metadata-store.js';
 
 /** Node socket errors, PostgreSQL SQLSTATE classes 08 (connection) and 57 (operator intervention), SQLite environment codes. */
 function isEnvironmentFailure(error: unknown): boolean {
@@ -19,19 +18,29 @@ function isEnvironmentFailure(error: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
 }
 
-export function guardStore(store: MetadataStore, location: string): MetadataStore {
-  const guarded = { dialect: store.dialect } as Record<string, unknown>;
+/** Rethrows an environment failure of the database as `SLUICE_STORE_UNAVAILABLE`. */
+export function translateStoreFailure(error: unknown, location: string): never {
+  if (isAppError(error) || !isEnvironmentFailure(error)) throw error;
+  throw databaseUnavailable({ url: location, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+}
+
+/**
+ * Wraps every async method of a store object (its prototype's methods) so that environment
+ * failures become `SLUICE_STORE_UNAVAILABLE`; own properties (such as `dialect`) are kept.
+ */
+export function guardStore<T extends object>(store: T, location: string): T {
+  const guarded = { ...store } as Record<string, unknown>;
   const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(store)).filter((name) => name !== 'constructor');
   for (const name of methods) {
-    const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name]!;
+    const method = (store as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+    if (typeof method !== 'function') continue;
     guarded[name] = async (...args: unknown[]) => {
       try {
         return await method.apply(store, args);
       } catch (error) {
-        if (isAppError(error) || !isEnvironmentFailure(error)) throw error;
-        throw databaseUnavailable({ url: location, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+        translateStoreFailure(error, location);
       }
     };
   }
-  return guarded as unknown as MetadataStore;
+  return guarded as T;
 }

@@ -2,7 +2,9 @@
  * @module store
  * The metadata store: one contract, one Kysely implementation, SQLite and PostgreSQL backends.
  */
-export type { MetadataStore } from './metadata-store.js';
+export type { MetadataStore, StoreConnection } from './metadata-store.js';
+export type { Database } from './database.js';
+export { guardStore, translateStoreFailure } from './guard-store.js';
 export type {
   DirectoryCacheEntry,
   JsonValue,

@@ -6,17 +6,22 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PipelineRunsTable, StageRunsTable } from './database.js';
 import type { DirectoryCacheEntry, JsonValue, NewPipelineRun, PipelineRun, PipelineRunStatus, RunCacheEntry, StageRun, StatCacheEntry } from './entities.js';
 import { pipelineRunNotFound } from './errors.js';
-import type { MetadataStore } from './metadata-store.js';
+import type { MetadataStore, StoreConnection } from './metadata-store.js';
 
 /** Rows per INSERT: keeps statements under SQLite's bound-parameter limit. */
 const INSERT_BATCH = 500;
 
 export class KyselyMetadataStore implements MetadataStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  private readonly db: Kysely<Database>;
+
   constructor(
-    private readonly db: Kysely<Database>,
-    readonly dialect: 'sqlite' | 'postgres',
-    private readonly onClose: () => Promise<void> = async () => db.destroy(),
-  ) {}
+    readonly connection: StoreConnection,
+    private readonly onClose: () => Promise<void> = async () => connection.db.destroy(),
+  ) {
+    this.db = connection.db;
+    this.dialect = connection.dialect;
+  }
 
   async beginPipelineRun(run: NewPipelineRun): Promise<PipelineRun> {
     await this.db

@@ -2,6 +2,8 @@
  * The metadata store's contract. One implementation over Kysely serves SQLite (the embedded
  * default) and PostgreSQL (team scale); `describeStoreContract` tests both against this text.
  */
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
 import type {
   DirectoryCacheEntry,
   NewPipelineRun,
@@ -13,9 +15,23 @@ import type {
   StatCacheEntry,
 } from './entities.js';
 
+/**
+ * The open database behind a store, shared with the other domains' stores (tracking, registry),
+ * which keep their queries beside their own logic but use the tables migrated here.
+ */
+export interface StoreConnection {
+  readonly db: Kysely<Database>;
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Where the database is, for messages (PostgreSQL passwords redacted). */
+  readonly location: string;
+}
+
 export interface MetadataStore {
   /** `sqlite` or `postgres`. */
   readonly dialect: 'sqlite' | 'postgres';
+
+  /** The connection, for the tracking and registry stores built on the same database. */
+  readonly connection: StoreConnection;
 
   /** Records the start of a pipeline run with status `running`. Fails if the id exists. */
   beginPipelineRun(run: NewPipelineRun): Promise<PipelineRun>;

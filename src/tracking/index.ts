@@ -1,0 +1,46 @@
+/**
+ * @module tracking
+ * Experiments, runs, params, metrics, tags, data inputs and artifacts, with MLflow's semantics,
+ * on the metadata store's database.
+ */
+export type {
+  ArtifactEntry,
+  Dataset,
+  DatasetInput,
+  Experiment,
+  LifecycleStage,
+  Metric,
+  Page,
+  Param,
+  Run,
+  RunData,
+  RunInfo,
+  RunStatus,
+  Tag,
+  ViewType,
+} from './entities.js';
+export { RUN_STATUSES, SYSTEM_TAGS, VIEW_TYPES } from './entities.js';
+export {
+  createTrackingService,
+  DEFAULT_EXPERIMENT_ID,
+  DEFAULT_EXPERIMENT_NAME,
+  defaultArtifactLocation,
+  type NewRun,
+  type SearchOptions,
+  type TrackingService,
+} from './tracking-service.js';
+export type { ArtifactIndex, StoredArtifact, TrackingStore } from './store/tracking-store.js';
+export { openTrackingStores } from './open.js';
+export {
+  decodePageToken,
+  encodePageToken,
+  MODEL_VERSION_SEARCH,
+  parseFilter,
+  parseOrderBy,
+  REGISTERED_MODEL_SEARCH,
+  type FilterClause,
+  type OrderClause,
+} from './search/index.js';
+export { comparison, likeToGlob } from './store/sql-conditions.js';
+export { artifactCorrupt, artifactNotFound, experimentNotFound, invalidSearch, runNotFound, unsafeArtifactPath } from './errors.js';
+export { LIMITS } from './validation.js';

@@ -1,0 +1,381 @@
+/**
+ * {@link TrackingStore} over Kysely, for SQLite and PostgreSQL alike. Every multi-row change is
+ * one transaction, and concurrent writers to one run are safe: metric points are inserted with
+ * "ignore duplicates", the latest value per key is an upsert that only moves forward, and
+ * params are inserted first and compared after, so two racing writers of a param cannot both win.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, StoreConnection } from '../../store/index.js';
+import { experimentAlreadyExists } from '../errors.js';
+import { SYSTEM_TAGS, type DatasetInput, type Experiment, type LifecycleStage, type Metric, type Run, type RunInfo, type RunStatus, type Tag } from '../entities.js';
+import { chunks, encodeMetricValue, isUniqueViolation, toExperiment, toMetric, toRunInfo } from './rows.js';
+import { searchExperimentIds, searchRunIds } from './run-search.js';
+import type { Batch, NewExperiment, ParamConflict, RunSearchQuery, SearchQuery, TrackingStore } from './tracking-store.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export class KyselyTrackingStore implements TrackingStore {
+  private readonly db: Kysely<Database>;
+  private readonly dialect: 'sqlite' | 'postgres';
+
+  constructor(connection: StoreConnection) {
+    this.db = connection.db;
+    this.dialect = connection.dialect;
+  }
+
+  async createExperiment(experiment: NewExperiment): Promise<Experiment> {
+    // Ids count up from 1 as in MLflow's SQL store; a racing creator may take ours, so retry.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.db.transaction().execute(async (trx) => {
+          const taken = await trx.selectFrom('experiments').select('experiment_id').where('name', '=', experiment.name).executeTakeFirst();
+          if (taken) throw experimentAlreadyExists({ name: experiment.name });
+          const id = experiment.experimentId ?? (await nextExperimentId(trx));
+          const row = {
+            experiment_id: id,
+            name: experiment.name,
+            artifact_location: experiment.artifactLocation(id),
+            lifecycle_stage: 'active',
+            creation_time: experiment.now,
+            last_update_time: experiment.now,
+          };
+          await trx.insertInto('experiments').values(row).execute();
+          for (const tag of experiment.tags) await trx.insertInto('experiment_tags').values({ experiment_id: id, key: tag.key, value: tag.value }).execute();
+          return toExperiment(row, experiment.tags);
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const byName = await this.getExperimentByName(experiment.name);
+        if (byName || experiment.experimentId !== undefined || attempt >= 5) throw experimentAlreadyExists({ name: experiment.name }, { cause: error });
+      }
+    }
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment | undefined> {
+    const [experiment] = await this.loadExperiments([experimentId]);
+    return experiment;
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    const row = await this.db.selectFrom('experiments').select('experiment_id').where('name', '=', name).executeTakeFirst();
+    return row ? this.getExperiment(row.experiment_id) : undefined;
+  }
+
+  async searchExperiments(query: SearchQuery): Promise<Experiment[]> {
+    return this.loadExperiments(await searchExperimentIds(this.db, this.dialect, query));
+  }
+
+  async renameExperiment(experimentId: string, name: string, now: number): Promise<void> {
+    try {
+      await this.db.updateTable('experiments').set({ name, last_update_time: now }).where('experiment_id', '=', experimentId).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw experimentAlreadyExists({ name }, { cause: error });
+      throw error;
+    }
+  }
+
+  async setExperimentLifecycle(experimentId: string, stage: LifecycleStage, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('experiments').set({ lifecycle_stage: stage, last_update_time: now }).where('experiment_id', '=', experimentId).execute();
+      await trx
+        .updateTable('runs')
+        .set({ lifecycle_stage: stage, deleted_time: stage === 'deleted' ? now : null })
+        .where('experiment_id', '=', experimentId)
+        .execute();
+    });
+  }
+
+  async setExperimentTag(experimentId: string, tag: Tag): Promise<void> {
+    await this.db
+      .insertInto('experiment_tags')
+      .values({ experiment_id: experimentId, key: tag.key, value: tag.value })
+      .onConflict((conflict) => conflict.columns(['experiment_id', 'key']).doUpdateSet({ value: tag.value }))
+      .execute();
+  }
+
+  async deleteExperimentTag(experimentId: string, key: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('experiment_tags').where('experiment_id', '=', experimentId).where('key', '=', key).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async createRun(info: RunInfo, tags: readonly Tag[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('runs')
+        .values({
+          run_id: info.runId,
+          experiment_id: info.experimentId,
+          run_name: info.runName,
+          user_id: info.userId,
+          status: info.status,
+          start_time: info.startTime,
+          end_time: info.endTime ?? null,
+          lifecycle_stage: info.lifecycleStage,
+          artifact_uri: info.artifactUri,
+          deleted_time: null,
+        })
+        .execute();
+      if (tags.length > 0) await trx.insertInto('run_tags').values(tags.map((tag) => ({ run_id: info.runId, key: tag.key, value: tag.value }))).execute();
+    });
+  }
+
+  async getRunInfo(runId: string): Promise<RunInfo | undefined> {
+    const row = await this.db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    return row ? toRunInfo(row) : undefined;
+  }
+
+  async getRun(runId: string): Promise<Run | undefined> {
+    const [run] = await this.loadRuns([runId]);
+    return run;
+  }
+
+  async updateRun(runId: string, patch: { readonly status?: RunStatus; readonly endTime?: number; readonly runName?: string }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const set = {
+        ...(patch.status === undefined ? {} : { status: patch.status }),
+        ...(patch.endTime === undefined ? {} : { end_time: patch.endTime }),
+        ...(patch.runName === undefined ? {} : { run_name: patch.runName }),
+      };
+      if (Object.keys(set).length > 0) await trx.updateTable('runs').set(set).where('run_id', '=', runId).execute();
+      if (patch.runName !== undefined) await upsertTags(trx, runId, [{ key: SYSTEM_TAGS.runName, value: patch.runName }]);
+    });
+  }
+
+  async setRunLifecycle(runId: string, stage: LifecycleStage, now: number): Promise<void> {
+    await this.db.updateTable('runs').set({ lifecycle_stage: stage, deleted_time: stage === 'deleted' ? now : null }).where('run_id', '=', runId).execute();
+  }
+
+  async logBatch(runId: string, batch: Batch): Promise<ParamConflict[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const conflicts = await insertParams(trx, runId, batch.params);
+      if (conflicts.length > 0) {
+        // Undo this batch's params by failing the transaction, then report.
+        throw new ParamConflictSignal(conflicts);
+      }
+      await insertMetrics(trx, runId, batch.metrics);
+      await upsertTags(trx, runId, batch.tags);
+      const runName = batch.tags.findLast((tag) => tag.key === SYSTEM_TAGS.runName);
+      if (runName) await trx.updateTable('runs').set({ run_name: runName.value }).where('run_id', '=', runId).execute();
+      return [];
+    }).catch((error: unknown) => {
+      if (error instanceof ParamConflictSignal) return error.conflicts;
+      throw error;
+    });
+  }
+
+  async deleteRunTag(runId: string, key: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('run_tags').where('run_id', '=', runId).where('key', '=', key).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async logInputs(runId: string, experimentId: string, inputs: readonly DatasetInput[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const input of inputs) {
+        const { dataset } = input;
+        await trx
+          .insertInto('datasets')
+          .values({
+            dataset_id: randomUUID().replaceAll('-', ''),
+            experiment_id: experimentId,
+            name: dataset.name,
+            digest: dataset.digest,
+            source_type: dataset.sourceType,
+            source: dataset.source,
+            schema: dataset.schema ?? null,
+            profile: dataset.profile ?? null,
+          })
+          .onConflict((conflict) => conflict.columns(['experiment_id', 'name', 'digest']).doNothing())
+          .execute();
+        const { dataset_id: datasetId } = await trx
+          .selectFrom('datasets')
+          .select('dataset_id')
+          .where('experiment_id', '=', experimentId)
+          .where('name', '=', dataset.name)
+          .where('digest', '=', dataset.digest)
+          .executeTakeFirstOrThrow();
+        const tags = Object.fromEntries(input.tags.map((tag) => [tag.key, tag.value]));
+        const values = { tags: JSON.stringify(tags), context: tags['mlflow.data.context'] ?? null };
+        await trx
+          .insertInto('run_inputs')
+          .values({ run_id: runId, dataset_id: datasetId, ...values })
+          .onConflict((conflict) => conflict.columns(['run_id', 'dataset_id']).doUpdateSet(values))
+          .execute();
+      }
+    });
+  }
+
+  async getMetricHistory(runId: string, key: string, page: { readonly limit: number; readonly offset: number }): Promise<Metric[]> {
+    const rows = await this.db
+      .selectFrom('metrics')
+      .select(['key', 'value', 'is_nan', 'timestamp', 'step'])
+      .where('run_id', '=', runId)
+      .where('key', '=', key)
+      .orderBy('timestamp')
+      .orderBy('step')
+      .orderBy('value')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return rows.map(toMetric);
+  }
+
+  async searchRuns(query: RunSearchQuery): Promise<Run[]> {
+    return this.loadRuns(await searchRunIds(this.db, this.dialect, query));
+  }
+
+  async findRunsByDatasetDigest(digest: string, limit: number): Promise<RunInfo[]> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll('runs')
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('run_inputs')
+            .innerJoin('datasets', 'datasets.dataset_id', 'run_inputs.dataset_id')
+            .select(sql`1`.as('one'))
+            .whereRef('run_inputs.run_id', '=', 'runs.run_id')
+            .where('datasets.digest', '=', digest),
+        ),
+      )
+      .orderBy('start_time', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRunInfo);
+  }
+
+  /** Experiments by id, with tags, in the order of `ids`. */
+  private async loadExperiments(ids: readonly string[]): Promise<Experiment[]> {
+    if (ids.length === 0) return [];
+    const rows = [];
+    const tags = new Map<string, Tag[]>();
+    for (const batch of chunks(ids)) {
+      rows.push(...(await this.db.selectFrom('experiments').selectAll().where('experiment_id', 'in', batch).execute()));
+      for (const tag of await this.db.selectFrom('experiment_tags').selectAll().where('experiment_id', 'in', batch).orderBy('key').execute()) {
+        pushTo(tags, tag.experiment_id, { key: tag.key, value: tag.value });
+      }
+    }
+    const byId = new Map(rows.map((row) => [row.experiment_id, toExperiment(row, tags.get(row.experiment_id) ?? [])]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Full runs by id, in the order of `ids`: four queries per 500 runs, whatever the page size. */
+  private async loadRuns(ids: readonly string[]): Promise<Run[]> {
+    if (ids.length === 0) return [];
+    const infos = new Map<string, RunInfo>();
+    const metrics = new Map<string, Metric[]>();
+    const params = new Map<string, Tag[]>();
+    const tags = new Map<string, Tag[]>();
+    const inputs = new Map<string, DatasetInput[]>();
+    for (const batch of chunks(ids)) {
+      for (const row of await this.db.selectFrom('runs').selectAll().where('run_id', 'in', batch).execute()) infos.set(row.run_id, toRunInfo(row));
+      for (const row of await this.db.selectFrom('latest_metrics').selectAll().where('run_id', 'in', batch).orderBy('key').execute()) pushTo(metrics, row.run_id, toMetric(row));
+      for (const row of await this.db.selectFrom('run_params').selectAll().where('run_id', 'in', batch).orderBy('key').execute()) pushTo(params, row.run_id, { key: row.key, value: row.value });
+      for (const row of await this.db.selectFrom('run_tags').selectAll().where('run_id', 'in', batch).orderBy('key').execute()) pushTo(tags, row.run_id, { key: row.key, value: row.value });
+      const inputRows = await this.db
+        .selectFrom('run_inputs')
+        .innerJoin('datasets', 'datasets.dataset_id', 'run_inputs.dataset_id')
+        .select(['run_inputs.run_id', 'run_inputs.tags', 'datasets.name', 'datasets.digest', 'datasets.source_type', 'datasets.source', 'datasets.schema', 'datasets.profile'])
+        .where('run_inputs.run_id', 'in', batch)
+        .orderBy('datasets.name')
+        .execute();
+      for (const row of inputRows) {
+        const inputTags = Object.entries(JSON.parse(row.tags) as Record<string, string>).map(([key, value]) => ({ key, value }));
+        const dataset = { name: row.name, digest: row.digest, sourceType: row.source_type, source: row.source, schema: row.schema ?? undefined, profile: row.profile ?? undefined };
+        pushTo(inputs, row.run_id, { dataset, tags: inputTags });
+      }
+    }
+    return ids.flatMap((id) => {
+      const info = infos.get(id);
+      if (!info) return [];
+      return [{ info, data: { metrics: metrics.get(id) ?? [], params: params.get(id) ?? [], tags: tags.get(id) ?? [] }, inputs: inputs.get(id) ?? [] }];
+    });
+  }
+}
+
+class ParamConflictSignal extends Error {
+  constructor(readonly conflicts: ParamConflict[]) {
+    super('param conflict');
+  }
+}
+
+async function nextExperimentId(trx: Executor): Promise<string> {
+  const { max } = await trx
+    .selectFrom('experiments')
+    .select(sql<number | string | null>`MAX(CAST(experiment_id AS BIGINT))`.as('max'))
+    .executeTakeFirstOrThrow();
+  return String(max === null ? 1 : Math.max(Number(max), 0) + 1);
+}
+
+/** Inserts new params and returns those already logged with another value. */
+async function insertParams(trx: Executor, runId: string, params: readonly { key: string; value: string }[]): Promise<ParamConflict[]> {
+  if (params.length === 0) return [];
+  const conflicts: ParamConflict[] = [];
+  for (const batch of chunks(params)) {
+    await trx
+      .insertInto('run_params')
+      .values(batch.map((param) => ({ run_id: runId, key: param.key, value: param.value })))
+      .onConflict((conflict) => conflict.columns(['run_id', 'key']).doNothing())
+      .execute();
+    const stored = await trx.selectFrom('run_params').select(['key', 'value']).where('run_id', '=', runId).where('key', 'in', batch.map((param) => param.key)).execute();
+    const storedValues = new Map(stored.map((row) => [row.key, row.value]));
+    for (const param of batch) {
+      const oldValue = storedValues.get(param.key);
+      if (oldValue !== undefined && oldValue !== param.value) conflicts.push({ key: param.key, oldValue, newValue: param.value });
+    }
+  }
+  return conflicts;
+}
+
+async function insertMetrics(trx: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
+  if (metrics.length === 0) return;
+  const rows = metrics.map((metric) => ({ run_id: runId, key: metric.key, step: metric.step, timestamp: metric.timestamp, ...encodeMetricValue(metric.value) }));
+  for (const batch of chunks(rows, 400)) {
+    await trx.insertInto('metrics').values(batch).onConflict((conflict) => conflict.doNothing()).execute();
+  }
+  // One candidate per key (an upsert may not touch a row twice), the greatest (step, timestamp, value).
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) {
+    const current = latest.get(row.key);
+    if (!current || compareLatest(row, current) > 0) latest.set(row.key, row);
+  }
+  for (const batch of chunks([...latest.values()], 400)) {
+    await trx
+      .insertInto('latest_metrics')
+      .values(batch)
+      .onConflict((conflict) =>
+        conflict
+          .columns(['run_id', 'key'])
+          .doUpdateSet((update) => ({
+            step: update.ref('excluded.step'),
+            timestamp: update.ref('excluded.timestamp'),
+            value: update.ref('excluded.value'),
+            is_nan: update.ref('excluded.is_nan'),
+          }))
+          .where(sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`),
+      )
+      .execute();
+  }
+}
+
+function compareLatest(a: { step: number; timestamp: number; value: number }, b: { step: number; timestamp: number; value: number }): number {
+  return a.step - b.step || a.timestamp - b.timestamp || (a.value > b.value ? 1 : a.value < b.value ? -1 : 0);
+}
+
+async function upsertTags(trx: Executor, runId: string, tags: readonly Tag[]): Promise<void> {
+  if (tags.length === 0) return;
+  // The last value of a key within one batch wins, as in MLflow.
+  const unique = [...new Map(tags.map((tag) => [tag.key, tag])).values()];
+  for (const batch of chunks(unique)) {
+    await trx
+      .insertInto('run_tags')
+      .values(batch.map((tag) => ({ run_id: runId, key: tag.key, value: tag.value })))
+      .onConflict((conflict) => conflict.columns(['run_id', 'key']).doUpdateSet((update) => ({ value: update.ref('excluded.value') })))
+      .execute();
+  }
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

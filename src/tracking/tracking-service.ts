@@ -1,0 +1,314 @@
+/**
+ * The tracking service: MLflow's rules over the tracking store. The CLI, the HTTP API and the
+ * pipeline all record through it, so a run logged any way reads the same everywhere.
+ */
+import { randomUUID } from 'node:crypto';
+import { experimentNotFound, inactiveTarget, invalidTrackingValue, paramChanged, runNotFound, tagNotFound } from './errors.js';
+import { SYSTEM_TAGS, type DatasetInput, type Experiment, type Metric, type Page, type Run, type RunInfo, type RunStatus, type Tag, type ViewType } from './entities.js';
+import { generateRunName } from './run-names.js';
+import { decodePageToken, encodePageToken, EXPERIMENT_SEARCH, parseFilter, parseOrderBy, RUN_SEARCH } from './search/index.js';
+import type { Batch, TrackingStore } from './store/tracking-store.js';
+import { checkLength, LIMITS, validateBatch, validateExperimentId, validateKey, validateRunId } from './validation.js';
+
+export const DEFAULT_EXPERIMENT_ID = '0';
+export const DEFAULT_EXPERIMENT_NAME = 'Default';
+
+/** Experiments' artifacts live under this URI scheme, served by Sluice's artifact store (as MLflow's proxy does). */
+export function defaultArtifactLocation(experimentId: string): string {
+  return `mlflow-artifacts:/${experimentId}`;
+}
+
+export interface SearchOptions {
+  readonly filter?: string | undefined;
+  readonly orderBy?: readonly string[] | undefined;
+  readonly viewType?: ViewType | undefined;
+  readonly maxResults?: number | undefined;
+  readonly pageToken?: string | undefined;
+}
+
+export interface NewRun {
+  readonly experimentId?: string | undefined;
+  readonly userId?: string | undefined;
+  readonly runName?: string | undefined;
+  readonly startTime?: number | undefined;
+  readonly tags?: readonly Tag[] | undefined;
+}
+
+export interface TrackingServiceOptions {
+  readonly store: TrackingStore;
+  /** Epoch milliseconds; injectable for tests. */
+  readonly clock?: () => number;
+}
+
+export type TrackingService = ReturnType<typeof createTrackingService>;
+
+export function createTrackingService({ store, clock = Date.now }: TrackingServiceOptions) {
+  async function experimentOrFail(experimentId: string): Promise<Experiment> {
+    validateExperimentId(experimentId);
+    const experiment = await store.getExperiment(experimentId);
+    if (!experiment) throw experimentNotFound({ id: experimentId });
+    return experiment;
+  }
+
+  async function activeExperiment(experimentId: string): Promise<Experiment> {
+    const experiment = await experimentOrFail(experimentId);
+    if (experiment.lifecycleStage !== 'active') throw inactiveTarget({ what: 'experiment', id: experimentId, stage: experiment.lifecycleStage });
+    return experiment;
+  }
+
+  async function runInfoOrFail(runId: string): Promise<RunInfo> {
+    const info = await store.getRunInfo(runId);
+    if (!info) throw runNotFound({ id: runId });
+    return info;
+  }
+
+  async function activeRun(runId: string): Promise<RunInfo> {
+    const info = await runInfoOrFail(runId);
+    if (info.lifecycleStage !== 'active') throw inactiveTarget({ what: 'run', id: runId, stage: info.lifecycleStage });
+    return info;
+  }
+
+  function page<T>(rows: T[], limit: number, offset: number): Page<T> {
+    return rows.length > limit ? { items: rows.slice(0, limit), nextPageToken: encodePageToken(offset + limit) } : { items: rows, nextPageToken: undefined };
+  }
+
+  function maxResults(value: number | undefined, fallback: number, maximum: number): number {
+    const resolved = value ?? fallback;
+    if (!Number.isSafeInteger(resolved) || resolved < 1 || resolved > maximum) {
+      throw invalidTrackingValue({ problem: `Invalid value ${resolved} for parameter 'max_results' supplied. It must be a positive integer of at most ${maximum}.` });
+    }
+    return resolved;
+  }
+
+  function validateTags(tags: readonly Tag[]): void {
+    tags.forEach((tag, index) => {
+      validateKey(tag.key, `tags[${index}].key`);
+      checkLength(tag.value, LIMITS.tagValueLength, `tags[${index}].value`);
+    });
+  }
+
+  const service = {
+    /** Creates the Default experiment (id 0) if the store has none. */
+    async ensureDefaultExperiment(): Promise<Experiment> {
+      const existing = await store.getExperiment(DEFAULT_EXPERIMENT_ID);
+      if (existing) return existing;
+      try {
+        return await store.createExperiment({ experimentId: DEFAULT_EXPERIMENT_ID, name: DEFAULT_EXPERIMENT_NAME, artifactLocation: defaultArtifactLocation, tags: [], now: clock() });
+      } catch (error) {
+        // Another process made it first.
+        const raced = await store.getExperiment(DEFAULT_EXPERIMENT_ID);
+        if (raced) return raced;
+        throw error;
+      }
+    },
+
+    async createExperiment(input: { name: string; artifactLocation?: string | undefined; tags?: readonly Tag[] | undefined }): Promise<Experiment> {
+      const name = input.name.trim();
+      if (name === '') throw invalidTrackingValue({ problem: "Invalid experiment name: ''. Give the experiment a name." });
+      checkLength(name, LIMITS.experimentNameLength, 'name');
+      const location = input.artifactLocation?.trim() || undefined;
+      if (location?.startsWith('runs:')) throw invalidTrackingValue({ problem: `Invalid artifact location '${location}': it cannot be a runs:/ URI.` });
+      validateTags(input.tags ?? []);
+      return store.createExperiment({ name, artifactLocation: (id) => location ?? defaultArtifactLocation(id), tags: input.tags ?? [], now: clock() });
+    },
+
+    getExperiment: experimentOrFail,
+
+    async getExperimentByName(name: string): Promise<Experiment> {
+      const experiment = await store.getExperimentByName(name);
+      if (!experiment) throw experimentNotFound({ id: name, byName: true });
+      return experiment;
+    },
+
+    /** The experiment of this name, created if missing (what `mlflow.set_experiment` does). */
+    async getOrCreateExperiment(name: string): Promise<Experiment> {
+      const existing = await store.getExperimentByName(name);
+      if (existing) {
+        if (existing.lifecycleStage !== 'active') throw inactiveTarget({ what: 'experiment', id: `'${name}'`, stage: existing.lifecycleStage });
+        return existing;
+      }
+      try {
+        return await service.createExperiment({ name });
+      } catch (error) {
+        const raced = await store.getExperimentByName(name);
+        if (raced) return raced;
+        throw error;
+      }
+    },
+
+    async searchExperiments(options: SearchOptions = {}): Promise<Page<Experiment>> {
+      const limit = maxResults(options.maxResults, 1000, 50_000);
+      const offset = decodePageToken(options.pageToken);
+      const rows = await store.searchExperiments({
+        clauses: parseFilter(options.filter, EXPERIMENT_SEARCH),
+        order: parseOrderBy(options.orderBy, EXPERIMENT_SEARCH),
+        viewType: options.viewType ?? 'ACTIVE_ONLY',
+        limit: limit + 1,
+        offset,
+      });
+      return page(rows, limit, offset);
+    },
+
+    async renameExperiment(experimentId: string, newName: string): Promise<void> {
+      const experiment = await experimentOrFail(experimentId);
+      if (experiment.lifecycleStage !== 'active') throw inactiveTarget({ what: 'experiment', id: experimentId, stage: experiment.lifecycleStage });
+      const name = newName.trim();
+      if (name === '') throw invalidTrackingValue({ problem: "Invalid experiment name: ''. Give the experiment a name." });
+      checkLength(name, LIMITS.experimentNameLength, 'new_name');
+      await store.renameExperiment(experimentId, name, clock());
+    },
+
+    async deleteExperiment(experimentId: string): Promise<void> {
+      const experiment = await experimentOrFail(experimentId);
+      if (experiment.lifecycleStage === 'deleted') throw experimentNotFound({ id: experimentId });
+      await store.setExperimentLifecycle(experimentId, 'deleted', clock());
+    },
+
+    async restoreExperiment(experimentId: string): Promise<void> {
+      const experiment = await experimentOrFail(experimentId);
+      if (experiment.lifecycleStage !== 'deleted') throw experimentNotFound({ id: experimentId });
+      await store.setExperimentLifecycle(experimentId, 'active', clock());
+    },
+
+    async setExperimentTag(experimentId: string, tag: Tag): Promise<void> {
+      await activeExperiment(experimentId);
+      validateTags([tag]);
+      await store.setExperimentTag(experimentId, tag);
+    },
+
+    async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+      await activeExperiment(experimentId);
+      if (!(await store.deleteExperimentTag(experimentId, key))) throw tagNotFound({ key, owner: `experiment with id ${experimentId}` });
+    },
+
+    async createRun(input: NewRun = {}): Promise<Run> {
+      const experimentId = input.experimentId || DEFAULT_EXPERIMENT_ID;
+      if (experimentId === DEFAULT_EXPERIMENT_ID) await service.ensureDefaultExperiment();
+      const experiment = await activeExperiment(experimentId);
+      const tags = input.tags ?? [];
+      validateTags(tags);
+      const nameTag = tags.find((tag) => tag.key === SYSTEM_TAGS.runName)?.value;
+      if (input.runName && nameTag !== undefined && input.runName !== nameTag) {
+        throw invalidTrackingValue({
+          problem: `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${input.runName}', mlflow.runName='${nameTag}').`,
+        });
+      }
+      const runName = input.runName || nameTag || generateRunName();
+      const runId = randomUUID().replaceAll('-', '');
+      const info: RunInfo = {
+        runId,
+        runName,
+        experimentId,
+        userId: input.userId ?? '',
+        status: 'RUNNING',
+        startTime: input.startTime ?? clock(),
+        endTime: undefined,
+        artifactUri: `${experiment.artifactLocation.replace(/\/+$/, '')}/${runId}/artifacts`,
+        lifecycleStage: 'active',
+      };
+      const allTags = nameTag === undefined ? [...tags, { key: SYSTEM_TAGS.runName, value: runName }] : [...tags];
+      await store.createRun(info, [...new Map(allTags.map((tag) => [tag.key, tag])).values()]);
+      return { info, data: { metrics: [], params: [], tags: allTags }, inputs: [] };
+    },
+
+    async getRun(runId: string): Promise<Run> {
+      const run = await store.getRun(runId);
+      if (!run) throw runNotFound({ id: runId });
+      return run;
+    },
+
+    async updateRun(runId: string, patch: { status?: RunStatus | undefined; endTime?: number | undefined; runName?: string | undefined }): Promise<RunInfo> {
+      await activeRun(runId);
+      const clean = {
+        ...(patch.status === undefined ? {} : { status: patch.status }),
+        ...(patch.endTime === undefined ? {} : { endTime: patch.endTime }),
+        ...(patch.runName ? { runName: patch.runName } : {}),
+      };
+      await store.updateRun(runId, clean);
+      return runInfoOrFail(runId);
+    },
+
+    /** Ends a run: status (FINISHED by default) and end time now. */
+    async endRun(runId: string, status: RunStatus = 'FINISHED'): Promise<RunInfo> {
+      return service.updateRun(runId, { status, endTime: clock() });
+    },
+
+    async deleteRun(runId: string): Promise<void> {
+      await runInfoOrFail(runId);
+      await store.setRunLifecycle(runId, 'deleted', clock());
+    },
+
+    async restoreRun(runId: string): Promise<void> {
+      await runInfoOrFail(runId);
+      await store.setRunLifecycle(runId, 'active', clock());
+    },
+
+    async logBatch(runId: string, batch: Partial<Batch>): Promise<void> {
+      validateRunId(runId);
+      const complete: Batch = { metrics: batch.metrics ?? [], params: batch.params ?? [], tags: batch.tags ?? [] };
+      validateBatch(complete);
+      await activeRun(runId);
+      const conflicts = await store.logBatch(runId, complete);
+      const [first] = conflicts;
+      if (first) throw paramChanged({ runId, key: first.key, oldValue: first.oldValue, newValue: first.newValue });
+    },
+
+    async logMetric(runId: string, metric: { key: string; value: number; timestamp?: number | undefined; step?: number | undefined }): Promise<void> {
+      await service.logBatch(runId, { metrics: [{ key: metric.key, value: metric.value, timestamp: metric.timestamp ?? clock(), step: metric.step ?? 0 }] });
+    },
+
+    async logParam(runId: string, key: string, value: string): Promise<void> {
+      await service.logBatch(runId, { params: [{ key, value }] });
+    },
+
+    async setTag(runId: string, key: string, value: string): Promise<void> {
+      await service.logBatch(runId, { tags: [{ key, value }] });
+    },
+
+    async deleteTag(runId: string, key: string): Promise<void> {
+      await activeRun(runId);
+      if (!(await store.deleteRunTag(runId, key))) throw tagNotFound({ key, owner: `run with id ${runId}` });
+    },
+
+    async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
+      const info = await activeRun(runId);
+      inputs.forEach(({ dataset, tags }, index) => {
+        for (const field of ['name', 'digest', 'sourceType', 'source'] as const) {
+          if (!dataset[field]) throw invalidTrackingValue({ problem: `Missing value for required parameter 'datasets[${index}].dataset.${field === 'sourceType' ? 'source_type' : field}'.` });
+        }
+        checkLength(dataset.name, LIMITS.datasetNameLength, `datasets[${index}].dataset.name`);
+        checkLength(dataset.digest, LIMITS.datasetDigestLength + 'blake3:'.length, `datasets[${index}].dataset.digest`);
+        validateTags(tags);
+      });
+      await store.logInputs(runId, info.experimentId, inputs);
+    },
+
+    async getMetricHistory(runId: string, key: string, options: { maxResults?: number | undefined; pageToken?: string | undefined } = {}): Promise<Page<Metric>> {
+      await runInfoOrFail(runId);
+      const limit = maxResults(options.maxResults, 25_000, 1_000_000);
+      const offset = decodePageToken(options.pageToken);
+      return page(await store.getMetricHistory(runId, key, { limit: limit + 1, offset }), limit, offset);
+    },
+
+    async searchRuns(options: SearchOptions & { experimentIds: readonly string[] }): Promise<Page<Run>> {
+      const limit = maxResults(options.maxResults, 1000, 50_000);
+      const offset = decodePageToken(options.pageToken);
+      for (const id of options.experimentIds) validateExperimentId(id);
+      const rows = await store.searchRuns({
+        experimentIds: options.experimentIds,
+        clauses: parseFilter(options.filter, RUN_SEARCH),
+        order: parseOrderBy(options.orderBy, RUN_SEARCH),
+        viewType: options.viewType ?? 'ACTIVE_ONLY',
+        limit: limit + 1,
+        offset,
+      });
+      return page(rows, limit, offset);
+    },
+
+    /** Runs that read a data set with this content digest, newest first. */
+    findRunsByDatasetDigest(digest: string, limit = 20): Promise<RunInfo[]> {
+      return store.findRunsByDatasetDigest(digest, limit);
+    },
+  };
+  return service;
+}

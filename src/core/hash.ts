@@ -63,3 +63,18 @@ export function hashFileSync(path: string): string {
     closeSync(fd);
   }
 }
+
+/** An incremental BLAKE3 hasher, for bytes that arrive as a stream. */
+export interface StreamHasher {
+  update(chunk: Uint8Array): void;
+  /** The digest as lowercase hex. */
+  digest(): string;
+}
+
+export function createStreamHasher(): StreamHasher {
+  const hasher = new Blake3Hasher();
+  return {
+    update: (chunk) => void hasher.update(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
+    digest: () => hasher.digest('hex'),
+  };
+}

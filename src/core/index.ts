@@ -21,5 +21,5 @@ export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';
 export { formatNumber, formatSigned } from './format-number.js';
-export { HASH_ALGORITHM, hashBytes, hashFile, hashFileSync } from './hash.js';
+export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, type StreamHasher } from './hash.js';
 export { readFileAtRevision, readGitState, resolveRevision, type GitState } from './git.js';

@@ -44,3 +44,4 @@ export {
 export { comparison, likeToGlob } from './store/sql-conditions.js';
 export { artifactCorrupt, artifactNotFound, experimentNotFound, invalidSearch, runNotFound, unsafeArtifactPath } from './errors.js';
 export { LIMITS } from './validation.js';
+export { ArtifactStore, DEFAULT_MAX_UPLOAD_BYTES, joinArtifactPath, normalizeArtifactPath, type ArtifactStoreOptions } from './artifacts/index.js';

@@ -1,0 +1,72 @@
+/**
+ * Objects in a local directory, in the cache's layout (`blake3/ab/cdef…`). An object appears
+ * only by rename of a complete temp file, so readers never see a partial object.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { systemErrorCode } from '../../core/index.js';
+import type { ObjectId } from '../object-id.js';
+import { storageObjectMissing, storageUnavailable } from './errors.js';
+import { objectKey, type ObjectStorage } from './object-storage.js';
+
+export class LocalObjectStorage implements ObjectStorage {
+  constructor(readonly dir: string) {}
+
+  get url(): string {
+    return this.dir;
+  }
+
+  /** A place for temp files on the same file system, so they can be renamed into place. */
+  get tempDir(): string {
+    return join(this.dir, 'tmp');
+  }
+
+  async has(id: ObjectId): Promise<boolean> {
+    try {
+      await stat(this.path(id));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async putFile(id: ObjectId, path: string, options: { readonly move?: boolean } = {}): Promise<void> {
+    const destination = this.path(id);
+    try {
+      await mkdir(dirname(destination), { recursive: true });
+      if (options.move) {
+        await rename(path, destination);
+        return;
+      }
+      if (await this.has(id)) return;
+      await mkdir(this.tempDir, { recursive: true });
+      const temp = join(this.tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+      await copyFile(path, temp);
+      await rename(temp, destination);
+    } catch (error) {
+      throw storageUnavailable({ url: this.dir, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+    }
+  }
+
+  async read(id: ObjectId): Promise<Readable> {
+    const path = this.path(id);
+    const stream = createReadStream(path);
+    // Open eagerly so a missing object fails here, not in the middle of a response.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (error) => reject(systemErrorCode(error) === 'ENOENT' ? storageObjectMissing({ id, url: this.dir }) : error));
+    });
+    return stream;
+  }
+
+  async delete(id: ObjectId): Promise<void> {
+    await rm(this.path(id), { force: true });
+  }
+
+  private path(id: ObjectId): string {
+    return join(this.dir, objectKey(id));
+  }
+}

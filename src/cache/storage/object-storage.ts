@@ -1,0 +1,30 @@
+/**
+ * Object storage: where content-addressed objects live beyond the local cache (artifact stores,
+ * remotes). Objects are named by their id, so a write is idempotent and a read can be verified
+ * against the name. Backends: a local directory and S3-compatible storage.
+ */
+import type { Readable } from 'node:stream';
+import type { ObjectId } from '../object-id.js';
+
+export interface ObjectStorage {
+  /** Where the objects are (`/path/to/dir`, `s3://bucket/prefix`), for messages. */
+  readonly url: string;
+  /** Whether an object is stored. */
+  has(id: ObjectId): Promise<boolean>;
+  /**
+   * Stores a file's bytes under `id`, which the caller computed from them. With `move`, the file
+   * may be renamed into place instead of copied (it must then not be used afterwards).
+   */
+  putFile(id: ObjectId, path: string, options?: { readonly size?: number; readonly move?: boolean }): Promise<void>;
+  /** The object's bytes; fails with `SLUICE_STORAGE_OBJECT_MISSING` if it is not stored. */
+  read(id: ObjectId): Promise<Readable>;
+  /** Removes an object; removing a missing object is not an error. */
+  delete(id: ObjectId): Promise<void>;
+}
+
+/** The relative key of an object: `blake3/ab/cdef…` (the local cache's layout). */
+export function objectKey(id: ObjectId): string {
+  const match = /^blake3:([0-9a-f]{2})([0-9a-f]{62})(\.dir)?$/.exec(id);
+  if (!match) throw new Error(`malformed object id ${id}`);
+  return `blake3/${match[1]}/${match[2]}${match[3] ?? ''}`;
+}

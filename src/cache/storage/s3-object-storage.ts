@@ -1,0 +1,117 @@
+/**
+ * Objects in S3-compatible storage under `s3://bucket/prefix/blake3/ab/cdef…`, through the AWS
+ * SDK v3. Credentials, region and endpoint come from the usual AWS environment (`AWS_REGION`,
+ * `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL` for MinIO, Ceph or a local test server). Uploads are
+ * streamed from disk, multipart above 8 MiB, four parts at a time.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { ObjectId } from '../object-id.js';
+import { storageObjectMissing, storageUnavailable } from './errors.js';
+import { objectKey, type ObjectStorage } from './object-storage.js';
+
+const PART_SIZE = 8 << 20;
+
+export interface S3Location {
+  readonly bucket: string;
+  /** Key prefix without leading or trailing slashes ('' for the bucket root). */
+  readonly prefix: string;
+}
+
+/** Reads `s3://bucket/prefix`. */
+export function parseS3Url(url: string): S3Location | undefined {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!match) return undefined;
+  return { bucket: match[1]!, prefix: match[2]!.replace(/^\/+|\/+$/g, '') };
+}
+
+/** Client settings from the environment; a custom endpoint implies path-style addressing, which S3 clones expect. */
+export function s3ConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  return {
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    ...(endpoint ? { endpoint, forcePathStyle: env.AWS_S3_FORCE_PATH_STYLE !== 'false' } : {}),
+    // Keys in the given environment; otherwise the SDK's chain (profiles, instance roles) applies.
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } } : {}),
+  };
+}
+
+export class S3ObjectStorage implements ObjectStorage {
+  readonly url: string;
+  private readonly client: S3Client;
+
+  constructor(
+    private readonly location: S3Location,
+    config: S3ClientConfig = s3ConfigFromEnv(),
+  ) {
+    this.url = `s3://${location.bucket}${location.prefix ? `/${location.prefix}` : ''}`;
+    this.client = new S3Client(config);
+  }
+
+  async has(id: ObjectId): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.key(id) }));
+      return true;
+    } catch (error) {
+      if (error instanceof NotFound || httpStatus(error) === 404) return false;
+      throw this.unavailable(error);
+    }
+  }
+
+  async putFile(id: ObjectId, path: string): Promise<void> {
+    if (await this.has(id)) return;
+    try {
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.location.bucket, Key: this.key(id), Body: createReadStream(path) },
+        partSize: PART_SIZE,
+        queueSize: 4,
+        leavePartsOnError: false,
+      });
+      await upload.done();
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  async read(id: ObjectId): Promise<Readable> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.key(id) }));
+      if (!(response.Body instanceof Readable)) throw new Error('the response has no body stream');
+      return response.Body;
+    } catch (error) {
+      if (error instanceof NoSuchKey || httpStatus(error) === 404) throw storageObjectMissing({ id, url: this.url });
+      throw this.unavailable(error);
+    }
+  }
+
+  async delete(id: ObjectId): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.key(id) }));
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  /** Releases the client's sockets. */
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  private key(id: ObjectId): string {
+    return this.location.prefix ? `${this.location.prefix}/${objectKey(id)}` : objectKey(id);
+  }
+
+  private unavailable(error: unknown) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return storageUnavailable({ url: this.url, reason }, { cause: error });
+  }
+}
+
+function httpStatus(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && '$metadata' in error ? (error.$metadata as { httpStatusCode?: number }).httpStatusCode : undefined;
+}

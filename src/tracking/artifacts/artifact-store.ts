@@ -1,0 +1,226 @@
+/**
+ * The artifact store: files logged by runs (and registered models), kept content-addressed.
+ * An artifact path (`<experiment>/<run>/artifacts/model.onnx`) maps, in the metadata store, to a
+ * BLAKE3 object in object storage (a local directory or S3). Writing the same bytes twice stores
+ * them once; every read is checked against the hash; a path can never name a file outside the
+ * store, because storage keys are hashes, not paths.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { lstat, mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createStreamHasher, hashFile } from '../../core/index.js';
+import { LocalObjectStorage, type ObjectStorage } from '../../cache/index.js';
+import { artifactNotFound, invalidTrackingValue, unsafeArtifactPath } from '../errors.js';
+import type { ArtifactEntry } from '../entities.js';
+import type { ArtifactIndex, StoredArtifact } from '../store/tracking-store.js';
+import { joinArtifactPath, normalizeArtifactPath } from './artifact-path.js';
+import { verifyingStream } from './verifying-stream.js';
+
+export interface ArtifactStoreOptions {
+  readonly storage: ObjectStorage;
+  readonly index: ArtifactIndex;
+  /** Where uploads are spooled while hashed (local storage uses its own, for a cheap rename). */
+  readonly tempDir: string;
+  readonly clock?: () => number;
+}
+
+/** An upload larger than this is refused (override per call). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
+
+export class ArtifactStore {
+  readonly storage: ObjectStorage;
+  private readonly index: ArtifactIndex;
+  private readonly tempDir: string;
+  private readonly clock: () => number;
+
+  constructor(options: ArtifactStoreOptions) {
+    this.storage = options.storage;
+    this.index = options.index;
+    this.tempDir = options.storage instanceof LocalObjectStorage ? options.storage.tempDir : options.tempDir;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Stores a stream's bytes at `path`, hashing them on the way to a temp file. */
+  async write(path: string, source: Readable, options: { readonly maxBytes?: number } = {}): Promise<StoredArtifact> {
+    const normalized = this.filePath(path);
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+    await mkdir(this.tempDir, { recursive: true });
+    const temp = join(this.tempDir, `upload-${process.pid}-${randomBytes(8).toString('hex')}`);
+    const hasher = createStreamHasher();
+    let size = 0;
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Buffer | string>) {
+          for await (const piece of chunks) {
+            const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+            size += chunk.length;
+            if (size > maxBytes) throw invalidTrackingValue({ problem: `The artifact '${normalized}' is larger than the limit of ${maxBytes} bytes.` });
+            hasher.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(temp),
+      );
+      return await this.commit(normalized, `blake3:${hasher.digest()}`, size, temp, true);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  /** Stores a local file at `path`. */
+  async writeFile(path: string, file: string): Promise<StoredArtifact> {
+    const normalized = this.filePath(path);
+    const { size } = await stat(file);
+    return this.commit(normalized, `blake3:${await hashFile(file, size)}`, size, file, false);
+  }
+
+  /**
+   * Stores every file under a local directory below `prefix`. Symlinks are followed only when
+   * they stay inside the directory: a link to `/etc/passwd` must not leak into an artifact.
+   */
+  async writeDirectory(prefix: string, directory: string): Promise<StoredArtifact[]> {
+    const root = await realpath(directory);
+    const stored: StoredArtifact[] = [];
+    const walk = async (current: string): Promise<void> => {
+      for (const entry of await readdir(current, { withFileTypes: true })) {
+        const full = join(current, entry.name);
+        let target = full;
+        if (entry.isSymbolicLink()) {
+          target = await realpath(full);
+          if (target !== root && !target.startsWith(root + sep)) {
+            throw unsafeArtifactPath({ path: relative(root, full), reason: `it is a symbolic link to ${target}, outside ${directory}` });
+          }
+        }
+        const info = await stat(target);
+        if (info.isDirectory()) await walk(full);
+        else if (info.isFile()) stored.push(await this.writeFile(joinArtifactPath(normalizeArtifactPath(prefix), relative(root, full).split(sep).join('/')), target));
+      }
+    };
+    await walk(root);
+    return stored;
+  }
+
+  /** The artifact at a file path, or undefined. */
+  async stat(path: string): Promise<StoredArtifact | undefined> {
+    return this.index.getArtifact(normalizeArtifactPath(path));
+  }
+
+  /** The artifact's bytes, checked against its hash as they are read. */
+  async open(path: string): Promise<{ artifact: StoredArtifact; stream: Readable }> {
+    const normalized = normalizeArtifactPath(path);
+    const artifact = await this.index.getArtifact(normalized);
+    if (!artifact) throw artifactNotFound({ path: normalized });
+    const raw = await this.storage.read(artifact.objectId);
+    const checked = verifyingStream(artifact.objectId, normalized);
+    raw.on('error', (error) => checked.destroy(error));
+    return { artifact, stream: raw.pipe(checked) };
+  }
+
+  /** The direct children of a directory path ('' for the root). */
+  async list(path: string): Promise<ArtifactEntry[]> {
+    return this.index.listArtifacts(normalizeArtifactPath(path));
+  }
+
+  /**
+   * Copies a file or directory artifact to a local destination, each file verified and renamed
+   * into place. Returns the files written. Refuses to write through a symlink leading out of
+   * `destination`.
+   */
+  async download(path: string, destination: string): Promise<string[]> {
+    const normalized = normalizeArtifactPath(path);
+    const single = await this.index.getArtifact(normalized);
+    if (single) {
+      await this.downloadFile(single, resolve(destination));
+      return [resolve(destination)];
+    }
+    const written: string[] = [];
+    const walk = async (directory: string, into: string): Promise<void> => {
+      for (const entry of await this.index.listArtifacts(directory)) {
+        const child = joinArtifactPath(directory, entry.path);
+        const target = join(into, entry.path);
+        if (entry.isDir) await walk(child, target);
+        else {
+          const artifact = await this.index.getArtifact(child);
+          if (artifact) {
+            await assertInside(resolve(destination), target);
+            await this.downloadFile(artifact, target);
+            written.push(target);
+          }
+        }
+      }
+    };
+    await walk(normalized, resolve(destination));
+    if (written.length === 0) throw artifactNotFound({ path: normalized });
+    return written;
+  }
+
+  /** Deletes a file or a directory of artifacts; objects no path uses any more are removed. Returns how many paths went. */
+  async delete(path: string): Promise<number> {
+    const normalized = normalizeArtifactPath(path);
+    const objects = new Set<string>();
+    const collect = async (directory: string): Promise<void> => {
+      for (const entry of await this.index.listArtifacts(directory)) {
+        const child = joinArtifactPath(directory, entry.path);
+        if (entry.isDir) await collect(child);
+        else {
+          const artifact = await this.index.getArtifact(child);
+          if (artifact) objects.add(artifact.objectId);
+        }
+      }
+    };
+    const single = await this.index.getArtifact(normalized);
+    if (single) objects.add(single.objectId);
+    else await collect(normalized);
+    const removed = await this.index.deleteArtifacts(normalized);
+    for (const objectId of objects) {
+      if ((await this.index.findArtifactsByObject(objectId)).length === 0) await this.storage.delete(objectId);
+    }
+    return removed;
+  }
+
+  private filePath(path: string): string {
+    const normalized = normalizeArtifactPath(path);
+    if (normalized === '') throw unsafeArtifactPath({ path, reason: 'it names no file' });
+    return normalized;
+  }
+
+  private async commit(path: string, objectId: string, size: number, file: string, move: boolean): Promise<StoredArtifact> {
+    if (!(await this.storage.has(objectId))) await this.storage.putFile(objectId, file, { size, move });
+    const artifact = { path, objectId, size, createdAt: this.clock() };
+    await this.index.putArtifact(artifact);
+    return artifact;
+  }
+
+  private async downloadFile(artifact: StoredArtifact, target: string): Promise<void> {
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.sluice-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      const raw = await this.storage.read(artifact.objectId);
+      await pipeline(raw, verifyingStream(artifact.objectId, artifact.path), createWriteStream(temp));
+      await rename(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+}
+
+/** Fails if any existing part of `target` below `root` is a symlink leading out of `root`. */
+async function assertInside(root: string, target: string): Promise<void> {
+  let current = dirname(target);
+  while (current.startsWith(root) && current !== root) {
+    try {
+      if ((await lstat(current)).isSymbolicLink()) {
+        const real = await realpath(current);
+        if (real !== root && !real.startsWith(root + sep)) throw unsafeArtifactPath({ path: relative(root, target), reason: `${current} is a symbolic link out of ${root}` });
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    current = dirname(current);
+  }
+}
+

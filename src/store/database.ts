@@ -137,6 +137,13 @@ export interface RunInputsTable {
   context: string | null;
 }
 
+export interface RunOutputsTable {
+  run_id: string;
+  path: string;
+  object_id: string;
+  size: BigIntColumn;
+}
+
 export interface ArtifactsTable {
   path: string;
   object_id: string;
@@ -222,6 +229,7 @@ export interface Database {
   latest_metrics: MetricsTable;
   datasets: DatasetsTable;
   run_inputs: RunInputsTable;
+  run_outputs: RunOutputsTable;
   artifacts: ArtifactsTable;
   registered_models: RegisteredModelsTable;
   registered_model_tags: RegisteredModelTagsTable;

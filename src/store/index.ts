@@ -17,3 +17,4 @@ export type {
 } from './entities.js';
 export { openMetadataStore, parseStoreUrl, type StoreLocation } from './connect.js';
 export { databaseUnavailable, migrationFailed, pipelineRunNotFound, unsupportedDatabaseUrl } from './errors.js';
+export { isUniqueViolation } from './unique-violation.js';

@@ -72,6 +72,13 @@ export interface DatasetInput {
   readonly tags: readonly Tag[];
 }
 
+/** A file a run produced (a pipeline out), by content hash. */
+export interface RunOutput {
+  readonly path: string;
+  readonly objectId: string;
+  readonly size: number;
+}
+
 export interface RunData {
   /** The latest point of each metric. */
   readonly metrics: readonly Metric[];
@@ -83,6 +90,7 @@ export interface Run {
   readonly info: RunInfo;
   readonly data: RunData;
   readonly inputs: readonly DatasetInput[];
+  readonly outputs: readonly RunOutput[];
 }
 
 /** A page of results and the token for the next one (absent on the last page). */

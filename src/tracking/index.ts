@@ -15,6 +15,7 @@ export type {
   Run,
   RunData,
   RunInfo,
+  RunOutput,
   RunStatus,
   Tag,
   ViewType,
@@ -43,5 +44,5 @@ export {
 } from './search/index.js';
 export { comparison, likeToGlob } from './store/sql-conditions.js';
 export { artifactCorrupt, artifactNotFound, experimentNotFound, invalidSearch, runNotFound, unsafeArtifactPath } from './errors.js';
-export { LIMITS } from './validation.js';
-export { ArtifactStore, DEFAULT_MAX_UPLOAD_BYTES, joinArtifactPath, normalizeArtifactPath, type ArtifactStoreOptions } from './artifacts/index.js';
+export { LIMITS, validateKey } from './validation.js';
+export { ArtifactStore, DEFAULT_MAX_UPLOAD_BYTES, joinArtifactPath, normalizeArtifactPath, verifyingStream, type ArtifactStoreOptions } from './artifacts/index.js';

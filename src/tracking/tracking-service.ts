@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { experimentNotFound, inactiveTarget, invalidTrackingValue, paramChanged, runNotFound, tagNotFound } from './errors.js';
-import { SYSTEM_TAGS, type DatasetInput, type Experiment, type Metric, type Page, type Run, type RunInfo, type RunStatus, type Tag, type ViewType } from './entities.js';
+import { SYSTEM_TAGS, type RunOutput, type DatasetInput, type Experiment, type Metric, type Page, type Run, type RunInfo, type RunStatus, type Tag, type ViewType } from './entities.js';
 import { generateRunName } from './run-names.js';
 import { decodePageToken, encodePageToken, EXPERIMENT_SEARCH, parseFilter, parseOrderBy, RUN_SEARCH } from './search/index.js';
 import type { Batch, TrackingStore } from './store/tracking-store.js';
@@ -208,7 +208,7 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
       };
       const allTags = nameTag === undefined ? [...tags, { key: SYSTEM_TAGS.runName, value: runName }] : [...tags];
       await store.createRun(info, [...new Map(allTags.map((tag) => [tag.key, tag])).values()]);
-      return { info, data: { metrics: [], params: [], tags: allTags }, inputs: [] };
+      return { info, data: { metrics: [], params: [], tags: allTags }, inputs: [], outputs: [] };
     },
 
     async getRun(runId: string): Promise<Run> {
@@ -281,6 +281,20 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
         validateTags(tags);
       });
       await store.logInputs(runId, info.experimentId, inputs);
+    },
+
+    /** Records files a run produced (pipeline outs), so a registered model can find its run by hash. */
+    async logOutputs(runId: string, outputs: readonly RunOutput[]): Promise<void> {
+      await activeRun(runId);
+      outputs.forEach((output, index) => {
+        if (!/^blake3:[0-9a-f]{64}(\.dir)?$/.test(output.objectId)) throw invalidTrackingValue({ problem: `Invalid value for parameter 'outputs[${index}].object_id': expected blake3:<64 hex>.` });
+      });
+      await store.logOutputs(runId, outputs);
+    },
+
+    /** Runs that produced a file with this content, newest first. */
+    findRunsByOutput(objectId: string, limit = 10): Promise<{ readonly runId: string; readonly path: string }[]> {
+      return store.findRunsByOutput(objectId, limit);
     },
 
     async getMetricHistory(runId: string, key: string, options: { maxResults?: number | undefined; pageToken?: string | undefined } = {}): Promise<Page<Metric>> {

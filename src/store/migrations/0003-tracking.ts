@@ -109,6 +109,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('run_inputs_pk', ['run_id', 'dataset_id'])
     .execute();
 
+  // Files a run produced, by content hash (pipeline outs): how a registered model finds the run that made it.
+  await db.schema
+    .createTable('run_outputs')
+    .addColumn('run_id', 'text', (column) => column.notNull().references('runs.run_id').onDelete('cascade'))
+    .addColumn('path', 'text', (column) => column.notNull())
+    .addColumn('object_id', 'text', (column) => column.notNull())
+    .addColumn('size', 'bigint', (column) => column.notNull())
+    .addPrimaryKeyConstraint('run_outputs_pk', ['run_id', 'path'])
+    .execute();
+  await db.schema.createIndex('run_outputs_object').on('run_outputs').column('object_id').execute();
+
   // Artifact paths (`<experiment>/<run>/artifacts/model.onnx`) mapped to content-addressed objects.
   // Byte order ("C" collation in PostgreSQL, SQLite's default) makes a directory listing one index range: '/' < '0'.
   const bytewiseText = db.getExecutor().adapter instanceof PostgresAdapter ? sql`text collate "C"` : sql`text`;
@@ -123,7 +134,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['artifacts', 'run_inputs', 'datasets', 'latest_metrics', 'metrics', 'run_tags', 'run_params', 'runs', 'experiment_tags', 'experiments']) {
+  for (const table of ['artifacts', 'run_outputs', 'run_inputs', 'datasets', 'latest_metrics', 'metrics', 'run_tags', 'run_params', 'runs', 'experiment_tags', 'experiments']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

@@ -1,3 +1,4 @@
 /** Artifact storage: content-addressed files behind run and model paths. */
 export { ArtifactStore, DEFAULT_MAX_UPLOAD_BYTES, type ArtifactStoreOptions } from './artifact-store.js';
 export { joinArtifactPath, normalizeArtifactPath } from './artifact-path.js';
+export { verifyingStream } from './verifying-stream.js';

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, StoreConnection } from '../../store/index.js';
+import { isUniqueViolation, type Database, type StoreConnection } from '../../store/index.js';
 import { experimentAlreadyExists } from '../errors.js';
-import { SYSTEM_TAGS, type DatasetInput, type Experiment, type LifecycleStage, type Metric, type Run, type RunInfo, type RunStatus, type Tag } from '../entities.js';
-import { chunks, encodeMetricValue, isUniqueViolation, toExperiment, toMetric, toRunInfo } from './rows.js';
+import { SYSTEM_TAGS, type DatasetInput, type Experiment, type LifecycleStage, type Metric, type Run, type RunInfo, type RunOutput, type RunStatus, type Tag } from '../entities.js';
+import { chunks, encodeMetricValue, toExperiment, toMetric, toRunInfo } from './rows.js';
 import { searchExperimentIds, searchRunIds } from './run-search.js';
 import type { Batch, NewExperiment, ParamConflict, RunSearchQuery, SearchQuery, TrackingStore } from './tracking-store.js';
 
@@ -205,6 +205,33 @@ export class KyselyTrackingStore implements TrackingStore {
     });
   }
 
+  async logOutputs(runId: string, outputs: readonly RunOutput[]): Promise<void> {
+    if (outputs.length === 0) return;
+    const unique = [...new Map(outputs.map((output) => [output.path, output])).values()];
+    await this.db.transaction().execute(async (trx) => {
+      for (const batch of chunks(unique)) {
+        await trx
+          .insertInto('run_outputs')
+          .values(batch.map((output) => ({ run_id: runId, path: output.path, object_id: output.objectId, size: output.size })))
+          .onConflict((conflict) => conflict.columns(['run_id', 'path']).doUpdateSet((update) => ({ object_id: update.ref('excluded.object_id'), size: update.ref('excluded.size') })))
+          .execute();
+      }
+    });
+  }
+
+  async findRunsByOutput(objectId: string, limit: number): Promise<{ readonly runId: string; readonly path: string }[]> {
+    const rows = await this.db
+      .selectFrom('run_outputs')
+      .innerJoin('runs', 'runs.run_id', 'run_outputs.run_id')
+      .select(['run_outputs.run_id', 'run_outputs.path'])
+      .where('run_outputs.object_id', '=', objectId)
+      .where('runs.lifecycle_stage', '=', 'active')
+      .orderBy('runs.start_time', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ runId: row.run_id, path: row.path }));
+  }
+
   async getMetricHistory(runId: string, key: string, page: { readonly limit: number; readonly offset: number }): Promise<Metric[]> {
     const rows = await this.db
       .selectFrom('metrics')
@@ -266,7 +293,11 @@ export class KyselyTrackingStore implements TrackingStore {
     const params = new Map<string, Tag[]>();
     const tags = new Map<string, Tag[]>();
     const inputs = new Map<string, DatasetInput[]>();
+    const outputs = new Map<string, RunOutput[]>();
     for (const batch of chunks(ids)) {
+      for (const row of await this.db.selectFrom('run_outputs').selectAll().where('run_id', 'in', batch).orderBy('path').execute()) {
+        pushTo(outputs, row.run_id, { path: row.path, objectId: row.object_id, size: Number(row.size) });
+      }
       for (const row of await this.db.selectFrom('runs').selectAll().where('run_id', 'in', batch).execute()) infos.set(row.run_id, toRunInfo(row));
       for (const row of await this.db.selectFrom('latest_metrics').selectAll().where('run_id', 'in', batch).orderBy('key').execute()) pushTo(metrics, row.run_id, toMetric(row));
       for (const row of await this.db.selectFrom('run_params').selectAll().where('run_id', 'in', batch).orderBy('key').execute()) pushTo(params, row.run_id, { key: row.key, value: row.value });
@@ -287,7 +318,7 @@ export class KyselyTrackingStore implements TrackingStore {
     return ids.flatMap((id) => {
       const info = infos.get(id);
       if (!info) return [];
-      return [{ info, data: { metrics: metrics.get(id) ?? [], params: params.get(id) ?? [], tags: tags.get(id) ?? [] }, inputs: inputs.get(id) ?? [] }];
+      return [{ info, data: { metrics: metrics.get(id) ?? [], params: params.get(id) ?? [], tags: tags.get(id) ?? [] }, inputs: inputs.get(id) ?? [], outputs: outputs.get(id) ?? [] }];
     });
   }
 }

@@ -40,13 +40,6 @@ export function toMetric(row: { key: string; value: number | string; is_nan: num
   return { key: row.key, value: row.is_nan ? Number.NaN : Number(row.value), timestamp: Number(row.timestamp), step: Number(row.step) };
 }
 
-/** Whether an error is a unique or primary-key violation (SQLite or PostgreSQL). */
-export function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
-  const code = String(error.code);
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 /** Splits a list so no statement exceeds the bound-parameter limits. */
 export function chunks<T>(items: readonly T[], size = 500): T[][] {
   const result: T[][] = [];

@@ -4,7 +4,7 @@
  * Kysely implementation serves SQLite and PostgreSQL.
  */
 import type { FilterClause, OrderClause } from '../search/index.js';
-import type { ArtifactEntry, DatasetInput, Experiment, LifecycleStage, Metric, Param, Run, RunInfo, RunStatus, Tag, ViewType } from '../entities.js';
+import type { ArtifactEntry, DatasetInput, Experiment, LifecycleStage, Metric, Param, Run, RunInfo, RunOutput, RunStatus, Tag, ViewType } from '../entities.js';
 
 export interface SearchQuery {
   readonly clauses: readonly FilterClause[];
@@ -84,6 +84,10 @@ export interface TrackingStore {
   deleteRunTag(runId: string, key: string): Promise<boolean>;
   /** Records data sets a run read, deduplicated by (experiment, name, digest). */
   logInputs(runId: string, experimentId: string, inputs: readonly DatasetInput[]): Promise<void>;
+  /** Records files a run produced (replacing an earlier record of the same path). */
+  logOutputs(runId: string, outputs: readonly RunOutput[]): Promise<void>;
+  /** Runs that produced this object, newest first. */
+  findRunsByOutput(objectId: string, limit: number): Promise<{ readonly runId: string; readonly path: string }[]>;
   /** Every point of a metric, by timestamp, step and value. */
   getMetricHistory(runId: string, key: string, page: { readonly limit: number; readonly offset: number }): Promise<Metric[]>;
   /** Full runs matching the query, in its order. */

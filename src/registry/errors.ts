@@ -1,0 +1,50 @@
+/** Errors of the model registry. Messages follow MLflow's where clients may match them. */
+import { defineError } from '../core/index.js';
+
+export const registeredModelNotFound = defineError<{ name: string }>('SLUICE_REGISTRY_MODEL_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'No registered model has the given name.',
+  message: ({ name }) => `Registered Model with name=${name} not found`,
+  hint: () => 'List registered models with `sluice models list`, or register one with `sluice models register PATH --name NAME`.',
+});
+
+export const registeredModelExists = defineError<{ name: string }>('SLUICE_REGISTRY_MODEL_EXISTS', {
+  kind: 'already_exists',
+  description: 'A registered model with this name exists.',
+  message: ({ name }) => `Registered Model (name=${name}) already exists.`,
+  hint: () => 'Register a new version of it instead, or pick another name.',
+});
+
+export const modelVersionNotFound = defineError<{ name: string; version: string | number }>('SLUICE_REGISTRY_VERSION_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'A model has no version with the given number (or it was deleted).',
+  message: ({ name, version }) => `Model Version (name=${name}, version=${version}) not found`,
+  hint: ({ name }) => `List the versions with \`sluice models show ${name}\`.`,
+});
+
+export const aliasNotFound = defineError<{ name: string; alias: string }>('SLUICE_REGISTRY_ALIAS_NOT_FOUND', {
+  kind: 'invalid_input',
+  description: 'A registered model has no alias of the given name.',
+  message: ({ name, alias }) => `Registered model alias ${alias} not found (model ${name}).`,
+  hint: ({ name }) => `Set it with \`sluice models alias ${name} ALIAS VERSION\`, or see the aliases with \`sluice models show ${name}\`.`,
+});
+
+export const invalidRegistryValue = defineError<{ problem: string }>('SLUICE_REGISTRY_INVALID_VALUE', {
+  kind: 'invalid_input',
+  description: 'A registry request breaks a naming or value rule (model name, alias, version, stage).',
+  message: ({ problem }) => problem,
+});
+
+export const invalidModelUri = defineError<{ uri: string }>('SLUICE_REGISTRY_INVALID_URI', {
+  kind: 'invalid_input',
+  description: 'A models:/ URI is not of the form models:/NAME/VERSION or models:/NAME@ALIAS.',
+  message: ({ uri }) => `Cannot read the model URI "${uri}".`,
+  hint: () => 'Write models:/NAME/VERSION (a number), models:/NAME@ALIAS, or models:/NAME/latest.',
+});
+
+export const modelFileUnavailable = defineError<{ uri: string; reason: string }>('SLUICE_REGISTRY_FILE_UNAVAILABLE', {
+  kind: 'not_found',
+  description: 'A model version has no file Sluice can fetch (it was registered from an outside URI).',
+  message: ({ uri, reason }) => `Cannot fetch the model file of ${uri}: ${reason}.`,
+  hint: () => 'Register the ONNX file itself (`sluice models register model.onnx --name NAME`) so Sluice keeps a copy.',
+});

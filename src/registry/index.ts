@@ -1,0 +1,14 @@
+/**
+ * @module registry
+ * Registered models, versions, aliases and MLflow's stages, with each version's content hash,
+ * ONNX signature and lineage, and an append-only audit log of every change.
+ */
+export type { Actor, AliasEntry, AuditEntry, Lineage, ModelSignature, ModelStage, ModelVersion, RegisteredModel, TensorSpec, UpstreamStage } from './entities.js';
+export { MODEL_STAGES } from './entities.js';
+export { createRegistryService, parseStage, parseVersion, validateAlias, validateModelName, type RegistryService, type VersionInput } from './registry-service.js';
+export { fetchModelFile, readSignature, registerModelFile, type RegisterFileInput } from './model-file.js';
+export { findLineage } from './lineage.js';
+export { formatModelUri, isModelUri, parseModelUri, type ModelReference } from './model-uri.js';
+export { openRegistryStore } from './open.js';
+export type { RegistryStore } from './store/registry-store.js';
+export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, registeredModelExists, registeredModelNotFound } from './errors.js';

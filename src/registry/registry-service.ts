@@ -25,7 +25,7 @@ export interface Page<T> {
 }
 
 /** A new version as a caller describes it, before Sluice adds hash, signature and lineage. */
-export type VersionInput = Pick<NewModelVersion, 'objectId' | 'sizeBytes' | 'signature' | 'lineage'> & {
+export type VersionInput = Partial<Pick<NewModelVersion, 'objectId' | 'sizeBytes' | 'signature' | 'lineage'>> & {
   readonly name: string;
   readonly source: string;
   readonly runId?: string | undefined;

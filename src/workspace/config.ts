@@ -1,6 +1,6 @@
 /**
  * `.sluice/config.yaml`: per-repository settings kept in git (no secrets). Environment variables
- * win over the file: `SLUICE_DATABASE_URL` over `store.url`.
+ * win over the file: `SLUICE_DATABASE_URL` over `store.url`, `SLUICE_ARTIFACTS` over `artifacts.url`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +25,18 @@ export const workspaceConfigSchema = z.strictObject({
       url: z.string().min(1).optional(),
     })
     .optional(),
+  artifacts: z
+    .strictObject({
+      /** A directory or s3://bucket/prefix; default `.sluice/artifacts`. SLUICE_ARTIFACTS overrides. */
+      url: z.string().min(1).optional(),
+    })
+    .optional(),
+  tracking: z
+    .strictObject({
+      /** The experiment pipeline runs are recorded in; default the repository's directory name. */
+      experiment: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
@@ -46,4 +58,8 @@ cache:
   link: [reflink, hardlink, copy]
 # store:
 #   url: postgres://user@host:5432/db   # team scale; SLUICE_DATABASE_URL overrides
+# artifacts:
+#   url: s3://bucket/prefix             # team scale; SLUICE_ARTIFACTS overrides (default .sluice/artifacts)
+# tracking:
+#   experiment: my-project              # where pipeline runs are recorded (default: this directory's name)
 `;

@@ -20,3 +20,4 @@ export { CONFIG_FILE, loadWorkspaceConfig, workspaceConfigSchema, type Workspace
 export { ensureGitignoreEntries, gitignoreEntryFor, removeGitignoreEntries } from './gitignore.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';
 export { pipelineFileMissing, runInProgress, workspaceNotFound } from './errors.js';
+export { openWorkspaceServices, type WorkspaceServices } from './services.js';

@@ -3,7 +3,7 @@
  * live), its settings, and the locations of the cache, logs and metadata store.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/index.js';
 import { ObjectCache, type LinkType } from '../cache/index.js';
 import { openMetadataStore, parseStoreUrl, type MetadataStore, type StoreLocation } from '../store/index.js';
@@ -31,10 +31,14 @@ export interface Workspace {
   readonly paths: WorkspacePaths;
   readonly linkTypes: readonly LinkType[];
   readonly storeLocation: StoreLocation;
+  /** Where artifacts and registered model files are kept: a directory or s3://bucket/prefix. */
+  readonly artifactsUrl: string;
+  /** The experiment pipeline runs are recorded in. */
+  readonly experimentName: string;
 }
 
 /** The entries `sluice init` puts in `.gitignore`. */
-export const SLUICE_GITIGNORE_ENTRIES = ['/.sluice/cache/', '/.sluice/logs/', '/.sluice/tmp/', '/.sluice/sluice.db', '/.sluice/sluice.db-*'];
+export const SLUICE_GITIGNORE_ENTRIES = ['/.sluice/cache/', '/.sluice/artifacts/', '/.sluice/logs/', '/.sluice/tmp/', '/.sluice/sluice.db', '/.sluice/sluice.db-*'];
 
 /** Walks up from `cwd` to the first directory with a `sluice.yaml` or a `.sluice/`. */
 export function findWorkspaceRoot(cwd: string): string {
@@ -66,6 +70,8 @@ export function openWorkspace(root: string, env: NodeJS.ProcessEnv = process.env
     paths,
     linkTypes: config.cache?.link ?? ['reflink', 'hardlink', 'copy'],
     storeLocation: parseStoreUrl(storeUrl, root),
+    artifactsUrl: env.SLUICE_ARTIFACTS || config.artifacts?.url || join(sluiceDir, 'artifacts'),
+    experimentName: config.tracking?.experiment ?? basename(root),
   };
 }
 

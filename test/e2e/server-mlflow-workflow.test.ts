@@ -1,0 +1,233 @@
+/**
+ * An MLflow client's workflow over real HTTP, on SQLite and on PostgreSQL: experiment, run,
+ * params and metrics, search, artifacts, registered model, version, alias, lookup by alias,
+ * deletion. Every response is checked against MLflow's documented shapes: field names, types,
+ * int64 as numbers, versions as strings, empty lists left out.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { sharedFixture } from '../support/fixtures.js';
+import { jsonClient } from '../support/http-client.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const API = '/api/2.0/mlflow';
+
+/** Asserts an object has exactly these keys (MLflow's proto fields present for this object). */
+function assertKeys(value: unknown, keys: readonly string[], what: string): asserts value is Record<string, unknown> {
+  assert.equal(typeof value, 'object', `${what} is an object`);
+  assert.deepEqual(Object.keys(value as object).sort(), [...keys].sort(), `${what} has MLflow's fields`);
+}
+
+for (const backend of ['sqlite', 'postgres'] as const) {
+  describe(`MLflow REST workflow on ${backend}`, () => {
+    let server: TestServer;
+    let client: ReturnType<typeof jsonClient>;
+    let experimentId: string;
+    let runId: string;
+    let artifactUri: string;
+    before(async () => {
+      server = await startTestServer({ backend });
+      client = jsonClient(server.url);
+    });
+    after(async () => server.close());
+
+    test('experiments/create answers the new id; get-by-name returns the Experiment shape', async () => {
+      const created = await client.post(`${API}/experiments/create`, { name: 'fraud-detection', tags: [{ key: 'team', value: 'risk' }] });
+      assert.equal(created.status, 200);
+      assertKeys(created.body, ['experiment_id'], 'CreateExperiment response');
+      experimentId = created.body.experiment_id as string;
+      assert.match(experimentId, /^\d+$/);
+      const fetched = await client.get(`${API}/experiments/get-by-name`, { experiment_name: 'fraud-detection' });
+      assertKeys(fetched.body.experiment, ['experiment_id', 'name', 'artifact_location', 'lifecycle_stage', 'last_update_time', 'creation_time', 'tags'], 'Experiment');
+      assert.equal(fetched.body.experiment.artifact_location, `mlflow-artifacts:/${experimentId}`);
+      assert.equal(typeof fetched.body.experiment.creation_time, 'number');
+      assert.deepEqual(fetched.body.experiment.tags, [{ key: 'team', value: 'risk' }]);
+    });
+
+    test('a second experiment of the same name is RESOURCE_ALREADY_EXISTS (400)', async () => {
+      const again = await client.post(`${API}/experiments/create`, { name: 'fraud-detection' });
+      assert.equal(again.status, 400);
+      assert.equal(again.body.error_code, 'RESOURCE_ALREADY_EXISTS');
+    });
+
+    test('runs/create returns a Run with info, data and inputs', async () => {
+      const created = await client.post(`${API}/runs/create`, {
+        experiment_id: experimentId,
+        start_time: 1_700_000_000_000,
+        tags: [{ key: 'mlflow.user', value: 'ada' }, { key: 'mlflow.source.git.commit', value: 'a'.repeat(40) }],
+      });
+      assert.equal(created.status, 200);
+      const run = created.body.run as Record<string, Record<string, unknown>>;
+      assertKeys(run, ['info', 'data', 'inputs', 'outputs'], 'Run');
+      assertKeys(run.info, ['run_uuid', 'run_id', 'experiment_id', 'run_name', 'user_id', 'status', 'start_time', 'artifact_uri', 'lifecycle_stage'], 'RunInfo');
+      assert.equal(run.info.status, 'RUNNING');
+      assert.equal(run.info.user_id, 'ada');
+      assert.equal(run.info.start_time, 1_700_000_000_000);
+      runId = run.info.run_id as string;
+      artifactUri = run.info.artifact_uri as string;
+      assert.equal(artifactUri, `mlflow-artifacts:/${experimentId}/${runId}/artifacts`);
+      assert.deepEqual(run.inputs, {});
+    });
+
+    test('log-parameter, log-metric and log-batch answer {} and read back on runs/get', async () => {
+      assert.deepEqual((await client.post(`${API}/runs/log-parameter`, { run_id: runId, key: 'algorithm', value: 'gbdt' })).body, {});
+      assert.deepEqual((await client.post(`${API}/runs/log-metric`, { run_id: runId, run_uuid: runId, key: 'roc_auc', value: 0.91, timestamp: 1000, step: 0 })).body, {});
+      const batch = await client.post(`${API}/runs/log-batch`, {
+        run_id: runId,
+        metrics: [
+          { key: 'roc_auc', value: 0.97, timestamp: 2000, step: 1 },
+          { key: 'loss', value: 'NaN', timestamp: 2000, step: 1 },
+        ],
+        params: [{ key: 'max_depth', value: '6' }],
+        tags: [{ key: 'team', value: 'risk' }],
+      });
+      assert.equal(batch.status, 200);
+      const fetched = await client.get(`${API}/runs/get`, { run_id: runId });
+      const data = (fetched.body.run as Record<string, Record<string, unknown[]>>).data!;
+      assertKeys(data, ['metrics', 'params', 'tags'], 'RunData');
+      assert.deepEqual(data.metrics, [
+        { key: 'loss', value: 'NaN', timestamp: 2000, step: 1 },
+        { key: 'roc_auc', value: 0.97, timestamp: 2000, step: 1 },
+      ]);
+      assert.deepEqual(data.params, [{ key: 'algorithm', value: 'gbdt' }, { key: 'max_depth', value: '6' }]);
+      assert.ok(data.tags!.some((tag) => JSON.stringify(tag) === JSON.stringify({ key: 'team', value: 'risk' })));
+    });
+
+    test('metrics/get-history returns every point', async () => {
+      const history = await client.get(`${API}/metrics/get-history`, { run_id: runId, metric_key: 'roc_auc', max_results: '25000' });
+      assertKeys(history.body, ['metrics'], 'GetMetricHistory response');
+      assert.deepEqual((history.body.metrics as { value: number }[]).map((metric) => metric.value), [0.91, 0.97]);
+    });
+
+    test('changing a param is INVALID_PARAMETER_VALUE with MLflow\'s message', async () => {
+      const changed = await client.post(`${API}/runs/log-parameter`, { run_id: runId, key: 'algorithm', value: 'logreg' });
+      assert.equal(changed.status, 400);
+      assert.equal(changed.body.error_code, 'INVALID_PARAMETER_VALUE');
+      assert.match(changed.body.message as string, /Changing param values is not allowed/);
+    });
+
+    test('artifacts upload through the proxy and list under the run', async () => {
+      const model = readFileSync(sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'));
+      const path = `${artifactUri.replace('mlflow-artifacts:/', '')}/model/model.onnx`;
+      const put = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${path}`, { method: 'PUT', body: model, headers: { 'content-type': 'application/octet-stream' } });
+      assert.equal(put.status, 200);
+      const listed = await client.get('/api/2.0/mlflow-artifacts/artifacts', { path: `${experimentId}/${runId}/artifacts/model` });
+      assert.deepEqual(listed.body, { files: [{ path: 'model.onnx', is_dir: false, file_size: model.byteLength }] });
+      const download = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${path}`);
+      assert.deepEqual(Buffer.from(await download.arrayBuffer()), model);
+    });
+
+    test('runs/update finishes the run and returns run_info', async () => {
+      const updated = await client.post(`${API}/runs/update`, { run_id: runId, status: 'FINISHED', end_time: 1_700_000_100_000 });
+      assertKeys(updated.body, ['run_info'], 'UpdateRun response');
+      assert.equal((updated.body.run_info as Record<string, unknown>).status, 'FINISHED');
+      assert.equal((updated.body.run_info as Record<string, unknown>).end_time, 1_700_000_100_000);
+    });
+
+    test('runs/search filters with MLflow\'s grammar and orders by a metric', async () => {
+      const other = await client.post(`${API}/runs/create`, { experiment_id: experimentId, run_name: 'weak', start_time: 1 });
+      const otherId = (other.body.run as { info: { run_id: string } }).info.run_id;
+      await client.post(`${API}/runs/log-batch`, { run_id: otherId, metrics: [{ key: 'roc_auc', value: 0.8, timestamp: 1 }], params: [{ key: 'algorithm', value: 'gbdt' }] });
+      const found = await client.post(`${API}/runs/search`, { experiment_ids: [experimentId], filter: "metrics.roc_auc > 0.95 and params.algorithm = 'gbdt' and tags.team = 'risk'" });
+      assertKeys(found.body, ['runs'], 'SearchRuns response (one page)');
+      assert.deepEqual((found.body.runs as { info: { run_id: string } }[]).map((run) => run.info.run_id), [runId]);
+      const ordered = await client.post(`${API}/runs/search`, { experiment_ids: [experimentId], order_by: ['metrics.roc_auc ASC'], max_results: 1 });
+      assert.equal((ordered.body.runs as { info: { run_id: string } }[])[0]!.info.run_id, otherId);
+      assert.equal(typeof ordered.body.next_page_token, 'string');
+      const next = await client.post(`${API}/runs/search`, { experiment_ids: [experimentId], order_by: ['metrics.roc_auc ASC'], max_results: 1, page_token: ordered.body.next_page_token });
+      assert.equal((next.body.runs as { info: { run_id: string } }[])[0]!.info.run_id, runId);
+      assert.equal(next.body.next_page_token, undefined);
+      const bad = await client.post(`${API}/runs/search`, { experiment_ids: [experimentId], filter: "metrics.roc_auc > 'high'" });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error_code, 'INVALID_PARAMETER_VALUE');
+    });
+
+    test('registered-models/create, then model-versions/create from the run\'s artifact', async () => {
+      const created = await client.post(`${API}/registered-models/create`, { name: 'fraud' });
+      assertKeys(created.body.registered_model, ['name', 'creation_timestamp', 'last_updated_timestamp', 'user_id'], 'RegisteredModel');
+      const version = await client.post(`${API}/model-versions/create`, { name: 'fraud', source: `${artifactUri}/model`, run_id: runId });
+      assert.equal(version.status, 200);
+      assertKeys(
+        version.body.model_version,
+        ['name', 'version', 'creation_timestamp', 'last_updated_timestamp', 'user_id', 'current_stage', 'description', 'source', 'run_id', 'status', 'run_link'],
+        'ModelVersion',
+      );
+      const mv = version.body.model_version as Record<string, unknown>;
+      assert.deepEqual([mv.version, mv.status, mv.current_stage, mv.run_id], ['1', 'READY', 'None', runId]);
+    });
+
+    test('an alias points at a version and resolves back; the model lists it', async () => {
+      assert.deepEqual((await client.post(`${API}/registered-models/alias`, { name: 'fraud', alias: 'champion', version: '1' })).body, {});
+      const byAlias = await client.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'champion' });
+      assert.equal((byAlias.body.model_version as Record<string, unknown>).version, '1');
+      assert.deepEqual((byAlias.body.model_version as Record<string, unknown>).aliases, ['champion']);
+      const model = await client.get(`${API}/registered-models/get`, { name: 'fraud' });
+      assert.deepEqual((model.body.registered_model as Record<string, unknown>).aliases, [{ alias: 'champion', version: '1' }]);
+      const missing = await client.get(`${API}/registered-models/alias`, { name: 'fraud', alias: 'challenger' });
+      assert.equal(missing.status, 400);
+      assert.equal(missing.body.error_code, 'INVALID_PARAMETER_VALUE');
+    });
+
+    test('the version carries the ONNX signature and lineage in Sluice\'s API', async () => {
+      const resolved = await client.get('/api/sluice/v1/models/resolve', { uri: 'models:/fraud@champion' });
+      const version = resolved.body.model_version as Record<string, Record<string, unknown>>;
+      const signature = version.signature!;
+      const lineage = version.lineage!;
+      assert.match(String(version.object_id), /^blake3:[0-9a-f]{64}$/);
+      assert.deepEqual((signature.inputs as { name: string }[]).map((input) => input.name), ['input']);
+      assert.equal(lineage.runId, runId);
+      assert.equal(lineage.gitCommit, 'a'.repeat(40));
+      assert.deepEqual(lineage.params, { algorithm: 'gbdt', max_depth: '6' });
+    });
+
+    test('search, get-latest-versions and transition-stage speak MLflow', async () => {
+      const search = await client.get(`${API}/registered-models/search`, { filter: "name LIKE 'fra%'" });
+      assert.deepEqual((search.body.registered_models as { name: string }[]).map((model) => model.name), ['fraud']);
+      const staged = await client.post(`${API}/model-versions/transition-stage`, { name: 'fraud', version: '1', stage: 'production', archive_existing_versions: false });
+      assert.equal((staged.body.model_version as Record<string, unknown>).current_stage, 'Production');
+      const latest = await client.post(`${API}/registered-models/get-latest-versions`, { name: 'fraud', stages: ['Production'] });
+      assert.deepEqual((latest.body.model_versions as { version: string }[]).map((item) => item.version), ['1']);
+    });
+
+    test('deleting the alias, the version and the model; then the model is gone (404)', async () => {
+      assert.equal((await client.delete(`${API}/registered-models/alias`, { name: 'fraud', alias: 'champion' })).status, 200);
+      assert.equal((await client.delete(`${API}/model-versions/delete`, { name: 'fraud', version: '1' })).status, 200);
+      const again = await client.post(`${API}/model-versions/create`, { name: 'fraud', source: `${artifactUri}/model`, run_id: runId });
+      assert.equal((again.body.model_version as Record<string, unknown>).version, '2', 'version numbers are never reused');
+      assert.equal((await client.delete(`${API}/registered-models/delete`, { name: 'fraud' })).status, 200);
+      const gone = await client.get(`${API}/registered-models/get`, { name: 'fraud' });
+      assert.equal(gone.status, 404);
+      assert.deepEqual(Object.keys(gone.body).slice(0, 2), ['error_code', 'message']);
+      assert.equal(gone.body.error_code, 'RESOURCE_DOES_NOT_EXIST');
+      assert.equal(gone.body.message, 'Registered Model with name=fraud not found');
+    });
+
+    test('the audit log recorded each registry change with who and from where', async () => {
+      const audit = await client.get('/api/sluice/v1/audit', { model: 'fraud' });
+      const actions = (audit.body.entries as { action: string; origin: string; actor: string }[]).map((entry) => entry.action);
+      assert.deepEqual(actions.reverse(), [
+        'registered_model.create',
+        'model_version.create',
+        'alias.set',
+        'model_version.transition_stage',
+        'alias.delete',
+        'model_version.delete',
+        'model_version.create',
+        'registered_model.delete',
+      ]);
+      const [entry] = audit.body.entries as { origin: string; actor: string }[];
+      assert.match(entry!.origin, /^http: DELETE \/api\/2\.0\/mlflow\/registered-models\/delete from 127\.0\.0\.1$/);
+      assert.equal(entry!.actor, 'anonymous');
+    });
+
+    test('deleting the experiment hides its runs from search until it is restored', async () => {
+      await client.post(`${API}/experiments/delete`, { experiment_id: experimentId });
+      const hidden = await client.post(`${API}/runs/search`, { experiment_ids: [experimentId] });
+      assert.deepEqual(hidden.body, {});
+      await client.post(`${API}/experiments/restore`, { experiment_id: experimentId });
+      const back = await client.post(`${API}/runs/search`, { experiment_ids: [experimentId] });
+      assert.equal((back.body.runs as unknown[]).length, 2);
+    });
+  });
+}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { readGitState } from '../core/index.js';
+import { readGitState, type GitState } from '../core/index.js';
 import { StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
 import type { JsonValue, MetadataStore } from '../store/index.js';
 import {
@@ -23,10 +23,11 @@ import {
 import { buildGraph, selectStages } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
 import { readLockfile, writeLockfile, type LockedStage } from './lockfile.js';
-import { collectMetrics } from './metrics.js';
+import { collectMetrics, type MetricsFile } from './metrics.js';
 import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
 import { scheduleStages } from './scheduler.js';
+import { PipelineTracking } from './record-tracking.js';
 import { processStage, type RunReporter } from './stage-processor.js';
 import { readParamValues, stagePaths } from './stage-state.js';
 import type { Stage } from './stage.js';
@@ -85,6 +86,8 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     const runId = dryRun ? undefined : randomUUID();
     const logsDir = join(workspace.paths.logsDir, runId ?? 'dry-run');
 
+    let tracking: PipelineTracking | undefined;
+    const selectedParams = paramsSnapshot(selected, params);
     if (!dryRun && store) {
       cache.cleanTemp();
       pruneOldLogs(workspace.paths.logsDir);
@@ -93,8 +96,11 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       await closeAbandonedRun(store, runLock?.abandonedRunId);
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);
-      await beginRunRecord(store, workspace.root, runId!, options.command ?? 'sluice run', paramsSnapshot(selected, params));
+      const command = options.command ?? 'sluice run';
+      const git = await beginRunRecord(store, workspace.root, runId!, command, selectedParams as JsonValue);
+      tracking = await PipelineTracking.start(store, { runId: runId!, experimentName: workspace.experimentName, git, user: safeUserName(), command });
     }
+    const stagesByName = new Map(pipeline.stages.map((stage) => [stage.name, stage]));
 
     const outcomes = new Map<string, StageOutcome>();
     const activeStore = store;
@@ -126,6 +132,8 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
         outcomes.set(outcome.stage, outcome);
         options.reporter?.stageFinished?.(outcome);
         if (runId && activeStore) await recordStage(activeStore, runId, outcome);
+        const stage = stagesByName.get(outcome.stage);
+        if (tracking && stage) await tracking.recordStage(outcome, collectMetrics(workspace.root, [stage]));
       },
     );
     await statCache.flush();
@@ -137,7 +145,9 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
         ? 'failed'
         : 'succeeded';
     if (runId && store) {
-      await store.finishPipelineRun(runId, { status, endedAt: Date.now(), metrics: metricsSnapshot(workspace.root, pipeline.stages) });
+      const metrics = collectMetrics(workspace.root, pipeline.stages);
+      await store.finishPipelineRun(runId, { status, endedAt: Date.now(), metrics: metricsSnapshot(metrics) });
+      await tracking?.finish(status, selectedParams, metrics);
     }
     return { runId, status, outcomes: ordered, logsDir: join('.sluice', 'logs', runId ?? 'dry-run') };
   } finally {
@@ -153,8 +163,8 @@ function syncGitignore(root: string, stages: readonly Stage[]): void {
   removeGitignoreEntries(root, entries(false));
 }
 
-/** Records the start of a run with the git state it ran on. */
-async function beginRunRecord(store: MetadataStore, root: string, id: string, command: string, params: JsonValue): Promise<void> {
+/** Records the start of a run with the git state it ran on, and returns that state. */
+async function beginRunRecord(store: MetadataStore, root: string, id: string, command: string, params: JsonValue): Promise<GitState> {
   const git = await readGitState(root);
   await store.beginPipelineRun({
     id,
@@ -166,6 +176,7 @@ async function beginRunRecord(store: MetadataStore, root: string, id: string, co
     command,
     params,
   });
+  return git;
 }
 
 /** A run whose process died holding the lock (SIGKILL, power loss) is recorded as interrupted, not left running. */
@@ -173,6 +184,7 @@ async function closeAbandonedRun(store: MetadataStore, runId: string | undefined
   if (runId === undefined) return;
   const run = await store.getPipelineRun(runId);
   if (run?.status === 'running') await store.finishPipelineRun(runId, { status: 'interrupted', endedAt: Date.now(), metrics: {} });
+  await PipelineTracking.markInterrupted(store, runId);
 }
 
 async function recordStage(store: MetadataStore, runId: string, outcome: StageOutcome): Promise<void> {
@@ -190,17 +202,17 @@ async function recordStage(store: MetadataStore, runId: string, outcome: StageOu
   });
 }
 
-function paramsSnapshot(stages: readonly Stage[], reader: ParamsReader): JsonValue {
+function paramsSnapshot(stages: readonly Stage[], reader: ParamsReader): Record<string, Record<string, unknown>> {
   const values: Record<string, Record<string, unknown>> = {};
   for (const stage of stages) {
     for (const [file, entries] of Object.entries(readParamValues(stage, reader))) Object.assign((values[file] ??= {}), entries);
   }
-  return values as JsonValue;
+  return values;
 }
 
-function metricsSnapshot(root: string, stages: readonly Stage[]): JsonValue {
+function metricsSnapshot(files: readonly MetricsFile[]): JsonValue {
   const snapshot: Record<string, Record<string, unknown>> = {};
-  for (const file of collectMetrics(root, stages)) if (file.values) snapshot[file.path] = file.values;
+  for (const file of files) if (file.values) snapshot[file.path] = file.values;
   return snapshot as JsonValue;
 }
 

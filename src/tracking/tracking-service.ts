@@ -27,6 +27,8 @@ export interface SearchOptions {
 }
 
 export interface NewRun {
+  /** A caller-chosen id (a pipeline run's); otherwise a new uuid. */
+  readonly runId?: string | undefined;
   readonly experimentId?: string | undefined;
   readonly userId?: string | undefined;
   readonly runName?: string | undefined;
@@ -194,7 +196,8 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
         });
       }
       const runName = input.runName || nameTag || generateRunName();
-      const runId = randomUUID().replaceAll('-', '');
+      if (input.runId !== undefined) validateRunId(input.runId);
+      const runId = input.runId ?? randomUUID().replaceAll('-', '');
       const info: RunInfo = {
         runId,
         runName,
@@ -277,7 +280,7 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
           if (!dataset[field]) throw invalidTrackingValue({ problem: `Missing value for required parameter 'datasets[${index}].dataset.${field === 'sourceType' ? 'source_type' : field}'.` });
         }
         checkLength(dataset.name, LIMITS.datasetNameLength, `datasets[${index}].dataset.name`);
-        checkLength(dataset.digest, LIMITS.datasetDigestLength + 'blake3:'.length, `datasets[${index}].dataset.digest`);
+        checkLength(dataset.digest, LIMITS.datasetDigestLength, `datasets[${index}].dataset.digest`);
         validateTags(tags);
       });
       await store.logInputs(runId, info.experimentId, inputs);
@@ -304,7 +307,8 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
       return page(await store.getMetricHistory(runId, key, { limit: limit + 1, offset }), limit, offset);
     },
 
-    async searchRuns(options: SearchOptions & { experimentIds: readonly string[] }): Promise<Page<Run>> {
+    /** `topLevelOnly` (a Sluice extension) leaves out nested runs, such as a pipeline's stage runs. */
+    async searchRuns(options: SearchOptions & { experimentIds: readonly string[]; topLevelOnly?: boolean }): Promise<Page<Run>> {
       const limit = maxResults(options.maxResults, 1000, 50_000);
       const offset = decodePageToken(options.pageToken);
       for (const id of options.experimentIds) validateExperimentId(id);
@@ -313,6 +317,7 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
         clauses: parseFilter(options.filter, RUN_SEARCH),
         order: parseOrderBy(options.orderBy, RUN_SEARCH),
         viewType: options.viewType ?? 'ACTIVE_ONLY',
+        topLevelOnly: options.topLevelOnly ?? false,
         limit: limit + 1,
         offset,
       });

@@ -15,7 +15,8 @@ export const LIMITS = {
   batchTags: 100,
   batchTotal: 1000,
   datasetNameLength: 500,
-  datasetDigestLength: 64,
+  /** `blake3:<64 hex>.dir` fits. */
+  datasetDigestLength: 80,
 } as const;
 
 const KEY_PATTERN = /^[/\w.\- :]*$/;

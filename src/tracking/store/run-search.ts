@@ -38,6 +38,7 @@ export async function searchRunIds(db: Kysely<Database>, dialect: Dialect, query
     sql`r.lifecycle_stage IN (${sql.join(lifecycleStages(query.viewType).map((stage) => sql`${stage}`))})`,
   ];
   query.clauses.forEach((clause, index) => addFilter(clause, index, dialect, joins, conditions));
+  if (query.topLevelOnly) conditions.push(sql`NOT EXISTS (SELECT 1 FROM run_tags p WHERE p.run_id = r.run_id AND p.key = 'mlflow.parentRunId')`);
   const ordering = orderBy(query.order, joins);
   const statement = sql<{ run_id: string }>`SELECT r.run_id FROM runs r ${sql.join(joins, sql` `)}
     WHERE ${sql.join(conditions, sql` AND `)}

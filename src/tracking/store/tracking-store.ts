@@ -17,6 +17,8 @@ export interface SearchQuery {
 
 export interface RunSearchQuery extends SearchQuery {
   readonly experimentIds: readonly string[];
+  /** Leave out runs with a parent (`mlflow.parentRunId`). */
+  readonly topLevelOnly?: boolean;
 }
 
 export interface NewExperiment {

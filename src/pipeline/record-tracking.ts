@@ -1,0 +1,137 @@
+/**
+ * Every `sluice run` recorded as tracking runs: one run per pipeline run (same id), in the
+ * workspace's experiment, with the git state, the params used and the metrics at the end; and a
+ * nested run per stage that did work (ran or restored), with its params, its deps as data inputs
+ * and its outs as outputs, all by content hash. That is what lineage joins on: a registered
+ * model's hash finds the stage run that produced it, whose inputs find the stages before it.
+ */
+import type { GitState } from '../core/index.js';
+import type { MetadataStore } from '../store/index.js';
+import { createTrackingService, openTrackingStores, SYSTEM_TAGS, type Metric, type Tag, type TrackingService } from '../tracking/index.js';
+import type { MetricsFile } from './metrics.js';
+import type { StageOutcome } from './outcome.js';
+import { flattenParams } from './params.js';
+
+/** Stage statuses that produced (or put back) the stage's outs, and so deserve a run of their own. */
+const RECORDED_STATUSES = new Set(['ran', 'restored', 'restored-run-cache', 'failed']);
+
+export interface PipelineRunStart {
+  readonly runId: string;
+  readonly experimentName: string;
+  readonly git: GitState;
+  readonly user: string;
+  readonly command: string;
+}
+
+/** Param values by file then key → flat tracking params (`train.C`, or `other.yaml:train.C` outside params.yaml). */
+export function trackingParams(values: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Tag[] {
+  const params: Tag[] = [];
+  for (const [file, entries] of Object.entries(values)) {
+    for (const [key, value] of Object.entries(flattenParams(entries))) {
+      params.push({ key: file === 'params.yaml' ? key : `${file}:${key}`, value: typeof value === 'string' ? value : JSON.stringify(value) });
+    }
+  }
+  return params.filter((param) => param.key.length <= 250 && param.value.length <= 6000);
+}
+
+/** Numbers (and booleans, as 0/1) of metrics files → tracking metrics named `<file stem>.<key>`. */
+export function trackingMetrics(files: readonly MetricsFile[], timestamp: number): Metric[] {
+  const stems = files.map((file) => file.path.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
+  const metrics: Metric[] = [];
+  files.forEach((file, index) => {
+    // Two files with one stem (a/metrics.json, b/metrics.json) keep their paths apart.
+    const prefix = stems.filter((stem) => stem === stems[index]).length > 1 ? file.path.replace(/\.[^.]+$/, '') : stems[index]!;
+    for (const [key, value] of Object.entries(file.values ?? {})) {
+      const number = typeof value === 'boolean' ? Number(value) : value;
+      if (typeof number === 'number') metrics.push({ key: `${prefix}.${key}`, value: number, timestamp, step: 0 });
+    }
+  });
+  return metrics.filter((metric) => /^[/\w.\- :]{1,250}$/.test(metric.key));
+}
+
+export class PipelineTracking {
+  private constructor(
+    private readonly tracking: TrackingService,
+    private readonly runId: string,
+    private readonly experimentId: string,
+    private readonly baseTags: readonly Tag[],
+  ) {}
+
+  static async start(store: MetadataStore, start: PipelineRunStart): Promise<PipelineTracking> {
+    const tracking = createTrackingService({ store: openTrackingStores(store.connection).store });
+    const experiment = await tracking.getOrCreateExperiment(start.experimentName);
+    const baseTags: Tag[] = [
+      { key: SYSTEM_TAGS.user, value: start.user },
+      { key: SYSTEM_TAGS.sourceName, value: 'sluice.yaml' },
+      { key: SYSTEM_TAGS.sourceType, value: 'LOCAL' },
+      { key: SYSTEM_TAGS.pipelineRunId, value: start.runId },
+      ...(start.git.commit ? [{ key: SYSTEM_TAGS.gitCommit, value: start.git.commit }] : []),
+      ...(start.git.branch ? [{ key: SYSTEM_TAGS.gitBranch, value: start.git.branch }] : []),
+      ...(start.git.commit ? [{ key: SYSTEM_TAGS.gitDirty, value: String(start.git.dirty) }] : []),
+    ];
+    await tracking.createRun({
+      runId: start.runId,
+      experimentId: experiment.experimentId,
+      userId: start.user,
+      runName: `pipeline-${start.runId.slice(0, 8)}`,
+      tags: [...baseTags, { key: 'sluice.kind', value: 'pipeline' }, { key: SYSTEM_TAGS.command, value: start.command.slice(0, 8000) }],
+    });
+    return new PipelineTracking(tracking, start.runId, experiment.experimentId, baseTags);
+  }
+
+  /** A nested run for a stage that did work: params, deps as inputs, outs as outputs, its metrics. */
+  async recordStage(outcome: StageOutcome, metrics: readonly MetricsFile[]): Promise<void> {
+    if (!RECORDED_STATUSES.has(outcome.status)) return;
+    const lock = outcome.lock;
+    const run = await this.tracking.createRun({
+      experimentId: this.experimentId,
+      userId: this.baseTags.find((tag) => tag.key === SYSTEM_TAGS.user)?.value,
+      runName: outcome.stage,
+      startTime: outcome.startedAt,
+      tags: [
+        ...this.baseTags,
+        { key: SYSTEM_TAGS.parentRunId, value: this.runId },
+        { key: SYSTEM_TAGS.stage, value: outcome.stage },
+        { key: 'sluice.kind', value: 'stage' },
+        { key: 'sluice.stage_status', value: outcome.status },
+      ],
+    });
+    const runId = run.info.runId;
+    const params = trackingParams(lock?.params ?? {});
+    for (let start = 0; start < params.length; start += 100) await this.tracking.logBatch(runId, { params: params.slice(start, start + 100) });
+    const points = trackingMetrics(metrics, outcome.startedAt + outcome.durationMs);
+    for (let start = 0; start < points.length; start += 1000) await this.tracking.logBatch(runId, { metrics: points.slice(start, start + 1000) });
+    if (lock?.deps?.length) {
+      await this.tracking.logInputs(
+        runId,
+        lock.deps.map((dep) => ({
+          dataset: { name: dep.path, digest: dep.hash, sourceType: 'workspace', source: JSON.stringify({ path: dep.path, size: dep.size }) },
+          tags: [{ key: 'mlflow.data.context', value: 'input' }],
+        })),
+      );
+    }
+    if (lock?.outs?.length && outcome.status !== 'failed') {
+      await this.tracking.logOutputs(runId, lock.outs.map((out) => ({ path: out.path, objectId: out.hash, size: out.size })));
+    }
+    await this.tracking.updateRun(runId, { status: outcome.status === 'failed' ? 'FAILED' : 'FINISHED', endTime: outcome.startedAt + Math.round(outcome.durationMs) });
+  }
+
+  /** Closes the pipeline's run with the params it used and the metrics it left. */
+  async finish(status: 'succeeded' | 'failed' | 'interrupted', params: Readonly<Record<string, Readonly<Record<string, unknown>>>>, metrics: readonly MetricsFile[]): Promise<void> {
+    const trackedParams = trackingParams(params);
+    for (let start = 0; start < trackedParams.length; start += 100) await this.tracking.logBatch(this.runId, { params: trackedParams.slice(start, start + 100) });
+    const points = trackingMetrics(metrics, Date.now());
+    for (let start = 0; start < points.length; start += 1000) await this.tracking.logBatch(this.runId, { metrics: points.slice(start, start + 1000) });
+    await this.tracking.setTag(this.runId, 'sluice.pipeline_status', status);
+    await this.tracking.endRun(this.runId, status === 'succeeded' ? 'FINISHED' : status === 'failed' ? 'FAILED' : 'KILLED');
+  }
+
+  /** Marks the tracking run of a pipeline run whose process died as KILLED. */
+  static async markInterrupted(store: MetadataStore, runId: string): Promise<void> {
+    const tracking = createTrackingService({ store: openTrackingStores(store.connection).store });
+    const run = await tracking.getRun(runId).catch(() => undefined);
+    if (run?.info.status !== 'RUNNING') return;
+    await tracking.setTag(runId, 'sluice.pipeline_status', 'interrupted');
+    await tracking.endRun(runId, 'KILLED');
+  }
+}

@@ -4,6 +4,7 @@
  * one place, {@link reportError}.
  */
 import { Command, CommanderError } from 'commander';
+import { defineTrackingCommands } from './tracking-program.js';
 import { reportError } from './handle-error.js';
 import { processOutput, type CliOutput } from './output.js';
 
@@ -127,13 +128,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
     .action(run(async (options: Record<string, unknown>) => (await import('./commands/gate.js')).gateCommand(options as never, output)));
 
-  program
-    .command('runs')
-    .description('list recorded pipeline runs')
-    .option('--limit <n>', 'how many', '20')
-    .option('--json', 'print machine-readable JSON, with stage details')
-    .action(run(async (options: { json?: boolean; limit?: string }) => (await import('./commands/runs.js')).runsCommand(options, output)));
-
+  defineTrackingCommands(program, run, output, version);
   return program;
 }
 

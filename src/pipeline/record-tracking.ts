@@ -6,6 +6,7 @@
  * model's hash finds the stage run that produced it, whose inputs find the stages before it.
  */
 import type { GitState } from '../core/index.js';
+import { isDirectoryId, type ManifestEntry } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
 import { createTrackingService, openTrackingStores, SYSTEM_TAGS, type Metric, type Tag, type TrackingService } from '../tracking/index.js';
 import type { MetricsFile } from './metrics.js';
@@ -13,7 +14,7 @@ import type { StageOutcome } from './outcome.js';
 import { flattenParams } from './params.js';
 
 /** Stage statuses that produced (or put back) the stage's outs, and so deserve a run of their own. */
-const RECORDED_STATUSES = new Set(['ran', 'restored', 'restored-run-cache', 'failed']);
+const RECORDED_STATUSES = new Set(['ran', 'restored', 'restored-run-cache', 'failed', 'interrupted']);
 
 export interface PipelineRunStart {
   readonly runId: string;
@@ -79,8 +80,12 @@ export class PipelineTracking {
     return new PipelineTracking(tracking, start.runId, experiment.experimentId, baseTags);
   }
 
-  /** A nested run for a stage that did work: params, deps as inputs, outs as outputs, its metrics. */
-  async recordStage(outcome: StageOutcome, metrics: readonly MetricsFile[]): Promise<void> {
+  /**
+   * A nested run for a stage that did work: params, deps as inputs, outs as outputs, its metrics.
+   * A directory out is also recorded file by file (from its manifest), so a later stage that
+   * reads one file of it finds this stage by that file's hash.
+   */
+  async recordStage(outcome: StageOutcome, metrics: readonly MetricsFile[], readManifest: (id: string) => readonly ManifestEntry[]): Promise<void> {
     if (!RECORDED_STATUSES.has(outcome.status)) return;
     const lock = outcome.lock;
     const run = await this.tracking.createRun({
@@ -110,10 +115,22 @@ export class PipelineTracking {
         })),
       );
     }
-    if (lock?.outs?.length && outcome.status !== 'failed') {
-      await this.tracking.logOutputs(runId, lock.outs.map((out) => ({ path: out.path, objectId: out.hash, size: out.size })));
+    if (lock?.outs?.length && outcome.status !== 'failed' && outcome.status !== 'interrupted') {
+      const outputs = lock.outs.flatMap((out) => {
+        const own = { path: out.path, objectId: out.hash, size: out.size };
+        if (!isDirectoryId(out.hash)) return [own];
+        let entries: readonly ManifestEntry[] = [];
+        try {
+          entries = readManifest(out.hash);
+        } catch {
+          // The manifest is not in this cache (a shared run cache): the directory itself is still recorded.
+        }
+        return [own, ...entries.map((entry) => ({ path: `${out.path.replace(/\/+$/, '')}/${entry.path}`, objectId: entry.hash, size: entry.size }))];
+      });
+      for (let start = 0; start < outputs.length; start += 500) await this.tracking.logOutputs(runId, outputs.slice(start, start + 500));
     }
-    await this.tracking.updateRun(runId, { status: outcome.status === 'failed' ? 'FAILED' : 'FINISHED', endTime: outcome.startedAt + Math.round(outcome.durationMs) });
+    const status = outcome.status === 'failed' ? 'FAILED' : outcome.status === 'interrupted' ? 'KILLED' : 'FINISHED';
+    await this.tracking.updateRun(runId, { status, endTime: outcome.startedAt + Math.round(outcome.durationMs) });
   }
 
   /** Closes the pipeline's run with the params it used and the metrics it left. */
@@ -131,6 +148,9 @@ export class PipelineTracking {
     const tracking = createTrackingService({ store: openTrackingStores(store.connection).store });
     const run = await tracking.getRun(runId).catch(() => undefined);
     if (run?.info.status !== 'RUNNING') return;
+    // Stage runs the dead process had begun are closed with it.
+    const children = await tracking.searchRuns({ experimentIds: [run.info.experimentId], filter: `tags.\`${SYSTEM_TAGS.parentRunId}\` = '${runId}' and attributes.status = 'RUNNING'`, maxResults: 1000 });
+    for (const child of children.items) await tracking.endRun(child.info.runId, 'KILLED');
     await tracking.setTag(runId, 'sluice.pipeline_status', 'interrupted');
     await tracking.endRun(runId, 'KILLED');
   }

@@ -119,6 +119,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
             writeLockfile(workspace.paths.lockFile, lock, order);
           },
           logsDir,
+          pipelineRunId: runId,
           toolDir: options.toolDir,
           force: options.force ?? false,
           dryRun,
@@ -133,7 +134,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
         options.reporter?.stageFinished?.(outcome);
         if (runId && activeStore) await recordStage(activeStore, runId, outcome);
         const stage = stagesByName.get(outcome.stage);
-        if (tracking && stage) await tracking.recordStage(outcome, collectMetrics(workspace.root, [stage]));
+        if (tracking && stage) await tracking.recordStage(outcome, collectMetrics(workspace.root, [stage]), (id) => cache.readManifest(id));
       },
     );
     await statCache.flush();

@@ -36,6 +36,8 @@ export interface StageProcessorContext {
   readonly lock: Lockfile;
   readonly commitLock: (stage: string, entry: LockedStage) => void;
   readonly logsDir: string;
+  /** The pipeline run this stage belongs to, passed to commands as SLUICE_PIPELINE_RUN_ID. */
+  readonly pipelineRunId?: string | undefined;
   /** Put first on PATH, so `sluice` in a command is this Sluice. */
   readonly toolDir: string | undefined;
   readonly force: boolean;
@@ -100,6 +102,7 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
       ...stage.env,
       SLUICE_STAGE: stage.name,
       SLUICE_ROOT: context.root,
+      ...(context.pipelineRunId ? { SLUICE_PIPELINE_RUN_ID: context.pipelineRunId } : {}),
     },
     logFile: logPath,
     onOutput: (stream, text) => context.reporter.stageOutput?.(stage, stream, text),

@@ -83,3 +83,10 @@ export const tagNotFound = defineError<{ key: string; owner: string }>('SLUICE_T
   message: ({ key, owner }) => `No tag with name: ${key} in ${owner}`,
   hint: () => 'Nothing to delete; check the tag key (keys are case-sensitive).',
 });
+
+export const ambiguousRunId = defineError<{ prefix: string; matches: readonly string[] }>('SLUICE_TRACKING_AMBIGUOUS_RUN_ID', {
+  kind: 'invalid_input',
+  description: 'A shortened run id matches more than one run.',
+  message: ({ prefix, matches }) => `The run id ${prefix} is ambiguous: it starts ${matches.join(', ')}.`,
+  hint: () => 'Give more characters of the id (`sluice runs list` shows them).',
+});

@@ -3,7 +3,7 @@
  * pipeline all record through it, so a run logged any way reads the same everywhere.
  */
 import { randomUUID } from 'node:crypto';
-import { experimentNotFound, inactiveTarget, invalidTrackingValue, paramChanged, runNotFound, tagNotFound } from './errors.js';
+import { ambiguousRunId, experimentNotFound, inactiveTarget, invalidTrackingValue, paramChanged, runNotFound, tagNotFound } from './errors.js';
 import { SYSTEM_TAGS, type RunOutput, type DatasetInput, type Experiment, type Metric, type Page, type Run, type RunInfo, type RunStatus, type Tag, type ViewType } from './entities.js';
 import { generateRunName } from './run-names.js';
 import { decodePageToken, encodePageToken, EXPERIMENT_SEARCH, parseFilter, parseOrderBy, RUN_SEARCH } from './search/index.js';
@@ -212,6 +212,16 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
       const allTags = nameTag === undefined ? [...tags, { key: SYSTEM_TAGS.runName, value: runName }] : [...tags];
       await store.createRun(info, [...new Map(allTags.map((tag) => [tag.key, tag])).values()]);
       return { info, data: { metrics: [], params: [], tags: allTags }, inputs: [], outputs: [] };
+    },
+
+    /** A full run id from the id or a unique prefix of at least four characters (as `sluice runs list` shows them). */
+    async resolveRunId(idOrPrefix: string): Promise<string> {
+      if (await store.getRunInfo(idOrPrefix)) return idOrPrefix;
+      if (idOrPrefix.length < 4) throw runNotFound({ id: idOrPrefix });
+      const matches = await store.findRunIdsByPrefix(idOrPrefix, 5);
+      if (matches.length === 0) throw runNotFound({ id: idOrPrefix });
+      if (matches.length > 1) throw ambiguousRunId({ prefix: idOrPrefix, matches });
+      return matches[0]!;
     },
 
     async getRun(runId: string): Promise<Run> {

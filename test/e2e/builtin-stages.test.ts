@@ -80,10 +80,13 @@ describe('built-in stages', () => {
   });
 
   test('the metadata store records the gate verdict with the pipeline run', () => {
-    const [latest] = JSON.parse(sluice(repo.root, ['runs', '--json', '--limit', '1']).stdout) as Array<{ status: string; metrics: Record<string, { passed?: boolean; failed_rules?: string }> }>;
-    assert.equal(latest?.status, 'failed');
-    assert.equal(latest?.metrics['metrics/gate.json']?.passed, false);
-    assert.equal(latest?.metrics['metrics/gate.json']?.failed_rules, 'roc_auc, f1');
+    const { runs } = JSON.parse(sluice(repo.root, ['runs', '--json', '--limit', '1']).stdout) as { runs: { status: string; metrics: Record<string, number> }[] };
+    assert.equal(runs[0]?.status, 'FAILED');
+    assert.equal(runs[0]?.metrics['gate.passed'], 0);
+    const gates = JSON.parse(sluice(repo.root, ['runs', '--json', '--all', '--filter', "tags.sluice.kind = 'gate'", '--limit', '1']).stdout) as { runs: { status: string; tags: Record<string, string> }[] };
+    assert.equal(gates.runs[0]?.status, 'FAILED');
+    assert.equal(gates.runs[0]?.tags['sluice.gate.verdict'], 'failed');
+    assert.equal(gates.runs[0]?.tags['sluice.gate.failed_rules'], 'roc_auc, f1');
   });
 
   test('a mistake in a with block is located, with the closest key', () => {

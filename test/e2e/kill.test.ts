@@ -75,8 +75,8 @@ describe('sluice run killed with SIGKILL', () => {
     assert.equal(result.code, 0, `${context}: rerun failed\n${result.stdout}\n${result.stderr}`);
     assert.equal(readFileSync(join(repo.root, 'summary.txt'), 'utf8'), expectedSummary(round), context);
     assert.match(sluice(repo.root, ['status']).stdout, /Pipeline is up to date/, context);
-    const runs = JSON.parse(sluice(repo.root, ['runs', '--json', '--limit', '1000']).stdout) as { status: string }[];
-    assert.deepEqual(runs.filter((run) => run.status === 'running'), [], `${context}: a killed run is still recorded as running`);
+    const { runs } = JSON.parse(sluice(repo.root, ['runs', 'list', '--all', '--json', '--max-results', '1000']).stdout) as { runs: { status: string }[] };
+    assert.deepEqual(runs.filter((run) => run.status === 'RUNNING'), [], `${context}: a killed run is still recorded as running`);
     assertNothingPartial(`${context}, after the rerun`);
     const leftovers = readdirSync(repo.root, { recursive: true }).map(String).filter((path) => path.endsWith('.tmp') && !path.startsWith('.sluice'));
     assert.deepEqual(leftovers, [], `${context}: temp files left in the workspace`);

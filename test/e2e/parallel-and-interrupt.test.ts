@@ -81,9 +81,13 @@ describe('interrupting a run', () => {
       assert.equal(isRunning(sleeper), false, 'the command\'s child process was stopped');
       assert.equal(existsSync(join(repo.root, '.sluice', 'tmp', 'run.lock')), false);
 
-      const [latest] = JSON.parse(sluice(repo.root, ['runs', '--json']).stdout) as { status: string; stages: { status: string }[] }[];
-      assert.equal(latest!.status, 'interrupted');
-      assert.equal(latest!.stages[0]!.status, 'interrupted');
+      const { runs } = JSON.parse(sluice(repo.root, ['runs', '--json']).stdout) as { runs: { run_id: string; status: string; tags: Record<string, string> }[] };
+      const [latest] = runs;
+      assert.equal(latest!.status, 'KILLED');
+      assert.equal(latest!.tags['sluice.pipeline_status'], 'interrupted');
+      const shown = JSON.parse(sluice(repo.root, ['runs', 'show', latest!.run_id, '--json']).stdout) as { children: { status: string; tags: Record<string, string> }[] };
+      assert.equal(shown.children[0]!.tags['sluice.stage_status'], 'interrupted');
+      assert.equal(shown.children[0]!.status, 'KILLED');
 
       repo.write('slow.sh', 'echo done > slow.txt\n');
       assert.equal(sluice(repo.root, ['run']).code, 0);

@@ -30,8 +30,8 @@ describe('sluice with a PostgreSQL metadata store', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(readFileSync(join(repo.root, 'square.txt'), 'utf8'), '9\n');
     assert.equal(existsSync(join(repo.root, '.sluice', 'sluice.db')), false);
-    const runs = JSON.parse(sluice(repo.root, ['runs', '--json'], env).stdout) as { status: string }[];
-    assert.deepEqual(runs.map((run) => run.status), ['succeeded']);
+    const { runs } = JSON.parse(sluice(repo.root, ['runs', '--json'], env).stdout) as { runs: { status: string }[] };
+    assert.deepEqual(runs.map((run) => run.status), ['FINISHED']);
   });
 
   test('the run cache lives in PostgreSQL too', () => {

@@ -145,11 +145,13 @@ describe('sluice run on a three-stage pipeline', () => {
     assert.doesNotMatch(gitignore, /metrics\.json/);
   });
 
-  test('every run is recorded in the metadata store with its stages', () => {
-    const result = sluice(repo.root, ['runs', '--json', '--limit', '1']);
-    const [latest] = JSON.parse(result.stdout) as { status: string; gitCommit: string; stages: { stage: string; status: string }[] }[];
-    assert.equal(latest!.status, 'succeeded');
-    assert.match(latest!.gitCommit, /^[0-9a-f]{40}$/);
-    assert.deepEqual(latest!.stages.map((stage) => [stage.stage, stage.status]), [['prepare', 'ran'], ['train', 'ran'], ['evaluate', 'ran']]);
+  test('every run is recorded as a tracking run with its git commit and a nested run per stage', () => {
+    const { runs } = JSON.parse(sluice(repo.root, ['runs', 'list', '--json', '--max-results', '1']).stdout) as { runs: { run_id: string; status: string; tags: Record<string, string> }[] };
+    const [latest] = runs;
+    assert.equal(latest!.status, 'FINISHED');
+    assert.equal(latest!.tags['sluice.pipeline_status'], 'succeeded');
+    assert.match(latest!.tags['mlflow.source.git.commit']!, /^[0-9a-f]{40}$/);
+    const shown = JSON.parse(sluice(repo.root, ['runs', 'show', latest!.run_id.slice(0, 8), '--json']).stdout) as { children: { tags: Record<string, string> }[] };
+    assert.deepEqual(shown.children.map((child) => [child.tags['sluice.stage'], child.tags['sluice.stage_status']]), [['prepare', 'ran'], ['train', 'ran'], ['evaluate', 'ran']]);
   });
 });

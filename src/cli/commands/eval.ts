@@ -10,6 +10,8 @@ import { evaluationCharts, renderEvaluationHtml, renderEvaluationMarkdown } from
 import { renderTable } from '../format/table.js';
 import { invalidOption, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
+import { resolveModelArgument } from '../model-refs.js';
+import { recordRun } from '../record-run.js';
 
 const evalOptionsSchema = z.object({
   model: z.string().min(1).optional(),
@@ -35,12 +37,10 @@ export type EvalCommandOptions = z.input<typeof evalOptionsSchema>;
 export async function evalCommand(rawOptions: EvalCommandOptions, output: CliOutput): Promise<number> {
   const options = parseOptions(evalOptionsSchema, rawOptions, 'eval');
   if (!options.model && !options.predictions) throw invalidOption({ command: 'eval', problem: 'give --model PATH, or --predictions FILE with --prediction-columns' });
-  if (options.model?.startsWith('models:/')) {
-    throw invalidOption({ command: 'eval', problem: `${options.model} needs the model registry, which is not part of Sluice yet; pass the .onnx file's path` });
-  }
   if (!options.data && !options.predictions) throw invalidOption({ command: 'eval', problem: '--data is required' });
+  const model = options.model === undefined ? undefined : await resolveModelArgument(options.model);
   const result = await evaluate({
-    modelPath: options.model && resolve(options.model),
+    modelPath: model && resolve(model.path),
     predictionsPath: options.predictions,
     predictionColumns: options.predictionColumns?.split(',').map((name) => name.trim()),
     dataPath: options.data,
@@ -56,14 +56,26 @@ export async function evalCommand(rawOptions: EvalCommandOptions, output: CliOut
     seed: options.seed,
     curves: options.report !== undefined,
   });
+  const recorded = await recordRun(
+    {
+      kind: 'eval',
+      name: `eval ${basename(options.data ?? options.predictions ?? '')}`,
+      params: { model: options.model, predictions: options.predictions, data: options.data, target: options.target, task: result.task, threshold: result.threshold, positive_class: result.positive_class },
+      metrics: result.metrics,
+      data: [options.data ?? options.predictions!],
+      models: { model: model?.path },
+    },
+    output,
+  );
+  if (recorded) output.stderr.write(`Recorded as run ${recorded.slice(0, 8)} (\`sluice runs show ${recorded.slice(0, 8)}\`).\n`);
   if (options.json === '-') {
     output.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
   if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
-  const subject = options.model ?? options.predictions ?? '';
+  const subject = model?.label ?? options.predictions ?? '';
   if (options.report) writeEvaluationReport(options.report, result, subject);
-  output.stdout.write(renderEvaluation(result, options.model ?? options.predictions ?? '', options.data ?? options.predictions ?? ''));
+  output.stdout.write(renderEvaluation(result, subject, options.data ?? options.predictions ?? ''));
   if (options.json) output.stdout.write(`\nJSON written to ${options.json}\n`);
   if (options.report) output.stdout.write(`${options.json ? '' : '\n'}Report written to ${options.report}\n`);
   return 0;

@@ -56,7 +56,7 @@ export const gateConfigSchema = z.strictObject({
   /** Held-out data with the target. */
   data: z.string().min(1),
   target: z.string().min(1),
-  /** The model to compare with (a file path until the registry exists). */
+  /** The model to compare with: a file path or a registry URI (models:/NAME@champion). */
   baseline: z.string().min(1).optional(),
   task: z.enum(['auto', 'binary', 'multiclass', 'regression']).optional(),
   positive_label: z.union([z.string(), z.number()]).optional(),

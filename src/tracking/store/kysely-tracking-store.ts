@@ -125,6 +125,17 @@ export class KyselyTrackingStore implements TrackingStore {
     return row ? toRunInfo(row) : undefined;
   }
 
+  async findRunIdsByPrefix(prefix: string, limit: number): Promise<string[]> {
+    // A byte-exact prefix test, independent of collations and LIKE's wildcards.
+    const rows = await this.db
+      .selectFrom('runs')
+      .select('run_id')
+      .where(sql<string>`substr(run_id, 1, ${prefix.length})`, '=', prefix)
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.run_id);
+  }
+
   async getRun(runId: string): Promise<Run | undefined> {
     const [run] = await this.loadRuns([runId]);
     return run;

@@ -71,6 +71,8 @@ export interface TrackingStore {
   /** Stores a new run with its initial tags. */
   createRun(info: RunInfo, tags: readonly Tag[]): Promise<void>;
   getRunInfo(runId: string): Promise<RunInfo | undefined>;
+  /** Ids of runs starting with `prefix` (at most `limit`). */
+  findRunIdsByPrefix(prefix: string, limit: number): Promise<string[]>;
   /** A run with its latest metrics, params, tags and inputs. */
   getRun(runId: string): Promise<Run | undefined>;
   /** Changes the given fields; a new run name is mirrored in the `mlflow.runName` tag. */

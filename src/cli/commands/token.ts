@@ -1,0 +1,62 @@
+/**
+ * `sluice token create|list|revoke`: API tokens for the server. The secret is printed once, at
+ * creation; the store keeps only its hash.
+ */
+import { z } from 'zod';
+import { openTokenStore, ROLES } from '../../http/index.js';
+import { renderTable } from '../format/table.js';
+import { parseOptions } from '../options.js';
+import { printJson, type CliOutput } from '../output.js';
+import { cliActor, withServices } from '../services.js';
+
+const createSchema = z.object({
+  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
+  name: z.string().min(1).max(100).optional(),
+  json: z.boolean().default(false),
+});
+
+export async function tokenCreateCommand(rawOptions: z.input<typeof createSchema>, output: CliOutput): Promise<number> {
+  const options = parseOptions(createSchema, rawOptions, 'token create');
+  return withServices(async (services) => {
+    const actor = cliActor();
+    const name = options.name ?? `${options.role}-${new Date().toISOString().slice(0, 10)}`;
+    const { token, secret } = await openTokenStore(services).create({ name, role: options.role, createdBy: actor.name });
+    await services.registry(actor).audit('token.create', `token:${token.name}`, { id: token.id, role: token.role });
+    if (options.json) {
+      printJson(output, { id: token.id, name: token.name, role: token.role, secret });
+      return 0;
+    }
+    output.stdout.write(`${secret}\n`);
+    output.stderr.write(
+      `Created the ${token.role} token "${token.name}" (id ${token.id}). The secret above is shown only now.\n` +
+        'Clients send it as `Authorization: Bearer <secret>` (MLflow: MLFLOW_TRACKING_TOKEN). From now on the server requires a token on every request.\n',
+    );
+    return 0;
+  });
+}
+
+export async function tokenListCommand(rawOptions: { json?: boolean }, output: CliOutput): Promise<number> {
+  return withServices(async (services) => {
+    const tokens = await openTokenStore(services).list();
+    if (rawOptions.json) {
+      printJson(output, tokens.map((token) => ({ id: token.id, name: token.name, role: token.role, created_at: token.createdAt, created_by: token.createdBy, revoked_at: token.revokedAt ?? null })));
+      return 0;
+    }
+    if (tokens.length === 0) {
+      output.stdout.write('No tokens: the server accepts requests without one (on loopback only). Create one with `sluice token create --role admin`.\n');
+      return 0;
+    }
+    const rows = tokens.map((token) => [token.id, token.name, token.role, new Date(token.createdAt).toISOString().slice(0, 10), token.createdBy, token.revokedAt ? `revoked ${new Date(token.revokedAt).toISOString().slice(0, 10)}` : 'active']);
+    output.stdout.write(renderTable(['Id', 'Name', 'Role', 'Created', 'By', 'State'], rows));
+    return 0;
+  });
+}
+
+export async function tokenRevokeCommand(id: string, output: CliOutput): Promise<number> {
+  return withServices(async (services) => {
+    const token = await openTokenStore(services).revoke(id);
+    await services.registry(cliActor()).audit('token.revoke', `token:${token.name}`, { id: token.id });
+    output.stdout.write(`Revoked the token "${token.name}" (${token.id}).\n`);
+    return 0;
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * The flags of the tracking, registry and server commands (`runs`, `models`, `audit`, `token`,
+ * `server`). Like program.ts, only parsing: each action imports its module on use.
+ */
+import type { Command } from 'commander';
+import type { CliOutput } from './output.js';
+
+type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function defineTrackingCommands(program: Command, run: Runner, output: CliOutput, version: string): void {
+  const runs = program.command('runs').description('tracked runs: pipeline runs and their stages, evaluations, gates, MLflow clients\' runs');
+  runs
+    .command('list', { isDefault: true })
+    .description('list runs, newest first (by default, this workspace\'s experiment without nested stage runs)')
+    .option('--experiment <name-or-id>', 'an experiment to search (repeatable); default: this workspace\'s', collect)
+    .option('--filter <filter>', 'MLflow\'s filter language, e.g. "metrics.roc_auc > 0.95 and params.algorithm = \'gbdt\'"')
+    .option('--order-by <clause>', 'e.g. "metrics.roc_auc DESC" (repeatable)', collect)
+    .option('--max-results <n>', 'runs per page (default 20)')
+    .option('--limit <n>', 'the same as --max-results')
+    .option('--page-token <token>', 'the next page, from the previous page\'s hint')
+    .option('--all', 'include nested runs (pipeline stages)')
+    .option('--deleted', 'only deleted runs')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/runs.js')).runsListCommand(options as never, output)));
+  runs
+    .command('show')
+    .description('one run: params, metrics, data read, files produced, stages, artifacts')
+    .argument('<run>', 'a run id, or its first characters')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (id: string, options: { json?: boolean }) => (await import('./commands/runs.js')).runsShowCommand(id, options, output)));
+  runs
+    .command('compare')
+    .description('params and metrics of runs side by side, differences marked')
+    .argument('<runs...>', 'two or more run ids (or their first characters)')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (ids: string[], options: { json?: boolean }) => (await import('./commands/runs.js')).runsCompareCommand(ids, options, output)));
+
+  const models = program.command('models').description('the model registry: versions, aliases, lineage');
+  models
+    .command('register')
+    .description('register a model file (or runs:/RUN_ID/PATH) as a new version, with its hash, signature and lineage')
+    .argument('<source>', 'an ONNX file, or runs:/RUN_ID/PATH')
+    .option('--name <name>', 'the registered model (created if new)')
+    .option('--alias <alias>', 'point this alias at the new version (e.g. champion)')
+    .option('--description <text>', 'a description of the version')
+    .option('--tag <key=value>', 'a tag on the version (repeatable)', collect)
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (source: string, options: Record<string, unknown>) => (await import('./commands/models.js')).modelsRegisterCommand(source, options as never, output)));
+  models
+    .command('list')
+    .description('registered models with their latest version and aliases')
+    .option('--filter <filter>', "e.g. \"name LIKE 'fraud%'\"")
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/models.js')).modelsListCommand(options as never, output)));
+  models
+    .command('show')
+    .description('a model\'s versions, or one version (NAME/3, NAME@champion) with its signature')
+    .argument('<model>', 'NAME, NAME/VERSION, NAME@ALIAS or a models:/ URI')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (target: string, options: { json?: boolean }) => (await import('./commands/models.js')).modelsShowCommand(target, options, output)));
+  models
+    .command('alias')
+    .description('point an alias at a version (or show it, or --delete it)')
+    .argument('<name>', 'the registered model')
+    .argument('<alias>', 'e.g. champion, challenger')
+    .argument('[version]', 'the version number; without it, show where the alias points')
+    .option('--delete', 'remove the alias')
+    .action(
+      run(async (name: string, alias: string, version: string | undefined, options: { delete?: boolean }) =>
+        (await import('./commands/models.js')).modelsAliasCommand(name, alias, version, options, output),
+      ),
+    );
+  models
+    .command('lineage')
+    .description('what produced a version: run, stage, code commit, params, data hashes, upstream stages')
+    .argument('<model>', 'NAME@ALIAS, NAME/VERSION or a models:/ URI (NAME alone: the latest version)')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (target: string, options: { json?: boolean }) => (await import('./commands/models.js')).modelsLineageCommand(target, options, output)));
+
+  program
+    .command('audit')
+    .description('the registry\'s audit log: who changed what, when, from where')
+    .option('--model <name>', 'only changes to this registered model')
+    .option('--limit <n>', 'how many entries (newest first)', '50')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/audit.js')).auditCommand(options as never, output)));
+
+  const token = program.command('token').description('API tokens for the server (roles: reader, editor, admin)');
+  token
+    .command('create')
+    .description('create a token and print its secret (once)')
+    .option('--role <role>', 'reader, editor or admin')
+    .option('--name <name>', 'a name to recognise it by')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/token.js')).tokenCreateCommand(options as never, output)));
+  token
+    .command('list')
+    .description('tokens (never their secrets)')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: { json?: boolean }) => (await import('./commands/token.js')).tokenListCommand(options, output)));
+  token
+    .command('revoke')
+    .description('revoke a token')
+    .argument('<id>', 'the token id (from `sluice token list`)')
+    .action(run(async (id: string) => (await import('./commands/token.js')).tokenRevokeCommand(id, output)));
+
+  program
+    .command('server')
+    .description('serve tracking, the registry and artifacts over HTTP (MLflow REST API 2.0 + Sluice API)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', '5000')
+    .option('--insecure', 'listen beyond loopback without tokens (trusted networks only)')
+    .option('--max-upload-mb <n>', 'largest artifact upload', '8192')
+    .option('--quiet', 'no request log')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/server.js')).serverCommand(options as never, version, output)));
+}

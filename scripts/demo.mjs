@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run demo`: the end-to-end demo on the embedded default (SQLite + local files).
 // Copies examples/pipeline into a fresh git repository in a temp dir and walks through what
-// Sluice does: train with the built-in trainer, evaluate, gate against the model in production,
-// skip what did not change, rerun only what a param change affects, block a weak model, and
-// restore earlier results from the run cache.
+// Sluice does: train with the built-in trainer, evaluate, gate against the registry's champion,
+// promote the candidate that passes (registered with its lineage), skip what did not change,
+// rerun only what a param change affects, block a weak model, and restore earlier results from
+// the run cache.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,27 +48,35 @@ function editParams(from, to) {
 }
 
 try {
-  step('A fresh project: the example pipeline and the model now in production, committed to git');
+  step('A fresh project: the example pipeline, committed to git, and the model in production as the registry\'s champion');
   cpSync(join(repoRoot, 'examples', 'pipeline'), project, { recursive: true });
-  mkdirSync(join(project, 'models'), { recursive: true });
   git('init', '-q');
-  if (existsSync(sharedProductionModel)) {
-    copyFileSync(sharedProductionModel, join(project, 'models', 'production.onnx'));
-    process.stdout.write('(models/production.onnx: the strong scikit-learn logistic regression from ../shared/fixtures)\n');
-  } else {
-    sluice('train', '--data', 'data/train.csv', '--target', 'target', '--algorithm', 'logistic_regression', '--out', 'models/production.onnx');
-  }
   sluice('init');
   git('add', '-A');
-  git('commit', '-qm', 'Example pipeline and the production model');
+  git('commit', '-qm', 'Example pipeline');
+  let production = sharedProductionModel;
+  if (existsSync(sharedProductionModel)) {
+    process.stdout.write('(the model in production: the strong scikit-learn logistic regression from ../shared/fixtures)\n');
+  } else {
+    production = join(work, 'production.onnx');
+    sluice('train', '--data', 'data/train.csv', '--target', 'target', '--algorithm', 'logistic_regression', '--out', production);
+  }
+  sluice('models', 'register', production, '--name', 'breast-cancer', '--alias', 'champion', '--description', 'in production');
   sluice('dag');
 
-  step('First run: split, train (built-in trainer, ONNX), evaluate, and gate against production');
+  step('First run: split, train (built-in trainer, ONNX), evaluate, and gate against the champion');
   sluice('run');
   git('add', '-A');
   git('commit', '-qm', 'First run: sluice.lock and metrics');
 
-  step('Second run: nothing changed, so no command executes');
+  step('The gate passed: register the candidate and make it the champion; its lineage comes from the run');
+  sluice('models', 'register', 'models/candidate.onnx', '--name', 'breast-cancer', '--alias', 'champion');
+  sluice('models', 'lineage', 'breast-cancer@champion');
+
+  step('Second run: nothing changed but the champion, so only the gate reruns, against the new champion');
+  sluice('run');
+
+  step('Third run: nothing changed, so no command executes');
   sluice('run');
 
   step('A hyperparameter change: only training and what depends on it rerun');
@@ -77,7 +86,7 @@ try {
   sluice('params', 'diff');
   sluice('metrics', 'diff');
 
-  step('A deliberately weak configuration (three features): the gate blocks the model');
+  step('A deliberately weak configuration (three features): the gate blocks it against the champion');
   editParams('  features: []', '  features: [mean_texture, mean_smoothness, mean_symmetry]');
   sluiceFails('run');
   process.stdout.write(`${readFileSync(join(project, 'reports', 'gate.md'), 'utf8')}`);
@@ -86,8 +95,12 @@ try {
   git('checkout', '-q', '--', 'params.yaml');
   sluice('run');
 
-  step('Every run is recorded in the metadata store (.sluice/sluice.db)');
-  sluice('runs');
+  step('Every run is tracked (.sluice/sluice.db): pipeline runs with their stages, params, metrics and data hashes');
+  sluice('runs', 'list');
+  sluice('runs', 'list', '--filter', "metrics.gate.passed = 1 and params.train.hyperparameters.C = '0.3'");
+  sluice('models', 'show', 'breast-cancer');
+  sluice('audit', '--model', 'breast-cancer');
+  process.stdout.write(`\nThe same data over HTTP, for MLflow clients and the web: ${bold('sluice server')} (MLflow REST API 2.0 + /api/sluice/v1, /openapi.json).\n`);
 
   process.stdout.write(`\n${bold('Demo complete.')} ${keep ? `The project is at ${project}` : 'Run with `npm run demo -- --keep` to keep the project and explore it.'}\n`);
 } finally {

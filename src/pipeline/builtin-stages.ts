@@ -122,16 +122,12 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       if (!isRecord(gates)) {
         throw invalidDocument({ problem: `stage "${name}" uses gate, but sluice.yaml has no gates section` }, { location: context.document.locate([...source, 'uses']) });
       }
-      const deps = ['model', 'data', 'baseline'].flatMap((key) => (typeof gates[key] === 'string' && !String(gates[key]).startsWith('models:/') ? [String(gates[key])] : []));
+      // Registry references (models:/NAME@champion) are deps too: hashed as the version they name.
+      const deps = ['model', 'data', 'baseline'].flatMap((key) => (typeof gates[key] === 'string' ? [String(gates[key])] : []));
       const args = ['sluice gate', `--summary ${word(options.summary)}`];
       if (options.report) args.push(`--report ${word(options.report)}`);
-      // A registry reference (models:/NAME@champion) can move without any file changing: such a gate always runs.
-      const usesRegistry = ['model', 'baseline'].some((key) => typeof gates[key] === 'string' && String(gates[key]).startsWith('models:/'));
       // The rules are a dependency too: the gates section is read like a params section of sluice.yaml.
-      return {
-        ...merge({ cmd: args.join(' '), deps, metrics: [options.summary], params: [{ 'sluice.yaml': ['gates'] }], ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}) }),
-        ...(usesRegistry ? { always_changed: true } : {}),
-      };
+      return merge({ cmd: args.join(' '), deps, metrics: [options.summary], params: [{ 'sluice.yaml': ['gates'] }], ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}) });
     }
     default:
       return body;

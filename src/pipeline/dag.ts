@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { closestMatch, type LocatedDocument, type SourceLocation } from '../core/index.js';
 import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, stageNotFound } from './errors.js';
+import { isRegistryReference } from './registry-deps.js';
 import type { Output, Pipeline, Stage } from './stage.js';
 
 export interface PipelineGraph {
@@ -63,7 +64,8 @@ export function buildGraph(pipeline: Pipeline & { document: LocatedDocument }, o
         upstream.get(stage.name)!.add(producer.stage.name);
         downstream.get(producer.stage.name)!.add(stage.name);
       }
-      if (matches.length === 0 && options.checkDepsExist && !existsSync(join(pipeline.root, dep.path))) {
+      // Registry references (models:/…) live in the store, not the workspace: they are checked when hashed.
+      if (matches.length === 0 && options.checkDepsExist && !isRegistryReference(dep.path) && !existsSync(join(pipeline.root, dep.path))) {
         throw missingDependency({ stage: stage.name, path: dep.path }, { location: document.locate(dep.source) });
       }
     }

@@ -28,6 +28,7 @@ import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
 import { scheduleStages } from './scheduler.js';
 import { PipelineTracking } from './record-tracking.js';
+import { registryDeps } from './registry-deps.js';
 import { processStage, type RunReporter } from './stage-processor.js';
 import { readParamValues, stagePaths } from './stage-state.js';
 import type { Stage } from './stage.js';
@@ -80,6 +81,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     const statCache = await StatCache.open(store, workspaceKey(workspace.root));
     await statCache.loadFiles(stagePaths(selected));
     const hasher = new WorkspaceHasher(workspace.root, statCache);
+    const external = registryDeps(store);
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
     const order = pipeline.stages.map((stage) => stage.name);
@@ -119,6 +121,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
             writeLockfile(workspace.paths.lockFile, lock, order);
           },
           logsDir,
+          external,
           pipelineRunId: runId,
           toolDir: options.toolDir,
           force: options.force ?? false,

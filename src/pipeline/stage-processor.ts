@@ -14,6 +14,7 @@ import type { LockedPath, LockedStage, Lockfile } from './lockfile.js';
 import type { StageOutcome, StageStatus } from './outcome.js';
 import type { ParamsReader } from './params.js';
 import { computeRunCacheKey, findRunCacheEntry, saveRunCacheEntry } from './run-cache.js';
+import type { ExternalDeps } from './registry-deps.js';
 import { diffStage, lockEntryFor, onlyOutputsChanged, snapshotStage, toLockedPath, type StageChange } from './stage-state.js';
 import type { Output, Stage } from './stage.js';
 
@@ -36,6 +37,8 @@ export interface StageProcessorContext {
   readonly lock: Lockfile;
   readonly commitLock: (stage: string, entry: LockedStage) => void;
   readonly logsDir: string;
+  /** Resolves deps outside the workspace (registry references). */
+  readonly external: ExternalDeps;
   /** The pipeline run this stage belongs to, passed to commands as SLUICE_PIPELINE_RUN_ID. */
   readonly pipelineRunId?: string | undefined;
   /** Put first on PATH, so `sluice` in a command is this Sluice. */
@@ -61,7 +64,7 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   const locked = context.lock.stages[stage.name];
   if (stage.frozen) return finish('frozen', { lock: locked });
 
-  const snapshot = await snapshotStage(stage, context.hasher, context.params);
+  const snapshot = await snapshotStage(stage, context.hasher, context.params, { external: context.external });
   const changes = diffStage(stage, snapshot, locked);
   if (!context.force && changes.length === 0) {
     if (context.dryRun) return context.upstreamWouldRun(stage) ? finish('would-run', { changes }) : finish('unchanged', { lock: locked });

@@ -8,6 +8,7 @@ import { interpolate } from './interpolate.js';
 import { flattenParams, isRecord, lookupParam, type ParamsReader } from './params.js';
 import type { LockedPath, LockedStage } from './lockfile.js';
 import type { Stage } from './stage.js';
+import { isRegistryReference, type ExternalDeps } from './registry-deps.js';
 
 /** What a stage's inputs and outputs are right now. Missing paths map to undefined. */
 export interface StageSnapshot {
@@ -32,18 +33,23 @@ export async function snapshotStage(
   stage: Stage,
   hasher: WorkspaceHasher,
   params: ParamsReader,
-  options: { outs: boolean } = { outs: true },
+  options: { outs?: boolean; external?: ExternalDeps } = {},
 ): Promise<StageSnapshot> {
   const deps = new Map<string, HashedPath | undefined>();
-  for (const dep of stage.deps) deps.set(dep.path, await hasher.hash(dep.path));
+  for (const dep of stage.deps) {
+    if (isRegistryReference(dep.path)) {
+      if (!options.external) throw new Error(`stage ${stage.name} depends on ${dep.path}, but no registry was given to resolve it`);
+      deps.set(dep.path, await options.external.hash(dep.path));
+    } else deps.set(dep.path, await hasher.hash(dep.path));
+  }
   const outs = new Map<string, HashedPath | undefined>();
-  if (options.outs) for (const out of stage.outs) outs.set(out.path, await hasher.hash(out.path));
+  if (options.outs ?? true) for (const out of stage.outs) outs.set(out.path, await hasher.hash(out.path));
   return { deps, params: readParamValues(stage, params), outs };
 }
 
-/** Every dep and out path of the stages, to fetch their stat-cache entries in one query. */
+/** Every dep and out path of the stages in the workspace, to fetch their stat-cache entries in one query. */
 export function stagePaths(stages: readonly Stage[]): string[] {
-  return [...new Set(stages.flatMap((stage) => [...stage.deps.map((dep) => dep.path), ...stage.outs.map((out) => out.path)]))];
+  return [...new Set(stages.flatMap((stage) => [...stage.deps.map((dep) => dep.path).filter((path) => !isRegistryReference(path)), ...stage.outs.map((out) => out.path)]))];
 }
 
 /** The values of the params a stage reads, by file and key. */

@@ -11,6 +11,7 @@ import { loadPipeline } from './load-pipeline.js';
 import { readLockfile } from './lockfile.js';
 import { ParamsReader } from './params.js';
 import type { LockedPath } from './lockfile.js';
+import { registryDeps } from './registry-deps.js';
 import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, stagePaths, type StageChange, type StageSnapshot } from './stage-state.js';
 
 export type StageState =
@@ -61,6 +62,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
     const statCache = await StatCache.open(store, workspaceKey(workspace.root));
     await statCache.loadFiles(stagePaths(stages));
     const hasher = new WorkspaceHasher(workspace.root, statCache);
+    const external = registryDeps(store);
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
     const cache = openWorkspaceCache(workspace);
@@ -74,7 +76,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
         reports.push({ stage: stage.name, state: 'frozen', changes: [], reasons: ['frozen: not checked'], upstream: [] });
         continue;
       }
-      const snapshot = withRestoredDeps(await snapshotStage(stage, hasher, params), restorableOuts);
+      const snapshot = withRestoredDeps(await snapshotStage(stage, hasher, params, { external }), restorableOuts);
       const changes = diffStage(stage, snapshot, lock.stages[stage.name]);
       const staleUpstream = [...(graph.upstream.get(stage.name) ?? [])].filter((name) => {
         const state = states.get(name);

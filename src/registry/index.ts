@@ -9,6 +9,7 @@ export { createRegistryService, parseStage, parseVersion, validateAlias, validat
 export { fetchModelFile, readSignature, registerModelFile, type RegisterFileInput } from './model-file.js';
 export { findLineage } from './lineage.js';
 export { formatModelUri, isModelUri, parseModelUri, type ModelReference } from './model-uri.js';
+export { resolveModelReference } from './resolve-reference.js';
 export { openRegistryStore } from './open.js';
 export type { RegistryStore } from './store/registry-store.js';
 export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, registeredModelExists, registeredModelNotFound } from './errors.js';

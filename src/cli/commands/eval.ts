@@ -67,9 +67,10 @@ export async function evalCommand(rawOptions: EvalCommandOptions, output: CliOut
     },
     output,
   );
-  if (recorded) output.stderr.write(`Recorded as run ${recorded.slice(0, 8)} (\`sluice runs show ${recorded.slice(0, 8)}\`).\n`);
+  const recordedNote = recorded ? `Recorded as run ${recorded.slice(0, 8)} (\`sluice runs show ${recorded.slice(0, 8)}\`).\n` : '';
   if (options.json === '-') {
     output.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    output.stderr.write(recordedNote);
     return 0;
   }
   if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
@@ -78,6 +79,7 @@ export async function evalCommand(rawOptions: EvalCommandOptions, output: CliOut
   output.stdout.write(renderEvaluation(result, subject, options.data ?? options.predictions ?? ''));
   if (options.json) output.stdout.write(`\nJSON written to ${options.json}\n`);
   if (options.report) output.stdout.write(`${options.json ? '' : '\n'}Report written to ${options.report}\n`);
+  output.stdout.write(recordedNote);
   return 0;
 }
 

@@ -46,17 +46,25 @@ export async function gateCommand(rawOptions: z.input<typeof gateOptionsSchema>,
   const baseline = written.baseline === undefined ? undefined : await resolveModelArgument(isModelUri(written.baseline) ? written.baseline : at(written.baseline), { optional: true });
   const config = { ...written, model: candidate.path, baseline: baseline?.path };
   const gated = await runGate(config, baseDir);
-  const report: GateReport =
+  // Reports name the models and data as the user wrote them, not as resolved files.
+  const candidateLabel = isModelUri(written.model) ? candidate.label : written.model;
+  const baselineLabel = baseline && written.baseline ? (isModelUri(written.baseline) ? baseline.label : written.baseline) : undefined;
+  const notes =
     written.baseline !== undefined && baseline === undefined
-      ? { ...gated, notes: [`The baseline ${written.baseline} does not exist yet: this is treated as the first model, and rules comparing with a baseline are skipped.`, ...gated.notes.slice(1)] }
-      : gated;
+      ? [`The baseline ${written.baseline} does not exist yet: this is treated as the first model, and rules comparing with a baseline are skipped.`, ...gated.notes.slice(1)]
+      : gated.notes;
+  const report: GateReport = {
+    ...gated,
+    data: written.data,
+    candidate: { ...gated.candidate, model: candidateLabel },
+    baseline: gated.baseline && baselineLabel ? { ...gated.baseline, model: baselineLabel } : gated.baseline,
+    notes,
+  };
   if (options.json) writeFileAtomic(options.json, `${JSON.stringify(report, null, 2)}\n`);
   if (options.report) writeFileAtomic(options.report, renderGateMarkdown(report));
   if (options.summary) writeFileAtomic(options.summary, `${JSON.stringify(gateSummary(report), null, 2)}\n`);
 
   const style = makeStyler(output.stdout);
-  const candidateLabel = isModelUri(written.model) ? candidate.label : written.model;
-  const baselineLabel = baseline && written.baseline ? (isModelUri(written.baseline) ? baseline.label : written.baseline) : undefined;
   output.stdout.write(`Candidate ${candidateLabel}${baselineLabel ? ` against baseline ${baselineLabel}` : ' (no baseline)'} on ${config.data} (${report.n} rows, ${report.task})\n\n`);
   const rows = gateRows(report).map((row) => [row.metric, row.candidate, row.baseline, row.change, row.rule, row.verdict === 'FAIL' ? style('red', row.verdict) : style('green', row.verdict)]);
   output.stdout.write(renderTable(['Metric', 'Candidate', 'Baseline', 'Change', 'Rule', 'Verdict'], rows, { alignRight: [1, 2, 3] }));
@@ -80,11 +88,12 @@ export async function gateCommand(rawOptions: z.input<typeof gateOptionsSchema>,
     },
     output,
   );
-  if (recorded) output.stderr.write(`Recorded as run ${recorded.slice(0, 8)} (\`sluice runs show ${recorded.slice(0, 8)}\`).\n`);
+  const recordedNote = recorded ? `Recorded as run ${recorded.slice(0, 8)} (\`sluice runs show ${recorded.slice(0, 8)}\`).\n` : '';
   if (report.passed) {
-    output.stdout.write(`\n${style('green', 'Gate passed.')}\n`);
+    output.stdout.write(`\n${style('green', 'Gate passed.')}\n${recordedNote}`);
     return 0;
   }
+  output.stdout.write(recordedNote);
   const error = gateFailed({ metrics: failed.map((verdict) => verdict.metric), total: report.rules.length, failures: failed.flatMap((verdict) => verdict.failures) });
   output.stderr.write(`sluice: ${error.toUserMessage()}\n`);
   return error.exitCode;

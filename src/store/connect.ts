@@ -59,6 +59,10 @@ async function openSqlite(path: string): Promise<MetadataStore> {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
+    // Search over 100,000 runs touches pages all over the tables: a 64 MiB page cache (allocated
+    // as used) and memory-mapped reads halve its time against SQLite's 2 MiB default.
+    database.pragma('cache_size = -65536');
+    database.pragma('mmap_size = 268435456');
   } catch (error) {
     throw databaseUnavailable({ url: path, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   }

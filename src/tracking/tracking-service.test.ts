@@ -174,6 +174,38 @@ for (const [backend, open] of Object.entries(STORE_BACKENDS)) {
         assert.deepEqual(ascending.items.map((run) => run.info.runName), ['gbdt-weak', 'logreg', 'gbdt-good', 'other-team', 'no-auc']);
       });
 
+      test('pages ordered by a metric run on into the runs without it', async () => {
+        const seen: string[] = [];
+        let token: string | undefined;
+        do {
+          const page = await tracking.searchRuns({ experimentIds: [experimentId], orderBy: ['metrics.roc_auc DESC'], maxResults: 2, pageToken: token });
+          seen.push(...page.items.map((run) => run.info.runName));
+          token = page.nextPageToken;
+        } while (token);
+        assert.deepEqual(seen, ['other-team', 'gbdt-good', 'logreg', 'gbdt-weak', 'no-auc']);
+      });
+
+      test('a filter and an order on the same metric', async () => {
+        const page = await tracking.searchRuns({ experimentIds: [experimentId], filter: 'metrics.roc_auc < 0.97', orderBy: ['metrics.roc_auc DESC'] });
+        assert.deepEqual(page.items.map((run) => run.info.runName), ['logreg', 'gbdt-weak']);
+      });
+
+      test('order by a param, then by a metric to break ties', async () => {
+        const page = await tracking.searchRuns({ experimentIds: [experimentId], orderBy: ['params.algorithm DESC', 'metrics.roc_auc ASC'] });
+        assert.deepEqual(page.items.map((run) => run.info.runName), ['logreg', 'gbdt-weak', 'gbdt-good', 'other-team', 'no-auc']);
+      });
+
+      test('NaN sorts after real values and before missing ones, in both directions', async () => {
+        const own = (await tracking.createExperiment({ name: 'nan-order' })).experimentId;
+        for (const [name, value] of [['low', 0.1], ['nan', Number.NaN], ['high', 0.9], ['missing', undefined]] as const) {
+          const run = await tracking.createRun({ experimentId: own, runName: name });
+          if (value !== undefined) await tracking.logMetric(run.info.runId, { key: 'roc_auc', value, timestamp: 1 });
+        }
+        const order = async (direction: string) => (await tracking.searchRuns({ experimentIds: [own], orderBy: [`metrics.roc_auc ${direction}`] })).items.map((run) => run.info.runName);
+        assert.deepEqual(await order('DESC'), ['high', 'low', 'nan', 'missing']);
+        assert.deepEqual(await order('ASC'), ['low', 'high', 'nan', 'missing']);
+      });
+
       test('attributes filter on status, names and ids', async () => {
         const failed = await tracking.searchRuns({ experimentIds: [experimentId], filter: "attributes.status = 'FAILED'" });
         assert.deepEqual(failed.items.map((run) => run.info.runName), ['gbdt-weak']);

@@ -10,7 +10,9 @@ import { isUniqueViolation, type Database, type StoreConnection } from '../../st
 import { experimentAlreadyExists } from '../errors.js';
 import { SYSTEM_TAGS, type DatasetInput, type Experiment, type LifecycleStage, type Metric, type Run, type RunInfo, type RunOutput, type RunStatus, type Tag } from '../entities.js';
 import { chunks, encodeMetricValue, toExperiment, toMetric, toRunInfo } from './rows.js';
-import { searchExperimentIds, searchRunIds } from './run-search.js';
+import { searchExperimentIds } from './experiment-search.js';
+import { loadRuns } from './load-runs.js';
+import { searchRunIds } from './run-search.js';
 import type { Batch, NewExperiment, ParamConflict, RunSearchQuery, SearchQuery, TrackingStore } from './tracking-store.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -137,7 +139,7 @@ export class KyselyTrackingStore implements TrackingStore {
   }
 
   async getRun(runId: string): Promise<Run | undefined> {
-    const [run] = await this.loadRuns([runId]);
+    const [run] = await loadRuns(this.db, this.dialect, [runId]);
     return run;
   }
 
@@ -259,7 +261,7 @@ export class KyselyTrackingStore implements TrackingStore {
   }
 
   async searchRuns(query: RunSearchQuery): Promise<Run[]> {
-    return this.loadRuns(await searchRunIds(this.db, this.dialect, query));
+    return loadRuns(this.db, this.dialect, await searchRunIds(this.db, this.dialect, query));
   }
 
   async findRunsByDatasetDigest(digest: string, limit: number): Promise<RunInfo[]> {
@@ -296,42 +298,6 @@ export class KyselyTrackingStore implements TrackingStore {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** Full runs by id, in the order of `ids`: four queries per 500 runs, whatever the page size. */
-  private async loadRuns(ids: readonly string[]): Promise<Run[]> {
-    if (ids.length === 0) return [];
-    const infos = new Map<string, RunInfo>();
-    const metrics = new Map<string, Metric[]>();
-    const params = new Map<string, Tag[]>();
-    const tags = new Map<string, Tag[]>();
-    const inputs = new Map<string, DatasetInput[]>();
-    const outputs = new Map<string, RunOutput[]>();
-    for (const batch of chunks(ids)) {
-      for (const row of await this.db.selectFrom('run_outputs').selectAll().where('run_id', 'in', batch).orderBy('path').execute()) {
-        pushTo(outputs, row.run_id, { path: row.path, objectId: row.object_id, size: Number(row.size) });
-      }
-      for (const row of await this.db.selectFrom('runs').selectAll().where('run_id', 'in', batch).execute()) infos.set(row.run_id, toRunInfo(row));
-      for (const row of await this.db.selectFrom('latest_metrics').selectAll().where('run_id', 'in', batch).orderBy('key').execute()) pushTo(metrics, row.run_id, toMetric(row));
-      for (const row of await this.db.selectFrom('run_params').selectAll().where('run_id', 'in', batch).orderBy('key').execute()) pushTo(params, row.run_id, { key: row.key, value: row.value });
-      for (const row of await this.db.selectFrom('run_tags').selectAll().where('run_id', 'in', batch).orderBy('key').execute()) pushTo(tags, row.run_id, { key: row.key, value: row.value });
-      const inputRows = await this.db
-        .selectFrom('run_inputs')
-        .innerJoin('datasets', 'datasets.dataset_id', 'run_inputs.dataset_id')
-        .select(['run_inputs.run_id', 'run_inputs.tags', 'datasets.name', 'datasets.digest', 'datasets.source_type', 'datasets.source', 'datasets.schema', 'datasets.profile'])
-        .where('run_inputs.run_id', 'in', batch)
-        .orderBy('datasets.name')
-        .execute();
-      for (const row of inputRows) {
-        const inputTags = Object.entries(JSON.parse(row.tags) as Record<string, string>).map(([key, value]) => ({ key, value }));
-        const dataset = { name: row.name, digest: row.digest, sourceType: row.source_type, source: row.source, schema: row.schema ?? undefined, profile: row.profile ?? undefined };
-        pushTo(inputs, row.run_id, { dataset, tags: inputTags });
-      }
-    }
-    return ids.flatMap((id) => {
-      const info = infos.get(id);
-      if (!info) return [];
-      return [{ info, data: { metrics: metrics.get(id) ?? [], params: params.get(id) ?? [], tags: tags.get(id) ?? [] }, inputs: inputs.get(id) ?? [], outputs: outputs.get(id) ?? [] }];
-    });
-  }
 }
 
 class ParamConflictSignal extends Error {

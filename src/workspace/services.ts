@@ -21,8 +21,8 @@ export interface WorkspaceServices {
   close(): Promise<void>;
 }
 
-/** Opens the services; `store` reuses an already open metadata store. */
-export async function openWorkspaceServices(workspace: Workspace, options: { store?: MetadataStore } = {}): Promise<WorkspaceServices> {
+/** Opens the services; `store` reuses an already open metadata store; `env` supplies AWS settings for S3 artifacts. */
+export async function openWorkspaceServices(workspace: Workspace, options: { store?: MetadataStore; env?: NodeJS.ProcessEnv } = {}): Promise<WorkspaceServices> {
   const store = options.store ?? (await openWorkspaceStore(workspace));
   try {
     const [{ createTrackingService, openTrackingStores, ArtifactStore }, { createRegistryService, openRegistryStore }] = await Promise.all([
@@ -31,7 +31,7 @@ export async function openWorkspaceServices(workspace: Workspace, options: { sto
     ]);
     const stores = openTrackingStores(store.connection);
     const tracking = createTrackingService({ store: stores.store });
-    const storage = await openObjectStorage(workspace.artifactsUrl, workspace.root);
+    const storage = await openObjectStorage(workspace.artifactsUrl, workspace.root, options.env ?? process.env);
     const artifacts = new ArtifactStore({ storage, index: stores.artifactIndex, tempDir: join(workspace.paths.tmpDir, 'uploads') });
     const registryStore = openRegistryStore(store.connection);
     return {

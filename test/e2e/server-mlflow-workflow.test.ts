@@ -19,15 +19,16 @@ function assertKeys(value: unknown, keys: readonly string[], what: string): asse
   assert.deepEqual(Object.keys(value as object).sort(), [...keys].sort(), `${what} has MLflow's fields`);
 }
 
-for (const backend of ['sqlite', 'postgres'] as const) {
-  describe(`MLflow REST workflow on ${backend}`, () => {
+// The embedded default, and team scale: PostgreSQL metadata with artifacts on S3 (s3rver on loopback).
+for (const [backend, artifacts] of [['sqlite', 'local'], ['postgres', 's3']] as const) {
+  describe(`MLflow REST workflow on ${backend} with ${artifacts} artifacts`, () => {
     let server: TestServer;
     let client: ReturnType<typeof jsonClient>;
     let experimentId: string;
     let runId: string;
     let artifactUri: string;
     before(async () => {
-      server = await startTestServer({ backend });
+      server = await startTestServer({ backend, artifacts });
       client = jsonClient(server.url);
     });
     after(async () => server.close());
@@ -219,6 +220,16 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const [entry] = audit.body.entries as { origin: string; actor: string }[];
       assert.match(entry!.origin, /^http: DELETE \/api\/2\.0\/mlflow\/registered-models\/delete from 127\.0\.0\.1$/);
       assert.equal(entry!.actor, 'anonymous');
+    });
+
+    test('/openapi.json describes every endpoint the server answers', async () => {
+      const document = await client.get('/openapi.json');
+      assert.equal(document.body.openapi, '3.1.0');
+      const paths = document.body.paths as Record<string, Record<string, { summary: string }>>;
+      for (const path of ['/api/2.0/mlflow/runs/log-batch', '/api/2.0/mlflow/registered-models/alias', '/api/sluice/v1/lineage', '/api/2.0/mlflow-artifacts/artifacts/{path}']) {
+        assert.ok(paths[path], `${path} is documented`);
+      }
+      assert.match(paths['/api/2.0/mlflow/runs/search']!.post!.summary, /Search runs/);
     });
 
     test('deleting the experiment hides its runs from search until it is restored', async () => {

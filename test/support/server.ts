@@ -35,12 +35,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
   if (options.artifacts === 's3') {
     const s3 = await startTestS3();
-    Object.assign(process.env, s3.env);
+    Object.assign(env, s3.env);
     env.SLUICE_ARTIFACTS = `s3://${s3.bucket}/artifacts`;
     cleanups.unshift(() => s3.close());
   }
   const workspace = openWorkspace(dir.path, env);
-  const services = await openWorkspaceServices(workspace);
+  const services = await openWorkspaceServices(workspace, { env: { ...process.env, ...env } });
   const { app, url } = await startServer({ services, host: '127.0.0.1', port: 0, version: 'test', logger: false, envToken: options.envToken });
   return {
     url,

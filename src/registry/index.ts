@@ -13,3 +13,4 @@ export { resolveModelReference } from './resolve-reference.js';
 export { openRegistryStore } from './open.js';
 export type { RegistryStore } from './store/registry-store.js';
 export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, registeredModelExists, registeredModelNotFound } from './errors.js';
+export { modelVersionToJson } from './version-json.js';

@@ -4,8 +4,8 @@
  * behind an HTTP request), so the audit log always says who did what, from where.
  */
 import { randomBytes } from 'node:crypto';
-import { validateKey as validateTrackingKey, type ArtifactStore, type SearchOptions, type Tag, type TrackingService } from '../tracking/index.js';
-import { decodePageToken, encodePageToken, MODEL_VERSION_SEARCH, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH } from '../tracking/index.js';
+import { validateKey as validateTrackingKey, type ArtifactStore, type Page, type SearchOptions, type Tag, type TrackingService } from '../tracking/index.js';
+import { MODEL_VERSION_SEARCH, pageRequest, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH, toPage } from '../tracking/index.js';
 import { aliasNotFound, invalidRegistryValue, modelVersionNotFound, registeredModelNotFound } from './errors.js';
 import { MODEL_STAGES, type Actor, type AuditEntry, type ModelStage, type ModelVersion, type RegisteredModel } from './entities.js';
 import { formatModelUri, parseModelUri } from './model-uri.js';
@@ -17,11 +17,6 @@ export interface RegistryServiceOptions {
   readonly artifacts: ArtifactStore;
   readonly actor: Actor;
   readonly clock?: () => number;
-}
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextPageToken: string | undefined;
 }
 
 /** A new version as a caller describes it, before Sluice adds hash, signature and lineage. */
@@ -96,14 +91,6 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
     return found;
   }
 
-  function maxResults(value: number | undefined, fallback: number, maximum: number): number {
-    const resolved = value ?? fallback;
-    if (!Number.isSafeInteger(resolved) || resolved < 1 || resolved > maximum) {
-      throw invalidRegistryValue({ problem: `Invalid value ${resolved} for parameter 'max_results' supplied. It must be a positive integer of at most ${maximum}.` });
-    }
-    return resolved;
-  }
-
   const service = {
     actor,
     artifacts,
@@ -119,15 +106,14 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
     getRegisteredModel: modelOrFail,
 
     async searchRegisteredModels(options: SearchOptions = {}): Promise<Page<RegisteredModel>> {
-      const limit = maxResults(options.maxResults, 100, 1000);
-      const offset = decodePageToken(options.pageToken);
+      const request = pageRequest(options.maxResults, options.pageToken, { fallback: 100, maximum: 1000 });
       const rows = await store.searchRegisteredModels({
         clauses: parseFilter(options.filter, REGISTERED_MODEL_SEARCH),
         order: parseOrderBy(options.orderBy, REGISTERED_MODEL_SEARCH),
-        limit: limit + 1,
-        offset,
+        limit: request.limit + 1,
+        offset: request.offset,
       });
-      return rows.length > limit ? { items: rows.slice(0, limit), nextPageToken: encodePageToken(offset + limit) } : { items: rows, nextPageToken: undefined };
+      return toPage(rows, request);
     },
 
     async updateRegisteredModel(name: string, description: string): Promise<RegisteredModel> {
@@ -205,15 +191,14 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
     },
 
     async searchModelVersions(options: SearchOptions = {}): Promise<Page<ModelVersion>> {
-      const limit = maxResults(options.maxResults, 200_000, 200_000);
-      const offset = decodePageToken(options.pageToken);
+      const request = pageRequest(options.maxResults, options.pageToken, { fallback: 200_000, maximum: 200_000 });
       const rows = await store.searchModelVersions({
         clauses: parseFilter(options.filter, MODEL_VERSION_SEARCH),
         order: parseOrderBy(options.orderBy, MODEL_VERSION_SEARCH),
-        limit: limit + 1,
-        offset,
+        limit: request.limit + 1,
+        offset: request.offset,
       });
-      return rows.length > limit ? { items: rows.slice(0, limit), nextPageToken: encodePageToken(offset + limit) } : { items: rows, nextPageToken: undefined };
+      return toPage(rows, request);
     },
 
     async setModelVersionTag(name: string, version: string | number, tag: Tag): Promise<void> {

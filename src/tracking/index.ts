@@ -36,6 +36,8 @@ export {
   decodePageToken,
   encodePageToken,
   MODEL_VERSION_SEARCH,
+  pageRequest,
+  toPage,
   parseFilter,
   parseOrderBy,
   REGISTERED_MODEL_SEARCH,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ambiguousRunId, experimentNotFound, inactiveTarget, invalidTrackingValue, paramChanged, runNotFound, tagNotFound } from './errors.js';
 import { SYSTEM_TAGS, type RunOutput, type DatasetInput, type Experiment, type Metric, type Page, type Run, type RunInfo, type RunStatus, type Tag, type ViewType } from './entities.js';
 import { generateRunName } from './run-names.js';
-import { decodePageToken, encodePageToken, EXPERIMENT_SEARCH, parseFilter, parseOrderBy, RUN_SEARCH } from './search/index.js';
+import { EXPERIMENT_SEARCH, pageRequest, parseFilter, parseOrderBy, RUN_SEARCH, toPage } from './search/index.js';
 import type { Batch, TrackingStore } from './store/tracking-store.js';
 import { checkLength, LIMITS, validateBatch, validateExperimentId, validateKey, validateRunId } from './validation.js';
 
@@ -70,18 +70,6 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
     return info;
   }
 
-  function page<T>(rows: T[], limit: number, offset: number): Page<T> {
-    return rows.length > limit ? { items: rows.slice(0, limit), nextPageToken: encodePageToken(offset + limit) } : { items: rows, nextPageToken: undefined };
-  }
-
-  function maxResults(value: number | undefined, fallback: number, maximum: number): number {
-    const resolved = value ?? fallback;
-    if (!Number.isSafeInteger(resolved) || resolved < 1 || resolved > maximum) {
-      throw invalidTrackingValue({ problem: `Invalid value ${resolved} for parameter 'max_results' supplied. It must be a positive integer of at most ${maximum}.` });
-    }
-    return resolved;
-  }
-
   function validateTags(tags: readonly Tag[]): void {
     tags.forEach((tag, index) => {
       validateKey(tag.key, `tags[${index}].key`);
@@ -139,16 +127,15 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
     },
 
     async searchExperiments(options: SearchOptions = {}): Promise<Page<Experiment>> {
-      const limit = maxResults(options.maxResults, 1000, 50_000);
-      const offset = decodePageToken(options.pageToken);
+      const request = pageRequest(options.maxResults, options.pageToken, { fallback: 1000, maximum: 50_000 });
       const rows = await store.searchExperiments({
         clauses: parseFilter(options.filter, EXPERIMENT_SEARCH),
         order: parseOrderBy(options.orderBy, EXPERIMENT_SEARCH),
         viewType: options.viewType ?? 'ACTIVE_ONLY',
-        limit: limit + 1,
-        offset,
+        limit: request.limit + 1,
+        offset: request.offset,
       });
-      return page(rows, limit, offset);
+      return toPage(rows, request);
     },
 
     async renameExperiment(experimentId: string, newName: string): Promise<void> {
@@ -312,15 +299,13 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
 
     async getMetricHistory(runId: string, key: string, options: { maxResults?: number | undefined; pageToken?: string | undefined } = {}): Promise<Page<Metric>> {
       await runInfoOrFail(runId);
-      const limit = maxResults(options.maxResults, 25_000, 1_000_000);
-      const offset = decodePageToken(options.pageToken);
-      return page(await store.getMetricHistory(runId, key, { limit: limit + 1, offset }), limit, offset);
+      const request = pageRequest(options.maxResults, options.pageToken, { fallback: 25_000, maximum: 1_000_000 });
+      return toPage(await store.getMetricHistory(runId, key, { limit: request.limit + 1, offset: request.offset }), request);
     },
 
     /** `topLevelOnly` (a Sluice extension) leaves out nested runs, such as a pipeline's stage runs. */
     async searchRuns(options: SearchOptions & { experimentIds: readonly string[]; topLevelOnly?: boolean }): Promise<Page<Run>> {
-      const limit = maxResults(options.maxResults, 1000, 50_000);
-      const offset = decodePageToken(options.pageToken);
+      const request = pageRequest(options.maxResults, options.pageToken, { fallback: 1000, maximum: 50_000 });
       for (const id of options.experimentIds) validateExperimentId(id);
       const rows = await store.searchRuns({
         experimentIds: options.experimentIds,
@@ -328,10 +313,10 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
         order: parseOrderBy(options.orderBy, RUN_SEARCH),
         viewType: options.viewType ?? 'ACTIVE_ONLY',
         topLevelOnly: options.topLevelOnly ?? false,
-        limit: limit + 1,
-        offset,
+        limit: request.limit + 1,
+        offset: request.offset,
       });
-      return page(rows, limit, offset);
+      return toPage(rows, request);
     },
 
     /** Runs that read a data set with this content digest, newest first. */

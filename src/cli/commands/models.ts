@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { formatNumber } from '../../core/index.js';
-import { formatModelUri, isModelUri, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
+import { formatModelUri, isModelUri, modelVersionToJson, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
@@ -18,26 +18,6 @@ const registerSchema = z.object({
   tag: z.array(z.string().regex(/^[^=]+=/, { error: 'must be KEY=VALUE' })).optional(),
   json: z.boolean().default(false),
 });
-
-export function versionToJson(version: ModelVersion): Record<string, unknown> {
-  return {
-    name: version.name,
-    version: version.version,
-    uri: formatModelUri(version.name, version.version),
-    aliases: version.aliases,
-    stage: version.currentStage,
-    source: version.source,
-    run_id: version.runId ?? null,
-    object_id: version.objectId ?? null,
-    size_bytes: version.sizeBytes ?? null,
-    signature: version.signature ?? null,
-    lineage: version.lineage ?? null,
-    description: version.description,
-    tags: Object.fromEntries(version.tags.map((tag) => [tag.key, tag.value])),
-    created_at: version.creationTimestamp,
-    created_by: version.userId,
-  };
-}
 
 function sizeText(bytes: number | undefined): string {
   if (bytes === undefined) return '—';
@@ -58,7 +38,7 @@ export async function modelsRegisterCommand(source: string, rawOptions: z.input<
       tempDir: join(services.workspace.paths.tmpDir, 'register'),
     });
     if (options.json) {
-      printJson(output, versionToJson(version));
+      printJson(output, modelVersionToJson(version));
       return 0;
     }
     const aliases = version.aliases.length > 0 ? ` (${version.aliases.join(', ')})` : '';
@@ -122,14 +102,14 @@ export async function modelsShowCommand(target: string, rawOptions: z.input<type
     const ref = reference(target);
     if (ref.uri) {
       const version = await registry.resolve(ref.uri);
-      if (options.json) printJson(output, versionToJson(version));
+      if (options.json) printJson(output, modelVersionToJson(version));
       else output.stdout.write(describeVersion(version));
       return 0;
     }
     const model = await registry.getRegisteredModel(ref.name);
     const versions = (await registry.searchModelVersions({ filter: `name = '${ref.name.replaceAll("'", "''")}'`, orderBy: ['version_number DESC'] })).items;
     if (options.json) {
-      printJson(output, { name: model.name, description: model.description, aliases: Object.fromEntries(model.aliases.map((alias) => [alias.alias, alias.version])), versions: versions.map(versionToJson) });
+      printJson(output, { name: model.name, description: model.description, aliases: Object.fromEntries(model.aliases.map((alias) => [alias.alias, alias.version])), versions: versions.map(modelVersionToJson) });
       return 0;
     }
     const lines = [`${model.name}${model.description ? ` — ${model.description}` : ''}`, ''];

@@ -3,33 +3,13 @@
  * records (hash, signature), API tokens, and run search with everything a UI needs.
  */
 import { z } from 'zod';
-import { formatModelUri } from '../../registry/index.js';
-import type { AuditEntry, ModelVersion } from '../../registry/index.js';
+import { formatModelUri, modelVersionToJson } from '../../registry/index.js';
+import type { AuditEntry } from '../../registry/index.js';
 import { ROLES } from '../auth/roles.js';
 import type { ApiToken } from '../auth/token-store.js';
 import { route, type JsonRoute } from '../route.js';
 
 const BASE = '/api/sluice/v1';
-
-function versionToJson(version: ModelVersion): Record<string, unknown> {
-  return {
-    name: version.name,
-    version: version.version,
-    uri: formatModelUri(version.name, version.version),
-    aliases: version.aliases,
-    stage: version.currentStage,
-    description: version.description,
-    source: version.source,
-    run_id: version.runId ?? null,
-    object_id: version.objectId ?? null,
-    size_bytes: version.sizeBytes ?? null,
-    signature: version.signature ?? null,
-    lineage: version.lineage ?? null,
-    tags: Object.fromEntries(version.tags.map((tag) => [tag.key, tag.value])),
-    created_at: version.creationTimestamp,
-    created_by: version.userId,
-  };
-}
 
 function auditToJson(entry: AuditEntry): Record<string, unknown> {
   return { id: entry.id, at: new Date(entry.at).toISOString(), actor: entry.actor, action: entry.action, target: entry.target, details: entry.details, origin: entry.origin };
@@ -44,13 +24,13 @@ export const sluiceRoutes: readonly JsonRoute[] = [
     api: 'sluice', method: 'GET', path: `${BASE}/models/resolve`, role: 'reader',
     summary: 'The version a models:/ URI names, with hash, signature and lineage (models:/NAME/3, models:/NAME@champion)',
     request: z.object({ uri: z.string().min(1) }),
-    handle: async (input, { registry }) => ({ model_version: versionToJson(await registry.resolve(input.uri)) }),
+    handle: async (input, { registry }) => ({ model_version: modelVersionToJson(await registry.resolve(input.uri)) }),
   }),
   route({
     api: 'sluice', method: 'GET', path: `${BASE}/models/:name/versions/:version`, role: 'reader',
     summary: 'A model version with hash, signature and lineage',
     request: z.object({ name: z.string().min(1), version: z.string().min(1) }),
-    handle: async (input, { registry }) => ({ model_version: versionToJson(await registry.getModelVersion(input.name, input.version)) }),
+    handle: async (input, { registry }) => ({ model_version: modelVersionToJson(await registry.getModelVersion(input.name, input.version)) }),
   }),
   route({
     api: 'sluice', method: 'GET', path: `${BASE}/lineage`, role: 'reader',

@@ -2,6 +2,7 @@
 export { parseFilter, type FilterClause, type Identifier } from './filter.js';
 export { parseOrderBy, type OrderClause } from './order-by.js';
 export { decodePageToken, encodePageToken } from './page-token.js';
+export { pageRequest, toPage, type PageRequest } from './paging.js';
 export {
   EXPERIMENT_SEARCH,
   MODEL_VERSION_SEARCH,

@@ -31,7 +31,9 @@ export async function serverCommand(rawOptions: z.input<typeof serverSchema>, ve
       logger: options.quiet ? false : { level: 'info' },
       version,
     });
-    output.stderr.write(`Sluice server at ${url} (MLflow clients: MLFLOW_TRACKING_URI=${url}); Ctrl-C stops it.\n`);
+    // A wildcard address is where the server listens, not one to connect to.
+    const reachable = url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
+    output.stderr.write(`Sluice server at ${url} (MLflow clients: MLFLOW_TRACKING_URI=${reachable}); Ctrl-C stops it.\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -9,9 +9,9 @@ export { manifestObjectId, parseManifest, serializeManifest, type FileMode, type
 export { directoryObjectId, fileObjectId, isDirectoryId, parseObjectId, type ObjectId } from './object-id.js';
 export { StatCache, workspaceKey, type StatCachePersistence } from './stat-cache.js';
 export { WorkspaceHasher, type HashedDirectory, type HashedFile, type HashedPath } from './workspace-hasher.js';
-export { objectMissing } from './errors.js';
+export { objectCorrupt, objectMissing } from './errors.js';
 export type { ObjectStorage } from './storage/object-storage.js';
-export { objectKey } from './storage/object-storage.js';
+export { objectIdOfKey, objectKey } from './storage/object-storage.js';
 export { LocalObjectStorage } from './storage/local-object-storage.js';
 export { openObjectStorage } from './storage/open-object-storage.js';
 export { storageObjectMissing, storageUnavailable, unsupportedStorageUrl } from './storage/errors.js';

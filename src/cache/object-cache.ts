@@ -10,8 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { hashBytes, hashFileSync, isProcessAlive } from '../core/index.js';
-import { objectMissing } from './errors.js';
+import { createStreamHasher, hashBytes, hashFileSync, isProcessAlive } from '../core/index.js';
+import { open } from 'node:fs/promises';
+import { objectCorrupt, objectMissing } from './errors.js';
 import { Linker, type LinkType } from './link.js';
 import { parseManifest, type ManifestEntry } from './manifest.js';
 import { fileObjectId, parseObjectId, type ObjectId } from './object-id.js';
@@ -87,6 +88,36 @@ export class ObjectCache {
     if (type === 'hardlink') chmodSync(temp, OBJECT_MODE);
     this.publish(temp, target);
     return type;
+  }
+
+  /**
+   * Stores bytes that arrive from elsewhere (a remote) under `id`, hashing them on the way: an
+   * object whose bytes do not match its name is refused with `SLUICE_CACHE_OBJECT_CORRUPT` and
+   * never enters the cache. Returns the number of bytes stored.
+   */
+  async addVerified(id: ObjectId, source: AsyncIterable<Uint8Array>, where: string): Promise<number> {
+    const target = this.objectPath(id);
+    const temp = this.tempPath();
+    const hasher = createStreamHasher();
+    let size = 0;
+    try {
+      const handle = await open(temp, 'wx', OBJECT_MODE);
+      try {
+        for await (const chunk of source) {
+          hasher.update(chunk);
+          size += chunk.byteLength;
+          await handle.write(chunk);
+        }
+      } finally {
+        await handle.close();
+      }
+      const actual = hasher.digest();
+      if (actual !== parseObjectId(id)?.hex) throw objectCorrupt({ id, where, actual: `blake3:${actual}` });
+      this.publish(temp, target);
+      return size;
+    } finally {
+      rmSync(temp, { force: true });
+    }
   }
 
   /** Stores a directory: every file first, then the manifest that makes it visible. */

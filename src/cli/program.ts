@@ -4,6 +4,7 @@
  * one place, {@link reportError}.
  */
 import { Command, CommanderError } from 'commander';
+import { defineDataCommands } from './data-program.js';
 import { defineTrackingCommands } from './tracking-program.js';
 import { reportError } from './handle-error.js';
 import { processOutput, type CliOutput } from './output.js';
@@ -128,6 +129,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
     .action(run(async (options: Record<string, unknown>) => (await import('./commands/gate.js')).gateCommand(options as never, output)));
 
+  defineDataCommands(program, run, output);
   defineTrackingCommands(program, run, output, version);
   return program;
 }

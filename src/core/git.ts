@@ -1,5 +1,5 @@
 /** The few git facts Sluice records and reads: the commit, the dirty flag, files at a revision. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gitFailed } from './errors.js';
 
@@ -55,4 +55,77 @@ export async function readFileAtRevision(cwd: string, revision: string, path: st
   if (result.ok) return result.stdout;
   if (/does not exist|exists on disk, but not in/i.test(result.stderr)) return undefined;
   throw gitFailed({ command: `git show ${revision}:${path}`, reason: result.stderr.split('\n')[0] || 'unknown error' });
+}
+
+/** Files under `cwd` in the working copy (tracked, and untracked but not ignored) whose names end with `suffix`; undefined outside git. */
+export async function listWorkingFiles(cwd: string, suffix: string): Promise<string[] | undefined> {
+  const result = await git(cwd, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', `*${suffix}`]);
+  if (!result.ok) return undefined;
+  return [...new Set(result.stdout.split('\0').filter((path) => path.endsWith(suffix)))].sort();
+}
+
+/** Files committed at `revision` (relative to `cwd`) whose names end with `suffix`. */
+export async function listFilesAtRevision(cwd: string, revision: string, suffix: string): Promise<string[]> {
+  const result = await git(cwd, ['ls-tree', '-r', '-z', '--name-only', '--full-name', revision, '--', '.']);
+  if (!result.ok) throw gitFailed({ command: `git ls-tree ${revision}`, reason: result.stderr.split('\n')[0] || 'unknown error' });
+  const prefix = await git(cwd, ['rev-parse', '--show-prefix']);
+  const base = prefix.ok ? prefix.stdout.trim() : '';
+  return result.stdout
+    .split('\0')
+    .filter((path) => path.endsWith(suffix) && path.startsWith(base))
+    .map((path) => path.slice(base.length));
+}
+
+/**
+ * Every distinct version of the files named `*suffix` (or exactly `basename`) in any commit
+ * reachable from a branch, a tag or HEAD (what `sluice data gc` keeps), with the commit count.
+ * One `rev-list --objects` walk plus one `cat-file --batch` read, however long the history.
+ */
+export async function readHistoryBlobs(cwd: string, match: { suffix: string; basename: string }): Promise<{ commits: number; blobs: { path: string; text: string }[] }> {
+  const head = await git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+  const starts = ['--branches', '--tags', ...(head.ok && head.stdout.trim() ? ['HEAD'] : [])];
+  const [objects, count] = await Promise.all([git(cwd, ['rev-list', '--objects', ...starts]), git(cwd, ['rev-list', '--count', ...starts])]);
+  if (!objects.ok) return { commits: 0, blobs: [] };
+  const wanted = new Map<string, string>();
+  for (const line of objects.stdout.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space < 0) continue;
+    const path = line.slice(space + 1);
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (path.endsWith(match.suffix) || name === match.basename) wanted.set(line.slice(0, space), path);
+  }
+  const blobs = wanted.size === 0 ? [] : await catBlobs(cwd, wanted);
+  return { commits: count.ok ? Number(count.stdout.trim()) : 0, blobs };
+}
+
+/** Reads blobs by id through one `git cat-file --batch` process. */
+function catBlobs(cwd: string, paths: ReadonlyMap<string, string>): Promise<{ path: string; text: string }[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(gitFailed({ command: 'git cat-file --batch', reason: stderr.split('\n')[0] || `exit ${code}` }));
+      const output = Buffer.concat(chunks);
+      const blobs: { path: string; text: string }[] = [];
+      let offset = 0;
+      while (offset < output.length) {
+        const newline = output.indexOf(0x0a, offset);
+        const [id, type, size] = output.subarray(offset, newline).toString().split(' ');
+        if (type === undefined || size === undefined) {
+          offset = newline + 1; // "<id> missing": nothing to read
+          continue;
+        }
+        const start = newline + 1;
+        const end = start + Number(size);
+        if (type === 'blob') blobs.push({ path: paths.get(id!) ?? id!, text: output.subarray(start, end).toString('utf8') });
+        offset = end + 1;
+      }
+      resolve(blobs);
+    });
+    child.stdin.end([...paths.keys()].join('\n') + '\n');
+  });
 }

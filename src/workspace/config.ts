@@ -10,6 +10,17 @@ import { LINK_TYPES } from '../cache/index.js';
 
 export const CONFIG_FILE = '.sluice/config.yaml';
 
+export const remoteSchema = z.strictObject({
+  /** A directory, file:///path, or s3://bucket/prefix. */
+  url: z.string().min(1),
+  /** S3: a custom endpoint (MinIO, Ceph, a test server); AWS_ENDPOINT_URL otherwise. */
+  endpoint: z.string().url().optional(),
+  /** S3: the region; AWS_REGION otherwise. */
+  region: z.string().min(1).optional(),
+});
+
+export type RemoteConfig = z.infer<typeof remoteSchema>;
+
 export const workspaceConfigSchema = z.strictObject({
   cache: z
     .strictObject({
@@ -37,6 +48,10 @@ export const workspaceConfigSchema = z.strictObject({
       experiment: z.string().min(1).optional(),
     })
     .optional(),
+  /** Where `sluice data push/pull` send and fetch objects, by name. */
+  remotes: z.record(z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'a remote name is letters, digits, ., _ and -'), remoteSchema).optional(),
+  /** The remote used when `-r NAME` is not given. */
+  default_remote: z.string().min(1).optional(),
 });
 
 export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;

@@ -16,7 +16,7 @@ export {
   type Workspace,
   type WorkspacePaths,
 } from './workspace.js';
-export { CONFIG_FILE, loadWorkspaceConfig, workspaceConfigSchema, type WorkspaceConfig } from './config.js';
+export { CONFIG_FILE, loadWorkspaceConfig, remoteSchema, workspaceConfigSchema, type RemoteConfig, type WorkspaceConfig } from './config.js';
 export { ensureGitignoreEntries, gitignoreEntryFor, removeGitignoreEntries } from './gitignore.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';
 export { pipelineFileMissing, runInProgress, workspaceNotFound } from './errors.js';

@@ -27,6 +27,26 @@ export function sluice(cwd: string, args: readonly string[], env: NodeJS.Process
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Runs `sluice ...args` to completion without blocking the event loop: needed when the test
+ * process itself serves something the CLI talks to (s3rver, an HTTP server).
+ */
+export async function sluiceAsync(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [SLUICE_BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', SLUICE_DEBUG: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const { code } = await exited(child);
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
 /** Starts `sluice ...args` without waiting (for interrupt and kill tests). */
 export function startSluice(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [SLUICE_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,13 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { systemErrorCode } from '../../core/index.js';
 import type { ObjectId } from '../object-id.js';
 import { storageObjectMissing, storageUnavailable } from './errors.js';
-import { objectKey, type ObjectStorage } from './object-storage.js';
+import { objectIdOfKey, objectKey, type ObjectStorage } from './object-storage.js';
 
 export class LocalObjectStorage implements ObjectStorage {
   constructor(readonly dir: string) {}
@@ -64,6 +64,22 @@ export class LocalObjectStorage implements ObjectStorage {
 
   async delete(id: ObjectId): Promise<void> {
     await rm(this.path(id), { force: true });
+  }
+
+  async *list(): AsyncIterable<ObjectId> {
+    const root = join(this.dir, 'blake3');
+    let prefixes: string[];
+    try {
+      prefixes = await readdir(root);
+    } catch {
+      return;
+    }
+    for (const prefix of prefixes) {
+      for (const name of await readdir(join(root, prefix)).catch(() => [] as string[])) {
+        const id = objectIdOfKey(`blake3/${prefix}/${name}`);
+        if (id) yield id;
+      }
+    }
   }
 
   private path(id: ObjectId): string {

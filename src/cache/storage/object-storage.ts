@@ -20,6 +20,14 @@ export interface ObjectStorage {
   read(id: ObjectId): Promise<Readable>;
   /** Removes an object; removing a missing object is not an error. */
   delete(id: ObjectId): Promise<void>;
+  /** Every object stored (one listing instead of a request per object, for large transfers). */
+  list(): AsyncIterable<ObjectId>;
+}
+
+/** The object id a storage key names, or undefined for other files (`blake3/ab/cdef…` → `blake3:abcdef…`). */
+export function objectIdOfKey(key: string): ObjectId | undefined {
+  const match = /(?:^|\/)blake3\/([0-9a-f]{2})\/([0-9a-f]{62})(\.dir)?$/.exec(key);
+  return match ? `blake3:${match[1]}${match[2]}${match[3] ?? ''}` : undefined;
 }
 
 /** The relative key of an object: `blake3/ab/cdef…` (the local cache's layout). */

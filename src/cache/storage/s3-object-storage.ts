@@ -6,11 +6,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectId } from '../object-id.js';
 import { storageObjectMissing, storageUnavailable } from './errors.js';
-import { objectKey, type ObjectStorage } from './object-storage.js';
+import { objectIdOfKey, objectKey, type ObjectStorage } from './object-storage.js';
 
 const PART_SIZE = 8 << 20;
 
@@ -95,6 +95,24 @@ export class S3ObjectStorage implements ObjectStorage {
     } catch (error) {
       throw this.unavailable(error);
     }
+  }
+
+  async *list(): AsyncIterable<ObjectId> {
+    const prefix = this.location.prefix ? `${this.location.prefix}/blake3/` : 'blake3/';
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, ContinuationToken: token }));
+      } catch (error) {
+        throw this.unavailable(error);
+      }
+      for (const object of page.Contents ?? []) {
+        const id = object.Key ? objectIdOfKey(object.Key) : undefined;
+        if (id) yield id;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   /** Releases the client's sockets. */

@@ -231,6 +231,11 @@ export class KyselyRegistryStore implements RegistryStore {
     return this.withTagsAndAliases(rows);
   }
 
+  async listObjectIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('model_versions').select('object_id').distinct().where('object_id', 'is not', null).where('deleted', '=', 0).execute();
+    return rows.flatMap((row) => (row.object_id ? [row.object_id] : []));
+  }
+
   async setAlias(name: string, alias: string, version: number, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx

@@ -56,6 +56,8 @@ export interface RegistryStore {
   latestVersions(name: string, stages: readonly ModelStage[]): Promise<ModelVersion[]>;
   /** Versions whose file is this object. */
   findVersionsByObject(objectId: string): Promise<ModelVersion[]>;
+  /** The object id of every version's file (what cache garbage collection must keep). */
+  listObjectIds(): Promise<string[]>;
 
   /** Points an alias at a version (moving it if it pointed elsewhere). */
   setAlias(name: string, alias: string, version: number, now: number): Promise<void>;

@@ -1,0 +1,177 @@
+/**
+ * `sluice data add|status|checkout|diff|gc|push|pull` and `sluice remote add|list|remove`:
+ * data under version control, as DVC users know it.
+ */
+import { z } from 'zod';
+import {
+  addData,
+  addRemote,
+  checkoutData,
+  collectGarbage,
+  dataStatus,
+  diffData,
+  listRemotes,
+  openDataWorkspace,
+  openRemote,
+  pullData,
+  pushData,
+  removeRemote,
+  toWorkspacePath,
+  type DataWorkspace,
+} from '../../versioning/index.js';
+import { currentWorkspace } from '../context.js';
+import { formatBytes, progressDisplay } from '../format/progress.js';
+import { renderTable } from '../format/table.js';
+import { parseOptions } from '../options.js';
+import { printJson, type CliOutput } from '../output.js';
+
+async function withData<T>(work: (data: DataWorkspace) => Promise<T>): Promise<T> {
+  const data = await openDataWorkspace(currentWorkspace());
+  try {
+    return await work(data);
+  } finally {
+    await data.close();
+  }
+}
+
+const targets = (data: DataWorkspace, paths: readonly string[]) => paths.map((path) => toWorkspacePath(data.root, path));
+
+export async function dataAddCommand(paths: readonly string[], output: CliOutput): Promise<number> {
+  return withData(async (data) => {
+    for (const added of await addData(data, targets(data, paths))) {
+      const what = added.files > 1 || added.hash.endsWith('.dir') ? `${added.files} files, ${formatBytes(added.size)}` : formatBytes(added.size);
+      output.stdout.write(`${added.changed ? 'Tracked' : 'Unchanged'} ${added.target} (${what}) → ${added.pointerFile}\n`);
+    }
+    output.stdout.write('Commit the .sluice pointer files (and .gitignore) to git; `sluice data push` sends the data to a remote.\n');
+    return 0;
+  });
+}
+
+const jsonSchema = z.object({ json: z.boolean().default(false) });
+
+export async function dataStatusCommand(paths: readonly string[], rawOptions: z.input<typeof jsonSchema>, output: CliOutput): Promise<number> {
+  const options = parseOptions(jsonSchema, rawOptions, 'data status');
+  return withData(async (data) => {
+    const statuses = await dataStatus(data, targets(data, paths));
+    if (options.json) {
+      printJson(output, statuses);
+      return 0;
+    }
+    if (statuses.length === 0) {
+      output.stdout.write('No data is tracked. Track a file or directory with `sluice data add PATH`.\n');
+      return 0;
+    }
+    const advice: Record<string, string> = {
+      unchanged: 'up to date',
+      modified: 'modified: `sluice data add` records the new version, `sluice data checkout` restores the tracked one',
+      missing: 'missing: `sluice data checkout` restores it',
+      'not-in-cache': 'not in the local cache: `sluice data push` needs it here; `sluice data pull` fetches it',
+    };
+    output.stdout.write(renderTable(['Path', 'State'], statuses.map((status) => [status.target, advice[status.state]!])));
+    return 0;
+  });
+}
+
+export async function dataCheckoutCommand(paths: readonly string[], output: CliOutput): Promise<number> {
+  return withData(async (data) => {
+    const result = await checkoutData(data, targets(data, paths));
+    for (const path of result.restored) output.stdout.write(`Restored ${path}\n`);
+    output.stdout.write(`${result.restored.length} restored, ${result.unchanged.length} already up to date.\n`);
+    return 0;
+  });
+}
+
+export async function dataDiffCommand(revisions: readonly string[], rawOptions: z.input<typeof jsonSchema>, output: CliOutput): Promise<number> {
+  const options = parseOptions(jsonSchema, rawOptions, 'data diff');
+  return withData(async (data) => {
+    const diff = await diffData(data, revisions[0] ?? 'HEAD', revisions[1]);
+    if (options.json) {
+      printJson(output, diff);
+      return 0;
+    }
+    if (diff.changes.length === 0) {
+      output.stdout.write(`No data changed between ${diff.from} and ${diff.to}.\n`);
+      return 0;
+    }
+    const size = (bytes: number | undefined) => (bytes === undefined ? '—' : formatBytes(bytes));
+    output.stdout.write(renderTable(['Change', 'Path', diff.from, diff.to], diff.changes.map((change) => [change.change, change.path, size(change.oldSize), size(change.newSize)])));
+    const count = (kind: string) => diff.changes.filter((change) => change.change === kind).length;
+    output.stdout.write(`\n${count('added')} added, ${count('modified')} modified, ${count('deleted')} deleted.\n`);
+    for (const path of diff.unknown) output.stdout.write(`note: ${path} changed, but its file list is not in the cache; \`sluice data pull\` fetches it for a file-by-file diff.\n`);
+    return 0;
+  });
+}
+
+const gcSchema = z.object({ force: z.boolean().default(false), json: z.boolean().default(false) });
+
+export async function dataGcCommand(rawOptions: z.input<typeof gcSchema>, output: CliOutput): Promise<number> {
+  const options = parseOptions(gcSchema, rawOptions, 'data gc');
+  return withData(async (data) => {
+    const report = await collectGarbage(data, { dryRun: !options.force });
+    if (options.json) {
+      printJson(output, report);
+      return 0;
+    }
+    const scope = `pointers and sluice.lock in the working copy and in ${report.commits} commits on branches and tags, and registered models`;
+    if (report.removed) output.stdout.write(`Removed ${report.removable} unused objects (${formatBytes(report.removableBytes)}); kept ${report.kept} referenced by ${scope}.\n`);
+    else output.stdout.write(`${report.removable} cache objects (${formatBytes(report.removableBytes)}) are not referenced by ${scope}; ${report.kept} are. Nothing was removed: rerun with --force to remove them.\n`);
+    return 0;
+  });
+}
+
+const transferSchema = z.object({
+  remote: z.string().min(1).optional(),
+  jobs: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1' }).max(128).default(8),
+});
+
+export async function dataTransferCommand(direction: 'push' | 'pull', paths: readonly string[], rawOptions: z.input<typeof transferSchema>, output: CliOutput): Promise<number> {
+  const options = parseOptions(transferSchema, rawOptions, `data ${direction}`);
+  return withData(async (data) => {
+    const { remote, storage } = await openRemote(data.workspace, options.remote);
+    const progress = progressDisplay(output.stderr, direction === 'push' ? `Pushing to ${remote.name}` : `Pulling from ${remote.name}`);
+    try {
+      const transfer = direction === 'push' ? pushData : pullData;
+      const report = await transfer(data, storage, targets(data, paths), { jobs: options.jobs, onProgress: (state) => progress.update(state) });
+      progress.finish();
+      const verb = direction === 'push' ? 'pushed to' : 'pulled from';
+      output.stdout.write(`${report.transferred} objects ${verb} ${remote.name} (${storage.url}), ${formatBytes(report.bytes)}; ${report.skipped} already there.\n`);
+      for (const path of report.checkedOut) output.stdout.write(`Restored ${path}\n`);
+      return 0;
+    } finally {
+      progress.finish();
+      (storage as { destroy?: () => void }).destroy?.();
+    }
+  });
+}
+
+const remoteAddSchema = z.object({ default: z.boolean().default(false), endpoint: z.string().url({ error: 'must be a URL' }).optional(), region: z.string().min(1).optional() });
+
+export async function remoteAddCommand(name: string, url: string, rawOptions: z.input<typeof remoteAddSchema>, output: CliOutput): Promise<number> {
+  const options = parseOptions(remoteAddSchema, rawOptions, 'remote add');
+  const workspace = currentWorkspace();
+  addRemote(workspace, name, { url, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) }, { makeDefault: options.default });
+  const remote = listRemotes(workspace).find((candidate) => candidate.name === name)!;
+  output.stdout.write(`Added remote ${name} → ${url}${remote.isDefault ? ' (default)' : ''} in .sluice/config.yaml.\n`);
+  return 0;
+}
+
+export async function remoteListCommand(rawOptions: z.input<typeof jsonSchema>, output: CliOutput): Promise<number> {
+  const options = parseOptions(jsonSchema, rawOptions, 'remote list');
+  const remotes = listRemotes(currentWorkspace());
+  if (options.json) {
+    printJson(output, remotes);
+    return 0;
+  }
+  if (remotes.length === 0) {
+    output.stdout.write('No remotes. Add one with `sluice remote add NAME URL --default` (a directory, file:///path or s3://bucket/prefix).\n');
+    return 0;
+  }
+  output.stdout.write(renderTable(['Name', 'URL', 'Default'], remotes.map((remote) => [remote.name, remote.url + (remote.endpoint ? ` (${remote.endpoint})` : ''), remote.isDefault ? 'yes' : ''])));
+  return 0;
+}
+
+export async function remoteRemoveCommand(name: string, output: CliOutput): Promise<number> {
+  removeRemote(currentWorkspace(), name);
+  output.stdout.write(`Removed remote ${name}.\n`);
+  return 0;
+}

@@ -1,0 +1,67 @@
+/** The flags of the data commands (`data`, `remote`, and the profiling, validation and drift ones). */
+import type { Command } from 'commander';
+import type { CliOutput } from './output.js';
+
+type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
+
+export function defineDataCommands(program: Command, run: Runner, output: CliOutput): void {
+  const data = program.command('data').description('data under version control: pointer files, cache, remotes');
+  data
+    .command('add')
+    .description('track files or directories: store them in the cache and write PATH.sluice pointers to commit')
+    .argument('<paths...>', 'files or directories')
+    .action(run(async (paths: string[]) => (await import('./commands/data.js')).dataAddCommand(paths, output)));
+  data
+    .command('status')
+    .description('how tracked data in the working copy compares with the versions its pointers name')
+    .argument('[paths...]', 'limit to these')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (paths: string[], options: { json?: boolean }) => (await import('./commands/data.js')).dataStatusCommand(paths, options, output)));
+  data
+    .command('checkout')
+    .description('restore the versions the pointers name (e.g. after git checkout)')
+    .argument('[paths...]', 'limit to these')
+    .action(run(async (paths: string[]) => (await import('./commands/data.js')).dataCheckoutCommand(paths, output)));
+  data
+    .command('diff')
+    .description('files added, removed and modified inside tracked data between revisions (default HEAD and the working copy)')
+    .argument('[revisions...]', 'REV_A [REV_B]')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (revisions: string[], options: { json?: boolean }) => (await import('./commands/data.js')).dataDiffCommand(revisions, options, output)));
+  data
+    .command('gc')
+    .description('remove cache objects no branch, tag, working copy or registered model needs (dry run unless --force)')
+    .option('--force', 'remove them')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/data.js')).dataGcCommand(options as never, output)));
+  for (const direction of ['push', 'pull'] as const) {
+    data
+      .command(direction)
+      .description(direction === 'push' ? 'send tracked data and pipeline outputs to a remote (only what it lacks)' : 'fetch tracked data and pipeline outputs from a remote, verified, and restore them')
+      .argument('[paths...]', 'limit to these')
+      .option('-r, --remote <name>', 'the remote (default: default_remote)')
+      .option('-j, --jobs <n>', 'objects transferred at once', '8')
+      .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options as never, output)));
+  }
+
+  const remote = program.command('remote').description('named storage for data: a directory, file:///path or s3://bucket/prefix');
+  remote
+    .command('add')
+    .description('add a remote to .sluice/config.yaml')
+    .argument('<name>', 'a name, e.g. storage')
+    .argument('<url>', 'a directory, file:///path or s3://bucket/prefix')
+    .option('--default', 'make it the default remote')
+    .option('--endpoint <url>', 'S3: a custom endpoint (MinIO, Ceph)')
+    .option('--region <region>', 'S3: the region')
+    .action(run(async (name: string, url: string, options: Record<string, unknown>) => (await import('./commands/data.js')).remoteAddCommand(name, url, options as never, output)));
+  remote
+    .command('list')
+    .description('configured remotes')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: { json?: boolean }) => (await import('./commands/data.js')).remoteListCommand(options, output)));
+  remote
+    .command('remove')
+    .description('remove a remote from .sluice/config.yaml')
+    .argument('<name>', 'the remote')
+    .action(run(async (name: string) => (await import('./commands/data.js')).remoteRemoveCommand(name, output)));
+}

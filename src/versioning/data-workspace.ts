@@ -1,0 +1,75 @@
+/**
+ * What data versioning works with: the workspace, its cache, a hasher backed by the stat cache
+ * (so unchanged data costs a stat, not a read), and the pointers it tracks.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { listWorkingFiles } from '../core/index.js';
+import { ObjectCache, StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
+import type { MetadataStore } from '../store/index.js';
+import { initWorkspace, openWorkspaceCache, openWorkspaceStore, type Workspace } from '../workspace/index.js';
+import { POINTER_SUFFIX, readPointer, type LocatedPointer } from './pointer.js';
+
+export interface DataWorkspace {
+  readonly workspace: Workspace;
+  readonly root: string;
+  readonly store: MetadataStore;
+  readonly cache: ObjectCache;
+  readonly hasher: WorkspaceHasher;
+  /** Saves what the hasher learnt and releases the store. */
+  close(): Promise<void>;
+}
+
+export async function openDataWorkspace(workspace: Workspace): Promise<DataWorkspace> {
+  initWorkspace(workspace.root);
+  const store = await openWorkspaceStore(workspace);
+  try {
+    const statCache = await StatCache.open(store, workspaceKey(workspace.root));
+    const cache = openWorkspaceCache(workspace);
+    cache.cleanTemp();
+    return {
+      workspace,
+      root: workspace.root,
+      store,
+      cache,
+      hasher: new WorkspaceHasher(workspace.root, statCache),
+      close: async () => {
+        try {
+          await statCache.flush();
+        } finally {
+          await store.close();
+        }
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Directories never searched for pointers. */
+const SKIPPED = new Set(['.git', '.sluice', 'node_modules']);
+
+/** Every pointer file in the working copy: from git when the root is a repository, else by walking it. */
+export async function findPointerFiles(root: string): Promise<string[]> {
+  const listed = await listWorkingFiles(root, POINTER_SUFFIX);
+  if (listed) return listed.filter((path) => !path.startsWith('.sluice/') && existsSync(join(root, path)));
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(join(root, relative), { withFileTypes: true })) {
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory() && !SKIPPED.has(entry.name)) walk(path);
+      else if (entry.isFile() && entry.name.endsWith(POINTER_SUFFIX) && entry.name !== POINTER_SUFFIX) found.push(path);
+    }
+  };
+  walk('');
+  return found.sort();
+}
+
+/** The pointers of the working copy, optionally only those for `targets` (data paths or pointer files). */
+export async function loadPointers(root: string, targets: readonly string[] = []): Promise<LocatedPointer[]> {
+  const pointers = (await findPointerFiles(root)).map((file) => readPointer(root, file));
+  if (targets.length === 0) return pointers;
+  const wanted = new Set(targets.map((target) => target.replace(/\/+$/, '').replace(/^\.\//, '')));
+  return pointers.filter((located) => wanted.has(located.target) || wanted.has(located.file) || [...wanted].some((target) => located.target.startsWith(`${target}/`)));
+}

@@ -1,0 +1,54 @@
+/** Errors of data versioning and remotes. */
+import { defineError } from '../core/index.js';
+
+export const dataPathMissing = defineError<{ path: string }>('SLUICE_DATA_PATH_MISSING', {
+  kind: 'not_found',
+  description: '`sluice data add` was given a path that does not exist.',
+  message: ({ path }) => `Cannot track ${path}: no such file or directory.`,
+  hint: () => 'Check the path (relative to the current directory).',
+});
+
+export const dataPathNotAllowed = defineError<{ path: string; reason: string }>('SLUICE_DATA_PATH_NOT_ALLOWED', {
+  kind: 'invalid_input',
+  description: 'A path cannot be tracked as data (outside the repository, inside .sluice or .git, a pipeline output, inside tracked data).',
+  message: ({ path, reason }) => `Cannot track ${path}: ${reason}.`,
+});
+
+export const dataNotTracked = defineError<{ path: string }>('SLUICE_DATA_NOT_TRACKED', {
+  kind: 'not_found',
+  description: 'A data command named a path that no pointer file tracks.',
+  message: ({ path }) => `${path} is not tracked by Sluice (no ${path}.sluice).`,
+  hint: () => 'Track it with `sluice data add PATH`, or list what is tracked with `sluice data status`.',
+});
+
+export const dataNotInCache = defineError<{ paths: readonly string[] }>('SLUICE_DATA_NOT_IN_CACHE', {
+  kind: 'not_found',
+  description: 'Data to restore is not in the local cache.',
+  message: ({ paths }) => `Not in the local cache, so not restored: ${paths.join(', ')}.`,
+  hint: () => 'Fetch it from a remote with `sluice data pull`.',
+});
+
+export const remoteNotConfigured = defineError<{ name?: string; known: readonly string[] }>('SLUICE_REMOTE_NOT_CONFIGURED', {
+  kind: 'invalid_input',
+  description: 'A push or pull named no remote (and there is no default), or a remote that is not configured.',
+  message: ({ name, known }) =>
+    name ? `There is no remote "${name}"${known.length ? ` (configured: ${known.join(', ')})` : ''}.` : 'No remote given and no default remote set.',
+  hint: () => 'Add one with `sluice remote add NAME URL --default` (a directory, file:///path or s3://bucket/prefix).',
+});
+
+export const remoteExists = defineError<{ name: string }>('SLUICE_REMOTE_EXISTS', {
+  kind: 'already_exists',
+  description: '`sluice remote add` named a remote that exists.',
+  message: ({ name }) => `A remote named "${name}" exists already.`,
+  hint: () => 'Choose another name, or remove it first with `sluice remote remove NAME`.',
+});
+
+export const transferIncomplete = defineError<{ direction: string; failures: readonly string[]; total: number }>('SLUICE_DATA_TRANSFER_INCOMPLETE', {
+  kind: 'check_failed',
+  description: 'Some objects could not be pushed or pulled (missing or corrupt in the remote, unreadable locally).',
+  message: ({ direction, failures, total }) => `${failures.length} of ${total} objects could not be ${direction}: ${failures.slice(0, 10).join('; ')}${failures.length > 10 ? '; …' : ''}.`,
+  hint: ({ direction }) =>
+    direction === 'pulled'
+      ? 'The data that did arrive is in place; nothing was overwritten with bad data. Push a good copy from another machine, then pull again.'
+      : 'Rerun the push: objects already sent are skipped.',
+});

@@ -1,0 +1,12 @@
+/**
+ * @module versioning
+ * Data under version control: pointer files, add/status/checkout, diff across revisions,
+ * garbage collection, and push/pull to remotes (directories or S3).
+ */
+export { openDataWorkspace, findPointerFiles, loadPointers, type DataWorkspace } from './data-workspace.js';
+export { parsePointer, pointerFileFor, POINTER_SUFFIX, readPointer, type LocatedPointer, type Pointer } from './pointer.js';
+export { addData, checkoutData, dataStatus, toWorkspacePath, type AddedData, type CheckoutResult, type DataState, type DataStatus } from './track.js';
+export { collectGarbage, diffData, type DataChange, type DataDiff, type GarbageReport } from './history.js';
+export { pullData, pushData, type TransferOptions, type TransferProgress, type TransferReport } from './transfer.js';
+export { addRemote, listRemotes, openRemote, removeRemote, type NamedRemote } from './remotes.js';
+export { dataNotInCache, dataNotTracked, dataPathMissing, dataPathNotAllowed, remoteExists, remoteNotConfigured, transferIncomplete } from './errors.js';

@@ -1,0 +1,63 @@
+/**
+ * Pointer files: `data/images.sluice` names the version of `data/images` that this commit uses
+ * (its object id, size and file count), as DVC's `.dvc` files do. They are small YAML, kept in
+ * git; the data itself lives in the cache and remotes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import { parseLocatedYaml, validateWithSchema, writeFileAtomic } from '../core/index.js';
+
+export const POINTER_SUFFIX = '.sluice';
+
+export const pointerSchema = z.strictObject({
+  /** The tracked file or directory, relative to the pointer's directory (its own name without `.sluice`). */
+  path: z.string().min(1),
+  hash: z.string().regex(/^blake3:[0-9a-f]{64}(\.dir)?$/, 'must be blake3:<64 hex digits>, with .dir for directories'),
+  size: z.number().int().nonnegative(),
+  /** Files in a directory; absent for files. */
+  nfiles: z.number().int().nonnegative().optional(),
+  isexec: z.literal(true).optional(),
+});
+
+export type Pointer = z.infer<typeof pointerSchema>;
+
+/** A pointer and where it is: `file` is the pointer file, `target` the data, both relative to the root. */
+export interface LocatedPointer {
+  readonly file: string;
+  readonly target: string;
+  readonly pointer: Pointer;
+}
+
+export function pointerFileFor(target: string): string {
+  return `${target.replace(/\/+$/, '')}${POINTER_SUFFIX}`;
+}
+
+/** Reads and validates a pointer file's text; `file` names it in errors. */
+export function parsePointer(text: string, file: string): Pointer {
+  const document = parseLocatedYaml(text, file);
+  return validateWithSchema(pointerSchema, document.value ?? {}, document);
+}
+
+/** The pointer file at `file` (relative to `root`), with the data path it names. */
+export function readPointer(root: string, file: string): LocatedPointer {
+  const pointer = parsePointer(readFileSync(join(root, file), 'utf8'), file);
+  const target = join(dirname(file), pointer.path).replace(/^\.\//, '');
+  return { file, target, pointer };
+}
+
+export function writePointer(root: string, target: string, pointer: Omit<Pointer, 'path'>): string {
+  const file = pointerFileFor(target);
+  const body: Pointer = { path: basename(target), hash: pointer.hash, size: pointer.size, ...(pointer.nfiles === undefined ? {} : { nfiles: pointer.nfiles }), ...(pointer.isexec ? { isexec: true } : {}) };
+  const lines = [
+    '# Sluice data pointer: commit this file. The data is in the cache and remotes:',
+    `# \`sluice data pull ${target}\` fetches it, \`sluice data checkout ${target}\` restores it.`,
+    ...Object.entries(body).map(([key, value]) => `${key}: ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`),
+  ];
+  writeFileAtomic(join(root, file), `${lines.join('\n')}\n`);
+  return file;
+}
+
+export function hasPointer(root: string, target: string): boolean {
+  return existsSync(join(root, pointerFileFor(target)));
+}

@@ -1,0 +1,157 @@
+/**
+ * `sluice data add|status|checkout`: put data under version control, see how the working copy
+ * differs from the versions the pointers name, and restore those versions from the cache.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isDirectoryId, parseObjectId } from '../cache/index.js';
+import { ensureGitignoreEntries, gitignoreEntryFor, PIPELINE_FILE } from '../workspace/index.js';
+import type { DataWorkspace } from './data-workspace.js';
+import { loadPointers } from './data-workspace.js';
+import { dataNotInCache, dataPathMissing, dataPathNotAllowed } from './errors.js';
+import { writePointer, type LocatedPointer } from './pointer.js';
+import { readLockfile } from '../pipeline/index.js';
+
+export interface AddedData {
+  readonly target: string;
+  readonly pointerFile: string;
+  readonly hash: string;
+  readonly size: number;
+  readonly files: number;
+  /** False when the pointer already named this content. */
+  readonly changed: boolean;
+}
+
+/** A path given on the command line, relative to the root, with / separators. */
+export function toWorkspacePath(root: string, path: string, cwd = process.cwd()): string {
+  const absolute = isAbsolute(path) ? path : resolve(cwd, path);
+  const relativePath = relative(root, absolute);
+  if (relativePath === '' || relativePath.startsWith('..') || isAbsolute(relativePath)) throw dataPathNotAllowed({ path, reason: 'it is not inside the repository' });
+  return relativePath.split(sep).join('/');
+}
+
+/** Refuses paths Sluice manages otherwise, or that would nest inside tracked data. */
+async function checkTrackable(data: DataWorkspace, target: string): Promise<void> {
+  const first = target.split('/')[0];
+  if (first === '.sluice' || first === '.git') throw dataPathNotAllowed({ path: target, reason: `${first}/ belongs to ${first === '.git' ? 'git' : 'Sluice'}` });
+  if (target.endsWith('.sluice')) throw dataPathNotAllowed({ path: target, reason: 'it is a pointer file' });
+  if (existsSync(join(data.root, PIPELINE_FILE))) {
+    const lock = readLockfile(join(data.root, 'sluice.lock'));
+    for (const [stage, entry] of Object.entries(lock.stages)) {
+      for (const out of entry.outs ?? []) {
+        if (out.path === target || target.startsWith(`${out.path}/`) || out.path.startsWith(`${target}/`)) {
+          throw dataPathNotAllowed({ path: target, reason: `it overlaps ${out.path}, an output of stage ${stage}, whose versions sluice.lock records` });
+        }
+      }
+    }
+  }
+  for (const pointer of await loadPointers(data.root)) {
+    if (pointer.target === target) continue;
+    if (target.startsWith(`${pointer.target}/`) || pointer.target.startsWith(`${target}/`)) {
+      throw dataPathNotAllowed({ path: target, reason: `it overlaps ${pointer.target}, which ${pointer.file} tracks` });
+    }
+  }
+}
+
+/** Stores each path in the cache, writes its pointer file and ignores the data in git. */
+export async function addData(data: DataWorkspace, targets: readonly string[]): Promise<AddedData[]> {
+  const added: AddedData[] = [];
+  // Tracked data is the user's to edit: never hardlinked to the cache (root writes through a
+  // read-only hardlink and would damage the object); reflinked where the file system can, else copied.
+  const shared = { shared: false };
+  for (const target of targets) {
+    if (!existsSync(join(data.root, target))) throw dataPathMissing({ path: target });
+    await checkTrackable(data, target);
+    const previous = (await loadPointers(data.root, [target])).find((pointer) => pointer.target === target);
+    const hashed = await data.hasher.hash(target);
+    if (!hashed) throw dataPathMissing({ path: target });
+    let files = 1;
+    if (hashed.kind === 'file') {
+      data.cache.addFile(join(data.root, target), hashed.id, shared);
+    } else {
+      const snapshot = await hashed.snapshot();
+      data.cache.addDirectory(join(data.root, target), snapshot, shared);
+      files = snapshot.entries.length;
+    }
+    const size = hashed.size;
+    const pointerFile = writePointer(data.root, target, {
+      hash: hashed.id,
+      size,
+      ...(hashed.kind === 'directory' ? { nfiles: files } : {}),
+      ...(hashed.kind === 'file' && hashed.mode === 0o755 ? { isexec: true } : {}),
+    });
+    ensureGitignoreEntries(data.root, [gitignoreEntryFor(target)]);
+    added.push({ target, pointerFile, hash: hashed.id, size, files, changed: previous?.pointer.hash !== hashed.id });
+  }
+  return added;
+}
+
+export type DataState = 'unchanged' | 'modified' | 'missing' | 'not-in-cache';
+
+export interface DataStatus {
+  readonly target: string;
+  readonly pointerFile: string;
+  /** How the working copy compares with the version the pointer names. */
+  readonly state: DataState;
+  readonly inCache: boolean;
+  readonly hash: string;
+  readonly workspaceHash: string | undefined;
+}
+
+/** How every tracked path (or those named) compares with its pointer. */
+export async function dataStatus(data: DataWorkspace, targets: readonly string[] = []): Promise<DataStatus[]> {
+  const statuses: DataStatus[] = [];
+  for (const located of await loadPointers(data.root, targets)) {
+    const hashed = await data.hasher.hash(located.target);
+    const inCache = data.cache.has(located.pointer.hash);
+    const state: DataState = !hashed ? 'missing' : hashed.id !== located.pointer.hash ? 'modified' : inCache ? 'unchanged' : 'not-in-cache';
+    statuses.push({ target: located.target, pointerFile: located.file, state, inCache, hash: located.pointer.hash, workspaceHash: hashed?.id });
+  }
+  return statuses;
+}
+
+export interface CheckoutResult {
+  readonly restored: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+/**
+ * Puts the versions the pointers name into the working copy, replacing what differs. Everything
+ * restorable is restored before a missing object is reported.
+ */
+export async function checkoutData(data: DataWorkspace, targets: readonly string[] = [], pointers?: readonly LocatedPointer[]): Promise<CheckoutResult> {
+  const restored: string[] = [];
+  const unchanged: string[] = [];
+  const missing: string[] = [];
+  for (const located of pointers ?? (await loadPointers(data.root, targets))) {
+    const hashed = await data.hasher.hash(located.target);
+    if (hashed?.id === located.pointer.hash) {
+      unchanged.push(located.target);
+      continue;
+    }
+    if (!data.cache.has(located.pointer.hash)) {
+      missing.push(located.target);
+      continue;
+    }
+    const mode = located.pointer.isexec ? 0o755 : 0o644;
+    data.cache.checkout(located.pointer.hash, join(data.root, located.target), { shared: false, mode });
+    rememberCheckout(data, located);
+    restored.push(located.target);
+  }
+  if (missing.length > 0) throw dataNotInCache({ paths: missing }, { details: { restored } });
+  return { restored, unchanged };
+}
+
+/** Checked-out files have known hashes: the next status need not read them. */
+function rememberCheckout(data: DataWorkspace, located: LocatedPointer): void {
+  const id = parseObjectId(located.pointer.hash);
+  if (!id) return;
+  if (!isDirectoryId(located.pointer.hash)) {
+    data.hasher.rememberCheckout(located.target, id.hex);
+    return;
+  }
+  for (const entry of data.cache.readManifest(located.pointer.hash)) {
+    const file = parseObjectId(entry.hash);
+    if (file) data.hasher.rememberCheckout(`${located.target}/${entry.path}`, file.hex);
+  }
+}

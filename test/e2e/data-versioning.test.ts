@@ -1,0 +1,164 @@
+/**
+ * Data versioning through the real CLI: a 5,000-file directory tracked, pushed to a local remote
+ * and to S3 (s3rver), deleted, pulled back byte for byte; a push killed midway and resumed; a
+ * tampered remote object caught on pull; history, checkout and garbage collection.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { exited, scratchRepo, sluice, sluiceAsync, startSluice, type ScratchRepo } from '../support/cli.js';
+import { killTree } from '../support/process-tree.js';
+import { startTestS3, type TestS3 } from '../support/s3.js';
+
+const FILES = 5000;
+
+/** A deterministic tree: 5,000 files in 50 directories, sizes 1 byte to ~2 kB. */
+function writeDataset(root: string): void {
+  for (let index = 0; index < FILES; index++) {
+    const dir = join(root, 'data', 'images', `d${String(index % 50).padStart(2, '0')}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `f${index}.bin`), Buffer.alloc(1 + ((index * 37) % 2000), index % 251));
+  }
+}
+
+/** A digest of every file's path and content, to compare trees byte for byte. */
+function treeDigest(dir: string): string {
+  const hash = createHash('sha256');
+  const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as { isFile(): boolean; parentPath: string; name: string }[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of files) hash.update(file.slice(dir.length)).update(readFileSync(file));
+  return `${files.length}:${hash.digest('hex')}`;
+}
+
+describe('data versioning', () => {
+  let repo: ScratchRepo;
+  let s3: TestS3;
+  let digest: string;
+  const localRemote = () => join(repo.outside, 'remote');
+  before(async () => {
+    repo = scratchRepo({ 'README.md': 'data project\n' });
+    assert.equal(sluice(repo.root, ['init']).code, 0);
+    writeDataset(repo.root);
+    digest = treeDigest(join(repo.root, 'data', 'images'));
+    s3 = await startTestS3();
+  });
+  after(async () => {
+    await s3.close();
+    repo.remove();
+  });
+
+  test('add tracks a 5,000-file directory with a pointer file and a .gitignore entry', () => {
+    const result = sluice(repo.root, ['data', 'add', 'data/images']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Tracked data\/images \(5000 files, [\d.]+ MB\) → data\/images\.sluice/);
+    assert.match(readFileSync(join(repo.root, 'data', 'images.sluice'), 'utf8'), /^hash: "blake3:[0-9a-f]{64}\.dir"\nsize: \d+\nnfiles: 5000$/m);
+    assert.match(readFileSync(join(repo.root, '.gitignore'), 'utf8'), /^\/data\/images$/m);
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'track images');
+    assert.match(sluice(repo.root, ['data', 'status']).stdout, /data\/images\s+up to date/);
+  });
+
+  test('push to a local remote, lose cache and copy, pull back byte for byte', () => {
+    assert.equal(sluice(repo.root, ['remote', 'add', 'local', localRemote(), '--default']).code, 0);
+    const pushed = sluice(repo.root, ['data', 'push']);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.match(pushed.stdout, /5001 objects pushed to local/);
+    assert.match(sluice(repo.root, ['data', 'push']).stdout, /0 objects pushed to local .*; 5001 already there/);
+    rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
+    rmSync(join(repo.root, 'data', 'images'), { recursive: true, force: true });
+    const pulled = sluice(repo.root, ['data', 'pull']);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.match(pulled.stdout, /Restored data\/images/);
+    assert.equal(treeDigest(join(repo.root, 'data', 'images')), digest);
+  });
+
+  test('the same round trip through S3 (s3rver)', async () => {
+    const env = s3.env;
+    assert.equal(sluice(repo.root, ['remote', 'add', 's3', `s3://${s3.bucket}/team/data`, '--endpoint', env.AWS_ENDPOINT_URL!], env).code, 0);
+    const pushed = await sluiceAsync(repo.root, ['data', 'push', '-r', 's3', '--jobs', '16'], env);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.match(pushed.stdout, /5001 objects pushed to s3/);
+    rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
+    rmSync(join(repo.root, 'data', 'images'), { recursive: true, force: true });
+    const pulled = await sluiceAsync(repo.root, ['data', 'pull', '-r', 's3', '--jobs', '16'], env);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.equal(treeDigest(join(repo.root, 'data', 'images')), digest);
+  });
+
+  test('a push killed midway resumes: only the missing objects move', async () => {
+    const remote = join(repo.outside, 'resumable');
+    assert.equal(sluice(repo.root, ['remote', 'add', 'resumable', remote]).code, 0);
+    const child = startSluice(repo.root, ['data', 'push', '-r', 'resumable', '--jobs', '2']);
+    // Kill once some objects have landed, long before all 5,001 can.
+    for (let waited = 0; waited < 20_000 && !(existsSync(join(remote, 'blake3')) && readdirSync(join(remote, 'blake3')).length > 20); waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (child.pid !== undefined) killTree(child.pid);
+    await exited(child);
+    const resumed = sluice(repo.root, ['data', 'push', '-r', 'resumable']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const [, moved, already] = /(\d+) objects pushed to resumable .*; (\d+) already there/.exec(resumed.stdout) ?? [];
+    assert.ok(Number(already) > 0, `the first push left objects: ${resumed.stdout}`);
+    assert.equal(Number(moved) + Number(already), 5001);
+    const leftovers = existsSync(join(remote, 'tmp')) ? readdirSync(join(remote, 'tmp')) : [];
+    rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
+    rmSync(join(repo.root, 'data', 'images'), { recursive: true, force: true });
+    assert.equal(sluice(repo.root, ['data', 'pull', '-r', 'resumable']).code, 0);
+    assert.equal(treeDigest(join(repo.root, 'data', 'images')), digest, `complete after the resume (temp files left by the killed push: ${leftovers.length})`);
+  });
+
+  test('a tampered remote object is caught on pull and named by path; nothing is overwritten', () => {
+    const pointer = readFileSync(join(repo.root, 'data', 'images.sluice'), 'utf8');
+    const manifestId = /hash: "blake3:([0-9a-f]{64})\.dir"/.exec(pointer)![1]!;
+    const manifest = readFileSync(join(localRemote(), 'blake3', manifestId.slice(0, 2), `${manifestId.slice(2)}.dir`), 'utf8');
+    const victim = /"path":"(d07\/f7\.bin)","hash":"blake3:([0-9a-f]{64})"/.exec(manifest) ?? /([^"\n]*f7\.bin)[^\n]*?blake3:([0-9a-f]{64})/.exec(manifest);
+    assert.ok(victim, 'the manifest names d07/f7.bin');
+    const objectFile = join(localRemote(), 'blake3', victim[2]!.slice(0, 2), victim[2]!.slice(2));
+    writeFileSync(objectFile, 'tampered');
+    rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
+    writeFileSync(join(repo.root, 'data', 'images', 'd00', 'f0.bin'), 'local edit');
+    const result = sluice(repo.root, ['data', 'pull', '-r', 'local']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /data\/images\/d07\/f7\.bin: The object blake3:[0-9a-f]{64} in .* is corrupt/);
+    assert.equal(readFileSync(join(repo.root, 'data', 'images', 'd00', 'f0.bin'), 'utf8'), 'local edit', 'the working copy was left alone');
+  });
+
+  test('a new version shows in data diff, file by file; checkout goes back', async () => {
+    assert.equal((await sluiceAsync(repo.root, ['data', 'pull', '-r', 's3'], s3.env)).code, 0);
+    writeFileSync(join(repo.root, 'data', 'images', 'd01', 'f1.bin'), 'changed');
+    writeFileSync(join(repo.root, 'data', 'images', 'added.txt'), 'new');
+    rmSync(join(repo.root, 'data', 'images', 'd02', 'f2.bin'));
+    const diff = sluice(repo.root, ['data', 'diff']).stdout;
+    assert.match(diff, /modified\s+data\/images\/d01\/f1\.bin/);
+    assert.match(diff, /added\s+data\/images\/added\.txt/);
+    assert.match(diff, /deleted\s+data\/images\/d02\/f2\.bin/);
+    assert.match(diff, /1 added, 1 modified, 1 deleted/);
+    assert.equal(sluice(repo.root, ['data', 'checkout']).code, 0);
+    assert.equal(treeDigest(join(repo.root, 'data', 'images')), digest);
+  });
+
+  test('gc is a dry run by default and keeps what any commit references', () => {
+    writeFileSync(join(repo.root, 'data', 'images', 'extra.txt'), 'v2');
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/images']).code, 0);
+    repo.git('commit', '-qam', 'v2');
+    writeFileSync(join(repo.root, 'data', 'images', 'scratch.txt'), 'never committed');
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/images']).code, 0);
+    repo.git('checkout', '-q', '--', 'data/images.sluice');
+    const dry = sluice(repo.root, ['data', 'gc']);
+    assert.match(dry.stdout, /^2 cache objects .* are not referenced .*Nothing was removed/m);
+    assert.equal(sluice(repo.root, ['data', 'gc', '--force']).code, 0);
+    assert.match(sluice(repo.root, ['data', 'gc']).stdout, /^0 cache objects/m);
+    repo.git('checkout', '-q', 'HEAD~1', '--', 'data/images.sluice');
+    assert.equal(sluice(repo.root, ['data', 'checkout']).code, 0, 'the previous commit\'s version is still in the cache');
+  });
+
+  test('bad input gets a clear error', () => {
+    assert.match(sluice(repo.root, ['data', 'add', 'nope']).stderr, /Cannot track nope: no such file or directory/);
+    assert.match(sluice(repo.root, ['data', 'add', '.sluice/config.yaml']).stderr, /\.sluice\/ belongs to Sluice/);
+    assert.match(sluice(repo.root, ['data', 'push', '-r', 'nowhere']).stderr, /There is no remote "nowhere" \(configured: local, s3, resumable\)/);
+  });
+});

@@ -34,6 +34,13 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
     .option('--force', 'remove them')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (options: Record<string, unknown>) => (await import('./commands/data.js')).dataGcCommand(options as never, output)));
+  data
+    .command('profile')
+    .description('what a table holds: per column type, missing values, distinct values, range, quantiles, histogram, top values')
+    .argument('<file>', 'CSV, TSV, Parquet or JSON lines')
+    .option('--json [file]', 'print the profile as JSON (or write it to a file)')
+    .option('--html <file>', 'write an HTML page with a chart per column')
+    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/profile.js')).profileCommand(file, options as never, output)));
   for (const direction of ['push', 'pull'] as const) {
     data
       .command(direction)
@@ -43,6 +50,42 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
       .option('-j, --jobs <n>', 'objects transferred at once', '8')
       .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options as never, output)));
   }
+
+  program
+    .command('drift')
+    .description('has the data moved? per-column drift tests and the data set\'s verdict (exit 1 on dataset drift)')
+    .argument('<reference>', 'the reference data: CSV, Parquet or JSON lines (e.g. the training set)')
+    .argument('<current>', 'the data to compare with it')
+    .option('--columns <names...>', 'compare only these columns (default: every column both have)')
+    .option('--exclude <names...>', 'leave these columns out (ids, the target)')
+    .option('--method <method>', 'auto (per column, as Evidently), ks, wasserstein, psi, jensenshannon, chi2 or z', 'auto')
+    .option('--threshold <t>', 'α for tests, the distance for the others (default per method: 0.05; 0.1; PSI 0.25)')
+    .option('--correction <kind>', 'for many columns: bonferroni, fdr (Benjamini–Hochberg) or none', 'bonferroni')
+    .option('--drift-share <share>', 'dataset drift when at least this share of columns drifted', '0.5')
+    .option('--json [file]', 'print the result as JSON (or write it to a file)')
+    .option('--report <file>', 'write a report: .html (with charts) or .md')
+    .action(run(async (reference: string, current: string, options: Record<string, unknown>) => (await import('./commands/drift.js')).driftCommand(reference, current, options as never, output)));
+
+  const schema = program.command('schema').description('data schemas: what a table must look like');
+  schema
+    .command('infer')
+    .description('write a schema the file satisfies (types, nullability, ranges, categories, uniqueness, row counts) to edit')
+    .argument('<file>', 'a good data file: CSV, TSV, Parquet or JSON lines')
+    .option('-o, --out <file>', 'write it here (default: print it)')
+    .option('--force', 'replace an existing file')
+    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/validate.js')).schemaInferCommand(file, options as never, output)));
+
+  program
+    .command('validate')
+    .description('check data against a schema (and for drift against a reference); exit 1 listing every violation')
+    .argument('<file>', 'the data: CSV, TSV, Parquet or JSON lines')
+    .option('--schema <file>', 'the schema (see `sluice schema infer`)')
+    .option('--reference <file>', 'also test for drift against this data (settings under drift: in the schema)')
+    .option('--json [file]', 'print the result as JSON (or write it to a file)')
+    .option('--report <file>', 'write a Markdown report')
+    .option('--summary <file>', 'write the verdict as a small JSON (for pipeline metrics)')
+    .option('--examples <n>', 'example rows per violation', '5')
+    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/validate.js')).validateCommand(file, options as never, output)));
 
   const remote = program.command('remote').description('named storage for data: a directory, file:///path or s3://bucket/prefix');
   remote

@@ -2,51 +2,15 @@
  * Reading CSV, TSV, Parquet and JSON into a {@link Table} with DuckDB, the engine for all tabular
  * work in Sluice: correct float parsing (shortest round-trip), type inference, Parquet, and speed.
  */
-import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { dataFileNotFound, unreadableData, unsupportedDataFormat } from './errors.js';
+import { duckdb, readFailure, tableSource } from './duckdb-source.js';
 import type { Column, Table } from './table.js';
 
 const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
-/** The DuckDB table function that reads `path`, chosen by extension. */
-function readerFor(path: string): string {
-  const quoted = `'${path.replaceAll("'", "''")}'`;
-  // Only numbers are inferred: DuckDB would otherwise turn labels like yes/no into true/false
-  // and date-like text into dates, changing the values users wrote.
-  const csv = `header = true, auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR']`;
-  switch (extname(path).toLowerCase()) {
-    case '.csv':
-    case '.txt':
-      return `read_csv(${quoted}, ${csv})`;
-    case '.tsv':
-      return `read_csv(${quoted}, ${csv}, delim = '\t')`;
-    case '.parquet':
-    case '.pq':
-      return `read_parquet(${quoted})`;
-    case '.json':
-    case '.jsonl':
-    case '.ndjson':
-      return `read_json_auto(${quoted})`;
-    default:
-      throw unsupportedDataFormat({ path });
-  }
-}
-
-let shared: Promise<DuckDBConnection> | undefined;
-
-/** One in-memory DuckDB per process: opening one costs ~30 ms. */
-function connection(): Promise<DuckDBConnection> {
-  shared ??= DuckDBInstance.create(':memory:').then((instance) => instance.connect());
-  return shared;
-}
-
 /** Reads a whole file into memory. */
 export async function readTable(path: string): Promise<Table> {
-  if (!existsSync(path)) throw dataFileNotFound({ path });
-  const source = readerFor(path);
-  const db = await connection();
+  const source = tableSource(path);
+  const db = await duckdb();
   try {
     const result = await db.run(`SELECT * FROM ${source}`);
     const names = result.columnNames();
@@ -78,8 +42,7 @@ export async function readTable(path: string): Promise<Table> {
     });
     return { source: path, rowCount, columns };
   } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^[A-Za-z ]+Error: /, '');
-    throw unreadableData({ path, reason }, { cause: error });
+    throw readFailure(path, error);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `uses:` stages: Sluice's own steps (train, eval, gate) written as `sluice …` commands with
+ * `uses:` stages: Sluice's own steps (train, eval, gate, validate) written as `sluice …` commands with
  * their deps, outs and params filled in, so they cache, rerun and record like any stage.
  * Each `with` block is validated here, with errors located in sluice.yaml.
  */
@@ -47,6 +47,17 @@ const gateWith = z.strictObject({
   /** Where the gate's verdict and metrics go (declared as the stage's metrics). */
   summary: path.default('metrics/gate.json'),
   /** A Markdown report for the pull request. */
+  report: path.optional(),
+});
+
+const validateWith = z.strictObject({
+  data: path,
+  schema: path,
+  /** Reference data for drift (the training set). */
+  reference: path.optional(),
+  /** Where the verdict goes (declared as the stage's metrics). */
+  summary: path.default('metrics/validation.json'),
+  /** A Markdown report of the violations. */
   report: path.optional(),
 });
 
@@ -128,6 +139,19 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       if (options.report) args.push(`--report ${word(options.report)}`);
       // The rules are a dependency too: the gates section is read like a params section of sluice.yaml.
       return merge({ cmd: args.join(' '), deps, metrics: [options.summary], params: [{ 'sluice.yaml': ['gates'] }], ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}) });
+    }
+    case 'validate': {
+      const options = validateWithSchema(validateWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
+      const args = ['sluice validate', word(options.data), `--schema ${word(options.schema)}`];
+      if (options.reference) args.push(`--reference ${word(options.reference)}`);
+      args.push(`--summary ${word(options.summary)}`);
+      if (options.report) args.push(`--report ${word(options.report)}`);
+      return merge({
+        cmd: args.join(' '),
+        deps: [options.data, options.schema, ...(options.reference ? [options.reference] : [])],
+        metrics: [options.summary],
+        ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}),
+      });
     }
     default:
       return body;

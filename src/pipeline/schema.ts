@@ -40,8 +40,8 @@ const commandSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min
 export const stageBodySchema = z.strictObject({
   /** The command; or `uses` for a built-in step. */
   cmd: commandSchema.optional(),
-  /** A built-in step (train, eval, gate), configured by `with`. */
-  uses: z.enum(['train', 'eval', 'gate'], { error: 'uses must be train, eval or gate' }).optional(),
+  /** A built-in step (train, eval, gate, validate), configured by `with`. */
+  uses: z.enum(['train', 'eval', 'gate', 'validate'], { error: 'uses must be train, eval, gate or validate' }).optional(),
   with: z.record(z.string(), z.unknown()).optional(),
   /** Working directory of the command, relative to the repository root; paths are relative to it. */
   wd: z.string().min(1).optional(),

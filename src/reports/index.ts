@@ -1,8 +1,12 @@
 /**
  * @module reports
- * Rendering results where people look: terminal tables, Markdown for pull requests.
+ * Rendering results where people look: terminal tables, Markdown for pull requests, HTML pages.
  */
 export { gateRows, renderGateMarkdown, type GateRow } from './gate-report.js';
 export { evaluationCharts, renderEvaluationHtml, renderEvaluationMarkdown } from './evaluation-report.js';
 export { lineChartSvg, type LineChartOptions, type Series } from './svg/line-chart.js';
 export { confusionMatrixSvg } from './svg/confusion-matrix.js';
+export { DRIFT_HEADERS, driftRows, driftSummary, renderDriftHtml, renderDriftMarkdown } from './drift-report.js';
+export { histogramSvg, type HistogramChart } from './svg/histogram.js';
+export { formatExamples, renderValidationMarkdown, renderViolationsText, validationHeadline } from './validation-report.js';
+export { PROFILE_HEADERS, profileRows, profileSummary, renderProfileHtml } from './profile-report.js';

@@ -13,7 +13,16 @@ import { storageObjectMissing, storageUnavailable } from './errors.js';
 import { objectIdOfKey, objectKey, type ObjectStorage } from './object-storage.js';
 
 export class LocalObjectStorage implements ObjectStorage {
+  /** Directories known to exist: a push of 20,000 objects would otherwise ask 40,000 times. */
+  private readonly madeDirs = new Set<string>();
+
   constructor(readonly dir: string) {}
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
 
   get url(): string {
     return this.dir;
@@ -36,13 +45,13 @@ export class LocalObjectStorage implements ObjectStorage {
   async putFile(id: ObjectId, path: string, options: { readonly move?: boolean } = {}): Promise<void> {
     const destination = this.path(id);
     try {
-      await mkdir(dirname(destination), { recursive: true });
+      await this.ensureDir(dirname(destination));
       if (options.move) {
         await rename(path, destination);
         return;
       }
-      if (await this.has(id)) return;
-      await mkdir(this.tempDir, { recursive: true });
+      // Callers check has() first; a second writer of the same id renames identical content.
+      await this.ensureDir(this.tempDir);
       const temp = join(this.tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
       await copyFile(path, temp);
       await rename(temp, destination);

@@ -1,0 +1,122 @@
+/**
+ * `sluice drift` over 2,000,000 rows × 3 numeric columns, end to end from CSV and from Parquet,
+ * against pandas + SciPy computing the same statistics in the same run (Debian's
+ * python3-pandas and python3-scipy): KS statistic and p-value, Wasserstein distance, Jensen–
+ * Shannon distance on 10 reference-range bins, PSI on 10 reference-decile bins, means and
+ * standard deviations, for every column.
+ *
+ * Sluice runs with `--method ks`, so it computes the KS test and, alongside, every other
+ * statistic above (each column's `statistics` in the JSON). Both sides include process start-up.
+ * Debian ships no Parquet reader for pandas (no pyarrow, no fastparquet); when none is
+ * installed, the "Parquet" baseline loads the same columns from NumPy's .npy files instead,
+ * the fastest input pandas + NumPy have, which favours the baseline.
+ *
+ * Run: `npm run bench:drift` (BENCH_ROWS changes the size).
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { envInteger, formatRatio, formatSeconds, medianSeconds, printTable, reportGoal, timeSluice, timeSuccess, withTempDir } from './support.js';
+
+const ROWS = envInteger('BENCH_ROWS', 2_000_000);
+const REPETITIONS = 3;
+const PYTHON = '/usr/bin/python3';
+
+const SCIPY_SCRIPT = `
+import sys
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.spatial import distance
+
+def load(path):
+    if path.endswith('.csv'):
+        return pd.read_csv(path)
+    if path.endswith('.parquet'):
+        return pd.read_parquet(path)
+    return pd.DataFrame(np.load(path))
+
+def psi(ref, cur):
+    inner = np.quantile(ref, np.arange(1, 10) / 10)
+    r = np.bincount(np.searchsorted(inner, ref, side='left'), minlength=10) / len(ref)
+    c = np.bincount(np.searchsorted(inner, cur, side='left'), minlength=10) / len(cur)
+    r = np.where(r == 0, 1e-4, r)
+    c = np.where(c == 0, 1e-4, c)
+    return float(np.sum((c - r) * np.log(c / r)))
+
+def js(ref, cur):
+    edges = np.linspace(ref.min(), ref.max(), 11)
+    p = np.histogram(ref, edges)[0]
+    q = np.histogram(np.clip(cur, ref.min(), ref.max()), edges)[0]
+    return float(distance.jensenshannon(p / p.sum(), q / q.sum(), base=2))
+
+reference, current = load(sys.argv[1]), load(sys.argv[2])
+result = {}
+for column in reference.columns:
+    ref = reference[column].dropna().to_numpy()
+    cur = current[column].dropna().to_numpy()
+    ks = stats.ks_2samp(ref, cur)
+    result[column] = dict(ks=ks.statistic, p=ks.pvalue, wasserstein=stats.wasserstein_distance(ref, cur),
+                          js=js(ref, cur), psi=psi(ref, cur), means=(ref.mean(), cur.mean()), stds=(ref.std(), cur.std()))
+print(result)
+`;
+
+/** Seeded data: the current sample's second column shifted, its third column scaled. */
+async function writeData(dir: string): Promise<Record<string, string>> {
+  const connection = await (await DuckDBInstance.create(':memory:')).connect();
+  const files: Record<string, string> = {};
+  for (const [name, shift, scale] of [['reference', 0, 1], ['current', 0.05, 1.1]] as const) {
+    await connection.run(`SELECT setseed(${name === 'reference' ? 0.1 : 0.2})`);
+    await connection.run(`CREATE TABLE ${name} AS SELECT random() * 10 AS a, random() + random() + ${shift} AS b, (random() - 0.5) * ${scale} AS c FROM range(${ROWS})`);
+    for (const format of ['csv', 'parquet'] as const) {
+      files[`${name}.${format}`] = join(dir, `${name}.${format}`);
+      await connection.run(`COPY ${name} TO '${files[`${name}.${format}`]}' (FORMAT ${format})`);
+    }
+  }
+  return files;
+}
+
+await withTempDir('sluice-bench-drift-', async (dir) => {
+  console.log(`Drift over ${ROWS.toLocaleString('en')} rows × 3 numeric columns (${dir}), median of ${REPETITIONS} runs each, process start included.\n`);
+  const files = await writeData(dir);
+  const hasScipy = spawnSync(PYTHON, ['-c', 'import scipy, pandas'], { stdio: 'ignore' }).status === 0;
+  const hasParquet = hasScipy && spawnSync(PYTHON, ['-c', 'import pandas, sys; pandas.io.parquet.get_engine("auto")'], { stdio: 'ignore' }).status === 0;
+  const script = join(dir, 'scipy_drift.py');
+  writeFileSync(script, SCIPY_SCRIPT);
+  let parquetBaseline = { reference: files['reference.parquet']!, current: files['current.parquet']! };
+  if (hasScipy && !hasParquet) {
+    parquetBaseline = { reference: join(dir, 'reference.npy'), current: join(dir, 'current.npy') };
+    timeSuccess(PYTHON, ['-c', `import numpy as np, pandas as pd\nfor n in ('reference', 'current'):\n    frame = pd.read_csv('${dir}/' + n + '.csv')\n    np.save('${dir}/' + n + '.npy', frame.to_records(index=False))`]);
+  }
+
+  const tasks: Record<string, () => number> = {
+    sluiceCsv: () => timeSluice(dir, ['drift', files['reference.csv']!, files['current.csv']!, '--method', 'ks', '--json', join(dir, 'csv.json')]).seconds,
+    sluiceParquet: () => timeSluice(dir, ['drift', files['reference.parquet']!, files['current.parquet']!, '--method', 'ks', '--json', join(dir, 'parquet.json')]).seconds,
+  };
+  if (hasScipy) {
+    tasks.scipyCsv = () => timeSuccess(PYTHON, [script, files['reference.csv']!, files['current.csv']!]).seconds;
+    tasks.scipyParquet = () => timeSuccess(PYTHON, [script, parquetBaseline.reference, parquetBaseline.current]).seconds;
+  }
+  const medians = await medianSeconds(REPETITIONS, tasks);
+  const rate = (seconds: number) => `${Math.round((2 * ROWS * 3) / seconds / 1e6).toLocaleString('en')}M`;
+  const rows = [
+    ['sluice drift, CSV', formatSeconds(medians.sluiceCsv!), rate(medians.sluiceCsv!)],
+    ['sluice drift, Parquet', formatSeconds(medians.sluiceParquet!), rate(medians.sluiceParquet!)],
+  ];
+  if (hasScipy) {
+    rows.push(['pandas + SciPy, CSV', formatSeconds(medians.scipyCsv!), rate(medians.scipyCsv!)]);
+    rows.push([`pandas + SciPy, ${hasParquet ? 'Parquet' : '.npy (no Parquet reader installed)'}`, formatSeconds(medians.scipyParquet!), rate(medians.scipyParquet!)]);
+  }
+  printTable(['Measure', 'Median', 'Values/s'], rows);
+  console.log('');
+  if (!hasScipy) {
+    console.log('SciPy is not installed (apt-get install python3-scipy python3-pandas): no baseline this run.');
+    return;
+  }
+  const csvRatio = medians.scipyCsv! / medians.sluiceCsv!;
+  const parquetRatio = medians.scipyParquet! / medians.sluiceParquet!;
+  console.log(`From CSV: sluice is ${formatRatio(csvRatio)} as fast as pandas + SciPy. From Parquet: ${formatRatio(parquetRatio)}${hasParquet ? '' : ' (baseline reading .npy)'}.`);
+  reportGoal('≥ 2× faster than pandas + SciPy from CSV', csvRatio >= 2);
+  reportGoal('≥ 5× faster than pandas + SciPy from Parquet', parquetRatio >= 5);
+});

@@ -1,0 +1,198 @@
+/**
+ * Drift between a reference data set and a current one, column by column, and for the data set
+ * as a whole (the share of drifted columns). The shape of the result is `sluice drift --json`.
+ */
+import { didYouMean } from '../../core/index.js';
+import { columnNotFound, columnTypeMismatch, driftMethodNeedsNumbers, noColumnsToCompare } from '../errors.js';
+import { readTable } from '../read-table.js';
+import type { Column, Table } from '../table.js';
+import { chooseMethod, DEFAULT_THRESHOLDS, FEW_DISTINCT, isHypothesisTest, needsNumbers, type DriftMethod } from './choose-method.js';
+import { categoricalSample, countDistinct, measureDrift, numericSample, type Histogram, type Sample } from './column-drift.js';
+import { correctedThresholds, type Correction } from './corrections.js';
+
+export interface DriftOptions {
+  /** Compare only these columns (default: every column both files have). */
+  readonly columns?: readonly string[] | undefined;
+  readonly exclude?: readonly string[] | undefined;
+  /** `auto` (default) picks per column as Evidently does. */
+  readonly method?: DriftMethod | 'auto' | undefined;
+  /** Overrides the method's default threshold: α for tests, the distance for the others. */
+  readonly threshold?: number | undefined;
+  /** Adjusts the tests' α for the number of columns tested (default bonferroni). */
+  readonly correction?: Correction | undefined;
+  /** Dataset drift when at least this share of columns drifted (default 0.5). */
+  readonly driftShare?: number | undefined;
+}
+
+export interface ColumnDrift {
+  readonly type: 'numeric' | 'categorical';
+  readonly method: DriftMethod;
+  /** Why this method (auto) or "chosen with --method". */
+  readonly reason: string;
+  /** The method's value: test statistic, or distance (normed for Wasserstein). Null when a side has no values. */
+  readonly statistic: number | null;
+  readonly p_value: number | null;
+  /** What decided `drifted`: the p-value's bound after correction, or the distance's. */
+  readonly threshold: number;
+  readonly drifted: boolean;
+  readonly n_reference: number;
+  readonly n_current: number;
+  readonly missing_reference: number;
+  readonly missing_current: number;
+  /** The other distances and the means, for context. */
+  readonly statistics: Readonly<Record<string, number>>;
+  readonly histogram: Histogram;
+}
+
+export interface DriftResult {
+  readonly reference: string;
+  readonly current: string;
+  readonly dataset_drift: boolean;
+  readonly drift_share: number;
+  readonly drifted_columns: number;
+  readonly number_of_columns: number;
+  /** The share of drifted columns that makes dataset drift. */
+  readonly drift_share_threshold: number;
+  readonly correction: Correction;
+  readonly columns: Readonly<Record<string, ColumnDrift>>;
+  /** Columns only one file has: not compared, listed so a schema change is not missed. */
+  readonly only_in_reference: readonly string[];
+  readonly only_in_current: readonly string[];
+}
+
+/** Reads two files (CSV, Parquet, JSON lines) and compares them. */
+export async function detectDrift(referencePath: string, currentPath: string, options: DriftOptions = {}): Promise<DriftResult> {
+  const reference = await readTable(referencePath);
+  const current = await readTable(currentPath);
+  return detectDriftInTables(reference, current, options);
+}
+
+function firstText(column: Column): string {
+  if (column.kind !== 'string') return '';
+  const row = column.values.findIndex((value) => value !== null && value !== '' && !Number.isFinite(Number(value)));
+  return row < 0 ? '' : ` (row ${row + 1} holds "${column.values[row]}")`;
+}
+
+function sampleOf(column: Column): Sample {
+  // The table is read for this comparison only, so its numbers may be sorted in place.
+  return column.kind === 'number' ? numericSample(column.values) : categoricalSample(column.values);
+}
+
+interface Planned {
+  readonly name: string;
+  readonly reference: Sample;
+  readonly current: Sample;
+  readonly method: DriftMethod;
+  readonly reason: string;
+  readonly asCategories: boolean;
+}
+
+function selectColumns(reference: Table, current: Table, options: DriftOptions): { names: string[]; onlyInReference: string[]; onlyInCurrent: string[] } {
+  const referenceNames = reference.columns.map((column) => column.name);
+  const currentNames = new Set(current.columns.map((column) => column.name));
+  for (const name of [...(options.columns ?? []), ...(options.exclude ?? [])]) {
+    for (const table of [reference, current]) {
+      if (!table.columns.some((column) => column.name === name)) {
+        throw columnNotFound({ column: name, path: table.source, role: 'compared', suggestion: didYouMean(name, table.columns.map((column) => column.name)) });
+      }
+    }
+  }
+  const excluded = new Set(options.exclude ?? []);
+  const names = (options.columns && options.columns.length > 0 ? [...options.columns] : referenceNames.filter((name) => currentNames.has(name))).filter((name) => !excluded.has(name));
+  if (names.length === 0) throw noColumnsToCompare({ reference: reference.source, current: current.source });
+  return {
+    names,
+    onlyInReference: referenceNames.filter((name) => !currentNames.has(name) && !excluded.has(name)),
+    onlyInCurrent: [...currentNames].filter((name) => !referenceNames.includes(name) && !excluded.has(name)),
+  };
+}
+
+function planColumn(name: string, reference: Table, current: Table, method: DriftMethod | 'auto'): Planned {
+  const referenceColumn = reference.columns.find((column) => column.name === name)!;
+  const currentColumn = current.columns.find((column) => column.name === name)!;
+  if (referenceColumn.kind !== currentColumn.kind) {
+    const [numeric, text] = referenceColumn.kind === 'number' ? [reference, current] : [current, reference];
+    const textColumn = referenceColumn.kind === 'number' ? currentColumn : referenceColumn;
+    throw columnTypeMismatch({ column: name, numericIn: numeric.source, textIn: text.source, example: firstText(textColumn) });
+  }
+  const referenceSample = sampleOf(referenceColumn);
+  const currentSample = sampleOf(currentColumn);
+  const numeric = referenceSample.kind === 'numeric';
+  if (method !== 'auto') return { name, reference: referenceSample, current: currentSample, method, reason: `chosen with --method ${method}`, asCategories: false };
+  const distinct = countDistinct(referenceSample, currentSample, FEW_DISTINCT);
+  const referenceCount = referenceSample.kind === 'numeric' ? referenceSample.sorted.length : referenceSample.values.length;
+  const choice = chooseMethod({ numeric, referenceCount, distinct });
+  return { name, reference: referenceSample, current: currentSample, method: choice.method, reason: choice.reason, asCategories: !numeric || distinct <= FEW_DISTINCT };
+}
+
+function sizeOf(sample: Sample): number {
+  return sample.kind === 'numeric' ? sample.sorted.length : sample.values.length;
+}
+
+/** Compares two tables already in memory. Numeric columns of the tables are sorted in place. */
+export function detectDriftInTables(reference: Table, current: Table, options: DriftOptions = {}): DriftResult {
+  const method = options.method ?? 'auto';
+  const correction = options.correction ?? 'bonferroni';
+  const shareThreshold = options.driftShare ?? 0.5;
+  const { names, onlyInReference, onlyInCurrent } = selectColumns(reference, current, options);
+  if (method !== 'auto' && needsNumbers(method)) {
+    const text = names.filter((name) => reference.columns.find((column) => column.name === name)!.kind === 'string');
+    if (text.length > 0) throw driftMethodNeedsNumbers({ method, columns: text.map((name) => `"${name}"`).join(', ') });
+  }
+  const planned = names.map((name) => planColumn(name, reference, current, method));
+  const measured = planned.map((plan) => {
+    const comparable = sizeOf(plan.reference) > 0 && sizeOf(plan.current) > 0;
+    return comparable ? measureDrift(plan.reference, plan.current, plan.method, plan.asCategories) : undefined;
+  });
+
+  // Tests share one family-wise α; distances keep their own threshold.
+  const tested = planned.map((plan, k) => (isHypothesisTest(plan.method) && measured[k] ? k : -1)).filter((k) => k >= 0);
+  const alpha = (plan: Planned) => options.threshold ?? DEFAULT_THRESHOLDS[plan.method];
+  const bounds = new Map<number, number>();
+  const byAlpha = new Map<number, number[]>();
+  for (const k of tested) byAlpha.set(alpha(planned[k]!), [...(byAlpha.get(alpha(planned[k]!)) ?? []), k]);
+  for (const [level, members] of byAlpha) {
+    const thresholds = correctedThresholds(members.map((k) => measured[k]!.pValue!), level, correction);
+    members.forEach((k, i) => bounds.set(k, thresholds[i]!));
+  }
+
+  const columns: Record<string, ColumnDrift> = {};
+  planned.forEach((plan, k) => {
+    const result = measured[k];
+    const threshold = bounds.get(k) ?? alpha(plan);
+    const referenceSize = sizeOf(plan.reference);
+    const currentSize = sizeOf(plan.current);
+    // A side without values cannot be compared; a column that empties out (or fills in) has changed.
+    const drifted = result ? (result.pValue !== null ? result.pValue <= threshold : result.statistic >= threshold) : (referenceSize > 0) !== (currentSize > 0);
+    columns[plan.name] = {
+      type: plan.reference.kind,
+      method: plan.method,
+      reason: result ? plan.reason : `${plan.reason}; not computed: ${referenceSize === 0 ? 'the reference' : 'the current data'} has no values`,
+      statistic: result?.statistic ?? null,
+      p_value: result?.pValue ?? null,
+      threshold,
+      drifted,
+      n_reference: referenceSize,
+      n_current: currentSize,
+      missing_reference: plan.reference.missing,
+      missing_current: plan.current.missing,
+      statistics: result?.statistics ?? {},
+      histogram: result?.histogram ?? { bins: [], reference: [], current: [] },
+    };
+  });
+  const driftedColumns = Object.values(columns).filter((column) => column.drifted).length;
+  const share = driftedColumns / planned.length;
+  return {
+    reference: reference.source,
+    current: current.source,
+    dataset_drift: share >= shareThreshold,
+    drift_share: share,
+    drifted_columns: driftedColumns,
+    number_of_columns: planned.length,
+    drift_share_threshold: shareThreshold,
+    correction,
+    columns,
+    only_in_reference: onlyInReference,
+    only_in_current: onlyInCurrent,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * DuckDB, the engine for all tabular work in Sluice (correct float parsing, type inference,
+ * Parquet, speed): one in-memory database per process, the table function that reads a file,
+ * and read failures turned into errors that name the file, line and column.
+ */
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { extname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { diagnoseCsv } from './csv-diagnostics.js';
+import { dataFileNotFound, emptyDataFile, malformedData, unreadableData, unsupportedDataFormat } from './errors.js';
+
+/** Which types DuckDB may infer for CSV columns. */
+export type TypeInference =
+  /** Numbers and text only: what models read (labels like yes/no and date-like codes stay text). */
+  | 'numbers'
+  /** Also dates and timestamps: for profiling and schemas. */
+  | 'rich';
+
+const CANDIDATES: Readonly<Record<TypeInference, string>> = {
+  numbers: `['BIGINT', 'DOUBLE', 'VARCHAR']`,
+  // BOOLEAN is left out: DuckDB would turn yes/no into true/false, changing what users wrote.
+  rich: `['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR']`,
+};
+
+function quote(path: string): string {
+  return `'${path.replaceAll("'", "''")}'`;
+}
+
+/** The delimiter a CSV-like file uses, by extension; undefined for other formats. */
+function delimiterOf(path: string): string | undefined {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.csv' || extension === '.txt') return ',';
+  if (extension === '.tsv') return '\t';
+  return undefined;
+}
+
+/** True when the file holds nothing but whitespace (DuckDB would read it as one empty column). */
+function isBlank(path: string): boolean {
+  const handle = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    const read = readSync(handle, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, read).toString('utf8').trim() === '';
+  } finally {
+    closeSync(handle);
+  }
+}
+
+/**
+ * The DuckDB table function that reads `path`, chosen by extension. The delimiter is fixed by
+ * the extension (comma for .csv, tab for .tsv) and rows must all have the header's field count:
+ * the sniffer would otherwise read a ragged file as one text column, or take its first rows for
+ * a preamble to skip, without complaint.
+ */
+export function tableSource(path: string, inference: TypeInference = 'numbers'): string {
+  if (!existsSync(path)) throw dataFileNotFound({ path });
+  const delimiter = delimiterOf(path);
+  if (delimiter !== undefined) {
+    if (isBlank(path)) throw emptyDataFile({ path });
+    return `read_csv(${quote(path)}, header = true, delim = '${delimiter}', skip = 0, strict_mode = true, null_padding = false, auto_type_candidates = ${CANDIDATES[inference]})`;
+  }
+  switch (extname(path).toLowerCase()) {
+    case '.parquet':
+    case '.pq':
+      return `read_parquet(${quote(path)})`;
+    case '.json':
+    case '.jsonl':
+    case '.ndjson':
+      return `read_json_auto(${quote(path)})`;
+    default:
+      throw unsupportedDataFormat({ path });
+  }
+}
+
+let shared: Promise<DuckDBConnection> | undefined;
+
+/** One in-memory DuckDB per process: opening one costs ~30 ms. */
+export function duckdb(): Promise<DuckDBConnection> {
+  shared ??= DuckDBInstance.create(':memory:').then((instance) => instance.connect());
+  return shared;
+}
+
+/**
+ * The error for a file DuckDB could not read: for delimited files, the line and column found by
+ * {@link diagnoseCsv}; otherwise DuckDB's own first line.
+ */
+export function readFailure(path: string, error: unknown): Error {
+  const delimiter = delimiterOf(path);
+  const found = delimiter === undefined ? undefined : diagnoseCsv(path, delimiter);
+  if (found) return malformedData({ path, line: found.line, problem: found.problem }, { cause: error });
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^[A-Za-z ]+Error: /, '');
+  return unreadableData({ path, reason }, { cause: error });
+}

@@ -1,0 +1,50 @@
+/**
+ * A validation's verdict: every violation with the column, rule, observed against expected and
+ * example rows, for the terminal and as Markdown for pull requests.
+ */
+import type { ValidationResult, Violation } from '../data/index.js';
+
+function shorten(text: string | null, limit = 60): string {
+  if (text === null) return 'missing';
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+/** "row 3: 15, row 9: 12" */
+export function formatExamples(violation: Violation): string {
+  return violation.examples.map((example) => `row ${example.row}: ${shorten(example.value)}`).join(', ');
+}
+
+export function validationHeadline(result: ValidationResult): string {
+  return result.passed
+    ? `${result.file} passes ${result.schema}: ${result.checks} checks over ${result.rows} rows.`
+    : `${result.file} fails ${result.schema}: ${result.violations.length} violation${result.violations.length === 1 ? '' : 's'} (${result.checks} checks over ${result.rows} rows).`;
+}
+
+/** One block per violation, for the terminal. */
+export function renderViolationsText(result: ValidationResult): string {
+  const lines = result.violations.map((violation) => {
+    const where = violation.column === null ? '(table)' : violation.column;
+    const examples = violation.examples.length > 0 ? `\n    e.g. ${formatExamples(violation)}` : '';
+    return `  ✗ ${where} · ${violation.rule}: ${violation.observed}; expected ${violation.expected}${examples}`;
+  });
+  return `${[validationHeadline(result), ...lines].join('\n')}\n`;
+}
+
+function escapeCell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+export function renderValidationMarkdown(result: ValidationResult): string {
+  const lines = [`## Data validation: ${result.passed ? '✅ passed' : '❌ failed'}`, '', validationHeadline(result)];
+  if (result.violations.length > 0) {
+    lines.push('', '| Column | Rule | Observed | Expected | Examples |', '|---|---|---|---|---|');
+    for (const violation of result.violations) {
+      lines.push(`| ${[violation.column ?? '(table)', violation.rule, violation.observed, violation.expected, formatExamples(violation)].map(escapeCell).join(' | ')} |`);
+    }
+  }
+  if (result.drift) {
+    const drifted = Object.entries(result.drift.columns).filter(([, column]) => column.drifted).map(([name]) => `\`${name}\``);
+    lines.push('', `Drift against \`${result.drift.reference}\`: ${result.drift.drifted_columns} of ${result.drift.number_of_columns} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}.`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -5,7 +5,8 @@
 import { countCategories, chiSquareTest, jensenShannonCategorical, proportionZTest, psiCategorical, type CategoryCounts } from './categorical-statistics.js';
 import type { DriftMethod } from './choose-method.js';
 import { ksTwoSample } from './ks-test.js';
-import { jensenShannonNumeric, meanAndStd, psiNumeric, wassersteinDistance } from './numeric-statistics.js';
+import { compareEcdfs, jensenShannonNumeric, meanAndStd, psiNumeric } from './numeric-statistics.js';
+import { sortNumbers } from './sort-numbers.js';
 
 /** A numeric column's non-missing values, sorted, and how many were missing. */
 export interface NumericSample {
@@ -26,11 +27,17 @@ export type Sample = NumericSample | CategoricalSample;
 /**
  * Sorts a numeric column (in place: the column is not used afterwards) and drops what is
  * missing: NaN (empty cells) and ±Infinity, which no distance can use (Evidently drops them too).
- * Typed-array sort puts NaN last and infinities at the ends, so missing values are trimmed off
- * rather than filtered.
  */
 export function numericSample(values: Float64Array): NumericSample {
-  values.sort();
+  sortNumbers(values);
+  return sortedSample(values);
+}
+
+/**
+ * The sample of a column already sorted (NaN last): missing values sit at the ends, so they are
+ * trimmed off rather than filtered.
+ */
+export function sortedSample(values: Float64Array): NumericSample {
   let end = values.length;
   while (end > 0 && !(values[end - 1]! < Number.POSITIVE_INFINITY)) end--;
   let start = 0;
@@ -133,7 +140,7 @@ export function measureDrift(reference: Sample, current: Sample, method: DriftMe
 function measureNumeric(reference: Float64Array, current: Float64Array, method: DriftMethod): Measured {
   const referenceSummary = meanAndStd(reference);
   const currentSummary = meanAndStd(current);
-  const wasserstein = wassersteinDistance(reference, current);
+  const { largestGap, area: wasserstein } = compareEcdfs(reference, current);
   // Evidently's norm: the reference's spread, floored so a constant reference does not divide by 0.
   const wassersteinNormed = wasserstein / Math.max(referenceSummary.std, 0.001);
   const js = jensenShannonNumeric(reference, current);
@@ -151,7 +158,7 @@ function measureNumeric(reference: Float64Array, current: Float64Array, method: 
   const histogram: Histogram = { bins: js.bins.edges, reference: js.bins.referenceCounts, current: js.bins.currentCounts };
   switch (method) {
     case 'ks': {
-      const ks = ksTwoSample(reference, current);
+      const ks = ksTwoSample(reference, current, largestGap);
       statistics.ks_statistic = ks.statistic;
       return { statistic: ks.statistic, pValue: ks.pValue, statistics, histogram };
     }

@@ -20,13 +20,14 @@ const MAX_EXACT_SIZE = 10_000;
 
 /**
  * The two-sided two-sample Kolmogorov–Smirnov test, matching `scipy.stats.ks_2samp` (SciPy 1.10).
- * `reference` and `current` sorted ascending, no NaN, each non-empty.
+ * `reference` and `current` sorted ascending, no NaN, each non-empty. `measured` is D when the
+ * caller already walked both samples (see `compareEcdfs`), saving a pass over millions of values.
  */
-export function ksTwoSample(reference: Float64Array, current: Float64Array): KsResult {
+export function ksTwoSample(reference: Float64Array, current: Float64Array, measured?: number): KsResult {
   const n1 = reference.length;
   const n2 = current.length;
   if (n1 === 0 || n2 === 0) throw new RangeError(`ksTwoSample needs two non-empty samples (got ${n1} and ${n2} values)`);
-  let statistic = ecdfDistance(reference, current);
+  let statistic = measured ?? ecdfDistance(reference, current);
   if (Math.max(n1, n2) <= MAX_EXACT_SIZE) {
     // D is a multiple of 1/lcm(n1, n2); SciPy rounds it to one before counting paths, and reports that.
     const g = gcd(n1, n2);

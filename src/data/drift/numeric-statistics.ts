@@ -18,49 +18,67 @@ export const BIN_COUNT = 10;
 /** Replaces empty proportions in PSI, as is conventional (no renormalisation afterwards). */
 export const PSI_EPSILON = 1e-4;
 
-/** Sum with Neumaier compensation: millions of small terms keep their precision. */
-class Sum {
-  private total = 0;
-  private compensation = 0;
-  add(value: number): void {
-    const next = this.total + value;
-    this.compensation += Math.abs(this.total) >= Math.abs(value) ? this.total - next + value : value - next + this.total;
-    this.total = next;
-  }
-  get value(): number {
-    return this.total + this.compensation;
-  }
-}
-
 /**
- * `scipy.stats.wasserstein_distance(u, v)`: the area between the two empirical CDFs, walked over
- * the merged values in one pass.
+ * The two empirical CDFs compared in one walk over the merged values: their largest gap (the
+ * Kolmogorov–Smirnov D) and the area between them (`scipy.stats.wasserstein_distance(u, v)`).
+ * The area is summed with Neumaier compensation so millions of small terms keep their precision,
+ * written out inline because this loop runs over every value.
  */
-export function wassersteinDistance(u: Float64Array, v: Float64Array): number {
-  const sum = new Sum();
+export function compareEcdfs(u: Float64Array, v: Float64Array): { largestGap: number; area: number } {
+  const nu = u.length;
+  const nv = v.length;
+  let total = 0;
+  let compensation = 0;
+  let largestGap = 0;
   let i = 0;
   let j = 0;
   let previous = Math.min(u[0]!, v[0]!);
-  while (i < u.length || j < v.length) {
-    const next = j >= v.length || (i < u.length && u[i]! <= v[j]!) ? u[i]! : v[j]!;
+  while (i < nu || j < nv) {
+    const next = j >= nv || (i < nu && u[i]! <= v[j]!) ? u[i]! : v[j]!;
     // Between `previous` and `next` both CDFs are flat.
-    if (next > previous) sum.add(Math.abs(i / u.length - j / v.length) * (next - previous));
-    while (i < u.length && u[i] === next) i++;
-    while (j < v.length && v[j] === next) j++;
+    const gap = Math.abs(i / nu - j / nv);
+    if (next > previous) {
+      const term = gap * (next - previous);
+      const sum = total + term;
+      compensation += Math.abs(total) >= Math.abs(term) ? total - sum + term : term - sum + total;
+      total = sum;
+    }
+    while (i < nu && u[i] === next) i++;
+    while (j < nv && v[j] === next) j++;
+    const after = Math.abs(i / nu - j / nv);
+    if (after > largestGap) largestGap = after;
     previous = next;
   }
-  return sum.value;
+  return { largestGap, area: total + compensation };
 }
 
-/** Mean and population standard deviation (ddof 0, as NumPy's `std`). */
+/** `scipy.stats.wasserstein_distance(u, v)`. */
+export function wassersteinDistance(u: Float64Array, v: Float64Array): number {
+  return compareEcdfs(u, v).area;
+}
+
+/** Mean and population standard deviation (ddof 0, as NumPy's `std`), with compensated sums. */
 export function meanAndStd(values: Float64Array): { mean: number; std: number } {
-  if (values.length === 0) return { mean: Number.NaN, std: Number.NaN };
-  const sum = new Sum();
-  for (let k = 0; k < values.length; k++) sum.add(values[k]!);
-  const mean = sum.value / values.length;
-  const squares = new Sum();
-  for (let k = 0; k < values.length; k++) squares.add((values[k]! - mean) ** 2);
-  return { mean, std: Math.sqrt(squares.value / values.length) };
+  const n = values.length;
+  if (n === 0) return { mean: Number.NaN, std: Number.NaN };
+  let total = 0;
+  let compensation = 0;
+  for (let k = 0; k < n; k++) {
+    const value = values[k]!;
+    const sum = total + value;
+    compensation += Math.abs(total) >= Math.abs(value) ? total - sum + value : value - sum + total;
+    total = sum;
+  }
+  const mean = (total + compensation) / n;
+  let squares = 0;
+  let squaresCompensation = 0;
+  for (let k = 0; k < n; k++) {
+    const term = (values[k]! - mean) ** 2;
+    const sum = squares + term;
+    squaresCompensation += squares >= term ? squares - sum + term : term - sum + squares;
+    squares = sum;
+  }
+  return { mean, std: Math.sqrt((squares + squaresCompensation) / n) };
 }
 
 /** Index of the first element of sorted `values` that is >= `x` (or > `x` when `strict`). */

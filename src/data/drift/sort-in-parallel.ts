@@ -1,0 +1,69 @@
+/**
+ * Sorting many large columns on two cores: half of them go to a worker thread (their buffers
+ * transferred, not copied), the rest are sorted here meanwhile. The worker runs the source of
+ * {@link sortNumbers} itself, so there is no second file to find in the compiled or bundled
+ * layout, and one algorithm.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { sortNumbers } from './sort-numbers.js';
+
+/** Below this many values in all, a thread's start-up (~30 ms) costs more than it saves. */
+const PARALLEL_THRESHOLD = 1_000_000;
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const sortNumbers = ${sortNumbers.toString()};
+parentPort.on('message', (buffers) => {
+  for (const buffer of buffers) sortNumbers(new Float64Array(buffer));
+  parentPort.postMessage(buffers, buffers);
+});
+`;
+
+function sortInWorker(arrays: readonly Float64Array[]): Promise<Float64Array[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.once('message', (buffers: ArrayBuffer[]) => {
+      resolve(buffers.map((buffer) => new Float64Array(buffer)));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    const buffers = arrays.map((array) => array.buffer as ArrayBuffer);
+    worker.postMessage(buffers, buffers);
+  });
+}
+
+/** Whether an array owns all of its buffer (and so can be handed to another thread whole). */
+function ownsBuffer(array: Float64Array): boolean {
+  return array.byteOffset === 0 && array.buffer.byteLength === array.byteLength && array.buffer instanceof ArrayBuffer;
+}
+
+/**
+ * Sorts every array (NaN last). Arrays sent to the worker come back as new objects over the same
+ * memory, so use the returned arrays, in input order; the inputs may be detached.
+ */
+export async function sortAll(arrays: readonly Float64Array[]): Promise<Float64Array[]> {
+  const total = arrays.reduce((sum, array) => sum + array.length, 0);
+  const transferable = arrays.filter(ownsBuffer);
+  if (total < PARALLEL_THRESHOLD || availableParallelism() < 2 || transferable.length < 2) {
+    for (const array of arrays) sortNumbers(array);
+    return [...arrays];
+  }
+  // Largest first, each to the lighter side, so both threads finish together.
+  const byLength = [...transferable].sort((a, b) => b.length - a.length);
+  const away: Float64Array[] = [];
+  let awayLoad = 0;
+  let hereLoad = 0;
+  for (const array of byLength) {
+    if (awayLoad <= hereLoad) {
+      away.push(array);
+      awayLoad += array.length;
+    } else hereLoad += array.length;
+  }
+  const sent = new Set(away);
+  const returned = sortInWorker(away);
+  for (const array of arrays) if (!sent.has(array)) sortNumbers(array);
+  const sorted = await returned;
+  const back = new Map(away.map((array, k) => [array, sorted[k]!]));
+  return arrays.map((array) => back.get(array) ?? array);
+}

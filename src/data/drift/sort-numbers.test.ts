@@ -1,0 +1,49 @@
+/** The radix sort and the two-thread sorter order numbers exactly as `Float64Array.prototype.sort`. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sortAll } from './sort-in-parallel.js';
+import { sortNumbers } from './sort-numbers.js';
+
+/** Seeded numbers of every awkward kind: negatives, tiny and huge magnitudes, ties, ±0, ±Infinity, NaN. */
+function awkwardNumbers(length: number, seed: number): Float64Array {
+  let state = seed;
+  const random = () => ((state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+  const values = new Float64Array(length);
+  const specials = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MIN_VALUE, -Number.MAX_VALUE];
+  for (let k = 0; k < length; k++) {
+    const kind = random();
+    values[k] = kind < 0.01 ? specials[k % specials.length]! : kind < 0.2 ? Math.round(random() * 10) : (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20);
+  }
+  return values;
+}
+
+function assertSameOrder(actual: Float64Array, expected: Float64Array): void {
+  assert.equal(actual.length, expected.length);
+  for (let k = 0; k < expected.length; k++) {
+    // -0 and +0 compare equal; either order is a correct sort.
+    if (!(actual[k] === expected[k] || (Number.isNaN(actual[k]!) && Number.isNaN(expected[k]!)))) assert.fail(`position ${k}: ${actual[k]} where the built-in sort has ${expected[k]}`);
+  }
+}
+
+test('the radix sort orders a large array as the built-in sort does, NaN last', () => {
+  const values = awkwardNumbers(300_000, 7);
+  const expected = values.slice().sort();
+  sortNumbers(values);
+  assertSameOrder(values, expected);
+});
+
+test('small arrays and constant arrays are sorted too', () => {
+  const small = Float64Array.from([3, Number.NaN, -1, 2]);
+  sortNumbers(small);
+  assert.deepEqual([...small], [-1, 2, 3, Number.NaN]);
+  const constant = new Float64Array(200_000).fill(2.5);
+  sortNumbers(constant);
+  assert.ok(constant.every((value) => value === 2.5));
+});
+
+test('sortAll returns every array sorted, in input order, across two threads', async () => {
+  const arrays = [awkwardNumbers(700_000, 1), awkwardNumbers(500_000, 2), awkwardNumbers(600_000, 3), awkwardNumbers(10, 4)];
+  const expected = arrays.map((array) => array.slice().sort());
+  const sorted = await sortAll(arrays);
+  sorted.forEach((array, k) => assertSameOrder(array, expected[k]!));
+});

@@ -4,7 +4,8 @@
 // Sluice does: train with the built-in trainer, evaluate, gate against the registry's champion,
 // promote the candidate that passes (registered with its lineage), skip what did not change,
 // rerun only what a param change affects, block a weak model, and restore earlier results from
-// the run cache.
+// the run cache; put the data under version control with a remote, stop a bad row before
+// training, and check incoming data for drift.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,44 @@ try {
   step('Back to the committed configuration: restored from the run cache without executing');
   git('checkout', '-q', '--', 'params.yaml');
   sluice('run');
+
+  step('Data under version control: tracked by content, pushed to a remote, lost, and pulled back verified');
+  sluice('data', 'add', 'data/train.csv', 'data/test.csv');
+  git('add', '-A');
+  git('commit', '-qm', 'Track the data sets with Sluice');
+  sluice('remote', 'add', 'storage', join(work, 'remote'), '--default');
+  sluice('data', 'push');
+  rmSync(join(project, 'data', 'train.csv'));
+  rmSync(join(project, '.sluice', 'cache'), { recursive: true, force: true });
+  process.stdout.write('(data/train.csv and the local cache deleted)\n');
+  sluice('data', 'status');
+  sluice('data', 'pull');
+
+  step('A bad row in the training data: the validate stage stops the pipeline before training');
+  const train = join(project, 'data', 'train.csv');
+  const lines = readFileSync(train, 'utf8').split('\n');
+  lines[5] = lines[5].replace(/^[^,]+,/, '-12.5,');
+  writeFileSync(train, lines.join('\n'));
+  process.stdout.write('(data/train.csv: row 5 now has mean_radius = -12.5)\n');
+  sluice('data', 'status');
+  sluiceFails('run');
+  sluice('data', 'checkout', 'data/train.csv');
+  sluice('run');
+
+  step('Incoming data drifts: a drift check before it is used (KS per column, Bonferroni-corrected)');
+  const [header, ...rows] = readFileSync(join(project, 'data', 'test.csv'), 'utf8').trim().split('\n');
+  const columns = header.split(',');
+  const radius = columns.indexOf('mean_radius');
+  const texture = columns.indexOf('mean_texture');
+  const shifted = rows.map((row) => {
+    const cells = row.split(',');
+    cells[radius] = String(Number(cells[radius]) + 2.5);
+    cells[texture] = String(Number(cells[texture]) * 1.3);
+    return cells.join(',');
+  });
+  writeFileSync(join(project, 'incoming.csv'), `${[header, ...shifted].join('\n')}\n`);
+  process.stdout.write('(incoming.csv: the test set with mean_radius shifted by +2.5 and mean_texture scaled by 1.3)\n');
+  sluice('drift', 'data/train.csv', 'incoming.csv', '--exclude', 'target', '--report', 'reports/drift.html');
 
   step('Every run is tracked (.sluice/sluice.db): pipeline runs with their stages, params, metrics and data hashes');
   sluice('runs', 'list');

@@ -129,3 +129,15 @@ function catBlobs(cwd: string, paths: ReadonlyMap<string, string>): Promise<{ pa
     child.stdin.end([...paths.keys()].join('\n') + '\n');
   });
 }
+
+/**
+ * Stops git tracking `path` (a file or directory, relative to `cwd`) without touching the working
+ * copy: `git rm -r --cached`. Returns whether git was tracking it; false outside a repository.
+ */
+export async function untrackInGit(cwd: string, path: string): Promise<boolean> {
+  const listed = await git(cwd, ['ls-files', '-z', '--', path]);
+  if (!listed.ok || listed.stdout.length === 0) return false;
+  const removed = await git(cwd, ['rm', '-r', '-q', '--cached', '--', path]);
+  if (!removed.ok) throw gitFailed({ command: `git rm -r --cached ${path}`, reason: removed.stderr.split('\n')[0] || 'unknown error' });
+  return true;
+}

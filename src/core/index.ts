@@ -22,4 +22,4 @@ export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';
 export { formatNumber, formatSigned } from './format-number.js';
 export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, type StreamHasher } from './hash.js';
-export { listFilesAtRevision, listWorkingFiles, readFileAtRevision, readHistoryBlobs, readGitState, resolveRevision, type GitState } from './git.js';
+export { listFilesAtRevision, listWorkingFiles, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitState, resolveRevision, type GitState } from './git.js';

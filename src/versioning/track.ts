@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { untrackInGit } from '../core/index.js';
 import { isDirectoryId, parseObjectId } from '../cache/index.js';
 import { ensureGitignoreEntries, gitignoreEntryFor, PIPELINE_FILE } from '../workspace/index.js';
 import type { DataWorkspace } from './data-workspace.js';
@@ -20,6 +21,8 @@ export interface AddedData {
   readonly files: number;
   /** False when the pointer already named this content. */
   readonly changed: boolean;
+  /** Git was tracking the data itself; it now tracks the pointer instead (`git rm --cached`). */
+  readonly untracked: boolean;
 }
 
 /** A path given on the command line, relative to the root, with / separators. */
@@ -81,7 +84,9 @@ export async function addData(data: DataWorkspace, targets: readonly string[]): 
       ...(hashed.kind === 'file' && hashed.mode === 0o755 ? { isexec: true } : {}),
     });
     ensureGitignoreEntries(data.root, [gitignoreEntryFor(target)]);
-    added.push({ target, pointerFile, hash: hashed.id, size, files, changed: previous?.pointer.hash !== hashed.id });
+    // The data goes to the cache and remotes now; git keeps only the pointer (DVC asks users to do this by hand).
+    const untracked = await untrackInGit(data.root, target);
+    added.push({ target, pointerFile, hash: hashed.id, size, files, changed: previous?.pointer.hash !== hashed.id, untracked });
   }
   return added;
 }

@@ -156,6 +156,17 @@ describe('data versioning', () => {
     assert.equal(sluice(repo.root, ['data', 'checkout']).code, 0, 'the previous commit\'s version is still in the cache');
   });
 
+  test('a file git already tracks moves to a pointer: git keeps the pointer, the file stays', () => {
+    repo.write('labels.csv', 'id,label\n1,cat\n');
+    repo.git('add', 'labels.csv');
+    repo.git('commit', '-qm', 'labels in git');
+    const result = sluice(repo.root, ['data', 'add', 'labels.csv']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /git tracked labels\.csv itself: removed from the index \(git rm --cached\)/);
+    assert.equal(repo.git('ls-files', 'labels.csv'), '');
+    assert.equal(readFileSync(join(repo.root, 'labels.csv'), 'utf8'), 'id,label\n1,cat\n');
+  });
+
   test('bad input gets a clear error', () => {
     assert.match(sluice(repo.root, ['data', 'add', 'nope']).stderr, /Cannot track nope: no such file or directory/);
     assert.match(sluice(repo.root, ['data', 'add', '.sluice/config.yaml']).stderr, /\.sluice\/ belongs to Sluice/);

@@ -41,6 +41,7 @@ export async function dataAddCommand(paths: readonly string[], output: CliOutput
     for (const added of await addData(data, targets(data, paths))) {
       const what = added.files > 1 || added.hash.endsWith('.dir') ? `${added.files} files, ${formatBytes(added.size)}` : formatBytes(added.size);
       output.stdout.write(`${added.changed ? 'Tracked' : 'Unchanged'} ${added.target} (${what}) → ${added.pointerFile}\n`);
+      if (added.untracked) output.stdout.write(`  git tracked ${added.target} itself: removed from the index (git rm --cached), the file is untouched\n`);
     }
     output.stdout.write('Commit the .sluice pointer files (and .gitignore) to git; `sluice data push` sends the data to a remote.\n');
     return 0;

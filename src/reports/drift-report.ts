@@ -6,6 +6,7 @@ import { formatNumber } from '../core/index.js';
 import type { ColumnDrift, DriftResult } from '../data/index.js';
 import { escapeXml } from './svg/escape.js';
 import { CURRENT_COLOR, histogramSvg, REFERENCE_COLOR } from './svg/histogram.js';
+import { escapeCell } from './markdown.js';
 
 /** One row per column: the cells people scan, most drifted first. */
 export function driftRows(result: DriftResult): string[][] {
@@ -41,10 +42,6 @@ function correctionNote(result: DriftResult): string {
     case 'none':
       return 'p-value thresholds are not corrected for the number of columns tested';
   }
-}
-
-function escapeCell(text: string): string {
-  return text.replaceAll('|', '\\|');
 }
 
 export function renderDriftMarkdown(result: DriftResult): string {

@@ -1,6 +1,7 @@
 /** A gate's verdict as a table: in the terminal and as Markdown for pull-request comments. */
 import type { GateReport } from '../evaluation/index.js';
 import { formatNumber, formatSigned } from '../core/index.js';
+import { escapeCell } from './markdown.js';
 
 export interface GateRow {
   readonly metric: string;
@@ -20,10 +21,6 @@ export function gateRows(report: GateReport): GateRow[] {
     rule: verdict.rule,
     verdict: verdict.passed ? (verdict.notes.length > 0 ? 'pass (partly skipped)' : 'pass') : 'FAIL',
   }));
-}
-
-function escapeCell(text: string): string {
-  return text.replaceAll('|', '\\|');
 }
 
 export function renderGateMarkdown(report: GateReport): string {

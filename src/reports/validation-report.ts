@@ -3,6 +3,7 @@
  * example rows, for the terminal and as Markdown for pull requests.
  */
 import type { ValidationResult, Violation } from '../data/index.js';
+import { escapeCell } from './markdown.js';
 
 function shorten(text: string | null, limit = 60): string {
   if (text === null) return 'missing';
@@ -28,10 +29,6 @@ export function renderViolationsText(result: ValidationResult): string {
     return `  ✗ ${where} · ${violation.rule}: ${violation.observed}; expected ${violation.expected}${examples}`;
   });
   return `${[validationHeadline(result), ...lines].join('\n')}\n`;
-}
-
-function escapeCell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
 export function renderValidationMarkdown(result: ValidationResult): string {

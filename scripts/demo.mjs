@@ -116,7 +116,9 @@ try {
   process.stdout.write('(data/train.csv: row 5 now has mean_radius = -12.5)\n');
   sluice('data', 'status');
   sluiceFails('run');
-  sluice('data', 'checkout', 'data/train.csv');
+  sluiceFails('data', 'checkout', 'data/train.csv');
+  process.stdout.write('(the edit is in no version, so checkout keeps it unless told otherwise)\n');
+  sluice('data', 'checkout', '--force', 'data/train.csv');
   sluice('run');
 
   step('Incoming data drifts: a drift check before it is used (KS per column, Bonferroni-corrected)');

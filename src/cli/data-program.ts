@@ -21,7 +21,8 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
     .command('checkout')
     .description('restore the versions the pointers name (e.g. after git checkout)')
     .argument('[paths...]', 'limit to these')
-    .action(run(async (paths: string[]) => (await import('./commands/data.js')).dataCheckoutCommand(paths, output)));
+    .option('-f, --force', 'also replace changes that are saved in no version')
+    .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataCheckoutCommand(paths, options as never, output)));
   data
     .command('diff')
     .description('files added, removed and modified inside tracked data between revisions (default HEAD and the working copy)')
@@ -48,6 +49,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
       .argument('[paths...]', 'limit to these')
       .option('-r, --remote <name>', 'the remote (default: default_remote)')
       .option('-j, --jobs <n>', 'objects transferred at once', '8')
+      .option('-f, --force', 'pull: also replace working-copy changes that are saved in no version')
       .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options as never, output)));
   }
 

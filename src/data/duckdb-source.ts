@@ -3,7 +3,7 @@
  * Parquet, speed): one in-memory database per process, the table function that reads a file,
  * and read failures turned into errors that name the file, line and column.
  */
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { diagnoseCsv } from './csv-diagnostics.js';
@@ -54,6 +54,7 @@ function isBlank(path: string): boolean {
  */
 export function tableSource(path: string, inference: TypeInference = 'numbers'): string {
   if (!existsSync(path)) throw dataFileNotFound({ path });
+  if (!statSync(path).isFile()) throw unreadableData({ path, reason: 'it is a directory, not a file' });
   const delimiter = delimiterOf(path);
   if (delimiter !== undefined) {
     if (isBlank(path)) throw emptyDataFile({ path });

@@ -47,17 +47,34 @@ function columnTypeOf(sqlType: string): ColumnType {
 
 let counter = 0;
 
-export async function loadTable(path: string, inference: TypeInference = 'rich'): Promise<LoadedTable> {
-  const source = tableSource(path, inference);
+/**
+ * The hidden column `loadTable(path, { rowNumbers: true })` adds: each row's 1-based position in
+ * the file. A column of its own because DuckDB's `rowid` is shadowed by a data column of that name.
+ */
+export const ROW_NUMBER_COLUMN = '__sluice_row';
+
+export interface LoadOptions {
+  readonly inference?: TypeInference;
+  /** Add {@link ROW_NUMBER_COLUMN} (not listed in `columns`). */
+  readonly rowNumbers?: boolean;
+}
+
+export async function loadTable(path: string, options: LoadOptions = {}): Promise<LoadedTable> {
+  const source = tableSource(path, options.inference ?? 'rich');
   const connection = await duckdb();
   const sql = quoteIdentifier(`sluice_loaded_${process.pid}_${++counter}`);
+  // DuckDB preserves insertion order, so row_number() over the scan is the row's place in the file.
+  const select = options.rowNumbers ? `row_number() OVER () AS ${quoteIdentifier(ROW_NUMBER_COLUMN)}, *` : '*';
   try {
-    await connection.run(`CREATE TEMP TABLE ${sql} AS SELECT * FROM ${source}`);
+    await connection.run(`CREATE TEMP TABLE ${sql} AS SELECT ${select} FROM ${source}`);
   } catch (error) {
     throw readFailure(path, error);
   }
   const described = await connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${sql})`);
-  const columns = described.getRows().map(([name, type]) => ({ name: String(name), sqlType: String(type), type: columnTypeOf(String(type)) }));
+  const columns = described
+    .getRows()
+    .map(([name, type]) => ({ name: String(name), sqlType: String(type), type: columnTypeOf(String(type)) }))
+    .filter((column) => !(options.rowNumbers && column.name === ROW_NUMBER_COLUMN));
   const counted = await connection.runAndReadAll(`SELECT count(*) FROM ${sql}`);
   return {
     path,

@@ -52,3 +52,10 @@ export const transferIncomplete = defineError<{ direction: string; failures: rea
       ? 'The data that did arrive is in place; nothing was overwritten with bad data. Push a good copy from another machine, then pull again.'
       : 'Rerun the push: objects already sent are skipped.',
 });
+
+export const dataUnsavedChanges = defineError<{ paths: readonly string[] }>('SLUICE_DATA_UNSAVED_CHANGES', {
+  kind: 'conflict',
+  description: 'Restoring tracked data would overwrite changes in the working copy that are in no version (not in the cache).',
+  message: ({ paths }) => `Not restored, to keep changes that are saved nowhere else: ${paths.join(', ')}.`,
+  hint: () => 'Keep them as a new version with `sluice data add PATH` (then commit the pointer), or discard them with --force.',
+});

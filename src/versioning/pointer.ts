@@ -11,8 +11,15 @@ import { parseLocatedYaml, validateWithSchema, writeFileAtomic } from '../core/i
 export const POINTER_SUFFIX = '.sluice';
 
 export const pointerSchema = z.strictObject({
-  /** The tracked file or directory, relative to the pointer's directory (its own name without `.sluice`). */
-  path: z.string().min(1),
+  /**
+   * The tracked file or directory: a name in the pointer's own directory (its own name without
+   * `.sluice`). One path component only, so a pointer from another branch cannot make checkout
+   * write outside its directory.
+   */
+  path: z
+    .string()
+    .min(1)
+    .refine((name) => !/[\\/]/.test(name) && name !== '.' && name !== '..', 'must be a file or directory name in the pointer file\'s directory (no / and not . or ..)'),
   hash: z.string().regex(/^blake3:[0-9a-f]{64}(\.dir)?$/, 'must be blake3:<64 hex digits>, with .dir for directories'),
   size: z.number().int().nonnegative(),
   /** Files in a directory; absent for files. */

@@ -9,7 +9,7 @@ import { isDirectoryId, parseObjectId } from '../cache/index.js';
 import { ensureGitignoreEntries, gitignoreEntryFor, PIPELINE_FILE } from '../workspace/index.js';
 import type { DataWorkspace } from './data-workspace.js';
 import { loadPointers } from './data-workspace.js';
-import { dataNotInCache, dataPathMissing, dataPathNotAllowed } from './errors.js';
+import { dataNotInCache, dataPathMissing, dataPathNotAllowed, dataUnsavedChanges } from './errors.js';
 import { writePointer, type LocatedPointer } from './pointer.js';
 import { readLockfile } from '../pipeline/index.js';
 
@@ -120,14 +120,30 @@ export interface CheckoutResult {
   readonly unchanged: readonly string[];
 }
 
+export interface CheckoutOptions {
+  /** Replace working-copy changes that no version holds (default: refuse, naming them). */
+  readonly force?: boolean;
+}
+
 /**
- * Puts the versions the pointers name into the working copy, replacing what differs. Everything
- * restorable is restored before a missing object is reported.
+ * Whether replacing the working copy of a path would lose content: a file, or a file inside a
+ * directory, whose bytes are not in the cache (so no version and no `data add` kept them).
  */
-export async function checkoutData(data: DataWorkspace, targets: readonly string[] = [], pointers?: readonly LocatedPointer[]): Promise<CheckoutResult> {
+async function holdsUnsavedContent(data: DataWorkspace, hashed: NonNullable<Awaited<ReturnType<DataWorkspace['hasher']['hash']>>>): Promise<boolean> {
+  if (hashed.kind === 'file') return !data.cache.has(hashed.id);
+  return (await hashed.snapshot()).entries.some((entry) => !data.cache.has(entry.hash));
+}
+
+/**
+ * Puts the versions the pointers name into the working copy, replacing what differs, except
+ * changes that are saved nowhere (unless `force`). Everything restorable is restored before a
+ * missing object or an unsaved change is reported.
+ */
+export async function checkoutData(data: DataWorkspace, targets: readonly string[] = [], pointers?: readonly LocatedPointer[], options: CheckoutOptions = {}): Promise<CheckoutResult> {
   const restored: string[] = [];
   const unchanged: string[] = [];
   const missing: string[] = [];
+  const unsaved: string[] = [];
   for (const located of pointers ?? (await loadPointers(data.root, targets))) {
     const hashed = await data.hasher.hash(located.target);
     if (hashed?.id === located.pointer.hash) {
@@ -138,12 +154,17 @@ export async function checkoutData(data: DataWorkspace, targets: readonly string
       missing.push(located.target);
       continue;
     }
+    if (hashed && !options.force && (await holdsUnsavedContent(data, hashed))) {
+      unsaved.push(located.target);
+      continue;
+    }
     const mode = located.pointer.isexec ? 0o755 : 0o644;
     data.cache.checkout(located.pointer.hash, join(data.root, located.target), { shared: false, mode });
     rememberCheckout(data, located);
     restored.push(located.target);
   }
   if (missing.length > 0) throw dataNotInCache({ paths: missing }, { details: { restored } });
+  if (unsaved.length > 0) throw dataUnsavedChanges({ paths: unsaved }, { details: { restored } });
   return { restored, unchanged };
 }
 

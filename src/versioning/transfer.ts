@@ -29,6 +29,8 @@ export interface TransferOptions {
   /** Objects moved at once (default 8). */
   readonly jobs?: number;
   readonly onProgress?: (progress: TransferProgress) => void;
+  /** Pull: replace working-copy changes that no version holds (default: keep them and say so). */
+  readonly force?: boolean;
 }
 
 export interface TransferReport {
@@ -180,7 +182,7 @@ export async function pullData(data: DataWorkspace, storage: ObjectStorage, targ
   }
   // Check out what is complete; a path with a bad or missing object keeps its current content.
   const complete = pointers.filter((located) => data.cache.has(located.pointer.hash));
-  const checkedOut = complete.length > 0 ? (await checkoutData(data, [], complete)).restored : [];
+  const checkedOut = complete.length > 0 ? (await checkoutData(data, [], complete, { force: options.force })).restored : [];
   if (problems.length > 0) throw transferIncomplete({ direction: 'pulled', failures: problems, total: unique.length + manifests.length });
   return { transferred, skipped, bytes, checkedOut };
 }

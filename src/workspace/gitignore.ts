@@ -20,7 +20,14 @@ export function ensureGitignoreEntries(root: string, entries: readonly string[])
 
 /** The entry that ignores one repository path, anchored at the root. */
 export function gitignoreEntryFor(path: string): string {
-  return `/${path.replace(/^\/+/, '')}`;
+  // Pattern characters match literally only when escaped ("data/[v1].csv" would be a character
+  // class); leading "#"/"!" and trailing spaces need a backslash too.
+  const escaped = path
+    .replace(/^\/+/, '')
+    .replace(/[\\[\]*?]/g, (character) => `\\${character}`)
+    .replace(/^([#!])/, '\\$1')
+    .replace(/ +$/, (spaces) => spaces.replaceAll(' ', '\\ '));
+  return `/${escaped}`;
 }
 
 /**

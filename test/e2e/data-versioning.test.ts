@@ -128,7 +128,11 @@ describe('data versioning', () => {
   });
 
   test('a new version shows in data diff, file by file; checkout goes back', async () => {
-    assert.equal((await sluiceAsync(repo.root, ['data', 'pull', '-r', 's3'], s3.env)).code, 0);
+    // The previous test left a local edit that no version holds: pull keeps it unless forced.
+    const kept = await sluiceAsync(repo.root, ['data', 'pull', '-r', 's3'], s3.env);
+    assert.equal(kept.code, 2);
+    assert.match(kept.stderr, /Not restored, to keep changes that are saved nowhere else: data\/images/);
+    assert.equal((await sluiceAsync(repo.root, ['data', 'pull', '-r', 's3', '--force'], s3.env)).code, 0);
     writeFileSync(join(repo.root, 'data', 'images', 'd01', 'f1.bin'), 'changed');
     writeFileSync(join(repo.root, 'data', 'images', 'added.txt'), 'new');
     rmSync(join(repo.root, 'data', 'images', 'd02', 'f2.bin'));
@@ -137,7 +141,11 @@ describe('data versioning', () => {
     assert.match(diff, /added\s+data\/images\/added\.txt/);
     assert.match(diff, /deleted\s+data\/images\/d02\/f2\.bin/);
     assert.match(diff, /1 added, 1 modified, 1 deleted/);
-    assert.equal(sluice(repo.root, ['data', 'checkout']).code, 0);
+    const refused = sluice(repo.root, ['data', 'checkout']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Not restored, to keep changes that are saved nowhere else: data\/images/);
+    assert.equal(readFileSync(join(repo.root, 'data', 'images', 'added.txt'), 'utf8'), 'new', 'the unsaved file is still there');
+    assert.equal(sluice(repo.root, ['data', 'checkout', '--force']).code, 0);
     assert.equal(treeDigest(join(repo.root, 'data', 'images')), digest);
   });
 
@@ -153,7 +161,9 @@ describe('data versioning', () => {
     assert.equal(sluice(repo.root, ['data', 'gc', '--force']).code, 0);
     assert.match(sluice(repo.root, ['data', 'gc']).stdout, /^0 cache objects/m);
     repo.git('checkout', '-q', 'HEAD~1', '--', 'data/images.sluice');
-    assert.equal(sluice(repo.root, ['data', 'checkout']).code, 0, 'the previous commit\'s version is still in the cache');
+    // scratch.txt is still in the working copy, and gc dropped the only version that held it.
+    assert.match(sluice(repo.root, ['data', 'checkout']).stderr, /saved nowhere else: data\/images/);
+    assert.equal(sluice(repo.root, ['data', 'checkout', '--force']).code, 0, 'the previous commit\'s version is still in the cache');
   });
 
   test('a file git already tracks moves to a pointer: git keeps the pointer, the file stays', () => {
@@ -165,6 +175,17 @@ describe('data versioning', () => {
     assert.match(result.stdout, /git tracked labels\.csv itself: removed from the index \(git rm --cached\)/);
     assert.equal(repo.git('ls-files', 'labels.csv'), '');
     assert.equal(readFileSync(join(repo.root, 'labels.csv'), 'utf8'), 'id,label\n1,cat\n');
+  });
+
+  test('a pointer cannot name a path outside its own directory', () => {
+    mkdirSync(join(repo.root, 'sub'), { recursive: true });
+    const pointer = readFileSync(join(repo.root, 'data', 'images.sluice'), 'utf8').replace(/^path: .*$/m, 'path: "../../escape"');
+    writeFileSync(join(repo.root, 'sub', 'evil.sluice'), pointer);
+    const result = sluice(repo.root, ['data', 'checkout']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /sub\/evil\.sluice:\d+:\d+: .*must be a file or directory name in the pointer file's directory/);
+    assert.equal(existsSync(join(repo.outside, '..', 'escape')), false);
+    rmSync(join(repo.root, 'sub'), { recursive: true, force: true });
   });
 
   test('bad input gets a clear error', () => {

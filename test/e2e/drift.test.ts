@@ -105,6 +105,21 @@ describe('sluice drift', () => {
     assert.equal(json('ref.csv', 'ref.csv').result.columns.city!.p_value, 1);
   });
 
+  test('a column that empties out has drifted; it is not a type error', () => {
+    writeFileSync(join(temp.path, 'full.csv'), 'x,y\n1,2\n2,3\n3,4\n');
+    writeFileSync(join(temp.path, 'emptied.csv'), 'x,y\n1,\n2,\n3,\n');
+    const { result } = json('full.csv', 'emptied.csv');
+    assert.deepEqual([result.columns.y!.drifted, result.columns.y!.n_current, result.columns.y!.missing_current, result.columns.y!.statistic], [true, 0, 3, null]);
+    assert.equal(result.columns.x!.drifted, false);
+  });
+
+  test('--exclude may name a column only one file has (the target, say)', () => {
+    writeFileSync(join(temp.path, 'batch.csv'), readFileSync(drifted, 'utf8').replace(/,target\n/, '\n').replace(/,[01]\n/g, '\n'));
+    const { result } = json(train, 'batch.csv', '--exclude', 'target');
+    assert.equal(result.columns.target, undefined);
+    assert.equal(result.drifted_columns, 3);
+  });
+
   test('bad input exits 2 with a clear message', () => {
     writeFileSync(join(temp.path, 'text.csv'), 'mean_radius\n1\nabc\n');
     const mismatch = sluice(temp.path, ['drift', train, 'text.csv', '--columns', 'mean_radius']);

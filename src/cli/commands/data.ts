@@ -73,9 +73,12 @@ export async function dataStatusCommand(paths: readonly string[], rawOptions: z.
   });
 }
 
-export async function dataCheckoutCommand(paths: readonly string[], output: CliOutput): Promise<number> {
+const checkoutSchema = z.object({ force: z.boolean().default(false) });
+
+export async function dataCheckoutCommand(paths: readonly string[], rawOptions: z.input<typeof checkoutSchema>, output: CliOutput): Promise<number> {
+  const options = parseOptions(checkoutSchema, rawOptions, 'data checkout');
   return withData(async (data) => {
-    const result = await checkoutData(data, targets(data, paths));
+    const result = await checkoutData(data, targets(data, paths), undefined, { force: options.force });
     for (const path of result.restored) output.stdout.write(`Restored ${path}\n`);
     output.stdout.write(`${result.restored.length} restored, ${result.unchanged.length} already up to date.\n`);
     return 0;
@@ -123,6 +126,7 @@ export async function dataGcCommand(rawOptions: z.input<typeof gcSchema>, output
 const transferSchema = z.object({
   remote: z.string().min(1).optional(),
   jobs: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1' }).max(128).default(8),
+  force: z.boolean().default(false),
 });
 
 export async function dataTransferCommand(direction: 'push' | 'pull', paths: readonly string[], rawOptions: z.input<typeof transferSchema>, output: CliOutput): Promise<number> {
@@ -132,7 +136,7 @@ export async function dataTransferCommand(direction: 'push' | 'pull', paths: rea
     const progress = progressDisplay(output.stderr, direction === 'push' ? `Pushing to ${remote.name}` : `Pulling from ${remote.name}`);
     try {
       const transfer = direction === 'push' ? pushData : pullData;
-      const report = await transfer(data, storage, targets(data, paths), { jobs: options.jobs, onProgress: (state) => progress.update(state) });
+      const report = await transfer(data, storage, targets(data, paths), { jobs: options.jobs, force: options.force, onProgress: (state) => progress.update(state) });
       progress.finish();
       const verb = direction === 'push' ? 'pushed to' : 'pulled from';
       output.stdout.write(`${report.transferred} objects ${verb} ${remote.name} (${storage.url}), ${formatBytes(report.bytes)}; ${report.skipped} already there.\n`);

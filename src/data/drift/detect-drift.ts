@@ -114,13 +114,14 @@ interface Planned {
 function selectColumns(reference: Table, current: Table, options: DriftOptions): { names: string[]; onlyInReference: string[]; onlyInCurrent: string[] } {
   const referenceNames = reference.columns.map((column) => column.name);
   const currentNames = new Set(current.columns.map((column) => column.name));
-  for (const name of [...(options.columns ?? []), ...(options.exclude ?? [])]) {
-    for (const table of [reference, current]) {
-      if (!table.columns.some((column) => column.name === name)) {
-        throw columnNotFound({ column: name, path: table.source, role: 'compared', suggestion: didYouMean(name, table.columns.map((column) => column.name)) });
-      }
-    }
+  const has = (table: Table, name: string) => table.columns.some((column) => column.name === name);
+  const missingFrom = (name: string, table: Table) =>
+    columnNotFound({ column: name, path: table.source, role: 'compared', suggestion: didYouMean(name, table.columns.map((column) => column.name)) });
+  for (const name of options.columns ?? []) {
+    for (const table of [reference, current]) if (!has(table, name)) throw missingFrom(name, table);
   }
+  // Excluding a column only one file has is the usual case (the target, in training data only).
+  for (const name of options.exclude ?? []) if (!has(reference, name) && !has(current, name)) throw missingFrom(name, reference);
   const excluded = new Set(options.exclude ?? []);
   const names = (options.columns && options.columns.length > 0 ? [...options.columns] : referenceNames.filter((name) => currentNames.has(name))).filter((name) => !excluded.has(name));
   if (names.length === 0) throw noColumnsToCompare({ reference: reference.source, current: current.source });
@@ -134,6 +135,15 @@ function selectColumns(reference: Table, current: Table, options: DriftOptions):
 function planColumn(name: string, reference: Table, current: Table, method: DriftMethod | 'auto'): Planned {
   const referenceColumn = reference.columns.find((column) => column.name === name)!;
   const currentColumn = current.columns.find((column) => column.name === name)!;
+  if (referenceColumn.kind !== currentColumn.kind && isEmptyText(referenceColumn) !== isEmptyText(currentColumn)) {
+    // A column with no values at all reads as text: it is an empty sample of the other side's kind.
+    const [emptied, kept] = isEmptyText(referenceColumn) ? ['reference', currentColumn] : ['current', referenceColumn];
+    const sample = sampleOf(kept);
+    const empty: Sample = sample.kind === 'numeric' ? { kind: 'numeric', sorted: new Float64Array(0), missing: (emptied === 'reference' ? referenceColumn : currentColumn).values.length } : { kind: 'categorical', values: [], missing: (emptied === 'reference' ? referenceColumn : currentColumn).values.length };
+    const [referenceSample, currentSample] = emptied === 'reference' ? [empty, sample] : [sample, empty];
+    const chosen = method === 'auto' ? (sample.kind === 'numeric' ? 'ks' : 'chi2') : method;
+    return { name, reference: referenceSample, current: currentSample, method: chosen, reason: method === 'auto' ? `${sample.kind}` : `chosen with --method ${method}`, asCategories: sample.kind === 'categorical' };
+  }
   if (referenceColumn.kind !== currentColumn.kind) {
     const [numeric, text] = referenceColumn.kind === 'number' ? [reference, current] : [current, reference];
     const textColumn = referenceColumn.kind === 'number' ? currentColumn : referenceColumn;
@@ -147,6 +157,11 @@ function planColumn(name: string, reference: Table, current: Table, method: Drif
   const referenceCount = referenceSample.kind === 'numeric' ? referenceSample.sorted.length : referenceSample.values.length;
   const choice = chooseMethod({ numeric, referenceCount, distinct });
   return { name, reference: referenceSample, current: currentSample, method: choice.method, reason: choice.reason, asCategories: !numeric || distinct <= FEW_DISTINCT };
+}
+
+/** A text column without a single value: DuckDB's reading of an all-empty column. */
+function isEmptyText(column: Column): boolean {
+  return column.kind === 'string' && column.values.every((value) => value === null || value === '');
 }
 
 function sizeOf(sample: Sample): number {
@@ -191,8 +206,12 @@ export function detectDriftInTables(reference: Table, current: Table, options: D
     columns[plan.name] = {
       type: plan.reference.kind,
       method: plan.method,
-      reason: result ? plan.reason : `${plan.reason}; not computed: ${referenceSize === 0 ? 'the reference' : 'the current data'} has no values`,
-      statistic: result?.statistic ?? null,
+      reason: !result
+        ? `${plan.reason}; not computed: ${referenceSize === 0 ? 'the reference' : 'the current data'} has no values`
+        : Number.isFinite(result.statistic)
+          ? plan.reason
+          : `${plan.reason}; the statistic is infinite (null in JSON): the current data holds a category the reference never does`,
+      statistic: result && Number.isFinite(result.statistic) ? result.statistic : null,
       p_value: result?.pValue ?? null,
       threshold,
       drifted,

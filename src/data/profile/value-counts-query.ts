@@ -44,7 +44,8 @@ function typedValue(text: string, type: ProfileType): TopValue['value'] {
     case 'integer':
       return integerOf(text);
     case 'number':
-      return Number(text);
+      // DuckDB prints infinities as inf/-inf, which Number() does not read.
+      return text === 'inf' ? Number.POSITIVE_INFINITY : text === '-inf' ? Number.NEGATIVE_INFINITY : Number(text);
     case 'boolean':
       return text === 'true';
     case 'date':

@@ -30,16 +30,20 @@ function plain(value: unknown): unknown {
 async function columnFacts(table: LoadedTable, column: LoadedColumn): Promise<ColumnFacts> {
   const name = quoteIdentifier(column.name);
   const ordered = column.type === 'integer' || column.type === 'number' || column.type === 'date' || column.type === 'timestamp';
+  // NaN counts as missing (as in validation and profiles); ±Infinity is no bound anyone means.
+  const floating = column.type === 'number';
+  const present = floating ? `count(${name}) FILTER (WHERE NOT isnan(${name}))` : `count(${name})`;
+  const bounded = floating ? ` FILTER (WHERE isfinite(${name}))` : '';
   const result = await table.connection.runAndReadAll(
-    `SELECT count(${name}), count(DISTINCT ${name}), ${ordered ? `min(${name}), max(${name})` : 'NULL, NULL'} FROM ${table.sql}`,
+    `SELECT ${present}, count(DISTINCT ${name}), ${ordered ? `min(${name})${bounded}, max(${name})${bounded}` : 'NULL, NULL'} FROM ${table.sql}`,
   );
-  const [present, distinct, min, max] = result.getRows()[0]!;
+  const [count, distinct, min, max] = result.getRows()[0]!;
   let values: string[] | undefined;
   if (column.type === 'string' && Number(distinct) <= MAX_CATEGORIES) {
     const listed = await table.connection.runAndReadAll(`SELECT DISTINCT ${name} FROM ${table.sql} WHERE ${name} IS NOT NULL ORDER BY 1`);
     values = listed.getRows().map(([value]) => String(value));
   }
-  return { present: Number(present), distinct: Number(distinct), min: plain(min), max: plain(max), values };
+  return { present: Number(count), distinct: Number(distinct), min: plain(min), max: plain(max), values };
 }
 
 /** Rounds a share up to two decimals, so the observed share itself passes. */

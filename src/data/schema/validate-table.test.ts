@@ -121,6 +121,36 @@ describe('data validation against a schema', () => {
     });
   });
 
+  test('whole numbers are digits only: 2.5, 1e3 and 0x10 in an integer column are type violations', async () => {
+    const violation = only(await validate('v\n1\n2.5\n1e3\n0x10\n 7\n', 'allow_extra_columns: true\ncolumns:\n  v: { type: integer }\n'), 'type');
+    assert.deepEqual(violation.examples.map((example) => example.value), ['2.5', '1e3', '0x10']);
+  });
+
+  test('a numeric bound on a text column compares numbers, not text', async () => {
+    const violation = only(await validate('v\n5\n100\nn/a\n', 'allow_extra_columns: true\ncolumns:\n  v: { min: 20 }\n'), 'min');
+    assert.deepEqual(violation.examples, [{ row: 1, value: '5' }]);
+  });
+
+  test('NaN is a missing value, not a value above max', async () => {
+    const result = await validate('x\n1.5\nnan\n2\n', 'allow_extra_columns: true\ncolumns:\n  x: { type: number, nullable: false, max: 3 }\n');
+    assert.deepEqual(result.violations.map((violation) => `${violation.rule} ${violation.examples[0]?.row}`), ['nullable 2']);
+  });
+
+  test('a bound the column type cannot compare with is an error at its line', async () => {
+    await assert.rejects(validate(GOOD, SCHEMA.replace('min: 18', 'min: eighteen')), (error: Error & { code?: string; location?: { line?: number } }) => {
+      assert.equal(error.code, 'SLUICE_SCHEMA_INVALID_RULE');
+      assert.match(error.message, /The schema rule "age\.min" cannot apply: "eighteen" is not a number, and the column holds integers/);
+      assert.equal(error.location?.line, 5);
+      return true;
+    });
+    await assert.rejects(validate(GOOD, SCHEMA.replace('min: "2024-01-01"', 'min: March')), /is not an ISO date/);
+  });
+
+  test('example rows are file rows even when the data has a column named rowid', async () => {
+    const violation = only(await validate('rowid,v\n100,1\n101,-1\n', 'columns:\n  rowid: {}\n  v: { min: 0 }\n'), 'min');
+    assert.deepEqual(violation.examples, [{ row: 2, value: '-1' }]);
+  });
+
   test('an unknown rule in the schema is an error at its line', async () => {
     await assert.rejects(validate(GOOD, SCHEMA.replace('min: 18', 'minimum: 18')), { code: 'SLUICE_CORE_INVALID_FILE' });
   });

@@ -5,7 +5,7 @@
  */
 import { detectDrift, type DriftResult } from '../drift/index.js';
 import { invalidExpectation } from '../errors.js';
-import { loadTable, quoteIdentifier, type LoadedTable } from '../loaded-table.js';
+import { loadTable, quoteIdentifier, ROW_NUMBER_COLUMN, type LoadedTable } from '../loaded-table.js';
 import { columnChecks, type RowCheck } from './column-rules.js';
 import { loadSchema, type DataSchema, type LoadedSchema } from './schema-file.js';
 
@@ -44,6 +44,9 @@ export interface ValidateOptions {
   readonly examples?: number | undefined;
 }
 
+/** Each row's place in the file (a hidden column: `rowid` could be shadowed by a data column). */
+const ROW = quoteIdentifier(ROW_NUMBER_COLUMN);
+
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 function text(value: unknown): string | null {
@@ -78,12 +81,20 @@ async function rowViolations(table: LoadedTable, loaded: LoadedSchema, checks: R
   }
   checks = runnable;
   if (checks.length === 0) return [];
-  const counts = (await table.connection.runAndReadAll(`SELECT ${checks.map((check) => `count(*) FILTER (WHERE ${check.failing})`).join(', ')} FROM ${table.sql}`)).getRows()[0]!;
+  const countSql = (list: readonly RowCheck[]) => `SELECT ${list.map((check) => `count(*) FILTER (WHERE ${check.failing})`).join(', ')} FROM ${table.sql}`;
+  let counts: unknown[];
+  try {
+    counts = (await table.connection.runAndReadAll(countSql(checks))).getRows()[0]!;
+  } catch (error) {
+    // A rule DuckDB cannot evaluate (a value it cannot convert): found by running each alone, reported at its line.
+    for (const check of checks) await trySchemaSql(table, loaded, check, countSql([check]));
+    throw error;
+  }
   const violations: Violation[] = [];
   for (const [k, check] of checks.entries()) {
     const failing = Number(counts[k]);
     if (failing <= check.allowedFailures) continue;
-    const rows = await table.connection.runAndReadAll(`SELECT rowid + 1, ${check.shown} FROM ${table.sql} AS row WHERE ${check.failing} ORDER BY rowid LIMIT ${examples}`);
+    const rows = await table.connection.runAndReadAll(`SELECT ${ROW}, ${check.shown} FROM ${table.sql} WHERE ${check.failing} ORDER BY ${ROW} LIMIT ${examples}`);
     const share = table.rowCount > 0 ? ` (${((failing / table.rowCount) * 100).toFixed(2)} %)` : '';
     violations.push({
       column: check.column ?? null,
@@ -102,7 +113,7 @@ async function uniquenessViolation(table: LoadedTable, column: string, examples:
   const [[duplicates]] = (await table.connection.runAndReadAll(`SELECT count(${name}) - count(DISTINCT ${name}) FROM ${table.sql}`)).getRows() as [[unknown]];
   if (Number(duplicates) === 0) return undefined;
   const groups = await table.connection.runAndReadAll(
-    `SELECT CAST(${name} AS VARCHAR), list(rowid + 1 ORDER BY rowid)[1:3] FROM ${table.sql} WHERE ${name} IS NOT NULL GROUP BY ${name} HAVING count(*) > 1 ORDER BY min(rowid) LIMIT ${examples}`,
+    `SELECT CAST(${name} AS VARCHAR), list(${ROW} ORDER BY ${ROW})[1:3] FROM ${table.sql} WHERE ${name} IS NOT NULL GROUP BY ${name} HAVING count(*) > 1 ORDER BY min(${ROW}) LIMIT ${examples}`,
   );
   return {
     column,
@@ -161,16 +172,21 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
   const loaded = loadSchema(options.schemaPath);
   const { schema } = loaded;
   const examples = options.examples ?? 5;
-  const table = await loadTable(path);
+  const table = await loadTable(path, { rowNumbers: true });
   try {
     const checks: RowCheck[] = [];
     const unique: string[] = [];
     for (const column of table.columns) {
       const rules = schema.columns[column.name];
       if (!rules) continue;
-      checks.push(...columnChecks(column, rules, table.rowCount));
+      const columnRules = columnChecks(column, rules, table.rowCount);
+      if (!Array.isArray(columnRules)) {
+        throw invalidExpectation({ rule: columnRules.rule, problem: `cannot apply: ${columnRules.problem}` }, { location: loaded.document.locate(columnRules.at) });
+      }
+      checks.push(...columnRules);
       if (rules.unique) unique.push(column.name);
     }
+    const wholeRow = `CAST(struct_pack(${table.columns.map((column) => `${quoteIdentifier(column.name)} := ${quoteIdentifier(column.name)}`).join(', ')}) AS VARCHAR)`;
     schema.expectations.forEach((expectation, k) => {
       checks.push({
         column: undefined,
@@ -179,7 +195,7 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
         failing: `(${expectation.expect}) IS NOT TRUE`,
         allowedFailures: Math.floor((expectation.max_failing_share ?? 0) * table.rowCount + 1e-9),
         // The whole row, as DuckDB prints a struct: {'age': 15, ...}.
-        shown: 'CAST(row AS VARCHAR)',
+        shown: wholeRow,
         at: ['expectations', k, 'expect'],
       });
     });

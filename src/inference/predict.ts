@@ -30,7 +30,7 @@ export interface PredictOptions extends PlanOptions {
 }
 
 /** Which output holds the predictions: probabilities [N, C≥2] first (by name when several), else values. */
-function chooseOutput(model: OnnxModel, modelName: string): { output: TensorInfo; kind: 'probabilities' | 'values' } {
+export function choosePredictionOutput(model: OnnxModel, modelName: string): { output: TensorInfo; kind: 'probabilities' | 'values' } {
   const tensors = model.outputs.filter((output) => output.isTensor && (output.type === 'float32' || output.type === 'float64'));
   const matrices = tensors.filter((output) => output.shape.length === 2 && (typeof output.shape[1] !== 'number' || output.shape[1] >= 2));
   const probabilities = matrices.find((output) => /prob/i.test(output.name)) ?? matrices[0];
@@ -43,7 +43,7 @@ function chooseOutput(model: OnnxModel, modelName: string): { output: TensorInfo
 
 export async function predictTable(model: OnnxModel, table: Table, options: PredictOptions): Promise<PredictResult> {
   const plan = planFeatures(model, table, options);
-  const { output, kind } = chooseOutput(model, options.modelName);
+  const { output, kind } = choosePredictionOutput(model, options.modelName);
   const batchSize = options.batchSize ?? 8_192;
   const chunks: Float64Array[] = [];
   let width = 1;

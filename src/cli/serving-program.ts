@@ -1,0 +1,24 @@
+/** The flags of the serving commands (`serve`). */
+import type { Command } from 'commander';
+import type { CliOutput } from './output.js';
+
+type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
+
+export function defineServingCommands(program: Command, run: Runner, output: CliOutput, version: string): void {
+  program
+    .command('serve')
+    .description('serve ONNX models over the Open Inference Protocol v2, MLflow /invocations and /predict, with micro-batching, hot swap, metrics and a prediction log')
+    .argument('<models...>', 'a path, models:/NAME@ALIAS (followed as the alias moves), models:/NAME/3, each optionally NAME=MODEL')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port', '8080')
+    .option('--workers <n>', 'processes sharing the port', '1')
+    .option('--max-batch-size <rows>', 'rows per onnxruntime call when requests are coalesced (1: no batching)', '32')
+    .option('--max-batch-delay-ms <ms>', 'how long an idle model waits for more requests to batch', '2')
+    .option('--max-in-flight <n>', 'requests handled at once; beyond, 503 with Retry-After', '1024')
+    .option('--max-body-mb <mb>', 'largest request body (413 beyond)', '16')
+    .option('--prediction-log <dir>', 'where predictions and feedback are logged (default .sluice/predictions in a workspace)')
+    .option('--no-prediction-log', 'log no predictions')
+    .option('--follow-interval <seconds>', 'how often registry aliases are checked for a new version (0: never)', '2')
+    .option('--quiet', 'no access log')
+    .action(run(async (models: string[], options: Record<string, unknown>) => (await import('./commands/serve.js')).serveCommand(models, options as never, version, output)));
+}

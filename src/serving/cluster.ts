@@ -1,0 +1,123 @@
+/**
+ * Several workers on one port (`--workers N`, Node's cluster module): the primary forks them,
+ * relays `/admin/reload` to all of them, aggregates their Prometheus metrics for whichever
+ * worker is scraped, and on SIGTERM lets each drain its requests before exiting.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import { AggregatorRegistry } from 'prom-client';
+import { runServer, type RunServerOptions } from './run-server.js';
+
+type Message =
+  | { type: 'sluice:listening'; url: string; models: string[] }
+  | { type: 'sluice:metrics'; id: string }
+  | { type: 'sluice:metrics:reply'; id: string; contentType: string; body: string }
+  | { type: 'sluice:reload'; id: string; names?: readonly string[]; force?: boolean }
+  | { type: 'sluice:do-reload'; id: string; names?: readonly string[]; force?: boolean }
+  | { type: 'sluice:reloaded'; id: string }
+  | { type: 'sluice:reload:done'; id: string };
+
+function isMessage(value: unknown): value is Message {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && (value as { type: string }).type.startsWith('sluice:');
+}
+
+/** Runs the server on `workers` processes; resolves with the exit code when they have all stopped. */
+export async function serveInCluster(options: RunServerOptions, workers: number, print: (message: string) => void): Promise<number> {
+  return cluster.isPrimary ? runPrimary(workers, print) : runWorker(options);
+}
+
+async function runPrimary(count: number, print: (message: string) => void): Promise<number> {
+  const aggregator = new AggregatorRegistry();
+  const workers: Worker[] = [];
+  const pendingReloads = new Map<string, { origin: Worker; waiting: number }>();
+  let listening = 0;
+  let failed = false;
+  for (let k = 0; k < count; k++) workers.push(cluster.fork());
+  for (const worker of workers) {
+    worker.on('message', (message: unknown) => {
+      if (!isMessage(message)) return;
+      switch (message.type) {
+        case 'sluice:listening':
+          if (++listening === count) print(`Serving ${message.models.join(', ')} at ${message.url} on ${count} workers (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics); Ctrl-C or SIGTERM stops them after the requests in flight.\n`);
+          break;
+        case 'sluice:metrics':
+          void aggregator.clusterMetrics().then(
+            (body) => worker.send({ type: 'sluice:metrics:reply', id: message.id, contentType: aggregator.contentType, body } satisfies Message),
+            (error: unknown) => worker.send({ type: 'sluice:metrics:reply', id: message.id, contentType: 'text/plain', body: `# metrics unavailable: ${String(error)}\n` } satisfies Message),
+          );
+          break;
+        case 'sluice:reload': {
+          const alive = workers.filter((each) => each.isConnected());
+          pendingReloads.set(message.id, { origin: worker, waiting: alive.length });
+          for (const each of alive) each.send({ type: 'sluice:do-reload', id: message.id, names: message.names, force: message.force } satisfies Message);
+          break;
+        }
+        case 'sluice:reloaded': {
+          const pending = pendingReloads.get(message.id);
+          if (pending && --pending.waiting === 0) {
+            pendingReloads.delete(message.id);
+            pending.origin.send({ type: 'sluice:reload:done', id: message.id } satisfies Message);
+          }
+          break;
+        }
+      }
+    });
+  }
+  const exited = workers.map((worker) => new Promise<number>((resolve) => worker.once('exit', (code) => resolve(code ?? 0))));
+  // A worker that dies on start (a model failing to load) stops the others: the server never half-starts.
+  for (const worker of workers) {
+    worker.once('exit', (code) => {
+      if (code !== 0 && listening < count && !failed) {
+        failed = true;
+        for (const other of workers) if (other !== worker && !other.isDead()) other.kill('SIGTERM');
+      }
+    });
+  }
+  const stop = () => {
+    for (const worker of workers) if (!worker.isDead()) worker.process.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const codes = await Promise.all(exited);
+  return codes.some((code) => code !== 0) ? Math.max(...codes) : 0;
+}
+
+async function runWorker(options: RunServerOptions): Promise<number> {
+  const waiting = new Map<string, (message: Message) => void>();
+  const ask = (message: Message & { id: string }): Promise<Message> =>
+    new Promise((resolve) => {
+      waiting.set(message.id, resolve);
+      process.send!(message);
+    });
+  let server: Awaited<ReturnType<typeof runServer>> | undefined;
+  process.on('message', (message: unknown) => {
+    if (!isMessage(message)) return;
+    if (message.type === 'sluice:do-reload') {
+      void (server?.models.reload({ names: message.names, force: message.force }) ?? Promise.resolve()).finally(() => process.send!({ type: 'sluice:reloaded', id: message.id } satisfies Message));
+      return;
+    }
+    if ('id' in message) {
+      waiting.get(message.id)?.(message);
+      waiting.delete(message.id);
+    }
+  });
+  server = await runServer({
+    ...options,
+    reloadAll: async (reload) => {
+      await ask({ type: 'sluice:reload', id: randomUUID(), ...reload });
+    },
+    metricsSource: async () => {
+      const reply = (await ask({ type: 'sluice:metrics', id: randomUUID() })) as Extract<Message, { type: 'sluice:metrics:reply' }>;
+      return { contentType: reply.contentType, body: reply.body };
+    },
+  });
+  // The primary aggregates this registry when any worker is scraped.
+  AggregatorRegistry.setRegistries([server.metrics.registry]);
+  process.send!({ type: 'sluice:listening', url: server.url, models: server.models.names() } satisfies Message);
+  await new Promise<void>((done) => {
+    process.once('SIGTERM', done);
+    process.once('SIGINT', done);
+  });
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,50 @@
+/**
+ * What every route of the model server shares: the models, metrics, the prediction log, and one
+ * way to run a request's rows and record the outcome.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { FeedPart } from './feed.js';
+import type { ServingMetrics } from './metrics.js';
+import type { ModelSet } from './model-set.js';
+import type { PredictionLog } from './prediction-log.js';
+import type { ServedModel } from './served-model.js';
+
+/** The protocols, as metric labels and log fields. */
+export type Protocol = 'v2' | 'mlflow' | 'predict';
+
+export interface ServingContext {
+  readonly models: ModelSet;
+  readonly metrics: ServingMetrics;
+  readonly predictionLog: PredictionLog | undefined;
+  readonly version: string;
+  /** Reloads models on every worker (one process: this one). */
+  readonly reloadAll: (options: { names?: readonly string[]; force?: boolean }) => Promise<void>;
+}
+
+/**
+ * Runs a request's rows on the model, presents the outputs as the protocol answers them, and logs
+ * the prediction (inputs as received, outputs as presented). Returns the presented outputs.
+ */
+export async function runInference<T>(
+  context: ServingContext,
+  request: FastifyRequest,
+  model: ServedModel,
+  protocol: Protocol,
+  part: FeedPart,
+  inputs: unknown,
+  present: (output: FeedPart) => T,
+): Promise<T> {
+  const output = await model.infer(part);
+  const presented = present(output);
+  context.metrics.rows.inc({ model: model.name, version: model.version }, part.rows);
+  context.predictionLog?.append({
+    request_id: String(request.id),
+    timestamp: new Date().toISOString(),
+    model: model.name,
+    version: model.version,
+    protocol,
+    inputs,
+    outputs: presented,
+  });
+  return presented;
+}

@@ -1,0 +1,37 @@
+/** Errors of the model server; their kinds decide the HTTP status (400, 404, 503). */
+import { defineError } from '../core/index.js';
+
+export const badInferenceRequest = defineError<{ problem: string }>('SLUICE_SERVING_BAD_REQUEST', {
+  kind: 'invalid_input',
+  description: 'A prediction request does not match the model\'s signature or the protocol (a missing feature, a wrong type or shape, malformed JSON or CSV).',
+  message: ({ problem }) => problem,
+  hint: () => 'GET /v2/models/NAME describes the inputs the model takes.',
+});
+
+export const servedModelNotFound = defineError<{ name: string; known: readonly string[] }>('SLUICE_SERVING_MODEL_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'A request named a model (or version) this server does not serve.',
+  message: ({ name, known }) => `No model "${name}" is served here (serving: ${known.join(', ') || 'none'}).`,
+  hint: () => 'GET /v2/models lists what is served.',
+});
+
+export const servedModelNotReady = defineError<{ name: string; reason: string }>('SLUICE_SERVING_MODEL_NOT_READY', {
+  kind: 'unavailable',
+  description: 'The model is not loaded (yet, or its load failed and no earlier version is serving).',
+  message: ({ name, reason }) => `Model "${name}" is not ready: ${reason}.`,
+  hint: () => 'GET /v2/models/NAME/ready says when it is; the server log says why a load failed.',
+});
+
+export const serverOverloaded = defineError<{ limit: number }>('SLUICE_SERVING_OVERLOADED', {
+  kind: 'unavailable',
+  description: 'The server has as many requests in flight as it accepts (--max-in-flight) and sheds the rest rather than queue them without bound.',
+  message: ({ limit }) => `The server is at its limit of ${limit} requests in flight; retry shortly.`,
+  hint: () => 'Retry after the Retry-After delay, add workers or replicas, or raise --max-in-flight.',
+});
+
+export const modelLoadFailed = defineError<{ source: string; reason: string }>('SLUICE_SERVING_LOAD_FAILED', {
+  kind: 'invalid_input',
+  description: 'A model given to `sluice serve` could not be loaded.',
+  message: ({ source, reason }) => `Cannot serve ${source}: ${reason}.`,
+  hint: () => 'Check the path or models:/ URI (`sluice models show NAME`), and that the file is an ONNX model.',
+});

@@ -1,0 +1,11 @@
+/**
+ * @module serving
+ * The model server: ONNX models over the Open Inference Protocol v2, MLflow's scoring protocol
+ * and `/predict`, with micro-batching, hot swap, metrics, a prediction log and graceful shutdown.
+ */
+export { runServer, type RunServerOptions, type RunningServer } from './run-server.js';
+export { serveInCluster } from './cluster.js';
+export { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
+export { ServedModel, type LoadedModelSource, type RowPredictions } from './served-model.js';
+export { PredictionLog, type FeedbackRecord, type PredictionRecord } from './prediction-log.js';
+export { badInferenceRequest, modelLoadFailed, servedModelNotFound, servedModelNotReady, serverOverloaded } from './errors.js';

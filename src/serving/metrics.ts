@@ -1,0 +1,43 @@
+/**
+ * The server's Prometheus metrics (prom-client): requests by model, version, protocol and
+ * status; latency; rows; batch sizes; requests in flight; model loads; prediction-log drops.
+ * Each worker keeps its own registry; with several workers the primary aggregates them.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ServingMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'model' | 'version' | 'protocol' | 'status'>;
+  readonly duration: Histogram<'model' | 'protocol'>;
+  readonly rows: Counter<'model' | 'version'>;
+  readonly batchRows: Histogram<'model'>;
+  readonly inFlight: Gauge;
+  readonly shed: Counter;
+  readonly loadSeconds: Gauge<'model' | 'version'>;
+  readonly ready: Gauge<'model'>;
+  readonly logDropped: Counter;
+}
+
+export function createServingMetrics(): ServingMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'sluice_serve_' });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({ name: 'sluice_inference_requests_total', help: 'Inference requests by model, version, protocol and HTTP status.', labelNames: ['model', 'version', 'protocol', 'status'], registers }),
+    duration: new Histogram({
+      name: 'sluice_inference_request_duration_seconds',
+      help: 'Inference request latency, from the request received to the response sent.',
+      labelNames: ['model', 'protocol'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    rows: new Counter({ name: 'sluice_inference_rows_total', help: 'Rows predicted.', labelNames: ['model', 'version'], registers }),
+    batchRows: new Histogram({ name: 'sluice_inference_batch_rows', help: 'Rows per onnxruntime call (micro-batches).', labelNames: ['model'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096], registers }),
+    inFlight: new Gauge({ name: 'sluice_inference_in_flight_requests', help: 'Requests being handled now.', registers }),
+    shed: new Counter({ name: 'sluice_inference_shed_requests_total', help: 'Requests refused with 503 because --max-in-flight were in flight.', registers }),
+    loadSeconds: new Gauge({ name: 'sluice_model_load_seconds', help: 'How long loading each served model version took.', labelNames: ['model', 'version'], registers }),
+    ready: new Gauge({ name: 'sluice_model_ready', help: '1 when the model serves, 0 when it is not ready.', labelNames: ['model'], registers }),
+    logDropped: new Counter({ name: 'sluice_prediction_log_dropped_total', help: 'Predictions not written to the prediction log (its buffer was full or a write failed).', registers }),
+  };
+}

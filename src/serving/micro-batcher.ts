@@ -1,0 +1,92 @@
+/**
+ * Adaptive micro-batching: requests that arrive together share one onnxruntime call. While a
+ * batch runs, new requests queue; when it ends they go as the next batch at once. An idle model
+ * waits up to `maxDelayMs` for company (0: only requests of the same event-loop turn). A batch
+ * never exceeds `maxBatchSize` rows, except a single request larger than that, which runs alone.
+ */
+import { concatParts, sliceRows, type FeedPart } from './feed.js';
+
+export interface BatcherOptions {
+  /** Rows per call at most; 1 turns batching off (every request runs on its own, concurrently). */
+  readonly maxBatchSize: number;
+  readonly maxDelayMs: number;
+  /** Observes each call's size, for metrics (`model` is filled in by the served model). */
+  readonly onBatch?: (rows: number, requests: number, model?: string) => void;
+}
+
+interface Waiting {
+  readonly part: FeedPart;
+  resolve(output: FeedPart): void;
+  reject(error: unknown): void;
+}
+
+export class MicroBatcher {
+  private queue: Waiting[] = [];
+  private queuedRows = 0;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+
+  constructor(
+    private readonly run: (part: FeedPart) => Promise<FeedPart>,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  /** Runs a request's rows, alone or with others; resolves with its own rows of the outputs. */
+  infer(part: FeedPart): Promise<FeedPart> {
+    if (this.options.maxBatchSize <= 1) {
+      this.options.onBatch?.(part.rows, 1);
+      return this.run(part);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ part, resolve, reject });
+      this.queuedRows += part.rows;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.running) return;
+    if (this.queuedRows >= this.options.maxBatchSize) {
+      this.flush();
+      return;
+    }
+    if (this.timer || this.immediate) return;
+    if (this.options.maxDelayMs > 0) this.timer = setTimeout(() => this.flush(), this.options.maxDelayMs);
+    else this.immediate = setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.running || this.queue.length === 0) return;
+    const batch: Waiting[] = [];
+    let rows = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0]!.part.rows <= this.options.maxBatchSize)) {
+      const next = this.queue.shift()!;
+      batch.push(next);
+      rows += next.part.rows;
+    }
+    this.queuedRows -= rows;
+    this.running = true;
+    this.options.onBatch?.(rows, batch.length);
+    this.run(concatParts(batch.map((waiting) => waiting.part)))
+      .then((output) => {
+        let start = 0;
+        for (const waiting of batch) {
+          waiting.resolve(batch.length === 1 ? output : sliceRows(output, start, start + waiting.part.rows));
+          start += waiting.part.rows;
+        }
+      })
+      .catch((error: unknown) => {
+        for (const waiting of batch) waiting.reject(error);
+      })
+      .finally(() => {
+        this.running = false;
+        // What queued meanwhile goes now: under load, batches follow each other without a wait.
+        if (this.queue.length > 0) this.flush();
+      });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The Docker build context: a Dockerfile that installs Sluice from the tarball beside it and
+ * serves the model with `sluice serve`, and a .dockerignore that sends the builder only what the
+ * Dockerfile copies. The image needs no network at run time.
+ */
+import { PACKAGE_MANIFEST_FILE } from './package-manifest.js';
+import { HEALTH_READY_PATH, IMAGE_MODELS_DIR, imageModelPath, serveArguments, type ServingSpec } from './serving-spec.js';
+
+export const DOCKERFILE = 'Dockerfile';
+export const DOCKERIGNORE_FILE = '.dockerignore';
+
+/** Debian-based, so onnxruntime-node's glibc binaries and the prebuilt native modules load. */
+export const BASE_IMAGE = 'node:20-slim';
+
+/** A JSON array, the exec form of RUN/CMD/ENTRYPOINT: no shell, so signals reach the server. */
+function execForm(words: readonly string[]): string {
+  return `[${words.map((word) => JSON.stringify(word)).join(', ')}]`;
+}
+
+/** The slim image has no curl: Node's own fetch asks the readiness endpoint. */
+export function healthcheckCommand(spec: ServingSpec): string[] {
+  const url = `http://127.0.0.1:${spec.port}${HEALTH_READY_PATH}`;
+  return ['node', '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
+}
+
+export function renderDockerfile(spec: ServingSpec): string {
+  const modelPath = imageModelPath(spec);
+  return `# The model server for "${spec.name}", written by \`sluice package\` (Sluice ${spec.sluiceVersion}).
+# Build: docker build -t ${spec.image} .
+# Run:   docker run --rm -p ${spec.port}:${spec.port} ${spec.image}
+FROM ${BASE_IMAGE}
+
+# Sluice is not on npm: it comes from the tarball beside this file, and npm fetches its
+# dependencies at build time. ONNXRUNTIME_NODE_INSTALL=skip keeps onnxruntime-node's install
+# script from downloading GPU providers; the CPU runtime ships in the npm package itself.
+WORKDIR /opt/sluice
+COPY ${spec.tarball} ./
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --global --no-audit --no-fund ./${spec.tarball} \\
+ && rm ./${spec.tarball} \\
+ && npm cache clean --force
+
+# The model last, so a new model rebuilds only these layers.
+COPY ${spec.contextModelFile} ${modelPath}
+COPY ${PACKAGE_MANIFEST_FILE} ${IMAGE_MODELS_DIR}/${PACKAGE_MANIFEST_FILE}
+LABEL org.opencontainers.image.title=${JSON.stringify(spec.name)} \\
+      org.opencontainers.image.description=${JSON.stringify(`sluice serve for the model ${spec.name}`)} \\
+      sluice.model.blake3=${JSON.stringify(spec.modelBlake3)} \\
+      sluice.version=${JSON.stringify(spec.sluiceVersion)}
+
+ENV NODE_ENV=production
+USER node
+WORKDIR /home/node
+EXPOSE ${spec.port}
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \\
+  CMD ${execForm(healthcheckCommand(spec))}
+# sluice serve drains in-flight requests on SIGTERM.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ${execForm(['sluice', 'serve'])}
+CMD ${execForm(serveArguments(spec))}
+`;
+}
+
+/** Everything is ignored but the files the Dockerfile copies: manifests and the README stay out of the image. */
+export function renderDockerignore(spec: ServingSpec): string {
+  return ['# Send the builder only what the Dockerfile copies.', '*', `!${spec.tarball}`, `!${spec.contextModelFile}`, `!${PACKAGE_MANIFEST_FILE}`, ''].join('\n');
+}

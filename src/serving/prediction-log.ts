@@ -1,0 +1,129 @@
+/**
+ * The prediction log: every prediction (request id, time, model version, inputs, outputs) and
+ * every feedback label, appended in the background to rolling JSON-lines files that monitoring
+ * reads later. A request only pushes an object onto a buffer: serialising and writing happen on
+ * a timer, and a full buffer or a failed write drops records (counted) instead of slowing or
+ * failing requests.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface PredictionRecord {
+  readonly request_id: string;
+  readonly timestamp: string;
+  readonly model: string;
+  readonly version: string;
+  readonly protocol: string;
+  readonly inputs: unknown;
+  readonly outputs: unknown;
+}
+
+export interface FeedbackRecord {
+  readonly request_id: string;
+  readonly timestamp: string;
+  /** The ground truth: one label, or one per row of the request. */
+  readonly label: unknown;
+}
+
+export interface PredictionLogOptions {
+  /** A file is closed and a new one started beyond this size. */
+  readonly maxFileBytes?: number;
+  readonly flushIntervalMs?: number;
+  /** Records held in memory at most between flushes. */
+  readonly maxBuffered?: number;
+  /** Called with the number of records dropped. */
+  readonly onDrop?: (count: number) => void;
+}
+
+/** One rolling series of JSON-lines files (`predictions-…jsonl` or `feedback-…jsonl`). */
+class RollingFile {
+  private path: string | undefined;
+  private size = 0;
+  private sequence = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly prefix: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  async append(text: string): Promise<void> {
+    if (!this.path || this.size + text.length > this.maxBytes) this.roll();
+    await appendFile(this.path!, text);
+    this.size += Buffer.byteLength(text);
+  }
+
+  private roll(): void {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    this.path = join(this.dir, `${this.prefix}-${stamp}-${process.pid}-${String(++this.sequence).padStart(4, '0')}.jsonl`);
+    try {
+      this.size = statSync(this.path).size;
+    } catch {
+      this.size = 0;
+    }
+  }
+}
+
+export class PredictionLog {
+  private predictions: PredictionRecord[] = [];
+  private feedback: FeedbackRecord[] = [];
+  private readonly predictionFile: RollingFile;
+  private readonly feedbackFile: RollingFile;
+  private readonly timer: NodeJS.Timeout;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly maxBuffered: number;
+
+  constructor(
+    readonly dir: string,
+    private readonly options: PredictionLogOptions = {},
+  ) {
+    mkdirSync(dir, { recursive: true });
+    const maxBytes = options.maxFileBytes ?? 64 << 20;
+    this.predictionFile = new RollingFile(dir, 'predictions', maxBytes);
+    this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes);
+    this.maxBuffered = options.maxBuffered ?? 100_000;
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000).unref();
+  }
+
+  append(record: PredictionRecord): void {
+    if (this.predictions.length >= this.maxBuffered) {
+      this.options.onDrop?.(1);
+      return;
+    }
+    this.predictions.push(record);
+  }
+
+  appendFeedback(record: FeedbackRecord): void {
+    if (this.feedback.length >= this.maxBuffered) {
+      this.options.onDrop?.(1);
+      return;
+    }
+    this.feedback.push(record);
+  }
+
+  /** Writes what is buffered; flushes run one after another, in order. */
+  flush(): Promise<void> {
+    const predictions = this.predictions;
+    const feedback = this.feedback;
+    this.predictions = [];
+    this.feedback = [];
+    this.writing = this.writing.then(async () => {
+      for (const [records, file] of [[predictions, this.predictionFile], [feedback, this.feedbackFile]] as const) {
+        if (records.length === 0) continue;
+        try {
+          await file.append(records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+        } catch {
+          this.options.onDrop?.(records.length);
+        }
+      }
+    });
+    return this.writing;
+  }
+
+  /** Stops the timer and writes the rest (graceful shutdown). */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Running the model server in this process: load the models, listen, follow registry aliases,
+ * and shut down gracefully on SIGTERM/SIGINT (stop accepting, finish the requests in flight,
+ * flush the prediction log, release the models).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { errorMessage } from './error-message.js';
+import { createServingMetrics, type ServingMetrics } from './metrics.js';
+import { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
+import { PredictionLog } from './prediction-log.js';
+import type { MetricsSource } from './routes/operations.js';
+import { buildServingApp } from './server.js';
+
+export interface RunServerOptions {
+  readonly models: readonly ModelSpec[];
+  readonly resolver: ModelResolver;
+  readonly host: string;
+  readonly port: number;
+  readonly maxBatchSize: number;
+  readonly maxBatchDelayMs: number;
+  readonly maxInFlight: number;
+  readonly bodyLimit: number;
+  /** Where the prediction log goes; undefined for none. */
+  readonly predictionLogDir: string | undefined;
+  /** Seconds between checks of registry aliases (0: never). */
+  readonly followIntervalSeconds: number;
+  readonly version: string;
+  readonly logger: Logger | undefined;
+  /** Set by the cluster: reload on every worker, and metrics of all workers. */
+  readonly reloadAll?: (options: { names?: readonly string[]; force?: boolean }) => Promise<void>;
+  readonly metricsSource?: MetricsSource;
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly models: ModelSet;
+  readonly metrics: ServingMetrics;
+  /** The address it listens on, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  /** Graceful stop; resolves when in-flight requests are done and the log is flushed. */
+  close(): Promise<void>;
+}
+
+export async function runServer(options: RunServerOptions): Promise<RunningServer> {
+  const metrics = createServingMetrics();
+  const log = options.logger;
+  const models = await ModelSet.open(
+    options.models,
+    options.resolver,
+    { maxBatchSize: options.maxBatchSize, maxDelayMs: options.maxBatchDelayMs, onBatch: (rows, _requests, model) => metrics.batchRows.observe({ model: model ?? '' }, rows) },
+    {
+      loaded: (model, replaced) => {
+        metrics.loadSeconds.set({ model: model.name, version: model.version }, model.loadSeconds);
+        metrics.ready.set({ model: model.name }, 1);
+        log?.info({ model: model.name, version: model.version, replaced: replaced?.version, seconds: model.loadSeconds }, replaced ? 'model swapped in' : 'model loaded');
+      },
+      failed: (name, reference, error) => log?.error({ model: name, reference, error: errorMessage(error) }, 'model load failed; the previous version keeps serving'),
+    },
+  );
+  for (const name of models.names()) metrics.ready.set({ model: name }, 1);
+  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count) }) : undefined;
+  const context = {
+    models,
+    metrics,
+    predictionLog,
+    version: options.version,
+    reloadAll: options.reloadAll ?? ((reload: { names?: readonly string[]; force?: boolean }) => models.reload(reload)),
+  };
+  const app = buildServingApp(context, { bodyLimit: options.bodyLimit, maxInFlight: options.maxInFlight, logger: log, metricsSource: options.metricsSource });
+  const address = await app.listen({ host: options.host, port: options.port });
+  models.follow(options.followIntervalSeconds * 1000);
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    models,
+    metrics,
+    url: address,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        models.close();
+        await predictionLog?.close();
+      })()),
+  };
+}

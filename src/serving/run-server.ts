@@ -78,7 +78,14 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     url: address,
     close: () =>
       (closing ??= (async () => {
-        await app.close();
+        // Keep-alive connections that finish their last request while closing would hold the
+        // close open until their timeout: closed as soon as they fall idle.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         models.close();
         await predictionLog?.close();
       })()),

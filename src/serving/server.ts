@@ -106,6 +106,11 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     const fastifyError = error as { statusCode?: number; code?: string; message: string };
     const status = fastifyError.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
+      if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        // Read and discard the upload: closing a socket with unread data resets it, and the client
+        // would lose the 413 with its explanation.
+        request.raw.resume();
+      }
       const message =
         fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
           ? `The request body is larger than the server accepts (${options.bodyLimit} bytes); split the rows over several requests.`

@@ -4,7 +4,7 @@
  * Dockerfile copies. The image needs no network at run time.
  */
 import { PACKAGE_MANIFEST_FILE } from './package-manifest.js';
-import { HEALTH_READY_PATH, IMAGE_MODELS_DIR, imageModelPath, serveArguments, type ServingSpec } from './serving-spec.js';
+import { HEALTH_READY_PATH, IMAGE_MODELS_DIR, IMAGE_PREDICTION_LOG_DIR, IMAGE_WORKDIR, imageModelPath, serveArguments, type ServingSpec } from './serving-spec.js';
 
 export const DOCKERFILE = 'Dockerfile';
 export const DOCKERIGNORE_FILE = '.dockerignore';
@@ -49,7 +49,10 @@ LABEL org.opencontainers.image.title=${JSON.stringify(spec.name)} \\
 
 ENV NODE_ENV=production
 USER node
-WORKDIR /home/node
+# sluice serve logs predictions to ./sluice-predictions. Made here, owned by node, so that a named
+# volume mounted on it (docker run -v NAME:${IMAGE_PREDICTION_LOG_DIR}) starts out writable.
+WORKDIR ${IMAGE_WORKDIR}
+RUN mkdir -p ${IMAGE_PREDICTION_LOG_DIR}
 EXPOSE ${spec.port}
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \\
   CMD ${execForm(healthcheckCommand(spec))}

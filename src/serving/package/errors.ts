@@ -24,6 +24,13 @@ export const invalidImageReference = defineError<{ image: string }>('SLUICE_PACK
   hint: () => 'Use [REGISTRY/]REPOSITORY[:TAG], with a lowercase repository, e.g. --image registry.example.com/ml/fraud:3.',
 });
 
+export const reservedPort = defineError<{ port: number; owner: string }>('SLUICE_PACKAGE_RESERVED_PORT', {
+  kind: 'invalid_input',
+  description: 'The port given to `sluice package --port` is one the target platform keeps for itself.',
+  message: ({ port, owner }) => `Port ${port} is taken by ${owner} in every pod.`,
+  hint: () => 'Keep the default --port 8080, or pick another port from 1024 to 65535.',
+});
+
 export const packageModelNotFound = defineError<{ path: string }>('SLUICE_PACKAGE_MODEL_NOT_FOUND', {
   kind: 'not_found',
   description: 'The model file given to `sluice package` does not exist.',

@@ -8,7 +8,7 @@ export { PACKAGE_FORMATS, HEALTH_LIVE_PATH, HEALTH_READY_PATH, METRICS_PATH, IMA
 export { PACKAGE_MANIFEST_FILE, packageManifestSchema, type PackageManifest } from './package-manifest.js';
 export { DOCKERFILE, DOCKERIGNORE_FILE, renderDockerfile, renderDockerignore } from './dockerfile.js';
 export { KUBERNETES_MANIFEST_FILE, SERVICE_PORT, renderKubernetesManifests } from './kubernetes.js';
-export { KSERVE_MANIFEST_FILE, renderKServeManifest } from './kserve.js';
+export { KNATIVE_RESERVED_PORTS, KSERVE_MANIFEST_FILE, renderKServeManifest } from './kserve.js';
 export {
   deploymentSchema,
   horizontalPodAutoscalerSchema,
@@ -30,5 +30,6 @@ export {
   outPathNotDirectory,
   packageModelNotFound,
   packageNameUnderivable,
+  reservedPort,
   sluiceNotPackable,
 } from './errors.js';

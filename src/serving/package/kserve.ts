@@ -14,12 +14,24 @@
  * In serverless mode Knative routes to the container's one port, which must be named `http1`
  * (HTTP/1.1) or `h2c`, and probes may name only that port.
  */
+import { reservedPort } from './errors.js';
 import { DEFAULT_RESOURCES, healthProbes, renderYamlDocuments, scrapeAnnotations, standardLabels } from './kubernetes.js';
 import type { InferenceService } from './manifest-schemas.js';
 import { IMAGE_USER_ID, serveArguments, type ServingSpec } from './serving-spec.js';
 
 /** The file the InferenceService is written to, in the output directory. */
 export const KSERVE_MANIFEST_FILE = 'kserve.yaml';
+
+/**
+ * Ports Knative's queue-proxy sidecar listens on in every serverless pod (serving, h2c, admin,
+ * metrics, user metrics, profiling): the model server cannot have them.
+ */
+export const KNATIVE_RESERVED_PORTS: readonly number[] = [8012, 8013, 8022, 9090, 9091, 8112];
+
+/** Throws SLUICE_PACKAGE_RESERVED_PORT when `port` is Knative's. */
+export function checkKServePort(port: number): void {
+  if (KNATIVE_RESERVED_PORTS.includes(port)) throw reservedPort({ port, owner: 'Knative\'s queue-proxy' });
+}
 
 export function inferenceService(spec: ServingSpec): InferenceService {
   return {

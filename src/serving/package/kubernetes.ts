@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { Container, Deployment, HorizontalPodAutoscaler, Service } from './manifest-schemas.js';
-import { HEALTH_LIVE_PATH, HEALTH_READY_PATH, IMAGE_USER_ID, METRICS_PATH, serveArguments, type ServingSpec } from './serving-spec.js';
+import { HEALTH_LIVE_PATH, HEALTH_READY_PATH, IMAGE_PREDICTION_LOG_DIR, IMAGE_USER_ID, METRICS_PATH, serveArguments, type ServingSpec } from './serving-spec.js';
 
 /** The file the manifests are written to, in the output directory. */
 export const KUBERNETES_MANIFEST_FILE = 'k8s.yaml';
@@ -94,11 +94,19 @@ export function deployment(spec: ServingSpec): Deployment {
               resources: DEFAULT_RESOURCES,
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
               lifecycle: { preStop: { exec: { command: ['sleep', String(PRE_STOP_SLEEP_SECONDS)] } } },
-              // The root file system is read-only; onnxruntime and Node may still want a scratch directory.
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              // The root file system is read-only: a scratch /tmp for Node and onnxruntime, and the
+              // prediction log, which lives as long as the pod (a PersistentVolumeClaim keeps it longer).
+              volumeMounts: [
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'predictions', mountPath: IMAGE_PREDICTION_LOG_DIR },
+              ],
             },
           ],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
+          // No size limit on the log: exceeding one evicts the pod.
+          volumes: [
+            { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+            { name: 'predictions', emptyDir: {} },
+          ],
         },
       },
     },

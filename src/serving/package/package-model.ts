@@ -10,7 +10,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/index.js';
 import { DOCKERFILE, DOCKERIGNORE_FILE, renderDockerfile, renderDockerignore } from './dockerfile.js';
 import { packageModelNotFound } from './errors.js';
-import { KSERVE_MANIFEST_FILE, renderKServeManifest } from './kserve.js';
+import { checkKServePort, KSERVE_MANIFEST_FILE, renderKServeManifest } from './kserve.js';
 import { KUBERNETES_MANIFEST_FILE, renderKubernetesManifests } from './kubernetes.js';
 import { summarizeModel, type TensorSummary } from './model-summary.js';
 import { checkImageReference, checkKubernetesName, defaultImage, deriveKubernetesName, KSERVE_NAME_MAX_LENGTH, KUBERNETES_NAME_MAX_LENGTH } from './names.js';
@@ -91,6 +91,8 @@ export async function packageModel(options: PackageOptions): Promise<PackageResu
   const format = options.format ?? PACKAGE_DEFAULTS.format;
   const name = packageName(options, format);
   if (options.image !== undefined) checkImageReference(options.image);
+  const port = options.port ?? PACKAGE_DEFAULTS.port;
+  if (format === 'kserve') checkKServePort(port);
   const { model } = options;
   if (!existsSync(model.path) || !statSync(model.path).isFile()) throw packageModelNotFound({ path: model.source });
   const summary = await summarizeModel(model.path);
@@ -98,7 +100,6 @@ export async function packageModel(options: PackageOptions): Promise<PackageResu
   const sluiceVersion = readSluiceVersion(sluiceRoot);
   const image = options.image ?? defaultImage(name, model.registered ? String(model.registered.version) : summary.blake3.slice(0, 12));
   const replicas = options.replicas ?? PACKAGE_DEFAULTS.replicas;
-  const port = options.port ?? PACKAGE_DEFAULTS.port;
   const outDir = resolve(options.outDir);
   const { created } = await prepareOutDir(outDir, options.force ?? false);
 

@@ -3,7 +3,7 @@ import { KUBERNETES_MANIFEST_FILE, SERVICE_PORT } from './kubernetes.js';
 import { KSERVE_MANIFEST_FILE } from './kserve.js';
 import type { TensorSummary } from './model-summary.js';
 import { PACKAGE_MANIFEST_FILE } from './package-manifest.js';
-import { HEALTH_LIVE_PATH, HEALTH_READY_PATH, METRICS_PATH, type PackageFormat, type ServingSpec } from './serving-spec.js';
+import { HEALTH_LIVE_PATH, HEALTH_READY_PATH, IMAGE_PREDICTION_LOG_DIR, METRICS_PATH, type PackageFormat, type ServingSpec } from './serving-spec.js';
 
 /** Open Inference Protocol datatypes by onnxruntime element type. */
 const DATATYPES: Readonly<Record<string, string>> = {
@@ -55,8 +55,8 @@ export interface ReadmeInput {
 
 function deploySection({ spec, format }: ReadmeInput): string[] {
   const push = [
-    'Push the image where the cluster can pull it from. The default name has no registry: package',
-    'with `--image REGISTRY/REPOSITORY:TAG` to write that name into the manifest, then:',
+    'Push the image to a registry the cluster can pull from (package with `--image REGISTRY/REPOSITORY:TAG`',
+    'so that the manifest names it there), then:',
     '',
     '```sh',
     `docker push ${spec.image}`,
@@ -72,7 +72,8 @@ function deploySection({ spec, format }: ReadmeInput): string[] {
       '```',
       '',
       `\`${KUBERNETES_MANIFEST_FILE}\` holds a Deployment (${spec.replicas} replicas, probes on the health endpoints, a non-root`,
-      'read-only container, a pre-stop pause so endpoints drain before SIGTERM), a ClusterIP Service',
+      'read-only container with writable `/tmp` and prediction-log volumes, a pre-stop pause so endpoints',
+      'drain before SIGTERM), a ClusterIP Service',
       `(port ${SERVICE_PORT} → ${spec.port}) and a HorizontalPodAutoscaler (CPU 70 %, ${spec.replicas}–${spec.maxReplicas} replicas). The pods carry`,
       `Prometheus scrape annotations for \`${METRICS_PATH}\`.`,
       '',
@@ -122,14 +123,17 @@ export function renderReadme(input: ReadmeInput): string {
     'Then:',
     '',
     '```sh',
-    `curl ${base}${HEALTH_READY_PATH}            # 200 once the model is loaded`,
-    `curl ${base}/v2/models/${spec.name}           # inputs and outputs`,
-    ...(example ? [`curl -H 'content-type: application/json' -d '${example}' ${base}/v2/models/${spec.name}/infer`] : []),
+    `curl ${base}${HEALTH_READY_PATH}  # 200 once the model is loaded`,
+    `curl ${base}/v2/models/${spec.name}  # its inputs and outputs`,
+    ...(example ? [`curl -H 'content-type: application/json' -d '${example.replaceAll("'", "'\\''")}' ${base}/v2/models/${spec.name}/infer`] : []),
     '```',
     '',
     `Endpoints: \`${HEALTH_LIVE_PATH}\`, \`${HEALTH_READY_PATH}\`, the Open Inference Protocol v2 under \`/v2/models/${spec.name}\`,`,
     `MLflow's \`POST /invocations\`, \`POST /predict\`, and Prometheus metrics at \`${METRICS_PATH}\`. The container stops on SIGTERM`,
     'after finishing the requests in flight.',
+    '',
+    `Predictions are logged (JSON lines) to \`${IMAGE_PREDICTION_LOG_DIR}\` in the container. To keep them, mount a`,
+    `volume there (\`docker run -v ${spec.name}-predictions:${IMAGE_PREDICTION_LOG_DIR} …\`); a host directory must be writable by uid 1000.`,
     '',
     ...deploySection(input),
     '## Files',

@@ -14,6 +14,16 @@ export const METRICS_PATH = '/metrics';
 /** Where models live in the image. */
 export const IMAGE_MODELS_DIR = '/models';
 
+/** The image's working directory: the `node` user's home, writable by it. */
+export const IMAGE_WORKDIR = '/home/node';
+
+/**
+ * Where `sluice serve` logs predictions in the image: outside a workspace its default is
+ * `./sluice-predictions`, under the working directory. It creates the directory at start, so on a
+ * read-only root file system it needs a writable volume there.
+ */
+export const IMAGE_PREDICTION_LOG_DIR = `${IMAGE_WORKDIR}/sluice-predictions`;
+
 /** The numeric id of the `node` user of the node images: Kubernetes' runAsNonRoot cannot check a user name. */
 export const IMAGE_USER_ID = 1000;
 

@@ -137,7 +137,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .requiredOption('-o, --out <dir>', 'the directory to write (new or empty, unless --force)')
     .option('--format <format>', 'docker (build context only), k8s (Deployment, Service, HPA) or kserve (InferenceService)', 'docker')
     .option('--name <name>', 'Kubernetes name and served model name (default: the registered name, else the file name)')
-    .option('--image <image>', 'the image to build and deploy (default: sluice-NAME:VERSION)')
+    .option('--image <image>', 'the image to build and deploy (default: sluice-NAME:TAG, tagged with the registered version, else the model hash)')
     .option('--replicas <n>', 'replicas, and the autoscaler\'s minimum', '2')
     .option('--max-replicas <n>', 'the autoscaler\'s maximum (default: 5 × replicas)')
     .option('--port <port>', 'the port sluice serve listens on in the container', '8080')

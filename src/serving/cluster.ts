@@ -1,7 +1,8 @@
 /**
  * Several workers on one port (`--workers N`, Node's cluster module): the primary forks them,
  * relays `/admin/reload` to all of them, aggregates their Prometheus metrics for whichever
- * worker is scraped, and on SIGTERM lets each drain its requests before exiting.
+ * worker is scraped (over its own messages: each worker's registry as JSON, summed with
+ * prom-client's aggregation), and on SIGTERM lets each drain its requests before exiting.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,8 @@ import { runServer, type RunServerOptions } from './run-server.js';
 type Message =
   | { type: 'sluice:listening'; url: string; models: string[] }
   | { type: 'sluice:metrics'; id: string }
+  | { type: 'sluice:metrics:collect'; id: string }
+  | { type: 'sluice:metrics:json'; id: string; metrics: unknown[] }
   | { type: 'sluice:metrics:reply'; id: string; contentType: string; body: string }
   | { type: 'sluice:reload'; id: string; names?: readonly string[]; force?: boolean }
   | { type: 'sluice:do-reload'; id: string; names?: readonly string[]; force?: boolean }
@@ -27,8 +30,8 @@ export async function serveInCluster(options: RunServerOptions, workers: number,
 }
 
 async function runPrimary(count: number, print: (message: string) => void): Promise<number> {
-  const aggregator = new AggregatorRegistry();
   const workers: Worker[] = [];
+  const pendingMetrics = new Map<string, { origin: Worker; waiting: number; collected: unknown[][] }>();
   const pendingReloads = new Map<string, { origin: Worker; waiting: number }>();
   let listening = 0;
   let failed = false;
@@ -40,12 +43,24 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
         case 'sluice:listening':
           if (++listening === count) print(`Serving ${message.models.join(', ')} at ${message.url} on ${count} workers (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics); Ctrl-C or SIGTERM stops them after the requests in flight.\n`);
           break;
-        case 'sluice:metrics':
-          void aggregator.clusterMetrics().then(
-            (body) => worker.send({ type: 'sluice:metrics:reply', id: message.id, contentType: aggregator.contentType, body } satisfies Message),
-            (error: unknown) => worker.send({ type: 'sluice:metrics:reply', id: message.id, contentType: 'text/plain', body: `# metrics unavailable: ${String(error)}\n` } satisfies Message),
-          );
+        case 'sluice:metrics': {
+          // Every worker's registry as JSON, summed by prom-client's aggregation.
+          const alive = workers.filter((each) => each.isConnected());
+          pendingMetrics.set(message.id, { origin: worker, waiting: alive.length, collected: [] });
+          for (const each of alive) each.send({ type: 'sluice:metrics:collect', id: message.id } satisfies Message);
           break;
+        }
+        case 'sluice:metrics:json': {
+          const pending = pendingMetrics.get(message.id);
+          if (!pending) break;
+          pending.collected.push(message.metrics);
+          if (--pending.waiting === 0) {
+            pendingMetrics.delete(message.id);
+            const aggregated = AggregatorRegistry.aggregate(pending.collected as Parameters<typeof AggregatorRegistry.aggregate>[0]);
+            void aggregated.metrics().then((body) => pending.origin.send({ type: 'sluice:metrics:reply', id: message.id, contentType: aggregated.contentType, body } satisfies Message));
+          }
+          break;
+        }
         case 'sluice:reload': {
           const alive = workers.filter((each) => each.isConnected());
           pendingReloads.set(message.id, { origin: worker, waiting: alive.length });
@@ -92,6 +107,10 @@ async function runWorker(options: RunServerOptions): Promise<number> {
   let server: Awaited<ReturnType<typeof runServer>> | undefined;
   process.on('message', (message: unknown) => {
     if (!isMessage(message)) return;
+    if (message.type === 'sluice:metrics:collect') {
+      void (server?.metrics.registry.getMetricsAsJSON() ?? Promise.resolve([])).then((metrics) => process.send!({ type: 'sluice:metrics:json', id: message.id, metrics } satisfies Message));
+      return;
+    }
     if (message.type === 'sluice:do-reload') {
       void (server?.models.reload({ names: message.names, force: message.force }) ?? Promise.resolve()).finally(() => process.send!({ type: 'sluice:reloaded', id: message.id } satisfies Message));
       return;
@@ -111,13 +130,13 @@ async function runWorker(options: RunServerOptions): Promise<number> {
       return { contentType: reply.contentType, body: reply.body };
     },
   });
-  // The primary aggregates this registry when any worker is scraped.
-  AggregatorRegistry.setRegistries([server.metrics.registry]);
   process.send!({ type: 'sluice:listening', url: server.url, models: server.models.names() } satisfies Message);
   await new Promise<void>((done) => {
     process.once('SIGTERM', done);
     process.once('SIGINT', done);
   });
   await server.close();
+  // The IPC channel to the primary would keep this process alive.
+  process.disconnect();
   return 0;
 }

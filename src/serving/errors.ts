@@ -35,3 +35,10 @@ export const modelLoadFailed = defineError<{ source: string; reason: string }>('
   message: ({ source, reason }) => `Cannot serve ${source}: ${reason}.`,
   hint: () => 'Check the path or models:/ URI (`sluice models show NAME`), and that the file is an ONNX model.',
 });
+
+export const predictionLogUnwritable = defineError<{ dir: string; reason: string }>('SLUICE_SERVING_LOG_UNWRITABLE', {
+  kind: 'invalid_input',
+  description: 'The directory for the prediction log cannot be created or written.',
+  message: ({ dir, reason }) => `Cannot keep the prediction log in ${dir}: ${reason}.`,
+  hint: () => 'Point --prediction-log at a writable directory (in a container, a mounted volume), or serve with --no-prediction-log.',
+});

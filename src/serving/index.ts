@@ -8,4 +8,4 @@ export { serveInCluster } from './cluster.js';
 export { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
 export { ServedModel, type LoadedModelSource, type RowPredictions } from './served-model.js';
 export { PredictionLog, type FeedbackRecord, type PredictionRecord } from './prediction-log.js';
-export { badInferenceRequest, modelLoadFailed, servedModelNotFound, servedModelNotReady, serverOverloaded } from './errors.js';
+export { badInferenceRequest, modelLoadFailed, predictionLogUnwritable, servedModelNotFound, servedModelNotReady, serverOverloaded } from './errors.js';

@@ -5,7 +5,8 @@
  * a timer, and a full buffer or a failed write drops records (counted) instead of slowing or
  * failing requests.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { predictionLogUnwritable } from './errors.js';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -78,7 +79,12 @@ export class PredictionLog {
     readonly dir: string,
     private readonly options: PredictionLogOptions = {},
   ) {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (error) {
+      throw predictionLogUnwritable({ dir, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+    }
     const maxBytes = options.maxFileBytes ?? 64 << 20;
     this.predictionFile = new RollingFile(dir, 'predictions', maxBytes);
     this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes);

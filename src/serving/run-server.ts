@@ -45,6 +45,8 @@ export interface RunningServer {
 export async function runServer(options: RunServerOptions): Promise<RunningServer> {
   const metrics = createServingMetrics();
   const log = options.logger;
+  // Checked before the models load: a bad log directory fails fast, with nothing to release.
+  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count) }) : undefined;
   const models = await ModelSet.open(
     options.models,
     options.resolver,
@@ -59,7 +61,6 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     },
   );
   for (const name of models.names()) metrics.ready.set({ model: name }, 1);
-  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count) }) : undefined;
   const context = {
     models,
     metrics,
@@ -68,7 +69,15 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     reloadAll: options.reloadAll ?? ((reload: { names?: readonly string[]; force?: boolean }) => models.reload(reload)),
   };
   const app = buildServingApp(context, { bodyLimit: options.bodyLimit, maxInFlight: options.maxInFlight, logger: log, metricsSource: options.metricsSource });
-  const address = await app.listen({ host: options.host, port: options.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    // A port in use, say: release what was loaded so the process can exit with the error.
+    models.close();
+    await predictionLog?.close();
+    throw error;
+  }
   models.follow(options.followIntervalSeconds * 1000);
   let closing: Promise<void> | undefined;
   return {

@@ -1,0 +1,84 @@
+/**
+ * `sluice package MODEL --out DIR`: a Docker build context serving the model with `sluice serve`,
+ * plus Kubernetes or KServe manifests, then the commands to build and deploy it.
+ */
+import { z } from 'zod';
+import { PACKAGE_DEFAULTS, PACKAGE_FORMATS, packageModel, type PackageResult } from '../../serving/package/index.js';
+import { resolveModelArgument } from '../model-refs.js';
+import { parseOptions } from '../options.js';
+import { printJson, type CliOutput } from '../output.js';
+
+function wholeNumber(min: number, max: number, why = '') {
+  return z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}${why}` })
+    .max(max, { error: `must be at most ${max}` });
+}
+
+const packageOptionsSchema = z
+  .object({
+    out: z.string({ error: 'is required' }).min(1, { error: 'is required' }),
+    format: z.enum(PACKAGE_FORMATS, { error: `must be ${PACKAGE_FORMATS.join(', ')}` }).default(PACKAGE_DEFAULTS.format),
+    name: z.string().optional(),
+    image: z.string().optional(),
+    replicas: wholeNumber(1, 1000).default(PACKAGE_DEFAULTS.replicas),
+    maxReplicas: wholeNumber(1, 1000).optional(),
+    // The image runs as a non-root user, which Kubernetes does not let bind ports below 1024.
+    port: wholeNumber(1024, 65535, ' (the server runs as a non-root user)').default(PACKAGE_DEFAULTS.port),
+    force: z.boolean().default(false),
+    json: z.boolean().default(false),
+  })
+  .refine((options) => options.maxReplicas === undefined || options.maxReplicas >= options.replicas, {
+    error: 'must be at least --replicas',
+    path: ['maxReplicas'],
+  });
+
+export type PackageCommandOptions = z.input<typeof packageOptionsSchema>;
+
+/** Quotes a path for a POSIX shell when it needs it, so the printed commands can be pasted. */
+function shellWord(word: string): string {
+  return /^[\w./:@=+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The commands to run next, in order. */
+function nextCommands(result: PackageResult, dir: string): string[] {
+  const commands = [`docker build -t ${shellWord(result.image)} ${shellWord(dir)}`];
+  if (!result.deployFile) return [...commands, `docker run --rm -p ${result.port}:${result.port} ${shellWord(result.image)}`];
+  const manifest = dir === '.' ? result.deployFile : `${dir.replace(/\/+$/, '')}/${result.deployFile}`;
+  return [...commands, `docker push ${shellWord(result.image)}`, `kubectl apply -f ${shellWord(manifest)}`];
+}
+
+export async function packageCommand(model: string, rawOptions: PackageCommandOptions, output: CliOutput): Promise<number> {
+  const options = parseOptions(packageOptionsSchema, rawOptions, 'package');
+  const resolved = (await resolveModelArgument(model))!;
+  const result = await packageModel({
+    model: {
+      path: resolved.path,
+      source: model,
+      registered: resolved.version ? { name: resolved.version.name, version: resolved.version.version } : undefined,
+    },
+    outDir: options.out,
+    format: options.format,
+    name: options.name,
+    image: options.image,
+    replicas: options.replicas,
+    maxReplicas: options.maxReplicas,
+    port: options.port,
+    force: options.force,
+  });
+  if (options.json) {
+    printJson(output, result);
+    return 0;
+  }
+  const lines = [
+    `Packaged ${resolved.label} as "${result.name}" (${result.format}) in ${options.out}:`,
+    ...result.files.map((file) => `  ${file}`),
+    '',
+    'Next:',
+    ...nextCommands(result, options.out).map((command) => `  ${command}`),
+  ];
+  if (result.deployFile && options.image === undefined) lines.push('', `Push to a registry the cluster can pull from: package with --image REGISTRY/REPOSITORY:TAG to name it in ${result.deployFile}.`);
+  output.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -16,6 +16,12 @@ export async function loadAllErrors(): Promise<ReadonlyMap<string, ErrorFactory<
     import('../inference/index.js'),
     import('../evaluation/index.js'),
     import('../training/index.js'),
+    import('../tracking/index.js'),
+    import('../registry/index.js'),
+    import('../versioning/index.js'),
+    import('../serving/index.js'),
+    import('../serving/package/index.js'),
+    import('../http/index.js'),
     import('./options.js'),
   ]);
   return errorCatalogue();
@@ -26,7 +32,7 @@ const placeholders = new Proxy({}, {
   get: (_target, key) => (typeof key === 'string' ? Object.assign([`<${key}>`], { toString: () => `<${key}>` }) : undefined),
 });
 
-const EXIT_CODES: Record<string, number> = { invalid_input: 2, not_found: 2, conflict: 2, check_failed: 1, unavailable: 3, internal: 3 };
+const EXIT_CODES: Record<string, number> = { invalid_input: 2, not_found: 2, conflict: 2, already_exists: 2, unauthenticated: 2, permission_denied: 2, check_failed: 1, unavailable: 3, internal: 3 };
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -2,7 +2,7 @@
  * Adaptive micro-batching: requests that arrive together share one onnxruntime call. While a
  * batch runs, new requests queue; when it ends they go as the next batch at once. An idle model
  * waits up to `maxDelayMs` for company (0: only requests of the same event-loop turn). A batch
- * never exceeds `maxBatchSize` rows, except a single request larger than that, which runs alone.
+ * never exceeds `maxBatchSize` rows; a request of that many rows or more runs alone, at once.
  */
 import { concatParts, sliceRows, type FeedPart } from './feed.js';
 
@@ -34,7 +34,8 @@ export class MicroBatcher {
 
   /** Runs a request's rows, alone or with others; resolves with its own rows of the outputs. */
   infer(part: FeedPart): Promise<FeedPart> {
-    if (this.options.maxBatchSize <= 1) {
+    // A request that fills a batch on its own gains nothing from waiting: it runs at once, beside the queue.
+    if (this.options.maxBatchSize <= 1 || part.rows >= this.options.maxBatchSize) {
       this.options.onBatch?.(part.rows, 1);
       return this.run(part);
     }

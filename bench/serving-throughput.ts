@@ -1,0 +1,161 @@
+/**
+ * `sluice serve` under load (wrk): single-row requests and 100-row batches at concurrency 8 and
+ * 64, with micro-batching on and off, on the breast-cancer logistic model; requests/s, rows/s,
+ * p50 and p99 latency. Baseline in the same run: a FastAPI + uvicorn server wrapping
+ * scikit-learn's predict_proba for the same kind of model (StandardScaler + LogisticRegression
+ * fitted on the same training data), the typical hand-written deployment, taking the same
+ * `{"rows": [...]}` body. Both get 2 worker processes (the machine's cores); wrk shares them.
+ *
+ * Run: `npm run bench:serve` (BENCH_SECONDS changes each run's length). Needs Debian's wrk,
+ * python3-fastapi, python3-uvicorn and python3-sklearn for the baseline; with python3-httptools
+ * and python3-uvloop installed uvicorn uses them (as `uvicorn[standard]` does in production), and
+ * without them its pure-Python stack is about ten times slower, so install them for a fair figure.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { envInteger, formatRatio, printTable, reportGoal, REPO_ROOT, SLUICE_BIN, withTempDir } from './support.js';
+
+const SECONDS = envInteger('BENCH_SECONDS', 8);
+const PYTHON = '/usr/bin/python3';
+const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'breast_cancer');
+
+const FASTAPI_APP = `
+import pandas as pd
+from fastapi import FastAPI, Request
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+train = pd.read_csv("${FIXTURES}/train.csv")
+features = [c for c in train.columns if c != "target"]
+model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, random_state=42)).fit(train[features], train["target"])
+app = FastAPI()
+
+@app.post("/predict")
+async def predict(request: Request):
+    body = await request.json()
+    frame = pd.DataFrame(body["rows"], columns=features)
+    return {"predictions": model.predict_proba(frame).tolist()}
+`;
+
+interface Figures {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+function readRows(count: number): Record<string, number>[] {
+  const [header, ...lines] = readFileSync(join(FIXTURES, 'test.csv'), 'utf8').trim().split('\n');
+  const columns = header!.split(',');
+  return Array.from({ length: count }, (_, k) => Object.fromEntries(lines[k % lines.length]!.split(',').map((value, c) => [columns[c]!, Number(value)]).filter(([name]) => name !== 'target')));
+}
+
+function milliseconds(text: string): number {
+  const match = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!match) return Number.NaN;
+  const value = Number(match[1]);
+  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+}
+
+/** wrk with a POST body from a file; its --latency percentiles. */
+function runWrk(dir: string, url: string, bodyFile: string, connections: number): Figures {
+  const script = join(dir, `post-${connections}.lua`);
+  writeFileSync(script, `local f = io.open("${bodyFile}", "r")\nwrk.method = "POST"\nwrk.body = f:read("*a")\nf:close()\nwrk.headers["Content-Type"] = "application/json"\n`);
+  const result = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${SECONDS}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`wrk failed: ${result.stderr}`);
+  const out = result.stdout;
+  if (/Non-2xx or 3xx responses: (\d+)/.test(out)) throw new Error(`${url} answered errors under load:\n${out}`);
+  return {
+    requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+    p50Ms: milliseconds(/\s50%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    p99Ms: milliseconds(/\s99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+  };
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: readRows(1) }) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+await withTempDir('sluice-bench-serve-', async (dir) => {
+  const hasWrk = spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+  if (!hasWrk) {
+    console.log('wrk is not installed (apt-get install wrk): nothing measured.');
+    return;
+  }
+  const bodies = { 1: join(dir, 'one-row.json'), 100: join(dir, 'hundred-rows.json') } as const;
+  writeFileSync(bodies[1], JSON.stringify({ rows: readRows(1) }));
+  writeFileSync(bodies[100], JSON.stringify({ rows: readRows(100) }));
+  console.log(`Model server load test: ${SECONDS} s per run, wrk with 2 threads, servers with 2 workers, the breast-cancer logistic model.\n`);
+  const model = join(FIXTURES, 'models', 'bc_logreg.onnx');
+  const results: { server: string; rows: 1 | 100; connections: number; figures: Figures }[] = [];
+
+  const measure = async (server: string, command: string, args: string[], url: string, env: NodeJS.ProcessEnv = {}) => {
+    const child = spawn(command, args, { cwd: dir, stdio: 'ignore', env: { ...process.env, ...env } });
+    try {
+      await waitReady(url, child);
+      for (const rows of [1, 100] as const) {
+        for (const connections of [8, 64]) results.push({ server, rows, connections, figures: runWrk(dir, url, bodies[rows], connections) });
+      }
+    } finally {
+      await stop(child);
+    }
+  };
+
+  // Batching on: the default size (32 rows), no extra wait (requests still coalesce while a batch runs).
+  const serve = (batch: number) => [SLUICE_BIN, 'serve', model, '--port', '18761', '--workers', '2', '--max-batch-size', String(batch), '--max-batch-delay-ms', '0', '--no-prediction-log', '--quiet', '--max-in-flight', '100000'];
+  await measure('sluice, batching on', process.execPath, serve(32), 'http://127.0.0.1:18761/predict');
+  await measure('sluice, batching off', process.execPath, serve(1), 'http://127.0.0.1:18761/predict');
+  {
+    // The same 100 rows as one Open Inference Protocol v2 tensor (no per-row objects to parse).
+    const hundred = readRows(100);
+    const v2Body = join(dir, 'hundred-rows-v2.json');
+    writeFileSync(v2Body, JSON.stringify({ inputs: [{ name: 'input', shape: [100, 30], datatype: 'FP32', data: hundred.flatMap((row) => Object.values(row)) }] }));
+    const child = spawn(process.execPath, serve(32), { cwd: dir, stdio: 'ignore' });
+    try {
+      await waitReady('http://127.0.0.1:18761/predict', child);
+      for (const connections of [8, 64]) results.push({ server: 'sluice v2 tensor, batching on', rows: 100, connections, figures: runWrk(dir, 'http://127.0.0.1:18761/v2/models/bc_logreg/infer', v2Body, connections) });
+    } finally {
+      await stop(child);
+    }
+  }
+  const hasFastapi = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, sklearn, pandas'], { stdio: 'ignore' }).status === 0;
+  if (hasFastapi) {
+    writeFileSync(join(dir, 'baseline_app.py'), FASTAPI_APP);
+    await measure('FastAPI + scikit-learn', PYTHON, ['-m', 'uvicorn', 'baseline_app:app', '--port', '18762', '--workers', '2', '--log-level', 'warning'], 'http://127.0.0.1:18762/predict');
+  }
+
+  printTable(
+    ['Server', 'Rows/request', 'Connections', 'Requests/s', 'Rows/s', 'p50', 'p99'],
+    results.map(({ server, rows, connections, figures }) => [server, String(rows), String(connections), figures.requestsPerSecond.toFixed(0), (figures.requestsPerSecond * rows).toFixed(0), `${figures.p50Ms.toFixed(2)} ms`, `${figures.p99Ms.toFixed(2)} ms`]),
+  );
+  console.log('');
+  const find = (server: string, rows: number, connections: number) => results.find((result) => result.server === server && result.rows === rows && result.connections === connections)?.figures;
+  const bestBatchRows = Math.max(...results.filter((result) => result.rows === 100 && result.server.startsWith('sluice')).map((result) => result.figures.requestsPerSecond * 100));
+  if (hasFastapi) {
+    for (const connections of [8, 64]) {
+      const ours = find('sluice, batching on', 1, connections)!;
+      const theirs = find('FastAPI + scikit-learn', 1, connections)!;
+      console.log(`Single rows, ${connections} connections: ${formatRatio(ours.requestsPerSecond / theirs.requestsPerSecond)} the baseline's requests/s; p99 ${ours.p99Ms.toFixed(2)} ms vs ${theirs.p99Ms.toFixed(2)} ms.`);
+    }
+    const ours = find('sluice, batching on', 1, 64)!;
+    const theirs = find('FastAPI + scikit-learn', 1, 64)!;
+    reportGoal('≥ 3× the baseline\'s single-row throughput at equal or lower p99 (64 connections)', ours.requestsPerSecond >= 3 * theirs.requestsPerSecond && ours.p99Ms <= theirs.p99Ms);
+  } else console.log('FastAPI, uvicorn or scikit-learn is not installed (apt-get install python3-fastapi python3-uvicorn python3-sklearn): no baseline this run.');
+  reportGoal(`≥ 500,000 rows/s with 100-row batches (best: ${Math.round(bestBatchRows).toLocaleString('en')})`, bestBatchRows >= 500_000);
+});

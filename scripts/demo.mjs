@@ -5,8 +5,8 @@
 // promote the candidate that passes (registered with its lineage), skip what did not change,
 // rerun only what a param change affects, block a weak model, and restore earlier results from
 // the run cache; put the data under version control with a remote, stop a bad row before
-// training, and check incoming data for drift.
-import { spawnSync } from 'node:child_process';
+// training, check incoming data for drift, and serve the champion model.
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,6 +46,51 @@ function editParams(from, to) {
   const path = join(project, 'params.yaml');
   writeFileSync(path, readFileSync(path, 'utf8').replace(from, to));
   process.stdout.write(`(params.yaml: ${from.trim()} → ${to.trim()})\n`);
+}
+
+/** Starts `sluice serve` on the champion, sends three test rows over two protocols, and stops it. */
+async function serveAndPredict() {
+  const shown = ['sluice', 'serve', 'models:/breast-cancer@champion', '--port', '0'];
+  process.stdout.write(`${bold('$')} ${shown.join(' ')} &\n`);
+  const server = spawn(process.execPath, [sluiceBin, 'serve', 'models:/breast-cancer@champion', '--port', '0', '--quiet'], { cwd: project, stdio: ['ignore', 'ignore', 'pipe'] });
+  let banner = '';
+  const url = await new Promise((resolve, reject) => {
+    server.stderr.setEncoding('utf8').on('data', (chunk) => {
+      banner += chunk;
+      const match = / at (http:\/\/[\d.]+:\d+)/.exec(banner);
+      if (match) resolve(match[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`sluice serve exited with ${code}: ${banner}`)));
+  });
+  process.stdout.write(banner);
+  try {
+    const [header, ...lines] = readFileSync(join(project, 'data', 'test.csv'), 'utf8').trim().split('\n');
+    const columns = header.split(',');
+    const rows = lines.slice(0, 3).map((line) => Object.fromEntries(line.split(',').map((value, k) => [columns[k], Number(value)])));
+    const truth = rows.map((row) => row.target);
+    for (const row of rows) delete row.target;
+    const call = async (path, body) => {
+      process.stdout.write(`${bold('$')} curl -X POST ${url}${path} -d '${JSON.stringify(body).slice(0, 90)}…'\n`);
+      const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await response.text();
+      process.stdout.write(`${response.status} ${text.length > 600 ? `${text.slice(0, 600)}…` : text}\n`);
+      return JSON.parse(text);
+    };
+    const predicted = await call('/predict', { rows });
+    process.stdout.write(`(true labels of these rows: ${truth.join(', ')}; predicted: ${predicted.predictions.map((p) => p.label).join(', ')})\n`);
+    // The v2 protocol speaks the model's own tensors: its metadata says which (here, one per column).
+    process.stdout.write(`${bold('$')} curl ${url}/v2/models/breast-cancer\n`);
+    const metadata = await (await fetch(`${url}/v2/models/breast-cancer`)).json();
+    process.stdout.write(`inputs: ${metadata.inputs.slice(0, 3).map((input) => `${input.name} ${input.datatype} ${JSON.stringify(input.shape)}`).join(', ')}, … (${metadata.inputs.length}); outputs: ${metadata.outputs.map((output) => `${output.name} ${output.datatype} ${JSON.stringify(output.shape)}`).join(', ')}\n`);
+    const inputs = metadata.inputs.map((input) => ({ name: input.name, datatype: input.datatype, shape: [rows.length, ...input.shape.slice(1)], data: rows.map((row) => row[input.name]) }));
+    await call('/v2/models/breast-cancer/infer', { inputs });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    process.stdout.write(`${metrics.split('\n').filter((line) => line.startsWith('sluice_inference_requests_total')).join('\n')}\n`);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    process.stdout.write('(server stopped with SIGTERM after its requests; predictions were logged under .sluice/predictions/)\n');
+  }
 }
 
 try {
@@ -142,6 +187,9 @@ try {
   sluice('models', 'show', 'breast-cancer');
   sluice('audit', '--model', 'breast-cancer');
   process.stdout.write(`\nThe same data over HTTP, for MLflow clients and the web: ${bold('sluice server')} (MLflow REST API 2.0 + /api/sluice/v1, /openapi.json).\n`);
+
+  step('Serving the champion: sluice serve models:/breast-cancer@champion, and a few real rows sent to it');
+  await serveAndPredict();
 
   process.stdout.write(`\n${bold('Demo complete.')} ${keep ? `The project is at ${project}` : 'Run with `npm run demo -- --keep` to keep the project and explore it.'}\n`);
 } finally {

@@ -35,6 +35,8 @@ export interface PredictionLogOptions {
   readonly maxBuffered?: number;
   /** Called with the number of records dropped. */
   readonly onDrop?: (count: number) => void;
+  /** Called with each file that is complete (rolled over, or at close), e.g. to upload it. */
+  readonly onFileClosed?: (path: string) => void;
 }
 
 /** One rolling series of JSON-lines files (`predictions-…jsonl` or `feedback-…jsonl`). */
@@ -47,12 +49,22 @@ class RollingFile {
     private readonly dir: string,
     private readonly prefix: string,
     private readonly maxBytes: number,
+    private readonly onClosed: ((path: string) => void) | undefined,
   ) {}
 
   async append(text: string): Promise<void> {
-    if (!this.path || this.size + text.length > this.maxBytes) this.roll();
+    if (!this.path || this.size + text.length > this.maxBytes) {
+      if (this.path) this.onClosed?.(this.path);
+      this.roll();
+    }
     await appendFile(this.path!, text);
     this.size += Buffer.byteLength(text);
+  }
+
+  /** Ends the current file (it is complete). */
+  close(): void {
+    if (this.path) this.onClosed?.(this.path);
+    this.path = undefined;
   }
 
   private roll(): void {
@@ -86,8 +98,8 @@ export class PredictionLog {
       throw predictionLogUnwritable({ dir, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
     }
     const maxBytes = options.maxFileBytes ?? 64 << 20;
-    this.predictionFile = new RollingFile(dir, 'predictions', maxBytes);
-    this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes);
+    this.predictionFile = new RollingFile(dir, 'predictions', maxBytes, options.onFileClosed);
+    this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes, options.onFileClosed);
     this.maxBuffered = options.maxBuffered ?? 100_000;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000).unref();
   }
@@ -131,5 +143,7 @@ export class PredictionLog {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
+    this.predictionFile.close();
+    this.feedbackFile.close();
   }
 }

@@ -23,6 +23,8 @@ export interface RunServerOptions {
   readonly bodyLimit: number;
   /** Where the prediction log goes; undefined for none. */
   readonly predictionLogDir: string | undefined;
+  /** Called with each complete prediction-log file (to keep it in the workspace's artifact store). */
+  readonly onLogFileClosed?: ((path: string) => void) | undefined;
   /** Seconds between checks of registry aliases (0: never). */
   readonly followIntervalSeconds: number;
   readonly version: string;
@@ -46,7 +48,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   const metrics = createServingMetrics();
   const log = options.logger;
   // Checked before the models load: a bad log directory fails fast, with nothing to release.
-  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count) }) : undefined;
+  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count), onFileClosed: options.onLogFileClosed }) : undefined;
   const models = await ModelSet.open(
     options.models,
     options.resolver,

@@ -62,6 +62,17 @@ describe('serving operations', () => {
     assert.equal(await server.stop(), 0);
   });
 
+  test('in a workspace the session is a tracked run whose artifacts hold the prediction log', async () => {
+    const server = await startServe(repo.root, ['models:/breast-cancer@champion', '--quiet']);
+    for (let k = 0; k < 3; k++) assert.equal((await post(`${server.url}/predict`, { rows })).status, 200);
+    assert.equal(await server.stop(), 0);
+    const listed = JSON.parse((await sluiceAsync(repo.root, ['runs', 'list', '--json', '--all', '--filter', "tags.sluice.kind = 'serve'"])).stdout) as { runs: { run_id: string; status: string }[] };
+    assert.equal(listed.runs[0]?.status, 'FINISHED');
+    const shown = JSON.parse((await sluiceAsync(repo.root, ['runs', 'show', listed.runs[0]!.run_id, '--json'])).stdout) as { params: Record<string, string>; artifacts: { path: string; is_dir: boolean }[] };
+    assert.deepEqual(shown.params, { 'model.0': 'models:/breast-cancer@champion' });
+    assert.deepEqual(shown.artifacts, [{ path: 'predictions', is_dir: true, size: null }]);
+  });
+
   test('POST /admin/reload reloads now and reports each model', async () => {
     const server = await startServe(repo.root, ['champion=models:/breast-cancer@champion', '--follow-interval', '0', '--no-prediction-log', '--quiet']);
     const response = await post(`${server.url}/admin/reload`, {});

@@ -14,6 +14,7 @@ import { findWorkspaceRoot, openWorkspace, openWorkspaceServices, type Workspace
 import { invalidOption, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
 import { cliActor } from '../services.js';
+import { startServingRun } from '../serving-run.js';
 
 const serveSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -67,6 +68,8 @@ export async function serveCommand(models: readonly string[], rawOptions: ServeC
     return { path, registeredName: found.name, version: String(found.version) };
   };
 
+  // In a workspace, the session is a tracked run and its prediction-log files become the run's artifacts.
+  const servingRun = workspace && predictionLogDir ? await startServingRun(workspace, specs, output) : undefined;
   const settings = {
     models: specs,
     resolver,
@@ -77,6 +80,7 @@ export async function serveCommand(models: readonly string[], rawOptions: ServeC
     maxInFlight: options.maxInFlight,
     bodyLimit: Math.round(options.maxBodyMb * 1024 * 1024),
     predictionLogDir,
+    onLogFileClosed: servingRun?.keep,
     followIntervalSeconds: options.followInterval,
     version,
     logger,
@@ -93,6 +97,7 @@ export async function serveCommand(models: readonly string[], rawOptions: ServeC
     return 0;
   } finally {
     logger?.flush();
+    await servingRun?.finish();
     await services?.close();
   }
 }

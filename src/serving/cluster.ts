@@ -78,7 +78,14 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
       }
     });
   }
-  const exited = workers.map((worker) => new Promise<number>((resolve) => worker.once('exit', (code) => resolve(code ?? 0))));
+  let stopping = false;
+  // A worker killed by a signal has no exit code: that is a failure unless we asked it to stop.
+  const exited = workers.map((worker) => new Promise<number>((resolve) => worker.once('exit', (code, signal) => resolve(code ?? (signal && !stopping ? 1 : 0)))));
+  for (const worker of workers) {
+    worker.once('exit', (code, signal) => {
+      if (!stopping && listening === count) print(`sluice: worker ${worker.process.pid} stopped (${signal ?? `exit ${code}`}); the others keep serving.\n`);
+    });
+  }
   // A worker that dies on start (a model failing to load) stops the others: the server never half-starts.
   for (const worker of workers) {
     worker.once('exit', (code) => {
@@ -89,6 +96,7 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
     });
   }
   const stop = () => {
+    stopping = true;
     for (const worker of workers) if (!worker.isDead()) worker.process.kill('SIGTERM');
   };
   process.once('SIGINT', stop);

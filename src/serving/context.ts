@@ -25,6 +25,13 @@ export interface ServingContext {
  * Runs a request's rows on the model, presents the outputs as the protocol answers them, and logs
  * the prediction (inputs as received, outputs as presented). Returns the presented outputs.
  */
+const SERVED = Symbol('served model');
+
+/** The model a request was answered by (for metrics), once known. */
+export function servedModelOf(request: FastifyRequest): string | undefined {
+  return (request as unknown as Record<symbol, string | undefined>)[SERVED];
+}
+
 export async function runInference<T>(
   context: ServingContext,
   request: FastifyRequest,
@@ -33,12 +40,14 @@ export async function runInference<T>(
   part: FeedPart,
   inputs: unknown,
   present: (output: FeedPart) => T,
+  requestId: string = String(request.id),
 ): Promise<T> {
+  (request as unknown as Record<symbol, string>)[SERVED] = model.name;
   const output = await model.infer(part);
   const presented = present(output);
   context.metrics.rows.inc({ model: model.name, version: model.version }, part.rows);
   context.predictionLog?.append({
-    request_id: String(request.id),
+    request_id: requestId,
     timestamp: new Date().toISOString(),
     model: model.name,
     version: model.version,

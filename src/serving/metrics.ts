@@ -34,10 +34,11 @@ export function createServingMetrics(): ServingMetrics {
     }),
     rows: new Counter({ name: 'sluice_inference_rows_total', help: 'Rows predicted.', labelNames: ['model', 'version'], registers }),
     batchRows: new Histogram({ name: 'sluice_inference_batch_rows', help: 'Rows per onnxruntime call (micro-batches).', labelNames: ['model'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096], registers }),
-    inFlight: new Gauge({ name: 'sluice_inference_in_flight_requests', help: 'Requests being handled now.', registers }),
+    inFlight: new Gauge({ name: 'sluice_inference_in_flight_requests', help: 'Requests being handled now.', registers, aggregator: 'sum' }),
     shed: new Counter({ name: 'sluice_inference_shed_requests_total', help: 'Requests refused with 503 because --max-in-flight were in flight.', registers }),
-    loadSeconds: new Gauge({ name: 'sluice_model_load_seconds', help: 'How long loading each served model version took.', labelNames: ['model', 'version'], registers }),
-    ready: new Gauge({ name: 'sluice_model_ready', help: '1 when the model serves, 0 when it is not ready.', labelNames: ['model'], registers }),
+    // Across workers, a load time is the slowest worker's and readiness the least ready worker's.
+    loadSeconds: new Gauge({ name: 'sluice_model_load_seconds', help: 'How long loading each served model version took.', labelNames: ['model', 'version'], registers, aggregator: 'max' }),
+    ready: new Gauge({ name: 'sluice_model_ready', help: '1 when the model serves, 0 when it is not ready.', labelNames: ['model'], registers, aggregator: 'min' }),
     logDropped: new Counter({ name: 'sluice_prediction_log_dropped_total', help: 'Predictions not written to the prediction log (its buffer was full or a write failed).', registers }),
   };
 }

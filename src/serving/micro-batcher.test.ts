@@ -72,3 +72,19 @@ test('a failed call fails every request in its batch, and the next batch still r
   assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
   assert.equal((await batcher.infer(part([3]))).rows, 1);
 });
+
+test('requests whose tensors differ past the batch dimension never share a call', async () => {
+  const calls: number[] = [];
+  const batcher = new MicroBatcher(
+    async (input) => {
+      calls.push(input.rows);
+      return { rows: input.rows, tensors: { y: input.tensors.x! } };
+    },
+    { maxBatchSize: 32, maxDelayMs: 0 },
+  );
+  const wide = { rows: 1, tensors: { x: { type: 'float32', data: Float32Array.from([1, 2, 3]), rowShape: [3] } } };
+  const narrow = { rows: 1, tensors: { x: { type: 'float32', data: Float32Array.from([7, 8]), rowShape: [2] } } };
+  const [a, b, c] = await Promise.all([batcher.infer(narrow), batcher.infer(wide), batcher.infer(narrow)]);
+  assert.deepEqual([a, b, c].map((output) => Array.from(output.tensors.y!.data as Float32Array)), [[7, 8], [1, 2, 3], [7, 8]]);
+  assert.deepEqual(calls, [2, 1]);
+});

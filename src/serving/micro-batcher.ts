@@ -20,6 +20,13 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/** What must agree for parts to be concatenated: each tensor's name, type and row shape. */
+function shapeKey(part: FeedPart): string {
+  return Object.entries(part.tensors)
+    .map(([name, tensor]) => `${name}:${tensor.type}:${tensor.rowShape.join('x')}`)
+    .join('|');
+}
+
 export class MicroBatcher {
   private queue: Waiting[] = [];
   private queuedRows = 0;
@@ -65,15 +72,22 @@ export class MicroBatcher {
     if (this.running || this.queue.length === 0) return;
     const batch: Waiting[] = [];
     let rows = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0]!.part.rows <= this.options.maxBatchSize)) {
-      const next = this.queue.shift()!;
-      batch.push(next);
-      rows += next.part.rows;
+    // Only requests whose tensors agree past the batch dimension can share a call (a model with a
+    // free feature width takes [1,3] and [1,2], but not together).
+    const shape = shapeKey(this.queue[0]!.part);
+    for (let k = 0; k < this.queue.length && rows < this.options.maxBatchSize; ) {
+      const next = this.queue[k]!;
+      if (shapeKey(next.part) === shape && (batch.length === 0 || rows + next.part.rows <= this.options.maxBatchSize)) {
+        batch.push(next);
+        rows += next.part.rows;
+        this.queue.splice(k, 1);
+      } else k++;
     }
     this.queuedRows -= rows;
     this.running = true;
     this.options.onBatch?.(rows, batch.length);
-    this.run(concatParts(batch.map((waiting) => waiting.part)))
+    Promise.resolve()
+      .then(() => this.run(concatParts(batch.map((waiting) => waiting.part))))
       .then((output) => {
         let start = 0;
         for (const waiting of batch) {

@@ -36,6 +36,7 @@ interface Slot {
 export class ModelSet {
   private readonly slots = new Map<string, Slot>();
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   private constructor(
     private readonly resolver: ModelResolver,
@@ -96,13 +97,21 @@ export class ModelSet {
   }
 
   private reloadSlot(slot: Slot, force: boolean): Promise<void> {
-    // One load per model at a time: a poll during a slow load waits for it.
-    slot.loading ??= (async () => {
+    // One load per model at a time: a poll during a slow load waits for it; a forced reload waits, then runs.
+    if (slot.loading) return force ? slot.loading.then(() => this.reloadSlot(slot, true)) : slot.loading;
+    let loading: Promise<void> | undefined;
+    loading = (async () => {
+      // A resolver that throws at once must not settle this before `loading` is set.
+      await Promise.resolve();
       try {
         const source = await this.resolver(slot.reference);
         if (!force && source.version !== undefined && source.version === slot.current?.version) return;
         const next = await ServedModel.load(slot.name, slot.reference, source, this.batching);
         if (!force && next.version === slot.current?.version) {
+          next.retire();
+          return;
+        }
+        if (this.closed) {
           next.retire();
           return;
         }
@@ -115,10 +124,11 @@ export class ModelSet {
         slot.lastError = errorMessage(error);
         this.events.failed?.(slot.name, slot.reference, error);
       } finally {
-        slot.loading = undefined;
+        if (slot.loading === loading) slot.loading = undefined;
       }
     })();
-    return slot.loading;
+    slot.loading = loading;
+    return loading;
   }
 
   /** Polls registry references every `intervalMs` and swaps in versions their aliases moved to. */
@@ -134,6 +144,7 @@ export class ModelSet {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const slot of this.slots.values()) slot.current?.retire();

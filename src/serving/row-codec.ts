@@ -37,7 +37,10 @@ function textOf(value: unknown): string {
 }
 
 function store(data: TensorData, index: number, value: number): void {
-  if (data instanceof BigInt64Array) data[index] = BigInt(Math.trunc(Number.isNaN(value) ? 0 : value));
+  if (data instanceof BigInt64Array) {
+    if (Number.isFinite(value) && Math.abs(value) >= 2 ** 63) throw badInferenceRequest({ problem: `The value ${value} is outside the 64-bit integer range the model takes.` });
+    data[index] = BigInt(Math.trunc(Number.isFinite(value) ? value : 0));
+  }
   else (data as Float32Array)[index] = value;
 }
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { isAppError } from '../core/index.js';
-import type { ServingContext } from './context.js';
+import { servedModelOf, type ServingContext } from './context.js';
 import { serverOverloaded } from './errors.js';
 import { oipV2Routes } from './routes/oip-v2.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
@@ -25,7 +25,8 @@ export interface ServerOptions {
 }
 
 /** Which protocol a URL belongs to, for the error shape and the metrics label. */
-function protocolOf(url: string): 'v2' | 'mlflow' | 'predict' | 'other' {
+function protocolOf(rawUrl: string): 'v2' | 'mlflow' | 'predict' | 'other' {
+  const url = rawUrl.split('?')[0]!;
   if (url.startsWith('/v2')) return 'v2';
   if (url.endsWith('/invocations') || url.startsWith('/invocations')) return 'mlflow';
   if (url.endsWith('/predict') || url.startsWith('/predict')) return 'predict';
@@ -75,17 +76,18 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     }
     inFlight++;
     metrics.inFlight.set(inFlight);
-    (request as { counted?: boolean }).counted = true;
+    // On close, not on response: a client that hangs up early never gets a response, and its slot
+    // must come back all the same.
+    reply.raw.once('close', () => {
+      inFlight--;
+      metrics.inFlight.set(inFlight);
+    });
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    if ((request as { counted?: boolean }).counted) {
-      inFlight--;
-      metrics.inFlight.set(inFlight);
-    }
     const protocol = protocolOf(request.url);
     // Only served names become label values: a client cannot grow the metrics with made-up names.
-    const named = (request.params as { name?: string } | undefined)?.name ?? context.models.defaultName() ?? '';
+    const named = servedModelOf(request) ?? (request.params as { name?: string } | undefined)?.name ?? context.models.defaultName() ?? '';
     const model = context.models.names().includes(named) ? named : 'unknown';
     if (protocol !== 'other' && request.method === 'POST') {
       const version = (() => {

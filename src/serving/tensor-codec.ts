@@ -84,7 +84,10 @@ export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly
         (data as Uint8Array)[k] = value ? 1 : 0;
       } else {
         if (typeof value !== 'number') throw badInferenceRequest({ problem: `Input "${info.name}" (${expected}) must hold numbers; element ${k} is ${JSON.stringify(value)}.` });
-        if (data instanceof BigInt64Array) data[k] = BigInt(Math.trunc(value));
+        if (data instanceof BigInt64Array) {
+          if (!Number.isFinite(value) || Math.abs(value) >= 2 ** 63) throw badInferenceRequest({ problem: `Input "${info.name}" (INT64) element ${k} is ${value}, outside the 64-bit integer range.` });
+          data[k] = BigInt(Math.trunc(value));
+        }
         else (data as Float32Array)[k] = value;
       }
     }

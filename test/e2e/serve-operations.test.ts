@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { scratchRepo, sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { sharedFixture } from '../support/fixtures.js';
@@ -33,12 +34,18 @@ describe('serving operations', () => {
     const server = await startServe(repo.root, ['models:/breast-cancer@champion', '--follow-interval', '0.1', '--no-prediction-log', '--quiet']);
     const statuses: number[] = [];
     const versions: string[] = [];
+    const perClient: string[][] = [];
     let running = true;
     const client = async () => {
+      const seen: string[] = [];
+      perClient.push(seen);
       while (running) {
         const response = await post(`${server.url}/predict`, { rows });
         statuses.push(response.status);
-        if (response.status === 200) versions.push(response.body.version);
+        if (response.status === 200) {
+          versions.push(response.body.version);
+          seen.push(response.body.version);
+        }
       }
     };
     const clients = Array.from({ length: 8 }, client);
@@ -55,8 +62,8 @@ describe('serving operations', () => {
     assert.deepEqual([...new Set(statuses)], [200], 'every request answered 200');
     assert.equal(versions[0], '1');
     assert.equal(versions.at(-1), '2');
-    // Once the new version answered, the old one never did again: the swap is atomic.
-    assert.equal(versions.lastIndexOf('1') < versions.indexOf('2'), true);
+    // The swap is atomic: once a client got the new version, its later requests never got the old one.
+    for (const seen of perClient) assert.equal(seen.lastIndexOf('1') < Math.max(0, seen.indexOf('2')) || !seen.includes('2'), true, seen.join(','));
     const metadata = (await (await fetch(`${server.url}/v2/models/breast-cancer`)).json()) as { versions: string[] };
     assert.deepEqual(metadata.versions, ['2']);
     assert.equal(await server.stop(), 0);
@@ -103,6 +110,19 @@ describe('serving operations', () => {
     assert.match(shed[0]!.body.error, /at its limit of 2 requests in flight/);
     assert.equal((await fetch(`${server.url}/v2/health/ready`)).status, 200);
     assert.match(await (await fetch(`${server.url}/metrics`)).text(), /sluice_inference_shed_requests_total [1-9]/);
+    // Clients that hang up mid-request give their slots back.
+    const { port } = new URL(server.url);
+    for (let k = 0; k < 4; k++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write('POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"rows":[');
+          setTimeout(() => socket.destroy(), 50);
+        });
+        socket.on('close', () => resolve());
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await post(`${server.url}/predict`, { rows: firstRows(1) })).status, 200);
     await server.stop();
   });
 });

@@ -75,8 +75,10 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
     const part = decodeV2Inputs(parsed.data.inputs, model.model.inputs, model.name);
     const requested = parsed.data.outputs?.map((output) => output.name);
-    const outputs = await runInference(context, request, model, 'v2', part, parsed.data.inputs, (output) => encodeV2Outputs(output, requested));
-    return { model_name: model.name, model_version: model.version, id: parsed.data.id ?? String(request.id), outputs };
+    // The body's id, when given, is the one the caller knows: the log (and feedback) use it.
+    const id = parsed.data.id ?? String(request.id);
+    const outputs = await runInference(context, request, model, 'v2', part, parsed.data.inputs, (output) => encodeV2Outputs(output, requested), id);
+    return { model_name: model.name, model_version: model.version, id, outputs };
   };
   app.post<{ Params: Params }>('/v2/models/:name/infer', (request) => infer(request));
   app.post<{ Params: Params }>('/v2/models/:name/versions/:version/infer', (request) => infer(request));

@@ -77,9 +77,10 @@ function mlflowPredictions(predictions: RowPredictions): unknown[] {
 function labelledPredictions(predictions: RowPredictions): unknown[] {
   if (predictions.kind === 'values') return predictions.rows.map((value) => ({ value }));
   return predictions.rows.map((probabilities) => {
-    let best = 0;
-    for (let k = 1; k < probabilities.length; k++) if (probabilities[k]! > probabilities[best]!) best = k;
-    return { label: predictions.classes[best], probabilities: Object.fromEntries(predictions.classes.map((name, k) => [name, probabilities[k]])) };
+    // NaN probabilities (a missing value the model cannot impute) name no class.
+    let best = -1;
+    for (let k = 0; k < probabilities.length; k++) if (!Number.isNaN(probabilities[k]!) && (best < 0 || probabilities[k]! > probabilities[best]!)) best = k;
+    return { label: best < 0 ? null : predictions.classes[best], probabilities: Object.fromEntries(predictions.classes.map((name, k) => [name, Number.isNaN(probabilities[k]!) ? null : probabilities[k]])) };
   });
 }
 

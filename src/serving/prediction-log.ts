@@ -39,6 +39,9 @@ export interface PredictionLogOptions {
   readonly onFileClosed?: (path: string) => void;
 }
 
+/** Characters written per append call at most (about 4 MiB of ASCII JSON). */
+const CHUNK_CHARACTERS = 4 << 20;
+
 /** One rolling series of JSON-lines files (`predictions-…jsonl` or `feedback-…jsonl`). */
 class RollingFile {
   private path: string | undefined;
@@ -86,6 +89,8 @@ export class PredictionLog {
   private readonly timer: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
   private readonly maxBuffered: number;
+  /** Records taken by a flush and not yet written: they count against the buffer limit too. */
+  private pending = 0;
 
   constructor(
     readonly dir: string,
@@ -105,7 +110,7 @@ export class PredictionLog {
   }
 
   append(record: PredictionRecord): void {
-    if (this.predictions.length >= this.maxBuffered) {
+    if (this.predictions.length + this.pending >= this.maxBuffered) {
       this.options.onDrop?.(1);
       return;
     }
@@ -113,7 +118,7 @@ export class PredictionLog {
   }
 
   appendFeedback(record: FeedbackRecord): void {
-    if (this.feedback.length >= this.maxBuffered) {
+    if (this.feedback.length + this.pending >= this.maxBuffered) {
       this.options.onDrop?.(1);
       return;
     }
@@ -126,14 +131,34 @@ export class PredictionLog {
     const feedback = this.feedback;
     this.predictions = [];
     this.feedback = [];
+    this.pending += predictions.length + feedback.length;
     this.writing = this.writing.then(async () => {
       for (const [records, file] of [[predictions, this.predictionFile], [feedback, this.feedbackFile]] as const) {
-        if (records.length === 0) continue;
-        try {
-          await file.append(records.map((record) => JSON.stringify(record)).join('\n') + '\n');
-        } catch {
-          this.options.onDrop?.(records.length);
+        // Written in chunks of a few MiB: files roll between chunks near their size, and no
+        // string grows toward V8's limit however much a flush holds.
+        let chunk: string[] = [];
+        let size = 0;
+        let inChunk = 0;
+        const write = async () => {
+          if (chunk.length === 0) return;
+          try {
+            await file.append(chunk.join(''));
+          } catch {
+            this.options.onDrop?.(inChunk);
+          }
+          this.pending -= inChunk;
+          chunk = [];
+          size = 0;
+          inChunk = 0;
+        };
+        for (const record of records) {
+          const line = `${JSON.stringify(record)}\n`;
+          chunk.push(line);
+          size += line.length;
+          inChunk++;
+          if (size >= CHUNK_CHARACTERS) await write();
         }
+        await write();
       }
     });
     return this.writing;

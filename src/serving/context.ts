@@ -19,6 +19,8 @@ export interface ServingContext {
   readonly version: string;
   /** Reloads models on every worker (one process: this one). */
   readonly reloadAll: (options: { names?: readonly string[]; force?: boolean }) => Promise<void>;
+  /** When set, `/admin/*` requires `Authorization: Bearer <token>` (SLUICE_ADMIN_TOKEN). */
+  readonly adminToken?: string | undefined;
 }
 
 /**

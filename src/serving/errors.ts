@@ -42,3 +42,10 @@ export const predictionLogUnwritable = defineError<{ dir: string; reason: string
   message: ({ dir, reason }) => `Cannot keep the prediction log in ${dir}: ${reason}.`,
   hint: () => 'Point --prediction-log at a writable directory (in a container, a mounted volume), or serve with --no-prediction-log.',
 });
+
+export const adminUnauthorized = defineError('SLUICE_SERVING_ADMIN_UNAUTHORIZED', {
+  kind: 'unauthenticated',
+  description: 'An /admin request to a server started with SLUICE_ADMIN_TOKEN did not carry that token.',
+  message: () => 'This server\'s admin endpoints need the admin token: send Authorization: Bearer <token>.',
+  hint: () => 'Use the value of SLUICE_ADMIN_TOKEN the server was started with.',
+});

@@ -29,6 +29,8 @@ export interface RunServerOptions {
   readonly followIntervalSeconds: number;
   readonly version: string;
   readonly logger: Logger | undefined;
+  /** Required as a bearer token by /admin/* when set. */
+  readonly adminToken?: string | undefined;
   /** Set by the cluster: reload on every worker, and metrics of all workers. */
   readonly reloadAll?: (options: { names?: readonly string[]; force?: boolean }) => Promise<void>;
   readonly metricsSource?: MetricsSource;
@@ -69,6 +71,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     predictionLog,
     version: options.version,
     reloadAll: options.reloadAll ?? ((reload: { names?: readonly string[]; force?: boolean }) => models.reload(reload)),
+    adminToken: options.adminToken,
   };
   const app = buildServingApp(context, { bodyLimit: options.bodyLimit, maxInFlight: options.maxInFlight, logger: log, metricsSource: options.metricsSource });
   let address: string;

@@ -88,6 +88,16 @@ describe('serving operations', () => {
     await server.stop();
   });
 
+  test('with SLUICE_ADMIN_TOKEN set, /admin/reload needs that bearer token', async () => {
+    const server = await startServe(repo.root, [model('bc_logreg'), '--no-prediction-log', '--quiet'], { SLUICE_ADMIN_TOKEN: 's3cret' });
+    const refused = await post(`${server.url}/admin/reload`, {});
+    assert.equal(refused.status, 401);
+    assert.match(refused.body.error, /need the admin token/);
+    assert.equal((await post(`${server.url}/admin/reload`, {}, 'application/json', { authorization: 'Bearer s3cret' })).status, 200);
+    assert.equal((await post(`${server.url}/predict`, { rows: rows.slice(0, 1) })).status, 200, 'predictions need no token');
+    await server.stop();
+  });
+
   test('two workers share the port; metrics add up across them; reload reaches both', async () => {
     const server = await startServe(repo.root, [model('bc_logreg'), '--workers', '2', '--no-prediction-log', '--quiet']);
     const responses = await Promise.all(Array.from({ length: 40 }, () => post(`${server.url}/predict`, { rows: rows.slice(0, 1) })));

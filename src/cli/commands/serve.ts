@@ -82,6 +82,7 @@ export async function serveCommand(models: readonly string[], rawOptions: ServeC
     predictionLogDir,
     onLogFileClosed: servingRun?.keep,
     followIntervalSeconds: options.followInterval,
+    adminToken: process.env.SLUICE_ADMIN_TOKEN || undefined,
     version,
     logger,
   };

@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServingContext } from '../context.js';
-import { badInferenceRequest } from '../errors.js';
+import { timingSafeEqual } from 'node:crypto';
+import { adminUnauthorized, badInferenceRequest } from '../errors.js';
 import { firstIssue } from './oip-v2.js';
 
 const feedbackSchema = z.union(
@@ -18,6 +19,13 @@ const feedbackSchema = z.union(
 );
 
 const reloadSchema = z.object({ model: z.string().min(1).optional(), force: z.boolean().default(true) }).default({ force: true });
+
+/** Compares secrets in constant time (a timing difference would reveal the token byte by byte). */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** Metrics text for this process, or (set by the cluster) for every worker together. */
 export type MetricsSource = () => Promise<{ contentType: string; body: string }>;
@@ -38,6 +46,7 @@ export function operationRoutes(app: FastifyInstance, context: ServingContext, m
   });
 
   app.post('/admin/reload', async (request) => {
+    if (context.adminToken && !sameSecret(request.headers.authorization ?? '', `Bearer ${context.adminToken}`)) throw adminUnauthorized();
     const parsed = reloadSchema.safeParse(request.body ?? {});
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
     // status() fails for an unknown name; a known model that is not ready may still be reloaded.

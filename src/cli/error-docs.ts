@@ -18,9 +18,9 @@ export async function loadAllErrors(): Promise<ReadonlyMap<string, ErrorFactory<
     import('../training/index.js'),
     import('../tracking/index.js'),
     import('../registry/index.js'),
-    import('../versioning/index.js'),
+    import('../data-versioning/index.js'),
     import('../serving/index.js'),
-    import('../serving/package/index.js'),
+    import('../deploy/index.js'),
     import('../http/index.js'),
     import('./options.js'),
   ]);

@@ -1,6 +1,7 @@
 /**
  * @module core
- * Errors with codes, YAML with source locations, schema validation, hashing, atomic writes, git.
+ * Errors with codes, YAML with source locations, schema validation, hashing, atomic writes, git,
+ * a seeded random generator.
  */
 export {
   AppError,
@@ -20,6 +21,7 @@ export { invalidDocument, objectKeysAt, typeName, validateWithSchema, type PathD
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';
+export { seededRandom } from './random.js';
 export { formatNumber, formatSigned } from './format-number.js';
 export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, type StreamHasher } from './hash.js';
 export { listFilesAtRevision, listWorkingFiles, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitState, resolveRevision, type GitState } from './git.js';

@@ -3,7 +3,7 @@
  * paired test of candidate against baseline (both scored on the same resampled rows), so that a
  * gate can demand that an improvement is more than the luck of the split.
  */
-import { seededRandom } from './random.js';
+import { seededRandom } from '../core/index.js';
 import type { EvaluationTarget } from './task.js';
 
 /** The rows of one resample (indexes, with repeats). */

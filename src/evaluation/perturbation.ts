@@ -5,7 +5,7 @@
  */
 import { findColumn, selectRows, type Column, type Table } from '../data/index.js';
 import { predictTable, type OnnxModel, type PlanOptions } from '../inference/index.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../core/index.js';
 import { invalidPredictionRows, resolveTarget, type EvaluationTarget, type TargetOptions } from './task.js';
 
 export const PERTURBATION_SAMPLE = 10_000;

@@ -5,9 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { WorkspaceServices } from '../workspace/index.js';
-import { Authenticator } from './auth/authorize.js';
-import type { Role } from './auth/roles.js';
-import type { TokenStore } from './auth/token-store.js';
+import { Authenticator, type Role } from '../access/index.js';
 import { endpointNotFound, invalidRequest } from './errors.js';
 import { sendError } from './error-reply.js';
 import { artifactRoutes } from './mlflow/artifact-routes.js';
@@ -20,7 +18,6 @@ import { sluiceRoutes } from './sluice/sluice-routes.js';
 
 export interface AppOptions {
   readonly services: WorkspaceServices;
-  readonly tokens: TokenStore;
   /** A static admin token (SLUICE_TOKEN). */
   readonly envToken?: string | undefined;
   /** Largest JSON body accepted (MLflow's log-batch allows 1 MB). */
@@ -40,12 +37,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Request ids in logs and in internal-error messages, so a user's report finds the log line.
     genReqId: () => Math.random().toString(36).slice(2, 10),
   });
-  const authenticator = new Authenticator({ tokens: options.tokens, envToken: options.envToken });
+  const authenticator = new Authenticator({ tokens: options.services.tokens, envToken: options.envToken });
 
   async function authorize(request: FastifyRequest, role: Role): Promise<RequestContext> {
-    const principal = await authenticator.authorize(request, role);
-    const actor = { name: principal.name, origin: `http: ${request.method} ${request.url.split('?')[0]} from ${request.ip}` };
-    return { services: options.services, tokens: options.tokens, principal, actor, registry: options.services.registry(actor) };
+    const action = `${request.method} ${request.url.split('?')[0]}`;
+    const principal = await authenticator.authorize(request.headers.authorization, role, action);
+    const actor = { name: principal.name, origin: `http: ${action} from ${request.ip}` };
+    return { services: options.services, principal, actor, registry: options.services.registry(actor), access: options.services.access(actor) };
   }
 
   // MLflow clients send empty bodies and, in old versions, JSON encoded twice; both are accepted as MLflow does.

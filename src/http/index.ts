@@ -4,8 +4,6 @@
  * token access control. An adapter over the workspace services, like the CLI.
  */
 export { ALL_ROUTES, buildApp, type AppOptions } from './app.js';
-export { isLoopback, openTokenStore, startServer, type ServerOptions } from './server.js';
-export { TokenStore, type ApiToken } from './auth/token-store.js';
-export { ROLES, roleAllows, type Principal, type Role } from './auth/roles.js';
+export { isLoopback, startServer, type ServerOptions } from './server.js';
 export { buildOpenApiDocument } from './openapi.js';
-export { insecureListen, invalidRequest, permissionDenied, tokenNotFound, unauthenticated } from './errors.js';
+export { insecureListen, invalidRequest } from './errors.js';

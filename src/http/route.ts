@@ -4,14 +4,14 @@
  * generated from the same table, so the two cannot drift apart.
  */
 import type { z } from 'zod';
+import type { AccessService, Principal, Role } from '../access/index.js';
 import type { Actor, RegistryService } from '../registry/index.js';
 import type { WorkspaceServices } from '../workspace/index.js';
-import type { Principal, Role } from './auth/roles.js';
-import type { TokenStore } from './auth/token-store.js';
 
 export interface RequestContext {
   readonly services: WorkspaceServices;
-  readonly tokens: TokenStore;
+  /** Token management acting as this request's principal (audited). */
+  readonly access: AccessService;
   readonly principal: Principal;
   readonly actor: Actor;
   /** The registry acting as this request's principal. */

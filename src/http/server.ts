@@ -3,12 +3,10 @@
  * network is trusted), and makes sure the Default experiment exists before the first request.
  */
 import type { FastifyInstance } from 'fastify';
-import type { WorkspaceServices } from '../workspace/index.js';
 import { buildApp, type AppOptions } from './app.js';
-import { TokenStore } from './auth/token-store.js';
 import { insecureListen } from './errors.js';
 
-export interface ServerOptions extends Omit<AppOptions, 'tokens'> {
+export interface ServerOptions extends AppOptions {
   readonly host: string;
   readonly port: number;
   /** Listen beyond loopback even without tokens. */
@@ -20,20 +18,14 @@ export function isLoopback(host: string): boolean {
 }
 
 export async function startServer(options: ServerOptions): Promise<{ app: FastifyInstance; url: string }> {
-  const tokens = new TokenStore(options.services.store.connection);
-  if (!isLoopback(options.host) && !options.insecure && !options.envToken && !(await tokens.hasActiveTokens())) {
+  if (!isLoopback(options.host) && !options.insecure && !options.envToken && !(await options.services.tokens.hasActiveTokens())) {
     throw insecureListen({ host: options.host });
   }
   await options.services.tracking.ensureDefaultExperiment();
-  const app = await buildApp({ ...options, tokens });
+  const app = await buildApp(options);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
   return { app, url: `http://${host}:${port}` };
-}
-
-/** A token store on the services' database (for `sluice token`). */
-export function openTokenStore(services: Pick<WorkspaceServices, 'store'>): TokenStore {
-  return new TokenStore(services.store.connection);
 }

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { openObjectStorage } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
+import type { AccessService, TokenStore } from '../access/index.js';
 import type { Actor, RegistryService } from '../registry/index.js';
 import type { ArtifactStore, TrackingService } from '../tracking/index.js';
 import { openWorkspaceStore, type Workspace } from './workspace.js';
@@ -18,6 +19,10 @@ export interface WorkspaceServices {
   readonly artifacts: ArtifactStore;
   /** A registry service acting as `actor` (the audit log records it). */
   registry(actor: Actor): RegistryService;
+  /** API tokens as stored (what the server authenticates against). */
+  readonly tokens: TokenStore;
+  /** Token management acting as `actor` (audited). */
+  access(actor: Actor): AccessService;
   close(): Promise<void>;
 }
 
@@ -25,21 +30,26 @@ export interface WorkspaceServices {
 export async function openWorkspaceServices(workspace: Workspace, options: { store?: MetadataStore; env?: NodeJS.ProcessEnv } = {}): Promise<WorkspaceServices> {
   const store = options.store ?? (await openWorkspaceStore(workspace));
   try {
-    const [{ createTrackingService, openTrackingStores, ArtifactStore }, { createRegistryService, openRegistryStore }] = await Promise.all([
+    const [{ createTrackingService, openTrackingStores, ArtifactStore }, { createRegistryService, openRegistryStore }, { createAccessService, TokenStore }] = await Promise.all([
       import('../tracking/index.js'),
       import('../registry/index.js'),
+      import('../access/index.js'),
     ]);
     const stores = openTrackingStores(store.connection);
     const tracking = createTrackingService({ store: stores.store });
     const storage = await openObjectStorage(workspace.artifactsUrl, workspace.root, options.env ?? process.env);
     const artifacts = new ArtifactStore({ storage, index: stores.artifactIndex, tempDir: join(workspace.paths.tmpDir, 'uploads') });
     const registryStore = openRegistryStore(store.connection);
+    const tokens = new TokenStore(store.connection);
+    const registry = (actor: Actor) => createRegistryService({ store: registryStore, tracking, artifacts, actor });
     return {
       workspace,
       store,
       tracking,
       artifacts,
-      registry: (actor) => createRegistryService({ store: registryStore, tracking, artifacts, actor }),
+      registry,
+      tokens,
+      access: (actor) => createAccessService({ tokens, audit: registry(actor) }),
       close: async () => {
         (storage as { destroy?: () => void }).destroy?.();
         if (!options.store) await store.close();

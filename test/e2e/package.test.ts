@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { packagedObjectSchema, packageManifestSchema } from '../../src/serving/package/index.js';
+import { packagedObjectSchema, packageManifestSchema } from '../../src/deploy/index.js';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
 import { sharedFixture } from '../support/fixtures.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openTokenStore, startServer } from '../../src/http/index.js';
+import { startServer } from '../../src/http/index.js';
 import { jsonClient, rawRequest } from '../support/http-client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -21,7 +21,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     let runId: string;
     before(async () => {
       server = await startTestServer({ backend });
-      const store = openTokenStore(server.services);
+      const store = server.services.tokens;
       const adminToken = await store.create({ name: 'ops', role: 'admin', createdBy: 'test' });
       admin = jsonClient(server.url, adminToken.secret);
       tokens = {
@@ -203,7 +203,7 @@ describe('listening beyond loopback', () => {
   test('with a token in the store it starts and requires it', async () => {
     const server = await startTestServer();
     try {
-      await openTokenStore(server.services).create({ name: 'ops', role: 'admin', createdBy: 'test' });
+      await server.services.tokens.create({ name: 'ops', role: 'admin', createdBy: 'test' });
       const open = await startServer({ services: server.services, host: '0.0.0.0', port: 0, version: 'test', logger: false });
       const port = new URL(open.url).port;
       const response = await fetch(`http://127.0.0.1:${port}/api/2.0/mlflow/experiments/get?experiment_id=0`);

@@ -1,6 +1,6 @@
 /** Seeded synthetic tables for trainer tests, written as CSV. */
 import { writeFileSync } from 'node:fs';
-import { seededRandom } from '../../src/evaluation/random.js';
+import { seededRandom } from '../../src/core/index.js';
 
 export interface SyntheticColumn {
   readonly name: string;

@@ -18,7 +18,7 @@ import {
   removeRemote,
   toWorkspacePath,
   type DataWorkspace,
-} from '../../versioning/index.js';
+} from '../../data-versioning/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatBytes, progressDisplay } from '../format/progress.js';
 import { renderTable } from '../format/table.js';

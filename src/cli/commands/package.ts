@@ -3,7 +3,7 @@
  * plus Kubernetes or KServe manifests, then the commands to build and deploy it.
  */
 import { z } from 'zod';
-import { PACKAGE_DEFAULTS, PACKAGE_FORMATS, packageModel, type PackageResult } from '../../serving/package/index.js';
+import { PACKAGE_DEFAULTS, PACKAGE_FORMATS, packageModel, type PackageResult } from '../../deploy/index.js';
 import { resolveModelArgument } from '../model-refs.js';
 import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';

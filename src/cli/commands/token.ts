@@ -3,7 +3,7 @@
  * creation; the store keeps only its hash.
  */
 import { z } from 'zod';
-import { openTokenStore, ROLES } from '../../http/index.js';
+import { ROLES } from '../../access/index.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
@@ -20,8 +20,7 @@ export async function tokenCreateCommand(rawOptions: z.input<typeof createSchema
   return withServices(async (services) => {
     const actor = cliActor();
     const name = options.name ?? `${options.role}-${new Date().toISOString().slice(0, 10)}`;
-    const { token, secret } = await openTokenStore(services).create({ name, role: options.role, createdBy: actor.name });
-    await services.registry(actor).audit('token.create', `token:${token.name}`, { id: token.id, role: token.role });
+    const { token, secret } = await services.access(actor).createToken({ name, role: options.role, createdBy: actor.name });
     if (options.json) {
       printJson(output, { id: token.id, name: token.name, role: token.role, secret });
       return 0;
@@ -37,7 +36,7 @@ export async function tokenCreateCommand(rawOptions: z.input<typeof createSchema
 
 export async function tokenListCommand(rawOptions: { json?: boolean }, output: CliOutput): Promise<number> {
   return withServices(async (services) => {
-    const tokens = await openTokenStore(services).list();
+    const tokens = await services.access(cliActor()).listTokens();
     if (rawOptions.json) {
       printJson(output, tokens.map((token) => ({ id: token.id, name: token.name, role: token.role, created_at: token.createdAt, created_by: token.createdBy, revoked_at: token.revokedAt ?? null })));
       return 0;
@@ -54,8 +53,7 @@ export async function tokenListCommand(rawOptions: { json?: boolean }, output: C
 
 export async function tokenRevokeCommand(id: string, output: CliOutput): Promise<number> {
   return withServices(async (services) => {
-    const token = await openTokenStore(services).revoke(id);
-    await services.registry(cliActor()).audit('token.revoke', `token:${token.name}`, { id: token.id });
+    const token = await services.access(cliActor()).revokeToken(id);
     output.stdout.write(`Revoked the token "${token.name}" (${token.id}).\n`);
     return 0;
   });

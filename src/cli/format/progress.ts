@@ -2,7 +2,7 @@
  * Transfer progress: a bar redrawn in place on a terminal (files, bytes, rate, ETA), and a
  * plain line every few seconds otherwise, so CI logs stay readable.
  */
-import type { TransferProgress } from '../../versioning/index.js';
+import type { TransferProgress } from '../../data-versioning/index.js';
 
 const PLAIN_INTERVAL_MS = 5000;
 const TTY_INTERVAL_MS = 100;

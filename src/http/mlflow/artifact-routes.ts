@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileInfoToWire } from './wire.js';
 import type { RequestContext } from '../route.js';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../../access/index.js';
 
 const PREFIX = '/api/2.0/mlflow-artifacts/artifacts';
 

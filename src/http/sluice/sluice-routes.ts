@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { formatModelUri, modelVersionToJson } from '../../registry/index.js';
 import type { AuditEntry } from '../../registry/index.js';
-import { ROLES } from '../auth/roles.js';
-import type { ApiToken } from '../auth/token-store.js';
+import { ROLES, type ApiToken } from '../../access/index.js';
 import { route, type JsonRoute } from '../route.js';
 
 const BASE = '/api/sluice/v1';
@@ -54,15 +53,14 @@ export const sluiceRoutes: readonly JsonRoute[] = [
     api: 'sluice', method: 'GET', path: `${BASE}/tokens`, role: 'admin',
     summary: 'API tokens (never their secrets)',
     request: z.object({}),
-    handle: async (_input, { tokens }) => ({ tokens: (await tokens.list()).map(tokenToJson) }),
+    handle: async (_input, { access }) => ({ tokens: (await access.listTokens()).map(tokenToJson) }),
   }),
   route({
     api: 'sluice', method: 'POST', path: `${BASE}/tokens`, role: 'admin',
     summary: 'Create an API token; the secret is in this response only',
     request: z.object({ name: z.string().min(1).max(100), role: z.enum(ROLES) }),
-    handle: async (input, { tokens, principal, registry }) => {
-      const { token, secret } = await tokens.create({ name: input.name, role: input.role, createdBy: principal.name });
-      await registry.audit('token.create', `token:${token.name}`, { id: token.id, role: token.role });
+    handle: async (input, { access, principal }) => {
+      const { token, secret } = await access.createToken({ name: input.name, role: input.role, createdBy: principal.name });
       return { token: tokenToJson(token), secret };
     },
   }),
@@ -70,9 +68,8 @@ export const sluiceRoutes: readonly JsonRoute[] = [
     api: 'sluice', method: 'DELETE', path: `${BASE}/tokens/:id`, role: 'admin',
     summary: 'Revoke an API token',
     request: z.object({ id: z.string().min(1) }),
-    handle: async (input, { tokens, registry }) => {
-      const token = await tokens.revoke(input.id);
-      await registry.audit('token.revoke', `token:${token.name}`, { id: token.id });
+    handle: async (input, { access }) => {
+      const token = await access.revokeToken(input.id);
       return { token: tokenToJson(token) };
     },
   }),

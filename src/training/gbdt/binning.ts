@@ -3,7 +3,7 @@
  * `maxBins` bins whose upper edges are actual (float32) data values, so a split "bin ≤ k" is
  * exactly the test "x ≤ edge_k" that onnxruntime's tree ensemble evaluates.
  */
-import { seededRandom } from '../../evaluation/random.js';
+import { seededRandom } from '../../core/index.js';
 
 export interface Binning {
   /** Per feature, ascending upper edges of every bin but the last. */

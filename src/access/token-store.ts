@@ -5,8 +5,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, StoreConnection } from '../../store/index.js';
-import { tokenNotFound } from '../errors.js';
+import type { Database, StoreConnection } from '../store/index.js';
+import { tokenNotFound } from './errors.js';
 import type { Role } from './roles.js';
 
 export interface ApiToken {

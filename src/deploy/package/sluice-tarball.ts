@@ -25,7 +25,7 @@ function readManifest(path: string): { name?: unknown; version?: unknown } | und
 
 /**
  * The directory holding Sluice's package.json, found by walking up from this module: it runs
- * from dist/src/serving/package/ after tsc, and from dist/bundle/ (or a chunk below it) in the
+ * from dist/src/deploy/package/ after tsc, and from dist/bundle/ (or a chunk below it) in the
  * bundled CLI.
  */
 export function findSluiceRoot(from: string = import.meta.url): string {

@@ -1,11 +1,10 @@
 /**
- * Who a request is, and whether it may do what it asks. Bearer tokens (what MLflow clients send
+ * Who a caller is, and whether it may do what it asks. Bearer tokens (what MLflow clients send
  * for MLFLOW_TRACKING_TOKEN) or Basic auth with the token as password (MLFLOW_TRACKING_PASSWORD).
  * With no token in the store and no SLUICE_TOKEN, the server is open (it then listens on
  * loopback only, unless started with --insecure).
  */
-import type { FastifyRequest } from 'fastify';
-import { permissionDenied, unauthenticated } from '../errors.js';
+import { permissionDenied, unauthenticated } from './errors.js';
 import { roleAllows, type Principal, type Role } from './roles.js';
 import { sameSecret, type TokenStore } from './token-store.js';
 
@@ -40,8 +39,9 @@ export class Authenticator {
     this.requiredUntil = 0;
   }
 
-  async principal(request: FastifyRequest): Promise<Principal> {
-    const secret = secretOf(request.headers.authorization);
+  /** Who the `Authorization` header names. */
+  async principal(authorization: string | undefined): Promise<Principal> {
+    const secret = secretOf(authorization);
     if (secret === undefined) {
       if (await this.authRequired()) throw unauthenticated({ reason: 'the request has no token' });
       return { name: 'anonymous', role: 'admin' };
@@ -52,9 +52,10 @@ export class Authenticator {
     return { name: `token:${token.name}`, role: token.role };
   }
 
-  async authorize(request: FastifyRequest, needed: Role): Promise<Principal> {
-    const principal = await this.principal(request);
-    if (!roleAllows(principal.role, needed)) throw permissionDenied({ role: principal.role, needed, action: `${request.method} ${request.url.split('?')[0]}` });
+  /** The principal, if its role allows `action` (e.g. `POST /api/2.0/mlflow/runs/create`), which needs `needed`. */
+  async authorize(authorization: string | undefined, needed: Role, action: string): Promise<Principal> {
+    const principal = await this.principal(authorization);
+    if (!roleAllows(principal.role, needed)) throw permissionDenied({ role: principal.role, needed, action });
     return principal;
   }
 }

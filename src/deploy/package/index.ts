@@ -1,5 +1,5 @@
 /**
- * @module serving/package
+ * @module deploy/package
  * `sluice package`: a model and Sluice in a Docker build context for `sluice serve`, with
  * Kubernetes (Deployment, Service, HorizontalPodAutoscaler) or KServe manifests for the image.
  */

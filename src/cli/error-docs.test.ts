@@ -5,12 +5,25 @@ import { loadAllErrors, renderErrorDocs } from './error-docs.js';
 
 const docsPath = new URL('../../../docs/errors.md', import.meta.url);
 
+/** Placeholder arguments, as the docs render them. */
+const placeholders = new Proxy({}, { get: (_target, key) => (typeof key === 'string' ? Object.assign([`<${key}>`], { toString: () => `<${key}>` }) : undefined) });
+
 test('docs/errors.md documents exactly the error codes in the catalogue (run `npm run docs:errors` to update)', async () => {
   assert.equal(readFileSync(docsPath, 'utf8'), await renderErrorDocs());
 });
 
-test('every catalogued error has a description and a hint that says what to do', async () => {
+test('the catalogue is discovered from every domain, the servers\' own codes included', async () => {
+  const codes = [...(await loadAllErrors()).keys()];
+  for (const code of ['SLUICE_INTERNAL', 'SLUICE_SERVING_NO_ROUTE', 'SLUICE_HTTP_UNAUTHENTICATED', 'SLUICE_CLI_INVALID_OPTION', 'SLUICE_DATA_NOT_TRACKED', 'SLUICE_PACKAGE_OUT_DIR_NOT_EMPTY']) {
+    assert.ok(codes.includes(code), `${code} is missing from the catalogue`);
+  }
+});
+
+test('every catalogued error has a description and a hint that says more than its message', async () => {
   for (const factory of (await loadAllErrors()).values()) {
-    assert.ok(factory.description.length > 10, factory.code);
+    assert.ok(factory.description.length > 10, `${factory.code} has no description`);
+    const error = (factory as unknown as (args: unknown) => { message: string; hint?: string })(placeholders);
+    assert.ok(error.hint && error.hint.trim().length > 10, `${factory.code} has no hint`);
+    assert.notEqual(error.hint.trim(), error.message.trim(), `${factory.code}'s hint repeats its message`);
   }
 });

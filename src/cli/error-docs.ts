@@ -2,28 +2,27 @@
  * `docs/errors.md` is generated from the error catalogue (every `defineError` in every domain),
  * and a test fails when the two drift apart, as Fastify does for its error codes.
  */
-import { errorCatalogue, type ErrorFactory } from '../core/index.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errorCatalogue, exitCodeOf, type ErrorFactory } from '../core/index.js';
 
-/** Loads every domain that declares errors, so the catalogue is complete. */
+/** Every `errors.js` module under the compiled `src/` (or the bundle's own tree): the catalogue's sources. */
+function errorModules(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name === 'errors.js')
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/**
+ * Loads every module that declares errors, so the catalogue is complete. Errors are declared in
+ * each domain's `errors.ts` (a rule the lint and this discovery rely on), found by walking the
+ * source tree rather than listed by hand, so a new domain cannot be left out.
+ */
 export async function loadAllErrors(): Promise<ReadonlyMap<string, ErrorFactory<never>>> {
-  await Promise.all([
-    import('../core/index.js'),
-    import('../store/index.js'),
-    import('../cache/index.js'),
-    import('../workspace/index.js'),
-    import('../pipeline/index.js'),
-    import('../data/index.js'),
-    import('../inference/index.js'),
-    import('../evaluation/index.js'),
-    import('../training/index.js'),
-    import('../tracking/index.js'),
-    import('../registry/index.js'),
-    import('../data-versioning/index.js'),
-    import('../serving/index.js'),
-    import('../deploy/index.js'),
-    import('../http/index.js'),
-    import('./options.js'),
-  ]);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  await Promise.all(errorModules(root).map((path) => import(pathToFileURL(path).href)));
   return errorCatalogue();
 }
 
@@ -31,8 +30,6 @@ export async function loadAllErrors(): Promise<ReadonlyMap<string, ErrorFactory<
 const placeholders = new Proxy({}, {
   get: (_target, key) => (typeof key === 'string' ? Object.assign([`<${key}>`], { toString: () => `<${key}>` }) : undefined),
 });
-
-const EXIT_CODES: Record<string, number> = { invalid_input: 2, not_found: 2, conflict: 2, already_exists: 2, unauthenticated: 2, permission_denied: 2, check_failed: 1, unavailable: 3, internal: 3 };
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -45,7 +42,7 @@ export async function renderErrorDocs(): Promise<string> {
     .sort((a, b) => (a.code < b.code ? -1 : 1))
     .map((factory) => {
       const error = (factory as unknown as ErrorFactory<unknown>)(placeholders);
-      return `| \`${factory.code}\` | ${EXIT_CODES[factory.kind]} | ${cell(factory.description)} | ${cell(error.hint ?? '')} |`;
+      return `| \`${factory.code}\` | ${exitCodeOf(factory.kind)} | ${cell(factory.description)} | ${cell(error.hint ?? '')} |`;
     });
   return [
     '# Error codes',

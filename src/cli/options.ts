@@ -1,13 +1,8 @@
 /** Command-line options are external input too: validated with zod, types derived from the schemas. */
 import { z } from 'zod';
-import { defineError } from '../core/index.js';
+import { invalidOption } from './errors.js';
 
-export const invalidOption = defineError<{ command: string; problem: string }>('SLUICE_CLI_INVALID_OPTION', {
-  kind: 'invalid_input',
-  description: 'A command-line option has a value the command cannot use.',
-  message: ({ command, problem }) => `sluice ${command}: ${problem}.`,
-  hint: ({ command }) => `Run \`sluice ${command} --help\` for the accepted values.`,
-});
+export { invalidOption };
 
 /** Parses commander's option object; the first problem becomes a one-line error. */
 export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, command: string): z.output<S> {

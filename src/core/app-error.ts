@@ -3,7 +3,7 @@
  *
  * Every error a user can meet is declared once, in its domain's `errors.ts`, through
  * {@link defineError}. The declaration fixes the code (never reused), the kind (which decides the
- * CLI exit code and the HTTP status) and the wording. `docs/errors.md` documents every code; a
+ * CLI exit code here and the HTTP status in `error-response.ts`) and the wording. `docs/errors.md` documents every code; a
  * test keeps the two in step.
  */
 
@@ -23,8 +23,12 @@ export type ErrorKind =
   | 'permission_denied'
   /** A check ran and failed: a stage command, a gate, a validation. */
   | 'check_failed'
-  /** A service Sluice needs is unreachable. */
+  /** A service Sluice needs is unreachable, or a server is at its limit. */
   | 'unavailable'
+  /** A request body is larger than the server accepts. */
+  | 'too_large'
+  /** A request body is in a format the endpoint does not read. */
+  | 'unsupported_media_type'
   /** A bug or an unexpected environment failure. */
   | 'internal';
 
@@ -38,21 +42,15 @@ const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   permission_denied: 2,
   check_failed: 1,
   unavailable: 3,
+  too_large: 2,
+  unsupported_media_type: 2,
   internal: 3,
 };
 
-/** HTTP statuses by kind, for the server's error handler. */
-const HTTP_STATUSES: Readonly<Record<ErrorKind, number>> = {
-  invalid_input: 400,
-  not_found: 404,
-  conflict: 409,
-  already_exists: 409,
-  unauthenticated: 401,
-  permission_denied: 403,
-  check_failed: 422,
-  unavailable: 503,
-  internal: 500,
-};
+/** The exit code of the CLI for an error of this kind. HTTP statuses are in `error-response.ts`. */
+export function exitCodeOf(kind: ErrorKind): number {
+  return EXIT_CODES[kind];
+}
 
 /** A place in a user's file, 1-based, as editors show it. */
 export interface SourceLocation {
@@ -102,10 +100,6 @@ export class AppError extends Error {
     return EXIT_CODES[this.kind];
   }
 
-  get httpStatus(): number {
-    return HTTP_STATUSES[this.kind];
-  }
-
   /** One paragraph: `file:line:col: message. hint [CODE]`. */
   toUserMessage(): string {
     const where = this.location ? `${formatLocation(this.location)}: ` : '';
@@ -133,13 +127,14 @@ export interface ErrorDefinition<A> {
   /** One sentence for the error catalogue. */
   readonly description: string;
   readonly message: (args: A) => string;
-  readonly hint?: (args: A) => string | undefined;
+  /** What to do about it; every code has one (a test checks it says more than the message). */
+  readonly hint: (args: A) => string | undefined;
 }
 
 const catalogue = new Map<string, ErrorFactory<never>>();
 
 /**
- * Declares an error code. Codes are `SLUICE_<DOMAIN>_<WHAT>` and must never be reused.
+ * Declares an error code. Codes are `SLUICE_<DOMAIN>_<WHAT>` (or `SLUICE_INTERNAL`) and must never be reused.
  *
  * @example
  * export const stageNotFound = defineError<{ name: string }>('SLUICE_PIPELINE_STAGE_NOT_FOUND', {
@@ -150,12 +145,12 @@ const catalogue = new Map<string, ErrorFactory<never>>();
  * });
  */
 export function defineError<A = void>(code: string, definition: ErrorDefinition<A>): ErrorFactory<A> {
-  if (!/^SLUICE_[A-Z0-9]+(_[A-Z0-9]+)+$/.test(code)) throw new Error(`Malformed error code ${code}`);
+  if (!/^SLUICE_[A-Z0-9]+(_[A-Z0-9]+)*$/.test(code)) throw new Error(`Malformed error code ${code}`);
   if (catalogue.has(code)) throw new Error(`Error code ${code} is declared twice`);
   const factory = (args: A, options: RaiseOptions = {}): AppError =>
     new AppError(code, definition.kind, definition.message(args), {
       ...options,
-      hint: options.hint ?? definition.hint?.(args),
+      hint: options.hint ?? definition.hint(args),
     });
   const typed = Object.assign(factory, {
     code,

@@ -16,3 +16,38 @@ export const gitFailed = defineError<{ command: string; reason: string }>('SLUIC
   message: ({ command, reason }) => `\`${command}\` failed: ${reason}.`,
   hint: () => 'Check that the directory is a git repository and that the revision exists (`git log --oneline`).',
 });
+
+export const internalError = defineError<{ requestId: string }>('SLUICE_INTERNAL', {
+  kind: 'internal',
+  description: 'A server met an error it did not expect: a bug, or a failure of its environment. The client gets the request id only; the server log has the details.',
+  message: ({ requestId }) => `Internal error (request ${requestId}); the server log has the details.`,
+  hint: ({ requestId }) => `Find request ${requestId} in the server's log and report it with the request that caused it.`,
+});
+
+export const requestBodyTooLarge = defineError<{ limit: number | undefined }>('SLUICE_HTTP_BODY_TOO_LARGE', {
+  kind: 'too_large',
+  description: 'A request body is larger than the server accepts.',
+  message: ({ limit }) => `The request body is larger than the server accepts${limit === undefined ? '' : ` (${limit} bytes)`}.`,
+  hint: () => 'Split the rows over several requests, or start the server with a larger body limit.',
+});
+
+export const unsupportedContentType = defineError<{ given: string; accepted: string }>('SLUICE_HTTP_UNSUPPORTED_MEDIA_TYPE', {
+  kind: 'unsupported_media_type',
+  description: 'A request body came with a Content-Type the endpoint does not read.',
+  message: ({ given }) => `Unsupported content type "${given}".`,
+  hint: ({ accepted }) => `Send ${accepted}.`,
+});
+
+export const requestNotReadable = defineError<{ reason: string }>('SLUICE_HTTP_NOT_READABLE', {
+  kind: 'invalid_input',
+  description: 'A request could not be read: malformed JSON, a body that does not match its Content-Length, a bad header.',
+  message: ({ reason }) => `The request could not be read: ${reason}.`,
+  hint: () => 'Send a well-formed JSON body with a correct Content-Type and Content-Length.',
+});
+
+export const invalidDocument = defineError<{ problem: string }>('SLUICE_CORE_INVALID_FILE', {
+  kind: 'invalid_input',
+  description: 'A user file (sluice.yaml, params, config, lock) does not match its schema.',
+  message: ({ problem }) => problem,
+  hint: () => 'Fix it at the position shown; the README lists every field of sluice.yaml.',
+});

@@ -7,6 +7,7 @@ export {
   AppError,
   defineError,
   errorCatalogue,
+  exitCodeOf,
   formatLocation,
   isAppError,
   systemErrorCode,
@@ -15,9 +16,10 @@ export {
   type ErrorKind,
   type SourceLocation,
 } from './app-error.js';
-export { gitFailed, yamlSyntax } from './errors.js';
+export { gitFailed, internalError, invalidDocument, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';
+export { errorResponse, fromFrameworkError, type ErrorProtocol, type ErrorResponse, type FrameworkContext } from './error-response.js';
 export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yaml-document.js';
-export { invalidDocument, objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
+export { objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';

@@ -6,16 +6,10 @@
  * valid key).
  */
 import type { z } from 'zod';
-import { defineError, type SourceLocation } from './app-error.js';
+import type { SourceLocation } from './app-error.js';
+import { invalidDocument } from './errors.js';
 import { didYouMean } from './suggest.js';
 import type { DocumentPath, LocatedDocument } from './yaml-document.js';
-
-export const invalidDocument = defineError<{ problem: string }>('SLUICE_CORE_INVALID_FILE', {
-  kind: 'invalid_input',
-  description: 'A user file (sluice.yaml, params, config, lock) does not match its schema.',
-  message: ({ problem }) => problem,
-  hint: () => 'Fix it at the position shown; the README lists every field of sluice.yaml.',
-});
 
 /** How a path in the document reads in a message, e.g. `stage "train"`; a domain may override. */
 export type PathDescriber = (path: DocumentPath) => string;

@@ -12,6 +12,7 @@ export const dataPathNotAllowed = defineError<{ path: string; reason: string }>(
   kind: 'invalid_input',
   description: 'A path cannot be tracked as data (outside the repository, inside .sluice or .git, a pipeline output, inside tracked data).',
   message: ({ path, reason }) => `Cannot track ${path}: ${reason}.`,
+  hint: () => 'Track data inside the repository that no stage writes: a pipeline output is already versioned through sluice.lock, and a directory inside tracked data is part of its pointer.',
 });
 
 export const dataNotTracked = defineError<{ path: string }>('SLUICE_DATA_NOT_TRACKED', {

@@ -33,6 +33,7 @@ export const invalidRegistryValue = defineError<{ problem: string }>('SLUICE_REG
   kind: 'invalid_input',
   description: 'A registry request breaks a naming or value rule (model name, alias, version, stage).',
   message: ({ problem }) => problem,
+  hint: () => 'Model names cannot contain / or :, aliases are letters, digits, _ and - (not latest or v<number>), versions are whole numbers from 1, stages are None, Staging, Production or Archived.',
 });
 
 export const invalidModelUri = defineError<{ uri: string }>('SLUICE_REGISTRY_INVALID_URI', {

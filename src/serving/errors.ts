@@ -49,3 +49,10 @@ export const adminUnauthorized = defineError('SLUICE_SERVING_ADMIN_UNAUTHORIZED'
   message: () => 'This server\'s admin endpoints need the admin token: send Authorization: Bearer <token>.',
   hint: () => 'Use the value of SLUICE_ADMIN_TOKEN the server was started with.',
 });
+
+export const routeNotFound = defineError<{ method: string; path: string }>('SLUICE_SERVING_NO_ROUTE', {
+  kind: 'not_found',
+  description: 'A request to the model server matched none of its endpoints.',
+  message: ({ method, path }) => `No route ${method} ${path}.`,
+  hint: () => 'The model server answers /v2/models/NAME/infer (Open Inference Protocol), /invocations (MLflow), /predict, /v2/health/*, /ping and /metrics; GET /v2/models lists what is served.',
+});

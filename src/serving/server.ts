@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { isAppError } from '../core/index.js';
+import { errorResponse, type ErrorProtocol } from '../core/index.js';
 import { servedModelOf, type ServingContext } from './context.js';
-import { serverOverloaded } from './errors.js';
+import { routeNotFound, serverOverloaded } from './errors.js';
 import { oipV2Routes } from './routes/oip-v2.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
 import { rowProtocolRoutes } from './routes/row-protocols.js';
@@ -36,18 +36,8 @@ function protocolOf(rawUrl: string): 'v2' | 'mlflow' | 'predict' | 'other' {
 /** Paths that must answer even when the server sheds load (probes, scrapes). */
 const NEVER_SHED = /^\/(v2\/health\/|metrics|ping|health)/;
 
-const MLFLOW_CODES: Readonly<Record<number, string>> = { 400: 'BAD_REQUEST', 404: 'RESOURCE_DOES_NOT_EXIST', 413: 'BAD_REQUEST', 415: 'BAD_REQUEST', 503: 'TEMPORARILY_UNAVAILABLE' };
-
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, code: string): FastifyReply {
-  switch (protocolOf(request.url)) {
-    case 'v2':
-      return reply.code(status).send({ error: message });
-    case 'mlflow':
-      return reply.code(status).send({ error_code: MLFLOW_CODES[status] ?? 'INTERNAL_ERROR', message });
-    default:
-      return reply.code(status).send({ error: message, code });
-  }
-}
+/** The error body each protocol's clients expect (the map itself is core's `errorResponse`). */
+const ERROR_PROTOCOLS: Readonly<Record<ReturnType<typeof protocolOf>, ErrorProtocol>> = { v2: 'oip', mlflow: 'mlflow-scoring', predict: 'rows', other: 'rows' };
 
 export function buildServingApp(context: ServingContext, options: ServerOptions): FastifyInstance {
   const app = Fastify({
@@ -71,8 +61,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     if (inFlight >= options.maxInFlight) {
       metrics.shed.inc();
       void reply.header('retry-after', '1');
-      const error = serverOverloaded({ limit: options.maxInFlight });
-      return sendError(request, reply, 503, error.message, error.code);
+      return sendError(serverOverloaded({ limit: options.maxInFlight }), request, reply);
     }
     inFlight++;
     metrics.inFlight.set(inFlight);
@@ -103,31 +92,21 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     options.logger?.info({ request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) }, 'request');
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    if (isAppError(error)) return sendError(request, reply, error.httpStatus, error.message, error.code);
-    const fastifyError = error as { statusCode?: number; code?: string; message: string };
-    const status = fastifyError.statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
-      if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        // Read and discard the upload: closing a socket with unread data resets it, and the client
-        // would lose the 413 with its explanation.
-        request.raw.resume();
-      }
-      const message =
-        fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-          ? `The request body is larger than the server accepts (${options.bodyLimit} bytes); split the rows over several requests.`
-          : fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-            ? `Unsupported content type "${request.headers['content-type'] ?? ''}": send application/json (or text/csv to /invocations).`
-            : /JSON/i.test(fastifyError.message)
-              ? `The body is not valid JSON: ${fastifyError.message}.`
-              : fastifyError.message;
-      return sendError(request, reply, status, message, fastifyError.code ?? 'SLUICE_SERVING_BAD_REQUEST');
-    }
-    options.logger?.error({ request_id: request.id, err: error }, 'internal error');
-    return sendError(request, reply, 500, `Internal error (request ${request.id}); the server log has the details.`, 'SLUICE_INTERNAL');
-  });
+  function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const response = errorResponse(error, ERROR_PROTOCOLS[protocolOf(request.url)], request.id, {
+      bodyLimit: options.bodyLimit,
+      contentType: request.headers['content-type'],
+      contentTypes: 'application/json (or text/csv to /invocations)',
+    });
+    // Read and discard an upload refused for its size: closing a socket with unread data resets
+    // it, and the client would lose the 413 with its explanation.
+    if (response.status === 413) request.raw.resume();
+    if (response.logged) options.logger?.error({ request_id: request.id, err: error }, 'internal error');
+    return reply.code(response.status).send(response.body);
+  }
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `No route ${request.method} ${request.url.split('?')[0]}; see GET /v2/models and the docs for the endpoints.`, 'SLUICE_SERVING_NO_ROUTE'));
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => sendError(routeNotFound({ method: request.method, path: request.url.split('?')[0]! }), request, reply));
 
   oipV2Routes(app, context);
   rowProtocolRoutes(app, context);

@@ -46,6 +46,7 @@ export const invalidTrackingValue = defineError<{ problem: string }>('SLUICE_TRA
   kind: 'invalid_input',
   description: 'A value logged to tracking breaks a rule (a changed param, a key too long, too many items).',
   message: ({ problem }) => problem,
+  hint: () => 'Keys are at most 250 characters of letters, digits, _ - . / space and :, params are set once per run, and one batch holds at most 1000 metrics, 100 params and 100 tags.',
 });
 
 export const paramChanged = defineError<{ runId: string; key: string; oldValue: string; newValue: string }>('SLUICE_TRACKING_PARAM_CHANGED', {

@@ -1,10 +1,10 @@
 /** The flags of the data commands (`data`, `remote`, and the profiling, validation and drift ones). */
 import type { Command } from 'commander';
-import type { CliOutput } from './output.js';
+import type { CliContext } from './services.js';
 
 type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
 
-export function defineDataCommands(program: Command, run: Runner, output: CliOutput): void {
+export function defineDataCommands(program: Command, run: Runner, output: CliContext): void {
   const data = program.command('data').description('data under version control: pointer files, cache, remotes');
   data
     .command('add')
@@ -22,7 +22,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
     .description('restore the versions the pointers name (e.g. after git checkout)')
     .argument('[paths...]', 'limit to these')
     .option('-f, --force', 'also replace changes that are saved in no version')
-    .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataCheckoutCommand(paths, options as never, output)));
+    .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataCheckoutCommand(paths, options, output)));
   data
     .command('diff')
     .description('files added, removed and modified inside tracked data between revisions (default HEAD and the working copy)')
@@ -34,14 +34,14 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
     .description('remove cache objects no branch, tag, working copy or registered model needs (dry run unless --force)')
     .option('--force', 'remove them')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/data.js')).dataGcCommand(options as never, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/data.js')).dataGcCommand(options, output)));
   data
     .command('profile')
     .description('what a table holds: per column type, missing values, distinct values, range, quantiles, histogram, top values')
     .argument('<file>', 'CSV, TSV, Parquet or JSON lines')
     .option('--json [file]', 'print the profile as JSON (or write it to a file)')
     .option('--html <file>', 'write an HTML page with a chart per column')
-    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/profile.js')).profileCommand(file, options as never, output)));
+    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/profile.js')).profileCommand(file, options, output)));
   for (const direction of ['push', 'pull'] as const) {
     data
       .command(direction)
@@ -50,7 +50,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
       .option('-r, --remote <name>', 'the remote (default: default_remote)')
       .option('-j, --jobs <n>', 'objects transferred at once', '8')
       .option('-f, --force', 'pull: also replace working-copy changes that are saved in no version')
-      .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options as never, output)));
+      .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options, output)));
   }
 
   program
@@ -66,7 +66,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
     .option('--drift-share <share>', 'dataset drift when at least this share of columns drifted', '0.5')
     .option('--json [file]', 'print the result as JSON (or write it to a file)')
     .option('--report <file>', 'write a report: .html (with charts) or .md')
-    .action(run(async (reference: string, current: string, options: Record<string, unknown>) => (await import('./commands/drift.js')).driftCommand(reference, current, options as never, output)));
+    .action(run(async (reference: string, current: string, options: Record<string, unknown>) => (await import('./commands/drift.js')).driftCommand(reference, current, options, output)));
 
   const schema = program.command('schema').description('data schemas: what a table must look like');
   schema
@@ -75,7 +75,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
     .argument('<file>', 'a good data file: CSV, TSV, Parquet or JSON lines')
     .option('-o, --out <file>', 'write it here (default: print it)')
     .option('--force', 'replace an existing file')
-    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/validate.js')).schemaInferCommand(file, options as never, output)));
+    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/validate.js')).schemaInferCommand(file, options, output)));
 
   program
     .command('validate')
@@ -87,7 +87,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
     .option('--report <file>', 'write a Markdown report')
     .option('--summary <file>', 'write the verdict as a small JSON (for pipeline metrics)')
     .option('--examples <n>', 'example rows per violation', '5')
-    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/validate.js')).validateCommand(file, options as never, output)));
+    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/validate.js')).validateCommand(file, options, output)));
 
   const remote = program.command('remote').description('named storage for data: a directory, file:///path or s3://bucket/prefix');
   remote
@@ -98,7 +98,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliOut
     .option('--default', 'make it the default remote')
     .option('--endpoint <url>', 'S3: a custom endpoint (MinIO, Ceph)')
     .option('--region <region>', 'S3: the region')
-    .action(run(async (name: string, url: string, options: Record<string, unknown>) => (await import('./commands/data.js')).remoteAddCommand(name, url, options as never, output)));
+    .action(run(async (name: string, url: string, options: Record<string, unknown>) => (await import('./commands/data.js')).remoteAddCommand(name, url, options, output)));
   remote
     .command('list')
     .description('configured remotes')

@@ -8,12 +8,13 @@ import { defineDataCommands } from './data-program.js';
 import { defineServingCommands } from './serving-program.js';
 import { defineTrackingCommands } from './tracking-program.js';
 import { reportError } from './handle-error.js';
-import { processOutput, type CliOutput } from './output.js';
+import { processOutput } from './output.js';
+import type { CliContext } from './services.js';
 
 /** Exit code for command-line usage mistakes (unknown flag, missing argument). */
 const USAGE_EXIT_CODE = 2;
 
-export function buildProgram(version: string, output: CliOutput, setExitCode: (code: number) => void): Command {
+export function buildProgram(version: string, output: CliContext, setExitCode: (code: number) => void): Command {
   const program = new Command('sluice')
     .description('Continuous integration and delivery for machine-learning models.')
     .version(version, '-V, --version', 'print the version')
@@ -106,7 +107,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--bootstrap <n>', 'bootstrap resamples for 95% confidence intervals', '0')
     .option('--importance-repeats <n>', 'shuffles per feature for permutation importance (0: skip)', '5')
     .option('--seed <n>', 'seed for bootstrap, noise and permutations', '42')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/eval.js')).evalCommand(options as never, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/eval.js')).evalCommand(options, output)));
 
   program
     .command('train')
@@ -119,7 +120,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--features <column...>', 'use only these columns as features')
     .option('--task <task>', 'for gbdt: auto, classification or regression', 'auto')
     .option('--out <file>', 'where to write the .onnx model')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/train.js')).trainCommand(options as never, version, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/train.js')).trainCommand(options, version, output)));
 
   program
     .command('gate')
@@ -128,7 +129,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--json <file>', 'write the full gate report as JSON')
     .option('--summary <file>', 'write the verdict and both models\' metrics as a small JSON (for pipeline metrics)')
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/gate.js')).gateCommand(options as never, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/gate.js')).gateCommand(options, output)));
 
   program
     .command('package')
@@ -143,7 +144,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
     .option('--port <port>', 'the port sluice serve listens on in the container', '8080')
     .option('-f, --force', 'write into a non-empty directory, replacing an earlier package there')
     .option('--json', 'print what was written as JSON')
-    .action(run(async (model: string, options: Record<string, unknown>) => (await import('./commands/package.js')).packageCommand(model, options as never, output)));
+    .action(run(async (model: string, options: Record<string, unknown>) => (await import('./commands/package.js')).packageCommand(model, options, output)));
 
   defineDataCommands(program, run, output);
   defineTrackingCommands(program, run, output, version);
@@ -152,7 +153,7 @@ export function buildProgram(version: string, output: CliOutput, setExitCode: (c
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function runCli(argv: readonly string[], version: string, output: CliOutput = processOutput): Promise<number> {
+export async function runCli(argv: readonly string[], version: string, output: CliContext = processOutput): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(version, output, (code) => (exitCode = code));
   if (argv.length === 0) {

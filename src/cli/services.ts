@@ -1,11 +1,39 @@
-/** Opening the workspace's services for one command, and closing them whatever happens. */
-import { userInfo } from 'node:os';
+/**
+ * Opening the workspace's services for one command, once, and closing them whatever happens.
+ * Commands receive them and pass them to the services they call; none opens the store itself.
+ */
 import type { Actor } from '../registry/index.js';
-import { openWorkspaceServices, type WorkspaceServices } from '../workspace/index.js';
+import { findWorkspaceRoot, openWorkspace, openWorkspaceServices, osUserName, type StoreOpener, type WorkspaceServices } from '../workspace/index.js';
 import { currentWorkspace } from './context.js';
+import type { CliOutput } from './output.js';
 
-export async function withServices<T>(work: (services: WorkspaceServices) => Promise<T>): Promise<T> {
-  const services = await openWorkspaceServices(currentWorkspace());
+/** What a command runs with: where it writes, and (for tests) how the metadata store is opened. */
+export interface CliContext extends CliOutput {
+  readonly openStore?: StoreOpener | undefined;
+}
+
+/** Runs `work` with the services of the workspace around the current directory (an error outside one). */
+export async function withServices<T>(context: CliContext, work: (services: WorkspaceServices) => Promise<T>): Promise<T> {
+  const services = await openWorkspaceServices(currentWorkspace(), { openStore: context.openStore, user: osUserName() });
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * Runs `work` with the workspace's services when the current directory is in a workspace, and
+ * with none otherwise: `sluice eval model.onnx` works anywhere, and records a run where it can.
+ */
+export async function withServicesIfAny<T>(context: CliContext, work: (services: WorkspaceServices | undefined) => Promise<T>): Promise<T> {
+  let root: string;
+  try {
+    root = findWorkspaceRoot(process.cwd());
+  } catch {
+    return work(undefined);
+  }
+  const services = await openWorkspaceServices(openWorkspace(root), { openStore: context.openStore, user: osUserName() });
   try {
     return await work(services);
   } finally {
@@ -15,11 +43,5 @@ export async function withServices<T>(work: (services: WorkspaceServices) => Pro
 
 /** The CLI user, as the audit log records them: the OS user and the command line. */
 export function cliActor(): Actor {
-  let name: string;
-  try {
-    name = userInfo().username;
-  } catch {
-    name = process.env.USER ?? 'unknown';
-  }
-  return { name, origin: `cli: sluice ${process.argv.slice(2).join(' ')}`.slice(0, 1000) };
+  return { name: osUserName(), origin: `cli: sluice ${process.argv.slice(2).join(' ')}`.slice(0, 1000) };
 }

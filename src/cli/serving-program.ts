@@ -1,10 +1,10 @@
 /** The flags of the serving commands (`serve`). */
 import type { Command } from 'commander';
-import type { CliOutput } from './output.js';
+import type { CliContext } from './services.js';
 
 type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
 
-export function defineServingCommands(program: Command, run: Runner, output: CliOutput, version: string): void {
+export function defineServingCommands(program: Command, run: Runner, output: CliContext, version: string): void {
   program
     .command('serve')
     .description('serve ONNX models over the Open Inference Protocol v2, MLflow /invocations and /predict, with micro-batching, hot swap, metrics and a prediction log')
@@ -20,5 +20,5 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .option('--no-prediction-log', 'log no predictions')
     .option('--follow-interval <seconds>', 'how often registry aliases are checked for a new version (0: never)', '2')
     .option('--quiet', 'no access log')
-    .action(run(async (models: string[], options: Record<string, unknown>) => (await import('./commands/serve.js')).serveCommand(models, options as never, version, output)));
+    .action(run(async (models: string[], options: Record<string, unknown>) => (await import('./commands/serve.js')).serveCommand(models, options, version, output)));
 }

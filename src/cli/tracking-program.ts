@@ -3,13 +3,13 @@
  * `server`). Like program.ts, only parsing: each action imports its module on use.
  */
 import type { Command } from 'commander';
-import type { CliOutput } from './output.js';
+import type { CliContext } from './services.js';
 
 type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function defineTrackingCommands(program: Command, run: Runner, output: CliOutput, version: string): void {
+export function defineTrackingCommands(program: Command, run: Runner, output: CliContext, version: string): void {
   const runs = program.command('runs').description('tracked runs: pipeline runs and their stages, evaluations, gates, MLflow clients\' runs');
   runs
     .command('list', { isDefault: true })
@@ -23,7 +23,7 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--all', 'include nested runs (pipeline stages)')
     .option('--deleted', 'only deleted runs')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/runs.js')).runsListCommand(options as never, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/runs.js')).runsListCommand(options, output)));
   runs
     .command('show')
     .description('one run: params, metrics, data read, files produced, stages, artifacts')
@@ -47,13 +47,13 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--description <text>', 'a description of the version')
     .option('--tag <key=value>', 'a tag on the version (repeatable)', collect)
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (source: string, options: Record<string, unknown>) => (await import('./commands/models.js')).modelsRegisterCommand(source, options as never, output)));
+    .action(run(async (source: string, options: Record<string, unknown>) => (await import('./commands/models.js')).modelsRegisterCommand(source, options, output)));
   models
     .command('list')
     .description('registered models with their latest version and aliases')
     .option('--filter <filter>', "e.g. \"name LIKE 'fraud%'\"")
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/models.js')).modelsListCommand(options as never, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/models.js')).modelsListCommand(options, output)));
   models
     .command('show')
     .description('a model\'s versions, or one version (NAME/3, NAME@champion) with its signature')
@@ -85,7 +85,7 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--model <name>', 'only changes to this registered model')
     .option('--limit <n>', 'how many entries (newest first)', '50')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/audit.js')).auditCommand(options as never, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/audit.js')).auditCommand(options, output)));
 
   const token = program.command('token').description('API tokens for the server (roles: reader, editor, admin)');
   token
@@ -94,7 +94,7 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--role <role>', 'reader, editor or admin')
     .option('--name <name>', 'a name to recognise it by')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/token.js')).tokenCreateCommand(options as never, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/token.js')).tokenCreateCommand(options, output)));
   token
     .command('list')
     .description('tokens (never their secrets)')
@@ -114,5 +114,5 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--insecure', 'listen beyond loopback without tokens (trusted networks only)')
     .option('--max-upload-mb <n>', 'largest artifact upload', '8192')
     .option('--quiet', 'no request log')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/server.js')).serverCommand(options as never, version, output)));
+    .action(run(async (options: Record<string, unknown>) => (await import('./commands/server.js')).serverCommand(options, version, output)));
 }

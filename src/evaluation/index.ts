@@ -1,8 +1,9 @@
 /**
  * @module evaluation
  * Scoring models on labelled data: metrics with scikit-learn's definitions, task and label
- * resolution, latency.
+ * resolution, latency, slices, fairness, robustness; quality gates; the evaluate and gate services.
  */
+export { evaluateModel, type EvaluationOutcome, type EvaluationRequest } from './evaluation-service.js';
 export { evaluate, prepareEvaluation, scoreTarget, type EvaluateOptions, type EvaluationInputs, type EvaluationResult } from './evaluate.js';
 export { resolveTarget, type ClassificationTarget, type EvaluationTarget, type RegressionTarget, type Task } from './task.js';
 export { binaryMetrics, multiclassMetrics, type ClassificationMetrics, type PerClassMetrics } from './metrics/classification.js';

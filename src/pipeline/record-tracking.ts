@@ -7,8 +7,8 @@
  */
 import type { GitState } from '../core/index.js';
 import { isDirectoryId, type ManifestEntry } from '../cache/index.js';
-import type { MetadataStore } from '../store/index.js';
-import { createTrackingService, openTrackingStores, SYSTEM_TAGS, type Metric, type Tag, type TrackingService } from '../tracking/index.js';
+import { SYSTEM_TAGS, type Metric, type Tag, type TrackingService } from '../tracking/index.js';
+import type { WorkspaceRuns, WorkspaceServices } from '../workspace/index.js';
 import type { MetricsFile } from './metrics.js';
 import type { StageOutcome } from './outcome.js';
 import { flattenParams } from './params.js';
@@ -18,9 +18,7 @@ const RECORDED_STATUSES = new Set(['ran', 'restored', 'restored-run-cache', 'fai
 
 export interface PipelineRunStart {
   readonly runId: string;
-  readonly experimentName: string;
   readonly git: GitState;
-  readonly user: string;
   readonly command: string;
 }
 
@@ -52,32 +50,23 @@ export function trackingMetrics(files: readonly MetricsFile[], timestamp: number
 
 export class PipelineTracking {
   private constructor(
+    private readonly runs: WorkspaceRuns,
     private readonly tracking: TrackingService,
     private readonly runId: string,
-    private readonly experimentId: string,
-    private readonly baseTags: readonly Tag[],
+    private readonly git: GitState,
   ) {}
 
-  static async start(store: MetadataStore, start: PipelineRunStart): Promise<PipelineTracking> {
-    const tracking = createTrackingService({ store: openTrackingStores(store.connection).store });
-    const experiment = await tracking.getOrCreateExperiment(start.experimentName);
-    const baseTags: Tag[] = [
-      { key: SYSTEM_TAGS.user, value: start.user },
-      { key: SYSTEM_TAGS.sourceName, value: 'sluice.yaml' },
-      { key: SYSTEM_TAGS.sourceType, value: 'LOCAL' },
-      { key: SYSTEM_TAGS.pipelineRunId, value: start.runId },
-      ...(start.git.commit ? [{ key: SYSTEM_TAGS.gitCommit, value: start.git.commit }] : []),
-      ...(start.git.branch ? [{ key: SYSTEM_TAGS.gitBranch, value: start.git.branch }] : []),
-      ...(start.git.commit ? [{ key: SYSTEM_TAGS.gitDirty, value: String(start.git.dirty) }] : []),
-    ];
-    await tracking.createRun({
+  static async start(services: Pick<WorkspaceServices, 'runs' | 'tracking'>, start: PipelineRunStart): Promise<PipelineTracking> {
+    await services.runs.start({
+      kind: 'pipeline',
       runId: start.runId,
-      experimentId: experiment.experimentId,
-      userId: start.user,
-      runName: `pipeline-${start.runId.slice(0, 8)}`,
-      tags: [...baseTags, { key: 'sluice.kind', value: 'pipeline' }, { key: SYSTEM_TAGS.command, value: start.command.slice(0, 8000) }],
+      name: `pipeline-${start.runId.slice(0, 8)}`,
+      source: 'sluice.yaml',
+      nested: false,
+      git: start.git,
+      tags: { [SYSTEM_TAGS.pipelineRunId]: start.runId, [SYSTEM_TAGS.command]: start.command.slice(0, 8000) },
     });
-    return new PipelineTracking(tracking, start.runId, experiment.experimentId, baseTags);
+    return new PipelineTracking(services.runs, services.tracking, start.runId, start.git);
   }
 
   /**
@@ -88,33 +77,25 @@ export class PipelineTracking {
   async recordStage(outcome: StageOutcome, metrics: readonly MetricsFile[], readManifest: (id: string) => readonly ManifestEntry[]): Promise<void> {
     if (!RECORDED_STATUSES.has(outcome.status)) return;
     const lock = outcome.lock;
-    const run = await this.tracking.createRun({
-      experimentId: this.experimentId,
-      userId: this.baseTags.find((tag) => tag.key === SYSTEM_TAGS.user)?.value,
-      runName: outcome.stage,
+    const run = await this.runs.start({
+      kind: 'stage',
+      name: outcome.stage,
+      source: 'sluice.yaml',
+      parentRunId: this.runId,
+      git: this.git,
       startTime: outcome.startedAt,
-      tags: [
-        ...this.baseTags,
-        { key: SYSTEM_TAGS.parentRunId, value: this.runId },
-        { key: SYSTEM_TAGS.stage, value: outcome.stage },
-        { key: 'sluice.kind', value: 'stage' },
-        { key: 'sluice.stage_status', value: outcome.status },
-      ],
+      tags: { [SYSTEM_TAGS.pipelineRunId]: this.runId, [SYSTEM_TAGS.stage]: outcome.stage, 'sluice.stage_status': outcome.status },
     });
     const runId = run.info.runId;
-    const params = trackingParams(lock?.params ?? {});
-    for (let start = 0; start < params.length; start += 100) await this.tracking.logBatch(runId, { params: params.slice(start, start + 100) });
-    const points = trackingMetrics(metrics, outcome.startedAt + outcome.durationMs);
-    for (let start = 0; start < points.length; start += 1000) await this.tracking.logBatch(runId, { metrics: points.slice(start, start + 1000) });
-    if (lock?.deps?.length) {
-      await this.tracking.logInputs(
-        runId,
-        lock.deps.map((dep) => ({
-          dataset: { name: dep.path, digest: dep.hash, sourceType: 'workspace', source: JSON.stringify({ path: dep.path, size: dep.size }) },
-          tags: [{ key: 'mlflow.data.context', value: 'input' }],
-        })),
-      );
-    }
+    await this.runs.logParams(runId, trackingParams(lock?.params ?? {}));
+    await this.runs.logMetrics(runId, trackingMetrics(metrics, outcome.startedAt + outcome.durationMs));
+    await this.runs.logInputs(
+      runId,
+      (lock?.deps ?? []).map((dep) => ({
+        dataset: { name: dep.path, digest: dep.hash, sourceType: 'workspace', source: JSON.stringify({ path: dep.path, size: dep.size }) },
+        tags: [{ key: 'mlflow.data.context', value: 'input' }],
+      })),
+    );
     if (lock?.outs?.length && outcome.status !== 'failed' && outcome.status !== 'interrupted') {
       const outputs = lock.outs.flatMap((out) => {
         const own = { path: out.path, objectId: out.hash, size: out.size };
@@ -130,22 +111,19 @@ export class PipelineTracking {
       for (let start = 0; start < outputs.length; start += 500) await this.tracking.logOutputs(runId, outputs.slice(start, start + 500));
     }
     const status = outcome.status === 'failed' ? 'FAILED' : outcome.status === 'interrupted' ? 'KILLED' : 'FINISHED';
-    await this.tracking.updateRun(runId, { status, endTime: outcome.startedAt + Math.round(outcome.durationMs) });
+    await this.runs.end(runId, status, outcome.startedAt + Math.round(outcome.durationMs));
   }
 
   /** Closes the pipeline's run with the params it used and the metrics it left. */
   async finish(status: 'succeeded' | 'failed' | 'interrupted', params: Readonly<Record<string, Readonly<Record<string, unknown>>>>, metrics: readonly MetricsFile[]): Promise<void> {
-    const trackedParams = trackingParams(params);
-    for (let start = 0; start < trackedParams.length; start += 100) await this.tracking.logBatch(this.runId, { params: trackedParams.slice(start, start + 100) });
-    const points = trackingMetrics(metrics, Date.now());
-    for (let start = 0; start < points.length; start += 1000) await this.tracking.logBatch(this.runId, { metrics: points.slice(start, start + 1000) });
+    await this.runs.logParams(this.runId, trackingParams(params));
+    await this.runs.logMetrics(this.runId, trackingMetrics(metrics, Date.now()));
     await this.tracking.setTag(this.runId, 'sluice.pipeline_status', status);
-    await this.tracking.endRun(this.runId, status === 'succeeded' ? 'FINISHED' : status === 'failed' ? 'FAILED' : 'KILLED');
+    await this.runs.end(this.runId, status === 'succeeded' ? 'FINISHED' : status === 'failed' ? 'FAILED' : 'KILLED');
   }
 
   /** Marks the tracking run of a pipeline run whose process died as KILLED. */
-  static async markInterrupted(store: MetadataStore, runId: string): Promise<void> {
-    const tracking = createTrackingService({ store: openTrackingStores(store.connection).store });
+  static async markInterrupted(tracking: TrackingService, runId: string): Promise<void> {
     const run = await tracking.getRun(runId).catch(() => undefined);
     if (run?.info.status !== 'RUNNING') return;
     // Stage runs the dead process had begun are closed with it.

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { readGitState, type GitState } from '../core/index.js';
 import { StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
@@ -16,9 +15,12 @@ import {
   gitignoreEntryFor,
   initWorkspace,
   openWorkspaceCache,
+  openWorkspaceServices,
   openWorkspaceStore,
+  osUserName,
   removeGitignoreEntries,
   type Workspace,
+  type WorkspaceServices,
 } from '../workspace/index.js';
 import { buildGraph, selectStages } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
@@ -74,6 +76,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   if (!dryRun) initWorkspace(workspace.root);
   const runLock = dryRun ? undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
   let store: MetadataStore | undefined;
+  let services: WorkspaceServices | undefined;
   try {
     // A dry run changes nothing: before the first real run there is no store to read, and none is created.
     store = !dryRun || existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined;
@@ -95,12 +98,13 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       pruneOldLogs(workspace.paths.logsDir);
       mkdirSync(logsDir, { recursive: true });
       syncGitignore(workspace.root, pipeline.stages);
-      await closeAbandonedRun(store, runLock?.abandonedRunId);
+      services = await openWorkspaceServices(workspace, { store });
+      await closeAbandonedRun(services, runLock?.abandonedRunId);
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);
       const command = options.command ?? 'sluice run';
       const git = await beginRunRecord(store, workspace.root, runId!, command, selectedParams as JsonValue);
-      tracking = await PipelineTracking.start(store, { runId: runId!, experimentName: workspace.experimentName, git, user: safeUserName(), command });
+      tracking = await PipelineTracking.start(services, { runId: runId!, git, command });
     }
     const stagesByName = new Map(pipeline.stages.map((stage) => [stage.name, stage]));
 
@@ -155,6 +159,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     }
     return { runId, status, outcomes: ordered, logsDir: join('.sluice', 'logs', runId ?? 'dry-run') };
   } finally {
+    await services?.close();
     await store?.close();
     runLock?.release();
   }
@@ -176,7 +181,7 @@ async function beginRunRecord(store: MetadataStore, root: string, id: string, co
     gitCommit: git.commit,
     gitBranch: git.branch,
     gitDirty: git.dirty,
-    user: safeUserName(),
+    user: osUserName(),
     command,
     params,
   });
@@ -184,11 +189,11 @@ async function beginRunRecord(store: MetadataStore, root: string, id: string, co
 }
 
 /** A run whose process died holding the lock (SIGKILL, power loss) is recorded as interrupted, not left running. */
-async function closeAbandonedRun(store: MetadataStore, runId: string | undefined): Promise<void> {
+async function closeAbandonedRun(services: WorkspaceServices, runId: string | undefined): Promise<void> {
   if (runId === undefined) return;
-  const run = await store.getPipelineRun(runId);
-  if (run?.status === 'running') await store.finishPipelineRun(runId, { status: 'interrupted', endedAt: Date.now(), metrics: {} });
-  await PipelineTracking.markInterrupted(store, runId);
+  const run = await services.store.getPipelineRun(runId);
+  if (run?.status === 'running') await services.store.finishPipelineRun(runId, { status: 'interrupted', endedAt: Date.now(), metrics: {} });
+  await PipelineTracking.markInterrupted(services.tracking, runId);
 }
 
 async function recordStage(store: MetadataStore, runId: string, outcome: StageOutcome): Promise<void> {
@@ -234,13 +239,5 @@ function statTime(path: string): number {
     return statSync(path).mtimeMs;
   } catch {
     return 0;
-  }
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
   }
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { parseObjectId, type ObjectCache, type WorkspaceHasher } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
+import { PIPELINE_RUN_ENV, STAGE_ENV } from '../workspace/index.js';
 import { runCommands, type OutputStream } from './command-runner.js';
 import type { LockedPath, LockedStage, Lockfile } from './lockfile.js';
 import type { StageOutcome, StageStatus } from './outcome.js';
@@ -103,9 +104,9 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
       ...process.env,
       ...(context.toolDir ? { PATH: `${context.toolDir}${delimiter}${process.env.PATH ?? ''}` } : {}),
       ...stage.env,
-      SLUICE_STAGE: stage.name,
+      [STAGE_ENV]: stage.name,
       SLUICE_ROOT: context.root,
-      ...(context.pipelineRunId ? { SLUICE_PIPELINE_RUN_ID: context.pipelineRunId } : {}),
+      ...(context.pipelineRunId ? { [PIPELINE_RUN_ENV]: context.pipelineRunId } : {}),
     },
     logFile: logPath,
     onOutput: (stream, text) => context.reporter.stageOutput?.(stage, stream, text),

@@ -49,3 +49,10 @@ export const modelFileUnavailable = defineError<{ uri: string; reason: string }>
   message: ({ uri, reason }) => `Cannot fetch the model file of ${uri}: ${reason}.`,
   hint: () => 'Register the ONNX file itself (`sluice models register model.onnx --name NAME`) so Sluice keeps a copy.',
 });
+
+export const registryNotAvailable = defineError<{ reference: string }>('SLUICE_REGISTRY_NOT_AVAILABLE', {
+  kind: 'invalid_input',
+  description: 'A registered model (models:/…) was named where there is no registry: outside a Sluice workspace.',
+  message: ({ reference }) => `${reference} names a registered model, but this directory is in no Sluice workspace, so there is no registry to look it up in.`,
+  hint: () => 'Run the command inside the repository whose registry holds the model (where `sluice models list` shows it), or give the .onnx file instead.',
+});

@@ -8,9 +8,20 @@ export { MODEL_STAGES } from './entities.js';
 export { createRegistryService, parseStage, parseVersion, validateAlias, validateModelName, type RegistryService, type VersionInput } from './registry-service.js';
 export { fetchModelFile, readSignature, registerModelFile, type RegisterFileInput } from './model-file.js';
 export { findLineage } from './lineage.js';
-export { formatModelUri, isModelUri, parseModelUri, type ModelReference } from './model-uri.js';
-export { resolveModelReference } from './resolve-reference.js';
+export {
+  findModelVersion,
+  formatModelUri,
+  isModelUri,
+  parseModelReference,
+  parseModelUri,
+  referenceDigest,
+  referenceUri,
+  resolveModelVersion,
+  type ModelReference,
+  type ReferenceDigest,
+} from './model-reference.js';
+export { createModelResolver, resolveModelPath, type ResolveModel, type ResolveModelOptions, type ResolvedModel } from './model-resolver.js';
 export { openRegistryStore } from './open.js';
 export type { RegistryStore } from './store/registry-store.js';
-export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, registeredModelExists, registeredModelNotFound } from './errors.js';
+export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, registeredModelExists, registeredModelNotFound, registryNotAvailable } from './errors.js';
 export { modelVersionToJson } from './version-json.js';

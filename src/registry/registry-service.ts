@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { validateKey as validateTrackingKey, type ArtifactStore, type Page, type SearchOptions, type Tag, type TrackingService } from '../tracking/index.js';
 import { MODEL_VERSION_SEARCH, pageRequest, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH, toPage } from '../tracking/index.js';
-import { aliasNotFound, invalidRegistryValue, modelVersionNotFound, registeredModelNotFound } from './errors.js';
+import { invalidRegistryValue, modelVersionNotFound, registeredModelNotFound } from './errors.js';
 import { MODEL_STAGES, type Actor, type AuditEntry, type ModelStage, type ModelVersion, type RegisteredModel } from './entities.js';
-import { formatModelUri, parseModelUri } from './model-uri.js';
+import { findModelVersion, formatModelUri, parseModelUri, resolveModelVersion } from './model-reference.js';
 import type { NewModelVersion, RegistryStore } from './store/registry-store.js';
 
 export interface RegistryServiceOptions {
@@ -28,7 +28,50 @@ export type VersionInput = Partial<Pick<NewModelVersion, 'objectId' | 'sizeBytes
   readonly tags?: readonly Tag[] | undefined;
 };
 
-export type RegistryService = ReturnType<typeof createRegistryService>;
+/**
+ * The registry as every adapter uses it (CLI, MLflow REST routes, Sluice's API). Names and
+ * versions are validated here; each change appends an audit entry naming the service's actor.
+ */
+export interface RegistryService {
+  readonly actor: Actor;
+  /** Where registered files are kept (content-addressed). */
+  readonly artifacts: ArtifactStore;
+  createRegisteredModel(input: { name: string; description?: string | undefined; tags?: readonly Tag[] | undefined }): Promise<RegisteredModel>;
+  /** Fails with SLUICE_REGISTRY_MODEL_NOT_FOUND. */
+  getRegisteredModel(name: string): Promise<RegisteredModel>;
+  /** MLflow's filter and order_by over registered models, paged. */
+  searchRegisteredModels(options?: SearchOptions): Promise<Page<RegisteredModel>>;
+  updateRegisteredModel(name: string, description: string): Promise<RegisteredModel>;
+  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;
+  /** Deletes the model with its versions and aliases (audited). */
+  deleteRegisteredModel(name: string): Promise<void>;
+  setRegisteredModelTag(name: string, tag: Tag): Promise<void>;
+  deleteRegisteredModelTag(name: string, key: string): Promise<void>;
+  /** Adds a version of an existing model from a source URI (what MLflow clients send). */
+  createModelVersion(input: VersionInput): Promise<ModelVersion>;
+  /** Fails with SLUICE_REGISTRY_MODEL_NOT_FOUND or SLUICE_REGISTRY_VERSION_NOT_FOUND. */
+  getModelVersion(name: string, version: string | number): Promise<ModelVersion>;
+  updateModelVersion(name: string, version: string | number, description: string): Promise<ModelVersion>;
+  deleteModelVersion(name: string, version: string | number): Promise<void>;
+  searchModelVersions(options?: SearchOptions): Promise<Page<ModelVersion>>;
+  setModelVersionTag(name: string, version: string | number, tag: Tag): Promise<void>;
+  deleteModelVersionTag(name: string, version: string | number, key: string): Promise<void>;
+  /** MLflow's deprecated stages. `archiveExisting` is allowed only for Staging and Production. */
+  transitionStage(name: string, version: string | number, stageName: string, archiveExisting: boolean): Promise<ModelVersion>;
+  getLatestVersions(name: string, stages?: readonly string[]): Promise<ModelVersion[]>;
+  setAlias(name: string, alias: string, version: string | number): Promise<void>;
+  deleteAlias(name: string, alias: string): Promise<void>;
+  /** The version an alias names (`latest`: the newest version). */
+  getVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
+  /** The version a `models:/` URI names, or the not-found error naming what is missing. */
+  resolve(uri: string): Promise<ModelVersion>;
+  /** The version a `models:/` URI names, or undefined when it names nothing (yet). */
+  findVersion(uri: string): Promise<ModelVersion | undefined>;
+  /** Audit entries, newest first; `model` narrows to one registered model. */
+  listAudit(options?: { limit?: number | undefined; model?: string | undefined; before?: string | undefined }): Promise<AuditEntry[]>;
+  /** Records an audit entry for a change made elsewhere in the registry's name (e.g. token creation). */
+  audit(action: string, target: string, details?: Record<string, unknown>): Promise<void>;
+}
 
 /** Time-ordered ids, so the audit log sorts by id: 13 hex digits of milliseconds, then randomness. */
 function auditId(now: number): string {
@@ -70,7 +113,7 @@ function validateTags(tags: readonly Tag[]): void {
   });
 }
 
-export function createRegistryService({ store, tracking, artifacts, actor, clock = Date.now }: RegistryServiceOptions) {
+export function createRegistryService({ store, tracking, artifacts, actor, clock = Date.now }: RegistryServiceOptions): RegistryService {
   async function audit(action: string, target: string, details: Record<string, unknown> = {}): Promise<void> {
     const at = clock();
     const entry: AuditEntry = { id: auditId(at), at, actor: actor.name, action, target, details, origin: actor.origin };
@@ -91,7 +134,7 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
     return found;
   }
 
-  const service = {
+  const service: RegistryService = {
     actor,
     artifacts,
 
@@ -247,33 +290,15 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
     },
 
     async getVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
-      await modelOrFail(name);
-      if (alias.toLowerCase() === 'latest') {
-        const [newest] = (await store.latestVersions(name, [])).sort((a, b) => b.version - a.version);
-        if (!newest) throw modelVersionNotFound({ name, version: 'latest' });
-        return newest;
-      }
-      const version = await store.getAliasVersion(name, alias);
-      if (version === undefined) throw aliasNotFound({ name, alias });
-      return versionOrFail(name, version);
+      return resolveModelVersion(store, { name, kind: 'alias', alias });
     },
 
-    /** The version a `models:/` URI names. */
     async resolve(uri: string): Promise<ModelVersion> {
-      const reference = parseModelUri(uri);
-      switch (reference.kind) {
-        case 'version':
-          return versionOrFail(reference.name, reference.version);
-        case 'alias':
-          return service.getVersionByAlias(reference.name, reference.alias);
-        case 'latest':
-          return service.getVersionByAlias(reference.name, 'latest');
-        case 'stage': {
-          const [found] = await service.getLatestVersions(reference.name, [reference.stage]);
-          if (!found) throw modelVersionNotFound({ name: reference.name, version: reference.stage });
-          return found;
-        }
-      }
+      return resolveModelVersion(store, parseModelUri(uri));
+    },
+
+    async findVersion(uri: string): Promise<ModelVersion | undefined> {
+      return findModelVersion(store, parseModelUri(uri));
     },
 
     /** Audit entries, newest first; `model` narrows to one registered model. */

@@ -1,6 +1,6 @@
 /** A model version as Sluice's own JSON (CLI `--json`, `/api/sluice/v1`): everything MLflow's shape lacks included. */
 import type { ModelVersion } from './entities.js';
-import { formatModelUri } from './model-uri.js';
+import { formatModelUri } from './model-reference.js';
 
 export function modelVersionToJson(version: ModelVersion): Record<string, unknown> {
   return {

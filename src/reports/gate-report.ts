@@ -39,3 +39,13 @@ export function renderGateMarkdown(report: GateReport): string {
   if (notes.length > 0) lines.push('', '**Notes**', '', ...notes.map((note) => `- ${note}`));
   return `${lines.join('\n')}\n`;
 }
+
+/** The verdict and both sides' metrics in a few fields: what a gate stage keeps as its metrics file. */
+export function gateSummary(report: GateReport): Record<string, unknown> {
+  return {
+    passed: report.passed,
+    failed_rules: report.rules.filter((verdict) => !verdict.passed).map((verdict) => verdict.metric).join(', '),
+    candidate: report.candidate.metrics,
+    ...(report.baseline ? { baseline: report.baseline.metrics } : {}),
+  };
+}

@@ -15,8 +15,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
-import { hashFile } from '../core/index.js';
-import { SYSTEM_TAGS, type Metric, type Page, type Run, type RunStatus, type Tag, type ViewType } from '../tracking/index.js';
+import type { Metric, Page, Run, RunStatus, ViewType } from '../tracking/index.js';
 import { findWorkspaceRoot, openWorkspace, openWorkspaceServices, type WorkspaceServices } from '../workspace/index.js';
 
 export interface OpenOptions {
@@ -50,8 +49,7 @@ export class ActiveRun {
   }
 
   async logParams(params: Readonly<Record<string, ParamValue>>): Promise<void> {
-    const entries = Object.entries(params).map(([key, value]) => ({ key, value: String(value) }));
-    for (let start = 0; start < entries.length; start += 100) await this.services.tracking.logBatch(this.id, { params: entries.slice(start, start + 100) });
+    await this.services.runs.logParams(this.id, Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)])));
   }
 
   async logMetric(key: string, value: number, options: { step?: number; timestamp?: number } = {}): Promise<void> {
@@ -60,8 +58,7 @@ export class ActiveRun {
 
   async logMetrics(metrics: Readonly<Record<string, number>>, options: { step?: number } = {}): Promise<void> {
     const now = Date.now();
-    const points: Metric[] = Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: now, step: options.step ?? 0 }));
-    for (let start = 0; start < points.length; start += 1000) await this.services.tracking.logBatch(this.id, { metrics: points.slice(start, start + 1000) });
+    await this.services.runs.logMetrics(this.id, Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: now, step: options.step ?? 0 })));
   }
 
   async setTag(key: string, value: string): Promise<void> {
@@ -73,13 +70,8 @@ export class ActiveRun {
   }
 
   /** Records a data file the run read, by its content hash (how lineage finds it). */
-  async logInput(path: string, options: { context?: string; name?: string } = {}): Promise<void> {
-    const absolute = resolve(path);
-    const digest = `blake3:${await hashFile(absolute, statSync(absolute).size)}`;
-    const name = options.name ?? relative(this.services.workspace.root, absolute);
-    await this.services.tracking.logInputs(this.id, [
-      { dataset: { name, digest, sourceType: 'workspace', source: JSON.stringify({ path: absolute }) }, tags: [{ key: 'mlflow.data.context', value: options.context ?? 'training' }] },
-    ]);
+  async logInput(path: string, options: { context?: string } = {}): Promise<void> {
+    await this.services.runs.logFiles(this.id, [{ path, context: options.context ?? 'training' }]);
   }
 
   /** Stores a local file (or directory) as an artifact of the run, at `artifactPath` (default: its name). */
@@ -112,15 +104,14 @@ export class Tracking {
 
   /** Starts a run; end it with `run.end()` (or use {@link withRun}). */
   async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
-    const { tracking, workspace } = this.services;
-    const experiment = await tracking.getOrCreateExperiment(options.experiment ?? workspace.experimentName);
-    const tags: Tag[] = [
-      { key: SYSTEM_TAGS.sourceType, value: 'LOCAL' },
-      { key: SYSTEM_TAGS.sourceName, value: process.argv[1] ? relative(workspace.root, process.argv[1]) : 'node' },
-      ...(options.parentRunId ? [{ key: SYSTEM_TAGS.parentRunId, value: options.parentRunId }] : []),
-      ...Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })),
-    ];
-    const run = await tracking.createRun({ experimentId: experiment.experimentId, runName: options.name, userId: process.env.USER ?? '', tags });
+    const { runs, workspace } = this.services;
+    const run = await runs.start({
+      name: options.name,
+      experiment: options.experiment,
+      source: process.argv[1] ? relative(workspace.root, process.argv[1]) : 'node',
+      parentRunId: options.parentRunId,
+      tags: options.tags,
+    });
     return new ActiveRun(this.services, run.info.runId, run.info.artifactUri);
   }
 

@@ -21,15 +21,9 @@ export type {
   ViewType,
 } from './entities.js';
 export { RUN_STATUSES, SYSTEM_TAGS, VIEW_TYPES } from './entities.js';
-export {
-  createTrackingService,
-  DEFAULT_EXPERIMENT_ID,
-  DEFAULT_EXPERIMENT_NAME,
-  defaultArtifactLocation,
-  type NewRun,
-  type SearchOptions,
-  type TrackingService,
-} from './tracking-service.js';
+export { createTrackingService, DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, defaultArtifactLocation, type TrackingServiceOptions } from './tracking-service.js';
+export type { NewRun, SearchOptions, TrackingService } from './tracking-api.js';
+export type { FileInput, RecordRun, RunRecord } from './run-record.js';
 export type { ArtifactIndex, StoredArtifact, TrackingStore } from './store/tracking-store.js';
 export { openTrackingStores } from './open.js';
 export {

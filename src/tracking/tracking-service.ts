@@ -4,10 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ambiguousRunId, experimentNotFound, inactiveTarget, invalidTrackingValue, paramChanged, runNotFound, tagNotFound } from './errors.js';
-import { SYSTEM_TAGS, type RunOutput, type DatasetInput, type Experiment, type Metric, type Page, type Run, type RunInfo, type RunStatus, type Tag, type ViewType } from './entities.js';
+import { SYSTEM_TAGS, type RunOutput, type DatasetInput, type Experiment, type Metric, type Page, type Run, type RunInfo, type RunStatus, type Tag } from './entities.js';
 import { generateRunName } from './run-names.js';
 import { EXPERIMENT_SEARCH, pageRequest, parseFilter, parseOrderBy, RUN_SEARCH, toPage } from './search/index.js';
 import type { Batch, TrackingStore } from './store/tracking-store.js';
+import type { NewRun, SearchOptions, TrackingService } from './tracking-api.js';
 import { checkLength, LIMITS, validateBatch, validateExperimentId, validateKey, validateRunId } from './validation.js';
 
 export const DEFAULT_EXPERIMENT_ID = '0';
@@ -18,33 +19,13 @@ export function defaultArtifactLocation(experimentId: string): string {
   return `mlflow-artifacts:/${experimentId}`;
 }
 
-export interface SearchOptions {
-  readonly filter?: string | undefined;
-  readonly orderBy?: readonly string[] | undefined;
-  readonly viewType?: ViewType | undefined;
-  readonly maxResults?: number | undefined;
-  readonly pageToken?: string | undefined;
-}
-
-export interface NewRun {
-  /** A caller-chosen id (a pipeline run's); otherwise a new uuid. */
-  readonly runId?: string | undefined;
-  readonly experimentId?: string | undefined;
-  readonly userId?: string | undefined;
-  readonly runName?: string | undefined;
-  readonly startTime?: number | undefined;
-  readonly tags?: readonly Tag[] | undefined;
-}
-
 export interface TrackingServiceOptions {
   readonly store: TrackingStore;
   /** Epoch milliseconds; injectable for tests. */
   readonly clock?: () => number;
 }
 
-export type TrackingService = ReturnType<typeof createTrackingService>;
-
-export function createTrackingService({ store, clock = Date.now }: TrackingServiceOptions) {
+export function createTrackingService({ store, clock = Date.now }: TrackingServiceOptions): TrackingService {
   async function experimentOrFail(experimentId: string): Promise<Experiment> {
     validateExperimentId(experimentId);
     const experiment = await store.getExperiment(experimentId);
@@ -77,7 +58,7 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
     });
   }
 
-  const service = {
+  const service: TrackingService = {
     /** Creates the Default experiment (id 0) if the store has none. */
     async ensureDefaultExperiment(): Promise<Experiment> {
       const existing = await store.getExperiment(DEFAULT_EXPERIMENT_ID);

@@ -1,7 +1,8 @@
 /**
  * @module workspace
  * Finding the repository root, reading `.sluice/config.yaml`, `sluice init`, the run lock, and
- * opening the store and cache a repository is configured for.
+ * opening the store and cache a repository is configured for, the services a command opens once,
+ * and runs of this workspace (how commands and the pipeline record what they did).
  */
 export {
   findWorkspaceRoot,
@@ -20,4 +21,13 @@ export { CONFIG_FILE, loadWorkspaceConfig, remoteSchema, workspaceConfigSchema, 
 export { ensureGitignoreEntries, gitignoreEntryFor, removeGitignoreEntries } from './gitignore.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';
 export { pipelineFileMissing, runInProgress, workspaceNotFound } from './errors.js';
-export { openWorkspaceServices, type WorkspaceServices } from './services.js';
+export { SESSION_RUN_ENV, startSessionRun, type SessionRun, type SessionRunStart } from './session-run.js';
+export { openWorkspaceServices, osUserName, type OpenServicesOptions, type StoreOpener, type WorkspaceServices } from './services.js';
+export {
+  createWorkspaceRuns,
+  PIPELINE_RUN_ENV,
+  STAGE_ENV,
+  type WorkspaceRunStart,
+  type WorkspaceRuns,
+  type WorkspaceRunsOptions,
+} from './workspace-runs.js';

@@ -1,24 +1,31 @@
 /**
  * Everything a command or the server needs from a workspace, opened together on one database
- * connection: the metadata store, tracking, the artifact store and (per actor) the registry.
- * Tracking and the registry are imported on first use, so commands that need neither (status,
- * run with nothing to record) do not pay for loading them.
+ * connection: the metadata store, tracking, runs of this workspace, the artifact store, and (per
+ * actor) the registry, the model resolver and token management. A command opens these once and
+ * passes them to the services it calls. Tracking, the registry and access control are imported
+ * on first use, so commands that need none of them (status, dag) do not pay for loading them.
  */
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { openObjectStorage } from '../cache/index.js';
-import type { MetadataStore } from '../store/index.js';
+import { openMetadataStore, type MetadataStore, type StoreLocation } from '../store/index.js';
 import type { AccessService, TokenStore } from '../access/index.js';
-import type { Actor, RegistryService } from '../registry/index.js';
+import type { Actor, RegistryService, ResolveModel } from '../registry/index.js';
 import type { ArtifactStore, TrackingService } from '../tracking/index.js';
-import { openWorkspaceStore, type Workspace } from './workspace.js';
+import type { Workspace } from './workspace.js';
+import { createWorkspaceRuns, type WorkspaceRuns } from './workspace-runs.js';
 
 export interface WorkspaceServices {
   readonly workspace: Workspace;
   readonly store: MetadataStore;
   readonly tracking: TrackingService;
+  /** Runs of this workspace, with its system tags (what commands and the pipeline record through). */
+  readonly runs: WorkspaceRuns;
   readonly artifacts: ArtifactStore;
   /** A registry service acting as `actor` (the audit log records it). */
   registry(actor: Actor): RegistryService;
+  /** Paths and `models:/` references to local model files, registry files fetched into `.sluice/tmp/models`. */
+  models(actor: Actor): ResolveModel;
   /** API tokens as stored (what the server authenticates against). */
   readonly tokens: TokenStore;
   /** Token management acting as `actor` (audited). */
@@ -26,18 +33,41 @@ export interface WorkspaceServices {
   close(): Promise<void>;
 }
 
-/** Opens the services; `store` reuses an already open metadata store; `env` supplies AWS settings for S3 artifacts. */
-export async function openWorkspaceServices(workspace: Workspace, options: { store?: MetadataStore; env?: NodeJS.ProcessEnv } = {}): Promise<WorkspaceServices> {
-  const store = options.store ?? (await openWorkspaceStore(workspace));
+/** Opens a metadata store; injectable so tests can count or fail connections. */
+export type StoreOpener = (location: StoreLocation) => Promise<MetadataStore>;
+
+export interface OpenServicesOptions {
+  /** An already open metadata store to use (and leave open). */
+  readonly store?: MetadataStore | undefined;
+  /** How to open the store otherwise (default: SQLite or PostgreSQL by URL). */
+  readonly openStore?: StoreOpener | undefined;
+  /** AWS settings for S3 artifacts, and the pipeline context for runs; default process.env. */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Who records runs (`mlflow.user`); default the OS user. */
+  readonly user?: string | undefined;
+}
+
+/** The OS user, as runs and the audit log name them. */
+export function osUserName(): string {
   try {
-    const [{ createTrackingService, openTrackingStores, ArtifactStore }, { createRegistryService, openRegistryStore }, { createAccessService, TokenStore }] = await Promise.all([
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+export async function openWorkspaceServices(workspace: Workspace, options: OpenServicesOptions = {}): Promise<WorkspaceServices> {
+  const store = options.store ?? (await (options.openStore ?? openMetadataStore)(workspace.storeLocation));
+  const env = options.env ?? process.env;
+  try {
+    const [{ createTrackingService, openTrackingStores, ArtifactStore }, { createModelResolver, createRegistryService, openRegistryStore }, { createAccessService, TokenStore }] = await Promise.all([
       import('../tracking/index.js'),
       import('../registry/index.js'),
       import('../access/index.js'),
     ]);
     const stores = openTrackingStores(store.connection);
     const tracking = createTrackingService({ store: stores.store });
-    const storage = await openObjectStorage(workspace.artifactsUrl, workspace.root, options.env ?? process.env);
+    const storage = await openObjectStorage(workspace.artifactsUrl, workspace.root, env);
     const artifacts = new ArtifactStore({ storage, index: stores.artifactIndex, tempDir: join(workspace.paths.tmpDir, 'uploads') });
     const registryStore = openRegistryStore(store.connection);
     const tokens = new TokenStore(store.connection);
@@ -46,8 +76,10 @@ export async function openWorkspaceServices(workspace: Workspace, options: { sto
       workspace,
       store,
       tracking,
+      runs: createWorkspaceRuns({ workspace, tracking, user: options.user ?? osUserName(), env }),
       artifacts,
       registry,
+      models: (actor) => createModelResolver({ registry: registry(actor), cacheDir: join(workspace.paths.tmpDir, 'models') }),
       tokens,
       access: (actor) => createAccessService({ tokens, audit: registry(actor) }),
       close: async () => {

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
-import { printJson, type CliOutput } from '../output.js';
-import { cliActor, withServices } from '../services.js';
+import { printJson } from '../output.js';
+import { cliActor, withServices, type CliContext } from '../services.js';
 
 const auditSchema = z.object({
   model: z.string().min(1).optional(),
@@ -11,9 +11,9 @@ const auditSchema = z.object({
   json: z.boolean().default(false),
 });
 
-export async function auditCommand(rawOptions: z.input<typeof auditSchema>, output: CliOutput): Promise<number> {
+export async function auditCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(auditSchema, rawOptions, 'audit');
-  return withServices(async (services) => {
+  return withServices(output, async (services) => {
     const entries = await services.registry(cliActor()).listAudit({ model: options.model, limit: options.limit });
     if (options.json) {
       printJson(output, entries.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })));

@@ -50,7 +50,7 @@ export async function dataAddCommand(paths: readonly string[], output: CliOutput
 
 const jsonSchema = z.object({ json: z.boolean().default(false) });
 
-export async function dataStatusCommand(paths: readonly string[], rawOptions: z.input<typeof jsonSchema>, output: CliOutput): Promise<number> {
+export async function dataStatusCommand(paths: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(jsonSchema, rawOptions, 'data status');
   return withData(async (data) => {
     const statuses = await dataStatus(data, targets(data, paths));
@@ -75,7 +75,7 @@ export async function dataStatusCommand(paths: readonly string[], rawOptions: z.
 
 const checkoutSchema = z.object({ force: z.boolean().default(false) });
 
-export async function dataCheckoutCommand(paths: readonly string[], rawOptions: z.input<typeof checkoutSchema>, output: CliOutput): Promise<number> {
+export async function dataCheckoutCommand(paths: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(checkoutSchema, rawOptions, 'data checkout');
   return withData(async (data) => {
     const result = await checkoutData(data, targets(data, paths), undefined, { force: options.force });
@@ -85,7 +85,7 @@ export async function dataCheckoutCommand(paths: readonly string[], rawOptions: 
   });
 }
 
-export async function dataDiffCommand(revisions: readonly string[], rawOptions: z.input<typeof jsonSchema>, output: CliOutput): Promise<number> {
+export async function dataDiffCommand(revisions: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(jsonSchema, rawOptions, 'data diff');
   return withData(async (data) => {
     const diff = await diffData(data, revisions[0] ?? 'HEAD', revisions[1]);
@@ -108,7 +108,7 @@ export async function dataDiffCommand(revisions: readonly string[], rawOptions: 
 
 const gcSchema = z.object({ force: z.boolean().default(false), json: z.boolean().default(false) });
 
-export async function dataGcCommand(rawOptions: z.input<typeof gcSchema>, output: CliOutput): Promise<number> {
+export async function dataGcCommand(rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(gcSchema, rawOptions, 'data gc');
   return withData(async (data) => {
     const report = await collectGarbage(data, { dryRun: !options.force });
@@ -129,7 +129,7 @@ const transferSchema = z.object({
   force: z.boolean().default(false),
 });
 
-export async function dataTransferCommand(direction: 'push' | 'pull', paths: readonly string[], rawOptions: z.input<typeof transferSchema>, output: CliOutput): Promise<number> {
+export async function dataTransferCommand(direction: 'push' | 'pull', paths: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(transferSchema, rawOptions, `data ${direction}`);
   return withData(async (data) => {
     const { remote, storage } = await openRemote(data.workspace, options.remote);
@@ -151,7 +151,7 @@ export async function dataTransferCommand(direction: 'push' | 'pull', paths: rea
 
 const remoteAddSchema = z.object({ default: z.boolean().default(false), endpoint: z.string().url({ error: 'must be a URL' }).optional(), region: z.string().min(1).optional() });
 
-export async function remoteAddCommand(name: string, url: string, rawOptions: z.input<typeof remoteAddSchema>, output: CliOutput): Promise<number> {
+export async function remoteAddCommand(name: string, url: string, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(remoteAddSchema, rawOptions, 'remote add');
   const workspace = currentWorkspace();
   addRemote(workspace, name, { url, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) }, { makeDefault: options.default });
@@ -160,7 +160,7 @@ export async function remoteAddCommand(name: string, url: string, rawOptions: z.
   return 0;
 }
 
-export async function remoteListCommand(rawOptions: z.input<typeof jsonSchema>, output: CliOutput): Promise<number> {
+export async function remoteListCommand(rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(jsonSchema, rawOptions, 'remote list');
   const remotes = listRemotes(currentWorkspace());
   if (options.json) {

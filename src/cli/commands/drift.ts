@@ -28,9 +28,7 @@ const driftOptionsSchema = z.object({
   report: z.string().regex(/\.(md|markdown|html?)$/i, { error: 'must end in .md or .html' }).optional(),
 });
 
-export type DriftCommandOptions = z.input<typeof driftOptionsSchema>;
-
-export async function driftCommand(referencePath: string, currentPath: string, rawOptions: DriftCommandOptions, output: CliOutput): Promise<number> {
+export async function driftCommand(referencePath: string, currentPath: string, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(driftOptionsSchema, rawOptions, 'drift');
   const result = await detectDrift(referencePath, currentPath, {
     columns: options.columns,

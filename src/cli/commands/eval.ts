@@ -2,16 +2,16 @@
  * `sluice eval`: score a model (or predictions made elsewhere) on labelled data; print the
  * metrics, and write the JSON report with --json.
  */
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { formatSigned, writeFileAtomic } from '../../core/index.js';
-import { evaluate, type EvaluationResult } from '../../evaluation/index.js';
+import { evaluateModel, type EvaluationResult } from '../../evaluation/index.js';
+import { resolveModelPath } from '../../registry/index.js';
 import { evaluationCharts, renderEvaluationHtml, renderEvaluationMarkdown } from '../../reports/index.js';
 import { renderTable } from '../format/table.js';
 import { invalidOption, parseOptions } from '../options.js';
-import type { CliOutput } from '../output.js';
-import { resolveModelArgument } from '../model-refs.js';
-import { recordRun } from '../record-run.js';
+import { cliActor, withServicesIfAny, type CliContext } from '../services.js';
+import { recordedNote } from './recorded-note.js';
 
 const evalOptionsSchema = z.object({
   model: z.string().min(1).optional(),
@@ -32,54 +32,45 @@ const evalOptionsSchema = z.object({
   seed: z.coerce.number({ error: 'must be a number' }).int().default(42),
 });
 
-export type EvalCommandOptions = z.input<typeof evalOptionsSchema>;
-
-export async function evalCommand(rawOptions: EvalCommandOptions, output: CliOutput): Promise<number> {
+export async function evalCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
   const options = parseOptions(evalOptionsSchema, rawOptions, 'eval');
   if (!options.model && !options.predictions) throw invalidOption({ command: 'eval', problem: 'give --model PATH, or --predictions FILE with --prediction-columns' });
   if (!options.data && !options.predictions) throw invalidOption({ command: 'eval', problem: '--data is required' });
-  const model = options.model === undefined ? undefined : await resolveModelArgument(options.model);
-  const result = await evaluate({
-    modelPath: model && resolve(model.path),
-    predictionsPath: options.predictions,
-    predictionColumns: options.predictionColumns?.split(',').map((name) => name.trim()),
-    dataPath: options.data,
-    target: options.target,
-    task: options.task,
-    positiveLabel: options.positiveLabel,
-    threshold: options.threshold,
-    exclude: options.exclude,
-    slices: options.slice,
-    sensitive: options.sensitive,
-    bootstrap: options.bootstrap,
-    importanceRepeats: options.importanceRepeats,
-    seed: options.seed,
-    curves: options.report !== undefined,
-  });
-  const recorded = await recordRun(
-    {
-      kind: 'eval',
-      name: `eval ${basename(options.data ?? options.predictions ?? '')}`,
-      params: { model: options.model, predictions: options.predictions, data: options.data, target: options.target, task: result.task, threshold: result.threshold, positive_class: result.positive_class },
-      metrics: result.metrics,
-      data: [options.data ?? options.predictions!],
-      models: { model: model?.path },
-    },
-    output,
+  const { result, model, recorded } = await withServicesIfAny(cli, (services) =>
+    evaluateModel({
+      options: {
+        model: options.model,
+        predictionsPath: options.predictions,
+        predictionColumns: options.predictionColumns?.split(',').map((name) => name.trim()),
+        dataPath: options.data,
+        target: options.target,
+        task: options.task,
+        positiveLabel: options.positiveLabel,
+        threshold: options.threshold,
+        exclude: options.exclude,
+        slices: options.slice,
+        sensitive: options.sensitive,
+        bootstrap: options.bootstrap,
+        importanceRepeats: options.importanceRepeats,
+        seed: options.seed,
+        curves: options.report !== undefined,
+      },
+      resolveModel: services?.models(cliActor()) ?? resolveModelPath,
+      recordRun: services?.runs.record,
+    }),
   );
-  const recordedNote = recorded ? `Recorded as run ${recorded.slice(0, 8)} (\`sluice runs show ${recorded.slice(0, 8)}\`).\n` : '';
   if (options.json === '-') {
-    output.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    output.stderr.write(recordedNote);
+    cli.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    recordedNote(recorded, 'evaluation', cli, 'stderr');
     return 0;
   }
   if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
   const subject = model?.label ?? options.predictions ?? '';
   if (options.report) writeEvaluationReport(options.report, result, subject);
-  output.stdout.write(renderEvaluation(result, subject, options.data ?? options.predictions ?? ''));
-  if (options.json) output.stdout.write(`\nJSON written to ${options.json}\n`);
-  if (options.report) output.stdout.write(`${options.json ? '' : '\n'}Report written to ${options.report}\n`);
-  output.stdout.write(recordedNote);
+  cli.stdout.write(renderEvaluation(result, subject, options.data ?? options.predictions ?? ''));
+  if (options.json) cli.stdout.write(`\nJSON written to ${options.json}\n`);
+  if (options.report) cli.stdout.write(`${options.json ? '' : '\n'}Report written to ${options.report}\n`);
+  recordedNote(recorded, 'evaluation', cli);
   return 0;
 }
 

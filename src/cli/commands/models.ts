@@ -5,11 +5,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { formatNumber } from '../../core/index.js';
-import { formatModelUri, isModelUri, modelVersionToJson, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
+import { formatModelUri, modelVersionToJson, parseModelReference, referenceUri, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
-import { printJson, type CliOutput } from '../output.js';
-import { cliActor, withServices } from '../services.js';
+import { printJson } from '../output.js';
+import { cliActor, withServices, type CliContext } from '../services.js';
 
 const registerSchema = z.object({
   name: z.string({ error: 'is required' }).min(1),
@@ -24,9 +24,9 @@ function sizeText(bytes: number | undefined): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
-export async function modelsRegisterCommand(source: string, rawOptions: z.input<typeof registerSchema>, output: CliOutput): Promise<number> {
+export async function modelsRegisterCommand(source: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(registerSchema, rawOptions, 'models register');
-  return withServices(async (services) => {
+  return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
     const tags = (options.tag ?? []).map((pair) => ({ key: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1) }));
     const version = await registerModelFile(registry, services.tracking, {
@@ -56,9 +56,9 @@ export async function modelsRegisterCommand(source: string, rawOptions: z.input<
 
 const listSchema = z.object({ filter: z.string().optional(), json: z.boolean().default(false) });
 
-export async function modelsListCommand(rawOptions: z.input<typeof listSchema>, output: CliOutput): Promise<number> {
+export async function modelsListCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(listSchema, rawOptions, 'models list');
-  return withServices(async (services) => {
+  return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
     const models = [];
     let token: string | undefined;
@@ -88,20 +88,13 @@ export async function modelsListCommand(rawOptions: z.input<typeof listSchema>, 
 
 const showSchema = z.object({ json: z.boolean().default(false) });
 
-/** `NAME`, `NAME/3`, `NAME@champion` or a models:/ URI → a URI, or just the model name. */
-function reference(text: string): { uri?: string; name: string } {
-  if (isModelUri(text)) return { uri: text, name: text.slice('models:/'.length).split(/[/@]/)[0]! };
-  if (/[/@]/.test(text)) return { uri: `models:/${text}`, name: text.split(/[/@]/)[0]! };
-  return { name: text };
-}
-
-export async function modelsShowCommand(target: string, rawOptions: z.input<typeof showSchema>, output: CliOutput): Promise<number> {
+export async function modelsShowCommand(target: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(showSchema, rawOptions, 'models show');
-  return withServices(async (services) => {
+  return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
-    const ref = reference(target);
-    if (ref.uri) {
-      const version = await registry.resolve(ref.uri);
+    const ref = parseModelReference(target);
+    if (ref.kind !== 'model') {
+      const version = await registry.resolve(referenceUri(ref));
       if (options.json) printJson(output, modelVersionToJson(version));
       else output.stdout.write(describeVersion(version));
       return 0;
@@ -152,9 +145,9 @@ function describeVersion(version: ModelVersion): string {
 
 const aliasSchema = z.object({ delete: z.boolean().default(false) });
 
-export async function modelsAliasCommand(name: string, alias: string, version: string | undefined, rawOptions: z.input<typeof aliasSchema>, output: CliOutput): Promise<number> {
+export async function modelsAliasCommand(name: string, alias: string, version: string | undefined, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(aliasSchema, rawOptions, 'models alias');
-  return withServices(async (services) => {
+  return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
     if (options.delete) {
       await registry.deleteAlias(name, alias);
@@ -211,12 +204,12 @@ export function renderLineage(version: ModelVersion, lineage: Lineage | undefine
   return `${lines.join('\n')}\n`;
 }
 
-export async function modelsLineageCommand(target: string, rawOptions: z.input<typeof lineageSchema>, output: CliOutput): Promise<number> {
+export async function modelsLineageCommand(target: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(lineageSchema, rawOptions, 'models lineage');
-  return withServices(async (services) => {
+  return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
-    const ref = reference(target);
-    const version = await registry.resolve(ref.uri ?? `models:/${ref.name}/latest`);
+    const ref = parseModelReference(target);
+    const version = await registry.resolve(referenceUri(ref.kind === 'model' ? { name: ref.name, kind: 'latest' } : ref));
     if (options.json) printJson(output, { model: formatModelUri(version.name, version.version), object_id: version.objectId ?? null, lineage: version.lineage ?? null });
     else output.stdout.write(renderLineage(version, version.lineage));
     return 0;

@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { PACKAGE_DEFAULTS, PACKAGE_FORMATS, packageModel, type PackageResult } from '../../deploy/index.js';
-import { resolveModelArgument } from '../model-refs.js';
+import { resolveModelPath, type ResolvedModel } from '../../registry/index.js';
 import { parseOptions } from '../options.js';
-import { printJson, type CliOutput } from '../output.js';
+import { printJson } from '../output.js';
+import { cliActor, withServicesIfAny, type CliContext } from '../services.js';
 
 function wholeNumber(min: number, max: number, why = '') {
   return z.coerce
@@ -34,8 +35,6 @@ const packageOptionsSchema = z
     path: ['maxReplicas'],
   });
 
-export type PackageCommandOptions = z.input<typeof packageOptionsSchema>;
-
 /** Quotes a path for a POSIX shell when it needs it, so the printed commands can be pasted. */
 function shellWord(word: string): string {
   return /^[\w./:@=+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
@@ -49,9 +48,9 @@ function nextCommands(result: PackageResult, dir: string): string[] {
   return [...commands, `docker push ${shellWord(result.image)}`, `kubectl apply -f ${shellWord(manifest)}`];
 }
 
-export async function packageCommand(model: string, rawOptions: PackageCommandOptions, output: CliOutput): Promise<number> {
+export async function packageCommand(model: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(packageOptionsSchema, rawOptions, 'package');
-  const resolved = (await resolveModelArgument(model))!;
+  const resolved = (await withServicesIfAny(output, async (services) => (services?.models(cliActor()) ?? resolveModelPath)(model))) as ResolvedModel;
   const result = await packageModel({
     model: {
       path: resolved.path,

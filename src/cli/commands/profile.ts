@@ -17,10 +17,8 @@ const profileOptionsSchema = z.object({
 });
 
 /** The flags as commander passes them. */
-export type ProfileCommandOptions = z.input<typeof profileOptionsSchema>;
-
 /** Profiles FILE and prints the table (or JSON); exit 0, or 2 on a bad file or flag. */
-export async function profileCommand(file: string, rawOptions: ProfileCommandOptions, output: CliOutput): Promise<number> {
+export async function profileCommand(file: string, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(profileOptionsSchema, rawOptions, 'data profile');
   const profile = await profileFile(file);
   if (options.html) writeFileAtomic(options.html, renderProfileHtml(profile));

@@ -29,12 +29,10 @@ const runOptionsSchema = z.object({
   keepGoing: z.boolean().default(false),
 });
 
-export type RunCommandOptions = z.input<typeof runOptionsSchema>;
-
 /** Exit code of a run stopped by Ctrl-C, as shells report SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
 
-export async function runCommand(stages: readonly string[], rawOptions: RunCommandOptions, output: CliOutput): Promise<number> {
+export async function runCommand(stages: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(runOptionsSchema, rawOptions, 'run');
   const workspace = currentWorkspace();
   const controller = new AbortController();

@@ -8,8 +8,8 @@ import { SYSTEM_TAGS, type Run, type TrackingService } from '../../tracking/inde
 import type { WorkspaceServices } from '../../workspace/index.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
-import { printJson, type CliOutput } from '../output.js';
-import { withServices } from '../services.js';
+import { printJson } from '../output.js';
+import { withServices, type CliContext } from '../services.js';
 
 const listSchema = z.object({
   experiment: z.array(z.string().min(1)).optional(),
@@ -87,9 +87,9 @@ function metricColumns(runs: readonly Run[]): string[] {
     .map(([key]) => key);
 }
 
-export async function runsListCommand(rawOptions: z.input<typeof listSchema>, output: CliOutput): Promise<number> {
+export async function runsListCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(listSchema, rawOptions, 'runs list');
-  return withServices(async (services) => {
+  return withServices(output, async (services) => {
     const { tracking } = services;
     const ids = await experimentIds(tracking, services, options.experiment);
     const page = ids.length === 0
@@ -132,9 +132,9 @@ export async function runsListCommand(rawOptions: z.input<typeof listSchema>, ou
 
 const showSchema = z.object({ json: z.boolean().default(false) });
 
-export async function runsShowCommand(idOrPrefix: string, rawOptions: z.input<typeof showSchema>, output: CliOutput): Promise<number> {
+export async function runsShowCommand(idOrPrefix: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(showSchema, rawOptions, 'runs show');
-  return withServices(async ({ tracking, artifacts }) => {
+  return withServices(output, async ({ tracking, artifacts }) => {
     const run = await tracking.getRun(await tracking.resolveRunId(idOrPrefix));
     const children = (
       await tracking.searchRuns({ experimentIds: [run.info.experimentId], filter: `tags.\`${SYSTEM_TAGS.parentRunId}\` = '${run.info.runId}'`, orderBy: ['attributes.start_time ASC'], maxResults: 1000 })
@@ -170,9 +170,9 @@ export async function runsShowCommand(idOrPrefix: string, rawOptions: z.input<ty
   });
 }
 
-export async function runsCompareCommand(ids: readonly string[], rawOptions: z.input<typeof showSchema>, output: CliOutput): Promise<number> {
+export async function runsCompareCommand(ids: readonly string[], rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(showSchema, rawOptions, 'runs compare');
-  return withServices(async ({ tracking }) => {
+  return withServices(output, async ({ tracking }) => {
     const runs: Run[] = [];
     for (const id of ids) runs.push(await tracking.getRun(await tracking.resolveRunId(id)));
     const keys = (pick: (run: Run) => readonly { key: string }[]) => [...new Set(runs.flatMap((run) => pick(run).map((item) => item.key)))].sort();

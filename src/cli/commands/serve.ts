@@ -5,16 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { z } from 'zod';
-import { fetchModelFile, isModelUri } from '../../registry/index.js';
 import { modelNotFound } from '../../inference/index.js';
+import { isModelUri, resolveModelPath, type ResolvedModel } from '../../registry/index.js';
 import { runServer, serveInCluster, type ModelResolver, type ModelSpec } from '../../serving/index.js';
-import { findWorkspaceRoot, openWorkspace, openWorkspaceServices, type WorkspaceServices } from '../../workspace/index.js';
+import { startSessionRun, type SessionRun, type WorkspaceServices } from '../../workspace/index.js';
 import { invalidOption, parseOptions } from '../options.js';
-import type { CliOutput } from '../output.js';
-import { cliActor } from '../services.js';
-import { startServingRun } from '../serving-run.js';
+import { cliActor, withServicesIfAny, type CliContext } from '../services.js';
 
 const serveSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -29,8 +27,6 @@ const serveSchema = z.object({
   quiet: z.boolean().default(false),
 });
 
-export type ServeCommandOptions = z.input<typeof serveSchema>;
-
 /** `NAME=MODEL` or `MODEL`. */
 function parseSpec(argument: string): ModelSpec {
   const match = /^([A-Za-z0-9][\w.-]*)=(.+)$/.exec(argument);
@@ -38,40 +34,59 @@ function parseSpec(argument: string): ModelSpec {
   return { reference: argument };
 }
 
-function findWorkspace(): ReturnType<typeof openWorkspace> | undefined {
+export async function serveCommand(models: readonly string[], rawOptions: unknown, version: string, cli: CliContext): Promise<number> {
+  const options = parseOptions(serveSchema, rawOptions, 'serve');
+  if (models.length === 0) throw invalidOption({ command: 'serve', problem: 'name at least one model: a path, models:/NAME@ALIAS or NAME=MODEL' });
+  const specs = models.map(parseSpec);
+  // In a workspace: registry references resolve, and the session is a tracked run whose
+  // prediction-log files become its artifacts. Elsewhere (a container) plain files are served.
+  return withServicesIfAny(cli, async (services) => {
+    const predictionLogDir = options.predictionLog === false ? undefined : resolve(options.predictionLog ?? (services ? join(services.workspace.root, '.sluice', 'predictions') : 'sluice-predictions'));
+    const resolveModel = services?.models(cliActor()) ?? resolveModelPath;
+    const resolver: ModelResolver = async (reference) => {
+      if (!isModelUri(reference) && !existsSync(reference)) throw modelNotFound({ path: reference });
+      const found = (await resolveModel(reference)) as ResolvedModel;
+      return { path: found.path, registeredName: found.version?.name, version: found.version && String(found.version.version) };
+    };
+    const run = services && predictionLogDir ? await startServingRun(services, specs, cli) : undefined;
+    const logger = options.quiet ? undefined : pino({ base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
+    try {
+      return await serve(specs, resolver, { ...options, predictionLogDir, onLogFileClosed: run?.keep, logger, version }, cli);
+    } finally {
+      logger?.flush();
+      await run?.finish();
+    }
+  });
+}
+
+/** Starts the session's run; a store that cannot record it does not stop the server. */
+async function startServingRun(services: WorkspaceServices, specs: readonly ModelSpec[], cli: CliContext): Promise<SessionRun | undefined> {
+  const warn = (message: string) => cli.stderr.write(`sluice: warning: ${message}\n`);
   try {
-    return openWorkspace(findWorkspaceRoot(process.cwd()));
-  } catch {
+    return await startSessionRun(services, {
+      kind: 'serve',
+      name: `serve ${specs.map((model) => model.name ?? model.reference).join(', ')}`,
+      params: Object.fromEntries(specs.map((model, index) => [`model.${model.name ?? index}`, model.reference])),
+      artifactDir: 'predictions',
+      warn,
+    });
+  } catch (error) {
+    warn(`this serving session is not recorded in tracking: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
 }
 
-export async function serveCommand(models: readonly string[], rawOptions: ServeCommandOptions, version: string, output: CliOutput): Promise<number> {
-  const options = parseOptions(serveSchema, rawOptions, 'serve');
-  if (models.length === 0) throw invalidOption({ command: 'serve', problem: 'name at least one model: a path, models:/NAME@ALIAS or NAME=MODEL' });
-  const specs = models.map(parseSpec);
-  const workspace = findWorkspace();
-  const predictionLogDir = options.predictionLog === false ? undefined : resolve(options.predictionLog ?? (workspace ? join(workspace.root, '.sluice', 'predictions') : 'sluice-predictions'));
-  const logger = options.quiet ? undefined : pino({ base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
+type ServeSettings = z.output<typeof serveSchema> & {
+  readonly predictionLogDir: string | undefined;
+  readonly onLogFileClosed: ((path: string) => void) | undefined;
+  readonly logger: Logger | undefined;
+  readonly version: string;
+};
 
-  let services: WorkspaceServices | undefined;
-  const resolver: ModelResolver = async (reference) => {
-    if (!isModelUri(reference)) {
-      if (!existsSync(reference)) throw modelNotFound({ path: reference });
-      return { path: resolve(reference) };
-    }
-    if (!workspace) throw invalidOption({ command: 'serve', problem: `${reference} names a registered model, but this directory is in no Sluice workspace; run where the registry is, or serve the .onnx file` });
-    services ??= await openWorkspaceServices(workspace);
-    const registry = services.registry(cliActor());
-    const found = await registry.resolve(reference);
-    const path = await fetchModelFile(registry, found, join(workspace.paths.tmpDir, 'models'));
-    return { path, registeredName: found.name, version: String(found.version) };
-  };
-
-  // In a workspace, the session is a tracked run and its prediction-log files become the run's artifacts.
-  const servingRun = workspace && predictionLogDir ? await startServingRun(workspace, specs, output) : undefined;
+/** Runs the server (or its workers) until SIGINT or SIGTERM. */
+async function serve(models: readonly ModelSpec[], resolver: ModelResolver, options: ServeSettings, cli: CliContext): Promise<number> {
   const settings = {
-    models: specs,
+    models,
     resolver,
     host: options.host,
     port: options.port,
@@ -79,26 +94,20 @@ export async function serveCommand(models: readonly string[], rawOptions: ServeC
     maxBatchDelayMs: options.maxBatchDelayMs,
     maxInFlight: options.maxInFlight,
     bodyLimit: Math.round(options.maxBodyMb * 1024 * 1024),
-    predictionLogDir,
-    onLogFileClosed: servingRun?.keep,
+    predictionLogDir: options.predictionLogDir,
+    onLogFileClosed: options.onLogFileClosed,
     followIntervalSeconds: options.followInterval,
     adminToken: process.env.SLUICE_ADMIN_TOKEN || undefined,
-    version,
-    logger,
+    version: options.version,
+    logger: options.logger,
   };
-  try {
-    if (options.workers > 1) return await serveInCluster(settings, options.workers, (message) => output.stderr.write(message));
-    const server = await runServer(settings);
-    output.stderr.write(`Serving ${server.models.names().join(', ')} at ${server.url} (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics); Ctrl-C or SIGTERM stops it after the requests in flight.\n`);
-    await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    });
-    await server.close();
-    return 0;
-  } finally {
-    logger?.flush();
-    await servingRun?.finish();
-    await services?.close();
-  }
+  if (options.workers > 1) return serveInCluster(settings, options.workers, (message) => cli.stderr.write(message));
+  const server = await runServer(settings);
+  cli.stderr.write(`Serving ${server.models.names().join(', ')} at ${server.url} (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics); Ctrl-C or SIGTERM stops it after the requests in flight.\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await server.close();
+  return 0;
 }

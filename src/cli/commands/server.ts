@@ -4,10 +4,8 @@
  */
 import { z } from 'zod';
 import { startServer } from '../../http/index.js';
-import { openWorkspaceServices } from '../../workspace/index.js';
-import { currentWorkspace } from '../context.js';
 import { parseOptions } from '../options.js';
-import type { CliOutput } from '../output.js';
+import { withServices, type CliContext } from '../services.js';
 
 const serverSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -17,10 +15,9 @@ const serverSchema = z.object({
   quiet: z.boolean().default(false),
 });
 
-export async function serverCommand(rawOptions: z.input<typeof serverSchema>, version: string, output: CliOutput): Promise<number> {
+export async function serverCommand(rawOptions: unknown, version: string, output: CliContext): Promise<number> {
   const options = parseOptions(serverSchema, rawOptions, 'server');
-  const services = await openWorkspaceServices(currentWorkspace());
-  try {
+  return withServices(output, async (services) => {
     const { app, url } = await startServer({
       services,
       host: options.host,
@@ -41,7 +38,5 @@ export async function serverCommand(rawOptions: z.input<typeof serverSchema>, ve
     });
     await app.close();
     return 0;
-  } finally {
-    await services.close();
-  }
+  });
 }

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { ROLES } from '../../access/index.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
-import { printJson, type CliOutput } from '../output.js';
-import { cliActor, withServices } from '../services.js';
+import { printJson } from '../output.js';
+import { cliActor, withServices, type CliContext } from '../services.js';
 
 const createSchema = z.object({
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
@@ -15,9 +15,9 @@ const createSchema = z.object({
   json: z.boolean().default(false),
 });
 
-export async function tokenCreateCommand(rawOptions: z.input<typeof createSchema>, output: CliOutput): Promise<number> {
+export async function tokenCreateCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(createSchema, rawOptions, 'token create');
-  return withServices(async (services) => {
+  return withServices(output, async (services) => {
     const actor = cliActor();
     const name = options.name ?? `${options.role}-${new Date().toISOString().slice(0, 10)}`;
     const { token, secret } = await services.access(actor).createToken({ name, role: options.role, createdBy: actor.name });
@@ -34,8 +34,8 @@ export async function tokenCreateCommand(rawOptions: z.input<typeof createSchema
   });
 }
 
-export async function tokenListCommand(rawOptions: { json?: boolean }, output: CliOutput): Promise<number> {
-  return withServices(async (services) => {
+export async function tokenListCommand(rawOptions: { json?: boolean }, output: CliContext): Promise<number> {
+  return withServices(output, async (services) => {
     const tokens = await services.access(cliActor()).listTokens();
     if (rawOptions.json) {
       printJson(output, tokens.map((token) => ({ id: token.id, name: token.name, role: token.role, created_at: token.createdAt, created_by: token.createdBy, revoked_at: token.revokedAt ?? null })));
@@ -51,8 +51,8 @@ export async function tokenListCommand(rawOptions: { json?: boolean }, output: C
   });
 }
 
-export async function tokenRevokeCommand(id: string, output: CliOutput): Promise<number> {
-  return withServices(async (services) => {
+export async function tokenRevokeCommand(id: string, output: CliContext): Promise<number> {
+  return withServices(output, async (services) => {
     const token = await services.access(cliActor()).revokeToken(id);
     output.stdout.write(`Revoked the token "${token.name}" (${token.id}).\n`);
     return 0;

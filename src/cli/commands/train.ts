@@ -17,7 +17,7 @@ const trainOptionsSchema = z.object({
   out: z.string({ error: 'is required' }).min(1),
 });
 
-export async function trainCommand(rawOptions: z.input<typeof trainOptionsSchema>, version: string, output: CliOutput): Promise<number> {
+export async function trainCommand(rawOptions: unknown, version: string, output: CliOutput): Promise<number> {
   const options = parseOptions(trainOptionsSchema, rawOptions, 'train');
   const result = await trainModel({
     dataPath: options.data,

@@ -16,7 +16,7 @@ const inferOptionsSchema = z.object({
   force: z.boolean().default(false),
 });
 
-export async function schemaInferCommand(file: string, rawOptions: z.input<typeof inferOptionsSchema>, output: CliOutput): Promise<number> {
+export async function schemaInferCommand(file: string, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(inferOptionsSchema, rawOptions, 'schema infer');
   if (options.out && existsSync(options.out) && !options.force) {
     throw invalidOption({ command: 'schema infer', problem: `${options.out} exists; it may hold your edits (add --force to replace it)` });
@@ -51,9 +51,7 @@ function validationSummary(result: ValidationResult): Record<string, unknown> {
   };
 }
 
-export type ValidateCommandOptions = z.input<typeof validateOptionsSchema>;
-
-export async function validateCommand(file: string, rawOptions: ValidateCommandOptions, output: CliOutput): Promise<number> {
+export async function validateCommand(file: string, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(validateOptionsSchema, rawOptions, 'validate');
   const result = await validateFile(file, { schemaPath: options.schema, referencePath: options.reference, examples: options.examples });
   const exitCode = result.passed ? 0 : 1;

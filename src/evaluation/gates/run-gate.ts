@@ -35,9 +35,25 @@ export interface GateReport {
 const DEFAULT_RESAMPLES = 1_000;
 const DEFAULT_SEED = 20_240_101;
 
-export async function runGate(config: GateConfig, baseDir: string): Promise<GateReport> {
-  const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
-  const dataPath = at(config.data);
+/** A model file to score, and how reports name it. */
+export interface GateModel {
+  readonly path: string;
+  readonly label: string;
+}
+
+export interface RunGateInput {
+  readonly config: GateConfig;
+  /** Where the config's relative data path is read from. */
+  readonly baseDir: string;
+  readonly candidate: GateModel;
+  readonly baseline?: GateModel | undefined;
+  /** A baseline reference that names nothing yet (a first model): said in the notes. */
+  readonly missingBaseline?: string | undefined;
+}
+
+/** Scores both models on the same rows and checks every rule. The data is named as the config writes it. */
+export async function runGate({ config, baseDir, candidate: candidateModel, baseline: baselineModel, missingBaseline }: RunGateInput): Promise<GateReport> {
+  const dataPath = isAbsolute(config.data) ? config.data : resolve(baseDir, config.data);
   const table = await readTable(dataPath);
   const sensitiveColumns = [...new Set(config.rules.flatMap((rule) => (rule.sensitive ? [rule.sensitive] : [])))];
   for (const name of sensitiveColumns) {
@@ -53,15 +69,19 @@ export async function runGate(config: GateConfig, baseDir: string): Promise<Gate
     exclude: [...(config.exclude ?? []), ...sensitiveColumns],
   });
   const threshold = config.threshold ?? 0.5;
-  const candidateInputs = await prepareEvaluation(options(at(config.model)), table);
-  const baselineInputs = config.baseline ? await prepareEvaluation(options(at(config.baseline)), table).catch(async (error: unknown) => {
+  const candidateInputs = await prepareEvaluation(options(candidateModel.path), table);
+  const baselineInputs = baselineModel ? await prepareEvaluation(options(baselineModel.path), table).catch(async (error: unknown) => {
     await candidateInputs.model?.release();
     throw error;
   }) : undefined;
   try {
-    const candidate = await scoreSide(candidateInputs, options(at(config.model)), threshold, sensitiveColumns);
-    const baseline = baselineInputs ? await scoreSide(baselineInputs, options(at(config.baseline!)), threshold, sensitiveColumns) : undefined;
-    const notes = baseline ? [] : ['No baseline: this is treated as the first model; rules comparing with a baseline are skipped.'];
+    const candidate = await scoreSide(candidateInputs, options(candidateModel.path), candidateModel.label, threshold, sensitiveColumns);
+    const baseline = baselineInputs && baselineModel ? await scoreSide(baselineInputs, options(baselineModel.path), baselineModel.label, threshold, sensitiveColumns) : undefined;
+    const notes = baseline
+      ? []
+      : missingBaseline
+        ? [`The baseline ${missingBaseline} does not exist yet: this is treated as the first model, and rules comparing with a baseline are skipped.`]
+        : ['No baseline: this is treated as the first model; rules comparing with a baseline are skipped.'];
     const resampling = { resamples: config.bootstrap ?? DEFAULT_RESAMPLES, seed: config.seed ?? DEFAULT_SEED };
     const rules = config.rules.map((rule) => {
       const significance =
@@ -74,7 +94,7 @@ export async function runGate(config: GateConfig, baseDir: string): Promise<Gate
       passed: rules.every((verdict) => verdict.passed),
       task: candidateInputs.target.task,
       n: candidateInputs.target.truth.length,
-      data: dataPath,
+      data: config.data,
       candidate,
       baseline,
       rules,
@@ -86,13 +106,13 @@ export async function runGate(config: GateConfig, baseDir: string): Promise<Gate
   }
 }
 
-async function scoreSide(inputs: EvaluationInputs, options: EvaluateOptions, threshold: number, sensitive: readonly string[]): Promise<GateSide> {
+async function scoreSide(inputs: EvaluationInputs, options: EvaluateOptions, label: string, threshold: number, sensitive: readonly string[]): Promise<GateSide> {
   const { metrics } = scoreTarget(inputs.target, threshold);
   const model = inputs.model!;
   const latency = await measureLatency(model, inputs.table, featureOptions(options, model));
   const fairness: Record<string, FairnessReport> = {};
   for (const column of sensitive) fairness[column] = fairnessOf(inputs.target, inputs.table, column, threshold);
-  return { model: model.path, metrics: { ...metrics, ...latency, model_size_bytes: model.sizeBytes }, fairness };
+  return { model: label, metrics: { ...metrics, ...latency, model_size_bytes: model.sizeBytes }, fairness };
 }
 
 function fairnessOf(target: EvaluationTarget, table: EvaluationInputs['table'], column: string, threshold: number): FairnessReport {

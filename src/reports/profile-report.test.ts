@@ -56,7 +56,7 @@ describe('profile report', { timeout: 60_000 }, () => {
   });
 });
 
-describe('Markdown cells', () => {
+describe('Markdown cells', { timeout: 60_000 }, () => {
   test('pipes are escaped, HTML is neutralised and line breaks are flattened', () => {
     assert.equal(escapeCell('a|b'), 'a\\|b');
     assert.equal(escapeCell('<script>x</script>'), '&lt;script&gt;x&lt;/script&gt;');

@@ -14,7 +14,7 @@ const texts = (root: XmlElement) => byName(root, 'text').map((element) => elemen
 /** "x,y x,y" → [[x, y], …] */
 const points = (polyline: XmlElement) => polyline.attributes.points!.split(' ').filter(Boolean).map((pair) => pair.split(',').map(Number));
 
-describe('the well-formedness check itself', () => {
+describe('the well-formedness check itself', { timeout: 60_000 }, () => {
   test('accepts good XML and rejects the usual mistakes', () => {
     assert.equal(parseXml('<a x="1"><b>t &amp; &lt;u&gt;</b><c/></a>').children.length, 2);
     for (const bad of ['<a><b></a></b>', '<a x=1/>', '<a>&</a>', '<a>1 < 2</a>', '<a x="1" x="2"/>', '<a>', '<a/><b/>', '<a y="<"/>', '<a>&nbsp;</a>']) {

@@ -6,6 +6,7 @@
 //   src/index.ts (the package entry) may import every domain's index. Tests (*.test.ts in src/,
 //   test/, bench/) may reach into internals.
 // - No import cycles, type-only imports included (local rule, see scripts/eslint/no-import-cycle.js).
+// - typescript-eslint's `recommended` rules (those without type information).
 // - Sizes: no file over 400 lines; no function over 80 lines in src/ without an
 //   `// eslint-disable-next-line max-lines-per-function -- <why>` comment.
 import { readdirSync } from 'node:fs';
@@ -68,6 +69,8 @@ const restrictedPaths = (zones) => ['error', { basePath: root, zones }];
 
 export default [
   { ignores: ['dist/', 'node_modules/', 'docs/', 'examples/', '**/*.d.ts'] },
+  // typescript-eslint's recommended rules that need no type information.
+  ...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },
@@ -78,6 +81,8 @@ export default [
     },
     rules: {
       'sluice/no-import-cycle': 'error',
+      // tsc checks unused names already (noUnusedLocals, noUnusedParameters), with TypeScript's own exceptions.
+      '@typescript-eslint/no-unused-vars': 'off',
     },
   },
   {

@@ -23,13 +23,15 @@ const lines = (count: number, text: (index: number) => string): string =>
 
 /** Files written into the copy, by path relative to it. */
 const FIXTURES: Record<string, string> = {
-  'src/evaluation/imports-cli.ts': `import * as output from '../cli/output.js';\nexport const used = output;\n`,
+  'src/cli/fixture-output.ts': `export const printed = 'cli';\n`,
+  'src/registry/fixture-internal.ts': `export const internal = 'registry';\n`,
+  'src/evaluation/imports-cli.ts': `import * as output from '../cli/fixture-output.js';\nexport const used = output;\n`,
   'src/evaluation/imports-http.ts': `import * as http from '../http/index.js';\nexport const used = http;\n`,
-  'src/evaluation/past-index.ts': `import type * as uri from '../registry/model-uri.js';\nexport type Used = typeof uri;\n`,
-  'src/evaluation/past-index-lazily.ts': `export const load = async (): Promise<unknown> => import('../registry/model-uri.js');\n`,
+  'src/evaluation/past-index.ts': `import type * as uri from '../registry/fixture-internal.js';\nexport type Used = typeof uri;\n`,
+  'src/evaluation/past-index-lazily.ts': `export const load = async (): Promise<unknown> => import('../registry/fixture-internal.js');\n`,
   'src/evaluation/through-index.ts':
     `import * as registry from '../registry/index.js';\nimport * as own from './index.js';\nexport const used = [registry, own];\n`,
-  'src/evaluation/past-index.test.ts': `import * as uri from '../registry/model-uri.js';\nexport const used = uri;\n`,
+  'src/evaluation/past-index.test.ts': `import * as uri from '../registry/fixture-internal.js';\nexport const used = uri;\n`,
   'src/cli/serves-http.ts': `import * as http from '../http/index.js';\nexport const used = http;\n`,
   'src/evaluation/cycle-a.ts': `import { b } from './cycle-b.js';\nexport type A = { readonly next: number };\nexport const a = (): number => b;\n`,
   'src/evaluation/cycle-b.ts': `import type { A } from './cycle-a.js';\nexport const b = 1;\nexport type B = A;\n`,

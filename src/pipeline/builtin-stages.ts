@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { invalidDocument, validateWithSchema, type DocumentPath } from '../core/index.js';
 import { describeSluicePath } from './describe-path.js';
 import { isRecord, lookupParam } from './params.js';
-import type { ResolveContext } from './resolve-stage.js';
+import type { ResolveContext } from './resolve-context.js';
 import type { StageBody } from './schema.js';
 
 const path = z.string().min(1);

@@ -3,7 +3,7 @@
  * the working directory, applies output defaults, and checks that every param it reads exists.
  */
 import { posix } from 'node:path';
-import { didYouMean, invalidDocument, type DocumentPath, type LocatedDocument } from '../core/index.js';
+import { didYouMean, invalidDocument, type DocumentPath } from '../core/index.js';
 import { expandUses } from './builtin-stages.js';
 import {
   invalidInterpolation,
@@ -12,18 +12,13 @@ import {
   paramsFileMissing,
   undefinedVariable,
 } from './errors.js';
-import { interpolate, type InterpolationScope } from './interpolate.js';
-import { lookupParam, paramKeys, type ParamsReader } from './params.js';
+import { interpolate } from './interpolate.js';
+import { lookupParam, paramKeys } from './params.js';
+import type { ResolveContext } from './resolve-context.js';
 import type { StageBody } from './schema.js';
 import type { Dependency, Output, OutputKind, ParamDependency, Stage } from './stage.js';
 
-export interface ResolveContext {
-  readonly document: LocatedDocument;
-  readonly params: ParamsReader;
-  /** The default params file, root-relative. */
-  readonly paramsFile: string;
-  readonly scope: InterpolationScope;
-}
+export type { ResolveContext } from './resolve-context.js';
 
 /** Resolves one stage instance. `source` is where its body sits in sluice.yaml. */
 export function resolveStage(name: string, written: StageBody, source: DocumentPath, context: ResolveContext): Stage {

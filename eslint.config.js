@@ -83,6 +83,8 @@ export default [
       'sluice/no-import-cycle': 'error',
       // tsc checks unused names already (noUnusedLocals, noUnusedParameters), with TypeScript's own exceptions.
       '@typescript-eslint/no-unused-vars': 'off',
+      // A `let` assigned after a callback that reads it is installed (a server started after its message handler) stays `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -66,6 +66,7 @@ function word(text: string): string {
   return /^[\w@%+=:,./${}-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one case per `uses:` kind, each a short translation of its `with` block into a command; kept together so the four read alike
 export function expandUses(name: string, body: StageBody, source: DocumentPath, context: ResolveContext): StageBody {
   const at = [...source, 'with'];
   const raw = body.with ?? {};

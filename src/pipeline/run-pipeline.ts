@@ -67,6 +67,7 @@ export interface PipelineRunReport {
 /** How many runs' logs `.sluice/logs/` keeps. */
 const KEPT_LOG_RUNS = 20;
 
+// eslint-disable-next-line max-lines-per-function -- the run's steps in order inside the one try/finally that holds the repository lock and the store; each step is a named function
 export async function runPipeline(workspace: Workspace, options: RunPipelineOptions = {}): Promise<PipelineRunReport> {
   const dryRun = options.dryRun ?? false;
   const pipeline = loadPipeline(workspace.root);

@@ -15,10 +15,11 @@ const HEADER = ['Metric', 'Candidate', 'Baseline', 'Change', 'Rule', 'Verdict'];
 describe('gate report from a real gate run', { timeout: 60_000 }, () => {
   let report: GateReport;
   before(async () => {
-    report = await runGate(
-      {
-        model: sharedFixture('breast_cancer', 'models', 'bc_weak_logreg3.onnx'),
-        baseline: sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'),
+    const candidate = sharedFixture('breast_cancer', 'models', 'bc_weak_logreg3.onnx');
+    const baseline = sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx');
+    const config = {
+        model: candidate,
+        baseline,
         data: sharedFixture('breast_cancer', 'test.csv'),
         target: 'target',
         rules: [
@@ -27,9 +28,8 @@ describe('gate report from a real gate run', { timeout: 60_000 }, () => {
           { metric: 'f1', threshold: 0.5 },
           { metric: 'log_loss', max: 1 },
         ],
-      },
-      '/',
-    );
+      };
+    report = await runGate({ config, baseDir: '/', candidate: { path: candidate, label: candidate }, baseline: { path: baseline, label: baseline } });
   });
 
   test('the headline says the gate failed and names both models and the data', () => {

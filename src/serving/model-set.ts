@@ -99,7 +99,9 @@ export class ModelSet {
   private reloadSlot(slot: Slot, force: boolean): Promise<void> {
     // One load per model at a time: a poll during a slow load waits for it; a forced reload waits, then runs.
     if (slot.loading) return force ? slot.loading.then(() => this.reloadSlot(slot, true)) : slot.loading;
+    // Declared before it is assigned: the closure compares slot.loading with it when it settles.
     let loading: Promise<void> | undefined;
+    // eslint-disable-next-line prefer-const -- TypeScript needs the declaration above for the closure's reference
     loading = (async () => {
       // A resolver that throws at once must not settle this before `loading` is set.
       await Promise.resolve();

@@ -25,6 +25,7 @@ export interface TrackingServiceOptions {
   readonly clock?: () => number;
 }
 
+// eslint-disable-next-line max-lines-per-function -- a service is one closure over its store; each method is a few lines, and splitting the object would scatter one interface
 export function createTrackingService({ store, clock = Date.now }: TrackingServiceOptions): TrackingService {
   async function experimentOrFail(experimentId: string): Promise<Experiment> {
     validateExperimentId(experimentId);

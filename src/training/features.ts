@@ -43,7 +43,11 @@ export function fitFeatureSpec(table: Table, columns: readonly string[]): Featur
     if (column.kind === 'number') {
       let sum = 0;
       let count = 0;
-      for (const value of column.values) if (!Number.isNaN(value)) (sum += Math.fround(value)), count++;
+      for (const value of column.values) {
+        if (Number.isNaN(value)) continue;
+        sum += Math.fround(value);
+        count++;
+      }
       const mean = count > 0 ? sum / count : 0;
       let squares = 0;
       for (const value of column.values) if (!Number.isNaN(value)) squares += (Math.fround(value) - mean) ** 2;

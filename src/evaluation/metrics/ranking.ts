@@ -38,8 +38,8 @@ export function thresholdPoints(scores: ArrayLike<number>, positive: ArrayLike<b
   let falsePositives = 0;
   while (i >= 0 || j >= 0) {
     const threshold = Math.max(i >= 0 ? positives[i]! : -Infinity, j >= 0 ? negatives[j]! : -Infinity);
-    while (i >= 0 && positives[i] === threshold) (truePositives++, i--);
-    while (j >= 0 && negatives[j] === threshold) (falsePositives++, j--);
+    for (; i >= 0 && positives[i] === threshold; i--) truePositives++;
+    for (; j >= 0 && negatives[j] === threshold; j--) falsePositives++;
     thresholds[count] = threshold;
     truePositiveCounts[count] = truePositives;
     falsePositiveCounts[count] = falsePositives;

@@ -7,6 +7,10 @@
 import type { HashedFile } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
 
+/**
+ * Whether a dep names the registry. A prefix test only, so the pipeline loads the registry module
+ * (and its ONNX runtime) just for stages that have such a dep; parsing is the registry's.
+ */
 export function isRegistryReference(path: string): boolean {
   return path.startsWith('models:/');
 }

@@ -135,6 +135,7 @@ export class ModelSet {
 
   /** Polls registry references every `intervalMs` and swaps in versions their aliases moved to. */
   follow(intervalMs: number): void {
+    // Registry references may move (an alias); files do not. A prefix test: serving stays free of the registry.
     const followed = [...this.slots.values()].filter((slot) => slot.reference.startsWith('models:/')).map((slot) => slot.name);
     if (followed.length === 0 || intervalMs <= 0) return;
     const poll = () => {

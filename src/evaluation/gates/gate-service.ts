@@ -6,7 +6,7 @@
  * by the caller), or plain paths and no recording outside a workspace.
  */
 import { resolve } from 'node:path';
-import type { ResolveModel, ResolvedModel } from '../../registry/index.js';
+import { isModelUri, type ResolveModel, type ResolvedModel } from '../../registry/index.js';
 import type { RecordRun } from '../../tracking/index.js';
 import type { GateConfig } from './schema.js';
 import { runGate, type GateReport } from './run-gate.js';
@@ -35,7 +35,7 @@ function prefixed(prefix: string, metrics: Readonly<Record<string, number>>): Re
 
 /** How a run is named: a registry reference as written, a file by its name. */
 function shortName(reference: string): string {
-  return reference.startsWith('models:/') ? reference : reference.replace(/^.*\//, '');
+  return isModelUri(reference) ? reference : reference.replace(/^.*\//, '');
 }
 
 export async function gate({ config, baseDir, resolveModel, recordRun }: GateRequest): Promise<GateOutcome> {

@@ -17,32 +17,32 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .description('how tracked data in the working copy compares with the versions its pointers name')
     .argument('[paths...]', 'limit to these')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (paths: string[], options: { json?: boolean }) => (await import('./commands/data.js')).dataStatusCommand(paths, options, output)));
+    .action(run(async (paths: string[], options: unknown) => (await import('./commands/data.js')).dataStatusCommand(paths, options, output)));
   data
     .command('checkout')
     .description('restore the versions the pointers name (e.g. after git checkout)')
     .argument('[paths...]', 'limit to these')
     .option('-f, --force', 'also replace changes that are saved in no version')
-    .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataCheckoutCommand(paths, options, output)));
+    .action(run(async (paths: string[], options: unknown) => (await import('./commands/data.js')).dataCheckoutCommand(paths, options, output)));
   data
     .command('diff')
     .description('files added, removed and modified inside tracked data between revisions (default HEAD and the working copy)')
     .argument('[revisions...]', 'REV_A [REV_B]')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (revisions: string[], options: { json?: boolean }) => (await import('./commands/data.js')).dataDiffCommand(revisions, options, output)));
+    .action(run(async (revisions: string[], options: unknown) => (await import('./commands/data.js')).dataDiffCommand(revisions, options, output)));
   data
     .command('gc')
     .description('remove cache objects no branch, tag, working copy or registered model needs (dry run unless --force)')
     .option('--force', 'remove them')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/data.js')).dataGcCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/data.js')).dataGcCommand(options, output)));
   data
     .command('profile')
     .description('what a table holds: per column type, missing values, distinct values, range, quantiles, histogram, top values')
     .argument('<file>', 'CSV, TSV, Parquet or JSON lines')
     .option('--json [file]', 'print the profile as JSON (or write it to a file)')
     .option('--html <file>', 'write an HTML page with a chart per column')
-    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/profile.js')).profileCommand(file, options, output)));
+    .action(run(async (file: string, options: unknown) => (await import('./commands/profile.js')).profileCommand(file, options, output)));
   for (const direction of ['push', 'pull'] as const) {
     data
       .command(direction)
@@ -51,7 +51,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
       .option('-r, --remote <name>', 'the remote (default: default_remote)')
       .option('-j, --jobs <n>', 'objects transferred at once', '8')
       .option('-f, --force', 'pull: also replace working-copy changes that are saved in no version')
-      .action(run(async (paths: string[], options: Record<string, unknown>) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options, output)));
+      .action(run(async (paths: string[], options: unknown) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options, output)));
   }
 
   program
@@ -67,7 +67,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .option('--drift-share <share>', 'dataset drift when at least this share of columns drifted', '0.5')
     .option('--json [file]', 'print the result as JSON (or write it to a file)')
     .option('--report <file>', 'write a report: .html (with charts) or .md')
-    .action(run(async (reference: string, current: string, options: Record<string, unknown>) => (await import('./commands/drift.js')).driftCommand(reference, current, options, output)));
+    .action(run(async (reference: string, current: string, options: unknown) => (await import('./commands/drift.js')).driftCommand(reference, current, options, output)));
 
   const schema = program.command('schema').description('data schemas: what a table must look like');
   schema
@@ -76,7 +76,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .argument('<file>', 'a good data file: CSV, TSV, Parquet or JSON lines')
     .option('-o, --out <file>', 'write it here (default: print it)')
     .option('--force', 'replace an existing file')
-    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/validate.js')).schemaInferCommand(file, options, output)));
+    .action(run(async (file: string, options: unknown) => (await import('./commands/validate.js')).schemaInferCommand(file, options, output)));
 
   program
     .command('validate')
@@ -88,7 +88,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .option('--report <file>', 'write a Markdown report')
     .option('--summary <file>', 'write the verdict as a small JSON (for pipeline metrics)')
     .option('--examples <n>', 'example rows per violation', '5')
-    .action(run(async (file: string, options: Record<string, unknown>) => (await import('./commands/validate.js')).validateCommand(file, options, output)));
+    .action(run(async (file: string, options: unknown) => (await import('./commands/validate.js')).validateCommand(file, options, output)));
 
   const remote = program.command('remote').description('named storage for data: a directory, file:///path or s3://bucket/prefix');
   remote
@@ -99,12 +99,12 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .option('--default', 'make it the default remote')
     .option('--endpoint <url>', 'S3: a custom endpoint (MinIO, Ceph)')
     .option('--region <region>', 'S3: the region')
-    .action(run(async (name: string, url: string, options: Record<string, unknown>) => (await import('./commands/data.js')).remoteAddCommand(name, url, options, output)));
+    .action(run(async (name: string, url: string, options: unknown) => (await import('./commands/data.js')).remoteAddCommand(name, url, options, output)));
   remote
     .command('list')
     .description('configured remotes')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: { json?: boolean }) => (await import('./commands/data.js')).remoteListCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/data.js')).remoteListCommand(options, output)));
   remote
     .command('remove')
     .description('remove a remote from .sluice/config.yaml')

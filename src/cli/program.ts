@@ -40,14 +40,14 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('-n, --dry-run', 'print what would run, change nothing')
     .option('-j, --jobs <n>', 'stages to run in parallel', '1')
     .option('-k, --keep-going', 'after a failure, continue with stages that do not depend on it')
-    .action(run(async (stages: string[], options: Record<string, unknown>) => (await import('./commands/run.js')).runCommand(stages, options, output)));
+    .action(run(async (stages: string[], options: unknown) => (await import('./commands/run.js')).runCommand(stages, options, output)));
 
   program
     .command('status')
     .description('show which stages are stale and why')
     .argument('[stages...]', 'limit to these stages and their upstream')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (stages: string[], options: { json?: boolean }) => (await import('./commands/status.js')).statusCommand(stages, options, output)));
+    .action(run(async (stages: string[], options: unknown) => (await import('./commands/status.js')).statusCommand(stages, options, output)));
 
   program
     .command('dag')
@@ -55,7 +55,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--mermaid', 'as a Mermaid flowchart')
     .option('--dot', 'as Graphviz dot')
     .option('--json', 'stages and edges as JSON')
-    .action(run(async (options: { mermaid?: boolean; dot?: boolean; json?: boolean }) => (await import('./commands/dag.js')).dagCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/dag.js')).dagCommand(options, output)));
 
   const params = program.command('params').description('inspect params');
   params
@@ -65,7 +65,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--all', 'list unchanged params too')
     .option('--json', 'print machine-readable JSON')
     .action(
-      run(async (revisions: string[], options: { json?: boolean; all?: boolean }) => {
+      run(async (revisions: string[], options: unknown) => {
         if (revisions.length > 2) throw new CommanderError(USAGE_EXIT_CODE, 'sluice.usage', 'sluice: params diff takes at most two revisions\n');
         return (await import('./commands/params.js')).paramsDiffCommand(revisions, options, output);
       }),
@@ -76,7 +76,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .command('show')
     .description('print the metrics files of the workspace')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: { json?: boolean }) => (await import('./commands/metrics.js')).metricsShowCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/metrics.js')).metricsShowCommand(options, output)));
   metrics
     .command('diff')
     .description('compare metrics with a git revision (default HEAD)')
@@ -84,7 +84,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--all', 'list unchanged metrics too')
     .option('--json', 'print machine-readable JSON')
     .action(
-      run(async (revision: string | undefined, options: { json?: boolean; all?: boolean }) =>
+      run(async (revision: string | undefined, options: unknown) =>
         (await import('./commands/metrics.js')).metricsDiffCommand(revision, options, output),
       ),
     );
@@ -108,7 +108,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--bootstrap <n>', 'bootstrap resamples for 95% confidence intervals', '0')
     .option('--importance-repeats <n>', 'shuffles per feature for permutation importance (0: skip)', '5')
     .option('--seed <n>', 'seed for bootstrap, noise and permutations', '42')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/eval.js')).evalCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/eval.js')).evalCommand(options, output)));
 
   program
     .command('train')
@@ -121,7 +121,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--features <column...>', 'use only these columns as features')
     .option('--task <task>', 'for gbdt: auto, classification or regression', 'auto')
     .option('--out <file>', 'where to write the .onnx model')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/train.js')).trainCommand(options, version, output)));
+    .action(run(async (options: unknown) => (await import('./commands/train.js')).trainCommand(options, version, output)));
 
   program
     .command('gate')
@@ -130,7 +130,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--json <file>', 'write the full gate report as JSON')
     .option('--summary <file>', 'write the verdict and both models\' metrics as a small JSON (for pipeline metrics)')
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/gate.js')).gateCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/gate.js')).gateCommand(options, output)));
 
   program
     .command('package')
@@ -145,7 +145,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--port <port>', 'the port sluice serve listens on in the container', '8080')
     .option('-f, --force', 'write into a non-empty directory, replacing an earlier package there')
     .option('--json', 'print what was written as JSON')
-    .action(run(async (model: string, options: Record<string, unknown>) => (await import('./commands/package.js')).packageCommand(model, options, output)));
+    .action(run(async (model: string, options: unknown) => (await import('./commands/package.js')).packageCommand(model, options, output)));
 
   defineDataCommands(program, run, output);
   defineTrackingCommands(program, run, output, version);

@@ -20,5 +20,5 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .option('--no-prediction-log', 'log no predictions')
     .option('--follow-interval <seconds>', 'how often registry aliases are checked for a new version (0: never)', '2')
     .option('--quiet', 'no access log')
-    .action(run(async (models: string[], options: Record<string, unknown>) => (await import('./commands/serve.js')).serveCommand(models, options, version, output)));
+    .action(run(async (models: string[], options: unknown) => (await import('./commands/serve.js')).serveCommand(models, options, version, output)));
 }

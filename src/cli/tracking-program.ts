@@ -24,19 +24,19 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--all', 'include nested runs (pipeline stages)')
     .option('--deleted', 'only deleted runs')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/runs.js')).runsListCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/runs.js')).runsListCommand(options, output)));
   runs
     .command('show')
     .description('one run: params, metrics, data read, files produced, stages, artifacts')
     .argument('<run>', 'a run id, or its first characters')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (id: string, options: { json?: boolean }) => (await import('./commands/runs.js')).runsShowCommand(id, options, output)));
+    .action(run(async (id: string, options: unknown) => (await import('./commands/runs.js')).runsShowCommand(id, options, output)));
   runs
     .command('compare')
     .description('params and metrics of runs side by side, differences marked')
     .argument('<runs...>', 'two or more run ids (or their first characters)')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (ids: string[], options: { json?: boolean }) => (await import('./commands/runs.js')).runsCompareCommand(ids, options, output)));
+    .action(run(async (ids: string[], options: unknown) => (await import('./commands/runs.js')).runsCompareCommand(ids, options, output)));
 
   const models = program.command('models').description('the model registry: versions, aliases, lineage');
   models
@@ -48,19 +48,19 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--description <text>', 'a description of the version')
     .option('--tag <key=value>', 'a tag on the version (repeatable)', collect)
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (source: string, options: Record<string, unknown>) => (await import('./commands/models.js')).modelsRegisterCommand(source, options, output)));
+    .action(run(async (source: string, options: unknown) => (await import('./commands/models.js')).modelsRegisterCommand(source, options, output)));
   models
     .command('list')
     .description('registered models with their latest version and aliases')
     .option('--filter <filter>', "e.g. \"name LIKE 'fraud%'\"")
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/models.js')).modelsListCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/models.js')).modelsListCommand(options, output)));
   models
     .command('show')
     .description('a model\'s versions, or one version (NAME/3, NAME@champion) with its signature')
     .argument('<model>', 'NAME, NAME/VERSION, NAME@ALIAS or a models:/ URI')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (target: string, options: { json?: boolean }) => (await import('./commands/models.js')).modelsShowCommand(target, options, output)));
+    .action(run(async (target: string, options: unknown) => (await import('./commands/models.js')).modelsShowCommand(target, options, output)));
   models
     .command('alias')
     .description('point an alias at a version (or show it, or --delete it)')
@@ -69,7 +69,7 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .argument('[version]', 'the version number; without it, show where the alias points')
     .option('--delete', 'remove the alias')
     .action(
-      run(async (name: string, alias: string, version: string | undefined, options: { delete?: boolean }) =>
+      run(async (name: string, alias: string, version: string | undefined, options: unknown) =>
         (await import('./commands/models.js')).modelsAliasCommand(name, alias, version, options, output),
       ),
     );
@@ -78,7 +78,7 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .description('what produced a version: run, stage, code commit, params, data hashes, upstream stages')
     .argument('<model>', 'NAME@ALIAS, NAME/VERSION or a models:/ URI (NAME alone: the latest version)')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (target: string, options: { json?: boolean }) => (await import('./commands/models.js')).modelsLineageCommand(target, options, output)));
+    .action(run(async (target: string, options: unknown) => (await import('./commands/models.js')).modelsLineageCommand(target, options, output)));
 
   program
     .command('audit')
@@ -86,7 +86,7 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--model <name>', 'only changes to this registered model')
     .option('--limit <n>', 'how many entries (newest first)', '50')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/audit.js')).auditCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/audit.js')).auditCommand(options, output)));
 
   const token = program.command('token').description('API tokens for the server (roles: reader, editor, admin)');
   token
@@ -95,12 +95,12 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--role <role>', 'reader, editor or admin')
     .option('--name <name>', 'a name to recognise it by')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/token.js')).tokenCreateCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/token.js')).tokenCreateCommand(options, output)));
   token
     .command('list')
     .description('tokens (never their secrets)')
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (options: { json?: boolean }) => (await import('./commands/token.js')).tokenListCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/token.js')).tokenListCommand(options, output)));
   token
     .command('revoke')
     .description('revoke a token')
@@ -115,5 +115,5 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--insecure', 'listen beyond loopback without tokens (trusted networks only)')
     .option('--max-upload-mb <n>', 'largest artifact upload', '8192')
     .option('--quiet', 'no request log')
-    .action(run(async (options: Record<string, unknown>) => (await import('./commands/server.js')).serverCommand(options, version, output)));
+    .action(run(async (options: unknown) => (await import('./commands/server.js')).serverCommand(options, version, output)));
 }

@@ -135,11 +135,7 @@ export class Tracking {
   /** Runs matching MLflow's filter language, in pages. */
   async searchRuns(options: { experiments?: readonly string[]; filter?: string; orderBy?: readonly string[]; maxResults?: number; pageToken?: string; viewType?: ViewType } = {}): Promise<Page<Run>> {
     const { tracking, workspace } = this.services;
-    const ids: string[] = [];
-    for (const name of options.experiments ?? [workspace.experimentName]) {
-      const experiment = await tracking.getExperimentByName(name).catch(() => undefined);
-      if (experiment) ids.push(experiment.experimentId);
-    }
+    const ids = await tracking.experimentIdsOf(options.experiments ?? [workspace.experimentName], { missing: 'skip' });
     if (ids.length === 0) return { items: [], nextPageToken: undefined };
     return tracking.searchRuns({ experimentIds: ids, filter: options.filter, orderBy: options.orderBy, maxResults: options.maxResults, pageToken: options.pageToken, viewType: options.viewType });
   }

@@ -18,7 +18,7 @@ export const experimentNotFound = defineError<{ id: string; byName?: boolean }>(
   kind: 'not_found',
   description: 'No experiment has the given id or name.',
   message: ({ id, byName }) => (byName ? `Could not find experiment with name '${id}'` : `No Experiment with id=${id} exists`),
-  hint: () => 'List experiments with `sluice experiments list` (or the search-experiments endpoint).',
+  hint: () => 'Check the name or id: a workspace records into the experiment named in .sluice/config.yaml (tracking.experiment, default the directory name), and MLflow clients list experiments with experiments/search.',
 });
 
 export const experimentAlreadyExists = defineError<{ name: string }>('SLUICE_TRACKING_EXPERIMENT_EXISTS', {

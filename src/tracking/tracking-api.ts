@@ -33,6 +33,8 @@ export interface TrackingService {
   getExperiment(experimentId: string): Promise<Experiment>;
   getExperimentByName(name: string): Promise<Experiment>;
   getOrCreateExperiment(name: string): Promise<Experiment>;
+  /** Ids of experiments named by name or id; a missing name is left out (`skip`) or an error (`fail`). */
+  experimentIdsOf(namesOrIds: readonly string[], options: { readonly missing: 'skip' | 'fail' }): Promise<string[]>;
   searchExperiments(options?: SearchOptions): Promise<Page<Experiment>>;
   renameExperiment(experimentId: string, newName: string): Promise<void>;
   deleteExperiment(experimentId: string): Promise<void>;

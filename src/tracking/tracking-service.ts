@@ -93,6 +93,19 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
     },
 
     /** The experiment of this name, created if missing (what `mlflow.set_experiment` does). */
+    async experimentIdsOf(namesOrIds, { missing }) {
+      const ids: string[] = [];
+      for (const name of namesOrIds) {
+        if (/^\d+$/.test(name)) ids.push((await experimentOrFail(name)).experimentId);
+        else {
+          const experiment = await store.getExperimentByName(name);
+          if (experiment) ids.push(experiment.experimentId);
+          else if (missing === 'fail') throw experimentNotFound({ id: name, byName: true });
+        }
+      }
+      return ids;
+    },
+
     async getOrCreateExperiment(name: string): Promise<Experiment> {
       const existing = await store.getExperimentByName(name);
       if (existing) {

@@ -1,9 +1,14 @@
 /** `sluice dag [--mermaid | --dot | --json]`: the pipeline's stages and how they connect. */
 import { buildGraph, dagEdges, loadPipeline, renderDag } from '../../pipeline/index.js';
 import { currentWorkspace } from '../context.js';
+import { z } from 'zod';
+import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
 
-export async function dagCommand(options: { mermaid?: boolean; dot?: boolean; json?: boolean }, output: CliOutput): Promise<number> {
+const dagSchema = z.object({ mermaid: z.boolean().default(false), dot: z.boolean().default(false), json: z.boolean().default(false) });
+
+export async function dagCommand(rawOptions: unknown, output: CliOutput): Promise<number> {
+  const options = parseOptions(dagSchema, rawOptions, 'dag');
   const pipeline = loadPipeline(currentWorkspace().root);
   const graph = buildGraph(pipeline);
   if (options.json) {

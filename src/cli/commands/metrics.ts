@@ -3,9 +3,15 @@ import { collectMetrics, collectMetricsAtRevision, diffMetrics, loadPipeline } f
 import { openWorkspaceCache } from '../../workspace/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatCell, formatChange, renderTable } from '../format/table.js';
+import { z } from 'zod';
+import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
 
-export async function metricsShowCommand(options: { json?: boolean }, output: CliOutput): Promise<number> {
+const showSchema = z.object({ json: z.boolean().default(false) });
+const diffSchema = z.object({ json: z.boolean().default(false), all: z.boolean().default(false) });
+
+export async function metricsShowCommand(rawOptions: unknown, output: CliOutput): Promise<number> {
+  const options = parseOptions(showSchema, rawOptions, 'metrics show');
   const pipeline = loadPipeline(currentWorkspace().root);
   const files = collectMetrics(pipeline.root, pipeline.stages);
   if (options.json) {
@@ -23,7 +29,8 @@ export async function metricsShowCommand(options: { json?: boolean }, output: Cl
   return 0;
 }
 
-export async function metricsDiffCommand(revision: string | undefined, options: { json?: boolean; all?: boolean }, output: CliOutput): Promise<number> {
+export async function metricsDiffCommand(revision: string | undefined, rawOptions: unknown, output: CliOutput): Promise<number> {
+  const options = parseOptions(diffSchema, rawOptions, 'metrics diff');
   const workspace = currentWorkspace();
   const pipeline = loadPipeline(workspace.root);
   const oldRevision = revision ?? 'HEAD';

@@ -2,13 +2,18 @@
 import { diffParamValues, loadPipeline, readParamsAt } from '../../pipeline/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatCell, renderTable } from '../format/table.js';
+import { z } from 'zod';
+import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
+
+const diffSchema = z.object({ json: z.boolean().default(false), all: z.boolean().default(false) });
 
 export async function paramsDiffCommand(
   revisions: readonly string[],
-  options: { json?: boolean; all?: boolean },
+  rawOptions: unknown,
   output: CliOutput,
 ): Promise<number> {
+  const options = parseOptions(diffSchema, rawOptions, 'params diff');
   const pipeline = loadPipeline(currentWorkspace().root);
   const [oldRevision, newRevision] = revisions.length === 0 ? ['HEAD', undefined] : [revisions[0]!, revisions[1]];
   const rows = diffParamValues(await readParamsAt(pipeline, oldRevision), await readParamsAt(pipeline, newRevision), { all: options.all });

@@ -4,8 +4,7 @@
  */
 import { z } from 'zod';
 import { formatNumber } from '../../core/index.js';
-import { SYSTEM_TAGS, type Run, type TrackingService } from '../../tracking/index.js';
-import type { WorkspaceServices } from '../../workspace/index.js';
+import { SYSTEM_TAGS, type Run } from '../../tracking/index.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
@@ -43,20 +42,6 @@ export function runToJson(run: Run): Record<string, unknown> {
   };
 }
 
-async function experimentIds(tracking: TrackingService, services: WorkspaceServices, names: readonly string[] | undefined): Promise<string[]> {
-  const wanted = names ?? [services.workspace.experimentName];
-  const ids: string[] = [];
-  for (const name of wanted) {
-    if (/^\d+$/.test(name)) ids.push((await tracking.getExperiment(name)).experimentId);
-    else {
-      const experiment = await tracking.getExperimentByName(name).catch(() => undefined);
-      if (experiment) ids.push(experiment.experimentId);
-      else if (names !== undefined) await tracking.getExperimentByName(name); // names the missing one
-    }
-  }
-  return ids;
-}
-
 function tag(run: Run, key: string): string | undefined {
   return run.data.tags.find((item) => item.key === key)?.value;
 }
@@ -91,7 +76,7 @@ export async function runsListCommand(rawOptions: unknown, output: CliContext): 
   const options = parseOptions(listSchema, rawOptions, 'runs list');
   return withServices(output, async (services) => {
     const { tracking } = services;
-    const ids = await experimentIds(tracking, services, options.experiment);
+    const ids = await tracking.experimentIdsOf(options.experiment ?? [services.workspace.experimentName], { missing: options.experiment ? 'fail' : 'skip' });
     const page = ids.length === 0
       ? { items: [], nextPageToken: undefined }
       : await tracking.searchRuns({

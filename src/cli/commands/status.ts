@@ -2,7 +2,11 @@
 import { pipelineStatus, type StageState } from '../../pipeline/index.js';
 import { currentWorkspace } from '../context.js';
 import { makeStyler } from '../format/style.js';
+import { z } from 'zod';
+import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
+
+const statusSchema = z.object({ json: z.boolean().default(false) });
 
 const STATE_LABELS: Record<StageState, string> = {
   'up-to-date': 'up to date',
@@ -12,7 +16,8 @@ const STATE_LABELS: Record<StageState, string> = {
   frozen: 'frozen',
 };
 
-export async function statusCommand(stages: readonly string[], options: { json?: boolean }, output: CliOutput): Promise<number> {
+export async function statusCommand(stages: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
+  const options = parseOptions(statusSchema, rawOptions, 'status');
   const reports = await pipelineStatus(currentWorkspace(), { targets: stages });
   if (options.json) {
     printJson(output, { stages: reports, upToDate: reports.every((report) => report.state === 'up-to-date' || report.state === 'frozen') });

@@ -34,10 +34,13 @@ export async function tokenCreateCommand(rawOptions: unknown, output: CliContext
   });
 }
 
-export async function tokenListCommand(rawOptions: { json?: boolean }, output: CliContext): Promise<number> {
+const listSchema = z.object({ json: z.boolean().default(false) });
+
+export async function tokenListCommand(rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(listSchema, rawOptions, 'token list');
   return withServices(output, async (services) => {
     const tokens = await services.access(cliActor()).listTokens();
-    if (rawOptions.json) {
+    if (options.json) {
       printJson(output, tokens.map((token) => ({ id: token.id, name: token.name, role: token.role, created_at: token.createdAt, created_by: token.createdBy, revoked_at: token.revokedAt ?? null })));
       return 0;
     }

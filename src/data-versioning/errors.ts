@@ -60,3 +60,10 @@ export const dataUnsavedChanges = defineError<{ paths: readonly string[] }>('SLU
   message: ({ paths }) => `Not restored, to keep changes that are saved nowhere else: ${paths.join(', ')}.`,
   hint: () => 'Keep them as a new version with `sluice data add PATH` (then commit the pointer), or discard them with --force.',
 });
+
+export const invalidRemote = defineError<{ name: string; problem: string }>('SLUICE_DATA_INVALID_REMOTE', {
+  kind: 'invalid_input',
+  description: 'A remote given to `sluice remote add` has a bad name, URL, endpoint or region.',
+  message: ({ name, problem }) => `Cannot add the remote "${name}": ${problem}.`,
+  hint: () => 'A remote name is letters, digits, ., _ and -; its URL is a directory, file:///path or s3://bucket/prefix; --endpoint is a URL (http://host:port).',
+});

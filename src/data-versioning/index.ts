@@ -9,4 +9,4 @@ export { addData, checkoutData, dataStatus, toWorkspacePath, type AddedData, typ
 export { collectGarbage, diffData, type DataChange, type DataDiff, type GarbageReport } from './history.js';
 export { pullData, pushData, type TransferOptions, type TransferProgress, type TransferReport } from './transfer.js';
 export { addRemote, listRemotes, openRemote, removeRemote, type NamedRemote } from './remotes.js';
-export { dataNotInCache, dataNotTracked, dataPathMissing, dataPathNotAllowed, remoteExists, remoteNotConfigured, transferIncomplete } from './errors.js';
+export { dataNotInCache, dataNotTracked, dataPathMissing, dataPathNotAllowed, invalidRemote, remoteExists, remoteNotConfigured, transferIncomplete } from './errors.js';

@@ -65,16 +65,16 @@ describe('remotes', { timeout: 60_000 }, () => {
 
   test('a name that is not letters, digits, ., _ and - is refused', () => {
     for (const name of ['', '-lead', 'has space', 'a/b', 'ünïcode']) {
-      throwsWith(() => addRemote(workspace, name, { url: '/x' }), 'SLUICE_DATA_PATH_NOT_ALLOWED', /a remote name is letters, digits/);
+      throwsWith(() => addRemote(workspace, name, { url: '/x' }), 'SLUICE_DATA_INVALID_REMOTE', /a remote name is letters, digits/);
     }
     assert.deepEqual(listRemotes(workspace), []);
   });
 
   test('a remote with an empty URL or an unknown setting is refused, and nothing is written', () => {
     const before = configText();
-    assert.throws(() => addRemote(workspace, 'origin', { url: '' }));
-    assert.throws(() => addRemote(workspace, 'origin', { url: '/x', bucket: 'b' } as never));
-    assert.throws(() => addRemote(workspace, 'origin', { url: 's3://b/p', endpoint: 'not a url' }));
+    throwsWith(() => addRemote(workspace, 'origin', { url: '' }), 'SLUICE_DATA_INVALID_REMOTE', /url/);
+    throwsWith(() => addRemote(workspace, 'origin', { url: '/x', bucket: 'b' } as never), 'SLUICE_DATA_INVALID_REMOTE');
+    throwsWith(() => addRemote(workspace, 'origin', { url: 's3://b/p', endpoint: 'not a url' }), 'SLUICE_DATA_INVALID_REMOTE', /endpoint/);
     assert.equal(configText(), before);
   });
 

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../core/index.js';
 import { openObjectStorage, type ObjectStorage } from '../cache/index.js';
 import { CONFIG_FILE, loadWorkspaceConfig, remoteSchema, type RemoteConfig, type Workspace } from '../workspace/index.js';
 import { remoteExists, remoteNotConfigured } from './errors.js';
-import { dataPathNotAllowed } from './errors.js';
+import { invalidRemote } from './errors.js';
 
 export interface NamedRemote extends RemoteConfig {
   readonly name: string;
@@ -31,8 +31,13 @@ function editConfig(root: string, edit: (document: ReturnType<typeof parseDocume
 }
 
 export function addRemote(workspace: Workspace, name: string, remote: RemoteConfig, options: { makeDefault?: boolean } = {}): void {
-  if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) throw dataPathNotAllowed({ path: name, reason: 'a remote name is letters, digits, ., _ and -' });
-  const parsed = remoteSchema.parse(remote);
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) throw invalidRemote({ name, problem: 'a remote name is letters, digits, ., _ and -' });
+  const result = remoteSchema.safeParse(remote);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw invalidRemote({ name, problem: `${issue.path.join('.') || 'the remote'} ${issue.message.replace(/^Invalid input: /, '').toLowerCase()}` });
+  }
+  const parsed = result.data;
   if (listRemotes(workspace).some((existing) => existing.name === name)) throw remoteExists({ name });
   editConfig(workspace.root, (document) => {
     document.setIn(['remotes', name], document.createNode(Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== undefined))));

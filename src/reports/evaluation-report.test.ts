@@ -94,10 +94,7 @@ describe('evaluation report', { timeout: 60_000 }, () => {
     assert.doesNotMatch(renderEvaluationMarkdown(regression, 'r', {}), /95% CI|!\[/);
   });
 
-  // Bug: slice values come from the user's data but are written into the Markdown table raw, so
-  // a `|` splits the row and HTML passes through (the gate, drift and validation tables escape
-  // their cells with escapeCell).
-  test.todo('slice values with | or HTML stay inside their Markdown cell', () => {
+  test('slice values with | or HTML stay inside their Markdown cell', () => {
     const sliced: EvaluationResult = { ...result, slices: { city: { 'Paris|Lyon': { n: 3, metrics: { accuracy: 1 } }, [HOSTILE]: { n: 2, metrics: { accuracy: 0.5 } } } } };
     const markdown = renderEvaluationMarkdown(sliced, 'm', {});
     const slices = markdownTables(markdown)[1]!;

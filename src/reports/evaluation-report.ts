@@ -5,6 +5,7 @@
 import { formatNumber } from '../core/index.js';
 import type { EvaluationResult } from '../evaluation/index.js';
 import { confusionMatrixSvg } from './svg/confusion-matrix.js';
+import { escapeCell } from './markdown.js';
 import { escapeXml } from './svg/escape.js';
 import { lineChartSvg } from './svg/line-chart.js';
 
@@ -39,13 +40,13 @@ export function renderEvaluationMarkdown(result: EvaluationResult, subject: stri
   const images = Object.entries(chartFiles).map(([name, file]) => `![${name}](${file})`);
   if (images.length > 0) lines.push('', images.join(' '));
   for (const [column, groups] of Object.entries(result.slices ?? {})) {
-    lines.push('', `### Slices by ${column}`, '', '| Slice | Rows | Metrics |', '|---|---:|---|');
+    lines.push('', `### Slices by ${escapeCell(column)}`, '', '| Slice | Rows | Metrics |', '|---|---:|---|');
     for (const [group, slice] of Object.entries(groups)) {
-      lines.push(`| ${group} | ${slice.n} | ${Object.entries(slice.metrics).slice(0, 4).map(([name, value]) => `${name} ${formatNumber(value)}`).join(', ')} |`);
+      lines.push(`| ${escapeCell(group)} | ${slice.n} | ${Object.entries(slice.metrics).slice(0, 4).map(([name, value]) => `${name} ${formatNumber(value)}`).join(', ')} |`);
     }
   }
   for (const [column, fairness] of Object.entries(result.fairness ?? {})) {
-    lines.push('', `### Fairness by ${column}${fairness.four_fifths_rule_violated ? ' ⚠️ four-fifths rule violated' : ''}`, '');
+    lines.push('', `### Fairness by ${escapeCell(column)}${fairness.four_fifths_rule_violated ? ' ⚠️ four-fifths rule violated' : ''}`, '');
     lines.push(`Demographic parity difference ${formatNumber(fairness.demographic_parity_difference)}, ratio ${formatNumber(fairness.demographic_parity_ratio)}; equalized odds difference ${formatNumber(fairness.equalized_odds_difference)}.`);
   }
   if (result.robustness) {

@@ -53,17 +53,16 @@ export function lineChartSvg(options: LineChartOptions): string {
   if (options.diagonal) parts.push(`<line x1="${px(0)}" y1="${py(0)}" x2="${px(1)}" y2="${py(1)}" stroke="#999" stroke-dasharray="4 4"/>`);
   options.series.forEach((series, index) => {
     const color = COLORS[index % COLORS.length]!;
+    // Points with a non-finite coordinate are left out of the line and the markers alike; a step
+    // rises from the previous drawn point, not from a skipped one.
+    const drawn = series.x.flatMap((x, i) => (Number.isFinite(x) && Number.isFinite(series.y[i]) ? [{ x, y: series.y[i]! }] : []));
     const points: string[] = [];
-    series.x.forEach((x, i) => {
-      const y = series.y[i]!;
-      if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-      if (options.step && points.length > 0) points.push(`${fixed(px(x))},${fixed(py(series.y[i - 1] ?? y))}`);
+    drawn.forEach(({ x, y }, i) => {
+      if (options.step && i > 0) points.push(`${fixed(px(x))},${fixed(py(drawn[i - 1]!.y))}`);
       points.push(`${fixed(px(x))},${fixed(py(y))}`);
     });
     parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    if (series.markers) {
-      series.x.forEach((x, i) => parts.push(`<circle cx="${fixed(px(x))}" cy="${fixed(py(series.y[i]!))}" r="3" fill="${color}"/>`));
-    }
+    if (series.markers) for (const { x, y } of drawn) parts.push(`<circle cx="${fixed(px(x))}" cy="${fixed(py(y))}" r="3" fill="${color}"/>`);
     parts.push(`<text x="${px(0) + 8}" y="${py(1) + 14 + index * 14}" fill="${color}">${escapeXml(series.name)}</text>`);
   });
   parts.push('</svg>');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { exited, track } from './processes.js';
 import { makeTempDir } from './temp-dir.js';
 
-export { exited, stopProcess } from './processes.js';
+export { exited, killProcess, stopProcess } from './processes.js';
 
 /** The repository's `bin/sluice`. */
 export const SLUICE_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'sluice');

@@ -90,3 +90,9 @@ export async function stopProcess(child: ChildProcess, graceMs = 30_000, signal:
     return await exited(child, 10_000);
   }
 }
+
+/** SIGKILLs a child with everything it started (a test's cleanup); answers how it ended. */
+export async function killProcess(child: ChildProcess): Promise<Exit> {
+  if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) killTree(child.pid);
+  return await exited(child, 10_000);
+}

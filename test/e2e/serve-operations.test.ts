@@ -60,10 +60,10 @@ describe('serving operations', () => {
     };
     const clients = Array.from({ length: 8 }, client);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pollUntil(() => (statuses.length > 50 ? true : undefined), 'load on version 1', 30_000);
       assert.equal((await sluiceAsync(repo.root, ['models', 'alias', 'breast-cancer', 'champion', '2'])).code, 0);
-      for (let waited = 0; waited < 10_000 && versions.at(-1) !== '2'; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every client keeps sending until it has been answered by the new version a few times.
+      await pollUntil(() => (perClient.every((seen) => seen.filter((version) => version === '2').length >= 3) ? true : undefined), 'every client answered by version 2', 30_000);
     } finally {
       running = false;
       await Promise.all(clients);
@@ -91,6 +91,7 @@ describe('serving operations', () => {
   });
 
   test('POST /admin/reload reloads now and reports each model', async (t) => {
+    assert.equal((await sluiceAsync(repo.root, ['models', 'alias', 'breast-cancer', 'champion', '2'])).code, 0);
     const server = await serveFor(t, repo.root, ['champion=models:/breast-cancer@champion', '--follow-interval', '0', '--no-prediction-log', '--quiet']);
     const response = await post(`${server.url}/admin/reload`, {});
     assert.equal(response.status, 200);

@@ -2,9 +2,17 @@
 // Runs every compiled test file with node's test runner. Files are listed explicitly because
 // node 20 would also treat every file under a `test/` folder (our helpers) as a test.
 // The runner's output passes through; the last line repeats its totals as `N passed, N failed`.
+//
+// Nothing may hang the suite: every test and hook gets a default timeout (test-timeouts.mjs, 3 min;
+// the slowest test takes under 1.5 min on a loaded 2-core machine) and fails by its own name, its
+// `after` hooks stopping what it started; node 20's `--test-timeout` bounds each whole file
+// (10 min; the slowest takes about 3), whose leftover children are killed when it is stopped.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+
+const FILE_TIMEOUT_MS = 600_000;
+const perTestTimeouts = new URL('./test-timeouts.mjs', import.meta.url).href;
 
 const roots = ['dist/src', 'dist/test'];
 const files = [];
@@ -16,7 +24,16 @@ for (const root of roots) {
 const filter = process.argv.slice(2);
 const selected = filter.length ? files.filter((file) => filter.some((part) => file.includes(part))) : files;
 
-const child = spawn(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=2', ...selected.sort()], {
+const child = spawn(process.execPath, [
+  '--enable-source-maps',
+  '--import',
+  perTestTimeouts,
+  '--test',
+  '--test-reporter=tap',
+  '--test-concurrency=2',
+  `--test-timeout=${FILE_TIMEOUT_MS}`,
+  ...selected.sort(),
+], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const totals = { pass: undefined, fail: undefined };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ObjectCache } from '../../src/cache/index.js';
-import { exited, scratchRepo, sluice, startSluice, waitForLine, type ScratchRepo } from '../support/cli.js';
+import { exited, killProcess, scratchRepo, sluice, startSluice, waitForLine, type ScratchRepo } from '../support/cli.js';
 import { isRunning } from '../support/process-tree.js';
 
 function withRepo(files: Record<string, string>, body: (repo: ScratchRepo) => void | Promise<void>): Promise<void> {
@@ -76,14 +76,18 @@ describe('edge cases', () => {
       { 'sluice.yaml': 'stages:\n  stubborn:\n    cmd: trap \'\' TERM INT; echo $$ > "$MARKS/shell.pid"; sleep 30; echo done > out.txt\n    outs: [out.txt]\n' },
       async (repo) => {
         const child = startSluice(repo.root, ['run'], { MARKS: repo.outside });
-        const shell = Number(await waitForLine(join(repo.outside, 'shell.pid')));
-        child.kill('SIGINT');
-        await sleep(200);
-        assert.ok(isRunning(shell), 'the first Ctrl-C asks politely; the command ignores it');
-        child.kill('SIGINT');
-        assert.equal((await exited(child)).code, 130);
-        for (let i = 0; i < 40 && isRunning(shell); i++) await sleep(25);
-        assert.equal(isRunning(shell), false);
+        try {
+          const shell = Number(await waitForLine(join(repo.outside, 'shell.pid')));
+          child.kill('SIGINT');
+          await sleep(200);
+          assert.ok(isRunning(shell), 'the first Ctrl-C asks politely; the command ignores it');
+          child.kill('SIGINT');
+          assert.equal((await exited(child)).code, 130);
+          for (let i = 0; i < 40 && isRunning(shell); i++) await sleep(25);
+          assert.equal(isRunning(shell), false);
+        } finally {
+          await killProcess(child);
+        }
       },
     ));
 });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exited, scratchRepo, sluice, startSluice, waitForLine } from '../support/cli.js';
+import { exited, killProcess, scratchRepo, sluice, startSluice, waitForLine } from '../support/cli.js';
 import { isRunning } from '../support/process-tree.js';
 
 /** Two stages that can only finish if each sees the other start: a rendezvous. */
@@ -65,8 +65,8 @@ describe('interrupting a run', () => {
       'sluice.yaml': 'stages:\n  slow:\n    cmd: sh slow.sh\n    deps: [slow.sh]\n    outs: [slow.txt]\n',
       'slow.sh': 'sleep 30 &\necho $! > "$MARKS/sleep.pid"\nwait $!\necho done > slow.txt\n',
     });
+    const child = startSluice(repo.root, ['run'], { MARKS: repo.outside });
     try {
-      const child = startSluice(repo.root, ['run'], { MARKS: repo.outside });
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const sleeper = Number(await waitForLine(join(repo.outside, 'sleep.pid')));
@@ -92,6 +92,7 @@ describe('interrupting a run', () => {
       repo.write('slow.sh', 'echo done > slow.txt\n');
       assert.equal(sluice(repo.root, ['run']).code, 0);
     } finally {
+      await killProcess(child);
       repo.remove();
     }
   });

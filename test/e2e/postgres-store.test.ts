@@ -1,11 +1,12 @@
 /** The same pipeline with the team-scale store: SLUICE_DATABASE_URL pointing at PostgreSQL. */
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestSchema, type TestSchema } from '../support/postgres.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exited, scratchRepo, sluice, startSluice, type ScratchRepo } from '../support/cli.js';
+import { exited, killProcess, scratchRepo, sluice, startSluice, type ScratchRepo } from '../support/cli.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
 describe('sluice with a PostgreSQL metadata store', () => {
@@ -46,9 +47,10 @@ describe('sluice with a PostgreSQL metadata store', () => {
   test('losing the database in the middle of a run ends with a clear error naming it, exit 3', async () => {
     const proxy = await startTcpProxy(5432);
     const scratch = scratchRepo({ 'sluice.yaml': 'stages:\n  slow:\n    cmd: touch "$MARKS/started"; sleep 1; echo x > slow.txt\n    outs: [slow.txt]\n' });
+    let child: ChildProcess | undefined;
     try {
       const url = schema.url.replace('127.0.0.1:5432', `127.0.0.1:${proxy.port}`);
-      const child = startSluice(scratch.root, ['run'], { SLUICE_DATABASE_URL: url, MARKS: scratch.outside });
+      child = startSluice(scratch.root, ['run'], { SLUICE_DATABASE_URL: url, MARKS: scratch.outside });
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       for (let i = 0; i < 200 && !existsSync(join(scratch.outside, 'started')); i++) await sleep(25);
@@ -58,6 +60,7 @@ describe('sluice with a PostgreSQL metadata store', () => {
       assert.match(stderr, /sluice: Cannot open the metadata store at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test: .*\[SLUICE_STORE_UNAVAILABLE\]/);
       assert.doesNotMatch(stderr, /internal error/);
     } finally {
+      if (child) await killProcess(child);
       scratch.remove();
       await proxy.close();
     }

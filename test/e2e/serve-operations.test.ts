@@ -1,14 +1,18 @@
 /**
  * Operating `sluice serve`: following a registry alias under load (the new version takes over
  * and no request fails), several workers on one port with metrics aggregated across them, and
- * load shedding with 503 + Retry-After while health probes still answer.
+ * load shedding at --max-in-flight: with the only slot held by a request whose body never
+ * completes, predictions get 503 + Retry-After in their protocol's error shape while probes still
+ * answer, and a client that hangs up gives its slot back.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import { scratchRepo, sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { sharedFixture } from '../support/fixtures.js';
-import { post, startServe } from '../support/serve.js';
+import { pollUntil } from '../support/processes.js';
+import { post, startIncompleteRequest, startServe, type IncompleteRequest, type ServedProcess } from '../support/serve.js';
+import { makeTempDir } from '../support/temp-dir.js';
 
 function firstRows(count: number): Record<string, number>[] {
   const [header, ...lines] = readFileSync(sharedFixture('breast_cancer', 'test.csv'), 'utf8').trim().split('\n');
@@ -19,6 +23,13 @@ function firstRows(count: number): Record<string, number>[] {
 const rows = firstRows(20);
 const model = (name: string) => sharedFixture('breast_cancer', 'models', `${name}.onnx`);
 
+/** Starts `sluice serve`, stopped by the test's cleanup even when an assertion fails. */
+async function serveFor(t: TestContext, cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServedProcess> {
+  const server = await startServe(cwd, args, env);
+  t.after(() => server.stop());
+  return server;
+}
+
 describe('serving operations', () => {
   let repo: ScratchRepo;
   before(() => {
@@ -27,10 +38,10 @@ describe('serving operations', () => {
     assert.equal(sluice(repo.root, ['models', 'register', model('bc_weak_logreg3'), '--name', 'breast-cancer', '--alias', 'champion']).code, 0);
     assert.equal(sluice(repo.root, ['models', 'register', model('bc_logreg'), '--name', 'breast-cancer']).code, 0);
   });
-  after(() => repo.remove());
+  after(() => repo?.remove());
 
-  test('when the alias moves, the new version takes over under load and no request fails', async () => {
-    const server = await startServe(repo.root, ['models:/breast-cancer@champion', '--follow-interval', '0.1', '--no-prediction-log', '--quiet']);
+  test('when the alias moves, the new version takes over under load and no request fails', async (t) => {
+    const server = await serveFor(t, repo.root, ['models:/breast-cancer@champion', '--follow-interval', '0.1', '--no-prediction-log', '--quiet']);
     const statuses: number[] = [];
     const versions: string[] = [];
     const perClient: string[][] = [];
@@ -49,10 +60,10 @@ describe('serving operations', () => {
     };
     const clients = Array.from({ length: 8 }, client);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pollUntil(() => (statuses.length > 50 ? true : undefined), 'load on version 1', 30_000);
       assert.equal((await sluiceAsync(repo.root, ['models', 'alias', 'breast-cancer', 'champion', '2'])).code, 0);
-      for (let waited = 0; waited < 10_000 && versions.at(-1) !== '2'; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every client keeps sending until it has been answered by the new version a few times.
+      await pollUntil(() => (perClient.every((seen) => seen.filter((version) => version === '2').length >= 3) ? true : undefined), 'every client answered by version 2', 30_000);
     } finally {
       running = false;
       await Promise.all(clients);
@@ -68,8 +79,8 @@ describe('serving operations', () => {
     assert.equal(await server.stop(), 0);
   });
 
-  test('in a workspace the session is a tracked run whose artifacts hold the prediction log', async () => {
-    const server = await startServe(repo.root, ['models:/breast-cancer@champion', '--quiet']);
+  test('in a workspace the session is a tracked run whose artifacts hold the prediction log', async (t) => {
+    const server = await serveFor(t, repo.root, ['models:/breast-cancer@champion', '--quiet']);
     for (let k = 0; k < 3; k++) assert.equal((await post(`${server.url}/predict`, { rows })).status, 200);
     assert.equal(await server.stop(), 0);
     const listed = JSON.parse((await sluiceAsync(repo.root, ['runs', 'list', '--json', '--all', '--filter', "tags.sluice.kind = 'serve'"])).stdout) as { runs: { run_id: string; status: string }[] };
@@ -79,26 +90,27 @@ describe('serving operations', () => {
     assert.deepEqual(shown.artifacts, [{ path: 'predictions', is_dir: true, size: null }]);
   });
 
-  test('POST /admin/reload reloads now and reports each model', async () => {
-    const server = await startServe(repo.root, ['champion=models:/breast-cancer@champion', '--follow-interval', '0', '--no-prediction-log', '--quiet']);
+  test('POST /admin/reload reloads now and reports each model', async (t) => {
+    assert.equal((await sluiceAsync(repo.root, ['models', 'alias', 'breast-cancer', 'champion', '2'])).code, 0);
+    const server = await serveFor(t, repo.root, ['champion=models:/breast-cancer@champion', '--follow-interval', '0', '--no-prediction-log', '--quiet']);
     const response = await post(`${server.url}/admin/reload`, {});
     assert.equal(response.status, 200);
     assert.deepEqual(response.body.models, [{ name: 'champion', ready: true, version: '2' }]);
-    await server.stop();
+    assert.equal(await server.stop(), 0);
   });
 
-  test('with SLUICE_ADMIN_TOKEN set, /admin/reload needs that bearer token', async () => {
-    const server = await startServe(repo.root, [model('bc_logreg'), '--no-prediction-log', '--quiet'], { SLUICE_ADMIN_TOKEN: 's3cret' });
+  test('with SLUICE_ADMIN_TOKEN set, /admin/reload needs that bearer token', async (t) => {
+    const server = await serveFor(t, repo.root, [model('bc_logreg'), '--no-prediction-log', '--quiet'], { SLUICE_ADMIN_TOKEN: 's3cret' });
     const refused = await post(`${server.url}/admin/reload`, {});
     assert.equal(refused.status, 401);
     assert.match(refused.body.error, /need the admin token/);
     assert.equal((await post(`${server.url}/admin/reload`, {}, 'application/json', { authorization: 'Bearer s3cret' })).status, 200);
     assert.equal((await post(`${server.url}/predict`, { rows: rows.slice(0, 1) })).status, 200, 'predictions need no token');
-    await server.stop();
+    assert.equal(await server.stop(), 0);
   });
 
-  test('two workers share the port; metrics add up across them; reload reaches both', async () => {
-    const server = await startServe(repo.root, [model('bc_logreg'), '--workers', '2', '--no-prediction-log', '--quiet']);
+  test('two workers share the port; metrics add up across them; reload reaches both', async (t) => {
+    const server = await serveFor(t, repo.root, [model('bc_logreg'), '--workers', '2', '--no-prediction-log', '--quiet']);
     const responses = await Promise.all(Array.from({ length: 40 }, () => post(`${server.url}/predict`, { rows: rows.slice(0, 1) })));
     assert.deepEqual([...new Set(responses.map((response) => response.status))], [200]);
     const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -107,18 +119,81 @@ describe('serving operations', () => {
     assert.equal((await post(`${server.url}/admin/reload`, { force: true })).status, 200);
     assert.equal(await server.stop(), 0);
   });
+});
 
-  test('beyond --max-in-flight requests are shed with 503 and Retry-After; probes still answer', async () => {
-    const server = await startServe(repo.root, [model('bc_mlp'), '--max-in-flight', '2', '--max-batch-size', '1', '--no-prediction-log', '--quiet']);
-    const big = firstRows(171);
-    const burst = await Promise.all(Array.from({ length: 40 }, () => post(`${server.url}/predict`, { rows: big })));
-    const shed = burst.filter((response) => response.status === 503);
-    assert.ok(shed.length > 0, 'some requests were shed');
-    assert.ok(burst.some((response) => response.status === 200), 'the rest were answered');
-    assert.equal(shed[0]!.headers.get('retry-after'), '1');
-    assert.match(shed[0]!.body.error, /at its limit of 2 requests in flight/);
-    assert.equal((await fetch(`${server.url}/v2/health/ready`)).status, 200);
-    assert.match(await (await fetch(`${server.url}/metrics`)).text(), /sluice_inference_shed_requests_total [1-9]/);
-    await server.stop();
+describe('load shedding at --max-in-flight 1', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let server: ServedProcess;
+  before(async () => {
+    temp = makeTempDir();
+    server = await startServe(temp.path, [model('bc_logreg'), '--max-in-flight', '1', '--no-prediction-log', '--quiet']);
+  });
+  after(async () => {
+    await server?.stop();
+    temp?.remove();
+  });
+
+  const metric = async (name: string): Promise<number> => {
+    const text = await (await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    const value = new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1];
+    assert.ok(value !== undefined, `/metrics has ${name}:\n${text}`);
+    return Number(value);
+  };
+
+  /**
+   * Takes the server's only slot with a request whose body never completes, and waits until the
+   * server counts it in flight. The test's cleanup hangs up and waits for the slot to come back.
+   */
+  const holdTheSlot = async (t: TestContext): Promise<IncompleteRequest> => {
+    const held = await startIncompleteRequest(server.url, '/predict');
+    t.after(async () => {
+      await held.hangUp();
+      await pollUntil(async () => ((await metric('sluice_inference_in_flight_requests')) === 0 ? true : undefined), 'the held slot coming back');
+    });
+    await pollUntil(async () => ((await metric('sluice_inference_in_flight_requests')) === 1 ? true : undefined), 'the held request taking the slot');
+    return held;
+  };
+
+  test('at the limit, a prediction gets 503 with Retry-After in each protocol\'s error shape', async (t) => {
+    await holdTheSlot(t);
+    const predict = await post(`${server.url}/predict`, { rows: rows.slice(0, 1) });
+    assert.equal(predict.status, 503);
+    assert.equal(predict.headers.get('retry-after'), '1');
+    assert.deepEqual(predict.body, { error: 'The server is at its limit of 1 requests in flight; retry shortly.', code: 'SLUICE_SERVING_OVERLOADED' });
+
+    const infer = await post(`${server.url}/v2/models/bc_logreg/infer`, { inputs: [{ name: 'input', shape: [1, 30], datatype: 'FP32', data: Object.values(rows[0]!) }] });
+    assert.equal(infer.status, 503);
+    assert.equal(infer.headers.get('retry-after'), '1');
+    assert.deepEqual(infer.body, { error: 'The server is at its limit of 1 requests in flight; retry shortly.' });
+
+    const invocations = await post(`${server.url}/invocations`, { dataframe_records: rows.slice(0, 1) });
+    assert.equal(invocations.status, 503);
+    assert.equal(invocations.headers.get('retry-after'), '1');
+    assert.deepEqual(invocations.body, { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'The server is at its limit of 1 requests in flight; retry shortly.' });
+  });
+
+  test('at the limit, health probes, /ping and /metrics still answer 200', async (t) => {
+    await holdTheSlot(t);
+    for (const path of ['/v2/health/ready', '/v2/health/live', '/ping', '/health', '/metrics']) {
+      assert.equal((await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(10_000) })).status, 200, path);
+    }
+  });
+
+  test('every shed request counts in sluice_inference_shed_requests_total', async (t) => {
+    await holdTheSlot(t);
+    const before = await metric('sluice_inference_shed_requests_total');
+    for (let k = 0; k < 3; k++) assert.equal((await post(`${server.url}/predict`, { rows: rows.slice(0, 1) })).status, 503);
+    assert.equal(await metric('sluice_inference_shed_requests_total'), before + 3);
+  });
+
+  test('a client that hangs up mid-request gives its slot back: predictions are answered again', async (t) => {
+    const held = await holdTheSlot(t);
+    assert.equal((await post(`${server.url}/predict`, { rows: rows.slice(0, 1) })).status, 503, 'the slot is taken');
+    await held.hangUp();
+    const answered = await pollUntil(async () => {
+      const response = await post(`${server.url}/predict`, { rows: rows.slice(0, 1) });
+      return response.status === 200 ? response : undefined;
+    }, 'a prediction answered after the hang-up');
+    assert.equal(answered.body.predictions.length, 1);
   });
 });

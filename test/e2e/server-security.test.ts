@@ -205,10 +205,13 @@ describe('listening beyond loopback', () => {
     try {
       await server.services.tokens.create({ name: 'ops', role: 'admin', createdBy: 'test' });
       const open = await startServer({ services: server.services, host: '0.0.0.0', port: 0, version: 'test', logger: false });
-      const port = new URL(open.url).port;
-      const response = await fetch(`http://127.0.0.1:${port}/api/2.0/mlflow/experiments/get?experiment_id=0`);
-      assert.equal(response.status, 401);
-      await open.app.close();
+      try {
+        const port = new URL(open.url).port;
+        const response = await fetch(`http://127.0.0.1:${port}/api/2.0/mlflow/experiments/get?experiment_id=0`);
+        assert.equal(response.status, 401);
+      } finally {
+        await open.app.close();
+      }
     } finally {
       await server.close();
     }

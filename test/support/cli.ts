@@ -5,7 +5,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exited, track } from './processes.js';
 import { makeTempDir } from './temp-dir.js';
+
+export { exited, killProcess, stopProcess } from './processes.js';
 
 /** The repository's `bin/sluice`. */
 export const SLUICE_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'sluice');
@@ -23,6 +26,7 @@ export function sluice(cwd: string, args: readonly string[], env: NodeJS.Process
     env: { ...process.env, NO_COLOR: '1', SLUICE_DEBUG: '', ...env },
     encoding: 'utf8',
     timeout: 120_000,
+    killSignal: 'SIGKILL',
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -32,30 +36,33 @@ export function sluice(cwd: string, args: readonly string[], env: NodeJS.Process
  * process itself serves something the CLI talks to (s3rver, an HTTP server).
  */
 export async function sluiceAsync(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [SLUICE_BIN, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', SLUICE_DEBUG: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = track(
+    spawn(process.execPath, [SLUICE_BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', SLUICE_DEBUG: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  const { code } = await exited(child);
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+  try {
+    const { code } = await exited(child, 130_000);
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-/** Starts `sluice ...args` without waiting (for interrupt and kill tests). */
+/**
+ * Starts `sluice ...args` without waiting (for interrupt and kill tests). The child is tracked
+ * (killed if the test file ends with it still running); stop it in the test's `t.after` hook with
+ * `stopProcess(child)` so an assertion failing midway cannot leave it running.
+ */
 export function startSluice(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [SLUICE_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Resolves with the exit code (or signal) of a started process. */
-export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return track(spawn(process.execPath, [SLUICE_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 export interface ScratchRepo {

@@ -19,7 +19,7 @@ export function jsonClient(baseUrl: string, token?: string) {
       headers['content-type'] ??= 'application/json';
       payload = JSON.stringify(body);
     }
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, signal: AbortSignal.timeout(60_000), ...(payload === undefined ? {} : { body: payload }) });
     const text = await response.text();
     let parsed: Record<string, unknown> = {};
     try {
@@ -47,7 +47,8 @@ export function jsonClient(baseUrl: string, token?: string) {
 export function rawRequest(baseUrl: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path, headers }, (response) => {
+    // Bounded: no answer within 60 s destroys the request, which rejects with the timeout error.
+    const req = request({ host: url.hostname, port: url.port, method, path, headers, signal: AbortSignal.timeout(60_000) }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));

@@ -1,0 +1,39 @@
+// Preloaded into every test file by run-tests.mjs (`--import`): gives every test and hook a
+// default timeout, so a test that hangs fails by its own name and its `t.after`/`after` hooks
+// still run (stopping the processes it started). Node 20's `--test-timeout` only bounds each
+// test *file* as a whole, and silently; this bounds each test. An explicit `{ timeout }` wins.
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+
+const TEST_TIMEOUT_MS = Number(process.env.SLUICE_TEST_TIMEOUT_MS ?? 180_000);
+
+const nodeTest = createRequire(import.meta.url)('node:test');
+
+/** test(name?, options?, fn?) and it(...), with `timeout` defaulted; .skip/.todo/.only too. */
+function withDefaultTimeout(original) {
+  const wrapped = function (name, options, fn) {
+    if (typeof name === 'function' || (typeof name === 'object' && name !== null)) [name, options, fn] = [undefined, name, options];
+    if (typeof options === 'function') [options, fn] = [undefined, options];
+    return original.call(this, name, { timeout: TEST_TIMEOUT_MS, ...options }, fn);
+  };
+  for (const flag of ['skip', 'todo', 'only']) {
+    wrapped[flag] = function (name, options, fn) {
+      if (typeof name === 'function' || (typeof name === 'object' && name !== null)) [name, options, fn] = [undefined, name, options];
+      if (typeof options === 'function') [options, fn] = [undefined, options];
+      return wrapped.call(this, name, { ...options, [flag]: true }, fn);
+    };
+  }
+  return wrapped;
+}
+
+/** before(fn, options?) and the other hooks, with `timeout` defaulted. */
+function hookWithDefaultTimeout(original) {
+  return function (fn, options) {
+    return original.call(this, fn, { timeout: TEST_TIMEOUT_MS, ...options });
+  };
+}
+
+nodeTest.test = withDefaultTimeout(nodeTest.test);
+nodeTest.it = withDefaultTimeout(nodeTest.it);
+for (const hook of ['before', 'after', 'beforeEach', 'afterEach']) nodeTest[hook] = hookWithDefaultTimeout(nodeTest[hook]);
+// `import { test } from 'node:test'` sees the wrapped functions.
+syncBuiltinESMExports();

@@ -28,22 +28,35 @@ export interface ResolveModelOptions {
 }
 
 /** The operation evaluation, gates and packaging are given: a reference or path to a local model. */
-export type ResolveModel = (reference: string, options?: ResolveModelOptions) => Promise<ResolvedModel | undefined>;
+export interface ResolveModel {
+  (reference: string, options?: ResolveModelOptions & { readonly optional?: false }): Promise<ResolvedModel>;
+  (reference: string, options: ResolveModelOptions & { readonly optional: true }): Promise<ResolvedModel | undefined>;
+}
+
+type Resolution = (reference: string, options?: ResolveModelOptions) => Promise<ResolvedModel | undefined>;
+
+const fromPath = (reference: string, baseDir = '.'): ResolvedModel => {
+  if (isModelUri(reference)) throw registryNotAvailable({ reference });
+  return { path: resolve(baseDir, reference), label: reference, version: undefined };
+};
 
 /** Paths only: what a command can resolve outside a workspace, where there is no registry. */
-export const resolveModelPath: ResolveModel = async (reference, options = {}) => {
-  if (isModelUri(reference)) throw registryNotAvailable({ reference });
-  return { path: resolve(options.baseDir ?? '.', reference), label: reference, version: undefined };
-};
+export function resolveModelPath(reference: string, options?: ResolveModelOptions & { readonly optional?: false }): Promise<ResolvedModel>;
+export function resolveModelPath(reference: string, options: ResolveModelOptions & { readonly optional: true }): Promise<ResolvedModel | undefined>;
+export async function resolveModelPath(reference: string, options: ResolveModelOptions = {}): Promise<ResolvedModel | undefined> {
+  return fromPath(reference, options.baseDir);
+}
 
 /** Resolves paths and registry references; fetched files are cached by hash in `cacheDir`. */
 export function createModelResolver({ registry, cacheDir }: { readonly registry: RegistryService; readonly cacheDir: string }): ResolveModel {
-  return async (reference, options = {}) => {
-    if (!isModelUri(reference)) return resolveModelPath(reference, options);
+  const resolution: Resolution = async (reference, options = {}) => {
+    if (!isModelUri(reference)) return fromPath(reference, options.baseDir);
     const version = options.optional ? await registry.findVersion(reference) : await registry.resolve(reference);
     if (!version) return undefined;
     const path = await fetchModelFile(registry, version, cacheDir);
     const canonical = formatModelUri(version.name, version.version);
     return { path, label: reference === canonical ? reference : `${reference} (version ${version.version})`, version };
   };
+  // One implementation serves both overloads: `optional` is the only way to get undefined.
+  return resolution as ResolveModel;
 }

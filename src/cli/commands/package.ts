@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { PACKAGE_DEFAULTS, PACKAGE_FORMATS, packageModel, type PackageResult } from '../../deploy/index.js';
-import { resolveModelPath, type ResolvedModel } from '../../registry/index.js';
+import { resolveModelPath } from '../../registry/index.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import { cliActor, withServicesIfAny, type CliContext } from '../services.js';
@@ -50,7 +50,7 @@ function nextCommands(result: PackageResult, dir: string): string[] {
 
 export async function packageCommand(model: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(packageOptionsSchema, rawOptions, 'package');
-  const resolved = (await withServicesIfAny(output, async (services) => (services?.models(cliActor()) ?? resolveModelPath)(model))) as ResolvedModel;
+  const resolved = await withServicesIfAny(output, async (services) => (services?.models(cliActor()) ?? resolveModelPath)(model));
   const result = await packageModel({
     model: {
       path: resolved.path,

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { modelNotFound } from '../../inference/index.js';
-import { isModelUri, resolveModelPath, type ResolvedModel } from '../../registry/index.js';
+import { isModelUri, resolveModelPath } from '../../registry/index.js';
 import { runServer, serveInCluster, type ModelResolver, type ModelSpec } from '../../serving/index.js';
 import { startSessionRun, type SessionRun, type WorkspaceServices } from '../../workspace/index.js';
 import { invalidOption, parseOptions } from '../options.js';
@@ -45,7 +45,7 @@ export async function serveCommand(models: readonly string[], rawOptions: unknow
     const resolveModel = services?.models(cliActor()) ?? resolveModelPath;
     const resolver: ModelResolver = async (reference) => {
       if (!isModelUri(reference) && !existsSync(reference)) throw modelNotFound({ path: reference });
-      const found = (await resolveModel(reference)) as ResolvedModel;
+      const found = await resolveModel(reference);
       return { path: found.path, registeredName: found.version?.name, version: found.version && String(found.version.version) };
     };
     const run = services && predictionLogDir ? await startServingRun(services, specs, cli) : undefined;

@@ -39,7 +39,7 @@ function shortName(reference: string): string {
 }
 
 export async function gate({ config, baseDir, resolveModel, recordRun }: GateRequest): Promise<GateOutcome> {
-  const candidate = (await resolveModel(config.model, { baseDir })) as ResolvedModel;
+  const candidate = await resolveModel(config.model, { baseDir });
   // A baseline reference that names nothing yet means "first model": rules against it are skipped.
   const baseline = config.baseline === undefined ? undefined : await resolveModel(config.baseline, { baseDir, optional: true });
   const report = await runGate({ config, baseDir, candidate, baseline, missingBaseline: baseline ? undefined : config.baseline });

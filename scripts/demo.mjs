@@ -70,7 +70,7 @@ async function serveAndPredict() {
     const truth = rows.map((row) => row.target);
     for (const row of rows) delete row.target;
     const call = async (path, body) => {
-      process.stdout.write(`${bold('$')} curl -X POST ${url}${path} -d '${JSON.stringify(body).slice(0, 90)}…'\n`);
+      process.stdout.write(`${bold('$')} curl -H 'content-type: application/json' ${url}${path} -d '${JSON.stringify(body).slice(0, 90)}…'\n`);
       const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const text = await response.text();
       process.stdout.write(`${response.status} ${text.length > 600 ? `${text.slice(0, 600)}…` : text}\n`);

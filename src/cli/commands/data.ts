@@ -68,7 +68,12 @@ export async function dataStatusCommand(paths: readonly string[], rawOptions: un
       missing: 'missing: `sluice data checkout` restores it',
       'not-in-cache': 'not in the local cache: `sluice data push` needs it here; `sluice data pull` fetches it',
     };
-    output.stdout.write(renderTable(['Path', 'State'], statuses.map((status) => [status.target, advice[status.state]!])));
+    // The tracked version is not here to restore: pull fetches it (and restores it), checkout cannot.
+    const uncached: Record<string, string> = {
+      missing: 'missing, and not in the local cache: `sluice data pull` fetches and restores it',
+      modified: 'modified; the tracked version is not in the local cache: `sluice data add` records yours, `sluice data pull --force` restores the tracked one',
+    };
+    output.stdout.write(renderTable(['Path', 'State'], statuses.map((status) => [status.target, (!status.inCache && uncached[status.state]) || advice[status.state]!])));
     return 0;
   });
 }
@@ -118,6 +123,7 @@ export async function dataGcCommand(rawOptions: unknown, output: CliOutput): Pro
     }
     const scope = `pointers and sluice.lock in the working copy and in ${report.commits} commits on branches and tags, and registered models`;
     if (report.removed) output.stdout.write(`Removed ${report.removable} unused objects (${formatBytes(report.removableBytes)}); kept ${report.kept} referenced by ${scope}.\n`);
+    else if (report.removable === 0) output.stdout.write(`Nothing to remove: all ${report.kept} cache objects are referenced by ${scope}.\n`);
     else output.stdout.write(`${report.removable} cache objects (${formatBytes(report.removableBytes)}) are not referenced by ${scope}; ${report.kept} are. Nothing was removed: rerun with --force to remove them.\n`);
     return 0;
   });

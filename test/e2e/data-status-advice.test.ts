@@ -1,0 +1,35 @@
+/** What `sluice data status` tells a user to run, when the working copy or the cache lost data. */
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
+
+describe('sluice data status advice', { timeout: 120_000 }, () => {
+  let repo: ScratchRepo;
+  before(() => {
+    repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n', 'data/raw.csv': 'a,b\n1,2\n' });
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/raw.csv']).code, 0);
+  });
+  after(() => repo.remove());
+
+  test('a deleted file still in the cache: checkout restores it', () => {
+    rmSync(join(repo.root, 'data', 'raw.csv'));
+    assert.match(sluice(repo.root, ['data', 'status']).stdout, /data\/raw\.csv\s+missing: `sluice data checkout` restores it/);
+    assert.equal(sluice(repo.root, ['data', 'checkout']).code, 0);
+  });
+
+  test('a deleted file whose cache is gone too: pull, not checkout, brings it back', () => {
+    rmSync(join(repo.root, 'data', 'raw.csv'));
+    rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
+    const status = sluice(repo.root, ['data', 'status']).stdout;
+    assert.match(status, /missing, and not in the local cache: `sluice data pull` fetches and restores it/);
+    assert.doesNotMatch(status, /checkout/);
+  });
+
+  test('a modified file whose tracked version is not cached: add records it, pull --force restores the tracked one', () => {
+    writeFileSync(join(repo.root, 'data', 'raw.csv'), 'a,b\n3,4\n');
+    rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
+    assert.match(sluice(repo.root, ['data', 'status']).stdout, /modified; the tracked version is not in the local cache: `sluice data add` records yours, `sluice data pull --force` restores the tracked one/);
+  });
+});

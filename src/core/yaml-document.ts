@@ -26,10 +26,12 @@ export function parseLocatedYaml(text: string, file: string): LocatedDocument {
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const firstError = document.errors[0];
   if (firstError) {
-    const [line, column] = firstError.linePos?.[0] ? [firstError.linePos[0].line, firstError.linePos[0].col] : [];
     const reason = (firstError.message.split('\n')[0] ?? firstError.code).replace(/ at line \d+, column \d+:?$/, '');
-    throw yamlSyntax({ file, reason: reason.charAt(0).toLowerCase() + reason.slice(1) }, {
-      location: { file, line, column },
+    const { offset, continuation } = errorOffset(text, document.errors);
+    const position = lineCounter.linePos(offset);
+    const because = continuation ? `; line ${position.line} is indented deeper than the key above it, so YAML reads it as part of that key's value` : '';
+    throw yamlSyntax({ file, reason: `${reason.charAt(0).toLowerCase()}${reason.slice(1)}${because}` }, {
+      location: { file, line: position.line, column: position.col },
     });
   }
   const at = (offset: number): SourceLocation => {
@@ -68,4 +70,25 @@ function findRange(document: Document, path: DocumentPath, pointAtKey: boolean):
     }
   }
   return best;
+}
+
+/**
+ * Where to point for a syntax error: the first character the parser could not place, skipping
+ * the blank lines and indentation its reported range may start with (an indentation error after
+ * a blank line is reported at the blank line). A key that YAML read as the continuation of the
+ * value above (`MULTILINE_IMPLICIT_KEY`) is pointed at on its own line, where the user typed it.
+ */
+function errorOffset(text: string, errors: readonly { code: string; pos: [number, number] }[]): { offset: number; continuation: boolean } {
+  const multiline = errors.find((error) => error.code === 'MULTILINE_IMPLICIT_KEY');
+  if (multiline) {
+    const lineStart = text.lastIndexOf('\n', multiline.pos[1] - 1) + 1;
+    return { offset: skipBlank(text, lineStart), continuation: true };
+  }
+  return { offset: skipBlank(text, errors[0]!.pos[0]), continuation: false };
+}
+
+function skipBlank(text: string, from: number): number {
+  let offset = from;
+  while (offset < text.length && /\s/.test(text[offset]!)) offset++;
+  return offset < text.length ? offset : from;
 }

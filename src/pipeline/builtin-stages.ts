@@ -88,7 +88,7 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
         // A params section: each value is interpolated from params.yaml, so a change reads as a param change.
         const section = lookupParam(context.scope.params, options.params);
         if (!section.found || !isRecord(section.value)) {
-          throw invalidDocument({ problem: `stage "${name}" takes its params from "${options.params}", which ${context.paramsFile} does not define as a section` }, { location: context.document.locate([...at, 'params']) });
+          throw invalidDocument({ problem: `stage "${name}" takes its params from "${options.params}", but ${context.paramsFile} has no section of that name` }, { location: context.document.locate([...at, 'params']) });
         }
         const keys = Object.keys(section.value);
         if (keys.length > 0) args.push(`--params ${keys.map((key) => `${key}=\${${options.params}.${key}}`).join(' ')}`);
@@ -100,7 +100,7 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       if (typeof options.features === 'string') {
         const found = lookupParam(context.scope.params, options.features);
         if (!found.found || !Array.isArray(found.value)) {
-          throw invalidDocument({ problem: `stage "${name}" takes its features from "${options.features}", which ${context.paramsFile} does not define as a list` }, { location: context.document.locate([...at, 'features']) });
+          throw invalidDocument({ problem: `stage "${name}" takes its features from "${options.features}", but ${context.paramsFile} has no list of that name` }, { location: context.document.locate([...at, 'features']) });
         }
         // One placeholder per item, so the command follows the params file.
         if (found.value.length > 0) args.push(`--features ${found.value.map((_, index) => `\${${options.features}.${index}}`).join(' ')}`);

@@ -124,6 +124,11 @@ describe('mistakes in sluice.yaml', () => {
     assert.match(error.message, /must be a list, not the string "data\.csv"/);
   });
 
+  test('a train stage taking its params from a section params.yaml lacks says so plainly', () => {
+    const error = failsWith('stages:\n  fit:\n    uses: train\n    with: {data: d.csv, target: y, algorithm: gbdt, params: gbdt, out: m.onnx}\n', 'SLUICE_CORE_INVALID_FILE', 4, 61);
+    assert.match(error.message, /stage "fit" takes its params from "gbdt", but params\.yaml has no section of that name/);
+  });
+
   test('a param missing from params.yaml names the closest key', () => {
     const error = failsWith('stages:\n  prepare:\n    cmd: x\n    params: [prepare.sed]\n', 'SLUICE_PIPELINE_PARAM_MISSING', 4, 14);
     assert.match(error.message, /reads the param "prepare\.sed", which params\.yaml does not define\. Did you mean "prepare\.seed"\?/);

@@ -1,6 +1,6 @@
 /** Each algorithm's parameters: names, defaults and ranges, validated from `k=v` strings or YAML. */
 import { z } from 'zod';
-import { didYouMean } from '../core/index.js';
+import { closestMatch } from '../core/index.js';
 import { invalidTrainingParam } from './errors.js';
 
 const number = (schema: z.ZodNumber) => z.coerce.number({ error: 'must be a number' }).pipe(schema);
@@ -27,6 +27,12 @@ export type Algorithm = keyof typeof ALGORITHM_PARAMS;
 export const ALGORITHMS = Object.keys(ALGORITHM_PARAMS) as Algorithm[];
 export type AlgorithmParams<A extends Algorithm> = z.output<(typeof ALGORITHM_PARAMS)[A]>;
 
+/** ` (did you mean "x"?)`, inside the sentence the error message ends. */
+function suggestion(input: string, candidates: readonly string[]): string {
+  const match = closestMatch(input, candidates);
+  return match === undefined ? '' : ` (did you mean "${match}"?)`;
+}
+
 /** Parses `--params` values for an algorithm, naming the parameter at fault. */
 export function parseAlgorithmParams<A extends Algorithm>(algorithm: A, raw: Readonly<Record<string, unknown>>): AlgorithmParams<A> {
   const schema = ALGORITHM_PARAMS[algorithm];
@@ -36,7 +42,7 @@ export function parseAlgorithmParams<A extends Algorithm>(algorithm: A, raw: Rea
   const allowed = Object.keys(schema.shape).join(', ') || '(none)';
   const problem =
     issue.code === 'unrecognized_keys'
-      ? `unknown parameter ${issue.keys.join(', ')}.${didYouMean(issue.keys[0] ?? '', Object.keys(schema.shape)).replace(/\.$/, '')}`
+      ? `unknown parameter ${issue.keys.join(', ')}${suggestion(issue.keys[0] ?? '', Object.keys(schema.shape))}`
       : `${String(issue.path[0])} ${issue.message.replace(/^Invalid input: /, '')}`;
   throw invalidTrainingParam({ algorithm, problem, allowed });
 }

@@ -76,6 +76,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .argument('<file>', 'a good data file: CSV, TSV, Parquet or JSON lines')
     .option('-o, --out <file>', 'write it here (default: print it)')
     .option('--force', 'replace an existing file')
+    .option('--bounds <policy>', 'numeric min/max: sign (min: 0 for columns without negative values), exact (the file\'s range), or none', 'sign')
     .action(run(async (file: string, options: unknown) => (await import('./commands/validate.js')).schemaInferCommand(file, options, output)));
 
   program

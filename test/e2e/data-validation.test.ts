@@ -42,11 +42,26 @@ describe('data validation', () => {
     assert.equal(inferred.code, 0, inferred.stderr);
     const schema = readFileSync(join(repo.root, 'data', 'schema.yaml'), 'utf8');
     assert.match(schema, /^# Data schema inferred from data\/train\.csv/);
-    assert.match(schema, /  mean_radius:\n    type: number\n    nullable: false\n    min: 6\.981\n    max: 25\.73\n/);
+    // 6.981 to 25.73 in the file: by default only the sign is kept, which a test split also meets.
+    assert.match(schema, /  mean_radius:\n    type: number\n    nullable: false\n    min: 0\n/);
+    assert.match(schema, /^rows:\n  min: 1\n/m);
     assert.match(schema, /  target:\n    type: integer\n/);
     const validated = run('validate', 'data/train.csv', '--schema', 'data/schema.yaml');
     assert.equal(validated.code, 0, validated.stdout);
     assert.match(validated.stdout, /data\/train\.csv passes data\/schema\.yaml: \d+ checks over 398 rows/);
+  });
+
+  test('a schema inferred from the training split passes the test split', () => {
+    copyFileSync(sharedFixture('breast_cancer', 'test.csv'), join(repo.root, 'data', 'test.csv'));
+    const validated = run('validate', 'data/test.csv', '--schema', 'data/schema.yaml');
+    assert.equal(validated.code, 0, validated.stdout);
+    assert.match(validated.stdout, /over 171 rows/);
+  });
+
+  test('schema infer --bounds exact keeps the file\'s own range, --bounds none writes none', () => {
+    const exact = run('schema', 'infer', 'data/train.csv', '--bounds', 'exact').stdout;
+    assert.match(exact, /  mean_radius:\n    type: number\n    nullable: false\n    min: 6\.981\n    max: 25\.73\n/);
+    assert.doesNotMatch(run('schema', 'infer', 'data/train.csv', '--bounds', 'none').stdout, /\n    min: /);
   });
 
   test('schema infer will not overwrite edits without --force', () => {
@@ -61,10 +76,10 @@ describe('data validation', () => {
     const result = run('validate', 'bad.csv', '--schema', 'data/schema.yaml', '--report', 'bad.md', '--json', 'bad.json');
     assert.equal(result.code, 1);
     assert.match(result.stdout, /bad\.csv fails data\/schema\.yaml: 1 violation/);
-    assert.match(result.stdout, /✗ mean_radius · min: 1 row \(0\.25 %\) fail; expected ≥ 6\.981\n\s+e\.g\. row 1: -1/);
+    assert.match(result.stdout, /✗ mean_radius · min: 1 row \(0\.25 %\) fail; expected ≥ 0\n\s+e\.g\. row 1: -1/);
     const json = JSON.parse(readFileSync(join(repo.root, 'bad.json'), 'utf8')) as { passed: boolean; violations: { column: string; rule: string; examples: { row: number }[] }[] };
     assert.deepEqual([json.passed, json.violations[0]?.column, json.violations[0]?.rule, json.violations[0]?.examples[0]?.row], [false, 'mean_radius', 'min', 1]);
-    assert.match(readFileSync(join(repo.root, 'bad.md'), 'utf8'), /\| mean_radius \| min \| 1 row \(0\.25 %\) fail \| ≥ 6\.981 \| row 1: -1 \|/);
+    assert.match(readFileSync(join(repo.root, 'bad.md'), 'utf8'), /\| mean_radius \| min \| 1 row \(0\.25 %\) fail \| ≥ 0 \| row 1: -1 \|/);
   });
 
   for (const [what, content, message] of [

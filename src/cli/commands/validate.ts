@@ -14,6 +14,7 @@ import type { CliOutput } from '../output.js';
 const inferOptionsSchema = z.object({
   out: z.string().min(1).optional(),
   force: z.boolean().default(false),
+  bounds: z.enum(['sign', 'exact', 'none'], { error: 'must be sign, exact or none' }).default('sign'),
 });
 
 export async function schemaInferCommand(file: string, rawOptions: unknown, output: CliOutput): Promise<number> {
@@ -21,7 +22,7 @@ export async function schemaInferCommand(file: string, rawOptions: unknown, outp
   if (options.out && existsSync(options.out) && !options.force) {
     throw invalidOption({ command: 'schema infer', problem: `${options.out} exists; it may hold your edits (add --force to replace it)` });
   }
-  const yaml = renderSchemaYaml(await inferSchema(file), file);
+  const yaml = renderSchemaYaml(await inferSchema(file, { bounds: options.bounds }), file);
   if (!options.out) {
     output.stdout.write(yaml);
     return 0;

@@ -4,7 +4,7 @@
  * mistyped requests, and fifty concurrent writers on one run.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startServer } from '../../src/http/index.js';
@@ -60,7 +60,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
       test('an editor writes but cannot manage tokens', async () => {
         const editor = jsonClient(server.url, tokens.editor);
-        assert.equal((await editor.post(`${API}/runs/log-parameter`, { run_id: runId, key: 'a', value: '1' })).status, 200);
+        // Its own run: the shared one stays as `before` made it for the other tests.
+        const run = await editor.post(`${API}/runs/create`, { run_name: 'edited' });
+        const id = (run.body.run as { info: { run_id: string } }).info.run_id;
+        assert.equal((await editor.post(`${API}/runs/log-parameter`, { run_id: id, key: 'a', value: '1' })).status, 200);
         assert.equal((await editor.post('/api/sluice/v1/tokens', { name: 'x', role: 'admin' })).status, 403);
       });
 
@@ -113,10 +116,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       test('a symlink planted in the artifact directory is never followed: paths name hashes, not files', async () => {
         const storage = join(server.root, '.sluice', 'artifacts');
         mkdirSync(storage, { recursive: true });
-        symlinkSync('/etc', join(storage, 'escape'));
-        const response = await rawRequest(server.url, 'GET', `${base}/escape/passwd`, undefined, auth());
-        assert.equal(response.status, 404);
-        assert.doesNotMatch(response.text, /root:/);
+        const link = join(storage, 'escape');
+        symlinkSync('/etc', link);
+        try {
+          const response = await rawRequest(server.url, 'GET', `${base}/escape/passwd`, undefined, auth());
+          assert.equal(response.status, 404);
+          assert.doesNotMatch(response.text, /root:/);
+        } finally {
+          rmSync(link); // the shared server's storage is left as this test found it
+        }
       });
     });
 

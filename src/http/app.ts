@@ -43,7 +43,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const action = `${request.method} ${request.url.split('?')[0]}`;
     const principal = await authenticator.authorize(request.headers.authorization, role, action);
     const actor = { name: principal.name, origin: `http: ${action} from ${request.ip}` };
-    return { services: options.services, principal, actor, registry: options.services.registry(actor), access: options.services.access(actor) };
+    const { services } = options;
+    // Token management is built only for the few requests that manage tokens.
+    return { services, principal, actor, registry: services.registry(actor), get access() { return services.access(actor); } };
   }
 
   // MLflow clients send empty bodies and, in old versions, JSON encoded twice; both are accepted as MLflow does.

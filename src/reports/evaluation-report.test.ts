@@ -102,3 +102,28 @@ describe('evaluation report', { timeout: 60_000 }, () => {
     assert.doesNotMatch(markdown, /<script/);
   });
 });
+
+describe('evaluation report of a model, as HTML', { timeout: 60_000 }, () => {
+  let result: EvaluationResult;
+  before(async () => {
+    result = await evaluate({
+      modelPath: sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'),
+      dataPath: sharedFixture('breast_cancer', 'test.csv'),
+      target: 'target',
+      slices: ['mean_radius'],
+      importanceRepeats: 2,
+      seed: 7,
+    });
+  });
+
+  test('shows what the terminal shows below the metrics: slices, robustness and importance', () => {
+    assert.ok(result.slices && result.robustness && result.importance, 'the evaluation computed them');
+    const html = renderEvaluationHtml(result, 'bc_logreg');
+    assert.match(html, /<h2>Slices by mean_radius<\/h2><table><tr><th>Slice<\/th><th>Rows<\/th><th>accuracy<\/th>/);
+    for (const group of Object.keys(result.slices!.mean_radius!)) assert.ok(html.includes(`<td>${group.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</td>`), `slice ${group}`);
+    assert.match(html, /<h2>Robustness \([a-z_]+\)<\/h2>.*Gaussian noise/s);
+    assert.match(html, /<h2>Permutation importance \([a-z_]+\)<\/h2>/);
+    const features = Object.keys(result.importance!.features).slice(0, 3);
+    for (const feature of features) assert.ok(html.includes(`<td>${feature}</td>`), feature);
+  });
+});

@@ -56,17 +56,48 @@ export function renderEvaluationMarkdown(result: EvaluationResult, subject: stri
   return `${lines.join('\n')}\n`;
 }
 
+/** An HTML table; every cell is text, escaped here. */
+function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
+  const head = headers.map((header) => `<th>${escapeXml(header)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell, k) => `<td${numeric.has(k) ? ' class="n"' : ''}>${escapeXml(cell)}</td>`).join('')}</tr>`).join('\n');
+  return `<table><tr>${head}</tr>\n${body}\n</table>`;
+}
+
+/** The metrics shown per slice (the JSON has all of them), as in the terminal. */
+const SLICE_METRICS = ['accuracy', 'f1', 'roc_auc', 'f1_macro', 'rmse', 'mae', 'r2'];
+
+/** Slices, fairness, robustness and importance: the sections the terminal shows below the metrics. */
+function analysisHtml(result: EvaluationResult): string {
+  const sections: string[] = [];
+  for (const [column, groups] of Object.entries(result.slices ?? {})) {
+    const names = SLICE_METRICS.filter((name) => Object.values(groups)[0]?.metrics[name] !== undefined);
+    const rows = Object.entries(groups).map(([group, slice]) => [group, String(slice.n), ...names.map((name) => formatNumber(slice.metrics[name]!))]);
+    sections.push(`<h2>Slices by ${escapeXml(column)}</h2>${htmlTable(['Slice', 'Rows', ...names], rows, new Set(names.map((_, k) => k + 1).concat(names.length + 1)))}`);
+  }
+  for (const [column, fairness] of Object.entries(result.fairness ?? {})) {
+    const rows = Object.entries(fairness.groups).map(([group, rates]) => [group, String(rates.count), formatNumber(rates.selection_rate), formatNumber(rates.true_positive_rate), formatNumber(rates.false_positive_rate)]);
+    sections.push(
+      `<h2>Fairness by ${escapeXml(column)}${fairness.four_fifths_rule_violated ? ' — four-fifths rule violated' : ''}</h2>${htmlTable(['Group', 'Rows', 'Selection rate', 'TPR', 'FPR'], rows, new Set([1, 2, 3, 4]))}` +
+        `<p>Demographic parity difference ${formatNumber(fairness.demographic_parity_difference)}, ratio ${formatNumber(fairness.demographic_parity_ratio)}; equalized odds difference ${formatNumber(fairness.equalized_odds_difference)}.</p>`,
+    );
+  }
+  if (result.robustness) {
+    const { metric, clean, gaussian_noise: noise, missing_values: missing } = result.robustness;
+    const missingText = missing.nan_rows > 0 ? `no prediction for ${missing.nan_rows} of ${result.robustness.rows} rows (the model cannot handle missing values)` : formatNumber(missing.value);
+    sections.push(`<h2>Robustness (${escapeXml(metric)})</h2>${htmlTable(['Input', metric], [['clean', formatNumber(clean)], ['Gaussian noise (σ = 0.1·std)', formatNumber(noise.value)], ['5 % missing values', missingText]], new Set([1]))}`);
+  }
+  if (result.importance) {
+    const rows = Object.entries(result.importance.features).slice(0, 15).map(([name, value]) => [name, formatNumber(value.mean), formatNumber(value.std)]);
+    sections.push(`<h2>Permutation importance (${escapeXml(result.importance.metric)})</h2>${htmlTable(['Feature', 'Mean loss', 'Std'], rows, new Set([1, 2]))}`);
+  }
+  return sections.join('\n');
+}
+
 export function renderEvaluationHtml(result: EvaluationResult, subject: string): string {
   const charts = Object.values(evaluationCharts(result));
   const rows = metricRows(result)
     .map(([name, value, interval]) => `<tr><td>${escapeXml(name)}</td><td class="n">${value}</td>${result.ci ? `<td>${interval}</td>` : ''}</tr>`)
     .join('\n');
-  const importance = result.importance
-    ? `<h2>Permutation importance (${escapeXml(result.importance.metric)})</h2><table><tr><th>Feature</th><th>Mean loss</th><th>Std</th></tr>${Object.entries(result.importance.features)
-        .slice(0, 15)
-        .map(([name, value]) => `<tr><td>${escapeXml(name)}</td><td class="n">${formatNumber(value.mean)}</td><td class="n">${formatNumber(value.std)}</td></tr>`)
-        .join('')}</table>`
-    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title(result, subject))}</title>
 <style>body{font-family:sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ddd;padding:4px 10px}td.n{text-align:right;font-variant-numeric:tabular-nums}.charts{display:flex;flex-wrap:wrap;gap:1rem}</style>
@@ -78,7 +109,7 @@ ${rows}
 <div class="charts">
 ${charts.join('\n')}
 </div>
-${importance}
+${analysisHtml(result)}
 </body></html>
 `;
 }

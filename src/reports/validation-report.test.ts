@@ -89,7 +89,12 @@ describe('validation report', { timeout: 60_000 }, () => {
 
   test('with a reference, the drifted columns are named', () => {
     const markdown = renderValidationMarkdown(drifted);
-    assert.match(markdown, /Drift against `[^`]*reference\.csv`: \d+ of \d+ columns drifted \([^)]*`age`[^)]*\)\./);
+    assert.match(markdown, /Drift against `[^`]*reference\.csv`: \d+ of \d+ columns drifted \([^)]*`age`[^)]*\); dataset drift: (yes|no)\./);
     assert.doesNotMatch(markdown.slice(markdown.indexOf('Drift against')), /`city`/);
+  });
+
+  test('with a reference, the terminal text ends with the drift result too', () => {
+    const lines = renderViolationsText(drifted).trimEnd().split('\n');
+    assert.match(lines.at(-1)!, /^Drift against \S*reference\.csv: \d+ of \d+ columns drifted \([^)]*age[^)]*\); dataset drift: (yes|no)\.$/);
   });
 });

@@ -21,14 +21,23 @@ export function validationHeadline(result: ValidationResult): string {
     : `${result.file} fails ${result.schema}: ${result.violations.length} violation${result.violations.length === 1 ? '' : 's'} (${result.checks} checks over ${result.rows} rows).`;
 }
 
-/** One block per violation, for the terminal. */
+/** The drift comparison in one sentence; `quote` marks names (backticks in Markdown). */
+function driftSentence(result: ValidationResult, quote: (name: string) => string): string | undefined {
+  if (!result.drift) return undefined;
+  const drift = result.drift;
+  const drifted = Object.entries(drift.columns).filter(([, column]) => column.drifted).map(([name]) => quote(name));
+  return `Drift against ${quote(drift.reference)}: ${drift.drifted_columns} of ${drift.number_of_columns} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}; dataset drift: ${drift.dataset_drift ? 'yes' : 'no'}.`;
+}
+
+/** One block per violation, then the drift comparison, for the terminal. */
 export function renderViolationsText(result: ValidationResult): string {
   const lines = result.violations.map((violation) => {
     const where = violation.column === null ? '(table)' : violation.column;
     const examples = violation.examples.length > 0 ? `\n    e.g. ${formatExamples(violation)}` : '';
     return `  ✗ ${where} · ${violation.rule}: ${violation.observed}; expected ${violation.expected}${examples}`;
   });
-  return `${[validationHeadline(result), ...lines].join('\n')}\n`;
+  const drift = driftSentence(result, (name) => name);
+  return `${[validationHeadline(result), ...lines, ...(drift ? [drift] : [])].join('\n')}\n`;
 }
 
 export function renderValidationMarkdown(result: ValidationResult): string {
@@ -39,9 +48,7 @@ export function renderValidationMarkdown(result: ValidationResult): string {
       lines.push(`| ${[violation.column ?? '(table)', violation.rule, violation.observed, violation.expected, formatExamples(violation)].map(escapeCell).join(' | ')} |`);
     }
   }
-  if (result.drift) {
-    const drifted = Object.entries(result.drift.columns).filter(([, column]) => column.drifted).map(([name]) => `\`${name}\``);
-    lines.push('', `Drift against \`${result.drift.reference}\`: ${result.drift.drifted_columns} of ${result.drift.number_of_columns} columns drifted${drifted.length > 0 ? ` (${drifted.join(', ')})` : ''}.`);
-  }
+  const drift = driftSentence(result, (name) => `\`${name}\``);
+  if (drift) lines.push('', drift);
   return `${lines.join('\n')}\n`;
 }

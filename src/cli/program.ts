@@ -119,6 +119,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--params <key=value...>', 'algorithm parameters, e.g. C=0.5 or n_estimators=200 max_depth=4')
     .option('--exclude <column...>', 'columns that are not features (ids, sensitive attributes)')
     .option('--features <column...>', 'use only these columns as features')
+    .option('--categorical <column...>', 'one-hot encode these columns even if they hold numbers (text columns always are)')
     .option('--task <task>', 'for gbdt: auto, classification or regression', 'auto')
     .option('--out <file>', 'where to write the .onnx model')
     .action(run(async (options: unknown) => (await import('./commands/train.js')).trainCommand(options, version, output)));

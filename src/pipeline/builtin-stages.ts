@@ -24,6 +24,8 @@ const trainWith = z.strictObject({
   /** Feature columns: a list, or the name of a params list (an empty list means all columns). */
   features: z.union([list, z.string().min(1)]).optional(),
   task: z.enum(['auto', 'classification', 'regression']).optional(),
+  /** Columns encoded as categories even when they hold numbers. */
+  categorical: list.optional(),
   out: path,
 });
 
@@ -106,6 +108,7 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
         if (found.value.length > 0) args.push(`--features ${found.value.map((_, index) => `\${${options.features}.${index}}`).join(' ')}`);
         params.push(options.features);
       } else if (options.features?.length) args.push(`--features ${options.features.map(word).join(' ')}`);
+      if (options.categorical?.length) args.push(`--categorical ${options.categorical.map(word).join(' ')}`);
       if (options.task) args.push(`--task ${options.task}`);
       args.push(`--out ${word(options.out)}`);
       return merge({ cmd: args.join(' '), deps: [options.data], outs: [options.out], params });

@@ -32,6 +32,15 @@ export const TASK_METRICS: Readonly<Record<Task, readonly string[]>> = {
 /** Metrics of the model itself, measured for every task (by gates). */
 export const MODEL_METRICS = ['latency_p50_ms', 'latency_p99_ms', 'model_size_bytes'] as const;
 
+/**
+ * The metrics worth tracking in git, as `{name: value}`: the task's metrics and the model's size,
+ * not latency (it changes with every run) nor the detail (importance, robustness, slices).
+ */
+export function headlineMetrics(result: { readonly task: Task; readonly metrics: Readonly<Record<string, number>> }): Record<string, number> {
+  const names = [...TASK_METRICS[result.task], 'model_size_bytes'];
+  return Object.fromEntries(names.filter((name) => result.metrics[name] !== undefined).map((name) => [name, result.metrics[name]!]));
+}
+
 /** Every name a gate rule may use for a task: its metrics, the model's, and fairness for binary tasks. */
 export function gateMetricNames(task: Task): readonly string[] {
   return [...TASK_METRICS[task], ...MODEL_METRICS, ...(task === 'binary' ? FAIRNESS_METRICS : [])];

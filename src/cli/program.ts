@@ -76,6 +76,8 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .command('show')
     .description('print the metrics files of the workspace')
     .option('--json', 'print machine-readable JSON')
+    .option('--targets <file...>', 'only these metrics files (any JSON or YAML file, declared or not)')
+    .option('--keys <pattern...>', 'only metrics whose name matches: a glob (f1*, loss.*) or a /regex/')
     .action(run(async (options: unknown) => (await import('./commands/metrics.js')).metricsShowCommand(options, output)));
   metrics
     .command('diff')
@@ -83,6 +85,8 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .argument('[revision]', 'git revision to compare against', undefined)
     .option('--all', 'list unchanged metrics too')
     .option('--json', 'print machine-readable JSON')
+    .option('--targets <file...>', 'only these metrics files (any JSON or YAML file, declared or not)')
+    .option('--keys <pattern...>', 'only metrics whose name matches: a glob (f1*, loss.*) or a /regex/')
     .action(
       run(async (revision: string | undefined, options: unknown) =>
         (await import('./commands/metrics.js')).metricsDiffCommand(revision, options, output),
@@ -101,7 +105,8 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--exclude <column...>', 'columns that are not features')
     .option('--predictions <file>', 'evaluate predictions made elsewhere instead of running a model')
     .option('--prediction-columns <names>', 'with --predictions: probability columns in class order (comma-separated), or one value column')
-    .option('--json <file>', 'write the evaluation as JSON (- for stdout)')
+    .option('--json <file>', 'write the full evaluation as JSON (- for stdout)')
+    .option('--metrics <file>', 'write only the headline metrics as {name: value} JSON (for git-tracked pipeline metrics)')
     .option('--report <file>', 'write a report: .md (charts as SVG files beside it) or .html (self-contained)')
     .option('--slice <column...>', 'metrics per value (or quartile) of these columns')
     .option('--sensitive <column...>', 'fairness across the groups of these columns (binary models)')
@@ -119,6 +124,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--params <key=value...>', 'algorithm parameters, e.g. C=0.5 or n_estimators=200 max_depth=4')
     .option('--exclude <column...>', 'columns that are not features (ids, sensitive attributes)')
     .option('--features <column...>', 'use only these columns as features')
+    .option('--categorical <column...>', 'one-hot encode these columns even if they hold numbers (text columns always are)')
     .option('--task <task>', 'for gbdt: auto, classification or regression', 'auto')
     .option('--out <file>', 'where to write the .onnx model')
     .action(run(async (options: unknown) => (await import('./commands/train.js')).trainCommand(options, version, output)));

@@ -14,6 +14,7 @@ export {
   type AppErrorOptions,
   type ErrorFactory,
   type ErrorKind,
+  type RaiseOptions,
   type SourceLocation,
 } from './app-error.js';
 export { gitFailed, internalError, invalidDocument, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';

@@ -7,6 +7,7 @@ export { readTable } from './read-table.js';
 export { loadTable, quoteIdentifier, quoteLiteral, type ColumnType, type LoadedColumn, type LoadedTable } from './loaded-table.js';
 export { duckdb, tableSource, type TypeInference } from './duckdb-source.js';
 export { cellText, findColumn, selectRows, type Column, type NumericColumn, type StringColumn, type Table } from './table.js';
+export { firstNonNumericCell, mostlyNumeric, requireNumericColumn, type NonNumericCell } from './numeric-cells.js';
 export { columnNotFound, dataFileNotFound, emptyDataFile, malformedData, nonNumericValue, unreadableData, unsupportedDataFormat } from './errors.js';
 export {
   detectDrift,

@@ -11,6 +11,7 @@ export { regressionMetrics } from './metrics/regression.js';
 export { averagePrecision, precisionRecallCurve, rocAuc, rocCurve } from './metrics/ranking.js';
 export { emptyData, fairnessNeedsBinary, missingTarget, predictionsMismatch, taskMismatch, unknownLabel, unknownPositiveLabel } from './errors.js';
 export * from './gates/index.js';
+export { gateMetricNames, headlineMetrics, renderMetricDocs, MODEL_METRICS, TASK_METRICS } from './metric-names.js';
 export { fairnessReport, FAIRNESS_METRICS, type FairnessReport, type GroupFairness } from './fairness.js';
 export { bootstrapIntervals, pairedBootstrap, type PairedComparison } from './bootstrap.js';
 export { binaryCurves, type Curves } from './curves.js';

@@ -6,7 +6,7 @@
  *    columns as string tensors.
  * Mismatches name the missing and unexpected columns.
  */
-import { cellText, findColumn, nonNumericValue, type Column, type Table } from '../data/index.js';
+import { cellText, findColumn, requireNumericColumn, type Column, type Table } from '../data/index.js';
 import { featureCountMismatch, featureMismatch, unsupportedModelInput } from './errors.js';
 import { metadataList } from './onnx-metadata.js';
 import type { OnnxModel, TensorInfo } from './onnx-model.js';
@@ -69,16 +69,7 @@ export function planFeatures(model: OnnxModel, table: Table, options: PlanOption
 /** Numeric inputs fed from a text column must parse as numbers; the first bad cell is named. */
 function checkNumeric<P extends FeaturePlan>(plan: P, table: Table): P {
   const numericColumns = plan.kind === 'matrix' ? plan.columns : plan.inputs.filter(({ input }) => input.type !== 'string').map(({ column }) => column);
-  for (const name of numericColumns) {
-    const column = findColumn(table, name)!;
-    if (column.kind === 'number') continue;
-    for (let row = 0; row < table.rowCount; row++) {
-      const text = column.values[row];
-      if (text !== null && text !== undefined && text.trim() !== '' && !Number.isFinite(Number(text))) {
-        throw nonNumericValue({ column: name, row: row + 1, value: text, path: table.source });
-      }
-    }
-  }
+  for (const name of numericColumns) requireNumericColumn(table, name);
   return plan;
 }
 

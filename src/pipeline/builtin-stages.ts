@@ -24,6 +24,8 @@ const trainWith = z.strictObject({
   /** Feature columns: a list, or the name of a params list (an empty list means all columns). */
   features: z.union([list, z.string().min(1)]).optional(),
   task: z.enum(['auto', 'classification', 'regression']).optional(),
+  /** Columns encoded as categories even when they hold numbers. */
+  categorical: list.optional(),
   out: path,
 });
 
@@ -37,8 +39,15 @@ const evalWith = z.strictObject({
   exclude: list.optional(),
   slice: list.optional(),
   sensitive: list.optional(),
-  /** Where the evaluation JSON goes (declared as the stage's metrics). */
+  /** Where the headline metrics go, `{name: value}` (declared as the stage's metrics, tracked in git). */
   metrics: path,
+  /** Where the full evaluation JSON goes (importance, robustness, latency; declared as an output). */
+  details: path.optional(),
+  /** Bootstrap resamples for confidence intervals (0: none). */
+  bootstrap: z.number().int().min(0).max(100_000).optional(),
+  /** Shuffles per feature for permutation importance (0: skip). */
+  importance_repeats: z.number().int().min(0).max(100).optional(),
+  seed: z.number().int().optional(),
   /** An HTML report (declared as a plot). */
   report: z.string().regex(/\.html?$/i, 'a report of a stage must be .html').optional(),
 });
@@ -106,6 +115,7 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
         if (found.value.length > 0) args.push(`--features ${found.value.map((_, index) => `\${${options.features}.${index}}`).join(' ')}`);
         params.push(options.features);
       } else if (options.features?.length) args.push(`--features ${options.features.map(word).join(' ')}`);
+      if (options.categorical?.length) args.push(`--categorical ${options.categorical.map(word).join(' ')}`);
       if (options.task) args.push(`--task ${options.task}`);
       args.push(`--out ${word(options.out)}`);
       return merge({ cmd: args.join(' '), deps: [options.data], outs: [options.out], params });
@@ -119,11 +129,16 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       for (const [flag, values] of [['--exclude', options.exclude], ['--slice', options.slice], ['--sensitive', options.sensitive]] as const) {
         if (values?.length) args.push(`${flag} ${values.map(word).join(' ')}`);
       }
-      args.push(`--json ${word(options.metrics)}`);
+      if (options.bootstrap !== undefined) args.push(`--bootstrap ${options.bootstrap}`);
+      if (options.importance_repeats !== undefined) args.push(`--importance-repeats ${options.importance_repeats}`);
+      if (options.seed !== undefined) args.push(`--seed ${options.seed}`);
+      args.push(`--metrics ${word(options.metrics)}`);
+      if (options.details) args.push(`--json ${word(options.details)}`);
       if (options.report) args.push(`--report ${word(options.report)}`);
       return merge({
         cmd: args.join(' '),
         deps: [options.model, options.data],
+        outs: options.details ? [options.details] : [],
         metrics: [options.metrics],
         plots: options.report ? [options.report] : [],
       });

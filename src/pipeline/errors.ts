@@ -133,3 +133,17 @@ export const invalidForeach = defineError<{ stage: string; reason: string }>('SL
   message: ({ stage, reason }) => `Stage "${stage}": ${reason}.`,
   hint: () => 'foreach takes a list, a mapping, or ${key} naming one in params; matrix takes lists.',
 });
+
+export const invalidMetricKeyPattern = defineError<{ pattern: string; reason: string }>('SLUICE_PIPELINE_BAD_METRIC_KEYS', {
+  kind: 'invalid_input',
+  description: 'A --keys pattern of `sluice metrics show|diff` is a /regex/ that does not compile.',
+  message: ({ pattern, reason }) => `--keys ${pattern} is not a valid regular expression: ${reason}.`,
+  hint: () => 'Give a glob on metric names (accuracy, f1*, loss.*) or a JavaScript regular expression between slashes (/^(acc|roc)/); quote it for the shell.',
+});
+
+export const metricsTargetNotFound = defineError<{ path: string }>('SLUICE_PIPELINE_METRICS_TARGET_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'A file given to `sluice metrics show --targets` does not exist in the workspace.',
+  message: ({ path }) => `The metrics file ${path} does not exist.`,
+  hint: () => 'Check the path (relative to the current directory), or run the stage that writes it; `sluice metrics show` without --targets lists the declared metrics files.',
+});

@@ -26,7 +26,7 @@ export { killRunningCommands, runCommands, type CommandResult, type CommandRunOp
 export type { RunReporter } from './stage-processor.js';
 export { runPipeline, type PipelineRunReport, type RunPipelineOptions } from './run-pipeline.js';
 export { pipelineStatus, type StageState, type StageStatusReport } from './status.js';
-export { collectMetrics, collectMetricsAtRevision, diffMetrics, metricsPaths, type MetricsDiffRow, type MetricsFile } from './metrics.js';
+export { collectMetrics, collectMetricsAtRevision, collectTargetMetrics, diffMetrics, metricKeyMatcher, metricsPaths, selectMetricKeys, type MetricsDiffRow, type MetricsFile } from './metrics.js';
 export { diffParamValues, paramsFiles, readParamsAt, type ParamsDiffRow, type ParamValues } from './params-diff.js';
 export { DEFAULT_PARAMS_FILE, flattenParams, lookupParam } from './params.js';
 export * as pipelineErrors from './errors.js';

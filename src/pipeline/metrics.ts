@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { isAppError, readFileAtRevision, resolveRevision } from '../core/index.js';
 import type { ObjectCache } from '../cache/index.js';
-import { invalidMetricsFile } from './errors.js';
+import { invalidMetricKeyPattern, invalidMetricsFile, metricsTargetNotFound } from './errors.js';
 import { parseLockfile } from './lockfile.js';
 import { flattenParams, isRecord } from './params.js';
 import type { Stage } from './stage.js';
@@ -57,9 +57,9 @@ function fromText(path: string, text: string | undefined): MetricsFile {
   }
 }
 
-/** The pipeline's metrics as they are in the workspace. */
-export function collectMetrics(root: string, stages: readonly Stage[]): MetricsFile[] {
-  return metricsPaths(stages).map((path) => {
+/** The pipeline's metrics as they are in the workspace (or only the `targets`, paths from the root). */
+export function collectMetrics(root: string, stages: readonly Stage[], targets?: readonly string[]): MetricsFile[] {
+  return (targets ?? metricsPaths(stages)).map((path) => {
     const absolute = join(root, path);
     return fromText(path, existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined);
   });
@@ -69,7 +69,7 @@ export function collectMetrics(root: string, stages: readonly Stage[]): MetricsF
  * The pipeline's metrics as committed at `revision`: from git when the file is tracked,
  * otherwise from the cache object that revision's `sluice.lock` names.
  */
-export async function collectMetricsAtRevision(root: string, revision: string, stages: readonly Stage[], cache: ObjectCache): Promise<MetricsFile[]> {
+export async function collectMetricsAtRevision(root: string, revision: string, stages: readonly Stage[], cache: ObjectCache, targets?: readonly string[]): Promise<MetricsFile[]> {
   await resolveRevision(root, revision);
   const lockText = await readFileAtRevision(root, revision, 'sluice.lock');
   const locked = new Map<string, string>();
@@ -83,7 +83,7 @@ export async function collectMetricsAtRevision(root: string, revision: string, s
     }
   }
   const files: MetricsFile[] = [];
-  for (const path of metricsPaths(stages)) {
+  for (const path of targets ?? metricsPaths(stages)) {
     let text = await readFileAtRevision(root, revision, path);
     const hash = locked.get(path);
     if (text === undefined && hash !== undefined && cache.has(hash) && !hash.endsWith('.dir')) text = readFileSync(cache.objectPath(hash), 'utf8');
@@ -111,4 +111,34 @@ export function diffMetrics(old: readonly MetricsFile[], current: readonly Metri
     }
   }
   return rows;
+}
+
+/** Metrics files in the workspace named by the user: each must exist (paths from the root). */
+export function collectTargetMetrics(root: string, targets: readonly string[]): MetricsFile[] {
+  for (const path of targets) if (!existsSync(join(root, path))) throw metricsTargetNotFound({ path });
+  return collectMetrics(root, [], targets);
+}
+
+/**
+ * A test on metric names from `--keys` patterns: a JavaScript regular expression between
+ * slashes (`/^(acc|roc)/`, searched), or a glob matching the whole name (`*` and `?`, dots
+ * included, so `loss.*` matches `loss.train`). No patterns match every name.
+ */
+export function metricKeyMatcher(patterns: readonly string[]): (key: string) => boolean {
+  if (patterns.length === 0) return () => true;
+  const tests = patterns.map((pattern): RegExp => {
+    const regex = /^\/(.+)\/([a-z]*)$/.exec(pattern);
+    if (!regex) return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+    try {
+      return new RegExp(regex[1]!, regex[2]);
+    } catch (error) {
+      throw invalidMetricKeyPattern({ pattern, reason: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  return (key) => tests.some((test) => test.test(key));
+}
+
+/** The files with only the keys `matches` accepts. */
+export function selectMetricKeys(files: readonly MetricsFile[], matches: (key: string) => boolean): MetricsFile[] {
+  return files.map((file) => (file.values ? { ...file, values: Object.fromEntries(Object.entries(file.values).filter(([key]) => matches(key))) } : file));
 }

@@ -1,6 +1,6 @@
 /**
  * Feature preparation that travels with the model: numeric columns are imputed with their
- * training mean and standardised, text columns are one-hot encoded. The same steps are fitted
+ * training mean and standardised, text columns (and those declared categorical) are one-hot encoded. The same steps are fitted
  * here, applied for training, and written into the exported ONNX graph, so the model takes the
  * raw table columns.
  *
@@ -8,7 +8,7 @@
  * operation, which is exact for single IEEE operations), so a tree split sees the same value in
  * training and in serving.
  */
-import { cellText, findColumn, type Table } from '../data/index.js';
+import { cellText, findColumn, type Column, type Table } from '../data/index.js';
 import type { OnnxGraphBuilder } from './onnx/graph-builder.js';
 
 export interface NumericFeature {
@@ -35,22 +35,24 @@ export interface FeatureSpec {
 /** Most frequent values kept per text column; rarer ones encode as all zeros. */
 const MAX_CATEGORIES = 100;
 
-export function fitFeatureSpec(table: Table, columns: readonly string[]): FeatureSpec {
+/** Fits the preparation of `columns`; those in `categorical` are one-hot encoded, the others read as numbers. */
+export function fitFeatureSpec(table: Table, columns: readonly string[], categorical: ReadonlySet<string>): FeatureSpec {
   const numeric: NumericFeature[] = [];
-  const categorical: CategoricalFeature[] = [];
+  const categories: CategoricalFeature[] = [];
   for (const name of columns) {
     const column = findColumn(table, name)!;
-    if (column.kind === 'number') {
+    if (!categorical.has(name)) {
+      const values = numberView(column);
       let sum = 0;
       let count = 0;
-      for (const value of column.values) {
+      for (const value of values) {
         if (Number.isNaN(value)) continue;
         sum += Math.fround(value);
         count++;
       }
       const mean = count > 0 ? sum / count : 0;
       let squares = 0;
-      for (const value of column.values) if (!Number.isNaN(value)) squares += (Math.fround(value) - mean) ** 2;
+      for (const value of values) if (!Number.isNaN(value)) squares += (Math.fround(value) - mean) ** 2;
       const std = count > 0 ? Math.sqrt(squares / count) : 0;
       numeric.push({ name, mean: Math.fround(mean), scale: Math.fround(std > 0 ? 1 / std : 1) });
     } else {
@@ -60,11 +62,17 @@ export function fitFeatureSpec(table: Table, columns: readonly string[]): Featur
         if (text !== null && text !== '') counts.set(text, (counts.get(text) ?? 0) + 1);
       }
       const kept = [...counts].sort(([a, ca], [b, cb]) => cb - ca || (a < b ? -1 : 1)).slice(0, MAX_CATEGORIES).map(([value]) => value);
-      categorical.push({ name, categories: kept.sort() });
+      categories.push({ name, categories: kept.sort() });
     }
   }
-  const names = [...numeric.map((feature) => feature.name), ...categorical.flatMap((feature) => feature.categories.map((value) => `${feature.name}=${value}`))];
-  return { numeric, categorical, names };
+  const names = [...numeric.map((feature) => feature.name), ...categories.flatMap((feature) => feature.categories.map((value) => `${feature.name}=${value}`))];
+  return { numeric, categorical: categories, names };
+}
+
+/** The numbers of a column (text parsed; empty and unparsable cells as NaN, i.e. missing). */
+function numberView(column: Column): Float64Array {
+  if (column.kind === 'number') return column.values;
+  return Float64Array.from(column.values, (text) => (text === null || text.trim() === '' ? Number.NaN : Number(text)));
 }
 
 /** The prepared matrix, row-major N × names.length, with onnxruntime's float32 results. */

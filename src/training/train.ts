@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { cellText, columnNotFound, findColumn, readTable, selectRows, type Table } from '../data/index.js';
+import { cellText, columnNotFound, findColumn, mostlyNumeric, readTable, requireNumericColumn, selectRows, type Table } from '../data/index.js';
 import { didYouMean, writeFileAtomic } from '../core/index.js';
 import { loadOnnxModel, predictTable } from '../inference/index.js';
 import { exportMismatch, noFeatures, unsuitableTarget } from './errors.js';
@@ -24,6 +24,8 @@ export interface TrainOptions {
   readonly exclude?: readonly string[];
   /** Only these columns are features (default: every column but the target and the excluded). */
   readonly features?: readonly string[];
+  /** Columns encoded as categories even when they hold numbers; text columns always are. */
+  readonly categorical?: readonly string[];
   /** For gbdt: classification or regression; other algorithms know their task. */
   readonly task?: 'auto' | 'classification' | 'regression';
   readonly outPath: string;
@@ -64,18 +66,41 @@ function decideTask(algorithm: Algorithm, requested: TrainOptions['task'], table
   return values.size <= 20 && [...values].every(Number.isInteger) ? 'classification' : 'regression';
 }
 
+/**
+ * The feature columns, and those encoded as categories: declared with `categorical`, or text by
+ * nature. A column of numbers with a stray text cell is refused, naming the cell, rather than
+ * silently one-hot encoded.
+ */
+function chooseFeatures(table: Table, options: TrainOptions): { featureColumns: string[]; categorical: Set<string> } {
+  const names = table.columns.map((column) => column.name);
+  for (const [role, list] of [['feature', options.features], ['categorical', options.categorical]] as const) {
+    for (const name of list ?? []) {
+      if (!findColumn(table, name)) throw columnNotFound({ column: name, path: options.dataPath, role, suggestion: didYouMean(name, names) });
+    }
+  }
+  const excluded = new Set([options.target, ...(options.exclude ?? [])]);
+  const chosen = options.features?.length ? new Set(options.features) : undefined;
+  const featureColumns = names.filter((name) => !excluded.has(name) && (!chosen || chosen.has(name)));
+  if (featureColumns.length === 0) throw noFeatures({ path: options.dataPath });
+  const categorical = new Set(options.categorical ?? []);
+  for (const name of featureColumns) {
+    const column = findColumn(table, name)!;
+    if (categorical.has(name)) continue;
+    if (mostlyNumeric(column)) {
+      requireNumericColumn(table, name, {
+        hint: `Fix or remove that value (an empty field is read as missing), or, if the column holds categories, declare it: --categorical ${name} (categorical: [${name}] in a train stage).`,
+      });
+    } else categorical.add(name);
+  }
+  return { featureColumns, categorical };
+}
+
 export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
   const table = await readTable(options.dataPath);
   const targetColumn = findColumn(table, options.target);
   if (!targetColumn) throw columnNotFound({ column: options.target, path: options.dataPath, role: 'target', suggestion: didYouMean(options.target, table.columns.map((column) => column.name)) });
-  const excluded = new Set([options.target, ...(options.exclude ?? [])]);
-  for (const name of options.features ?? []) {
-    if (!findColumn(table, name)) throw columnNotFound({ column: name, path: options.dataPath, role: 'feature', suggestion: didYouMean(name, table.columns.map((column) => column.name)) });
-  }
-  const chosen = options.features?.length ? new Set(options.features) : undefined;
-  const featureColumns = table.columns.map((column) => column.name).filter((name) => !excluded.has(name) && (!chosen || chosen.has(name)));
-  if (featureColumns.length === 0) throw noFeatures({ path: options.dataPath });
+  const { featureColumns, categorical } = chooseFeatures(table, options);
   const params = parseAlgorithmParams(options.algorithm, options.params ?? {}) as Record<string, number>;
 
   // Rows without a label teach nothing: they are left out.
@@ -84,7 +109,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const target = findColumn(data, options.target)!;
   const kind = decideTask(options.algorithm, options.task, data, options.target);
 
-  const spec = fitFeatureSpec(data, featureColumns);
+  const spec = fitFeatureSpec(data, featureColumns, categorical);
   const width = spec.names.length;
   const features = transformFeatures(spec, data);
   let task: TrainingTask;

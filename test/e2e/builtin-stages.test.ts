@@ -57,7 +57,7 @@ describe('built-in stages', () => {
     assert.match(result.stdout, /gate\s+ran/);
     const summary = JSON.parse(readFileSync(join(repo.root, 'metrics', 'gate.json'), 'utf8')) as { passed: boolean; candidate: { roc_auc: number } };
     assert.equal(summary.passed, true);
-    assert.match(sluice(repo.root, ['metrics', 'show']).stdout, /metrics\/test\.json\s+metrics\.roc_auc\s+0\.99/);
+    assert.match(sluice(repo.root, ['metrics', 'show']).stdout, /metrics\/test\.json\s+roc_auc\s+0\.99/);
   });
 
   test('a second run is a no-op', () => {

@@ -1,11 +1,12 @@
 /**
  * `sluice eval`: score a model (or predictions made elsewhere) on labelled data; print the
- * metrics, and write the JSON report with --json.
+ * metrics; write the headline metrics with --metrics (for git-tracked pipeline metrics) and the
+ * full evaluation with --json.
  */
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { formatSigned, writeFileAtomic } from '../../core/index.js';
-import { evaluateModel, type EvaluationResult } from '../../evaluation/index.js';
+import { evaluateModel, headlineMetrics, type EvaluationResult } from '../../evaluation/index.js';
 import { resolveModelPath } from '../../registry/index.js';
 import { evaluationCharts, renderEvaluationHtml, renderEvaluationMarkdown } from '../../reports/index.js';
 import { renderTable } from '../format/table.js';
@@ -24,6 +25,7 @@ const evalOptionsSchema = z.object({
   predictions: z.string().min(1).optional(),
   predictionColumns: z.string().min(1).optional(),
   json: z.string().min(1).optional(),
+  metrics: z.string().min(1).optional(),
   report: z.string().regex(/\.(md|markdown|html?)$/i, { error: 'must end in .md or .html' }).optional(),
   slice: z.array(z.string().min(1)).default([]),
   sensitive: z.array(z.string().min(1)).default([]),
@@ -59,6 +61,7 @@ export async function evalCommand(rawOptions: unknown, cli: CliContext): Promise
       recordRun: services?.runs.record,
     }),
   );
+  if (options.metrics) writeFileAtomic(options.metrics, `${JSON.stringify(headlineMetrics(result), null, 2)}\n`);
   if (options.json === '-') {
     cli.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     recordedNote(recorded, 'evaluation', cli, 'stderr');
@@ -68,8 +71,12 @@ export async function evalCommand(rawOptions: unknown, cli: CliContext): Promise
   const subject = model?.label ?? options.predictions ?? '';
   if (options.report) writeEvaluationReport(options.report, result, subject);
   cli.stdout.write(renderEvaluation(result, subject, options.data ?? options.predictions ?? ''));
-  if (options.json) cli.stdout.write(`\nJSON written to ${options.json}\n`);
-  if (options.report) cli.stdout.write(`${options.json ? '' : '\n'}Report written to ${options.report}\n`);
+  const written = [
+    ...(options.metrics ? [`Metrics written to ${options.metrics}`] : []),
+    ...(options.json ? [`JSON written to ${options.json}`] : []),
+    ...(options.report ? [`Report written to ${options.report}`] : []),
+  ];
+  if (written.length > 0) cli.stdout.write(`\n${written.join('\n')}\n`);
   recordedNote(recorded, 'evaluation', cli);
   return 0;
 }

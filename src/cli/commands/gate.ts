@@ -19,9 +19,9 @@ const gateOptionsSchema = z.object({
 
 export async function gateCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
   const options = parseOptions(gateOptionsSchema, rawOptions, 'gate');
-  const { config, baseDir } = loadGateConfig(options.config);
+  const { config, baseDir, ruleLocations } = loadGateConfig(options.config);
   const outcome = await withServicesIfAny(cli, (services) =>
-    gate({ config, baseDir, resolveModel: services?.models(cliActor()) ?? resolveModelPath, recordRun: services?.runs.record }),
+    gate({ config, baseDir, ruleLocations, resolveModel: services?.models(cliActor()) ?? resolveModelPath, recordRun: services?.runs.record }),
   );
   const { report } = outcome;
   if (options.json) writeFileAtomic(options.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,19 +1,31 @@
-/** `sluice metrics show` and `sluice metrics diff [REV]`. */
-import { collectMetrics, collectMetricsAtRevision, diffMetrics, loadPipeline } from '../../pipeline/index.js';
+/** `sluice metrics show` and `sluice metrics diff [REV]`, optionally for some files (--targets) and names (--keys). */
+import { relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { collectMetrics, collectMetricsAtRevision, collectTargetMetrics, diffMetrics, loadPipeline, metricKeyMatcher, selectMetricKeys } from '../../pipeline/index.js';
 import { openWorkspaceCache } from '../../workspace/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatCell, formatChange, renderTable } from '../format/table.js';
-import { z } from 'zod';
 import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
 
-const showSchema = z.object({ json: z.boolean().default(false) });
-const diffSchema = z.object({ json: z.boolean().default(false), all: z.boolean().default(false) });
+const selection = {
+  targets: z.array(z.string().min(1)).optional(),
+  keys: z.array(z.string().min(1)).default([]),
+};
+const showSchema = z.object({ json: z.boolean().default(false), ...selection });
+const diffSchema = z.object({ json: z.boolean().default(false), all: z.boolean().default(false), ...selection });
+
+/** --targets as paths from the workspace root (they are given from the current directory). */
+function targetPaths(root: string, targets: readonly string[] | undefined): string[] | undefined {
+  return targets?.map((target) => relative(root, resolve(target)).split('\\').join('/'));
+}
 
 export async function metricsShowCommand(rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(showSchema, rawOptions, 'metrics show');
+  const matches = metricKeyMatcher(options.keys);
   const pipeline = loadPipeline(currentWorkspace().root);
-  const files = collectMetrics(pipeline.root, pipeline.stages);
+  const targets = targetPaths(pipeline.root, options.targets);
+  const files = selectMetricKeys(targets ? collectTargetMetrics(pipeline.root, targets) : collectMetrics(pipeline.root, pipeline.stages), matches);
   if (options.json) {
     printJson(output, Object.fromEntries(files.map((file) => [file.path, file.values ?? { error: file.error }])));
     return 0;
@@ -31,11 +43,13 @@ export async function metricsShowCommand(rawOptions: unknown, output: CliOutput)
 
 export async function metricsDiffCommand(revision: string | undefined, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(diffSchema, rawOptions, 'metrics diff');
+  const matches = metricKeyMatcher(options.keys);
   const workspace = currentWorkspace();
   const pipeline = loadPipeline(workspace.root);
+  const targets = targetPaths(pipeline.root, options.targets);
   const oldRevision = revision ?? 'HEAD';
-  const old = await collectMetricsAtRevision(pipeline.root, oldRevision, pipeline.stages, openWorkspaceCache(workspace));
-  const rows = diffMetrics(old, collectMetrics(pipeline.root, pipeline.stages), { all: options.all });
+  const old = selectMetricKeys(await collectMetricsAtRevision(pipeline.root, oldRevision, pipeline.stages, openWorkspaceCache(workspace), targets), matches);
+  const rows = diffMetrics(old, selectMetricKeys(collectMetrics(pipeline.root, pipeline.stages, targets), matches), { all: options.all });
   if (options.json) {
     printJson(output, { old: oldRevision, new: 'workspace', metrics: rows });
     return 0;

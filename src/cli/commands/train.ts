@@ -13,6 +13,7 @@ const trainOptionsSchema = z.object({
   params: z.array(z.string()).default([]),
   exclude: z.array(z.string()).default([]),
   features: z.array(z.string()).default([]),
+  categorical: z.array(z.string()).default([]),
   task: z.enum(['auto', 'classification', 'regression'], { error: 'must be auto, classification or regression' }).default('auto'),
   out: z.string({ error: 'is required' }).min(1),
 });
@@ -26,6 +27,7 @@ export async function trainCommand(rawOptions: unknown, version: string, output:
     params: parseKeyValues(options.params),
     exclude: options.exclude,
     features: options.features,
+    categorical: options.categorical,
     task: options.task,
     outPath: resolve(options.out),
     producerVersion: version,

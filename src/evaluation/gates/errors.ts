@@ -14,3 +14,10 @@ export const gatesNotConfigured = defineError<{ file: string }>('SLUICE_GATE_NOT
   message: ({ file }) => `${file} has no gates section.`,
   hint: () => 'Add `gates:` with model, data, target and rules to sluice.yaml, or pass a file with --config.',
 });
+
+export const unknownGateMetric = defineError<{ metric: string; task: string; suggestion: string; valid: readonly string[] }>('SLUICE_GATE_UNKNOWN_METRIC', {
+  kind: 'invalid_input',
+  description: 'A gate rule names a metric that is not computed for the task of the model and data (a typo, or f1 for a multiclass model).',
+  message: ({ metric, task, suggestion }) => `The gate rule's metric "${metric}" is not a ${task} metric.${suggestion}`,
+  hint: ({ task, valid }) => `Metrics of a ${task} task: ${valid.join(', ')} (docs/metrics.md lists them per task).`,
+});

@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { isModelUri, type ResolveModel, type ResolvedModel } from '../../registry/index.js';
+import type { SourceLocation } from '../../core/index.js';
 import type { RecordRun } from '../../tracking/index.js';
 import type { GateConfig } from './schema.js';
 import { runGate, type GateReport } from './run-gate.js';
@@ -19,6 +20,8 @@ export interface GateRequest {
   readonly resolveModel: ResolveModel;
   /** Records the verdict as a run; omitted where there is no tracking (outside a workspace). */
   readonly recordRun?: RecordRun | undefined;
+  /** Where each rule's metric is written, for errors (from loadGateConfig). */
+  readonly ruleLocations?: readonly (SourceLocation | undefined)[] | undefined;
 }
 
 /** Whether the verdict was recorded: recording never changes the verdict. */
@@ -38,11 +41,11 @@ function shortName(reference: string): string {
   return isModelUri(reference) ? reference : reference.replace(/^.*\//, '');
 }
 
-export async function gate({ config, baseDir, resolveModel, recordRun }: GateRequest): Promise<GateOutcome> {
+export async function gate({ config, baseDir, resolveModel, recordRun, ruleLocations }: GateRequest): Promise<GateOutcome> {
   const candidate = await resolveModel(config.model, { baseDir });
   // A baseline reference that names nothing yet means "first model": rules against it are skipped.
   const baseline = config.baseline === undefined ? undefined : await resolveModel(config.baseline, { baseDir, optional: true });
-  const report = await runGate({ config, baseDir, candidate, baseline, missingBaseline: baseline ? undefined : config.baseline });
+  const report = await runGate({ config, baseDir, candidate, baseline, missingBaseline: baseline ? undefined : config.baseline, ruleLocations });
   const recorded = recordRun ? await record(recordRun, config, baseDir, report, candidate, baseline) : undefined;
   return { report, recorded };
 }

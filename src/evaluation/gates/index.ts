@@ -5,4 +5,4 @@ export { checkRule, describeRule, type RuleVerdict, type SignificanceResult } fr
 export { gateConfigSchema, gateRuleSchema, type GateConfig, type GateRule } from './schema.js';
 export { loadGateConfig } from './load-gate-config.js';
 export { greaterIsBetter } from './metric-direction.js';
-export { gateFailed, gatesNotConfigured } from './errors.js';
+export { gateFailed, gatesNotConfigured, unknownGateMetric } from './errors.js';

@@ -4,13 +4,15 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { columnNotFound, findColumn, readTable } from '../../data/index.js';
-import { didYouMean } from '../../core/index.js';
+import { didYouMean, type SourceLocation } from '../../core/index.js';
 import { binaryOutcomes, featureOptions, prepareEvaluation, scoreTarget, type EvaluateOptions, type EvaluationInputs } from '../evaluate.js';
 import { fairnessReport, FAIRNESS_METRICS, type FairnessReport } from '../fairness.js';
 import { measureLatency } from '../latency.js';
 import { pairedBootstrap } from '../bootstrap.js';
 import type { EvaluationTarget, Task } from '../task.js';
 import { fairnessNeedsBinary } from '../errors.js';
+import { gateMetricNames } from '../metric-names.js';
+import { unknownGateMetric } from './errors.js';
 import { checkRule, greaterIsBetterFor, type RuleVerdict } from './rules.js';
 import type { GateConfig, GateRule } from './schema.js';
 
@@ -49,10 +51,12 @@ export interface RunGateInput {
   readonly baseline?: GateModel | undefined;
   /** A baseline reference that names nothing yet (a first model): said in the notes. */
   readonly missingBaseline?: string | undefined;
+  /** Where each rule's metric is written, for errors. */
+  readonly ruleLocations?: readonly (SourceLocation | undefined)[] | undefined;
 }
 
 /** Scores both models on the same rows and checks every rule. The data is named as the config writes it. */
-export async function runGate({ config, baseDir, candidate: candidateModel, baseline: baselineModel, missingBaseline }: RunGateInput): Promise<GateReport> {
+export async function runGate({ config, baseDir, candidate: candidateModel, baseline: baselineModel, missingBaseline, ruleLocations }: RunGateInput): Promise<GateReport> {
   const dataPath = isAbsolute(config.data) ? config.data : resolve(baseDir, config.data);
   const table = await readTable(dataPath);
   const sensitiveColumns = [...new Set(config.rules.flatMap((rule) => (rule.sensitive ? [rule.sensitive] : [])))];
@@ -75,6 +79,7 @@ export async function runGate({ config, baseDir, candidate: candidateModel, base
     throw error;
   }) : undefined;
   try {
+    checkMetricNames(config.rules, candidateInputs.target.task, ruleLocations);
     const candidate = await scoreSide(candidateInputs, options(candidateModel.path), candidateModel.label, threshold, sensitiveColumns);
     const baseline = baselineInputs && baselineModel ? await scoreSide(baselineInputs, options(baselineModel.path), baselineModel.label, threshold, sensitiveColumns) : undefined;
     const notes = baseline
@@ -104,6 +109,15 @@ export async function runGate({ config, baseDir, candidate: candidateModel, base
     await candidateInputs.model?.release();
     await baselineInputs?.model?.release();
   }
+}
+
+/** Every rule must name a metric of the task: a typo is the configuration's fault, not the model's. */
+function checkMetricNames(rules: readonly GateRule[], task: Task, locations: readonly (SourceLocation | undefined)[] = []): void {
+  const valid = gateMetricNames(task);
+  rules.forEach((rule, index) => {
+    if (valid.includes(rule.metric)) return;
+    throw unknownGateMetric({ metric: rule.metric, task, suggestion: didYouMean(rule.metric, valid), valid }, { location: locations[index] });
+  });
 }
 
 async function scoreSide(inputs: EvaluationInputs, options: EvaluateOptions, label: string, threshold: number, sensitive: readonly string[]): Promise<GateSide> {

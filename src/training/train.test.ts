@@ -127,6 +127,6 @@ describe('built-in trainers', () => {
 
   test('an unknown parameter is refused with the closest name', async () => {
     await assert.rejects(trainModel({ dataPath: train, target: 'target', algorithm: 'gbdt', params: { n_estimator: '5' }, outPath: out('x.onnx') }), (error: Error & { code?: string }) =>
-      error.code === 'SLUICE_TRAINING_BAD_PARAM' && /Did you mean "n_estimators"\?/.test(error.message));
+      error.code === 'SLUICE_TRAINING_BAD_PARAM' && /\(did you mean "n_estimators"\?\)/.test(error.message));
   });
 });

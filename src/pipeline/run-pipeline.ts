@@ -22,7 +22,7 @@ import {
   type Workspace,
   type WorkspaceServices,
 } from '../workspace/index.js';
-import { buildGraph, selectStages } from './dag.js';
+import { buildGraph, selectStages, type PipelineGraph } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
 import { readLockfile, writeLockfile, type LockedStage } from './lockfile.js';
 import { collectMetrics, type MetricsFile } from './metrics.js';
@@ -136,7 +136,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           upstreamWouldRun: (stage) =>
             [...(graph.upstream.get(stage.name) ?? [])].some((name) => outcomes.get(name)?.status.startsWith('would-') ?? false),
         }),
-      { jobs: Math.max(1, options.jobs ?? 1), keepGoing: options.keepGoing ?? false, signal: options.signal, upstream: graph.upstream },
+      { jobs: Math.max(1, options.jobs ?? 1), keepGoing: options.keepGoing ?? false, signal: options.signal, upstream: graph.upstream, skipReason: (stage, failed) => skipReason(graph, stage, failed, outcomes.get(failed)?.status === 'failed') },
       async (outcome) => {
         outcomes.set(outcome.stage, outcome);
         options.reporter?.stageFinished?.(outcome);
@@ -164,6 +164,15 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     await store?.close();
     runLock?.release();
   }
+}
+
+/** Why a stage did not run after `failed`, which it waits for, did not succeed. */
+function skipReason(graph: PipelineGraph, stage: string, failed: string, itFailed: boolean): string {
+  const reason = graph.reasons.get(stage)?.get(failed);
+  const what = itFailed ? 'failed' : 'did not run';
+  if (reason?.kind === 'validates') return `the validation of ${reason.path} ${what} (stage "${failed}")`;
+  if (reason?.kind === 'after') return `stage "${failed}", which it runs after, ${what}`;
+  return `upstream stage "${failed}" ${what}`;
 }
 
 /** Cached outs are ignored by git; outs kept in git (`cache: false`, metrics, plots) are not. */

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { readGitState, type GitState } from '../core/index.js';
 import { StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
 import type { JsonValue, MetadataStore } from '../store/index.js';
@@ -19,6 +19,7 @@ import {
   openWorkspaceStore,
   osUserName,
   removeGitignoreEntries,
+  SLUICE_GITIGNORE_ENTRIES,
   type Workspace,
   type WorkspaceServices,
 } from '../workspace/index.js';
@@ -104,7 +105,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);
       const command = options.command ?? 'sluice run';
-      const git = await beginRunRecord(store, workspace.root, runId!, command, selectedParams as JsonValue);
+      const git = await beginRunRecord(store, workspace, runId!, command, selectedParams as JsonValue, pipeline.stages);
       tracking = await PipelineTracking.start(services, { runId: runId!, git, command });
     }
     const stagesByName = new Map(pipeline.stages.map((stage) => [stage.name, stage]));
@@ -182,9 +183,17 @@ function syncGitignore(root: string, stages: readonly Stage[]): void {
   removeGitignoreEntries(root, entries(false));
 }
 
-/** Records the start of a run with the git state it ran on, and returns that state. */
-async function beginRunRecord(store: MetadataStore, root: string, id: string, command: string, params: JsonValue): Promise<GitState> {
-  const git = await readGitState(root);
+/**
+ * Records the start of a run with the git state it ran on, and returns that state. What the
+ * pipeline writes itself (sluice.lock, outs and metrics, .sluice/, its .gitignore entries) does
+ * not count as uncommitted code.
+ */
+async function beginRunRecord(store: MetadataStore, workspace: Workspace, id: string, command: string, params: JsonValue, stages: readonly Stage[]): Promise<GitState> {
+  const outs = stages.flatMap((stage) => stage.outs);
+  const git = await readGitState(workspace.root, {
+    ownPaths: [relative(workspace.root, workspace.paths.lockFile), relative(workspace.root, workspace.paths.sluiceDir), ...outs.map((out) => out.path)],
+    ownGitignoreLines: [...SLUICE_GITIGNORE_ENTRIES, ...outs.filter((out) => out.cache).map((out) => gitignoreEntryFor(out.path))],
+  });
   await store.beginPipelineRun({
     id,
     startedAt: Date.now(),

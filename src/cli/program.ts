@@ -132,7 +132,8 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   program
     .command('gate')
     .description('check a candidate model against the quality gates in sluice.yaml')
-    .option('--config <file>', 'a YAML file with a gates: section', 'sluice.yaml')
+    .option('--config <file>', 'a YAML file with a gates: section (its relative paths are read from the file\'s directory)', 'sluice.yaml')
+    .option('--gate <name>', 'the gate set to check, when the gates section has several named ones')
     .option('--json <file>', 'write the full gate report as JSON')
     .option('--summary <file>', 'write the verdict and both models\' metrics as a small JSON (for pipeline metrics)')
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')

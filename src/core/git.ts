@@ -1,5 +1,7 @@
 /** The few git facts Sluice records and reads: the commit, the dirty flag, files at a revision. */
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gitFailed } from './errors.js';
 
@@ -23,18 +25,62 @@ async function git(cwd: string, args: readonly string[]): Promise<{ ok: true; st
   }
 }
 
+export interface GitStateOptions {
+  /**
+   * Paths relative to `cwd` that the caller writes itself (a pipeline's lockfile and outputs):
+   * changes to them, or to files inside them, do not make the working copy dirty.
+   */
+  readonly ownPaths?: readonly string[];
+  /** Lines the caller adds to `cwd`'s `.gitignore`: a `.gitignore` that differs from HEAD's only by these is not dirty. */
+  readonly ownGitignoreLines?: readonly string[];
+}
+
 /** Commit, branch and dirty flag of the repository containing `cwd`. */
-export async function readGitState(cwd: string): Promise<GitState> {
-  const [head, branch, status] = await Promise.all([
+export async function readGitState(cwd: string, options: GitStateOptions = {}): Promise<GitState> {
+  const [head, branch, status, prefix] = await Promise.all([
     git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD']),
     git(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']),
-    git(cwd, ['status', '--porcelain', '--untracked-files=normal']),
+    git(cwd, ['status', '--porcelain', '-z', '--untracked-files=all']),
+    git(cwd, ['rev-parse', '--show-prefix']),
   ]);
+  const base = prefix.ok ? prefix.stdout.trim() : '';
+  const own = (options.ownPaths ?? []).map((path) => `${base}${path.replace(/^\.\/|\/+$/g, '')}`);
+  const changed = status.ok ? changedPaths(status.stdout) : [];
+  const gitignore = `${base}.gitignore`;
+  let dirty = changed.some((path) => path !== gitignore && !own.some((mine) => path === mine || path.startsWith(`${mine}/`)));
+  if (!dirty && changed.includes(gitignore)) dirty = !(await gitignoreOnlyHas(cwd, options.ownGitignoreLines ?? []));
   return {
     commit: head.ok ? head.stdout.trim() || undefined : undefined,
     branch: branch.ok ? branch.stdout.trim() || undefined : undefined,
-    dirty: status.ok ? status.stdout.trim().length > 0 : false,
+    dirty,
   };
+}
+
+/** Repository-relative paths in `git status --porcelain -z` output (a rename's source is skipped). */
+function changedPaths(output: string): string[] {
+  const fields = output.split('\0');
+  const paths: string[] = [];
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index]!;
+    if (field.length < 4) continue;
+    paths.push(field.slice(3));
+    if (field[0] === 'R' || field[0] === 'C') index++;
+  }
+  return paths;
+}
+
+/** Whether `cwd`'s .gitignore differs from HEAD's only by lines in `own`. */
+async function gitignoreOnlyHas(cwd: string, own: readonly string[]): Promise<boolean> {
+  const mine = new Set(own);
+  const lines = (text: string | undefined) => (text ?? '').split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0 && !mine.has(line));
+  const committed = await readFileAtRevision(cwd, 'HEAD', '.gitignore').catch(() => undefined);
+  let current: string | undefined;
+  try {
+    current = readFileSync(join(cwd, '.gitignore'), 'utf8');
+  } catch {
+    current = undefined;
+  }
+  return lines(committed).join('\n') === lines(current).join('\n');
 }
 
 /** Fails with a clear error when `revision` does not name a commit. Returns the full hash. */

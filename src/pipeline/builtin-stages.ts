@@ -4,7 +4,7 @@
  * Each `with` block is validated here, with errors located in sluice.yaml.
  */
 import { z } from 'zod';
-import { invalidDocument, validateWithSchema, type DocumentPath } from '../core/index.js';
+import { didYouMean, invalidDocument, validateWithSchema, type DocumentPath } from '../core/index.js';
 import { describeSluicePath } from './describe-path.js';
 import { isRecord, lookupParam } from './params.js';
 import type { ResolveContext } from './resolve-context.js';
@@ -53,8 +53,10 @@ const evalWith = z.strictObject({
 });
 
 const gateWith = z.strictObject({
-  /** Where the gate's verdict and metrics go (declared as the stage's metrics). */
-  summary: path.default('metrics/gate.json'),
+  /** Which named gate set to check, when the gates section has several. */
+  gate: z.string().min(1).optional(),
+  /** Where the gate's verdict and metrics go (declared as the stage's metrics); default metrics/gate.json, or metrics/gate-NAME.json for a named set. */
+  summary: path.optional(),
   /** A Markdown report for the pull request. */
   report: path.optional(),
 });
@@ -69,6 +71,29 @@ const validateWith = z.strictObject({
   /** A Markdown report of the violations. */
   report: path.optional(),
 });
+
+/**
+ * The gate set a `uses: gate` stage checks: the gates section itself when it is one set (its
+ * fields at the top, as evaluation/gates/load-gate-config.ts tells them apart), else the named
+ * set `with: {gate: NAME}` chooses (optional when there is only one).
+ */
+function chooseGateSet(stage: string, wanted: string | undefined, source: DocumentPath, context: ResolveContext): { set: Record<string, unknown>; name: string | undefined } {
+  const gates = (context.document.value as { gates?: unknown } | null)?.gates;
+  const fail = (problem: string, at: DocumentPath): never => {
+    throw invalidDocument({ problem }, { location: context.document.locate(at) });
+  };
+  if (!isRecord(gates)) return fail(`stage "${stage}" uses gate, but sluice.yaml has no gates section.`, [...source, 'uses']);
+  const names = Object.keys(gates);
+  if (names.length === 0 || 'rules' in gates || 'model' in gates) {
+    if (wanted !== undefined) fail(`stage "${stage}" checks the gate set "${wanted}", but the gates section of sluice.yaml is one unnamed set: remove \`gate\` from with, or name the sets.`, [...source, 'with', 'gate']);
+    return { set: gates, name: undefined };
+  }
+  const name = wanted ?? (names.length === 1 ? names[0]! : undefined);
+  if (name === undefined) return fail(`stage "${stage}" uses gate, but sluice.yaml has several gate sets (${names.join(', ')}): name one with \`with: {gate: NAME}\`.`, [...source, 'uses']);
+  const set = gates[name];
+  if (!isRecord(set)) return fail(`stage "${stage}" checks the gate set "${name}", which sluice.yaml does not define (its gate sets: ${names.join(', ')}).${didYouMean(name, names)}`, [...source, 'with', 'gate']);
+  return { set, name };
+}
 
 /** A shell word: quoted when it holds anything but safe characters (`${…}` stays unquoted so it interpolates). */
 function word(text: string): string {
@@ -145,16 +170,15 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
     }
     case 'gate': {
       const options = validateWithSchema(gateWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
-      const gates = (context.document.value as { gates?: unknown } | null)?.gates;
-      if (!isRecord(gates)) {
-        throw invalidDocument({ problem: `stage "${name}" uses gate, but sluice.yaml has no gates section` }, { location: context.document.locate([...source, 'uses']) });
-      }
+      const chosen = chooseGateSet(name, options.gate, source, context);
       // Registry references (models:/NAME@champion) are deps too: hashed as the version they name.
-      const deps = ['model', 'data', 'baseline'].flatMap((key) => (typeof gates[key] === 'string' ? [String(gates[key])] : []));
-      const args = ['sluice gate', `--summary ${word(options.summary)}`];
+      const deps = ['model', 'data', 'baseline'].flatMap((key) => (typeof chosen.set[key] === 'string' ? [String(chosen.set[key])] : []));
+      const summary = options.summary ?? (chosen.name === undefined ? 'metrics/gate.json' : `metrics/gate-${chosen.name}.json`);
+      const args = ['sluice gate', ...(chosen.name === undefined ? [] : [`--gate ${word(chosen.name)}`]), `--summary ${word(summary)}`];
       if (options.report) args.push(`--report ${word(options.report)}`);
-      // The rules are a dependency too: the gates section is read like a params section of sluice.yaml.
-      return merge({ cmd: args.join(' '), deps, metrics: [options.summary], params: [{ 'sluice.yaml': ['gates'] }], ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}) });
+      // The rules are a dependency too: the gate set is read like a params section of sluice.yaml.
+      const key = chosen.name === undefined ? 'gates' : `gates.${chosen.name}`;
+      return merge({ cmd: args.join(' '), deps, metrics: [summary], params: [{ 'sluice.yaml': [key] }], ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}) });
     }
     case 'validate': {
       const options = validateWithSchema(validateWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });

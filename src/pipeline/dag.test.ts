@@ -51,6 +51,26 @@ describe('pipeline DAG', () => {
     assert.deepEqual([error.location?.line, error.location?.column], [12, 12]);
   });
 
+  test('a cycle through after: is printed stage by stage, at the after entry', () => {
+    const error = graphError('stages:\n  a:\n    cmd: a\n    outs: [a.txt]\n    after: [b]\n  b:\n    cmd: b\n    deps: [a.txt]\n');
+    assert.equal(error.code, 'SLUICE_PIPELINE_CYCLE');
+    assert.match(error.message, /cycle: b → a → b\./);
+    assert.deepEqual([error.location?.line, error.location?.column], [5, 13]);
+  });
+
+  test('after: a foreach name waits for all its items, and selecting the stage brings them', () => {
+    const graph = graphOf('stages:\n  e:\n    foreach: [x, y]\n    do:\n      cmd: e\n  last:\n    cmd: l\n    after: [e]\n');
+    assert.deepEqual([...graph.upstream.get('last')!], ['e@x', 'e@y']);
+    assert.deepEqual(selectStages(graph, ['last']).map((stage) => stage.name), ['e@x', 'e@y', 'last']);
+  });
+
+  test('a stage a validate stage needs is not made to wait for it', () => {
+    writeFileSync(join(temp.path, 's.yaml'), 'version: 1\n');
+    const graph = graphOf('stages:\n  v:\n    uses: validate\n    with:\n      data: data/raw.csv\n      schema: s.yaml\n      reference: ref.csv\n  ref:\n    cmd: r\n    deps: [data/raw.csv]\n    outs: [ref.csv]\n  use:\n    cmd: u\n    deps: [data/raw.csv]\n');
+    assert.deepEqual(graph.order.map((stage) => stage.name), ['ref', 'v', 'use']);
+    assert.deepEqual([...graph.upstream.get('use')!], ['v']);
+  });
+
   test('two stages writing one path are refused at the second out', () => {
     const error = graphError('stages:\n  a:\n    cmd: a\n    outs: [model.pkl]\n  b:\n    cmd: b\n    outs: [model.pkl]\n');
     assert.equal(error.code, 'SLUICE_PIPELINE_DUPLICATE_OUTPUT');

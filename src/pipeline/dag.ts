@@ -1,12 +1,14 @@
 /**
  * The pipeline's DAG: stage B depends on stage A when one of B's deps is one of A's outs, lies
- * inside an out directory of A, or is a directory containing an out of A. Building it checks
- * what DVC checks: one producer per path, no loops, and no dep that nothing provides.
+ * inside an out directory of A, or is a directory containing an out of A. Besides these data
+ * edges, B waits for A when A is a `uses: validate` stage checking data B reads (the same path or
+ * a path inside it), and when B lists A under `after:`. Building it checks what DVC checks: one
+ * producer per path, no loops, and no dep that nothing provides.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { closestMatch, type LocatedDocument, type SourceLocation } from '../core/index.js';
-import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, stageNotFound } from './errors.js';
+import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, stageNotFound, unknownAfterStage } from './errors.js';
 import { isRegistryReference } from './registry-deps.js';
 import type { Output, Pipeline, Stage } from './stage.js';
 
@@ -14,13 +16,18 @@ export interface PipelineGraph {
   /** Stages in a topological order; ties keep definition order. */
   readonly order: readonly Stage[];
   readonly stages: ReadonlyMap<string, Stage>;
-  /** Direct upstream stages (producers of a stage's deps). */
+  /** Direct upstream stages: what a stage waits for (producers of its deps, validations of data it reads, its `after:`). */
   readonly upstream: ReadonlyMap<string, ReadonlySet<string>>;
   /** Direct downstream stages. */
   readonly downstream: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Why a stage waits for an upstream one, by stage then upstream stage. */
+  readonly reasons: ReadonlyMap<string, ReadonlyMap<string, WaitReason>>;
   /** The stage and out that produce a path (or contain it), if any. */
   producerOf(path: string): { stage: Stage; out: Output } | undefined;
 }
+
+/** Why one stage waits for another: it reads its outs, the other validates data it reads, or it lists it under `after:`. */
+export type WaitReason = { readonly kind: 'data' } | { readonly kind: 'validates'; readonly path: string } | { readonly kind: 'after' };
 
 /** Whether two root-relative paths are the same or one contains the other. */
 export function pathsOverlap(a: string, b: string): boolean {
@@ -55,35 +62,109 @@ export function buildGraph(pipeline: Pipeline & { document: LocatedDocument }, o
     }
   }
 
-  const upstream = new Map<string, Set<string>>(pipeline.stages.map((stage) => [stage.name, new Set<string>()]));
-  const downstream = new Map<string, Set<string>>(pipeline.stages.map((stage) => [stage.name, new Set<string>()]));
+  const edges = new Edges(pipeline.stages);
   for (const stage of pipeline.stages) {
     for (const dep of stage.deps) {
       const matches = producers.filter((producer) => pathsOverlap(producer.out.path, dep.path));
-      for (const producer of matches) {
-        upstream.get(stage.name)!.add(producer.stage.name);
-        downstream.get(producer.stage.name)!.add(stage.name);
-      }
+      for (const producer of matches) edges.add(producer.stage.name, stage.name, { kind: 'data' });
       // Registry references (models:/…) live in the store, not the workspace: they are checked when hashed.
       if (matches.length === 0 && options.checkDepsExist && !isRegistryReference(dep.path) && !existsSync(join(pipeline.root, dep.path))) {
         throw missingDependency({ stage: stage.name, path: dep.path }, { location: document.locate(dep.source) });
       }
     }
   }
+  addAfterEdges(pipeline.stages, stages, edges, document);
+  addValidationEdges(pipeline.stages, edges);
+  const { upstream, downstream, reasons } = edges;
 
   const order = topologicalOrder(pipeline.stages, upstream, downstream, (cycle) => {
-    // Point at the dep that closes the first edge of the loop: producer cycle[0] → consumer cycle[1].
+    // Point at what closes the first edge of the loop, cycle[0] → cycle[1]: the dep, or the after entry.
     const [producer, consumer] = [stages.get(cycle[0]!)!, stages.get(cycle[1]!)!];
     const dep = consumer.deps.find((candidate) => producer.outs.some((out) => pathsOverlap(out.path, candidate.path)));
-    return dep ? document.locate(dep.source) : undefined;
+    const after = consumer.after.find((entry) => afterMatches(entry.name, producer.name));
+    const at = dep?.source ?? after?.source;
+    return at ? document.locate(at) : undefined;
   });
   return {
     order,
     stages,
     upstream,
     downstream,
+    reasons,
     producerOf: (path) => producers.find((producer) => path === producer.out.path || path.startsWith(`${producer.out.path}/`)),
   };
+}
+
+/** The edges of the graph, with why each exists (the first reason given wins). */
+class Edges {
+  readonly upstream = new Map<string, Set<string>>();
+  readonly downstream = new Map<string, Set<string>>();
+  readonly reasons = new Map<string, Map<string, WaitReason>>();
+
+  constructor(stages: readonly Stage[]) {
+    for (const stage of stages) {
+      this.upstream.set(stage.name, new Set());
+      this.downstream.set(stage.name, new Set());
+      this.reasons.set(stage.name, new Map());
+    }
+  }
+
+  add(from: string, to: string, reason: WaitReason): void {
+    this.upstream.get(to)!.add(from);
+    this.downstream.get(from)!.add(to);
+    if (!this.reasons.get(to)!.has(from)) this.reasons.get(to)!.set(from, reason);
+  }
+
+  /** Whether `ancestor` is upstream of `stage`, directly or not. */
+  isUpstream(ancestor: string, stage: string): boolean {
+    const seen = new Set<string>();
+    const stack = [stage];
+    while (stack.length > 0) {
+      for (const parent of this.upstream.get(stack.pop()!)!) {
+        if (parent === ancestor) return true;
+        if (seen.has(parent)) continue;
+        seen.add(parent);
+        stack.push(parent);
+      }
+    }
+    return false;
+  }
+}
+
+/** Whether an `after:` entry names a stage: the stage itself, or the foreach/matrix it is an item of. */
+function afterMatches(entry: string, stage: string): boolean {
+  return stage === entry || stage.startsWith(`${entry}@`);
+}
+
+function addAfterEdges(list: readonly Stage[], stages: ReadonlyMap<string, Stage>, edges: Edges, document: LocatedDocument): void {
+  for (const stage of list) {
+    for (const entry of stage.after) {
+      const named = list.filter((candidate) => afterMatches(entry.name, candidate.name));
+      if (named.length === 0) {
+        const match = closestMatch(entry.name, new Set([...stages.keys()].map((name) => name.split('@')[0]!)));
+        const suggestion = match ? ` Did you mean "${match}"?` : '';
+        throw unknownAfterStage({ stage: stage.name, name: entry.name, suggestion }, { location: document.locate(entry.source) });
+      }
+      for (const other of named) edges.add(other.name, stage.name, { kind: 'after' });
+    }
+  }
+}
+
+/**
+ * A validate stage guards the data it checks: stages reading that path (the same path, a path
+ * inside it, or a directory holding it) wait for it. Not stages it needs itself (they run before
+ * it), which would make a loop.
+ */
+function addValidationEdges(list: readonly Stage[], edges: Edges): void {
+  for (const validator of list) {
+    for (const path of validator.validates) {
+      for (const stage of list) {
+        if (stage === validator || !stage.deps.some((dep) => pathsOverlap(dep.path, path))) continue;
+        if (edges.isUpstream(stage.name, validator.name)) continue;
+        edges.add(validator.name, stage.name, { kind: 'validates', path });
+      }
+    }
+  }
 }
 
 /** Kahn's algorithm, always taking the earliest-defined ready stage; a leftover means a cycle. */

@@ -75,7 +75,14 @@ export const cycleDetected = defineError<{ cycle: readonly string[] }>('SLUICE_P
   kind: 'invalid_input',
   description: 'The stages depend on each other in a loop, so there is no order to run them in.',
   message: ({ cycle }) => `The pipeline has a cycle: ${cycle.join(' → ')}.`,
-  hint: () => 'Each arrow means "produces a dep of". Break the loop by removing one of those deps or outs.',
+  hint: () => 'Each arrow means "must run before": it produces a dep of, validates the data of, or is listed under `after:` of. Break the loop by removing one of those deps, outs or after entries.',
+});
+
+export const unknownAfterStage = defineError<{ stage: string; name: string; suggestion: string }>('SLUICE_PIPELINE_UNKNOWN_AFTER_STAGE', {
+  kind: 'invalid_input',
+  description: 'A stage lists under `after:` a name that is neither a stage nor a foreach/matrix stage.',
+  message: ({ stage, name, suggestion }) => `Stage "${stage}" runs after "${name}", which is not a stage.${suggestion}`,
+  hint: () => 'List stage names defined in sluice.yaml under after (a foreach or matrix name stands for all its items); `sluice dag` lists them.',
 });
 
 export const missingDependency = defineError<{ stage: string; path: string }>('SLUICE_PIPELINE_MISSING_DEP', {

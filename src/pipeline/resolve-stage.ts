@@ -16,7 +16,7 @@ import { interpolate } from './interpolate.js';
 import { lookupParam, paramKeys } from './params.js';
 import type { ResolveContext } from './resolve-context.js';
 import type { StageBody } from './schema.js';
-import type { Dependency, Output, OutputKind, ParamDependency, Stage } from './stage.js';
+import type { AfterEntry, Dependency, Output, OutputKind, ParamDependency, Stage } from './stage.js';
 
 export type { ResolveContext } from './resolve-context.js';
 
@@ -48,6 +48,9 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
 
   const cmd = commands.map((command, index) => text(command, written.uses ? ['with'] : typeof body.cmd === 'string' ? ['cmd'] : ['cmd', index]));
   const deps: Dependency[] = (body.deps ?? []).map((dep, index) => ({ path: path(dep, ['deps', index]), source: [...source, 'deps', index] }));
+  const after: AfterEntry[] = (body.after ?? []).map((entry, index) => ({ name: text(entry, ['after', index]), source: [...source, 'after', index] }));
+  // A validate stage's data is its first dep (builtin-stages.ts puts it there).
+  const validates = written.uses === 'validate' ? deps.slice(0, 1).map((dep) => dep.path) : [];
   const outs: Output[] = [
     ...outputs(body.outs, 'out', ['outs']),
     ...outputs(body.metrics, 'metrics', ['metrics']),
@@ -77,6 +80,8 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
     cmd,
     wd,
     deps,
+    after,
+    validates,
     params,
     outs,
     env,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { readGitState, type GitState } from '../core/index.js';
 import { StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
 import type { JsonValue, MetadataStore } from '../store/index.js';
@@ -19,10 +19,11 @@ import {
   openWorkspaceStore,
   osUserName,
   removeGitignoreEntries,
+  SLUICE_GITIGNORE_ENTRIES,
   type Workspace,
   type WorkspaceServices,
 } from '../workspace/index.js';
-import { buildGraph, selectStages } from './dag.js';
+import { buildGraph, selectStages, type PipelineGraph } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
 import { readLockfile, writeLockfile, type LockedStage } from './lockfile.js';
 import { collectMetrics, type MetricsFile } from './metrics.js';
@@ -104,7 +105,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);
       const command = options.command ?? 'sluice run';
-      const git = await beginRunRecord(store, workspace.root, runId!, command, selectedParams as JsonValue);
+      const git = await beginRunRecord(store, workspace, runId!, command, selectedParams as JsonValue, pipeline.stages);
       tracking = await PipelineTracking.start(services, { runId: runId!, git, command });
     }
     const stagesByName = new Map(pipeline.stages.map((stage) => [stage.name, stage]));
@@ -136,7 +137,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           upstreamWouldRun: (stage) =>
             [...(graph.upstream.get(stage.name) ?? [])].some((name) => outcomes.get(name)?.status.startsWith('would-') ?? false),
         }),
-      { jobs: Math.max(1, options.jobs ?? 1), keepGoing: options.keepGoing ?? false, signal: options.signal, upstream: graph.upstream },
+      { jobs: Math.max(1, options.jobs ?? 1), keepGoing: options.keepGoing ?? false, signal: options.signal, upstream: graph.upstream, skipReason: (stage, failed) => skipReason(graph, stage, failed, outcomes.get(failed)?.status === 'failed') },
       async (outcome) => {
         outcomes.set(outcome.stage, outcome);
         options.reporter?.stageFinished?.(outcome);
@@ -166,6 +167,15 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   }
 }
 
+/** Why a stage did not run after `failed`, which it waits for, did not succeed. */
+function skipReason(graph: PipelineGraph, stage: string, failed: string, itFailed: boolean): string {
+  const reason = graph.reasons.get(stage)?.get(failed);
+  const what = itFailed ? 'failed' : 'did not run';
+  if (reason?.kind === 'validates') return `the validation of ${reason.path} ${what} (stage "${failed}")`;
+  if (reason?.kind === 'after') return `stage "${failed}", which it runs after, ${what}`;
+  return `upstream stage "${failed}" ${what}`;
+}
+
 /** Cached outs are ignored by git; outs kept in git (`cache: false`, metrics, plots) are not. */
 function syncGitignore(root: string, stages: readonly Stage[]): void {
   const entries = (cached: boolean) => stages.flatMap((stage) => stage.outs.filter((out) => out.cache === cached).map((out) => gitignoreEntryFor(out.path)));
@@ -173,9 +183,17 @@ function syncGitignore(root: string, stages: readonly Stage[]): void {
   removeGitignoreEntries(root, entries(false));
 }
 
-/** Records the start of a run with the git state it ran on, and returns that state. */
-async function beginRunRecord(store: MetadataStore, root: string, id: string, command: string, params: JsonValue): Promise<GitState> {
-  const git = await readGitState(root);
+/**
+ * Records the start of a run with the git state it ran on, and returns that state. What the
+ * pipeline writes itself (sluice.lock, outs and metrics, .sluice/, its .gitignore entries) does
+ * not count as uncommitted code.
+ */
+async function beginRunRecord(store: MetadataStore, workspace: Workspace, id: string, command: string, params: JsonValue, stages: readonly Stage[]): Promise<GitState> {
+  const outs = stages.flatMap((stage) => stage.outs);
+  const git = await readGitState(workspace.root, {
+    ownPaths: [relative(workspace.root, workspace.paths.lockFile), relative(workspace.root, workspace.paths.sluiceDir), ...outs.map((out) => out.path)],
+    ownGitignoreLines: [...SLUICE_GITIGNORE_ENTRIES, ...outs.filter((out) => out.cache).map((out) => gitignoreEntryFor(out.path))],
+  });
   await store.beginPipelineRun({
     id,
     startedAt: Date.now(),

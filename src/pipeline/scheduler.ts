@@ -14,6 +14,8 @@ export interface ScheduleOptions {
   readonly signal?: AbortSignal | undefined;
   /** Direct upstream stage names of each stage. */
   readonly upstream: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Why a stage is skipped when `failed`, one of its upstream stages, did not succeed (one sentence, no full stop). */
+  readonly skipReason?: ((stage: string, failed: string) => string) | undefined;
 }
 
 export async function scheduleStages(
@@ -45,8 +47,9 @@ export async function scheduleStages(
         waiting.push(stage);
         continue;
       }
-      if (parents.some((name) => isFailure(outcomes.get(name)!.status))) {
-        await settle(skipped(stage, 'skipped'));
+      const failed = parents.find((name) => isFailure(outcomes.get(name)!.status));
+      if (failed !== undefined) {
+        await settle({ ...skipped(stage, 'skipped'), message: options.skipReason?.(stage.name, failed) ?? `upstream stage "${failed}" did not succeed` });
         continue;
       }
       if (stopped || running.size >= options.jobs) {

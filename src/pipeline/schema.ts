@@ -46,6 +46,8 @@ export const stageBodySchema = z.strictObject({
   /** Working directory of the command, relative to the repository root; paths are relative to it. */
   wd: z.string().min(1).optional(),
   deps: z.array(z.string().min(1)).optional(),
+  /** Stages this one waits for (like `needs:` in CI): it is skipped when one of them fails. A foreach/matrix name means all its items. */
+  after: z.array(z.string().min(1)).optional(),
   params: z.array(paramEntrySchema).optional(),
   outs: z.array(outputEntrySchema).optional(),
   metrics: z.array(outputEntrySchema).optional(),

@@ -36,6 +36,13 @@ export interface Output {
   readonly source: DocumentPath;
 }
 
+/** A stage named under `after:`. */
+export interface AfterEntry {
+  /** As written (interpolated): a stage name, or a foreach/matrix name standing for all its items. */
+  readonly name: string;
+  readonly source: DocumentPath;
+}
+
 export interface Stage {
   /** `train`, or `evaluate@test` for a foreach/matrix item. */
   readonly name: string;
@@ -44,6 +51,13 @@ export interface Stage {
   /** Working directory relative to the root (`.` for the root). */
   readonly wd: string;
   readonly deps: readonly Dependency[];
+  /** Stages it waits for by name, besides the producers of its deps. */
+  readonly after: readonly AfterEntry[];
+  /**
+   * Paths this stage checks (a `uses: validate` stage's data): stages reading them wait for it,
+   * and do not run when it fails.
+   */
+  readonly validates: readonly string[];
   readonly params: readonly ParamDependency[];
   readonly outs: readonly Output[];
   readonly env: Readonly<Record<string, string>>;

@@ -1,4 +1,4 @@
-/** `sluice gate`: check the candidate model against the rules in sluice.yaml's `gates:` section. */
+/** `sluice gate`: check the candidate model against the rules in sluice.yaml's `gates:` section (or one of its named sets). */
 import { z } from 'zod';
 import { writeFileAtomic } from '../../core/index.js';
 import { gate, gateFailed, loadGateConfig, type GateOutcome } from '../../evaluation/index.js';
@@ -12,6 +12,7 @@ import { recordedNote } from './recorded-note.js';
 
 const gateOptionsSchema = z.object({
   config: z.string().min(1).default('sluice.yaml'),
+  gate: z.string().min(1).optional(),
   json: z.string().min(1).optional(),
   summary: z.string().min(1).optional(),
   report: z.string().min(1).optional(),
@@ -19,7 +20,7 @@ const gateOptionsSchema = z.object({
 
 export async function gateCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
   const options = parseOptions(gateOptionsSchema, rawOptions, 'gate');
-  const { config, baseDir, ruleLocations } = loadGateConfig(options.config);
+  const { config, baseDir, ruleLocations } = loadGateConfig(options.config, options.gate);
   const outcome = await withServicesIfAny(cli, (services) =>
     gate({ config, baseDir, ruleLocations, resolveModel: services?.models(cliActor()) ?? resolveModelPath, recordRun: services?.runs.record }),
   );

@@ -116,6 +116,7 @@ function liveReporter(output: CliOutput, prefixLines: boolean): RunReporter {
       else if (outcome.status === 'restored' || outcome.status === 'restored-run-cache') {
         output.stderr.write(`${style('cyan', `↺ ${outcome.stage}`)} ${STATUS_LABELS[outcome.status]} (not executed)\n`);
       } else if (outcome.status === 'failed' || outcome.status === 'interrupted') output.stderr.write(failureDetails(outcome, style));
+      else if (outcome.status === 'skipped' && outcome.message) output.stderr.write(`${style('yellow', `- ${outcome.stage} skipped`)}: ${outcome.message}\n`);
     },
   };
 }

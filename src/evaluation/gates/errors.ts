@@ -12,7 +12,31 @@ export const gatesNotConfigured = defineError<{ file: string }>('SLUICE_GATE_NOT
   kind: 'invalid_input',
   description: '`sluice gate` found no gates section to check.',
   message: ({ file }) => `${file} has no gates section.`,
-  hint: () => 'Add `gates:` with model, data, target and rules to sluice.yaml, or pass a file with --config.',
+  hint: () => 'Add `gates:` with model, data, target and rules to sluice.yaml, or pass a file with --config (paths in it are relative to its directory).',
+});
+
+export const gateSetRequired = defineError<{ file: string; names: readonly string[] }>('SLUICE_GATE_SET_REQUIRED', {
+  kind: 'invalid_input',
+  description: 'The gates section has several named gate sets and the command did not say which one to check.',
+  message: ({ file, names }) => `${file} has ${names.length} gate sets (${names.join(', ')}): choose one with --gate NAME.`,
+  hint: ({ names }) => `Run \`sluice gate --gate ${names[0] ?? 'NAME'}\`; in a pipeline, write \`uses: gate\` with \`with: {gate: ${names[0] ?? 'NAME'}}\`.`,
+});
+
+export const gateSetNotFound = defineError<{ file: string; name: string; names: readonly string[]; suggestion: string }>('SLUICE_GATE_SET_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'The gate set named with --gate is not in the gates section.',
+  message: ({ file, name, suggestion }) => `${file} has no gate set "${name}".${suggestion}`,
+  hint: ({ names }) =>
+    names.length > 0
+      ? `Its gate sets are: ${names.join(', ')}.`
+      : 'Its gates section is one unnamed set: drop --gate, or name the sets (gates: {NAME: {model, data, target, rules}}).',
+});
+
+export const gateFileMissing = defineError<{ file: string; key: string; path: string; resolved: string; dir: string }>('SLUICE_GATE_FILE_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'A gate set names a model or data file that does not exist, read relative to the directory of the file holding the gates section.',
+  message: ({ key, path, resolved }) => `"${key}" names ${path}, which does not exist (looked for ${resolved}).`,
+  hint: ({ file, dir }) => `Paths in a gates section are relative to the directory of its file (${dir} for ${file}): fix the path, make it absolute, or create the file.`,
 });
 
 export const unknownGateMetric = defineError<{ metric: string; task: string; suggestion: string; valid: readonly string[] }>('SLUICE_GATE_UNKNOWN_METRIC', {

@@ -3,6 +3,6 @@ export { runGate, type GateModel, type GateReport, type GateSide, type RunGateIn
 export { gate, type GateOutcome, type GateRequest, type Recording } from './gate-service.js';
 export { checkRule, describeRule, type RuleVerdict, type SignificanceResult } from './rules.js';
 export { gateConfigSchema, gateRuleSchema, type GateConfig, type GateRule } from './schema.js';
-export { loadGateConfig } from './load-gate-config.js';
+export { isSingleGateSet, loadGateConfig, type LoadedGateConfig } from './load-gate-config.js';
 export { greaterIsBetter } from './metric-direction.js';
 export { gateFailed, gatesNotConfigured, unknownGateMetric } from './errors.js';

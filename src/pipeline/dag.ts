@@ -6,9 +6,9 @@
  * producer per path, no loops, and no dep that nothing provides.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { closestMatch, type LocatedDocument, type SourceLocation } from '../core/index.js';
-import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, stageNotFound, unknownAfterStage } from './errors.js';
+import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, stageNotFound, trackedDependencyMissing, unknownAfterStage } from './errors.js';
 import { isRegistryReference } from './registry-deps.js';
 import type { Output, Pipeline, Stage } from './stage.js';
 
@@ -69,6 +69,8 @@ export function buildGraph(pipeline: Pipeline & { document: LocatedDocument }, o
       for (const producer of matches) edges.add(producer.stage.name, stage.name, { kind: 'data' });
       // Registry references (models:/…) live in the store, not the workspace: they are checked when hashed.
       if (matches.length === 0 && options.checkDepsExist && !isRegistryReference(dep.path) && !existsSync(join(pipeline.root, dep.path))) {
+        const pointer = trackingPointer(pipeline.root, dep.path);
+        if (pointer) throw trackedDependencyMissing({ stage: stage.name, path: dep.path, pointer }, { location: document.locate(dep.source) });
         throw missingDependency({ stage: stage.name, path: dep.path }, { location: document.locate(dep.source) });
       }
     }
@@ -236,4 +238,16 @@ export function selectStages(graph: PipelineGraph, targets: readonly string[]): 
 function didYouMeanStage(name: string, graph: PipelineGraph): string {
   const match = closestMatch(name, graph.stages.keys());
   return match ? ` Did you mean "${match}"?` : '';
+}
+
+/**
+ * The pointer file (`PATH.sluice`, of the path or a directory holding it) that tracks a missing
+ * dep as versioned data, if any: then the data is not lost, only not in the working copy. The
+ * pointer format is data-versioning's; only its name is needed here.
+ */
+function trackingPointer(root: string, path: string): string | undefined {
+  for (let candidate = path.replace(/\/+$/, ''); candidate !== '.' && candidate !== ''; candidate = dirname(candidate)) {
+    if (existsSync(join(root, `${candidate}.sluice`))) return `${candidate}.sluice`;
+  }
+  return undefined;
 }

@@ -92,6 +92,13 @@ export const missingDependency = defineError<{ stage: string; path: string }>('S
   hint: () => 'Create the file, fix the path, or add the stage that makes it (with the path under its outs).',
 });
 
+export const trackedDependencyMissing = defineError<{ stage: string; path: string; pointer: string }>('SLUICE_PIPELINE_TRACKED_DEP_MISSING', {
+  kind: 'invalid_input',
+  description: 'A stage depends on versioned data (a .sluice pointer tracks it) that is not in the working copy.',
+  message: ({ stage, path, pointer }) => `Stage "${stage}" depends on ${path}, which ${pointer} tracks but which is not in the working copy.`,
+  hint: ({ path }) => `Run \`sluice data pull ${path}\` to fetch it from the remote and restore it (\`sluice data checkout ${path}\` is enough while it is in the local cache).`,
+});
+
 export const stageNotFound = defineError<{ name: string; suggestion: string }>('SLUICE_PIPELINE_STAGE_NOT_FOUND', {
   kind: 'not_found',
   description: 'A stage named on the command line is not defined in sluice.yaml.',

@@ -33,3 +33,21 @@ describe('sluice data status advice', { timeout: 120_000 }, () => {
     assert.match(sluice(repo.root, ['data', 'status']).stdout, /modified; the tracked version is not in the local cache: `sluice data add` records yours, `sluice data pull --force` restores the tracked one/);
   });
 });
+
+describe('a pipeline whose tracked data is not in the working copy', { timeout: 120_000 }, () => {
+  let repo: ScratchRepo;
+  before(() => {
+    repo = scratchRepo({ 'sluice.yaml': 'stages:\n  copy:\n    cmd: cp data/raw.csv out.csv\n    deps: [data/raw.csv]\n    outs: [out.csv]\n', 'data/raw.csv': 'a,b\n1,2\n' });
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/raw.csv']).code, 0);
+    rmSync(join(repo.root, 'data', 'raw.csv'));
+  });
+  after(() => repo.remove());
+
+  test('status and run say the data is tracked and that data pull brings it back', () => {
+    for (const command of ['status', 'run']) {
+      const result = sluice(repo.root, [command]);
+      assert.equal(result.code, 2, command);
+      assert.match(result.stderr, /Stage "copy" depends on data\/raw\.csv, which data\/raw\.csv\.sluice tracks but which is not in the working copy\. Run `sluice data pull data\/raw\.csv`/, command);
+    }
+  });
+});

@@ -3,74 +3,14 @@
  * their deps, outs and params filled in, so they cache, rerun and record like any stage.
  * Each `with` block is validated here, with errors located in sluice.yaml.
  */
-import { z } from 'zod';
 import { didYouMean, invalidDocument, validateWithSchema, type DocumentPath } from '../core/index.js';
 import { describeSluicePath } from './describe-path.js';
 import { isRecord, lookupParam } from './params.js';
 import type { ResolveContext } from './resolve-context.js';
 import type { StageBody } from './schema.js';
+import { USES_WITH } from './uses-schemas.js';
 
-const path = z.string().min(1);
-const list = z.array(z.string().min(1));
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-
-const trainWith = z.strictObject({
-  data: path,
-  target: z.string().min(1),
-  algorithm: z.string().min(1),
-  /** Algorithm parameters: a mapping, or the name of a params section (`train`). */
-  params: z.union([z.record(z.string(), scalar), z.string().min(1)]).optional(),
-  exclude: list.optional(),
-  /** Feature columns: a list, or the name of a params list (an empty list means all columns). */
-  features: z.union([list, z.string().min(1)]).optional(),
-  task: z.enum(['auto', 'classification', 'regression']).optional(),
-  /** Columns encoded as categories even when they hold numbers. */
-  categorical: list.optional(),
-  out: path,
-});
-
-const evalWith = z.strictObject({
-  model: path,
-  data: path,
-  target: z.string().min(1),
-  task: z.enum(['auto', 'binary', 'multiclass', 'regression']).optional(),
-  positive_label: scalar.optional(),
-  threshold: z.number().optional(),
-  exclude: list.optional(),
-  slice: list.optional(),
-  sensitive: list.optional(),
-  /** Where the headline metrics go, `{name: value}` (declared as the stage's metrics, tracked in git). */
-  metrics: path,
-  /** Where the full evaluation JSON goes (importance, robustness, latency; declared as an output). */
-  details: path.optional(),
-  /** Bootstrap resamples for confidence intervals (0: none). */
-  bootstrap: z.number().int().min(0).max(100_000).optional(),
-  /** Shuffles per feature for permutation importance (0: skip). */
-  importance_repeats: z.number().int().min(0).max(100).optional(),
-  seed: z.number().int().optional(),
-  /** An HTML report (declared as a plot). */
-  report: z.string().regex(/\.html?$/i, 'a report of a stage must be .html').optional(),
-});
-
-const gateWith = z.strictObject({
-  /** Which named gate set to check, when the gates section has several. */
-  gate: z.string().min(1).optional(),
-  /** Where the gate's verdict and metrics go (declared as the stage's metrics); default metrics/gate.json, or metrics/gate-NAME.json for a named set. */
-  summary: path.optional(),
-  /** A Markdown report for the pull request. */
-  report: path.optional(),
-});
-
-const validateWith = z.strictObject({
-  data: path,
-  schema: path,
-  /** Reference data for drift (the training set). */
-  reference: path.optional(),
-  /** Where the verdict goes (declared as the stage's metrics). */
-  summary: path.default('metrics/validation.json'),
-  /** A Markdown report of the violations. */
-  report: path.optional(),
-});
+const { train: trainWith, eval: evalWith, gate: gateWith, validate: validateWith } = USES_WITH;
 
 /**
  * The gate set a `uses: gate` stage checks: the gates section itself when it is one set (its

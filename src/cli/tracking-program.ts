@@ -38,6 +38,17 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--json', 'print machine-readable JSON')
     .action(run(async (ids: string[], options: unknown) => (await import('./commands/runs.js')).runsCompareCommand(ids, options, output)));
 
+  runs
+    .command('delete')
+    .description('delete a run (MLflow\'s soft delete: `runs list --deleted` lists it, `runs restore` brings it back)')
+    .argument('<run>', 'a run id, or its first characters')
+    .action(run(async (id: string) => (await import('./commands/runs.js')).runsLifecycleCommand('delete', id, output)));
+  runs
+    .command('restore')
+    .description('restore a deleted run')
+    .argument('<run>', 'a run id, or its first characters')
+    .action(run(async (id: string) => (await import('./commands/runs.js')).runsLifecycleCommand('restore', id, output)));
+
   const models = program.command('models').description('the model registry: versions, aliases, lineage');
   models
     .command('register')
@@ -79,6 +90,13 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .argument('<model>', 'NAME@ALIAS, NAME/VERSION or a models:/ URI (NAME alone: the latest version)')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (target: string, options: unknown) => (await import('./commands/models.js')).modelsLineageCommand(target, options, output)));
+
+  models
+    .command('delete')
+    .description('delete a registered model, or one version (audited); refuses what an alias points at unless --force')
+    .argument('<model>', 'NAME (the model and all its versions), NAME/VERSION or a models:/ URI')
+    .option('-f, --force', 'delete even when aliases point at it (they are removed too)')
+    .action(run(async (target: string, options: unknown) => (await import('./commands/models.js')).modelsDeleteCommand(target, options, output)));
 
   program
     .command('audit')

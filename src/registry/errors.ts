@@ -56,3 +56,17 @@ export const registryNotAvailable = defineError<{ reference: string }>('SLUICE_R
   message: ({ reference }) => `${reference} names a registered model, but this directory is in no Sluice workspace, so there is no registry to look it up in.`,
   hint: () => 'Run the command inside the repository whose registry holds the model (where `sluice models list` shows it), or give the .onnx file instead.',
 });
+
+export const notAnOnnxModel = defineError<{ source: string; reason: string }>('SLUICE_REGISTRY_NOT_ONNX', {
+  kind: 'invalid_input',
+  description: 'A file given to `sluice models register` does not load as an ONNX model, so nothing could serve or evaluate it.',
+  message: ({ source, reason }) => `Cannot register ${source}: it is not an ONNX model (${reason}). Nothing was registered.`,
+  hint: () => 'Register the model as ONNX: `sluice train` writes one, skl2onnx converts scikit-learn models, torch.onnx.export PyTorch ones, onnxmltools XGBoost and LightGBM.',
+});
+
+export const versionHasAliases = defineError<{ name: string; version: number; aliases: readonly string[] }>('SLUICE_REGISTRY_VERSION_ALIASED', {
+  kind: 'conflict',
+  description: '`sluice models delete` named a version (or a model with versions) that aliases still point at.',
+  message: ({ name, version, aliases }) => `Version ${version} of ${name} is what ${aliases.map((alias) => `@${alias}`).join(', ')} point${aliases.length === 1 ? 's' : ''} at; deleting it would leave ${aliases.length === 1 ? 'that alias' : 'those aliases'} dangling.`,
+  hint: ({ name }) => `Move the aliases first (\`sluice models alias ${name} ALIAS VERSION\`), or delete with --force to remove them too.`,
+});

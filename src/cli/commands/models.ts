@@ -215,3 +215,23 @@ export async function modelsLineageCommand(target: string, rawOptions: unknown, 
     return 0;
   });
 }
+
+const deleteSchema = z.object({ force: z.boolean().default(false) });
+
+/** `sluice models delete NAME[/VERSION]`: audited; refuses what an alias points at unless --force. */
+export async function modelsDeleteCommand(target: string, rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(deleteSchema, rawOptions, 'models delete');
+  return withServices(output, async (services) => {
+    const registry = services.registry(cliActor());
+    const ref = parseModelReference(target);
+    if (ref.kind === 'model') {
+      await registry.deleteRegisteredModel(ref.name, { refuseIfAliased: !options.force });
+      output.stdout.write(`Deleted the registered model ${ref.name} with its versions and aliases (the audit log keeps the record).\n`);
+      return 0;
+    }
+    const version = await registry.resolve(referenceUri(ref));
+    await registry.deleteModelVersion(version.name, version.version, { refuseIfAliased: !options.force });
+    output.stdout.write(`Deleted ${formatModelUri(version.name, version.version)}${version.aliases.length ? ` and its aliases ${version.aliases.join(', ')}` : ''} (the audit log keeps the record).\n`);
+    return 0;
+  });
+}

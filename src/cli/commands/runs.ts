@@ -189,3 +189,14 @@ export async function runsCompareCommand(ids: readonly string[], rawOptions: unk
     return 0;
   });
 }
+
+/** `sluice runs delete|restore RUN`: MLflow's soft delete (`runs list --deleted` shows them). */
+export async function runsLifecycleCommand(action: 'delete' | 'restore', idOrPrefix: string, output: CliContext): Promise<number> {
+  return withServices(output, async ({ tracking }) => {
+    const runId = await tracking.resolveRunId(idOrPrefix);
+    if (action === 'delete') await tracking.deleteRun(runId);
+    else await tracking.restoreRun(runId);
+    output.stdout.write(action === 'delete' ? `Deleted run ${runId} (\`sluice runs restore ${runId.slice(0, 8)}\` brings it back).\n` : `Restored run ${runId}.\n`);
+    return 0;
+  });
+}

@@ -4,46 +4,14 @@
  * signature and lineage, as `sluice models register` gives them.
  */
 import { z } from 'zod';
-import { findLineage, readSignature } from '../../registry/index.js';
-import type { ArtifactStore, TrackingService } from '../../tracking/index.js';
+import { describeArtifactSource } from '../../registry/index.js';
 import { route, type JsonRoute } from '../route.js';
 import { bool, int64, keyValues, required, stringList } from './fields.js';
 import { modelVersionToWire, registeredModelToWire, withToken } from './wire.js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const BASE = '/api/2.0/mlflow';
 const searchFields = { filter: z.string().optional(), max_results: int64.optional(), order_by: stringList.optional(), page_token: z.string().optional() };
 const version = z.union([required, z.number().int().transform(String)]);
-
-/**
- * What Sluice can add to a version whose source is one of its artifacts: the file's hash and
- * size, its signature (ONNX files) and its lineage. Sources elsewhere get none of these.
- */
-async function describeSource(tracking: TrackingService, artifacts: ArtifactStore, source: string, runId: string | undefined) {
-  const match = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.+)$/.exec(source);
-  if (!match) return {};
-  let path = match[1]!.replace(/\/+$/, '');
-  let artifact = await artifacts.stat(path).catch(() => undefined);
-  if (!artifact) {
-    const onnx = (await artifacts.list(path).catch(() => [])).filter((entry) => !entry.isDir && entry.path.endsWith('.onnx'));
-    if (onnx.length !== 1) return {};
-    path = `${path}/${onnx[0]!.path}`;
-    artifact = await artifacts.stat(path);
-    if (!artifact) return {};
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-register-'));
-  try {
-    const local = join(dir, path.split('/').pop()!);
-    await artifacts.download(path, local);
-    const signature = await readSignature(local).catch(() => undefined);
-    const lineage = await findLineage(tracking, artifact.objectId, runId);
-    return { objectId: artifact.objectId, sizeBytes: artifact.size, signature, lineage };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 export const registryRoutes: readonly JsonRoute[] = [
   route({
@@ -133,7 +101,7 @@ export const registryRoutes: readonly JsonRoute[] = [
     api: 'mlflow', method: 'POST', path: `${BASE}/model-versions/create`, role: 'editor', summary: 'Create a model version from a source URI',
     request: z.object({ name: required, source: required, run_id: z.string().optional(), tags: keyValues, run_link: z.string().optional(), description: z.string().optional() }),
     handle: async (input, { registry, services }) => {
-      const extra = await describeSource(services.tracking, services.artifacts, input.source, input.run_id || undefined);
+      const extra = await describeArtifactSource(services.tracking, services.artifacts, input.source, input.run_id || undefined);
       const created = await registry.createModelVersion({ name: input.name, source: input.source, runId: input.run_id || undefined, description: input.description, tags: input.tags, ...extra });
       return { model_version: modelVersionToWire(created) };
     },

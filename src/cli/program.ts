@@ -93,6 +93,22 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
       ),
     );
 
+  const plots = program.command('plots').description('draw the plot files stages declare (charts, images, reports) as one HTML page');
+  plots
+    .command('show')
+    .description('draw the plots of the workspace (default page: .sluice/plots/index.html)')
+    .argument('[targets...]', 'only these declared plot files')
+    .option('-o, --out <dir>', 'write index.html into this directory')
+    .option('--json', 'print the parsed series as JSON instead of writing the page')
+    .action(run(async (targets: string[], options: unknown) => (await import('./commands/plots.js')).plotsShowCommand(targets, options, output)));
+  plots
+    .command('diff')
+    .description('draw the plots of a git revision (default HEAD) and the workspace, overlaid')
+    .argument('[revision-and-targets...]', '[REV] [TARGETS...]: a first argument naming a file is a target, compared with HEAD')
+    .option('-o, --out <dir>', 'write index.html into this directory')
+    .option('--json', 'print the parsed series as JSON instead of writing the page')
+    .action(run(async (args: string[], options: unknown) => (await import('./commands/plots.js')).plotsDiffCommand(args, options, output)));
+
   program
     .command('eval')
     .description('evaluate a model (or predictions) on labelled data')

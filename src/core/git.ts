@@ -16,8 +16,14 @@ export interface GitState {
 }
 
 async function git(cwd: string, args: readonly string[]): Promise<{ ok: true; stdout: string } | { ok: false; stderr: string }> {
+  const result = await gitBytes(cwd, args);
+  return result.ok ? { ok: true, stdout: result.stdout.toString('utf8') } : result;
+}
+
+/** `git args` with its output as bytes (file contents at a revision may be images). */
+async function gitBytes(cwd: string, args: readonly string[]): Promise<{ ok: true; stdout: Buffer } | { ok: false; stderr: string }> {
   try {
-    const { stdout } = await execFileAsync('git', args, { cwd, maxBuffer: 256 << 20, encoding: 'utf8' });
+    const { stdout } = await execFileAsync('git', args, { cwd, maxBuffer: 256 << 20, encoding: 'buffer' });
     return { ok: true, stdout };
   } catch (error) {
     const stderr = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : String(error);
@@ -97,7 +103,12 @@ export async function resolveRevision(cwd: string, revision: string): Promise<st
  * file did not exist there.
  */
 export async function readFileAtRevision(cwd: string, revision: string, path: string): Promise<string | undefined> {
-  const result = await git(cwd, ['show', `${revision}:./${path}`]);
+  return (await readBytesAtRevision(cwd, revision, path))?.toString('utf8');
+}
+
+/** {@link readFileAtRevision} as bytes, for files that are not text (images). */
+export async function readBytesAtRevision(cwd: string, revision: string, path: string): Promise<Buffer | undefined> {
+  const result = await gitBytes(cwd, ['show', `${revision}:./${path}`]);
   if (result.ok) return result.stdout;
   if (/does not exist|exists on disk, but not in/i.test(result.stderr)) return undefined;
   throw gitFailed({ command: `git show ${revision}:${path}`, reason: result.stderr.split('\n')[0] || 'unknown error' });

@@ -161,3 +161,25 @@ export const metricsTargetNotFound = defineError<{ path: string }>('SLUICE_PIPEL
   message: ({ path }) => `The metrics file ${path} does not exist.`,
   hint: () => 'Check the path (relative to the current directory), or run the stage that writes it; `sluice metrics show` without --targets lists the declared metrics files.',
 });
+
+export const invalidPlotFile = defineError<{ path: string; reason: string }>('SLUICE_PIPELINE_BAD_PLOT_FILE', {
+  kind: 'invalid_input',
+  description: 'A plot file cannot be drawn: it is not CSV, TSV, JSON, YAML, an image or an HTML page, it does not parse, or the columns its declaration names are missing.',
+  message: ({ path, reason }) => `Cannot plot ${path}: ${reason}.`,
+  hint: () => 'Plot data is a CSV/TSV file with a header row, or a JSON/YAML list of objects (or a mapping of names to such lists); check `x` and `y` in its `plots:` declaration.',
+});
+
+export const plotTargetNotDeclared = defineError<{ path: string; declared: readonly string[] }>('SLUICE_PIPELINE_PLOT_TARGET_NOT_DECLARED', {
+  kind: 'not_found',
+  description: 'A file given to `sluice plots show|diff` is not declared under `plots:` by any stage.',
+  message: ({ path, declared }) =>
+    `${path} is not a declared plot. ${declared.length === 0 ? 'No stage declares plots.' : `Declared plots: ${declared.join(', ')}.`}`,
+  hint: () => 'Give paths as declared under a stage\'s `plots:` in sluice.yaml (relative to the current directory), or add the file there.',
+});
+
+export const noPlotRendered = defineError<{ reasons: readonly string[] }>('SLUICE_PIPELINE_NO_PLOT_RENDERED', {
+  kind: 'invalid_input',
+  description: '`sluice plots show|diff` found nothing to draw: no stage declares plots, or none of the plot files can be read.',
+  message: ({ reasons }) => `No plot could be rendered: ${reasons.join('; ')}.`,
+  hint: () => 'Declare plot files under a stage\'s `plots:` in sluice.yaml and run `sluice run` to write them; `sluice plots show --json` shows what each file holds.',
+});

@@ -1,10 +1,10 @@
 /**
  * @module pipeline
  * `sluice.yaml` loading and validation, the DAG, stage state against `sluice.lock`, the run
- * cache, and the services behind `sluice run`, `status`, `dag`, `params diff` and `metrics`.
+ * cache, and the services behind `sluice run`, `status`, `dag`, `params diff`, `metrics` and `plots`.
  */
 export { loadPipeline, parsePipeline, type LoadedPipeline } from './load-pipeline.js';
-export type { Dependency, Output, OutputKind, ParamDependency, Pipeline, Stage } from './stage.js';
+export type { Dependency, Output, OutputKind, ParamDependency, Pipeline, PlotDrawing, Stage } from './stage.js';
 export { buildGraph, pathsOverlap, selectStages, type BuildGraphOptions, type PipelineGraph } from './dag.js';
 export { dagEdges, renderDag, type DagFormat } from './dag-render.js';
 export {
@@ -27,6 +27,9 @@ export type { RunReporter } from './stage-processor.js';
 export { runPipeline, type PipelineRunReport, type RunPipelineOptions } from './run-pipeline.js';
 export { pipelineStatus, type StageState, type StageStatusReport } from './status.js';
 export { collectMetrics, collectMetricsAtRevision, collectTargetMetrics, diffMetrics, metricKeyMatcher, metricsPaths, selectMetricKeys, type MetricsDiffRow, type MetricsFile } from './metrics.js';
+export { collectPlots, collectPlotsDiff, declaredPlots, isRendered, type PlotFile, type PlotImage } from './plots.js';
+export { parsePlotTables, plotChart, plotCharts, plotFileType, type PlotChart, type PlotFileType, type PlotSeries, type PlotTable } from './plot-data.js';
+export { openRevisionReader, type RevisionReader } from './revision-outputs.js';
 export { diffParamValues, paramsFiles, readParamsAt, type ParamsDiffRow, type ParamValues } from './params-diff.js';
 export { DEFAULT_PARAMS_FILE, flattenParams, lookupParam } from './params.js';
 export * as pipelineErrors from './errors.js';

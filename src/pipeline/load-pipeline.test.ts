@@ -114,6 +114,11 @@ describe('mistakes in sluice.yaml', () => {
     assert.match(error.message, /unknown key "cach"\. Did you mean "cache"\?/);
   });
 
+  test('a plot option of the wrong type is located at the option', () => {
+    const error = failsWith('stages:\n  train:\n    cmd: x\n    plots:\n      - loss.csv:\n          x: step\n          y: 3\n', 'SLUICE_CORE_INVALID_FILE', 7, 14);
+    assert.match(error.message, /y must be a column name or a list of column names/);
+  });
+
   test('a stage without cmd says the key is required', () => {
     const error = failsWith('stages:\n  train:\n    deps: [a]\n', 'SLUICE_CORE_INVALID_FILE', 2, 3);
     assert.match(error.message, /stage "train" is missing the required key "cmd"/);

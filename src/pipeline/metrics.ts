@@ -6,11 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { isAppError, readFileAtRevision, resolveRevision } from '../core/index.js';
+import { isAppError } from '../core/index.js';
 import type { ObjectCache } from '../cache/index.js';
 import { invalidMetricKeyPattern, invalidMetricsFile, metricsTargetNotFound } from './errors.js';
-import { parseLockfile } from './lockfile.js';
 import { flattenParams, isRecord } from './params.js';
+import { openRevisionReader } from './revision-outputs.js';
 import type { Stage } from './stage.js';
 
 /** One metrics file: its flattened values, or why they could not be read. */
@@ -70,25 +70,9 @@ export function collectMetrics(root: string, stages: readonly Stage[], targets?:
  * otherwise from the cache object that revision's `sluice.lock` names.
  */
 export async function collectMetricsAtRevision(root: string, revision: string, stages: readonly Stage[], cache: ObjectCache, targets?: readonly string[]): Promise<MetricsFile[]> {
-  await resolveRevision(root, revision);
-  const lockText = await readFileAtRevision(root, revision, 'sluice.lock');
-  const locked = new Map<string, string>();
-  if (lockText !== undefined) {
-    try {
-      for (const stage of Object.values(parseLockfile(lockText, `${revision}:sluice.lock`).stages)) {
-        for (const out of stage.outs ?? []) locked.set(out.path, out.hash);
-      }
-    } catch {
-      // An unreadable lock at an old revision only means cached metrics cannot be found there.
-    }
-  }
+  const read = await openRevisionReader(root, revision, cache);
   const files: MetricsFile[] = [];
-  for (const path of targets ?? metricsPaths(stages)) {
-    let text = await readFileAtRevision(root, revision, path);
-    const hash = locked.get(path);
-    if (text === undefined && hash !== undefined && cache.has(hash) && !hash.endsWith('.dir')) text = readFileSync(cache.objectPath(hash), 'utf8');
-    files.push(fromText(path, text));
-  }
+  for (const path of targets ?? metricsPaths(stages)) files.push(fromText(path, (await read(path))?.toString('utf8')));
   return files;
 }
 

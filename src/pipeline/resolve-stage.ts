@@ -15,7 +15,7 @@ import {
 import { interpolate } from './interpolate.js';
 import { lookupParam, paramKeys } from './params.js';
 import type { ResolveContext } from './resolve-context.js';
-import type { StageBody } from './schema.js';
+import type { PlotOptions, StageBody } from './schema.js';
 import type { AfterEntry, Dependency, Output, OutputKind, ParamDependency, Stage } from './stage.js';
 
 export type { ResolveContext } from './resolve-context.js';
@@ -57,17 +57,21 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
     ...outputs(body.plots, 'plots', ['plots']),
   ];
 
-  function outputs(entries: StageBody['outs'], kind: OutputKind, field: DocumentPath): Output[] {
+  function outputs(entries: StageBody['outs'] | StageBody['plots'], kind: OutputKind, field: DocumentPath): Output[] {
     return (entries ?? []).map((entry, index) => {
       const [rawPath, options] = typeof entry === 'string' ? [entry, null] : Object.entries(entry)[0]!;
       const at = typeof entry === 'string' ? [...field, index] : [...field, index, rawPath];
-      return {
+      const output: Output = {
         path: path(rawPath, at),
         kind,
         cache: options?.cache ?? kind === 'out',
         persist: options?.persist ?? false,
         source: [...source, ...at],
       };
+      if (kind !== 'plots') return output;
+      const drawn: PlotOptions | null = options;
+      const y = drawn?.y === undefined ? undefined : typeof drawn.y === 'string' ? [drawn.y] : drawn.y;
+      return { ...output, plot: { x: drawn?.x, y, title: drawn?.title } };
     });
   }
 

@@ -26,6 +26,31 @@ export const outputEntrySchema = z.union(
   { error: 'an out must be a path, or a mapping of one path to {cache, persist}' },
 );
 
+/**
+ * Options of one plot: the out options plus how to draw it (`x`, `y`, `title`), written in the
+ * declaration itself, so they apply whichever stage (a command or a `uses:` step) writes the file.
+ */
+export const plotOptionsSchema = outputOptionsSchema.extend({
+  /** The x column (default `step` when present, else the first column). */
+  x: z.string().min(1).optional(),
+  /** The y column or columns (default every other numeric column). */
+  y: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'y must be a column name or a list of column names' }).optional(),
+  title: z.string().optional(),
+});
+
+export type PlotOptions = z.infer<typeof plotOptionsSchema>;
+
+/** A plot: a path, or a one-key mapping from the path to its options. */
+export const plotEntrySchema = z.union(
+  [
+    z.string().min(1),
+    z
+      .record(z.string().min(1), plotOptionsSchema.nullable())
+      .refine((entry) => Object.keys(entry).length === 1, { message: 'a plot with options must map exactly one path to its options' }),
+  ],
+  { error: 'a plot must be a path, or a mapping of one path to {x, y, title, cache, persist}' },
+);
+
 /** A param: a dotted key into the default params file, or `{file: [keys]}` (an empty list or null means the whole file). */
 export const paramEntrySchema = z.union(
   [z.string().min(1), z.record(z.string().min(1), z.array(z.string().min(1)).nullable())],
@@ -51,7 +76,7 @@ export const stageBodySchema = z.strictObject({
   params: z.array(paramEntrySchema).optional(),
   outs: z.array(outputEntrySchema).optional(),
   metrics: z.array(outputEntrySchema).optional(),
-  plots: z.array(outputEntrySchema).optional(),
+  plots: z.array(plotEntrySchema).optional(),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name'), scalar).optional(),
   always_changed: z.boolean().optional(),
   frozen: z.boolean().optional(),

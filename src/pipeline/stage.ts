@@ -34,6 +34,15 @@ export interface Output {
   /** true: not deleted before the command runs. */
   readonly persist: boolean;
   readonly source: DocumentPath;
+  /** For plots: how to draw it, as declared (`x`, `y`, `title`). */
+  readonly plot?: PlotDrawing;
+}
+
+/** How a plot is drawn, from its declaration; unset fields fall back to the data's columns. */
+export interface PlotDrawing {
+  readonly x: string | undefined;
+  readonly y: readonly string[] | undefined;
+  readonly title: string | undefined;
 }
 
 /** A stage named under `after:`. */

@@ -4,7 +4,8 @@
  */
 export { gateRows, gateSummary, renderGateMarkdown, type GateRow } from './gate-report.js';
 export { evaluationCharts, renderEvaluationHtml, renderEvaluationMarkdown } from './evaluation-report.js';
-export { lineChartSvg, type LineChartOptions, type Series } from './svg/line-chart.js';
+export { dataDomain, lineChartSvg, type LineChartOptions, type Series } from './svg/line-chart.js';
+export { renderPlotsPage, type PlotsPageEntry, type PlotsPageOptions } from './plots-page.js';
 export { confusionMatrixSvg } from './svg/confusion-matrix.js';
 export { DRIFT_HEADERS, driftRows, driftSummary, renderDriftHtml, renderDriftMarkdown } from './drift-report.js';
 export { histogramSvg, type HistogramChart } from './svg/histogram.js';

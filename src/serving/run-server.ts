@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { listenError } from '../core/index.js';
 import { errorMessage } from './error-message.js';
 import { createServingMetrics, type ServingMetrics } from './metrics.js';
 import { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
@@ -81,7 +82,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     // A port in use, say: release what was loaded so the process can exit with the error.
     models.close();
     await predictionLog?.close();
-    throw error;
+    throw listenError(error, options.host, options.port);
   }
   models.follow(options.followIntervalSeconds * 1000);
   let closing: Promise<void> | undefined;

@@ -37,6 +37,8 @@ export interface PredictionLogOptions {
   readonly onDrop?: (count: number) => void;
   /** Called with each file that is complete (rolled over, or at close), e.g. to upload it. */
   readonly onFileClosed?: (path: string) => void;
+  /** Request ids remembered to tell feedback whether it matches a prediction of this process. */
+  readonly rememberedIds?: number;
 }
 
 /** Characters written per append call at most (about 4 MiB of ASCII JSON). */
@@ -91,6 +93,8 @@ export class PredictionLog {
   private readonly maxBuffered: number;
   /** Records taken by a flush and not yet written: they count against the buffer limit too. */
   private pending = 0;
+  /** The latest request ids predicted by this process, oldest first (a Set keeps insertion order). */
+  private readonly recentIds = new Set<string>();
 
   constructor(
     readonly dir: string,
@@ -110,11 +114,22 @@ export class PredictionLog {
   }
 
   append(record: PredictionRecord): void {
+    this.recentIds.delete(record.request_id);
+    this.recentIds.add(record.request_id);
+    if (this.recentIds.size > (this.options.rememberedIds ?? 100_000)) this.recentIds.delete(this.recentIds.values().next().value!);
     if (this.predictions.length + this.pending >= this.maxBuffered) {
       this.options.onDrop?.(1);
       return;
     }
     this.predictions.push(record);
+  }
+
+  /**
+   * Whether this process answered a prediction with this request id among its latest ones.
+   * False does not prove the id unknown: it may be older, or answered by another worker or replica.
+   */
+  hasPrediction(requestId: string): boolean {
+    return this.recentIds.has(requestId);
   }
 
   appendFeedback(record: FeedbackRecord): void {

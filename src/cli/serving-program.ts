@@ -16,8 +16,10 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .option('--max-batch-delay-ms <ms>', 'how long an idle model waits for more requests to batch', '2')
     .option('--max-in-flight <n>', 'requests handled at once; beyond, 503 with Retry-After', '1024')
     .option('--max-body-mb <mb>', 'largest request body (413 beyond)', '16')
-    .option('--prediction-log <dir>', 'where predictions and feedback are logged (default .sluice/predictions in a workspace)')
+    .option('--prediction-log <dir>', 'where predictions and feedback are logged (default .sluice/predictions in a workspace, else $XDG_STATE_HOME/sluice/predictions or ~/.local/state/sluice/predictions)')
     .option('--no-prediction-log', 'log no predictions')
+    .option('--prediction-log-max-mb <mb>', 'total size of the prediction log kept; the oldest complete files are removed beyond it', '1024')
+    .option('--prediction-log-max-age-days <days>', 'prediction-log files last written longer ago are removed', '7')
     .option('--follow-interval <seconds>', 'how often registry aliases are checked for a new version (0: never)', '2')
     .option('--quiet', 'no access log')
     .action(run(async (models: string[], options: unknown) => (await import('./commands/serve.js')).serveCommand(models, options, version, output)));

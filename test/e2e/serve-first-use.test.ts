@@ -4,6 +4,7 @@
  * feedback for a request id the server never answered.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -121,5 +122,66 @@ describe('requests a first-time user sends', () => {
     assert.equal(response.body.accepted, true);
     assert.equal(response.body.matched, false);
     assert.match(response.body.note, /never-sent/);
+  });
+});
+
+describe('where the prediction log goes and how much of it is kept', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  before(() => (temp = makeTempDir()));
+  after(() => temp?.remove());
+  const rows = [Object.fromEntries(readFileSync(sharedFixture('breast_cancer', 'test.csv'), 'utf8').split('\n')[0]!.split(',').filter((name) => name !== 'target').map((name) => [name, 1]))];
+
+  test('sluice init git-ignores .sluice/predictions/', (t) => {
+    const repo = scratchRepo({ 'README.md': 'x\n' });
+    t.after(() => repo.remove());
+    assert.equal(sluice(repo.root, ['init']).code, 0);
+    assert.match(readFileSync(join(repo.root, '.gitignore'), 'utf8'), /^\/\.sluice\/predictions\/$/m);
+  });
+
+  test('a workspace made before the entry existed gets it on its next serve: the log stays out of git', async (t) => {
+    const repo = scratchRepo({ 'README.md': 'x\n' });
+    t.after(() => repo.remove());
+    assert.equal(sluice(repo.root, ['init']).code, 0);
+    writeFileSync(join(repo.root, '.gitignore'), readFileSync(join(repo.root, '.gitignore'), 'utf8').replace('/.sluice/predictions/\n', ''));
+    const server = await startServe(repo.root, [LOGREG, '--quiet']);
+    t.after(() => server.stop());
+    assert.equal((await post(`${server.url}/predict`, { rows })).status, 200);
+    assert.equal(await server.stop(), 0);
+    assert.ok(readdirSync(join(repo.root, '.sluice', 'predictions')).length > 0, 'the log was written');
+    assert.doesNotMatch(repo.git('status', '--porcelain', '--untracked-files=all'), /predictions/);
+  });
+
+  test('outside a workspace the log goes to the state directory, printed at start, not the current directory', async (t) => {
+    const cwd = join(temp.path, 'outside');
+    const state = join(temp.path, 'state');
+    mkdirSync(cwd);
+    const server = await startServe(cwd, [LOGREG, '--quiet'], { XDG_STATE_HOME: state });
+    t.after(() => server.stop());
+    assert.equal((await post(`${server.url}/predict`, { rows })).status, 200);
+    assert.equal(await server.stop(), 0);
+    const dir = join(state, 'sluice', 'predictions');
+    assert.ok(server.stderr().includes(`Prediction log: ${dir} (keeps at most 1024 MB and 7 days`), server.stderr());
+    assert.ok(readdirSync(dir).some((file) => file.startsWith('predictions-')));
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  test('at start, files beyond --prediction-log-max-age-days are removed', async (t) => {
+    const dir = join(temp.path, 'aged');
+    mkdirSync(dir);
+    const old = 'predictions-20200101T000000Z-4194399-0001.jsonl';
+    writeFileSync(join(dir, old), '{}\n');
+    const longAgo = new Date(Date.now() - 3 * 86_400_000);
+    utimesSync(join(dir, old), longAgo, longAgo);
+    const server = await startServe(temp.path, [LOGREG, '--quiet', '--prediction-log', dir, '--prediction-log-max-age-days', '2', '--prediction-log-max-mb', '10']);
+    t.after(() => server.stop());
+    assert.match(server.stderr(), /keeps at most 10 MB and 2 days/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('a retention limit that is not a positive number is refused with the flag named (exit 2)', () => {
+    const result = sluice(temp.path, ['serve', LOGREG, '--prediction-log-max-mb', '0']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--prediction-log-max-mb/);
+    assert.match(result.stderr, /more than 0/);
   });
 });

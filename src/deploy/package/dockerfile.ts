@@ -49,7 +49,7 @@ LABEL org.opencontainers.image.title=${JSON.stringify(spec.name)} \\
 
 ENV NODE_ENV=production
 USER node
-# sluice serve logs predictions to ./sluice-predictions. Made here, owned by node, so that a named
+# sluice serve logs predictions to ${IMAGE_PREDICTION_LOG_DIR} (--prediction-log below). Made here, owned by node, so that a named
 # volume mounted on it (docker run -v NAME:${IMAGE_PREDICTION_LOG_DIR}) starts out writable.
 WORKDIR ${IMAGE_WORKDIR}
 RUN mkdir -p ${IMAGE_PREDICTION_LOG_DIR}

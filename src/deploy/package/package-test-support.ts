@@ -15,7 +15,7 @@ import { packagedObjectSchema, packageModel, type PackagedObject, type PackageOp
 
 export const MODEL = sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx');
 export const CREATED = new Date('2025-01-02T03:04:05Z');
-export const SERVE_ARGS = ['bc-logreg=/models/bc-logreg.onnx', '--host', '0.0.0.0', '--port', '8080'];
+export const SERVE_ARGS = ['bc-logreg=/models/bc-logreg.onnx', '--host', '0.0.0.0', '--port', '8080', '--prediction-log', '/home/node/sluice-predictions'];
 
 export interface PackagingDir {
   /** The temp directory (valid once the file's tests run). */

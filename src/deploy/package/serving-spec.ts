@@ -49,7 +49,12 @@ export interface ServingSpec {
   readonly sluiceVersion: string;
   /** BLAKE3 of the model, hex: annotated on pods so a new model rolls them even under the same image tag. */
   readonly modelBlake3: string;
+  /** `vendored`: the context holds node_modules and the build runs no npm; `install`: npm installs them at build time. */
+  readonly dependencies: 'vendored' | 'install';
 }
+
+/** The vendored production dependencies in the build context. */
+export const CONTEXT_NODE_MODULES = 'node_modules';
 
 /** The model's path inside the image. */
 export function imageModelPath(spec: ServingSpec): string {

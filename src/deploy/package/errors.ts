@@ -61,7 +61,7 @@ export const sluiceNotPackable = defineError<{ root: string; reason: string }>('
 
 export const cannotVendorDependencies = defineError<{ reason: string }>('SLUICE_PACKAGE_CANNOT_VENDOR', {
   kind: 'invalid_input',
-  description: '`sluice package --dependencies vendored` was asked for where the installed native modules would not run in the image (another operating system, C library or Node version).',
+  description: '`sluice package --dependencies vendored` was asked for where the installed dependencies would not run in the image (another operating system, C library or Node version) or are not all under Sluice\'s own node_modules.',
   message: ({ reason }) => `Cannot vendor Sluice's dependencies into the image: ${reason}.`,
-  hint: () => 'Package with --dependencies install (the image build then runs npm and needs the network), or run `sluice package` on Linux (glibc) with Node 20.',
+  hint: () => 'Package with --dependencies install (the image build then runs npm and needs the network), or run `sluice package` from an installation on Linux (glibc) with Node 20 that has its dependencies in its own node_modules.',
 });

@@ -19,7 +19,7 @@ import { PACKAGE_MANIFEST_FILE, type PackageManifest } from './package-manifest.
 import { renderReadme } from './readme.js';
 import { CONTEXT_NODE_MODULES, HEALTH_LIVE_PATH, HEALTH_READY_PATH, METRICS_PATH, serveArguments, type PackageFormat, type ServingSpec } from './serving-spec.js';
 import { findSluiceRoot, packSluice, readSluiceVersion } from './sluice-tarball.js';
-import { imagePlatform, vendorBlocker, vendorDependencies, type DependencyMode } from './vendor-dependencies.js';
+import { imagePlatform, incompleteInstallation, vendorBlocker, vendorDependencies, type DependencyMode } from './vendor-dependencies.js';
 
 /** Defaults of the optional settings. */
 export const PACKAGE_DEFAULTS = { format: 'docker', port: 8080, replicas: 2 } as const;
@@ -92,12 +92,10 @@ type BuildInfo = PackageManifest['build'];
 
 /** Vendors the dependencies when asked (or by default, when they would run in the image); returns how the image gets them. */
 async function provideDependencies(requested: DependencyMode | undefined, sluiceRoot: string, outDir: string): Promise<Pick<BuildInfo, 'dependencies' | 'platform' | 'vendored_packages' | 'note'> & { bytes: number }> {
-  const blocker = vendorBlocker();
-  if (requested === 'vendored' && blocker) throw cannotVendorDependencies({ reason: blocker });
-  if (requested === 'install' || blocker) {
-    const note = requested === 'install' ? 'installed by npm at build time, as asked (--dependencies install)' : `installed by npm at build time (the build needs the network): ${blocker}`;
-    return { dependencies: 'install', platform: null, vendored_packages: 0, note, bytes: 0 };
-  }
+  if (requested === 'install') return { dependencies: 'install', platform: null, vendored_packages: 0, note: 'installed by npm at build time, as asked (--dependencies install)', bytes: 0 };
+  const blocker = vendorBlocker() ?? incompleteInstallation(sluiceRoot);
+  if (blocker && requested === 'vendored') throw cannotVendorDependencies({ reason: blocker });
+  if (blocker) return { dependencies: 'install', platform: null, vendored_packages: 0, note: `installed by npm at build time (the build needs the network): ${blocker}`, bytes: 0 };
   const vendored = await vendorDependencies(sluiceRoot, outDir);
   return { dependencies: 'vendored', platform: imagePlatform(), vendored_packages: vendored.packages, note: null, bytes: vendored.bytes };
 }

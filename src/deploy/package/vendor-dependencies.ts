@@ -60,22 +60,44 @@ function resolvePackage(root: string, from: string, name: string): string | unde
   }
 }
 
-/** The production dependency closure of the package at `root`: directories relative to it (`node_modules/…`), sorted. */
-export function productionDependencies(root: string): string[] {
+/**
+ * The production dependency closure of the package at `root`: directories relative to it
+ * (`node_modules/…`), sorted, and the required dependencies not installed under it (`missing`:
+ * hoisted above Sluice by the installation that holds it, so not Sluice's to copy).
+ */
+export function findProductionDependencies(root: string): { paths: string[]; missing: string[] } {
   const found = new Set<string>();
+  const missing = new Set<string>();
   const visit = (dir: string): void => {
     const manifest = readManifest(dir);
-    const wanted = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
+    const optional = new Set([...Object.keys(manifest.optionalDependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const wanted = new Set([...Object.keys(manifest.dependencies ?? {}), ...optional]);
     for (const name of wanted) {
-      // A missing optional dependency is another platform's binary; a missing peer is optional too.
       const location = resolvePackage(root, dir, name);
-      if (!location || found.has(location)) continue;
+      // A missing optional dependency is another platform's binary; a missing peer is optional too.
+      if (!location) {
+        if (!optional.has(name)) missing.add(name);
+        continue;
+      }
+      if (found.has(location)) continue;
       found.add(location);
       visit(location);
     }
   };
   visit(root);
-  return [...found].map((dir) => relative(root, dir).split(sep).join('/')).sort();
+  return { paths: [...found].map((dir) => relative(root, dir).split(sep).join('/')).sort(), missing: [...missing].sort() };
+}
+
+/** The directories of {@link findProductionDependencies}. */
+export function productionDependencies(root: string): string[] {
+  return findProductionDependencies(root).paths;
+}
+
+/** Why the dependencies installed under `root` cannot be vendored (some are not there), or undefined. */
+export function incompleteInstallation(root: string): string | undefined {
+  const { missing } = findProductionDependencies(root);
+  if (missing.length === 0) return undefined;
+  return `${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} ${missing.length === 1 ? 'is' : 'are'} not installed under ${join(root, 'node_modules')} (hoisted above Sluice by the installation that holds it)`;
 }
 
 /**

@@ -155,21 +155,6 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
     .action(run(async (options: unknown) => (await import('./commands/gate.js')).gateCommand(options, output)));
 
-  program
-    .command('package')
-    .description('package a model for `sluice serve`: a Docker build context, plus Kubernetes or KServe manifests')
-    .argument('<model>', 'an ONNX file, models:/NAME@ALIAS or models:/NAME/VERSION')
-    .requiredOption('-o, --out <dir>', 'the directory to write (new or empty, unless --force)')
-    .option('--format <format>', 'docker (build context only), k8s (Deployment, Service, HPA) or kserve (InferenceService)', 'docker')
-    .option('--name <name>', 'Kubernetes name and served model name (default: the registered name, else the file name)')
-    .option('--image <image>', 'the image to build and deploy (default: sluice-NAME:TAG, tagged with the registered version, else the model hash)')
-    .option('--replicas <n>', 'replicas, and the autoscaler\'s minimum', '2')
-    .option('--max-replicas <n>', 'the autoscaler\'s maximum (default: 5 × replicas)')
-    .option('--port <port>', 'the port sluice serve listens on in the container', '8080')
-    .option('-f, --force', 'write into a non-empty directory, replacing an earlier package there')
-    .option('--json', 'print what was written as JSON')
-    .action(run(async (model: string, options: unknown) => (await import('./commands/package.js')).packageCommand(model, options, output)));
-
   defineDataCommands(program, run, output);
   defineTrackingCommands(program, run, output, version);
   defineServingCommands(program, run, output, version);

@@ -1,4 +1,4 @@
-/** The flags of the serving commands (`serve`). */
+/** The flags of the serving commands (`serve`, `package`). */
 import type { Command } from 'commander';
 import type { CliContext } from './services.js';
 
@@ -16,9 +16,27 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .option('--max-batch-delay-ms <ms>', 'how long an idle model waits for more requests to batch', '2')
     .option('--max-in-flight <n>', 'requests handled at once; beyond, 503 with Retry-After', '1024')
     .option('--max-body-mb <mb>', 'largest request body (413 beyond)', '16')
-    .option('--prediction-log <dir>', 'where predictions and feedback are logged (default .sluice/predictions in a workspace)')
+    .option('--prediction-log <dir>', 'where predictions and feedback are logged (default .sluice/predictions in a workspace, else $XDG_STATE_HOME/sluice/predictions or ~/.local/state/sluice/predictions)')
     .option('--no-prediction-log', 'log no predictions')
+    .option('--prediction-log-max-mb <mb>', 'total size of the prediction log kept; the oldest complete files are removed beyond it', '1024')
+    .option('--prediction-log-max-age-days <days>', 'prediction-log files last written longer ago are removed', '7')
     .option('--follow-interval <seconds>', 'how often registry aliases are checked for a new version (0: never)', '2')
     .option('--quiet', 'no access log')
     .action(run(async (models: string[], options: unknown) => (await import('./commands/serve.js')).serveCommand(models, options, version, output)));
+
+  program
+    .command('package')
+    .description('package a model for `sluice serve`: a Docker build context, plus Kubernetes or KServe manifests')
+    .argument('<model>', 'an ONNX file, models:/NAME@ALIAS or models:/NAME/VERSION')
+    .requiredOption('-o, --out <dir>', 'the directory to write (new or empty, unless --force)')
+    .option('--format <format>', 'docker (build context only), k8s (Deployment, Service, HPA) or kserve (InferenceService)', 'docker')
+    .option('--name <name>', 'Kubernetes name and served model name (default: the registered name, else the file name)')
+    .option('--image <image>', 'the image to build and deploy (default: sluice-NAME:TAG, tagged with the registered version, else the model hash)')
+    .option('--replicas <n>', 'replicas, and the autoscaler\'s minimum', '2')
+    .option('--max-replicas <n>', 'the autoscaler\'s maximum (default: 5 × replicas)')
+    .option('--port <port>', 'the port sluice serve listens on in the container', '8080')
+    .option('--dependencies <how>', 'vendored (Sluice\'s production node_modules in the context; the build needs no network) or install (npm at build time); default: vendored on Linux with Node 20')
+    .option('-f, --force', 'write into a non-empty directory, replacing an earlier package there')
+    .option('--json', 'print what was written as JSON')
+    .action(run(async (model: string, options: unknown) => (await import('./commands/package.js')).packageCommand(model, options, output)));
 }

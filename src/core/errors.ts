@@ -51,3 +51,18 @@ export const invalidDocument = defineError<{ problem: string }>('SLUICE_CORE_INV
   message: ({ problem }) => problem,
   hint: () => 'Fix it at the position shown; the README lists every field of sluice.yaml.',
 });
+
+export const portUnavailable = defineError<{ host: string; port: number; reason: 'in_use' | 'forbidden' | 'no_address' }>('SLUICE_HTTP_PORT_UNAVAILABLE', {
+  kind: 'invalid_input',
+  description: 'A server (`sluice serve`, `sluice server`) cannot listen on the address it was given: the port is taken by another program, needs privileges, or the host is not an address of this machine.',
+  message: ({ host, port, reason }) =>
+    reason === 'in_use'
+      ? `Cannot listen: port ${port} on ${host} is already in use by another program.`
+      : reason === 'forbidden'
+        ? `Cannot listen: port ${port} on ${host} needs privileges this process does not have.`
+        : `Cannot listen on ${host}:${port}: ${host} is not an address of this machine.`,
+  hint: ({ port, reason }) =>
+    reason === 'no_address'
+      ? 'Choose one of this machine\'s addresses with --host (127.0.0.1 for this machine only, 0.0.0.0 for every interface).'
+      : `Choose another port with --port N (--port 0 picks a free one and prints it)${reason === 'in_use' ? `; \`ss -ltnp 'sport = :${port}'\` shows which program holds ${port}` : ', or a port above 1023'}.`,
+});

@@ -17,13 +17,14 @@ export {
   type RaiseOptions,
   type SourceLocation,
 } from './app-error.js';
-export { gitFailed, internalError, invalidDocument, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';
+export { gitFailed, internalError, invalidDocument, portUnavailable, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';
 export { errorResponse, fromFrameworkError, type ErrorProtocol, type ErrorResponse, type FrameworkContext } from './error-response.js';
 export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yaml-document.js';
 export { objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';
+export { listenError } from './listen.js';
 export { seededRandom } from './random.js';
 export { formatNumber, formatSigned } from './format-number.js';
 export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, type StreamHasher } from './hash.js';

@@ -3,6 +3,7 @@
  * network is trusted), and makes sure the Default experiment exists before the first request.
  */
 import type { FastifyInstance } from 'fastify';
+import { listenError } from '../core/index.js';
 import { buildApp, type AppOptions } from './app.js';
 import { insecureListen } from './errors.js';
 
@@ -23,7 +24,12 @@ export async function startServer(options: ServerOptions): Promise<{ app: Fastif
   }
   await options.services.tracking.ensureDefaultExperiment();
   const app = await buildApp(options);
-  await app.listen({ host: options.host, port: options.port });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, options.host, options.port);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;

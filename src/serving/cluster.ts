@@ -7,10 +7,12 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
+import { isAppError } from '../core/index.js';
 import { runServer, type RunServerOptions } from './run-server.js';
 
 type Message =
   | { type: 'sluice:listening'; url: string; models: string[] }
+  | { type: 'sluice:failed'; message: string; exitCode: number }
   | { type: 'sluice:metrics'; id: string }
   | { type: 'sluice:metrics:collect'; id: string }
   | { type: 'sluice:metrics:json'; id: string; metrics: unknown[] }
@@ -35,6 +37,9 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
   const pendingReloads = new Map<string, { origin: Worker; waiting: number }>();
   let listening = 0;
   let failed = false;
+  // The first worker's reason for not starting (a port in use, a model that does not load):
+  // reported once, by this process, rather than by every worker.
+  let failure: { message: string; exitCode: number } | undefined;
   for (let k = 0; k < count; k++) workers.push(cluster.fork());
   for (const worker of workers) {
     worker.on('message', (message: unknown) => {
@@ -42,6 +47,9 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
       switch (message.type) {
         case 'sluice:listening':
           if (++listening === count) print(`Serving ${message.models.join(', ')} at ${message.url} on ${count} workers (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics); Ctrl-C or SIGTERM stops them after the requests in flight.\n`);
+          break;
+        case 'sluice:failed':
+          failure ??= { message: message.message, exitCode: message.exitCode };
           break;
         case 'sluice:metrics': {
           // Every worker's registry as JSON, summed by prom-client's aggregation.
@@ -102,6 +110,10 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const codes = await Promise.all(exited);
+  if (failure) {
+    print(`sluice: ${failure.message}\n`);
+    return failure.exitCode;
+  }
   return codes.some((code) => code !== 0) ? Math.max(...codes) : 0;
 }
 
@@ -128,16 +140,18 @@ async function runWorker(options: RunServerOptions): Promise<number> {
       waiting.delete(message.id);
     }
   });
-  server = await runServer({
-    ...options,
-    reloadAll: async (reload) => {
-      await ask({ type: 'sluice:reload', id: randomUUID(), ...reload });
-    },
-    metricsSource: async () => {
-      const reply = (await ask({ type: 'sluice:metrics', id: randomUUID() })) as Extract<Message, { type: 'sluice:metrics:reply' }>;
-      return { contentType: reply.contentType, body: reply.body };
-    },
-  });
+  try {
+    server = await runServer(workerOptions(options, ask));
+  } catch (error) {
+    // The primary reports a known failure once; the IPC channel would keep this process alive.
+    if (!isAppError(error)) {
+      process.disconnect();
+      throw error;
+    }
+    await new Promise<void>((sent) => process.send!({ type: 'sluice:failed', message: error.toUserMessage(), exitCode: error.exitCode } satisfies Message, undefined, undefined, () => sent()));
+    process.disconnect();
+    return error.exitCode;
+  }
   process.send!({ type: 'sluice:listening', url: server.url, models: server.models.names() } satisfies Message);
   await new Promise<void>((done) => {
     process.once('SIGTERM', done);
@@ -147,4 +161,18 @@ async function runWorker(options: RunServerOptions): Promise<number> {
   // The IPC channel to the primary would keep this process alive.
   process.disconnect();
   return 0;
+}
+
+/** A worker's server options: reloads and metrics go through the primary. */
+function workerOptions(options: RunServerOptions, ask: (message: Message & { id: string }) => Promise<Message>): RunServerOptions {
+  return {
+    ...options,
+    reloadAll: async (reload) => {
+      await ask({ type: 'sluice:reload', id: randomUUID(), ...reload });
+    },
+    metricsSource: async () => {
+      const reply = (await ask({ type: 'sluice:metrics', id: randomUUID() })) as Extract<Message, { type: 'sluice:metrics:reply' }>;
+      return { contentType: reply.contentType, body: reply.body };
+    },
+  };
 }

@@ -15,6 +15,16 @@ export const servedModelNotFound = defineError<{ name: string; known: readonly s
   hint: () => 'GET /v2/models lists what is served.',
 });
 
+export const servedModelNotNamed = defineError<{ path: string; known: readonly string[] }>('SLUICE_SERVING_MODEL_NOT_NAMED', {
+  kind: 'invalid_input',
+  description: 'A request to /predict or /invocations named no model while the server serves several, so it cannot choose.',
+  // The paths are in the message: MLflow's scoring and v2 error bodies carry no hint.
+  message: ({ path, known }) =>
+    `This server serves ${known.length} models and the request names none: send it to ${known.map((name) => `POST /models/${name}${path}`).join(' or ')}` +
+    `${path === '/predict' ? ' (or put "model": NAME in the body)' : ''}.`,
+  hint: () => 'GET /v2/models lists what is served; with one model served, the plain path answers for it.',
+});
+
 export const servedModelNotReady = defineError<{ name: string; reason: string }>('SLUICE_SERVING_MODEL_NOT_READY', {
   kind: 'unavailable',
   description: 'The model is not loaded (yet, or its load failed and no earlier version is serving).',

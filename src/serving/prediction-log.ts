@@ -6,9 +6,10 @@
  * failing requests.
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { predictionLogUnwritable } from './errors.js';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { predictionLogUnwritable } from './errors.js';
+import { applyRetention, type LogRetention } from './prediction-log-retention.js';
 
 export interface PredictionRecord {
   readonly request_id: string;
@@ -37,7 +38,13 @@ export interface PredictionLogOptions {
   readonly onDrop?: (count: number) => void;
   /** Called with each file that is complete (rolled over, or at close), e.g. to upload it. */
   readonly onFileClosed?: (path: string) => void;
+  /** Request ids remembered to tell feedback whether it matches a prediction of this process. */
+  readonly rememberedIds?: number;
+  /** How much of the directory's log is kept: applied at start, whenever a file rolls, and hourly. */
+  readonly retention?: LogRetention;
 }
+
+const RETENTION_INTERVAL_MS = 3_600_000;
 
 /** Characters written per append call at most (about 4 MiB of ASCII JSON). */
 const CHUNK_CHARACTERS = 4 << 20;
@@ -53,12 +60,19 @@ class RollingFile {
     private readonly prefix: string,
     private readonly maxBytes: number,
     private readonly onClosed: ((path: string) => void) | undefined,
+    private readonly onRolled: () => void,
   ) {}
+
+  /** The file being written, if any. */
+  get current(): string | undefined {
+    return this.path;
+  }
 
   async append(text: string): Promise<void> {
     if (!this.path || this.size + text.length > this.maxBytes) {
       if (this.path) this.onClosed?.(this.path);
       this.roll();
+      this.onRolled();
     }
     await appendFile(this.path!, text);
     this.size += Buffer.byteLength(text);
@@ -87,10 +101,13 @@ export class PredictionLog {
   private readonly predictionFile: RollingFile;
   private readonly feedbackFile: RollingFile;
   private readonly timer: NodeJS.Timeout;
+  private readonly retentionTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly maxBuffered: number;
   /** Records taken by a flush and not yet written: they count against the buffer limit too. */
   private pending = 0;
+  /** The latest request ids predicted by this process, oldest first (a Set keeps insertion order). */
+  private readonly recentIds = new Set<string>();
 
   constructor(
     readonly dir: string,
@@ -103,18 +120,39 @@ export class PredictionLog {
       throw predictionLogUnwritable({ dir, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
     }
     const maxBytes = options.maxFileBytes ?? 64 << 20;
-    this.predictionFile = new RollingFile(dir, 'predictions', maxBytes, options.onFileClosed);
-    this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes, options.onFileClosed);
+    const retain = () => this.applyRetention();
+    this.predictionFile = new RollingFile(dir, 'predictions', maxBytes, options.onFileClosed, retain);
+    this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes, options.onFileClosed, retain);
     this.maxBuffered = options.maxBuffered ?? 100_000;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000).unref();
+    this.applyRetention();
+    this.retentionTimer = options.retention ? setInterval(retain, RETENTION_INTERVAL_MS).unref() : undefined;
+  }
+
+  /** Removes what the retention policy no longer keeps (never a file being written); returns the files removed. */
+  applyRetention(): string[] {
+    if (!this.options.retention) return [];
+    const current = new Set([this.predictionFile.current, this.feedbackFile.current].filter((path) => path !== undefined));
+    return applyRetention(this.dir, this.options.retention, current);
   }
 
   append(record: PredictionRecord): void {
+    this.recentIds.delete(record.request_id);
+    this.recentIds.add(record.request_id);
+    if (this.recentIds.size > (this.options.rememberedIds ?? 100_000)) this.recentIds.delete(this.recentIds.values().next().value!);
     if (this.predictions.length + this.pending >= this.maxBuffered) {
       this.options.onDrop?.(1);
       return;
     }
     this.predictions.push(record);
+  }
+
+  /**
+   * Whether this process answered a prediction with this request id among its latest ones.
+   * False does not prove the id unknown: it may be older, or answered by another worker or replica.
+   */
+  hasPrediction(requestId: string): boolean {
+    return this.recentIds.has(requestId);
   }
 
   appendFeedback(record: FeedbackRecord): void {
@@ -167,6 +205,7 @@ export class PredictionLog {
   /** Stops the timer and writes the rest (graceful shutdown). */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.retentionTimer);
     await this.flush();
     this.predictionFile.close();
     this.feedbackFile.close();

@@ -7,6 +7,7 @@
 import { metadataList, type OnnxModel } from '../inference/index.js';
 import { badInferenceRequest } from './errors.js';
 import { allocateTensorData, type BatchTensor, type FeedPart, type TensorData } from './feed.js';
+import { FLOAT32_MAX } from './tensor-codec.js';
 
 export interface Feature {
   readonly name: string;
@@ -23,13 +24,23 @@ export interface RowCodec {
   fromColumns(columns: readonly string[], data: readonly unknown[]): FeedPart;
 }
 
-/** A cell as a number: numbers, numeric text, and null/'' as missing (NaN, which imputers expect). */
-function numberOf(value: unknown, row: number, feature: string): number {
-  if (typeof value === 'number') return value;
-  if (value === null || value === undefined || value === '') return Number.NaN;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  throw badInferenceRequest({ problem: `Row ${row}: feature "${feature}" must be a number, not ${JSON.stringify(value)}.` });
+/**
+ * A cell as a number: numbers, numeric text, and null/'' as missing (NaN, which imputers expect).
+ * A value beyond the tensor type's range (`1e400` parses to Infinity; 1e39 overflows float32)
+ * is refused: the model would answer it with NaN, which no caller means.
+ */
+function numberOf(value: unknown, row: number, feature: string, type: string): number {
+  let number: number;
+  if (typeof value === 'number') number = value;
+  else if (value === null || value === undefined || value === '') return Number.NaN;
+  else if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) number = Number(value);
+  else if (typeof value === 'boolean') return value ? 1 : 0;
+  else throw badInferenceRequest({ problem: `Row ${row}: feature "${feature}" must be a number, not ${JSON.stringify(value)}.` });
+  if (!Number.isFinite(number) || (type === 'float32' && Math.abs(number) > FLOAT32_MAX)) {
+    const given = typeof value === 'string' ? value : String(value);
+    throw badInferenceRequest({ problem: `Row ${row}: feature "${feature}" is ${given}, which is not a finite ${type} value (the model would answer it with NaN); send a value within ±${type === 'float32' ? '3.4e38' : '1.8e308'}, or null for a missing one.` });
+  }
+  return number;
 }
 
 function textOf(value: unknown): string {
@@ -54,7 +65,7 @@ export function rowCodecFor(model: OnnxModel, modelName: string): RowCodec {
     const build = (rows: number, valueAt: (row: number, feature: number) => unknown): FeedPart => {
       const data = allocateTensorData(only.type, rows * names.length);
       for (let row = 0; row < rows; row++) {
-        for (let k = 0; k < names.length; k++) store(data, row * names.length + k, numberOf(valueAt(row, k), row + 1, names[k]!));
+        for (let k = 0; k < names.length; k++) store(data, row * names.length + k, numberOf(valueAt(row, k), row + 1, names[k]!, only.type));
       }
       return { rows, tensors: { [only.name]: { type: only.type, data, rowShape: [names.length] } } };
     };
@@ -68,8 +79,8 @@ export function rowCodecFor(model: OnnxModel, modelName: string): RowCodec {
         if (record === null || typeof record !== 'object' || Array.isArray(record)) return build(records.length, recordReader(records, names, modelName));
         for (let k = 0; k < width; k++) {
           const value = record[names[k]!];
-          if (typeof value === 'number') data[row * width + k] = value;
-          // Anything else (a missing key, text, null) takes the checked path, which explains the problem.
+          if (typeof value === 'number' && Math.abs(value) <= FLOAT32_MAX) data[row * width + k] = value;
+          // Anything else (a missing key, text, null, a value beyond float32) takes the checked path, which explains the problem.
           else return build(records.length, recordReader(records, names, modelName));
         }
       }
@@ -89,7 +100,7 @@ export function rowCodecFor(model: OnnxModel, modelName: string): RowCodec {
       for (let row = 0; row < rows; row++) {
         const value = valueAt(row, k);
         if (input.type === 'string') (data as string[])[row] = textOf(value);
-        else store(data, row, numberOf(value, row + 1, input.name));
+        else store(data, row, numberOf(value, row + 1, input.name, input.type));
       }
       tensors[input.name] = { type: input.type, data, rowShape: input.shape.length === 2 ? [1] : [] };
     });

@@ -5,10 +5,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { listenError } from '../core/index.js';
 import { errorMessage } from './error-message.js';
 import { createServingMetrics, type ServingMetrics } from './metrics.js';
 import { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
 import { PredictionLog } from './prediction-log.js';
+import type { LogRetention } from './prediction-log-retention.js';
 import type { MetricsSource } from './routes/operations.js';
 import { buildServingApp } from './server.js';
 
@@ -23,6 +25,8 @@ export interface RunServerOptions {
   readonly bodyLimit: number;
   /** Where the prediction log goes; undefined for none. */
   readonly predictionLogDir: string | undefined;
+  /** How much of the prediction log is kept (all of it when undefined). */
+  readonly predictionLogRetention?: LogRetention | undefined;
   /** Called with each complete prediction-log file (to keep it in the workspace's artifact store). */
   readonly onLogFileClosed?: ((path: string) => void) | undefined;
   /** Seconds between checks of registry aliases (0: never). */
@@ -50,7 +54,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   const metrics = createServingMetrics();
   const log = options.logger;
   // Checked before the models load: a bad log directory fails fast, with nothing to release.
-  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count), onFileClosed: options.onLogFileClosed }) : undefined;
+  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count), onFileClosed: options.onLogFileClosed, retention: options.predictionLogRetention }) : undefined;
   const models = await ModelSet.open(
     options.models,
     options.resolver,
@@ -81,7 +85,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     // A port in use, say: release what was loaded so the process can exit with the error.
     models.close();
     await predictionLog?.close();
-    throw error;
+    throw listenError(error, options.host, options.port);
   }
   models.follow(options.followIntervalSeconds * 1000);
   let closing: Promise<void> | undefined;

@@ -48,8 +48,22 @@ function flatten(data: unknown, into: unknown[]): void {
   else into.push(data);
 }
 
-/** Request inputs as a feed part for a model with `inputs`. */
-export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly TensorInfo[], modelName: string): FeedPart {
+/** The largest float32; a larger value becomes Infinity in the model's input tensor. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Where element k of an input is, in the caller's terms: its row, and its feature when the columns are named. */
+function elementPlace(input: V2Input, k: number, featureNames: readonly string[] | undefined): string {
+  const width = input.shape.slice(1).reduce((product, size) => product * size, 1);
+  const row = width > 0 ? Math.floor(k / width) + 1 : 1;
+  const named = featureNames && input.shape.length === 2 && input.shape[1] === featureNames.length ? `, feature "${featureNames[k % width]}"` : '';
+  return `row ${row}${named} (element ${k})`;
+}
+
+/**
+ * Request inputs as a feed part for a model with `inputs`. `featureNames` names the columns of a
+ * single matrix input, for messages.
+ */
+export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly TensorInfo[], modelName: string, featureNames?: readonly string[]): FeedPart {
   const given = new Map(inputs.map((input) => [input.name, input]));
   const unknown = inputs.filter((input) => !modelInputs.some((info) => info.name === input.name)).map((input) => input.name);
   if (unknown.length > 0) throw badInferenceRequest({ problem: `${modelName} has no input ${unknown.map((name) => `"${name}"`).join(', ')}; its inputs are ${modelInputs.map((info) => `"${info.name}"`).join(', ')}.` });
@@ -88,7 +102,13 @@ export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly
           if (!Number.isFinite(value) || Math.abs(value) >= 2 ** 63) throw badInferenceRequest({ problem: `Input "${info.name}" (INT64) element ${k} is ${value}, outside the 64-bit integer range.` });
           data[k] = BigInt(Math.trunc(value));
         }
-        else (data as Float32Array)[k] = value;
+        else {
+          // 1e400 parses to Infinity, and 1e39 overflows float32: the model would answer NaN.
+          if (!Number.isFinite(value) || (info.type === 'float32' && Math.abs(value) > FLOAT32_MAX)) {
+            throw badInferenceRequest({ problem: `Input "${info.name}" ${elementPlace(input, k, featureNames)} is ${value}, which is not a finite ${expected} value (the model would answer it with NaN); send values within ±${info.type === 'float32' ? '3.4e38' : '1.8e308'}.` });
+          }
+          (data as Float32Array)[k] = value;
+        }
       }
     }
     tensors[info.name] = { type: info.type, data, rowShape: input.shape.slice(1) };

@@ -14,6 +14,7 @@ export {
   PIPELINE_FILE,
   SLUICE_DIR,
   SLUICE_GITIGNORE_ENTRIES,
+  workspacePredictionLogDir,
   type Workspace,
   type WorkspacePaths,
 } from './workspace.js';

@@ -38,7 +38,16 @@ export interface Workspace {
 }
 
 /** The entries `sluice init` puts in `.gitignore`. */
-export const SLUICE_GITIGNORE_ENTRIES = ['/.sluice/cache/', '/.sluice/artifacts/', '/.sluice/logs/', '/.sluice/tmp/', '/.sluice/sluice.db', '/.sluice/sluice.db-*'];
+export const SLUICE_GITIGNORE_ENTRIES = ['/.sluice/cache/', '/.sluice/artifacts/', '/.sluice/logs/', '/.sluice/tmp/', '/.sluice/predictions/', '/.sluice/sluice.db', '/.sluice/sluice.db-*'];
+
+/**
+ * The workspace's prediction log directory (`.sluice/predictions`), git-ignored: the log holds
+ * raw request inputs. Workspaces made before the entry existed get it here, on their next serve.
+ */
+export function workspacePredictionLogDir(root: string): string {
+  ensureGitignoreEntries(root, ['/.sluice/predictions/']);
+  return join(root, SLUICE_DIR, 'predictions');
+}
 
 /** Walks up from `cwd` to the first directory with a `sluice.yaml` or a `.sluice/`. */
 export function findWorkspaceRoot(cwd: string): string {

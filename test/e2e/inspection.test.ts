@@ -6,14 +6,14 @@ import { after, before, describe, test } from 'node:test';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
 
 describe('sluice init', () => {
-  test('creates .sluice/config.yaml and ignores the cache, artifacts, logs and database in git, once', () => {
+  test('creates .sluice/config.yaml and ignores the cache, artifacts, logs, prediction logs and database in git, once', () => {
     const repo = scratchRepo({ '.gitignore': 'node_modules/\n' });
     try {
       const first = sluice(repo.root, ['init']);
       assert.equal(first.code, 0);
       assert.match(first.stdout, /Initialised Sluice/);
       assert.ok(existsSync(join(repo.root, '.sluice', 'config.yaml')));
-      assert.equal(readFileSync(join(repo.root, '.gitignore'), 'utf8'), 'node_modules/\n/.sluice/cache/\n/.sluice/artifacts/\n/.sluice/logs/\n/.sluice/tmp/\n/.sluice/sluice.db\n/.sluice/sluice.db-*\n');
+      assert.equal(readFileSync(join(repo.root, '.gitignore'), 'utf8'), 'node_modules/\n/.sluice/cache/\n/.sluice/artifacts/\n/.sluice/logs/\n/.sluice/tmp/\n/.sluice/predictions/\n/.sluice/sluice.db\n/.sluice/sluice.db-*\n');
       assert.match(sluice(repo.root, ['init']).stdout, /already initialised/);
       assert.equal(repo.git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort().join(','), ' M .gitignore,?? .sluice/config.yaml');
     } finally {

@@ -29,6 +29,7 @@ describe('sluice package', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^Packaged models:\/breast-cancer@champion \(version 1\) as "breast-cancer" \(k8s\) in deploy:\n/);
     assert.match(result.stdout, /\n {2}docker build -t sluice-breast-cancer:1 deploy\n {2}docker push sluice-breast-cancer:1\n {2}kubectl apply -f deploy\/k8s\.yaml\n/);
+    assert.match(result.stdout, /\nImage: about \d+ MB \(node:20-slim about 200 MB, plus Sluice and \d+ production packages vendored for linux\/\w+, and the model; context \d+ MB\)\. The build runs no npm and needs no network\.\n/);
 
     const dir = join(repo.root, 'deploy');
     for (const file of ['Dockerfile', '.dockerignore', 'README.md', 'k8s.yaml', 'model/breast-cancer.onnx', 'sluice-package.json']) assert.ok(existsSync(join(dir, file)), file);
@@ -43,7 +44,7 @@ describe('sluice package', () => {
     const deployment = objects[0]!;
     assert.ok(deployment.kind === 'Deployment');
     assert.equal(deployment.spec.template.spec.containers[0]!.image, 'sluice-breast-cancer:1');
-    assert.deepEqual(deployment.spec.template.spec.containers[0]!.args, ['breast-cancer=/models/breast-cancer.onnx', '--host', '0.0.0.0', '--port', '8080']);
+    assert.deepEqual(deployment.spec.template.spec.containers[0]!.args, ['breast-cancer=/models/breast-cancer.onnx', '--host', '0.0.0.0', '--port', '8080', '--prediction-log', '/home/node/sluice-predictions']);
   });
 
   test('a second run into the same directory needs --force', () => {
@@ -59,13 +60,14 @@ describe('sluice package', () => {
   });
 
   test('a plain file is named after its file name; the docker format prints build and run commands', () => {
-    const result = sluice(repo.root, ['package', MODEL, '--out', 'plain']);
+    const result = sluice(repo.root, ['package', MODEL, '--out', 'plain', '--dependencies', 'install']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /as "bc-logreg" \(docker\) in plain:/);
+    assert.match(result.stdout, /\nImage: dependencies installed by npm at build time, as asked \(--dependencies install\); context \d+ MB plus node:20-slim and what npm installs\.\n/);
     assert.match(result.stdout, /\n {2}docker build -t sluice-bc-logreg:[0-9a-f]{12} plain\n {2}docker run --rm -p 8080:8080 sluice-bc-logreg:[0-9a-f]{12}\n/);
   });
 
-  test('an invalid --name, an unknown alias and a bad --port are clear errors, exit 2', () => {
+  test('an invalid --name, an unknown alias, a bad --port or --dependencies are clear errors, exit 2', () => {
     const badName = sluice(repo.root, ['package', MODEL, '--out', 'x1', '--name', 'Breast_Cancer']);
     assert.equal(badName.code, 2);
     assert.match(badName.stderr, /"Breast_Cancer" cannot name a model server: it has uppercase letters\..*\[SLUICE_PACKAGE_INVALID_NAME\]/);
@@ -78,6 +80,9 @@ describe('sluice package', () => {
     const missing = sluice(repo.root, ['package', 'nope.onnx', '--out', 'x4']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /The model file nope\.onnx does not exist\..*\[SLUICE_PACKAGE_MODEL_NOT_FOUND\]/);
-    for (const dir of ['x1', 'x2', 'x3', 'x4']) assert.equal(existsSync(join(repo.root, dir)), false, `${dir} is not created`);
+    const badDependencies = sluice(repo.root, ['package', MODEL, '--out', 'x5', '--dependencies', 'npm']);
+    assert.equal(badDependencies.code, 2);
+    assert.match(badDependencies.stderr, /--dependencies must be vendored or install/);
+    for (const dir of ['x1', 'x2', 'x3', 'x4', 'x5']) assert.equal(existsSync(join(repo.root, dir)), false, `${dir} is not created`);
   });
 });

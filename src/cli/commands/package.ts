@@ -3,7 +3,7 @@
  * plus Kubernetes or KServe manifests, then the commands to build and deploy it.
  */
 import { z } from 'zod';
-import { PACKAGE_DEFAULTS, PACKAGE_FORMATS, packageModel, type PackageResult } from '../../deploy/index.js';
+import { BASE_IMAGE_BYTES, DEPENDENCY_MODES, PACKAGE_DEFAULTS, PACKAGE_FORMATS, packageModel, type PackageResult } from '../../deploy/index.js';
 import { resolveModelPath } from '../../registry/index.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
@@ -27,6 +27,7 @@ const packageOptionsSchema = z
     maxReplicas: wholeNumber(1, 1000).optional(),
     // The image runs as a non-root user, which Kubernetes does not let bind ports below 1024.
     port: wholeNumber(1024, 65535, ' (the server runs as a non-root user)').default(PACKAGE_DEFAULTS.port),
+    dependencies: z.enum(DEPENDENCY_MODES, { error: `must be ${DEPENDENCY_MODES.join(' or ')}` }).optional(),
     force: z.boolean().default(false),
     json: z.boolean().default(false),
   })
@@ -38,6 +39,20 @@ const packageOptionsSchema = z
 /** Quotes a path for a POSIX shell when it needs it, so the printed commands can be pasted. */
 function shellWord(word: string): string {
   return /^[\w./:@=+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round(bytes / 1_000_000)} MB`;
+}
+
+/** How the image gets its dependencies, and how large it should be. */
+function imageSummary(result: PackageResult): string {
+  const build = result.manifest.build;
+  if (build.dependencies === 'install') return `Image: dependencies ${build.note}; context ${megabytes(build.context_bytes)} plus ${build.base_image} and what npm installs.`;
+  return (
+    `Image: about ${megabytes(build.expected_image_bytes ?? 0)} (${build.base_image} about ${megabytes(BASE_IMAGE_BYTES)}, plus Sluice and ${build.vendored_packages} production packages ` +
+    `vendored for ${build.platform}, and the model; context ${megabytes(build.context_bytes)}). The build runs no npm and needs no network.`
+  );
 }
 
 /** The commands to run next, in order. */
@@ -64,6 +79,7 @@ export async function packageCommand(model: string, rawOptions: unknown, output:
     replicas: options.replicas,
     maxReplicas: options.maxReplicas,
     port: options.port,
+    dependencies: options.dependencies,
     force: options.force,
   });
   if (options.json) {
@@ -73,6 +89,8 @@ export async function packageCommand(model: string, rawOptions: unknown, output:
   const lines = [
     `Packaged ${resolved.label} as "${result.name}" (${result.format}) in ${options.out}:`,
     ...result.files.map((file) => `  ${file}`),
+    '',
+    imageSummary(result),
     '',
     'Next:',
     ...nextCommands(result, options.out).map((command) => `  ${command}`),

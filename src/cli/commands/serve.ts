@@ -3,14 +3,15 @@
  * server swaps in the version the alias moves to) or `models:/NAME/3`, optionally `NAME=MODEL`.
  * Registry references need the workspace; plain files do not (a container has none).
  */
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { modelNotFound } from '../../inference/index.js';
 import { isModelUri, resolveModelPath } from '../../registry/index.js';
-import { runServer, serveInCluster, type ModelResolver, type ModelSpec } from '../../serving/index.js';
-import { startSessionRun, type SessionRun, type WorkspaceServices } from '../../workspace/index.js';
+import { defaultPredictionLogDir, describeRetention, runServer, serveInCluster, type LogRetention, type ModelResolver, type ModelSpec } from '../../serving/index.js';
+import { startSessionRun, workspacePredictionLogDir, type SessionRun, type WorkspaceServices } from '../../workspace/index.js';
 import { invalidOption, parseOptions } from '../options.js';
 import { cliActor, withServicesIfAny, type CliContext } from '../services.js';
 
@@ -23,6 +24,8 @@ const serveSchema = z.object({
   maxInFlight: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1024),
   maxBodyMb: z.coerce.number({ error: 'must be a number' }).positive().max(1024).default(16),
   predictionLog: z.union([z.string().min(1), z.literal(false)]).optional(),
+  predictionLogMaxMb: z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be more than 0 (--no-prediction-log keeps none)' }).default(1024),
+  predictionLogMaxAgeDays: z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be more than 0 (--no-prediction-log keeps none)' }).default(7),
   followInterval: z.coerce.number({ error: 'must be a number' }).min(0).default(2),
   quiet: z.boolean().default(false),
 });
@@ -41,7 +44,12 @@ export async function serveCommand(models: readonly string[], rawOptions: unknow
   // In a workspace: registry references resolve, and the session is a tracked run whose
   // prediction-log files become its artifacts. Elsewhere (a container) plain files are served.
   return withServicesIfAny(cli, async (services) => {
-    const predictionLogDir = options.predictionLog === false ? undefined : resolve(options.predictionLog ?? (services ? join(services.workspace.root, '.sluice', 'predictions') : 'sluice-predictions'));
+    const predictionLogDir = predictionLogDirFor(options.predictionLog, services);
+    const predictionLogRetention: LogRetention = { maxBytes: options.predictionLogMaxMb * 1024 * 1024, maxAgeMs: options.predictionLogMaxAgeDays * 86_400_000 };
+    // Said once, by the process the user started (not by each --workers process).
+    if (predictionLogDir && cluster.isPrimary) {
+      cli.stderr.write(`Prediction log: ${predictionLogDir} (${describeRetention(predictionLogRetention)}; --prediction-log-max-mb, --prediction-log-max-age-days, --no-prediction-log)\n`);
+    }
     const resolveModel = services?.models(cliActor()) ?? resolveModelPath;
     const resolver: ModelResolver = async (reference) => {
       if (!isModelUri(reference) && !existsSync(reference)) throw modelNotFound({ path: reference });
@@ -51,12 +59,22 @@ export async function serveCommand(models: readonly string[], rawOptions: unknow
     const run = services && predictionLogDir ? await startServingRun(services, specs, cli) : undefined;
     const logger = options.quiet ? undefined : pino({ base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
     try {
-      return await serve(specs, resolver, { ...options, predictionLogDir, onLogFileClosed: run?.keep, logger, version }, cli);
+      return await serve(specs, resolver, { ...options, predictionLogDir, predictionLogRetention, onLogFileClosed: run?.keep, logger, version }, cli);
     } finally {
       logger?.flush();
       await run?.finish();
     }
   });
+}
+
+/**
+ * Where predictions are logged: the flag's directory; in a workspace `.sluice/predictions`
+ * (git-ignored); elsewhere the user's state directory, never the current directory.
+ */
+function predictionLogDirFor(flag: string | false | undefined, services: WorkspaceServices | undefined): string | undefined {
+  if (flag === false) return undefined;
+  if (flag !== undefined) return resolve(flag);
+  return services ? workspacePredictionLogDir(services.workspace.root) : defaultPredictionLogDir();
 }
 
 /** Starts the session's run; a store that cannot record it does not stop the server. */
@@ -78,6 +96,7 @@ async function startServingRun(services: WorkspaceServices, specs: readonly Mode
 
 type ServeSettings = z.output<typeof serveSchema> & {
   readonly predictionLogDir: string | undefined;
+  readonly predictionLogRetention: LogRetention;
   readonly onLogFileClosed: ((path: string) => void) | undefined;
   readonly logger: Logger | undefined;
   readonly version: string;
@@ -95,6 +114,7 @@ async function serve(models: readonly ModelSpec[], resolver: ModelResolver, opti
     maxInFlight: options.maxInFlight,
     bodyLimit: Math.round(options.maxBodyMb * 1024 * 1024),
     predictionLogDir: options.predictionLogDir,
+    predictionLogRetention: options.predictionLogRetention,
     onLogFileClosed: options.onLogFileClosed,
     followIntervalSeconds: options.followInterval,
     adminToken: process.env.SLUICE_ADMIN_TOKEN || undefined,

@@ -1,16 +1,44 @@
 /**
- * The Docker build context: a Dockerfile that installs Sluice from the tarball beside it and
- * serves the model with `sluice serve`, and a .dockerignore that sends the builder only what the
+ * The Docker build context: a Dockerfile that unpacks Sluice from the tarball beside it (with
+ * its vendored dependencies, or installing them with npm) and serves the model with `sluice serve`, and a .dockerignore that sends the builder only what the
  * Dockerfile copies. The image needs no network at run time.
  */
 import { PACKAGE_MANIFEST_FILE } from './package-manifest.js';
-import { HEALTH_READY_PATH, IMAGE_MODELS_DIR, IMAGE_PREDICTION_LOG_DIR, IMAGE_WORKDIR, imageModelPath, serveArguments, type ServingSpec } from './serving-spec.js';
+import { CONTEXT_NODE_MODULES, HEALTH_READY_PATH, IMAGE_MODELS_DIR, IMAGE_PREDICTION_LOG_DIR, IMAGE_WORKDIR, imageModelPath, serveArguments, type ServingSpec } from './serving-spec.js';
 
 export const DOCKERFILE = 'Dockerfile';
 export const DOCKERIGNORE_FILE = '.dockerignore';
 
 /** Debian-based, so onnxruntime-node's glibc binaries and the prebuilt native modules load. */
 export const BASE_IMAGE = 'node:20-slim';
+
+/** About what node:20-slim takes unpacked (Debian slim and Node 20 with npm), for the size estimate. */
+export const BASE_IMAGE_BYTES = 200_000_000;
+
+/** Where the tarball's \`package/\` folder lands when ADD unpacks it. */
+const IMAGE_SLUICE_DIR = '/opt/package';
+
+/** How Sluice gets into the image: unpacked with its vendored dependencies, or installed by npm. */
+function installSluice(spec: ServingSpec): string {
+  if (spec.dependencies === 'vendored') {
+    return `# Sluice and its production dependencies are in this context, copied by \`sluice package\` from the
+# installation that ran it (same versions, native modules built for Linux on that machine's
+# architecture): the build needs no network and runs no npm. ADD unpacks the npm tarball into
+# ${IMAGE_SLUICE_DIR}; its bin/sluice finds node_modules beside it.
+ADD ${spec.tarball} /opt/
+COPY ${CONTEXT_NODE_MODULES} ${IMAGE_SLUICE_DIR}/node_modules
+RUN chmod 755 ${IMAGE_SLUICE_DIR}/bin/sluice && ln -s ${IMAGE_SLUICE_DIR}/bin/sluice /usr/local/bin/sluice`;
+  }
+  return `# Sluice is not on npm: it comes from the tarball beside this file, and npm fetches its
+# dependencies at build time (this needs the network: \`sluice package\` vendors them instead when
+# run on Linux with Node 20). ONNXRUNTIME_NODE_INSTALL=skip keeps onnxruntime-node's install
+# script from downloading GPU providers; the CPU runtime ships in the npm package itself.
+WORKDIR /opt/sluice
+COPY ${spec.tarball} ./
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --global --omit=dev --no-audit --no-fund ./${spec.tarball} \\
+ && rm ./${spec.tarball} \\
+ && npm cache clean --force`;
+}
 
 /** A JSON array, the exec form of RUN/CMD/ENTRYPOINT: no shell, so signals reach the server. */
 function execForm(words: readonly string[]): string {
@@ -30,14 +58,7 @@ export function renderDockerfile(spec: ServingSpec): string {
 # Run:   docker run --rm -p ${spec.port}:${spec.port} ${spec.image}
 FROM ${BASE_IMAGE}
 
-# Sluice is not on npm: it comes from the tarball beside this file, and npm fetches its
-# dependencies at build time. ONNXRUNTIME_NODE_INSTALL=skip keeps onnxruntime-node's install
-# script from downloading GPU providers; the CPU runtime ships in the npm package itself.
-WORKDIR /opt/sluice
-COPY ${spec.tarball} ./
-RUN ONNXRUNTIME_NODE_INSTALL=skip npm install --global --no-audit --no-fund ./${spec.tarball} \\
- && rm ./${spec.tarball} \\
- && npm cache clean --force
+${installSluice(spec)}
 
 # The model last, so a new model rebuilds only these layers.
 COPY ${spec.contextModelFile} ${modelPath}
@@ -49,7 +70,7 @@ LABEL org.opencontainers.image.title=${JSON.stringify(spec.name)} \\
 
 ENV NODE_ENV=production
 USER node
-# sluice serve logs predictions to ./sluice-predictions. Made here, owned by node, so that a named
+# sluice serve logs predictions to ${IMAGE_PREDICTION_LOG_DIR} (--prediction-log below). Made here, owned by node, so that a named
 # volume mounted on it (docker run -v NAME:${IMAGE_PREDICTION_LOG_DIR}) starts out writable.
 WORKDIR ${IMAGE_WORKDIR}
 RUN mkdir -p ${IMAGE_PREDICTION_LOG_DIR}
@@ -65,5 +86,6 @@ CMD ${execForm(serveArguments(spec))}
 
 /** Everything is ignored but the files the Dockerfile copies: manifests and the README stay out of the image. */
 export function renderDockerignore(spec: ServingSpec): string {
-  return ['# Send the builder only what the Dockerfile copies.', '*', `!${spec.tarball}`, `!${spec.contextModelFile}`, `!${PACKAGE_MANIFEST_FILE}`, ''].join('\n');
+  const vendored = spec.dependencies === 'vendored' ? [`!${CONTEXT_NODE_MODULES}`] : [];
+  return ['# Send the builder only what the Dockerfile copies.', '*', `!${spec.tarball}`, ...vendored, `!${spec.contextModelFile}`, `!${PACKAGE_MANIFEST_FILE}`, ''].join('\n');
 }

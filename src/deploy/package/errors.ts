@@ -58,3 +58,10 @@ export const sluiceNotPackable = defineError<{ root: string; reason: string }>('
   message: ({ root, reason }) => `Cannot pack Sluice (from ${root}) for the image: ${reason}.`,
   hint: () => 'Check that npm is on PATH and that Sluice is built (`npm run build` in the Sluice repository).',
 });
+
+export const cannotVendorDependencies = defineError<{ reason: string }>('SLUICE_PACKAGE_CANNOT_VENDOR', {
+  kind: 'invalid_input',
+  description: '`sluice package --dependencies vendored` was asked for where the installed dependencies would not run in the image (another operating system, C library or Node version) or are not all under Sluice\'s own node_modules.',
+  message: ({ reason }) => `Cannot vendor Sluice's dependencies into the image: ${reason}.`,
+  hint: () => 'Package with --dependencies install (the image build then runs npm and needs the network), or run `sluice package` from an installation on Linux (glibc) with Node 20 that has its dependencies in its own node_modules.',
+});

@@ -28,7 +28,8 @@ function removeEarlierPackage(dir: string): void {
     return;
   }
   for (const file of files) {
-    rmSync(join(dir, file), { force: true });
+    // recursive: the vendored node_modules is one entry.
+    rmSync(join(dir, file), { force: true, recursive: true });
     let parent = dirname(file);
     while (parent !== '.') {
       try {

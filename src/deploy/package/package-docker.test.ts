@@ -3,26 +3,28 @@
  * context that serves the model with `sluice serve`, with a manifest recording what was packaged.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { hashFileSync } from '../../core/index.js';
-import { findSluiceRoot, packageManifestSchema, readSluiceVersion, type PackageResult } from './index.js';
+import { stopProcess, track, within } from '../../../test/support/processes.js';
+import { BASE_IMAGE_BYTES, findSluiceRoot, imagePlatform, packageManifestSchema, productionDependencies, readSluiceVersion, type PackageResult } from './index.js';
 import { instruction, instructions, MODEL, packagingDir, read, SERVE_ARGS } from './package-test-support.js';
 
-const { packageInto } = packagingDir();
+const { packageInto, path } = packagingDir();
 
 describe('the docker format (the default)', () => {
   let result: PackageResult;
-  before(async () => (result = await packageInto('docker')));
+  // The default: vendored here (Linux, glibc, Node 20). Done once for the file: it copies ~190 MB.
+  before(async () => (result = await packageInto('docker', { dependencies: undefined })));
 
-  test('writes the model under a name made from its file, a tarball of Sluice, the Dockerfile, a README and sluice-package.json', () => {
+  test('writes the model under a name made from its file, a tarball of Sluice, its dependencies, the Dockerfile, a README and sluice-package.json', () => {
     assert.equal(result.name, 'bc-logreg');
     assert.equal(result.format, 'docker');
     const version = readSluiceVersion(findSluiceRoot());
-    assert.deepEqual([...result.files].sort(), ['.dockerignore', 'Dockerfile', 'README.md', 'model/bc-logreg.onnx', `sluice-${version}.tgz`, 'sluice-package.json'].sort());
+    assert.deepEqual([...result.files].sort(), ['.dockerignore', 'Dockerfile', 'README.md', 'model/bc-logreg.onnx', 'node_modules', `sluice-${version}.tgz`, 'sluice-package.json'].sort());
     for (const file of result.files) assert.ok(existsSync(join(result.outDir, file)), file);
     assert.deepEqual(readFileSync(join(result.outDir, 'model/bc-logreg.onnx')), readFileSync(MODEL));
     assert.equal(result.deployFile, undefined);
@@ -32,11 +34,13 @@ describe('the docker format (the default)', () => {
     assert.equal(result.image, `sluice-bc-logreg:${hashFileSync(MODEL).slice(0, 12)}`);
   });
 
-  test('the Dockerfile installs Sluice from the tarball and runs `sluice serve` on the model as a non-root user', () => {
+  test('the Dockerfile unpacks Sluice beside its vendored dependencies, with no npm or network step, and runs `sluice serve` as a non-root user', () => {
     const dockerfile = read(result, 'Dockerfile');
     const tarball = result.files.find((file) => file.endsWith('.tgz'))!;
     assert.deepEqual(instruction(dockerfile, 'FROM'), ['node:20-slim']);
-    assert.ok(instruction(dockerfile, 'RUN').some((run) => run.startsWith(`ONNXRUNTIME_NODE_INSTALL=skip npm install --global`) && run.includes(`./${tarball}`)));
+    assert.deepEqual(instruction(dockerfile, 'ADD'), [`${tarball} /opt/`]);
+    assert.ok(instruction(dockerfile, 'COPY').includes('node_modules /opt/package/node_modules'));
+    for (const run of instruction(dockerfile, 'RUN')) assert.doesNotMatch(run, /\bnpm\b|curl|wget|apt-get/, run);
     assert.deepEqual(instruction(dockerfile, 'USER'), ['node']);
     assert.equal(instruction(dockerfile, 'WORKDIR').at(-1), '/home/node');
     const afterUser = instructions(dockerfile).slice(instructions(dockerfile).indexOf('USER node'));
@@ -55,8 +59,9 @@ describe('the docker format (the default)', () => {
   });
 
   test('everything the Dockerfile copies is in the context and let through by .dockerignore, and nothing else is', () => {
-    const copied = instruction(read(result, 'Dockerfile'), 'COPY').map((copy) => copy.split(/\s+/)[0]!);
-    assert.equal(copied.length, 3);
+    const dockerfile = read(result, 'Dockerfile');
+    const copied = [...instruction(dockerfile, 'ADD'), ...instruction(dockerfile, 'COPY')].map((copy) => copy.split(/\s+/)[0]!);
+    assert.equal(copied.length, 4);
     for (const source of copied) assert.ok(existsSync(join(result.outDir, source)), source);
     const ignore = read(result, '.dockerignore').split('\n').filter((line) => line && !line.startsWith('#'));
     assert.equal(ignore[0], '*', 'everything is ignored first');
@@ -99,5 +104,78 @@ describe('the docker format (the default)', () => {
     assert.ok(request, 'an example request');
     const body = JSON.parse(request[1]!) as { inputs: { name: string; shape: number[]; datatype: string; data: number[] }[] };
     assert.deepEqual(body.inputs.map(({ name, shape, datatype, data }) => ({ name, shape, datatype, values: data.length })), [{ name: 'input', shape: [1, 30], datatype: 'FP32', values: 30 }]);
+  });
+
+  test('the vendored dependencies are Sluice\'s production closure: every dependency, no devDependency', () => {
+    const root = findSluiceRoot();
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const closure = productionDependencies(root);
+    for (const path of closure) assert.ok(existsSync(join(result.outDir, path, 'package.json')), path);
+    for (const name of Object.keys(manifest.dependencies)) assert.ok(closure.includes(`node_modules/${name}`), name);
+    for (const name of Object.keys(manifest.devDependencies)) {
+      if (!closure.includes(`node_modules/${name}`)) assert.ok(!existsSync(join(result.outDir, 'node_modules', name)), `devDependency ${name} is not vendored`);
+    }
+    assert.ok(!existsSync(join(result.outDir, 'node_modules', 'typescript')));
+  });
+
+  test('onnxruntime-node keeps only the binaries of the image\'s platform', () => {
+    const napi = readdirSync(join(result.outDir, 'node_modules', 'onnxruntime-node', 'bin')).map((version) => join(result.outDir, 'node_modules', 'onnxruntime-node', 'bin', version));
+    for (const dir of napi) {
+      assert.deepEqual(readdirSync(dir), ['linux']);
+      assert.deepEqual(readdirSync(join(dir, 'linux')), [process.arch]);
+    }
+  });
+
+  test('sluice-package.json gives the expected image size: the base image plus the context it adds', () => {
+    const { build } = packageManifestSchema.parse(JSON.parse(read(result, 'sluice-package.json')));
+    const tarball = result.files.find((file) => file.endsWith('.tgz'))!;
+    assert.deepEqual([build.dependencies, build.platform, build.base_image, build.note], ['vendored', imagePlatform(), 'node:20-slim', null]);
+    assert.ok(build.vendored_packages > 50, `${build.vendored_packages} packages`);
+    const vendored = build.context_bytes - statSync(join(result.outDir, tarball)).size - readFileSync(MODEL).byteLength;
+    assert.ok(vendored > 50_000_000, `node_modules: ${vendored} bytes`);
+    assert.ok(build.expected_image_bytes! > BASE_IMAGE_BYTES + vendored, `${build.expected_image_bytes}`);
+  });
+
+  test('Sluice unpacked beside the vendored node_modules (what the image holds) serves the model', async (t) => {
+    const tarball = result.files.find((file) => file.endsWith('.tgz'))!;
+    const image = join(path(), 'image');
+    mkdirSync(image);
+    const unpacked = spawnSync('tar', ['xzf', join(result.outDir, tarball), '-C', image], { encoding: 'utf8' });
+    assert.equal(unpacked.status, 0, unpacked.stderr);
+    symlinkSync(join(result.outDir, 'node_modules'), join(image, 'package', 'node_modules'));
+    // Outside this repository, so nothing resolves from Sluice's own node_modules.
+    const child = track(spawn(process.execPath, [join(image, 'package', 'bin', 'sluice'), 'serve', `bc-logreg=${join(result.outDir, 'model', 'bc-logreg.onnx')}`, '--port', '0', '--no-prediction-log', '--quiet'], { cwd: image, stdio: ['ignore', 'ignore', 'pipe'] }));
+    t.after(() => stopProcess(child));
+    let stderr = '';
+    const url = await within(
+      new Promise<string>((resolve, reject) => {
+        child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          const match = / at (http:\/\/[\d.]+:\d+)/.exec(stderr);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`sluice serve exited with ${code}: ${stderr}`)));
+      }),
+      60_000,
+      'the banner of the unpacked sluice serve',
+    );
+    const response = await fetch(`${url}/v2/models/bc-logreg/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 30], datatype: 'FP32', data: new Array(30).fill(1) }] }), signal: AbortSignal.timeout(30_000) });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(await stopProcess(child).then((exit) => exit.code), 0);
+  });
+});
+
+describe('the docker format with --dependencies install', () => {
+  let result: PackageResult;
+  before(async () => (result = await packageInto('install', { dependencies: 'install' })));
+
+  test('npm installs production dependencies only at build time, downloading no onnxruntime binaries, and the manifest says why', () => {
+    const dockerfile = read(result, 'Dockerfile');
+    const tarball = result.files.find((file) => file.endsWith('.tgz'))!;
+    assert.ok(instruction(dockerfile, 'RUN').some((run) => run.startsWith('ONNXRUNTIME_NODE_INSTALL=skip npm install --global --omit=dev') && run.includes(`./${tarball}`)));
+    assert.ok(!result.files.includes('node_modules'));
+    const { build } = packageManifestSchema.parse(JSON.parse(read(result, 'sluice-package.json')));
+    assert.deepEqual([build.dependencies, build.platform, build.expected_image_bytes], ['install', null, null]);
+    assert.match(build.note!, /--dependencies install/);
   });
 });

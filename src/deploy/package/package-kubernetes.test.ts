@@ -60,7 +60,7 @@ describe('the k8s format', () => {
     assert.equal(pod.securityContext?.runAsNonRoot, true);
     assert.equal(pod.securityContext?.runAsUser, 1000, 'numeric, since the kubelet cannot check that the user "node" is not root');
     assert.equal(container!.securityContext.readOnlyRootFilesystem, true);
-    // sluice serve creates its prediction log directory (./sluice-predictions) at start: it must be writable.
+    // sluice serve creates its prediction log directory (--prediction-log /home/node/sluice-predictions) at start: it must be writable.
     assert.deepEqual(container!.volumeMounts, [
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'predictions', mountPath: '/home/node/sluice-predictions' },

@@ -47,6 +47,21 @@ export const packageManifestSchema = z.strictObject({
     health: z.strictObject({ live: z.string().startsWith('/'), ready: z.string().startsWith('/') }),
     metrics: z.string().startsWith('/'),
   }),
+  /** How the image is built, and how large it is expected to be. */
+  build: z.strictObject({
+    /** `vendored`: node_modules is in the context and the build runs no npm; `install`: npm installs at build time. */
+    dependencies: z.enum(['vendored', 'install']),
+    /** The platform the vendored native modules are for (`linux/amd64`); null when npm chooses at build time. */
+    platform: z.string().nullable(),
+    base_image: z.string(),
+    vendored_packages: z.number().int().min(0),
+    /** Bytes of the files the Dockerfile sends to the builder. */
+    context_bytes: z.number().int().min(0),
+    /** The base image's size (approximate) plus what the Dockerfile adds; null when npm adds an unknown amount at build time. */
+    expected_image_bytes: z.number().int().min(0).nullable(),
+    /** Why the dependencies are installed at build time rather than vendored, when they are. */
+    note: z.string().nullable(),
+  }),
   /** Every file the package wrote, this one included. */
   files: z.array(packagedPath),
 });

@@ -8,8 +8,8 @@ import { chmodSync, existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/index.js';
-import { DOCKERFILE, DOCKERIGNORE_FILE, renderDockerfile, renderDockerignore } from './dockerfile.js';
-import { packageModelNotFound } from './errors.js';
+import { BASE_IMAGE, BASE_IMAGE_BYTES, DOCKERFILE, DOCKERIGNORE_FILE, renderDockerfile, renderDockerignore } from './dockerfile.js';
+import { cannotVendorDependencies, packageModelNotFound } from './errors.js';
 import { checkKServePort, KSERVE_MANIFEST_FILE, renderKServeManifest } from './kserve.js';
 import { KUBERNETES_MANIFEST_FILE, renderKubernetesManifests } from './kubernetes.js';
 import { summarizeModel, type TensorSummary } from './model-summary.js';
@@ -17,8 +17,9 @@ import { checkImageReference, checkKubernetesName, defaultImage, deriveKubernete
 import { prepareOutDir } from './out-dir.js';
 import { PACKAGE_MANIFEST_FILE, type PackageManifest } from './package-manifest.js';
 import { renderReadme } from './readme.js';
-import { HEALTH_LIVE_PATH, HEALTH_READY_PATH, METRICS_PATH, serveArguments, type PackageFormat, type ServingSpec } from './serving-spec.js';
+import { CONTEXT_NODE_MODULES, HEALTH_LIVE_PATH, HEALTH_READY_PATH, METRICS_PATH, serveArguments, type PackageFormat, type ServingSpec } from './serving-spec.js';
 import { findSluiceRoot, packSluice, readSluiceVersion } from './sluice-tarball.js';
+import { imagePlatform, incompleteInstallation, vendorBlocker, vendorDependencies, type DependencyMode } from './vendor-dependencies.js';
 
 /** Defaults of the optional settings. */
 export const PACKAGE_DEFAULTS = { format: 'docker', port: 8080, replicas: 2 } as const;
@@ -51,6 +52,12 @@ export interface PackageOptions {
   readonly port?: number | undefined;
   /** Write into a non-empty directory, replacing an earlier package there. */
   readonly force?: boolean | undefined;
+  /**
+   * `vendored`: copy Sluice's production dependencies into the context (the build needs no
+   * network); `install`: the Dockerfile runs npm. Default: vendored where this machine's native
+   * modules run in the image, else install (saying why in the manifest's build note).
+   */
+  readonly dependencies?: DependencyMode | undefined;
   /** Where Sluice's package.json is; default: found above this module. */
   readonly sluiceRoot?: string | undefined;
   readonly now?: (() => Date) | undefined;
@@ -81,6 +88,30 @@ function tensorJson(tensor: TensorSummary): PackageManifest['model']['signature'
   return { name: tensor.name, type: tensor.type, shape: tensor.shape ? [...tensor.shape] : null };
 }
 
+type BuildInfo = PackageManifest['build'];
+
+/** Vendors the dependencies when asked (or by default, when they would run in the image); returns how the image gets them. */
+async function provideDependencies(requested: DependencyMode | undefined, sluiceRoot: string, outDir: string): Promise<Pick<BuildInfo, 'dependencies' | 'platform' | 'vendored_packages' | 'note'> & { bytes: number }> {
+  if (requested === 'install') return { dependencies: 'install', platform: null, vendored_packages: 0, note: 'installed by npm at build time, as asked (--dependencies install)', bytes: 0 };
+  const blocker = vendorBlocker() ?? incompleteInstallation(sluiceRoot);
+  if (blocker && requested === 'vendored') throw cannotVendorDependencies({ reason: blocker });
+  if (blocker) return { dependencies: 'install', platform: null, vendored_packages: 0, note: `installed by npm at build time (the build needs the network): ${blocker}`, bytes: 0 };
+  const vendored = await vendorDependencies(sluiceRoot, outDir);
+  return { dependencies: 'vendored', platform: imagePlatform(), vendored_packages: vendored.packages, note: null, bytes: vendored.bytes };
+}
+
+/** The build's dependencies and sizes: the context the builder gets, and the image expected from it. */
+function buildInfo(dependencies: Awaited<ReturnType<typeof provideDependencies>>, tarballBytes: number, unpackedBytes: number, modelBytes: number): BuildInfo {
+  const { bytes: vendoredBytes, ...how } = dependencies;
+  return {
+    ...how,
+    base_image: BASE_IMAGE,
+    context_bytes: tarballBytes + vendoredBytes + modelBytes,
+    // The image holds the tarball unpacked; with npm installing at build time its size is unknown here.
+    expected_image_bytes: dependencies.dependencies === 'vendored' ? BASE_IMAGE_BYTES + unpackedBytes + vendoredBytes + modelBytes : null,
+  };
+}
+
 function deployFileFor(format: PackageFormat): string | undefined {
   if (format === 'k8s') return KUBERNETES_MANIFEST_FILE;
   if (format === 'kserve') return KSERVE_MANIFEST_FILE;
@@ -104,7 +135,8 @@ export async function packageModel(options: PackageOptions): Promise<PackageResu
   const { created } = await prepareOutDir(outDir, options.force ?? false);
 
   try {
-    const tarball = await packSluice(sluiceRoot, outDir);
+    const { filename: tarball, unpackedBytes } = await packSluice(sluiceRoot, outDir);
+    const dependencies = await provideDependencies(options.dependencies, sluiceRoot, outDir);
     const spec: ServingSpec = {
       name,
       image,
@@ -115,6 +147,7 @@ export async function packageModel(options: PackageOptions): Promise<PackageResu
       tarball,
       sluiceVersion,
       modelBlake3: summary.blake3,
+      dependencies: dependencies.dependencies,
     };
     const modelTarget = join(outDir, spec.contextModelFile);
     await mkdir(dirname(modelTarget), { recursive: true });
@@ -132,7 +165,8 @@ export async function packageModel(options: PackageOptions): Promise<PackageResu
     if (format === 'kserve') written[KSERVE_MANIFEST_FILE] = renderKServeManifest(spec);
     for (const [file, content] of Object.entries(written)) writeFileAtomic(join(outDir, file), content);
 
-    const files = [...Object.keys(written), spec.contextModelFile, tarball, PACKAGE_MANIFEST_FILE];
+    const files = [...Object.keys(written), spec.contextModelFile, tarball, ...(dependencies.dependencies === 'vendored' ? [CONTEXT_NODE_MODULES] : []), PACKAGE_MANIFEST_FILE];
+    const build = buildInfo(dependencies, statSync(join(outDir, tarball)).size, unpackedBytes, summary.sizeBytes);
     const manifest: PackageManifest = {
       format_version: 1,
       name,
@@ -156,6 +190,7 @@ export async function packageModel(options: PackageOptions): Promise<PackageResu
         health: { live: HEALTH_LIVE_PATH, ready: HEALTH_READY_PATH },
         metrics: METRICS_PATH,
       },
+      build,
       files,
     };
     writeFileAtomic(join(outDir, PACKAGE_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -16,7 +16,7 @@ describe('settings', () => {
   test('--name, --image, --replicas, --max-replicas and --port reach the Dockerfile and every manifest', async () => {
     const result = await packageInto('custom', { format: 'k8s', name: 'fraud-detector', image: 'registry.example.com/ml/fraud:7', replicas: 3, maxReplicas: 4, port: 9000 });
     const dockerfile = read(result, 'Dockerfile');
-    assert.deepEqual(JSON.parse(instruction(dockerfile, 'CMD')[0]!), ['fraud-detector=/models/fraud-detector.onnx', '--host', '0.0.0.0', '--port', '9000']);
+    assert.deepEqual(JSON.parse(instruction(dockerfile, 'CMD')[0]!), ['fraud-detector=/models/fraud-detector.onnx', '--host', '0.0.0.0', '--port', '9000', '--prediction-log', '/home/node/sluice-predictions']);
     assert.deepEqual(instruction(dockerfile, 'EXPOSE'), ['9000']);
     assert.match(instruction(dockerfile, 'HEALTHCHECK')[0]!, /127\.0\.0\.1:9000\/v2\/health\/ready/);
     assert.ok(result.files.includes('model/fraud-detector.onnx'));

@@ -15,12 +15,16 @@ import { packagedObjectSchema, packageModel, type PackagedObject, type PackageOp
 
 export const MODEL = sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx');
 export const CREATED = new Date('2025-01-02T03:04:05Z');
-export const SERVE_ARGS = ['bc-logreg=/models/bc-logreg.onnx', '--host', '0.0.0.0', '--port', '8080'];
+export const SERVE_ARGS = ['bc-logreg=/models/bc-logreg.onnx', '--host', '0.0.0.0', '--port', '8080', '--prediction-log', '/home/node/sluice-predictions'];
 
 export interface PackagingDir {
   /** The temp directory (valid once the file's tests run). */
   path(): string;
-  /** Packages the fixture model (or `options.model`) into `dir` under the temp directory. */
+  /**
+   * Packages the fixture model (or `options.model`) into `dir` under the temp directory. Unless
+   * `options` say otherwise the dependencies are left to npm at build time: vendoring copies
+   * ~190 MB, done once, by the docker format's tests.
+   */
   packageInto(dir: string, options?: Partial<PackageOptions>): Promise<PackageResult>;
 }
 
@@ -32,7 +36,7 @@ export function packagingDir(): PackagingDir {
   const path = () => temp!.path;
   return {
     path,
-    packageInto: (dir, options = {}) => packageModel({ model: { path: MODEL, source: MODEL }, outDir: join(path(), dir), now: () => CREATED, ...options }),
+    packageInto: (dir, options = {}) => packageModel({ model: { path: MODEL, source: MODEL }, outDir: join(path(), dir), now: () => CREATED, dependencies: 'install', ...options }),
   };
 }
 

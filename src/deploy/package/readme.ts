@@ -101,9 +101,12 @@ export function renderReadme(input: ReadmeInput): string {
   const base = `http://localhost:${spec.port}`;
   const example = exampleInferRequest(input.inputs);
   const files = [
-    '- `Dockerfile`, `.dockerignore`: the image (Sluice installed from the tarball, the model in `/models`).',
+    '- `Dockerfile`, `.dockerignore`: the image (Sluice from the tarball, the model in `/models`).',
     `- \`${spec.contextModelFile}\`: the model.`,
     `- \`${spec.tarball}\`: Sluice ${spec.sluiceVersion}, which is not on npm, packed for the image.`,
+    ...(spec.dependencies === 'vendored'
+      ? ['- `node_modules/`: Sluice\'s production dependencies, copied from the installation that packaged it (native modules for Linux on that machine\'s architecture): `docker build` runs no npm and needs no network.']
+      : ['- The Dockerfile installs Sluice\'s production dependencies with npm at build time, which needs the network.']),
     `- \`${PACKAGE_MANIFEST_FILE}\`: what was packaged: source, hashes, signature, image.`,
     ...(format === 'k8s' ? [`- \`${KUBERNETES_MANIFEST_FILE}\`: Deployment, Service and HorizontalPodAutoscaler.`] : []),
     ...(format === 'kserve' ? [`- \`${KSERVE_MANIFEST_FILE}\`: the KServe InferenceService.`] : []),

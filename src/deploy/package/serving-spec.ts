@@ -18,9 +18,9 @@ export const IMAGE_MODELS_DIR = '/models';
 export const IMAGE_WORKDIR = '/home/node';
 
 /**
- * Where `sluice serve` logs predictions in the image: outside a workspace its default is
- * `./sluice-predictions`, under the working directory. It creates the directory at start, so on a
- * read-only root file system it needs a writable volume there.
+ * Where `sluice serve` logs predictions in the image, given with --prediction-log so that the
+ * volume the manifests mount there does not depend on the server's default. It creates the
+ * directory at start, so on a read-only root file system it needs a writable volume there.
  */
 export const IMAGE_PREDICTION_LOG_DIR = `${IMAGE_WORKDIR}/sluice-predictions`;
 
@@ -49,14 +49,19 @@ export interface ServingSpec {
   readonly sluiceVersion: string;
   /** BLAKE3 of the model, hex: annotated on pods so a new model rolls them even under the same image tag. */
   readonly modelBlake3: string;
+  /** `vendored`: the context holds node_modules and the build runs no npm; `install`: npm installs them at build time. */
+  readonly dependencies: 'vendored' | 'install';
 }
+
+/** The vendored production dependencies in the build context. */
+export const CONTEXT_NODE_MODULES = 'node_modules';
 
 /** The model's path inside the image. */
 export function imageModelPath(spec: ServingSpec): string {
   return `${IMAGE_MODELS_DIR}/${spec.name}.onnx`;
 }
 
-/** The arguments after `sluice serve`: the model under its name, on every interface, on the spec's port. */
+/** The arguments after `sluice serve`: the model under its name, on every interface, on the spec's port, logging to the image's log directory. */
 export function serveArguments(spec: ServingSpec): string[] {
-  return [`${spec.name}=${imageModelPath(spec)}`, '--host', '0.0.0.0', '--port', String(spec.port)];
+  return [`${spec.name}=${imageModelPath(spec)}`, '--host', '0.0.0.0', '--port', String(spec.port), '--prediction-log', IMAGE_PREDICTION_LOG_DIR];
 }

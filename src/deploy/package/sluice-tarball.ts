@@ -46,8 +46,8 @@ export function readSluiceVersion(root: string): string {
   return version;
 }
 
-/** Runs `npm pack` in `root`, writing the tarball into `destination`; returns the tarball's file name. */
-export async function packSluice(root: string, destination: string): Promise<string> {
+/** Runs `npm pack` in `root`, writing the tarball into `destination`; returns the tarball's file name and unpacked size. */
+export async function packSluice(root: string, destination: string): Promise<{ filename: string; unpackedBytes: number }> {
   if (!existsSync(join(root, BUNDLE_ENTRY))) throw sluiceNotPackable({ root, reason: `${BUNDLE_ENTRY} is missing, so Sluice is not built` });
   let stdout: string;
   try {
@@ -64,10 +64,11 @@ export async function packSluice(root: string, destination: string): Promise<str
     throw sluiceNotPackable({ root, reason: `npm pack failed: ${reason}` }, { cause: error });
   }
   try {
-    const packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename?: unknown }[];
+    const packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename?: unknown; unpackedSize?: unknown }[];
     const filename = packed[0]?.filename;
     if (typeof filename !== 'string' || !existsSync(join(destination, filename))) throw new Error('no tarball');
-    return filename;
+    const unpacked = packed[0]?.unpackedSize;
+    return { filename, unpackedBytes: typeof unpacked === 'number' ? unpacked : 0 };
   } catch (error) {
     throw sluiceNotPackable({ root, reason: 'npm pack did not report the tarball it wrote' }, { cause: error });
   }

@@ -73,7 +73,7 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
     const model = models.get(request.params.name, request.params.version);
     const parsed = inferRequestSchema.safeParse(request.body);
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
-    const part = decodeV2Inputs(parsed.data.inputs, model.model.inputs, model.name);
+    const part = decodeV2Inputs(parsed.data.inputs, model.model.inputs, model.name, model.codec.features.map((feature) => feature.name));
     const requested = parsed.data.outputs?.map((output) => output.name);
     // The body's id, when given, is the one the caller knows: the log (and feedback) use it.
     const id = parsed.data.id ?? String(request.id);

@@ -42,7 +42,16 @@ export function operationRoutes(app: FastifyInstance, context: ServingContext, m
     if (!context.predictionLog) throw badInferenceRequest({ problem: 'This server keeps no prediction log (started with --no-prediction-log), so feedback cannot be joined to predictions.' });
     const label = 'labels' in parsed.data ? parsed.data.labels : parsed.data.label;
     context.predictionLog.appendFeedback({ request_id: parsed.data.request_id, timestamp: new Date().toISOString(), label });
-    return reply.code(202).send({ accepted: true, request_id: parsed.data.request_id });
+    const id = parsed.data.request_id;
+    // Accepted either way: the prediction may be older than this process's memory or answered by
+    // another worker or replica, and the join happens later, over the log files.
+    if (context.predictionLog.hasPrediction(id)) return reply.code(202).send({ accepted: true, matched: true, request_id: id });
+    return reply.code(202).send({
+      accepted: true,
+      matched: false,
+      request_id: id,
+      note: `No prediction with request id "${id}" is known to this server process. The label is logged all the same and joins a prediction with that id if one is in the log (an older one, or one answered by another worker or replica); check the id the prediction was answered with (its request_id, or the X-Request-Id header).`,
+    });
   });
 
   app.post('/admin/reload', async (request) => {

@@ -66,3 +66,10 @@ export const routeNotFound = defineError<{ method: string; path: string }>('SLUI
   message: ({ method, path }) => `No route ${method} ${path}.`,
   hint: () => 'The model server answers /v2/models/NAME/infer (Open Inference Protocol), /invocations (MLflow), /predict, /v2/health/*, /ping and /metrics; GET /v2/models lists what is served.',
 });
+
+export const duplicateServedName = defineError<{ name: string; first: string; second: string }>('SLUICE_SERVING_DUPLICATE_NAME', {
+  kind: 'invalid_input',
+  description: 'Two models given to `sluice serve` would be served under one name (the same file stem or registered name, or the same NAME=).',
+  message: ({ name, first, second }) => `${first} and ${second} would both be served as "${name}".`,
+  hint: ({ first, second }) => `Name them apart: \`sluice serve a=${first} b=${second}\`.`,
+});

@@ -14,6 +14,22 @@ describe('the served model set', () => {
   before(() => (temp = makeTempDir()));
   after(() => temp.remove());
 
+  test('two models under one name are refused before either loads, naming both', async () => {
+    const loaded: string[] = [];
+    const resolver: ModelResolver = async (reference) => ({ path: reference });
+    const model = sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx');
+    await assert.rejects(
+      ModelSet.open([{ name: 'a', reference: model }, { name: 'a', reference: sharedFixture('breast_cancer', 'models', 'bc_weak_logreg3.onnx') }], resolver, batching, { loaded: (served) => loaded.push(served.name) }),
+      (error: Error & { code?: string; hint?: string }) => {
+        assert.equal(error.code, 'SLUICE_SERVING_DUPLICATE_NAME');
+        assert.match(error.message, /bc_logreg\.onnx and .*bc_weak_logreg3\.onnx would both be served as "a"/);
+        assert.match(error.hint ?? '', /sluice serve a=.* b=/);
+        return true;
+      },
+    );
+    assert.deepEqual(loaded, [], 'nothing loaded, so nothing was logged as loaded');
+  });
+
   test('a reload that fails keeps the previous version serving and reports why', async () => {
     const broken = join(temp.path, 'broken.onnx');
     writeFileSync(broken, 'not a model');

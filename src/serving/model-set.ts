@@ -6,7 +6,7 @@
  * is none). Registry aliases are followed by polling the resolver.
  */
 import { errorMessage } from './error-message.js';
-import { modelLoadFailed, servedModelNotFound, servedModelNotReady } from './errors.js';
+import { duplicateServedName, servedModelNotFound, servedModelNotReady } from './errors.js';
 import type { BatcherOptions } from './micro-batcher.js';
 import { ServedModel, type LoadedModelSource } from './served-model.js';
 
@@ -47,10 +47,16 @@ export class ModelSet {
   /** Loads every model; fails on the first that cannot load (a server must start with what it was told to serve). */
   static async open(specs: readonly ModelSpec[], resolver: ModelResolver, batching: BatcherOptions, events: ModelSetEvents = {}): Promise<ModelSet> {
     const set = new ModelSet(resolver, batching, events);
+    // Every name is known before anything loads: a clash is the user's to fix, not a load failure.
+    const resolved: { spec: ModelSpec; source: LoadedModelSource; name: string }[] = [];
     for (const spec of specs) {
       const source = await resolver(spec.reference);
       const name = spec.name ?? ServedModel.defaultName(source);
-      if (set.slots.has(name)) throw modelLoadFailed({ source: spec.reference, reason: `another model is served as "${name}" already; name them apart with NAME=MODEL` });
+      const clash = resolved.find((earlier) => earlier.name === name);
+      if (clash) throw duplicateServedName({ name, first: clash.spec.reference, second: spec.reference });
+      resolved.push({ spec, source, name });
+    }
+    for (const { spec, source, name } of resolved) {
       const model = await ServedModel.load(name, spec.reference, source, batching);
       set.slots.set(name, { name, reference: spec.reference, current: model, lastError: undefined, loading: undefined });
       events.loaded?.(model, undefined);

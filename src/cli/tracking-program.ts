@@ -37,6 +37,18 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .argument('<runs...>', 'two or more run ids (or their first characters)')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (ids: string[], options: unknown) => (await import('./commands/runs.js')).runsCompareCommand(ids, options, output)));
+  runs
+    .command('delete')
+    .description('delete a run and the runs nested under it (MLflow\'s soft delete: `runs list --deleted` shows them, `runs restore` brings them back)')
+    .argument('<run>', 'a run id, or its first characters')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (id: string, options: unknown) => (await import('./commands/runs.js')).runsLifecycleCommand('delete', id, options, output)));
+  runs
+    .command('restore')
+    .description('bring back a deleted run and the runs nested under it')
+    .argument('<run>', 'a run id, or its first characters')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (id: string, options: unknown) => (await import('./commands/runs.js')).runsLifecycleCommand('restore', id, options, output)));
 
   const models = program.command('models').description('the model registry: versions, aliases, lineage');
   models
@@ -79,6 +91,13 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .argument('<model>', 'NAME@ALIAS, NAME/VERSION or a models:/ URI (NAME alone: the latest version)')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (target: string, options: unknown) => (await import('./commands/models.js')).modelsLineageCommand(target, options, output)));
+  models
+    .command('delete')
+    .description('delete a registered model (all its versions) or one version; refuses what an alias points at unless --force')
+    .argument('<model>', 'NAME (the whole model) or NAME/VERSION')
+    .option('--force', 'delete even when aliases point at it (they are removed with it)')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (target: string, options: unknown) => (await import('./commands/models.js')).modelsDeleteCommand(target, options, output)));
 
   program
     .command('audit')

@@ -1,11 +1,11 @@
 /**
- * `sluice models register|list|show|alias|lineage`: the model registry from the command line.
+ * `sluice models register|list|show|alias|lineage|delete`: the model registry from the command line.
  * Every change is written to the audit log as the OS user with the command line.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
 import { formatNumber } from '../../core/index.js';
-import { formatModelUri, modelVersionToJson, parseModelReference, referenceUri, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
+import { formatModelUri, modelVersionToJson, notDeletable, parseModelReference, referenceUri, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
@@ -212,6 +212,30 @@ export async function modelsLineageCommand(target: string, rawOptions: unknown, 
     const version = await registry.resolve(referenceUri(ref.kind === 'model' ? { name: ref.name, kind: 'latest' } : ref));
     if (options.json) printJson(output, { model: formatModelUri(version.name, version.version), object_id: version.objectId ?? null, lineage: version.lineage ?? null });
     else output.stdout.write(renderLineage(version, version.lineage));
+    return 0;
+  });
+}
+
+const deleteSchema = z.object({ force: z.boolean().default(false), json: z.boolean().default(false) });
+
+/** `sluice models delete NAME[/VERSION]`: audited; what aliases point at is kept unless --force. */
+export async function modelsDeleteCommand(target: string, rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(deleteSchema, rawOptions, 'models delete');
+  const ref = parseModelReference(target);
+  if (ref.kind !== 'model' && ref.kind !== 'version') throw notDeletable({ reference: target, name: ref.name, alias: ref.kind === 'alias' ? ref.alias : undefined });
+  return withServices(output, async (services) => {
+    const registry = services.registry(cliActor());
+    const refuseAliased = !options.force;
+    if (ref.kind === 'version') {
+      const version = await registry.deleteModelVersion(ref.name, ref.version, { refuseAliased });
+      if (options.json) printJson(output, { deleted: formatModelUri(ref.name, version.version), aliases_removed: version.aliases });
+      else output.stdout.write(`Deleted ${formatModelUri(ref.name, version.version)}${version.aliases.length ? ` and its alias${version.aliases.length > 1 ? 'es' : ''} ${version.aliases.join(', ')}` : ''}.\n`);
+      return 0;
+    }
+    const model = await registry.deleteRegisteredModel(ref.name, { refuseAliased });
+    const aliases = model.aliases.map((alias) => alias.alias);
+    if (options.json) printJson(output, { deleted: `models:/${model.name}`, aliases_removed: aliases });
+    else output.stdout.write(`Deleted the registered model ${model.name} with all its versions${aliases.length ? ` and aliases (${aliases.join(', ')})` : ''}.\n`);
     return 0;
   });
 }

@@ -1,5 +1,5 @@
 /**
- * `sluice runs list|show|compare`: tracked runs (pipeline runs, their stages, evaluations,
+ * `sluice runs list|show|compare|delete|restore`: tracked runs (pipeline runs, their stages, evaluations,
  * gates, and anything MLflow clients logged), searched with MLflow's filter language.
  */
 import { z } from 'zod';
@@ -186,6 +186,31 @@ export async function runsCompareCommand(ids: readonly string[], rawOptions: unk
     ];
     output.stdout.write(renderTable(['', ...runs.map((run) => `${run.info.runId.slice(0, 8)} ${run.info.runName}`)], rows));
     output.stdout.write('\n≠ marks values that differ between the runs.\n');
+    return 0;
+  });
+}
+
+const lifecycleSchema = z.object({ json: z.boolean().default(false) });
+
+/**
+ * `sluice runs delete RUN` and `sluice runs restore RUN`: MLflow's soft delete (the run stays in
+ * the store, `runs list --deleted` shows it) applied to the run and the runs nested under it.
+ */
+export async function runsLifecycleCommand(action: 'delete' | 'restore', idOrPrefix: string, rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(lifecycleSchema, rawOptions, `runs ${action}`);
+  return withServices(output, async ({ tracking }) => {
+    const runId = await tracking.resolveRunId(idOrPrefix);
+    const changed = await tracking.setRunTreeLifecycle(runId, action === 'delete' ? 'deleted' : 'active');
+    if (options.json) {
+      printJson(output, { run_id: runId, lifecycle_stage: action === 'delete' ? 'deleted' : 'active', nested_runs: changed.slice(1) });
+      return 0;
+    }
+    const nested = changed.length > 1 ? ` with ${changed.length - 1} nested run${changed.length > 2 ? 's' : ''}` : '';
+    output.stdout.write(
+      action === 'delete'
+        ? `Deleted run ${runId}${nested}. \`sluice runs list --deleted\` shows it; \`sluice runs restore ${runId.slice(0, 8)}\` brings it back.\n`
+        : `Restored run ${runId}${nested}.\n`,
+    );
     return 0;
   });
 }

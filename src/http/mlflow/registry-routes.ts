@@ -37,7 +37,8 @@ async function describeSource(tracking: TrackingService, artifacts: ArtifactStor
   try {
     const local = join(dir, path.split('/').pop()!);
     await artifacts.download(path, local);
-    const signature = await readSignature(local).catch(() => undefined);
+    // A Sluice artifact registered as a model must be one (SLUICE_REGISTRY_NOT_ONNX), as on the CLI.
+    const signature = await readSignature(local, source);
     const lineage = await findLineage(tracking, artifact.objectId, runId);
     return { objectId: artifact.objectId, sizeBytes: artifact.size, signature, lineage };
   } finally {

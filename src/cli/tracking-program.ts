@@ -1,5 +1,5 @@
 /**
- * The flags of the tracking, registry and server commands (`runs`, `models`, `audit`, `token`,
+ * The flags of the tracking, registry and server commands (`runs`, `experiments`, `models`, `audit`, `token`,
  * `server`). Like program.ts, only parsing: each action imports its module on use.
  */
 import type { Command } from 'commander';
@@ -49,6 +49,14 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .argument('<run>', 'a run id, or its first characters')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (id: string, options: unknown) => (await import('./commands/runs.js')).runsLifecycleCommand('restore', id, options, output)));
+
+  const experiments = program.command('experiments').description('the experiments runs are filed under');
+  experiments
+    .command('list', { isDefault: true })
+    .description('experiments with their id, lifecycle and number of active runs')
+    .option('--all', 'include deleted experiments')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: unknown) => (await import('./commands/experiments.js')).experimentsListCommand(options, output)));
 
   const models = program.command('models').description('the model registry: versions, aliases, lineage');
   models

@@ -56,6 +56,8 @@ export interface TrackingService {
    * pipeline run's stage, eval and gate runs), as `sluice runs delete|restore` do; returns the
    * ids changed, the run itself first.
    */
+  /** The number of active runs in each experiment (`sluice experiments list`), in one query. */
+  countActiveRuns(experimentIds: readonly string[]): Promise<Map<string, number>>;
   setRunTreeLifecycle(runId: string, stage: 'deleted' | 'active'): Promise<string[]>;
 
   /** Params, metrics and tags of one run, within MLflow's batch limits. */

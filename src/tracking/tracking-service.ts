@@ -238,6 +238,10 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
       await store.setRunLifecycle(runId, 'active', clock());
     },
 
+    countActiveRuns(experimentIds: readonly string[]): Promise<Map<string, number>> {
+      return store.countActiveRuns(experimentIds);
+    },
+
     async setRunTreeLifecycle(runId: string, stage: 'deleted' | 'active'): Promise<string[]> {
       const changed: string[] = [];
       const pending = [await runInfoOrFail(runId)];

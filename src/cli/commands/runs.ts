@@ -59,7 +59,7 @@ const HEADLINE = /(^|\.)(roc_auc|f1|accuracy|r2|rmse|mae|log_loss|passed)$/;
 
 /** How much a metric deserves a column: headline metrics of held-out data first, baselines last. */
 function columnScore(key: string): number {
-  return (HEADLINE.test(key) ? 4 : 0) + (/^test\./.test(key) ? 2 : 0) + (key === 'gate.passed' ? 3 : 0) - (/baseline|candidate/.test(key) ? 6 : 0);
+  return (HEADLINE.test(key) ? 4 : 0) + (/^test\./.test(key) ? 2 : 0) + (key === 'gate.passed' || key === 'passed' ? 3 : 0) - (/baseline|candidate/.test(key) ? 6 : 0);
 }
 
 /** The metrics shown as columns: at most four, headline metrics that most runs have. */

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { Tracking } from 'sluice';
 import { sharedFixture } from '../support/fixtures.js';
+import { jsonClient } from '../support/http-client.js';
+import { startTestServer } from '../support/server.js';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
 
 function storedFiles(root: string): string[] {
@@ -76,6 +78,30 @@ describe('registering only ONNX models', () => {
     assert.equal(result.code, 0, result.stderr);
     const version = JSON.parse(result.stdout) as { signature: { inputs: { name: string }[] } };
     assert.equal(version.signature.inputs[0]?.name, 'input');
+  });
+});
+
+describe('registering over the MLflow REST API', () => {
+  test('model-versions/create from a Sluice artifact that is not an ONNX model is INVALID_PARAMETER_VALUE, and no version is created', async () => {
+    const server = await startTestServer();
+    try {
+      const client = jsonClient(server.url);
+      const experiment = await client.post('/api/2.0/mlflow/experiments/create', { name: 'pickles' });
+      const run = await client.post('/api/2.0/mlflow/runs/create', { experiment_id: experiment.body.experiment_id, run_name: 'pickle' });
+      const info = (run.body.run as { info: { artifact_uri: string; run_id: string } }).info;
+      const artifactUri = info.artifact_uri;
+      const put = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${artifactUri.replace('mlflow-artifacts:/', '')}/model.pkl`, { method: 'PUT', body: 'pickled bytes', headers: { 'content-type': 'application/octet-stream' } });
+      assert.equal(put.status, 200);
+      assert.equal((await client.post('/api/2.0/mlflow/registered-models/create', { name: 'pickled' })).status, 200);
+      const created = await client.post('/api/2.0/mlflow/model-versions/create', { name: 'pickled', source: `${artifactUri}/model.pkl`, run_id: info.run_id });
+      assert.equal(created.status, 400);
+      assert.equal(created.body.error_code, 'INVALID_PARAMETER_VALUE');
+      assert.match(created.body.message as string, /model\.pkl.*not an ONNX model/s);
+      const versions = await client.get('/api/2.0/mlflow/model-versions/search', { filter: "name = 'pickled'" });
+      assert.deepEqual(versions.body.model_versions ?? [], []);
+    } finally {
+      await server.close();
+    }
   });
 });
 

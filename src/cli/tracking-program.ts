@@ -1,5 +1,5 @@
 /**
- * The flags of the tracking, registry and server commands (`runs`, `models`, `audit`, `token`,
+ * The flags of the tracking, registry and server commands (`runs`, `experiments`, `models`, `audit`, `token`,
  * `server`). Like program.ts, only parsing: each action imports its module on use.
  */
 import type { Command } from 'commander';
@@ -37,17 +37,26 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .argument('<runs...>', 'two or more run ids (or their first characters)')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (ids: string[], options: unknown) => (await import('./commands/runs.js')).runsCompareCommand(ids, options, output)));
-
   runs
     .command('delete')
-    .description('delete a run (MLflow\'s soft delete: `runs list --deleted` lists it, `runs restore` brings it back)')
+    .description('delete a run and the runs nested under it (MLflow\'s soft delete: `runs list --deleted` shows them, `runs restore` brings them back)')
     .argument('<run>', 'a run id, or its first characters')
-    .action(run(async (id: string) => (await import('./commands/runs.js')).runsLifecycleCommand('delete', id, output)));
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (id: string, options: unknown) => (await import('./commands/runs.js')).runsLifecycleCommand('delete', id, options, output)));
   runs
     .command('restore')
-    .description('restore a deleted run')
+    .description('bring back a deleted run and the runs nested under it')
     .argument('<run>', 'a run id, or its first characters')
-    .action(run(async (id: string) => (await import('./commands/runs.js')).runsLifecycleCommand('restore', id, output)));
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (id: string, options: unknown) => (await import('./commands/runs.js')).runsLifecycleCommand('restore', id, options, output)));
+
+  const experiments = program.command('experiments').description('the experiments runs are filed under');
+  experiments
+    .command('list', { isDefault: true })
+    .description('experiments with their id, lifecycle and number of active runs')
+    .option('--all', 'include deleted experiments')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (options: unknown) => (await import('./commands/experiments.js')).experimentsListCommand(options, output)));
 
   const models = program.command('models').description('the model registry: versions, aliases, lineage');
   models
@@ -90,12 +99,12 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .argument('<model>', 'NAME@ALIAS, NAME/VERSION or a models:/ URI (NAME alone: the latest version)')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (target: string, options: unknown) => (await import('./commands/models.js')).modelsLineageCommand(target, options, output)));
-
   models
     .command('delete')
-    .description('delete a registered model, or one version (audited); refuses what an alias points at unless --force')
-    .argument('<model>', 'NAME (the model and all its versions), NAME/VERSION or a models:/ URI')
-    .option('-f, --force', 'delete even when aliases point at it (they are removed too)')
+    .description('delete a registered model (all its versions) or one version; refuses what an alias points at unless --force')
+    .argument('<model>', 'NAME (the whole model) or NAME/VERSION')
+    .option('--force', 'delete even when aliases point at it (they are removed with it)')
+    .option('--json', 'print machine-readable JSON')
     .action(run(async (target: string, options: unknown) => (await import('./commands/models.js')).modelsDeleteCommand(target, options, output)));
 
   program

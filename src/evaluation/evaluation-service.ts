@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import type { ResolveModel, ResolvedModel } from '../registry/index.js';
 import type { RecordRun } from '../tracking/index.js';
 import { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
-import type { Recording } from './gates/gate-service.js';
+import { modelLabel, type Recording } from './gates/gate-service.js';
 
 export interface EvaluationRequest {
   /** What to evaluate; `model` is a path or a `models:/` reference (instead of `modelPath`). */
@@ -32,7 +32,7 @@ export async function evaluateModel({ options, resolveModel, recordRun }: Evalua
   try {
     const runId = await recordRun({
       kind: 'eval',
-      name: `eval ${basename(data)}`,
+      name: `eval ${options.model === undefined ? 'predictions' : modelLabel(options.model)} on ${basename(data)}`,
       params: {
         model: options.model,
         predictions: options.predictionsPath,

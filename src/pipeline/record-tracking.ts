@@ -33,19 +33,43 @@ export function trackingParams(values: Readonly<Record<string, Readonly<Record<s
   return params.filter((param) => param.key.length <= 250 && param.value.length <= 6000);
 }
 
-/** Numbers (and booleans, as 0/1) of metrics files → tracking metrics named `<file stem>.<key>`. */
+/**
+ * Numbers (and booleans, as 0/1) of metrics files → tracking metrics under the names the files
+ * give them (`r2`, `test.rmse`), so MLflow-style filters (`metrics.r2 > 0.3`) find pipeline runs
+ * as they find any run; `sluice.metrics_file` names the files. A key an earlier file (in
+ * definition order) already gave keeps its bare name there, and is prefixed in each later file by
+ * that file's stem (`eval.r2`), or by its path without extension when several files share the
+ * stem (`b/metrics.r2`).
+ */
 export function trackingMetrics(files: readonly MetricsFile[], timestamp: number): Metric[] {
   const stems = files.map((file) => file.path.replace(/^.*\//, '').replace(/\.[^.]+$/, ''));
+  const seen = new Set<string>();
   const metrics: Metric[] = [];
   files.forEach((file, index) => {
-    // Two files with one stem (a/metrics.json, b/metrics.json) keep their paths apart.
     const prefix = stems.filter((stem) => stem === stems[index]).length > 1 ? file.path.replace(/\.[^.]+$/, '') : stems[index]!;
+    const own = new Set<string>();
     for (const [key, value] of Object.entries(file.values ?? {})) {
       const number = typeof value === 'boolean' ? Number(value) : value;
-      if (typeof number === 'number') metrics.push({ key: `${prefix}.${key}`, value: number, timestamp, step: 0 });
+      if (typeof number !== 'number') continue;
+      metrics.push({ key: seen.has(key) ? `${prefix}.${key}` : key, value: number, timestamp, step: 0 });
+      own.add(key);
     }
+    for (const key of own) seen.add(key);
   });
   return metrics.filter((metric) => /^[/\w.\- :]{1,250}$/.test(metric.key));
+}
+
+/** The `sluice.metrics_file` tag: the metrics files read, in definition order (undefined for none). */
+export function metricsFileTag(files: readonly MetricsFile[]): string | undefined {
+  const paths = files.filter((file) => file.values !== undefined).map((file) => file.path);
+  return paths.length === 0 ? undefined : paths.join(', ').slice(0, 5000);
+}
+
+const METRICS_FILE_TAG = 'sluice.metrics_file';
+
+function withMetricsFile(metrics: readonly MetricsFile[]): Record<string, string> {
+  const files = metricsFileTag(metrics);
+  return files ? { [METRICS_FILE_TAG]: files } : {};
 }
 
 export class PipelineTracking {
@@ -84,7 +108,12 @@ export class PipelineTracking {
       parentRunId: this.runId,
       git: this.git,
       startTime: outcome.startedAt,
-      tags: { [SYSTEM_TAGS.pipelineRunId]: this.runId, [SYSTEM_TAGS.stage]: outcome.stage, 'sluice.stage_status': outcome.status },
+      tags: {
+        [SYSTEM_TAGS.pipelineRunId]: this.runId,
+        [SYSTEM_TAGS.stage]: outcome.stage,
+        'sluice.stage_status': outcome.status,
+        ...withMetricsFile(metrics),
+      },
     });
     const runId = run.info.runId;
     await this.runs.logParams(runId, trackingParams(lock?.params ?? {}));
@@ -118,6 +147,8 @@ export class PipelineTracking {
   async finish(status: 'succeeded' | 'failed' | 'interrupted', params: Readonly<Record<string, Readonly<Record<string, unknown>>>>, metrics: readonly MetricsFile[]): Promise<void> {
     await this.runs.logParams(this.runId, trackingParams(params));
     await this.runs.logMetrics(this.runId, trackingMetrics(metrics, Date.now()));
+    const files = metricsFileTag(metrics);
+    if (files) await this.tracking.setTag(this.runId, METRICS_FILE_TAG, files);
     await this.tracking.setTag(this.runId, 'sluice.pipeline_status', status);
     await this.runs.end(this.runId, status === 'succeeded' ? 'FINISHED' : status === 'failed' ? 'FAILED' : 'KILLED');
   }
@@ -133,3 +164,4 @@ export class PipelineTracking {
     await tracking.endRun(runId, 'KILLED');
   }
 }
+

@@ -57,16 +57,25 @@ export const registryNotAvailable = defineError<{ reference: string }>('SLUICE_R
   hint: () => 'Run the command inside the repository whose registry holds the model (where `sluice models list` shows it), or give the .onnx file instead.',
 });
 
-export const notAnOnnxModel = defineError<{ source: string; reason: string }>('SLUICE_REGISTRY_NOT_ONNX', {
+export const notAnOnnxModel = defineError<{ file: string; reason: string }>('SLUICE_REGISTRY_NOT_ONNX', {
   kind: 'invalid_input',
-  description: 'A file given to `sluice models register` does not load as an ONNX model, so nothing could serve or evaluate it.',
-  message: ({ source, reason }) => `Cannot register ${source}: it is not an ONNX model (${reason}). Nothing was registered.`,
-  hint: () => 'Register the model as ONNX: `sluice train` writes one, skl2onnx converts scikit-learn models, torch.onnx.export PyTorch ones, onnxmltools XGBoost and LightGBM.',
+  description: 'A file given to register as a model version does not load as an ONNX model (an empty file, a pickle, a text file), so nothing was registered.',
+  message: ({ file, reason }) => `Cannot register ${file}: it is not an ONNX model that onnxruntime can load (${reason}). Nothing was registered.`,
+  hint: () =>
+    'Export the model to ONNX first (skl2onnx for scikit-learn, torch.onnx.export for PyTorch, tf2onnx for TensorFlow, or train it with `sluice train`), check it with `sluice eval --model FILE.onnx ...`, then register the .onnx file.',
 });
 
-export const versionHasAliases = defineError<{ name: string; version: number; aliases: readonly string[] }>('SLUICE_REGISTRY_VERSION_ALIASED', {
-  kind: 'conflict',
-  description: '`sluice models delete` named a version (or a model with versions) that aliases still point at.',
-  message: ({ name, version, aliases }) => `Version ${version} of ${name} is what ${aliases.map((alias) => `@${alias}`).join(', ')} point${aliases.length === 1 ? 's' : ''} at; deleting it would leave ${aliases.length === 1 ? 'that alias' : 'those aliases'} dangling.`,
-  hint: ({ name }) => `Move the aliases first (\`sluice models alias ${name} ALIAS VERSION\`), or delete with --force to remove them too.`,
+export const versionInUse = defineError<{ target: string; aliases: readonly string[]; force: string }>('SLUICE_REGISTRY_VERSION_IN_USE', {
+  kind: 'invalid_input',
+  description: 'A model version (or a model) to delete is what aliases point at; deleting it would remove them and break whatever serves or gates on them.',
+  message: ({ target, aliases }) => `Not deleting ${target}: the alias${aliases.length > 1 ? 'es' : ''} ${aliases.join(', ')} point${aliases.length > 1 ? '' : 's'} at it.`,
+  hint: ({ force }) => `Point the alias elsewhere first (\`sluice models alias NAME ALIAS VERSION\`), or delete it with its aliases: \`${force}\`.`,
+});
+
+export const notDeletable = defineError<{ reference: string; name: string; alias?: string | undefined }>('SLUICE_REGISTRY_NOT_DELETABLE', {
+  kind: 'invalid_input',
+  description: '`sluice models delete` was given a reference that names no fixed version (an alias, a stage or latest).',
+  message: ({ reference }) => `Cannot delete ${reference}: it does not name one version for good (aliases, stages and latest move).`,
+  hint: ({ name, alias }) =>
+    `Name the model (\`sluice models delete ${name}\`) or one version (\`sluice models delete ${name}/VERSION\`; \`sluice models show ${name}\` lists them)${alias ? `; to remove the alias itself, run \`sluice models alias ${name} ${alias} --delete\`` : ''}.`,
 });

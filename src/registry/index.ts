@@ -6,7 +6,7 @@
 export type { Actor, AliasEntry, AuditEntry, Lineage, ModelSignature, ModelStage, ModelVersion, RegisteredModel, TensorSpec, UpstreamStage } from './entities.js';
 export { MODEL_STAGES } from './entities.js';
 export { createRegistryService, parseStage, parseVersion, validateAlias, validateModelName, type DeleteOptions, type RegistryService, type VersionInput } from './registry-service.js';
-export { fetchModelFile, findModelArtifact, readSignature, registerModelFile, type RegisterFileInput } from './model-file.js';
+export { fetchModelFile, readSignature, registerModelFile, type RegisterFileInput } from './model-file.js';
 export { describeArtifactSource, type ArtifactSourceFacts } from './artifact-source.js';
 export { findLineage } from './lineage.js';
 export {
@@ -24,5 +24,5 @@ export {
 export { createModelResolver, resolveModelPath, type ResolveModel, type ResolveModelOptions, type ResolvedModel } from './model-resolver.js';
 export { openRegistryStore } from './open.js';
 export type { RegistryStore } from './store/registry-store.js';
-export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, registeredModelExists, registeredModelNotFound, registryNotAvailable, notAnOnnxModel, versionHasAliases } from './errors.js';
+export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, notAnOnnxModel, notDeletable, registeredModelExists, registeredModelNotFound, registryNotAvailable, versionInUse } from './errors.js';
 export { modelVersionToJson } from './version-json.js';

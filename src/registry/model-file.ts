@@ -10,11 +10,11 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hashFile } from '../core/index.js';
 import { loadOnnxModel } from '../inference/index.js';
-import { joinArtifactPath, verifyingStream, type ArtifactStore, type StoredArtifact, type Tag, type TrackingService } from '../tracking/index.js';
+import { joinArtifactPath, verifyingStream, type Tag, type TrackingService } from '../tracking/index.js';
 import { invalidRegistryValue, modelFileUnavailable, notAnOnnxModel } from './errors.js';
 import type { Lineage, ModelSignature, ModelVersion } from './entities.js';
 import { findLineage } from './lineage.js';
-import { validateAlias, validateModelName, type RegistryService } from './registry-service.js';
+import type { RegistryService } from './registry-service.js';
 
 export interface RegisterFileInput {
   /** A local file, or `runs:/RUN_ID/PATH`. */
@@ -27,21 +27,28 @@ export interface RegisterFileInput {
   readonly tempDir: string;
 }
 
+/** Why a file did not load, without the path it was loaded from (often a temp copy). */
+function reasonOf(error: unknown): string {
+  const root = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const text = (root instanceof Error ? root.message : String(root)).split('\n')[0]!.trim();
+  return text || 'onnxruntime could not read it';
+}
+
 /**
- * Reads an ONNX file's signature, loading it in onnxruntime: a file that does not load fails
- * with SLUICE_REGISTRY_NOT_ONNX naming `source` (what the user gave, not a temp copy).
+ * Reads an ONNX file's signature. A file that does not load as an ONNX model, or has no inputs
+ * or outputs, fails with SLUICE_REGISTRY_NOT_ONNX naming `label` (what the user gave: a path or
+ * a `runs:/` URI), never the temp copy.
  */
-export async function readSignature(path: string, source: string = path): Promise<ModelSignature> {
+export async function readSignature(path: string, label: string = path): Promise<ModelSignature> {
+  if (existsSync(path) && statSync(path).size === 0) throw notAnOnnxModel({ file: label, reason: 'the file is empty' });
   let model;
   try {
     model = await loadOnnxModel(path);
   } catch (error) {
-    // The runtime's own words, not the inference error's sentence (which names a temp copy).
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.trim() || 'it does not load';
-    throw notAnOnnxModel({ source, reason: reason.replace(/\.$/, '') }, { cause: error });
+    throw notAnOnnxModel({ file: label, reason: reasonOf(error) }, { cause: error });
   }
   try {
+    if (model.inputs.length === 0 || model.outputs.length === 0) throw notAnOnnxModel({ file: label, reason: `its graph has ${model.inputs.length} inputs and ${model.outputs.length} outputs` });
     const spec = (tensor: { name: string; type: string; shape: readonly (number | string)[]; isTensor: boolean }) => ({
       name: tensor.name,
       type: tensor.type,
@@ -59,92 +66,81 @@ function artifactPathOf(uri: string): string | undefined {
   return match ? match[1]!.replace(/\/+$/, '') : undefined;
 }
 
-/** A model file among a run's artifacts: the file itself, or the one ONNX file of a directory (MLflow's model layout). */
-export async function findModelArtifact(artifacts: ArtifactStore, path: string): Promise<{ path: string; artifact: StoredArtifact } | { problem: string }> {
-  const artifact = await artifacts.stat(path);
-  if (artifact) return { path, artifact };
-  const onnx = (await artifacts.list(path)).filter((entry) => !entry.isDir && entry.path.endsWith('.onnx'));
-  if (onnx.length !== 1) return { problem: onnx.length === 0 ? 'no artifact at that path' : 'the directory holds several .onnx files; name one' };
-  const file = joinArtifactPath(path, onnx[0]!.path);
-  return { path: file, artifact: (await artifacts.stat(file))! };
-}
-
-/** A file to register, local and checked: where its bytes are, its hash and size, and its source URI. */
-interface ModelFile {
-  readonly localPath: string;
+/** A file to register, checked to be an ONNX model and stored. */
+interface CheckedSource {
   readonly objectId: string;
   readonly size: number;
+  readonly source: string;
+  readonly runId?: string | undefined;
   readonly signature: ModelSignature;
-  /** The source URI recorded with the version, once the file is stored. */
-  readonly store: () => Promise<string>;
-  readonly runId: string | undefined;
-  readonly cleanup: () => Promise<void>;
 }
 
-async function runArtifactFile(registry: RegistryService, tracking: TrackingService, input: RegisterFileInput, runId: string, relative: string): Promise<ModelFile> {
+/** `runs:/RUN_ID/PATH`: a run's artifact (or the one .onnx file of an artifact directory), checked. */
+async function fromRun(tracking: TrackingService, artifacts: RegistryService['artifacts'], uri: string, runId: string, relative: string, tempDir: string): Promise<CheckedSource> {
   const run = await tracking.getRun(runId);
   const root = artifactPathOf(run.info.artifactUri);
-  if (root === undefined) throw modelFileUnavailable({ uri: input.source, reason: `the run's artifacts are at ${run.info.artifactUri}, outside Sluice's artifact store` });
-  const found = await findModelArtifact(registry.artifacts, joinArtifactPath(root, relative.replace(/^\/+|\/+$/g, '')));
-  if ('problem' in found) throw modelFileUnavailable({ uri: input.source, reason: found.problem });
-  await mkdir(input.tempDir, { recursive: true });
-  const localPath = join(input.tempDir, `register-${randomBytes(6).toString('hex')}-${basename(found.path)}`);
-  await registry.artifacts.download(found.path, localPath);
-  const cleanup = async () => rm(localPath, { force: true });
+  if (root === undefined) throw modelFileUnavailable({ uri, reason: `the run's artifacts are at ${run.info.artifactUri}, outside Sluice's artifact store` });
+  let path = joinArtifactPath(root, relative.replace(/^\/+|\/+$/g, ''));
+  let artifact = await artifacts.stat(path);
+  if (!artifact) {
+    // A model directory (MLflow's layout): use its one ONNX file.
+    const onnx = (await artifacts.list(path)).filter((entry) => !entry.isDir && entry.path.endsWith('.onnx'));
+    if (onnx.length !== 1) throw modelFileUnavailable({ uri, reason: onnx.length === 0 ? 'no artifact at that path' : 'the directory holds several .onnx files; name one' });
+    path = joinArtifactPath(path, onnx[0]!.path);
+    artifact = (await artifacts.stat(path))!;
+  }
+  await mkdir(tempDir, { recursive: true });
+  const localPath = join(tempDir, `register-${randomBytes(6).toString('hex')}-${basename(path)}`);
   try {
-    const signature = await readSignature(localPath, input.source);
-    const source = `${run.info.artifactUri}/${relative.replace(/^\/+/, '')}`;
-    return { localPath, objectId: found.artifact.objectId, size: found.artifact.size, signature, store: async () => source, runId, cleanup };
-  } catch (error) {
-    await cleanup();
-    throw error;
+    await artifacts.download(path, localPath);
+    const signature = await readSignature(localPath, uri);
+    return { objectId: artifact.objectId, size: artifact.size, source: `${run.info.artifactUri}/${relative.replace(/^\/+/, '')}`, runId, signature };
+  } finally {
+    await rm(localPath, { force: true });
   }
 }
 
-async function localFile(registry: RegistryService, input: RegisterFileInput): Promise<ModelFile> {
-  if (!existsSync(input.source) || !statSync(input.source).isFile()) {
-    throw invalidRegistryValue({ problem: `Cannot register ${input.source}: no such file. Give an ONNX file or runs:/RUN_ID/PATH.` });
+/** A local file: checked first, stored only when it is an ONNX model. */
+async function fromFile(artifacts: RegistryService['artifacts'], path: string, name: string): Promise<CheckedSource> {
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw invalidRegistryValue({ problem: `Cannot register ${path}: no such file. Give an ONNX file or runs:/RUN_ID/PATH.` });
   }
-  // Checked before anything is stored: a file that is not a model never reaches the registry.
-  const signature = await readSignature(input.source);
-  const size = statSync(input.source).size;
-  const objectId = `blake3:${await hashFile(input.source, size)}`;
-  const store = async () => `mlflow-artifacts:/${(await registry.artifacts.writeFile(`registry/${input.name}/${objectId.slice(7, 19)}/${basename(input.source)}`, input.source)).path}`;
-  return { localPath: input.source, objectId, size, signature, store, runId: undefined, cleanup: async () => undefined };
+  const signature = await readSignature(path);
+  const size = statSync(path).size;
+  const objectId = `blake3:${await hashFile(path, size)}`;
+  const stored = await artifacts.writeFile(`registry/${name}/${objectId.slice(7, 19)}/${basename(path)}`, path);
+  return { objectId, size, source: `mlflow-artifacts:/${stored.path}`, signature };
 }
 
 /**
  * Registers a file as a new version (creating the model if needed), with hash, signature and
- * lineage found by content hash, and points `alias` at it. The file must load as an ONNX model.
+ * lineage found by content hash, and points `alias` at it. A file that is not an ONNX model is
+ * refused (SLUICE_REGISTRY_NOT_ONNX) before anything is stored.
  */
 export async function registerModelFile(registry: RegistryService, tracking: TrackingService, input: RegisterFileInput): Promise<ModelVersion> {
-  const name = validateModelName(input.name);
-  if (input.alias) validateAlias(input.alias);
   const runSource = /^runs:\/([^/]+)\/(.+)$/.exec(input.source);
-  const file = runSource ? await runArtifactFile(registry, tracking, input, runSource[1]!, runSource[2]!) : await localFile(registry, input);
-  try {
-    const lineage = await findLineage(tracking, file.objectId, file.runId);
-    const existing = await registry.findRegisteredModel(name);
-    if (!existing) await registry.createRegisteredModel({ name });
-    const championVersion = existing?.aliases.find((alias) => alias.alias === 'champion')?.version;
-    const withBaseline: Lineage | undefined =
-      championVersion === undefined ? lineage : { ...(lineage ?? { params: {}, metrics: {}, data: [], upstream: [] }), baseline: { name, version: championVersion } };
-    const version = await registry.createModelVersion({
-      name,
-      source: await file.store(),
-      runId: file.runId ?? lineage?.runId,
-      description: input.description,
-      tags: input.tags,
-      objectId: file.objectId,
-      sizeBytes: file.size,
-      signature: file.signature,
-      lineage: withBaseline,
-    });
-    if (input.alias) await registry.setAlias(name, input.alias, version.version);
-    return registry.getModelVersion(name, version.version);
-  } finally {
-    await file.cleanup();
-  }
+  const checked = runSource
+    ? await fromRun(tracking, registry.artifacts, input.source, runSource[1]!, runSource[2]!, input.tempDir)
+    : await fromFile(registry.artifacts, input.source, input.name);
+  const lineage = await findLineage(tracking, checked.objectId, checked.runId);
+  const existing = await registry.getRegisteredModel(input.name).catch(() => undefined);
+  if (!existing) await registry.createRegisteredModel({ name: input.name });
+  const championVersion = existing?.aliases.find((alias) => alias.alias === 'champion')?.version;
+  const withBaseline: Lineage | undefined =
+    championVersion === undefined ? lineage : { ...(lineage ?? { params: {}, metrics: {}, data: [], upstream: [] }), baseline: { name: input.name, version: championVersion } };
+  const version = await registry.createModelVersion({
+    name: input.name,
+    source: checked.source,
+    runId: checked.runId ?? lineage?.runId,
+    description: input.description,
+    tags: input.tags,
+    objectId: checked.objectId,
+    sizeBytes: checked.size,
+    signature: checked.signature,
+    lineage: withBaseline,
+  });
+  if (input.alias) await registry.setAlias(input.name, input.alias, version.version);
+  return registry.getModelVersion(input.name, version.version);
 }
 
 /**

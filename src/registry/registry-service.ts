@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { validateKey as validateTrackingKey, type ArtifactStore, type Page, type SearchOptions, type Tag, type TrackingService } from '../tracking/index.js';
 import { MODEL_VERSION_SEARCH, pageRequest, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH, toPage } from '../tracking/index.js';
-import { invalidRegistryValue, modelVersionNotFound, registeredModelNotFound, versionHasAliases } from './errors.js';
+import { invalidRegistryValue, modelVersionNotFound, registeredModelNotFound, versionInUse } from './errors.js';
 import { MODEL_STAGES, type Actor, type AuditEntry, type ModelStage, type ModelVersion, type RegisteredModel } from './entities.js';
 import { findModelVersion, formatModelUri, parseModelUri, resolveModelVersion } from './model-reference.js';
 import type { NewModelVersion, RegistryStore } from './store/registry-store.js';
@@ -28,9 +28,10 @@ export type VersionInput = Partial<Pick<NewModelVersion, 'objectId' | 'sizeBytes
   readonly tags?: readonly Tag[] | undefined;
 };
 
+/** How a delete treats aliases: MLflow deletes them along (the default); people are asked first. */
 export interface DeleteOptions {
-  /** Refuse when an alias points at what would be deleted (the CLI's default; MLflow deletes aliases too). */
-  readonly refuseIfAliased?: boolean;
+  /** Refuse when an alias points at what would be deleted (`sluice models delete` without --force). */
+  readonly refuseAliased?: boolean | undefined;
 }
 
 /**
@@ -44,17 +45,15 @@ export interface RegistryService {
   createRegisteredModel(input: { name: string; description?: string | undefined; tags?: readonly Tag[] | undefined }): Promise<RegisteredModel>;
   /** Fails with SLUICE_REGISTRY_MODEL_NOT_FOUND. */
   getRegisteredModel(name: string): Promise<RegisteredModel>;
-  /** The model, or undefined when none has this name. */
-  findRegisteredModel(name: string): Promise<RegisteredModel | undefined>;
   /** MLflow's filter and order_by over registered models, paged. */
   searchRegisteredModels(options?: SearchOptions): Promise<Page<RegisteredModel>>;
   updateRegisteredModel(name: string, description: string): Promise<RegisteredModel>;
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;
   /**
-   * Deletes the model with its versions and aliases (audited). With `refuseIfAliased`, a model
-   * whose aliases point at versions is kept and SLUICE_REGISTRY_VERSION_ALIASED names them.
+   * Deletes the model with its versions and aliases (audited) and returns what it was. With
+   * `refuseAliased`, a model any alias points into is kept: SLUICE_REGISTRY_VERSION_IN_USE.
    */
-  deleteRegisteredModel(name: string, options?: DeleteOptions): Promise<void>;
+  deleteRegisteredModel(name: string, options?: DeleteOptions): Promise<RegisteredModel>;
   setRegisteredModelTag(name: string, tag: Tag): Promise<void>;
   deleteRegisteredModelTag(name: string, key: string): Promise<void>;
   /** Adds a version of an existing model from a source URI (what MLflow clients send). */
@@ -62,8 +61,11 @@ export interface RegistryService {
   /** Fails with SLUICE_REGISTRY_MODEL_NOT_FOUND or SLUICE_REGISTRY_VERSION_NOT_FOUND. */
   getModelVersion(name: string, version: string | number): Promise<ModelVersion>;
   updateModelVersion(name: string, version: string | number, description: string): Promise<ModelVersion>;
-  /** Deletes a version and the aliases that point at it (MLflow's rule), or refuses with `refuseIfAliased`. */
-  deleteModelVersion(name: string, version: string | number, options?: DeleteOptions): Promise<void>;
+  /**
+   * Deletes a version with the aliases pointing at it (MLflow's rule; audited) and returns what it
+   * was. With `refuseAliased`, an aliased version is kept: SLUICE_REGISTRY_VERSION_IN_USE.
+   */
+  deleteModelVersion(name: string, version: string | number, options?: DeleteOptions): Promise<ModelVersion>;
   searchModelVersions(options?: SearchOptions): Promise<Page<ModelVersion>>;
   setModelVersionTag(name: string, version: string | number, tag: Tag): Promise<void>;
   deleteModelVersionTag(name: string, version: string | number, key: string): Promise<void>;
@@ -160,8 +162,6 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
 
     getRegisteredModel: modelOrFail,
 
-    findRegisteredModel: (name: string) => store.getRegisteredModel(name),
-
     async searchRegisteredModels(options: SearchOptions = {}): Promise<Page<RegisteredModel>> {
       const request = pageRequest(options.maxResults, options.pageToken, { fallback: 100, maximum: 1000 });
       const rows = await store.searchRegisteredModels({
@@ -188,14 +188,14 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
       return modelOrFail(target);
     },
 
-    async deleteRegisteredModel(name: string, options: DeleteOptions = {}): Promise<void> {
+    async deleteRegisteredModel(name: string, options: DeleteOptions = {}): Promise<RegisteredModel> {
       const model = await modelOrFail(name);
-      const aliased = model.aliases[0];
-      if (options.refuseIfAliased && aliased) {
-        throw versionHasAliases({ name, version: aliased.version, aliases: model.aliases.filter((alias) => alias.version === aliased.version).map((alias) => alias.alias) });
+      if (options.refuseAliased && model.aliases.length > 0) {
+        throw versionInUse({ target: `models:/${name}`, aliases: model.aliases.map((alias) => `${alias.alias}→${alias.version}`), force: `sluice models delete ${name} --force` });
       }
       await store.deleteRegisteredModel(name);
       await audit('registered_model.delete', `models:/${name}`, { aliases: model.aliases });
+      return model;
     },
 
     async setRegisteredModelTag(name: string, tag: Tag): Promise<void> {
@@ -245,11 +245,14 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
       return versionOrFail(name, before.version);
     },
 
-    async deleteModelVersion(name: string, version: string | number, options: DeleteOptions = {}): Promise<void> {
+    async deleteModelVersion(name: string, version: string | number, options: DeleteOptions = {}): Promise<ModelVersion> {
       const existing = await versionOrFail(name, version);
-      if (options.refuseIfAliased && existing.aliases.length > 0) throw versionHasAliases({ name, version: existing.version, aliases: existing.aliases });
+      if (options.refuseAliased && existing.aliases.length > 0) {
+        throw versionInUse({ target: formatModelUri(name, existing.version), aliases: existing.aliases, force: `sluice models delete ${name}/${existing.version} --force` });
+      }
       await store.deleteModelVersion(name, existing.version, clock());
       await audit('model_version.delete', formatModelUri(name, existing.version), { aliases: existing.aliases });
+      return existing;
     },
 
     async searchModelVersions(options: SearchOptions = {}): Promise<Page<ModelVersion>> {

@@ -51,6 +51,14 @@ export interface TrackingService {
   endRun(runId: string, status?: RunStatus): Promise<RunInfo>;
   deleteRun(runId: string): Promise<void>;
   restoreRun(runId: string): Promise<void>;
+  /**
+   * Soft-deletes (`deleted`) or restores (`active`) a run with the runs nested under it (a
+   * pipeline run's stage, eval and gate runs), as `sluice runs delete|restore` do; returns the
+   * ids changed, the run itself first.
+   */
+  /** The number of active runs in each experiment (`sluice experiments list`), in one query. */
+  countActiveRuns(experimentIds: readonly string[]): Promise<Map<string, number>>;
+  setRunTreeLifecycle(runId: string, stage: 'deleted' | 'active'): Promise<string[]>;
 
   /** Params, metrics and tags of one run, within MLflow's batch limits. */
   logBatch(runId: string, batch: Partial<Batch>): Promise<void>;

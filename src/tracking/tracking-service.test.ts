@@ -56,6 +56,27 @@ for (const [backend, open] of Object.entries(STORE_BACKENDS)) {
       assert.equal((await tracking.searchExperiments({ filter: "name ILIKE 'find-k%'" })).items[0]?.experimentId, kept.experimentId);
     });
 
+    test('run counts per experiment leave out deleted runs and count empty experiments as 0', async () => {
+      const busy = await tracking.createExperiment({ name: 'count-busy' });
+      const empty = await tracking.createExperiment({ name: 'count-empty' });
+      const runs = await Promise.all([1, 2, 3].map(() => tracking.createRun({ experimentId: busy.experimentId })));
+      await tracking.deleteRun(runs[0]!.info.runId);
+      const counts = await tracking.countActiveRuns([busy.experimentId, empty.experimentId]);
+      assert.deepEqual([counts.get(busy.experimentId), counts.get(empty.experimentId)], [2, 0]);
+    });
+
+    test('deleting a run tree soft-deletes the run and its nested runs, and restoring brings them all back', async () => {
+      const experiment = await tracking.createExperiment({ name: 'tree' });
+      const parent = await tracking.createRun({ experimentId: experiment.experimentId });
+      const child = await tracking.createRun({ experimentId: experiment.experimentId, tags: [{ key: 'mlflow.parentRunId', value: parent.info.runId }] });
+      const other = await tracking.createRun({ experimentId: experiment.experimentId });
+      assert.deepEqual(await tracking.setRunTreeLifecycle(parent.info.runId, 'deleted'), [parent.info.runId, child.info.runId]);
+      const stage = async (id: string) => (await tracking.getRun(id)).info.lifecycleStage;
+      assert.deepEqual([await stage(parent.info.runId), await stage(child.info.runId), await stage(other.info.runId)], ['deleted', 'deleted', 'active']);
+      await tracking.setRunTreeLifecycle(parent.info.runId, 'active');
+      assert.deepEqual([await stage(parent.info.runId), await stage(child.info.runId)], ['active', 'active']);
+    });
+
     test('a run gets a generated name, its name tag and an artifact URI under its experiment', async () => {
       const experiment = await tracking.createExperiment({ name: 'runs-basic' });
       const run = await tracking.createRun({ experimentId: experiment.experimentId, userId: 'ada' });

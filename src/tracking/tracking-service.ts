@@ -238,6 +238,28 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
       await store.setRunLifecycle(runId, 'active', clock());
     },
 
+    countActiveRuns(experimentIds: readonly string[]): Promise<Map<string, number>> {
+      return store.countActiveRuns(experimentIds);
+    },
+
+    async setRunTreeLifecycle(runId: string, stage: 'deleted' | 'active'): Promise<string[]> {
+      const changed: string[] = [];
+      const pending = [await runInfoOrFail(runId)];
+      while (pending.length > 0) {
+        const info = pending.shift()!;
+        if (changed.includes(info.runId)) continue;
+        await store.setRunLifecycle(info.runId, stage, clock());
+        changed.push(info.runId);
+        let pageToken: string | undefined;
+        do {
+          const page = await service.searchRuns({ experimentIds: [info.experimentId], filter: `tags.\`${SYSTEM_TAGS.parentRunId}\` = '${info.runId}'`, viewType: 'ALL', maxResults: 1000, pageToken });
+          pending.push(...page.items.map((child) => child.info));
+          pageToken = page.nextPageToken;
+        } while (pageToken);
+      }
+      return changed;
+    },
+
     async logBatch(runId: string, batch: Partial<Batch>): Promise<void> {
       validateRunId(runId);
       const complete: Batch = { metrics: batch.metrics ?? [], params: batch.params ?? [], tags: batch.tags ?? [] };

@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { hashFile, type GitState } from '../core/index.js';
+import { hashFile, readGitState, type GitState } from '../core/index.js';
 import { SYSTEM_TAGS, type DatasetInput, type FileInput, type Metric, type RecordRun, type Run, type RunStatus, type Tag, type TrackingService } from '../tracking/index.js';
 import type { Workspace } from './workspace.js';
 
@@ -31,6 +31,11 @@ export interface WorkspaceRunStart {
   readonly nested?: boolean | undefined;
   /** Adds the git commit, branch and dirty flag. */
   readonly git?: GitState | undefined;
+  /**
+   * Without `git`: adds the git state anyway, copied from the parent's tags when the run nests
+   * under one (the commit the pipeline ran at, not re-read mid-run), else read from the workspace.
+   */
+  readonly readGit?: boolean | undefined;
   readonly tags?: Readonly<Record<string, string>> | readonly Tag[] | undefined;
   readonly startTime?: number | undefined;
 }
@@ -77,6 +82,15 @@ function gitTags(git: GitState | undefined): Tag[] {
   ];
 }
 
+const GIT_TAG_KEYS: readonly string[] = [SYSTEM_TAGS.gitCommit, SYSTEM_TAGS.gitBranch, SYSTEM_TAGS.gitDirty];
+
+/** The git tags a run gets: given, copied from its parent, read from the workspace, or none. */
+async function gitTagsFor(start: WorkspaceRunStart, parent: Run | undefined, root: string): Promise<Tag[]> {
+  if (start.git || !start.readGit) return gitTags(start.git);
+  if (parent) return parent.data.tags.filter((tag) => GIT_TAG_KEYS.includes(tag.key));
+  return gitTags(await readGitState(root));
+}
+
 async function digestOf(path: string): Promise<string> {
   return `blake3:${await hashFile(path, statSync(path).size)}`;
 }
@@ -98,7 +112,7 @@ export function createWorkspaceRuns({ workspace, tracking, user, env = process.e
         { key: SYSTEM_TAGS.sourceName, value: start.source ?? `sluice ${start.kind ?? ''}`.trim() },
         { key: SYSTEM_TAGS.sourceType, value: 'LOCAL' },
         ...(start.kind ? [{ key: 'sluice.kind', value: start.kind }] : []),
-        ...gitTags(start.git),
+        ...(await gitTagsFor(start, parent, workspace.root)),
         ...(parent ? [{ key: SYSTEM_TAGS.parentRunId, value: parent.info.runId }] : []),
         ...(parent && !start.parentRunId ? [{ key: SYSTEM_TAGS.pipelineRunId, value: parent.info.runId }] : []),
         ...(stage && !start.parentRunId ? [{ key: SYSTEM_TAGS.stage, value: stage }] : []),
@@ -146,7 +160,7 @@ export function createWorkspaceRuns({ workspace, tracking, user, env = process.e
     async record(record) {
       const modelTags: Record<string, string> = {};
       for (const [role, path] of Object.entries(record.models ?? {})) if (path) modelTags[`sluice.model.${role}.digest`] = await digestOf(path);
-      const run = await runs.start({ kind: record.kind, name: record.name, tags: { ...record.tags, ...modelTags } });
+      const run = await runs.start({ kind: record.kind, name: record.name, readGit: true, tags: { ...record.tags, ...modelTags } });
       const runId = run.info.runId;
       await runs.logParams(runId, record.params);
       await runs.logMetrics(runId, record.metrics);

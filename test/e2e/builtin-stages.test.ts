@@ -82,7 +82,7 @@ describe('built-in stages', () => {
   test('the metadata store records the gate verdict with the pipeline run', () => {
     const { runs } = JSON.parse(sluice(repo.root, ['runs', '--json', '--limit', '1']).stdout) as { runs: { status: string; metrics: Record<string, number> }[] };
     assert.equal(runs[0]?.status, 'FAILED');
-    assert.equal(runs[0]?.metrics['gate.passed'], 0);
+    assert.equal(runs[0]?.metrics.passed, 0);
     const gates = JSON.parse(sluice(repo.root, ['runs', '--json', '--all', '--filter', "tags.sluice.kind = 'gate'", '--limit', '1']).stdout) as { runs: { status: string; tags: Record<string, string> }[] };
     assert.equal(gates.runs[0]?.status, 'FAILED');
     assert.equal(gates.runs[0]?.tags['sluice.gate.verdict'], 'failed');

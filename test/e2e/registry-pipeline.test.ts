@@ -106,12 +106,12 @@ describe('the registry in a pipeline', () => {
   });
 
   test('runs list filters with MLflow\'s grammar, and compare sets runs side by side', () => {
-    const listed = JSON.parse(sluice(repo.root, ['runs', 'list', '--json', '--filter', "params.train.hyperparameters.C = '0.5' and metrics.gate.passed = 1"]).stdout) as { runs: { run_id: string }[] };
+    const listed = JSON.parse(sluice(repo.root, ['runs', 'list', '--json', '--filter', "params.train.hyperparameters.C = '0.5' and metrics.passed = 1"]).stdout) as { runs: { run_id: string }[] };
     assert.equal(listed.runs.length, 3, 'the first run, the gate rerun and the no-op run');
     const compared = sluice(repo.root, ['runs', 'compare', listed.runs[1]!.run_id.slice(0, 8), listed.runs[2]!.run_id.slice(0, 8)]);
     assert.equal(compared.code, 0, compared.stderr);
     assert.match(compared.stdout, /params\.train\.hyperparameters\.C\s+0\.5\s+0\.5/);
-    assert.match(compared.stdout, /≠ metrics\.gate\.baseline\.roc_auc/);
+    assert.match(compared.stdout, /≠ metrics\.baseline\.roc_auc/);
   });
 
   test('the audit log says who registered and promoted, from which command', () => {

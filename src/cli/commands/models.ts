@@ -1,11 +1,11 @@
 /**
- * `sluice models register|list|show|alias|lineage`: the model registry from the command line.
+ * `sluice models register|list|show|alias|lineage|delete`: the model registry from the command line.
  * Every change is written to the audit log as the OS user with the command line.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
 import { formatNumber } from '../../core/index.js';
-import { formatModelUri, modelVersionToJson, parseModelReference, referenceUri, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
+import { formatModelUri, modelVersionToJson, notDeletable, parseModelReference, referenceUri, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
@@ -216,22 +216,26 @@ export async function modelsLineageCommand(target: string, rawOptions: unknown, 
   });
 }
 
-const deleteSchema = z.object({ force: z.boolean().default(false) });
+const deleteSchema = z.object({ force: z.boolean().default(false), json: z.boolean().default(false) });
 
-/** `sluice models delete NAME[/VERSION]`: audited; refuses what an alias points at unless --force. */
+/** `sluice models delete NAME[/VERSION]`: audited; what aliases point at is kept unless --force. */
 export async function modelsDeleteCommand(target: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(deleteSchema, rawOptions, 'models delete');
+  const ref = parseModelReference(target);
+  if (ref.kind !== 'model' && ref.kind !== 'version') throw notDeletable({ reference: target, name: ref.name, alias: ref.kind === 'alias' ? ref.alias : undefined });
   return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
-    const ref = parseModelReference(target);
-    if (ref.kind === 'model') {
-      await registry.deleteRegisteredModel(ref.name, { refuseIfAliased: !options.force });
-      output.stdout.write(`Deleted the registered model ${ref.name} with its versions and aliases (the audit log keeps the record).\n`);
+    const refuseAliased = !options.force;
+    if (ref.kind === 'version') {
+      const version = await registry.deleteModelVersion(ref.name, ref.version, { refuseAliased });
+      if (options.json) printJson(output, { deleted: formatModelUri(ref.name, version.version), aliases_removed: version.aliases });
+      else output.stdout.write(`Deleted ${formatModelUri(ref.name, version.version)}${version.aliases.length ? ` and its alias${version.aliases.length > 1 ? 'es' : ''} ${version.aliases.join(', ')}` : ''}.\n`);
       return 0;
     }
-    const version = await registry.resolve(referenceUri(ref));
-    await registry.deleteModelVersion(version.name, version.version, { refuseIfAliased: !options.force });
-    output.stdout.write(`Deleted ${formatModelUri(version.name, version.version)}${version.aliases.length ? ` and its aliases ${version.aliases.join(', ')}` : ''} (the audit log keeps the record).\n`);
+    const model = await registry.deleteRegisteredModel(ref.name, { refuseAliased });
+    const aliases = model.aliases.map((alias) => alias.alias);
+    if (options.json) printJson(output, { deleted: `models:/${model.name}`, aliases_removed: aliases });
+    else output.stdout.write(`Deleted the registered model ${model.name} with all its versions${aliases.length ? ` and aliases (${aliases.join(', ')})` : ''}.\n`);
     return 0;
   });
 }

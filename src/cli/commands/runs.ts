@@ -1,5 +1,5 @@
 /**
- * `sluice runs list|show|compare`: tracked runs (pipeline runs, their stages, evaluations,
+ * `sluice runs list|show|compare|delete|restore`: tracked runs (pipeline runs, their stages, evaluations,
  * gates, and anything MLflow clients logged), searched with MLflow's filter language.
  */
 import { z } from 'zod';
@@ -59,7 +59,7 @@ const HEADLINE = /(^|\.)(roc_auc|f1|accuracy|r2|rmse|mae|log_loss|passed)$/;
 
 /** How much a metric deserves a column: headline metrics of held-out data first, baselines last. */
 function columnScore(key: string): number {
-  return (HEADLINE.test(key) ? 4 : 0) + (/^test\./.test(key) ? 2 : 0) + (key === 'gate.passed' ? 3 : 0) - (/baseline|candidate/.test(key) ? 6 : 0);
+  return (HEADLINE.test(key) ? 4 : 0) + (/^test\./.test(key) ? 2 : 0) + (key === 'gate.passed' || key === 'passed' ? 3 : 0) - (/baseline|candidate/.test(key) ? 6 : 0);
 }
 
 /** The metrics shown as columns: at most four, headline metrics that most runs have. */
@@ -190,13 +190,27 @@ export async function runsCompareCommand(ids: readonly string[], rawOptions: unk
   });
 }
 
-/** `sluice runs delete|restore RUN`: MLflow's soft delete (`runs list --deleted` shows them). */
-export async function runsLifecycleCommand(action: 'delete' | 'restore', idOrPrefix: string, output: CliContext): Promise<number> {
+const lifecycleSchema = z.object({ json: z.boolean().default(false) });
+
+/**
+ * `sluice runs delete RUN` and `sluice runs restore RUN`: MLflow's soft delete (the run stays in
+ * the store, `runs list --deleted` shows it) applied to the run and the runs nested under it.
+ */
+export async function runsLifecycleCommand(action: 'delete' | 'restore', idOrPrefix: string, rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(lifecycleSchema, rawOptions, `runs ${action}`);
   return withServices(output, async ({ tracking }) => {
     const runId = await tracking.resolveRunId(idOrPrefix);
-    if (action === 'delete') await tracking.deleteRun(runId);
-    else await tracking.restoreRun(runId);
-    output.stdout.write(action === 'delete' ? `Deleted run ${runId} (\`sluice runs restore ${runId.slice(0, 8)}\` brings it back).\n` : `Restored run ${runId}.\n`);
+    const changed = await tracking.setRunTreeLifecycle(runId, action === 'delete' ? 'deleted' : 'active');
+    if (options.json) {
+      printJson(output, { run_id: runId, lifecycle_stage: action === 'delete' ? 'deleted' : 'active', nested_runs: changed.slice(1) });
+      return 0;
+    }
+    const nested = changed.length > 1 ? ` with ${changed.length - 1} nested run${changed.length > 2 ? 's' : ''}` : '';
+    output.stdout.write(
+      action === 'delete'
+        ? `Deleted run ${runId}${nested}. \`sluice runs list --deleted\` shows it; \`sluice runs restore ${runId.slice(0, 8)}\` brings it back.\n`
+        : `Restored run ${runId}${nested}.\n`,
+    );
     return 0;
   });
 }

@@ -5,7 +5,7 @@
  * what they have: a model resolver and a run recorder from the workspace's services (opened once
  * by the caller), or plain paths and no recording outside a workspace.
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { isModelUri, type ResolveModel, type ResolvedModel } from '../../registry/index.js';
 import type { SourceLocation } from '../../core/index.js';
 import type { RecordRun } from '../../tracking/index.js';
@@ -36,8 +36,8 @@ function prefixed(prefix: string, metrics: Readonly<Record<string, number>>): Re
   return Object.fromEntries(Object.entries(metrics).map(([key, value]) => [`${prefix}.${key}`, value]));
 }
 
-/** How a run is named: a registry reference as written, a file by its name. */
-function shortName(reference: string): string {
+/** How a model is named in a run's name: a registry reference as written, a file by its name. */
+export function modelLabel(reference: string): string {
   return isModelUri(reference) ? reference : reference.replace(/^.*\//, '');
 }
 
@@ -55,7 +55,7 @@ async function record(recordRun: RecordRun, config: GateConfig, baseDir: string,
   try {
     const runId = await recordRun({
       kind: 'gate',
-      name: `gate ${shortName(config.model)}`,
+      name: `gate ${modelLabel(config.model)} on ${basename(config.data)}`,
       params: { candidate: config.model, baseline: config.baseline, data: config.data, target: config.target },
       metrics: {
         ...prefixed('candidate', report.candidate.metrics),

@@ -12,6 +12,7 @@ import { SYSTEM_TAGS, type DatasetInput, type Experiment, type LifecycleStage, t
 import { chunks, encodeMetricValue, toExperiment, toMetric, toRunInfo } from './rows.js';
 import { searchExperimentIds } from './experiment-search.js';
 import { loadRuns } from './load-runs.js';
+import { countActiveRuns } from './run-counts.js';
 import { searchRunIds } from './run-search.js';
 import type { Batch, NewExperiment, ParamConflict, RunSearchQuery, SearchQuery, TrackingStore } from './tracking-store.js';
 
@@ -66,6 +67,10 @@ export class KyselyTrackingStore implements TrackingStore {
 
   async searchExperiments(query: SearchQuery): Promise<Experiment[]> {
     return this.loadExperiments(await searchExperimentIds(this.db, this.dialect, query));
+  }
+
+  countActiveRuns(experimentIds: readonly string[]): Promise<Map<string, number>> {
+    return countActiveRuns(this.db, experimentIds);
   }
 
   async renameExperiment(experimentId: string, name: string, now: number): Promise<void> {

@@ -60,6 +60,8 @@ export interface TrackingStore {
   getExperimentByName(name: string): Promise<Experiment | undefined>;
   /** Experiments matching the query, in its order. */
   searchExperiments(query: SearchQuery): Promise<Experiment[]>;
+  /** The number of active runs in each experiment (0 for one with none), in one query. */
+  countActiveRuns(experimentIds: readonly string[]): Promise<Map<string, number>>;
   /** Renames; fails with `SLUICE_TRACKING_EXPERIMENT_EXISTS` if the new name is taken. */
   renameExperiment(experimentId: string, name: string, now: number): Promise<void>;
   /** Deletes or restores an experiment and, with it, all its runs. */

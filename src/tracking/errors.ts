@@ -18,7 +18,7 @@ export const experimentNotFound = defineError<{ id: string; byName?: boolean }>(
   kind: 'not_found',
   description: 'No experiment has the given id or name.',
   message: ({ id, byName }) => (byName ? `Could not find experiment with name '${id}'` : `No Experiment with id=${id} exists`),
-  hint: () => 'Check the name or id: a workspace records into the experiment named in .sluice/config.yaml (tracking.experiment, default the directory name), and MLflow clients list experiments with experiments/search.',
+  hint: () => 'List the experiments with `sluice experiments list` (or MLflow\'s experiments/search); a workspace records into the one named by tracking.experiment in .sluice/config.yaml, the directory name by default.',
 });
 
 export const experimentAlreadyExists = defineError<{ name: string }>('SLUICE_TRACKING_EXPERIMENT_EXISTS', {

@@ -74,6 +74,6 @@ describe('the served model set', () => {
 
   test('two models under one name are refused at start', async () => {
     const path = sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx');
-    await assert.rejects(ModelSet.open([{ reference: path }, { reference: path }], async () => ({ path }), batching), { code: 'SLUICE_SERVING_LOAD_FAILED' });
+    await assert.rejects(ModelSet.open([{ reference: path }, { reference: path }], async () => ({ path }), batching), { code: 'SLUICE_SERVING_DUPLICATE_NAME' });
   });
 });

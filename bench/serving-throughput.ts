@@ -1,6 +1,6 @@
 /**
  * `sluice serve` under load (wrk): single-row requests and 100-row batches at concurrency 8 and
- * 64, with micro-batching on and off, on the breast-cancer logistic model; requests/s, rows/s,
+ * 64, first at sluice's default flags (what a user runs), then tuned with micro-batching on and off, on the breast-cancer logistic model; requests/s, rows/s,
  * p50 and p99 latency. Baseline in the same run: a FastAPI + uvicorn server wrapping
  * scikit-learn's predict_proba for the same kind of model (StandardScaler + LogisticRegression
  * fitted on the same training data), the typical hand-written deployment, taking the same
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { envInteger, formatRatio, printTable, reportGoal, REPO_ROOT, SLUICE_BIN, withTempDir } from './support.js';
 
 const SECONDS = envInteger('BENCH_SECONDS', 8);
+const TUNED_ON = 'sluice tuned, batching on';
 const PYTHON = '/usr/bin/python3';
 const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'breast_cancer');
 
@@ -101,7 +102,7 @@ await withTempDir('sluice-bench-serve-', async (dir) => {
   const bodies = { 1: join(dir, 'one-row.json'), 100: join(dir, 'hundred-rows.json') } as const;
   writeFileSync(bodies[1], JSON.stringify({ rows: readRows(1) }));
   writeFileSync(bodies[100], JSON.stringify({ rows: readRows(100) }));
-  console.log(`Model server load test: ${SECONDS} s per run, wrk with 2 threads, servers with 2 workers, the breast-cancer logistic model.\n`);
+  console.log(`Model server load test: ${SECONDS} s per run, wrk with 2 threads, servers with 2 workers (sluice at its defaults: 1), the breast-cancer logistic model.\n`);
   const model = join(FIXTURES, 'models', 'bc_logreg.onnx');
   const results: { server: string; rows: 1 | 100; connections: number; figures: Figures }[] = [];
 
@@ -117,10 +118,14 @@ await withTempDir('sluice-bench-serve-', async (dir) => {
     }
   };
 
-  // Batching on: the default size (32 rows), no extra wait (requests still coalesce while a batch runs).
+  // First what a user gets: every flag at its default (1 worker, adaptive batching, the prediction
+  // log and the access log on); the log goes under the temporary directory, not the user's state dir.
+  await measure('sluice, defaults', process.execPath, [SLUICE_BIN, 'serve', model, '--port', '18761'], 'http://127.0.0.1:18761/predict', { XDG_STATE_HOME: join(dir, 'state') });
+  // Tuned: 2 workers, no prediction log, no access log; batching on at the default size (32 rows)
+  // and no wait (requests still coalesce while a batch runs), or off.
   const serve = (batch: number) => [SLUICE_BIN, 'serve', model, '--port', '18761', '--workers', '2', '--max-batch-size', String(batch), '--max-batch-delay-ms', '0', '--no-prediction-log', '--quiet', '--max-in-flight', '100000'];
-  await measure('sluice, batching on', process.execPath, serve(32), 'http://127.0.0.1:18761/predict');
-  await measure('sluice, batching off', process.execPath, serve(1), 'http://127.0.0.1:18761/predict');
+  await measure(TUNED_ON, process.execPath, serve(32), 'http://127.0.0.1:18761/predict');
+  await measure('sluice tuned, batching off', process.execPath, serve(1), 'http://127.0.0.1:18761/predict');
   {
     // The same 100 rows as one Open Inference Protocol v2 tensor (no per-row objects to parse).
     const hundred = readRows(100);
@@ -129,7 +134,7 @@ await withTempDir('sluice-bench-serve-', async (dir) => {
     const child = spawn(process.execPath, serve(32), { cwd: dir, stdio: 'ignore' });
     try {
       await waitReady('http://127.0.0.1:18761/predict', child);
-      for (const connections of [8, 64]) results.push({ server: 'sluice v2 tensor, batching on', rows: 100, connections, figures: runWrk(dir, 'http://127.0.0.1:18761/v2/models/bc_logreg/infer', v2Body, connections) });
+      for (const connections of [8, 64]) results.push({ server: 'sluice tuned, v2 tensor, batching on', rows: 100, connections, figures: runWrk(dir, 'http://127.0.0.1:18761/v2/models/bc_logreg/infer', v2Body, connections) });
     } finally {
       await stop(child);
     }
@@ -149,11 +154,12 @@ await withTempDir('sluice-bench-serve-', async (dir) => {
   const bestBatchRows = Math.max(...results.filter((result) => result.rows === 100 && result.server.startsWith('sluice')).map((result) => result.figures.requestsPerSecond * 100));
   if (hasFastapi) {
     for (const connections of [8, 64]) {
-      const ours = find('sluice, batching on', 1, connections)!;
+      const ours = find(TUNED_ON, 1, connections)!;
       const theirs = find('FastAPI + scikit-learn', 1, connections)!;
-      console.log(`Single rows, ${connections} connections: ${formatRatio(ours.requestsPerSecond / theirs.requestsPerSecond)} the baseline's requests/s; p99 ${ours.p99Ms.toFixed(2)} ms vs ${theirs.p99Ms.toFixed(2)} ms.`);
+      const defaults = find('sluice, defaults', 1, connections)!;
+      console.log(`Single rows, ${connections} connections: tuned ${formatRatio(ours.requestsPerSecond / theirs.requestsPerSecond)} the baseline's requests/s, p99 ${ours.p99Ms.toFixed(2)} ms vs ${theirs.p99Ms.toFixed(2)} ms; defaults ${formatRatio(defaults.requestsPerSecond / theirs.requestsPerSecond)}, p99 ${defaults.p99Ms.toFixed(2)} ms.`);
     }
-    const ours = find('sluice, batching on', 1, 64)!;
+    const ours = find(TUNED_ON, 1, 64)!;
     const theirs = find('FastAPI + scikit-learn', 1, 64)!;
     reportGoal('≥ 3× the baseline\'s single-row throughput at equal or lower p99 (64 connections)', ours.requestsPerSecond >= 3 * theirs.requestsPerSecond && ours.p99Ms <= theirs.p99Ms);
   } else console.log('FastAPI, uvicorn or scikit-learn is not installed (apt-get install python3-fastapi python3-uvicorn python3-sklearn): no baseline this run.');

@@ -13,7 +13,7 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .option('--port <port>', 'port', '8080')
     .option('--workers <n>', 'processes sharing the port', '1')
     .option('--max-batch-size <rows>', 'rows per onnxruntime call when requests are coalesced (1: no batching)', '32')
-    .option('--max-batch-delay-ms <ms>', 'how long an idle model waits for more requests to batch', '2')
+    .option('--max-batch-delay-ms <ms>', 'how long an idle model waits for more requests to batch (0: it runs a request at once; requests arriving while a batch runs still share the next one)', '0')
     .option('--max-in-flight <n>', 'requests handled at once; beyond, 503 with Retry-After', '1024')
     .option('--max-body-mb <mb>', 'largest request body (413 beyond)', '16')
     .option('--prediction-log <dir>', 'where predictions and feedback are logged (default .sluice/predictions in a workspace, else $XDG_STATE_HOME/sluice/predictions or ~/.local/state/sluice/predictions)')

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FeedPart } from './feed.js';
-import { MicroBatcher } from './micro-batcher.js';
+import { DEFAULT_BATCHING, MicroBatcher } from './micro-batcher.js';
 
 /** A part of `rows` rows whose single feature is the given values. */
 function part(values: readonly number[]): FeedPart {
@@ -21,23 +21,79 @@ function doubling(calls: number[], delayMs = 5) {
 
 const values = (output: FeedPart) => Array.from(output.tensors.y!.data as Float32Array);
 
-test('requests arriving together share one call, and each gets its own rows back', async () => {
+/** A timer armed by hand: the batcher's opt-in wait, fired when the test says (no clock involved). */
+function manualTimer() {
+  const armed: (() => void)[] = [];
+  return {
+    armed,
+    setTimer: (callback: () => void) => {
+      armed.push(callback);
+      return setTimeout(() => undefined, 0).unref();
+    },
+    fire: () => armed.splice(0).forEach((callback) => callback()),
+  };
+}
+
+/** A "model" doubling its input whose calls end only when the test releases them (no clock involved). */
+function gated(calls: number[]) {
+  const releases: (() => void)[] = [];
+  const run = async (input: FeedPart): Promise<FeedPart> => {
+    calls.push(input.rows);
+    await new Promise<void>((resolve) => releases.push(resolve));
+    const x = input.tensors.x!.data as Float32Array;
+    return { rows: input.rows, tensors: { y: { type: 'float32', data: x.map((value) => value * 2), rowShape: [] } } };
+  };
+  return { run, release: () => releases.splice(0).forEach((resolve) => resolve()) };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+test('by default an idle batcher runs a request at once: no timer is armed, the call starts before the next event-loop turn', async () => {
   const calls: number[] = [];
-  const batcher = new MicroBatcher(doubling(calls), { maxBatchSize: 32, maxDelayMs: 0 });
-  const outputs = await Promise.all([batcher.infer(part([1])), batcher.infer(part([2, 3])), batcher.infer(part([4]))]);
-  assert.deepEqual(calls, [4]);
-  assert.deepEqual(outputs.map(values), [[2], [4, 6], [8]]);
+  const timer = manualTimer();
+  const model = gated(calls);
+  const batcher = new MicroBatcher(model.run, { ...DEFAULT_BATCHING, setTimer: timer.setTimer });
+  assert.equal(DEFAULT_BATCHING.maxDelayMs, 0);
+  const output = batcher.infer(part([1]));
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.deepEqual(calls, [1], 'the call started within the same turn');
+  assert.equal(timer.armed.length, 0, 'no timer was armed');
+  model.release();
+  assert.deepEqual(values(await output), [2]);
+  assert.equal(timer.armed.length, 0);
 });
 
-test('requests arriving while a batch runs go together as the next batch', async () => {
+test('by default, requests arriving while a batch runs are coalesced into one next batch, each getting its own rows', async () => {
   const calls: number[] = [];
-  const batcher = new MicroBatcher(doubling(calls, 20), { maxBatchSize: 32, maxDelayMs: 0 });
+  const timer = manualTimer();
+  const model = gated(calls);
+  const batcher = new MicroBatcher(model.run, { ...DEFAULT_BATCHING, setTimer: timer.setTimer });
   const first = batcher.infer(part([1]));
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  const later = await Promise.all([batcher.infer(part([2])), batcher.infer(part([3])), batcher.infer(part([4]))]);
+  await nextTurn();
+  const later = [batcher.infer(part([2])), batcher.infer(part([3, 4])), batcher.infer(part([5]))];
+  await nextTurn();
+  assert.deepEqual(calls, [1], 'nothing else runs while the first batch does');
+  model.release();
   assert.deepEqual(values(await first), [2]);
-  assert.deepEqual(later.map(values), [[4], [6], [8]]);
-  assert.deepEqual(calls, [1, 3]);
+  for (let turn = 0; turn < 100 && calls.length < 2; turn++) await nextTurn();
+  model.release();
+  assert.deepEqual((await Promise.all(later)).map(values), [[4], [6, 8], [10]]);
+  assert.deepEqual(calls, [1, 4]);
+  assert.equal(timer.armed.length, 0, 'no timer was armed');
+});
+
+test('a positive delay (opt-in) makes an idle batcher wait for company: requests arriving together share one call', async () => {
+  const calls: number[] = [];
+  const timer = manualTimer();
+  const batcher = new MicroBatcher(doubling(calls), { maxBatchSize: 32, maxDelayMs: 2, setTimer: timer.setTimer });
+  const outputs = Promise.all([batcher.infer(part([1])), batcher.infer(part([2, 3])), batcher.infer(part([4]))]);
+  await nextTurn();
+  assert.deepEqual(calls, [], 'it waits for the timer');
+  assert.equal(timer.armed.length, 1, 'one timer for the batch');
+  timer.fire();
+  assert.deepEqual((await outputs).map(values), [[2], [4, 6], [8]]);
+  assert.deepEqual(calls, [4]);
 });
 
 test('a batch never exceeds the size limit; a request of that size runs alone at once', async () => {
@@ -57,6 +113,7 @@ test('size 1 turns batching off: every request is its own call', async () => {
 });
 
 test('a failed call fails every request in its batch, and the next batch still runs', async () => {
+  const timer = manualTimer();
   let fail = true;
   const batcher = new MicroBatcher(
     async (input) => {
@@ -66,25 +123,32 @@ test('a failed call fails every request in its batch, and the next batch still r
       }
       return { rows: input.rows, tensors: { y: input.tensors.x! } };
     },
-    { maxBatchSize: 32, maxDelayMs: 0 },
+    { maxBatchSize: 32, maxDelayMs: 2, setTimer: timer.setTimer },
   );
-  const results = await Promise.allSettled([batcher.infer(part([1])), batcher.infer(part([2]))]);
+  const settled = Promise.allSettled([batcher.infer(part([1])), batcher.infer(part([2]))]);
+  timer.fire();
+  const results = await settled;
   assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected']);
-  assert.equal((await batcher.infer(part([3]))).rows, 1);
+  const third = batcher.infer(part([3]));
+  timer.fire();
+  assert.equal((await third).rows, 1);
 });
 
 test('requests whose tensors differ past the batch dimension never share a call', async () => {
+  const timer = manualTimer();
   const calls: number[] = [];
   const batcher = new MicroBatcher(
     async (input) => {
       calls.push(input.rows);
       return { rows: input.rows, tensors: { y: input.tensors.x! } };
     },
-    { maxBatchSize: 32, maxDelayMs: 0 },
+    { maxBatchSize: 32, maxDelayMs: 2, setTimer: timer.setTimer },
   );
   const wide = { rows: 1, tensors: { x: { type: 'float32', data: Float32Array.from([1, 2, 3]), rowShape: [3] } } };
   const narrow = { rows: 1, tensors: { x: { type: 'float32', data: Float32Array.from([7, 8]), rowShape: [2] } } };
-  const [a, b, c] = await Promise.all([batcher.infer(narrow), batcher.infer(wide), batcher.infer(narrow)]);
+  const all = Promise.all([batcher.infer(narrow), batcher.infer(wide), batcher.infer(narrow)]);
+  timer.fire();
+  const [a, b, c] = await all;
   assert.deepEqual([a, b, c].map((output) => Array.from(output.tensors.y!.data as Float32Array)), [[7, 8], [1, 2, 3], [7, 8]]);
   assert.deepEqual(calls, [2, 1]);
 });

@@ -1,18 +1,25 @@
 /**
  * Adaptive micro-batching: requests that arrive together share one onnxruntime call. While a
  * batch runs, new requests queue; when it ends they go as the next batch at once. An idle model
- * waits up to `maxDelayMs` for company (0: only requests of the same event-loop turn). A batch
- * never exceeds `maxBatchSize` rows; a request of that many rows or more runs alone, at once.
+ * runs a request at once (`maxDelayMs` 0, the default: no timer, no wait), or waits up to a
+ * positive `maxDelayMs` for company (an opt-in). A batch never exceeds `maxBatchSize` rows; a
+ * request of that many rows or more runs alone, at once.
  */
 import { concatParts, sliceRows, type FeedPart } from './feed.js';
 
 export interface BatcherOptions {
   /** Rows per call at most; 1 turns batching off (every request runs on its own, concurrently). */
   readonly maxBatchSize: number;
+  /** 0: an idle model runs a request at once, and only requests arriving during a batch coalesce. */
   readonly maxDelayMs: number;
+  /** Arms the opt-in wait of a positive `maxDelayMs` (tests count its calls); `setTimeout` by default. */
+  readonly setTimer?: (callback: () => void, ms: number) => NodeJS.Timeout;
   /** Observes each call's size, for metrics (`model` is filled in by the served model). */
   readonly onBatch?: (rows: number, requests: number, model?: string) => void;
 }
+
+/** `sluice serve`'s defaults: batches of up to 32 rows, and no wait when idle. */
+export const DEFAULT_BATCHING = { maxBatchSize: 32, maxDelayMs: 0 } as const satisfies BatcherOptions;
 
 interface Waiting {
   readonly part: FeedPart;
@@ -32,7 +39,6 @@ export class MicroBatcher {
   private queuedRows = 0;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly run: (part: FeedPart) => Promise<FeedPart>,
@@ -55,20 +61,19 @@ export class MicroBatcher {
 
   private schedule(): void {
     if (this.running) return;
-    if (this.queuedRows >= this.options.maxBatchSize) {
+    // Idle with no wait asked for (or a full batch waiting): run now. The rest of this turn's
+    // requests queue behind the running batch and go together as the next one.
+    if (this.options.maxDelayMs <= 0 || this.queuedRows >= this.options.maxBatchSize) {
       this.flush();
       return;
     }
-    if (this.timer || this.immediate) return;
-    if (this.options.maxDelayMs > 0) this.timer = setTimeout(() => this.flush(), this.options.maxDelayMs);
-    else this.immediate = setImmediate(() => this.flush());
+    if (this.timer) return;
+    this.timer = (this.options.setTimer ?? setTimeout)(() => this.flush(), this.options.maxDelayMs);
   }
 
   private flush(): void {
     clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
-    this.immediate = undefined;
     if (this.running || this.queue.length === 0) return;
     const batch: Waiting[] = [];
     let rows = 0;

@@ -3,10 +3,11 @@
  * every feedback label, appended in the background to rolling JSON-lines files that monitoring
  * reads later. A request only pushes an object onto a buffer: serialising and writing happen on
  * a timer, and a full buffer or a failed write drops records (counted) instead of slowing or
- * failing requests.
+ * failing requests. Each chunk of a flush is whole lines handed to one write(2) on a file opened
+ * for appending, so a process killed between flushes (even by SIGKILL) leaves no torn line.
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { predictionLogUnwritable } from './errors.js';
 import { applyRetention, type LogRetention } from './prediction-log-retention.js';
@@ -74,8 +75,16 @@ class RollingFile {
       this.roll();
       this.onRolled();
     }
-    await appendFile(this.path!, text);
-    this.size += Buffer.byteLength(text);
+    const bytes = Buffer.from(text);
+    // One write(2) of whole lines (O_APPEND): fs.appendFile would cut it into 512 KiB writes, and a
+    // kill between two of them would leave half a line. The loop only continues a short write.
+    const handle = await open(this.path!, 'a');
+    try {
+      for (let offset = 0; offset < bytes.length; ) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+    } finally {
+      await handle.close();
+    }
+    this.size += bytes.length;
   }
 
   /** Ends the current file (it is complete). */

@@ -20,7 +20,7 @@ const serveSchema = z.object({
   port: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535, { error: 'must be a port number (0-65535)' }).default(8080),
   workers: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1' }).max(256).default(1),
   maxBatchSize: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1 (1 turns batching off)' }).max(100_000).default(32),
-  maxBatchDelayMs: z.coerce.number({ error: 'must be a number' }).min(0).max(1000).default(2),
+  maxBatchDelayMs: z.coerce.number({ error: 'must be a number' }).min(0).max(1000).default(0),
   maxInFlight: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1024),
   maxBodyMb: z.coerce.number({ error: 'must be a number' }).positive().max(1024).default(16),
   predictionLog: z.union([z.string().min(1), z.literal(false)]).optional(),

@@ -5,13 +5,19 @@
  * Sluice's `hashFile` is timed in this process while the coreutils tools are spawned; a spawn
  * costs about a millisecond, nothing beside a gigabyte.
  *
+ * The `sluice data add` row times the whole command's work in this process (hash, store in the
+ * cache at the default link order, fsync, pointer): each run adds a fresh copy of the file,
+ * already flushed to disk, in a fresh workspace. With reflinks or hardlinks nothing is copied.
+ *
  * Run: `npm run bench:hash`; BENCH_HASH_MIB sets the file size (default 1024).
  */
 import { randomFillSync } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { hashFile } from '../src/core/index.js';
+import { addData, openDataWorkspace } from '../src/data-versioning/index.js';
+import { openWorkspace } from '../src/workspace/index.js';
 import { envInteger, formatRatio, formatSeconds, hasCommand, medianSeconds, printTable, reportGoal, timeSuccess, withTempDir } from './support.js';
 
 const SIZE_MIB = envInteger('BENCH_HASH_MIB', 1024);
@@ -33,6 +39,31 @@ function writeRandomFile(path: string, bytes: number): void {
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Copies `source` into a fresh workspace and flushes it, so only `data add` itself is timed. */
+async function timeDataAdd(source: string, workspaceDir: string): Promise<{ seconds: number; digest: string }> {
+  rmSync(workspaceDir, { recursive: true, force: true });
+  mkdirSync(workspaceDir, { recursive: true });
+  const path = join(workspaceDir, 'data.bin');
+  copyFileSync(source, path);
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  warmPageCache(path);
+  const data = await openDataWorkspace(openWorkspace(workspaceDir, {}));
+  try {
+    const start = performance.now();
+    const [added] = await addData(data, ['data.bin']);
+    const seconds = (performance.now() - start) / 1000;
+    return { seconds, digest: added?.hash.replace(/^blake3:/, '') ?? '' };
+  } finally {
+    await data.close();
+    rmSync(workspaceDir, { recursive: true, force: true });
   }
 }
 
@@ -67,6 +98,11 @@ await withTempDir('sluice-bench-hash-', async (dir) => {
       return seconds;
     },
   };
+  tasks['sluice data add (defaults)'] = async () => {
+    const run = await timeDataAdd(path, join(dir, 'workspace'));
+    note('sluice data add', run.digest);
+    return run.seconds;
+  };
   const missing: string[] = [];
   for (const tool of ['sha256sum', 'md5sum']) {
     if (!hasCommand(tool)) {
@@ -98,6 +134,10 @@ await withTempDir('sluice-bench-hash-', async (dir) => {
     // Every run of a tool hashed the same bytes; two digests would mean a broken hasher or file.
     if (seen.size !== 1) throw new Error(`${tool} gave ${seen.size} different digests for the same file: ${[...seen].join(', ')}`);
     console.log(`${tool.padEnd(16)} ${[...seen][0]}`);
+  }
+  const added = digests.get('sluice data add');
+  if (added && [...added][0] !== [...(digests.get('sluice (BLAKE3)') ?? [])][0]) {
+    throw new Error('sluice data add recorded another hash than hashFile for the same file');
   }
   console.log('(no b3sum here to check the BLAKE3 digest against)\n');
 

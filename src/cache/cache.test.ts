@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { hashBytes } from '../core/index.js';
@@ -171,5 +171,32 @@ describe('checkout over an identical hardlink', () => {
     cache.addFile(join(root, 'big.bin'), hashed.id, { shared: true });
     cache.checkout(hashed.id, join(root, 'big.bin'), { shared: true });
     assert.deepEqual(readdirSync(root), ['big.bin']);
+  });
+});
+
+describe('adding a workspace file', () => {
+  const exdev = () => {
+    throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+  };
+
+  test('shared, it is hardlinked: the object is the workspace file, read-only, stored durably', () => {
+    write(join(root, 'a.bin'), 'shared bytes');
+    const cache = new ObjectCache({ dir: join(temp.path, 'cache'), link: ['hardlink', 'copy'] });
+    const id = `blake3:${hashBytes('shared bytes')}` as const;
+    assert.equal(cache.addFile(join(root, 'a.bin'), id, { shared: true, durable: true }), 'hardlink');
+    assert.equal(statSync(cache.objectPath(id)).ino, statSync(join(root, 'a.bin')).ino);
+    assert.equal(statSync(join(root, 'a.bin')).mode & 0o777, 0o444);
+    assert.deepEqual(readdirSync(join(temp.path, 'cache', 'tmp')), [], 'no temp file left');
+  });
+
+  test('on another file system (EXDEV) it falls back to a copy', () => {
+    write(join(root, 'a.bin'), 'far bytes');
+    const cache = new ObjectCache({ dir: join(temp.path, 'cache'), link: ['hardlink', 'copy'], linkOperations: { hardlink: exdev, copy: (source, destination, mode) => copyFileSync(source, destination, mode) } });
+    const id = `blake3:${hashBytes('far bytes')}` as const;
+    assert.equal(cache.addFile(join(root, 'a.bin'), id, { shared: true, durable: true }), 'copy');
+    assert.notEqual(statSync(cache.objectPath(id)).ino, statSync(join(root, 'a.bin')).ino);
+    assert.equal(statSync(join(root, 'a.bin')).mode & 0o200, 0o200, 'the workspace file stays writable');
+    assert.equal(readFileSync(cache.objectPath(id), 'utf8'), 'far bytes');
+    assert.deepEqual(cache.verify().corrupt, []);
   });
 });

@@ -3,8 +3,8 @@
  * Content-addressed objects (BLAKE3), directory manifests, the stat cache, and checkout by
  * reflink, hardlink or copy.
  */
-export { ObjectCache, type CheckoutOptions, type DirectorySnapshot, type ObjectCacheOptions } from './object-cache.js';
-export { LINK_TYPES, type LinkType } from './link.js';
+export { ObjectCache, type AddOptions, type CheckoutOptions, type DirectorySnapshot, type ObjectCacheOptions } from './object-cache.js';
+export { LINK_TYPES, type LinkOperations, type LinkType } from './link.js';
 export { manifestObjectId, parseManifest, serializeManifest, type FileMode, type ManifestEntry } from './manifest.js';
 export { directoryObjectId, fileObjectId, isDirectoryId, parseObjectId, type ObjectId } from './object-id.js';
 export { StatCache, workspaceKey, type StatCachePersistence } from './stat-cache.js';

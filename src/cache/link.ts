@@ -13,15 +13,24 @@ export type LinkType = (typeof LINK_TYPES)[number];
 /** Errors that mean "this file system cannot do that link type here", not "something is broken". */
 const UNSUPPORTED = new Set(['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOSYS', 'EPERM', 'EMLINK', 'ENOTTY']);
 
+/** The file-system calls behind the link types; tests replace them to simulate another file system. */
+export interface LinkOperations {
+  readonly hardlink: (source: string, destination: string) => void;
+  readonly copy: (source: string, destination: string, mode: number) => void;
+}
+
+const FS_OPERATIONS: LinkOperations = { hardlink: linkSync, copy: copyFileSync };
+
 /**
  * Creates `destination` (which must not exist) with the content of `source` by `type`.
- * Returns false when the file system does not support the type; throws on other failures.
+ * Returns false when the file system does not support the type (EXDEV: another file system);
+ * throws on other failures.
  */
-export function tryLink(type: LinkType, source: string, destination: string): boolean {
+export function tryLink(type: LinkType, source: string, destination: string, operations: LinkOperations = FS_OPERATIONS): boolean {
   try {
-    if (type === 'reflink') copyFileSync(source, destination, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL);
-    else if (type === 'hardlink') linkSync(source, destination);
-    else copyFileSync(source, destination, constants.COPYFILE_EXCL);
+    if (type === 'reflink') operations.copy(source, destination, constants.COPYFILE_FICLONE_FORCE | constants.COPYFILE_EXCL);
+    else if (type === 'hardlink') operations.hardlink(source, destination);
+    else operations.copy(source, destination, constants.COPYFILE_EXCL);
     return true;
   } catch (error) {
     if (UNSUPPORTED.has(systemErrorCode(error) ?? '')) return false;
@@ -36,7 +45,10 @@ export function tryLink(type: LinkType, source: string, destination: string): bo
 export class Linker {
   private readonly unsupported = new Set<LinkType>();
 
-  constructor(private readonly preference: readonly LinkType[]) {}
+  constructor(
+    private readonly preference: readonly LinkType[],
+    private readonly operations: LinkOperations = FS_OPERATIONS,
+  ) {}
 
   /**
    * Places `source` at `destination` with the first working type. With `allowShared: false`
@@ -46,7 +58,7 @@ export class Linker {
   link(source: string, destination: string, options: { allowShared: boolean; mode: number }): LinkType {
     for (const type of [...this.preference, 'copy' as const]) {
       if (this.unsupported.has(type) || (type === 'hardlink' && !options.allowShared)) continue;
-      if (!tryLink(type, source, destination)) {
+      if (!tryLink(type, source, destination, this.operations)) {
         this.unsupported.add(type);
         continue;
       }

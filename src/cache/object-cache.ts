@@ -8,12 +8,12 @@
  * removes.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createStreamHasher, hashBytes, hashFileSync, isProcessAlive } from '../core/index.js';
 import { open } from 'node:fs/promises';
 import { objectCorrupt, objectMissing } from './errors.js';
-import { Linker, type LinkType } from './link.js';
+import { Linker, type LinkOperations, type LinkType } from './link.js';
 import { parseManifest, type ManifestEntry } from './manifest.js';
 import { fileObjectId, parseObjectId, type ObjectId } from './object-id.js';
 
@@ -22,6 +22,8 @@ export interface ObjectCacheOptions {
   readonly dir: string;
   /** Link types in order of preference; `copy` is always the last resort. */
   readonly link: readonly LinkType[];
+  /** Replaces the file-system calls behind linking (tests simulate a cache on another file system). */
+  readonly linkOperations?: LinkOperations;
 }
 
 /** A directory ready to be stored: its id, its manifest's bytes and entries. */
@@ -39,6 +41,14 @@ export interface CheckoutOptions {
   readonly shared: boolean;
 }
 
+export interface AddOptions extends CheckoutOptions {
+  /**
+   * fsync each new object (and the directory entry naming it) before returning, so a pointer
+   * written afterwards never names an object a power cut could lose. Costs a flush per file.
+   */
+  readonly durable?: boolean;
+}
+
 /** Read-only, so an editor or script cannot silently change a hardlinked object. */
 const OBJECT_MODE = 0o444;
 
@@ -48,7 +58,7 @@ export class ObjectCache {
 
   constructor(options: ObjectCacheOptions) {
     this.dir = options.dir;
-    this.linker = new Linker(options.link);
+    this.linker = new Linker(options.link, options.linkOperations);
   }
 
   /** Where an object lives (whether or not it is there). */
@@ -77,17 +87,25 @@ export class ObjectCache {
   }
 
   /**
-   * Stores a workspace file under `id` (its content hash). With `shared`, a hardlink may be
-   * used, which turns the workspace file itself into the read-only object.
+   * Stores a workspace file under `id` (its content hash), by the first link type that works:
+   * a reflink or, with `shared`, a hardlink costs no copy. A hardlink turns the workspace file
+   * itself into the read-only object (as DVC's `hardlink` cache type does); it is linked, not
+   * moved, so no instant exists at which the file is only in the cache's temp directory.
+   * Across file systems (EXDEV) the file is copied.
    */
-  addFile(source: string, id: ObjectId, options: CheckoutOptions): LinkType | undefined {
+  addFile(source: string, id: ObjectId, options: AddOptions): LinkType | undefined {
     const target = this.objectPath(id);
     if (existsSync(target)) return undefined;
     const temp = this.tempPath();
-    const type = this.linker.link(source, temp, { allowShared: options.shared, mode: OBJECT_MODE });
-    if (type === 'hardlink') chmodSync(temp, OBJECT_MODE);
-    this.publish(temp, target);
-    return type;
+    try {
+      const type = this.linker.link(source, temp, { allowShared: options.shared, mode: OBJECT_MODE });
+      if (type === 'hardlink') chmodSync(temp, OBJECT_MODE);
+      if (options.durable) syncPath(temp);
+      this.publish(temp, target, options.durable);
+      return type;
+    } finally {
+      rmSync(temp, { force: true });
+    }
   }
 
   /**
@@ -121,16 +139,17 @@ export class ObjectCache {
   }
 
   /** Stores a directory: every file first, then the manifest that makes it visible. */
-  addDirectory(source: string, snapshot: DirectorySnapshot, options: CheckoutOptions): void {
+  addDirectory(source: string, snapshot: DirectorySnapshot, options: AddOptions): void {
     for (const entry of snapshot.entries) {
-      this.addFile(join(source, entry.path), entry.hash, { shared: options.shared && entry.mode === 0o644 });
+      this.addFile(join(source, entry.path), entry.hash, { shared: options.shared && entry.mode === 0o644, durable: options.durable });
     }
     const target = this.objectPath(snapshot.id);
     if (existsSync(target)) return;
     const temp = this.tempPath();
     // The temp name is private to this process; it becomes visible only by the rename in publish().
     writeFileSync(temp, snapshot.serialized, { mode: OBJECT_MODE, flag: 'wx' });
-    this.publish(temp, target);
+    if (options.durable) syncPath(temp);
+    this.publish(temp, target, options.durable);
   }
 
   /**
@@ -249,9 +268,13 @@ export class ObjectCache {
     return join(tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
   }
 
-  private publish(temp: string, target: string): void {
-    mkdirSync(dirname(target), { recursive: true });
+  private publish(temp: string, target: string, durable = false): void {
+    const created = mkdirSync(dirname(target), { recursive: true });
     renameSync(temp, target);
+    if (!durable) return;
+    // The rename is durable once the directory holding the new name is; a new prefix directory needs its own entry synced too.
+    syncPath(dirname(target));
+    if (created !== undefined) syncPath(dirname(created));
   }
 }
 
@@ -274,6 +297,16 @@ function replacePath(replacement: string, destination: string): void {
   renameSync(destination, old);
   renameSync(replacement, destination);
   rmSync(old, { recursive: true, force: true });
+}
+
+/** fsync a file or a directory (read-only descriptors suffice on Linux and macOS). */
+function syncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function statIfExists(path: string): ReturnType<typeof statSync> | undefined {

@@ -2,10 +2,10 @@
  * `sluice data add|status|checkout`: put data under version control, see how the working copy
  * differs from the versions the pointers name, and restore those versions from the cache.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { untrackInGit } from '../core/index.js';
-import { isDirectoryId, parseObjectId } from '../cache/index.js';
+import { isDirectoryId, parseObjectId, type ObjectId } from '../cache/index.js';
 import { ensureGitignoreEntries, gitignoreEntryFor, PIPELINE_FILE } from '../workspace/index.js';
 import type { DataWorkspace } from './data-workspace.js';
 import { loadPointers } from './data-workspace.js';
@@ -59,21 +59,25 @@ async function checkTrackable(data: DataWorkspace, target: string): Promise<void
 /** Stores each path in the cache, writes its pointer file and ignores the data in git. */
 export async function addData(data: DataWorkspace, targets: readonly string[]): Promise<AddedData[]> {
   const added: AddedData[] = [];
-  // Tracked data is the user's to edit: never hardlinked to the cache (root writes through a
-  // read-only hardlink and would damage the object); reflinked where the file system can, else copied.
-  const shared = { shared: false };
   for (const target of targets) {
     if (!existsSync(join(data.root, target))) throw dataPathMissing({ path: target });
     await checkTrackable(data, target);
     const previous = (await loadPointers(data.root, [target])).find((pointer) => pointer.target === target);
+    // The previous version may share its inode with this file: if it was written through, that object is damaged.
+    if (previous) data.cache.discardWrittenThrough(previous.pointer.hash, join(data.root, target));
     const hashed = await data.hasher.hash(target);
     if (!hashed) throw dataPathMissing({ path: target });
     let files = 1;
+    // No copy where the link order allows: a reflink, or a hardlink that makes the working file
+    // the read-only cache object (as a pipeline out checked out by hardlink). Executables are not
+    // hardlinked (the object is read-only, not executable). Each object is fsynced before the pointer names it.
     if (hashed.kind === 'file') {
-      data.cache.addFile(join(data.root, target), hashed.id, shared);
+      data.cache.addFile(join(data.root, target), hashed.id, { shared: hashed.mode === 0o644, durable: true });
+      rememberShared(data, [{ path: target, id: hashed.id }]);
     } else {
       const snapshot = await hashed.snapshot();
-      data.cache.addDirectory(join(data.root, target), snapshot, shared);
+      data.cache.addDirectory(join(data.root, target), snapshot, { shared: true, durable: true });
+      rememberShared(data, snapshot.entries.map((entry) => ({ path: `${target}/${entry.path}`, id: entry.hash })));
       files = snapshot.entries.length;
     }
     const size = hashed.size;
@@ -89,6 +93,19 @@ export async function addData(data: DataWorkspace, targets: readonly string[]): 
     added.push({ target, pointerFile, hash: hashed.id, size, files, changed: previous?.pointer.hash !== hashed.id, untracked });
   }
   return added;
+}
+
+/**
+ * Files that are now their cache object (one inode) have a known hash even if they were written
+ * a moment ago (too recently for the hasher to remember): the next status need not read them.
+ */
+function rememberShared(data: DataWorkspace, files: readonly { path: string; id: ObjectId }[]): void {
+  for (const file of files) {
+    const hex = parseObjectId(file.id)?.hex;
+    const working = statSync(join(data.root, file.path), { throwIfNoEntry: false });
+    const object = statSync(data.cache.objectPath(file.id), { throwIfNoEntry: false });
+    if (hex && working && object && working.ino === object.ino && working.dev === object.dev) data.hasher.rememberCheckout(file.path, hex);
+  }
 }
 
 export type DataState = 'unchanged' | 'modified' | 'missing' | 'not-in-cache';
@@ -108,6 +125,7 @@ export async function dataStatus(data: DataWorkspace, targets: readonly string[]
   const statuses: DataStatus[] = [];
   for (const located of await loadPointers(data.root, targets)) {
     const hashed = await data.hasher.hash(located.target);
+    if (hashed?.id !== located.pointer.hash) data.cache.discardWrittenThrough(located.pointer.hash, join(data.root, located.target));
     const inCache = data.cache.has(located.pointer.hash);
     const state: DataState = !hashed ? 'missing' : hashed.id !== located.pointer.hash ? 'modified' : inCache ? 'unchanged' : 'not-in-cache';
     statuses.push({ target: located.target, pointerFile: located.file, state, inCache, hash: located.pointer.hash, workspaceHash: hashed?.id });
@@ -150,6 +168,8 @@ export async function checkoutData(data: DataWorkspace, targets: readonly string
       unchanged.push(located.target);
       continue;
     }
+    // A modified file that shares its inode with the object damaged it: never restore that.
+    data.cache.discardWrittenThrough(located.pointer.hash, join(data.root, located.target));
     if (!data.cache.has(located.pointer.hash)) {
       missing.push(located.target);
       continue;

@@ -14,7 +14,13 @@ export interface DataRepo {
   readonly root: string;
   /** The open data workspace; reopen() replaces it. */
   data: DataWorkspace;
+  /**
+   * Writes a new file at `path` (replacing any file there, as an editor saving by rename does):
+   * added data may be a read-only hardlink to its cache object, which only root could write into.
+   */
   write(path: string, content: string | Buffer): void;
+  /** Writes into the existing file, through a hardlink to the cache if it is one (as root can). */
+  writeInPlace(path: string, content: string | Buffer): void;
   read(path: string): Buffer;
   removePath(path: string): void;
   /** Empties the local object cache, as in a fresh clone. */
@@ -42,8 +48,10 @@ export async function openDataRepo(files: Readonly<Record<string, string>> = { '
     data,
     write: (path, content) => {
       mkdirSync(dirname(join(repo.root, path)), { recursive: true });
+      rmSync(join(repo.root, path), { force: true });
       writeFileSync(join(repo.root, path), content);
     },
+    writeInPlace: (path, content) => writeFileSync(join(repo.root, path), content),
     read: (path) => readFileSync(join(repo.root, path)),
     removePath: (path) => rmSync(join(repo.root, path), { recursive: true, force: true }),
     emptyCache: () => rmSync(handle.data.cache.dir, { recursive: true, force: true }),

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { loadAllErrors, renderErrorDocs } from './error-docs.js';
+import { exampleError, loadAllErrors, renderErrorDocs } from './error-docs.js';
 
 const docsPath = new URL('../../../docs/errors.md', import.meta.url);
-
-/** Placeholder arguments, as the docs render them. */
-const placeholders = new Proxy({}, { get: (_target, key) => (typeof key === 'string' ? Object.assign([`<${key}>`], { toString: () => `<${key}>` }) : undefined) });
 
 test('docs/errors.md documents exactly the error codes in the catalogue (run `npm run docs:errors` to update)', async () => {
   assert.equal(readFileSync(docsPath, 'utf8'), await renderErrorDocs());
@@ -22,7 +19,7 @@ test('the catalogue is discovered from every domain, the servers\' own codes inc
 test('every catalogued error has a description and a hint that says more than its message', async () => {
   for (const factory of (await loadAllErrors()).values()) {
     assert.ok(factory.description.length > 10, `${factory.code} has no description`);
-    const error = (factory as unknown as (args: unknown) => { message: string; hint?: string })(placeholders);
+    const error = exampleError(factory);
     assert.ok(error.hint && error.hint.trim().length > 10, `${factory.code} has no hint`);
     assert.notEqual(error.hint.trim(), error.message.trim(), `${factory.code}'s hint repeats its message`);
   }

@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { errorCatalogue, exitCodeOf, type ErrorFactory } from '../core/index.js';
+import { errorCatalogue, exitCodeOf, type AppError, type ErrorFactory } from '../core/index.js';
 
 /** Every `errors.js` module under the compiled `src/` (or the bundle's own tree): the catalogue's sources. */
 function errorModules(root: string): string[] {
@@ -31,6 +31,11 @@ const placeholders = new Proxy({}, {
   get: (_target, key) => (typeof key === 'string' ? Object.assign([`<${key}>`], { toString: () => `<${key}>` }) : undefined),
 });
 
+/** An error of the catalogue as the docs show it: raised with placeholder arguments. */
+export function exampleError(factory: ErrorFactory<never>): AppError {
+  return (factory as unknown as ErrorFactory<unknown>)(placeholders);
+}
+
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
@@ -41,7 +46,7 @@ export async function renderErrorDocs(): Promise<string> {
   const rows = [...catalogue.values()]
     .sort((a, b) => (a.code < b.code ? -1 : 1))
     .map((factory) => {
-      const error = (factory as unknown as ErrorFactory<unknown>)(placeholders);
+      const error = exampleError(factory);
       return `| \`${factory.code}\` | ${exitCodeOf(factory.kind)} | ${cell(factory.description)} | ${cell(error.hint ?? '')} |`;
     });
   return [

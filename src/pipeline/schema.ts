@@ -108,6 +108,8 @@ export const pipelineFileSchema = z.strictObject({
   stages: z.record(z.string(), z.record(z.string(), z.unknown()), { error: 'stages must be a mapping of stage names to stage definitions' }),
   /** Quality gates; checked in full by `sluice gate` (evaluation/gates/schema.ts). */
   gates: z.record(z.string(), z.unknown()).optional(),
+  /** Deployment environments; checked in full by the deploy domain (deploy/config/environment-schema.ts). */
+  deploy: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const STAGE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;

@@ -1,0 +1,73 @@
+/**
+ * Success and failure conditions: expressions over a measurement's `result`, as Argo Rollouts
+ * writes them (`result >= 0.95`, `result[0] < 0.01 && result[1] < 0.05`, `len(result) > 0`).
+ * Evaluated by jexl, which parses into an AST and interprets it: no `eval`, no access to
+ * anything but `result` and the functions below. `and`/`or`/`not` are accepted too.
+ */
+import jexl from 'jexl';
+
+type Ast = ReturnType<ReturnType<typeof jexl.compile>['_getAst']>;
+
+const language = new jexl.Jexl();
+language.addBinaryOp('and', 10, (left: unknown, right: unknown) => Boolean(left) && Boolean(right));
+language.addBinaryOp('or', 10, (left: unknown, right: unknown) => Boolean(left) || Boolean(right));
+language.addUnaryOp('not', (value: unknown) => !value);
+language.addFunctions({
+  len: (value: unknown) => (Array.isArray(value) || typeof value === 'string' ? value.length : 0),
+  isNaN: (value: unknown) => typeof value === 'number' && Number.isNaN(value),
+  isInf: (value: unknown) => value === Infinity || value === -Infinity,
+  abs: (value: unknown) => Math.abs(Number(value)),
+  min: (...values: unknown[]) => Math.min(...values.flat().map(Number)),
+  max: (...values: unknown[]) => Math.max(...values.flat().map(Number)),
+  default: (value: unknown, fallback: unknown) => (value === undefined || value === null || (typeof value === 'number' && Number.isNaN(value)) ? fallback : value),
+});
+
+export const CONDITION_VARIABLES = ['result'] as const;
+export const CONDITION_FUNCTIONS = ['len', 'isNaN', 'isInf', 'abs', 'min', 'max', 'default'] as const;
+
+/** A compiled condition: true, false, or (for a non-boolean outcome) an error. */
+export interface Condition {
+  readonly text: string;
+  evaluate(result: unknown): boolean;
+}
+
+/** Why a condition cannot be compiled, in words for the user. */
+export class ConditionSyntaxError extends Error {}
+
+/**
+ * Compiles `text`, or throws ConditionSyntaxError naming the problem: a syntax error, a name
+ * other than `result`, or an unknown function.
+ */
+export function compileCondition(text: string): Condition {
+  let expression: ReturnType<typeof language.compile>;
+  try {
+    expression = language.compile(text);
+  } catch (error) {
+    throw new ConditionSyntaxError(`cannot parse "${text}": ${(error as Error).message}`);
+  }
+  checkNames(expression._getAst(), text);
+  return {
+    text,
+    evaluate(result: unknown): boolean {
+      const outcome: unknown = expression.evalSync({ result });
+      if (typeof outcome !== 'boolean') throw new ConditionSyntaxError(`"${text}" gave ${JSON.stringify(outcome)}, not true or false`);
+      return outcome;
+    },
+  };
+}
+
+/** Walks the AST: every identifier at the root of a path must be `result`, every call a known function. */
+function checkNames(node: Ast | undefined, text: string): void {
+  if (!node || typeof node !== 'object') return;
+  const record = node as unknown as Record<string, unknown>;
+  if (record.type === 'Identifier' && record.from === undefined && !CONDITION_VARIABLES.includes(record.value as 'result')) {
+    throw new ConditionSyntaxError(`"${text}" names "${String(record.value)}"; a condition can only use result (the measurement), like result >= 0.95`);
+  }
+  if (record.type === 'FunctionCall' && !CONDITION_FUNCTIONS.includes(record.name as 'len')) {
+    throw new ConditionSyntaxError(`"${text}" calls ${String(record.name)}(); the functions are ${CONDITION_FUNCTIONS.join(', ')}`);
+  }
+  for (const value of Object.values(record)) {
+    if (Array.isArray(value)) for (const child of value) checkNames(child as Ast, text);
+    else if (value && typeof value === 'object') checkNames(value as Ast, text);
+  }
+}

@@ -12,7 +12,7 @@ export const environmentNotFound = defineError<{ name: string; declared: readonl
   hint: ({ declared, suggestion, name }) =>
     declared.length === 0
       ? `Add one under deploy:, like\n  deploy:\n    ${name}:\n      model: my-model\n      port: 8080`
-      : `${suggestion.trim() ? `${suggestion.trim()} ` : ''}Pass one of the declared names with --env, or declare "${name}" under deploy: in sluice.yaml.`,
+      : `${String(suggestion).trim()}${String(suggestion).trim() ? ' ' : ''}Pass one of the declared names with --env, or declare "${name}" under deploy: in sluice.yaml.`,
 });
 
 export const invalidCondition = defineError<{ metric: string; problem: string }>('SLUICE_DEPLOY_INVALID_CONDITION', {
@@ -33,7 +33,7 @@ export const startingStepOutOfRange = defineError<{ startingStep: number; steps:
   kind: 'invalid_input',
   description: 'A canary\'s background analysis starts at a step the canary does not have.',
   message: ({ startingStep, steps }) => `analysis.startingStep is ${startingStep}, but the canary has ${steps} step${steps === 1 ? '' : 's'} (numbered from 0).`,
-  hint: ({ steps }) => `Set startingStep to a step index from 0 to ${Math.max(0, steps - 1)}, or add steps.`,
+  hint: ({ steps }) => `Set startingStep to the index of one of the ${steps} steps (0 is the first, ${steps} - 1 the last), or add steps.`,
 });
 
 export const duplicateAnalysisMetric = defineError<{ name: string }>('SLUICE_DEPLOY_DUPLICATE_METRIC', {

@@ -117,7 +117,7 @@ describe('loading environments', () => {
     const error = failure(VALID.replace('startingStep: 0', 'startingStep: 4'));
     assert.equal(error.code, 'SLUICE_DEPLOY_STARTING_STEP_OUT_OF_RANGE');
     assert.equal(error.location?.line, 14);
-    assert.match(error.hint ?? '', /from 0 to 3/);
+    assert.match(error.hint ?? '', /one of the 4 steps/);
   });
 
   test('two metrics of one analysis with the same name are refused at the second', () => {

@@ -124,6 +124,15 @@ for (const [backend, openStore] of Object.entries(STORE_BACKENDS)) {
       assert.ok(actions.includes('alias.set'), actions.join());
     });
 
+    test('a reconciliation with nothing due writes nothing', async () => {
+      const { deploy, clock } = await setup();
+      const started = await deploy.startRollout({ reference: 'models:/bc/2', environment: 'production' });
+      clock.now += 1_000;
+      const idle = await deploy.reconcile('production');
+      assert.equal(idle?.effects.length, 0);
+      assert.equal((await deploy.status('production')).rollout?.revision, started.rollout.revision);
+    });
+
     test('a failing analysis measured by the runner degrades the rollout and records an alert', async () => {
       const { deploy, clock, services } = await setup();
       await deploy.startRollout({ reference: 'models:/bc/2', environment: 'production' });

@@ -146,7 +146,9 @@ export function createDeployService({ store, registry, config, clock = Date.now,
       const now = at ?? clock();
       const measured = runner && isInProgress(loaded.phase) ? await measure(loaded, runner, now) : loaded;
       const result = reconcileRollout(measured, measured.strategy, inputsFor(measured, now));
-      if (result.effects.length === 0 && measured === loaded) return result;
+      // Nothing measured and nothing decided: no write, so idle ticks do not churn revisions.
+      const unmeasured = measured === loaded || JSON.stringify(measured.analysisRuns) === JSON.stringify(loaded.analysisRuns);
+      if (result.effects.length === 0 && unmeasured) return { rollout: loaded, effects: [] };
       const saved = await store.saveRollout(result.rollout, stableOf(result.rollout));
       if (!saved) continue;
       await applyEffects(saved, result.effects);
@@ -165,7 +167,8 @@ export function createDeployService({ store, registry, config, clock = Date.now,
   }
 
   async function currentStable(environment: EnvironmentSpec, state: EnvironmentState | undefined): Promise<number | undefined> {
-    if (state?.stableVersion !== undefined) return state.stableVersion;
+    // A stable version of another model (sluice.yaml now names a different one) is no baseline.
+    if (state?.stableVersion !== undefined && state.model === environment.model) return state.stableVersion;
     // Before its first rollout, an environment serves whatever its alias names, if anything.
     return (await registry.findVersion(formatModelUri(environment.model, environment.alias)))?.version;
   }

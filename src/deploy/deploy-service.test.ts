@@ -157,8 +157,9 @@ for (const [backend, openStore] of Object.entries(STORE_BACKENDS)) {
     });
 
     test('--force aborts the rollout in progress and starts the new one', async () => {
-      const { deploy } = await setup();
+      const { deploy, clock } = await setup();
       const first = await deploy.startRollout({ reference: 'models:/bc/2', environment: 'production' });
+      clock.now += 1_000;
       const second = await deploy.startRollout({ reference: 'models:/bc/3', environment: 'production', force: true });
       const history = await deploy.history('production');
       assert.deepEqual(history.map((rollout) => [rollout.id, rollout.phase]), [[second.rollout.id, 'Paused'], [first.rollout.id, 'Aborted']]);

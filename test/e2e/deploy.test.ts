@@ -108,6 +108,16 @@ describe('sluice deploy and sluice rollout', () => {
     assert.equal(aliasVersion(repo), 1);
   });
 
+  test('deploy --wait exits 1 when a forced deploy replaces its rollout', async (t) => {
+    const child = startSluice(repo.root, ['deploy', 'models:/bc/2', '--env', 'production', '--wait']);
+    t.after(() => stopProcess(child));
+    await pollUntil(() => (statusJson(repo).rollout ? true : undefined), 'the rollout to start', 30_000);
+    const forced = sluice(repo.root, ['deploy', 'models:/bc/3', '--env', 'production', '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal((await exited(child, 60_000)).code, 1);
+    assert.equal(statusJson(repo).rollout?.candidateVersion, 3);
+  });
+
   test('a deploy while one is in progress is refused (exit 2) saying --force aborts the first', () => {
     assert.equal(sluice(repo.root, ['deploy', 'models:/bc/2', '--env', 'production']).code, 0);
     const second = sluice(repo.root, ['deploy', 'models:/bc/3', '--env', 'production']);

@@ -41,7 +41,15 @@ async function follow(deploy: DeployService, environment: string, first: Rollout
   let rollout = first;
   while (isInProgress(rollout.phase)) {
     await sleep(WAIT_POLL_MS);
-    rollout = (await deploy.reconcile(environment))?.rollout ?? rollout;
+    const latest = (await deploy.reconcile(environment))?.rollout ?? rollout;
+    if (latest.id !== first.id) {
+      // A forced deploy replaced this rollout (and aborted it): report this one's end, not the new one's.
+      const mine = (await deploy.history(environment, 50)).find((candidate) => candidate.id === first.id);
+      rollout = mine ?? { ...rollout, phase: 'Aborted', message: `replaced by rollout ${latest.id}` };
+      print(rolloutLine(rollout));
+      break;
+    }
+    rollout = latest;
     if (signature(rollout) !== seen) {
       seen = signature(rollout);
       print(rolloutLine(rollout));

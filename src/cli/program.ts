@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { defineDataCommands } from './data-program.js';
+import { defineDeployCommands } from './deploy-program.js';
 import { defineServingCommands } from './serving-program.js';
 import { defineTrackingCommands } from './tracking-program.js';
 import { reportError } from './handle-error.js';
@@ -158,6 +159,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   defineDataCommands(program, run, output);
   defineTrackingCommands(program, run, output, version);
   defineServingCommands(program, run, output, version);
+  defineDeployCommands(program, run, output);
   return program;
 }
 

@@ -1,7 +1,36 @@
 /**
  * @module deploy
- * Getting a registered model into production. Today: packaging (`sluice package`), a Docker build
- * context for `sluice serve` with Kubernetes or KServe manifests. Environments, rollouts and
- * traffic routing grow here.
+ * Getting a registered model into production: packaging (`sluice package`: a Docker build
+ * context with Kubernetes or KServe manifests), and environments with progressive delivery
+ * (`sluice deploy`, `sluice rollout`): the `deploy:` section of sluice.yaml, the rollout
+ * controller (Argo Rollouts' semantics) and the service that persists and applies it.
  */
 export * from './package/index.js';
+export { findEnvironment, loadEnvironments, parseEnvironments, type DeployConfig } from './config/load-environments.js';
+export type { EnvironmentServing, EnvironmentSpec } from './config/environment-schema.js';
+export { STRATEGY_KINDS, type CanaryStep, type Strategy, type StrategyKind } from './config/strategy-schema.js';
+export type { AnalysisMetricSpec, AnalysisSpec } from './config/analysis-schema.js';
+export { formatDuration } from './config/duration.js';
+export type { AnalysisPhase, AnalysisRunState, AnalysisTarget, Measurement, MetricResult } from './analysis/analysis-types.js';
+export type { AnalysisRunner } from './rollout/analysis-runner.js';
+export { analysisSpecFor } from './rollout/analysis-specs.js';
+export { beginRollout, reconcile, type RolloutRequest } from './rollout/controller.js';
+export { isInProgress, ROLLOUT_PHASES, type PauseReason, type ReconcileInputs, type ReconcileResult, type Rollout, type RolloutEffect, type RolloutPhase } from './rollout/rollout.js';
+export { createDeployService, type DeployService, type DeployServiceOptions, type EnvironmentStatus, type StartRolloutInput } from './deploy-service.js';
+export { openRolloutStore } from './store/open.js';
+export type { EnvironmentState, RolloutStore } from './store/rollout-store.js';
+export {
+  alreadyServing,
+  concurrentRolloutUpdate,
+  duplicateAnalysisMetric,
+  environmentNotFound,
+  invalidCondition,
+  noRollout,
+  nothingToRollBack,
+  rolloutInProgress,
+  rolloutNotActive,
+  startingStepOutOfRange,
+  strategyNotConfigured,
+  unknownFeedbackMetric,
+  wrongModel,
+} from './errors.js';

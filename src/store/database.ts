@@ -213,6 +213,39 @@ export interface ApiTokensTable {
   revoked_at: NullableBigIntColumn;
 }
 
+export interface RolloutsTable {
+  id: string;
+  environment: string;
+  model: string;
+  alias: string;
+  stable_version: number | null;
+  candidate_version: number;
+  strategy_kind: string;
+  strategy: string;
+  phase: string;
+  step_index: number;
+  step_started_at: BigIntColumn;
+  weight: number;
+  pause_until: NullableBigIntColumn;
+  paused_indefinitely: number;
+  pause_reason: string | null;
+  promoted_at: NullableBigIntColumn;
+  analysis_runs: string;
+  message: string;
+  created_at: BigIntColumn;
+  updated_at: BigIntColumn;
+  finished_at: NullableBigIntColumn;
+  revision: number;
+}
+
+export interface EnvironmentsTable {
+  name: string;
+  model: string;
+  stable_version: number | null;
+  current_rollout_id: string | null;
+  updated_at: BigIntColumn;
+}
+
 /** All tables of the current schema version. */
 export interface Database {
   pipeline_runs: PipelineRunsTable;
@@ -238,4 +271,6 @@ export interface Database {
   registered_model_aliases: RegisteredModelAliasesTable;
   audit_log: AuditLogTable;
   api_tokens: ApiTokensTable;
+  rollouts: RolloutsTable;
+  environments: EnvironmentsTable;
 }

@@ -7,10 +7,12 @@ import * as pipelineRunsAndCaches from './0001-pipeline-runs-and-caches.js';
 import * as directoryCache from './0002-directory-cache.js';
 import * as tracking from './0003-tracking.js';
 import * as registryAuditTokens from './0004-registry-audit-tokens.js';
+import * as deployRollouts from './0005-deploy-rollouts.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-pipeline-runs-and-caches': pipelineRunsAndCaches,
   '0002-directory-cache': directoryCache,
   '0003-tracking': tracking,
   '0004-registry-audit-tokens': registryAuditTokens,
+  '0005-deploy-rollouts': deployRollouts,
 };

@@ -30,6 +30,11 @@ export interface MetricResult {
   readonly consecutiveError: number;
   /** When the next measurement is due (epoch ms); absent once the metric is final. */
   readonly nextAt?: number;
+  /**
+   * The latest word on the metric, as Argo's MetricResult.message: why it ended (`failed (1) >
+   * failureLimit (0)`), or that it waits for data (`waiting for data: 12 of 50 labelled answers`).
+   */
+  readonly message?: string;
 }
 
 export interface AnalysisRunState {

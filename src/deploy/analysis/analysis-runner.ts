@@ -21,6 +21,7 @@
  * Error or Inconclusive; then the metrics still running stop and count as Successful, and the
  * run's phase is the worst of its metrics (Failed > Error > Inconclusive > Running > Successful).
  */
+import { isAppError } from '../../core/index.js';
 import type { AnalysisMetricSpec, AnalysisSpec } from '../config/analysis-schema.js';
 import { providerNameOf } from '../config/analysis-schema.js';
 import type { AnalysisPhase, AnalysisRunState, AnalysisTarget, Measurement, MetricResult } from './analysis-types.js';
@@ -66,6 +67,8 @@ export function createAnalysisRunner(providers: MetricProviders): AnalysisRunner
     try {
       return await provider.measure(metric.provider[name], { target, now });
     } catch (error) {
+      // A catalogued error carries what to do about it; the measurement shows both.
+      if (isAppError(error)) return { kind: 'error', message: error.hint ? `${error.message} ${error.hint}` : error.message };
       return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
     }
   };

@@ -5,3 +5,4 @@
  * traffic routing grow here.
  */
 export * from './package/index.js';
+export * from './analysis/index.js';

@@ -6,3 +6,4 @@
  */
 export * from './package/index.js';
 export * from './analysis/index.js';
+export * from './kubernetes/index.js';

@@ -4,17 +4,10 @@
  * +Inf, a broken answer) are checked on the parsed answer directly.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pollUntil, stopProcess, track } from '../../../../test/support/processes.js';
-import { makeTempDir } from '../../../../test/support/temp-dir.js';
 import { prometheusProvider, prometheusResult } from './prometheus-provider.js';
+import { startTestPrometheus, type TestPrometheus } from './prometheus-test-support.js';
 
-const PROMETHEUS = '/usr/bin/prometheus';
 const CONTEXT = { target: { environment: 'e', model: 'bc', stableVersion: '1', candidateVersion: '2', since: 0 }, now: 0 };
 
 /** Sluice-like series: 2 failed of 200 requests for version 2, 300 for version 1. */
@@ -26,53 +19,15 @@ const EXPOSITION = [
   '',
 ].join('\n');
 
-async function freePort(): Promise<number> {
-  const probe = createTcpServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
 describe('the prometheus provider, against Prometheus', () => {
-  const dir = makeTempDir('sluice-prometheus-');
-  let exporter: Server;
-  let prometheus: ChildProcess;
+  let prometheus: TestPrometheus;
   let address: string;
 
   before(async () => {
-    exporter = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(EXPOSITION));
-    const exporterPort = await listen(exporter);
-    const config = join(dir.path, 'prometheus.yml');
-    writeFileSync(config, `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: sluice\n    static_configs: [{targets: ['127.0.0.1:${exporterPort}']}]\n`);
-    const port = await freePort();
-    address = `http://127.0.0.1:${port}`;
-    prometheus = track(spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir.path, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: 'ignore' }));
-    // Up once a sample of the exporter's series has been scraped.
-    await pollUntil(
-      async () => {
-        try {
-          const outcome = await prometheusProvider().measure({ address, query: 'sum(sluice_inference_requests_total)', timeout: 1_000 }, CONTEXT);
-          return outcome.kind === 'value' ? true : undefined;
-        } catch {
-          return undefined;
-        }
-      },
-      'Prometheus scraping the test exporter',
-      30_000,
-      200,
-    );
+    prometheus = await startTestPrometheus(() => EXPOSITION);
+    address = prometheus.address;
   });
-  after(async () => {
-    if (prometheus) await stopProcess(prometheus, 10_000);
-    exporter?.close();
-    dir.remove();
-  });
+  after(async () => prometheus?.stop());
 
   test('a one-element vector gives a number', async () => {
     const query = 'sum(sluice_inference_requests_total{version="2",status=~"5.."}) / sum(sluice_inference_requests_total{version="2"})';

@@ -97,7 +97,8 @@ describe('a canary environment on Kubernetes', async () => {
     assert.deepEqual(errors.provider, {
       prometheus: {
         address: '{{args.prometheus-address}}',
-        query: 'sum(rate(sluice_inference_requests_total{model="{{args.model}}",version="{{args.version}}",status=~"5.."}[1m])) / sum(rate(sluice_inference_requests_total{model="{{args.model}}",version="{{args.version}}"}[1m]))',
+        query:
+          '(sum(rate(sluice_inference_requests_total{model="{{args.model}}",version="{{args.version}}",status=~"5.."}[1m])) or vector(0)) / (sum(rate(sluice_inference_requests_total{model="{{args.model}}",version="{{args.version}}"}[1m])) > 0)',
       },
     });
     assert.equal(errors.successCondition, 'result < 0.01');

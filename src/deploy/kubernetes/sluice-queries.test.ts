@@ -24,6 +24,10 @@ function exposition(scrape: number): string {
   lines.push(`sluice_inference_requests_total{model="bc-logreg",version="0123456789ab",protocol="v2",status="500"} ${1 * scrape}`);
   lines.push(`sluice_inference_requests_total{model="bc-logreg",version="stable000000",protocol="v2",status="500"} ${50 * scrape}`);
   lines.push(`sluice_inference_requests_total{model="bc-logreg",version="stable000000",protocol="v2",status="200"} ${50 * scrape}`);
+  // A version that never failed, and one that has had no request since the first scrape.
+  lines.push(`sluice_inference_requests_total{model="bc-logreg",version="flawless0000",protocol="v2",status="200"} ${10 * scrape}`);
+  lines.push('sluice_inference_requests_total{model="bc-logreg",version="idle00000000",protocol="v2",status="200"} 7');
+  lines.push('sluice_inference_requests_total{model="bc-logreg",version="idle00000000",protocol="v2",status="500"} 3');
   lines.push('# TYPE sluice_inference_request_duration_seconds histogram');
   for (const [hash, bucket, mean] of [['canary7', '0.01', 0.008], ['stable3', '1', 0.6]] as const) {
     const labels = `model="bc-logreg",protocol="v2",rollouts_pod_template_hash="${hash}"`;
@@ -32,12 +36,18 @@ function exposition(scrape: number): string {
     lines.push(`sluice_inference_request_duration_seconds_sum{${labels}} ${mean * 100 * scrape}`);
     lines.push(`sluice_inference_request_duration_seconds_count{${labels}} ${100 * scrape}`);
   }
+  // Pods that answered 5 requests before the window and none since.
+  const idle = 'model="bc-logreg",protocol="v2",rollouts_pod_template_hash="idle9"';
+  for (const le of ['0.005', '0.01', '0.5', '1', '+Inf']) lines.push(`sluice_inference_request_duration_seconds_bucket{${idle},le="${le}"} 5`);
+  lines.push(`sluice_inference_request_duration_seconds_sum{${idle}} 0.01`, `sluice_inference_request_duration_seconds_count{${idle}} 5`);
   return `${lines.join('\n')}\n`;
 }
 
-function substitute(query: string): string {
-  return query.replace(/\{\{args\.([a-z-]+)\}\}/g, (_, name: string) => ARGUMENTS[name]!);
+function substitute(query: string, overrides: Record<string, string> = {}): string {
+  return query.replace(/\{\{args\.([a-z-]+)\}\}/g, (_, name: string) => overrides[name] ?? ARGUMENTS[name]!);
 }
+
+const CONTEXT = { target: { environment: 'e', model: 'bc', stableVersion: '1', candidateVersion: '2', since: 0 }, now: 0 };
 
 describe('the requests metrics as PromQL, on Prometheus', () => {
   let prometheus: TestPrometheus;
@@ -47,7 +57,7 @@ describe('the requests metrics as PromQL, on Prometheus', () => {
     // rate() needs two samples in its window; three leave a margin.
     prometheus = await startTestPrometheus(exposition, 3);
     for (const metric of REQUEST_METRICS) {
-      const outcome = await prometheusProvider().measure({ address: prometheus.address, query: substitute(requestsQuery(metric, '1m')), timeout: 5_000 }, { target: { environment: 'e', model: 'bc', stableVersion: '1', candidateVersion: '2', since: 0 }, now: 0 });
+      const outcome = await prometheusProvider().measure({ address: prometheus.address, query: substitute(requestsQuery(metric, '1m')), timeout: 5_000 }, CONTEXT);
       measured[metric] = outcome.kind === 'value' ? outcome.value : outcome;
     }
   });
@@ -73,4 +83,21 @@ describe('the requests metrics as PromQL, on Prometheus', () => {
   });
 
   test('mean_latency is the candidate pods\' mean in ms', () => close('mean_latency', 8, 1e-6));
+
+  test('error_rate is 0 for a version that has had no 5xx answer (no such series), not nothing', async () => {
+    const query = substitute(requestsQuery('error_rate', '1m'), { version: 'flawless0000' });
+    assert.deepEqual(await prometheusProvider().measure({ address: prometheus.address, query, timeout: 5_000 }, CONTEXT), { kind: 'value', value: 0 });
+  });
+
+  test('a version without requests in the window gives no series (not NaN), which Sluice reads as not enough data', async () => {
+    const query = substitute(requestsQuery('error_rate', '1m'), { version: 'idle00000000' });
+    assert.equal((await prometheusProvider().measure({ address: prometheus.address, query, timeout: 5_000 }, CONTEXT)).kind, 'not-enough-data');
+  });
+
+  test('latencies of pods without requests in the window give no series (not NaN)', async () => {
+    for (const metric of ['p99_latency', 'mean_latency'] as const) {
+      const query = substitute(requestsQuery(metric, '1m'), { 'canary-hash': 'idle9' });
+      assert.equal((await prometheusProvider().measure({ address: prometheus.address, query, timeout: 5_000 }, CONTEXT)).kind, 'not-enough-data', metric);
+    }
+  });
 });

@@ -32,7 +32,7 @@ const QUANTILES: Partial<Record<RequestMetric, number>> = { p50_latency: 0.5, p9
 export function requestsQuery(metric: RequestMetric, window: string): string {
   const requests = `sluice_inference_requests_total{model="${ARGS.model}",version="${ARGS.version}"}`;
   const failed = `sluice_inference_requests_total{model="${ARGS.model}",version="${ARGS.version}",status=~"5.."}`;
-  const errorRate = `sum(rate(${failed}[${window}])) / sum(rate(${requests}[${window}]))`;
+  const errorRate = `(sum(rate(${failed}[${window}])) or vector(0)) / (sum(rate(${requests}[${window}])) > 0)`;
   const latency = `{model="${ARGS.model}",rollouts_pod_template_hash="${ARGS.canaryHash}"}`;
   switch (metric) {
     case 'error_rate':
@@ -42,8 +42,8 @@ export function requestsQuery(metric: RequestMetric, window: string): string {
     case 'request_count':
       return `sum(increase(${requests}[${window}]))`;
     case 'mean_latency':
-      return `1000 * sum(rate(sluice_inference_request_duration_seconds_sum${latency}[${window}])) / sum(rate(sluice_inference_request_duration_seconds_count${latency}[${window}]))`;
+      return `1000 * sum(rate(sluice_inference_request_duration_seconds_sum${latency}[${window}])) / sum(rate(sluice_inference_request_duration_seconds_count${latency}[${window}])) >= 0`;
     default:
-      return `1000 * histogram_quantile(${QUANTILES[metric]}, sum by (le) (rate(sluice_inference_request_duration_seconds_bucket${latency}[${window}])))`;
+      return `1000 * histogram_quantile(${QUANTILES[metric]}, sum by (le) (rate(sluice_inference_request_duration_seconds_bucket${latency}[${window}]))) >= 0`;
   }
 }

@@ -285,4 +285,15 @@ describe('the run', () => {
     assert.equal(resumed.phase, 'Successful');
     assert.equal(calls.length, 2);
   });
+
+  test('a metric removed from the analysis while the run is in progress ends it in Error, saying why', async () => {
+    const { providers } = scripted([1, 1, 1]);
+    const runner = createAnalysisRunner(providers);
+    const before = spec({ interval: '10s' }, { interval: '10s' });
+    const run = await stepAt(runner, runner.start('r', before, T0), before, T0);
+    const after = spec({ interval: '10s' });
+    const resumed = await runner.step(run, after, TARGET, T0 + 10_000);
+    assert.equal(resumed.phase, 'Error');
+    assert.match(resumed.message!, /metric "m1" assessed Error: metric "m1" is no longer in the analysis/);
+  });
 });

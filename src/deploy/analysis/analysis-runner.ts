@@ -100,7 +100,11 @@ export function createAnalysisRunner(providers: MetricProviders): AnalysisRunner
       const metrics = await Promise.all(
         run.metrics.map((result) => {
           const metric = spec.metrics.find((candidate) => candidate.name === result.name);
-          return metric ? advanceMetric(metric, result, target, now) : Promise.resolve(result);
+          if (metric) return advanceMetric(metric, result, target, now);
+          // sluice.yaml changed under a running analysis: the metric cannot be judged any more.
+          if (isFinal(result.phase)) return Promise.resolve(result);
+          const { nextAt: _nextAt, ...rest } = result;
+          return Promise.resolve<MetricResult>({ ...rest, phase: 'Error', message: `metric "${result.name}" is no longer in the analysis (sluice.yaml changed during the rollout)` });
         }),
       );
       return conclude(run, metrics, now);

@@ -9,6 +9,7 @@ export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'I
 /** One measurement's verdict. */
 export type MeasurementPhase = 'Successful' | 'Failed' | 'Inconclusive' | 'Error';
 
+/** One measurement of a metric. */
 export interface Measurement {
   readonly phase: MeasurementPhase;
   /** The provider's `result` (a number, a list, an object); absent on Error. */
@@ -19,6 +20,7 @@ export interface Measurement {
   readonly finishedAt: number;
 }
 
+/** A metric's measurements and counters in a run, as Argo's MetricResult. */
 export interface MetricResult {
   readonly name: string;
   readonly phase: AnalysisPhase;
@@ -37,6 +39,7 @@ export interface MetricResult {
   readonly message?: string;
 }
 
+/** One analysis run, as Argo's AnalysisRun status. */
 export interface AnalysisRunState {
   /** Where the run belongs, e.g. `background`, `step-3`, `prePromotion`. */
   readonly name: string;

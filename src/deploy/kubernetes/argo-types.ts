@@ -19,21 +19,25 @@ export interface AnalysisArgument {
   readonly valueFrom?: { readonly podTemplateHashValue: 'Stable' | 'Latest' };
 }
 
+/** How a Rollout runs an analysis: the templates and the arguments it passes. */
 export interface RolloutAnalysis {
   readonly templates: ReadonlyArray<{ readonly templateName: string }>;
   readonly args?: readonly AnalysisArgument[];
 }
 
+/** One step of a canary. */
 export type ArgoCanaryStep =
   | { readonly setWeight: number }
   | { readonly pause: { readonly duration?: string } }
   | { readonly analysis: RolloutAnalysis };
 
+/** `spec.strategy.canary` (no trafficRouting: weights by pod counts). */
 export interface ArgoCanaryStrategy {
   readonly steps: readonly ArgoCanaryStep[];
   readonly analysis?: RolloutAnalysis & { readonly startingStep?: number };
 }
 
+/** `spec.strategy.blueGreen`. */
 export interface ArgoBlueGreenStrategy {
   readonly activeService: string;
   readonly previewService?: string;
@@ -44,6 +48,7 @@ export interface ArgoBlueGreenStrategy {
   readonly postPromotionAnalysis?: RolloutAnalysis;
 }
 
+/** An Argo Rollout: a Deployment-like pod template with a strategy. */
 export interface Rollout {
   readonly apiVersion: 'argoproj.io/v1alpha1';
   readonly kind: 'Rollout';
@@ -57,10 +62,12 @@ export interface Rollout {
   };
 }
 
+/** Argo's Prometheus provider (timeout in seconds). */
 export interface ArgoPrometheusProvider {
   readonly prometheus: { readonly address: string; readonly query: string; readonly timeout?: number };
 }
 
+/** Argo's Web provider (jsonPath in kubectl's `{...}` form). */
 export interface ArgoWebProvider {
   readonly web: {
     readonly url: string;
@@ -72,6 +79,7 @@ export interface ArgoWebProvider {
   };
 }
 
+/** One metric of an AnalysisTemplate. */
 export interface ArgoMetric {
   readonly name: string;
   readonly interval?: string;
@@ -85,6 +93,7 @@ export interface ArgoMetric {
   readonly provider: ArgoPrometheusProvider | ArgoWebProvider;
 }
 
+/** An AnalysisTemplate: arguments with defaults, and metrics. */
 export interface AnalysisTemplate {
   readonly apiVersion: 'argoproj.io/v1alpha1';
   readonly kind: 'AnalysisTemplate';

@@ -15,6 +15,7 @@ export function firstCanaryWeight(environment: EnvironmentSpec): number | undefi
   return undefined;
 }
 
+/** The InferenceService of `sluice package --format kserve`, with a canary's first weight as canaryTrafficPercent. */
 export function canaryInferenceService(environment: EnvironmentSpec, spec: ServingSpec): InferenceService {
   const isvc = inferenceService(spec);
   const weight = firstCanaryWeight(environment);

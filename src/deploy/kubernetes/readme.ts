@@ -3,6 +3,7 @@ import type { EnvironmentSpec } from '../config/environment-schema.js';
 import type { UntranslatableMetric } from './analysis-template.js';
 import type { RolloutObjects } from './rollout.js';
 
+/** What the README reports. */
 export interface ReadmeFacts {
   readonly environment: EnvironmentSpec;
   readonly model: string;
@@ -30,6 +31,7 @@ function untranslatedSection(metrics: readonly UntranslatableMetric[], droppedSt
   ];
 }
 
+/** README.md for the output directory. */
 export function renderReadme(facts: ReadmeFacts): string {
   const { environment, name, objects } = facts;
   const strategy = environment.strategy.kind;

@@ -15,8 +15,11 @@ import { canaryInferenceService, firstCanaryWeight } from './kserve-canary.js';
 import { renderReadme } from './readme.js';
 import { rolloutObjects, type RolloutObjects } from './rollout.js';
 
+/** Services, AnalysisTemplates and the Rollout. */
 export const ROLLOUT_FILE = 'rollout.yaml';
+/** The InferenceService. */
 export const KSERVE_ROLLOUT_FILE = 'kserve.yaml';
+/** How to apply the files, and what did not translate. */
 export const ROLLOUT_README_FILE = 'README.md';
 
 /** Where Prometheus usually answers in a cluster (kube-prometheus-stack's service in `monitoring`). */
@@ -29,6 +32,7 @@ export interface KubernetesModelVersion {
   readonly serving: ServingSpec;
 }
 
+/** What to write, and where. */
 export interface KubernetesRolloutOptions {
   readonly environment: EnvironmentSpec;
   readonly version: KubernetesModelVersion;
@@ -37,6 +41,7 @@ export interface KubernetesRolloutOptions {
   readonly prometheusAddress?: string | undefined;
 }
 
+/** What was written. */
 export interface KubernetesRolloutResult {
   /** Files written, relative to outDir. */
   readonly files: readonly string[];
@@ -59,6 +64,7 @@ function warningsOf(objects: RolloutObjects): string[] {
   ];
 }
 
+/** Writes rollout.yaml, kserve.yaml and README.md into `outDir` (created if missing; files of the same names replaced); throws SLUICE_DEPLOY_K8S_STRATEGY_UNSUPPORTED for shadow and ab. */
 export async function writeKubernetesRollout(options: KubernetesRolloutOptions): Promise<KubernetesRolloutResult> {
   const { environment, version, outDir } = options;
   const spec = version.serving;

@@ -9,12 +9,14 @@ import { prometheusProvider } from './prometheus-provider.js';
 import { requestsProvider, type RequestStatsSource } from './requests-provider.js';
 import { webProvider } from './web-provider.js';
 
+/** The data sources of the server that the built-in providers read; each is optional. */
 export interface MetricSources {
   readonly requests?: RequestStatsSource | undefined;
   readonly feedback?: FeedbackSource | undefined;
   readonly predictions?: PredictionSource | undefined;
 }
 
+/** Every provider whose source is given, plus prometheus and web. */
 export function createMetricProviders(sources: MetricSources = {}): MetricProviders {
   return {
     prometheus: prometheusProvider(),

@@ -26,6 +26,7 @@ export interface LabelledRegressions {
   readonly labels: Float64Array;
 }
 
+/** A version's labelled answers, by the kind of model. */
 export type LabelledAnswers = LabelledClassifications | LabelledRegressions;
 
 /** Implemented by the server's feedback store: a version's answers that have labels, since a time. */
@@ -33,6 +34,7 @@ export interface FeedbackSource {
   labelled(version: string, since: number, output?: string): LabelledAnswers;
 }
 
+/** The `feedback:` block of a metric in sluice.yaml. */
 export interface FeedbackOptions {
   readonly metric: string;
   readonly minSamples: number;
@@ -65,6 +67,7 @@ export function feedbackMetric(options: FeedbackOptions, answers: LabelledAnswer
   return valueOutcome(value, `${options.metric} over ${count} labelled answers`);
 }
 
+/** The `feedback` provider over the server's labelled answers. */
 export function feedbackProvider(source: FeedbackSource): MetricProvider<FeedbackOptions> {
   return {
     async measure(options, { target }) {

@@ -4,6 +4,7 @@
  */
 import { providerBadAnswer, providerStatus, providerUnreachable } from '../errors.js';
 
+/** One provider request. */
 export interface HttpJsonRequest {
   readonly provider: 'prometheus' | 'web';
   readonly url: string;
@@ -16,6 +17,7 @@ export interface HttpJsonRequest {
 /** The longest part of an error body quoted in a message. */
 const DETAIL_CHARACTERS = 300;
 
+/** The JSON answer of `request`; throws SLUICE_ANALYSIS_PROVIDER_UNREACHABLE, _STATUS or _BAD_ANSWER. */
 export async function fetchJson(request: HttpJsonRequest): Promise<unknown> {
   const { provider, url } = request;
   let response: Response;

@@ -14,6 +14,7 @@ export interface PredictionSource {
 
 type DriftMethod = (typeof PREDICTION_DRIFT_METHODS)[number];
 
+/** The `prediction-drift:` block of a metric in sluice.yaml. */
 export interface PredictionDriftOptions {
   readonly method: DriftMethod;
   readonly output?: string | undefined;
@@ -45,6 +46,7 @@ export function predictionDrift(method: DriftMethod, stable: Float64Array, candi
   }
 }
 
+/** The `prediction-drift` provider over the server's record of answers. */
 export function predictionDriftProvider(source: PredictionSource): MetricProvider<PredictionDriftOptions> {
   return {
     async measure(options, { target }) {

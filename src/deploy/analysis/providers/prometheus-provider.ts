@@ -10,6 +10,7 @@ import { providerBadAnswer } from '../errors.js';
 import { fetchJson } from './http-json.js';
 import { notEnoughData, valueOutcome, type MetricProvider, type ProviderOutcome } from './metric-provider.js';
 
+/** The `prometheus:` block of a metric in sluice.yaml (timeout in ms). */
 export interface PrometheusOptions {
   readonly address: string;
   readonly query: string;
@@ -39,6 +40,7 @@ export function prometheusQueryUrl(address: string, query: string): string {
   return url.toString();
 }
 
+/** The measurement in a query answer from `url`; throws SLUICE_ANALYSIS_PROVIDER_BAD_ANSWER when there is none. */
 export function prometheusResult(url: string, answer: unknown): ProviderOutcome {
   const parsed = answerSchema.safeParse(answer);
   const bad = (problem: string) => providerBadAnswer({ provider: 'prometheus', url, problem });
@@ -62,6 +64,7 @@ export function prometheusResult(url: string, answer: unknown): ProviderOutcome 
   }
 }
 
+/** The `prometheus` provider: an instant query per measurement. */
 export function prometheusProvider(): MetricProvider<PrometheusOptions> {
   return {
     async measure(options) {

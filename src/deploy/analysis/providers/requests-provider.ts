@@ -35,6 +35,7 @@ export function requestMetric(metric: RequestMetric, stats: RequestStats): Provi
   return valueOutcome(nearestRank(sorted, PERCENTILES[metric]!), `over ${sorted.length} requests`);
 }
 
+/** The `requests` provider over the server's per-version counters. */
 export function requestsProvider(source: RequestStatsSource): MetricProvider<{ readonly metric: RequestMetric }> {
   return {
     async measure(options, { target }) {

@@ -8,6 +8,7 @@ import { providerBadAnswer } from '../errors.js';
 import { fetchJson } from './http-json.js';
 import { valueOutcome, type MetricProvider } from './metric-provider.js';
 
+/** The `web:` block of a metric in sluice.yaml (timeout in ms). */
 export interface WebOptions {
   readonly url: string;
   readonly method: 'GET' | 'POST';
@@ -29,6 +30,7 @@ export function valueAtJsonPath(url: string, path: string, json: unknown): unkno
   return matches.length === 1 ? matches[0] : matches;
 }
 
+/** The `web` provider: one HTTP request per measurement. */
 export function webProvider(): MetricProvider<WebOptions> {
   return {
     async measure(options) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { providerSchema } from '../../config/analysis-schema.js';
 import { webProvider, type WebOptions } from './web-provider.js';
 
 const CONTEXT = { target: { environment: 'e', model: 'bc', stableVersion: '1', candidateVersion: '2', since: 0 }, now: 0 };
@@ -69,5 +70,11 @@ describe('the web provider', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     await assert.rejects(webProvider().measure(options({ url: `http://127.0.0.1:${port}/` }), CONTEXT), /ECONNREFUSED/);
+  });
+
+  test('sluice.yaml may give a body only with method POST (fetch cannot send one with GET)', () => {
+    const parsed = providerSchema.safeParse({ web: { url: 'http://127.0.0.1/', body: '{}' } });
+    assert.ok(!parsed.success);
+    assert.equal(parsed.error.issues[0]!.message, 'a body is sent only with method: POST');
   });
 });

@@ -34,3 +34,5 @@ export {
   unknownFeedbackMetric,
   wrongModel,
 } from './errors.js';
+export * from './analysis/index.js';
+export * from './kubernetes/index.js';

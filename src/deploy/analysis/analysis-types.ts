@@ -9,6 +9,7 @@ export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'I
 /** One measurement's verdict. */
 export type MeasurementPhase = 'Successful' | 'Failed' | 'Inconclusive' | 'Error';
 
+/** One measurement of a metric. */
 export interface Measurement {
   readonly phase: MeasurementPhase;
   /** The provider's `result` (a number, a list, an object); absent on Error. */
@@ -19,6 +20,7 @@ export interface Measurement {
   readonly finishedAt: number;
 }
 
+/** A metric's measurements and counters in a run, as Argo's MetricResult. */
 export interface MetricResult {
   readonly name: string;
   readonly phase: AnalysisPhase;
@@ -30,8 +32,14 @@ export interface MetricResult {
   readonly consecutiveError: number;
   /** When the next measurement is due (epoch ms); absent once the metric is final. */
   readonly nextAt?: number;
+  /**
+   * The latest word on the metric, as Argo's MetricResult.message: why it ended (`failed (1) >
+   * failureLimit (0)`), or that it waits for data (`waiting for data: 12 of 50 labelled answers`).
+   */
+  readonly message?: string;
 }
 
+/** One analysis run, as Argo's AnalysisRun status. */
 export interface AnalysisRunState {
   /** Where the run belongs, e.g. `background`, `step-3`, `prePromotion`. */
   readonly name: string;

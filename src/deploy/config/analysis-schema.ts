@@ -53,7 +53,7 @@ const webProviderSchema = z.strictObject({
   /** JSONPath into the answer, like `$.data.ok` (default the whole answer). */
   jsonPath: z.string().min(1).default('$'),
   timeout: durationSchema.default(10_000),
-});
+}).refine((web) => web.body === undefined || web.method === 'POST', { message: 'a body is sent only with method: POST', path: ['body'] });
 
 const PROVIDERS = ['requests', 'feedback', 'prediction-drift', 'prometheus', 'web'] as const;
 

@@ -162,6 +162,8 @@ export const inferenceServiceSchema = z.strictObject({
       .strictObject({
         minReplicas: z.number().int().min(0),
         maxReplicas: z.number().int().min(1),
+        /** On an update, the share of traffic the new revision gets (the rest stays on the last ready one). */
+        canaryTrafficPercent: z.number().int().min(0).max(100).optional(),
         annotations: annotations.optional(),
         labels: labels.optional(),
         containers: z.array(kserveContainer).length(1),

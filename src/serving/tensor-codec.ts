@@ -96,6 +96,10 @@ export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly
       } else if (info.type === 'bool') {
         if (typeof value !== 'boolean') throw badInferenceRequest({ problem: `Input "${info.name}" (BOOL) must hold true or false; element ${k} is ${JSON.stringify(value)}.` });
         (data as Uint8Array)[k] = value ? 1 : 0;
+      } else if (typeof value === 'bigint' && data instanceof BigInt64Array) {
+        // 64-bit integers read from binary data beyond 2^53 stay exact.
+        if (value < -(2n ** 63n) || value >= 2n ** 63n) throw badInferenceRequest({ problem: `Input "${info.name}" (INT64) element ${k} is ${value}, outside the 64-bit integer range.` });
+        data[k] = value;
       } else {
         if (typeof value !== 'number') throw badInferenceRequest({ problem: `Input "${info.name}" (${expected}) must hold numbers; element ${k} is ${JSON.stringify(value)}.` });
         if (data instanceof BigInt64Array) {

@@ -195,3 +195,28 @@ describe('sluice serve: v2 over gRPC and binary tensors', () => {
     assertClose(record.outputs[0]!.data, rest.get('bc_logreg')!.slice(0, 2), 'logged outputs');
   });
 });
+
+describe('sluice serve --workers 2 --grpc-port', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let server: ServedProcess;
+  const clients: (Client & Record<string, Call>)[] = [];
+  before(async () => {
+    temp = makeTempDir();
+    server = await startServe(temp.path, [sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'), '--grpc-port', '0', '--workers', '2', '--no-prediction-log']);
+  });
+  after(async () => {
+    for (const client of clients) client.close();
+    await server?.stop();
+    temp?.remove();
+  });
+
+  test('every worker serves gRPC on the one port (the cluster shares it, as it shares the HTTP port)', async () => {
+    assert.ok(server.grpcAddress, server.stderr());
+    // Each client is its own connection, which the cluster hands to a worker.
+    for (let k = 0; k < 4; k++) clients.push(inferenceClient(server.grpcAddress));
+    const responses = await Promise.all(clients.map((client) => rpc(client, 'ModelInfer', { model_name: 'bc_logreg', inputs: [{ name: 'input', datatype: 'FP32', shape: [ROWS, 30] }], raw_input_contents: [float32Bytes(flat)] })));
+    for (const response of responses) assert.equal((response.raw_output_contents[0] as Buffer).length, ROWS * 2 * 4);
+    const scraped = await fetch(`${server.url}/metrics`).then((response) => response.text());
+    assert.match(scraped, /sluice_inference_requests_total\{model="bc_logreg",version="[^"]*",protocol="grpc",status="200"\} 4/);
+  });
+});

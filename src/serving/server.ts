@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { errorResponse, type ErrorProtocol } from '../core/index.js';
 import { servedModelOf, type ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
+import { HEADER_LENGTH } from './binary-tensors.js';
 import { InFlightLimit } from './in-flight.js';
 import { oipV2Routes } from './routes/oip-v2.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
@@ -59,6 +60,13 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   // The binary tensor data extension of v2: a JSON header, then raw tensor bytes.
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Triton reads a binary request whatever its content type, and tritonclient.http sends none:
+  // any body with Inference-Header-Content-Length is read as bytes. Other types are refused as
+  // Fastify refuses them (its code, so the one error map answers 415 as for any other type).
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if (request.headers[HEADER_LENGTH] !== undefined) return done(null, body);
+    done(Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }));
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

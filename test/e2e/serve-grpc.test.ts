@@ -56,11 +56,11 @@ function float32Bytes(values: readonly number[]): Buffer {
 }
 
 /** A binary-extension request: JSON header, then each tensor's bytes. */
-async function postBinary(url: string, json: unknown, tensors: readonly Buffer[], headerLength?: string): Promise<{ status: number; headers: Headers; body: Buffer }> {
+async function postBinary(url: string, json: unknown, tensors: readonly Buffer[], headerLength?: string, contentType: string | undefined = 'application/octet-stream'): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const jsonBytes = Buffer.from(JSON.stringify(json));
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': headerLength ?? String(jsonBytes.length) },
+    headers: { ...(contentType ? { 'content-type': contentType } : {}), 'inference-header-content-length': headerLength ?? String(jsonBytes.length) },
     body: Buffer.concat([jsonBytes, ...tensors]),
     signal: AbortSignal.timeout(60_000),
   });
@@ -122,6 +122,15 @@ describe('sluice serve: v2 over gRPC and binary tensors', () => {
     assert.deepEqual(json.outputs, [{ name: 'probabilities', datatype: 'FP32', shape: [ROWS, 2], parameters: { binary_data_size: ROWS * 2 * 4 } }]);
     assert.equal(json.id, 'binary-1');
     assertClose(new Float32Array(new Uint8Array(response.body.subarray(headerLength)).buffer), rest.get('bc_mlp')!, 'binary bc_mlp');
+  });
+
+  test('a binary request without a content type (as tritonclient.http sends it) is read by its header', async () => {
+    const blob = new Blob([Buffer.from(JSON.stringify({ inputs: [{ name: 'input', shape: [1, 30], datatype: 'FP32', parameters: { binary_data_size: 120 } }] })), float32Bytes(flat.slice(0, 30))]);
+    const jsonLength = blob.size - 120;
+    // fetch labels a Blob body with the Blob's type, which is empty here: no Content-Type is sent.
+    const response = await fetch(`${server.url}/v2/models/bc_weak_logreg3/infer`, { method: 'POST', headers: { 'inference-header-content-length': String(jsonLength) }, body: blob, signal: AbortSignal.timeout(60_000) });
+    assert.equal(response.status, 200, await response.clone().text());
+    assertClose(((await response.json()) as { outputs: { data: number[] }[] }).outputs[0]!.data, rest.get('bc_weak_logreg3')!.slice(0, 2), 'untyped binary request');
   });
 
   test('a binary request asking for JSON outputs is answered in JSON', async () => {

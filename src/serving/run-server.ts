@@ -12,7 +12,7 @@ import { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
 import { PredictionLog } from './prediction-log.js';
 import type { LogRetention } from './prediction-log-retention.js';
 import type { MetricsSource } from './routes/operations.js';
-import { startGrpcServer, type RunningGrpcServer } from './grpc/grpc-server.js';
+import type { RunningGrpcServer } from './grpc/grpc-server.js';
 import { InFlightLimit } from './in-flight.js';
 import { buildServingApp } from './server.js';
 
@@ -93,6 +93,8 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       throw listenError(error, options.host, options.port);
     });
     if (options.grpcPort !== undefined) {
+      // Loaded on use: a server without --grpc-port does not parse grpc-js and the proto at start.
+      const { startGrpcServer } = await import('./grpc/grpc-server.js');
       grpc = await startGrpcServer(context, { host: options.host, port: options.grpcPort, maxMessageBytes: options.bodyLimit, inFlight, logger: log });
     }
   } catch (error) {

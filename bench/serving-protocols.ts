@@ -29,6 +29,12 @@ const ROWS = flat.length / 30;
 
 type Send = () => Promise<number>;
 
+/** What the client reads of a ModelInferResponse. */
+interface InferResponse {
+  readonly outputs: { readonly contents: { readonly fp32_contents: number[] } }[];
+  readonly raw_output_contents: Buffer[];
+}
+
 /** Runs `count` requests, `concurrency` at a time; the seconds it took. */
 async function load(send: Send, count: number): Promise<number> {
   let next = 0;
@@ -78,8 +84,8 @@ await withTempDir('sluice-bench-protocols-', async (dir) => {
     const binaryBody = Buffer.concat([header, tensor]);
     const definition = loadPackageDefinition(loadSync(join(REPO_ROOT, 'src', 'serving', 'grpc', 'grpc_predict_v2.proto'), { keepCase: true, longs: Number, defaults: true }));
     const Service = (definition.inference as GrpcObject).GRPCInferenceService as ServiceClientConstructor;
-    const client = new Service(server.grpc, credentials.createInsecure()) as unknown as Record<string, (request: unknown, callback: (error: Error | null, response: any) => void) => void>;
-    const grpcCall = (request: unknown) => new Promise<any>((resolve, reject) => client.ModelInfer!.call(client, request, (error, response) => (error ? reject(error) : resolve(response))));
+    const client = new Service(server.grpc, credentials.createInsecure()) as unknown as Record<string, (request: unknown, callback: (error: Error | null, response: InferResponse) => void) => void>;
+    const grpcCall = (request: unknown) => new Promise<InferResponse>((resolve, reject) => client.ModelInfer!.call(client, request, (error, response) => (error ? reject(error) : resolve(response))));
     const rawRequest = { model_name: 'bc_logreg', inputs: [{ name: 'input', datatype: 'FP32', shape: [ROWS, 30] }], raw_input_contents: [tensor] };
     const typedRequest = { model_name: 'bc_logreg', inputs: [{ name: 'input', datatype: 'FP32', shape: [ROWS, 30], contents: { fp32_contents: flat } }] };
 
@@ -91,8 +97,8 @@ await withTempDir('sluice-bench-protocols-', async (dir) => {
         JSON.parse(body.toString('utf8', 0, length));
         return new Float32Array(new Uint8Array(body.subarray(length)).buffer).length;
       },
-      'gRPC, raw_input_contents': async () => new Float32Array(new Uint8Array((await grpcCall(rawRequest)).raw_output_contents[0]).buffer).length,
-      'gRPC, typed fp32_contents': async () => (await grpcCall(typedRequest)).outputs[0].contents.fp32_contents.length,
+      'gRPC, raw_input_contents': async () => new Float32Array(new Uint8Array((await grpcCall(rawRequest)).raw_output_contents[0]!).buffer).length,
+      'gRPC, typed fp32_contents': async () => (await grpcCall(typedRequest)).outputs[0]!.contents.fp32_contents.length,
       'v2 REST, JSON tensors (baseline)': async () => {
         const response = await fetch(infer, { method: 'POST', headers: { 'content-type': 'application/json' }, body: jsonBody });
         return ((await response.json()) as { outputs: { data: number[] }[] }).outputs[0]!.data.length;

@@ -1,17 +1,19 @@
 /**
- * The v2 protocol's wire forms on one `sluice serve` at its default flags (with --grpc-port):
+ * The v2 protocol's wire forms on one `sluice serve` at its default flags (with --grpc-port; the
+ * access log and the prediction log on, the log in the temp dir):
  * the binary tensor data extension and gRPC (raw_input_contents, and typed fp32_contents) against
  * the baseline, v2 REST with JSON tensors, measured in the same run on the same server. Each
- * request carries the 171 rows of test.csv (30 FP32 features) to bc_logreg; a client in this
+ * request carries the 171 rows of test.csv (or BENCH_ROWS) (30 FP32 features) to bc_logreg; a client in this
  * process keeps CONCURRENCY requests in flight, builds each request body once, and decodes every
- * answer (JSON.parse, or the bytes as a Float32Array). Rounds alternate the protocols; the table
- * shows each one's median requests/s, rows/s and the ratio to JSON.
+ * answer (JSON.parse, or the bytes as a Float32Array). Rounds alternate the protocols, each
+ * starting once the prediction log has flushed the previous one's records; the table shows each
+ * one's median requests/s, rows/s and the ratio to JSON.
  *
  * Run: `npm run bench:serve-protocols` (BENCH_REQUESTS per protocol per round, BENCH_ROUNDS,
- * BENCH_CONCURRENCY change the load).
+ * BENCH_CONCURRENCY and BENCH_ROWS, rows per request, change the load).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { credentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -24,8 +26,10 @@ const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'breast_cancer');
 
 const lines = readFileSync(join(FIXTURES, 'test.csv'), 'utf8').trim().split('\n');
 const target = lines[0]!.split(',').indexOf('target');
-const flat = lines.slice(1).flatMap((line) => line.split(',').map(Number).filter((_, k) => k !== target));
-const ROWS = flat.length / 30;
+const testRows = lines.slice(1).map((line) => line.split(',').map(Number).filter((_, k) => k !== target));
+// test.csv's rows, repeated up to BENCH_ROWS.
+const ROWS = envInteger('BENCH_ROWS', testRows.length);
+const flat = Array.from({ length: ROWS }, (_, k) => testRows[k % testRows.length]!).flat();
 
 type Send = () => Promise<number>;
 
@@ -50,8 +54,28 @@ async function load(send: Send, count: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+/** Bytes under `dir` (the prediction log). */
+function bytesUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir).reduce((sum, file) => sum + statSync(join(dir, file)).size, 0);
+}
+
+/**
+ * Waits until the prediction log stops growing: its writer flushes after the answers, and a
+ * protocol measured next would otherwise pay for the previous one's log.
+ */
+async function logDrained(dir: string): Promise<void> {
+  let last = -1;
+  for (let stable = 0; stable < 3; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const size = bytesUnder(dir);
+    stable = size === last ? stable + 1 : 0;
+    last = size;
+  }
+}
+
 async function startServer(dir: string): Promise<{ url: string; grpc: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [SLUICE_BIN, 'serve', join(FIXTURES, 'models', 'bc_logreg.onnx'), '--port', '0', '--grpc-port', '0', '--no-prediction-log'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [SLUICE_BIN, 'serve', join(FIXTURES, 'models', 'bc_logreg.onnx'), '--port', '0', '--grpc-port', '0', '--prediction-log', join(dir, 'predictions')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const banner = await new Promise<RegExpExecArray>((resolve, reject) => {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -107,14 +131,22 @@ await withTempDir('sluice-bench-protocols-', async (dir) => {
     const names = Object.keys(protocols);
     for (const name of names) await load(protocols[name]!, 50); // warm-up
     const seconds = new Map(names.map((name) => [name, [] as number[]]));
-    for (let round = 0; round < ROUNDS; round++) for (const name of names) seconds.get(name)!.push(await load(protocols[name]!, REQUESTS));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const name of names) {
+        await logDrained(join(dir, 'predictions'));
+        seconds.get(name)!.push(await load(protocols[name]!, REQUESTS));
+      }
+    }
+    const metrics = await fetch(`${server.url}/metrics`).then((response) => response.text());
+    const dropped = Number(/^sluice_prediction_log_dropped_total (\d+)/m.exec(metrics)?.[1] ?? 0);
     const perSecond = new Map(names.map((name) => [name, REQUESTS / median(seconds.get(name)!)]));
     const baseline = perSecond.get('v2 REST, JSON tensors (baseline)')!;
-    console.log(`sluice serve at its default flags (+ --grpc-port), bc_logreg, ${ROWS} rows × 30 FP32 per request, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds of ${REQUESTS} requests:`);
+    console.log(`sluice serve at its default flags (+ --grpc-port; access and prediction logs on), bc_logreg, ${ROWS} rows × 30 FP32 per request, ${CONCURRENCY} in flight, median of ${ROUNDS} rounds of ${REQUESTS} requests:`);
     printTable(
       ['protocol', 'requests/s', 'rows/s', 'vs JSON'],
       names.map((name) => [name, perSecond.get(name)!.toFixed(0), Math.round(perSecond.get(name)! * ROWS).toLocaleString('en'), formatRatio(perSecond.get(name)! / baseline)]),
     );
+    if (dropped > 0) console.log(`The prediction log dropped ${dropped} records (its buffer was full): those requests did not pay for their log line.`);
     (client as unknown as { close(): void }).close();
   } finally {
     await server.stop();

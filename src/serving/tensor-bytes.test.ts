@@ -4,11 +4,12 @@ import { test } from 'node:test';
 import { GRPC_STATUS, grpcErrorResponse, isAppError } from '../core/index.js';
 import { badInferenceRequest, servedModelNotFound, serverOverloaded } from './errors.js';
 import { bytesFromValues, valuesFromBytes } from './tensor-bytes.js';
+import { decodeV2Inputs } from './tensor-codec.js';
 
 test('FP32, FP64, INT32 and INT64 values survive bytes and back, little-endian', () => {
   assert.deepEqual([...bytesFromValues('INT32', [1, -2])], [1, 0, 0, 0, 0xfe, 0xff, 0xff, 0xff]);
   for (const [datatype, values] of [['FP32', [0.5, -2, 1024]], ['FP64', [0.1, -1e300, 3]], ['INT32', [7, -7, 2 ** 31 - 1]], ['INT64', [2 ** 40, -5, 0]]] as const) {
-    assert.deepEqual(valuesFromBytes('x', datatype, [3], bytesFromValues(datatype, values), 'test'), values, datatype);
+    assert.deepEqual(Array.from(valuesFromBytes('x', datatype, [3], bytesFromValues(datatype, values), 'test')), values, datatype);
   }
 });
 
@@ -24,6 +25,14 @@ test('INT64 beyond 2^53 is read exactly, as a bigint', () => {
   const bytes = Buffer.alloc(8);
   bytes.writeBigInt64LE(2n ** 60n + 1n);
   assert.deepEqual(valuesFromBytes('x', 'INT64', [1], bytes, 'test'), [2n ** 60n + 1n]);
+});
+
+test('NaN or Infinity sent as FP32 bytes is refused like a JSON value out of range, naming the element', () => {
+  const info = [{ name: 'input', type: 'float32', shape: ['N', 2] as (number | string)[], isTensor: true }];
+  const finite = valuesFromBytes('input', 'FP32', [2, 2], bytesFromValues('FP32', [1, 2, 3, 4]), 'test');
+  assert.deepEqual(Array.from(decodeV2Inputs([{ name: 'input', shape: [2, 2], datatype: 'FP32', data: finite }], info as never, 'm').tensors.input!.data as Float32Array), [1, 2, 3, 4]);
+  const infinite = valuesFromBytes('input', 'FP32', [2, 2], bytesFromValues('FP32', [1, 2, Number.POSITIVE_INFINITY, 4]), 'test');
+  assert.throws(() => decodeV2Inputs([{ name: 'input', shape: [2, 2], datatype: 'FP32', data: infinite }], info as never, 'm'), /Input "input" row 2 .*element 2\) is Infinity, which is not a finite FP32 value/);
 });
 
 test('bytes that are not shape × datatype, or a BYTES element cut short, are a bad request naming the sizes', () => {

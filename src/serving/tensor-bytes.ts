@@ -60,11 +60,12 @@ function unsupported(name: string, datatype: string): never {
 }
 
 /**
- * The elements of a tensor sent as bytes, as the flat values a JSON `data` holds (64-bit integers
- * as numbers when exact, else left as bigint for the codec to refuse). `shape` gives the count the
- * bytes must hold; `where` names the bytes in messages (e.g. `binary_data_size`).
+ * The elements of a tensor sent as bytes, flat: a typed array for fixed-size numbers, booleans
+ * for BOOL, strings for BYTES, and 64-bit integers as numbers when exact, else bigints (which
+ * the codec range-checks). `shape` gives the count the bytes must hold; `where` names the bytes in
+ * messages (e.g. `binary_data_size`).
  */
-export function valuesFromBytes(name: string, datatype: string, shape: readonly number[], bytes: Uint8Array, where: string): unknown[] {
+export function valuesFromBytes(name: string, datatype: string, shape: readonly number[], bytes: Uint8Array, where: string): ArrayLike<unknown> {
   if (!LITTLE_ENDIAN) throw new Error('binary tensors need a little-endian machine');
   const count = shape.reduce((product, size) => product * size, 1);
   if (datatype === 'BYTES') return stringsFromBytes(name, count, bytes, where);
@@ -74,7 +75,10 @@ export function valuesFromBytes(name: string, datatype: string, shape: readonly 
     throw badInferenceRequest({ problem: `Input "${name}" has ${bytes.byteLength} bytes of ${where}, but its shape ${JSON.stringify(shape)} of ${datatype} (${size} byte${size === 1 ? '' : 's'} each) holds ${count * size}.` });
   }
   if (datatype === 'BOOL') return Array.from(bytes, (byte) => byte !== 0);
-  return Array.from(view(bytes, datatype, count), (value) => (typeof value === 'bigint' && value >= -(2n ** 53n) && value <= 2n ** 53n ? Number(value) : value));
+  const values = view(bytes, datatype, count);
+  // 64-bit integers as numbers where exact; others stay a typed array (the codec copies it whole).
+  if (datatype === 'INT64' || datatype === 'UINT64') return Array.from(values, (value) => (typeof value === 'bigint' && value >= -(2n ** 53n) && value <= 2n ** 53n ? Number(value) : value));
+  return values;
 }
 
 function stringsFromBytes(name: string, count: number, bytes: Uint8Array, where: string): string[] {

@@ -61,20 +61,40 @@ export async function inferV2(context: ServingContext, call: InferenceCall, prot
   const part = decodeV2Inputs(request.inputs, model.model.inputs, model.name, model.codec.features.map((feature) => feature.name));
   // The request's id, when given, is the one the caller knows: the log (and feedback) use it.
   const id = request.id || call.id;
-  const outputs = await runInference(context, { ...call, id }, model, protocol, part, loggable(request.inputs), (output) => encodeV2Outputs(output, request.outputs));
+  const outputs = await runInference(context, { ...call, id }, model, protocol, part, context.predictionLog ? loggable(request.inputs) : undefined, (output) => encodeV2Outputs(output, request.outputs));
   return { model_name: model.name, model_version: model.version, id, outputs };
 }
 
-/** Inputs as the prediction log can write them: 64-bit integers beyond 2^53 (read exactly from bytes as bigints) as strings. */
+/**
+ * Inputs as the prediction log writes them, as JSON would have sent them: values read from bytes
+ * (typed arrays) as plain lists, 64-bit integers beyond 2^53 (bigints) as strings.
+ */
 function loggable(inputs: readonly V2Input[]): readonly V2Input[] {
   const wide = (input: V2Input) => (input.datatype === 'INT64' || input.datatype === 'UINT64') && Array.isArray(input.data) && input.data.some((value) => typeof value === 'bigint');
-  if (!inputs.some(wide)) return inputs;
-  return inputs.map((input) => (wide(input) ? { ...input, data: (input.data as unknown[]).map((value) => (typeof value === 'bigint' ? value.toString() : value)) } : input));
+  const plain = (input: V2Input) => !ArrayBuffer.isView(input.data) && !wide(input);
+  if (inputs.every(plain)) return inputs;
+  return inputs.map((input) => (plain(input) ? input : { ...input, data: Array.from(input.data as ArrayLike<unknown>, (value) => (typeof value === 'bigint' ? value.toString() : value)) }));
+}
+
+export interface V2TensorMetadata {
+  readonly name: string;
+  readonly datatype: string;
+  readonly shape: readonly number[];
+}
+
+export interface V2ModelMetadata {
+  readonly name: string;
+  readonly versions: readonly string[];
+  readonly platform: string;
+  readonly inputs: readonly V2TensorMetadata[];
+  readonly outputs: readonly V2TensorMetadata[];
+  /** Sluice's addition over REST (gRPC's message has no such field): feature names and classes. */
+  readonly parameters: { readonly features: readonly string[]; readonly classes: unknown };
 }
 
 /** A model's v2 metadata: its tensors with datatypes and shapes (-1 for the batch). */
-export function v2ModelMetadata(model: ServedModel) {
-  const tensor = (info: { name: string; type: string; shape: readonly (number | string)[] }) => ({ name: info.name, datatype: datatypeOf(info.type), shape: v2Shape(info as never) });
+export function v2ModelMetadata(model: ServedModel): V2ModelMetadata {
+  const tensor = (info: { name: string; type: string; shape: readonly (number | string)[] }): V2TensorMetadata => ({ name: info.name, datatype: datatypeOf(info.type), shape: v2Shape(info as never) });
   return {
     name: model.name,
     versions: [model.version],

@@ -11,6 +11,7 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .argument('<models...>', 'a path, models:/NAME@ALIAS (followed as the alias moves), models:/NAME/3, each optionally NAME=MODEL')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port', '8080')
+    .option('--grpc-port <port>', 'also serve the Open Inference Protocol v2 over gRPC (inference.GRPCInferenceService) on this port (default: no gRPC)')
     .option('--workers <n>', 'processes sharing the port', '1')
     .option('--max-batch-size <rows>', 'rows per onnxruntime call when requests are coalesced (1: no batching)', '32')
     .option('--max-batch-delay-ms <ms>', 'how long an idle model waits for more requests to batch (0: it runs a request at once; requests arriving while a batch runs still share the next one)', '0')

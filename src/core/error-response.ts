@@ -1,6 +1,7 @@
 /**
- * The one map from errors to HTTP responses, for both Fastify apps (the tracking server and the
- * model server): the status and body shape per protocol. A catalogued {@link AppError} answers
+ * The one map from errors to responses, for both Fastify apps (the tracking server and the model
+ * server) and the model server's gRPC service: the HTTP status and body shape per protocol, and
+ * the gRPC status code. A catalogued {@link AppError} answers
  * with its message, code and hint; a framework error (body too large, wrong content type, bad
  * JSON) is first turned into a catalogued error, so no framework code reaches a client; anything
  * else is an internal error answered with the request id only, never a stack or internal detail.
@@ -57,6 +58,38 @@ const MLFLOW: Readonly<Record<ErrorKind, { readonly code: string; readonly statu
   too_large: { code: 'INVALID_PARAMETER_VALUE' },
   unsupported_media_type: { code: 'INVALID_PARAMETER_VALUE', status: 400 },
   internal: { code: 'INTERNAL_ERROR' },
+};
+
+/**
+ * The gRPC status code of each kind (the numbers are gRPC's, fixed by its specification:
+ * grpc/doc/statuscodes.md), as KServe's and Triton's gRPC servers answer: INVALID_ARGUMENT for a
+ * bad request, NOT_FOUND for an unknown model, UNAVAILABLE when overloaded or not ready.
+ */
+export const GRPC_STATUS = {
+  OK: 0,
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+const GRPC_CODES: Readonly<Record<ErrorKind, number>> = {
+  invalid_input: GRPC_STATUS.INVALID_ARGUMENT,
+  not_found: GRPC_STATUS.NOT_FOUND,
+  conflict: GRPC_STATUS.FAILED_PRECONDITION,
+  already_exists: GRPC_STATUS.ALREADY_EXISTS,
+  unauthenticated: GRPC_STATUS.UNAUTHENTICATED,
+  permission_denied: GRPC_STATUS.PERMISSION_DENIED,
+  check_failed: GRPC_STATUS.FAILED_PRECONDITION,
+  unavailable: GRPC_STATUS.UNAVAILABLE,
+  too_large: GRPC_STATUS.RESOURCE_EXHAUSTED,
+  unsupported_media_type: GRPC_STATUS.INVALID_ARGUMENT,
+  internal: GRPC_STATUS.INTERNAL,
 };
 
 /** Errors whose MLflow code is more specific than their kind's. */
@@ -122,4 +155,23 @@ function bodyOf(error: AppError, protocol: ErrorProtocol): Record<string, unknow
     case 'rows':
       return { error: error.message, code: error.code };
   }
+}
+
+export interface GrpcErrorResponse {
+  /** The gRPC status code. */
+  readonly code: number;
+  /** The status message: the catalogued error's message (never a stack or internal detail). */
+  readonly details: string;
+  /** The HTTP status the same error gets over REST (the metrics' status label). */
+  readonly httpStatus: number;
+  /** True for internal and unavailable errors: the server should log the error with the request id. */
+  readonly logged: boolean;
+}
+
+/** The error as a gRPC status: a catalogued error's message, anything else an internal error. */
+export function grpcErrorResponse(error: unknown, requestId: string): GrpcErrorResponse {
+  const known = isAppError(error) ? error : undefined;
+  const app = known ?? internalError({ requestId });
+  const httpStatus = STATUSES[app.kind];
+  return { code: GRPC_CODES[app.kind], details: app.message, httpStatus, logged: known === undefined || httpStatus >= 500 };
 }

@@ -11,7 +11,7 @@ import { isAppError } from '../core/index.js';
 import { runServer, type RunServerOptions } from './run-server.js';
 
 type Message =
-  | { type: 'sluice:listening'; url: string; models: string[] }
+  | { type: 'sluice:listening'; url: string; grpcAddress?: string | undefined; models: string[] }
   | { type: 'sluice:failed'; message: string; exitCode: number }
   | { type: 'sluice:metrics'; id: string }
   | { type: 'sluice:metrics:collect'; id: string }
@@ -46,7 +46,7 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
       if (!isMessage(message)) return;
       switch (message.type) {
         case 'sluice:listening':
-          if (++listening === count) print(`Serving ${message.models.join(', ')} at ${message.url} on ${count} workers (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics); Ctrl-C or SIGTERM stops them after the requests in flight.\n`);
+          if (++listening === count) print(`Serving ${message.models.join(', ')} at ${message.url} on ${count} workers (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics)${message.grpcAddress ? `, v2 gRPC at grpc://${message.grpcAddress}` : ''}; Ctrl-C or SIGTERM stops them after the requests in flight.\n`);
           break;
         case 'sluice:failed':
           failure ??= { message: message.message, exitCode: message.exitCode };
@@ -152,7 +152,7 @@ async function runWorker(options: RunServerOptions): Promise<number> {
     process.disconnect();
     return error.exitCode;
   }
-  process.send!({ type: 'sluice:listening', url: server.url, models: server.models.names() } satisfies Message);
+  process.send!({ type: 'sluice:listening', url: server.url, grpcAddress: server.grpcAddress, models: server.models.names() } satisfies Message);
   await new Promise<void>((done) => {
     process.once('SIGTERM', done);
     process.once('SIGINT', done);

@@ -10,7 +10,7 @@ import type { PredictionLog } from './prediction-log.js';
 import type { ServedModel } from './served-model.js';
 
 /** The protocols, as metric labels and log fields. */
-export type Protocol = 'v2' | 'mlflow' | 'predict';
+export type Protocol = 'v2' | 'grpc' | 'mlflow' | 'predict';
 
 export interface ServingContext {
   readonly models: ModelSet;
@@ -21,6 +21,14 @@ export interface ServingContext {
   readonly reloadAll: (options: { names?: readonly string[]; force?: boolean }) => Promise<void>;
   /** When set, `/admin/*` requires `Authorization: Bearer <token>` (SLUICE_ADMIN_TOKEN). */
   readonly adminToken?: string | undefined;
+}
+
+/** One inference request, whichever transport brought it. */
+export interface InferenceCall {
+  /** The id the prediction log (and feedback) use. */
+  readonly id: string;
+  /** The HTTP request, which is marked with the model that answered it (for its metrics). */
+  readonly request?: FastifyRequest | undefined;
 }
 
 /**
@@ -36,20 +44,19 @@ export function servedModelOf(request: FastifyRequest): string | undefined {
 
 export async function runInference<T>(
   context: ServingContext,
-  request: FastifyRequest,
+  call: InferenceCall,
   model: ServedModel,
   protocol: Protocol,
   part: FeedPart,
   inputs: unknown,
   present: (output: FeedPart) => T,
-  requestId: string = String(request.id),
 ): Promise<T> {
-  (request as unknown as Record<symbol, string>)[SERVED] = model.name;
+  if (call.request) (call.request as unknown as Record<symbol, string>)[SERVED] = model.name;
   const output = await model.infer(part);
   const presented = present(output);
   context.metrics.rows.inc({ model: model.name, version: model.version }, part.rows);
   context.predictionLog?.append({
-    request_id: requestId,
+    request_id: call.id,
     timestamp: new Date().toISOString(),
     model: model.name,
     version: model.version,

@@ -12,6 +12,8 @@ import { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
 import { PredictionLog } from './prediction-log.js';
 import type { LogRetention } from './prediction-log-retention.js';
 import type { MetricsSource } from './routes/operations.js';
+import type { RunningGrpcServer } from './grpc/grpc-server.js';
+import { InFlightLimit } from './in-flight.js';
 import { buildServingApp } from './server.js';
 
 export interface RunServerOptions {
@@ -19,6 +21,8 @@ export interface RunServerOptions {
   readonly resolver: ModelResolver;
   readonly host: string;
   readonly port: number;
+  /** The port of the v2 gRPC service; undefined for none. */
+  readonly grpcPort?: number | undefined;
   readonly maxBatchSize: number;
   readonly maxBatchDelayMs: number;
   readonly maxInFlight: number;
@@ -46,6 +50,8 @@ export interface RunningServer {
   readonly metrics: ServingMetrics;
   /** The address it listens on, e.g. http://127.0.0.1:8080. */
   readonly url: string;
+  /** Where the v2 gRPC service listens (host:port), when it was asked for. */
+  readonly grpcAddress: string | undefined;
   /** Graceful stop; resolves when in-flight requests are done and the log is flushed. */
   close(): Promise<void>;
 }
@@ -77,15 +83,26 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     reloadAll: options.reloadAll ?? ((reload: { names?: readonly string[]; force?: boolean }) => models.reload(reload)),
     adminToken: options.adminToken,
   };
-  const app = buildServingApp(context, { bodyLimit: options.bodyLimit, maxInFlight: options.maxInFlight, logger: log, metricsSource: options.metricsSource });
+  // One bound on requests in flight, whichever transport they come by.
+  const inFlight = new InFlightLimit(options.maxInFlight, metrics);
+  const app = buildServingApp(context, { bodyLimit: options.bodyLimit, maxInFlight: options.maxInFlight, logger: log, metricsSource: options.metricsSource, inFlight });
   let address: string;
+  let grpc: RunningGrpcServer | undefined;
   try {
-    address = await app.listen({ host: options.host, port: options.port });
+    address = await app.listen({ host: options.host, port: options.port }).catch((error: unknown) => {
+      throw listenError(error, options.host, options.port);
+    });
+    if (options.grpcPort !== undefined) {
+      // Loaded on use: a server without --grpc-port does not parse grpc-js and the proto at start.
+      const { startGrpcServer } = await import('./grpc/grpc-server.js');
+      grpc = await startGrpcServer(context, { host: options.host, port: options.grpcPort, maxMessageBytes: options.bodyLimit, inFlight, logger: log });
+    }
   } catch (error) {
     // A port in use, say: release what was loaded so the process can exit with the error.
+    await app.close();
     models.close();
     await predictionLog?.close();
-    throw listenError(error, options.host, options.port);
+    throw error;
   }
   models.follow(options.followIntervalSeconds * 1000);
   let closing: Promise<void> | undefined;
@@ -94,13 +111,14 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     models,
     metrics,
     url: address,
+    grpcAddress: grpc?.address,
     close: () =>
       (closing ??= (async () => {
         // Keep-alive connections that finish their last request while closing would hold the
         // close open until their timeout: closed as soon as they fall idle.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
         try {
-          await app.close();
+          await Promise.all([app.close(), grpc?.close()]);
         } finally {
           clearInterval(sweep);
         }

@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { errorResponse, type ErrorProtocol } from '../core/index.js';
 import { servedModelOf, type ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
+import { HEADER_LENGTH } from './binary-tensors.js';
+import { InFlightLimit } from './in-flight.js';
 import { oipV2Routes } from './routes/oip-v2.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
 import { rowProtocolRoutes } from './routes/row-protocols.js';
@@ -22,6 +24,8 @@ export interface ServerOptions {
   /** Access and error logs (pino); undefined for none. */
   readonly logger?: Logger | undefined;
   readonly metricsSource?: MetricsSource;
+  /** The in-flight bound, when shared with another transport (gRPC); else one of `maxInFlight`. */
+  readonly inFlight?: InFlightLimit | undefined;
 }
 
 /** Which protocol a URL belongs to, for the error shape and the metrics label. */
@@ -51,26 +55,29 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     return503OnClosing: true,
   });
   const { metrics } = context;
-  let inFlight = 0;
+  const inFlight = options.inFlight ?? new InFlightLimit(options.maxInFlight, metrics);
 
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // The binary tensor data extension of v2: a JSON header, then raw tensor bytes.
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Triton reads a binary request whatever its content type, and tritonclient.http sends none:
+  // any body with Inference-Header-Content-Length is read as bytes. Other types are refused as
+  // Fastify refuses them (its code, so the one error map answers 415 as for any other type).
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    if (request.headers[HEADER_LENGTH] !== undefined) return done(null, body);
+    done(Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }));
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (NEVER_SHED.test(request.url)) return;
-    if (inFlight >= options.maxInFlight) {
-      metrics.shed.inc();
+    if (!inFlight.tryEnter()) {
       void reply.header('retry-after', '1');
-      return sendError(serverOverloaded({ limit: options.maxInFlight }), request, reply);
+      return sendError(serverOverloaded({ limit: inFlight.limit }), request, reply);
     }
-    inFlight++;
-    metrics.inFlight.set(inFlight);
     // On close, not on response: a client that hangs up early never gets a response, and its slot
     // must come back all the same.
-    reply.raw.once('close', () => {
-      inFlight--;
-      metrics.inFlight.set(inFlight);
-    });
+    reply.raw.once('close', () => inFlight.leave());
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -96,7 +103,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     const response = errorResponse(error, ERROR_PROTOCOLS[protocolOf(request.url)], request.id, {
       bodyLimit: options.bodyLimit,
       contentType: request.headers['content-type'],
-      contentTypes: 'application/json (or text/csv to /invocations)',
+      contentTypes: 'application/json (or text/csv to /invocations, application/octet-stream to /v2/models/NAME/infer)',
     });
     // Read and discard an upload refused for its size: closing a socket with unread data resets
     // it, and the client would lose the 413 with its explanation.

@@ -83,12 +83,16 @@ export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly
     const batch = input.shape[0] ?? 1;
     if (rows !== undefined && batch !== rows) throw badInferenceRequest({ problem: `Inputs disagree on the batch size: "${info.name}" has ${batch} rows, another input ${rows}.` });
     rows = batch;
-    const flat: unknown[] = [];
-    flatten(input.data, flat);
+    // Values read from bytes come as a typed array, already flat.
+    const flat: ArrayLike<unknown> = ArrayBuffer.isView(input.data) ? (input.data as unknown as ArrayLike<number>) : [];
+    if (!ArrayBuffer.isView(input.data)) flatten(input.data, flat as unknown[]);
     const count = input.shape.reduce((product, size) => product * size, 1);
     if (flat.length !== count) throw badInferenceRequest({ problem: `Input "${info.name}" has ${flat.length} values, but its shape ${JSON.stringify(input.shape)} holds ${count}.` });
     const data = allocateTensorData(info.type, count);
-    for (let k = 0; k < count; k++) {
+    // Bytes of the model's own element type are copied whole; only floats need a look (for NaN and ±Infinity).
+    const copied = ArrayBuffer.isView(flat) && flat.constructor === data.constructor && allFinite(flat as unknown as ArrayLike<number>);
+    if (copied) (data as Float32Array).set(flat as unknown as Float32Array);
+    for (let k = copied ? count : 0; k < count; k++) {
       const value = flat[k];
       if (info.type === 'string') {
         if (typeof value !== 'string') throw badInferenceRequest({ problem: `Input "${info.name}" (BYTES) must hold strings; element ${k} is ${JSON.stringify(value)}.` });
@@ -96,6 +100,10 @@ export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly
       } else if (info.type === 'bool') {
         if (typeof value !== 'boolean') throw badInferenceRequest({ problem: `Input "${info.name}" (BOOL) must hold true or false; element ${k} is ${JSON.stringify(value)}.` });
         (data as Uint8Array)[k] = value ? 1 : 0;
+      } else if (typeof value === 'bigint' && data instanceof BigInt64Array) {
+        // 64-bit integers read from binary data beyond 2^53 stay exact.
+        if (value < -(2n ** 63n) || value >= 2n ** 63n) throw badInferenceRequest({ problem: `Input "${info.name}" (INT64) element ${k} is ${value}, outside the 64-bit integer range.` });
+        data[k] = value;
       } else {
         if (typeof value !== 'number') throw badInferenceRequest({ problem: `Input "${info.name}" (${expected}) must hold numbers; element ${k} is ${JSON.stringify(value)}.` });
         if (data instanceof BigInt64Array) {
@@ -114,6 +122,12 @@ export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly
     tensors[info.name] = { type: info.type, data, rowShape: input.shape.slice(1) };
   }
   return { rows: rows ?? 0, tensors };
+}
+
+function allFinite(values: ArrayLike<number>): boolean {
+  if (!(values instanceof Float32Array || values instanceof Float64Array)) return true;
+  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k]!)) return false;
+  return true;
 }
 
 export interface V2Output {

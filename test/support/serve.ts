@@ -11,6 +11,8 @@ import { stopProcess, within } from './processes.js';
 
 export interface ServedProcess {
   readonly url: string;
+  /** host:port of the v2 gRPC service, when started with --grpc-port. */
+  readonly grpcAddress: string | undefined;
   readonly child: ChildProcess;
   /** Everything the server wrote to stderr so far (banner, access and error logs). */
   stderr(): string;
@@ -42,6 +44,7 @@ export async function startServe(cwd: string, args: readonly string[], env: Node
   }
   return {
     url,
+    grpcAddress: / v2 gRPC at grpc:\/\/([\d.]+:\d+)/.exec(stderr)?.[1],
     child,
     stderr: () => stderr,
     stop: async () => (await stopProcess(child)).code,

@@ -18,6 +18,7 @@ import { cliActor, withServicesIfAny, type CliContext } from '../services.js';
 const serveSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535, { error: 'must be a port number (0-65535)' }).default(8080),
+  grpcPort: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535, { error: 'must be a port number (0-65535)' }).optional(),
   workers: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1' }).max(256).default(1),
   maxBatchSize: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1 (1 turns batching off)' }).max(100_000).default(32),
   maxBatchDelayMs: z.coerce.number({ error: 'must be a number' }).min(0).max(1000).default(0),
@@ -109,6 +110,7 @@ async function serve(models: readonly ModelSpec[], resolver: ModelResolver, opti
     resolver,
     host: options.host,
     port: options.port,
+    grpcPort: options.grpcPort,
     maxBatchSize: options.maxBatchSize,
     maxBatchDelayMs: options.maxBatchDelayMs,
     maxInFlight: options.maxInFlight,
@@ -123,7 +125,7 @@ async function serve(models: readonly ModelSpec[], resolver: ModelResolver, opti
   };
   if (options.workers > 1) return serveInCluster(settings, options.workers, (message) => cli.stderr.write(message));
   const server = await runServer(settings);
-  cli.stderr.write(`Serving ${server.models.names().join(', ')} at ${server.url} (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics); Ctrl-C or SIGTERM stops it after the requests in flight.\n`);
+  cli.stderr.write(`Serving ${server.models.names().join(', ')} at ${server.url} (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics)${server.grpcAddress ? `, v2 gRPC at grpc://${server.grpcAddress}` : ''}; Ctrl-C or SIGTERM stops it after the requests in flight.\n`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);

@@ -1,40 +1,16 @@
 /**
- * The Open Inference Protocol v2 (KServe, Triton, MLServer): health, server and model metadata,
- * readiness, and tensor inference. Errors are `{"error": "..."}` with 400 (bad request), 404
- * (unknown model) or 503 (not ready), as KServe answers. See docs/reference/open-inference-protocol.md.
+ * The Open Inference Protocol v2 over REST (KServe, Triton, MLServer): health, server and model
+ * metadata, readiness, and tensor inference with JSON tensors or the binary tensor data extension
+ * (binary-tensors.ts). Errors are `{"error": "..."}` with 400 (bad request), 404 (unknown model)
+ * or 503 (not ready), as KServe answers. See docs/reference/open-inference-protocol.md.
  */
-import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { binaryOutputNames, encodeBinaryResponse, HEADER_LENGTH, parseBinaryRequest } from '../binary-tensors.js';
+import type { ServingContext } from '../context.js';
 import { badInferenceRequest } from '../errors.js';
-import { runInference, type ServingContext } from '../context.js';
-import { datatypeOf, decodeV2Inputs, encodeV2Outputs, v2Shape } from '../tensor-codec.js';
-
-const inferRequestSchema = z.object({
-  id: z.string().optional(),
-  parameters: z.record(z.string(), z.unknown()).optional(),
-  inputs: z
-    .array(
-      z.object({
-        name: z.string({ error: 'each input needs a "name"' }),
-        shape: z.array(z.number().int().nonnegative(), { error: 'each input needs a "shape": a list of sizes' }),
-        datatype: z.string({ error: 'each input needs a "datatype" (FP32, INT64, BYTES…)' }),
-        parameters: z.record(z.string(), z.unknown()).optional(),
-        data: z.unknown().refine((data) => data !== undefined, 'each input needs "data"'),
-      }),
-      { error: '"inputs" must be a list of tensors {name, shape, datatype, data}' },
-    )
-    .min(1, { error: '"inputs" must hold at least one tensor' }),
-  outputs: z.array(z.object({ name: z.string(), parameters: z.record(z.string(), z.unknown()).optional() })).optional(),
-});
+import { firstIssue, inferRequestSchema, inferV2, jsonInputs, V2_EXTENSIONS, v2ModelMetadata } from '../v2-inference.js';
 
 type Params = { name: string; version?: string };
-
-/** zod's first complaint, as one sentence. */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0]!;
-  const where = issue.path.length > 0 ? `${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '')}: ` : '';
-  return `${where}${issue.message}`;
-}
 
 export function oipV2Routes(app: FastifyInstance, context: ServingContext): void {
   const { models } = context;
@@ -43,21 +19,10 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
     const ready = models.isReady();
     return reply.code(ready ? 200 : 503).send({ ready });
   });
-  app.get('/v2', async () => ({ name: 'sluice', version: context.version, extensions: [] }));
+  app.get('/v2', async () => ({ name: 'sluice', version: context.version, extensions: V2_EXTENSIONS }));
   app.get('/v2/models', async () => ({ models: models.names() }));
 
-  const metadata = async (request: { params: Params }) => {
-    const model = models.get(request.params.name, request.params.version);
-    const tensor = (info: { name: string; type: string; shape: readonly (number | string)[] }) => ({ name: info.name, datatype: datatypeOf(info.type), shape: v2Shape(info as never) });
-    return {
-      name: model.name,
-      versions: [model.version],
-      platform: 'onnxruntime_onnx',
-      inputs: model.model.inputs.map(tensor),
-      outputs: model.model.outputs.filter((output) => output.isTensor).map(tensor),
-      parameters: { features: model.codec.features.map((feature) => feature.name), classes: model.prediction.classes },
-    };
-  };
+  const metadata = async (request: { params: Params }) => v2ModelMetadata(models.get(request.params.name, request.params.version));
   app.get<{ Params: Params }>('/v2/models/:name', metadata);
   app.get<{ Params: Params }>('/v2/models/:name/versions/:version', metadata);
 
@@ -69,17 +34,26 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
   app.get<{ Params: Params }>('/v2/models/:name/ready', ready);
   app.get<{ Params: Params }>('/v2/models/:name/versions/:version/ready', ready);
 
-  const infer = async (request: { params: Params; body: unknown } & Parameters<typeof runInference>[1]) => {
-    const model = models.get(request.params.name, request.params.version);
-    const parsed = inferRequestSchema.safeParse(request.body);
-    if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
-    const part = decodeV2Inputs(parsed.data.inputs, model.model.inputs, model.name, model.codec.features.map((feature) => feature.name));
-    const requested = parsed.data.outputs?.map((output) => output.name);
-    // The body's id, when given, is the one the caller knows: the log (and feedback) use it.
-    const id = parsed.data.id ?? String(request.id);
-    const outputs = await runInference(context, request, model, 'v2', part, parsed.data.inputs, (output) => encodeV2Outputs(output, requested), id);
-    return { model_name: model.name, model_version: model.version, id, outputs };
+  const infer = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    // The model first: an unknown model is a 404 whatever the body.
+    models.get(request.params.name, request.params.version);
+    const { body, inputs } = Buffer.isBuffer(request.body) ? parseBinaryRequest(request.body, request.headers[HEADER_LENGTH]) : parseJson(request.body);
+    const result = await inferV2(context, { id: String(request.id), request }, 'v2', request.params.name, request.params.version, {
+      id: body.id,
+      inputs,
+      outputs: body.outputs?.map((output) => output.name),
+    });
+    const binary = binaryOutputNames(body, result.outputs);
+    if (binary.size === 0) return result;
+    const encoded = encodeBinaryResponse(result, binary);
+    return reply.header('inference-header-content-length', String(encoded.headerLength)).type('application/octet-stream').send(encoded.body);
   };
-  app.post<{ Params: Params }>('/v2/models/:name/infer', (request) => infer(request));
-  app.post<{ Params: Params }>('/v2/models/:name/versions/:version/infer', (request) => infer(request));
+  app.post<{ Params: Params }>('/v2/models/:name/infer', infer);
+  app.post<{ Params: Params }>('/v2/models/:name/versions/:version/infer', infer);
+}
+
+function parseJson(raw: unknown) {
+  const parsed = inferRequestSchema.safeParse(raw);
+  if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
+  return { body: parsed.data, inputs: jsonInputs(parsed.data) };
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ServingContext } from '../context.js';
 import { timingSafeEqual } from 'node:crypto';
 import { adminUnauthorized, badInferenceRequest } from '../errors.js';
-import { firstIssue } from './oip-v2.js';
+import { firstIssue } from '../v2-inference.js';
 
 const feedbackSchema = z.union(
   [

@@ -11,7 +11,7 @@ import { parseCsv } from '../csv-body.js';
 import { badInferenceRequest, servedModelNotNamed } from '../errors.js';
 import type { FeedPart } from '../feed.js';
 import type { RowPredictions, ServedModel } from '../served-model.js';
-import { firstIssue } from './oip-v2.js';
+import { firstIssue } from '../v2-inference.js';
 
 const MLFLOW_FORMATS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
 
@@ -85,7 +85,7 @@ function labelledPredictions(predictions: RowPredictions): unknown[] {
 }
 
 async function score(context: ServingContext, request: FastifyRequest, model: ServedModel, protocol: Protocol, part: FeedPart, inputs: unknown, present: (predictions: RowPredictions) => unknown[]): Promise<unknown[]> {
-  return runInference(context, request, model, protocol, part, inputs, (output) => present(model.predictionsOf(output)));
+  return runInference(context, { id: String(request.id), request }, model, protocol, part, inputs, (output) => present(model.predictionsOf(output)));
 }
 
 export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext): void {

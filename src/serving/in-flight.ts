@@ -1,0 +1,32 @@
+/**
+ * The server's one bound on requests handled at once (`--max-in-flight`), shared by REST and
+ * gRPC: a request beyond it is shed (503 with Retry-After, or gRPC UNAVAILABLE) rather than queued
+ * without bound.
+ */
+import type { ServingMetrics } from './metrics.js';
+
+export class InFlightLimit {
+  private count = 0;
+
+  constructor(
+    readonly limit: number,
+    private readonly metrics: ServingMetrics,
+  ) {}
+
+  /** Takes a slot, or counts the request as shed and returns false. */
+  tryEnter(): boolean {
+    if (this.count >= this.limit) {
+      this.metrics.shed.inc();
+      return false;
+    }
+    this.count++;
+    this.metrics.inFlight.set(this.count);
+    return true;
+  }
+
+  /** Gives back a slot taken by {@link tryEnter}. */
+  leave(): void {
+    this.count--;
+    this.metrics.inFlight.set(this.count);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The Open Inference Protocol v2 as one service, whichever transport carries it: REST with JSON
+ * tensors, REST with the binary tensor data extension, and gRPC (`inference.GRPCInferenceService`)
+ * all decode into a {@link V2InferRequest} and call {@link inferV2}, which checks it against the
+ * model, runs it through the micro-batcher, counts its rows and logs the prediction.
+ */
+import { z } from 'zod';
+import { runInference, type InferenceCall, type Protocol, type ServingContext } from './context.js';
+import { badInferenceRequest } from './errors.js';
+import type { ServedModel } from './served-model.js';
+import { datatypeOf, decodeV2Inputs, encodeV2Outputs, v2Shape, type V2Input, type V2Output } from './tensor-codec.js';
+
+const parametersSchema = z.record(z.string(), z.unknown()).optional();
+
+/** A request as JSON (or the JSON header of a binary request): inputs may carry binary sizes instead of data. */
+export const inferRequestSchema = z.object({
+  id: z.string().optional(),
+  parameters: parametersSchema,
+  inputs: z
+    .array(
+      z.object({
+        name: z.string({ error: 'each input needs a "name"' }),
+        shape: z.array(z.number().int().nonnegative(), { error: 'each input needs a "shape": a list of sizes' }),
+        datatype: z.string({ error: 'each input needs a "datatype" (FP32, INT64, BYTES…)' }),
+        parameters: z.object({ binary_data_size: z.number({ error: 'binary_data_size must be a number of bytes' }).int().nonnegative().optional() }).catchall(z.unknown()).optional(),
+        data: z.unknown().optional(),
+      }),
+      { error: '"inputs" must be a list of tensors {name, shape, datatype, data}' },
+    )
+    .min(1, { error: '"inputs" must hold at least one tensor' }),
+  outputs: z.array(z.object({ name: z.string(), parameters: parametersSchema })).optional(),
+});
+
+export type InferRequestBody = z.output<typeof inferRequestSchema>;
+
+/** A decoded request: every input's `data` flat or nested, as JSON holds it. */
+export interface V2InferRequest {
+  readonly id?: string | undefined;
+  readonly inputs: readonly V2Input[];
+  /** The outputs asked for (all when empty). */
+  readonly outputs?: readonly string[] | undefined;
+}
+
+export interface V2InferResult {
+  readonly model_name: string;
+  readonly model_version: string;
+  readonly id: string;
+  readonly outputs: readonly V2Output[];
+}
+
+/** zod's first complaint, as one sentence. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const where = issue.path.length > 0 ? `${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '')}: ` : '';
+  return `${where}${issue.message}`;
+}
+
+/** Runs a decoded v2 request on the model `name` (at `version`, when given). */
+export async function inferV2(context: ServingContext, call: InferenceCall, protocol: Protocol, name: string, version: string | undefined, request: V2InferRequest): Promise<V2InferResult> {
+  const model = context.models.get(name, version);
+  const part = decodeV2Inputs(request.inputs, model.model.inputs, model.name, model.codec.features.map((feature) => feature.name));
+  // The request's id, when given, is the one the caller knows: the log (and feedback) use it.
+  const id = request.id || call.id;
+  const outputs = await runInference(context, { ...call, id }, model, protocol, part, context.predictionLog ? loggable(request.inputs) : undefined, (output) => encodeV2Outputs(output, request.outputs));
+  return { model_name: model.name, model_version: model.version, id, outputs };
+}
+
+/**
+ * Inputs as the prediction log writes them, as JSON would have sent them: values read from bytes
+ * (typed arrays) as plain lists, 64-bit integers beyond 2^53 (bigints) as strings.
+ */
+function loggable(inputs: readonly V2Input[]): readonly V2Input[] {
+  const wide = (input: V2Input) => (input.datatype === 'INT64' || input.datatype === 'UINT64') && Array.isArray(input.data) && input.data.some((value) => typeof value === 'bigint');
+  const plain = (input: V2Input) => !ArrayBuffer.isView(input.data) && !wide(input);
+  if (inputs.every(plain)) return inputs;
+  return inputs.map((input) => (plain(input) ? input : { ...input, data: Array.from(input.data as ArrayLike<unknown>, (value) => (typeof value === 'bigint' ? value.toString() : value)) }));
+}
+
+export interface V2TensorMetadata {
+  readonly name: string;
+  readonly datatype: string;
+  readonly shape: readonly number[];
+}
+
+export interface V2ModelMetadata {
+  readonly name: string;
+  readonly versions: readonly string[];
+  readonly platform: string;
+  readonly inputs: readonly V2TensorMetadata[];
+  readonly outputs: readonly V2TensorMetadata[];
+  /** Sluice's addition over REST (gRPC's message has no such field): feature names and classes. */
+  readonly parameters: { readonly features: readonly string[]; readonly classes: unknown };
+}
+
+/** A model's v2 metadata: its tensors with datatypes and shapes (-1 for the batch). */
+export function v2ModelMetadata(model: ServedModel): V2ModelMetadata {
+  const tensor = (info: { name: string; type: string; shape: readonly (number | string)[] }): V2TensorMetadata => ({ name: info.name, datatype: datatypeOf(info.type), shape: v2Shape(info as never) });
+  return {
+    name: model.name,
+    versions: [model.version],
+    platform: 'onnxruntime_onnx',
+    inputs: model.model.inputs.map(tensor),
+    outputs: model.model.outputs.filter((output) => output.isTensor).map(tensor),
+    parameters: { features: model.codec.features.map((feature) => feature.name), classes: model.prediction.classes },
+  };
+}
+
+/** The extensions `GET /v2` and gRPC ServerMetadata name. */
+export const V2_EXTENSIONS: readonly string[] = ['binary_tensor_data'];
+
+/** A JSON request's inputs, each with data (none may name binary data: no bytes came with it). */
+export function jsonInputs(body: InferRequestBody): V2Input[] {
+  return body.inputs.map((input) => {
+    if (input.parameters?.binary_data_size !== undefined) {
+      throw badInferenceRequest({ problem: `Input "${input.name}" has parameters.binary_data_size, but the request has no binary part: send Content-Type application/octet-stream with an Inference-Header-Content-Length header.` });
+    }
+    if (input.data === undefined) throw badInferenceRequest({ problem: `Input "${input.name}" needs "data" (or, with the binary tensor data extension, parameters.binary_data_size).` });
+    return { name: input.name, shape: input.shape, datatype: input.datatype, data: input.data };
+  });
+}

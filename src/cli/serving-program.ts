@@ -18,6 +18,7 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .option('--max-body-mb <mb>', 'largest request body (413 beyond)', '16')
     .option('--prediction-log <dir>', 'where predictions and feedback are logged (default .sluice/predictions in a workspace, else $XDG_STATE_HOME/sluice/predictions or ~/.local/state/sluice/predictions)')
     .option('--no-prediction-log', 'log no predictions')
+    .option('--prediction-log-sample <fraction>', 'the fraction of predictions logged, drawn at random per request (feedback is always logged)', '1')
     .option('--prediction-log-max-mb <mb>', 'total size of the prediction log kept; the oldest complete files are removed beyond it', '1024')
     .option('--prediction-log-max-age-days <days>', 'prediction-log files last written longer ago are removed', '7')
     .option('--follow-interval <seconds>', 'how often registry aliases are checked for a new version (0: never)', '2')

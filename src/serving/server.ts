@@ -11,6 +11,7 @@ import { errorResponse, type ErrorProtocol } from '../core/index.js';
 import { servedModelOf, type ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
 import { oipV2Routes } from './routes/oip-v2.js';
+import { keepJsonBodyText } from './raw-json.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
 import { rowProtocolRoutes } from './routes/row-protocols.js';
 
@@ -53,6 +54,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
   const { metrics } = context;
   let inFlight = 0;
 
+  keepJsonBodyText(app);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.addHook('onRequest', async (request, reply) => {

@@ -24,6 +24,7 @@ const serveSchema = z.object({
   maxInFlight: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1024),
   maxBodyMb: z.coerce.number({ error: 'must be a number' }).positive().max(1024).default(16),
   predictionLog: z.union([z.string().min(1), z.literal(false)]).optional(),
+  predictionLogSample: z.coerce.number({ error: 'must be a number' }).gt(0, { error: 'must be more than 0 (--no-prediction-log keeps none)' }).max(1, { error: 'must be at most 1 (every prediction)' }).default(1),
   predictionLogMaxMb: z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be more than 0 (--no-prediction-log keeps none)' }).default(1024),
   predictionLogMaxAgeDays: z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be more than 0 (--no-prediction-log keeps none)' }).default(7),
   followInterval: z.coerce.number({ error: 'must be a number' }).min(0).default(2),
@@ -57,14 +58,38 @@ export async function serveCommand(models: readonly string[], rawOptions: unknow
       return { path: found.path, registeredName: found.version?.name, version: found.version && String(found.version.version) };
     };
     const run = services && predictionLogDir ? await startServingRun(services, specs, cli) : undefined;
-    const logger = options.quiet ? undefined : pino({ base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
+    const access = options.quiet ? undefined : accessLog();
     try {
-      return await serve(specs, resolver, { ...options, predictionLogDir, predictionLogRetention, onLogFileClosed: run?.keep, logger, version }, cli);
+      return await serve(specs, resolver, { ...options, predictionLogDir, predictionLogRetention, onLogFileClosed: run?.keep, logger: access?.logger, version }, cli);
     } finally {
-      logger?.flush();
+      access?.close();
       await run?.finish();
     }
   });
+}
+
+/** Lines buffered at most before a write, and how often a quiet server's lines go out anyway. */
+const ACCESS_LOG_BUFFER_BYTES = 8_192;
+const ACCESS_LOG_FLUSH_MS = 250;
+
+/**
+ * The access log on stderr, off the request path: pino's sonic-boom writes asynchronously, and
+ * only once 8 KiB of lines are buffered or every 250 ms (one write(2) per few hundred requests
+ * instead of one each). Closing writes the rest synchronously, so a graceful stop (SIGTERM,
+ * SIGINT) loses no line; a SIGKILL loses at most the buffer.
+ */
+function accessLog(): { logger: Logger; close(): void } {
+  const destination = pino.destination({ fd: 2, sync: false, minLength: ACCESS_LOG_BUFFER_BYTES, periodicFlush: ACCESS_LOG_FLUSH_MS });
+  return {
+    logger: pino({ base: { pid: process.pid } }, destination),
+    close: () => {
+      try {
+        destination.flushSync();
+      } catch {
+        // A stderr that is gone (EPIPE) or never opened: there is no one left to read the lines.
+      }
+    },
+  };
 }
 
 /**
@@ -115,6 +140,7 @@ async function serve(models: readonly ModelSpec[], resolver: ModelResolver, opti
     bodyLimit: Math.round(options.maxBodyMb * 1024 * 1024),
     predictionLogDir: options.predictionLogDir,
     predictionLogRetention: options.predictionLogRetention,
+    predictionLogSample: options.predictionLogSample,
     onLogFileClosed: options.onLogFileClosed,
     followIntervalSeconds: options.followInterval,
     adminToken: process.env.SLUICE_ADMIN_TOKEN || undefined,

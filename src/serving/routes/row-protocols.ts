@@ -10,6 +10,7 @@ import { runInference, type Protocol, type ServingContext } from '../context.js'
 import { parseCsv } from '../csv-body.js';
 import { badInferenceRequest, servedModelNotNamed } from '../errors.js';
 import type { FeedPart } from '../feed.js';
+import { rawBodyOf, rawMemberOf } from '../raw-json.js';
 import type { RowPredictions, ServedModel } from '../served-model.js';
 import { firstIssue } from './oip-v2.js';
 
@@ -101,7 +102,8 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
       const { columns, rows } = parseCsv(request.body as string);
       return model.codec.fromColumns(columns, rows);
     })() : mlflowPart(model, request.body);
-    const predictions = await score(context, request, model, 'mlflow', part, request.body, mlflowPredictions);
+    // Logged as received: the body's own JSON text when it was JSON (CSV is logged as its text).
+    const predictions = await score(context, request, model, 'mlflow', part, csv ? request.body : (rawBodyOf(request) ?? request.body), mlflowPredictions);
     return { predictions };
   };
   app.post('/invocations', invocations);
@@ -112,7 +114,7 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
     const model = modelFor(context, request.params.name ?? parsed.data.model, '/predict');
     const part = model.codec.fromRecords(parsed.data.rows);
-    const predictions = await score(context, request, model, 'predict', part, parsed.data.rows, labelledPredictions);
+    const predictions = await score(context, request, model, 'predict', part, rawMemberOf(request, 'rows') ?? parsed.data.rows, labelledPredictions);
     return { model: model.name, version: model.version, request_id: String(request.id), predictions };
   };
   app.post('/predict', predict);

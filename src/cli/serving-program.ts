@@ -11,7 +11,7 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .argument('<models...>', 'a path, models:/NAME@ALIAS (followed as the alias moves), models:/NAME/3, each optionally NAME=MODEL')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port', '8080')
-    .option('--workers <n>', 'processes sharing the port', '1')
+    .option('--workers <n>', 'processes sharing the port; auto: one per core (os.availableParallelism()), each with its own copy of the models', 'auto')
     .option('--max-batch-size <rows>', 'rows per onnxruntime call when requests are coalesced (1: no batching)', '32')
     .option('--max-batch-delay-ms <ms>', 'how long an idle model waits for more requests to batch (0: it runs a request at once; requests arriving while a batch runs still share the next one)', '0')
     .option('--max-in-flight <n>', 'requests handled at once; beyond, 503 with Retry-After', '1024')

@@ -69,7 +69,8 @@ describe('requests a first-time user sends', () => {
   let server: ServedProcess;
   before(async () => {
     temp = makeTempDir();
-    server = await startServe(temp.path, [LOGREG, MLP, '--prediction-log', join(temp.path, 'predictions'), '--quiet']);
+    // One worker: feedback is matched against the predictions of the process that answered them.
+    server = await startServe(temp.path, [LOGREG, MLP, '--workers', '1', '--prediction-log', join(temp.path, 'predictions'), '--quiet']);
   });
   after(async () => {
     await server?.stop();

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { badInferenceRequest } from '../errors.js';
 import { runInference, type ServingContext } from '../context.js';
+import { rawMemberOf } from '../raw-json.js';
 import { datatypeOf, decodeV2Inputs, encodeV2Outputs, v2Shape } from '../tensor-codec.js';
 
 const inferRequestSchema = z.object({
@@ -77,7 +78,7 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
     const requested = parsed.data.outputs?.map((output) => output.name);
     // The body's id, when given, is the one the caller knows: the log (and feedback) use it.
     const id = parsed.data.id ?? String(request.id);
-    const outputs = await runInference(context, request, model, 'v2', part, parsed.data.inputs, (output) => encodeV2Outputs(output, requested), id);
+    const outputs = await runInference(context, request, model, 'v2', part, rawMemberOf(request, 'inputs') ?? parsed.data.inputs, (output) => encodeV2Outputs(output, requested), id);
     return { model_name: model.name, model_version: model.version, id, outputs };
   };
   app.post<{ Params: Params }>('/v2/models/:name/infer', (request) => infer(request));

@@ -64,6 +64,20 @@ describe('the prediction log', () => {
     await log.close();
   });
 
+  test('a buffer holding its limit in characters drops records and counts them instead of growing', async () => {
+    let dropped = 0;
+    const log = new PredictionLog(join(temp.path, 'full-characters'), { maxBufferedCharacters: 10_000, onDrop: (count) => (dropped += count) });
+    // Each line is about 1 KB: about ten fit, and lines become countable at the end of each turn.
+    for (let k = 0; k < 25; k++) {
+      log.append(record(k, 'x'.repeat(1000)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await log.close();
+    const written = linesOf(join(temp.path, 'full-characters'), 'predictions').length;
+    assert.ok(dropped > 0 && written + dropped === 25, `${written} written, ${dropped} dropped`);
+    assert.ok(written <= 11, `${written} lines held at once within 10,000 characters`);
+  });
+
   test('a sample rate keeps about that fraction of predictions (seeded), and every feedback label', async () => {
     const dir = join(temp.path, 'sampled');
     const log = new PredictionLog(dir, { sample: 0.25, random: seeded(42) });

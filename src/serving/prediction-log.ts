@@ -41,6 +41,8 @@ export interface PredictionLogOptions {
   readonly flushIntervalMs?: number;
   /** Records held in memory at most between flushes. */
   readonly maxBuffered?: number;
+  /** Characters of lines held in memory at most (waiting or being written); 64 Mi by default. */
+  readonly maxBufferedCharacters?: number;
   /** Called with the number of records dropped. */
   readonly onDrop?: (count: number) => void;
   /** Called with each file that is complete (rolled over, or at close), e.g. to upload it. */
@@ -67,11 +69,17 @@ function jsonOf(value: unknown): string {
 const RETENTION_INTERVAL_MS = 3_600_000;
 
 /**
- * Characters written per append call at most, and buffered before a write is started early: a
- * chunk is joined and encoded on the event loop, so it stays small (a quarter of a millisecond or
- * so) and requests run between chunks; a busy server writes as it goes rather than once a second.
+ * Lines waiting before a write starts early (besides the timer): a busy server writes as it goes,
+ * in small steps, rather than a second's worth at once.
  */
-const CHUNK_CHARACTERS = 256 << 10;
+const EARLY_WRITE_CHARACTERS = 256 << 10;
+
+/**
+ * Characters per write(2) at most (a quarter of a file at most, so files roll near their size).
+ * A write takes all the lines waiting when it starts: each write costs an event-loop turn to
+ * complete, and on a loaded server a turn is long, so fixed small writes would fall behind.
+ */
+const WRITE_CHARACTERS = 16 << 20;
 
 /** One rolling series of JSON-lines files (`predictions-…jsonl` or `feedback-…jsonl`). */
 class RollingFile {
@@ -132,18 +140,24 @@ export class PredictionLog {
   private queued: PredictionRecord[] = [];
   private lineScheduled = false;
   private predictions: string[] = [];
-  private bufferedCharacters = 0;
   private feedback: string[] = [];
+  /** Characters of the lines waiting, and of those being written. */
+  private bufferedCharacters = 0;
+  private pendingCharacters = 0;
+  /** Records taken by a write and not yet written: they count against the buffer limit too. */
+  private pending = 0;
+  /** A write is queued that has not started yet (it will take whatever is waiting then). */
+  private writeQueued = false;
+  private writing: Promise<void> = Promise.resolve();
   private readonly sample: number;
   private readonly random: () => number;
   private readonly predictionFile: RollingFile;
   private readonly feedbackFile: RollingFile;
   private readonly timer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
   private readonly maxBuffered: number;
-  /** Records taken by a flush and not yet written: they count against the buffer limit too. */
-  private pending = 0;
+  private readonly maxBufferedCharacters: number;
+  private readonly writeCharacters: number;
   /** The latest request ids predicted by this process, oldest first (a Set keeps insertion order). */
   private readonly recentIds = new Set<string>();
 
@@ -162,6 +176,8 @@ export class PredictionLog {
     this.predictionFile = new RollingFile(dir, 'predictions', maxBytes, options.onFileClosed, retain);
     this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes, options.onFileClosed, retain);
     this.maxBuffered = options.maxBuffered ?? 100_000;
+    this.maxBufferedCharacters = options.maxBufferedCharacters ?? 64 << 20;
+    this.writeCharacters = Math.max(1, Math.min(WRITE_CHARACTERS, Math.floor(maxBytes / 4)));
     this.sample = options.sample ?? 1;
     this.random = options.random ?? Math.random;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000).unref();
@@ -181,7 +197,7 @@ export class PredictionLog {
     this.recentIds.add(record.request_id);
     if (this.recentIds.size > (this.options.rememberedIds ?? 100_000)) this.recentIds.delete(this.recentIds.values().next().value!);
     if (this.sample < 1 && this.random() >= this.sample) return;
-    if (this.queued.length + this.predictions.length + this.pending >= this.maxBuffered) {
+    if (this.full(this.queued.length + this.predictions.length)) {
       this.options.onDrop?.(1);
       return;
     }
@@ -207,7 +223,7 @@ export class PredictionLog {
   /** The end of a turn: its records become lines, and a chunk's worth starts a write. */
   private readonly endOfTurn = (): void => {
     this.toLines();
-    if (this.bufferedCharacters >= CHUNK_CHARACTERS) void this.flush();
+    if (this.bufferedCharacters >= EARLY_WRITE_CHARACTERS) void this.flush();
   };
 
   /**
@@ -219,51 +235,62 @@ export class PredictionLog {
   }
 
   appendFeedback(record: FeedbackRecord): void {
-    if (this.feedback.length + this.pending >= this.maxBuffered) {
+    if (this.full(this.feedback.length)) {
       this.options.onDrop?.(1);
       return;
     }
-    this.feedback.push(`${JSON.stringify(record)}\n`);
+    const line = `${JSON.stringify(record)}\n`;
+    this.feedback.push(line);
+    this.bufferedCharacters += line.length;
   }
 
-  /** Writes what is buffered; flushes run one after another, in order. */
+  /** Whether another record would exceed the buffer's bounds (in records, or in characters). */
+  private full(waiting: number): boolean {
+    return waiting + this.pending >= this.maxBuffered || this.bufferedCharacters + this.pendingCharacters >= this.maxBufferedCharacters;
+  }
+
+  /** Writes what is buffered (resolves once it is written); writes run one after another, in order. */
   flush(): Promise<void> {
+    if (!this.writeQueued) {
+      this.writeQueued = true;
+      this.writing = this.writing.then(() => this.writeWaiting());
+    }
+    return this.writing;
+  }
+
+  /** Takes every line waiting now and writes it, in writes of whole lines. */
+  private async writeWaiting(): Promise<void> {
+    this.writeQueued = false;
     this.toLines();
     const predictions = this.predictions;
     const feedback = this.feedback;
+    const characters = this.bufferedCharacters;
     this.predictions = [];
     this.feedback = [];
     this.bufferedCharacters = 0;
     this.pending += predictions.length + feedback.length;
-    this.writing = this.writing.then(async () => {
-      for (const [records, file] of [[predictions, this.predictionFile], [feedback, this.feedbackFile]] as const) {
-        // Written in chunks of a few MiB: files roll between chunks near their size, and no
-        // string grows toward V8's limit however much a flush holds.
-        let chunk: string[] = [];
-        let size = 0;
-        let inChunk = 0;
-        const write = async () => {
-          if (chunk.length === 0) return;
-          try {
-            await file.append(chunk.join(''));
-          } catch {
-            this.options.onDrop?.(inChunk);
-          }
-          this.pending -= inChunk;
-          chunk = [];
-          size = 0;
-          inChunk = 0;
-        };
-        for (const line of records) {
-          chunk.push(line);
-          size += line.length;
-          inChunk++;
-          if (size >= CHUNK_CHARACTERS) await write();
-        }
-        await write();
+    this.pendingCharacters += characters;
+    try {
+      await this.writeLines(predictions, this.predictionFile);
+      await this.writeLines(feedback, this.feedbackFile);
+    } finally {
+      this.pendingCharacters -= characters;
+    }
+  }
+
+  private async writeLines(lines: readonly string[], file: RollingFile): Promise<void> {
+    for (let start = 0; start < lines.length; ) {
+      let end = start;
+      let size = 0;
+      while (end < lines.length && (end === start || size + lines[end]!.length <= this.writeCharacters)) size += lines[end++]!.length;
+      try {
+        await file.append(lines.slice(start, end).join(''));
+      } catch {
+        this.options.onDrop?.(end - start);
       }
-    });
-    return this.writing;
+      this.pending -= end - start;
+      start = end;
+    }
   }
 
   /** Stops the timer and writes the rest (graceful shutdown). */

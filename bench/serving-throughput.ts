@@ -15,6 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { envInteger, formatRatio, printTable, reportGoal, REPO_ROOT, SLUICE_BIN, withTempDir } from './support.js';
 
@@ -129,7 +130,7 @@ await withTempDir('sluice-bench-serve-', async (dir) => {
   // The same 100 rows as one Open Inference Protocol v2 tensor (no per-row objects to parse).
   const v2Body = join(dir, 'hundred-rows-v2.json');
   writeFileSync(v2Body, JSON.stringify({ inputs: [{ name: 'input', shape: [100, 30], datatype: 'FP32', data: readRows(100).flatMap((row) => Object.values(row)) }] }));
-  console.log(`Model server load test: ${SECONDS} s per run, wrk with 2 threads, baselines with 2 workers, the breast-cancer logistic model.\n`);
+  console.log(`Model server load test: ${SECONDS} s per run, wrk with 2 threads, baselines with 2 workers, sluice at its defaults with --workers auto (${availableParallelism()} here), the breast-cancer logistic model.\n`);
   const model = join(FIXTURES, 'models', 'bc_logreg.onnx');
   const results: { server: string; rows: 1 | 100; connections: number; figures: Figures }[] = [];
 

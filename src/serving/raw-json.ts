@@ -39,6 +39,15 @@ export function rawBodyOf(request: FastifyRequest): RawJson | undefined {
   return text === undefined ? undefined : new RawJson(oneLine(text.trim()));
 }
 
+const OPENINGS = new Map<string, RegExp>();
+
+/** `{"key":` at the start of a body (made once per key: the routes ask on every request). */
+function openingOf(key: string): RegExp {
+  let opening = OPENINGS.get(key);
+  if (!opening) OPENINGS.set(key, (opening = new RegExp(`^\\s*\\{\\s*"${key.replace(/[^\w]/g, '\\$&')}"\\s*:`)));
+  return opening;
+}
+
 /**
  * The JSON text of `key`'s value in a body that is an object with that one member, e.g. the rows
  * of `{"rows": [...]}`; undefined when it cannot be cut out with certainty (the caller then
@@ -53,7 +62,7 @@ export function rawMemberOf(request: FastifyRequest, key: string): RawJson | und
   for (const name in body) if (Object.hasOwn(body, name) && ++members > 1) return undefined;
   if (members !== 1 || !Object.hasOwn(body, key)) return undefined;
   const quoted = `"${key}"`;
-  const opening = new RegExp(`^\\s*\\{\\s*${quoted}\\s*:`).exec(text);
+  const opening = openingOf(key).exec(text);
   const end = text.lastIndexOf('}');
   if (!opening || end < 0 || text.slice(end + 1).trim() !== '') return undefined;
   const start = opening[0].length;

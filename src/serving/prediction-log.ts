@@ -20,6 +20,8 @@ export interface PredictionRecord {
   readonly protocol: string;
   readonly inputs: unknown;
   readonly outputs: unknown;
+  /** An environment's shadow answer: computed after the response, never returned. */
+  readonly shadow?: boolean;
 }
 
 export interface FeedbackRecord {

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { errorResponse, type ErrorProtocol } from '../core/index.js';
 import { servedModelOf, type ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
+import { answeringVersionOf, runAfterResponse } from './model-router.js';
 import { HEADER_LENGTH } from './binary-tensors.js';
 import { InFlightLimit } from './in-flight.js';
 import { oipV2Routes } from './routes/oip-v2.js';
@@ -80,13 +81,20 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     reply.raw.once('close', () => inFlight.leave());
   });
 
+  // Every answer names the version that gave it (an environment routes between versions).
+  app.addHook('onSend', async (request, reply) => {
+    const version = answeringVersionOf(request);
+    if (version !== undefined) void reply.header('x-sluice-model-version', version);
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const protocol = protocolOf(request.url);
     // Only served names become label values: a client cannot grow the metrics with made-up names.
     const named = servedModelOf(request) ?? (request.params as { name?: string } | undefined)?.name ?? context.models.defaultName() ?? '';
     const model = context.models.names().includes(named) ? named : 'unknown';
     if (protocol !== 'other' && request.method === 'POST') {
-      const version = (() => {
+      const answered = answeringVersionOf(request);
+      const version = answered ?? (() => {
         try {
           return context.models.status(model).version ?? '';
         } catch {
@@ -94,7 +102,9 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
         }
       })();
       metrics.requests.inc({ model, version, protocol, status: String(reply.statusCode) });
-      metrics.duration.observe({ model, protocol }, reply.elapsedTime / 1000);
+      metrics.duration.observe({ model, version, protocol }, reply.elapsedTime / 1000);
+      if (answered !== undefined) context.live?.recordRequest(answered, reply.elapsedTime, reply.statusCode >= 500);
+      runAfterResponse(request);
     }
     options.logger?.info({ request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) }, 'request');
   });

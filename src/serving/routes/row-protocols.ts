@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { runInference, type Protocol, type ServingContext } from '../context.js';
+import { chooseModel, runInference, type Protocol, type ServingContext } from '../context.js';
 import { parseCsv } from '../csv-body.js';
 import { badInferenceRequest, servedModelNotNamed } from '../errors.js';
 import type { FeedPart } from '../feed.js';
@@ -25,10 +25,10 @@ const predictSchema = z.object({
   rows: z.array(z.unknown(), { error: '"rows" must be a list of objects keyed by feature name' }).min(1, { error: '"rows" must hold at least one row' }),
 });
 
-function modelFor(context: ServingContext, name: string | undefined, path: '/predict' | '/invocations'): ServedModel {
+function modelFor(context: ServingContext, name: string | undefined, path: '/predict' | '/invocations', request: FastifyRequest): ServedModel {
   const chosen = name ?? context.models.defaultName();
   if (chosen === undefined) throw servedModelNotNamed({ path, known: context.models.names() });
-  return context.models.get(chosen);
+  return chooseModel(context, chosen, undefined, request).model;
 }
 
 /** Rows of MLflow's JSON body, in whichever of its four formats it came. */
@@ -95,7 +95,7 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
   app.get('/version', async (_request, reply) => reply.type('application/json').send(context.version));
 
   const invocations = async (request: FastifyRequest<{ Params: { name?: string } }>) => {
-    const model = modelFor(context, request.params.name, '/invocations');
+    const model = modelFor(context, request.params.name, '/invocations', request);
     const csv = typeof request.body === 'string';
     const part = csv ? (() => {
       const { columns, rows } = parseCsv(request.body as string);
@@ -110,7 +110,7 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
   const predict = async (request: FastifyRequest<{ Params: { name?: string } }>) => {
     const parsed = predictSchema.safeParse(request.body);
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
-    const model = modelFor(context, request.params.name ?? parsed.data.model, '/predict');
+    const model = modelFor(context, request.params.name ?? parsed.data.model, '/predict', request);
     const part = model.codec.fromRecords(parsed.data.rows);
     const predictions = await score(context, request, model, 'predict', part, parsed.data.rows, labelledPredictions);
     return { model: model.name, version: model.version, request_id: String(request.id), predictions };

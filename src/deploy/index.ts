@@ -23,7 +23,9 @@ export {
   alreadyServing,
   concurrentRolloutUpdate,
   duplicateAnalysisMetric,
+  environmentHasNoVersion,
   environmentNotFound,
+  environmentWorkersUnsupported,
   invalidCondition,
   noRollout,
   nothingToRollBack,
@@ -36,3 +38,5 @@ export {
 } from './errors.js';
 export * from './analysis/index.js';
 export * from './kubernetes/index.js';
+export { EnvironmentRuntime, type EnvironmentDescription, type EnvironmentRuntimeOptions } from './environment/environment-runtime.js';
+export { routingStateOf, type RoutingState } from './environment/routing-state.js';

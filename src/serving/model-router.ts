@@ -30,6 +30,8 @@ export interface ModelRouter {
   route(name: string, version: string | undefined, headers: IncomingHttpHeaders): RoutedModels | undefined;
   /** A shadow answer next to the stable one, for the rollout's comparison. */
   compareShadow?(stable: RowPredictions, shadow: RowPredictions): void;
+  /** What serves now, for `GET /environment`. */
+  describe?(): unknown;
 }
 
 const VERSION = Symbol('answering version');

@@ -13,6 +13,7 @@ import { routeNotFound, serverOverloaded } from './errors.js';
 import { answeringVersionOf, runAfterResponse } from './model-router.js';
 import { HEADER_LENGTH } from './binary-tensors.js';
 import { InFlightLimit } from './in-flight.js';
+import { environmentRoutes } from './routes/environment.js';
 import { oipV2Routes } from './routes/oip-v2.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
 import { rowProtocolRoutes } from './routes/row-protocols.js';
@@ -127,6 +128,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
 
   oipV2Routes(app, context);
   rowProtocolRoutes(app, context);
+  if (context.router) environmentRoutes(app, context.router);
   operationRoutes(app, context, options.metricsSource ?? (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })));
   return app;
 }

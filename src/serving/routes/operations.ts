@@ -9,6 +9,7 @@ import type { ServingContext } from '../context.js';
 import { timingSafeEqual } from 'node:crypto';
 import { adminUnauthorized, badInferenceRequest } from '../errors.js';
 import { firstIssue } from '../v2-inference.js';
+import { joinEnvironmentFeedback } from './feedback.js';
 
 const feedbackSchema = z.union(
   [
@@ -37,6 +38,8 @@ export function operationRoutes(app: FastifyInstance, context: ServingContext, m
   });
 
   app.post('/feedback', async (request, reply) => {
+    // An environment joins labels now, for its rollout's analysis (routes/feedback.ts).
+    if (context.live) return reply.code(200).send(joinEnvironmentFeedback(context.live, context.predictionLog, request.body));
     const parsed = feedbackSchema.safeParse(request.body);
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
     if (!context.predictionLog) throw badInferenceRequest({ problem: 'This server keeps no prediction log (started with --no-prediction-log), so feedback cannot be joined to predictions.' });

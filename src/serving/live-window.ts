@@ -153,7 +153,11 @@ export class LiveWindow {
     const now = this.clock();
     for (const answer of answers) {
       const window = this.of(answer.version);
-      answer.predictions.rows.forEach((_, row) => window.labelled.push({ time: now, predictions: answer.predictions, row, label: labels[row] as string | number }));
+      const predictions = answer.predictions;
+      predictions.rows.forEach((_, row) => {
+        const label = predictions.kind === 'values' ? Number(labels[row]) : (classOf(predictions.classes, labels[row]) ?? String(labels[row]));
+        window.labelled.push({ time: now, predictions, row, label });
+      });
       if (window.labelled.length > this.bounds.labelled) window.labelled.splice(0, window.labelled.length - this.bounds.labelled);
     }
   }
@@ -201,6 +205,13 @@ export class LiveWindow {
 /** Why `label` is not a label of this answer's kind, or undefined when it is. */
 function labelProblem(predictions: RowPredictions, label: unknown): string | undefined {
   if (predictions.kind === 'values') return typeof label === 'number' && Number.isFinite(label) ? undefined : `a regression model's label is a number, not ${JSON.stringify(label)}`;
-  if ((typeof label === 'string' || typeof label === 'number' || typeof label === 'boolean') && predictions.classes.includes(String(label))) return undefined;
-  return `the label must be one of the model's classes ${JSON.stringify(predictions.classes)}, not ${JSON.stringify(label)}`;
+  if (classOf(predictions.classes, label) !== undefined) return undefined;
+  return `the label must be one of the model's classes ${JSON.stringify(predictions.classes)} (or the value before "=" of one), not ${JSON.stringify(label)}`;
+}
+
+/** The class a label names: the class itself, or the value a `1=benign` class stands for (as `sluice eval` reads labels). */
+function classOf(classes: readonly string[], label: unknown): string | undefined {
+  if (typeof label !== 'string' && typeof label !== 'number' && typeof label !== 'boolean') return undefined;
+  const text = String(label);
+  return classes.find((name) => name === text) ?? classes.find((name) => name.indexOf('=') > 0 && name.slice(0, name.indexOf('=')) === text);
 }

@@ -5,7 +5,7 @@
  * traffic. Host, port and serving options come from the environment; flags given override them.
  */
 import { pino, type Logger } from 'pino';
-import { createDeployService, EnvironmentRuntime, environmentWorkersUnsupported, findEnvironment, loadEnvironments, openRolloutStore, type DeployService } from '../../deploy/index.js';
+import { createDeployService, EnvironmentRuntime, environmentWorkersUnsupported, findEnvironment, loadEnvironments, openRolloutStore, environmentSnapshotPath, writeEnvironmentSnapshot, type DeployService, type EnvironmentSnapshot } from '../../deploy/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
 import { LiveWindow, runServer, ServedModel, type ModelResolver } from '../../serving/index.js';
 import { workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
@@ -42,6 +42,17 @@ function alertingDeployService(services: WorkspaceServices, registry: RegistrySe
   });
 }
 
+/** Keeps the snapshot `sluice rollout status` reads; a failed write is a warning, never a stop. */
+function snapshotWriter(path: string, warn: (message: string) => void): (snapshot: EnvironmentSnapshot) => void {
+  return (snapshot) => {
+    try {
+      writeEnvironmentSnapshot(path, snapshot);
+    } catch (error) {
+      warn(`the environment snapshot for \`sluice rollout status\` was not written: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+}
+
 export async function serveEnvironment(flags: EnvironmentServeFlags, version: string, cli: CliContext): Promise<number> {
   return withServices(cli, async (services) => {
     const environment = findEnvironment(loadEnvironments(services.workspace.root), flags.env);
@@ -74,6 +85,7 @@ export async function serveEnvironment(flags: EnvironmentServeFlags, version: st
       },
       aliasVersion: async () => (await registry.findVersion(aliasUri))?.version,
       log: { info: (message) => logger?.info(message), warn },
+      onState: snapshotWriter(environmentSnapshotPath(services.workspace.root, environment.name), warn),
     });
     await runtime.start();
     const predictionLogDir = flags.predictionLog === false || environment.serving.predictionLog === false ? undefined : flags.predictionLog || workspacePredictionLogDir(services.workspace.root);

@@ -17,6 +17,7 @@ import { environmentHasNoVersion } from '../errors.js';
 import type { Rollout } from '../rollout/rollout.js';
 import { TrafficRouter, type RequestKeys } from '../routing/traffic-router.js';
 import { routingStateOf, samePolicy, type RoutingState } from './routing-state.js';
+import type { EnvironmentSnapshot } from './environment-snapshot.js';
 import { ShadowComparison } from './shadow-comparison.js';
 
 export interface EnvironmentRuntimeOptions {
@@ -34,6 +35,8 @@ export interface EnvironmentRuntimeOptions {
   readonly log: { info(message: string): void; warn(message: string): void };
   readonly intervalMs?: number;
   readonly clock?: () => number;
+  /** Called after each tick with what serves now (to keep a snapshot for `sluice rollout status`). */
+  readonly onState?: ((snapshot: EnvironmentSnapshot) => void) | undefined;
 }
 
 /** What is serving now, swapped as one value. */
@@ -81,6 +84,7 @@ export class EnvironmentRuntime implements ModelRouter {
   private closed = false;
   private shadow = new ShadowComparison();
   private shadowRollout: string | undefined;
+  private reported: string | undefined;
   private readonly clock: () => number;
   private readonly runner;
 
@@ -155,6 +159,27 @@ export class EnvironmentRuntime implements ModelRouter {
       return;
     }
     await this.apply(state, status.rollout);
+    this.report();
+  }
+
+  /** Hands the snapshot to onState when it changed since the last one. */
+  private report(): void {
+    if (!this.options.onState || !this.serving) return;
+    const described = this.describe();
+    const snapshot: EnvironmentSnapshot = {
+      environment: described.environment,
+      ...(this.shadowRollout === undefined ? {} : { rolloutId: this.shadowRollout }),
+      ...(described.stableVersion === undefined ? {} : { stableVersion: described.stableVersion }),
+      ...(described.candidateVersion === undefined ? {} : { candidateVersion: described.candidateVersion }),
+      loadedVersions: [...described.loadedVersions],
+      ...(described.shadow ? { shadow: described.shadow } : {}),
+      updatedAt: this.clock(),
+      pid: process.pid,
+    };
+    const key = JSON.stringify({ ...snapshot, updatedAt: 0 });
+    if (key === this.reported) return;
+    this.reported = key;
+    this.options.onState(snapshot);
   }
 
   /** Loads what `state` needs, switches to it, releases the rest. */

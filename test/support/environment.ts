@@ -67,6 +67,8 @@ export interface Answer {
   readonly status: number;
   readonly version: string | null;
   readonly body: { request_id?: string; predictions?: { probabilities: Record<string, number> }[] };
+  /** The request's index in the load (0 first). */
+  readonly index: number;
   readonly row: number;
   readonly at: number;
 }
@@ -104,9 +106,9 @@ export async function load(options: LoadOptions): Promise<Answer[]> {
           body: JSON.stringify({ rows: [ROWS[row]!.features] }),
           signal: AbortSignal.timeout(30_000),
         });
-        answer = { status: response.status, version: response.headers.get('x-sluice-model-version'), body: (await response.json()) as Answer['body'], row, at: Date.now() };
+        answer = { status: response.status, version: response.headers.get('x-sluice-model-version'), body: (await response.json()) as Answer['body'], index: i, row, at: Date.now() };
       } catch {
-        answer = { status: 0, version: null, body: {}, row, at: Date.now() };
+        answer = { status: 0, version: null, body: {}, index: i, row, at: Date.now() };
       }
       answers.push(answer);
       if (options.feedback && answer.status === 200 && answer.body.request_id) {

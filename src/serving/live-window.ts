@@ -158,7 +158,8 @@ export class LiveWindow {
         const label = predictions.kind === 'values' ? Number(labels[row]) : (classOf(predictions.classes, labels[row]) ?? String(labels[row]));
         window.labelled.push({ time: now, predictions, row, label });
       });
-      if (window.labelled.length > this.bounds.labelled) window.labelled.splice(0, window.labelled.length - this.bounds.labelled);
+      // Trimmed a quarter at a time: one splice per label would copy the whole array each time.
+      if (window.labelled.length > this.bounds.labelled * 1.25) window.labelled.splice(0, window.labelled.length - this.bounds.labelled);
     }
   }
 

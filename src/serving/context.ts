@@ -4,7 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { FeedPart } from './feed.js';
-import type { LiveWindow } from './live-window.js';
+import type { LiveRecorder } from './live-window.js';
 import { markAnsweringVersion, scheduleShadow, type ModelRouter } from './model-router.js';
 import type { ServingMetrics } from './metrics.js';
 import type { ModelSet } from './model-set.js';
@@ -26,7 +26,9 @@ export interface ServingContext {
   /** Serving an environment: chooses the version that answers each request (see model-router.ts). */
   readonly router?: ModelRouter | undefined;
   /** Serving an environment: what its analysis measures. */
-  readonly live?: LiveWindow | undefined;
+  readonly live?: LiveRecorder | undefined;
+  /** Serving an environment: joins `POST /feedback` labels for its analysis (routes/feedback.ts). */
+  readonly feedback?: ((body: unknown, predictionLog: PredictionLog | undefined) => Promise<{ joined: number }>) | undefined;
 }
 
 /** One inference request, whichever transport brought it. */

@@ -31,6 +31,12 @@ interface Answer {
   readonly predictions: RowPredictions;
 }
 
+/** What the serving path records for analysis: the live window itself, or (a worker of several) a relay to the one that measures. */
+export interface LiveRecorder {
+  recordRequest(version: string, latencyMs: number, failed: boolean): void;
+  recordAnswer(requestId: string, version: string, predictions: RowPredictions): void;
+}
+
 /** Why a label cannot be joined (an unknown request id, a label of the wrong kind). */
 export type JoinProblem = { readonly kind: 'unknown-request'; readonly requestId: string } | { readonly kind: 'wrong-label'; readonly requestId: string; readonly problem: string };
 
@@ -85,7 +91,7 @@ class VersionWindow {
   }
 }
 
-export class LiveWindow {
+export class LiveWindow implements LiveRecorder {
   private readonly versions = new Map<string, VersionWindow>();
   private readonly pending = new Map<string, Answer[]>();
   private readonly bounds: Required<Omit<LiveWindowOptions, 'clock'>>;

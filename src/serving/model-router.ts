@@ -11,7 +11,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { FeedPart } from './feed.js';
-import type { LiveWindow } from './live-window.js';
+import type { LiveRecorder } from './live-window.js';
 import type { PredictionLog } from './prediction-log.js';
 import type { RowPredictions, ServedModel } from './served-model.js';
 
@@ -69,7 +69,7 @@ export interface ShadowRun {
  * gRPC): its answer joins the live window under its version, is logged with `shadow: true`, and
  * is compared with the stable answer. A failing shadow changes nothing but the log.
  */
-export function scheduleShadow(request: FastifyRequest | undefined, shadow: ServedModel, run: ShadowRun, sinks: { live?: LiveWindow | undefined; predictionLog?: PredictionLog | undefined; router?: ModelRouter | undefined }): void {
+export function scheduleShadow(request: FastifyRequest | undefined, shadow: ServedModel, run: ShadowRun, sinks: { live?: LiveRecorder | undefined; predictionLog?: PredictionLog | undefined; router?: ModelRouter | undefined }): void {
   const work = () => {
     void shadow
       .infer(run.part)

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { listenError } from '../core/index.js';
 import { errorMessage } from './error-message.js';
-import type { LiveWindow } from './live-window.js';
+import type { LiveRecorder } from './live-window.js';
 import type { ModelRouter } from './model-router.js';
 import { createServingMetrics, type ServingMetrics } from './metrics.js';
 import { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
@@ -46,7 +46,8 @@ export interface RunServerOptions {
   readonly metricsSource?: MetricsSource;
   /** Serving an environment: the router choosing each request's version, and the live window its analysis reads. */
   readonly router?: ModelRouter | undefined;
-  readonly live?: LiveWindow | undefined;
+  readonly live?: LiveRecorder | undefined;
+  readonly feedback?: ((body: unknown, predictionLog: PredictionLog | undefined) => Promise<{ joined: number }>) | undefined;
 }
 
 export interface RunningServer {
@@ -89,6 +90,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     adminToken: options.adminToken,
     router: options.router,
     live: options.live,
+    feedback: options.feedback,
   };
   // One bound on requests in flight, whichever transport they come by.
   const inFlight = new InFlightLimit(options.maxInFlight, metrics);

@@ -7,7 +7,7 @@
 import { pino, type Logger } from 'pino';
 import { createDeployService, EnvironmentRuntime, environmentWorkersUnsupported, findEnvironment, loadEnvironments, openRolloutStore, environmentSnapshotPath, writeEnvironmentSnapshot, type DeployService, type EnvironmentSnapshot } from '../../deploy/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
-import { LiveWindow, runServer, ServedModel, type ModelResolver } from '../../serving/index.js';
+import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver } from '../../serving/index.js';
 import { workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
 
@@ -111,6 +111,7 @@ export async function serveEnvironment(flags: EnvironmentServeFlags, version: st
         logger,
         router: runtime,
         live,
+        feedback: async (body, predictionLog) => joinEnvironmentFeedback(live, predictionLog, body),
       });
     } catch (error) {
       await runtime.close();

@@ -106,10 +106,3 @@ export const environmentHasNoVersion = defineError<{ environment: string; model:
   message: ({ environment, model, alias }) => `Environment "${environment}" has nothing to serve yet: no rollout reached it and models:/${model}@${alias} names no version.`,
   hint: ({ environment, model, alias }) => `Deploy a version first (\`sluice deploy models:/${model}/1 --env ${environment}\`), or set the alias (\`sluice models alias ${model} ${alias} 1\`).`,
 });
-
-export const environmentWorkersUnsupported = defineError<{ environment: string; workers: number }>('SLUICE_DEPLOY_ENVIRONMENT_WORKERS', {
-  kind: 'invalid_input',
-  description: '`sluice serve --env` with more than one worker: the control loop and the live window that the rollout\'s analysis measures must see all of the traffic, and they live in one process.',
-  message: ({ environment, workers }) => `Environment "${environment}" cannot be served by ${workers} workers: its rollout's analysis must see every request, and one process measures it.`,
-  hint: () => 'Serve the environment with one worker (`--workers 1`, or serving.workers: 1 in sluice.yaml); for more throughput run a router in front of several `sluice serve` processes, or use `sluice deploy --target k8s`.',
-});

@@ -25,7 +25,6 @@ export {
   duplicateAnalysisMetric,
   environmentHasNoVersion,
   environmentNotFound,
-  environmentWorkersUnsupported,
   invalidCondition,
   noRollout,
   nothingToRollBack,
@@ -41,3 +40,4 @@ export * from './kubernetes/index.js';
 export { EnvironmentRuntime, type EnvironmentDescription, type EnvironmentRuntimeOptions } from './environment/environment-runtime.js';
 export { routingStateOf, type RoutingState } from './environment/routing-state.js';
 export { environmentSnapshotPath, readEnvironmentSnapshot, writeEnvironmentSnapshot, type EnvironmentSnapshot } from './environment/environment-snapshot.js';
+export { EnvironmentHub, isEnvironmentMessage, RelayRecorder, RELAY_INTERVAL_MS, type EnvironmentMessage } from './environment/environment-ipc.js';

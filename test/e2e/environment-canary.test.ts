@@ -4,7 +4,8 @@
  * as answers arrive, a weak canary is rolled back by feedback accuracy within two analysis
  * intervals of its first measurement, with the stable version serving throughout; a canary at
  * least as good is promoted step by step and the alias moves; a step's weight holds over 5,000
- * requests; SIGKILL mid-canary and a restart resume the same step with the same versions.
+ * requests; with two workers, analysis sees both workers' traffic; SIGKILL mid-canary and a
+ * restart resume the same step with the same versions.
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
@@ -109,6 +110,28 @@ describe('sluice serve --env: canary', () => {
     const share = shareOf(answers, '2');
     assert.ok(Math.abs(share - 0.3) <= 0.03, `candidate share ${(share * 100).toFixed(1)}%`);
     assert.ok(Math.abs(shareOf(answers, '1') - 0.7) <= 0.03);
+  });
+
+  test('with --workers 2, the primary sees both workers\' traffic: a weak canary is rolled back by feedback posted to either worker, and a step\'s weight holds', async () => {
+    repo = environmentRepo(canaryYaml('          - setWeight: 50\n          - pause: {}', ACCURACY_ANALYSIS));
+    server = await startServe(repo.root, ['--env', 'production', '--workers', '2']);
+    assert.match(server.stderr(), /on 2 workers/);
+    deploy(repo, 'models:/bc/2');
+    await pollUntil(async () => ((await environmentState(server!.url)).candidateVersion === 2 ? true : undefined), 'the canary to be loaded', 10_000);
+    const weighted = await load({ url: server.url, count: 1000, concurrency: 8 });
+    assert.equal(weighted.filter((answer) => answer.status !== 200).length, 0);
+    assert.ok(Math.abs(shareOf(weighted, '2') - 0.5) <= 0.03, `candidate share ${shareOf(weighted, '2')}`);
+    let degraded = false;
+    const watcher = setInterval(() => {
+      degraded ||= rolloutStatus(repo!).rollout?.phase === 'Degraded';
+    }, 250);
+    const answers = await load({ url: server.url, count: 4000, feedback: true, until: () => degraded, timeoutMs: 60_000 }).finally(() => clearInterval(watcher));
+    const status = rolloutStatus(repo);
+    assert.equal(status.rollout?.phase, 'Degraded', `still ${status.rollout?.phase} after ${answers.length} answers`);
+    assert.equal(answers.filter((answer) => answer.status !== 200).length, 0);
+    await pollUntil(async () => ((await environmentState(server!.url)).candidateVersion === undefined ? true : undefined), 'the canary to be released', 5_000);
+    const after = await load({ url: server.url, count: 200 });
+    assert.deepEqual(new Set(after.map((answer) => answer.version)), new Set(['1']));
   });
 
   test('SIGKILL mid-canary, then a restart: the same step with the same versions and weight', async () => {

@@ -5,9 +5,9 @@
  * traffic. Host, port and serving options come from the environment; flags given override them.
  */
 import { pino, type Logger } from 'pino';
-import { createDeployService, EnvironmentRuntime, environmentWorkersUnsupported, findEnvironment, loadEnvironments, openRolloutStore, environmentSnapshotPath, writeEnvironmentSnapshot, type DeployService, type EnvironmentSnapshot } from '../../deploy/index.js';
+import { createDeployService, EnvironmentRuntime, findEnvironment, loadEnvironments, openRolloutStore, environmentSnapshotPath, writeEnvironmentSnapshot, type DeployService, type EnvironmentDescription, type EnvironmentRuntimeOptions, type EnvironmentSnapshot, type EnvironmentSpec } from '../../deploy/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
-import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver } from '../../serving/index.js';
+import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver, type RunServerOptions } from '../../serving/index.js';
 import { workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
 
@@ -53,81 +53,117 @@ function snapshotWriter(path: string, warn: (message: string) => void): (snapsho
   };
 }
 
+/** What every process serving an environment (one, a primary, a worker) builds from the workspace and flags. */
+export interface EnvironmentSetup {
+  readonly services: WorkspaceServices;
+  readonly environment: EnvironmentSpec;
+  readonly workers: number;
+  readonly logger: Logger | undefined;
+  readonly warn: (message: string) => void;
+  readonly registry: RegistryService;
+  readonly resolver: ModelResolver;
+  readonly aliasUri: string;
+  /** A runtime: controlling (no loadVersion) or serving (loads models; `live` for its analysis). */
+  runtime(options: { live: LiveWindow | undefined; serving: boolean; onRouting?: EnvironmentRuntimeOptions['onRouting'] }): EnvironmentRuntime;
+  /** The server's options, routed by `router`, recording to `live`, joining feedback with `feedback`. */
+  serverOptions(extra: Pick<RunServerOptions, 'router' | 'live' | 'feedback'>, stableVersion: number): Promise<RunServerOptions>;
+}
+
+function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, version: string, cli: CliContext): EnvironmentSetup {
+  const environment = findEnvironment(loadEnvironments(services.workspace.root), flags.env);
+  const logger = flags.quiet ? undefined : pino({ base: { pid: process.pid, environment: environment.name } }, pino.destination({ fd: 2, sync: false }));
+  const warn = (message: string) => {
+    if (logger) logger.warn(message);
+    else cli.stderr.write(`sluice: warning: ${message}\n`);
+  };
+  const registry = services.registry(cliActor());
+  const resolveModel = services.models(cliActor());
+  const resolver: ModelResolver = async (reference) => {
+    const found = await resolveModel(reference);
+    return { path: found.path, registeredName: found.version?.name, version: found.version && String(found.version.version) };
+  };
+  const batching = { maxBatchSize: flags.maxBatchSize ?? environment.serving.maxBatchSize ?? 32, maxDelayMs: flags.maxBatchDelayMs ?? environment.serving.maxBatchDelayMs ?? 0 };
+  const aliasUri = formatModelUri(environment.model, environment.alias);
+  return {
+    services,
+    environment,
+    workers: flags.workers ?? environment.serving.workers ?? 1,
+    logger,
+    warn,
+    registry,
+    resolver,
+    aliasUri,
+    runtime: ({ live, serving, onRouting }) =>
+      new EnvironmentRuntime({
+        environment: environment.name,
+        model: environment.model,
+        alias: environment.alias,
+        deploy: alertingDeployService(services, registry, logger, cli),
+        live: live ?? new LiveWindow({ requests: 1, rows: 1, pending: 1, labelled: 1 }),
+        loadVersion: serving
+          ? async (modelVersion) => {
+              const reference = formatModelUri(environment.model, modelVersion);
+              return ServedModel.load(environment.model, reference, await resolver(reference), batching);
+            }
+          : undefined,
+        onRouting,
+        aliasVersion: async () => (await registry.findVersion(aliasUri))?.version,
+        log: { info: (message) => logger?.info(message), warn },
+        onState: serving && !live ? undefined : snapshotWriter(environmentSnapshotPath(services.workspace.root, environment.name), warn),
+      }),
+    serverOptions: async (extra, stableVersion) => ({
+      // The model set answers metadata and readiness; the runtime answers inference.
+      models: [{ name: environment.model, reference: (await registry.findVersion(aliasUri)) ? aliasUri : formatModelUri(environment.model, stableVersion) }],
+      resolver,
+      host: flags.host ?? environment.host,
+      port: flags.port ?? environment.port,
+      maxBatchSize: batching.maxBatchSize,
+      maxBatchDelayMs: batching.maxDelayMs,
+      maxInFlight: flags.maxInFlight,
+      bodyLimit: Math.round(flags.maxBodyMb * 1024 * 1024),
+      predictionLogDir: flags.predictionLog === false || environment.serving.predictionLog === false ? undefined : flags.predictionLog || workspacePredictionLogDir(services.workspace.root),
+      predictionLogRetention: { maxBytes: flags.predictionLogMaxMb * 1024 * 1024, maxAgeMs: flags.predictionLogMaxAgeDays * 86_400_000 },
+      followIntervalSeconds: flags.followInterval,
+      adminToken: process.env.SLUICE_ADMIN_TOKEN || undefined,
+      version,
+      logger,
+      ...extra,
+    }),
+  };
+}
+
+/** The line a started environment prints (tests read its address). */
+export function environmentBanner(setup: EnvironmentSetup, described: EnvironmentDescription, url: string, workers: number): string {
+  const versions = `stable v${described.stableVersion}${described.candidateVersion === undefined ? '' : `, candidate v${described.candidateVersion}`}`;
+  return `Serving environment ${setup.environment.name} (${setup.environment.model}: ${versions}) at ${url}${workers > 1 ? ` on ${workers} workers` : ''}; feedback: POST /feedback, state: GET /environment. Ctrl-C or SIGTERM stops it.\n`;
+}
+
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
 export async function serveEnvironment(flags: EnvironmentServeFlags, version: string, cli: CliContext): Promise<number> {
   return withServices(cli, async (services) => {
-    const environment = findEnvironment(loadEnvironments(services.workspace.root), flags.env);
-    const workers = flags.workers ?? environment.serving.workers ?? 1;
-    if (workers > 1) throw environmentWorkersUnsupported({ environment: environment.name, workers });
-    const logger = flags.quiet ? undefined : pino({ base: { pid: process.pid, environment: environment.name } }, pino.destination({ fd: 2, sync: false }));
-    const warn = (message: string) => {
-      if (logger) logger.warn(message);
-      else cli.stderr.write(`sluice: warning: ${message}\n`);
-    };
-    const registry = services.registry(cliActor());
-    const deploy = alertingDeployService(services, registry, logger, cli);
-    const resolveModel = services.models(cliActor());
-    const resolver: ModelResolver = async (reference) => {
-      const found = await resolveModel(reference);
-      return { path: found.path, registeredName: found.version?.name, version: found.version && String(found.version.version) };
-    };
-    const batching = { maxBatchSize: flags.maxBatchSize ?? environment.serving.maxBatchSize ?? 32, maxDelayMs: flags.maxBatchDelayMs ?? environment.serving.maxBatchDelayMs ?? 0 };
-    const aliasUri = formatModelUri(environment.model, environment.alias);
+    const setup = prepare(services, flags, version, cli);
+    if (setup.workers > 1) return (await import('./serve-environment-cluster.js')).serveEnvironmentInCluster(setup, cli);
     const live = new LiveWindow();
-    const runtime = new EnvironmentRuntime({
-      environment: environment.name,
-      model: environment.model,
-      alias: environment.alias,
-      deploy,
-      live,
-      loadVersion: async (modelVersion) => {
-        const reference = formatModelUri(environment.model, modelVersion);
-        return ServedModel.load(environment.model, reference, await resolver(reference), batching);
-      },
-      aliasVersion: async () => (await registry.findVersion(aliasUri))?.version,
-      log: { info: (message) => logger?.info(message), warn },
-      onState: snapshotWriter(environmentSnapshotPath(services.workspace.root, environment.name), warn),
-    });
+    const runtime = setup.runtime({ live, serving: true });
     await runtime.start();
-    const predictionLogDir = flags.predictionLog === false || environment.serving.predictionLog === false ? undefined : flags.predictionLog || workspacePredictionLogDir(services.workspace.root);
     let server;
     try {
-      // The model set answers metadata and readiness; the runtime answers inference.
-      const stable = runtime.describe().stableVersion!;
-      const reference = (await registry.findVersion(aliasUri)) ? aliasUri : formatModelUri(environment.model, stable);
-      server = await runServer({
-        models: [{ name: environment.model, reference }],
-        resolver,
-        host: flags.host ?? environment.host,
-        port: flags.port ?? environment.port,
-        maxBatchSize: batching.maxBatchSize,
-        maxBatchDelayMs: batching.maxDelayMs,
-        maxInFlight: flags.maxInFlight,
-        bodyLimit: Math.round(flags.maxBodyMb * 1024 * 1024),
-        predictionLogDir,
-        predictionLogRetention: { maxBytes: flags.predictionLogMaxMb * 1024 * 1024, maxAgeMs: flags.predictionLogMaxAgeDays * 86_400_000 },
-        followIntervalSeconds: flags.followInterval,
-        adminToken: process.env.SLUICE_ADMIN_TOKEN || undefined,
-        version,
-        logger,
-        router: runtime,
-        live,
-        feedback: async (body, predictionLog) => joinEnvironmentFeedback(live, predictionLog, body),
-      });
+      server = await runServer(await setup.serverOptions({ router: runtime, live, feedback: async (body, predictionLog) => joinEnvironmentFeedback(live, predictionLog, body) }, runtime.describe().stableVersion!));
     } catch (error) {
       await runtime.close();
       throw error;
     }
-    const described = runtime.describe();
-    cli.stderr.write(
-      `Serving environment ${environment.name} (${environment.model}: stable v${described.stableVersion}${described.candidateVersion === undefined ? '' : `, candidate v${described.candidateVersion}`}) at ${server.url}; feedback: POST /feedback, state: GET /environment. Ctrl-C or SIGTERM stops it.\n`,
-    );
-    await new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    });
+    cli.stderr.write(environmentBanner(setup, runtime.describe(), server.url, 1));
+    await untilSignal();
     await server.close();
     await runtime.close();
-    logger?.flush();
+    setup.logger?.flush();
     return 0;
   });
 }

@@ -14,7 +14,6 @@ import { createAnalysisRunner } from '../analysis/analysis-runner.js';
 import { createMetricProviders } from '../analysis/providers/create-metric-providers.js';
 import type { DeployService } from '../deploy-service.js';
 import { environmentHasNoVersion } from '../errors.js';
-import type { Rollout } from '../rollout/rollout.js';
 import { TrafficRouter, type RequestKeys } from '../routing/traffic-router.js';
 import { routingStateOf, samePolicy, type RoutingState } from './routing-state.js';
 import type { EnvironmentSnapshot } from './environment-snapshot.js';
@@ -27,8 +26,13 @@ export interface EnvironmentRuntimeOptions {
   /** The alias the environment serves. */
   readonly alias: string;
   readonly deploy: DeployService;
-  /** Loads `models:/MODEL/VERSION` for serving. */
-  readonly loadVersion: (version: number) => Promise<ServedModel>;
+  /**
+   * Loads `models:/MODEL/VERSION` for serving. Without it the runtime only controls: it reconciles
+   * and reports the routing state (to workers that serve it, through onRouting) and loads nothing.
+   */
+  readonly loadVersion?: ((version: number) => Promise<ServedModel>) | undefined;
+  /** Called after each tick with the routing state (a primary hands it to its workers). */
+  readonly onRouting?: ((state: RoutingState, rolloutId: string | undefined) => void) | undefined;
   /** The version the environment's alias names, for an environment no rollout has touched yet. */
   readonly aliasVersion: () => Promise<number | undefined>;
   readonly live: LiveWindow;
@@ -77,6 +81,8 @@ function requestKeys(headers: IncomingHttpHeaders): RequestKeys {
 
 export class EnvironmentRuntime implements ModelRouter {
   private serving: Serving | undefined;
+  /** The routing state last computed or received, with the rollout it belongs to. */
+  private routing: { state: RoutingState; rolloutId: string | undefined } | undefined;
   private readonly loaded = new Map<number, ServedModel>();
   private readonly loading = new Map<number, Promise<ServedModel>>();
   private timer: NodeJS.Timeout | undefined;
@@ -117,16 +123,21 @@ export class EnvironmentRuntime implements ModelRouter {
   }
 
   describe(): EnvironmentDescription {
-    const serving = this.serving;
+    const state = this.routing?.state;
     return {
       environment: this.options.environment,
       model: this.options.model,
-      stableVersion: serving?.state.stable,
-      candidateVersion: serving?.state.candidate,
-      policy: serving?.state.policy,
-      loadedVersions: [...this.loaded.keys()],
-      shadow: serving?.state.policy.kind === 'shadow' || this.shadow.count > 0 ? this.shadow.summary() : undefined,
+      stableVersion: state?.stable,
+      candidateVersion: state?.candidate,
+      policy: state?.policy,
+      loadedVersions: this.options.loadVersion ? [...this.loaded.keys()] : [...(state?.loaded ?? [])],
+      shadow: state?.policy.kind === 'shadow' || this.shadow.count > 0 ? this.shadow.summary() : undefined,
     };
+  }
+
+  /** The routing state last computed (for a worker that starts after it was broadcast). */
+  currentRouting(): { state: RoutingState; rolloutId: string | undefined } | undefined {
+    return this.routing;
   }
 
   async close(): Promise<void> {
@@ -158,13 +169,15 @@ export class EnvironmentRuntime implements ModelRouter {
       if (first) throw environmentHasNoVersion({ environment, model: this.options.model, alias: this.options.alias });
       return;
     }
-    await this.apply(state, status.rollout);
+    const rolloutId = state.candidate === undefined ? undefined : status.rollout?.id;
+    this.options.onRouting?.(state, rolloutId);
+    await this.applyRouting(state, rolloutId);
     this.report();
   }
 
   /** Hands the snapshot to onState when it changed since the last one. */
   private report(): void {
-    if (!this.options.onState || !this.serving) return;
+    if (!this.options.onState || !this.routing) return;
     const described = this.describe();
     const snapshot: EnvironmentSnapshot = {
       environment: described.environment,
@@ -182,16 +195,25 @@ export class EnvironmentRuntime implements ModelRouter {
     this.options.onState(snapshot);
   }
 
-  /** Loads what `state` needs, switches to it, releases the rest. */
-  private async apply(state: RoutingState, rollout: Rollout | undefined): Promise<void> {
-    const models = await Promise.all(state.loaded.map((version) => this.load(version)));
-    if (this.closed) return;
-    const previous = this.serving;
-    const rolloutId = state.candidate === undefined ? undefined : rollout?.id;
+  /**
+   * Loads what `state` needs, switches to it, releases the rest (a controlling runtime without
+   * loadVersion only records it). Public for a worker of several, which is handed the state its
+   * primary computed.
+   */
+  async applyRouting(state: RoutingState, rolloutId: string | undefined): Promise<void> {
     if (rolloutId !== this.shadowRollout) {
       this.shadow = new ShadowComparison();
       this.shadowRollout = rolloutId;
     }
+    const loadVersion = this.options.loadVersion;
+    if (!loadVersion) {
+      this.routing = { state, rolloutId };
+      return;
+    }
+    const models = await Promise.all(state.loaded.map((version) => this.load(version, loadVersion)));
+    if (this.closed) return;
+    this.routing = { state, rolloutId };
+    const previous = this.serving;
     const unchanged = previous && previous.state.stable === state.stable && previous.state.candidate === state.candidate && samePolicy(previous.state.policy, state.policy);
     if (!unchanged) {
       // Keep the router (and its counter) while the policy holds: weights stay exact across ticks.
@@ -208,12 +230,12 @@ export class EnvironmentRuntime implements ModelRouter {
     }
   }
 
-  private async load(version: number): Promise<ServedModel> {
+  private async load(version: number, loadVersion: (version: number) => Promise<ServedModel>): Promise<ServedModel> {
     const ready = this.loaded.get(version);
     if (ready) return ready;
     let loading = this.loading.get(version);
     if (!loading) {
-      loading = this.options.loadVersion(version).finally(() => this.loading.delete(version));
+      loading = loadVersion(version).finally(() => this.loading.delete(version));
       this.loading.set(version, loading);
     }
     const model = await loading;

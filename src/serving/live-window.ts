@@ -10,6 +10,7 @@
  * (`RequestStatsSource`, `FeedbackSource`, `PredictionSource`), structurally: serving does not
  * import the deploy domain.
  */
+import { PendingAnswers } from './pending-answers.js';
 import type { RowPredictions } from './served-model.js';
 
 /** Bounds of the window; the defaults hold about 10 MB. */
@@ -23,12 +24,6 @@ export interface LiveWindowOptions {
   /** Labelled answers remembered per version. */
   readonly labelled?: number;
   readonly clock?: () => number;
-}
-
-/** One answer of a version to a request: its rows' predictions. */
-interface Answer {
-  readonly version: string;
-  readonly predictions: RowPredictions;
 }
 
 /** What the serving path records for analysis: the live window itself, or (a worker of several) a relay to the one that measures. */
@@ -93,13 +88,14 @@ class VersionWindow {
 
 export class LiveWindow implements LiveRecorder {
   private readonly versions = new Map<string, VersionWindow>();
-  private readonly pending = new Map<string, Answer[]>();
+  private readonly pending: PendingAnswers;
   private readonly bounds: Required<Omit<LiveWindowOptions, 'clock'>>;
   private readonly clock: () => number;
 
   constructor(options: LiveWindowOptions = {}) {
     this.bounds = { requests: options.requests ?? 200_000, rows: options.rows ?? 200_000, pending: options.pending ?? 100_000, labelled: options.labelled ?? 50_000 };
     this.clock = options.clock ?? Date.now;
+    this.pending = new PendingAnswers(this.bounds.pending);
   }
 
   private of(version: string): VersionWindow {
@@ -126,12 +122,7 @@ export class LiveWindow implements LiveRecorder {
     if (predictions.kind === 'probabilities') window.classes = predictions.classes;
     const now = this.clock();
     for (const row of predictions.rows) window.outputs.push(now, typeof row === 'number' ? row : (row[row.length - 1] ?? Number.NaN));
-    const answers = this.pending.get(requestId);
-    if (answers) answers.push({ version, predictions });
-    else {
-      this.pending.set(requestId, [{ version, predictions }]);
-      if (this.pending.size > this.bounds.pending) this.pending.delete(this.pending.keys().next().value!);
-    }
+    this.pending.add(requestId, version, predictions);
   }
 
   /** Whether a label for `requestId` would join (the request is known and the label fits), without joining it. */

@@ -8,7 +8,7 @@
  * Run: `npm run bench:status`; BENCH_FILES sets the number of files (default 20,000).
  */
 import { randomFillSync } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   envInteger,
@@ -62,10 +62,9 @@ function expectUpToDate(run: TimedRun): TimedRun {
   return run;
 }
 
-/** The stat cache lives in the metadata store; removing the database (and its WAL) empties it. */
+/** The stat cache's files (`.sluice/tmp/stat-cache`). */
 function deleteStatCache(root: string): void {
-  const sluiceDir = join(root, '.sluice');
-  for (const name of readdirSync(sluiceDir)) if (name.startsWith('sluice.db')) rmSync(join(sluiceDir, name), { force: true });
+  rmSync(join(root, '.sluice', 'tmp', 'stat-cache'), { recursive: true, force: true });
 }
 
 await withTempDir('sluice-bench-status-', async (root) => {

@@ -5,7 +5,30 @@
 // 240 ms at every command start; the same code from one file loads in about 55 ms. That start-up
 // time is most of a warm `sluice status`. Native addons and drivers stay external.
 import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+import { directImports, SOURCE_DIR } from './esbuild-direct-imports.mjs';
+
+/**
+ * zod exports every language's error messages as `z.locales` and `z.core.locales` (366 KB of its 756 KB in the bundle),
+ * which every command that validates input (all of them) then parses at start. Sluice speaks
+ * English (zod's default, which its schemas import directly) and never uses `z.locales`, so the
+ * bundle's `z.locales` holds English alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 // Chunk names carry content hashes: clear the old ones.
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -26,5 +49,7 @@ await build({
   external: ['better-sqlite3', 'pg', '@napi-rs/blake-hash', '@duckdb/node-bindings', 'onnxruntime-node'],
   // CommonJS dependencies inside an ES module bundle need a `require`.
   banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
+  // Each command's chunks hold what it uses, not all a domain's index re-exports (see the plugin).
+  plugins: [directImports(SOURCE_DIR), zodEnglishOnly],
   logLevel: 'warning',
 });

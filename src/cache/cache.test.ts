@@ -16,7 +16,7 @@ beforeEach(() => {
 afterEach(() => temp.remove());
 
 async function hasherFor(workspace: string): Promise<WorkspaceHasher> {
-  return new WorkspaceHasher(workspace, await StatCache.open(undefined, 'test'));
+  return new WorkspaceHasher(workspace, await StatCache.open(undefined));
 }
 
 function write(path: string, content: string): void {

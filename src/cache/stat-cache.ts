@@ -2,63 +2,50 @@
  * The stat cache: a file whose inode, size and mtime (in nanoseconds) are unchanged since it was
  * hashed is not hashed again; a directory whose files all kept their stats (same fingerprint) is
  * not even listed file by file. This is what makes `sluice status` on a 20,000-file dataset one
- * directory walk. Entries persist in the metadata store, keyed by workspace (host and absolute
- * root), so a shared PostgreSQL store keeps machines apart.
+ * directory walk.
  *
- * File entries are loaded on demand (exact paths, or everything under a directory whose
- * fingerprint changed), so an unchanged dataset never costs a 20,000-row query.
+ * Entries are kept in groups (see {@link StatCachePersistence}): the directory fingerprints, read
+ * at open (a few entries); the files under each hashed directory, read only when that directory's
+ * fingerprint changed; and the other files, read when exact paths are asked for. So an unchanged
+ * dataset never costs reading its 20,000 entries.
  */
 import type { BigIntStats } from 'node:fs';
 import { hostname } from 'node:os';
-import type { DirectoryCacheEntry, MetadataStore, StatCacheEntry } from '../store/index.js';
+import type { DirectoryCacheEntry, StatCacheEntry } from '../store/index.js';
+import { LOOSE_GROUP, type StatCachePersistence } from './stat-cache-file.js';
 
-/** The part of the store the stat cache needs. */
-export type StatCachePersistence = Pick<MetadataStore, 'loadStatCache' | 'saveStatCache' | 'loadDirectoryCache' | 'saveDirectoryCache'>;
-
-/** The stat-cache namespace of a checkout on this machine. */
+/** The stat-cache namespace of a checkout on this machine (a copied or moved checkout starts afresh). */
 export function workspaceKey(root: string): string {
   return `${hostname()}:${root}`;
 }
 
 export class StatCache {
   private readonly files = new Map<string, StatCacheEntry>();
-  private readonly pendingFiles = new Map<string, StatCacheEntry>();
-  private readonly pendingDirectories = new Map<string, DirectoryCacheEntry>();
-  /** Exact paths and directory prefixes whose entries have been asked of the store (done or in flight). */
-  private readonly loadedPaths = new Map<string, Promise<void>>();
-  private readonly loadedDirectories = new Map<string, Promise<void>>();
+  /** Groups read from persistence (a directory path, or the loose group). */
+  private readonly loadedGroups = new Set<string>();
+  /** Entries remembered in this process, by group, not yet written. */
+  private readonly pendingFiles = new Map<string, Map<string, StatCacheEntry>>();
+  private readonly changedDirectories = new Set<string>();
 
   private constructor(
     private readonly persistence: StatCachePersistence | undefined,
-    private readonly workspace: string,
     private readonly directories: Map<string, DirectoryCacheEntry>,
   ) {}
 
-  /** Loads a workspace's directory entries (a few rows). Without persistence, the cache lives in memory only. */
-  static async open(persistence: StatCachePersistence | undefined, workspace: string): Promise<StatCache> {
-    const directories = persistence ? await persistence.loadDirectoryCache(workspace) : [];
-    return new StatCache(persistence, workspace, new Map(directories.map((entry) => [entry.path, entry])));
+  /** Reads the directory entries (a few lines). Without persistence, the cache lives in memory only. */
+  static async open(persistence: StatCachePersistence | undefined): Promise<StatCache> {
+    const directories = persistence ? persistence.readDirectories() : [];
+    return new StatCache(persistence, new Map(directories.map((entry) => [entry.path, entry])));
   }
 
-  /** Fetches the entries of these files in one query (paths already fetched are skipped). */
+  /** Reads the entries of these files (those outside hashed directories; groups already read are skipped). */
   async loadFiles(paths: readonly string[]): Promise<void> {
-    const waiting = paths.map((path) => this.loading(path)).filter((promise): promise is Promise<void> => promise !== undefined);
-    const wanted = paths.filter((path) => this.loading(path) === undefined);
-    if (wanted.length > 0) {
-      const load = this.fetch({ paths: wanted });
-      for (const path of wanted) this.loadedPaths.set(path, load);
-      waiting.push(load);
-    }
-    await Promise.all(waiting);
+    if (paths.some((path) => this.groupOf(path) === LOOSE_GROUP)) this.loadGroup(LOOSE_GROUP);
   }
 
-  /** Fetches the entries of every file under a directory. Concurrent callers share one query. */
+  /** Reads the entries of every file under a directory. */
   async loadDirectory(path: string): Promise<void> {
-    const pending = this.loading(path);
-    if (pending) return pending;
-    const load = this.fetch({ under: path });
-    this.loadedDirectories.set(path, load);
-    return load;
+    if (this.groupOf(path) === LOOSE_GROUP) this.loadGroup(path);
   }
 
   /** The remembered hash of `path` if its stat still matches. Entries must have been loaded. */
@@ -69,11 +56,14 @@ export class StatCache {
     return matches ? entry.hash : undefined;
   }
 
-  /** Remembers a freshly computed hash; written to the store by {@link flush}. */
+  /** Remembers a freshly computed hash; written by {@link flush}. */
   remember(path: string, stats: BigIntStats, hash: string): void {
     const entry: StatCacheEntry = { path, inode: String(stats.ino), size: Number(stats.size), mtimeNs: String(stats.mtimeNs), hash };
     this.files.set(path, entry);
-    this.pendingFiles.set(path, entry);
+    const group = this.groupOf(path);
+    let pending = this.pendingFiles.get(group);
+    if (!pending) this.pendingFiles.set(group, (pending = new Map()));
+    pending.set(path, entry);
   }
 
   /** The directory entry for `path` if its fingerprint is unchanged. */
@@ -84,37 +74,42 @@ export class StatCache {
 
   rememberDirectory(entry: DirectoryCacheEntry): void {
     this.directories.set(entry.path, entry);
-    this.pendingDirectories.set(entry.path, entry);
+    this.changedDirectories.add(entry.path);
   }
 
-  /** Writes new and changed entries. */
+  /**
+   * Writes the groups that changed. Each is merged with what is on disk now, so two commands
+   * running side by side lose at most a few entries (a later rehash), never the whole cache.
+   */
   async flush(): Promise<void> {
     if (!this.persistence) return;
-    const files = [...this.pendingFiles.values()];
-    const directories = [...this.pendingDirectories.values()];
-    this.pendingFiles.clear();
-    this.pendingDirectories.clear();
-    await this.persistence.saveStatCache(this.workspace, files);
-    await this.persistence.saveDirectoryCache(this.workspace, directories);
-  }
-
-  /** The load that covers `path` (its own, or one of an enclosing directory), if any. */
-  private loading(path: string): Promise<void> | undefined {
-    const own = this.loadedPaths.get(path) ?? this.loadedDirectories.get(path);
-    if (own) return own;
-    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
-      const enclosing = this.loadedDirectories.get(path.slice(0, slash));
-      if (enclosing) return enclosing;
+    for (const [group, pending] of this.pendingFiles) {
+      const merged = new Map(this.persistence.readFiles(group).map((entry) => [entry.path, entry]));
+      for (const [path, entry] of pending) merged.set(path, entry);
+      this.persistence.writeFiles(group, [...merged.values()]);
     }
-    return undefined;
+    this.pendingFiles.clear();
+    if (this.changedDirectories.size > 0) {
+      const merged = new Map(this.persistence.readDirectories().map((entry) => [entry.path, entry]));
+      for (const path of this.changedDirectories) merged.set(path, this.directories.get(path)!);
+      this.persistence.writeDirectories([...merged.values()]);
+      this.changedDirectories.clear();
+    }
   }
 
-  private async fetch(filter: { paths?: readonly string[]; under?: string }): Promise<void> {
+  /** The group a path's entry belongs to: the innermost directory read as a group, else the loose group. */
+  private groupOf(path: string): string {
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      const enclosing = path.slice(0, slash);
+      if (this.loadedGroups.has(enclosing)) return enclosing;
+    }
+    return LOOSE_GROUP;
+  }
+
+  private loadGroup(group: string): void {
+    if (this.loadedGroups.has(group)) return;
+    this.loadedGroups.add(group);
     if (!this.persistence) return;
-    for (const entry of await this.persistence.loadStatCache(this.workspace, filter)) this.keep(entry);
-  }
-
-  private keep(entry: StatCacheEntry): void {
-    if (!this.pendingFiles.has(entry.path)) this.files.set(entry.path, entry);
+    for (const entry of this.persistence.readFiles(group)) if (!this.files.has(entry.path)) this.files.set(entry.path, entry);
   }
 }

@@ -5,9 +5,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { listWorkingFiles } from '../core/index.js';
-import { ObjectCache, StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
+import { ObjectCache, WorkspaceHasher } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
-import { initWorkspace, openWorkspaceCache, openWorkspaceStore, type Workspace } from '../workspace/index.js';
+import { initWorkspace, openWorkspaceCache, openWorkspaceStatCache, openWorkspaceStore, type Workspace } from '../workspace/index.js';
 import { POINTER_SUFFIX, readPointer, type LocatedPointer } from './pointer.js';
 
 export interface DataWorkspace {
@@ -24,7 +24,7 @@ export async function openDataWorkspace(workspace: Workspace): Promise<DataWorks
   initWorkspace(workspace.root);
   const store = await openWorkspaceStore(workspace);
   try {
-    const statCache = await StatCache.open(store, workspaceKey(workspace.root));
+    const statCache = await openWorkspaceStatCache(workspace);
     const cache = openWorkspaceCache(workspace);
     cache.cleanTemp();
     return {

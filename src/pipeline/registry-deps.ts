@@ -5,7 +5,10 @@
  * gate that already judged this candidate against this champion.
  */
 import type { HashedFile } from '../cache/index.js';
-import type { MetadataStore } from '../store/index.js';
+import type { RegistryStore } from '../registry/index.js';
+import type { MetadataStore, StoreLocation } from '../store/index.js';
+
+type RegistryModule = typeof import('../registry/index.js');
 
 /**
  * Whether a dep names the registry. A prefix test only, so the pipeline loads the registry module
@@ -20,21 +23,41 @@ export interface ExternalDeps {
   hash(reference: string): Promise<HashedFile>;
 }
 
-/** Resolves registry references through the store; the registry module is loaded only if a stage has one. */
-export function registryDeps(store: MetadataStore | undefined): ExternalDeps {
+/** External deps that may hold a store connection of their own, released by `close`. */
+export interface ClosableExternalDeps extends ExternalDeps {
+  close(): Promise<void>;
+}
+
+/**
+ * Resolves registry references through the store: an open one, or the store at a location,
+ * opened only if a stage has such a dep (`sluice status` then never loads the store's code).
+ * The registry module is loaded on first use either way.
+ */
+export function registryDeps(source: MetadataStore | StoreLocation | undefined): ClosableExternalDeps {
   const resolved = new Map<string, Promise<HashedFile>>();
+  let opened: Promise<{ store: RegistryStore; close(): Promise<void> } | undefined> | undefined;
+  const registryStore = (registry: RegistryModule) =>
+    (opened ??= (async () => {
+      if (source === undefined) return undefined;
+      if ('connection' in source) return { store: registry.openRegistryStore(source.connection), close: async () => undefined };
+      return registry.openRegistryStoreAt(source);
+    })());
   return {
     hash(reference) {
       let result = resolved.get(reference);
       if (!result) {
         result = (async () => {
-          const { openRegistryStore, referenceDigest } = await import('../registry/index.js');
-          const digest = await referenceDigest(store && openRegistryStore(store.connection), reference);
+          const registry = await import('../registry/index.js');
+          const digest = await registry.referenceDigest((await registryStore(registry))?.store, reference);
           return { kind: 'file', id: digest.id, size: digest.size, mode: 0o644 };
         })();
         resolved.set(reference, result);
       }
       return result;
+    },
+    close: async () => {
+      const store = await opened?.catch(() => undefined);
+      await store?.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readGitState, type GitState } from '../core/index.js';
-import { StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
+import { WorkspaceHasher } from '../cache/index.js';
 import type { JsonValue, MetadataStore } from '../store/index.js';
 import {
   acquireRunLock,
@@ -15,6 +15,7 @@ import {
   gitignoreEntryFor,
   initWorkspace,
   openWorkspaceCache,
+  openWorkspaceStatCache,
   openWorkspaceServices,
   openWorkspaceStore,
   osUserName,
@@ -83,7 +84,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     // A dry run changes nothing: before the first real run there is no store to read, and none is created.
     store = !dryRun || existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined;
     const cache = openWorkspaceCache(workspace);
-    const statCache = await StatCache.open(store, workspaceKey(workspace.root));
+    const statCache = await openWorkspaceStatCache(workspace);
     await statCache.loadFiles(stagePaths(selected));
     const hasher = new WorkspaceHasher(workspace.root, statCache);
     const external = registryDeps(store);

@@ -3,9 +3,8 @@
  * (beyond remembering file hashes in the stat cache).
  */
 import { existsSync } from 'node:fs';
-import { StatCache, WorkspaceHasher, workspaceKey } from '../cache/index.js';
-import type { MetadataStore } from '../store/index.js';
-import { openWorkspaceCache, openWorkspaceStore, type Workspace } from '../workspace/index.js';
+import { WorkspaceHasher } from '../cache/index.js';
+import { openWorkspaceCache, openWorkspaceStatCache, type Workspace } from '../workspace/index.js';
 import { buildGraph, selectStages } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
 import { readLockfile } from './lockfile.js';
@@ -56,13 +55,14 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
   const pipeline = loadPipeline(workspace.root);
   const graph = buildGraph(pipeline, { checkDepsExist: true });
   const stages = selectStages(graph, options.targets ?? []);
-  // Before `sluice init` (or the first run) there is no store to keep hashes in: hash in memory.
-  const store: MetadataStore | undefined = existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined;
+  // The metadata store is opened only for a stage that depends on the registry (`models:/`):
+  // loading and migrating it would otherwise be most of a no-op status. Before `sluice init`
+  // there is none (nothing can be registered).
+  const external = registryDeps(existsSync(workspace.paths.sluiceDir) ? workspace.storeLocation : undefined);
   try {
-    const statCache = await StatCache.open(store, workspaceKey(workspace.root));
+    const statCache = await openWorkspaceStatCache(workspace);
     await statCache.loadFiles(stagePaths(stages));
     const hasher = new WorkspaceHasher(workspace.root, statCache);
-    const external = registryDeps(store);
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
     const cache = openWorkspaceCache(workspace);
@@ -96,6 +96,6 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
     await statCache.flush();
     return reports;
   } finally {
-    await store?.close();
+    await external.close();
   }
 }

@@ -22,7 +22,7 @@ export {
   type ReferenceDigest,
 } from './model-reference.js';
 export { createModelResolver, resolveModelPath, type ResolveModel, type ResolveModelOptions, type ResolvedModel } from './model-resolver.js';
-export { openRegistryStore } from './open.js';
+export { openRegistryStore, openRegistryStoreAt } from './open.js';
 export type { RegistryStore } from './store/registry-store.js';
 export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, notAnOnnxModel, notDeletable, registeredModelExists, registeredModelNotFound, registryNotAvailable, versionInUse } from './errors.js';
 export { modelVersionToJson } from './version-json.js';

@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FeedPart } from './feed.js';
 import type { LiveRecorder } from './live-window.js';
-import { markAnsweringVersion, scheduleShadow, type ModelRouter } from './model-router.js';
+import { scheduleShadow, type ModelRouter } from './model-router.js';
 import type { ServingMetrics } from './metrics.js';
 import type { ModelSet } from './model-set.js';
 import type { PredictionLog } from './prediction-log.js';
@@ -58,9 +58,9 @@ const SHADOW = Symbol('shadow model');
  */
 const SERVED = Symbol('served model');
 
-/** The model a request was answered by (for metrics), once known. */
-export function servedModelOf(request: FastifyRequest): string | undefined {
-  return (request as unknown as Record<symbol, string | undefined>)[SERVED];
+/** The model a request was answered by (for metrics and the access log), once known. */
+export function servedModelOf(request: FastifyRequest): ServedModel | undefined {
+  return (request as unknown as Record<symbol, ServedModel | undefined>)[SERVED];
 }
 
 export async function runInference<T>(
@@ -72,8 +72,7 @@ export async function runInference<T>(
   inputs: unknown,
   present: (output: FeedPart) => T,
 ): Promise<T> {
-  if (call.request) (call.request as unknown as Record<symbol, string>)[SERVED] = model.name;
-  markAnsweringVersion(call.request, model.version);
+  if (call.request) (call.request as unknown as Record<symbol, ServedModel>)[SERVED] = model;
   const output = await model.infer(part);
   const presented = present(output);
   if (context.live) {

@@ -4,9 +4,8 @@
  * `sluice serve` always has. Serving knows only this interface; the deploy domain implements it
  * from the rollout's state.
  *
- * Also here: what happens around an answer in an environment — the answering version marked on
- * the request (for `x-sluice-model-version`, metrics and the live window), the answer recorded
- * for analysis, and the shadow's run after the response is sent, compared, never returned.
+ * Also here: the shadow's run after the response is sent (the answer recorded for analysis,
+ * compared, logged, never returned).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
@@ -34,17 +33,7 @@ export interface ModelRouter {
   describe?(): unknown;
 }
 
-const VERSION = Symbol('answering version');
 const AFTER = Symbol('after the response');
-
-/** The version that answered a request, once known. */
-export function answeringVersionOf(request: FastifyRequest): string | undefined {
-  return (request as unknown as Record<symbol, string | undefined>)[VERSION];
-}
-
-export function markAnsweringVersion(request: FastifyRequest | undefined, version: string): void {
-  if (request) (request as unknown as Record<symbol, string>)[VERSION] = version;
-}
 
 /** Runs work the request left for after its response (a shadow), once; for the server's onResponse hook. */
 export function runAfterResponse(request: FastifyRequest): void {

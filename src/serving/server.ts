@@ -10,11 +10,12 @@ import type { Logger } from 'pino';
 import { errorResponse, type ErrorProtocol } from '../core/index.js';
 import { servedModelOf, type ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
-import { answeringVersionOf, runAfterResponse } from './model-router.js';
+import { runAfterResponse } from './model-router.js';
 import { HEADER_LENGTH } from './binary-tensors.js';
 import { InFlightLimit } from './in-flight.js';
 import { environmentRoutes } from './routes/environment.js';
 import { oipV2Routes } from './routes/oip-v2.js';
+import { keepJsonBodyText } from './raw-json.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
 import { rowProtocolRoutes } from './routes/row-protocols.js';
 
@@ -59,6 +60,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
   const { metrics } = context;
   const inFlight = options.inFlight ?? new InFlightLimit(options.maxInFlight, metrics);
 
+  keepJsonBodyText(app);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   // The binary tensor data extension of v2: a JSON header, then raw tensor bytes.
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -84,27 +86,30 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
 
   // Every answer names the version that gave it (an environment routes between versions).
   app.addHook('onSend', async (request, reply) => {
-    const version = answeringVersionOf(request);
+    const version = servedModelOf(request)?.version;
     if (version !== undefined) void reply.header('x-sluice-model-version', version);
   });
 
   app.addHook('onResponse', async (request, reply) => {
     const protocol = protocolOf(request.url);
-    // Only served names become label values: a client cannot grow the metrics with made-up names.
-    const named = servedModelOf(request) ?? (request.params as { name?: string } | undefined)?.name ?? context.models.defaultName() ?? '';
-    const model = context.models.names().includes(named) ? named : 'unknown';
+    // The model that answered, when one did (its name and the version that answered); otherwise the
+    // one named, if it is served: a client cannot grow the metrics with made-up names.
+    const served = servedModelOf(request);
+    const named = served?.name ?? (request.params as { name?: string } | undefined)?.name ?? context.models.defaultName() ?? '';
+    const model = served || context.models.names().includes(named) ? named : 'unknown';
     if (protocol !== 'other' && request.method === 'POST') {
-      const answered = answeringVersionOf(request);
-      const version = answered ?? (() => {
-        try {
-          return context.models.status(model).version ?? '';
-        } catch {
-          return '';
-        }
-      })();
+      const version =
+        served?.version ??
+        (() => {
+          try {
+            return context.models.status(model).version ?? '';
+          } catch {
+            return '';
+          }
+        })();
       metrics.requests.inc({ model, version, protocol, status: String(reply.statusCode) });
       metrics.duration.observe({ model, version, protocol }, reply.elapsedTime / 1000);
-      if (answered !== undefined) context.live?.recordRequest(answered, reply.elapsedTime, reply.statusCode >= 500);
+      if (served) context.live?.recordRequest(served.version, reply.elapsedTime, reply.statusCode >= 500);
       runAfterResponse(request);
     }
     options.logger?.info({ request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) }, 'request');

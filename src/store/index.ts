@@ -15,6 +15,7 @@ export type {
   StageRun,
   StatCacheEntry,
 } from './entities.js';
-export { openMetadataStore, parseStoreUrl, type StoreLocation } from './connect.js';
+export { openMetadataStore } from './connect.js';
+export { parseStoreUrl, type StoreLocation } from './store-location.js';
 export { databaseUnavailable, migrationFailed, pipelineRunNotFound, unsupportedDatabaseUrl } from './errors.js';
 export { isUniqueViolation } from './unique-violation.js';

@@ -10,7 +10,7 @@ export {
   LOCK_FILE,
   openWorkspace,
   openWorkspaceCache,
-  openWorkspaceStore,
+  openWorkspaceStatCache,
   PIPELINE_FILE,
   SLUICE_DIR,
   SLUICE_GITIGNORE_ENTRIES,
@@ -18,6 +18,7 @@ export {
   type Workspace,
   type WorkspacePaths,
 } from './workspace.js';
+export { openWorkspaceStore } from './open-store.js';
 export { CONFIG_FILE, loadWorkspaceConfig, remoteSchema, workspaceConfigSchema, type RemoteConfig, type WorkspaceConfig } from './config.js';
 export { ensureGitignoreEntries, gitignoreEntryFor, removeGitignoreEntries } from './gitignore.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/index.js';
-import { ObjectCache, type LinkType } from '../cache/index.js';
-import { openMetadataStore, parseStoreUrl, type MetadataStore, type StoreLocation } from '../store/index.js';
+import { ObjectCache, StatCache, statCacheDirectory, workspaceKey, type LinkType } from '../cache/index.js';
+import { parseStoreUrl, type StoreLocation } from '../store/index.js';
 import { CONFIG_FILE, DEFAULT_CONFIG_TEXT, loadWorkspaceConfig, type WorkspaceConfig } from './config.js';
 import { workspaceNotFound } from './errors.js';
 import { ensureGitignoreEntries } from './gitignore.js';
@@ -20,6 +20,8 @@ export interface WorkspacePaths {
   readonly cacheDir: string;
   readonly logsDir: string;
   readonly tmpDir: string;
+  /** The stat cache's files (`.sluice/tmp/stat-cache`): local to this checkout, git-ignored. */
+  readonly statCacheDir: string;
   readonly pipelineFile: string;
   readonly lockFile: string;
 }
@@ -69,6 +71,7 @@ export function openWorkspace(root: string, env: NodeJS.ProcessEnv = process.env
     cacheDir: resolve(root, config.cache?.dir ?? join(SLUICE_DIR, 'cache')),
     logsDir: join(sluiceDir, 'logs'),
     tmpDir: join(sluiceDir, 'tmp'),
+    statCacheDir: join(sluiceDir, 'tmp', 'stat-cache'),
     pipelineFile: join(root, PIPELINE_FILE),
     lockFile: join(root, LOCK_FILE),
   };
@@ -97,9 +100,13 @@ export function initWorkspace(root: string): { createdConfig: boolean; gitignore
   return { createdConfig, gitignoreAdded };
 }
 
-/** Opens the metadata store the workspace is configured for. */
-export function openWorkspaceStore(workspace: Workspace): Promise<MetadataStore> {
-  return openMetadataStore(workspace.storeLocation);
+/**
+ * The workspace's stat cache. Before `sluice init` (or the first run) there is no `.sluice/` to
+ * keep it in, and hashes are remembered in memory only.
+ */
+export function openWorkspaceStatCache(workspace: Workspace): Promise<StatCache> {
+  const persisted = existsSync(workspace.paths.sluiceDir);
+  return StatCache.open(persisted ? statCacheDirectory(workspace.paths.statCacheDir, workspaceKey(workspace.root)) : undefined);
 }
 
 /** The workspace's object cache. */

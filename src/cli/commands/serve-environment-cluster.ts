@@ -122,7 +122,11 @@ async function runWorker(setup: EnvironmentSetup): Promise<number> {
     return error.exitCode;
   }
   send({ type: 'sluice-env:listening', url: server.url });
+  // A primary that is gone (killed, even with SIGKILL) takes its workers with it: they stop as on SIGTERM.
+  let leaving = false;
+  process.once('disconnect', () => !leaving && process.emit('SIGTERM'));
   await untilSignal();
+  leaving = true;
   await server.close();
   relay.close();
   await runtime.close();

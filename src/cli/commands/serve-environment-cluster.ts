@@ -57,7 +57,7 @@ async function runPrimary(setup: EnvironmentSetup, cli: CliContext): Promise<num
   void untilSignal().then(stop);
   const codes = await Promise.all(exited);
   await runtime.close();
-  setup.logger?.flush();
+  setup.closeLog();
   if (failure) {
     cli.stderr.write(`sluice: ${failure.message}\n`);
     return failure.exitCode;
@@ -130,7 +130,7 @@ async function runWorker(setup: EnvironmentSetup): Promise<number> {
   await server.close();
   relay.close();
   await runtime.close();
-  setup.logger?.flush();
+  setup.closeLog();
   process.disconnect();
   return 0;
 }

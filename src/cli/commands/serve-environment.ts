@@ -4,7 +4,8 @@
  * the rollout's strategy, with the control loop measuring the rollout's analysis on this process's
  * traffic. Host, port and serving options come from the environment; flags given override them.
  */
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { accessLog } from './serve.js';
 import { createDeployService, EnvironmentRuntime, findEnvironment, loadEnvironments, openRolloutStore, environmentSnapshotPath, writeEnvironmentSnapshot, type DeployService, type EnvironmentDescription, type EnvironmentRuntimeOptions, type EnvironmentSnapshot, type EnvironmentSpec } from '../../deploy/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
 import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver, type RunServerOptions } from '../../serving/index.js';
@@ -59,6 +60,8 @@ export interface EnvironmentSetup {
   readonly environment: EnvironmentSpec;
   readonly workers: number;
   readonly logger: Logger | undefined;
+  /** Writes what the access log still buffers (at exit). */
+  readonly closeLog: () => void;
   readonly warn: (message: string) => void;
   readonly registry: RegistryService;
   readonly resolver: ModelResolver;
@@ -71,7 +74,9 @@ export interface EnvironmentSetup {
 
 function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, version: string, cli: CliContext): EnvironmentSetup {
   const environment = findEnvironment(loadEnvironments(services.workspace.root), flags.env);
-  const logger = flags.quiet ? undefined : pino({ base: { pid: process.pid, environment: environment.name } }, pino.destination({ fd: 2, sync: false }));
+  // The same access log as plain `sluice serve`: buffered, off the request path.
+  const access = flags.quiet ? undefined : accessLog({ environment: environment.name });
+  const logger = access?.logger;
   const warn = (message: string) => {
     if (logger) logger.warn(message);
     else cli.stderr.write(`sluice: warning: ${message}\n`);
@@ -89,6 +94,7 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
     environment,
     workers: flags.workers ?? environment.serving.workers ?? 1,
     logger,
+    closeLog: () => access?.close(),
     warn,
     registry,
     resolver,
@@ -163,7 +169,7 @@ export async function serveEnvironment(flags: EnvironmentServeFlags, version: st
     await untilSignal();
     await server.close();
     await runtime.close();
-    setup.logger?.flush();
+    setup.closeLog();
     return 0;
   });
 }

@@ -91,10 +91,10 @@ const ACCESS_LOG_FLUSH_MS = 250;
  * instead of one each). Closing writes the rest synchronously, so a graceful stop (SIGTERM,
  * SIGINT) loses no line; a SIGKILL loses at most the buffer.
  */
-function accessLog(): { logger: Logger; close(): void } {
+export function accessLog(base: Readonly<Record<string, unknown>> = {}): { logger: Logger; close(): void } {
   const destination = pino.destination({ fd: 2, sync: false, minLength: ACCESS_LOG_BUFFER_BYTES, periodicFlush: ACCESS_LOG_FLUSH_MS });
   return {
-    logger: pino({ base: { pid: process.pid } }, destination),
+    logger: pino({ base: { pid: process.pid, ...base } }, destination),
     close: () => {
       try {
         destination.flushSync();

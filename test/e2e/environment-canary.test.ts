@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { sluice, type ScratchRepo } from '../support/cli.js';
 import { deploy, environmentRepo, environmentState, load, rolloutStatus, shareOf } from '../support/environment.js';
+import { descendantsOf, isRunning } from '../support/process-tree.js';
 import { pollUntil } from '../support/processes.js';
 import { startServe, type ServedProcess } from '../support/serve.js';
 
@@ -132,6 +133,21 @@ describe('sluice serve --env: canary', () => {
     await pollUntil(async () => ((await environmentState(server!.url)).candidateVersion === undefined ? true : undefined), 'the canary to be released', 5_000);
     const after = await load({ url: server.url, count: 200 });
     assert.deepEqual(new Set(after.map((answer) => answer.version)), new Set(['1']));
+  });
+
+  test('with --workers 2, SIGKILL of the primary takes its workers with it, and a restart serves the same step', async () => {
+    repo = environmentRepo(canaryYaml('          - setWeight: 40\n          - pause: {}', ''));
+    server = await startServe(repo.root, ['--env', 'production', '--workers', '2']);
+    deploy(repo, 'models:/bc/2');
+    await pollUntil(async () => ((await environmentState(server!.url)).candidateVersion === 2 ? true : undefined), 'the canary to be loaded', 10_000);
+    const workers = descendantsOf(server.child.pid!).map((child) => child.pid);
+    assert.ok(workers.length >= 2, `workers: ${workers.join(', ')}`);
+    server.child.kill('SIGKILL');
+    await server.stop();
+    await pollUntil(() => (workers.every((pid) => !isRunning(pid)) ? true : undefined), 'the workers to stop', 30_000);
+    server = await startServe(repo.root, ['--env', 'production', '--workers', '2']);
+    const state = await environmentState(server.url);
+    assert.deepEqual([state.stableVersion, state.candidateVersion, state.policy], [1, 2, { kind: 'canary', weight: 40 }]);
   });
 
   test('SIGKILL mid-canary, then a restart: the same step with the same versions and weight', async () => {

@@ -5,9 +5,11 @@
 // promote the candidate that passes (registered with its lineage), skip what did not change,
 // rerun only what a param change affects, block a weak model, and restore earlier results from
 // the run cache; put the data under version control with a remote, stop a bad row before
-// training, check incoming data for drift, and serve the champion model.
+// training, check incoming data for drift, serve the champion model, and roll the weak model out
+// as a canary that live-accuracy analysis rolls back on its own.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +92,68 @@ async function serveAndPredict() {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
     process.stdout.write('(server stopped with SIGTERM after its requests; predictions were logged under .sluice/predictions/)\n');
+  }
+}
+
+/** A free loopback port for the environment (sluice.yaml names its port). */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `sluice rollout status --json`, read quietly (the demo shows the human form at the end). */
+function rolloutPhase() {
+  const result = spawnSync(process.execPath, [sluiceBin, 'rollout', 'status', '--env', 'production', '--json'], { cwd: project, encoding: 'utf8' });
+  return result.status === 0 ? (JSON.parse(result.stdout).rollout?.phase ?? 'none') : 'unknown';
+}
+
+/**
+ * The weak model as a canary of the champion: `sluice serve --env production` routes half the
+ * traffic to it, the demo answers each prediction with its true label on /feedback, and the
+ * environment's live-accuracy analysis fails the canary and sends every request back to the
+ * champion, with no one watching.
+ */
+async function canaryRolledBack(port) {
+  process.stdout.write(`${bold('$')} sluice serve --env production &\n`);
+  const server = spawn(process.execPath, [sluiceBin, 'serve', '--env', 'production', '--quiet'], { cwd: project, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  server.stderr.setEncoding('utf8').on('data', (chunk) => {
+    log += chunk;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!(await fetch(`${url}/environment`).then((response) => response.ok, () => false))) {
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`sluice serve --env did not start: ${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    sluice('deploy', 'models:/breast-cancer@weak', '--env', 'production');
+    const [header, ...lines] = readFileSync(join(project, 'data', 'test.csv'), 'utf8').trim().split('\n');
+    const columns = header.split(',');
+    const rows = lines.map((line) => Object.fromEntries(line.split(',').map((value, k) => [columns[k], Number(value)])));
+    const answered = new Map();
+    let sent = 0;
+    process.stdout.write(`(sending test.csv rows to ${url}/predict and each one's true label to /feedback, until the rollout ends)\n`);
+    while (Date.now() < deadline && ['Progressing', 'Paused'].includes(rolloutPhase())) {
+      for (let burst = 0; burst < 40; burst++, sent++) {
+        const { target, ...features } = rows[sent % rows.length];
+        const response = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [features] }) });
+        const version = response.headers.get('x-sluice-model-version');
+        const { request_id: requestId } = await response.json();
+        answered.set(version, (answered.get(version) ?? 0) + 1);
+        await fetch(`${url}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_id: requestId, label: target }) });
+      }
+    }
+    process.stdout.write(`(${sent} requests, answered by versions ${[...answered].map(([version, count]) => `${version}: ${count}`).join(', ')})\n`);
+    sluice('rollout', 'status', '--env', 'production');
+    sluice('rollout', 'history', '--env', 'production');
+    if (rolloutPhase() !== 'Degraded') throw new Error(`the weak canary was not rolled back (phase ${rolloutPhase()}); server log:\n${log}`);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once('exit', resolve)));
   }
 }
 
@@ -190,6 +254,37 @@ try {
 
   step('Serving the champion: sluice serve models:/breast-cancer@champion, and a few real rows sent to it');
   await serveAndPredict();
+
+  step('A rollout with automated analysis: the weak configuration, had it been forced past the gate, goes out as a canary and is rolled back on its own');
+  const port = await freePort();
+  writeFileSync(
+    join(project, 'sluice.yaml'),
+    `${readFileSync(join(project, 'sluice.yaml'), 'utf8')}
+deploy:
+  production:
+    model: breast-cancer
+    alias: champion              # the environment serves the champion; promotion would move it
+    port: ${port}
+    serving: {workers: 1}
+    strategy:
+      canary:
+        steps:
+          - setWeight: 50
+          - pause: {}            # until \`sluice rollout promote\`
+        analysis:
+          metrics:
+            - name: live-accuracy
+              interval: 2s
+              successCondition: result >= 0.9
+              provider:
+                feedback: {metric: accuracy, minSamples: 30}
+`,
+  );
+  process.stdout.write('(sluice.yaml: a production environment on the champion, canary 50 % with live-accuracy analysis on labelled feedback)\n');
+  sluice('train', '--data', 'data/train.csv', '--target', 'target', '--algorithm', 'logistic_regression', '--features', 'mean_texture', 'mean_smoothness', 'mean_symmetry', '--out', 'models/weak.onnx');
+  sluice('models', 'register', 'models/weak.onnx', '--name', 'breast-cancer', '--alias', 'weak', '--description', 'three features: the configuration the gate blocked');
+  await canaryRolledBack(port);
+  sluice('models', 'show', 'breast-cancer');
 
   process.stdout.write(`\n${bold('Demo complete.')} ${keep ? `The project is at ${project}` : 'Run with `npm run demo -- --keep` to keep the project and explore it.'}\n`);
 } finally {

@@ -24,7 +24,7 @@ afterEach(() => temp.remove());
 
 const PAST = 1_700_000_000;
 const persistence = (workspace = 'host:/ws'): StatCachePersistence => statCacheDirectory(cacheDir, workspace);
-const fileEntry = (path: string) => ({ path, inode: '123456789', size: 4096, mtimeNs: '1700000000123456789', hash: hashBytes(path) });
+const fileEntry = (path: string) => ({ path, ino: 123456789, size: 4096, mtimeMs: 1700000000123.4568, hash: hashBytes(path) });
 
 /** Writes a file dated well in the past, so it is never "racy" and its hash is remembered. */
 function writeOld(path: string, content: string): void {
@@ -97,8 +97,11 @@ describe('the stat cache across commands', () => {
     writeFileSync(join(root, 'data.csv'), 'aaaaa');
     utimesSync(join(root, 'data.csv'), PAST, PAST);
     assert.equal((await (await command()).hasher.hash('data.csv'))!.id, `blake3:${hashBytes('aaaaa')}`);
+    const second = await command();
+    await second.hasher.hash('data.csv');
+    await second.done();
     writeFileSync(join(root, 'data.csv'), 'bbbbb');
-    utimesSync(join(root, 'data.csv'), PAST + 1, PAST + 1);
+    utimesSync(join(root, 'data.csv'), PAST + 0.0005, PAST + 0.0005); // half a millisecond later
     assert.equal((await (await command()).hasher.hash('data.csv'))!.id, `blake3:${hashBytes('bbbbb')}`);
   });
 

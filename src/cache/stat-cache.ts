@@ -1,5 +1,5 @@
 /**
- * The stat cache: a file whose inode, size and mtime (in nanoseconds) are unchanged since it was
+ * The stat cache: a file whose inode, size and mtime are unchanged since it was
  * hashed is not hashed again; a directory whose files all kept their stats (same fingerprint) is
  * not even listed file by file. This is what makes `sluice status` on a 20,000-file dataset one
  * directory walk.
@@ -9,10 +9,11 @@
  * fingerprint changed; and the other files, read when exact paths are asked for. So an unchanged
  * dataset never costs reading its 20,000 entries.
  */
-import type { BigIntStats } from 'node:fs';
 import { hostname } from 'node:os';
-import type { DirectoryCacheEntry, StatCacheEntry } from '../store/index.js';
-import { LOOSE_GROUP, type StatCachePersistence } from './stat-cache-file.js';
+import { LOOSE_GROUP, type DirectoryCacheEntry, type StatCacheEntry, type StatCachePersistence } from './stat-cache-file.js';
+
+/** What the stat cache compares: one plain `stat` (or a directory walk's) gives it. */
+export type FileStat = Readonly<Pick<StatCacheEntry, 'ino' | 'size' | 'mtimeMs'>>;
 
 /** The stat-cache namespace of a checkout on this machine (a copied or moved checkout starts afresh). */
 export function workspaceKey(root: string): string {
@@ -49,16 +50,16 @@ export class StatCache {
   }
 
   /** The remembered hash of `path` if its stat still matches. Entries must have been loaded. */
-  lookup(path: string, stats: BigIntStats): string | undefined {
+  lookup(path: string, stats: FileStat): string | undefined {
     const entry = this.files.get(path);
     if (!entry) return undefined;
-    const matches = entry.inode === String(stats.ino) && entry.size === Number(stats.size) && entry.mtimeNs === String(stats.mtimeNs);
+    const matches = entry.ino === stats.ino && entry.size === stats.size && entry.mtimeMs === stats.mtimeMs;
     return matches ? entry.hash : undefined;
   }
 
   /** Remembers a freshly computed hash; written by {@link flush}. */
-  remember(path: string, stats: BigIntStats, hash: string): void {
-    const entry: StatCacheEntry = { path, inode: String(stats.ino), size: Number(stats.size), mtimeNs: String(stats.mtimeNs), hash };
+  remember(path: string, stats: FileStat, hash: string): void {
+    const entry: StatCacheEntry = { path, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs, hash };
     this.files.set(path, entry);
     const group = this.groupOf(path);
     let pending = this.pendingFiles.get(group);

@@ -5,13 +5,14 @@
  * directory costs one walk: the fingerprint of its files' stats finds its id directly, and its
  * manifest is only rebuilt when it must be stored.
  */
-import { readdirSync, statSync, type BigIntStats } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { hashBytes, hashFile, systemErrorCode } from '../core/index.js';
 import type { DirectorySnapshot } from './object-cache.js';
 import { manifestObjectId, normalizeMode, serializeManifest, type FileMode, type ManifestEntry } from './manifest.js';
 import { fileObjectId, type ObjectId } from './object-id.js';
-import type { StatCache } from './stat-cache.js';
+import type { FileStat, StatCache } from './stat-cache.js';
+import type { StatCacheEntry } from './stat-cache-file.js';
 
 /** A hashed regular file. */
 export interface HashedFile {
@@ -35,10 +36,10 @@ export interface HashedDirectory {
 export type HashedPath = HashedFile | HashedDirectory;
 
 /**
- * One file found by a directory walk. Plain (non-bigint) stats: on 20,000 files, bigint stats
- * and their garbage cost more than the rest of a warm status. Their mtime in milliseconds is a
- * double with sub-microsecond resolution, enough for a fingerprint (racy files are never
- * remembered anyway); the per-file stat cache re-stats with nanoseconds when it is needed.
+ * One file found by a directory walk, with the only stat it gets: the fingerprint, the stat cache
+ * and the manifest all use it. Plain (non-bigint) stats: on 20,000 files, bigint stats and their
+ * garbage cost more than the rest of a warm status; the mtime in milliseconds is a double with
+ * sub-microsecond resolution (see {@link StatCacheEntry}).
  */
 interface WalkedFile {
   readonly absolute: string;
@@ -61,9 +62,9 @@ export class WorkspaceHasher {
   async hash(path: string): Promise<HashedPath | undefined> {
     const key = normalizePath(path);
     const absolute = join(this.root, key);
-    let stats: BigIntStats;
+    let stats: Stats;
     try {
-      stats = statSync(absolute, { bigint: true });
+      stats = statSync(absolute);
     } catch (error) {
       if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') return undefined;
       throw error;
@@ -71,7 +72,7 @@ export class WorkspaceHasher {
     if (stats.isDirectory()) return this.hashDirectory(absolute, key);
     await this.statCache.loadFiles([key]);
     const hex = await this.hashFileCached(key, absolute, stats);
-    return { kind: 'file', id: fileObjectId(hex), size: Number(stats.size), mode: normalizeMode(Number(stats.mode)) };
+    return { kind: 'file', id: fileObjectId(hex), size: stats.size, mode: normalizeMode(stats.mode) };
   }
 
   /**
@@ -79,8 +80,7 @@ export class WorkspaceHasher {
    * not read it again (its inode and mtime are new, but its content is the object's).
    */
   rememberCheckout(path: string, hex: string): void {
-    const stats = statSync(join(this.root, path), { bigint: true });
-    this.statCache.remember(path, stats, hex);
+    this.statCache.remember(path, statSync(join(this.root, path)), hex);
   }
 
   private async hashDirectory(absolute: string, key: string): Promise<HashedDirectory> {
@@ -99,31 +99,38 @@ export class WorkspaceHasher {
     const startedAt = Date.now();
     const snapshot = await this.snapshotDirectory(key, files);
     const size = snapshot.entries.reduce((total, entry) => total + entry.size, 0);
-    if (!files.some((file) => file.mtimeMs + Number(RACY_MARGIN_MS) >= startedAt)) {
+    if (!files.some((file) => isRacy(file, startedAt))) {
       this.statCache.rememberDirectory({ path: key, fingerprint, objectId: snapshot.id, size, fileCount: snapshot.entries.length });
     }
     return { kind: 'directory', id: snapshot.id, size, fileCount: snapshot.entries.length, snapshot: async () => snapshot };
   }
 
-  /** Builds a directory's manifest, hashing only files the stat cache does not know. */
+  /**
+   * Builds a directory's manifest from the walk's stats (one stat per file in all), hashing only
+   * files the stat cache does not know. A file removed since the walk is left out.
+   */
   private async snapshotDirectory(key: string, files: readonly WalkedFile[]): Promise<DirectorySnapshot> {
     await this.statCache.loadDirectory(key);
     const entries: ManifestEntry[] = [];
     for (const file of files) {
-      const stats = statSync(file.absolute, { bigint: true, throwIfNoEntry: false });
-      if (!stats?.isFile()) continue;
-      const hex = await this.hashFileCached(`${key}/${file.relative}`, file.absolute, stats);
-      entries.push({ path: file.relative, hash: fileObjectId(hex), size: Number(stats.size), mode: normalizeMode(Number(stats.mode)) });
+      let hex: string;
+      try {
+        hex = await this.hashFileCached(`${key}/${file.relative}`, file.absolute, file);
+      } catch (error) {
+        if (systemErrorCode(error) === 'ENOENT') continue;
+        throw error;
+      }
+      entries.push({ path: file.relative, hash: fileObjectId(hex), size: file.size, mode: file.mode });
     }
     const serialized = serializeManifest(entries);
     return { id: manifestObjectId(serialized), serialized, entries };
   }
 
-  private async hashFileCached(key: string, absolute: string, stats: BigIntStats): Promise<string> {
+  private async hashFileCached(key: string, absolute: string, stats: FileStat): Promise<string> {
     const cached = this.statCache.lookup(key, stats);
     if (cached !== undefined) return cached;
     const startedAt = Date.now();
-    const hex = await hashFile(absolute, Number(stats.size));
+    const hex = await hashFile(absolute, stats.size);
     if (!isRacy(stats, startedAt)) this.statCache.remember(key, stats, hex);
     return hex;
   }
@@ -165,10 +172,10 @@ function fingerprintOf(files: readonly WalkedFile[]): string {
  * hashed could be modified again without its mtime changing ("racy git"), so its hash is used
  * but not remembered; the next command hashes it again, by then safely in the past.
  */
-const RACY_MARGIN_MS = 100n;
+const RACY_MARGIN_MS = 100;
 
-function isRacy(stats: BigIntStats, hashedAtMs: number): boolean {
-  return stats.mtimeNs / 1_000_000n + RACY_MARGIN_MS >= BigInt(hashedAtMs);
+function isRacy(stats: FileStat, hashedAtMs: number): boolean {
+  return stats.mtimeMs + RACY_MARGIN_MS >= hashedAtMs;
 }
 
 /** Stat-cache keys are root-relative posix paths without `./` or a trailing slash. */

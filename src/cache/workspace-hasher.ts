@@ -11,6 +11,7 @@ import { hashBytes, hashFile, systemErrorCode } from '../core/index.js';
 import type { DirectorySnapshot } from './object-cache.js';
 import { manifestObjectId, normalizeMode, serializeManifest, type FileMode, type ManifestEntry } from './manifest.js';
 import { fileObjectId, type ObjectId } from './object-id.js';
+import { hashFiles } from './parallel-hash.js';
 import type { FileStat, StatCache } from './stat-cache.js';
 import type { StatCacheEntry } from './stat-cache-file.js';
 
@@ -107,21 +108,29 @@ export class WorkspaceHasher {
 
   /**
    * Builds a directory's manifest from the walk's stats (one stat per file in all), hashing only
-   * files the stat cache does not know. A file removed since the walk is left out.
+   * files the stat cache does not know, on worker threads when there are many. A file removed
+   * since the walk is left out.
    */
   private async snapshotDirectory(key: string, files: readonly WalkedFile[]): Promise<DirectorySnapshot> {
     await this.statCache.loadDirectory(key);
-    const entries: ManifestEntry[] = [];
-    for (const file of files) {
-      let hex: string;
-      try {
-        hex = await this.hashFileCached(`${key}/${file.relative}`, file.absolute, file);
-      } catch (error) {
-        if (systemErrorCode(error) === 'ENOENT') continue;
-        throw error;
-      }
-      entries.push({ path: file.relative, hash: fileObjectId(hex), size: file.size, mode: file.mode });
+    const keys = files.map((file) => `${key}/${file.relative}`);
+    const hashes = files.map((file, index) => this.statCache.lookup(keys[index]!, file));
+    const unknown = hashes.flatMap((hash, index) => (hash === undefined ? [index] : []));
+    if (unknown.length > 0) {
+      const startedAt = Date.now();
+      const computed = await hashFiles(unknown.map((index) => files[index]!));
+      unknown.forEach((index, position) => {
+        const hex = computed[position];
+        hashes[index] = hex;
+        // One start time for the batch: earlier than each file's read, so never less cautious.
+        if (hex !== undefined && !isRacy(files[index]!, startedAt)) this.statCache.remember(keys[index]!, files[index]!, hex);
+      });
     }
+    const entries: ManifestEntry[] = [];
+    files.forEach((file, index) => {
+      const hex = hashes[index];
+      if (hex !== undefined) entries.push({ path: file.relative, hash: fileObjectId(hex), size: file.size, mode: file.mode });
+    });
     const serialized = serializeManifest(entries);
     return { id: manifestObjectId(serialized), serialized, entries };
   }

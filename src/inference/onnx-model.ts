@@ -44,7 +44,10 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
     info = readOnnxFileInfo(file);
     const rewrite = removeZipMap(file);
     if (rewrite && info.metadata.classes === undefined) info = { ...info, metadata: { ...info.metadata, classes: JSON.stringify(rewrite.classes) } };
-    session = await ort.InferenceSession.create(rewrite?.bytes ?? file, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
+    // One thread per session, run in sequence: onnxruntime-node runs a session on the event loop's
+    // thread, and the tabular models served here are small enough that a thread pool's hand-offs
+    // cost more than they save; parallelism comes from batching and from serving workers.
+    session = await ort.InferenceSession.create(rewrite?.bytes ?? file, { graphOptimizationLevel: 'all', executionMode: 'sequential', intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\s+$/, '');
     throw invalidModel({ path, reason: reason || 'unknown error' }, { cause: error });

@@ -86,9 +86,22 @@ export interface RegistryService {
   audit(action: string, target: string, details?: Record<string, unknown>): Promise<void>;
 }
 
-/** Time-ordered ids, so the audit log sorts by id: 13 hex digits of milliseconds, then randomness. */
+let lastAuditMs = 0;
+let auditSequence = 0;
+
+/**
+ * Time-ordered ids, so the audit log sorts by id: 13 hex digits of milliseconds, a sequence number
+ * that orders this process's entries within one millisecond (and never lets them go back in time
+ * if the clock does), then randomness against other processes' ids.
+ */
 function auditId(now: number): string {
-  return `${now.toString(16).padStart(13, '0')}${randomBytes(6).toString('hex')}`;
+  if (now > lastAuditMs) {
+    lastAuditMs = now;
+    auditSequence = 0;
+  } else {
+    auditSequence += 1;
+  }
+  return `${lastAuditMs.toString(16).padStart(13, '0')}${auditSequence.toString(16).padStart(6, '0')}${randomBytes(4).toString('hex')}`;
 }
 
 export function validateModelName(name: string): string {

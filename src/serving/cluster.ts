@@ -26,9 +26,14 @@ function isMessage(value: unknown): value is Message {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && (value as { type: string }).type.startsWith('sluice:');
 }
 
-/** Runs the server on `workers` processes; resolves with the exit code when they have all stopped. */
-export async function serveInCluster(options: RunServerOptions, workers: number, print: (message: string) => void): Promise<number> {
-  return cluster.isPrimary ? runPrimary(workers, print) : runWorker(options);
+/**
+ * Runs the server on `workers` processes; resolves with the exit code when they have all stopped.
+ * `beforeExit` runs in each worker after its server has stopped and before it leaves the cluster
+ * (flushing its access log, storing its prediction-log files): a worker that disconnects from the
+ * primary exits at once, so nothing after that point would run.
+ */
+export async function serveInCluster(options: RunServerOptions, workers: number, print: (message: string) => void, beforeExit: () => Promise<void> = async () => undefined): Promise<number> {
+  return cluster.isPrimary ? runPrimary(workers, print) : runWorker(options, beforeExit);
 }
 
 async function runPrimary(count: number, print: (message: string) => void): Promise<number> {
@@ -117,7 +122,7 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
   return codes.some((code) => code !== 0) ? Math.max(...codes) : 0;
 }
 
-async function runWorker(options: RunServerOptions): Promise<number> {
+async function runWorker(options: RunServerOptions, beforeExit: () => Promise<void>): Promise<number> {
   const waiting = new Map<string, (message: Message) => void>();
   const ask = (message: Message & { id: string }): Promise<Message> =>
     new Promise((resolve) => {
@@ -158,6 +163,7 @@ async function runWorker(options: RunServerOptions): Promise<number> {
     process.once('SIGINT', done);
   });
   await server.close();
+  await beforeExit();
   // The IPC channel to the primary would keep this process alive.
   process.disconnect();
   return 0;

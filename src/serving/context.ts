@@ -37,9 +37,9 @@ export interface InferenceCall {
  */
 const SERVED = Symbol('served model');
 
-/** The model a request was answered by (for metrics), once known. */
-export function servedModelOf(request: FastifyRequest): string | undefined {
-  return (request as unknown as Record<symbol, string | undefined>)[SERVED];
+/** The model a request was answered by (for metrics and the access log), once known. */
+export function servedModelOf(request: FastifyRequest): ServedModel | undefined {
+  return (request as unknown as Record<symbol, ServedModel | undefined>)[SERVED];
 }
 
 export async function runInference<T>(
@@ -51,7 +51,7 @@ export async function runInference<T>(
   inputs: unknown,
   present: (output: FeedPart) => T,
 ): Promise<T> {
-  if (call.request) (call.request as unknown as Record<symbol, string>)[SERVED] = model.name;
+  if (call.request) (call.request as unknown as Record<symbol, ServedModel>)[SERVED] = model;
   const output = await model.infer(part);
   const presented = present(output);
   context.metrics.rows.inc({ model: model.name, version: model.version }, part.rows);

@@ -1,16 +1,21 @@
 /**
- * The prediction log: every prediction (request id, time, model version, inputs, outputs) and
- * every feedback label, appended in the background to rolling JSON-lines files that monitoring
- * reads later. A request only pushes an object onto a buffer: serialising and writing happen on
- * a timer, and a full buffer or a failed write drops records (counted) instead of slowing or
- * failing requests. Each chunk of a flush is whole lines handed to one write(2) on a file opened
- * for appending, so a process killed between flushes (even by SIGKILL) leaves no torn line.
+ * The prediction log: every prediction (request id, time, model version, inputs, outputs), or a
+ * sampled fraction of them, and every feedback label, appended in the background to rolling
+ * JSON-lines files that monitoring reads later. A request only pushes its record onto a queue;
+ * the records of one event-loop turn become lines together once that turn's responses are on
+ * their way (setImmediate), so a record's objects die young instead of aging in the heap until a
+ * flush, and no flush stalls the loop serialising a second's worth of records at once. Inputs
+ * that are still the request's JSON text (RawJson) are written as they are. Writing happens on a
+ * timer; a full buffer or a failed write drops records (counted) instead of slowing or failing
+ * requests. Each chunk of a flush is whole lines handed to one write(2) on a file opened for
+ * appending, so a process killed between flushes (even by SIGKILL) leaves no torn line.
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { predictionLogUnwritable } from './errors.js';
 import { applyRetention, type LogRetention } from './prediction-log-retention.js';
+import { RawJson } from './raw-json.js';
 
 export interface PredictionRecord {
   readonly request_id: string;
@@ -18,6 +23,7 @@ export interface PredictionRecord {
   readonly model: string;
   readonly version: string;
   readonly protocol: string;
+  /** The inputs as received: a value, or the request's own JSON text of them (RawJson). */
   readonly inputs: unknown;
   readonly outputs: unknown;
 }
@@ -35,6 +41,8 @@ export interface PredictionLogOptions {
   readonly flushIntervalMs?: number;
   /** Records held in memory at most between flushes. */
   readonly maxBuffered?: number;
+  /** Characters of lines held in memory at most (waiting or being written); 64 Mi by default. */
+  readonly maxBufferedCharacters?: number;
   /** Called with the number of records dropped. */
   readonly onDrop?: (count: number) => void;
   /** Called with each file that is complete (rolled over, or at close), e.g. to upload it. */
@@ -43,16 +51,40 @@ export interface PredictionLogOptions {
   readonly rememberedIds?: number;
   /** How much of the directory's log is kept: applied at start, whenever a file rolls, and hourly. */
   readonly retention?: LogRetention;
+  /** The fraction of predictions logged (1, the default: all); feedback is always logged. */
+  readonly sample?: number;
+  /** Draws in [0, 1) for sampling (a seeded generator makes it reproducible); Math.random by default. */
+  readonly random?: () => number;
+}
+
+/** One prediction as a JSON line, with the keys in the record's order; RawJson is written as it is. */
+function predictionLine(record: PredictionRecord): string {
+  return `{"request_id":${JSON.stringify(record.request_id)},"timestamp":${JSON.stringify(record.timestamp)},"model":${JSON.stringify(record.model)},"version":${JSON.stringify(record.version)},"protocol":${JSON.stringify(record.protocol)},"inputs":${jsonOf(record.inputs)},"outputs":${jsonOf(record.outputs)}}\n`;
+}
+
+function jsonOf(value: unknown): string {
+  return value instanceof RawJson ? value.text : (JSON.stringify(value) ?? 'null');
 }
 
 const RETENTION_INTERVAL_MS = 3_600_000;
 
-/** Characters written per append call at most (about 4 MiB of ASCII JSON). */
-const CHUNK_CHARACTERS = 4 << 20;
+/**
+ * Lines waiting before a write starts early (besides the timer): a busy server writes as it goes,
+ * in small steps, rather than a second's worth at once.
+ */
+const EARLY_WRITE_CHARACTERS = 256 << 10;
+
+/**
+ * Characters per write(2) at most (a quarter of a file at most, so files roll near their size).
+ * A write takes all the lines waiting when it starts: each write costs an event-loop turn to
+ * complete, and on a loaded server a turn is long, so fixed small writes would fall behind.
+ */
+const WRITE_CHARACTERS = 16 << 20;
 
 /** One rolling series of JSON-lines files (`predictions-…jsonl` or `feedback-…jsonl`). */
 class RollingFile {
   private path: string | undefined;
+  private handle: FileHandle | undefined;
   private size = 0;
   private sequence = 0;
 
@@ -71,26 +103,25 @@ class RollingFile {
 
   async append(text: string): Promise<void> {
     if (!this.path || this.size + text.length > this.maxBytes) {
-      if (this.path) this.onClosed?.(this.path);
+      await this.close();
       this.roll();
       this.onRolled();
     }
     const bytes = Buffer.from(text);
     // One write(2) of whole lines (O_APPEND): fs.appendFile would cut it into 512 KiB writes, and a
     // kill between two of them would leave half a line. The loop only continues a short write.
-    const handle = await open(this.path!, 'a');
-    try {
-      for (let offset = 0; offset < bytes.length; ) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
-    } finally {
-      await handle.close();
-    }
+    this.handle ??= await open(this.path!, 'a');
+    for (let offset = 0; offset < bytes.length; ) offset += (await this.handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
     this.size += bytes.length;
   }
 
   /** Ends the current file (it is complete). */
-  close(): void {
-    if (this.path) this.onClosed?.(this.path);
+  async close(): Promise<void> {
+    const [handle, path] = [this.handle, this.path];
+    this.handle = undefined;
     this.path = undefined;
+    await handle?.close().catch(() => undefined);
+    if (path) this.onClosed?.(path);
   }
 
   private roll(): void {
@@ -105,16 +136,28 @@ class RollingFile {
 }
 
 export class PredictionLog {
-  private predictions: PredictionRecord[] = [];
-  private feedback: FeedbackRecord[] = [];
+  /** Records of this turn, made lines at its end. */
+  private queued: PredictionRecord[] = [];
+  private lineScheduled = false;
+  private predictions: string[] = [];
+  private feedback: string[] = [];
+  /** Characters of the lines waiting, and of those being written. */
+  private bufferedCharacters = 0;
+  private pendingCharacters = 0;
+  /** Records taken by a write and not yet written: they count against the buffer limit too. */
+  private pending = 0;
+  /** A write is queued that has not started yet (it will take whatever is waiting then). */
+  private writeQueued = false;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly sample: number;
+  private readonly random: () => number;
   private readonly predictionFile: RollingFile;
   private readonly feedbackFile: RollingFile;
   private readonly timer: NodeJS.Timeout;
   private readonly retentionTimer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
   private readonly maxBuffered: number;
-  /** Records taken by a flush and not yet written: they count against the buffer limit too. */
-  private pending = 0;
+  private readonly maxBufferedCharacters: number;
+  private readonly writeCharacters: number;
   /** The latest request ids predicted by this process, oldest first (a Set keeps insertion order). */
   private readonly recentIds = new Set<string>();
 
@@ -133,6 +176,10 @@ export class PredictionLog {
     this.predictionFile = new RollingFile(dir, 'predictions', maxBytes, options.onFileClosed, retain);
     this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes, options.onFileClosed, retain);
     this.maxBuffered = options.maxBuffered ?? 100_000;
+    this.maxBufferedCharacters = options.maxBufferedCharacters ?? 64 << 20;
+    this.writeCharacters = Math.max(1, Math.min(WRITE_CHARACTERS, Math.floor(maxBytes / 4)));
+    this.sample = options.sample ?? 1;
+    this.random = options.random ?? Math.random;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000).unref();
     this.applyRetention();
     this.retentionTimer = options.retention ? setInterval(retain, RETENTION_INTERVAL_MS).unref() : undefined;
@@ -149,12 +196,35 @@ export class PredictionLog {
     this.recentIds.delete(record.request_id);
     this.recentIds.add(record.request_id);
     if (this.recentIds.size > (this.options.rememberedIds ?? 100_000)) this.recentIds.delete(this.recentIds.values().next().value!);
-    if (this.predictions.length + this.pending >= this.maxBuffered) {
+    if (this.sample < 1 && this.random() >= this.sample) return;
+    if (this.full(this.queued.length + this.predictions.length)) {
       this.options.onDrop?.(1);
       return;
     }
-    this.predictions.push(record);
+    this.queued.push(record);
+    if (!this.lineScheduled) {
+      this.lineScheduled = true;
+      setImmediate(this.endOfTurn);
+    }
   }
+
+  /** This turn's records as lines (after its responses were written). */
+  private toLines(): void {
+    this.lineScheduled = false;
+    const queued = this.queued;
+    this.queued = [];
+    for (const record of queued) {
+      const line = predictionLine(record);
+      this.predictions.push(line);
+      this.bufferedCharacters += line.length;
+    }
+  }
+
+  /** The end of a turn: its records become lines, and a chunk's worth starts a write. */
+  private readonly endOfTurn = (): void => {
+    this.toLines();
+    if (this.bufferedCharacters >= EARLY_WRITE_CHARACTERS) void this.flush();
+  };
 
   /**
    * Whether this process answered a prediction with this request id among its latest ones.
@@ -165,50 +235,62 @@ export class PredictionLog {
   }
 
   appendFeedback(record: FeedbackRecord): void {
-    if (this.feedback.length + this.pending >= this.maxBuffered) {
+    if (this.full(this.feedback.length)) {
       this.options.onDrop?.(1);
       return;
     }
-    this.feedback.push(record);
+    const line = `${JSON.stringify(record)}\n`;
+    this.feedback.push(line);
+    this.bufferedCharacters += line.length;
   }
 
-  /** Writes what is buffered; flushes run one after another, in order. */
+  /** Whether another record would exceed the buffer's bounds (in records, or in characters). */
+  private full(waiting: number): boolean {
+    return waiting + this.pending >= this.maxBuffered || this.bufferedCharacters + this.pendingCharacters >= this.maxBufferedCharacters;
+  }
+
+  /** Writes what is buffered (resolves once it is written); writes run one after another, in order. */
   flush(): Promise<void> {
+    if (!this.writeQueued) {
+      this.writeQueued = true;
+      this.writing = this.writing.then(() => this.writeWaiting());
+    }
+    return this.writing;
+  }
+
+  /** Takes every line waiting now and writes it, in writes of whole lines. */
+  private async writeWaiting(): Promise<void> {
+    this.writeQueued = false;
+    this.toLines();
     const predictions = this.predictions;
     const feedback = this.feedback;
+    const characters = this.bufferedCharacters;
     this.predictions = [];
     this.feedback = [];
+    this.bufferedCharacters = 0;
     this.pending += predictions.length + feedback.length;
-    this.writing = this.writing.then(async () => {
-      for (const [records, file] of [[predictions, this.predictionFile], [feedback, this.feedbackFile]] as const) {
-        // Written in chunks of a few MiB: files roll between chunks near their size, and no
-        // string grows toward V8's limit however much a flush holds.
-        let chunk: string[] = [];
-        let size = 0;
-        let inChunk = 0;
-        const write = async () => {
-          if (chunk.length === 0) return;
-          try {
-            await file.append(chunk.join(''));
-          } catch {
-            this.options.onDrop?.(inChunk);
-          }
-          this.pending -= inChunk;
-          chunk = [];
-          size = 0;
-          inChunk = 0;
-        };
-        for (const record of records) {
-          const line = `${JSON.stringify(record)}\n`;
-          chunk.push(line);
-          size += line.length;
-          inChunk++;
-          if (size >= CHUNK_CHARACTERS) await write();
-        }
-        await write();
+    this.pendingCharacters += characters;
+    try {
+      await this.writeLines(predictions, this.predictionFile);
+      await this.writeLines(feedback, this.feedbackFile);
+    } finally {
+      this.pendingCharacters -= characters;
+    }
+  }
+
+  private async writeLines(lines: readonly string[], file: RollingFile): Promise<void> {
+    for (let start = 0; start < lines.length; ) {
+      let end = start;
+      let size = 0;
+      while (end < lines.length && (end === start || size + lines[end]!.length <= this.writeCharacters)) size += lines[end++]!.length;
+      try {
+        await file.append(lines.slice(start, end).join(''));
+      } catch {
+        this.options.onDrop?.(end - start);
       }
-    });
-    return this.writing;
+      this.pending -= end - start;
+      start = end;
+    }
   }
 
   /** Stops the timer and writes the rest (graceful shutdown). */
@@ -216,7 +298,7 @@ export class PredictionLog {
     clearInterval(this.timer);
     clearInterval(this.retentionTimer);
     await this.flush();
-    this.predictionFile.close();
-    this.feedbackFile.close();
+    await this.predictionFile.close();
+    await this.feedbackFile.close();
   }
 }

@@ -29,6 +29,8 @@ export interface RunServerOptions {
   readonly bodyLimit: number;
   /** Where the prediction log goes; undefined for none. */
   readonly predictionLogDir: string | undefined;
+  /** The fraction of predictions logged (1 when undefined: all). */
+  readonly predictionLogSample?: number | undefined;
   /** How much of the prediction log is kept (all of it when undefined). */
   readonly predictionLogRetention?: LogRetention | undefined;
   /** Called with each complete prediction-log file (to keep it in the workspace's artifact store). */
@@ -60,7 +62,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   const metrics = createServingMetrics();
   const log = options.logger;
   // Checked before the models load: a bad log directory fails fast, with nothing to release.
-  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count), onFileClosed: options.onLogFileClosed, retention: options.predictionLogRetention }) : undefined;
+  const predictionLog = options.predictionLogDir ? new PredictionLog(options.predictionLogDir, { onDrop: (count) => metrics.logDropped.inc(count), onFileClosed: options.onLogFileClosed, retention: options.predictionLogRetention, sample: options.predictionLogSample }) : undefined;
   const models = await ModelSet.open(
     options.models,
     options.resolver,

@@ -13,6 +13,7 @@ import { routeNotFound, serverOverloaded } from './errors.js';
 import { HEADER_LENGTH } from './binary-tensors.js';
 import { InFlightLimit } from './in-flight.js';
 import { oipV2Routes } from './routes/oip-v2.js';
+import { keepJsonBodyText } from './raw-json.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
 import { rowProtocolRoutes } from './routes/row-protocols.js';
 
@@ -57,6 +58,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
   const { metrics } = context;
   const inFlight = options.inFlight ?? new InFlightLimit(options.maxInFlight, metrics);
 
+  keepJsonBodyText(app);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   // The binary tensor data extension of v2: a JSON header, then raw tensor bytes.
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -82,17 +84,21 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
 
   app.addHook('onResponse', async (request, reply) => {
     const protocol = protocolOf(request.url);
-    // Only served names become label values: a client cannot grow the metrics with made-up names.
-    const named = servedModelOf(request) ?? (request.params as { name?: string } | undefined)?.name ?? context.models.defaultName() ?? '';
-    const model = context.models.names().includes(named) ? named : 'unknown';
+    // The model that answered, when one did (its name and the version that answered); otherwise the
+    // one named, if it is served: a client cannot grow the metrics with made-up names.
+    const served = servedModelOf(request);
+    const named = served?.name ?? (request.params as { name?: string } | undefined)?.name ?? context.models.defaultName() ?? '';
+    const model = served || context.models.names().includes(named) ? named : 'unknown';
     if (protocol !== 'other' && request.method === 'POST') {
-      const version = (() => {
-        try {
-          return context.models.status(model).version ?? '';
-        } catch {
-          return '';
-        }
-      })();
+      const version =
+        served?.version ??
+        (() => {
+          try {
+            return context.models.status(model).version ?? '';
+          } catch {
+            return '';
+          }
+        })();
       metrics.requests.inc({ model, version, protocol, status: String(reply.statusCode) });
       metrics.duration.observe({ model, protocol }, reply.elapsedTime / 1000);
     }

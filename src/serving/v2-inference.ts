@@ -39,6 +39,8 @@ export interface V2InferRequest {
   readonly inputs: readonly V2Input[];
   /** The outputs asked for (all when empty). */
   readonly outputs?: readonly string[] | undefined;
+  /** The inputs as the request's own JSON text, for the prediction log (written as received). */
+  readonly rawInputs?: unknown;
 }
 
 export interface V2InferResult {
@@ -61,7 +63,7 @@ export async function inferV2(context: ServingContext, call: InferenceCall, prot
   const part = decodeV2Inputs(request.inputs, model.model.inputs, model.name, model.codec.features.map((feature) => feature.name));
   // The request's id, when given, is the one the caller knows: the log (and feedback) use it.
   const id = request.id || call.id;
-  const outputs = await runInference(context, { ...call, id }, model, protocol, part, context.predictionLog ? loggable(request.inputs) : undefined, (output) => encodeV2Outputs(output, request.outputs));
+  const outputs = await runInference(context, { ...call, id }, model, protocol, part, context.predictionLog ? (request.rawInputs ?? loggable(request.inputs)) : undefined, (output) => encodeV2Outputs(output, request.outputs));
   return { model_name: model.name, model_version: model.version, id, outputs };
 }
 

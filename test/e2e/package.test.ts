@@ -44,7 +44,7 @@ describe('sluice package', () => {
     const deployment = objects[0]!;
     assert.ok(deployment.kind === 'Deployment');
     assert.equal(deployment.spec.template.spec.containers[0]!.image, 'sluice-breast-cancer:1');
-    assert.deepEqual(deployment.spec.template.spec.containers[0]!.args, ['breast-cancer=/models/breast-cancer.onnx', '--host', '0.0.0.0', '--port', '8080', '--prediction-log', '/home/node/sluice-predictions']);
+    assert.deepEqual(deployment.spec.template.spec.containers[0]!.args, ['breast-cancer=/models/breast-cancer.onnx', '--host', '0.0.0.0', '--port', '8080', '--prediction-log', '/home/node/sluice-predictions', '--workers', '2']);
   });
 
   test('a second run into the same directory needs --force', () => {

@@ -69,7 +69,8 @@ describe('requests a first-time user sends', () => {
   let server: ServedProcess;
   before(async () => {
     temp = makeTempDir();
-    server = await startServe(temp.path, [LOGREG, MLP, '--prediction-log', join(temp.path, 'predictions'), '--quiet']);
+    // One worker: feedback is matched against the predictions of the process that answered them.
+    server = await startServe(temp.path, [LOGREG, MLP, '--workers', '1', '--prediction-log', join(temp.path, 'predictions'), '--quiet']);
   });
   after(async () => {
     await server?.stop();
@@ -183,5 +184,29 @@ describe('where the prediction log goes and how much of it is kept', () => {
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /--prediction-log-max-mb/);
     assert.match(result.stderr, /more than 0/);
+  });
+});
+
+describe('the defaults, as --help tells them', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  before(() => (temp = makeTempDir()));
+  after(() => temp?.remove());
+
+  test('--help says --workers defaults to one per core (auto), and offers --prediction-log-sample', () => {
+    const help = sluice(temp.path, ['serve', '--help']).stdout.replace(/\s+/g, ' ');
+    assert.match(help, /--workers <n> processes sharing the port; auto: one per core \(os\.availableParallelism\(\)\).*\(default: "auto"\)/);
+    assert.match(help, /--prediction-log-sample <fraction> the fraction of predictions logged.*\(default: "1"\)/);
+  });
+
+  test('a sample outside (0, 1] or a worker count that is not a number is refused, saying what fits (exit 2)', () => {
+    for (const [flag, value, message] of [
+      ['--prediction-log-sample', '0', /--prediction-log-sample must be more than 0 \(--no-prediction-log keeps none\)/],
+      ['--prediction-log-sample', '1.5', /--prediction-log-sample must be at most 1/],
+      ['--workers', 'many', /--workers must be a number of processes, or auto \(one per core\)/],
+    ] as const) {
+      const result = sluice(temp.path, ['serve', LOGREG, flag, value]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    }
   });
 });

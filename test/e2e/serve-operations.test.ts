@@ -41,7 +41,9 @@ describe('serving operations', () => {
   after(() => repo?.remove());
 
   test('when the alias moves, the new version takes over under load and no request fails', async (t) => {
-    const server = await serveFor(t, repo.root, ['models:/breast-cancer@champion', '--follow-interval', '0.1', '--no-prediction-log', '--quiet']);
+    // One worker: each worker follows the alias on its own, so with several a client could meet
+    // the old version again on a connection to a worker that has not swapped yet.
+    const server = await serveFor(t, repo.root, ['models:/breast-cancer@champion', '--workers', '1', '--follow-interval', '0.1', '--no-prediction-log', '--quiet']);
     const statuses: number[] = [];
     const versions: string[] = [];
     const perClient: string[][] = [];
@@ -126,7 +128,8 @@ describe('load shedding at --max-in-flight 1', () => {
   let server: ServedProcess;
   before(async () => {
     temp = makeTempDir();
-    server = await startServe(temp.path, [model('bc_logreg'), '--max-in-flight', '1', '--no-prediction-log', '--quiet']);
+    // One worker: the limit is per process.
+    server = await startServe(temp.path, [model('bc_logreg'), '--workers', '1', '--max-in-flight', '1', '--no-prediction-log', '--quiet']);
   });
   after(async () => {
     await server?.stop();

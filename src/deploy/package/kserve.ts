@@ -15,9 +15,9 @@
  * (HTTP/1.1) or `h2c`, and probes may name only that port.
  */
 import { reservedPort } from './errors.js';
-import { DEFAULT_RESOURCES, healthProbes, renderYamlDocuments, scrapeAnnotations, standardLabels } from './kubernetes.js';
+import { DEFAULT_RESOURCES, healthProbes, podServeArguments, renderYamlDocuments, scrapeAnnotations, standardLabels } from './kubernetes.js';
 import type { InferenceService } from './manifest-schemas.js';
-import { IMAGE_USER_ID, serveArguments, type ServingSpec } from './serving-spec.js';
+import { IMAGE_USER_ID, type ServingSpec } from './serving-spec.js';
 
 /** The file the InferenceService is written to, in the output directory. */
 export const KSERVE_MANIFEST_FILE = 'kserve.yaml';
@@ -49,7 +49,7 @@ export function inferenceService(spec: ServingSpec): InferenceService {
             name: 'kserve-container',
             image: spec.image,
             imagePullPolicy: 'IfNotPresent',
-            args: serveArguments(spec),
+            args: podServeArguments(spec),
             env: [{ name: 'PROTOCOL', value: 'v2' }],
             ports: [{ name: 'http1', containerPort: spec.port, protocol: 'TCP' }],
             ...healthProbes(spec.port),

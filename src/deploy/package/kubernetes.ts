@@ -30,10 +30,21 @@ export const TERMINATION_GRACE_PERIOD_SECONDS = 30;
  * heap). The CPU request is what the autoscaler's percentage refers to; the CPU limit is loose on
  * purpose, since a tight one throttles the server and shows up as tail latency.
  */
+const CPU_LIMIT_CORES = 2;
+
 export const DEFAULT_RESOURCES: Container['resources'] = {
   requests: { cpu: '500m', memory: '512Mi' },
-  limits: { cpu: '2', memory: '1Gi' },
+  limits: { cpu: String(CPU_LIMIT_CORES), memory: '1Gi' },
 };
+
+/**
+ * `sluice serve`'s arguments in a pod: one worker per core of the CPU limit. The default, one per
+ * core that os.availableParallelism() sees, would count the node's cores, and each worker holds
+ * its own copy of the model within the pod's memory limit.
+ */
+export function podServeArguments(spec: ServingSpec): string[] {
+  return [...serveArguments(spec), '--workers', String(CPU_LIMIT_CORES)];
+}
 
 /** Labels on every object; the first is the selector. */
 export function standardLabels(spec: ServingSpec): Record<string, string> {
@@ -88,7 +99,7 @@ export function deployment(spec: ServingSpec): Deployment {
               name: 'model-server',
               image: spec.image,
               imagePullPolicy: 'IfNotPresent',
-              args: serveArguments(spec),
+              args: podServeArguments(spec),
               ports: [{ name: 'http', containerPort: spec.port, protocol: 'TCP' }],
               ...healthProbes('http'),
               resources: DEFAULT_RESOURCES,

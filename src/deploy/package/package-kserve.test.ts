@@ -28,7 +28,7 @@ describe('the kserve format', () => {
     const [container] = isvc.spec.predictor.containers;
     assert.equal(container!.name, 'kserve-container');
     assert.equal(container!.image, result.image);
-    assert.deepEqual(container!.args, SERVE_ARGS);
+    assert.deepEqual(container!.args, [...SERVE_ARGS, '--workers', '2'], 'one worker per core of the CPU limit (2), not of the node');
     assert.deepEqual(container!.ports, [{ name: 'http1', containerPort: 8080, protocol: 'TCP' }]);
     assert.deepEqual(container!.env, [{ name: 'PROTOCOL', value: 'v2' }]);
   });

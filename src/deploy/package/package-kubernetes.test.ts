@@ -40,7 +40,7 @@ describe('the k8s format', () => {
   test('the container runs the packaged image with the Dockerfile\'s serve arguments, and the Service forwards port 80 to it', () => {
     const [container] = deployment.spec.template.spec.containers;
     assert.equal(container!.image, result.image);
-    assert.deepEqual(container!.args, SERVE_ARGS);
+    assert.deepEqual(container!.args, [...SERVE_ARGS, '--workers', '2'], 'one worker per core of the CPU limit (2), not of the node');
     assert.deepEqual(container!.ports, [{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     assert.deepEqual(service.spec.ports, [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
     assert.equal(service.spec.type, 'ClusterIP');

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binaryOutputNames, encodeBinaryResponse, HEADER_LENGTH, parseBinaryRequest } from '../binary-tensors.js';
 import type { ServingContext } from '../context.js';
 import { badInferenceRequest } from '../errors.js';
+import { rawMemberOf } from '../raw-json.js';
 import { firstIssue, inferRequestSchema, inferV2, jsonInputs, V2_EXTENSIONS, v2ModelMetadata } from '../v2-inference.js';
 
 type Params = { name: string; version?: string };
@@ -42,6 +43,7 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
       id: body.id,
       inputs,
       outputs: body.outputs?.map((output) => output.name),
+      rawInputs: Buffer.isBuffer(request.body) ? undefined : rawMemberOf(request, 'inputs'),
     });
     const binary = binaryOutputNames(body, result.outputs);
     if (binary.size === 0) return result;

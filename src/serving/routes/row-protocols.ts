@@ -4,12 +4,14 @@
  * `POST /predict` (`{"rows": [{feature: value, …}]}`). With several models, `/models/NAME/…`
  * picks one. See docs/reference/mlflow-scoring-protocol.md.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { runInference, type Protocol, type ServingContext } from '../context.js';
 import { parseCsv } from '../csv-body.js';
 import { badInferenceRequest, servedModelNotNamed } from '../errors.js';
 import type { FeedPart } from '../feed.js';
+import { labelledPredictionsJson } from '../labelled-json.js';
+import { RawJson, rawBodyOf, rawMemberOf } from '../raw-json.js';
 import type { RowPredictions, ServedModel } from '../served-model.js';
 import { firstIssue } from '../v2-inference.js';
 
@@ -73,17 +75,6 @@ function mlflowPredictions(predictions: RowPredictions): unknown[] {
   return [...predictions.rows];
 }
 
-/** Each row's predicted label and class probabilities, or its value. */
-function labelledPredictions(predictions: RowPredictions): unknown[] {
-  if (predictions.kind === 'values') return predictions.rows.map((value) => ({ value }));
-  return predictions.rows.map((probabilities) => {
-    // NaN probabilities (a missing value the model cannot impute) name no class.
-    let best = -1;
-    for (let k = 0; k < probabilities.length; k++) if (!Number.isNaN(probabilities[k]!) && (best < 0 || probabilities[k]! > probabilities[best]!)) best = k;
-    return { label: best < 0 ? null : predictions.classes[best], probabilities: Object.fromEntries(predictions.classes.map((name, k) => [name, Number.isNaN(probabilities[k]!) ? null : probabilities[k]])) };
-  });
-}
-
 async function score(context: ServingContext, request: FastifyRequest, model: ServedModel, protocol: Protocol, part: FeedPart, inputs: unknown, present: (predictions: RowPredictions) => unknown[]): Promise<unknown[]> {
   return runInference(context, { id: String(request.id), request }, model, protocol, part, inputs, (output) => present(model.predictionsOf(output)));
 }
@@ -101,19 +92,22 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
       const { columns, rows } = parseCsv(request.body as string);
       return model.codec.fromColumns(columns, rows);
     })() : mlflowPart(model, request.body);
-    const predictions = await score(context, request, model, 'mlflow', part, request.body, mlflowPredictions);
+    // Logged as received: the body's own JSON text when it was JSON (CSV is logged as its text).
+    const predictions = await score(context, request, model, 'mlflow', part, csv ? request.body : (rawBodyOf(request) ?? request.body), mlflowPredictions);
     return { predictions };
   };
   app.post('/invocations', invocations);
   app.post('/models/:name/invocations', invocations);
 
-  const predict = async (request: FastifyRequest<{ Params: { name?: string } }>) => {
+  const predict = async (request: FastifyRequest<{ Params: { name?: string } }>, reply: FastifyReply) => {
     const parsed = predictSchema.safeParse(request.body);
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
     const model = modelFor(context, request.params.name ?? parsed.data.model, '/predict');
     const part = model.codec.fromRecords(parsed.data.rows);
-    const predictions = await score(context, request, model, 'predict', part, parsed.data.rows, labelledPredictions);
-    return { model: model.name, version: model.version, request_id: String(request.id), predictions };
+    // The predictions' JSON text is made once, for the answer and for the prediction log.
+    const predictions = await runInference(context, request, model, 'predict', part, rawMemberOf(request, 'rows') ?? parsed.data.rows, (output) => new RawJson(labelledPredictionsJson(model.prediction, output)));
+    const answer = `{"model":${JSON.stringify(model.name)},"version":${JSON.stringify(model.version)},"request_id":${JSON.stringify(String(request.id))},"predictions":${predictions.text}}`;
+    return reply.type('application/json; charset=utf-8').send(answer);
   };
   app.post('/predict', predict);
   app.post('/models/:name/predict', predict);

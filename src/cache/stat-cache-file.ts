@@ -29,7 +29,8 @@ import { hashBytes, systemErrorCode, tempPathBeside } from '../core/index.js';
  * Node's `mtimeMs`, a double with sub-microsecond resolution: what one plain `stat` gives, so a
  * directory walk needs no second (BigInt) stat per file. Two different mtimes closer than that
  * would have to be set on purpose; a file modified after it was hashed has a later mtime (and
- * files modified while being hashed are never remembered, see the racy rule).
+ * files modified while being hashed are never remembered, see the racy rule). The inode is a
+ * plain number too: exact below 2^53, which covers the file systems Sluice runs on.
  */
 export interface StatCacheEntry {
   /** Root-relative, posix separators. */

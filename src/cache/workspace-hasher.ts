@@ -170,10 +170,25 @@ function walk(absolute: string): WalkedFile[] {
   return files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
 }
 
-/** BLAKE3 of each file's path and stat: equal fingerprints mean no file was added, removed or touched. */
+/**
+ * BLAKE3 of each file's path and stat: equal fingerprints mean no file was added, removed or
+ * touched. The numbers go in as their float64 bytes rather than as text: printing 20,000
+ * fractional millisecond mtimes took about twice as long as the rest of the fingerprint.
+ */
 function fingerprintOf(files: readonly WalkedFile[]): string {
-  const lines = files.map((file) => `${file.relative}\0${file.ino}\0${file.size}\0${file.mtimeMs}\0${file.mode}`);
-  return hashBytes(lines.join('\n'));
+  // The count first, so the bytes split into paths and numbers one way only.
+  const numbers = new Float64Array(1 + files.length * 4);
+  numbers[0] = files.length;
+  let paths = '';
+  let offset = 1;
+  for (const file of files) {
+    paths += `${file.relative}\0`;
+    numbers[offset++] = file.ino;
+    numbers[offset++] = file.size;
+    numbers[offset++] = file.mtimeMs;
+    numbers[offset++] = file.mode;
+  }
+  return hashBytes(Buffer.concat([new Uint8Array(numbers.buffer), Buffer.from(paths)]));
 }
 
 /**

@@ -4,7 +4,7 @@
  * one learnt while still seeing every change of size or mtime.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { hashBytes } from '../core/index.js';
@@ -119,6 +119,18 @@ describe('the stat cache across commands', () => {
     assert.notEqual(changed.id, id);
     const entries = changed.kind === 'directory' ? (await changed.snapshot()).entries : [];
     assert.equal(entries.find((entry) => entry.path === 'b.bin')?.hash, `blake3:${hashBytes('B.bin')}`);
+  });
+
+  test("a deleted file's entry leaves its directory's cache file once the directory is hashed again", async () => {
+    for (const name of ['a.bin', 'b.bin', 'c.bin']) writeOld(join(root, 'data', name), name);
+    const first = await command();
+    await first.hasher.hash('data');
+    await first.done();
+    rmSync(join(root, 'data', 'b.bin'));
+    const second = await command();
+    await second.hasher.hash('data');
+    await second.done();
+    assert.deepEqual(persistence().readFiles('data').map((entry) => entry.path).sort(), ['data/a.bin', 'data/c.bin']);
   });
 
   test('damaged cache files are rebuilt by hashing, and are whole again afterwards', async () => {

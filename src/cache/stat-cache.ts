@@ -26,6 +26,8 @@ export class StatCache {
   private readonly loadedGroups = new Set<string>();
   /** Entries remembered in this process, by group, not yet written. */
   private readonly pendingFiles = new Map<string, Map<string, StatCacheEntry>>();
+  /** Directory groups whose every present file is known: entries for other paths are dropped on flush. */
+  private readonly liveFiles = new Map<string, ReadonlySet<string>>();
   private readonly changedDirectories = new Set<string>();
 
   private constructor(
@@ -67,6 +69,15 @@ export class StatCache {
     pending.set(path, entry);
   }
 
+  /**
+   * Declares every file present under a directory (its walk): when the directory's entries are a
+   * group of their own, entries of files deleted since are dropped at {@link flush}, so a dataset
+   * whose files come and go does not grow its cache file forever.
+   */
+  retainDirectory(path: string, present: ReadonlySet<string>): void {
+    if (this.loadedGroups.has(path)) this.liveFiles.set(path, present);
+  }
+
   /** The directory entry for `path` if its fingerprint is unchanged. */
   lookupDirectory(path: string, fingerprint: string): DirectoryCacheEntry | undefined {
     const entry = this.directories.get(path);
@@ -84,12 +95,18 @@ export class StatCache {
    */
   async flush(): Promise<void> {
     if (!this.persistence) return;
-    for (const [group, pending] of this.pendingFiles) {
-      const merged = new Map(this.persistence.readFiles(group).map((entry) => [entry.path, entry]));
+    for (const group of new Set([...this.pendingFiles.keys(), ...this.liveFiles.keys()])) {
+      const stored = this.persistence.readFiles(group);
+      const live = this.liveFiles.get(group);
+      const kept = live ? stored.filter((entry) => live.has(entry.path)) : stored;
+      const pending = this.pendingFiles.get(group) ?? new Map<string, StatCacheEntry>();
+      if (pending.size === 0 && kept.length === stored.length) continue;
+      const merged = new Map(kept.map((entry) => [entry.path, entry]));
       for (const [path, entry] of pending) merged.set(path, entry);
       this.persistence.writeFiles(group, [...merged.values()]);
     }
     this.pendingFiles.clear();
+    this.liveFiles.clear();
     if (this.changedDirectories.size > 0) {
       const merged = new Map(this.persistence.readDirectories().map((entry) => [entry.path, entry]));
       for (const path of this.changedDirectories) merged.set(path, this.directories.get(path)!);

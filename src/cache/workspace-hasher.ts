@@ -126,6 +126,7 @@ export class WorkspaceHasher {
         if (hex !== undefined && !isRacy(files[index]!, startedAt)) this.statCache.remember(keys[index]!, files[index]!, hex);
       });
     }
+    this.statCache.retainDirectory(key, new Set(keys));
     const entries: ManifestEntry[] = [];
     files.forEach((file, index) => {
       const hex = hashes[index];

@@ -14,6 +14,8 @@ export function defineDeployCommands(program: Command, run: Runner, output: CliC
     .option('-f, --force', 'abort a rollout in progress and start this one')
     .option('--wait', 'follow the rollout: exit 0 when promoted, 1 when degraded, aborted or rolled back')
     .option('--json', 'print the rollout as JSON')
+    .option('--target <target>', 'embedded (start the rollout; `sluice serve --env` carries it out) or k8s (write Argo Rollouts and KServe manifests to --out instead)', 'embedded')
+    .option('--out <dir>', 'with --target k8s: the directory to write rollout.yaml, kserve.yaml and README.md into')
     .action(run(async (model: string, options: unknown) => (await import('./commands/deploy.js')).deployCommand(model, options, output)));
 
   const rollout = program.command('rollout').description("inspect and steer an environment's rollout");

@@ -99,3 +99,10 @@ export const concurrentRolloutUpdate = defineError<{ environment: string }>('SLU
   message: ({ environment }) => `The rollout of "${environment}" was changed by another process while this command updated it.`,
   hint: ({ environment }) => `Run the command again; \`sluice rollout status --env ${environment}\` shows where the rollout is.`,
 });
+
+export const environmentHasNoVersion = defineError<{ environment: string; model: string; alias: string }>('SLUICE_DEPLOY_ENVIRONMENT_EMPTY', {
+  kind: 'not_found',
+  description: '`sluice serve --env` was asked to serve an environment that has no version yet: no rollout ever reached it and its alias names no version.',
+  message: ({ environment, model, alias }) => `Environment "${environment}" has nothing to serve yet: no rollout reached it and models:/${model}@${alias} names no version.`,
+  hint: ({ environment, model, alias }) => `Deploy a version first (\`sluice deploy models:/${model}/1 --env ${environment}\`), or set the alias (\`sluice models alias ${model} ${alias} 1\`).`,
+});

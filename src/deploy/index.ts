@@ -23,6 +23,7 @@ export {
   alreadyServing,
   concurrentRolloutUpdate,
   duplicateAnalysisMetric,
+  environmentHasNoVersion,
   environmentNotFound,
   invalidCondition,
   noRollout,
@@ -36,3 +37,7 @@ export {
 } from './errors.js';
 export * from './analysis/index.js';
 export * from './kubernetes/index.js';
+export { EnvironmentRuntime, type EnvironmentDescription, type EnvironmentRuntimeOptions } from './environment/environment-runtime.js';
+export { routingStateOf, type RoutingState } from './environment/routing-state.js';
+export { environmentSnapshotPath, readEnvironmentSnapshot, writeEnvironmentSnapshot, type EnvironmentSnapshot } from './environment/environment-snapshot.js';
+export { EnvironmentHub, isEnvironmentMessage, RelayRecorder, RELAY_INTERVAL_MS, type EnvironmentMessage } from './environment/environment-ipc.js';

@@ -4,6 +4,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { FeedPart } from './feed.js';
+import type { LiveRecorder } from './live-window.js';
+import { scheduleShadow, type ModelRouter } from './model-router.js';
 import type { ServingMetrics } from './metrics.js';
 import type { ModelSet } from './model-set.js';
 import type { PredictionLog } from './prediction-log.js';
@@ -21,6 +23,12 @@ export interface ServingContext {
   readonly reloadAll: (options: { names?: readonly string[]; force?: boolean }) => Promise<void>;
   /** When set, `/admin/*` requires `Authorization: Bearer <token>` (SLUICE_ADMIN_TOKEN). */
   readonly adminToken?: string | undefined;
+  /** Serving an environment: chooses the version that answers each request (see model-router.ts). */
+  readonly router?: ModelRouter | undefined;
+  /** Serving an environment: what its analysis measures. */
+  readonly live?: LiveRecorder | undefined;
+  /** Serving an environment: joins `POST /feedback` labels for its analysis (routes/feedback.ts). */
+  readonly feedback?: ((body: unknown, predictionLog: PredictionLog | undefined) => Promise<{ joined: number }>) | undefined;
 }
 
 /** One inference request, whichever transport brought it. */
@@ -29,7 +37,20 @@ export interface InferenceCall {
   readonly id: string;
   /** The HTTP request, which is marked with the model that answered it (for its metrics). */
   readonly request?: FastifyRequest | undefined;
+  /** A version that also runs the request after the response (environment shadow traffic). */
+  readonly shadow?: ServedModel | undefined;
 }
+
+/** The model answering a request for `name` (at `version`): the environment's router's choice, else the named model. */
+export function chooseModel(context: ServingContext, name: string, version: string | undefined, request: FastifyRequest | undefined): { model: ServedModel; shadow?: ServedModel | undefined } {
+  const routed = context.router?.route(name, version, request?.headers ?? {});
+  if (!routed) return { model: context.models.get(name, version) };
+  // Kept on the request too, for routes that pass only the model on to runInference.
+  if (request && routed.shadow) (request as unknown as Record<symbol, ServedModel>)[SHADOW] = routed.shadow;
+  return routed;
+}
+
+const SHADOW = Symbol('shadow model');
 
 /**
  * Runs a request's rows on the model, presents the outputs as the protocol answers them, and logs
@@ -54,6 +75,12 @@ export async function runInference<T>(
   if (call.request) (call.request as unknown as Record<symbol, ServedModel>)[SERVED] = model;
   const output = await model.infer(part);
   const presented = present(output);
+  if (context.live) {
+    const predictions = model.predictionsOf(output);
+    context.live.recordAnswer(call.id, model.version, predictions);
+    const shadow = call.shadow ?? (call.request as unknown as Record<symbol, ServedModel | undefined> | undefined)?.[SHADOW];
+    if (shadow) scheduleShadow(call.request, shadow, { requestId: call.id, model: model.name, protocol, part, inputs, stable: predictions }, context);
+  }
   context.metrics.rows.inc({ model: model.name, version: model.version }, part.rows);
   context.predictionLog?.append({
     request_id: call.id,

@@ -73,3 +73,17 @@ export const duplicateServedName = defineError<{ name: string; first: string; se
   message: ({ name, first, second }) => `${first} and ${second} would both be served as "${name}".`,
   hint: ({ first, second }) => `Name them apart: \`sluice serve a=${first} b=${second}\`.`,
 });
+
+export const feedbackUnknownRequest = defineError<{ ids: readonly string[] }>('SLUICE_SERVING_FEEDBACK_UNKNOWN_REQUEST', {
+  kind: 'not_found',
+  description: 'Feedback to an environment (`sluice serve --env`) named a request id whose answer this server does not hold (never answered here, or forgotten after 100,000 newer answers), so its label cannot be joined for analysis.',
+  message: ({ ids }) => `No answer is known for request id${ids.length === 1 ? '' : 's'} ${ids.slice(0, 5).map((id) => `"${id}"`).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}; nothing was joined.`,
+  hint: () => 'Post the id the answer carried (its X-Request-Id header, /predict\'s request_id or the v2 "id"), soon after the answer.',
+});
+
+export const feedbackWrongLabel = defineError<{ problem: string }>('SLUICE_SERVING_FEEDBACK_WRONG_LABEL', {
+  kind: 'invalid_input',
+  description: 'A feedback label is not of the kind the answering model gives: not one of a classifier\'s classes, not a number for a regressor, or not one label per row of the request.',
+  message: ({ problem }) => `${problem}; nothing was joined.`,
+  hint: () => 'GET /v2/models/NAME lists a classifier\'s classes (parameters.classes); send one label per row of the request.',
+});

@@ -8,7 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface ServingMetrics {
   readonly registry: Registry;
   readonly requests: Counter<'model' | 'version' | 'protocol' | 'status'>;
-  readonly duration: Histogram<'model' | 'protocol'>;
+  readonly duration: Histogram<'model' | 'version' | 'protocol'>;
   readonly rows: Counter<'model' | 'version'>;
   readonly batchRows: Histogram<'model'>;
   readonly inFlight: Gauge;
@@ -28,7 +28,7 @@ export function createServingMetrics(): ServingMetrics {
     duration: new Histogram({
       name: 'sluice_inference_request_duration_seconds',
       help: 'Inference request latency, from the request received to the response sent.',
-      labelNames: ['model', 'protocol'],
+      labelNames: ['model', 'version', 'protocol'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),

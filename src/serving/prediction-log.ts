@@ -26,6 +26,8 @@ export interface PredictionRecord {
   /** The inputs as received: a value, or the request's own JSON text of them (RawJson). */
   readonly inputs: unknown;
   readonly outputs: unknown;
+  /** An environment's shadow answer: computed after the response, never returned. */
+  readonly shadow?: boolean;
 }
 
 export interface FeedbackRecord {
@@ -59,7 +61,7 @@ export interface PredictionLogOptions {
 
 /** One prediction as a JSON line, with the keys in the record's order; RawJson is written as it is. */
 function predictionLine(record: PredictionRecord): string {
-  return `{"request_id":${JSON.stringify(record.request_id)},"timestamp":${JSON.stringify(record.timestamp)},"model":${JSON.stringify(record.model)},"version":${JSON.stringify(record.version)},"protocol":${JSON.stringify(record.protocol)},"inputs":${jsonOf(record.inputs)},"outputs":${jsonOf(record.outputs)}}\n`;
+  return `{"request_id":${JSON.stringify(record.request_id)},"timestamp":${JSON.stringify(record.timestamp)},"model":${JSON.stringify(record.model)},"version":${JSON.stringify(record.version)},"protocol":${JSON.stringify(record.protocol)},"inputs":${jsonOf(record.inputs)},"outputs":${jsonOf(record.outputs)}${record.shadow ? ',"shadow":true' : ''}}\n`;
 }
 
 function jsonOf(value: unknown): string {

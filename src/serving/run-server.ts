@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { listenError } from '../core/index.js';
 import { errorMessage } from './error-message.js';
+import type { LiveRecorder } from './live-window.js';
+import type { ModelRouter } from './model-router.js';
 import { createServingMetrics, type ServingMetrics } from './metrics.js';
 import { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
 import { PredictionLog } from './prediction-log.js';
@@ -44,6 +46,10 @@ export interface RunServerOptions {
   /** Set by the cluster: reload on every worker, and metrics of all workers. */
   readonly reloadAll?: (options: { names?: readonly string[]; force?: boolean }) => Promise<void>;
   readonly metricsSource?: MetricsSource;
+  /** Serving an environment: the router choosing each request's version, and the live window its analysis reads. */
+  readonly router?: ModelRouter | undefined;
+  readonly live?: LiveRecorder | undefined;
+  readonly feedback?: ((body: unknown, predictionLog: PredictionLog | undefined) => Promise<{ joined: number }>) | undefined;
 }
 
 export interface RunningServer {
@@ -84,6 +90,9 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     version: options.version,
     reloadAll: options.reloadAll ?? ((reload: { names?: readonly string[]; force?: boolean }) => models.reload(reload)),
     adminToken: options.adminToken,
+    router: options.router,
+    live: options.live,
+    feedback: options.feedback,
   };
   // One bound on requests in flight, whichever transport they come by.
   const inFlight = new InFlightLimit(options.maxInFlight, metrics);

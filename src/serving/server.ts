@@ -10,8 +10,10 @@ import type { Logger } from 'pino';
 import { errorResponse, type ErrorProtocol } from '../core/index.js';
 import { servedModelOf, type ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
+import { runAfterResponse } from './model-router.js';
 import { HEADER_LENGTH } from './binary-tensors.js';
 import { InFlightLimit } from './in-flight.js';
+import { environmentRoutes } from './routes/environment.js';
 import { oipV2Routes } from './routes/oip-v2.js';
 import { keepJsonBodyText } from './raw-json.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
@@ -82,6 +84,12 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     reply.raw.once('close', () => inFlight.leave());
   });
 
+  // Every answer names the version that gave it (an environment routes between versions).
+  app.addHook('onSend', async (request, reply) => {
+    const version = servedModelOf(request)?.version;
+    if (version !== undefined) void reply.header('x-sluice-model-version', version);
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const protocol = protocolOf(request.url);
     // The model that answered, when one did (its name and the version that answered); otherwise the
@@ -100,7 +108,9 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
           }
         })();
       metrics.requests.inc({ model, version, protocol, status: String(reply.statusCode) });
-      metrics.duration.observe({ model, protocol }, reply.elapsedTime / 1000);
+      metrics.duration.observe({ model, version, protocol }, reply.elapsedTime / 1000);
+      if (served) context.live?.recordRequest(served.version, reply.elapsedTime, reply.statusCode >= 500);
+      runAfterResponse(request);
     }
     options.logger?.info({ request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) }, 'request');
   });
@@ -123,6 +133,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
 
   oipV2Routes(app, context);
   rowProtocolRoutes(app, context);
+  if (context.router) environmentRoutes(app, context.router);
   operationRoutes(app, context, options.metricsSource ?? (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })));
   return app;
 }

@@ -5,7 +5,7 @@
  * model, runs it through the micro-batcher, counts its rows and logs the prediction.
  */
 import { z } from 'zod';
-import { runInference, type InferenceCall, type Protocol, type ServingContext } from './context.js';
+import { chooseModel, runInference, type InferenceCall, type Protocol, type ServingContext } from './context.js';
 import { badInferenceRequest } from './errors.js';
 import type { ServedModel } from './served-model.js';
 import { datatypeOf, decodeV2Inputs, encodeV2Outputs, v2Shape, type V2Input, type V2Output } from './tensor-codec.js';
@@ -59,11 +59,11 @@ export function firstIssue(error: z.ZodError): string {
 
 /** Runs a decoded v2 request on the model `name` (at `version`, when given). */
 export async function inferV2(context: ServingContext, call: InferenceCall, protocol: Protocol, name: string, version: string | undefined, request: V2InferRequest): Promise<V2InferResult> {
-  const model = context.models.get(name, version);
+  const { model, shadow } = chooseModel(context, name, version, call.request);
   const part = decodeV2Inputs(request.inputs, model.model.inputs, model.name, model.codec.features.map((feature) => feature.name));
   // The request's id, when given, is the one the caller knows: the log (and feedback) use it.
   const id = request.id || call.id;
-  const outputs = await runInference(context, { ...call, id }, model, protocol, part, context.predictionLog ? (request.rawInputs ?? loggable(request.inputs)) : undefined, (output) => encodeV2Outputs(output, request.outputs));
+  const outputs = await runInference(context, { ...call, id, shadow }, model, protocol, part, context.predictionLog ? (request.rawInputs ?? loggable(request.inputs)) : undefined, (output) => encodeV2Outputs(output, request.outputs));
   return { model_name: model.name, model_version: model.version, id, outputs };
 }
 

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { isInProgress, STRATEGY_KINDS, type DeployService, type Rollout } from '../../deploy/index.js';
 import { rolloutLine } from '../format/rollout.js';
-import { parseOptions } from '../options.js';
+import { invalidOption, parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import type { CliContext } from '../services.js';
 import { withDeployService } from './deploy-context.js';
@@ -25,6 +25,8 @@ const deployOptionsSchema = z.object({
   force: z.boolean().default(false),
   wait: z.boolean().default(false),
   json: z.boolean().default(false),
+  target: z.enum(['embedded', 'k8s'], { error: 'must be embedded or k8s' }).default('embedded'),
+  out: z.string().min(1).optional(),
 });
 
 /** The fields of a rollout that, changed, are worth a line. */
@@ -60,6 +62,10 @@ async function follow(deploy: DeployService, environment: string, first: Rollout
 
 export async function deployCommand(reference: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(deployOptionsSchema, rawOptions, 'deploy');
+  if (options.target === 'k8s') {
+    if (options.out === undefined) throw invalidOption({ command: 'deploy', problem: '--target k8s writes manifests: name the directory with --out DIR' });
+    return (await import('./deploy-k8s.js')).deployToKubernetes(reference, options.env, options.out, options.json, output);
+  }
   return withDeployService(output, async (deploy) => {
     const started = await deploy.startRollout({ reference, environment: options.env, strategyOverride: options.strategy, force: options.force });
     const progress = (line: string) => (options.json ? output.stderr : output.stdout).write(`${line}\n`);

@@ -1,6 +1,8 @@
 /** `sluice rollout status|promote|abort|rollback|history --env NAME [--full] [--json]`. */
 import { z } from 'zod';
-import { rolloutLine, renderHistory, renderStatus } from '../format/rollout.js';
+import { environmentSnapshotPath, readEnvironmentSnapshot } from '../../deploy/index.js';
+import { currentWorkspace } from '../context.js';
+import { rolloutLine, renderHistory, renderShadow, renderStatus } from '../format/rollout.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import type { CliContext } from '../services.js';
@@ -21,8 +23,11 @@ export async function rolloutCommand(action: RolloutAction, rawOptions: unknown,
   return withDeployService(output, async (deploy) => {
     if (action === 'status') {
       const status = await deploy.status(options.env);
-      if (options.json) printJson(output, { environment: status.environment, stableVersion: status.state?.stableVersion ?? null, rollout: status.rollout ?? null });
-      else output.stdout.write(renderStatus(status));
+      // What `sluice serve --env` last reported (the shadow comparison), for this rollout only.
+      const snapshot = readEnvironmentSnapshot(environmentSnapshotPath(currentWorkspace().root, options.env));
+      const serving = snapshot && (snapshot.rolloutId === undefined || snapshot.rolloutId === status.rollout?.id) ? snapshot : undefined;
+      if (options.json) printJson(output, { environment: status.environment, stableVersion: status.state?.stableVersion ?? null, rollout: status.rollout ?? null, serving: serving ?? null });
+      else output.stdout.write(renderStatus(status) + (serving?.shadow ? renderShadow(serving.shadow) : ''));
       return 0;
     }
     if (action === 'history') {

@@ -37,6 +37,7 @@ const serveSchema = z.object({
   predictionLogMaxAgeDays: z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be more than 0 (--no-prediction-log keeps none)' }).default(7),
   followInterval: z.coerce.number({ error: 'must be a number' }).min(0).default(2),
   quiet: z.boolean().default(false),
+  env: z.string().min(1).optional(),
 });
 
 /** `NAME=MODEL` or `MODEL`. */
@@ -48,6 +49,7 @@ function parseSpec(argument: string): ModelSpec {
 
 export async function serveCommand(models: readonly string[], rawOptions: unknown, version: string, cli: CliContext): Promise<number> {
   const options = parseOptions(serveSchema, rawOptions, 'serve');
+  if (options.env !== undefined) return serveEnvironmentCommand(models, rawOptions, options, version, cli);
   if (models.length === 0) throw invalidOption({ command: 'serve', problem: 'name at least one model: a path, models:/NAME@ALIAS or NAME=MODEL' });
   const specs = models.map(parseSpec);
   // In a workspace: registry references resolve, and the session is a tracked run whose
@@ -89,10 +91,10 @@ const ACCESS_LOG_FLUSH_MS = 250;
  * instead of one each). Closing writes the rest synchronously, so a graceful stop (SIGTERM,
  * SIGINT) loses no line; a SIGKILL loses at most the buffer.
  */
-function accessLog(): { logger: Logger; close(): void } {
+export function accessLog(base: Readonly<Record<string, unknown>> = {}): { logger: Logger; close(): void } {
   const destination = pino.destination({ fd: 2, sync: false, minLength: ACCESS_LOG_BUFFER_BYTES, periodicFlush: ACCESS_LOG_FLUSH_MS });
   return {
-    logger: pino({ base: { pid: process.pid } }, destination),
+    logger: pino({ base: { pid: process.pid, ...base } }, destination),
     close: () => {
       try {
         destination.flushSync();
@@ -168,4 +170,24 @@ async function serve(models: readonly ModelSpec[], resolver: ModelResolver, opti
   });
   await server.close();
   return 0;
+}
+
+/** `sluice serve --env NAME`: the flags the user gave (unset ones take the environment's values). */
+async function serveEnvironmentCommand(models: readonly string[], rawOptions: unknown, options: z.output<typeof serveSchema>, version: string, cli: CliContext): Promise<number> {
+  if (models.length > 0) throw invalidOption({ command: 'serve', problem: `--env serves the environment's own versions; drop the model arguments (${models.join(' ')}), or drop --env to serve them` });
+  const given = rawOptions as Record<string, unknown>;
+  const { serveEnvironment } = await import('./serve-environment.js');
+  return serveEnvironment(
+    {
+      ...options,
+      env: options.env!,
+      host: given.host === undefined ? undefined : options.host,
+      port: given.port === undefined ? undefined : options.port,
+      workers: given.workers === undefined ? undefined : options.workers,
+      maxBatchSize: given.maxBatchSize === undefined ? undefined : options.maxBatchSize,
+      maxBatchDelayMs: given.maxBatchDelayMs === undefined ? undefined : options.maxBatchDelayMs,
+    },
+    version,
+    cli,
+  );
 }

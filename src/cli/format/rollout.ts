@@ -68,3 +68,11 @@ export function renderHistory(rollouts: readonly Rollout[]): string {
   ]);
   return renderTable(['Started (UTC)', 'Strategy', 'Versions', 'Phase', 'Last'], rows);
 }
+
+/** The shadow comparison `sluice serve --env` reported: how the candidate's answers compare with the stable version's. */
+export function renderShadow(shadow: { rows: number; agreement: number | null; meanAbsDifference: number | null; maxAbsDifference: number | null }): string {
+  if (shadow.rows === 0) return '\nShadow: no request compared yet.\n';
+  const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
+  const number = (value: number | null) => (value === null ? '—' : value.toFixed(4));
+  return `\nShadow: ${shadow.rows} answers compared; same prediction ${percent(shadow.agreement)}; |difference| mean ${number(shadow.meanAbsDifference)}, max ${number(shadow.maxAbsDifference)}\n`;
+}

@@ -20,3 +20,4 @@ export { canaryInferenceService, firstCanaryWeight } from './kserve-canary.js';
 export { requestsQuery, rateWindow } from './sluice-queries.js';
 export type { AnalysisTemplate, ArgoCanaryStep, ArgoMetric, Rollout, RolloutAnalysis } from './argo-types.js';
 export { strategyNotTranslatable } from './errors.js';
+export { kubernetesModelVersion, type RegisteredModelFile } from './rollout-version.js';

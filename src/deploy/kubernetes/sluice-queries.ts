@@ -5,8 +5,10 @@
  *  - rates and counts from `sluice_inference_requests_total{model, version, status}`: `version`
  *    is the label the server gives a model it serves from a file, the first 12 hex digits of its
  *    BLAKE3 hash, passed in as the `version` argument;
- *  - latencies from `sluice_inference_request_duration_seconds`, which has no version label: the
- *    canary's pods are told apart by Argo's `rollouts-pod-template-hash` pod label, which
+ *  - latencies from `sluice_inference_request_duration_seconds` of the canary's pods, told apart by
+ *    Argo's `rollouts-pod-template-hash` pod label (the histogram has a `version` label too since
+ *    `sluice serve --env`, which these queries could use instead; the pod label works for images
+ *    of older Sluice versions as well), which
  *    Prometheus' usual `kubernetes-pods` job copies onto every series as
  *    `rollouts_pod_template_hash` (a `labelmap` of `__meta_kubernetes_pod_label_(.+)`).
  */

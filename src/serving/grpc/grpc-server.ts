@@ -78,6 +78,7 @@ export async function startGrpcServer(context: ServingContext, options: GrpcServ
       }
       const decoded = fromGrpcRequest(request);
       const result = await inferV2(context, { id: requestId }, 'grpc', request.model_name, request.model_version || undefined, decoded);
+      version = result.model_version;
       return toGrpcResponse(result, request.raw_input_contents.length > 0);
     } catch (error) {
       statusLabel = grpcErrorResponse(error, requestId).httpStatus;
@@ -86,7 +87,7 @@ export async function startGrpcServer(context: ServingContext, options: GrpcServ
       options.inFlight.leave();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.requests.inc({ model, version, protocol: 'grpc', status: String(statusLabel) });
-      metrics.duration.observe({ model, protocol: 'grpc' }, seconds);
+      metrics.duration.observe({ model, version, protocol: 'grpc' }, seconds);
       log?.info({ request_id: requestId, method: 'ModelInfer', status: statusLabel, ms: Math.round(seconds * 1e5) / 100, model, protocol: 'grpc' }, 'grpc request');
     }
   };

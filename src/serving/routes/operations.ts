@@ -37,6 +37,8 @@ export function operationRoutes(app: FastifyInstance, context: ServingContext, m
   });
 
   app.post('/feedback', async (request, reply) => {
+    // An environment joins labels now, for its rollout's analysis (routes/feedback.ts).
+    if (context.feedback) return reply.code(200).send(await context.feedback(request.body, context.predictionLog));
     const parsed = feedbackSchema.safeParse(request.body);
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
     if (!context.predictionLog) throw badInferenceRequest({ problem: 'This server keeps no prediction log (started with --no-prediction-log), so feedback cannot be joined to predictions.' });

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { runInference, type Protocol, type ServingContext } from '../context.js';
+import { chooseModel, runInference, type Protocol, type ServingContext } from '../context.js';
 import { parseCsv } from '../csv-body.js';
 import { badInferenceRequest, servedModelNotNamed } from '../errors.js';
 import type { FeedPart } from '../feed.js';
@@ -27,10 +27,10 @@ const predictSchema = z.object({
   rows: z.array(z.unknown(), { error: '"rows" must be a list of objects keyed by feature name' }).min(1, { error: '"rows" must hold at least one row' }),
 });
 
-function modelFor(context: ServingContext, name: string | undefined, path: '/predict' | '/invocations'): ServedModel {
+function modelFor(context: ServingContext, name: string | undefined, path: '/predict' | '/invocations', request: FastifyRequest): ServedModel {
   const chosen = name ?? context.models.defaultName();
   if (chosen === undefined) throw servedModelNotNamed({ path, known: context.models.names() });
-  return context.models.get(chosen);
+  return chooseModel(context, chosen, undefined, request).model;
 }
 
 /** Rows of MLflow's JSON body, in whichever of its four formats it came. */
@@ -86,7 +86,7 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
   app.get('/version', async (_request, reply) => reply.type('application/json').send(context.version));
 
   const invocations = async (request: FastifyRequest<{ Params: { name?: string } }>) => {
-    const model = modelFor(context, request.params.name, '/invocations');
+    const model = modelFor(context, request.params.name, '/invocations', request);
     const csv = typeof request.body === 'string';
     const part = csv ? (() => {
       const { columns, rows } = parseCsv(request.body as string);
@@ -102,10 +102,10 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
   const predict = async (request: FastifyRequest<{ Params: { name?: string } }>, reply: FastifyReply) => {
     const parsed = predictSchema.safeParse(request.body);
     if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
-    const model = modelFor(context, request.params.name ?? parsed.data.model, '/predict');
+    const model = modelFor(context, request.params.name ?? parsed.data.model, '/predict', request);
     const part = model.codec.fromRecords(parsed.data.rows);
     // The predictions' JSON text is made once, for the answer and for the prediction log.
-    const predictions = await runInference(context, request, model, 'predict', part, rawMemberOf(request, 'rows') ?? parsed.data.rows, (output) => new RawJson(labelledPredictionsJson(model.prediction, output)));
+    const predictions = await runInference(context, { id: String(request.id), request }, model, 'predict', part, rawMemberOf(request, 'rows') ?? parsed.data.rows, (output) => new RawJson(labelledPredictionsJson(model.prediction, output)));
     const answer = `{"model":${JSON.stringify(model.name)},"version":${JSON.stringify(model.version)},"request_id":${JSON.stringify(String(request.id))},"predictions":${predictions.text}}`;
     return reply.type('application/json; charset=utf-8').send(answer);
   };

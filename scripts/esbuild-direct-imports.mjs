@@ -79,7 +79,12 @@ export function rewriteBarrelImports(file, text, cache) {
     }
     if (direct.size === 0) return statement;
     const lines = [...direct].map(([target, names]) => `import { ${names.join(', ')} } from '${importPath(file, target)}';`);
-    if (kept.length > 0) lines.push(`import { ${kept.map(({ name, local, type }) => `${type ? 'type ' : ''}${name === local ? name : `${name} as ${local}`}`).join(', ')} } from '${from}';`);
+    if (kept.length > 0) {
+      // Types alone become `import type`, which leaves nothing behind (not even a bare import of the index).
+      const typesOnly = kept.every(({ type }) => type);
+      const names = kept.map(({ name, local, type }) => `${type && !typesOnly ? 'type ' : ''}${name === local ? name : `${name} as ${local}`}`);
+      lines.push(`import ${typesOnly ? 'type ' : ''}{ ${names.join(', ')} } from '${from}';`);
+    }
     // As many lines as the original, so that line numbers (and source maps) stay those of the source.
     return lines.join(' ') + '\n'.repeat(statement.split('\n').length - 1);
   });

@@ -7,8 +7,8 @@ export { ObjectCache, type AddOptions, type CheckoutOptions, type DirectorySnaps
 export { LINK_TYPES, type LinkOperations, type LinkType } from './link.js';
 export { manifestObjectId, parseManifest, serializeManifest, type FileMode, type ManifestEntry } from './manifest.js';
 export { directoryObjectId, fileObjectId, isDirectoryId, parseObjectId, type ObjectId } from './object-id.js';
-export { StatCache, workspaceKey } from './stat-cache.js';
-export { LOOSE_GROUP, statCacheDirectory, type StatCachePersistence } from './stat-cache-file.js';
+export { StatCache, workspaceKey, type FileStat } from './stat-cache.js';
+export { LOOSE_GROUP, statCacheDirectory, type DirectoryCacheEntry, type StatCacheEntry, type StatCachePersistence } from './stat-cache-file.js';
 export { WorkspaceHasher, type HashedDirectory, type HashedFile, type HashedPath } from './workspace-hasher.js';
 export { objectCorrupt, objectMissing } from './errors.js';
 export type { ObjectStorage } from './storage/object-storage.js';

@@ -4,7 +4,7 @@
  * one learnt while still seeing every change of size or mtime.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { hashBytes } from '../core/index.js';
@@ -24,7 +24,7 @@ afterEach(() => temp.remove());
 
 const PAST = 1_700_000_000;
 const persistence = (workspace = 'host:/ws'): StatCachePersistence => statCacheDirectory(cacheDir, workspace);
-const fileEntry = (path: string) => ({ path, inode: '123456789', size: 4096, mtimeNs: '1700000000123456789', hash: hashBytes(path) });
+const fileEntry = (path: string) => ({ path, ino: 123456789, size: 4096, mtimeMs: 1700000000123.4568, hash: hashBytes(path) });
 
 /** Writes a file dated well in the past, so it is never "racy" and its hash is remembered. */
 function writeOld(path: string, content: string): void {
@@ -97,8 +97,11 @@ describe('the stat cache across commands', () => {
     writeFileSync(join(root, 'data.csv'), 'aaaaa');
     utimesSync(join(root, 'data.csv'), PAST, PAST);
     assert.equal((await (await command()).hasher.hash('data.csv'))!.id, `blake3:${hashBytes('aaaaa')}`);
+    const second = await command();
+    await second.hasher.hash('data.csv');
+    await second.done();
     writeFileSync(join(root, 'data.csv'), 'bbbbb');
-    utimesSync(join(root, 'data.csv'), PAST + 1, PAST + 1);
+    utimesSync(join(root, 'data.csv'), PAST + 0.0005, PAST + 0.0005); // half a millisecond later
     assert.equal((await (await command()).hasher.hash('data.csv'))!.id, `blake3:${hashBytes('bbbbb')}`);
   });
 
@@ -116,6 +119,18 @@ describe('the stat cache across commands', () => {
     assert.notEqual(changed.id, id);
     const entries = changed.kind === 'directory' ? (await changed.snapshot()).entries : [];
     assert.equal(entries.find((entry) => entry.path === 'b.bin')?.hash, `blake3:${hashBytes('B.bin')}`);
+  });
+
+  test("a deleted file's entry leaves its directory's cache file once the directory is hashed again", async () => {
+    for (const name of ['a.bin', 'b.bin', 'c.bin']) writeOld(join(root, 'data', name), name);
+    const first = await command();
+    await first.hasher.hash('data');
+    await first.done();
+    rmSync(join(root, 'data', 'b.bin'));
+    const second = await command();
+    await second.hasher.hash('data');
+    await second.done();
+    assert.deepEqual(persistence().readFiles('data').map((entry) => entry.path).sort(), ['data/a.bin', 'data/c.bin']);
   });
 
   test('damaged cache files are rebuilt by hashing, and are whole again afterwards', async () => {

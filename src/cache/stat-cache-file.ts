@@ -14,7 +14,7 @@
  *     <entry>...
  *     end  <number of entries>
  *
- * A file entry is `inode size mtimeNs hash path` (path relative to the group's directory), a
+ * A file entry is `inode size mtimeMs hash path` (path relative to the group's directory), a
  * directory entry `fingerprint objectId size fileCount path`. Paths come last, with `%`, tab, CR
  * and LF percent-escaped. A file whose header names another workspace or group, or that does not
  * end with its `end` line (torn by a crash: writes skip fsync, a cache can be rebuilt), or that
@@ -23,7 +23,34 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashBytes, systemErrorCode, tempPathBeside } from '../core/index.js';
-import type { DirectoryCacheEntry, StatCacheEntry } from '../store/index.js';
+
+/**
+ * A remembered file hash, valid while the file's inode, size and mtime stay the same. The mtime is
+ * Node's `mtimeMs`, a double with sub-microsecond resolution: what one plain `stat` gives, so a
+ * directory walk needs no second (BigInt) stat per file. Two different mtimes closer than that
+ * would have to be set on purpose; a file modified after it was hashed has a later mtime (and
+ * files modified while being hashed are never remembered, see the racy rule). The inode is a
+ * plain number too: exact below 2^53, which covers the file systems Sluice runs on.
+ */
+export interface StatCacheEntry {
+  /** Root-relative, posix separators. */
+  readonly path: string;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** BLAKE3 hex of the content. */
+  readonly hash: string;
+}
+
+/** A hashed directory, valid while the fingerprint of its files' stats is unchanged. */
+export interface DirectoryCacheEntry {
+  readonly path: string;
+  /** BLAKE3 of every file's relative path, inode, size, mtime and mode. */
+  readonly fingerprint: string;
+  readonly objectId: string;
+  readonly size: number;
+  readonly fileCount: number;
+}
 
 /** The group of files that are not under a hashed directory (single-file deps and outs). */
 export const LOOSE_GROUP = '';
@@ -43,6 +70,8 @@ const MAGIC = 'sluice-stat-cache';
 const VERSION = '1';
 const HEX64 = /^[0-9a-f]{64}$/;
 const DIGITS = /^\d+$/;
+/** A non-negative double as `String(number)` writes it. */
+const MILLISECONDS = /^\d+(\.\d+)?(e[+-]?\d+)?$/;
 
 type Kind = 'files' | 'directories';
 
@@ -59,7 +88,7 @@ export function statCacheDirectory(dir: string, workspace: string): StatCachePer
     },
     writeFiles: (group, entries) => {
       const offset = group === LOOSE_GROUP ? 0 : group.length + 1;
-      const rows = entries.map((entry) => [entry.inode, String(entry.size), entry.mtimeNs, entry.hash, entry.path.slice(offset)]);
+      const rows = entries.map((entry) => [String(entry.ino), String(entry.size), String(entry.mtimeMs), entry.hash, entry.path.slice(offset)]);
       writeReplacing(dir, groupFile(group), formatStatCacheFile('files', workspace, group, rows));
     },
   };
@@ -101,13 +130,13 @@ function validRow(kind: Kind, fields: readonly string[]): boolean {
   if (fields.length !== 5 || fields[4] === '') return false;
   const [first, second, third, fourth] = fields as [string, string, string, string];
   return kind === 'files'
-    ? DIGITS.test(first) && DIGITS.test(second) && DIGITS.test(third) && HEX64.test(fourth)
+    ? DIGITS.test(first) && DIGITS.test(second) && MILLISECONDS.test(third) && HEX64.test(fourth)
     : HEX64.test(first) && second !== '' && DIGITS.test(third) && DIGITS.test(fourth);
 }
 
 function toFileEntry(fields: readonly string[], group: string): StatCacheEntry {
   const relative = fields[4]!;
-  return { path: group === LOOSE_GROUP ? relative : `${group}/${relative}`, inode: fields[0]!, size: Number(fields[1]), mtimeNs: fields[2]!, hash: fields[3]! };
+  return { path: group === LOOSE_GROUP ? relative : `${group}/${relative}`, ino: Number(fields[0]), size: Number(fields[1]), mtimeMs: Number(fields[2]), hash: fields[3]! };
 }
 
 function toDirectoryEntry(fields: readonly string[]): DirectoryCacheEntry {

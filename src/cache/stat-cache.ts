@@ -1,5 +1,5 @@
 /**
- * The stat cache: a file whose inode, size and mtime (in nanoseconds) are unchanged since it was
+ * The stat cache: a file whose inode, size and mtime are unchanged since it was
  * hashed is not hashed again; a directory whose files all kept their stats (same fingerprint) is
  * not even listed file by file. This is what makes `sluice status` on a 20,000-file dataset one
  * directory walk.
@@ -9,10 +9,11 @@
  * fingerprint changed; and the other files, read when exact paths are asked for. So an unchanged
  * dataset never costs reading its 20,000 entries.
  */
-import type { BigIntStats } from 'node:fs';
 import { hostname } from 'node:os';
-import type { DirectoryCacheEntry, StatCacheEntry } from '../store/index.js';
-import { LOOSE_GROUP, type StatCachePersistence } from './stat-cache-file.js';
+import { LOOSE_GROUP, type DirectoryCacheEntry, type StatCacheEntry, type StatCachePersistence } from './stat-cache-file.js';
+
+/** What the stat cache compares: one plain `stat` (or a directory walk's) gives it. */
+export type FileStat = Readonly<Pick<StatCacheEntry, 'ino' | 'size' | 'mtimeMs'>>;
 
 /** The stat-cache namespace of a checkout on this machine (a copied or moved checkout starts afresh). */
 export function workspaceKey(root: string): string {
@@ -25,6 +26,8 @@ export class StatCache {
   private readonly loadedGroups = new Set<string>();
   /** Entries remembered in this process, by group, not yet written. */
   private readonly pendingFiles = new Map<string, Map<string, StatCacheEntry>>();
+  /** Directory groups whose every present file is known: entries for other paths are dropped on flush. */
+  private readonly liveFiles = new Map<string, ReadonlySet<string>>();
   private readonly changedDirectories = new Set<string>();
 
   private constructor(
@@ -49,21 +52,30 @@ export class StatCache {
   }
 
   /** The remembered hash of `path` if its stat still matches. Entries must have been loaded. */
-  lookup(path: string, stats: BigIntStats): string | undefined {
+  lookup(path: string, stats: FileStat): string | undefined {
     const entry = this.files.get(path);
     if (!entry) return undefined;
-    const matches = entry.inode === String(stats.ino) && entry.size === Number(stats.size) && entry.mtimeNs === String(stats.mtimeNs);
+    const matches = entry.ino === stats.ino && entry.size === stats.size && entry.mtimeMs === stats.mtimeMs;
     return matches ? entry.hash : undefined;
   }
 
   /** Remembers a freshly computed hash; written by {@link flush}. */
-  remember(path: string, stats: BigIntStats, hash: string): void {
-    const entry: StatCacheEntry = { path, inode: String(stats.ino), size: Number(stats.size), mtimeNs: String(stats.mtimeNs), hash };
+  remember(path: string, stats: FileStat, hash: string): void {
+    const entry: StatCacheEntry = { path, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs, hash };
     this.files.set(path, entry);
     const group = this.groupOf(path);
     let pending = this.pendingFiles.get(group);
     if (!pending) this.pendingFiles.set(group, (pending = new Map()));
     pending.set(path, entry);
+  }
+
+  /**
+   * Declares every file present under a directory (its walk): when the directory's entries are a
+   * group of their own, entries of files deleted since are dropped at {@link flush}, so a dataset
+   * whose files come and go does not grow its cache file forever.
+   */
+  retainDirectory(path: string, present: ReadonlySet<string>): void {
+    if (this.loadedGroups.has(path)) this.liveFiles.set(path, present);
   }
 
   /** The directory entry for `path` if its fingerprint is unchanged. */
@@ -83,12 +95,18 @@ export class StatCache {
    */
   async flush(): Promise<void> {
     if (!this.persistence) return;
-    for (const [group, pending] of this.pendingFiles) {
-      const merged = new Map(this.persistence.readFiles(group).map((entry) => [entry.path, entry]));
+    for (const group of new Set([...this.pendingFiles.keys(), ...this.liveFiles.keys()])) {
+      const stored = this.persistence.readFiles(group);
+      const live = this.liveFiles.get(group);
+      const kept = live ? stored.filter((entry) => live.has(entry.path)) : stored;
+      const pending = this.pendingFiles.get(group) ?? new Map<string, StatCacheEntry>();
+      if (pending.size === 0 && kept.length === stored.length) continue;
+      const merged = new Map(kept.map((entry) => [entry.path, entry]));
       for (const [path, entry] of pending) merged.set(path, entry);
       this.persistence.writeFiles(group, [...merged.values()]);
     }
     this.pendingFiles.clear();
+    this.liveFiles.clear();
     if (this.changedDirectories.size > 0) {
       const merged = new Map(this.persistence.readDirectories().map((entry) => [entry.path, entry]));
       for (const path of this.changedDirectories) merged.set(path, this.directories.get(path)!);

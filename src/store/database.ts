@@ -41,6 +41,7 @@ export interface StageRunsTable {
   message: string | null;
 }
 
+/** No longer written: the stat cache moved to files under `.sluice/tmp/stat-cache` (the table stays, as migrated). */
 export interface StatCacheTable {
   workspace: string;
   path: string;
@@ -50,6 +51,7 @@ export interface StatCacheTable {
   hash: string;
 }
 
+/** No longer written, like {@link StatCacheTable}. */
 export interface DirectoryCacheTable {
   workspace: string;
   path: string;

@@ -47,25 +47,6 @@ export interface StageRun {
   readonly message: string | undefined;
 }
 
-/** A remembered file hash, valid while the file's inode, size and mtime stay the same. */
-export interface StatCacheEntry {
-  readonly path: string;
-  readonly inode: string;
-  readonly size: number;
-  readonly mtimeNs: string;
-  readonly hash: string;
-}
-
-/** A hashed directory, valid while the fingerprint of its files' stats is unchanged. */
-export interface DirectoryCacheEntry {
-  readonly path: string;
-  /** BLAKE3 of every file's relative path, inode, size, mtime and mode. */
-  readonly fingerprint: string;
-  readonly objectId: string;
-  readonly size: number;
-  readonly fileCount: number;
-}
-
 /** A stage execution remembered by its inputs, so that the same inputs restore the same outs. */
 export interface RunCacheEntry {
   readonly key: string;

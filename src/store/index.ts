@@ -6,14 +6,12 @@ export type { MetadataStore, StoreConnection } from './metadata-store.js';
 export type { Database } from './database.js';
 export { guardStore, translateStoreFailure } from './guard-store.js';
 export type {
-  DirectoryCacheEntry,
   JsonValue,
   NewPipelineRun,
   PipelineRun,
   PipelineRunStatus,
   RunCacheEntry,
   StageRun,
-  StatCacheEntry,
 } from './entities.js';
 export { openMetadataStore } from './connect.js';
 export { parseStoreUrl, type StoreLocation } from './store-location.js';

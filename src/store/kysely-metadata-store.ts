@@ -2,14 +2,11 @@
  * {@link MetadataStore} over Kysely. The queries use only what SQLite and PostgreSQL share, so
  * this one class is the store for both; dialect differences stay in `connect.ts`.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, PipelineRunsTable, StageRunsTable } from './database.js';
-import type { DirectoryCacheEntry, JsonValue, NewPipelineRun, PipelineRun, PipelineRunStatus, RunCacheEntry, StageRun, StatCacheEntry } from './entities.js';
+import type { JsonValue, NewPipelineRun, PipelineRun, PipelineRunStatus, RunCacheEntry, StageRun } from './entities.js';
 import { pipelineRunNotFound } from './errors.js';
 import type { MetadataStore, StoreConnection } from './metadata-store.js';
-
-/** Rows per INSERT: keeps statements under SQLite's bound-parameter limit. */
-const INSERT_BATCH = 500;
 
 export class KyselyMetadataStore implements MetadataStore {
   readonly dialect: 'sqlite' | 'postgres';
@@ -101,98 +98,6 @@ export class KyselyMetadataStore implements MetadataStore {
       .orderBy('stage')
       .execute();
     return rows.map(toStageRun);
-  }
-
-  async loadStatCache(workspace: string, filter: { readonly paths?: readonly string[]; readonly under?: string } = {}): Promise<StatCacheEntry[]> {
-    const query = this.db.selectFrom('stat_cache').select(['path', 'inode', 'size', 'mtime_ns', 'hash']).where('workspace', '=', workspace);
-    let rows: { path: string; inode: string; size: number | string; mtime_ns: string; hash: string }[];
-    if (filter.paths !== undefined) {
-      rows = [];
-      for (let start = 0; start < filter.paths.length; start += INSERT_BATCH) {
-        rows.push(...(await query.where('path', 'in', filter.paths.slice(start, start + INSERT_BATCH)).execute()));
-      }
-    } else if (filter.under !== undefined) {
-      // A byte-exact prefix test: range comparisons would follow PostgreSQL's collation, which may not sort '/' before '0'.
-      const prefix = `${filter.under}/`;
-      rows = await query.where(sql<string>`substr(path, 1, ${Array.from(prefix).length})`, '=', prefix).execute();
-    } else {
-      rows = await query.execute();
-    }
-    return rows.map((row) => ({ path: row.path, inode: row.inode, size: Number(row.size), mtimeNs: row.mtime_ns, hash: row.hash }));
-  }
-
-  async saveStatCache(workspace: string, entries: readonly StatCacheEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.db.transaction().execute(async (transaction) => {
-      for (let start = 0; start < entries.length; start += INSERT_BATCH) {
-        const rows = entries.slice(start, start + INSERT_BATCH).map((entry) => ({
-          workspace,
-          path: entry.path,
-          inode: entry.inode,
-          size: entry.size,
-          mtime_ns: entry.mtimeNs,
-          hash: entry.hash,
-        }));
-        await transaction
-          .insertInto('stat_cache')
-          .values(rows)
-          .onConflict((conflict) =>
-            conflict.columns(['workspace', 'path']).doUpdateSet((update) => ({
-              inode: update.ref('excluded.inode'),
-              size: update.ref('excluded.size'),
-              mtime_ns: update.ref('excluded.mtime_ns'),
-              hash: update.ref('excluded.hash'),
-            })),
-          )
-          .execute();
-      }
-    });
-  }
-
-  async deleteStatCache(workspace: string, paths: readonly string[]): Promise<void> {
-    if (paths.length === 0) return;
-    await this.db.transaction().execute(async (transaction) => {
-      for (let start = 0; start < paths.length; start += INSERT_BATCH) {
-        await transaction
-          .deleteFrom('stat_cache')
-          .where('workspace', '=', workspace)
-          .where('path', 'in', paths.slice(start, start + INSERT_BATCH))
-          .execute();
-      }
-    });
-  }
-
-  async loadDirectoryCache(workspace: string): Promise<DirectoryCacheEntry[]> {
-    const rows = await this.db
-      .selectFrom('directory_cache')
-      .select(['path', 'fingerprint', 'object_id', 'size', 'file_count'])
-      .where('workspace', '=', workspace)
-      .execute();
-    return rows.map((row) => ({ path: row.path, fingerprint: row.fingerprint, objectId: row.object_id, size: Number(row.size), fileCount: Number(row.file_count) }));
-  }
-
-  async saveDirectoryCache(workspace: string, entries: readonly DirectoryCacheEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const rows = entries.map((entry) => ({
-      workspace,
-      path: entry.path,
-      fingerprint: entry.fingerprint,
-      object_id: entry.objectId,
-      size: entry.size,
-      file_count: entry.fileCount,
-    }));
-    await this.db
-      .insertInto('directory_cache')
-      .values(rows)
-      .onConflict((conflict) =>
-        conflict.columns(['workspace', 'path']).doUpdateSet((update) => ({
-          fingerprint: update.ref('excluded.fingerprint'),
-          object_id: update.ref('excluded.object_id'),
-          size: update.ref('excluded.size'),
-          file_count: update.ref('excluded.file_count'),
-        })),
-      )
-      .execute();
   }
 
   async getRunCacheEntry(key: string): Promise<RunCacheEntry | undefined> {

@@ -83,45 +83,6 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
       assert.deepEqual(stages[0]?.lock, { outs: [{ path: 'a', hash: 'blake3:00' }] });
     });
 
-    test('the stat cache keeps nanosecond mtimes and large sizes exactly, per workspace', async () => {
-      const entry = { path: 'data/big.bin', inode: '18446744073709551615', size: 2 ** 40, mtimeNs: '1700000000123456789', hash: 'ab'.repeat(32) };
-      await store.saveStatCache('host:/repo', [entry]);
-      await store.saveStatCache('host:/other', [{ ...entry, hash: 'cd'.repeat(32) }]);
-      assert.deepEqual(await store.loadStatCache('host:/repo'), [entry]);
-    });
-
-    test('stat-cache entries can be loaded for exact paths or for everything under a directory', async () => {
-      const entry = (path: string) => ({ path, inode: '1', size: 1, mtimeNs: '1', hash: path });
-      await store.saveStatCache('ws-filter', ['a.csv', 'data/x', 'data/sub/y', 'data0', 'database/z'].map(entry));
-      const paths = (entries: { path: string }[]) => entries.map((e) => e.path).sort();
-      assert.deepEqual(paths(await store.loadStatCache('ws-filter', { paths: ['a.csv', 'data0', 'nope'] })), ['a.csv', 'data0']);
-      assert.deepEqual(paths(await store.loadStatCache('ws-filter', { under: 'data' })), ['data/sub/y', 'data/x']);
-    });
-
-    test('saving a stat-cache entry again replaces it, and deleting removes it', async () => {
-      const entry = { path: 'f', inode: '1', size: 1, mtimeNs: '1', hash: 'old' };
-      await store.saveStatCache('ws-replace', [entry]);
-      await store.saveStatCache('ws-replace', [{ ...entry, mtimeNs: '2', hash: 'new' }]);
-      assert.deepEqual(await store.loadStatCache('ws-replace'), [{ ...entry, mtimeNs: '2', hash: 'new' }]);
-      await store.deleteStatCache('ws-replace', ['f']);
-      assert.deepEqual(await store.loadStatCache('ws-replace'), []);
-    });
-
-    test('thousands of stat-cache entries save in batches and load back', async () => {
-      const entries = Array.from({ length: 2_345 }, (_, index) => ({ path: `d/${index}`, inode: String(index), size: index, mtimeNs: '7', hash: 'h' }));
-      await store.saveStatCache('ws-many', entries);
-      const loaded = await store.loadStatCache('ws-many');
-      assert.equal(loaded.length, 2_345);
-    });
-
-    test('the directory cache keeps one entry per path, replaced on save', async () => {
-      const entry = { path: 'data/raw', fingerprint: 'f1', objectId: `blake3:${'0'.repeat(64)}.dir`, size: 2 ** 35, fileCount: 20_000 };
-      await store.saveDirectoryCache('ws-dirs', [entry]);
-      await store.saveDirectoryCache('ws-dirs', [{ ...entry, fingerprint: 'f2' }]);
-      assert.deepEqual(await store.loadDirectoryCache('ws-dirs'), [{ ...entry, fingerprint: 'f2' }]);
-      assert.deepEqual(await store.loadDirectoryCache('ws-other'), []);
-    });
-
     test('the run cache returns the latest entry for a key and nothing for an unknown key', async () => {
       await store.putRunCacheEntry({ key: 'key-1', stage: 'train', outs: [{ path: 'model', hash: 'blake3:1' }], createdAt: 1 });
       await store.putRunCacheEntry({ key: 'key-1', stage: 'train', outs: [{ path: 'model', hash: 'blake3:2' }], createdAt: 2 });

@@ -5,14 +5,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type {
-  DirectoryCacheEntry,
   NewPipelineRun,
   PipelineRun,
   PipelineRunStatus,
   JsonValue,
   RunCacheEntry,
   StageRun,
-  StatCacheEntry,
 } from './entities.js';
 
 /**
@@ -50,24 +48,6 @@ export interface MetadataStore {
 
   /** The stage runs of a pipeline run, in the order they were recorded. */
   listStageRuns(runId: string): Promise<StageRun[]>;
-
-  /**
-   * Stat-cache entries of a workspace (a machine's checkout): those for exactly `paths`, or
-   * those of files under the directory `under`, or (with neither) all of them.
-   */
-  loadStatCache(workspace: string, filter?: { readonly paths?: readonly string[]; readonly under?: string }): Promise<StatCacheEntry[]>;
-
-  /** Inserts or replaces stat-cache entries, in one transaction. */
-  saveStatCache(workspace: string, entries: readonly StatCacheEntry[]): Promise<void>;
-
-  /** Removes stat-cache entries whose paths are gone. */
-  deleteStatCache(workspace: string, paths: readonly string[]): Promise<void>;
-
-  /** Every directory-cache entry of a workspace. */
-  loadDirectoryCache(workspace: string): Promise<DirectoryCacheEntry[]>;
-
-  /** Inserts or replaces directory-cache entries. */
-  saveDirectoryCache(workspace: string, entries: readonly DirectoryCacheEntry[]): Promise<void>;
 
   /** The run-cache entry for a key, or undefined. */
   getRunCacheEntry(key: string): Promise<RunCacheEntry | undefined>;

@@ -72,25 +72,30 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     done(Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }));
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // The hooks take Fastify's callback form, not async functions: they run on every request, and
+  // the callback form saves a promise per hook per request.
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    if (NEVER_SHED.test(request.url)) return;
+    if (NEVER_SHED.test(request.url)) return done();
     if (!inFlight.tryEnter()) {
       void reply.header('retry-after', '1');
-      return sendError(serverOverloaded({ limit: inFlight.limit }), request, reply);
+      sendError(serverOverloaded({ limit: inFlight.limit }), request, reply);
+      return;
     }
     // On close, not on response: a client that hangs up early never gets a response, and its slot
     // must come back all the same.
     reply.raw.once('close', () => inFlight.leave());
+    done();
   });
 
   // Every answer names the version that gave it (an environment routes between versions).
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const version = servedModelOf(request)?.version;
     if (version !== undefined) void reply.header('x-sluice-model-version', version);
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const protocol = protocolOf(request.url);
     // The model that answered, when one did (its name and the version that answered); otherwise the
     // one named, if it is served: a client cannot grow the metrics with made-up names.
@@ -113,6 +118,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
       runAfterResponse(request);
     }
     options.logger?.info({ request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) }, 'request');
+    done();
   });
 
   function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {

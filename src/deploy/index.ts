@@ -10,7 +10,7 @@ export { findEnvironment, loadEnvironments, parseEnvironments, type DeployConfig
 export type { EnvironmentServing, EnvironmentSpec } from './config/environment-schema.js';
 export { STRATEGY_KINDS, type CanaryStep, type Strategy, type StrategyKind } from './config/strategy-schema.js';
 export type { AnalysisMetricSpec, AnalysisSpec } from './config/analysis-schema.js';
-export { formatDuration } from './config/duration.js';
+export { durationSchema, formatDuration } from './config/duration.js';
 export type { AnalysisPhase, AnalysisRunState, AnalysisTarget, Measurement, MetricResult } from './analysis/analysis-types.js';
 export type { AnalysisRunner } from './rollout/analysis-runner.js';
 export { analysisSpecFor } from './rollout/analysis-specs.js';

@@ -28,7 +28,10 @@ export const CONDITION_FUNCTIONS = ['len', 'isNaN', 'isInf', 'abs', 'min', 'max'
 /** A compiled condition: true, false, or (for a non-boolean outcome) an error. */
 export interface Condition {
   readonly text: string;
+  /** With `result` as the only variable (analysis metrics). */
   evaluate(result: unknown): boolean;
+  /** With named variables (a monitor's check results). */
+  evaluateWith(context: Readonly<Record<string, unknown>>): boolean;
 }
 
 /** Why a condition cannot be compiled, in words for the user. */
@@ -36,38 +39,38 @@ export class ConditionSyntaxError extends Error {}
 
 /**
  * Compiles `text`, or throws ConditionSyntaxError naming the problem: a syntax error, a name
- * other than `result`, or an unknown function.
+ * other than the allowed variables (`result` for analysis metrics; a monitor's check names for
+ * its alert rules), or an unknown function.
  */
-export function compileCondition(text: string): Condition {
+export function compileCondition(text: string, variables: readonly string[] = CONDITION_VARIABLES, example = 'result >= 0.95'): Condition {
   let expression: ReturnType<typeof language.compile>;
   try {
     expression = language.compile(text);
   } catch (error) {
     throw new ConditionSyntaxError(`cannot parse "${text}": ${(error as Error).message}`);
   }
-  checkNames(expression._getAst(), text);
-  return {
-    text,
-    evaluate(result: unknown): boolean {
-      const outcome: unknown = expression.evalSync({ result });
-      if (typeof outcome !== 'boolean') throw new ConditionSyntaxError(`"${text}" gave ${JSON.stringify(outcome)}, not true or false`);
-      return outcome;
-    },
+  checkNames(expression._getAst(), text, variables, example);
+  const evaluateWith = (context: Readonly<Record<string, unknown>>): boolean => {
+    const outcome: unknown = expression.evalSync(context as Record<string, unknown>);
+    if (typeof outcome !== 'boolean') throw new ConditionSyntaxError(`"${text}" gave ${JSON.stringify(outcome)}, not true or false`);
+    return outcome;
   };
+  return { text, evaluate: (result) => evaluateWith({ result }), evaluateWith };
 }
 
-/** Walks the AST: every identifier at the root of a path must be `result`, every call a known function. */
-function checkNames(node: Ast | undefined, text: string): void {
+/** Walks the AST: every identifier at the root of a path must be an allowed variable, every call a known function. */
+function checkNames(node: Ast | undefined, text: string, variables: readonly string[], example: string): void {
   if (!node || typeof node !== 'object') return;
   const record = node as unknown as Record<string, unknown>;
-  if (record.type === 'Identifier' && record.from === undefined && !CONDITION_VARIABLES.includes(record.value as 'result')) {
-    throw new ConditionSyntaxError(`"${text}" names "${String(record.value)}"; a condition can only use result (the measurement), like result >= 0.95`);
+  if (record.type === 'Identifier' && record.from === undefined && !variables.includes(record.value as string)) {
+    const allowed = variables.length === 1 && variables[0] === 'result' ? 'result (the measurement)' : variables.join(', ');
+    throw new ConditionSyntaxError(`"${text}" names "${String(record.value)}"; a condition can only use ${allowed}, like ${example}`);
   }
   if (record.type === 'FunctionCall' && !CONDITION_FUNCTIONS.includes(record.name as 'len')) {
     throw new ConditionSyntaxError(`"${text}" calls ${String(record.name)}(); the functions are ${CONDITION_FUNCTIONS.join(', ')}`);
   }
   for (const value of Object.values(record)) {
-    if (Array.isArray(value)) for (const child of value) checkNames(child as Ast, text);
-    else if (value && typeof value === 'object') checkNames(value as Ast, text);
+    if (Array.isArray(value)) for (const child of value) checkNames(child as Ast, text, variables, example);
+    else if (value && typeof value === 'object') checkNames(value as Ast, text, variables, example);
   }
 }

@@ -1,0 +1,40 @@
+/**
+ * Errors of monitoring: the `monitor:` section of sluice.yaml and `sluice monitor`.
+ */
+import { defineError } from '../core/index.js';
+
+export const monitorEnvironmentNotFound = defineError<{ name: string; declared: readonly string[]; suggestion: string }>('SLUICE_MONITOR_UNKNOWN_ENVIRONMENT', {
+  kind: 'invalid_input',
+  description: 'A monitor is named after an environment that the `deploy:` section of sluice.yaml does not declare.',
+  message: ({ name, declared }) =>
+    declared.length === 0 ? `The monitor "${name}" watches an environment, but sluice.yaml declares none under deploy:.` : `The monitor "${name}" names no environment of deploy: (it declares ${declared.join(', ')}).`,
+  hint: ({ suggestion, name }) => `${String(suggestion).trim()}${String(suggestion).trim() ? ' ' : ''}Name the monitor after an environment, or declare "${name}" under deploy: with its model and port.`,
+});
+
+export const monitorNotFound = defineError<{ name: string; declared: readonly string[]; suggestion: string }>('SLUICE_MONITOR_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'The monitor named with --env is not declared under `monitor:` in sluice.yaml.',
+  message: ({ name, declared }) => (declared.length === 0 ? `sluice.yaml declares no monitors, so there is none for "${name}".` : `sluice.yaml declares no monitor "${name}" (it declares ${declared.join(', ')}).`),
+  hint: ({ suggestion, name }) => `${String(suggestion).trim()}${String(suggestion).trim() ? ' ' : ''}Pass a declared name with --env, or add one under monitor:, like\n  monitor:\n    ${name}:\n      window: {every: 500 predictions}\n      checks: {data_drift: {}}`,
+});
+
+export const unknownMonitorMetric = defineError<{ check: string; metric: string; suggestion: string }>('SLUICE_MONITOR_UNKNOWN_METRIC', {
+  kind: 'invalid_input',
+  description: 'A performance or concept_drift check names a metric the evaluation module does not compute.',
+  message: ({ check, metric, suggestion }) => `The ${check} check cannot measure "${metric}": it is not an evaluation metric.${suggestion}`,
+  hint: () => 'Name one of the metrics listed in docs/metrics.md, like accuracy, f1, roc_auc, rmse or mae.',
+});
+
+export const invalidAlertCondition = defineError<{ alert: string; problem: string }>('SLUICE_MONITOR_INVALID_CONDITION', {
+  kind: 'invalid_input',
+  description: 'The `when:` condition of a monitor alert cannot be parsed, or names a check the monitor does not run.',
+  message: ({ alert, problem }) => `The condition of alert "${alert}" is not valid: ${problem}.`,
+  hint: () => 'Write an expression over the checks this monitor runs, like data_drift.dataset_drift, performance.value < 0.9 or slo.p99_ms > 50.',
+});
+
+export const noChecks = defineError<{ name: string }>('SLUICE_MONITOR_NO_CHECKS', {
+  kind: 'invalid_input',
+  description: 'A monitor declares no checks, so it would never find anything.',
+  message: ({ name }) => `The monitor "${name}" runs no checks.`,
+  hint: () => 'Add at least one under checks:, e.g. data_drift: {} or performance: {metric: accuracy, min: 0.9}.',
+});

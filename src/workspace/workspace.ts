@@ -45,10 +45,12 @@ export const SLUICE_GITIGNORE_ENTRIES = ['/.sluice/cache/', '/.sluice/artifacts/
 /**
  * The workspace's prediction log directory (`.sluice/predictions`), git-ignored: the log holds
  * raw request inputs. Workspaces made before the entry existed get it here, on their next serve.
+ * A deployment environment logs under `environments/<name>/`, so that its monitor reads its own
+ * traffic only (two environments may serve the same model).
  */
-export function workspacePredictionLogDir(root: string): string {
+export function workspacePredictionLogDir(root: string, environment?: string): string {
   ensureGitignoreEntries(root, ['/.sluice/predictions/']);
-  return join(root, SLUICE_DIR, 'predictions');
+  return environment === undefined ? join(root, SLUICE_DIR, 'predictions') : join(root, SLUICE_DIR, 'predictions', 'environments', environment);
 }
 
 /** Walks up from `cwd` to the first directory with a `sluice.yaml` or a `.sluice/`. */

@@ -91,7 +91,7 @@ describe('sluice serve --env: blue/green, shadow, A/B', () => {
     assert.ok(state.shadow!.agreement! < 0.95 && state.shadow!.agreement! > 0.5, `agreement ${state.shadow!.agreement}`);
     await pollUntil(() => (/Shadow: \d+ answers compared; same prediction/.test(sluice(repo!.root, ['rollout', 'status', '--env', 'production']).stdout) ? true : undefined), 'the comparison in rollout status', 5_000);
     await server.stop();
-    const logDir = join(repo.root, '.sluice', 'predictions');
+    const logDir = join(repo.root, '.sluice', 'predictions', 'environments', 'production');
     const lines = readdirSync(logDir).filter((file) => file.startsWith('predictions-')).flatMap((file) => readFileSync(join(logDir, file), 'utf8').trim().split('\n')).map((line) => JSON.parse(line) as { version: string; shadow?: boolean });
     assert.equal(lines.filter((line) => line.shadow === true && line.version === '2').length, ROWS.length);
     assert.equal(lines.filter((line) => line.shadow === undefined && line.version === '1').length, ROWS.length);

@@ -127,7 +127,7 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
       maxBatchDelayMs: batching.maxDelayMs,
       maxInFlight: flags.maxInFlight,
       bodyLimit: Math.round(flags.maxBodyMb * 1024 * 1024),
-      predictionLogDir: flags.predictionLog === false || environment.serving.predictionLog === false ? undefined : flags.predictionLog || workspacePredictionLogDir(services.workspace.root),
+      predictionLogDir: flags.predictionLog === false || environment.serving.predictionLog === false ? undefined : flags.predictionLog || workspacePredictionLogDir(services.workspace.root, environment.name),
       predictionLogRetention: { maxBytes: flags.predictionLogMaxMb * 1024 * 1024, maxAgeMs: flags.predictionLogMaxAgeDays * 86_400_000 },
       followIntervalSeconds: flags.followInterval,
       adminToken: process.env.SLUICE_ADMIN_TOKEN || undefined,

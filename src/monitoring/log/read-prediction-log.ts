@@ -1,0 +1,116 @@
+/**
+ * Reading a prediction log directory incrementally: every `predictions-….jsonl` file the server
+ * wrote (several workers write files of their own at once), from where the last read stopped.
+ * The position is a byte offset per file, counting whole lines only: a line still being written
+ * (no newline yet, or torn by a kill) is read next time, or never if it stays torn, and a line
+ * is never read twice. Files removed by retention simply drop out of the position.
+ */
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where reading stopped: bytes of whole lines consumed, per file name. */
+export type LogPosition = Readonly<Record<string, number>>;
+
+/** One prediction as the server logged it (see serving/prediction-log.ts). */
+export interface LoggedPrediction {
+  readonly request_id: string;
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly model: string;
+  readonly version: string;
+  readonly protocol: string;
+  readonly inputs: unknown;
+  readonly outputs: unknown;
+  readonly shadow: boolean;
+}
+
+export interface LogRead {
+  readonly predictions: readonly LoggedPrediction[];
+  /** Lines that were not a prediction record (damaged by hand or by a disk error): skipped, counted. */
+  readonly skipped: number;
+  readonly position: LogPosition;
+}
+
+const PREDICTION_FILE = /^predictions-.*\.jsonl$/;
+
+/** Reads in chunks: a log file may be 64 MiB. */
+const CHUNK_BYTES = 4 << 20;
+
+/** The predictions logged in `dir` since `position`, oldest first (by their timestamp). */
+export function readPredictionLog(dir: string, position: LogPosition = {}): LogRead {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((name) => PREDICTION_FILE.test(name)).sort();
+  } catch {
+    return { predictions: [], skipped: 0, position: {} };
+  }
+  const predictions: LoggedPrediction[] = [];
+  const next: Record<string, number> = {};
+  let skipped = 0;
+  for (const file of files) {
+    const start = position[file] ?? 0;
+    const { lines, consumed } = readWholeLines(join(dir, file), start);
+    next[file] = start + consumed;
+    for (const line of lines) {
+      const record = parsePrediction(line);
+      if (record) predictions.push(record);
+      else skipped++;
+    }
+  }
+  // Stable: records of one file keep their order when two share a millisecond.
+  predictions.sort((a, b) => a.time - b.time);
+  return { predictions, skipped, position: next };
+}
+
+/** The complete lines of a file from byte `start`, and how many bytes they span. */
+function readWholeLines(path: string, start: number): { lines: string[]; consumed: number } {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return { lines: [], consumed: 0 };
+  }
+  if (size <= start) return { lines: [], consumed: 0 };
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let offset = start;
+    while (offset < size) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - offset));
+      const read = readSync(fd, chunk, 0, chunk.length, offset);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      offset += read;
+    }
+    const bytes = Buffer.concat(chunks);
+    const end = bytes.lastIndexOf(0x0a);
+    if (end < 0) return { lines: [], consumed: 0 };
+    const lines = bytes.toString('utf8', 0, end).split('\n').filter((line) => line.trim() !== '');
+    return { lines, consumed: end + 1 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parsePrediction(line: string): LoggedPrediction | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  const time = typeof record.timestamp === 'string' ? Date.parse(record.timestamp) : Number.NaN;
+  if (typeof record.request_id !== 'string' || Number.isNaN(time) || typeof record.version !== 'string' || typeof record.protocol !== 'string') return undefined;
+  return {
+    request_id: record.request_id,
+    time,
+    model: typeof record.model === 'string' ? record.model : '',
+    version: record.version,
+    protocol: record.protocol,
+    inputs: record.inputs,
+    outputs: record.outputs,
+    shadow: record.shadow === true,
+  };
+}

@@ -248,6 +248,30 @@ export interface EnvironmentsTable {
   updated_at: BigIntColumn;
 }
 
+export interface MonitorPositionsTable {
+  environment: string;
+  position: string;
+  updated_at: BigIntColumn;
+}
+
+export interface MonitorWindowsTable {
+  id: string;
+  environment: string;
+  started_at: BigIntColumn;
+  ended_at: BigIntColumn;
+  rows: number;
+  versions: string;
+  closed_at: BigIntColumn;
+}
+
+export interface MonitorResultsTable {
+  window_id: string;
+  check_name: string;
+  status: string;
+  summary: string;
+  check_values: string;
+}
+
 /** All tables of the current schema version. */
 export interface Database {
   pipeline_runs: PipelineRunsTable;
@@ -275,4 +299,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   rollouts: RolloutsTable;
   environments: EnvironmentsTable;
+  monitor_positions: MonitorPositionsTable;
+  monitor_windows: MonitorWindowsTable;
+  monitor_results: MonitorResultsTable;
 }

@@ -8,6 +8,7 @@ import * as directoryCache from './0002-directory-cache.js';
 import * as tracking from './0003-tracking.js';
 import * as registryAuditTokens from './0004-registry-audit-tokens.js';
 import * as deployRollouts from './0005-deploy-rollouts.js';
+import * as monitoring from './0006-monitoring.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-pipeline-runs-and-caches': pipelineRunsAndCaches,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-tracking': tracking,
   '0004-registry-audit-tokens': registryAuditTokens,
   '0005-deploy-rollouts': deployRollouts,
+  '0006-monitoring': monitoring,
 };

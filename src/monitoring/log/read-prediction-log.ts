@@ -22,6 +22,9 @@ export interface LoggedPrediction {
   readonly inputs: unknown;
   readonly outputs: unknown;
   readonly shadow: boolean;
+  /** The file it is in, and the byte offset just past its line: where a reader stops after it. */
+  readonly file: string;
+  readonly end: number;
 }
 
 export interface LogRead {
@@ -51,8 +54,10 @@ export function readPredictionLog(dir: string, position: LogPosition = {}): LogR
     const start = position[file] ?? 0;
     const { lines, consumed } = readWholeLines(join(dir, file), start);
     next[file] = start + consumed;
+    let end = start;
     for (const line of lines) {
-      const record = parsePrediction(line);
+      end += Buffer.byteLength(line) + 1;
+      const record = parsePrediction(line, file, end);
       if (record) predictions.push(record);
       else skipped++;
     }
@@ -85,14 +90,16 @@ function readWholeLines(path: string, start: number): { lines: string[]; consume
     const bytes = Buffer.concat(chunks);
     const end = bytes.lastIndexOf(0x0a);
     if (end < 0) return { lines: [], consumed: 0 };
-    const lines = bytes.toString('utf8', 0, end).split('\n').filter((line) => line.trim() !== '');
+    // Empty lines are kept (as skipped records) so that byte offsets add up line by line.
+    const lines = bytes.toString('utf8', 0, end).split('\n');
     return { lines, consumed: end + 1 };
   } finally {
     closeSync(fd);
   }
 }
 
-function parsePrediction(line: string): LoggedPrediction | undefined {
+function parsePrediction(line: string, file: string, end: number): LoggedPrediction | undefined {
+  if (line.trim() === '') return undefined;
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -112,5 +119,7 @@ function parsePrediction(line: string): LoggedPrediction | undefined {
     inputs: record.inputs,
     outputs: record.outputs,
     shadow: record.shadow === true,
+    file,
+    end,
   };
 }

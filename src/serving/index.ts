@@ -10,6 +10,6 @@ export { ServedModel, type LoadedModelSource, type RowPredictions } from './serv
 export { PredictionLog, type FeedbackRecord, type PredictionRecord } from './prediction-log.js';
 export { applyRetention, DEFAULT_RETENTION_DAYS, DEFAULT_RETENTION_MB, defaultPredictionLogDir, describeRetention, type LogRetention } from './prediction-log-retention.js';
 export { badInferenceRequest, modelLoadFailed, predictionLogUnwritable, servedModelNotFound, servedModelNotReady, serverOverloaded } from './errors.js';
-export { LiveWindow, type JoinProblem, type LiveRecorder, type LiveWindowOptions } from './live-window.js';
+export { classOf, LiveWindow, type JoinProblem, type LiveRecorder, type LiveWindowOptions } from './live-window.js';
 export { answerFeedback, joinEnvironmentFeedback, joinFeedback, logFeedback, parseFeedback, type FeedbackEntry, type FeedbackOutcome } from './routes/feedback.js';
 export type { ModelRouter, RoutedModels } from './model-router.js';

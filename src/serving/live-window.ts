@@ -208,7 +208,7 @@ function labelProblem(predictions: RowPredictions, label: unknown): string | und
 }
 
 /** The class a label names: the class itself, or the value a `1=benign` class stands for (as `sluice eval` reads labels). */
-function classOf(classes: readonly string[], label: unknown): string | undefined {
+export function classOf(classes: readonly string[], label: unknown): string | undefined {
   if (typeof label !== 'string' && typeof label !== 'number' && typeof label !== 'boolean') return undefined;
   const text = String(label);
   return classes.find((name) => name === text) ?? classes.find((name) => name.indexOf('=') > 0 && name.slice(0, name.indexOf('=')) === text);

@@ -10,6 +10,8 @@ import type { LoggedPrediction } from './read-prediction-log.js';
 /** One predicted row. */
 export interface LoggedRow {
   readonly requestId: string;
+  /** Its position in the request (feedback gives one label per row of a multi-row request). */
+  readonly index: number;
   readonly time: number;
   readonly version: string;
   readonly features: Readonly<Record<string, unknown>>;
@@ -34,7 +36,7 @@ export function loggedRows(record: LoggedPrediction, signature: ServedSignature)
   const predictions = outputRows(record.protocol, record.outputs, inputs.length, signature.classes ?? []);
   return {
     ok: true,
-    rows: inputs.map((features, k) => ({ requestId: record.request_id, time: record.time, version: record.version, features, prediction: predictions[k] })),
+    rows: inputs.map((features, k) => ({ requestId: record.request_id, index: k, time: record.time, version: record.version, features, prediction: predictions[k] })),
   };
 }
 

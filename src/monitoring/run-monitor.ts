@@ -16,7 +16,8 @@ import type { AlertRule, Monitor } from './config/load-monitors.js';
 import { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-rows.js';
 import { readFeedback } from './log/read-feedback.js';
 import { readPredictionLog } from './log/read-prediction-log.js';
-import type { MonitorStore, MonitorWindow } from './store/monitor-store.js';
+import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
+import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import { planWindows, type PlannedWindow } from './window/plan-windows.js';
 
 export interface MonitorPassInput {
@@ -32,15 +33,10 @@ export interface MonitorPassInput {
   readonly now?: () => number;
 }
 
-/** An alert rule whose condition held on a window. */
-export interface FiredRule {
-  readonly rule: AlertRule;
-  readonly windowId: string;
-}
-
 export interface MonitorPass {
   readonly windows: readonly MonitorWindow[];
-  readonly fired: readonly FiredRule[];
+  /** Alerts raised (stored with their windows), to be delivered to the rules' channels. */
+  readonly alerts: readonly { readonly alert: MonitorAlert; readonly rule: AlertRule }[];
   /** Log lines that were not prediction records, and records whose inputs could not be read. */
   readonly skippedLines: number;
   readonly undecodable: readonly { readonly requestId: string; readonly problem: string }[];
@@ -53,7 +49,8 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   const planned = planWindows(read.predictions, position, input.monitor.window.every, now());
   const labels = planned.length > 0 && input.monitor.checks.performance ? readFeedback(input.logDir) : new Map<string, readonly unknown[]>();
   const windows: MonitorWindow[] = [];
-  const fired: FiredRule[] = [];
+  const alerts: { alert: MonitorAlert; rule: AlertRule }[] = [];
+  const states: Record<string, AlertState> = await input.store.alertStates(input.monitor.environment);
   const undecodable: { requestId: string; problem: string }[] = [];
   for (const window of planned) {
     const rows = decode(window, input.signature, undecodable);
@@ -68,12 +65,34 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
       closedAt: now(),
       results,
     };
-    await input.store.closeWindow(closed, window.position);
-    windows.push(closed);
     const context = Object.fromEntries(results.map((result) => [result.check, result.values]));
-    for (const rule of input.monitor.alerts) if (holds(rule, context)) fired.push({ rule, windowId: closed.id });
+    const raised: { alert: MonitorAlert; rule: AlertRule }[] = [];
+    for (const rule of input.monitor.alerts) {
+      const { decision, state } = decideAlert(states[rule.name] ?? INITIAL_ALERT_STATE, holds(rule, context), closed.closedAt, rule.cooldown);
+      states[rule.name] = state;
+      if (decision === 'fire' || decision === 'repeat') raised.push({ rule, alert: alertFor(rule, closed, results, decision === 'repeat') });
+    }
+    await input.store.closeWindow(closed, { position: window.position, alertStates: { ...states }, alerts: raised.map((each) => each.alert) });
+    windows.push(closed);
+    alerts.push(...raised);
   }
-  return { windows, fired, skippedLines: read.skipped, undecodable };
+  return { windows, alerts, skippedLines: read.skipped, undecodable };
+}
+
+/** The alert a rule raises on a window: what held, in a sentence, and the results it saw. */
+function alertFor(rule: AlertRule, window: MonitorWindow, results: readonly CheckResult[], repeated: boolean): MonitorAlert {
+  const named = results.filter((result) => rule.when.includes(result.check));
+  const message = `${rule.severity}: ${rule.name} on ${window.environment} (${rule.when})${repeated ? ', still holding' : ''}: ${named.map((result) => result.summary).join('; ')}`;
+  return {
+    id: randomUUID(),
+    environment: window.environment,
+    rule: rule.name,
+    severity: rule.severity,
+    windowId: window.id,
+    firedAt: window.closedAt,
+    message,
+    details: Object.fromEntries(named.map((result) => [result.check, result.values])),
+  };
 }
 
 function decode(window: PlannedWindow, signature: ServedSignature, undecodable: { requestId: string; problem: string }[]): LoggedRow[] {

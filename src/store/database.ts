@@ -272,6 +272,24 @@ export interface MonitorResultsTable {
   check_values: string;
 }
 
+export interface MonitorAlertStatesTable {
+  environment: string;
+  rule: string;
+  active: number;
+  last_fired_at: NullableBigIntColumn;
+}
+
+export interface MonitorAlertsTable {
+  id: string;
+  environment: string;
+  rule: string;
+  severity: string;
+  window_id: string;
+  fired_at: BigIntColumn;
+  message: string;
+  details: string;
+}
+
 /** All tables of the current schema version. */
 export interface Database {
   pipeline_runs: PipelineRunsTable;
@@ -302,4 +320,6 @@ export interface Database {
   monitor_positions: MonitorPositionsTable;
   monitor_windows: MonitorWindowsTable;
   monitor_results: MonitorResultsTable;
+  monitor_alert_states: MonitorAlertStatesTable;
+  monitor_alerts: MonitorAlertsTable;
 }

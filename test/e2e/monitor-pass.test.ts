@@ -79,7 +79,9 @@ describe('a monitor pass over a served prediction log', () => {
     assert.deepEqual([...(drift.values.drifted as string[])].sort(), ['mean_area', 'mean_radius', 'mean_texture']);
     const quality = first.windows[0]!.results.find((result) => result.check === 'data_quality')!;
     assert.equal(quality.values.missing_share, 5 / (171 * 30));
-    assert.deepEqual(first.fired.map((fired) => fired.rule.name), ['drift']);
+    assert.deepEqual(first.alerts.map(({ alert }) => alert.rule), ['drift']);
+    assert.match(first.alerts[0]!.alert.message, /warning: drift on production \(data_drift.dataset_drift\): dataset drift: 3 of 30 columns drifted \(mean_radius/);
+    assert.equal((await store.alerts('production')).length, 1);
     assert.equal(second.windows.length, 0, 'a second pass judges nothing twice');
     assert.equal((await store.windows('production')).length, 1);
   });
@@ -87,6 +89,6 @@ describe('a monitor pass over a served prediction log', () => {
   test('the resampled replay fires nothing', async () => {
     const { first } = await pass('current_nodrift.csv');
     assert.equal(first.windows.length, 1);
-    assert.deepEqual(first.fired, []);
+    assert.deepEqual(first.alerts, []);
   });
 });

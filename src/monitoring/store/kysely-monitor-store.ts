@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database, StoreConnection } from '../../store/index.js';
 import type { CheckName, CheckResult, CheckStatus } from '../checks/check-result.js';
 import type { LogPosition } from '../log/read-prediction-log.js';
-import type { MonitorStore, MonitorWindow } from './monitor-store.js';
+import type { AlertState } from '../alerts/alert-decision.js';
+import type { MonitorAlert, MonitorStore, MonitorWindow, WindowOutcome } from './monitor-store.js';
 
 function toNumber(value: number | string): number {
   return typeof value === 'number' ? value : Number(value);
@@ -21,7 +22,27 @@ export class KyselyMonitorStore implements MonitorStore {
     return row ? (JSON.parse(row.position) as LogPosition) : {};
   }
 
-  async closeWindow(window: MonitorWindow, position: LogPosition): Promise<void> {
+  async alertStates(environment: string): Promise<Record<string, AlertState>> {
+    const rows = await this.db.selectFrom('monitor_alert_states').selectAll().where('environment', '=', environment).execute();
+    return Object.fromEntries(rows.map((row) => [row.rule, { active: row.active === 1, lastFiredAt: row.last_fired_at === null ? undefined : toNumber(row.last_fired_at) }]));
+  }
+
+  async alerts(environment: string, options: { limit?: number } = {}): Promise<MonitorAlert[]> {
+    const rows = await this.db.selectFrom('monitor_alerts').selectAll().where('environment', '=', environment).orderBy('fired_at', 'desc').limit(options.limit ?? 100).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      environment: row.environment,
+      rule: row.rule,
+      severity: row.severity,
+      windowId: row.window_id,
+      firedAt: toNumber(row.fired_at),
+      message: row.message,
+      details: JSON.parse(row.details) as Record<string, unknown>,
+    }));
+  }
+
+  async closeWindow(window: MonitorWindow, outcome: WindowOutcome): Promise<void> {
+    const { position } = outcome;
     const now = Date.now();
     await this.db.transaction().execute(async (trx) => {
       // The write first: SQLite takes its write lock at once (see the rollout store).
@@ -38,6 +59,31 @@ export class KyselyMonitorStore implements MonitorStore {
         await trx
           .insertInto('monitor_results')
           .values(window.results.map((result) => ({ window_id: window.id, check_name: result.check, status: result.status, summary: result.summary, check_values: JSON.stringify(result.values) })))
+          .execute();
+      }
+      for (const [rule, state] of Object.entries(outcome.alertStates)) {
+        const values = { active: state.active ? 1 : 0, last_fired_at: state.lastFiredAt ?? null };
+        await trx
+          .insertInto('monitor_alert_states')
+          .values({ environment: window.environment, rule, ...values })
+          .onConflict((conflict) => conflict.columns(['environment', 'rule']).doUpdateSet(values))
+          .execute();
+      }
+      if (outcome.alerts.length > 0) {
+        await trx
+          .insertInto('monitor_alerts')
+          .values(
+            outcome.alerts.map((alert) => ({
+              id: alert.id,
+              environment: alert.environment,
+              rule: alert.rule,
+              severity: alert.severity,
+              window_id: alert.windowId,
+              fired_at: alert.firedAt,
+              message: alert.message,
+              details: JSON.stringify(alert.details),
+            })),
+          )
           .execute();
       }
     });

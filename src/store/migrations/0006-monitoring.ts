@@ -39,8 +39,33 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('check_values', 'text', (column) => column.notNull())
     .addPrimaryKeyConstraint('monitor_results_pk', ['window_id', 'check_name'])
     .execute();
+
+  /** Each alert rule's incident state, for de-duplication and cool-down across passes and restarts. */
+  await db.schema
+    .createTable('monitor_alert_states')
+    .addColumn('environment', 'text', (column) => column.notNull())
+    .addColumn('rule', 'text', (column) => column.notNull())
+    .addColumn('active', 'integer', (column) => column.notNull())
+    .addColumn('last_fired_at', 'bigint')
+    .addPrimaryKeyConstraint('monitor_alert_states_pk', ['environment', 'rule'])
+    .execute();
+
+  /** Alerts raised (fired or repeated), with what their delivery did. */
+  await db.schema
+    .createTable('monitor_alerts')
+    .addColumn('id', 'text', (column) => column.primaryKey())
+    .addColumn('environment', 'text', (column) => column.notNull())
+    .addColumn('rule', 'text', (column) => column.notNull())
+    .addColumn('severity', 'text', (column) => column.notNull())
+    .addColumn('window_id', 'text', (column) => column.notNull())
+    .addColumn('fired_at', 'bigint', (column) => column.notNull())
+    .addColumn('message', 'text', (column) => column.notNull())
+    /** JSON: the check results the condition saw. */
+    .addColumn('details', 'text', (column) => column.notNull())
+    .execute();
+  await db.schema.createIndex('monitor_alerts_environment').on('monitor_alerts').columns(['environment', 'fired_at']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['monitor_results', 'monitor_windows', 'monitor_positions']) await db.schema.dropTable(table).ifExists().execute();
+  for (const table of ['monitor_alerts', 'monitor_alert_states', 'monitor_results', 'monitor_windows', 'monitor_positions']) await db.schema.dropTable(table).ifExists().execute();
 }

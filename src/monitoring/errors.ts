@@ -38,3 +38,27 @@ export const noChecks = defineError<{ name: string }>('SLUICE_MONITOR_NO_CHECKS'
   message: ({ name }) => `The monitor "${name}" runs no checks.`,
   hint: () => 'Add at least one under checks:, e.g. data_drift: {} or performance: {metric: accuracy, min: 0.9}.',
 });
+
+export const referenceNotFound = defineError<{ environment: string; version: string; inputs: readonly string[] }>('SLUICE_MONITOR_REFERENCE_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'A monitor with `reference: lineage` cannot find the training data of the version its environment serves.',
+  message: ({ environment, version, inputs }) =>
+    inputs.length === 0
+      ? `The monitor of "${environment}" compares with the training data of ${version}, but its lineage records no data file.`
+      : `The monitor of "${environment}" compares with the training data of ${version} (${inputs.join(', ')}), but no copy with the recorded hash is in the workspace or the cache.`,
+  hint: () => 'Give the monitor a file instead (reference: data/train.csv), or pull the data of that version (sluice data pull) so that its hash matches.',
+});
+
+export const nothingServed = defineError<{ environment: string }>('SLUICE_MONITOR_NOTHING_SERVED', {
+  kind: 'not_found',
+  description: 'A monitor runs for an environment that serves no version yet.',
+  message: ({ environment }) => `The environment "${environment}" serves no version yet, so its monitor has nothing to watch.`,
+  hint: ({ environment }) => `Deploy a version first: sluice deploy models:/NAME/VERSION --env ${environment}`,
+});
+
+export const checkNotAvailable = defineError<{ check: string; reason: string }>('SLUICE_MONITOR_CHECK_NOT_AVAILABLE', {
+  kind: 'invalid_input',
+  description: 'A monitor declares a check this version of Sluice cannot run over a stored prediction log yet.',
+  message: ({ check, reason }) => `The ${check} check is not available yet: ${reason}.`,
+  hint: () => 'Remove it from checks: for now; data_drift, prediction_drift, performance and data_quality are available.',
+});

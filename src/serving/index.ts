@@ -13,3 +13,4 @@ export { badInferenceRequest, modelLoadFailed, predictionLogUnwritable, servedMo
 export { classOf, LiveWindow, type JoinProblem, type LiveRecorder, type LiveWindowOptions } from './live-window.js';
 export { answerFeedback, joinEnvironmentFeedback, joinFeedback, logFeedback, parseFeedback, type FeedbackEntry, type FeedbackOutcome } from './routes/feedback.js';
 export type { ModelRouter, RoutedModels } from './model-router.js';
+export { rowCodecFor, type Feature, type RowCodec } from './row-codec.js';

@@ -22,7 +22,6 @@ const VALID = `${DEPLOY}monitor:
       prediction_drift: {method: psi, threshold: 0.2}
       performance: {metric: accuracy, min: 0.9, min_labels: 50}
       data_quality: {max_missing_share: 0.05}
-      slo: {p99_ms: 50, error_rate: 0.01}
     alerts:
       - name: drift
         when: data_drift.dataset_drift
@@ -91,10 +90,16 @@ describe('the monitor: section', () => {
   });
 
   test('an alert condition naming a check the monitor does not run is refused', () => {
-    const error = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: slow, when: slo.p99_ms > 50}\n'));
+    const error = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: slow, when: performance.value < 0.9}\n'));
     assert.equal(error.code, 'SLUICE_MONITOR_INVALID_CONDITION');
-    assert.match(error.toUserMessage(), /names "slo"; a condition can only use data_drift/);
+    assert.match(error.toUserMessage(), /names "performance"; a condition can only use data_drift/);
     assert.equal(error.location?.line, 10);
+  });
+
+  test('a check that cannot run yet is refused, not silently skipped', () => {
+    const error = failure(monitorWith('    window: {every: 100}\n    checks: {slo: {p99_ms: 50}}\n'));
+    assert.equal(error.code, 'SLUICE_MONITOR_CHECK_NOT_AVAILABLE');
+    assert.equal(error.location?.line, 8);
   });
 
   test('a monitor without checks is refused', () => {

@@ -1,0 +1,65 @@
+/** `sluice monitor run|status|history|alerts [--env NAME] [--limit N] [--json]`. */
+import { z } from 'zod';
+import { createDeployService, loadEnvironments, openRolloutStore } from '../../deploy/index.js';
+import { createMonitorService, loadMonitors, openMonitorStore, type MonitorService } from '../../monitoring/index.js';
+import { openWorkspaceCache, workspacePredictionLogDir } from '../../workspace/index.js';
+import { renderAlerts, renderRunReports, renderWindows } from '../format/monitor.js';
+import { parseOptions } from '../options.js';
+import { printJson } from '../output.js';
+import { cliActor, withServices, type CliContext } from '../services.js';
+
+export const MONITOR_ACTIONS = ['run', 'status', 'history', 'alerts'] as const;
+export type MonitorAction = (typeof MONITOR_ACTIONS)[number];
+
+const monitorOptionsSchema = z.object({
+  env: z.string().min(1, { error: 'must name an environment' }).optional(),
+  limit: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1' }).max(10_000).default(20),
+  json: z.boolean().default(false),
+});
+
+/** history and alerts are about one monitor. */
+const oneMonitorSchema = monitorOptionsSchema.extend({ env: z.string({ error: 'is required' }).min(1, { error: 'must name an environment' }) });
+
+export async function monitorCommand(action: MonitorAction, rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(action === 'history' || action === 'alerts' ? oneMonitorSchema : monitorOptionsSchema, rawOptions, `monitor ${action}`);
+  return withServices(output, async (services) => {
+    const root = services.workspace.root;
+    const actor = cliActor();
+    const cache = openWorkspaceCache(services.workspace);
+    const monitors: MonitorService = createMonitorService({
+      root,
+      config: loadMonitors(root),
+      store: openMonitorStore(services.store.connection),
+      deploy: createDeployService({ store: openRolloutStore(services.store.connection), registry: services.registry(actor), config: loadEnvironments(root) }),
+      registry: services.registry(actor),
+      resolveModel: services.models(actor),
+      objects: { pathOf: (digest) => (cache.has(digest as Parameters<typeof cache.has>[0]) ? cache.objectPath(digest as Parameters<typeof cache.objectPath>[0]) : undefined) },
+      logDirOf: (environment) => workspacePredictionLogDir(root, environment),
+    });
+    if (action === 'run' || action === 'status') {
+      if (action === 'run') {
+        const reports = await monitors.run(options.env);
+        if (options.json) printJson(output, reports.map(({ alerts, ...report }) => ({ ...report, alerts: alerts.map(({ alert }) => alert) })));
+        else output.stdout.write(renderRunReports(reports));
+        return 0;
+      }
+      const config = loadMonitors(root);
+      const names = options.env === undefined ? [...config.monitors.keys()] : [options.env];
+      const latest = await Promise.all(names.map(async (name) => ({ environment: name, window: (await monitors.history(name, { limit: 1 }))[0] ?? null })));
+      if (options.json) printJson(output, latest);
+      else output.stdout.write(latest.map(({ environment, window }) => (window ? renderWindows([window]) : `${environment}: no window closed yet\n`)).join(''));
+      return 0;
+    }
+    const env = options.env!;
+    if (action === 'history') {
+      const windows = await monitors.history(env, { limit: options.limit });
+      if (options.json) printJson(output, windows);
+      else output.stdout.write(windows.length === 0 ? `The monitor of ${env} has closed no window yet.\n` : renderWindows(windows));
+      return 0;
+    }
+    const alerts = await monitors.alerts(env, { limit: options.limit });
+    if (options.json) printJson(output, alerts);
+    else output.stdout.write(alerts.length === 0 ? `The monitor of ${env} has raised no alert.\n` : renderAlerts(alerts));
+    return 0;
+  });
+}

@@ -1,0 +1,37 @@
+/** Monitor windows, alerts and pass reports as text. */
+import type { MonitorAlert, MonitorRunReport, MonitorWindow } from '../../monitoring/index.js';
+
+const MARKS: Readonly<Record<string, string>> = { passed: 'ok', failed: 'FAILED', not_enough_data: 'not judged' };
+
+function time(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** Each window: its span, rows and versions, then one line per check. */
+export function renderWindows(windows: readonly MonitorWindow[]): string {
+  return windows
+    .map((window) => {
+      const head = `${window.environment}: window ${time(window.startedAt)} – ${time(window.endedAt)}, ${window.rows} rows, version ${window.versions.join(', ') || '?'}\n`;
+      return head + window.results.map((result) => `  ${result.check.padEnd(17)} ${(MARKS[result.status] ?? result.status).padEnd(10)} ${result.summary}\n`).join('');
+    })
+    .join('');
+}
+
+export function renderAlerts(alerts: readonly MonitorAlert[]): string {
+  return alerts.map((alert) => `${time(alert.firedAt)}  ${alert.message}\n`).join('');
+}
+
+/** What one `sluice monitor run` did, per monitor. */
+export function renderRunReports(reports: readonly MonitorRunReport[]): string {
+  return reports
+    .map((report) => {
+      const lines = [`${report.environment} (${report.version}, reference ${report.reference}): ${report.windows.length === 0 ? 'no complete window yet' : `${report.windows.length} window${report.windows.length === 1 ? '' : 's'} closed`}\n`];
+      if (report.windows.length > 0) lines.push(renderWindows(report.windows).replace(/^/gm, '  '));
+      for (const { alert } of report.alerts) lines.push(`  ALERT ${alert.message}\n`);
+      for (const { deliveries } of report.deliveries) for (const delivery of deliveries) if (!delivery.ok) lines.push(`  delivery to ${delivery.channel} failed after ${delivery.attempts} attempts: ${delivery.error}\n`);
+      if (report.undecodable.length > 0) lines.push(`  ${report.undecodable.length} logged requests could not be read (first: ${report.undecodable[0]!.problem})\n`);
+      if (report.skippedLines > 0) lines.push(`  ${report.skippedLines} log lines were not prediction records\n`);
+      return lines.join('');
+    })
+    .join('');
+}

@@ -1,0 +1,26 @@
+/** The flags of `sluice monitor`. */
+import type { Command } from 'commander';
+import type { CliContext } from './services.js';
+
+type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
+
+export function defineMonitorCommands(program: Command, run: Runner, output: CliContext): void {
+  const monitor = program.command('monitor').description("watch deployed environments' traffic: drift, data quality and live performance, with alerts");
+  const actions: readonly [string, string][] = [
+    ['run', 'one pass over the prediction log: close complete windows, run their checks, raise and deliver alerts (for cron or CI)'],
+    ['status', 'the latest window of each monitor and its checks'],
+    ['history', 'the closed windows of a monitor, newest first'],
+    ['alerts', 'the alerts a monitor raised, newest first'],
+  ];
+  for (const [name, description] of actions) {
+    const command = monitor.command(name).description(description).option('--json', 'print machine-readable JSON');
+    if (name === 'run' || name === 'status') command.option('--env <name>', 'only this environment\'s monitor (default: every monitor)');
+    else command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml').option('--limit <n>', 'entries to list', '20');
+    command.action(
+      run(async (options: unknown) => {
+        const { monitorCommand } = await import('./commands/monitor.js');
+        return monitorCommand(name as Parameters<typeof monitorCommand>[0], options, output);
+      }),
+    );
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * @module monitoring
+ * Watching deployed environments: the `monitor:` section of sluice.yaml, windows over the
+ * prediction log, checks (data drift, prediction drift, live performance on feedback labels, data
+ * quality), alert rules with de-duplication and cool-down, delivery to webhooks, Slack and e-mail,
+ * and the monitor store (positions, windows, results, alerts).
+ */
+export { CHECK_NAMES, findMonitor, loadMonitors, parseMonitors, type AlertRule, type Monitor, type MonitorConfig } from './config/load-monitors.js';
+export type { AlertAction, MonitorChecks, MonitorSpec, NotifyChannel, WindowEvery } from './config/monitor-schema.js';
+export type { CheckName, CheckResult, CheckStatus } from './checks/check-result.js';
+export { deliverAlert, webhookBody, type Delivery, type DeliveryOptions } from './alerts/notify.js';
+export { decideAlert, type AlertDecision, type AlertState } from './alerts/alert-decision.js';
+export { runMonitorPass, type MonitorPass, type MonitorPassInput } from './run-monitor.js';
+export { createMonitorService, type MonitorRunReport, type MonitorService, type MonitorServiceOptions } from './monitor-service.js';
+export { openMonitorStore } from './store/open.js';
+export type { MonitorAlert, MonitorStore, MonitorWindow, WindowOutcome } from './store/monitor-store.js';
+export { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './log/read-prediction-log.js';
+export { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-rows.js';
+export { checkNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, nothingServed, referenceNotFound, unknownMonitorMetric } from './errors.js';

@@ -1,0 +1,98 @@
+/**
+ * The monitoring workflows a command, a schedule or the server run: one pass of every monitor (or
+ * one) over its environment's prediction log, with the served version's signature and reference
+ * resolved from the registry, alerts delivered to their channels and written to the audit log;
+ * and the history of windows and alerts.
+ */
+import { loadOnnxModel, metadataList, predictTable } from '../inference/index.js';
+import type { DeployService } from '../deploy/index.js';
+import { formatModelUri, type ModelVersion, type RegistryService, type ResolveModel } from '../registry/index.js';
+import { rowCodecFor } from '../serving/index.js';
+import { deliverAlert, type Delivery, type DeliveryOptions } from './alerts/notify.js';
+import { predictionValue } from './checks/prediction-drift-check.js';
+import { findMonitor, type Monitor, type MonitorConfig } from './config/load-monitors.js';
+import { nothingServed } from './errors.js';
+import { loadReference, type ObjectLookup } from './reference-data.js';
+import { runMonitorPass, type MonitorPass } from './run-monitor.js';
+import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
+
+export interface MonitorServiceOptions {
+  readonly root: string;
+  readonly config: MonitorConfig;
+  readonly store: MonitorStore;
+  readonly deploy: DeployService;
+  readonly registry: RegistryService;
+  readonly resolveModel: ResolveModel;
+  readonly objects: ObjectLookup;
+  /** An environment's prediction-log directory. */
+  readonly logDirOf: (environment: string) => string;
+  readonly delivery?: DeliveryOptions;
+  readonly now?: () => number;
+}
+
+export interface MonitorRunReport extends MonitorPass {
+  readonly environment: string;
+  readonly version: string;
+  readonly reference: string;
+  readonly deliveries: readonly { readonly alert: string; readonly deliveries: readonly Delivery[] }[];
+}
+
+export interface MonitorService {
+  /** One pass of the named monitor, or of every monitor. */
+  run(environment?: string): Promise<MonitorRunReport[]>;
+  history(environment: string, options?: { limit?: number }): Promise<MonitorWindow[]>;
+  alerts(environment: string, options?: { limit?: number }): Promise<MonitorAlert[]>;
+}
+
+export function createMonitorService(options: MonitorServiceOptions): MonitorService {
+  /** The version the environment serves: its stable version once a rollout recorded one, else its alias's (as `sluice serve --env` starts). */
+  async function servedVersion(monitor: Monitor): Promise<ModelVersion> {
+    const status = await options.deploy.status(monitor.environment);
+    const stable = status.state?.stableVersion;
+    const reference = stable === undefined ? `models:/${status.environment.model}@${status.environment.alias}` : formatModelUri(status.environment.model, stable);
+    const version = await options.registry.findVersion(reference);
+    if (!version) throw nothingServed({ environment: monitor.environment });
+    return version;
+  }
+
+  async function runOne(monitor: Monitor): Promise<MonitorRunReport> {
+    const version = await servedVersion(monitor);
+    const resolved = await options.resolveModel(formatModelUri(version.name, version.version));
+    const model = await loadOnnxModel(resolved.path);
+    try {
+      const features = rowCodecFor(model, version.name).features.map((feature) => feature.name);
+      const classes = metadataList(model.metadata, 'classes');
+      const reference = await loadReference(monitor.reference, options.root, version, options.objects, monitor.environment);
+      let referencePredictions: Float64Array | undefined;
+      if (monitor.checks.prediction_drift) {
+        const { predictions } = await predictTable(model, reference.table, { exclude: reference.table.columns.map((column) => column.name).filter((name) => !features.includes(name)), modelName: version.name });
+        referencePredictions =
+          predictions.kind === 'values'
+            ? predictions.values
+            : Float64Array.from({ length: predictions.probabilities.length / predictions.classes.length }, (_, row) =>
+                predictionValue(Object.fromEntries(predictions.classes.map((name, c) => [name, predictions.probabilities[row * predictions.classes.length + c]!])), monitor.checks.prediction_drift?.output, classes ?? predictions.classes),
+              );
+      }
+      const pass = await runMonitorPass({ monitor, logDir: options.logDirOf(monitor.environment), signature: { features, classes }, reference: reference.table, referencePredictions, store: options.store, now: options.now });
+      const deliveries = [];
+      for (const { alert, rule } of pass.alerts) {
+        await options.registry.audit('monitor.alert', `environment:${alert.environment}`, { rule: alert.rule, severity: alert.severity, window: alert.windowId, message: alert.message });
+        deliveries.push({ alert: alert.id, deliveries: await deliverAlert(alert, rule.notify, options.delivery) });
+      }
+      return { ...pass, environment: monitor.environment, version: formatModelUri(version.name, version.version), reference: reference.source, deliveries };
+    } finally {
+      await model.release();
+    }
+  }
+
+  return {
+    async run(environment) {
+      const monitors = environment === undefined ? [...options.config.monitors.values()] : [findMonitor(options.config, environment)];
+      const reports: MonitorRunReport[] = [];
+      for (const monitor of monitors) reports.push(await runOne(monitor));
+      return reports;
+    },
+    history: (environment, query) => options.store.windows(findMonitor(options.config, environment).environment, query),
+    alerts: (environment, query) => options.store.alerts(findMonitor(options.config, environment).environment, query),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * `sluice monitor` on a deployed environment, end to end: the drifted breast-cancer rows replayed
+ * through `sluice serve --env production`, then `sluice monitor run` closes a window, raises one
+ * drift alert naming the three shifted columns, delivers it to a webhook listener and records it;
+ * a second run judges nothing twice; history and alerts list what was stored.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
+import { environmentRepo } from '../support/environment.js';
+import { sharedFixture } from '../support/fixtures.js';
+import { post, startServe } from '../support/serve.js';
+
+const received: unknown[] = [];
+const listener = createServer(async (request: IncomingMessage, response) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+  response.writeHead(204).end();
+});
+
+let repo: ScratchRepo;
+before(async () => {
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const hook = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/hook`;
+  repo = environmentRepo(`deploy:
+  production: {model: bc, port: 0}
+monitor:
+  production:
+    window: {every: 171 predictions, min_rows: 100}
+    reference: ${sharedFixture('breast_cancer', 'train.csv')}
+    checks:
+      data_drift: {method: ks, drift_share: 0.1}
+      prediction_drift: {method: psi, threshold: 0.25}
+      data_quality: {max_missing_share: 0.05}
+    alerts:
+      - {name: drift, when: data_drift.dataset_drift, severity: warning, notify: [{webhook: "${hook}"}]}
+`);
+  const server = await startServe(repo.root, ['--env', 'production']);
+  try {
+    const [header, ...lines] = readFileSync(sharedFixture('breast_cancer', 'current_drifted.csv'), 'utf8').trim().split('\n');
+    const columns = header!.split(',');
+    for (const line of lines) {
+      const cells = line.split(',');
+      const row = Object.fromEntries(columns.map((name, k) => [name, cells[k] === '' ? null : Number(cells[k])]).filter(([name]) => name !== 'target'));
+      const answer = await post(`${server.url}/predict`, { rows: [row] });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    }
+  } finally {
+    await server.stop();
+  }
+});
+after(async () => {
+  await new Promise<void>((resolve) => listener.close(() => resolve()));
+  repo?.remove();
+});
+
+describe('sluice monitor on a deployed environment', () => {
+  test('run closes the window, raises one drift alert naming the shifted columns and delivers it', async () => {
+    const result = await sluiceAsync(repo.root, ['monitor', 'run', '--env', 'production', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const [report] = JSON.parse(result.stdout) as { windows: { rows: number; results: { check: string; status: string; values: { drifted?: string[] } }[] }[]; alerts: { rule: string; message: string }[]; version: string }[];
+    assert.equal(report!.version, 'models:/bc/1');
+    assert.equal(report!.windows.length, 1);
+    assert.equal(report!.windows[0]!.rows, 171);
+    const drift = report!.windows[0]!.results.find((each) => each.check === 'data_drift')!;
+    assert.deepEqual([...drift.values.drifted!].sort(), ['mean_area', 'mean_radius', 'mean_texture']);
+    assert.ok(report!.windows[0]!.results.some((each) => each.check === 'prediction_drift' && each.status !== 'not_enough_data'));
+    assert.deepEqual(report!.alerts.map((alert) => alert.rule), ['drift']);
+    assert.equal(received.length, 1);
+    assert.match((received[0] as { message: string }).message, /mean_radius/);
+  });
+
+  test('a second run judges nothing twice and raises nothing', async () => {
+    const result = await sluiceAsync(repo.root, ['monitor', 'run', '--env', 'production']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /production \(models:\/bc\/1, reference .*train\.csv\): no complete window yet/);
+    assert.equal(received.length, 1);
+  });
+
+  test('history, status and alerts show what was stored; the alert is in the audit log', () => {
+    const history = sluice(repo.root, ['monitor', 'history', '--env', 'production']);
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, /171 rows, version 1\n  data_drift +FAILED +dataset drift: 3 of 30 columns drifted/);
+    const status = sluice(repo.root, ['monitor', 'status', '--json']);
+    assert.equal((JSON.parse(status.stdout) as { window: { rows: number } }[])[0]!.window.rows, 171);
+    const alerts = sluice(repo.root, ['monitor', 'alerts', '--env', 'production']);
+    assert.match(alerts.stdout, /warning: drift on production/);
+    const audit = sluice(repo.root, ['audit', '--json']);
+    assert.match(audit.stdout, /monitor\.alert/);
+  });
+
+  test('a monitor that is not declared is refused, naming the declared ones', () => {
+    const result = sluice(repo.root, ['monitor', 'history', '--env', 'staging']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /declares no monitor "staging"/);
+  });
+});

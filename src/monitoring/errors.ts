@@ -62,3 +62,10 @@ export const checkNotAvailable = defineError<{ check: string; reason: string }>(
   message: ({ check, reason }) => `The ${check} check is not available yet: ${reason}.`,
   hint: () => 'Remove it from checks: for now; data_drift, prediction_drift, performance and data_quality are available.',
 });
+
+export const actionNotAvailable = defineError<{ action: string; reason: string }>('SLUICE_MONITOR_ACTION_NOT_AVAILABLE', {
+  kind: 'invalid_input',
+  description: 'An alert rule names an action this version of Sluice cannot carry out from a monitor yet.',
+  message: ({ action, reason }) => `The ${action} action is not available yet: ${reason}.`,
+  hint: () => 'Use rollback or {incident: {file: PATH}} for now, and run `sluice run` and `sluice gate` from CI on the new data.',
+});

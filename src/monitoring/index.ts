@@ -9,6 +9,7 @@ export { CHECK_NAMES, findMonitor, loadMonitors, parseMonitors, type AlertRule, 
 export type { AlertAction, MonitorChecks, MonitorSpec, NotifyChannel, WindowEvery } from './config/monitor-schema.js';
 export type { CheckName, CheckResult, CheckStatus } from './checks/check-result.js';
 export { deliverAlert, webhookBody, type Delivery, type DeliveryOptions } from './alerts/notify.js';
+export { incidentNote, runActions, type ActionContext, type ActionOutcome } from './alerts/actions.js';
 export { decideAlert, type AlertDecision, type AlertState } from './alerts/alert-decision.js';
 export { runMonitorPass, type MonitorPass, type MonitorPassInput } from './run-monitor.js';
 export { createMonitorService, type MonitorRunReport, type MonitorService, type MonitorServiceOptions } from './monitor-service.js';
@@ -16,4 +17,4 @@ export { openMonitorStore } from './store/open.js';
 export type { MonitorAlert, MonitorStore, MonitorWindow, WindowOutcome } from './store/monitor-store.js';
 export { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './log/read-prediction-log.js';
 export { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-rows.js';
-export { checkNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, nothingServed, referenceNotFound, unknownMonitorMetric } from './errors.js';
+export { actionNotAvailable, checkNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, nothingServed, referenceNotFound, unknownMonitorMetric } from './errors.js';

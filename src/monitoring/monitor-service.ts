@@ -8,6 +8,7 @@ import { loadOnnxModel, metadataList, predictTable } from '../inference/index.js
 import type { DeployService } from '../deploy/index.js';
 import { formatModelUri, type ModelVersion, type RegistryService, type ResolveModel } from '../registry/index.js';
 import { rowCodecFor } from '../serving/index.js';
+import { runActions, type ActionOutcome } from './alerts/actions.js';
 import { deliverAlert, type Delivery, type DeliveryOptions } from './alerts/notify.js';
 import { predictionValue } from './checks/prediction-drift-check.js';
 import { findMonitor, type Monitor, type MonitorConfig } from './config/load-monitors.js';
@@ -34,7 +35,7 @@ export interface MonitorRunReport extends MonitorPass {
   readonly environment: string;
   readonly version: string;
   readonly reference: string;
-  readonly deliveries: readonly { readonly alert: string; readonly deliveries: readonly Delivery[] }[];
+  readonly deliveries: readonly { readonly alert: string; readonly deliveries: readonly Delivery[]; readonly actions: readonly ActionOutcome[] }[];
 }
 
 export interface MonitorService {
@@ -77,7 +78,10 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       const deliveries = [];
       for (const { alert, rule } of pass.alerts) {
         await options.registry.audit('monitor.alert', `environment:${alert.environment}`, { rule: alert.rule, severity: alert.severity, window: alert.windowId, message: alert.message });
-        deliveries.push({ alert: alert.id, deliveries: await deliverAlert(alert, rule.notify, options.delivery) });
+        const delivered = await deliverAlert(alert, rule.notify, options.delivery);
+        const actions = await runActions(rule.actions, alert, { root: options.root, deploy: options.deploy });
+        for (const action of actions) await options.registry.audit(`monitor.action.${action.action}`, `environment:${alert.environment}`, { rule: alert.rule, ok: action.ok, message: action.message });
+        deliveries.push({ alert: alert.id, deliveries: delivered, actions });
       }
       return { ...pass, environment: monitor.environment, version: formatModelUri(version.name, version.version), reference: reference.source, deliveries };
     } finally {

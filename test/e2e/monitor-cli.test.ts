@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -37,7 +38,7 @@ monitor:
       prediction_drift: {method: psi, threshold: 0.25}
       data_quality: {max_missing_share: 0.05}
     alerts:
-      - {name: drift, when: data_drift.dataset_drift, severity: warning, notify: [{webhook: "${hook}"}]}
+      - {name: drift, when: data_drift.dataset_drift, severity: warning, notify: [{webhook: "${hook}"}], actions: [{incident: {file: incidents/drift.md}}]}
 `);
   const server = await startServe(repo.root, ['--env', 'production']);
   try {
@@ -72,6 +73,9 @@ describe('sluice monitor on a deployed environment', () => {
     assert.deepEqual(report!.alerts.map((alert) => alert.rule), ['drift']);
     assert.equal(received.length, 1);
     assert.match((received[0] as { message: string }).message, /mean_radius/);
+    const note = readFileSync(join(repo.root, 'incidents', 'drift.md'), 'utf8');
+    assert.match(note, /^# warning: drift on production/);
+    assert.match(note, /\| mean_texture \| ks \|/);
   });
 
   test('a second run judges nothing twice and raises nothing', async () => {

@@ -28,7 +28,10 @@ export function renderRunReports(reports: readonly MonitorRunReport[]): string {
       const lines = [`${report.environment} (${report.version}, reference ${report.reference}): ${report.windows.length === 0 ? 'no complete window yet' : `${report.windows.length} window${report.windows.length === 1 ? '' : 's'} closed`}\n`];
       if (report.windows.length > 0) lines.push(renderWindows(report.windows).replace(/^/gm, '  '));
       for (const { alert } of report.alerts) lines.push(`  ALERT ${alert.message}\n`);
-      for (const { deliveries } of report.deliveries) for (const delivery of deliveries) if (!delivery.ok) lines.push(`  delivery to ${delivery.channel} failed after ${delivery.attempts} attempts: ${delivery.error}\n`);
+      for (const { deliveries, actions } of report.deliveries) {
+        for (const delivery of deliveries) if (!delivery.ok) lines.push(`  delivery to ${delivery.channel} failed after ${delivery.attempts} attempts: ${delivery.error}\n`);
+        for (const action of actions) lines.push(`  ${action.ok ? 'action' : 'action FAILED'} ${action.action}: ${action.message}\n`);
+      }
       if (report.undecodable.length > 0) lines.push(`  ${report.undecodable.length} logged requests could not be read (first: ${report.undecodable[0]!.problem})\n`);
       if (report.skippedLines > 0) lines.push(`  ${report.skippedLines} log lines were not prediction records\n`);
       return lines.join('');

@@ -28,7 +28,7 @@ const VALID = `${DEPLOY}monitor:
         severity: warning
         cooldown: 1h
         notify: [{webhook: "http://127.0.0.1:9000/hook"}, {email: "ml-team@example.com"}]
-        actions: [retrain]
+        actions: [{incident: {file: incidents/drift.md}}]
       - name: accuracy-drop
         when: performance.accuracy < 0.9
         severity: critical
@@ -100,6 +100,11 @@ describe('the monitor: section', () => {
     const error = failure(monitorWith('    window: {every: 100}\n    checks: {slo: {p99_ms: 50}}\n'));
     assert.equal(error.code, 'SLUICE_MONITOR_CHECK_NOT_AVAILABLE');
     assert.equal(error.location?.line, 8);
+  });
+
+  test('the retrain action is refused until a monitor can carry it out', () => {
+    const error = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: d, when: data_drift.dataset_drift, actions: [retrain]}\n'));
+    assert.equal(error.code, 'SLUICE_MONITOR_ACTION_NOT_AVAILABLE');
   });
 
   test('a monitor without checks is refused', () => {

@@ -10,7 +10,7 @@ import { didYouMean, parseLocatedYaml, validateWithSchema, type LocatedDocument 
 import { compileCondition, ConditionSyntaxError, parseEnvironments, type Condition } from '../../deploy/index.js';
 import { TASK_METRICS } from '../../evaluation/index.js';
 import { PIPELINE_FILE, pipelineFileMissing } from '../../workspace/index.js';
-import { checkNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, unknownMonitorMetric } from '../errors.js';
+import { actionNotAvailable, checkNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, unknownMonitorMetric } from '../errors.js';
 import { monitorSectionSchema, type AlertRuleSpec, type MonitorChecks, type MonitorSpec } from './monitor-schema.js';
 
 /** The check names, as alert conditions see them. */
@@ -69,6 +69,10 @@ export function parseMonitors(text: string, file: string = PIPELINE_FILE): Monit
         throw unknownMonitorMetric({ check, metric, suggestion: didYouMean(metric, EVALUATION_METRICS) }, { location: document.locate(['monitor', name, 'checks', check, 'metric']) });
       }
     }
+    spec.alerts.forEach((alert, index) => {
+      const retrain = alert.actions.findIndex((action) => action === 'retrain' || (typeof action === 'object' && 'retrain' in action));
+      if (retrain >= 0) throw actionNotAvailable({ action: 'retrain', reason: 'a monitor cannot yet run the pipeline, gate the result and register it' }, { location: document.locate(['monitor', name, 'alerts', index, 'actions', retrain]) });
+    });
     const alerts = spec.alerts.map((alert, index): AlertRule => {
       try {
         return { ...alert, condition: compileCondition(alert.when, checks, exampleFor(checks[0]!)) };

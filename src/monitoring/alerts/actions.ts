@@ -1,0 +1,76 @@
+/**
+ * What an alert rule does besides notifying: `rollback` moves the environment back to the
+ * version before its last rollout (the deployment module's rollback, audited there), and
+ * `incident` writes a Markdown note of what held (each check's summary and the drifted columns
+ * with their scores) to a file or posts it to a webhook. An action that fails is reported with
+ * the alert; it never stops the monitor.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { DeployService } from '../../deploy/index.js';
+import type { AlertAction } from '../config/monitor-schema.js';
+import type { MonitorAlert } from '../store/monitor-store.js';
+
+export interface ActionOutcome {
+  readonly action: string;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+export interface ActionContext {
+  readonly root: string;
+  readonly deploy: DeployService;
+}
+
+/** The incident note of an alert, in Markdown. */
+export function incidentNote(alert: MonitorAlert): string {
+  const lines = [`# ${alert.severity}: ${alert.rule} on ${alert.environment}`, '', `Raised ${new Date(alert.firedAt).toISOString()} on window \`${alert.windowId}\`.`, '', alert.message, ''];
+  for (const [check, values] of Object.entries(alert.details)) {
+    lines.push(`## ${check}`, '');
+    const columns = (values as { columns?: Record<string, { statistic: number | null; p_value: number | null; drifted: boolean; method: string }> }).columns;
+    if (columns) {
+      lines.push('| column | method | statistic | p-value | drifted |', '|---|---|---|---|---|');
+      for (const [name, column] of Object.entries(columns)) if (column.drifted) lines.push(`| ${name} | ${column.method} | ${column.statistic ?? ''} | ${column.p_value ?? ''} | yes |`);
+      lines.push('');
+    }
+    lines.push('```json', JSON.stringify({ ...(values as object), columns: undefined }, null, 2), '```', '');
+  }
+  return lines.join('\n');
+}
+
+async function runAction(action: AlertAction, alert: MonitorAlert, context: ActionContext): Promise<ActionOutcome> {
+  if (action === 'rollback') {
+    const result = await context.deploy.rollback(alert.environment);
+    return { action: 'rollback', ok: true, message: `rolled ${alert.environment} back: ${result.rollout.message}` };
+  }
+  if (typeof action === 'object' && 'incident' in action) {
+    const note = incidentNote(alert);
+    if (action.incident.file) {
+      const path = isAbsolute(action.incident.file) ? action.incident.file : join(context.root, action.incident.file);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, note);
+    }
+    if (action.incident.webhook) {
+      const response = await fetch(action.incident.webhook, { method: 'POST', headers: { 'content-type': 'text/markdown; charset=utf-8' }, body: note, signal: AbortSignal.timeout(10_000) });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`the incident webhook answered HTTP ${response.status}`);
+    }
+    return { action: 'incident', ok: true, message: `incident note ${[action.incident.file, action.incident.webhook].filter(Boolean).join(' and ')}` };
+  }
+  // The loader refuses retrain (see load-monitors.ts) until a monitor can run, gate and register.
+  return { action: 'retrain', ok: false, message: 'retrain is not available yet' };
+}
+
+/** Runs the rule's actions in order; each failure is reported and the next action still runs. */
+export async function runActions(actions: readonly AlertAction[], alert: MonitorAlert, context: ActionContext): Promise<ActionOutcome[]> {
+  const outcomes: ActionOutcome[] = [];
+  for (const action of actions) {
+    try {
+      outcomes.push(await runAction(action, alert, context));
+    } catch (error) {
+      const name = typeof action === 'string' ? action : Object.keys(action)[0]!;
+      outcomes.push({ action: name, ok: false, message: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
+    }
+  }
+  return outcomes;
+}

@@ -11,11 +11,13 @@ export function defineMonitorCommands(program: Command, run: Runner, output: Cli
     ['status', 'the latest window of each monitor and its checks'],
     ['history', 'the closed windows of a monitor, newest first'],
     ['alerts', 'the alerts a monitor raised, newest first'],
+    ['schedule', 'passes on a cron schedule (for setups without a cron daemon) until Ctrl-C or SIGTERM'],
   ];
   for (const [name, description] of actions) {
     const command = monitor.command(name).description(description).option('--json', 'print machine-readable JSON');
-    if (name === 'run' || name === 'status') command.option('--env <name>', 'only this environment\'s monitor (default: every monitor)');
-    else command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml').option('--limit <n>', 'entries to list', '20');
+    if (name === 'history' || name === 'alerts') command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml').option('--limit <n>', 'entries to list', '20');
+    else command.option('--env <name>', 'only this environment\'s monitor (default: every monitor)');
+    if (name === 'schedule') command.requiredOption('--cron <expression>', 'when to run a pass, e.g. "*/5 * * * *" (every five minutes)');
     command.action(
       run(async (options: unknown) => {
         const { monitorCommand } = await import('./commands/monitor.js');

@@ -69,3 +69,10 @@ export const actionNotAvailable = defineError<{ action: string; reason: string }
   message: ({ action, reason }) => `The ${action} action is not available yet: ${reason}.`,
   hint: () => 'Use rollback or {incident: {file: PATH}} for now, and run `sluice run` and `sluice gate` from CI on the new data.',
 });
+
+export const invalidCron = defineError<{ expression: string; reason: string }>('SLUICE_MONITOR_INVALID_CRON', {
+  kind: 'invalid_input',
+  description: 'The cron expression given to `sluice monitor schedule --cron` cannot be parsed.',
+  message: ({ expression, reason }) => `"${expression}" is not a cron expression: ${reason}.`,
+  hint: () => 'Write five fields (minute hour day-of-month month day-of-week), like "*/5 * * * *" for every five minutes, or six with seconds first.',
+});

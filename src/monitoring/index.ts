@@ -14,7 +14,8 @@ export { decideAlert, type AlertDecision, type AlertState } from './alerts/alert
 export { runMonitorPass, type MonitorPass, type MonitorPassInput } from './run-monitor.js';
 export { createMonitorService, type MonitorRunReport, type MonitorService, type MonitorServiceOptions } from './monitor-service.js';
 export { openMonitorStore } from './store/open.js';
+export { checkCron, scheduleMonitors, type MonitorSchedule } from './schedule.js';
 export type { MonitorAlert, MonitorStore, MonitorWindow, WindowOutcome } from './store/monitor-store.js';
 export { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './log/read-prediction-log.js';
 export { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-rows.js';
-export { actionNotAvailable, checkNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, nothingServed, referenceNotFound, unknownMonitorMetric } from './errors.js';
+export { actionNotAvailable, checkNotAvailable, invalidAlertCondition, invalidCron, monitorEnvironmentNotFound, monitorNotFound, noChecks, nothingServed, referenceNotFound, unknownMonitorMetric } from './errors.js';

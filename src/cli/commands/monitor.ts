@@ -1,20 +1,21 @@
 /** `sluice monitor run|status|history|alerts [--env NAME] [--limit N] [--json]`. */
 import { z } from 'zod';
 import { createDeployService, loadEnvironments, openRolloutStore } from '../../deploy/index.js';
-import { createMonitorService, loadMonitors, openMonitorStore, type MonitorService } from '../../monitoring/index.js';
+import { checkCron, createMonitorService, loadMonitors, openMonitorStore, scheduleMonitors, type MonitorService } from '../../monitoring/index.js';
 import { openWorkspaceCache, workspacePredictionLogDir } from '../../workspace/index.js';
 import { renderAlerts, renderRunReports, renderWindows } from '../format/monitor.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
 
-export const MONITOR_ACTIONS = ['run', 'status', 'history', 'alerts'] as const;
+export const MONITOR_ACTIONS = ['run', 'status', 'history', 'alerts', 'schedule'] as const;
 export type MonitorAction = (typeof MONITOR_ACTIONS)[number];
 
 const monitorOptionsSchema = z.object({
   env: z.string().min(1, { error: 'must name an environment' }).optional(),
   limit: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1' }).max(10_000).default(20),
   json: z.boolean().default(false),
+  cron: z.string().min(1, { error: 'must be a cron expression, like "*/5 * * * *"' }).optional(),
 });
 
 /** history and alerts are about one monitor. */
@@ -22,6 +23,8 @@ const oneMonitorSchema = monitorOptionsSchema.extend({ env: z.string({ error: 'i
 
 export async function monitorCommand(action: MonitorAction, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(action === 'history' || action === 'alerts' ? oneMonitorSchema : monitorOptionsSchema, rawOptions, `monitor ${action}`);
+  // Checked before the store opens: a typo in the schedule is a usage error, not a run.
+  if (action === 'schedule') checkCron(options.cron ?? '').stop();
   return withServices(output, async (services) => {
     const root = services.workspace.root;
     const actor = cliActor();
@@ -36,6 +39,20 @@ export async function monitorCommand(action: MonitorAction, rawOptions: unknown,
       objects: { pathOf: (digest) => (cache.has(digest as Parameters<typeof cache.has>[0]) ? cache.objectPath(digest as Parameters<typeof cache.objectPath>[0]) : undefined) },
       logDirOf: (environment) => workspacePredictionLogDir(root, environment),
     });
+    if (action === 'schedule') {
+      const print = (text: string) => output.stdout.write(`${new Date().toISOString()} ${text}`);
+      const schedule = scheduleMonitors(monitors, options.cron!, {
+        environment: options.env,
+        onReport: (reports) => (options.json ? printJson(output, reports.map(({ alerts, ...report }) => ({ ...report, alerts: alerts.map(({ alert }) => alert) }))) : print(renderRunReports(reports))),
+        onError: (error) => output.stderr.write(`sluice: monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`),
+      });
+      output.stderr.write(`Monitoring ${options.env ?? 'every environment'} on "${options.cron}"; next pass at ${schedule.nextRun()?.toISOString() ?? 'never'}. Ctrl-C or SIGTERM stops.\n`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      schedule.stop();
+      return 0;
+    }
     if (action === 'run' || action === 'status') {
       if (action === 'run') {
         const reports = await monitors.run(options.env);

@@ -1,0 +1,36 @@
+/**
+ * `sluice monitor schedule`: passes of the monitors on a cron schedule, for setups without a cron
+ * daemon (a container, a laptop). Croner parses the expression (five or six fields, `L`, `W`,
+ * `#`), and its over-run protection skips a tick while the previous pass still runs. A pass that
+ * fails (the registry unreachable, nothing served yet) is reported and the schedule goes on.
+ */
+import { Cron } from 'croner';
+import { invalidCron } from './errors.js';
+import type { MonitorRunReport, MonitorService } from './monitor-service.js';
+
+export interface MonitorSchedule {
+  /** When the next pass starts. */
+  nextRun(): Date | null;
+  stop(): void;
+}
+
+/** A cron expression checked at the boundary: SLUICE_MONITOR_INVALID_CRON names croner's reason. */
+export function checkCron(expression: string): Cron {
+  try {
+    return new Cron(expression, { paused: true });
+  } catch (error) {
+    throw invalidCron({ expression, reason: (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '') });
+  }
+}
+
+export function scheduleMonitors(
+  service: MonitorService,
+  expression: string,
+  handlers: { readonly environment?: string | undefined; onReport(reports: readonly MonitorRunReport[]): void; onError(error: unknown): void },
+): MonitorSchedule {
+  checkCron(expression).stop();
+  const job = new Cron(expression, { protect: true, catch: (error: unknown) => handlers.onError(error) }, async () => {
+    handlers.onReport(await service.run(handlers.environment));
+  });
+  return { nextRun: () => job.nextRun(), stop: () => job.stop() };
+}

@@ -76,3 +76,10 @@ export const invalidCron = defineError<{ expression: string; reason: string }>('
   message: ({ expression, reason }) => `"${expression}" is not a cron expression: ${reason}.`,
   hint: () => 'Write five fields (minute hour day-of-month month day-of-week), like "*/5 * * * *" for every five minutes, or six with seconds first.',
 });
+
+export const replayFailed = defineError<{ problem: string }>('SLUICE_MONITOR_REPLAY_FAILED', {
+  kind: 'invalid_input',
+  description: '`sluice monitor replay` could not send a row or its label to the environment.',
+  message: ({ problem }) => `The replay stopped: ${problem}.`,
+  hint: () => 'Check that `sluice serve --env NAME` is running and that the file has the columns the model takes (with --labels naming the label column).',
+});

@@ -1,6 +1,7 @@
 /**
  * `sluice monitor` on a deployed environment, end to end: the drifted breast-cancer rows replayed
- * through `sluice serve --env production`, then `sluice monitor run` closes a window, raises one
+ * through `sluice serve --env production` with their labels as feedback (`sluice monitor
+ * replay`), then `sluice monitor run` closes a window, measures live accuracy, raises one
  * drift alert naming the three shifted columns, delivers it to a webhook listener and records it;
  * a second run judges nothing twice; history and alerts list what was stored.
  */
@@ -13,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { environmentRepo } from '../support/environment.js';
 import { sharedFixture } from '../support/fixtures.js';
-import { post, startServe } from '../support/serve.js';
+import { startServe } from '../support/serve.js';
 
 const received: unknown[] = [];
 const listener = createServer(async (request: IncomingMessage, response) => {
@@ -37,19 +38,15 @@ monitor:
       data_drift: {method: ks, drift_share: 0.1}
       prediction_drift: {method: psi, threshold: 0.25}
       data_quality: {max_missing_share: 0.05}
+      performance: {metric: accuracy, min_labels: 50}
     alerts:
       - {name: drift, when: data_drift.dataset_drift, severity: warning, notify: [{webhook: "${hook}"}], actions: [{incident: {file: incidents/drift.md}}]}
 `);
   const server = await startServe(repo.root, ['--env', 'production']);
   try {
-    const [header, ...lines] = readFileSync(sharedFixture('breast_cancer', 'current_drifted.csv'), 'utf8').trim().split('\n');
-    const columns = header!.split(',');
-    for (const line of lines) {
-      const cells = line.split(',');
-      const row = Object.fromEntries(columns.map((name, k) => [name, cells[k] === '' ? null : Number(cells[k])]).filter(([name]) => name !== 'target'));
-      const answer = await post(`${server.url}/predict`, { rows: [row] });
-      assert.equal(answer.status, 200, JSON.stringify(answer.body));
-    }
+    const replay = await sluiceAsync(repo.root, ['monitor', 'replay', '--env', 'production', '--data', sharedFixture('breast_cancer', 'current_drifted.csv'), '--labels', 'target', '--url', server.url]);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.match(replay.stdout, /Replayed 171 of 171 rows to http:\/\/127\.0\.0\.1:\d+ in [\d.]+ s, 171 labels posted as feedback\./);
   } finally {
     await server.stop();
   }
@@ -70,6 +67,9 @@ describe('sluice monitor on a deployed environment', () => {
     const drift = report!.windows[0]!.results.find((each) => each.check === 'data_drift')!;
     assert.deepEqual([...drift.values.drifted!].sort(), ['mean_area', 'mean_radius', 'mean_texture']);
     assert.ok(report!.windows[0]!.results.some((each) => each.check === 'prediction_drift' && each.status !== 'not_enough_data'));
+    const performance = report!.windows[0]!.results.find((each) => each.check === 'performance')! as unknown as { values: { labels: number; accuracy: number } };
+    assert.equal(performance.values.labels, 171);
+    assert.ok(performance.values.accuracy > 0.5 && performance.values.accuracy <= 1);
     assert.deepEqual(report!.alerts.map((alert) => alert.rule), ['drift']);
     assert.equal(received.length, 1);
     assert.match((received[0] as { message: string }).message, /mean_radius/);

@@ -1,14 +1,16 @@
 /** `sluice monitor run|status|history|alerts [--env NAME] [--limit N] [--json]`. */
 import { z } from 'zod';
 import { createDeployService, loadEnvironments, openRolloutStore } from '../../deploy/index.js';
-import { checkCron, createMonitorService, loadMonitors, openMonitorStore, scheduleMonitors, type MonitorService } from '../../monitoring/index.js';
+import { checkCron, createMonitorService, loadMonitors, openMonitorStore, replayData, scheduleMonitors, type MonitorService } from '../../monitoring/index.js';
+import { findEnvironment } from '../../deploy/index.js';
+import { currentWorkspace } from '../context.js';
 import { openWorkspaceCache, workspacePredictionLogDir } from '../../workspace/index.js';
 import { renderAlerts, renderRunReports, renderWindows } from '../format/monitor.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
 
-export const MONITOR_ACTIONS = ['run', 'status', 'history', 'alerts', 'schedule'] as const;
+export const MONITOR_ACTIONS = ['run', 'status', 'history', 'alerts', 'schedule', 'replay'] as const;
 export type MonitorAction = (typeof MONITOR_ACTIONS)[number];
 
 const monitorOptionsSchema = z.object({
@@ -18,10 +20,32 @@ const monitorOptionsSchema = z.object({
   cron: z.string().min(1, { error: 'must be a cron expression, like "*/5 * * * *"' }).optional(),
 });
 
+const replaySchema = z.object({
+  env: z.string({ error: 'is required' }).min(1, { error: 'must name an environment' }),
+  data: z.string({ error: 'is required' }).min(1, { error: 'must name a file' }),
+  rate: z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be more than 0' }).optional(),
+  labels: z.string().min(1).optional(),
+  url: z.url({ error: 'must be a URL like http://127.0.0.1:8080' }).optional(),
+  json: z.boolean().default(false),
+});
+
+/** `sluice monitor replay`: a client of the running environment; no store needed. */
+async function replayCommand(rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(replaySchema, rawOptions, 'monitor replay');
+  const root = currentWorkspace().root;
+  const environment = findEnvironment(loadEnvironments(root), options.env);
+  const url = (options.url ?? `http://${environment.host}:${environment.port}`).replace(/\/+$/, '');
+  const report = await replayData({ url, data: options.data, rate: options.rate, labels: options.labels });
+  if (options.json) printJson(output, report);
+  else output.stdout.write(`Replayed ${report.answered} of ${report.rows} rows to ${url} in ${report.seconds.toFixed(1)} s${options.labels ? `, ${report.labelled} labels posted as feedback` : ''}.\n`);
+  return 0;
+}
+
 /** history and alerts are about one monitor. */
 const oneMonitorSchema = monitorOptionsSchema.extend({ env: z.string({ error: 'is required' }).min(1, { error: 'must name an environment' }) });
 
 export async function monitorCommand(action: MonitorAction, rawOptions: unknown, output: CliContext): Promise<number> {
+  if (action === 'replay') return replayCommand(rawOptions, output);
   const options = parseOptions(action === 'history' || action === 'alerts' ? oneMonitorSchema : monitorOptionsSchema, rawOptions, `monitor ${action}`);
   // Checked before the store opens: a typo in the schedule is a usage error, not a run.
   if (action === 'schedule') checkCron(options.cron ?? '').stop();

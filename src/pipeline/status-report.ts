@@ -22,6 +22,11 @@ export interface StageStatusReport {
   readonly upstream: readonly string[];
 }
 
+/** The report of a stage whose deps, params, command and outs all match its lock entry, with nothing upstream to run. */
+export function upToDateReport(stage: string): StageStatusReport {
+  return { stage, state: 'up-to-date', changes: [], reasons: [], upstream: [] };
+}
+
 /** The report of a frozen stage, which status does not check. */
 export function frozenReport(stage: string): StageStatusReport {
   return { stage, state: 'frozen', changes: [], reasons: ['frozen: not checked'], upstream: [] };

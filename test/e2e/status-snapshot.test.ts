@@ -78,6 +78,24 @@ describe('the status snapshot', () => {
     assert.equal(JSON.parse(fast.stdout).upToDate, true);
   });
 
+  test('a run that finds nothing to do keeps the snapshot too, for the status after it', () => {
+    const repo = ranAndAged(PIPELINE);
+    const run = sluice(repo.root, ['run']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(existsSync(snapshotFile(repo.root)), 'the no-op run wrote the snapshot');
+    const fast = sluice(repo.root, ['status', '--json']);
+    rmSync(snapshotFile(repo.root));
+    assert.equal(fast.stdout, sluice(repo.root, ['status', '--json']).stdout);
+  });
+
+  test('a run that runs a stage leaves no snapshot behind', () => {
+    const repo = snapshotted();
+    writeFileSync(join(repo.root, 'data', 'a.txt'), 'z');
+    const run = sluice(repo.root, ['run']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(existsSync(snapshotFile(repo.root)), false);
+  });
+
   test('sluice.yaml edited to the same size: the changed command is reported', () => {
     const repo = snapshotted();
     const result = statusAfter(repo, () => writeFileSync(join(repo.root, 'sluice.yaml'), PIPELINE.replace('ls data', 'du data')));

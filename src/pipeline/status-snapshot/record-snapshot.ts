@@ -1,10 +1,15 @@
 /**
- * Writing the status snapshot (see snapshot-file.ts) while the full `sluice status` works: the
- * recorder watches every path the hasher looks at, then adds the files status read on its own.
+ * Writing the status snapshot (see snapshot-file.ts) while the full `sluice status` works (or a
+ * `sluice run` of the whole pipeline, which checks each stage the same way before deciding to do
+ * nothing): the recorder watches every path the hasher looks at, then adds the files the command
+ * read on its own.
  *
  * Why the inputs recorded are all the inputs of the verdict "up to date" (completeness is what
  * makes the fast path correct):
- * - the workspace root: found from the cwd by the same walk on both paths; the snapshot names it;
+ * - the command line: only `status` and `status --json` of the whole pipeline are answered, and
+ *   Sluice's own code: the build id;
+ * - the workspace root: found from the cwd by the same walk on both paths; the snapshot names it
+ *   (and the host, as the stat cache's key does);
  * - `.sluice/config.yaml` (openWorkspace) and `SLUICE_DATABASE_URL` (STATUS_ENV): the only
  *   inputs of opening the workspace; the store it names is only opened for registry deps, and a
  *   pipeline with any (`models:/`, whose verdict lives in the database) is never recorded;
@@ -52,10 +57,11 @@ export class StatusSnapshotRecorder implements HashObserver {
 
   /**
    * Writes the snapshot if the whole pipeline is up to date, or removes the last one otherwise
-   * (so that a later status does not re-check a snapshot that cannot hold). Returns why it wrote
-   * none, or undefined when it wrote one.
+   * (so that a later status does not re-check a snapshot that cannot hold). A report left
+   * undefined stands for a stage that is not (`sluice run` ran or restored it). Returns why it
+   * wrote none, or undefined when it wrote one.
    */
-  finish(pipeline: Pipeline, stages: readonly Stage[], reports: readonly StageStatusReport[]): string | undefined {
+  finish(pipeline: Pipeline, stages: readonly Stage[], reports: readonly (StageStatusReport | undefined)[]): string | undefined {
     const file = statusSnapshotFile(this.workspace.root);
     const reason = this.whyNot(pipeline, stages, reports);
     // The snapshot only saves time: failing to keep it (a read-only checkout) must not fail status.
@@ -65,7 +71,8 @@ export class StatusSnapshotRecorder implements HashObserver {
         return reason;
       }
       mkdirSync(dirname(file), { recursive: true });
-      const snapshot: StatusSnapshot = { format: STATUS_SNAPSHOT_FORMAT, build: this.build!, root: this.workspace.root, host: hostname(), env: statusEnv(process.env), paths: Object.fromEntries(this.paths), reports };
+      const settled = reports as readonly StageStatusReport[];
+      const snapshot: StatusSnapshot = { format: STATUS_SNAPSHOT_FORMAT, build: this.build!, root: this.workspace.root, host: hostname(), env: statusEnv(process.env), paths: Object.fromEntries(this.paths), reports: settled };
       writeFileAtomic(file, serializeStatusSnapshot(snapshot));
       return undefined;
     } catch (error) {
@@ -73,11 +80,11 @@ export class StatusSnapshotRecorder implements HashObserver {
     }
   }
 
-  private whyNot(pipeline: Pipeline, stages: readonly Stage[], reports: readonly StageStatusReport[]): string | undefined {
+  private whyNot(pipeline: Pipeline, stages: readonly Stage[], reports: readonly (StageStatusReport | undefined)[]): string | undefined {
     if (this.build === undefined) return 'this Sluice has no build id';
     // Before `sluice init` status keeps nothing on disk (the stat cache lives in memory then).
     if (!existsSync(this.workspace.paths.sluiceDir)) return 'no .sluice directory';
-    if (!reports.every(isSettled)) return 'the pipeline is not up to date';
+    if (!reports.every((report) => report !== undefined && isSettled(report))) return 'the pipeline is not up to date';
     if (stages.length !== pipeline.stages.length) return 'only some stages were checked';
     if (pipeline.stages.some((stage) => stage.deps.some((dep) => isRegistryReference(dep.path)))) return 'a stage depends on the registry';
     const files = [PIPELINE_FILE, LOCK_FILE, CONFIG_FILE, pipeline.paramsFile, ...pipeline.stages.flatMap((stage) => stage.params.map((param) => param.file))];

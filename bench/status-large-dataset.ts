@@ -3,12 +3,14 @@
  *
  * Cold (no stat cache) status must hash every file, so its yardstick is md5sum over the same
  * files: what a DVC-style tool pays. Warm status should only stat the files, so its yardstick is
- * `git status` on the same tree, which stats every tracked file and does nothing else.
+ * `git status` on the same tree, which stats every tracked file and does nothing else. A warm
+ * status is answered from the status snapshot the previous one wrote; the full check (pipeline
+ * loaded, stat cache read) is measured beside it.
  *
  * Run: `npm run bench:status`; BENCH_FILES sets the number of files (default 20,000).
  */
 import { randomFillSync } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   envInteger,
@@ -64,9 +66,15 @@ function expectUpToDate(run: TimedRun): TimedRun {
   return run;
 }
 
-/** The stat cache's files (`.sluice/tmp/stat-cache`). */
+/** The status snapshot (`.sluice/tmp/status-snapshot.json`): without it, status checks in full. */
+function deleteStatusSnapshot(root: string): void {
+  rmSync(join(root, '.sluice', 'tmp', 'status-snapshot.json'), { force: true });
+}
+
+/** The stat cache's files (`.sluice/tmp/stat-cache`), and the status snapshot, which would answer without them. */
 function deleteStatCache(root: string): void {
   rmSync(join(root, '.sluice', 'tmp', 'stat-cache'), { recursive: true, force: true });
+  deleteStatusSnapshot(root);
 }
 
 await withTempDir('sluice-bench-status-', async (root) => {
@@ -92,7 +100,15 @@ await withTempDir('sluice-bench-status-', async (root) => {
   // The first `git status` after a commit may rewrite the index (racily clean entries); not the steady state.
   git(root, 'status', '--porcelain');
   const warm = await medianSeconds(WARM_REPETITIONS, {
-    status: () => expectUpToDate(timeSluice(root, ['status'])).seconds,
+    status: () => {
+      // The status before it (a full check) wrote the snapshot this one answers from.
+      if (!existsSync(join(root, '.sluice', 'tmp', 'status-snapshot.json'))) throw new Error('the full check before the warm status wrote no status snapshot');
+      return expectUpToDate(timeSluice(root, ['status'])).seconds;
+    },
+    fullCheck: () => {
+      deleteStatusSnapshot(root);
+      return expectUpToDate(timeSluice(root, ['status'])).seconds;
+    },
     gitStatus: () => timeSuccess('git', ['status', '--porcelain'], { cwd: root }).seconds,
     nodeStart: () => timeSuccess(process.execPath, ['-e', '']).seconds,
   });
@@ -100,7 +116,8 @@ await withTempDir('sluice-bench-status-', async (root) => {
   printTable(
     ['Measure', 'Runs', 'Median'],
     [
-      ['sluice status, warm (defaults)', String(WARM_REPETITIONS), formatSeconds(warm.status)],
+      ['sluice status, warm (defaults: answered from the status snapshot)', String(WARM_REPETITIONS), formatSeconds(warm.status)],
+      ['sluice status, warm, full check (snapshot deleted, stat cache warm)', String(WARM_REPETITIONS), formatSeconds(warm.fullCheck)],
       ['git status --porcelain (stat-every-file floor)', String(WARM_REPETITIONS), formatSeconds(warm.gitStatus)],
       ["node -e '' (Node's own start, no work)", String(WARM_REPETITIONS), formatSeconds(warm.nodeStart)],
       ['sluice status, cold (stat cache deleted)', String(COLD_REPETITIONS), formatSeconds(cold.status)],
@@ -113,6 +130,7 @@ await withTempDir('sluice-bench-status-', async (root) => {
     ['Ratio', 'Value'],
     [
       ['warm status ÷ git status', formatRatio(warm.status / warm.gitStatus)],
+      ['warm full check ÷ git status', formatRatio(warm.fullCheck / warm.gitStatus)],
       ["node's start ÷ git status", formatRatio(warm.nodeStart / warm.gitStatus)],
       ['cold status ÷ md5sum', formatRatio(cold.status / cold.md5sum)],
       ['cold status ÷ warm status', formatRatio(cold.status / warm.status)],

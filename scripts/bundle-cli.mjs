@@ -4,6 +4,7 @@
 // Why: on Node 20, loading Kysely, zod, yaml and commander as ~400 separate ES modules costs about
 // 240 ms at every command start; the same code from one file loads in about 55 ms. That start-up
 // time is most of a warm `sluice status`. Native addons and drivers stay external.
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
@@ -33,13 +34,10 @@ const zodEnglishOnly = {
 // Chunk names carry content hashes: clear the old ones.
 rmSync('dist/bundle', { recursive: true, force: true });
 
-await build({
-  entryPoints: { sluice: 'src/cli/main.ts' },
+/** What both bundles share. */
+const common = {
   outdir: 'dist/bundle',
   entryNames: '[name]',
-  chunkNames: 'chunks/[name]-[hash]',
-  // Chunks keep `sluice --version` from parsing the whole program.
-  splitting: true,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -47,9 +45,29 @@ await build({
   sourcemap: true,
   mainFields: ['module', 'main'],
   external: ['better-sqlite3', 'pg', '@napi-rs/blake-hash', '@duckdb/node-bindings', 'onnxruntime-node'],
+  // Unique to this build, the same in both bundles: a status snapshot written by another build
+  // is never trusted (src/pipeline/status-snapshot/snapshot-file.ts).
+  define: { SLUICE_BUILD_ID: JSON.stringify(randomUUID()) },
   // CommonJS dependencies inside an ES module bundle need a `require`.
   banner: { js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: { sluice: 'src/cli/main.ts' },
+  chunkNames: 'chunks/[name]-[hash]',
+  // Chunks keep `sluice --version` from parsing the whole program.
+  splitting: true,
   // Each command's chunks hold what it uses, not all a domain's index re-exports (see the plugin).
   plugins: [directImports(SOURCE_DIR), zodEnglishOnly],
-  logLevel: 'warning',
+});
+
+// The fast path of `sluice status` (main.ts imports it by URL, so the build above leaves it out):
+// one file of its own rather than a chunk set, because on a warm status each further ES module
+// costs its share of a start that should be one directory walk.
+await build({
+  ...common,
+  entryPoints: { 'status-fast-path': 'src/cli/status-fast-path.ts' },
+  plugins: [directImports(SOURCE_DIR)],
 });

@@ -5,11 +5,14 @@
  */
 export { ObjectCache, type AddOptions, type CheckoutOptions, type DirectorySnapshot, type ObjectCacheOptions } from './object-cache.js';
 export { LINK_TYPES, type LinkOperations, type LinkType } from './link.js';
-export { manifestObjectId, parseManifest, serializeManifest, type FileMode, type ManifestEntry } from './manifest.js';
+export { manifestObjectId, parseManifest, serializeManifest, type ManifestEntry } from './manifest.js';
+export { normalizeMode, type FileMode } from './file-mode.js';
+export { walkDirectory, type DirectoryWalk, type WalkedFile } from './directory-walk.js';
+export { isRacy, RACY_MARGIN_MS } from './racy.js';
 export { directoryObjectId, fileObjectId, isDirectoryId, parseObjectId, type ObjectId } from './object-id.js';
 export { StatCache, workspaceKey, type FileStat } from './stat-cache.js';
 export { LOOSE_GROUP, statCacheDirectory, type DirectoryCacheEntry, type StatCacheEntry, type StatCachePersistence } from './stat-cache-file.js';
-export { WorkspaceHasher, type HashedDirectory, type HashedFile, type HashedPath } from './workspace-hasher.js';
+export { WorkspaceHasher, type HashedDirectory, type HashedFile, type HashedPath, type HashObserver, type ObservedPath } from './workspace-hasher.js';
 export { objectCorrupt, objectMissing } from './errors.js';
 export type { ObjectStorage } from './storage/object-storage.js';
 export { objectIdOfKey, objectKey } from './storage/object-storage.js';

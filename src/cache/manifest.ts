@@ -7,9 +7,6 @@ import { z } from 'zod';
 import { hashBytes } from '../core/index.js';
 import { directoryObjectId, type ObjectId } from './object-id.js';
 
-/** Only the executable bit survives: checkouts by hardlink leave files read-only, and that must not change the hash. */
-export type FileMode = 0o644 | 0o755;
-
 const manifestEntrySchema = z.strictObject({
   path: z.string().min(1),
   hash: z.string().regex(/^blake3:[0-9a-f]{64}$/),
@@ -20,11 +17,6 @@ const manifestEntrySchema = z.strictObject({
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 
 const manifestSchema = z.array(manifestEntrySchema);
-
-/** The mode a file is recorded with, from its stat mode. */
-export function normalizeMode(statMode: number): FileMode {
-  return (statMode & 0o111) !== 0 ? 0o755 : 0o644;
-}
 
 /** Code-unit order, the same on every platform and locale. */
 function compareCodeUnits(a: string, b: string): number {

@@ -5,15 +5,17 @@
  * directory costs one walk: the fingerprint of its files' stats finds its id directly, and its
  * manifest is only rebuilt when it must be stored.
  */
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
-import { hashBytes, hashFile, systemErrorCode } from '../core/index.js';
+import { hashFile, systemErrorCode } from '../core/index.js';
 import type { DirectorySnapshot } from './object-cache.js';
-import { manifestObjectId, normalizeMode, serializeManifest, type FileMode, type ManifestEntry } from './manifest.js';
+import { walkDirectory, type DirectoryWalk, type WalkedFile } from './directory-walk.js';
+import { normalizeMode, type FileMode } from './file-mode.js';
+import { manifestObjectId, serializeManifest, type ManifestEntry } from './manifest.js';
 import { fileObjectId, type ObjectId } from './object-id.js';
 import { hashFiles } from './parallel-hash.js';
+import { isRacy } from './racy.js';
 import type { FileStat, StatCache } from './stat-cache.js';
-import type { StatCacheEntry } from './stat-cache-file.js';
 
 /** A hashed regular file. */
 export interface HashedFile {
@@ -37,19 +39,18 @@ export interface HashedDirectory {
 export type HashedPath = HashedFile | HashedDirectory;
 
 /**
- * One file found by a directory walk, with the only stat it gets: the fingerprint, the stat cache
- * and the manifest all use it. Plain (non-bigint) stats: on 20,000 files, bigint stats and their
- * garbage cost more than the rest of a warm status; the mtime in milliseconds is a double with
- * sub-microsecond resolution (see {@link StatCacheEntry}).
+ * What a hash was computed from, as it was seen: the one stat of a file, or the walk of a
+ * directory (with its fingerprint). The status snapshot records these, so that a later
+ * `sluice status` can tell without hashing that nothing the verdict rested on changed.
  */
-interface WalkedFile {
-  readonly absolute: string;
-  /** Relative to the walked directory, posix separators. */
-  readonly relative: string;
-  readonly ino: number;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly mode: FileMode;
+export type ObservedPath =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'file'; readonly stats: Stats }
+  | { readonly kind: 'directory'; readonly walk: DirectoryWalk };
+
+/** Told of every path {@link WorkspaceHasher.hash} looks at. */
+export interface HashObserver {
+  observed(path: string, seen: ObservedPath): void;
 }
 
 export class WorkspaceHasher {
@@ -57,6 +58,7 @@ export class WorkspaceHasher {
     /** Absolute workspace root; paths given to {@link hash} are relative to it. */
     private readonly root: string,
     private readonly statCache: StatCache,
+    private readonly observer?: HashObserver,
   ) {}
 
   /** Hashes a file or directory; undefined when nothing is at the path. */
@@ -67,10 +69,14 @@ export class WorkspaceHasher {
     try {
       stats = statSync(absolute);
     } catch (error) {
-      if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') return undefined;
+      if (systemErrorCode(error) === 'ENOENT' || systemErrorCode(error) === 'ENOTDIR') {
+        this.observer?.observed(key, { kind: 'absent' });
+        return undefined;
+      }
       throw error;
     }
     if (stats.isDirectory()) return this.hashDirectory(absolute, key);
+    this.observer?.observed(key, { kind: 'file', stats });
     await this.statCache.loadFiles([key]);
     const hex = await this.hashFileCached(key, absolute, stats);
     return { kind: 'file', id: fileObjectId(hex), size: stats.size, mode: normalizeMode(stats.mode) };
@@ -85,8 +91,10 @@ export class WorkspaceHasher {
   }
 
   private async hashDirectory(absolute: string, key: string): Promise<HashedDirectory> {
-    const files = walk(absolute);
-    const fingerprint = fingerprintOf(files);
+    // The files are kept for the manifest, needed whenever the fingerprint is not known.
+    const walk = walkDirectory(absolute, { files: true });
+    const fingerprint = walk.fingerprint;
+    this.observer?.observed(key, { kind: 'directory', walk });
     const known = this.statCache.lookupDirectory(key, fingerprint);
     if (known) {
       return {
@@ -94,13 +102,13 @@ export class WorkspaceHasher {
         id: known.objectId,
         size: known.size,
         fileCount: known.fileCount,
-        snapshot: async () => this.snapshotDirectory(key, walk(absolute)),
+        snapshot: async () => this.snapshotDirectory(key, walkDirectory(absolute, { files: true }).files!),
       };
     }
     const startedAt = Date.now();
-    const snapshot = await this.snapshotDirectory(key, files);
+    const snapshot = await this.snapshotDirectory(key, walk.files!);
     const size = snapshot.entries.reduce((total, entry) => total + entry.size, 0);
-    if (!files.some((file) => isRacy(file, startedAt))) {
+    if (!isRacy({ mtimeMs: walk.newestMtimeMs }, startedAt)) {
       this.statCache.rememberDirectory({ path: key, fingerprint, objectId: snapshot.id, size, fileCount: snapshot.entries.length });
     }
     return { kind: 'directory', id: snapshot.id, size, fileCount: snapshot.entries.length, snapshot: async () => snapshot };
@@ -144,63 +152,6 @@ export class WorkspaceHasher {
     if (!isRacy(stats, startedAt)) this.statCache.remember(key, stats, hex);
     return hex;
   }
-}
-
-/**
- * Every regular file below `absolute`, sorted by relative path. This is the hot path of
- * `sluice status` on large datasets: one stat per file, paths built by slicing.
- */
-function walk(absolute: string): WalkedFile[] {
-  const files: WalkedFile[] = [];
-  for (const dirent of readdirSync(absolute, { recursive: true, withFileTypes: true })) {
-    if (dirent.isDirectory()) continue;
-    const file = `${dirent.parentPath}${sep}${dirent.name}`;
-    // A dangling symlink has nothing to hash; symlinks to directories and special files (sockets, fifos) are not data.
-    const stats = statSync(file, { throwIfNoEntry: false });
-    if (!stats?.isFile()) continue;
-    const relative = file.slice(absolute.length + 1);
-    files.push({
-      absolute: file,
-      relative: sep === '/' ? relative : relative.split(sep).join('/'),
-      ino: stats.ino,
-      size: stats.size,
-      mtimeMs: stats.mtimeMs,
-      mode: normalizeMode(stats.mode),
-    });
-  }
-  return files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-}
-
-/**
- * BLAKE3 of each file's path and stat: equal fingerprints mean no file was added, removed or
- * touched. The numbers go in as their float64 bytes rather than as text: printing 20,000
- * fractional millisecond mtimes took about twice as long as the rest of the fingerprint.
- */
-function fingerprintOf(files: readonly WalkedFile[]): string {
-  // The count first, so the bytes split into paths and numbers one way only.
-  const numbers = new Float64Array(1 + files.length * 4);
-  numbers[0] = files.length;
-  let paths = '';
-  let offset = 1;
-  for (const file of files) {
-    paths += `${file.relative}\0`;
-    numbers[offset++] = file.ino;
-    numbers[offset++] = file.size;
-    numbers[offset++] = file.mtimeMs;
-    numbers[offset++] = file.mode;
-  }
-  return hashBytes(Buffer.concat([new Uint8Array(numbers.buffer), Buffer.from(paths)]));
-}
-
-/**
- * Margin for file-system timestamp granularity. A file modified this close to the moment it was
- * hashed could be modified again without its mtime changing ("racy git"), so its hash is used
- * but not remembered; the next command hashes it again, by then safely in the past.
- */
-const RACY_MARGIN_MS = 100;
-
-function isRacy(stats: FileStat, hashedAtMs: number): boolean {
-  return stats.mtimeMs + RACY_MARGIN_MS >= hashedAtMs;
 }
 
 /** Stat-cache keys are root-relative posix paths without `./` or a trailing slash. */

@@ -36,6 +36,8 @@ import { registryDeps } from './registry-deps.js';
 import { processStage, type RunReporter } from './stage-processor.js';
 import { readParamValues, stagePaths } from './stage-state.js';
 import type { Stage } from './stage.js';
+import { StatusSnapshotRecorder } from './status-snapshot/record-snapshot.js';
+import { frozenReport, upToDateReport, type StageStatusReport } from './status-report.js';
 
 export interface RunPipelineOptions {
   /** Stages to reproduce, with everything upstream of them; all when empty. */
@@ -72,6 +74,8 @@ const KEPT_LOG_RUNS = 20;
 // eslint-disable-next-line max-lines-per-function -- the run's steps in order inside the one try/finally that holds the repository lock and the store; each step is a named function
 export async function runPipeline(workspace: Workspace, options: RunPipelineOptions = {}): Promise<PipelineRunReport> {
   const dryRun = options.dryRun ?? false;
+  // A run of the whole pipeline that finds nothing to do is a status check too: it keeps the status snapshot.
+  const recorder = dryRun || (options.targets ?? []).length > 0 ? undefined : new StatusSnapshotRecorder(workspace);
   const pipeline = loadPipeline(workspace.root);
   const graph = buildGraph(pipeline, { checkDepsExist: true });
   const selected = selectStages(graph, options.targets ?? []);
@@ -86,7 +90,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     const cache = openWorkspaceCache(workspace);
     const statCache = await openWorkspaceStatCache(workspace);
     await statCache.loadFiles(stagePaths(selected));
-    const hasher = new WorkspaceHasher(workspace.root, statCache);
+    const hasher = new WorkspaceHasher(workspace.root, statCache, recorder);
     const external = registryDeps(store);
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
@@ -150,6 +154,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     await statCache.flush();
 
     const ordered = selected.flatMap((stage) => outcomes.get(stage.name) ?? []);
+    recorder?.finish(pipeline, selected, selected.map((stage) => settledReport(stage, outcomes.get(stage.name))));
     const status = options.signal?.aborted || ordered.some((outcome) => outcome.status === 'interrupted')
       ? 'interrupted'
       : ordered.some((outcome) => outcome.status === 'failed')
@@ -166,6 +171,12 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     await store?.close();
     runLock?.release();
   }
+}
+
+/** What status would say of a stage after this run, when the run left it as it found it (else undefined). */
+function settledReport(stage: Stage, outcome: StageOutcome | undefined): StageStatusReport | undefined {
+  if (outcome?.status === 'frozen') return frozenReport(stage.name);
+  return outcome?.status === 'unchanged' ? upToDateReport(stage.name) : undefined;
 }
 
 /** Why a stage did not run after `failed`, which it waits for, did not succeed. */

@@ -11,28 +11,11 @@ import { readLockfile } from './lockfile.js';
 import { ParamsReader } from './params.js';
 import type { LockedPath } from './lockfile.js';
 import { registryDeps } from './registry-deps.js';
-import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, stagePaths, type StageChange, type StageSnapshot } from './stage-state.js';
+import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, stagePaths, type StageSnapshot } from './stage-state.js';
+import { StatusSnapshotRecorder } from './status-snapshot/record-snapshot.js';
+import { frozenReport, type StageState, type StageStatusReport } from './status-report.js';
 
-export type StageState =
-  /** Nothing changed. */
-  | 'up-to-date'
-  /** Deps, params, cmd or definition changed: the stage will run. */
-  | 'changed'
-  /** Only outs are missing or modified: they can be restored without running. */
-  | 'outs-changed'
-  /** Its own inputs match, but an upstream stage will run and may change them. */
-  | 'upstream-changed'
-  | 'frozen';
-
-export interface StageStatusReport {
-  readonly stage: string;
-  readonly state: StageState;
-  readonly changes: readonly StageChange[];
-  /** `changes` as sentences. */
-  readonly reasons: readonly string[];
-  /** For `upstream-changed`: the upstream stages that will run. */
-  readonly upstream: readonly string[];
-}
+export type { StageState, StageStatusReport } from './status-report.js';
 
 /** The snapshot with deps that are restorable upstream outs replaced by what the restore will put there. */
 function withRestoredDeps(snapshot: StageSnapshot, restorable: ReadonlyMap<string, LockedPath>): StageSnapshot {
@@ -51,7 +34,13 @@ function withRestoredDeps(snapshot: StageSnapshot, restorable: ReadonlyMap<strin
   return { ...snapshot, deps };
 }
 
+/**
+ * The state of each selected stage (all by default). A status of the whole pipeline also keeps
+ * the status snapshot: written when everything is up to date, removed otherwise (see
+ * status-snapshot/record-snapshot.ts).
+ */
 export async function pipelineStatus(workspace: Workspace, options: { targets?: readonly string[] } = {}): Promise<StageStatusReport[]> {
+  const recorder = (options.targets ?? []).length === 0 ? new StatusSnapshotRecorder(workspace) : undefined;
   const pipeline = loadPipeline(workspace.root);
   const graph = buildGraph(pipeline, { checkDepsExist: true });
   const stages = selectStages(graph, options.targets ?? []);
@@ -62,7 +51,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
   try {
     const statCache = await openWorkspaceStatCache(workspace);
     await statCache.loadFiles(stagePaths(stages));
-    const hasher = new WorkspaceHasher(workspace.root, statCache);
+    const hasher = new WorkspaceHasher(workspace.root, statCache, recorder);
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
     const cache = openWorkspaceCache(workspace);
@@ -73,7 +62,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
     for (const stage of stages) {
       if (stage.frozen) {
         states.set(stage.name, 'frozen');
-        reports.push({ stage: stage.name, state: 'frozen', changes: [], reasons: ['frozen: not checked'], upstream: [] });
+        reports.push(frozenReport(stage.name));
         continue;
       }
       const snapshot = withRestoredDeps(await snapshotStage(stage, hasher, params, { external }), restorableOuts);
@@ -94,6 +83,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
       reports.push({ stage: stage.name, state, changes, reasons, upstream: staleUpstream });
     }
     await statCache.flush();
+    recorder?.finish(pipeline, stages, reports);
     return reports;
   } finally {
     await external.close();

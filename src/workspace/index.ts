@@ -7,17 +7,15 @@
 export {
   findWorkspaceRoot,
   initWorkspace,
-  LOCK_FILE,
   openWorkspace,
   openWorkspaceCache,
   openWorkspaceStatCache,
-  PIPELINE_FILE,
-  SLUICE_DIR,
   SLUICE_GITIGNORE_ENTRIES,
   workspacePredictionLogDir,
   type Workspace,
   type WorkspacePaths,
 } from './workspace.js';
+export { LOCK_FILE, locateWorkspaceRoot, PIPELINE_FILE, SLUICE_DIR } from './workspace-root.js';
 export { openWorkspaceStore } from './open-store.js';
 export { CONFIG_FILE, loadWorkspaceConfig, remoteSchema, workspaceConfigSchema, type RemoteConfig, type WorkspaceConfig } from './config.js';
 export { ensureGitignoreEntries, gitignoreEntryFor, removeGitignoreEntries } from './gitignore.js';

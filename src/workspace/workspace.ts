@@ -3,17 +3,14 @@
  * live), its settings, and the locations of the cache, logs and metadata store.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/index.js';
 import { ObjectCache, StatCache, statCacheDirectory, workspaceKey, type LinkType } from '../cache/index.js';
 import { parseStoreUrl, type StoreLocation } from '../store/index.js';
 import { CONFIG_FILE, DEFAULT_CONFIG_TEXT, loadWorkspaceConfig, type WorkspaceConfig } from './config.js';
 import { workspaceNotFound } from './errors.js';
 import { ensureGitignoreEntries } from './gitignore.js';
-
-export const PIPELINE_FILE = 'sluice.yaml';
-export const LOCK_FILE = 'sluice.lock';
-export const SLUICE_DIR = '.sluice';
+import { LOCK_FILE, PIPELINE_FILE, SLUICE_DIR, locateWorkspaceRoot } from './workspace-root.js';
 
 export interface WorkspacePaths {
   readonly sluiceDir: string;
@@ -53,15 +50,11 @@ export function workspacePredictionLogDir(root: string, environment?: string): s
   return environment === undefined ? join(root, SLUICE_DIR, 'predictions') : join(root, SLUICE_DIR, 'predictions', 'environments', environment);
 }
 
-/** Walks up from `cwd` to the first directory with a `sluice.yaml` or a `.sluice/`. */
+/** Walks up from `cwd` to the first directory with a `sluice.yaml` or a `.sluice/` ({@link locateWorkspaceRoot}). */
 export function findWorkspaceRoot(cwd: string): string {
-  let current = resolve(cwd);
-  for (;;) {
-    if (existsSync(join(current, PIPELINE_FILE)) || existsSync(join(current, SLUICE_DIR))) return current;
-    const parent = dirname(current);
-    if (parent === current) throw workspaceNotFound({ cwd: resolve(cwd) });
-    current = parent;
-  }
+  const root = locateWorkspaceRoot(cwd);
+  if (root === undefined) throw workspaceNotFound({ cwd: resolve(cwd) });
+  return root;
 }
 
 /** Opens the workspace at `root` (no I/O beyond reading its config). */

@@ -2,8 +2,8 @@
  * Running the real `sluice` binary in scratch git repositories, as a user would.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exited, track } from './processes.js';
 import { makeTempDir } from './temp-dir.js';
@@ -114,4 +114,19 @@ export async function waitForLine(path: string, timeoutMs = 10_000): Promise<str
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`${path} was not written within ${timeoutMs} ms`);
+}
+
+/**
+ * Sets the mtime of every file of the repository (but git's) `secondsAgo` in the past. Files a
+ * test has just written are within the racy margin of a command that starts right after, which
+ * rightly remembers nothing by their stats (no stat-cache entry, no status snapshot); aged, they
+ * are as a user's files usually are.
+ */
+export function ageFiles(root: string, secondsAgo = 60): void {
+  const then = new Date(Date.now() - secondsAgo * 1000);
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || relative(root, path).split(sep)[0] === '.git') continue;
+    utimesSync(path, then, then);
+  }
 }

@@ -1,10 +1,11 @@
 /** `sluice status [stage...] [--json]`: which stages would run, and exactly why. */
-import { pipelineStatus, type StageState } from '../../pipeline/index.js';
+import { isSettled, pipelineStatus, type StageState } from '../../pipeline/index.js';
 import { currentWorkspace } from '../context.js';
 import { makeStyler } from '../format/style.js';
 import { z } from 'zod';
 import { parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
+import { statusJson, UP_TO_DATE_LINE } from './status-output.js';
 
 const statusSchema = z.object({ json: z.boolean().default(false) });
 
@@ -20,13 +21,13 @@ export async function statusCommand(stages: readonly string[], rawOptions: unkno
   const options = parseOptions(statusSchema, rawOptions, 'status');
   const reports = await pipelineStatus(currentWorkspace(), { targets: stages });
   if (options.json) {
-    printJson(output, { stages: reports, upToDate: reports.every((report) => report.state === 'up-to-date' || report.state === 'frozen') });
+    printJson(output, statusJson(reports));
     return 0;
   }
   const style = makeStyler(output.stdout);
-  const stale = reports.filter((report) => report.state !== 'up-to-date' && report.state !== 'frozen');
+  const stale = reports.filter((report) => !isSettled(report));
   if (stale.length === 0) {
-    output.stdout.write('Pipeline is up to date.\n');
+    output.stdout.write(UP_TO_DATE_LINE);
     return 0;
   }
   for (const report of stale) {

@@ -1,0 +1,109 @@
+/**
+ * MatMul and Gemm with a batched left operand and constant weights: `[N, …, K] × [K, M]`. Sums
+ * are accumulated in double and rounded once to float32 (onnxruntime accumulates in float32 with
+ * fused multiply-adds, so results agree to a few units in the last place). Small products are
+ * unrolled with the weights as literals; larger ones loop over captured weight arrays.
+ */
+import { batchedRowSize, literal, type Storage, type Value } from '../emitter.js';
+import type { Kernel, KernelContext } from '../kernel.js';
+import { broadcastIndex, describeShape, isBatched, rowDims, type Dim } from '../shapes.js';
+import { UnsupportedGraph } from '../unsupported.js';
+
+export interface Product {
+  /** Rows of the left operand per batch row (its dimensions between the batch and K). */
+  readonly blocks: number;
+  readonly k: number;
+  readonly m: number;
+  /** weights[k * m + j]: the weight of input k for output j. */
+  readonly weights: Float32Array;
+  /** The value added to output j (after alpha), or undefined. */
+  readonly bias?: ((block: number, j: number | string) => string) | undefined;
+  readonly alpha: number;
+}
+
+function float32Constant(value: Value, role: string): Float32Array {
+  if (!value.constant || value.constant.type !== 'float32') throw new UnsupportedGraph(`${role} ${value.name} is not a float32 constant`);
+  return value.constant.data as Float32Array;
+}
+
+/** Writes `alpha · (row × weights) + bias` for the current row into `output`. */
+export function emitProduct(context: KernelContext, input: Value, output: Storage, product: Product): void {
+  const emitter = context.emitter;
+  const { blocks, k: size, m, weights } = product;
+  const scale = (sum: string) => (product.alpha === 1 ? sum : `${literal(product.alpha)} * (${sum})`);
+  const withBias = (block: number, j: number | string, sum: string) => (product.bias ? `${scale(sum)} + ${product.bias(block, j)}` : scale(sum));
+  if (emitter.unrolls(blocks * size * m, 'products')) {
+    for (let block = 0; block < blocks; block++) {
+      for (let j = 0; j < m; j++) {
+        const terms = Array.from({ length: size }, (_, k) => `${emitter.element(input, block * size + k)} * ${literal(weights[k * m + j]!)}`);
+        emitter.line(`${emitter.target(output, block * m + j)} = ${withBias(block, j, terms.join(' + ') || '0')};`);
+      }
+    }
+    return;
+  }
+  // Weights transposed, so the inner loop reads both operands contiguously.
+  const transposed = new Float32Array(size * m);
+  for (let k = 0; k < size; k++) for (let j = 0; j < m; j++) transposed[j * size + k] = weights[k * m + j]!;
+  const w = emitter.capture('w', transposed);
+  for (let block = 0; block < blocks; block++) {
+    const first = block * size;
+    emitter.line(
+      `for (let j = 0; j < ${m}; j++) {`,
+      `  let s = 0;`,
+      `  for (let k = 0, wk = j * ${size}; k < ${size}; k++) s += ${emitter.element(input, first === 0 ? 'k' : `${first} + k`)} * ${w}[wk + k];`,
+      `  ${emitter.target(output, block === 0 ? 'j' : `${block * m} + j`)} = ${withBias(block, 'j', 's')};`,
+      `}`,
+    );
+  }
+}
+
+const matMul: Kernel = (context) => {
+  const a = context.input(0);
+  const b = context.input(1);
+  if (a.type !== 'float32' || !isBatched(a.shape) || a.shape.length < 2) throw new UnsupportedGraph(`the left operand ${a.name} is not a batched float32 matrix`);
+  const weights = float32Constant(b, 'the right operand');
+  const dims = b.constant!.dims;
+  const aDims = rowDims(a.shape);
+  const size = aDims[aDims.length - 1]!;
+  if (dims.length > 2 || dims[0] !== size) throw new UnsupportedGraph(`shapes ${describeShape(a.shape)} and ${describeShape(dims)} do not multiply`);
+  const m = dims.length === 2 ? dims[1]! : 1;
+  const shape: Dim[] = ['N', ...aDims.slice(0, -1), ...(dims.length === 2 ? [m] : [])];
+  batchedRowSize(a, 'MatMul');
+  const output = context.define(0, 'float32', shape);
+  emitProduct(context, a, output.storage!, { blocks: aDims.slice(0, -1).reduce((p, d) => p * d, 1), k: size, m, weights, alpha: 1 });
+};
+
+const gemm: Kernel = (context) => {
+  const attributes = context.node.attributes;
+  const a = context.input(0);
+  const b = context.input(1);
+  if (attributes.int('transA', 0) !== 0) throw new UnsupportedGraph('transA would move the batch');
+  if (a.type !== 'float32' || !isBatched(a.shape) || a.shape.length !== 2) throw new UnsupportedGraph(`A (${a.name}) is not a batched float32 matrix`);
+  const raw = float32Constant(b, 'B');
+  const dims = b.constant!.dims;
+  const size = a.shape[1] as number;
+  const transB = attributes.int('transB', 0) !== 0;
+  if (dims.length !== 2 || dims[transB ? 1 : 0] !== size) throw new UnsupportedGraph(`shapes ${describeShape(a.shape)} and ${describeShape(dims)} do not multiply`);
+  const m = dims[transB ? 0 : 1]!;
+  const weights = transB ? Float32Array.from({ length: size * m }, (_, index) => raw[(index % m) * size + Math.floor(index / m)]!) : raw;
+  const shape: Dim[] = ['N', m];
+  const c = context.optionalInput(2);
+  const beta = Math.fround(attributes.float('beta', 1));
+  const alpha = Math.fround(attributes.float('alpha', 1));
+  if (c && c.type !== 'float32') throw new UnsupportedGraph('C is not float32');
+  const output = context.define(0, 'float32', shape);
+  const bias = c && beta !== 0 ? biasReader(context, c, shape, beta) : undefined;
+  emitProduct(context, a, output.storage!, { blocks: 1, k: size, m, weights, bias, alpha });
+};
+
+function biasReader(context: KernelContext, c: Value, shape: Dim[], beta: number): (block: number, j: number | string) => string {
+  const indices = broadcastIndex(c.shape, shape);
+  const scale = (term: string) => (beta === 1 ? term : `${literal(beta)} * ${term}`);
+  const loop = context.emitter.reader(c, indices, false)(0);
+  return (_block, j) => scale(typeof j === 'number' ? context.emitter.element(c, indices[j]!) : loop);
+}
+
+export const MATMUL_KERNELS: ReadonlyMap<string, Kernel> = new Map<string, Kernel>([
+  ['/MatMul', matMul],
+  ['/Gemm', gemm],
+]);

@@ -1,13 +1,15 @@
 /**
  * Elementwise operators with numpy broadcasting: Add, Sub, Mul, Div, Max, Min, Sum, Mean and the
  * unary activations. Each output element is computed in double and stored to float32, which for
- * one IEEE operation is exactly float32 arithmetic; the transcendental ones (Sigmoid, Exp, Tanh…)
- * differ from onnxruntime's vectorised approximations in the last bits only.
+ * one IEEE operation is exactly float32 arithmetic. Sigmoid is MLAS's approximation (`mlas.ts`),
+ * bit for bit; the other transcendental ones (Exp, Tanh, Log…) use the C library's functions and
+ * differ from onnxruntime's in the last bits only.
  */
 import { literal, type Value } from '../emitter.js';
 import type { Kernel, KernelContext } from '../kernel.js';
 import { broadcastIndex, broadcastShapes, isBatched, rowSize } from '../shapes.js';
 import { UnsupportedGraph } from '../unsupported.js';
+import { mlasLogistic } from './mlas.js';
 
 /** Writes `expression(operand elements)` for every element of the broadcast result (output 0). */
 export function emitElementwise(context: KernelContext, operands: readonly Value[], expression: (args: string[]) => string): void {
@@ -60,7 +62,13 @@ export const ELEMENTWISE_KERNELS: ReadonlyMap<string, Kernel> = new Map<string, 
   ['/Max', variadic((args) => `Math.max(${args.join(', ')})`)],
   ['/Min', variadic((args) => `Math.min(${args.join(', ')})`)],
   ['/Sum', variadic((args) => args.reduce((sum, arg) => `Math.fround(${sum} + ${arg})`))],
-  ['/Sigmoid', unary((x) => `1 / (1 + Math.exp(-${x}))`)],
+  [
+    '/Sigmoid',
+    (context) => {
+      const logistic = context.emitter.capture('logistic', mlasLogistic);
+      emitElementwise(context, [context.input(0)], ([x]) => `${logistic}(${x})`);
+    },
+  ],
   ['/Relu', unary((x) => `Math.max(${x}, 0)`)],
   ['/LeakyRelu', unary((x, context) => `(${x} >= 0 ? ${x} : ${x} * ${literal(Math.fround(context.node.attributes.float('alpha', 0.01)))})`)],
   ['/Tanh', unary((x) => `Math.tanh(${x})`)],

@@ -8,7 +8,8 @@ import { batchedRowSize, literal } from '../emitter.js';
 import type { Kernel, KernelContext } from '../kernel.js';
 import { UnsupportedGraph } from '../unsupported.js';
 import { emitProduct } from './matmul.js';
-import { logistic, softmax } from './tree-scores.js';
+import { mlasLogistic, mlasSoftmax } from './mlas.js';
+import { softmax } from './tree-scores.js';
 
 /** Emits the scores `X · coefficientsᵀ + intercepts` of `count` targets into output `index` (or a scratch); returns where. */
 function emitScores(context: KernelContext, count: number, intoOutput: boolean) {
@@ -22,6 +23,7 @@ function emitScores(context: KernelContext, count: number, intoOutput: boolean) 
   if (intercepts.length !== 0 && intercepts.length !== count) throw new UnsupportedGraph(`${intercepts.length} intercepts for ${count} targets`);
   const weights = Float32Array.from({ length: width * count }, (_, index) => coefficients[(index % count) * width + Math.floor(index / count)]!);
   const storage = intoOutput ? context.define(0, 'float32', ['N', count]).storage! : context.emitter.scratch('float32', count);
+  // onnxruntime's Gemm with beta 1: the intercepts are the starting value of each score.
   const captured = intercepts.length ? context.emitter.capture('c', Float32Array.from(intercepts)) : '';
   const bias = intercepts.length ? (_block: number, j: number | string) => (typeof j === 'number' ? literal(intercepts[j]!) : `${captured}[${j}]`) : undefined;
   emitProduct(context, x, storage, { blocks: 1, k: width, m: count, weights, bias, alpha: 1 });
@@ -58,8 +60,11 @@ const classifier: Kernel = (context) => {
     if (addSecond) {
       z[zo] = Math.fround(1 - values[0]!);
       z[zo + 1] = values[0]!;
+    } else if (post === 'SOFTMAX' && classes >= 5) {
+      // onnxruntime's batched post transform: MLAS for LOGISTIC and for SOFTMAX over 5 or more classes.
+      mlasSoftmax(s, 0, z, zo, classes, 1, false);
     } else {
-      const out = classes === 1 || post === 'NONE' ? values : post === 'LOGISTIC' ? values.map(logistic) : softmax(values, post === 'SOFTMAX_ZERO');
+      const out = classes === 1 || post === 'NONE' ? values : post === 'LOGISTIC' ? values.map(mlasLogistic) : softmax(values, post === 'SOFTMAX_ZERO');
       for (let k = 0; k < classes; k++) z[zo + k] = out[k]!;
     }
     return classes === 1 ? (values[0]! > 0 ? positive : negative) : labels[best]!;

@@ -1,8 +1,8 @@
 /**
- * MatMul and Gemm with a batched left operand and constant weights: `[N, …, K] × [K, M]`. Sums
- * are accumulated in double and rounded once to float32 (onnxruntime accumulates in float32 with
- * fused multiply-adds, so results agree to a few units in the last place). Small products are
- * unrolled with the weights as literals; larger ones loop over captured weight arrays.
+ * MatMul and Gemm with a batched left operand and constant weights: `[N, …, K] × [K, M]`, summed
+ * in float32 in onnxruntime's order (so that a sum with cancellation comes out as onnxruntime's,
+ * not more exact than it). Small products are unrolled with the weights as literals; larger ones
+ * loop over captured weight arrays.
  */
 import { batchedRowSize, literal, type Storage, type Value } from '../emitter.js';
 import type { Kernel, KernelContext } from '../kernel.js';
@@ -16,7 +16,7 @@ export interface Product {
   readonly m: number;
   /** weights[k * m + j]: the weight of input k for output j. */
   readonly weights: Float32Array;
-  /** The value added to output j (after alpha), or undefined. */
+  /** The output's starting value for output j (beta · C, rounded to float32), or undefined for 0. */
   readonly bias?: ((block: number, j: number | string) => string) | undefined;
   readonly alpha: number;
 }
@@ -26,17 +26,35 @@ function float32Constant(value: Value, role: string): Float32Array {
   return value.constant.data as Float32Array;
 }
 
-/** Writes `alpha · (row × weights) + bias` for the current row into `output`. */
+/** onnxruntime's SGEMM (MLAS) sums K in blocks of this many products. */
+const K_BLOCK = 256;
+
+/**
+ * Writes `alpha · (row × weights) + bias` for the current row into `output`, in onnxruntime's
+ * float32 order (measured bit-exact against it): the output starts at `bias` (beta · C, rounded);
+ * each block of 256 products is summed from 0 with fused multiply-adds (a product of two float32
+ * is exact in double, so one rounding per step), then added as `block · alpha + output`.
+ */
 export function emitProduct(context: KernelContext, input: Value, output: Storage, product: Product): void {
   const emitter = context.emitter;
   const { blocks, k: size, m, weights } = product;
-  const scale = (sum: string) => (product.alpha === 1 ? sum : `${literal(product.alpha)} * (${sum})`);
-  const withBias = (block: number, j: number | string, sum: string) => (product.bias ? `${scale(sum)} + ${product.bias(block, j)}` : scale(sum));
+  const alpha = product.alpha === 1 ? '' : ` * ${literal(product.alpha)}`;
   if (emitter.unrolls(blocks * size * m, 'products')) {
     for (let block = 0; block < blocks; block++) {
       for (let j = 0; j < m; j++) {
-        const terms = Array.from({ length: size }, (_, k) => `${emitter.element(input, block * size + k)} * ${literal(weights[k * m + j]!)}`);
-        emitter.line(`${emitter.target(output, block * m + j)} = ${withBias(block, j, terms.join(' + ') || '0')};`);
+        const [sum, total] = [emitter.local('s'), emitter.local('c')];
+        const lines: string[] = [];
+        for (let k0 = 0; k0 < size; k0 += K_BLOCK) {
+          for (let k = k0; k < Math.min(size, k0 + K_BLOCK); k++) {
+            const term = `${emitter.element(input, block * size + k)} * ${literal(weights[k * m + j]!)}`;
+            lines.push(k === k0 ? `${k0 === 0 ? 'let ' : ''}${sum} = Math.fround(${term});` : `${sum} = Math.fround(${term} + ${sum});`);
+          }
+          const start = k0 === 0 ? (product.bias ? product.bias(block, j) : '0') : total;
+          const next = start === '0' && alpha === '' ? sum : `Math.fround(${sum}${alpha} + ${start})`;
+          lines.push(k0 === 0 ? `let ${total} = ${next};` : `${total} = ${next};`);
+        }
+        if (size === 0) lines.push(`let ${total} = ${product.bias ? product.bias(block, j) : '0'};`);
+        emitter.line(`{ ${lines.join(' ')} ${emitter.target(output, block * m + j)} = ${total}; }`);
       }
     }
     return;
@@ -49,9 +67,13 @@ export function emitProduct(context: KernelContext, input: Value, output: Storag
     const first = block * size;
     emitter.line(
       `for (let j = 0; j < ${m}; j++) {`,
-      `  let s = 0;`,
-      `  for (let k = 0, wk = j * ${size}; k < ${size}; k++) s += ${emitter.element(input, first === 0 ? 'k' : `${first} + k`)} * ${w}[wk + k];`,
-      `  ${emitter.target(output, block === 0 ? 'j' : `${block * m} + j`)} = ${withBias(block, 'j', 's')};`,
+      `  let c = ${product.bias ? product.bias(block, 'j') : '0'};`,
+      `  for (let k0 = 0; k0 < ${size}; k0 += ${K_BLOCK}) {`,
+      `    let s = 0;`,
+      `    for (let k = k0, end = Math.min(${size}, k0 + ${K_BLOCK}), wk = j * ${size} + k0; k < end; k++, wk++) s = Math.fround(${emitter.element(input, first === 0 ? 'k' : `${first} + k`)} * ${w}[wk] + s);`,
+      `    c = Math.fround(s${alpha} + c);`,
+      `  }`,
+      `  ${emitter.target(output, block === 0 ? 'j' : `${block * m} + j`)} = c;`,
       `}`,
     );
   }
@@ -96,11 +118,18 @@ const gemm: Kernel = (context) => {
   emitProduct(context, a, output.storage!, { blocks: 1, k: size, m, weights, bias, alpha });
 };
 
+/** beta · C for output j, rounded to float32 (onnxruntime fills the output with it first). */
 function biasReader(context: KernelContext, c: Value, shape: Dim[], beta: number): (block: number, j: number | string) => string {
   const indices = broadcastIndex(c.shape, shape);
-  const scale = (term: string) => (beta === 1 ? term : `${literal(beta)} * ${term}`);
-  const loop = context.emitter.reader(c, indices, false)(0);
-  return (_block, j) => scale(typeof j === 'number' ? context.emitter.element(c, indices[j]!) : loop);
+  const emitter = context.emitter;
+  if (c.constant) {
+    const values = Float32Array.from(indices, (index) => Math.fround(beta * (c.constant!.data[index] as number)));
+    let captured: string | undefined;
+    return (_block, j) => (typeof j === 'number' ? literal(values[j]!) : `${(captured ??= emitter.capture('c', values))}[${j}]`);
+  }
+  const loop = emitter.reader(c, indices, false)(0);
+  const scale = (term: string) => (beta === 1 ? term : `Math.fround(${literal(beta)} * ${term})`);
+  return (_block, j) => scale(typeof j === 'number' ? emitter.element(c, indices[j]!) : loop);
 }
 
 export const MATMUL_KERNELS: ReadonlyMap<string, Kernel> = new Map<string, Kernel>([

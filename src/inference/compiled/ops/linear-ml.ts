@@ -1,8 +1,8 @@
 /**
  * ai.onnx.ml LinearRegressor and LinearClassifier: `X · coefficientsᵀ + intercepts`, then for
  * the classifier the label of the highest score (or of the sign, for one score) and
- * onnxruntime's post transforms. Its binary shortcut is kept as is: one row of coefficients and
- * two labels give the scores [1 - s, s], whatever the post transform.
+ * onnxruntime's post transforms. One row of coefficients and two labels give the scores
+ * [1 - p, p], p being the score after the post transform (NONE or LOGISTIC).
  */
 import { batchedRowSize, literal } from '../emitter.js';
 import type { Kernel, KernelContext } from '../kernel.js';
@@ -47,6 +47,7 @@ const classifier: Kernel = (context) => {
   const labelCount = strings.length || ints.length;
   if (classes > 1 && labelCount < classes) throw new UnsupportedGraph(`${labelCount} labels for ${classes} classes`);
   const addSecond = classes === 1 && labelCount === 2;
+  if (addSecond && post !== 'NONE' && post !== 'LOGISTIC') throw new UnsupportedGraph(`post_transform ${post} on a single score`);
   const width = addSecond ? 2 : classes;
   const scores = emitScores(context, classes, false);
   const labels: readonly (string | number)[] = strings.length ? strings : ints;
@@ -58,8 +59,9 @@ const classifier: Kernel = (context) => {
     for (let k = 0; k < classes; k++) values[k] = s[k]!;
     for (let k = 1; k < classes; k++) if (values[k]! > values[best]!) best = k;
     if (addSecond) {
-      z[zo] = Math.fround(1 - values[0]!);
-      z[zo + 1] = values[0]!;
+      const score = post === 'LOGISTIC' ? mlasLogistic(values[0]!) : values[0]!;
+      z[zo] = Math.fround(1 - score);
+      z[zo + 1] = score;
     } else if (post === 'SOFTMAX' && classes >= 5) {
       // onnxruntime's batched post transform: MLAS for LOGISTIC and for SOFTMAX over 5 or more classes.
       mlasSoftmax(s, 0, z, zo, classes, 1, false);

@@ -46,6 +46,18 @@ describe('the compiled runtime on the fixture models', () => {
     });
   }
 
+  test('compiled with loops only (no unrolling), the fixture models still match onnxruntime', async () => {
+    for (const name of MODELS) {
+      const compiled = await loadOnnxModel(modelPath(name), { runtime: 'auto', compiler: { unroll: false } });
+      const reference = await loadOnnxModel(modelPath(name));
+      try {
+        await assertSameOutputs({ compiled, reference, release: async () => undefined }, { input: floatTensor(testRows) }, `${name} (loops)`);
+      } finally {
+        await Promise.all([compiled.release(), reference.release()]);
+      }
+    }
+  });
+
   test('without runtime: auto a model stays on onnxruntime', async () => {
     const model = await loadOnnxModel(modelPath('bc_logreg'));
     await model.release();

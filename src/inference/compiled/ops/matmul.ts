@@ -4,7 +4,7 @@
  * not more exact than it). Small products are unrolled with the weights as literals; larger ones
  * loop over captured weight arrays.
  */
-import { batchedRowSize, literal, type Storage, type Value } from '../emitter.js';
+import { batchedRowSize, literal, type Emitter, type Storage, type Value } from '../emitter.js';
 import type { Kernel, KernelContext } from '../kernel.js';
 import { broadcastIndex, describeShape, isBatched, rowDims, type Dim } from '../shapes.js';
 import { UnsupportedGraph } from '../unsupported.js';
@@ -28,6 +28,38 @@ function float32Constant(value: Value, role: string): Float32Array {
 
 /** onnxruntime's SGEMM (MLAS) sums K in blocks of this many products. */
 const K_BLOCK = 256;
+/**
+ * Outputs computed side by side in unrolled code: each output's sum is a chain of dependent
+ * float32 roundings, so the statements alternate between several outputs for the processor to
+ * overlap the chains (one chain at a time runs at the latency of the chain, about 3× slower).
+ */
+const INTERLEAVED = 8;
+
+/** Unrolled code for outputs [from, to) of one block of rows: literals for the weights, one local per sum. */
+function emitInterleaved(emitter: Emitter, input: Value, output: Storage, product: Product, block: number, from: number, to: number): void {
+  const { k: size, m, weights } = product;
+  const alpha = product.alpha === 1 ? '' : ` * ${literal(product.alpha)}`;
+  const outputs = Array.from({ length: to - from }, (_, k) => from + k);
+  const sums = outputs.map(() => emitter.local('s'));
+  const totals = outputs.map(() => emitter.local('c'));
+  const x = emitter.local('x');
+  const lines = [`let ${x}, ${[...sums, ...totals].join(', ')};`];
+  for (let k0 = 0; k0 < size; k0 += K_BLOCK) {
+    for (let k = k0; k < Math.min(size, k0 + K_BLOCK); k++) {
+      lines.push(`${x} = ${emitter.element(input, block * size + k)};`);
+      outputs.forEach((j, n) => {
+        const term = `${x} * ${literal(weights[k * m + j]!)}`;
+        lines.push(k === k0 ? `${sums[n]} = Math.fround(${term});` : `${sums[n]} = Math.fround(${term} + ${sums[n]});`);
+      });
+    }
+    outputs.forEach((j, n) => {
+      const start = k0 === 0 ? (product.bias ? product.bias(block, j) : '0') : totals[n]!;
+      lines.push(`${totals[n]} = ${start === '0' && alpha === '' ? sums[n] : `Math.fround(${sums[n]}${alpha} + ${start})`};`);
+    });
+  }
+  outputs.forEach((j, n) => lines.push(`${emitter.target(output, block * m + j)} = ${size === 0 ? (product.bias ? product.bias(block, j) : '0') : totals[n]};`));
+  emitter.line(`{ ${lines.join(' ')} }`);
+}
 
 /**
  * Writes `alpha · (row × weights) + bias` for the current row into `output`, in onnxruntime's
@@ -41,21 +73,7 @@ export function emitProduct(context: KernelContext, input: Value, output: Storag
   const alpha = product.alpha === 1 ? '' : ` * ${literal(product.alpha)}`;
   if (emitter.unrolls(blocks * size * m, 'products')) {
     for (let block = 0; block < blocks; block++) {
-      for (let j = 0; j < m; j++) {
-        const [sum, total] = [emitter.local('s'), emitter.local('c')];
-        const lines: string[] = [];
-        for (let k0 = 0; k0 < size; k0 += K_BLOCK) {
-          for (let k = k0; k < Math.min(size, k0 + K_BLOCK); k++) {
-            const term = `${emitter.element(input, block * size + k)} * ${literal(weights[k * m + j]!)}`;
-            lines.push(k === k0 ? `${k0 === 0 ? 'let ' : ''}${sum} = Math.fround(${term});` : `${sum} = Math.fround(${term} + ${sum});`);
-          }
-          const start = k0 === 0 ? (product.bias ? product.bias(block, j) : '0') : total;
-          const next = start === '0' && alpha === '' ? sum : `Math.fround(${sum}${alpha} + ${start})`;
-          lines.push(k0 === 0 ? `let ${total} = ${next};` : `${total} = ${next};`);
-        }
-        if (size === 0) lines.push(`let ${total} = ${product.bias ? product.bias(block, j) : '0'};`);
-        emitter.line(`{ ${lines.join(' ')} ${emitter.target(output, block * m + j)} = ${total}; }`);
-      }
+      for (let first = 0; first < m; first += INTERLEAVED) emitInterleaved(emitter, input, output, product, block, first, Math.min(m, first + INTERLEAVED));
     }
     return;
   }
@@ -63,19 +81,29 @@ export function emitProduct(context: KernelContext, input: Value, output: Storag
   const transposed = new Float32Array(size * m);
   for (let k = 0; k < size; k++) for (let j = 0; j < m; j++) transposed[j * size + k] = weights[k * m + j]!;
   const w = emitter.capture('w', transposed);
-  for (let block = 0; block < blocks; block++) {
-    const first = block * size;
-    emitter.line(
-      `for (let j = 0; j < ${m}; j++) {`,
-      `  let c = ${product.bias ? product.bias(block, 'j') : '0'};`,
+  // Four outputs per pass, for the same reason as INTERLEAVED; the rest one by one.
+  const lanes = [0, 1, 2, 3];
+  const pass = (width: number, start: string, end: string) => {
+    const use = lanes.slice(0, width);
+    const at = (lane: number) => (lane === 0 ? 'j' : `j + ${lane}`);
+    return [
+      `for (let j = ${start}; j < ${end}; j += ${width}) {`,
+      `  let ${use.map((lane) => `c${lane} = ${product.bias ? product.bias(0, at(lane)) : '0'}`).join(', ')};`,
       `  for (let k0 = 0; k0 < ${size}; k0 += ${K_BLOCK}) {`,
-      `    let s = 0;`,
-      `    for (let k = k0, end = Math.min(${size}, k0 + ${K_BLOCK}), wk = j * ${size} + k0; k < end; k++, wk++) s = Math.fround(${emitter.element(input, first === 0 ? 'k' : `${first} + k`)} * ${w}[wk] + s);`,
-      `    c = Math.fround(s${alpha} + c);`,
+      `    let ${use.map((lane) => `s${lane} = 0`).join(', ')};`,
+      `    for (let k = k0, end = Math.min(${size}, k0 + ${K_BLOCK}), wk = j * ${size} + k0; k < end; k++, wk++) {`,
+      `      const a = ${emitter.element(input, 'q + k')};`,
+      ...use.map((lane) => `      s${lane} = Math.fround(a * ${w}[wk${lane === 0 ? '' : ` + ${lane * size}`}] + s${lane});`),
+      `    }`,
+      ...use.map((lane) => `    c${lane} = Math.fround(s${lane}${alpha} + c${lane});`),
       `  }`,
-      `  ${emitter.target(output, block === 0 ? 'j' : `${block * m} + j`)} = c;`,
+      ...use.map((lane) => `  ${emitter.target(output, `p + ${at(lane)}`)} = c${lane};`),
       `}`,
-    );
+    ];
+  };
+  const wide = m - (m % 4);
+  for (let block = 0; block < blocks; block++) {
+    emitter.line(`{`, `const q = ${block * size}, p = ${block * m};`, ...(wide > 0 ? pass(4, '0', String(wide)) : []), ...(wide < m ? pass(1, String(wide), String(m)) : []), `}`);
   }
 }
 

@@ -30,7 +30,7 @@ export function accumulate(tables: TreeTables, aggregate: Aggregate, x: ArrayLik
   const single = tables.width === 1;
   const { roots, weightStart, weightCount, weightTarget, weightValue } = tables;
   for (let t = 0; t < roots.length; t++) {
-    const leaf = findLeaf(tables, roots[t]!, x, offset);
+    const leaf = findLeaf(tables, t, x, offset);
     const first = weightStart[leaf]!;
     // One target: onnxruntime keeps a leaf's first weight (or, without any, its node value).
     const count = single ? 1 : weightCount[leaf]!;

@@ -32,7 +32,26 @@ export interface TreeTables {
   /** Every branch is BRANCH_LEQ and none tracks missing values to the true side: the fast path. */
   readonly simple: boolean;
   readonly maxFeature: number;
+  /** The same trees padded to complete binary trees, for a descent without data-dependent branches. */
+  readonly complete?: CompleteTrees | undefined;
 }
+
+/**
+ * Trees of the `simple` kind as complete binary trees of one depth, in heap order (children of
+ * position p at 2p + 1, true side, and 2p + 2): a leaf above the bottom is copied to every
+ * bottom position below it, so the descent is `depth` steps of arithmetic, the same for every row.
+ */
+export interface CompleteTrees {
+  readonly depth: number;
+  /** Per tree, 2^depth − 1 branch positions. */
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  /** Per tree, 2^depth bottom positions: the original leaf reached. */
+  readonly leaf: Int32Array;
+}
+
+/** Trees deeper than this keep the pointer walk (a complete tree doubles in size per level). */
+const COMPLETE_MAX_DEPTH = 10;
 
 function list<T>(values: T[] | undefined, name: string, length?: number): T[] {
   if (!values) throw new UnsupportedGraph(`attribute ${name} is missing`);
@@ -72,7 +91,7 @@ export function readTreeTables(attributes: Attributes, prefix: 'target' | 'class
   const weights = readWeights(attributes, prefix, index, mode, width);
   const missingTrue = Uint8Array.from({ length: count }, (_, k) => (missing[k] === 1 ? 1 : 0));
   const feature = Int32Array.from({ length: count }, (_, k) => (mode[k] === -1 ? -1 : features[k]!));
-  return {
+  const tables = {
     width,
     roots: Int32Array.from(roots),
     feature,
@@ -85,6 +104,33 @@ export function readTreeTables(attributes: Attributes, prefix: 'target' | 'class
     simple: modes.every((name) => name === 'LEAF' || name === 'BRANCH_LEQ') && !missingTrue.includes(1),
     maxFeature: feature.reduce((max, id) => Math.max(max, id), -1),
   };
+  return tables.simple ? { ...tables, complete: completeTrees(tables) } : tables;
+}
+
+function depthOf(tables: Omit<TreeTables, 'complete'>, node: number, limit: number): number {
+  if (tables.feature[node]! < 0 || limit === 0) return 0;
+  return 1 + Math.max(depthOf(tables, tables.trueNode[node]!, limit - 1), depthOf(tables, tables.falseNode[node]!, limit - 1));
+}
+
+function completeTrees(tables: Omit<TreeTables, 'complete'>): CompleteTrees | undefined {
+  const depth = Math.max(0, ...Array.from(tables.roots, (root) => depthOf(tables, root, COMPLETE_MAX_DEPTH + 1)));
+  if (depth > COMPLETE_MAX_DEPTH) return undefined;
+  const branches = 2 ** depth - 1;
+  const trees = tables.roots.length;
+  const complete = { depth, feature: new Int32Array(trees * branches), threshold: new Float64Array(trees * branches), leaf: new Int32Array(trees * (branches + 1)) };
+  const fill = (tree: number, node: number, position: number, level: number): void => {
+    if (level === depth) {
+      complete.leaf[tree * (branches + 1) + position - branches] = node;
+      return;
+    }
+    const branch = tables.feature[node]! >= 0;
+    complete.feature[tree * branches + position] = branch ? tables.feature[node]! : 0;
+    complete.threshold[tree * branches + position] = branch ? tables.threshold[node]! : 0;
+    fill(tree, branch ? tables.trueNode[node]! : node, 2 * position + 1, level + 1);
+    fill(tree, branch ? tables.falseNode[node]! : node, 2 * position + 2, level + 1);
+  };
+  tables.roots.forEach((root, tree) => fill(tree, root, 0, 0));
+  return complete;
 }
 
 function readWeights(attributes: Attributes, prefix: string, index: Map<string, number>, mode: Int8Array, width: number) {
@@ -120,10 +166,21 @@ function readWeights(attributes: Attributes, prefix: string, index: Map<string, 
   return { weightStart, weightCount, weightTarget: Int32Array.from(target), weightValue: Float64Array.from(value) };
 }
 
-/** The leaf a row reaches from `root`; `x[offset + feature]` are the row's features. */
-export function findLeaf(tables: TreeTables, root: number, x: ArrayLike<number>, offset: number): number {
+/** The leaf a row reaches in tree `tree`; `x[offset + feature]` are the row's features. */
+export function findLeaf(tables: TreeTables, tree: number, x: ArrayLike<number>, offset: number): number {
+  const complete = tables.complete;
+  if (complete) {
+    const branches = (1 << complete.depth) - 1;
+    const base = tree * branches;
+    let position = 0;
+    for (let level = 0; level < complete.depth; level++) {
+      const at = base + position;
+      position = 2 * position + (x[offset + complete.feature[at]!]! <= complete.threshold[at]! ? 1 : 2);
+    }
+    return complete.leaf[tree * (branches + 1) + position - branches]!;
+  }
   const { feature, threshold, trueNode, falseNode } = tables;
-  let node = root;
+  let node = tables.roots[tree]!;
   if (tables.simple) {
     while (feature[node]! >= 0) node = x[offset + feature[node]!]! <= threshold[node]! ? trueNode[node]! : falseNode[node]!;
     return node;

@@ -50,6 +50,13 @@ function outputArray(output: DeclaredValue, index: number, value: Value): RowArr
   return { array: `o${index}`, offset: `ob${index}`, type: value.type, size: rowSize(value.shape) };
 }
 
+/**
+ * Multiply-adds per row beyond which the compiled runtime declines: scalar JavaScript does about
+ * one per nanosecond, onnxruntime's SIMD kernels ten or more, so past this many the call overhead
+ * it saves (about 20 µs) is spent again on one row (measured with bench:runtime's MLP).
+ */
+const MAX_PRODUCTS = 8192;
+
 /** Compiles `graph` with the kernels of `registry` (`options.unroll: false` for loops only, to compare). */
 export function compileGraph(graph: OnnxGraph, registry: KernelRegistry, options: EmitterOptions = {}): CompiledGraph {
   const emitter = new Emitter(options);
@@ -82,6 +89,9 @@ export function compileGraph(graph: OnnxGraph, registry: KernelRegistry, options
       if (error instanceof UnsupportedGraph) throw new UnsupportedGraph(`${node.opType} node ${node.name}: ${error.message}`);
       throw error;
     }
+  }
+  if (emitter.products > MAX_PRODUCTS) {
+    throw new UnsupportedGraph(`the graph does ${emitter.products} multiply-adds per row; beyond ${MAX_PRODUCTS}, onnxruntime's vectorised kernels are as fast`);
   }
   graph.outputs.forEach((output, index) => {
     const value = values.get(output.name);

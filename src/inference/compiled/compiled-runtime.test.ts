@@ -114,6 +114,20 @@ describe('models the compiled runtime leaves to onnxruntime', () => {
     }
   });
 
+  test('a graph with more arithmetic per row than pays off: onnxruntime serves, and the reason says how much', async () => {
+    const builder = new OnnxGraphBuilder();
+    builder.input('x', 'float', ['N', 128]);
+    builder.node('MatMul', ['x', builder.constant('w', { dims: [128, 128], floats: Array.from({ length: 128 * 128 }, (_, k) => (k % 7) / 7) })], { outputs: ['y'] });
+    builder.output('y', 'float', ['N', 128]);
+    const pair = await loadBytesBoth(temp.path, 'large', builder.build({ producerVersion: 'test', metadata: {} }));
+    try {
+      assert.equal(pair.compiled.runtime.kind, 'onnxruntime');
+      assert.match(pair.compiled.runtime.reason, /the graph does 16384 multiply-adds per row/);
+    } finally {
+      await pair.release();
+    }
+  });
+
   test('a kernel that computes the wrong thing fails the verification: onnxruntime serves, and the reason shows the difference', async () => {
     const session = await loadOnnxModel(modelPath('bc_logreg'));
     // Sigmoid with its argument 0.1 % too large: differences up to about 1e-4.

@@ -45,8 +45,19 @@ export interface CompiledRuntimeOptions extends EmitterOptions {
   readonly probe?: ProbeOptions;
 }
 
-/** Compiles the model (`bytes`, after the ZipMap rewrite) and verifies it against `reference`. */
+/**
+ * Compiles the model (`bytes`, after the ZipMap rewrite) and verifies it against `reference`.
+ * Never throws: whatever goes wrong leaves the model on onnxruntime, with the reason.
+ */
 export async function prepareCompiledRuntime(bytes: Uint8Array, reference: ReferenceRun, options: CompiledRuntimeOptions = {}): Promise<CompiledRuntime> {
+  try {
+    return await compileAndVerify(bytes, reference, options);
+  } catch (error) {
+    return fallback(`the compiled runtime failed (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+async function compileAndVerify(bytes: Uint8Array, reference: ReferenceRun, options: CompiledRuntimeOptions): Promise<CompiledRuntime> {
   let compiled: CompiledGraph;
   let hints: ReturnType<typeof probeHints>;
   try {

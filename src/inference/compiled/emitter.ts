@@ -46,6 +46,9 @@ export function literal(value: number): string {
 }
 
 export class Emitter {
+  /** Multiply-adds per row so far (matrix products), to tell when onnxruntime would be as fast. */
+  products = 0;
+
   constructor(private readonly options: EmitterOptions = {}) {}
 
   /** Whether a loop over `count` elements is written out (`products`: multiply-adds, for matrix products). */

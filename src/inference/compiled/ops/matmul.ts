@@ -71,6 +71,7 @@ export function emitProduct(context: KernelContext, input: Value, output: Storag
   const emitter = context.emitter;
   const { blocks, k: size, m, weights } = product;
   const alpha = product.alpha === 1 ? '' : ` * ${literal(product.alpha)}`;
+  emitter.products += blocks * size * m;
   if (emitter.unrolls(blocks * size * m, 'products')) {
     for (let block = 0; block < blocks; block++) {
       for (let first = 0; first < m; first += INTERLEAVED) emitInterleaved(emitter, input, output, product, block, first, Math.min(m, first + INTERLEAVED));

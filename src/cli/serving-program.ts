@@ -17,6 +17,7 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .option('--workers <n>', 'processes sharing the port; auto: one per core (os.availableParallelism()), each with its own copy of the models; with --env, the environment\'s serving.workers, else 1 (default: "auto")')
     .option('--max-batch-size <rows>', 'rows per onnxruntime call when requests are coalesced (1: no batching; default: 32)')
     .option('--max-batch-delay-ms <ms>', 'how long an idle model waits for more requests to batch (0: it runs a request at once; requests arriving while a batch runs still share the next one; default: 0)')
+    .option('--runtime <runtime>', 'auto: small models run as JavaScript compiled from the graph, once verified against onnxruntime on probe rows (the log says which runtime serves each model, and why); onnxruntime: always onnxruntime (default: auto)')
     .option('--max-in-flight <n>', 'requests handled at once; beyond, 503 with Retry-After', '1024')
     .option('--max-body-mb <mb>', 'largest request body (413 beyond)', '16')
     .option('--prediction-log <dir>', 'where predictions and feedback are logged (default .sluice/predictions in a workspace, else $XDG_STATE_HOME/sluice/predictions or ~/.local/state/sluice/predictions)')

@@ -1,9 +1,11 @@
 /**
  * @module inference
- * ONNX models in onnxruntime: loading, signature and metadata, column-to-input mapping, batched
- * prediction. Shared by evaluation and the model server.
+ * ONNX models in onnxruntime (or, for small verified graphs, compiled to JavaScript): loading,
+ * signature and metadata, column-to-input mapping, batched prediction. Shared by evaluation and
+ * the model server.
  */
-export { loadOnnxModel, ort, type OnnxModel, type TensorInfo } from './onnx-model.js';
+export { loadOnnxModel, ort, RUNTIME_CHOICES, type LoadOnnxOptions, type OnnxModel, type RuntimeChoice, type TensorInfo } from './onnx-model.js';
+export type { RuntimeInfo } from './compiled/compiled-runtime.js';
 export { metadataList, readOnnxFileInfo, type OnnxFileInfo } from './onnx-metadata.js';
 export { planFeatures, type FeaturePlan, type PlanOptions } from './feature-plan.js';
 export { choosePredictionOutput, predictTable, type ModelPredictions, type PredictOptions, type PredictResult } from './predict.js';

@@ -1,9 +1,12 @@
 /**
  * An ONNX model loaded in onnxruntime (CPU), with its signature and metadata. One module shared
- * by evaluation and, later, the model server.
+ * by evaluation and the model server. With `runtime: 'auto'` (the server's choice), a small
+ * graph is also compiled to JavaScript and, once verified against onnxruntime, runs instead of
+ * it (`compiled/compiled-runtime.ts`); `model.runtime` says which runtime serves and why.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
+import { prepareCompiledRuntime, type CompiledRuntimeOptions, type RuntimeInfo, type TensorRun } from './compiled/compiled-runtime.js';
 import { invalidModel, modelNotFound } from './errors.js';
 import { readOnnxFileInfo } from './onnx-metadata.js';
 import { removeZipMap } from './zipmap.js';
@@ -25,6 +28,8 @@ export interface OnnxModel {
   readonly outputs: readonly TensorInfo[];
   readonly metadata: Readonly<Record<string, string>>;
   readonly producer: string | undefined;
+  /** Which runtime runs the model, and why (the compiled one only after it was verified). */
+  readonly runtime: RuntimeInfo;
   /** Runs the model on prepared tensors, fetching only `outputNames` (default: every tensor output). */
   run(feeds: Record<string, ort.Tensor>, outputNames?: readonly string[]): Promise<Record<string, ort.Tensor>>;
   release(): Promise<void>;
@@ -35,19 +40,34 @@ function describe(metadata: ort.InferenceSession.ValueMetadata): TensorInfo {
   return { name: metadata.name, isTensor: false, type: 'non-tensor', shape: [] };
 }
 
-export async function loadOnnxModel(path: string): Promise<OnnxModel> {
+/** Which runtimes a model may use: `auto` compiles small graphs when verified; `onnxruntime` never does. */
+export type RuntimeChoice = 'auto' | 'onnxruntime';
+
+/** The runtimes `--runtime` accepts, the default first. */
+export const RUNTIME_CHOICES = ['auto', 'onnxruntime'] as const satisfies readonly RuntimeChoice[];
+
+export interface LoadOnnxOptions {
+  /** Default `onnxruntime` (evaluation); the server passes `auto`. */
+  readonly runtime?: RuntimeChoice | undefined;
+  /** For tests and benchmarks: the compiler's options (kernels, probe, unrolling). */
+  readonly compiler?: CompiledRuntimeOptions | undefined;
+}
+
+export async function loadOnnxModel(path: string, options: LoadOnnxOptions = {}): Promise<OnnxModel> {
   if (!existsSync(path)) throw modelNotFound({ path });
   const file = readFileSync(path);
   let session: ort.InferenceSession;
   let info: ReturnType<typeof readOnnxFileInfo>;
+  let bytes: Uint8Array = file;
   try {
     info = readOnnxFileInfo(file);
     const rewrite = removeZipMap(file);
+    bytes = rewrite?.bytes ?? file;
     if (rewrite && info.metadata.classes === undefined) info = { ...info, metadata: { ...info.metadata, classes: JSON.stringify(rewrite.classes) } };
     // One thread per session, run in sequence: onnxruntime-node runs a session on the event loop's
     // thread, and the tabular models served here are small enough that a thread pool's hand-offs
     // cost more than they save; parallelism comes from batching and from serving workers.
-    session = await ort.InferenceSession.create(rewrite?.bytes ?? file, { graphOptimizationLevel: 'all', executionMode: 'sequential', intraOpNumThreads: 1, interOpNumThreads: 1 });
+    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', executionMode: 'sequential', intraOpNumThreads: 1, interOpNumThreads: 1 });
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\s+$/, '');
     throw invalidModel({ path, reason: reason || 'unknown error' }, { cause: error });
@@ -55,6 +75,11 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   const inputs = session.inputMetadata.map(describe);
   const outputs = session.outputMetadata.map(describe);
   const tensorOutputs = outputs.filter((output) => output.isTensor).map((output) => output.name);
+  const runSession = (feeds: Record<string, ort.Tensor>, outputNames: readonly string[]) => session.run(feeds, [...outputNames]) as Promise<Record<string, ort.Tensor>>;
+  const compiled =
+    options.runtime === 'auto'
+      ? await prepareCompiledRuntime(bytes, runSession, options.compiler)
+      : { info: { kind: 'onnxruntime' as const, reason: 'the onnxruntime runtime was asked for' }, run: undefined };
   return {
     path,
     sizeBytes: file.byteLength,
@@ -62,8 +87,25 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
     outputs,
     metadata: info.metadata,
     producer: info.producer,
-    run: (feeds, outputNames = tensorOutputs) => session.run(feeds, [...outputNames]) as Promise<Record<string, ort.Tensor>>,
+    runtime: compiled.info,
+    run: compiled.run ? runEither(compiled.run, runSession, tensorOutputs) : (feeds, outputNames = tensorOutputs) => runSession(feeds, outputNames),
     release: () => session.release(),
+  };
+}
+
+/**
+ * The compiled function where it applies; onnxruntime for feeds it was not compiled for (another
+ * element type, a missing input: onnxruntime then gives its usual error) or if it ever throws.
+ */
+function runEither(compiled: TensorRun, session: (feeds: Record<string, ort.Tensor>, outputNames: readonly string[]) => Promise<Record<string, ort.Tensor>>, tensorOutputs: readonly string[]): OnnxModel['run'] {
+  return (feeds, outputNames = tensorOutputs) => {
+    let result: Record<string, ort.Tensor> | undefined;
+    try {
+      result = compiled(feeds, outputNames);
+    } catch {
+      result = undefined;
+    }
+    return result ? Promise.resolve(result) : session(feeds, outputNames);
   };
 }
 

@@ -1,7 +1,9 @@
 /**
- * The part of onnx/onnx.proto (IR version 8) that Sluice writes: models, graphs, nodes,
+ * The part of onnx/onnx.proto (IR version 8) that Sluice writes and reads: models, graphs, nodes,
  * attributes, tensors and types. Field numbers are the specification's; protobufjs encodes
- * fields in declaration order, which makes the bytes deterministic for the same model.
+ * fields in declaration order, which makes the bytes deterministic for the same model. The
+ * fields Sluice never writes (raw_data, double_data, sparse initializers, subgraphs…) are here
+ * so that the compiled runtime can read models from other exporters, or see what it cannot run.
  */
 import protobuf from 'protobufjs';
 
@@ -18,6 +20,9 @@ message AttributeProto {
   repeated float floats = 7;
   repeated int64 ints = 8;
   repeated bytes strings = 9;
+  optional GraphProto g = 6;
+  repeated TensorProto tensors = 10;
+  repeated GraphProto graphs = 11;
   optional int32 type = 20;
 }
 
@@ -56,6 +61,11 @@ message GraphProto {
   repeated TensorProto initializer = 5;
   repeated ValueInfoProto input = 11;
   repeated ValueInfoProto output = 12;
+  repeated SparseTensorProto sparse_initializer = 15;
+}
+
+message SparseTensorProto {
+  optional TensorProto values = 1;
 }
 
 message TensorProto {
@@ -65,6 +75,10 @@ message TensorProto {
   repeated bytes string_data = 6;
   repeated int64 int64_data = 7 [packed = true];
   optional string name = 8;
+  repeated int32 int32_data = 5 [packed = true];
+  optional bytes raw_data = 9;
+  repeated double double_data = 10 [packed = true];
+  repeated StringStringEntryProto external_data = 13;
 }
 
 message TensorShapeProto {
@@ -102,11 +116,12 @@ const root = protobuf.parse(ONNX_SUBSET, { keepCase: true }).root;
 
 /** Message types, for encoding and decoding. */
 export const ModelProto = root.lookupType('onnx.ModelProto');
+export const GraphProto = root.lookupType('onnx.GraphProto');
 export const NodeProto = root.lookupType('onnx.NodeProto');
 export const ValueInfoProto = root.lookupType('onnx.ValueInfoProto');
 
 /** TensorProto.DataType values. */
-export const DataType = { FLOAT: 1, INT64: 7, STRING: 8 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, DOUBLE: 11 } as const;
 
 /** AttributeProto.AttributeType values. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10 } as const;

@@ -6,7 +6,7 @@
 export { runServer, type RunServerOptions, type RunningServer } from './run-server.js';
 export { serveInCluster } from './cluster.js';
 export { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
-export { ServedModel, type LoadedModelSource, type RowPredictions } from './served-model.js';
+export { ServedModel, type LoadedModelSource, type ModelLoadOptions, type RowPredictions } from './served-model.js';
 export { PredictionLog, type FeedbackRecord, type PredictionRecord } from './prediction-log.js';
 export { applyRetention, DEFAULT_RETENTION_DAYS, DEFAULT_RETENTION_MB, defaultPredictionLogDir, describeRetention, type LogRetention } from './prediction-log-retention.js';
 export { badInferenceRequest, modelLoadFailed, predictionLogUnwritable, servedModelNotFound, servedModelNotReady, serverOverloaded } from './errors.js';

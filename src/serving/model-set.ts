@@ -8,7 +8,7 @@
 import { errorMessage } from './error-message.js';
 import { duplicateServedName, servedModelNotFound, servedModelNotReady } from './errors.js';
 import type { BatcherOptions } from './micro-batcher.js';
-import { ServedModel, type LoadedModelSource } from './served-model.js';
+import { ServedModel, type LoadedModelSource, type ModelLoadOptions } from './served-model.js';
 
 /** What to serve: a name and a path or registry URI. */
 export interface ModelSpec {
@@ -42,11 +42,12 @@ export class ModelSet {
     private readonly resolver: ModelResolver,
     private readonly batching: BatcherOptions,
     private readonly events: ModelSetEvents,
+    private readonly loading: ModelLoadOptions,
   ) {}
 
   /** Loads every model; fails on the first that cannot load (a server must start with what it was told to serve). */
-  static async open(specs: readonly ModelSpec[], resolver: ModelResolver, batching: BatcherOptions, events: ModelSetEvents = {}): Promise<ModelSet> {
-    const set = new ModelSet(resolver, batching, events);
+  static async open(specs: readonly ModelSpec[], resolver: ModelResolver, batching: BatcherOptions, events: ModelSetEvents = {}, loading: ModelLoadOptions = {}): Promise<ModelSet> {
+    const set = new ModelSet(resolver, batching, events, loading);
     // Every name is known before anything loads: a clash is the user's to fix, not a load failure.
     const resolved: { spec: ModelSpec; source: LoadedModelSource; name: string }[] = [];
     for (const spec of specs) {
@@ -57,7 +58,7 @@ export class ModelSet {
       resolved.push({ spec, source, name });
     }
     for (const { spec, source, name } of resolved) {
-      const model = await ServedModel.load(name, spec.reference, source, batching);
+      const model = await ServedModel.load(name, spec.reference, source, batching, loading);
       set.slots.set(name, { name, reference: spec.reference, current: model, lastError: undefined, loading: undefined });
       events.loaded?.(model, undefined);
     }
@@ -114,7 +115,7 @@ export class ModelSet {
       try {
         const source = await this.resolver(slot.reference);
         if (!force && source.version !== undefined && source.version === slot.current?.version) return;
-        const next = await ServedModel.load(slot.name, slot.reference, source, this.batching);
+        const next = await ServedModel.load(slot.name, slot.reference, source, this.batching, this.loading);
         if (!force && next.version === slot.current?.version) {
           next.retire();
           return;

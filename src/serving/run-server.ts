@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { listenError } from '../core/index.js';
+import type { RuntimeChoice } from '../inference/index.js';
 import { errorMessage } from './error-message.js';
 import type { LiveRecorder } from './live-window.js';
 import type { ModelRouter } from './model-router.js';
@@ -27,6 +28,8 @@ export interface RunServerOptions {
   readonly grpcPort?: number | undefined;
   readonly maxBatchSize: number;
   readonly maxBatchDelayMs: number;
+  /** Which runtime models may use (default auto: compiled when verified, else onnxruntime). */
+  readonly runtime?: RuntimeChoice | undefined;
   readonly maxInFlight: number;
   readonly bodyLimit: number;
   /** Where the prediction log goes; undefined for none. */
@@ -77,10 +80,13 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       loaded: (model, replaced) => {
         metrics.loadSeconds.set({ model: model.name, version: model.version }, model.loadSeconds);
         metrics.ready.set({ model: model.name }, 1);
-        log?.info({ model: model.name, version: model.version, replaced: replaced?.version, seconds: model.loadSeconds }, replaced ? 'model swapped in' : 'model loaded');
+        // One line per model: which runtime serves it, and why (why not compiled, say).
+        const runtime = model.model.runtime;
+        log?.info({ model: model.name, version: model.version, replaced: replaced?.version, seconds: model.loadSeconds, runtime: runtime.kind, runtimeReason: runtime.reason }, replaced ? 'model swapped in' : 'model loaded');
       },
       failed: (name, reference, error) => log?.error({ model: name, reference, error: errorMessage(error) }, 'model load failed; the previous version keeps serving'),
     },
+    { runtime: options.runtime },
   );
   for (const name of models.names()) metrics.ready.set({ model: name }, 1);
   const context = {

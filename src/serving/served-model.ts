@@ -1,11 +1,12 @@
 /**
- * A model loaded for serving: its onnxruntime session, how rows map to its inputs, which output
+ * A model loaded for serving: its runtime (onnxruntime, or the verified compiled function for a
+ * small graph: `runtime: 'auto'`, the default here), how rows map to its inputs, which output
  * holds its predictions, and the micro-batcher its requests share. Requests hold a reference
  * while they run, so a model swapped out is released only after its last request.
  */
 import { basename, extname } from 'node:path';
 import { hashFile } from '../core/index.js';
-import { choosePredictionOutput, loadOnnxModel, metadataList, type OnnxModel } from '../inference/index.js';
+import { choosePredictionOutput, loadOnnxModel, metadataList, type OnnxModel, type RuntimeChoice } from '../inference/index.js';
 import { fromOrtOutputs, toOrtFeeds, type FeedPart } from './feed.js';
 import { MicroBatcher, type BatcherOptions } from './micro-batcher.js';
 import { rowCodecFor, type RowCodec } from './row-codec.js';
@@ -17,6 +18,12 @@ export interface LoadedModelSource {
   readonly registeredName?: string | undefined;
   /** The registry version, when it came from the registry. */
   readonly version?: string | undefined;
+}
+
+/** How served models load. */
+export interface ModelLoadOptions {
+  /** `auto` (default): small graphs run compiled once verified against onnxruntime; `onnxruntime`: always onnxruntime. */
+  readonly runtime?: RuntimeChoice | undefined;
 }
 
 /** Predictions of rows, read from the prediction output. */
@@ -47,9 +54,9 @@ export class ServedModel {
     });
   }
 
-  static async load(name: string, source: string, loaded: LoadedModelSource, batching: BatcherOptions): Promise<ServedModel> {
+  static async load(name: string, source: string, loaded: LoadedModelSource, batching: BatcherOptions, options: ModelLoadOptions = {}): Promise<ServedModel> {
     const started = performance.now();
-    const model = await loadOnnxModel(loaded.path);
+    const model = await loadOnnxModel(loaded.path, { runtime: options.runtime ?? 'auto' });
     const version = loaded.version ?? (await hashFile(loaded.path)).replace(/^blake3:/, '').slice(0, 12);
     const { output, kind } = choosePredictionOutput(model, name);
     const width = typeof output.shape[1] === 'number' ? output.shape[1] : undefined;

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import { accessLog } from './serve.js';
 import { createDeployService, EnvironmentRuntime, findEnvironment, loadEnvironments, openRolloutStore, environmentSnapshotPath, writeEnvironmentSnapshot, type DeployService, type EnvironmentDescription, type EnvironmentRuntimeOptions, type EnvironmentSnapshot, type EnvironmentSpec } from '../../deploy/index.js';
+import type { RuntimeChoice } from '../../inference/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
 import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver, type RunServerOptions } from '../../serving/index.js';
 import { workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
@@ -20,6 +21,7 @@ export interface EnvironmentServeFlags {
   readonly workers?: number | undefined;
   readonly maxBatchSize?: number | undefined;
   readonly maxBatchDelayMs?: number | undefined;
+  readonly runtime: RuntimeChoice;
   readonly maxInFlight: number;
   readonly maxBodyMb: number;
   /** A directory, false for none, undefined for the workspace's default. */
@@ -109,7 +111,7 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
         loadVersion: serving
           ? async (modelVersion) => {
               const reference = formatModelUri(environment.model, modelVersion);
-              return ServedModel.load(environment.model, reference, await resolver(reference), batching);
+              return ServedModel.load(environment.model, reference, await resolver(reference), batching, { runtime: flags.runtime });
             }
           : undefined,
         onRouting,
@@ -125,6 +127,7 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
       port: flags.port ?? environment.port,
       maxBatchSize: batching.maxBatchSize,
       maxBatchDelayMs: batching.maxDelayMs,
+      runtime: flags.runtime,
       maxInFlight: flags.maxInFlight,
       bodyLimit: Math.round(flags.maxBodyMb * 1024 * 1024),
       predictionLogDir: flags.predictionLog === false || environment.serving.predictionLog === false ? undefined : flags.predictionLog || workspacePredictionLogDir(services.workspace.root, environment.name),

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
-import { modelNotFound } from '../../inference/index.js';
+import { modelNotFound, RUNTIME_CHOICES } from '../../inference/index.js';
 import { isModelUri, resolveModelPath } from '../../registry/index.js';
 import { defaultPredictionLogDir, describeRetention, runServer, serveInCluster, type LogRetention, type ModelResolver, type ModelSpec } from '../../serving/index.js';
 import { startSessionRun, workspacePredictionLogDir, type SessionRun, type WorkspaceServices } from '../../workspace/index.js';
@@ -36,6 +36,9 @@ const serveSchema = z.object({
   predictionLogMaxMb: z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be more than 0 (--no-prediction-log keeps none)' }).default(1024),
   predictionLogMaxAgeDays: z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be more than 0 (--no-prediction-log keeps none)' }).default(7),
   followInterval: z.coerce.number({ error: 'must be a number' }).min(0).default(2),
+  // auto: a small graph runs as compiled JavaScript once verified against onnxruntime (each
+  // model's load logs which runtime serves it and why); onnxruntime: always onnxruntime.
+  runtime: z.enum(RUNTIME_CHOICES, { error: `must be ${RUNTIME_CHOICES.join(' or ')}` }).default('auto'),
   quiet: z.boolean().default(false),
   env: z.string().min(1).optional(),
 });
@@ -150,6 +153,7 @@ async function serve(models: readonly ModelSpec[], resolver: ModelResolver, opti
     grpcPort: options.grpcPort,
     maxBatchSize: options.maxBatchSize,
     maxBatchDelayMs: options.maxBatchDelayMs,
+    runtime: options.runtime,
     maxInFlight: options.maxInFlight,
     bodyLimit: Math.round(options.maxBodyMb * 1024 * 1024),
     predictionLogDir: options.predictionLogDir,

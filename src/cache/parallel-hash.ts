@@ -50,6 +50,7 @@ function digestOf(path) {
   }
 }
 parentPort.on('message', (paths) => {
+  if (paths === null) return parentPort.close();
   const digests = new Uint8Array(paths.length * 32);
   const failures = [];
   paths.forEach((path, index) => {
@@ -99,7 +100,15 @@ export async function hashFiles(files: readonly FileToHash[], options: { workers
     }
     await working;
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    // Each worker is asked to end (it closes its port) rather than terminated: worker.terminate()
+    // can abort the whole process on Node 20 when it lands while V8 still compiles the worker's
+    // code on a background thread (NodePlatform::GetForegroundTaskRunner assertion, seen in CI).
+    await Promise.all(
+      workers.map((worker) => (worker.threadId === -1 ? undefined : new Promise((resolve) => {
+        worker.once('exit', resolve);
+        worker.postMessage(null);
+      }))),
+    );
   }
   return results;
 }

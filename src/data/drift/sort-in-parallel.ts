@@ -14,19 +14,20 @@ const PARALLEL_THRESHOLD = 1_000_000;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const sortNumbers = ${sortNumbers.toString()};
-parentPort.on('message', (buffers) => {
+parentPort.once('message', (buffers) => {
   for (const buffer of buffers) sortNumbers(new Float64Array(buffer));
   parentPort.postMessage(buffers, buffers);
+  parentPort.close();
 });
 `;
 
 function sortInWorker(arrays: readonly Float64Array[]): Promise<Float64Array[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
-    worker.once('message', (buffers: ArrayBuffer[]) => {
-      resolve(buffers.map((buffer) => new Float64Array(buffer)));
-      void worker.terminate();
-    });
+    // The worker closes its port after answering and so ends by itself: worker.terminate() can
+    // abort the whole process on Node 20 when it lands while V8 still compiles the worker's code
+    // on a background thread (NodePlatform::GetForegroundTaskRunner assertion, seen in CI).
+    worker.once('message', (buffers: ArrayBuffer[]) => resolve(buffers.map((buffer) => new Float64Array(buffer))));
     worker.once('error', reject);
     const buffers = arrays.map((array) => array.buffer as ArrayBuffer);
     worker.postMessage(buffers, buffers);

@@ -15,6 +15,7 @@ export { runMonitorPass, type MonitorPass, type MonitorPassInput } from './run-m
 export { createMonitorService, type MonitorRunReport, type MonitorService, type MonitorServiceOptions } from './monitor-service.js';
 export { openMonitorStore } from './store/open.js';
 export { checkCron, scheduleMonitors, type MonitorSchedule } from './schedule.js';
+export { IN_SERVER_PASS_INTERVAL_MS, startMonitorLoop, type MonitorLoop, type MonitorLoopOptions } from './monitor-loop.js';
 export { replayData, type ReplayOptions, type ReplayReport } from './replay.js';
 export type { MonitorAlert, MonitorStore, MonitorWindow, WindowOutcome } from './store/monitor-store.js';
 export { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './log/read-prediction-log.js';

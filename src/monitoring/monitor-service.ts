@@ -13,7 +13,8 @@ import { deliverAlert, type Delivery, type DeliveryOptions } from './alerts/noti
 import { predictionValue } from './checks/prediction-drift-check.js';
 import { findMonitor, type Monitor, type MonitorConfig } from './config/load-monitors.js';
 import { nothingServed } from './errors.js';
-import { loadReference, type ObjectLookup } from './reference-data.js';
+import { loadReference, type ObjectLookup, type ResolvedReference } from './reference-data.js';
+import type { ServedSignature } from './log/logged-rows.js';
 import { runMonitorPass, type MonitorPass } from './run-monitor.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 
@@ -38,6 +39,14 @@ export interface MonitorRunReport extends MonitorPass {
   readonly deliveries: readonly { readonly alert: string; readonly deliveries: readonly Delivery[]; readonly actions: readonly ActionOutcome[] }[];
 }
 
+/** The served version's side of a pass (see servedContext). */
+interface ServedContext {
+  readonly uri: string;
+  readonly signature: ServedSignature;
+  readonly reference: ResolvedReference;
+  readonly referencePredictions: Float64Array | undefined;
+}
+
 export interface MonitorService {
   /** One pass of the named monitor, or of every monitor. */
   run(environment?: string): Promise<MonitorRunReport[]>;
@@ -56,9 +65,19 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     return version;
   }
 
-  async function runOne(monitor: Monitor): Promise<MonitorRunReport> {
+  /**
+   * What a pass needs of the served version: its signature, the reference and the model's answers
+   * on it. Kept while the environment serves the same version, so a monitor running every second
+   * inside the server loads the model and the reference once, not on every pass.
+   */
+  const served = new Map<string, ServedContext>();
+
+  async function servedContext(monitor: Monitor): Promise<ServedContext> {
     const version = await servedVersion(monitor);
-    const resolved = await options.resolveModel(formatModelUri(version.name, version.version));
+    const uri = formatModelUri(version.name, version.version);
+    const cached = served.get(monitor.environment);
+    if (cached?.uri === uri) return cached;
+    const resolved = await options.resolveModel(uri);
     const model = await loadOnnxModel(resolved.path);
     try {
       const features = rowCodecFor(model, version.name).features.map((feature) => feature.name);
@@ -74,19 +93,34 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
                 predictionValue(Object.fromEntries(predictions.classes.map((name, c) => [name, predictions.probabilities[row * predictions.classes.length + c]!])), monitor.checks.prediction_drift?.output, classes ?? predictions.classes),
               );
       }
-      const pass = await runMonitorPass({ monitor, logDir: options.logDirOf(monitor.environment), signature: { features, classes }, reference: reference.table, referencePredictions, store: options.store, now: options.now });
-      const deliveries = [];
-      for (const { alert, rule } of pass.alerts) {
-        await options.registry.audit('monitor.alert', `environment:${alert.environment}`, { rule: alert.rule, severity: alert.severity, window: alert.windowId, message: alert.message });
-        const delivered = await deliverAlert(alert, rule.notify, options.delivery);
-        const actions = await runActions(rule.actions, alert, { root: options.root, deploy: options.deploy });
-        for (const action of actions) await options.registry.audit(`monitor.action.${action.action}`, `environment:${alert.environment}`, { rule: alert.rule, ok: action.ok, message: action.message });
-        deliveries.push({ alert: alert.id, deliveries: delivered, actions });
-      }
-      return { ...pass, environment: monitor.environment, version: formatModelUri(version.name, version.version), reference: reference.source, deliveries };
+      const context: ServedContext = { uri, signature: { features, classes }, reference, referencePredictions };
+      served.set(monitor.environment, context);
+      return context;
     } finally {
       await model.release();
     }
+  }
+
+  async function runOne(monitor: Monitor): Promise<MonitorRunReport> {
+    const context = await servedContext(monitor);
+    const pass = await runMonitorPass({
+      monitor,
+      logDir: options.logDirOf(monitor.environment),
+      signature: context.signature,
+      reference: context.reference.table,
+      referencePredictions: context.referencePredictions,
+      store: options.store,
+      now: options.now,
+    });
+    const deliveries = [];
+    for (const { alert, rule } of pass.alerts) {
+      await options.registry.audit('monitor.alert', `environment:${alert.environment}`, { rule: alert.rule, severity: alert.severity, window: alert.windowId, message: alert.message });
+      const delivered = await deliverAlert(alert, rule.notify, options.delivery);
+      const actions = await runActions(rule.actions, alert, { root: options.root, deploy: options.deploy });
+      for (const action of actions) await options.registry.audit(`monitor.action.${action.action}`, `environment:${alert.environment}`, { rule: alert.rule, ok: action.ok, message: action.message });
+      deliveries.push({ alert: alert.id, deliveries: delivered, actions });
+    }
+    return { ...pass, environment: monitor.environment, version: context.uri, reference: context.reference.source, deliveries };
   }
 
   return {

@@ -1,14 +1,13 @@
 /** `sluice monitor run|status|history|alerts [--env NAME] [--limit N] [--json]`. */
 import { z } from 'zod';
-import { createDeployService, loadEnvironments, openRolloutStore } from '../../deploy/index.js';
-import { checkCron, createMonitorService, loadMonitors, openMonitorStore, replayData, scheduleMonitors, type MonitorService } from '../../monitoring/index.js';
-import { findEnvironment } from '../../deploy/index.js';
+import { findEnvironment, loadEnvironments } from '../../deploy/index.js';
+import { checkCron, replayData, scheduleMonitors } from '../../monitoring/index.js';
 import { currentWorkspace } from '../context.js';
-import { openWorkspaceCache, workspacePredictionLogDir } from '../../workspace/index.js';
 import { renderAlerts, renderRunReports, renderWindows } from '../format/monitor.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
-import { cliActor, withServices, type CliContext } from '../services.js';
+import { withServices, type CliContext } from '../services.js';
+import { workspaceMonitors } from './monitor-context.js';
 
 export const MONITOR_ACTIONS = ['run', 'status', 'history', 'alerts', 'schedule', 'replay'] as const;
 export type MonitorAction = (typeof MONITOR_ACTIONS)[number];
@@ -50,19 +49,7 @@ export async function monitorCommand(action: MonitorAction, rawOptions: unknown,
   // Checked before the store opens: a typo in the schedule is a usage error, not a run.
   if (action === 'schedule') checkCron(options.cron ?? '').stop();
   return withServices(output, async (services) => {
-    const root = services.workspace.root;
-    const actor = cliActor();
-    const cache = openWorkspaceCache(services.workspace);
-    const monitors: MonitorService = createMonitorService({
-      root,
-      config: loadMonitors(root),
-      store: openMonitorStore(services.store.connection),
-      deploy: createDeployService({ store: openRolloutStore(services.store.connection), registry: services.registry(actor), config: loadEnvironments(root) }),
-      registry: services.registry(actor),
-      resolveModel: services.models(actor),
-      objects: { pathOf: (digest) => (cache.has(digest as Parameters<typeof cache.has>[0]) ? cache.objectPath(digest as Parameters<typeof cache.objectPath>[0]) : undefined) },
-      logDirOf: (environment) => workspacePredictionLogDir(root, environment),
-    });
+    const { config, service: monitors } = workspaceMonitors(services);
     if (action === 'schedule') {
       const print = (text: string) => output.stdout.write(`${new Date().toISOString()} ${text}`);
       const schedule = scheduleMonitors(monitors, options.cron!, {
@@ -84,7 +71,6 @@ export async function monitorCommand(action: MonitorAction, rawOptions: unknown,
         else output.stdout.write(renderRunReports(reports));
         return 0;
       }
-      const config = loadMonitors(root);
       const names = options.env === undefined ? [...config.monitors.keys()] : [options.env];
       const latest = await Promise.all(names.map(async (name) => ({ environment: name, window: (await monitors.history(name, { limit: 1 }))[0] ?? null })));
       if (options.json) printJson(output, latest);

@@ -11,7 +11,10 @@ import type { RuntimeChoice } from '../../inference/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
 import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver, type RunServerOptions } from '../../serving/index.js';
 import { workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
+import { loadMonitors, startMonitorLoop, type MonitorLoop } from '../../monitoring/index.js';
+import { passNotes } from '../format/monitor.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
+import { workspaceMonitors } from './monitor-context.js';
 
 /** The flags of `sluice serve` as parsed; those left unset take the environment's values. */
 export interface EnvironmentServeFlags {
@@ -70,6 +73,11 @@ export interface EnvironmentSetup {
   readonly aliasUri: string;
   /** A runtime: controlling (no loadVersion) or serving (loads models; `live` for its analysis). */
   runtime(options: { live: LiveWindow | undefined; serving: boolean; onRouting?: EnvironmentRuntimeOptions['onRouting'] }): EnvironmentRuntime;
+  /**
+   * The environment's monitor running in this process (the one that serves, or the primary), when
+   * sluice.yaml has a monitor for it: windows close as traffic flows.
+   */
+  startMonitor(): MonitorLoop | undefined;
   /** The server's options, routed by `router`, recording to `live`, joining feedback with `feedback`. */
   serverOptions(extra: Pick<RunServerOptions, 'router' | 'live' | 'feedback'>, stableVersion: number): Promise<RunServerOptions>;
 }
@@ -119,6 +127,25 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
         log: { info: (message) => logger?.info(message), warn },
         onState: serving && !live ? undefined : snapshotWriter(environmentSnapshotPath(services.workspace.root, environment.name), warn),
       }),
+    startMonitor: () => {
+      const config = loadMonitors(services.workspace.root);
+      // Without a prediction log there is nothing to watch (`monitor run` would say so too).
+      if (!config.monitors.has(environment.name) || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
+      const { service } = workspaceMonitors(services, { config, deploy: alertingDeployService(services, registry, logger, cli) });
+      return startMonitorLoop({
+        service,
+        environment: environment.name,
+        onReport: (report) => {
+          for (const window of report.windows) logger?.info({ monitor: true, window: window.id, rows: window.rows, results: Object.fromEntries(window.results.map((result) => [result.check, result.status])) }, `monitor window closed: ${window.rows} rows`);
+          for (const { alert } of report.alerts) {
+            logger?.warn({ monitor: true, alert: alert.id, rule: alert.rule, severity: alert.severity }, alert.message);
+            cli.stderr.write(`sluice: MONITOR ALERT ${alert.message}\n`);
+          }
+          for (const note of passNotes(report)) cli.stderr.write(`sluice: monitor ${environment.name}: ${note}\n`);
+        },
+        onError: (error) => warn(`monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`),
+      });
+    },
     serverOptions: async (extra, stableVersion) => ({
       // The model set answers metadata and readiness; the runtime answers inference.
       models: [{ name: environment.model, reference: (await registry.findVersion(aliasUri)) ? aliasUri : formatModelUri(environment.model, stableVersion) }],
@@ -169,8 +196,12 @@ export async function serveEnvironment(flags: EnvironmentServeFlags, version: st
       throw error;
     }
     cli.stderr.write(environmentBanner(setup, runtime.describe(), server.url, 1));
+    const monitor = setup.startMonitor();
     await untilSignal();
+    await monitor?.stop();
     await server.close();
+    // The log is flushed: a last pass closes the windows that are complete.
+    await monitor?.passNow();
     await runtime.close();
     setup.closeLog();
     return 0;

@@ -28,13 +28,20 @@ export function renderRunReports(reports: readonly MonitorRunReport[]): string {
       const lines = [`${report.environment} (${report.version}, reference ${report.reference}): ${report.windows.length === 0 ? 'no complete window yet' : `${report.windows.length} window${report.windows.length === 1 ? '' : 's'} closed`}\n`];
       if (report.windows.length > 0) lines.push(renderWindows(report.windows).replace(/^/gm, '  '));
       for (const { alert } of report.alerts) lines.push(`  ALERT ${alert.message}\n`);
-      for (const { deliveries, actions } of report.deliveries) {
-        for (const delivery of deliveries) if (!delivery.ok) lines.push(`  delivery to ${delivery.channel} failed after ${delivery.attempts} attempts: ${delivery.error}\n`);
-        for (const action of actions) lines.push(`  ${action.ok ? 'action' : 'action FAILED'} ${action.action}: ${action.message}\n`);
-      }
-      if (report.undecodable.length > 0) lines.push(`  ${report.undecodable.length} logged requests could not be read (first: ${report.undecodable[0]!.problem})\n`);
-      if (report.skippedLines > 0) lines.push(`  ${report.skippedLines} log lines were not prediction records\n`);
+      lines.push(...passNotes(report).map((note) => `  ${note}\n`));
       return lines.join('');
     })
     .join('');
+}
+
+/** What a pass did besides closing windows: failed deliveries, actions, log lines it could not read. */
+export function passNotes(report: MonitorRunReport): string[] {
+  const notes: string[] = [];
+  for (const { deliveries, actions } of report.deliveries) {
+    for (const delivery of deliveries) if (!delivery.ok) notes.push(`delivery to ${delivery.channel} failed after ${delivery.attempts} attempts: ${delivery.error}`);
+    for (const action of actions) notes.push(`${action.ok ? 'action' : 'action FAILED'} ${action.action}: ${action.message}`);
+  }
+  if (report.undecodable.length > 0) notes.push(`${report.undecodable.length} logged requests could not be read (first: ${report.undecodable[0]!.problem})`);
+  if (report.skippedLines > 0) notes.push(`${report.skippedLines} log lines were not prediction records`);
+  return notes;
 }

@@ -1,0 +1,33 @@
+/**
+ * The monitor service of the current workspace, built once per command from the workspace's
+ * services: for `sluice monitor …` and for the monitor loop inside `sluice serve --env`.
+ */
+import { createDeployService, loadEnvironments, openRolloutStore, type DeployService } from '../../deploy/index.js';
+import { createMonitorService, loadMonitors, openMonitorStore, type MonitorConfig, type MonitorService } from '../../monitoring/index.js';
+import { openWorkspaceCache, workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
+import { cliActor } from '../services.js';
+
+export interface WorkspaceMonitors {
+  readonly config: MonitorConfig;
+  readonly service: MonitorService;
+}
+
+/** The workspace's monitors; `deploy` is the caller's deploy service when it has one (the server's, raising its alerts). */
+export function workspaceMonitors(services: WorkspaceServices, options: { deploy?: DeployService; config?: MonitorConfig } = {}): WorkspaceMonitors {
+  const root = services.workspace.root;
+  const actor = cliActor();
+  const cache = openWorkspaceCache(services.workspace);
+  const config = options.config ?? loadMonitors(root);
+  const registry = services.registry(actor);
+  const service = createMonitorService({
+    root,
+    config,
+    store: openMonitorStore(services.store.connection),
+    deploy: options.deploy ?? createDeployService({ store: openRolloutStore(services.store.connection), registry, config: loadEnvironments(root) }),
+    registry,
+    resolveModel: services.models(actor),
+    objects: { pathOf: (digest) => (cache.has(digest as Parameters<typeof cache.has>[0]) ? cache.objectPath(digest as Parameters<typeof cache.objectPath>[0]) : undefined) },
+    logDirOf: (environment) => workspacePredictionLogDir(root, environment),
+  });
+  return { config, service };
+}

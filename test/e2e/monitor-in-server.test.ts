@@ -1,0 +1,128 @@
+/**
+ * A monitor running inside `sluice serve --env`: the server closes windows as traffic flows, with
+ * no `sluice monitor run`. The drifted breast-cancer rows, replayed twice, close two drifted
+ * windows and raise exactly one drift alert (the second is within the cool-down), delivered to a
+ * webhook listener and by e-mail to a local SMTP server, naming exactly the three shifted columns
+ * with their scores; the no-drift rows through a second environment raise none.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { SMTPServer } from 'smtp-server';
+import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
+import { environmentRepo } from '../support/environment.js';
+import { sharedFixture } from '../support/fixtures.js';
+import { pollUntil } from '../support/processes.js';
+import { startServe, type ServedProcess } from '../support/serve.js';
+
+const hooks: { environment: string; message: string; details: { data_drift: { drifted: string[]; columns: Record<string, { statistic: number; p_value: number }> } } }[] = [];
+const listener = createServer(async (request: IncomingMessage, response) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  hooks.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof hooks)[number]);
+  response.writeHead(204).end();
+});
+const mails: { to: string[]; data: string }[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  onData(stream, session, callback) {
+    let data = '';
+    stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+    stream.on('end', () => {
+      mails.push({ to: session.envelope.rcptTo.map((address) => address.address), data });
+      callback();
+    });
+  },
+});
+
+let repo: ScratchRepo;
+const servers: ServedProcess[] = [];
+
+function monitorOf(hook: string): string {
+  return `
+    window: {every: 171 predictions, min_rows: 100}
+    reference: ${sharedFixture('breast_cancer', 'train.csv')}
+    checks:
+      data_drift: {method: ks, drift_share: 0.1}
+    alerts:
+      - {name: drift, when: data_drift.dataset_drift, severity: warning, cooldown: 1h, notify: [{webhook: "${hook}"}, {email: "ml-team@example.com"}]}`;
+}
+
+async function replay(server: ServedProcess, environment: string, file: string): Promise<void> {
+  const result = await sluiceAsync(repo.root, ['monitor', 'replay', '--env', environment, '--data', sharedFixture('breast_cancer', file), '--url', server.url]);
+  assert.equal(result.code, 0, result.stderr);
+}
+
+function windowsOf(environment: string): { rows: number; results: { check: string; status: string }[] }[] {
+  const history = sluice(repo.root, ['monitor', 'history', '--env', environment, '--json']);
+  assert.equal(history.code, 0, history.stderr);
+  return JSON.parse(history.stdout) as { rows: number; results: { check: string; status: string }[] }[];
+}
+
+before(async () => {
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const hook = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/hook`;
+  repo = environmentRepo(`deploy:
+  production: {model: bc, port: 0}
+  mirror: {model: bc, alias: production, port: 0}
+monitor:
+  production:${monitorOf(hook)}
+  mirror:${monitorOf(hook)}
+`);
+  const env = { SLUICE_SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` };
+  servers.push(await startServe(repo.root, ['--env', 'production'], env), await startServe(repo.root, ['--env', 'mirror'], env));
+});
+after(async () => {
+  await Promise.all(servers.map((server) => server.stop()));
+  await new Promise<void>((resolve) => listener.close(() => resolve()));
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  repo?.remove();
+});
+
+describe('a monitor inside sluice serve --env', () => {
+  test('the drifted rows, replayed twice, close two drifted windows and raise one alert naming the shifted columns, by webhook and e-mail', async () => {
+    const [production] = servers;
+    await replay(production!, 'production', 'current_drifted.csv');
+    await pollUntil(() => (hooks.length > 0 && mails.length > 0 ? true : undefined), 'the drift alert by webhook and e-mail', 30_000, 100);
+    await replay(production!, 'production', 'current_drifted.csv');
+    const windows = await pollUntil(() => {
+      const closed = windowsOf('production');
+      return closed.length === 2 ? closed : undefined;
+    }, 'the second window', 30_000, 250);
+    assert.deepEqual(
+      windows.map((window) => [window.rows, window.results.find((result) => result.check === 'data_drift')!.status]),
+      [
+        [171, 'failed'],
+        [171, 'failed'],
+      ],
+    );
+    assert.equal(hooks.length, 1);
+    assert.equal(hooks[0]!.environment, 'production');
+    assert.deepEqual([...hooks[0]!.details.data_drift.drifted].sort(), ['mean_area', 'mean_radius', 'mean_texture']);
+    for (const column of ['mean_area', 'mean_radius', 'mean_texture']) assert.ok(hooks[0]!.details.data_drift.columns[column]!.p_value < 0.05 / 30, column);
+    assert.equal(mails.length, 1);
+    assert.deepEqual(mails[0]!.to, ['ml-team@example.com']);
+    assert.match(mails[0]!.data, /Subject: \[sluice warning\] drift on production/);
+    assert.match(mails[0]!.data, /mean_radius/);
+    assert.match(production!.stderr(), /MONITOR ALERT warning: drift on production/);
+    const alerts = sluice(repo.root, ['monitor', 'alerts', '--env', 'production', '--json']);
+    assert.equal((JSON.parse(alerts.stdout) as unknown[]).length, 1);
+  });
+
+  test('the no-drift rows close a window that passes and raise nothing', async () => {
+    const mirror = servers[1]!;
+    const before = hooks.length;
+    await replay(mirror, 'mirror', 'current_nodrift.csv');
+    const [window] = await pollUntil(() => {
+      const closed = windowsOf('mirror');
+      return closed.length === 1 ? closed : undefined;
+    }, 'the mirror window', 30_000, 250);
+    assert.equal(window!.rows, 171);
+    assert.equal(window!.results.find((result) => result.check === 'data_drift')!.status, 'passed');
+    assert.equal(hooks.length, before);
+    assert.doesNotMatch(mirror.stderr(), /MONITOR ALERT/);
+  });
+});

@@ -127,25 +127,7 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
         log: { info: (message) => logger?.info(message), warn },
         onState: serving && !live ? undefined : snapshotWriter(environmentSnapshotPath(services.workspace.root, environment.name), warn),
       }),
-    startMonitor: () => {
-      const config = loadMonitors(services.workspace.root);
-      // Without a prediction log there is nothing to watch (`monitor run` would say so too).
-      if (!config.monitors.has(environment.name) || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
-      const { service } = workspaceMonitors(services, { config, deploy: alertingDeployService(services, registry, logger, cli) });
-      return startMonitorLoop({
-        service,
-        environment: environment.name,
-        onReport: (report) => {
-          for (const window of report.windows) logger?.info({ monitor: true, window: window.id, rows: window.rows, results: Object.fromEntries(window.results.map((result) => [result.check, result.status])) }, `monitor window closed: ${window.rows} rows`);
-          for (const { alert } of report.alerts) {
-            logger?.warn({ monitor: true, alert: alert.id, rule: alert.rule, severity: alert.severity }, alert.message);
-            cli.stderr.write(`sluice: MONITOR ALERT ${alert.message}\n`);
-          }
-          for (const note of passNotes(report)) cli.stderr.write(`sluice: monitor ${environment.name}: ${note}\n`);
-        },
-        onError: (error) => warn(`monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`),
-      });
-    },
+    startMonitor: () => startEnvironmentMonitor(services, environment, flags, alertingDeployService(services, registry, logger, cli), { logger, warn, cli }),
     serverOptions: async (extra, stableVersion) => ({
       // The model set answers metadata and readiness; the runtime answers inference.
       models: [{ name: environment.model, reference: (await registry.findVersion(aliasUri)) ? aliasUri : formatModelUri(environment.model, stableVersion) }],
@@ -166,6 +148,36 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
       ...extra,
     }),
   };
+}
+
+/**
+ * The environment's monitor, running in this process, when sluice.yaml has one for it: windows
+ * close as traffic flows; alerts go to the server log and to stderr.
+ */
+function startEnvironmentMonitor(
+  services: WorkspaceServices,
+  environment: EnvironmentSpec,
+  flags: EnvironmentServeFlags,
+  deploy: DeployService,
+  out: { logger: Logger | undefined; warn: (message: string) => void; cli: CliContext },
+): MonitorLoop | undefined {
+  const config = loadMonitors(services.workspace.root);
+  // Without a prediction log there is nothing to watch (`monitor run` would say so too).
+  if (!config.monitors.has(environment.name) || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
+  const { logger, warn, cli } = out;
+  return startMonitorLoop({
+    service: workspaceMonitors(services, { config, deploy }).service,
+    environment: environment.name,
+    onReport: (report) => {
+      for (const window of report.windows) logger?.info({ monitor: true, window: window.id, rows: window.rows, results: Object.fromEntries(window.results.map((result) => [result.check, result.status])) }, `monitor window closed: ${window.rows} rows`);
+      for (const { alert } of report.alerts) {
+        logger?.warn({ monitor: true, alert: alert.id, rule: alert.rule, severity: alert.severity }, alert.message);
+        cli.stderr.write(`sluice: MONITOR ALERT ${alert.message}\n`);
+      }
+      for (const note of passNotes(report)) cli.stderr.write(`sluice: monitor ${environment.name}: ${note}\n`);
+    },
+    onError: (error) => warn(`monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`),
+  });
 }
 
 /** The line a started environment prints (tests read its address). */

@@ -27,6 +27,7 @@ export function defineServingCommands(program: Command, run: Runner, output: Cli
     .option('--prediction-log-max-age-days <days>', 'prediction-log files last written longer ago are removed', '7')
     .option('--follow-interval <seconds>', 'how often registry aliases are checked for a new version (0: never)', '2')
     .option('--quiet', 'no access log')
+    .option('--no-monitor', "with --env: do not run the environment's monitor in the server (run `sluice monitor run` instead)")
     .action(run(async (models: string[], options: unknown) => (await import('./commands/serve.js')).serveCommand(models, options, version, output)));
 
   program

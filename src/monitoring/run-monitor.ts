@@ -5,30 +5,18 @@
  * a pass killed half-way loses nothing and judges nothing twice.
  */
 import { randomUUID } from 'node:crypto';
-import type { Table } from '../data/index.js';
-import type { CheckResult } from './checks/check-result.js';
-import { dataDriftCheck } from './checks/data-drift-check.js';
-import { dataQualityCheck } from './checks/data-quality-check.js';
-import { performanceCheck } from './checks/performance-check.js';
-import { predictionDriftCheck } from './checks/prediction-drift-check.js';
-import { windowTable } from './checks/window-table.js';
-import type { AlertRule, Monitor } from './config/load-monitors.js';
-import { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-rows.js';
+import type { AlertRule } from './config/load-monitors.js';
+import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
 import { readFeedback } from './log/read-feedback.js';
 import { readPredictionLog } from './log/read-prediction-log.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
-import { planWindows, type PlannedWindow } from './window/plan-windows.js';
+import { planWindows } from './window/plan-windows.js';
+import { rescoreLateLabels } from './rescore-windows.js';
 
-export interface MonitorPassInput {
-  readonly monitor: Monitor;
+export interface MonitorPassInput extends JudgeInput {
   /** The environment's prediction-log directory. */
   readonly logDir: string;
-  readonly signature: ServedSignature;
-  /** The reference data (the served version's training data, or the monitor's file). */
-  readonly reference: Table;
-  /** The model's answers on the reference, one value per row (for prediction_drift). */
-  readonly referencePredictions?: Float64Array | undefined;
   readonly store: MonitorStore;
   readonly now?: () => number;
 }
@@ -39,6 +27,8 @@ export interface MonitorPass {
   readonly alerts: readonly { readonly alert: MonitorAlert; readonly rule: AlertRule }[];
   /** Log lines that were not prediction records, and records whose inputs could not be read. */
   readonly skippedLines: number;
+  /** Windows closed earlier whose label checks changed with labels that arrived since. */
+  readonly rescored: readonly MonitorWindow[];
   readonly undecodable: readonly { readonly requestId: string; readonly problem: string }[];
 }
 
@@ -52,6 +42,8 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   const alerts: { alert: MonitorAlert; rule: AlertRule }[] = [];
   const states: Record<string, AlertState> = await input.store.alertStates(input.monitor.environment);
   const undecodable: { requestId: string; problem: string }[] = [];
+  let from = position;
+  let superseded = false;
   for (const window of planned) {
     const rows = decode(window, input.signature, undecodable);
     const results = runChecks(input, rows, labels);
@@ -72,56 +64,20 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
       states[rule.name] = state;
       if (decision === 'fire' || decision === 'repeat') raised.push({ rule, alert: alertFor(rule, closed, results, decision === 'repeat') });
     }
-    await input.store.closeWindow(closed, { position: window.position, alertStates: { ...states }, alerts: raised.map((each) => each.alert) });
+    // Another process (a server's monitor and a cron `monitor run`) closed it first: it judges the rest.
+    if (!(await input.store.closeWindow(closed, { position: window.position, from, alertStates: { ...states }, alerts: raised.map((each) => each.alert) }))) {
+      superseded = true;
+      break;
+    }
+    from = window.position;
     windows.push(closed);
     alerts.push(...raised);
   }
-  return { windows, alerts, skippedLines: read.skipped, undecodable };
+  const late = superseded ? { windows: [], alerts: [] } : await rescoreLateLabels(input, states, undecodable);
+  alerts.push(...late.alerts);
+  return { windows, alerts, skippedLines: read.skipped, rescored: late.windows, undecodable };
 }
 
-/** The alert a rule raises on a window: what held, in a sentence, and the results it saw. */
-function alertFor(rule: AlertRule, window: MonitorWindow, results: readonly CheckResult[], repeated: boolean): MonitorAlert {
-  const named = results.filter((result) => rule.when.includes(result.check));
-  const message = `${rule.severity}: ${rule.name} on ${window.environment} (${rule.when})${repeated ? ', still holding' : ''}: ${named.map((result) => result.summary).join('; ')}`;
-  return {
-    id: randomUUID(),
-    environment: window.environment,
-    rule: rule.name,
-    severity: rule.severity,
-    windowId: window.id,
-    firedAt: window.closedAt,
-    message,
-    details: Object.fromEntries(named.map((result) => [result.check, result.values])),
-  };
-}
 
-function decode(window: PlannedWindow, signature: ServedSignature, undecodable: { requestId: string; problem: string }[]): LoggedRow[] {
-  const rows: LoggedRow[] = [];
-  for (const prediction of window.predictions) {
-    const decoded = loggedRows(prediction, signature);
-    if (decoded.ok) rows.push(...decoded.rows);
-    else undecodable.push({ requestId: prediction.request_id, problem: decoded.problem });
-  }
-  return rows;
-}
 
-function runChecks(input: MonitorPassInput, rows: readonly LoggedRow[], labels: ReadonlyMap<string, readonly unknown[]>): CheckResult[] {
-  const { checks, window } = input.monitor;
-  const results: CheckResult[] = [];
-  const table = checks.data_drift || checks.data_quality ? windowTable(rows, input.signature.features, input.reference, `window of ${input.monitor.environment}`) : undefined;
-  if (checks.data_drift && table) results.push(dataDriftCheck(checks.data_drift, input.reference, table, window.min_rows));
-  if (checks.data_quality && table) results.push(dataQualityCheck(checks.data_quality, input.reference, table, window.min_rows));
-  if (checks.prediction_drift && input.referencePredictions) results.push(predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows));
-  if (checks.performance) results.push(performanceCheck(checks.performance, rows, labels, input.signature.classes));
-  return results;
-}
 
-/** A rule holds when its condition is true; a condition over a check that was not judged is false. */
-function holds(rule: AlertRule, context: Readonly<Record<string, unknown>>): boolean {
-  try {
-    return rule.condition.evaluateWith(context);
-  } catch {
-    // e.g. `performance.accuracy < 0.9` while performance had too few labels: nothing to alert on.
-    return false;
-  }
-}

@@ -252,6 +252,7 @@ export interface MonitorPositionsTable {
   environment: string;
   position: string;
   updated_at: BigIntColumn;
+  feedback: string | null;
 }
 
 export interface MonitorWindowsTable {
@@ -262,6 +263,9 @@ export interface MonitorWindowsTable {
   rows: number;
   versions: string;
   closed_at: BigIntColumn;
+  log_from: string | null;
+  log_to: string | null;
+  rescored_at: NullableBigIntColumn;
 }
 
 export interface MonitorResultsTable {

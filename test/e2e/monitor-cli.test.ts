@@ -42,7 +42,8 @@ monitor:
     alerts:
       - {name: drift, when: data_drift.dataset_drift, severity: warning, notify: [{webhook: "${hook}"}], actions: [{incident: {file: incidents/drift.md}}]}
 `);
-  const server = await startServe(repo.root, ['--env', 'production']);
+  // The monitor runs from the command here (as from cron), not in the server.
+  const server = await startServe(repo.root, ['--env', 'production', '--no-monitor']);
   try {
     const replay = await sluiceAsync(repo.root, ['monitor', 'replay', '--env', 'production', '--data', sharedFixture('breast_cancer', 'current_drifted.csv'), '--labels', 'target', '--url', server.url]);
     assert.equal(replay.code, 0, replay.stderr);

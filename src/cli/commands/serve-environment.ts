@@ -33,6 +33,8 @@ export interface EnvironmentServeFlags {
   readonly predictionLogMaxAgeDays: number;
   readonly followInterval: number;
   readonly quiet: boolean;
+  /** Run the environment's monitor in the server (when sluice.yaml has one). */
+  readonly monitor: boolean;
 }
 
 /** The deploy service, raising each alert (a failed analysis) as a warn line in the server log and on stderr. */
@@ -163,7 +165,7 @@ function startEnvironmentMonitor(
 ): MonitorLoop | undefined {
   const config = loadMonitors(services.workspace.root);
   // Without a prediction log there is nothing to watch (`monitor run` would say so too).
-  if (!config.monitors.has(environment.name) || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
+  if (!flags.monitor || !config.monitors.has(environment.name) || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
   const { logger, warn, cli } = out;
   return startMonitorLoop({
     service: workspaceMonitors(services, { config, deploy }).service,

@@ -40,6 +40,7 @@ const serveSchema = z.object({
   // model's load logs which runtime serves it and why); onnxruntime: always onnxruntime.
   runtime: z.enum(RUNTIME_CHOICES, { error: `must be ${RUNTIME_CHOICES.join(' or ')}` }).default('auto'),
   quiet: z.boolean().default(false),
+  monitor: z.boolean().default(true),
   env: z.string().min(1).optional(),
 });
 

@@ -41,6 +41,7 @@ export function passNotes(report: MonitorRunReport): string[] {
     for (const delivery of deliveries) if (!delivery.ok) notes.push(`delivery to ${delivery.channel} failed after ${delivery.attempts} attempts: ${delivery.error}`);
     for (const action of actions) notes.push(`${action.ok ? 'action' : 'action FAILED'} ${action.action}: ${action.message}`);
   }
+  if (report.rescored.length > 0) notes.push(`${report.rescored.length} earlier window${report.rescored.length === 1 ? '' : 's'} re-scored with labels that arrived since`);
   if (report.undecodable.length > 0) notes.push(`${report.undecodable.length} logged requests could not be read (first: ${report.undecodable[0]!.problem})`);
   if (report.skippedLines > 0) notes.push(`${report.skippedLines} log lines were not prediction records`);
   return notes;

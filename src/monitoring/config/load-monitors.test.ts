@@ -51,7 +51,7 @@ function monitorWith(body: string): string {
 describe('the monitor: section', () => {
   test('the issue\'s example loads, with windows, references, durations and conditions parsed', () => {
     const monitor = findMonitor(parseMonitors(VALID), 'production');
-    assert.deepEqual(monitor.window, { every: { kind: 'predictions', count: 500 }, min_rows: 100 });
+    assert.deepEqual(monitor.window, { every: { kind: 'predictions', count: 500 }, min_rows: 100, rescore_within: 86_400_000 });
     assert.equal(monitor.reference, 'lineage');
     assert.equal(monitor.alerts[0]!.cooldown, 3_600_000);
     assert.deepEqual(monitor.alerts[1]!.actions, ['rollback']);

@@ -44,6 +44,8 @@ export const windowSchema = z.strictObject({
   every: windowEverySchema,
   /** A window with fewer rows is not judged (its checks say "not enough data"). */
   min_rows: z.int().positive().default(100),
+  /** For this long after a window closes, labels that arrive later re-score its performance. */
+  rescore_within: durationSchema.default(86_400_000),
 });
 
 /** Where the reference data comes from: the served version's training data (through lineage), or a file. */

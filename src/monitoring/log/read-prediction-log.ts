@@ -39,11 +39,16 @@ const PREDICTION_FILE = /^predictions-.*\.jsonl$/;
 /** Reads in chunks: a log file may be 64 MiB. */
 const CHUNK_BYTES = 4 << 20;
 
-/** The predictions logged in `dir` since `position`, oldest first (by their timestamp). */
-export function readPredictionLog(dir: string, position: LogPosition = {}): LogRead {
+/**
+ * The predictions logged in `dir` since `position`, oldest first (by their timestamp); with
+ * `until`, only those before it (a closed window's span: the files it names, up to their offsets).
+ */
+export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition): LogRead {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((name) => PREDICTION_FILE.test(name)).sort();
+    files = readdirSync(dir)
+      .filter((name) => PREDICTION_FILE.test(name) && (until === undefined || until[name] !== undefined))
+      .sort();
   } catch {
     return { predictions: [], skipped: 0, position: {} };
   }
@@ -52,7 +57,7 @@ export function readPredictionLog(dir: string, position: LogPosition = {}): LogR
   let skipped = 0;
   for (const file of files) {
     const start = position[file] ?? 0;
-    const { lines, consumed } = readWholeLines(join(dir, file), start);
+    const { lines, consumed } = readWholeLines(join(dir, file), start, until?.[file]);
     next[file] = start + consumed;
     let end = start;
     for (const line of lines) {
@@ -67,11 +72,11 @@ export function readPredictionLog(dir: string, position: LogPosition = {}): LogR
   return { predictions, skipped, position: next };
 }
 
-/** The complete lines of a file from byte `start`, and how many bytes they span. */
-function readWholeLines(path: string, start: number): { lines: string[]; consumed: number } {
+/** The complete lines of a file from byte `start` (up to byte `limit`), and how many bytes they span. */
+function readWholeLines(path: string, start: number, limit = Number.POSITIVE_INFINITY): { lines: string[]; consumed: number } {
   let size: number;
   try {
-    size = statSync(path).size;
+    size = Math.min(statSync(path).size, limit);
   } catch {
     return { lines: [], consumed: 0 };
   }

@@ -9,6 +9,7 @@ import * as tracking from './0003-tracking.js';
 import * as registryAuditTokens from './0004-registry-audit-tokens.js';
 import * as deployRollouts from './0005-deploy-rollouts.js';
 import * as monitoring from './0006-monitoring.js';
+import * as monitorRescoring from './0007-monitor-rescoring.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-pipeline-runs-and-caches': pipelineRunsAndCaches,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-registry-audit-tokens': registryAuditTokens,
   '0005-deploy-rollouts': deployRollouts,
   '0006-monitoring': monitoring,
+  '0007-monitor-rescoring': monitorRescoring,
 };

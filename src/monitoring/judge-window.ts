@@ -1,0 +1,71 @@
+/**
+ * Judging a window's rows, shared by closing a window and re-scoring it with late labels: decoding
+ * the logged requests to rows, running the monitor's checks, and the alert a rule raises.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Table } from '../data/index.js';
+import type { CheckResult } from './checks/check-result.js';
+import { dataDriftCheck } from './checks/data-drift-check.js';
+import { dataQualityCheck } from './checks/data-quality-check.js';
+import { performanceCheck } from './checks/performance-check.js';
+import { predictionDriftCheck } from './checks/prediction-drift-check.js';
+import { windowTable } from './checks/window-table.js';
+import type { AlertRule, Monitor } from './config/load-monitors.js';
+import { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-rows.js';
+import type { MonitorAlert, MonitorWindow } from './store/monitor-store.js';
+import type { PlannedWindow } from './window/plan-windows.js';
+
+/** What judging needs: the monitor, the served signature, the reference and the model's answers on it. */
+export interface JudgeInput {
+  readonly monitor: Monitor;
+  readonly signature: ServedSignature;
+  readonly reference: Table;
+  readonly referencePredictions?: Float64Array | undefined;
+}
+
+/** The alert a rule raises on a window: what held, in a sentence, and the results it saw. */
+export function alertFor(rule: AlertRule, window: MonitorWindow, results: readonly CheckResult[], repeated: boolean): MonitorAlert {
+  const named = results.filter((result) => rule.when.includes(result.check));
+  const message = `${rule.severity}: ${rule.name} on ${window.environment} (${rule.when})${repeated ? ', still holding' : ''}: ${named.map((result) => result.summary).join('; ')}`;
+  return {
+    id: randomUUID(),
+    environment: window.environment,
+    rule: rule.name,
+    severity: rule.severity,
+    windowId: window.id,
+    firedAt: window.closedAt,
+    message,
+    details: Object.fromEntries(named.map((result) => [result.check, result.values])),
+  };
+}
+
+export function decode(window: PlannedWindow, signature: ServedSignature, undecodable: { requestId: string; problem: string }[]): LoggedRow[] {
+  const rows: LoggedRow[] = [];
+  for (const prediction of window.predictions) {
+    const decoded = loggedRows(prediction, signature);
+    if (decoded.ok) rows.push(...decoded.rows);
+    else undecodable.push({ requestId: prediction.request_id, problem: decoded.problem });
+  }
+  return rows;
+}
+
+export function runChecks(input: JudgeInput, rows: readonly LoggedRow[], labels: ReadonlyMap<string, readonly unknown[]>): CheckResult[] {
+  const { checks, window } = input.monitor;
+  const results: CheckResult[] = [];
+  const table = checks.data_drift || checks.data_quality ? windowTable(rows, input.signature.features, input.reference, `window of ${input.monitor.environment}`) : undefined;
+  if (checks.data_drift && table) results.push(dataDriftCheck(checks.data_drift, input.reference, table, window.min_rows));
+  if (checks.data_quality && table) results.push(dataQualityCheck(checks.data_quality, input.reference, table, window.min_rows));
+  if (checks.prediction_drift && input.referencePredictions) results.push(predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows));
+  if (checks.performance) results.push(performanceCheck(checks.performance, rows, labels, input.signature.classes));
+  return results;
+}
+
+/** A rule holds when its condition is true; a condition over a check that was not judged is false. */
+export function holds(rule: AlertRule, context: Readonly<Record<string, unknown>>): boolean {
+  try {
+    return rule.condition.evaluateWith(context);
+  } catch {
+    // e.g. `performance.accuracy < 0.9` while performance had too few labels: nothing to alert on.
+    return false;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Labels that arrive after their window closed: ground truth often comes hours or days after
+ * the prediction (a loan defaults, a customer churns). When the environment's feedback files
+ * change, the label checks of the windows closed within `window.rescore_within` that were not
+ * fully labelled are run again over exactly their rows (the log span stored with each window),
+ * their results replaced, and the alert rules over those checks evaluated again, so an accuracy
+ * drop is caught when its labels come in, not only if they came before the window closed.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AlertRule } from './config/load-monitors.js';
+import type { CheckName, CheckResult } from './checks/check-result.js';
+import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
+import { readFeedback } from './log/read-feedback.js';
+import { readPredictionLog } from './log/read-prediction-log.js';
+import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
+import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
+
+/** Checks that read feedback labels. */
+const LABEL_CHECKS: ReadonlySet<CheckName> = new Set<CheckName>(['performance', 'concept_drift']);
+
+/** Windows looked at per re-scoring at most (the newest): bounds the work a burst of feedback causes. */
+export const RESCORE_WINDOW_LIMIT = 200;
+
+/** The feedback files' names and sizes: changes when a label is logged. */
+export function feedbackMarkOf(dir: string): string {
+  try {
+    return readdirSync(dir)
+      .filter((name) => /^feedback-.*\.jsonl$/.test(name))
+      .sort()
+      .map((name) => `${name}:${statSync(join(dir, name)).size}`)
+      .join(',');
+  } catch {
+    return '';
+  }
+}
+
+export interface RescoreInput extends JudgeInput {
+  readonly logDir: string;
+  readonly store: MonitorStore;
+  readonly now?: () => number;
+}
+
+export interface LateLabels {
+  readonly windows: MonitorWindow[];
+  readonly alerts: { alert: MonitorAlert; rule: AlertRule }[];
+}
+
+/** Re-scores what new feedback changes; `states` are the rules' states, updated in place. */
+export async function rescoreLateLabels(input: RescoreInput, states: Record<string, AlertState>, undecodable: { requestId: string; problem: string }[]): Promise<LateLabels> {
+  const { monitor, store } = input;
+  const none: LateLabels = { windows: [], alerts: [] };
+  if (!Object.keys(monitor.checks).some((check) => LABEL_CHECKS.has(check as CheckName))) return none;
+  const mark = feedbackMarkOf(input.logDir);
+  if (mark === '' || mark === (await store.feedbackMark(monitor.environment))) return none;
+  const now = (input.now ?? Date.now)();
+  const candidates = await store.windowsWithSpans(monitor.environment, { closedSince: now - monitor.window.rescore_within, limit: RESCORE_WINDOW_LIMIT });
+  const labels = readFeedback(input.logDir);
+  const late: LateLabels = { windows: [], alerts: [] };
+  for (const { window, span } of candidates.reverse()) {
+    if (fullyLabelled(window)) continue;
+    const predictions = readPredictionLog(input.logDir, span.from, span.to).predictions.filter((prediction) => !prediction.shadow);
+    const rows = decode({ predictions, startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, input.signature, undecodable);
+    const fresh = runChecks(input, rows, labels).filter((result) => LABEL_CHECKS.has(result.check));
+    const before = window.results.filter((result) => LABEL_CHECKS.has(result.check));
+    if (JSON.stringify(fresh) === JSON.stringify(before)) continue;
+    const results: CheckResult[] = [...window.results.filter((result) => !LABEL_CHECKS.has(result.check)), ...fresh];
+    const rescored: MonitorWindow = { ...window, results, rescoredAt: now };
+    late.windows.push(rescored);
+    const context = Object.fromEntries(results.map((result) => [result.check, result.values]));
+    for (const rule of monitor.alerts) {
+      if (![...LABEL_CHECKS].some((check) => rule.when.includes(check))) continue;
+      const { decision, state } = decideAlert(states[rule.name] ?? INITIAL_ALERT_STATE, holds(rule, context), now, rule.cooldown);
+      states[rule.name] = state;
+      if (decision === 'fire' || decision === 'repeat') late.alerts.push({ rule, alert: alertFor(rule, { ...rescored, closedAt: now }, results, decision === 'repeat') });
+    }
+  }
+  await store.rescore(monitor.environment, { windows: late.windows, alertStates: { ...states }, alerts: late.alerts.map((each) => each.alert), feedbackMark: mark });
+  return late;
+}
+
+/** Every row of the window had a label when it was last scored: nothing later can change it (a correction aside). */
+function fullyLabelled(window: MonitorWindow): boolean {
+  const performance = window.results.find((result) => result.check === 'performance');
+  return performance !== undefined && performance.values.labels === window.rows;
+}

@@ -83,3 +83,10 @@ export const replayFailed = defineError<{ problem: string }>('SLUICE_MONITOR_REP
   message: ({ problem }) => `The replay stopped: ${problem}.`,
   hint: () => 'Check that `sluice serve --env NAME` is running and that the file has the columns the model takes (with --labels naming the label column).',
 });
+
+export const unknownMonitorColumn = defineError<{ environment: string; check: string; column: string; version: string; features: readonly string[]; suggestion: string }>('SLUICE_MONITOR_UNKNOWN_COLUMN', {
+  kind: 'invalid_input',
+  description: 'A monitor check names a column that the served model does not take as input.',
+  message: ({ environment, check, column, version, features }) => `The monitor of "${environment}" names column "${column}" in ${check}, but ${version} takes no such input (its inputs: ${features.slice(0, 12).join(', ')}${features.length > 12 ? `, … ${features.length} in all` : ''}).`,
+  hint: ({ suggestion }) => `${String(suggestion).trim()}${String(suggestion).trim() ? ' ' : ''}Name one of the model's inputs, or remove the column from the list.`,
+});

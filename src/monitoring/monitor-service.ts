@@ -12,7 +12,8 @@ import { runActions, type ActionOutcome } from './alerts/actions.js';
 import { deliverAlert, type Delivery, type DeliveryOptions } from './alerts/notify.js';
 import { predictionValue } from './checks/prediction-drift-check.js';
 import { findMonitor, type Monitor, type MonitorConfig } from './config/load-monitors.js';
-import { nothingServed } from './errors.js';
+import { nothingServed, unknownMonitorColumn } from './errors.js';
+import { didYouMean } from '../core/index.js';
 import { loadReference, type ObjectLookup, type ResolvedReference } from './reference-data.js';
 import type { ServedSignature } from './log/logged-rows.js';
 import { runMonitorPass, type MonitorPass } from './run-monitor.js';
@@ -81,6 +82,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     const model = await loadOnnxModel(resolved.path);
     try {
       const features = rowCodecFor(model, version.name).features.map((feature) => feature.name);
+      checkColumns(options.config, monitor, uri, features);
       const classes = metadataList(model.metadata, 'classes');
       const reference = await loadReference(monitor.reference, options.root, version, options.objects, monitor.environment);
       let referencePredictions: Float64Array | undefined;
@@ -133,4 +135,18 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     history: (environment, query) => options.store.windows(findMonitor(options.config, environment).environment, query),
     alerts: (environment, query) => options.store.alerts(findMonitor(options.config, environment).environment, query),
   };
+}
+
+/** The columns a check names must be inputs of the served model: reported at their line in sluice.yaml. */
+function checkColumns(config: MonitorConfig, monitor: Monitor, version: string, features: readonly string[]): void {
+  const drift = monitor.checks.data_drift;
+  for (const key of ['columns', 'exclude'] as const) {
+    drift?.[key]?.forEach((column, index) => {
+      if (features.includes(column)) return;
+      throw unknownMonitorColumn(
+        { environment: monitor.environment, check: `data_drift.${key}`, column, version, features, suggestion: didYouMean(column, features) },
+        { location: config.document.locate(['monitor', monitor.environment, 'checks', 'data_drift', key, index]) },
+      );
+    });
+  }
 }

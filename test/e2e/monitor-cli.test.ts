@@ -6,7 +6,7 @@
  * a second run judges nothing twice; history and alerts list what was stored.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,6 +96,20 @@ describe('sluice monitor on a deployed environment', () => {
     assert.match(alerts.stdout, /warning: drift on production/);
     const audit = sluice(repo.root, ['audit', '--json']);
     assert.match(audit.stdout, /monitor\.alert/);
+  });
+
+  test('a check naming a column the served model does not take is refused at its line, with the closest input', () => {
+    const yaml = readFileSync(join(repo.root, 'sluice.yaml'), 'utf8');
+    writeFileSync(join(repo.root, 'sluice.yaml'), yaml.replace('data_drift: {method: ks, drift_share: 0.1}', 'data_drift: {method: ks, drift_share: 0.1, columns: [mean_radius, mean_radiu]}'));
+    try {
+      const result = sluice(repo.root, ['monitor', 'run', '--env', 'production']);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /sluice\.yaml:\d+:\d+/);
+      assert.match(result.stderr, /names column "mean_radiu" in data_drift\.columns, but models:\/bc\/1 takes no such input/);
+      assert.match(result.stderr, /Did you mean "mean_radius"\?/);
+    } finally {
+      writeFileSync(join(repo.root, 'sluice.yaml'), yaml);
+    }
   });
 
   test('a monitor that is not declared is refused, naming the declared ones', () => {

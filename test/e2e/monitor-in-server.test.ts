@@ -3,7 +3,8 @@
  * no `sluice monitor run`. The drifted breast-cancer rows, replayed twice, close two drifted
  * windows and raise exactly one drift alert (the second is within the cool-down), delivered to a
  * webhook listener and by e-mail to a local SMTP server, naming exactly the three shifted columns
- * with their scores; the no-drift rows through a second environment raise none.
+ * with their scores, while a webhook nobody listens on fails after its retries without stopping
+ * the server; the no-drift rows through a second environment raise none.
  */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -37,6 +38,9 @@ const smtp = new SMTPServer({
   },
 });
 
+/** A webhook nobody listens on: its delivery is retried with back-off, then reported, and serving goes on. */
+const UNREACHABLE = 'http://127.0.0.1:9/unreachable';
+
 let repo: ScratchRepo;
 const servers: ServedProcess[] = [];
 
@@ -47,7 +51,7 @@ function monitorOf(hook: string): string {
     checks:
       data_drift: {method: ks, drift_share: 0.1}
     alerts:
-      - {name: drift, when: data_drift.dataset_drift, severity: warning, cooldown: 1h, notify: [{webhook: "${hook}"}, {email: "ml-team@example.com"}]}`;
+      - {name: drift, when: data_drift.dataset_drift, severity: warning, cooldown: 1h, notify: [{webhook: "${hook}"}, {email: "ml-team@example.com"}, {webhook: "${UNREACHABLE}"}]}`;
 }
 
 async function replay(server: ServedProcess, environment: string, file: string): Promise<void> {
@@ -108,6 +112,7 @@ describe('a monitor inside sluice serve --env', () => {
     assert.match(mails[0]!.data, /Subject: \[sluice warning\] drift on production/);
     assert.match(mails[0]!.data, /mean_radius/);
     assert.match(production!.stderr(), /MONITOR ALERT warning: drift on production/);
+    assert.match(production!.stderr(), /monitor production: delivery to webhook \S+ failed after 4 attempts/);
     const alerts = sluice(repo.root, ['monitor', 'alerts', '--env', 'production', '--json']);
     assert.equal((JSON.parse(alerts.stdout) as unknown[]).length, 1);
   });

@@ -17,6 +17,7 @@ import { didYouMean } from '../core/index.js';
 import { loadReference, type ObjectLookup, type ResolvedReference } from './reference-data.js';
 import type { ServedSignature } from './log/logged-rows.js';
 import { runMonitorPass, type MonitorPass } from './run-monitor.js';
+import { WindowReadiness } from './window/window-readiness.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 
 export interface MonitorServiceOptions {
@@ -103,8 +104,11 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     }
   }
 
+  const readiness = new Map<string, WindowReadiness>();
+
   async function runOne(monitor: Monitor): Promise<MonitorRunReport> {
     const context = await servedContext(monitor);
+    if (!readiness.has(monitor.environment)) readiness.set(monitor.environment, new WindowReadiness(options.logDirOf(monitor.environment)));
     const pass = await runMonitorPass({
       monitor,
       logDir: options.logDirOf(monitor.environment),
@@ -113,6 +117,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       referencePredictions: context.referencePredictions,
       store: options.store,
       now: options.now,
+      readiness: readiness.get(monitor.environment),
     });
     const deliveries = [];
     for (const { alert, rule } of pass.alerts) {

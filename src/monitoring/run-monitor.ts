@@ -12,6 +12,7 @@ import { readPredictionLog } from './log/read-prediction-log.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import { planWindows } from './window/plan-windows.js';
+import type { WindowReadiness } from './window/window-readiness.js';
 import { rescoreLateLabels } from './rescore-windows.js';
 
 export interface MonitorPassInput extends JudgeInput {
@@ -19,6 +20,8 @@ export interface MonitorPassInput extends JudgeInput {
   readonly logDir: string;
   readonly store: MonitorStore;
   readonly now?: () => number;
+  /** What a long-lived monitor (in the server, on a schedule) knows of the log between passes. */
+  readonly readiness?: WindowReadiness | undefined;
 }
 
 export interface MonitorPass {
@@ -35,7 +38,8 @@ export interface MonitorPass {
 export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPass> {
   const now = input.now ?? Date.now;
   const position = await input.store.position(input.monitor.environment);
-  const read = readPredictionLog(input.logDir, position);
+  // A long-lived monitor skips reading the log while no window can be complete.
+  const read = input.readiness === undefined || input.readiness.ready(position, input.monitor.window.every, now()) ? readPredictionLog(input.logDir, position) : { predictions: [], skipped: 0, position };
   const planned = planWindows(read.predictions, position, input.monitor.window.every, now());
   const labels = planned.length > 0 && input.monitor.checks.performance ? readFeedback(input.logDir) : new Map<string, readonly unknown[]>();
   const windows: MonitorWindow[] = [];

@@ -1,0 +1,108 @@
+/**
+ * Whether a window can close, known without parsing the log: a monitor inside the server looks
+ * every second, and reading and parsing every unread line each time would cost a 10-minute
+ * window's worth of JSON per second. The watcher scans only the bytes written since its last
+ * look, counting answered lines (a shadow answer's line ends in `"shadow":true}`) and noting each
+ * file's first unread timestamp; a pass reads the log in full only once a window is complete.
+ * When the stored position moves (a window closed, here or in another process), it starts over
+ * from there: what is left unread is less than a window.
+ */
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WindowEvery } from '../config/monitor-schema.js';
+import type { LogPosition } from '../log/read-prediction-log.js';
+import { FLUSH_GRACE_MS } from './plan-windows.js';
+
+const PREDICTION_FILE = /^predictions-.*\.jsonl$/;
+const SHADOW_END = Buffer.from('"shadow":true}');
+const TIMESTAMP = /"timestamp":"([^"]+)"/;
+const SCAN_BYTES = 1 << 20;
+
+interface FileScan {
+  /** Bytes of whole lines scanned. */
+  offset: number;
+  /** Time of the first unread line (NaN: none yet). */
+  firstTime: number;
+}
+
+export class WindowReadiness {
+  private base = '';
+  private files = new Map<string, FileScan>();
+  private answered = 0;
+
+  constructor(private readonly dir: string) {}
+
+  /** True when the unread log (from `position`) may hold a complete window at `now`. */
+  ready(position: LogPosition, every: WindowEvery, now: number): boolean {
+    const base = JSON.stringify(Object.entries(position).sort(([a], [b]) => (a < b ? -1 : 1)));
+    if (base !== this.base) {
+      this.base = base;
+      this.files = new Map();
+      this.answered = 0;
+    }
+    this.scan(position);
+    if (every.kind === 'predictions') return this.answered >= every.count;
+    let first = Number.POSITIVE_INFINITY;
+    for (const file of this.files.values()) if (file.firstTime < first) first = file.firstTime;
+    if (!Number.isFinite(first)) return false;
+    return now >= (Math.floor(first / every.ms) + 1) * every.ms + FLUSH_GRACE_MS;
+  }
+
+  private scan(position: LogPosition): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((name) => PREDICTION_FILE.test(name));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      let file = this.files.get(name);
+      if (!file) {
+        file = { offset: position[name] ?? 0, firstTime: Number.NaN };
+        this.files.set(name, file);
+      }
+      this.scanFile(join(this.dir, name), file);
+    }
+  }
+
+  private scanFile(path: string, file: FileScan): void {
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch {
+      return;
+    }
+    if (size <= file.offset) return;
+    const fd = openSync(path, 'r');
+    try {
+      let carry = Buffer.alloc(0);
+      let offset = file.offset;
+      while (offset < size) {
+        const chunk = Buffer.allocUnsafe(Math.min(SCAN_BYTES, size - offset));
+        const read = readSync(fd, chunk, 0, chunk.length, offset);
+        if (read === 0) break;
+        offset += read;
+        const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+        let start = 0;
+        for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
+          this.line(bytes, start, end, file);
+          file.offset += end + 1 - start;
+          start = end + 1;
+        }
+        carry = Buffer.from(bytes.subarray(start));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private line(bytes: Buffer, start: number, end: number, file: FileScan): void {
+    if (end - start < SHADOW_END.length) return;
+    if (bytes.subarray(end - SHADOW_END.length, end).equals(SHADOW_END)) return;
+    this.answered++;
+    if (Number.isNaN(file.firstTime)) {
+      const time = TIMESTAMP.exec(bytes.toString('utf8', start, end));
+      if (time) file.firstTime = Date.parse(time[1]!);
+    }
+  }
+}

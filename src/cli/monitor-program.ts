@@ -12,11 +12,13 @@ export function defineMonitorCommands(program: Command, run: Runner, output: Cli
     ['history', 'the closed windows of a monitor, newest first'],
     ['alerts', 'the alerts a monitor raised, newest first'],
     ['schedule', 'passes on a cron schedule (for setups without a cron daemon) until Ctrl-C or SIGTERM'],
+    ['watch', "a pass every second until Ctrl-C or SIGTERM (what `sluice serve --env` runs beside itself)"],
     ['replay', 'stream a data set through the running environment (and its labels as feedback) to try a monitor'],
   ];
   for (const [name, description] of actions) {
     const command = monitor.command(name).description(description).option('--json', 'print machine-readable JSON');
     if (name === 'replay') command.requiredOption('--env <name>', 'the environment, as declared under deploy: in sluice.yaml');
+    else if (name === 'watch') command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml');
     else if (name === 'history' || name === 'alerts') command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml').option('--limit <n>', 'entries to list', '20');
     else command.option('--env <name>', 'only this environment\'s monitor (default: every monitor)');
     if (name === 'schedule') command.requiredOption('--cron <expression>', 'when to run a pass, e.g. "*/5 * * * *" (every five minutes)');

@@ -55,14 +55,10 @@ async function runPrimary(setup: EnvironmentSetup, cli: CliContext): Promise<num
   // A worker that cannot start stops the others: the environment never half-starts.
   for (const worker of workers) worker.once('exit', (code) => code !== 0 && listening < setup.workers && stop());
   const monitor = setup.startMonitor();
-  void untilSignal().then(async () => {
-    await monitor?.stop();
-    stop();
-  });
+  void untilSignal().then(stop);
   const codes = await Promise.all(exited);
+  // The workers flushed their logs as they stopped: the monitor's last pass closes the windows that are complete.
   await monitor?.stop();
-  // The workers flushed their logs as they stopped: a last pass closes the windows that are complete.
-  await monitor?.passNow();
   await runtime.close();
   setup.closeLog();
   if (failure) {

@@ -11,10 +11,9 @@ import type { RuntimeChoice } from '../../inference/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
 import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver, type RunServerOptions } from '../../serving/index.js';
 import { workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
-import { loadMonitors, startMonitorLoop, type MonitorLoop } from '../../monitoring/index.js';
-import { passNotes } from '../format/monitor.js';
+import { loadMonitors } from '../../monitoring/index.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
-import { workspaceMonitors } from './monitor-context.js';
+import { startMonitorSidecar, type MonitorSidecar, type SidecarOutput } from './monitor-sidecar.js';
 
 /** The flags of `sluice serve` as parsed; those left unset take the environment's values. */
 export interface EnvironmentServeFlags {
@@ -79,7 +78,7 @@ export interface EnvironmentSetup {
    * The environment's monitor running in this process (the one that serves, or the primary), when
    * sluice.yaml has a monitor for it: windows close as traffic flows.
    */
-  startMonitor(): MonitorLoop | undefined;
+  startMonitor(): MonitorSidecar | undefined;
   /** The server's options, routed by `router`, recording to `live`, joining feedback with `feedback`. */
   serverOptions(extra: Pick<RunServerOptions, 'router' | 'live' | 'feedback'>, stableVersion: number): Promise<RunServerOptions>;
 }
@@ -129,7 +128,7 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
         log: { info: (message) => logger?.info(message), warn },
         onState: serving && !live ? undefined : snapshotWriter(environmentSnapshotPath(services.workspace.root, environment.name), warn),
       }),
-    startMonitor: () => startEnvironmentMonitor(services, environment, flags, alertingDeployService(services, registry, logger, cli), { logger, warn, cli }),
+    startMonitor: () => startEnvironmentMonitor(services, environment, flags, { logger, warn, cli }),
     serverOptions: async (extra, stableVersion) => ({
       // The model set answers metadata and readiness; the runtime answers inference.
       models: [{ name: environment.model, reference: (await registry.findVersion(aliasUri)) ? aliasUri : formatModelUri(environment.model, stableVersion) }],
@@ -153,33 +152,13 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
 }
 
 /**
- * The environment's monitor, running in this process, when sluice.yaml has one for it: windows
- * close as traffic flows; alerts go to the server log and to stderr.
+ * The environment's monitor, in a process of its own (see monitor-sidecar.ts), when sluice.yaml
+ * has one for it and predictions are logged: windows close as traffic flows.
  */
-function startEnvironmentMonitor(
-  services: WorkspaceServices,
-  environment: EnvironmentSpec,
-  flags: EnvironmentServeFlags,
-  deploy: DeployService,
-  out: { logger: Logger | undefined; warn: (message: string) => void; cli: CliContext },
-): MonitorLoop | undefined {
-  const config = loadMonitors(services.workspace.root);
-  // Without a prediction log there is nothing to watch (`monitor run` would say so too).
-  if (!flags.monitor || !config.monitors.has(environment.name) || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
-  const { logger, warn, cli } = out;
-  return startMonitorLoop({
-    service: workspaceMonitors(services, { config, deploy }).service,
-    environment: environment.name,
-    onReport: (report) => {
-      for (const window of report.windows) logger?.info({ monitor: true, window: window.id, rows: window.rows, results: Object.fromEntries(window.results.map((result) => [result.check, result.status])) }, `monitor window closed: ${window.rows} rows`);
-      for (const { alert } of report.alerts) {
-        logger?.warn({ monitor: true, alert: alert.id, rule: alert.rule, severity: alert.severity }, alert.message);
-        cli.stderr.write(`sluice: MONITOR ALERT ${alert.message}\n`);
-      }
-      for (const note of passNotes(report)) cli.stderr.write(`sluice: monitor ${environment.name}: ${note}\n`);
-    },
-    onError: (error) => warn(`monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`),
-  });
+function startEnvironmentMonitor(services: WorkspaceServices, environment: EnvironmentSpec, flags: EnvironmentServeFlags, out: SidecarOutput): MonitorSidecar | undefined {
+  if (!flags.monitor || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
+  if (!loadMonitors(services.workspace.root).monitors.has(environment.name)) return undefined;
+  return startMonitorSidecar(services.workspace.root, environment.name, out);
 }
 
 /** The line a started environment prints (tests read its address). */
@@ -212,10 +191,9 @@ export async function serveEnvironment(flags: EnvironmentServeFlags, version: st
     cli.stderr.write(environmentBanner(setup, runtime.describe(), server.url, 1));
     const monitor = setup.startMonitor();
     await untilSignal();
-    await monitor?.stop();
     await server.close();
-    // The log is flushed: a last pass closes the windows that are complete.
-    await monitor?.passNow();
+    // The log is flushed: the monitor's last pass closes the windows that are complete.
+    await monitor?.stop();
     await runtime.close();
     setup.closeLog();
     return 0;

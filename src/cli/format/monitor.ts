@@ -1,5 +1,5 @@
 /** Monitor windows, alerts and pass reports as text. */
-import type { MonitorAlert, MonitorRunReport, MonitorWindow } from '../../monitoring/index.js';
+import type { CheckStatus, MonitorAlert, MonitorRunReport, MonitorWindow } from '../../monitoring/index.js';
 
 const MARKS: Readonly<Record<string, string>> = { passed: 'ok', failed: 'FAILED', not_enough_data: 'not judged' };
 
@@ -45,4 +45,25 @@ export function passNotes(report: MonitorRunReport): string[] {
   if (report.undecodable.length > 0) notes.push(`${report.undecodable.length} logged requests could not be read (first: ${report.undecodable[0]!.problem})`);
   if (report.skippedLines > 0) notes.push(`${report.skippedLines} log lines were not prediction records`);
   return notes;
+}
+
+/** A pass in one JSON line (`sluice monitor watch --json`): what a server logs of its monitor. */
+export interface PassSummary {
+  readonly environment: string;
+  readonly version: string;
+  readonly windows: readonly { readonly id: string; readonly rows: number; readonly startedAt: number; readonly endedAt: number; readonly results: Readonly<Record<string, CheckStatus>> }[];
+  readonly rescored: number;
+  readonly alerts: readonly MonitorAlert[];
+  readonly notes: readonly string[];
+}
+
+export function passSummary(report: MonitorRunReport): PassSummary {
+  return {
+    environment: report.environment,
+    version: report.version,
+    windows: report.windows.map((window) => ({ id: window.id, rows: window.rows, startedAt: window.startedAt, endedAt: window.endedAt, results: Object.fromEntries(window.results.map((result) => [result.check, result.status])) })),
+    rescored: report.rescored.length,
+    alerts: report.alerts.map(({ alert }) => alert),
+    notes: passNotes(report),
+  };
 }

@@ -18,7 +18,7 @@ export interface MonitorChart {
 }
 
 const WIDTH = 560;
-const HEIGHT = 260;
+const HEIGHT = 276;
 const HOUR = 3_600_000;
 
 /** A window's end as people read it (UTC). */
@@ -26,12 +26,12 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(':00Z', 'Z');
 }
 
-/** Tick text fitting the time span shown: seconds within an hour, the day beyond two days. */
+/** Tick text fitting the time span shown: seconds within an hour, the day beyond twelve hours. */
 function timeTick(span: number): (value: number) => string {
   return (value) => {
     const iso = new Date(value).toISOString();
     if (span < HOUR) return iso.slice(11, 19);
-    if (span < 48 * HOUR) return iso.slice(11, 16);
+    if (span < 12 * HOUR) return iso.slice(11, 16);
     return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
   };
 }
@@ -46,25 +46,42 @@ function timeDomain(times: readonly number[]): [number, number] {
   return [min - pad, max + pad];
 }
 
-/** A y range over the finite values (from zero when `zero`), with 8 % headroom. */
+/** The next step of 1, 2, 2.5 or 5 × 10^k at or above `raw`. */
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return power * ([1, 2, 2.5, 5, 10].find((factor) => factor * power >= raw * (1 - 1e-9)) ?? 10);
+}
+
+/**
+ * A y range over the finite values (from zero when `zero`) whose five grid steps are round
+ * numbers; when every value lies in [0, 1] (accuracy, AUC, shares) it ends at 1 rather than past it.
+ */
 function valueDomain(values: readonly (number | null | undefined)[], zero: boolean): [number, number] {
   const finite = values.filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
-  let min = zero ? 0 : Math.min(...finite);
-  let max = Math.max(zero ? 0 : -Infinity, ...finite);
   if (finite.length === 0) return [0, 1];
+  if (!zero && finite.every((value) => value >= 0 && value <= 1)) {
+    const step = niceStep(Math.max(0.02, (1 - Math.min(...finite)) / 5));
+    return [Math.max(0, 1 - 5 * step), 1];
+  }
+  let min = zero ? Math.min(0, ...finite) : Math.min(...finite);
+  let max = Math.max(...finite);
   if (min === max) {
     max += Math.abs(max) * 0.1 || 1;
     if (!zero) min -= Math.abs(min) * 0.1 || 1;
   }
-  const pad = (max - min) * 0.08;
-  return [zero ? min : min - pad, max + pad];
+  let step = niceStep((max - min) / 5);
+  for (;;) {
+    const low = Math.floor(min / step + 1e-9) * step;
+    if (low + 5 * step >= max - 1e-12) return [low, low + 5 * step];
+    step = niceStep(step * 1.01);
+  }
 }
 
 const numbers = (values: readonly (number | null)[]) => values.map((value) => value ?? Number.NaN);
 
 function timeChart(timeline: MonitorTimeline, options: { title: string; yLabel: string; series: readonly Series[]; rules?: readonly Rule[]; yDomain: [number, number] }): string {
   const xDomain = timeDomain(timeline.endedAt);
-  return lineChartSvg({ ...options, xLabel: 'window end (UTC)', xDomain, xTick: timeTick(xDomain[1] - xDomain[0]), width: WIDTH, height: HEIGHT });
+  return lineChartSvg({ ...options, xLabel: 'window end (UTC)', xDomain, xTick: timeTick(xDomain[1] - xDomain[0]), legend: 'top', width: WIDTH, height: HEIGHT });
 }
 
 /** Each column's drift score across windows; the most often drifted columns first. */

@@ -45,6 +45,8 @@ export interface LineChartOptions {
   readonly rules?: readonly Rule[];
   /** How an x tick is written (times, for a series over time). */
   readonly xTick?: (value: number) => string;
+  /** The legend inside the plot's top-left corner (default), or in a row above the plot, clear of the lines. */
+  readonly legend?: 'inside' | 'top';
   /** The chart's size in pixels (default 360 × 320). */
   readonly width?: number;
   readonly height?: number;
@@ -71,6 +73,7 @@ const FLAG_COLOR = '#dc2626';
 
 /** Data to pixel coordinates for one chart. */
 interface Frame {
+  readonly top: number;
   readonly width: number;
   readonly height: number;
   readonly x0: number;
@@ -85,10 +88,11 @@ function frameOf(options: LineChartOptions): Frame {
   const width = options.width ?? 360;
   const height = options.height ?? 320;
   const plotWidth = width - MARGIN.left - MARGIN.right;
-  const plotHeight = height - MARGIN.top - MARGIN.bottom;
+  const top = options.legend === 'top' ? MARGIN.top + 16 : MARGIN.top;
+  const plotHeight = height - top - MARGIN.bottom;
   const [x0, x1] = options.xDomain ?? [0, 1];
   const [y0, y1] = options.yDomain ?? [0, 1];
-  return { width, height, x0, x1, y0, y1, px: (x) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotWidth, py: (y) => MARGIN.top + (1 - (y - y0) / (y1 - y0)) * plotHeight };
+  return { top, width, height, x0, x1, y0, y1, px: (x) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotWidth, py: (y) => top + (1 - (y - y0) / (y1 - y0)) * plotHeight };
 }
 
 const fixed = (value: number) => value.toFixed(1);
@@ -104,13 +108,15 @@ function axes(options: LineChartOptions, frame: Frame): string[] {
     const y = y0 + ((y1 - y0) * tick) / 5;
     parts.push(`<line x1="${fixed(px(x))}" y1="${fixed(py(y0))}" x2="${fixed(px(x))}" y2="${fixed(py(y1))}" stroke="#eee"/>`);
     parts.push(`<line x1="${fixed(px(x0))}" y1="${fixed(py(y))}" x2="${fixed(px(x1))}" y2="${fixed(py(y))}" stroke="#eee"/>`);
-    parts.push(`<text x="${fixed(px(x))}" y="${fixed(py(y0) + 14)}" text-anchor="middle">${escapeXml(xTick(x))}</text>`);
+    // Custom (wider) tick labels start at the left edge and end at the right one, inside the chart.
+    const anchor = options.xTick && tick === 0 ? 'start' : options.xTick && tick === 5 ? 'end' : 'middle';
+    parts.push(`<text x="${fixed(px(x))}" y="${fixed(py(y0) + 14)}" text-anchor="${anchor}">${escapeXml(xTick(x))}</text>`);
     parts.push(`<text x="${fixed(px(x0) - 6)}" y="${fixed(py(y) + 4)}" text-anchor="end">${tickLabel(y)}</text>`);
   }
   const plotHeight = py(y0) - py(y1);
   parts.push(`<rect x="${px(x0)}" y="${py(y1)}" width="${px(x1) - px(x0)}" height="${plotHeight}" fill="none" stroke="#888"/>`);
   parts.push(`<text x="${width / 2}" y="${height - 8}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
-  parts.push(`<text x="12" y="${MARGIN.top + plotHeight / 2}" text-anchor="middle" transform="rotate(-90 12 ${MARGIN.top + plotHeight / 2})">${escapeXml(options.yLabel)}</text>`);
+  parts.push(`<text x="12" y="${frame.top + plotHeight / 2}" text-anchor="middle" transform="rotate(-90 12 ${frame.top + plotHeight / 2})">${escapeXml(options.yLabel)}</text>`);
   return parts;
 }
 
@@ -175,7 +181,17 @@ export function lineChartSvg(options: LineChartOptions): string {
   }
   options.series.forEach((series, index) => parts.push(...seriesParts(options, frame, series, index)));
   const legend = [...options.series.map((series, index) => ({ name: series.name, color: COLORS[index % COLORS.length]! })), ...rules.map((rule) => ({ name: rule.name, color: RULE_COLOR }))];
-  legend.forEach(({ name, color }, index) => parts.push(`<text x="${px(x0) + 8}" y="${py(y1) + 14 + index * 14}" fill="${color}">${escapeXml(name)}</text>`));
+  if (options.legend === 'top') {
+    // One row above the plot: a swatch and the name per entry (dashed for a reference line).
+    let x = px(x0);
+    legend.forEach(({ name, color }, index) => {
+      const dash = index >= options.series.length ? ' stroke-dasharray="6 3"' : '';
+      parts.push(`<line x1="${fixed(x)}" y1="${frame.top - 12}" x2="${fixed(x + 14)}" y2="${frame.top - 12}" stroke="${color}" stroke-width="2"${dash}/><text x="${fixed(x + 18)}" y="${frame.top - 8}" fill="${color}">${escapeXml(name)}</text>`);
+      x += 30 + 6.2 * name.length;
+    });
+  } else {
+    legend.forEach(({ name, color }, index) => parts.push(`<text x="${px(x0) + 8}" y="${py(y1) + 14 + index * 14}" fill="${color}">${escapeXml(name)}</text>`));
+  }
   parts.push('</svg>');
   return parts.join('\n');
 }

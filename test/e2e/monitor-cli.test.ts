@@ -7,8 +7,11 @@
  * draws it as an HTML page.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -17,6 +20,11 @@ import { environmentRepo } from '../support/environment.js';
 import { sharedFixture } from '../support/fixtures.js';
 import { allElements, parseXml, svgFragments } from '../support/xml.js';
 import { startServe } from '../support/serve.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Run in the report by headless Chromium: the page's title and each chart's laid-out size, as JSON in a <pre>. */
+const SIZE_PROBE = `const charts = [...document.querySelectorAll('svg')].map((svg) => { const box = svg.getBoundingClientRect(); return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height }; });
+const pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify({ title: document.title, charts }); document.body.append(pre);`;
 
 const received: unknown[] = [];
 const listener = createServer(async (request: IncomingMessage, response) => {
@@ -115,6 +123,27 @@ describe('sluice monitor on a deployed environment', () => {
     assert.match(html, /<td>drift<\/td><td>warning<\/td><td>warning: drift on production/);
     assert.match(html, /<td>data_drift<\/td><td>FAILED<\/td><td>dataset drift: 3 of 30 columns drifted/);
     assert.match(readFileSync(join(repo.root, 'monitor.md'), 'utf8'), /\| [\d-]+ [\d:]+Z \| 171 \| 0\.1 \| yes \|/);
+  });
+
+  test('the report renders in headless Chromium: every chart has a size, and its CSP stops a script it did not allow', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM} on this machine` }, () => {
+    // The page runs no script, so the probe is let in by a nonce added to the page's own policy;
+    // a second script without it must not run.
+    const html = readFileSync(join(repo.root, 'monitor.html'), 'utf8')
+      .replace("default-src 'none';", "default-src 'none'; script-src 'nonce-probe';")
+      .replace('</body>', `<script>document.title = 'injected';</script><script nonce="probe">${SIZE_PROBE}</script></body>`);
+    writeFileSync(join(repo.root, 'probe.html'), html);
+    const profile = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
+    try {
+      const result = spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${profile}`, '--dump-dom', pathToFileURL(join(repo.root, 'probe.html')).href], { encoding: 'utf8', timeout: 90_000 });
+      const probe = /<pre id="probe">(.*?)<\/pre>/.exec(result.stdout);
+      assert.ok(probe, `no probe output: ${result.stderr.slice(-2000)}`);
+      const { title, charts } = JSON.parse(probe[1]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&')) as { title: string; charts: { label: string; width: number; height: number }[] };
+      assert.equal(title, 'Monitor of production', 'the script without the nonce was blocked');
+      assert.ok(charts.length >= 6, JSON.stringify(charts));
+      for (const chart of charts) assert.ok(chart.width > 100 && chart.height > 100, JSON.stringify(chart));
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 
   test('report refuses a duration it cannot read and a call that writes nothing', () => {

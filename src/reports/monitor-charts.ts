@@ -77,6 +77,9 @@ function valueDomain(values: readonly (number | null | undefined)[], zero: boole
   }
 }
 
+/** Points are marked (each with its tooltip) while there are few enough windows to tell them apart. */
+const dense = (timeline: MonitorTimeline) => timeline.endedAt.length <= 200;
+
 const numbers = (values: readonly (number | null)[]) => values.map((value) => value ?? Number.NaN);
 
 function timeChart(timeline: MonitorTimeline, options: { title: string; yLabel: string; series: readonly Series[]; rules?: readonly Rule[]; yDomain: [number, number] }): string {
@@ -114,7 +117,7 @@ function driftCharts(timeline: MonitorTimeline): MonitorChart[] {
   const share = timeChart(timeline, {
     title: 'Drifted share of columns',
     yLabel: 'share of columns drifted',
-    series: [{ name: 'drifted share', x: timeline.endedAt, y: numbers(drift.share), markers: true, flags: drift.datasetDrift, flagLabel: 'dataset drift', tips: drift.share.map((value, k) => `${formatTime(timeline.endedAt[k]!)}: ${value === null ? 'not judged' : formatNumber(value)}`) }],
+    series: [{ name: 'drifted share', x: timeline.endedAt, y: numbers(drift.share), markers: dense(timeline), flags: drift.datasetDrift, flagLabel: 'dataset drift', tips: drift.share.map((value, k) => `${formatTime(timeline.endedAt[k]!)}: ${value === null ? 'not judged' : formatNumber(value)}`) }],
     rules,
     yDomain: [0, 1],
   });
@@ -136,7 +139,7 @@ function performanceChart(timeline: MonitorTimeline): MonitorChart[] {
   const svg = timeChart(timeline, {
     title: `Live ${performance.metric} (95 % interval)`,
     yLabel: performance.metric,
-    series: [{ name: performance.metric, x: timeline.endedAt, y: numbers(performance.value), markers: true, band: { low: numbers(performance.low), high: numbers(performance.high) }, tips }],
+    series: [{ name: performance.metric, x: timeline.endedAt, y: numbers(performance.value), markers: dense(timeline), band: { low: numbers(performance.low), high: numbers(performance.high) }, tips }],
     rules,
     yDomain: valueDomain([...performance.value, ...performance.low, ...performance.high, performance.min, performance.max], false),
   });
@@ -144,8 +147,8 @@ function performanceChart(timeline: MonitorTimeline): MonitorChart[] {
 }
 
 function rowsChart(timeline: MonitorTimeline): MonitorChart {
-  const series: Series[] = [{ name: 'rows', x: timeline.endedAt, y: timeline.rows, markers: true }];
-  if (timeline.performance) series.push({ name: 'labelled rows', x: timeline.endedAt, y: numbers(timeline.performance.labels), markers: true });
+  const series: Series[] = [{ name: 'rows', x: timeline.endedAt, y: timeline.rows, markers: dense(timeline) }];
+  if (timeline.performance) series.push({ name: 'labelled rows', x: timeline.endedAt, y: numbers(timeline.performance.labels), markers: dense(timeline) });
   const svg = timeChart(timeline, { title: 'Rows per window', yLabel: 'rows', series, yDomain: valueDomain([...timeline.rows, ...(timeline.performance?.labels ?? [])], true) });
   return { id: 'rows', title: 'Rows', svg };
 }
@@ -156,7 +159,7 @@ function predictionDriftChart(timeline: MonitorTimeline): MonitorChart[] {
   const svg = timeChart(timeline, {
     title: `Prediction drift${drift.method ? ` (${drift.method})` : ''}`,
     yLabel: drift.method ?? 'distance',
-    series: [{ name: drift.method ?? 'distance', x: timeline.endedAt, y: numbers(drift.value), markers: true }],
+    series: [{ name: drift.method ?? 'distance', x: timeline.endedAt, y: numbers(drift.value), markers: dense(timeline) }],
     rules: drift.threshold === undefined ? [] : [{ name: `threshold ${formatNumber(drift.threshold)}`, y: drift.threshold }],
     yDomain: valueDomain([...drift.value, drift.threshold], true),
   });
@@ -166,7 +169,7 @@ function predictionDriftChart(timeline: MonitorTimeline): MonitorChart[] {
 function qualityChart(timeline: MonitorTimeline): MonitorChart[] {
   const quality = timeline.dataQuality;
   if (!quality) return [];
-  const series = Object.entries(quality.shares).map(([name, values]) => ({ name, x: timeline.endedAt, y: numbers(values), markers: true }));
+  const series = Object.entries(quality.shares).map(([name, values]) => ({ name, x: timeline.endedAt, y: numbers(values), markers: dense(timeline) }));
   const rules = Object.entries(quality.limits).flatMap(([name, limit]) => (limit === undefined ? [] : [{ name: `max ${name} ${formatNumber(limit)}`, y: limit }]));
   const svg = timeChart(timeline, { title: 'Data quality', yLabel: 'share of cells', series, rules, yDomain: valueDomain([...Object.values(quality.shares).flat(), ...rules.map((rule) => rule.y), 0.01], true) });
   return [{ id: 'data-quality', title: 'Data quality', svg }];
@@ -178,14 +181,14 @@ function sloCharts(timeline: MonitorTimeline): MonitorChart[] {
   const latency = timeChart(timeline, {
     title: 'p99 latency',
     yLabel: 'ms',
-    series: [{ name: 'p99 latency (ms)', x: timeline.endedAt, y: numbers(slo.p99Ms), markers: true }],
+    series: [{ name: 'p99 latency (ms)', x: timeline.endedAt, y: numbers(slo.p99Ms), markers: dense(timeline) }],
     rules: slo.p99Limit === undefined ? [] : [{ name: `SLO ${formatNumber(slo.p99Limit)} ms`, y: slo.p99Limit }],
     yDomain: valueDomain([...slo.p99Ms, slo.p99Limit], true),
   });
   const errors = timeChart(timeline, {
     title: 'Error rate',
     yLabel: 'share of requests',
-    series: [{ name: 'error rate', x: timeline.endedAt, y: numbers(slo.errorRate), markers: true }],
+    series: [{ name: 'error rate', x: timeline.endedAt, y: numbers(slo.errorRate), markers: dense(timeline) }],
     rules: slo.errorRateLimit === undefined ? [] : [{ name: `SLO ${formatNumber(slo.errorRateLimit)}`, y: slo.errorRateLimit }],
     yDomain: valueDomain([...slo.errorRate, slo.errorRateLimit, 0.01], true),
   });

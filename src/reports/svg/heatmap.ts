@@ -38,7 +38,7 @@ function fill(cell: HeatCell): string {
 
 export function heatmapSvg(options: HeatmapOptions): string {
   const columns = Math.max(1, options.columnLabels.length);
-  const cellWidth = Math.min(28, Math.max(6, Math.floor(640 / columns)));
+  const cellWidth = Math.min(28, Math.max(3, Math.floor(640 / columns)));
   const labelWidth = Math.min(180, Math.max(60, 12 + 6.5 * Math.max(0, ...options.rowLabels.map((label) => label.length))));
   const gridWidth = cellWidth * columns;
   const width = Math.max(320, labelWidth + gridWidth + 16);

@@ -14,13 +14,22 @@ export function defineMonitorCommands(program: Command, run: Runner, output: Cli
     ['schedule', 'passes on a cron schedule (for setups without a cron daemon) until Ctrl-C or SIGTERM'],
     ['watch', "a pass every second until Ctrl-C or SIGTERM (what `sluice serve --env` runs beside itself)"],
     ['replay', 'stream a data set through the running environment (and its labels as feedback) to try a monitor'],
+    ['report', "a monitor's windows over time as a self-contained HTML page (charts, alerts, latest checks) and/or Markdown"],
   ];
   for (const [name, description] of actions) {
     const command = monitor.command(name).description(description).option('--json', 'print machine-readable JSON');
     if (name === 'replay') command.requiredOption('--env <name>', 'the environment, as declared under deploy: in sluice.yaml');
     else if (name === 'watch') command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml');
     else if (name === 'history' || name === 'alerts') command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml').option('--limit <n>', 'entries to list', '20');
+    else if (name === 'report') command.option('--env <name>', 'the monitor, by its environment (default: the only one in sluice.yaml)');
     else command.option('--env <name>', 'only this environment\'s monitor (default: every monitor)');
+    if (name === 'report') {
+      command
+        .option('--html <file>', 'write the HTML report here (inline CSS and SVG; opens offline)')
+        .option('--markdown <file>', 'write the tables as Markdown here')
+        .option('--limit <n>', 'the newest N windows (default 100; with --since, every window since then)')
+        .option('--since <duration>', 'only windows that ended within this long, e.g. 12h or 7d');
+    }
     if (name === 'schedule') command.requiredOption('--cron <expression>', 'when to run a pass, e.g. "*/5 * * * *" (every five minutes)');
     if (name === 'replay') {
       command

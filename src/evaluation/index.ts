@@ -16,3 +16,4 @@ export { fairnessReport, FAIRNESS_METRICS, type FairnessReport, type GroupFairne
 export { bootstrapIntervals, pairedBootstrap, type PairedComparison } from './bootstrap.js';
 export { binaryCurves, type Curves } from './curves.js';
 export { nearestRank } from './latency.js';
+export { wilsonInterval } from './proportion-interval.js';

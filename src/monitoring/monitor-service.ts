@@ -19,6 +19,7 @@ import type { ServedSignature } from './log/logged-rows.js';
 import { runMonitorPass, type MonitorPass } from './run-monitor.js';
 import { WindowReadiness } from './window/window-readiness.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
+import { buildMonitorReport, type MonitorReport, type MonitorReportQuery } from './report/monitor-report-data.js';
 
 export interface MonitorServiceOptions {
   readonly root: string;
@@ -54,6 +55,8 @@ export interface MonitorService {
   run(environment?: string): Promise<MonitorRunReport[]>;
   history(environment: string, options?: { limit?: number }): Promise<MonitorWindow[]>;
   alerts(environment: string, options?: { limit?: number }): Promise<MonitorAlert[]>;
+  /** A monitor's windows (the newest `limit`, or those since a time) as series, with their alerts: what `sluice monitor report` renders. */
+  report(environment: string, query?: MonitorReportQuery): Promise<MonitorReport>;
 }
 
 export function createMonitorService(options: MonitorServiceOptions): MonitorService {
@@ -139,6 +142,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     },
     history: (environment, query) => options.store.windows(findMonitor(options.config, environment).environment, query),
     alerts: (environment, query) => options.store.alerts(findMonitor(options.config, environment).environment, query),
+    report: (environment, query = {}) => buildMonitorReport(options.store, findMonitor(options.config, environment), query, (options.now ?? Date.now)()),
   };
 }
 

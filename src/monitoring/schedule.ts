@@ -24,7 +24,7 @@ export function checkCron(expression: string): Cron {
 }
 
 export function scheduleMonitors(
-  service: MonitorService,
+  service: Pick<MonitorService, 'run'>,
   expression: string,
   handlers: { readonly environment?: string | undefined; onReport(reports: readonly MonitorRunReport[]): void; onError(error: unknown): void },
 ): MonitorSchedule {

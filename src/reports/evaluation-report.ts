@@ -5,6 +5,7 @@
 import { formatNumber } from '../core/index.js';
 import type { EvaluationResult } from '../evaluation/index.js';
 import { confusionMatrixSvg } from './svg/confusion-matrix.js';
+import { htmlTable } from './html.js';
 import { escapeCell } from './markdown.js';
 import { escapeXml } from './svg/escape.js';
 import { lineChartSvg } from './svg/line-chart.js';
@@ -54,13 +55,6 @@ export function renderEvaluationMarkdown(result: EvaluationResult, subject: stri
     lines.push('', `**Robustness** (${metric}): clean ${formatNumber(clean)}, with Gaussian noise ${formatNumber(noise.value)}, with 5 % missing values ${missing.nan_rows > 0 ? `no prediction for ${missing.nan_rows} rows` : formatNumber(missing.value)}.`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** An HTML table; every cell is text, escaped here. */
-function htmlTable(headers: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
-  const head = headers.map((header) => `<th>${escapeXml(header)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, k) => `<td${numeric.has(k) ? ' class="n"' : ''}>${escapeXml(cell)}</td>`).join('')}</tr>`).join('\n');
-  return `<table><tr>${head}</tr>\n${body}\n</table>`;
 }
 
 /** The metrics shown per slice (the JSON has all of them), as in the terminal. */

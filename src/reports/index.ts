@@ -4,10 +4,13 @@
  */
 export { gateRows, gateSummary, renderGateMarkdown, type GateRow } from './gate-report.js';
 export { evaluationCharts, renderEvaluationHtml, renderEvaluationMarkdown } from './evaluation-report.js';
-export { dataDomain, lineChartSvg, type LineChartOptions, type Series } from './svg/line-chart.js';
+export { dataDomain, lineChartSvg, type LineChartOptions, type Rule, type Series } from './svg/line-chart.js';
 export { renderPlotsPage, type PlotsPageEntry, type PlotsPageOptions } from './plots-page.js';
 export { confusionMatrixSvg } from './svg/confusion-matrix.js';
 export { DRIFT_HEADERS, driftRows, driftSummary, renderDriftHtml, renderDriftMarkdown } from './drift-report.js';
 export { histogramSvg, type HistogramChart } from './svg/histogram.js';
 export { formatExamples, renderValidationMarkdown, renderViolationsText, validationHeadline } from './validation-report.js';
 export { PROFILE_HEADERS, profileRows, profileSummary, renderProfileHtml } from './profile-report.js';
+export { heatmapSvg, type HeatCell, type HeatmapOptions } from './svg/heatmap.js';
+export { monitorCharts, type MonitorChart } from './monitor-charts.js';
+export { ALERT_HEADERS, CHECK_HEADERS, monitorReportSummary, renderMonitorHtml, renderMonitorMarkdown } from './monitor-report.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { allElements, parseXml, type XmlElement } from '../../test/support/xml.js';
-import { confusionMatrixSvg, histogramSvg, lineChartSvg } from './index.js';
+import { confusionMatrixSvg, heatmapSvg, histogramSvg, lineChartSvg } from './index.js';
 
 const HOSTILE = 'a <b> & "c" </svg><script>alert(1)</script>';
 
@@ -144,5 +144,47 @@ describe('histogram', { timeout: 60_000 }, () => {
     const svg = parseXml(xml);
     assert.equal(svg.attributes['aria-label'], HOSTILE);
     assert.ok(texts(svg).includes(HOSTILE));
+  });
+});
+
+describe('line chart over time, with reference lines and intervals', { timeout: 60_000 }, () => {
+  const options = { title: 't', xLabel: 'x', yLabel: 'y', xDomain: [0, 4] as const, series: [{ name: 'accuracy', x: [0, 1, 2, 3, 4], y: [0.9, 0.8, Number.NaN, 0.7, 0.6], band: { low: [0.8, 0.7, Number.NaN, 0.6, 0.5], high: [1, 0.9, Number.NaN, 0.8, 0.7] }, flags: [false, true, false, false, true], flagLabel: 'dataset drift' }] };
+
+  test('a rule is a dashed line across the plot at its value, named in the legend', () => {
+    const svg = parseXml(lineChartSvg({ ...options, rules: [{ name: 'min 0.75', y: 0.75 }] }));
+    const [rule] = byName(svg, 'line').filter((line) => line.attributes.class === 'rule');
+    assert.equal(rule!.attributes.y1, rule!.attributes.y2);
+    assert.equal(Number(rule!.attributes.y1), Number((32 + 0.25 * 244).toFixed(1)));
+    assert.ok(texts(svg).includes('min 0.75'));
+  });
+
+  test('the band is one polygon per unbroken run of bounds; flagged points are ringed with their label', () => {
+    const svg = parseXml(lineChartSvg(options));
+    assert.equal(byName(svg, 'polygon').length, 2, 'the missing middle point breaks the band');
+    const rings = byName(svg, 'circle').filter((circle) => circle.attributes.class === 'flag');
+    assert.equal(rings.length, 2);
+    assert.equal(rings[0]!.children[0]!.text, 'dataset drift');
+  });
+
+  test('custom x ticks are written with the given format; a top legend moves the plot down', () => {
+    const svg = parseXml(lineChartSvg({ ...options, xTick: (value) => `t${value}`, legend: 'top' }));
+    assert.ok(texts(svg).includes('t0') && texts(svg).includes('t4'));
+    const frame = byName(svg, 'rect').find((rect) => rect.attributes.fill === 'none')!;
+    assert.equal(Number(frame.attributes.y), 48);
+  });
+});
+
+describe('heatmap', { timeout: 60_000 }, () => {
+  test('a cell per value, flagged cells marked, missing cells empty, every text escaped', () => {
+    const cell = (shade: number, flagged: boolean) => ({ shade, flagged, tip: `${HOSTILE} ${shade}` });
+    const xml = heatmapSvg({ title: HOSTILE, rowLabels: [HOSTILE, 'b'], columnLabels: ['w1', 'w2', HOSTILE], cells: [[cell(0.2, false), cell(1, true), null], [cell(0, false), cell(0.5, false), cell(2, true)]] });
+    assert.doesNotMatch(xml, /<script/);
+    const svg = parseXml(xml);
+    const cells = byName(svg, 'rect').filter((rect) => rect.attributes.class?.startsWith('cell'));
+    assert.equal(cells.length, 6);
+    assert.equal(cells.filter((rect) => rect.attributes.class === 'cell flagged').length, 2);
+    assert.equal(cells.filter((rect) => rect.attributes.class === 'cell empty').length, 1);
+    assert.equal(cells[1]!.children[0]!.text, `${HOSTILE} 1`);
+    assert.ok(texts(svg).filter((text) => text === HOSTILE).length >= 3, 'title, row and column label');
   });
 });

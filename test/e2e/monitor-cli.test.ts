@@ -3,18 +3,28 @@
  * through `sluice serve --env production` with their labels as feedback (`sluice monitor
  * replay`), then `sluice monitor run` closes a window, measures live accuracy, raises one
  * drift alert naming the three shifted columns, delivers it to a webhook listener and records it;
- * a second run judges nothing twice; history and alerts list what was stored.
+ * a second run judges nothing twice; history and alerts list what was stored, and `report`
+ * draws it as an HTML page.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { environmentRepo } from '../support/environment.js';
 import { sharedFixture } from '../support/fixtures.js';
+import { allElements, parseXml, svgFragments } from '../support/xml.js';
 import { startServe } from '../support/serve.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Run in the report by headless Chromium: the page's title and each chart's laid-out size, as JSON in a <pre>. */
+const SIZE_PROBE = `const charts = [...document.querySelectorAll('svg')].map((svg) => { const box = svg.getBoundingClientRect(); return { label: svg.getAttribute('aria-label'), width: box.width, height: box.height }; });
+const pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify({ title: document.title, charts }); document.body.append(pre);`;
 
 const received: unknown[] = [];
 const listener = createServer(async (request: IncomingMessage, response) => {
@@ -96,6 +106,53 @@ describe('sluice monitor on a deployed environment', () => {
     assert.match(alerts.stdout, /warning: drift on production/);
     const audit = sluice(repo.root, ['audit', '--json']);
     assert.match(audit.stdout, /monitor\.alert/);
+  });
+
+  test('report writes a self-contained HTML page of the stored window, and Markdown beside it', () => {
+    const result = sluice(repo.root, ['monitor', 'report', '--html', 'monitor.html', '--markdown', 'monitor.md', '--since', '7d']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'Wrote the report of production (1 window, 1 alert) to monitor.html and monitor.md.\n');
+    const html = readFileSync(join(repo.root, 'monitor.html'), 'utf8');
+    assert.doesNotMatch(html, /<script|<link|\bsrc=/);
+    const charts = svgFragments(html).map((svg) => parseXml(svg));
+    const labels = charts.map((svg) => svg.attributes['aria-label']);
+    for (const label of ['Drifted share of columns', 'Live accuracy (95 % interval)', 'Prediction drift (psi)', 'Data quality', 'Rows per window']) assert.ok(labels.includes(label), label);
+    const heatmap = charts.find((svg) => svg.attributes['aria-label']!.startsWith('Drift by column'))!;
+    const flagged = allElements(heatmap).filter((element) => element.attributes.class === 'cell flagged');
+    assert.deepEqual(flagged.map((cell) => cell.children[0]!.text.split(',')[0]).sort(), ['mean_area', 'mean_radius', 'mean_texture']);
+    assert.match(html, /<td>drift<\/td><td>warning<\/td><td>warning: drift on production/);
+    assert.match(html, /<td>data_drift<\/td><td>FAILED<\/td><td>dataset drift: 3 of 30 columns drifted/);
+    assert.match(readFileSync(join(repo.root, 'monitor.md'), 'utf8'), /\| [\d-]+ [\d:]+Z \| 171 \| 0\.1 \| yes \|/);
+  });
+
+  test('the report renders in headless Chromium: every chart has a size, and its CSP stops a script it did not allow', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM} on this machine` }, () => {
+    // The page runs no script, so the probe is let in by a nonce added to the page's own policy;
+    // a second script without it must not run.
+    const html = readFileSync(join(repo.root, 'monitor.html'), 'utf8')
+      .replace("default-src 'none';", "default-src 'none'; script-src 'nonce-probe';")
+      .replace('</body>', `<script>document.title = 'injected';</script><script nonce="probe">${SIZE_PROBE}</script></body>`);
+    writeFileSync(join(repo.root, 'probe.html'), html);
+    const profile = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
+    try {
+      const result = spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${profile}`, '--dump-dom', pathToFileURL(join(repo.root, 'probe.html')).href], { encoding: 'utf8', timeout: 90_000 });
+      const probe = /<pre id="probe">(.*?)<\/pre>/.exec(result.stdout);
+      assert.ok(probe, `no probe output: ${result.stderr.slice(-2000)}`);
+      const { title, charts } = JSON.parse(probe[1]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&')) as { title: string; charts: { label: string; width: number; height: number }[] };
+      assert.equal(title, 'Monitor of production', 'the script without the nonce was blocked');
+      assert.ok(charts.length >= 6, JSON.stringify(charts));
+      for (const chart of charts) assert.ok(chart.width > 100 && chart.height > 100, JSON.stringify(chart));
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  test('report refuses a duration it cannot read and a call that writes nothing', () => {
+    const since = sluice(repo.root, ['monitor', 'report', '--html', 'r.html', '--since', 'a week']);
+    assert.equal(since.code, 2);
+    assert.match(since.stderr, /--since must be a duration like 30m, 12h or 7d, not "a week"/);
+    const nothing = sluice(repo.root, ['monitor', 'report']);
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.stderr, /give --html FILE, --markdown FILE or --json/);
   });
 
   test('a check naming a column the served model does not take is refused at its line, with the closest input', () => {

@@ -13,12 +13,14 @@ export function defineMonitorCommands(program: Command, run: Runner, output: Cli
     ['alerts', 'the alerts a monitor raised, newest first'],
     ['schedule', 'passes on a cron schedule (for setups without a cron daemon) until Ctrl-C or SIGTERM'],
     ['watch', "a pass every second until Ctrl-C or SIGTERM (what `sluice serve --env` runs beside itself)"],
+    ['rules', 'write Prometheus alerting rules and a Grafana dashboard over the monitor gauges of `sluice serve --env`'],
     ['replay', 'stream a data set through the running environment (and its labels as feedback) to try a monitor'],
     ['report', "a monitor's windows over time as a self-contained HTML page (charts, alerts, latest checks) and/or Markdown"],
   ];
   for (const [name, description] of actions) {
     const command = monitor.command(name).description(description).option('--json', 'print machine-readable JSON');
     if (name === 'replay') command.requiredOption('--env <name>', 'the environment, as declared under deploy: in sluice.yaml');
+    else if (name === 'rules') command.option('--env <name>', "only this environment's monitor (default: every monitor)").requiredOption('--out <dir>', 'where to write sluice-monitor-rules.yaml and sluice-monitor-dashboard.json');
     else if (name === 'watch') command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml');
     else if (name === 'history' || name === 'alerts') command.requiredOption('--env <name>', 'the environment, as declared under monitor: in sluice.yaml').option('--limit <n>', 'entries to list', '20');
     else if (name === 'report') command.option('--env <name>', 'the monitor, by its environment (default: the only one in sluice.yaml)');

@@ -23,3 +23,6 @@ export { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-r
 export { actionNotAvailable, checkNotAvailable, invalidAlertCondition, invalidCron, monitorEnvironmentNotFound, monitorNotFound, noChecks, nothingServed, referenceNotFound, unknownMonitorMetric } from './errors.js';
 export { driftScore, monitorTimeline, type ColumnDriftScore, type DataDriftSeries, type MonitorTimeline, type PerformanceSeries } from './report/monitor-timeline.js';
 export { buildMonitorReport, type MonitorReport, type MonitorReportQuery } from './report/monitor-report-data.js';
+export { createMonitorGauges, type MonitorGauges } from './metrics/monitor-gauges.js';
+export { monitorRules, prometheusRuleFile, type PrometheusRule } from './metrics/prometheus-rules.js';
+export { grafanaDashboard } from './metrics/grafana-dashboard.js';

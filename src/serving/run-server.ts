@@ -49,6 +49,8 @@ export interface RunServerOptions {
   /** Set by the cluster: reload on every worker, and metrics of all workers. */
   readonly reloadAll?: (options: { names?: readonly string[]; force?: boolean }) => Promise<void>;
   readonly metricsSource?: MetricsSource;
+  /** More series appended to /metrics (an environment's monitor gauges, read at scrape time). */
+  readonly extraMetrics?: (() => Promise<string>) | undefined;
   /** Serving an environment: the router choosing each request's version, and the live window its analysis reads. */
   readonly router?: ModelRouter | undefined;
   readonly live?: LiveRecorder | undefined;
@@ -102,7 +104,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   };
   // One bound on requests in flight, whichever transport they come by.
   const inFlight = new InFlightLimit(options.maxInFlight, metrics);
-  const app = buildServingApp(context, { bodyLimit: options.bodyLimit, maxInFlight: options.maxInFlight, logger: log, metricsSource: options.metricsSource, inFlight });
+  const app = buildServingApp(context, { bodyLimit: options.bodyLimit, maxInFlight: options.maxInFlight, logger: log, metricsSource: options.metricsSource, extraMetrics: options.extraMetrics, inFlight });
   let address: string;
   let grpc: RunningGrpcServer | undefined;
   try {

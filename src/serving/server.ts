@@ -27,6 +27,8 @@ export interface ServerOptions {
   /** Access and error logs (pino); undefined for none. */
   readonly logger?: Logger | undefined;
   readonly metricsSource?: MetricsSource;
+  /** More series in the text format, appended to /metrics (an environment's monitor gauges). */
+  readonly extraMetrics?: (() => Promise<string>) | undefined;
   /** The in-flight bound, when shared with another transport (gRPC); else one of `maxInFlight`. */
   readonly inFlight?: InFlightLimit | undefined;
 }
@@ -140,6 +142,15 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
   oipV2Routes(app, context);
   rowProtocolRoutes(app, context);
   if (context.router) environmentRoutes(app, context.router);
-  operationRoutes(app, context, options.metricsSource ?? (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })));
+  operationRoutes(app, context, withExtraMetrics(options.metricsSource ?? (async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() })), options.extraMetrics));
   return app;
+}
+
+/** The metrics source, with more series appended when there are some. */
+function withExtraMetrics(source: MetricsSource, extra: (() => Promise<string>) | undefined): MetricsSource {
+  if (!extra) return source;
+  return async () => {
+    const own = await source();
+    return { contentType: own.contentType, body: `${own.body}\n${await extra()}` };
+  };
 }

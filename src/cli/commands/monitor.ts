@@ -9,7 +9,7 @@ import { printJson } from '../output.js';
 import { withServices, type CliContext } from '../services.js';
 import { workspaceMonitors } from './monitor-context.js';
 
-export const MONITOR_ACTIONS = ['run', 'status', 'history', 'alerts', 'schedule', 'replay', 'watch', 'report'] as const;
+export const MONITOR_ACTIONS = ['run', 'status', 'history', 'alerts', 'schedule', 'replay', 'watch', 'report', 'rules'] as const;
 export type MonitorAction = (typeof MONITOR_ACTIONS)[number];
 
 const monitorOptionsSchema = z.object({
@@ -46,6 +46,7 @@ const oneMonitorSchema = monitorOptionsSchema.extend({ env: z.string({ error: 'i
 export async function monitorCommand(action: MonitorAction, rawOptions: unknown, output: CliContext): Promise<number> {
   if (action === 'replay') return replayCommand(rawOptions, output);
   if (action === 'watch') return (await import('./monitor-watch.js')).monitorWatchCommand(rawOptions, output);
+  if (action === 'rules') return (await import('./monitor-rules.js')).monitorRulesCommand(rawOptions, output);
   if (action === 'report') return (await import('./monitor-report.js')).monitorReportCommand(rawOptions, output);
   const options = parseOptions(action === 'history' || action === 'alerts' ? oneMonitorSchema : monitorOptionsSchema, rawOptions, `monitor ${action}`);
   // Checked before the store opens: a typo in the schedule is a usage error, not a run.

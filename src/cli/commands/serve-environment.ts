@@ -11,7 +11,7 @@ import type { RuntimeChoice } from '../../inference/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
 import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver, type RunServerOptions } from '../../serving/index.js';
 import { workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
-import { loadMonitors } from '../../monitoring/index.js';
+import { createMonitorGauges, loadMonitors, openMonitorStore } from '../../monitoring/index.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
 import { startMonitorSidecar, type MonitorSidecar, type SidecarOutput } from './monitor-sidecar.js';
 
@@ -143,6 +143,7 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
       predictionLogDir: flags.predictionLog === false || environment.serving.predictionLog === false ? undefined : flags.predictionLog || workspacePredictionLogDir(services.workspace.root, environment.name),
       predictionLogRetention: { maxBytes: flags.predictionLogMaxMb * 1024 * 1024, maxAgeMs: flags.predictionLogMaxAgeDays * 86_400_000 },
       followIntervalSeconds: flags.followInterval,
+      extraMetrics: monitorMetrics(services, environment.name),
       adminToken: process.env.SLUICE_ADMIN_TOKEN || undefined,
       version,
       logger,
@@ -159,6 +160,13 @@ function startEnvironmentMonitor(services: WorkspaceServices, environment: Envir
   if (!flags.monitor || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
   if (!loadMonitors(services.workspace.root).monitors.has(environment.name)) return undefined;
   return startMonitorSidecar(services.workspace.root, environment.name, out);
+}
+
+/** The monitor's gauges on the server's /metrics, read from the store at each scrape, when the environment has a monitor. */
+function monitorMetrics(services: WorkspaceServices, environment: string): (() => Promise<string>) | undefined {
+  if (!loadMonitors(services.workspace.root).monitors.has(environment)) return undefined;
+  const gauges = createMonitorGauges(openMonitorStore(services.store.connection), [environment]);
+  return () => gauges.metrics();
 }
 
 /** The line a started environment prints (tests read its address). */

@@ -65,9 +65,9 @@ export const checkNotAvailable = defineError<{ check: string; reason: string }>(
 
 export const actionNotAvailable = defineError<{ action: string; reason: string }>('SLUICE_MONITOR_ACTION_NOT_AVAILABLE', {
   kind: 'invalid_input',
-  description: 'An alert rule names an action this version of Sluice cannot carry out from a monitor yet.',
-  message: ({ action, reason }) => `The ${action} action is not available yet: ${reason}.`,
-  hint: () => 'Use rollback or {incident: {file: PATH}} for now, and run `sluice run` and `sluice gate` from CI on the new data.',
+  description: 'An alert rule names an action the workspace cannot carry out (retrain without a gates: section).',
+  message: ({ action, reason }) => `The ${action} action cannot run here: ${reason}.`,
+  hint: () => 'Add what the action needs to sluice.yaml, or use rollback or {incident: {file: PATH}} instead.',
 });
 
 export const invalidCron = defineError<{ expression: string; reason: string }>('SLUICE_MONITOR_INVALID_CRON', {

@@ -9,6 +9,7 @@ import type { DeployService } from '../deploy/index.js';
 import { formatModelUri, type ModelVersion, type RegistryService, type ResolveModel } from '../registry/index.js';
 import { rowCodecFor } from '../serving/index.js';
 import { runActions, type ActionOutcome } from './alerts/actions.js';
+import type { RetrainContext } from './alerts/retrain.js';
 import { deliverAlert, type Delivery, type DeliveryOptions } from './alerts/notify.js';
 import { predictionValue } from './checks/prediction-drift-check.js';
 import { findMonitor, type Monitor, type MonitorConfig } from './config/load-monitors.js';
@@ -32,6 +33,8 @@ export interface MonitorServiceOptions {
   /** An environment's prediction-log directory. */
   readonly logDirOf: (environment: string) => string;
   readonly delivery?: DeliveryOptions;
+  /** What the `retrain` action runs with (the CLI gives the workspace's services). */
+  readonly retrain?: RetrainContext | undefined;
   readonly now?: () => number;
 }
 
@@ -45,6 +48,8 @@ export interface MonitorRunReport extends MonitorPass {
 /** The served version's side of a pass (see servedContext). */
 interface ServedContext {
   readonly uri: string;
+  readonly model: string;
+  readonly version: number;
   readonly signature: ServedSignature;
   readonly reference: ResolvedReference;
   readonly referencePredictions: Float64Array | undefined;
@@ -99,7 +104,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
                 predictionValue(Object.fromEntries(predictions.classes.map((name, c) => [name, predictions.probabilities[row * predictions.classes.length + c]!])), monitor.checks.prediction_drift?.output, classes ?? predictions.classes),
               );
       }
-      const context: ServedContext = { uri, signature: { features, classes }, reference, referencePredictions };
+      const context: ServedContext = { uri, model: version.name, version: version.version, signature: { features, classes }, reference, referencePredictions };
       served.set(monitor.environment, context);
       return context;
     } finally {
@@ -126,7 +131,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     for (const { alert, rule } of pass.alerts) {
       await options.registry.audit('monitor.alert', `environment:${alert.environment}`, { rule: alert.rule, severity: alert.severity, window: alert.windowId, message: alert.message });
       const delivered = await deliverAlert(alert, rule.notify, options.delivery);
-      const actions = await runActions(rule.actions, alert, { root: options.root, deploy: options.deploy });
+      const actions = await runActions(rule.actions, alert, { root: options.root, deploy: options.deploy, served: { model: context.model, version: context.version }, retrain: options.retrain });
       for (const action of actions) await options.registry.audit(`monitor.action.${action.action}`, `environment:${alert.environment}`, { rule: alert.rule, ok: action.ok, message: action.message });
       deliveries.push({ alert: alert.id, deliveries: delivered, actions });
     }

@@ -35,6 +35,11 @@ function failsWith(text: string, code: string, line: number, column: number): Ap
 }
 
 describe('loading sluice.yaml', () => {
+  test('the sections other domains read (gates, deploy, monitor) sit beside the stages', () => {
+    const pipeline = load('stages:\n  train: {cmd: echo hi}\ndeploy:\n  production: {model: bc}\nmonitor:\n  production: {window: {every: 100}, checks: {data_drift: {}}}\n');
+    assert.deepEqual(pipeline.stages.map((stage) => stage.name), ['train']);
+  });
+
   test('a stage resolves its paths against its working directory', () => {
     const [stage] = load('stages:\n  train:\n    wd: src\n    cmd: python train.py\n    deps: [train.py, ../data/train.csv]\n    outs: [../model/]\n').stages;
     assert.equal(stage!.wd, 'src');

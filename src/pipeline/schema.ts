@@ -110,6 +110,8 @@ export const pipelineFileSchema = z.strictObject({
   gates: z.record(z.string(), z.unknown()).optional(),
   /** Deployment environments; checked in full by the deploy domain (deploy/config/environment-schema.ts). */
   deploy: z.record(z.string(), z.unknown()).optional(),
+  /** Monitors of those environments; checked in full by the monitoring domain (monitoring/config/monitor-schema.ts). */
+  monitor: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 
 export const STAGE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;

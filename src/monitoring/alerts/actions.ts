@@ -2,7 +2,8 @@
  * What an alert rule does besides notifying: `rollback` moves the environment back to the
  * version before its last rollout (the deployment module's rollback, audited there), and
  * `incident` writes a Markdown note of what held (each check's summary and the drifted columns
- * with their scores) to a file or posts it to a webhook. An action that fails is reported with
+ * with their scores) to a file or posts it to a webhook, and `retrain` runs the pipeline, gates
+ * the result against the served version and registers it as `challenger` (retrain.ts). An action that fails is reported with
  * the alert; it never stops the monitor.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,16 +11,18 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { DeployService } from '../../deploy/index.js';
 import type { AlertAction } from '../config/monitor-schema.js';
 import type { MonitorAlert } from '../store/monitor-store.js';
+import { retrain, type RetrainContext } from './retrain.js';
+import type { ActionOutcome } from './action-outcome.js';
 
-export interface ActionOutcome {
-  readonly action: string;
-  readonly ok: boolean;
-  readonly message: string;
-}
+export type { ActionOutcome } from './action-outcome.js';
 
 export interface ActionContext {
   readonly root: string;
   readonly deploy: DeployService;
+  /** The registered model the environment serves and its version (for `retrain`). */
+  readonly served?: { readonly model: string; readonly version: number } | undefined;
+  /** What `retrain` runs with; absent where the workspace cannot retrain (no pipeline services). */
+  readonly retrain?: RetrainContext | undefined;
 }
 
 /** The incident note of an alert, in Markdown. */
@@ -57,8 +60,9 @@ async function runAction(action: AlertAction, alert: MonitorAlert, context: Acti
     }
     return { action: 'incident', ok: true, message: `incident note ${[action.incident.file, action.incident.webhook].filter(Boolean).join(' and ')}` };
   }
-  // The loader refuses retrain (see load-monitors.ts) until a monitor can run, gate and register.
-  return { action: 'retrain', ok: false, message: 'retrain is not available yet' };
+  const spec = action === 'retrain' ? {} : action.retrain;
+  if (!context.retrain || !context.served) return { action: 'retrain', ok: false, message: 'this process cannot retrain (no workspace services were given to the monitor)' };
+  return retrain({ environment: alert.environment, model: context.served.model, servedVersion: context.served.version, data: spec.data, then: spec.then }, context.retrain);
 }
 
 /** Runs the rule's actions in order; each failure is reported and the next action still runs. */

@@ -102,9 +102,10 @@ describe('the monitor: section', () => {
     assert.equal(error.location?.line, 8);
   });
 
-  test('the retrain action is refused until a monitor can carry it out', () => {
+  test('the retrain action is refused without a gates: section to gate the retrained model with', () => {
     const error = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: d, when: data_drift.dataset_drift, actions: [retrain]}\n'));
     assert.equal(error.code, 'SLUICE_MONITOR_ACTION_NOT_AVAILABLE');
+    assert.match(error.message, /gates: section/);
   });
 
   test('a monitor without checks is refused', () => {

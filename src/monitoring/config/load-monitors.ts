@@ -71,7 +71,8 @@ export function parseMonitors(text: string, file: string = PIPELINE_FILE): Monit
     }
     spec.alerts.forEach((alert, index) => {
       const retrain = alert.actions.findIndex((action) => action === 'retrain' || (typeof action === 'object' && 'retrain' in action));
-      if (retrain >= 0) throw actionNotAvailable({ action: 'retrain', reason: 'a monitor cannot yet run the pipeline, gate the result and register it' }, { location: document.locate(['monitor', name, 'alerts', index, 'actions', retrain]) });
+      // Retraining gates its model against the served version: it needs the gates: section's model, data and rules.
+      if (retrain >= 0 && top.gates === undefined) throw actionNotAvailable({ action: 'retrain', reason: 'it gates the retrained model with the gates: section of sluice.yaml, and there is none (add gates: with model, data, target and rules)' }, { location: document.locate(['monitor', name, 'alerts', index, 'actions', retrain]) });
     });
     const alerts = spec.alerts.map((alert, index): AlertRule => {
       try {

@@ -1,0 +1,249 @@
+/**
+ * Monitoring at scale, two figures:
+ *
+ * 1. One monitor window over 1,000,000 logged predictions × 30 features (data drift with the
+ *    default method choice, data quality, accuracy on feedback labels for a fifth of them):
+ *    `sluice monitor run` at its defaults over a prediction log in the exact format `sluice
+ *    serve` writes (files rolled at 64 MiB, one JSON line per /predict request), against the
+ *    same computation in one Python process with pandas + SciPy (json per line, a DataFrame,
+ *    Wasserstein distance normed by the reference's deviation per column as Evidently's default
+ *    for samples this large, missing share, accuracy joined by request id). Both include their
+ *    start-up; peak memory is /usr/bin/time's maximum resident set size.
+ * 2. `sluice serve --env production` throughput and p99 with its monitor on (the default: a
+ *    window every 1,000 predictions, drift + quality + performance) against `--no-monitor`,
+ *    under wrk (8 connections, the test rows in turn), alternating runs.
+ *
+ * Data: bootstrapped breast-cancer rows with Gaussian noise (seeded), three columns shifted in
+ * the current traffic. Run: `npm run bench:monitor` (BENCH_ROWS, BENCH_SECONDS change the sizes).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { envInteger, formatRatio, initGitRepo, printTable, reportGoal, REPO_ROOT, SLUICE_BIN, timeSluice, timeSuccess, withTempDir } from './support.js';
+
+const ROWS = envInteger('BENCH_ROWS', 1_000_000);
+const REFERENCE_ROWS = 100_000;
+const SECONDS = envInteger('BENCH_SECONDS', 15);
+const PYTHON = '/usr/bin/python3';
+const FILE_BYTES = 64 << 20;
+const FIXTURES = join(REPO_ROOT, '..', 'shared', 'fixtures', 'breast_cancer');
+
+const BASELINE = `
+import glob, json, sys, time
+import numpy as np
+import pandas as pd
+from scipy import stats
+logdir, reference_path = sys.argv[1], sys.argv[2]
+ids, rows, p1 = [], [], []
+for path in sorted(glob.glob(logdir + '/predictions-*.jsonl')):
+    with open(path) as lines:
+        for line in lines:
+            record = json.loads(line)
+            ids.append(record['request_id'])
+            rows.append(record['inputs'][0])
+            p1.append(record['outputs'][0]['probabilities']['1=benign'])
+current = pd.DataFrame.from_records(rows)
+labels = {}
+for path in glob.glob(logdir + '/feedback-*.jsonl'):
+    with open(path) as lines:
+        for line in lines:
+            record = json.loads(line)
+            labels[record['request_id']] = record['label']
+reference = pd.read_csv(reference_path)
+drifted = []
+for column in current.columns:
+    ref = reference[column].dropna().to_numpy()
+    cur = current[column].dropna().to_numpy()
+    scale = np.std(ref) or 0.001
+    if stats.wasserstein_distance(ref, cur) / scale >= 0.1:
+        drifted.append(column)
+missing = float(current.isna().to_numpy().sum()) / current.size
+truth = pd.Series(labels)
+predicted = (pd.Series(p1, index=ids).reindex(truth.index) >= 0.5).astype(int)
+accuracy = float((predicted == truth.astype(int)).mean())
+print(json.dumps({'rows': len(current), 'drifted': sorted(drifted), 'missing_share': missing, 'labels': len(truth), 'accuracy': accuracy}))
+`;
+
+/** A seeded generator (mulberry32) and a normal draw from it. */
+function generator(seed: number): { uniform: () => number; normal: () => number } {
+  let state = seed >>> 0;
+  const uniform = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { uniform, normal: () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()) };
+}
+
+function readCsv(path: string): { columns: string[]; rows: number[][] } {
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  return { columns: header!.split(','), rows: lines.map((line) => line.split(',').map(Number)) };
+}
+
+const SHIFTED: Readonly<Record<string, (value: number) => number>> = { mean_radius: (v) => v * 1.25, mean_texture: (v) => v + 4, mean_area: (v) => v * 1.4 };
+
+/** The reference CSV: train.csv rows bootstrapped with 2 % noise. */
+function writeReference(path: string): void {
+  const train = readCsv(join(FIXTURES, 'train.csv'));
+  const random = generator(7);
+  const lines = [train.columns.join(',')];
+  for (let k = 0; k < REFERENCE_ROWS; k++) {
+    const row = train.rows[Math.floor(random.uniform() * train.rows.length)]!;
+    lines.push(row.map((value, c) => (train.columns[c] === 'target' ? value : +(value * (1 + 0.02 * random.normal())).toPrecision(6))).join(','));
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+/** The prediction log as `sluice serve` writes it, and feedback for a fifth of the requests. */
+function writeLog(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const test = readCsv(join(FIXTURES, 'test.csv'));
+  const probabilities = readCsv(join(FIXTURES, 'test_predictions.csv'));
+  const p1 = probabilities.columns.indexOf('bc_logreg_p1');
+  const features = test.columns.filter((name) => name !== 'target');
+  const target = test.columns.indexOf('target');
+  const random = generator(11);
+  const start = Date.UTC(2026, 0, 1);
+  let file = -1;
+  let fd = -1;
+  let bytes = FILE_BYTES;
+  let chunk = '';
+  let feedback = '';
+  const flush = (): void => {
+    bytes += Buffer.byteLength(chunk);
+    writeSync(fd, chunk);
+    chunk = '';
+  };
+  for (let k = 0; k < ROWS; k++) {
+    if (bytes >= FILE_BYTES) {
+      if (fd >= 0) closeSync(fd);
+      fd = openSync(join(dir, `predictions-20260101T000000Z-1-${String(++file).padStart(4, '0')}.jsonl`), 'w');
+      bytes = 0;
+    }
+    const index = Math.floor(random.uniform() * test.rows.length);
+    const row = test.rows[index]!;
+    const cells = features.map((name) => {
+      const value = row[test.columns.indexOf(name)]! * (1 + 0.02 * random.normal());
+      return `"${name}": ${+(SHIFTED[name]?.(value) ?? value).toPrecision(6)}`;
+    });
+    const p = probabilities.rows[index]![p1]!;
+    const id = `req-${k}`;
+    const time = new Date(start + k * 10).toISOString();
+    chunk += `{"request_id":"${id}","timestamp":"${time}","model":"bc","version":"1","protocol":"predict","inputs":[{${cells.join(', ')}}],"outputs":[{"label":"${p >= 0.5 ? '1=benign' : '0=malignant'}","probabilities":{"0=malignant":${1 - p},"1=benign":${p}}}]}\n`;
+    if (k % 5 === 0) feedback += `{"request_id":"${id}","timestamp":"${time}","label":${row[target]}}\n`;
+    if (chunk.length > 4 << 20) flush();
+  }
+  flush();
+  closeSync(fd);
+  writeFileSync(join(dir, 'feedback-20260101T000000Z-1-0000.jsonl'), feedback);
+}
+
+/** Wall time and peak resident memory (MiB) of a command, through /usr/bin/time. */
+function measured(command: string, args: readonly string[], cwd: string): { seconds: number; peakMiB: number; stdout: string } {
+  const run = timeSuccess('/usr/bin/time', ['-f', 'peak-kb %M', command, ...args], { cwd });
+  const peak = /peak-kb (\d+)/.exec(run.stderr);
+  return { seconds: run.seconds, peakMiB: peak ? Number(peak[1]) / 1024 : Number.NaN, stdout: run.stdout };
+}
+
+function workspace(root: string, monitor: string, port = 8080): void {
+  mkdirSync(root, { recursive: true });
+  initGitRepo(root);
+  writeFileSync(join(root, 'sluice.yaml'), `stages: {}\ndeploy:\n  production: {model: bc, port: ${port}}\nmonitor:\n  production:\n${monitor}`);
+  timeSluice(root, ['init']);
+  timeSluice(root, ['models', 'register', join(FIXTURES, 'models', 'bc_logreg.onnx'), '--name', 'bc', '--alias', 'production']);
+}
+
+async function windowBenchmark(dir: string): Promise<boolean> {
+  const root = join(dir, 'window');
+  workspace(root, `    window: {every: ${ROWS} predictions, min_rows: 100}\n    reference: reference.csv\n    checks:\n      data_drift: {}\n      data_quality: {max_missing_share: 0.05}\n      performance: {metric: accuracy, min_labels: 50}\n`);
+  writeReference(join(root, 'reference.csv'));
+  const logDir = join(root, '.sluice', 'predictions', 'environments', 'production');
+  writeLog(logDir);
+  const sluice = measured(process.execPath, [SLUICE_BIN, 'monitor', 'run', '--env', 'production', '--json'], root);
+  const [report] = JSON.parse(sluice.stdout) as { windows: { rows: number; results: { check: string; values: { drifted?: string[]; accuracy?: number; labels?: number } }[] }[] }[];
+  const window = report!.windows[0]!;
+  const drifted = window.results.find((result) => result.check === 'data_drift')!.values.drifted!;
+  const performance = window.results.find((result) => result.check === 'performance')!.values;
+  writeFileSync(join(dir, 'baseline.py'), BASELINE);
+  const python = measured(PYTHON, [join(dir, 'baseline.py'), logDir, join(root, 'reference.csv')], root);
+  const baseline = JSON.parse(python.stdout) as { rows: number; drifted: string[]; accuracy: number; labels: number };
+  console.log(`One window of ${ROWS.toLocaleString('en')} logged predictions × 30 features (drift, quality, accuracy on ${baseline.labels.toLocaleString('en')} labels):\n`);
+  printTable(
+    ['', 'time', 'peak memory', 'drifted columns', 'accuracy'],
+    [
+      ['sluice monitor run (defaults)', `${sluice.seconds.toFixed(2)} s`, `${sluice.peakMiB.toFixed(0)} MiB`, [...drifted].sort().join(' '), String(performance.accuracy?.toFixed(4))],
+      ['pandas + SciPy', `${python.seconds.toFixed(2)} s`, `${python.peakMiB.toFixed(0)} MiB`, baseline.drifted.join(' '), baseline.accuracy.toFixed(4)],
+    ],
+  );
+  const speedup = python.seconds / sluice.seconds;
+  console.log(`\nSluice is ${formatRatio(speedup)} as fast, with ${formatRatio(sluice.peakMiB / python.peakMiB)} the memory; rows judged: ${window.rows.toLocaleString('en')}.`);
+  return reportGoal('≥ 5× as fast as pandas + SciPy', speedup >= 5);
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** One wrk run against `sluice serve --env production` (with `--no-monitor` when asked). */
+async function serveRun(root: string, port: number, script: string, monitor: boolean): Promise<{ rps: number; p99: string }> {
+  const child = spawn(process.execPath, [SLUICE_BIN, 'serve', '--env', 'production', '--quiet', ...(monitor ? [] : ['--no-monitor'])], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!/ at http:/.test(stderr)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`sluice serve did not start:\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const wrk = spawnSync('wrk', ['-t2', '-c8', `-d${SECONDS}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/predict`], { encoding: 'utf8' });
+    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(wrk.stdout)?.[1]), p99: /99%\s+(\S+)/.exec(wrk.stdout)?.[1] ?? '?' };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  }
+}
+
+async function servingBenchmark(dir: string): Promise<boolean> {
+  if (spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error !== undefined) {
+    console.log('\nwrk is not installed (apt-get install wrk): serving with monitoring not measured.');
+    return true;
+  }
+  const root = join(dir, 'serve');
+  const port = await freePort();
+  workspace(root, `    window: {every: 1000 predictions, min_rows: 100}\n    reference: ${join(FIXTURES, 'train.csv')}\n    checks:\n      data_drift: {}\n      data_quality: {max_missing_share: 0.05}\n      performance: {metric: accuracy, min_labels: 50}\n`, port);
+  const test = readCsv(join(FIXTURES, 'test.csv'));
+  const bodies = test.rows.map((row) => JSON.stringify({ rows: [Object.fromEntries(test.columns.map((name, c) => [name, row[c]]).filter(([name]) => name !== 'target'))] }));
+  const script = join(dir, 'rows.lua');
+  writeFileSync(script, `local bodies = {\n${bodies.map((body) => `  [==[${body}]==],`).join('\n')}\n}\nlocal i = 0\nwrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nrequest = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n`);
+  const on: { rps: number; p99: string }[] = [];
+  const off: { rps: number; p99: string }[] = [];
+  for (let round = 0; round < 2; round++) {
+    on.push(await serveRun(root, port, script, true));
+    off.push(await serveRun(root, port, script, false));
+  }
+  const mean = (runs: { rps: number }[]) => runs.reduce((sum, run) => sum + run.rps, 0) / runs.length;
+  console.log(`\nsluice serve --env production under wrk (8 connections, ${SECONDS} s per run, two runs each, alternating), single-row /predict:\n`);
+  printTable(
+    ['', 'req/s (mean)', 'p99 per run'],
+    [
+      ['monitor on (the default; a window every 1,000 predictions)', mean(on).toFixed(0), on.map((run) => run.p99).join(', ')],
+      ['--no-monitor', mean(off).toFixed(0), off.map((run) => run.p99).join(', ')],
+    ],
+  );
+  const loss = 1 - mean(on) / mean(off);
+  console.log(`\nThroughput lost to monitoring: ${(loss * 100).toFixed(1)} %.`);
+  return reportGoal('≤ 5 % throughput loss with monitoring on', loss <= 0.05);
+}
+
+// Goals are reported, not enforced: a benchmark measures, it does not fail a build.
+await withTempDir('sluice-bench-monitor-', async (dir) => {
+  await windowBenchmark(dir);
+  await servingBenchmark(dir);
+});

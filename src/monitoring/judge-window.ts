@@ -8,6 +8,7 @@ import type { CheckResult } from './checks/check-result.js';
 import { dataDriftCheck } from './checks/data-drift-check.js';
 import { dataQualityCheck } from './checks/data-quality-check.js';
 import { performanceCheck } from './checks/performance-check.js';
+import { conceptDriftCheck, registeredPerformance } from './checks/concept-drift-check.js';
 import { predictionDriftCheck } from './checks/prediction-drift-check.js';
 import { windowTable } from './checks/window-table.js';
 import type { AlertRule, Monitor } from './config/load-monitors.js';
@@ -21,6 +22,8 @@ export interface JudgeInput {
   readonly signature: ServedSignature;
   readonly reference: Table;
   readonly referencePredictions?: Float64Array | undefined;
+  /** The metrics recorded for the served version (its lineage's), for concept_drift. */
+  readonly registeredMetrics?: Readonly<Record<string, number>> | undefined;
 }
 
 /** The alert a rule raises on a window: what held, in a sentence, and the results it saw. */
@@ -43,7 +46,7 @@ export function decode(window: PlannedWindow, signature: ServedSignature, undeco
   const rows: LoggedRow[] = [];
   for (const prediction of window.predictions) {
     const decoded = loggedRows(prediction, signature);
-    if (decoded.ok) rows.push(...decoded.rows);
+    if (decoded.ok) for (const row of decoded.rows) rows.push(row);
     else undecodable.push({ requestId: prediction.request_id, problem: decoded.problem });
   }
   return rows;
@@ -57,6 +60,10 @@ export function runChecks(input: JudgeInput, rows: readonly LoggedRow[], labels:
   if (checks.data_quality && table) results.push(dataQualityCheck(checks.data_quality, input.reference, table, window.min_rows));
   if (checks.prediction_drift && input.referencePredictions) results.push(predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows));
   if (checks.performance) results.push(performanceCheck(checks.performance, rows, labels, input.signature.classes));
+  if (checks.concept_drift) {
+    const spec = checks.concept_drift;
+    results.push(conceptDriftCheck(spec, rows, labels, input.signature.classes, registeredPerformance(spec.metric, spec.baseline, input.registeredMetrics)));
+  }
   return results;
 }
 

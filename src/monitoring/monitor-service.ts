@@ -50,6 +50,7 @@ interface ServedContext {
   readonly uri: string;
   readonly model: string;
   readonly version: number;
+  readonly registeredMetrics: Readonly<Record<string, number>> | undefined;
   readonly signature: ServedSignature;
   readonly reference: ResolvedReference;
   readonly referencePredictions: Float64Array | undefined;
@@ -104,7 +105,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
                 predictionValue(Object.fromEntries(predictions.classes.map((name, c) => [name, predictions.probabilities[row * predictions.classes.length + c]!])), monitor.checks.prediction_drift?.output, classes ?? predictions.classes),
               );
       }
-      const context: ServedContext = { uri, model: version.name, version: version.version, signature: { features, classes }, reference, referencePredictions };
+      const context: ServedContext = { uri, model: version.name, version: version.version, registeredMetrics: version.lineage?.metrics, signature: { features, classes }, reference, referencePredictions };
       served.set(monitor.environment, context);
       return context;
     } finally {
@@ -123,6 +124,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       signature: context.signature,
       reference: context.reference.table,
       referencePredictions: context.referencePredictions,
+      registeredMetrics: context.registeredMetrics,
       store: options.store,
       now: options.now,
       readiness: readiness.get(monitor.environment),

@@ -81,6 +81,6 @@ export async function rescoreLateLabels(input: RescoreInput, states: Record<stri
 
 /** Every row of the window had a label when it was last scored: nothing later can change it (a correction aside). */
 function fullyLabelled(window: MonitorWindow): boolean {
-  const performance = window.results.find((result) => result.check === 'performance');
-  return performance !== undefined && performance.values.labels === window.rows;
+  const labelled = window.results.find((result) => LABEL_CHECKS.has(result.check) && result.values.labels !== undefined);
+  return labelled !== undefined && labelled.values.labels === window.rows;
 }

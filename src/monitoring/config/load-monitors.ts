@@ -56,7 +56,6 @@ export function parseMonitors(text: string, file: string = PIPELINE_FILE): Monit
     if (checks.length === 0) throw noChecks({ name }, { location: document.locate(['monitor', name, 'checks']) });
     // Refused rather than accepted and skipped: a monitor must never look configured and check nothing.
     const unavailable: Partial<Record<(typeof CHECK_NAMES)[number], string>> = {
-      concept_drift: 'the performance recorded at registration is not kept with the row count its significance test needs',
       slo: 'the prediction log does not record latencies or failed requests (the rollout analysis measures them live)',
     };
     for (const check of checks) {

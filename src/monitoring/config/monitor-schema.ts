@@ -88,6 +88,8 @@ const conceptDriftSchema = z.strictObject({
   /** Significance of the test against the performance at registration. */
   alpha: z.number().gt(0).lt(1).default(0.05),
   min_labels: z.int().positive().default(50),
+  /** The performance at registration, when the served version's lineage records none. */
+  baseline: z.number().optional(),
 });
 
 const dataQualitySchema = z.strictObject({

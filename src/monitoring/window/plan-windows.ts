@@ -42,10 +42,17 @@ export function planWindows(predictions: readonly LoggedPrediction[], position: 
     const members = unread.filter((prediction) => inWindow(prediction) && !prediction.shadow);
     unread = unread.filter((prediction) => !inWindow(prediction));
     at = { ...at, ...Object.fromEntries(ends) };
+    // A loop, not Math.min(...times): a window may hold millions of predictions.
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const prediction of members) {
+      if (prediction.time < first) first = prediction.time;
+      if (prediction.time > last) last = prediction.time;
+    }
     windows.push({
       predictions: members,
-      startedAt: Math.min(...members.map((prediction) => prediction.time)),
-      endedAt: every.kind === 'time' ? alignedEnd(taken[0]!.time, every.ms) : Math.max(...members.map((prediction) => prediction.time)),
+      startedAt: first,
+      endedAt: every.kind === 'time' ? alignedEnd(taken[0]!.time, every.ms) : last,
       position: at,
     });
   }

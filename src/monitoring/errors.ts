@@ -56,13 +56,6 @@ export const nothingServed = defineError<{ environment: string }>('SLUICE_MONITO
   hint: ({ environment }) => `Deploy a version first: sluice deploy models:/NAME/VERSION --env ${environment}`,
 });
 
-export const checkNotAvailable = defineError<{ check: string; reason: string }>('SLUICE_MONITOR_CHECK_NOT_AVAILABLE', {
-  kind: 'invalid_input',
-  description: 'A monitor declares a check this version of Sluice cannot run over a stored prediction log yet.',
-  message: ({ check, reason }) => `The ${check} check is not available yet: ${reason}.`,
-  hint: () => 'Remove it from checks: for now; data_drift, prediction_drift, performance and data_quality are available.',
-});
-
 export const actionNotAvailable = defineError<{ action: string; reason: string }>('SLUICE_MONITOR_ACTION_NOT_AVAILABLE', {
   kind: 'invalid_input',
   description: 'An alert rule names an action the workspace cannot carry out (retrain without a gates: section).',

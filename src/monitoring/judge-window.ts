@@ -8,6 +8,8 @@ import type { CheckResult } from './checks/check-result.js';
 import { dataDriftCheck } from './checks/data-drift-check.js';
 import { dataQualityCheck } from './checks/data-quality-check.js';
 import { performanceCheck } from './checks/performance-check.js';
+import { sloCheck } from './checks/slo-check.js';
+import type { LoggedPrediction } from './log/read-prediction-log.js';
 import { conceptDriftCheck, registeredPerformance } from './checks/concept-drift-check.js';
 import { predictionDriftCheck } from './checks/prediction-drift-check.js';
 import { windowTable } from './checks/window-table.js';
@@ -45,6 +47,7 @@ export function alertFor(rule: AlertRule, window: MonitorWindow, results: readon
 export function decode(window: PlannedWindow, signature: ServedSignature, undecodable: { requestId: string; problem: string }[]): LoggedRow[] {
   const rows: LoggedRow[] = [];
   for (const prediction of window.predictions) {
+    if (prediction.error !== undefined) continue;
     const decoded = loggedRows(prediction, signature);
     if (decoded.ok) for (const row of decoded.rows) rows.push(row);
     else undecodable.push({ requestId: prediction.request_id, problem: decoded.problem });
@@ -52,7 +55,8 @@ export function decode(window: PlannedWindow, signature: ServedSignature, undeco
   return rows;
 }
 
-export function runChecks(input: JudgeInput, rows: readonly LoggedRow[], labels: ReadonlyMap<string, readonly unknown[]>): CheckResult[] {
+/** The checks of a window: over its rows, its labels, and (slo) its requests, answered and failed. */
+export function runChecks(input: JudgeInput, rows: readonly LoggedRow[], labels: ReadonlyMap<string, readonly unknown[]>, requests: readonly LoggedPrediction[] = []): CheckResult[] {
   const { checks, window } = input.monitor;
   const results: CheckResult[] = [];
   const table = checks.data_drift || checks.data_quality ? windowTable(rows, input.signature.features, input.reference, `window of ${input.monitor.environment}`) : undefined;
@@ -60,6 +64,7 @@ export function runChecks(input: JudgeInput, rows: readonly LoggedRow[], labels:
   if (checks.data_quality && table) results.push(dataQualityCheck(checks.data_quality, input.reference, table, window.min_rows));
   if (checks.prediction_drift && input.referencePredictions) results.push(predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows));
   if (checks.performance) results.push(performanceCheck(checks.performance, rows, labels, input.signature.classes));
+  if (checks.slo) results.push(sloCheck(checks.slo, requests, window.min_rows));
   if (checks.concept_drift) {
     const spec = checks.concept_drift;
     results.push(conceptDriftCheck(spec, rows, labels, input.signature.classes, registeredPerformance(spec.metric, spec.baseline, input.registeredMetrics)));

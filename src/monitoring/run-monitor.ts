@@ -50,14 +50,14 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   let superseded = false;
   for (const window of planned) {
     const rows = decode(window, input.signature, undecodable);
-    const results = runChecks(input, rows, labels);
+    const results = runChecks(input, rows, labels, window.predictions);
     const closed: MonitorWindow = {
       id: randomUUID(),
       environment: input.monitor.environment,
       startedAt: window.startedAt,
       endedAt: window.endedAt,
       rows: rows.length,
-      versions: [...new Set(window.predictions.map((prediction) => prediction.version))],
+      versions: [...new Set(window.predictions.filter((prediction) => prediction.error === undefined).map((prediction) => prediction.version))],
       closedAt: now(),
       results,
     };

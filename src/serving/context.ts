@@ -2,7 +2,7 @@
  * What every route of the model server shares: the models, metrics, the prediction log, and one
  * way to run a request's rows and record the outcome.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FeedPart } from './feed.js';
 import type { LiveRecorder } from './live-window.js';
 import { scheduleShadow, type ModelRouter } from './model-router.js';
@@ -58,6 +58,17 @@ const SHADOW = Symbol('shadow model');
  */
 const SERVED = Symbol('served model');
 
+const REPLY = Symbol('reply');
+
+/** Keeps a request's reply with it (set as the request arrives), for the time it has taken so far. */
+export function keepReply(request: FastifyRequest, reply: FastifyReply): void {
+  (request as unknown as Record<symbol, FastifyReply>)[REPLY] = reply;
+}
+
+function replyOf(request: FastifyRequest): FastifyReply | undefined {
+  return (request as unknown as Record<symbol, FastifyReply | undefined>)[REPLY];
+}
+
 /** The model a request was answered by (for metrics and the access log), once known. */
 export function servedModelOf(request: FastifyRequest): ServedModel | undefined {
   return (request as unknown as Record<symbol, ServedModel | undefined>)[SERVED];
@@ -90,6 +101,7 @@ export async function runInference<T>(
     protocol,
     inputs,
     outputs: presented,
+    latency_ms: call.request ? replyOf(call.request)?.elapsedTime : undefined,
   });
   return presented;
 }

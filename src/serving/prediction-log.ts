@@ -28,6 +28,18 @@ export interface PredictionRecord {
   readonly outputs: unknown;
   /** An environment's shadow answer: computed after the response, never returned. */
   readonly shadow?: boolean;
+  /** Milliseconds from the request received to its answer ready (HTTP; monitoring's slo check). */
+  readonly latency_ms?: number | undefined;
+}
+
+/** A request the server failed to answer (4xx for bad input, 5xx for its own failure): counted by monitoring's slo check. */
+export interface ErrorRecord {
+  readonly request_id: string;
+  readonly timestamp: string;
+  readonly model: string;
+  readonly version: string;
+  readonly protocol: string;
+  readonly status: number;
 }
 
 export interface FeedbackRecord {
@@ -61,7 +73,12 @@ export interface PredictionLogOptions {
 
 /** One prediction as a JSON line, with the keys in the record's order; RawJson is written as it is. */
 function predictionLine(record: PredictionRecord): string {
-  return `{"request_id":${JSON.stringify(record.request_id)},"timestamp":${JSON.stringify(record.timestamp)},"model":${JSON.stringify(record.model)},"version":${JSON.stringify(record.version)},"protocol":${JSON.stringify(record.protocol)},"inputs":${jsonOf(record.inputs)},"outputs":${jsonOf(record.outputs)}${record.shadow ? ',"shadow":true' : ''}}\n`;
+  return `{"request_id":${JSON.stringify(record.request_id)},"timestamp":${JSON.stringify(record.timestamp)},"model":${JSON.stringify(record.model)},"version":${JSON.stringify(record.version)},"protocol":${JSON.stringify(record.protocol)},"inputs":${jsonOf(record.inputs)},"outputs":${jsonOf(record.outputs)}${record.latency_ms === undefined ? '' : `,"latency_ms":${Math.round(record.latency_ms * 1000) / 1000}`}${record.shadow ? ',"shadow":true' : ''}}\n`;
+}
+
+/** A failed request as a JSON line; `"error":{"status":N}` ends it, so a scan can tell it from a prediction. */
+function errorLine(record: ErrorRecord): string {
+  return `{"request_id":${JSON.stringify(record.request_id)},"timestamp":${JSON.stringify(record.timestamp)},"model":${JSON.stringify(record.model)},"version":${JSON.stringify(record.version)},"protocol":${JSON.stringify(record.protocol)},"error":{"status":${record.status}}}\n`;
 }
 
 function jsonOf(value: unknown): string {
@@ -234,6 +251,18 @@ export class PredictionLog {
    */
   hasPrediction(requestId: string): boolean {
     return this.recentIds.has(requestId);
+  }
+
+  /** A failed request, sampled as predictions are (so error rates are unbiased). */
+  appendError(record: ErrorRecord): void {
+    if (this.sample < 1 && this.random() >= this.sample) return;
+    if (this.full(this.queued.length + this.predictions.length)) {
+      this.options.onDrop?.(1);
+      return;
+    }
+    const line = errorLine(record);
+    this.predictions.push(line);
+    this.bufferedCharacters += line.length;
   }
 
   appendFeedback(record: FeedbackRecord): void {

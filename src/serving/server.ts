@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { errorResponse, type ErrorProtocol } from '../core/index.js';
-import { servedModelOf, type ServingContext } from './context.js';
+import { keepReply, servedModelOf, type ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
 import { runAfterResponse } from './model-router.js';
 import { HEADER_LENGTH } from './binary-tensors.js';
@@ -78,6 +78,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
   // the callback form saves a promise per hook per request.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    keepReply(request, reply);
     if (NEVER_SHED.test(request.url)) return done();
     if (!inFlight.tryEnter()) {
       void reply.header('retry-after', '1');
@@ -117,6 +118,8 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
       metrics.requests.inc({ model, version, protocol, status: String(reply.statusCode) });
       metrics.duration.observe({ model, version, protocol }, reply.elapsedTime / 1000);
       if (served) context.live?.recordRequest(served.version, reply.elapsedTime, reply.statusCode >= 500);
+      // A failed request is logged too: monitoring's slo check counts it.
+      if (reply.statusCode >= 400) context.predictionLog?.appendError({ request_id: String(request.id), timestamp: new Date().toISOString(), model, version, protocol, status: reply.statusCode });
       runAfterResponse(request);
     }
     options.logger?.info({ request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) }, 'request');

@@ -96,10 +96,11 @@ describe('the monitor: section', () => {
     assert.equal(error.location?.line, 10);
   });
 
-  test('a check that cannot run yet is refused, not silently skipped', () => {
-    const error = failure(monitorWith('    window: {every: 100}\n    checks: {slo: {p99_ms: 50}}\n'));
-    assert.equal(error.code, 'SLUICE_MONITOR_CHECK_NOT_AVAILABLE');
-    assert.equal(error.location?.line, 8);
+  test('every check of the issue loads, slo and concept_drift included', () => {
+    const config = parseMonitors(monitorWith('    window: {every: 100}\n    checks: {slo: {p99_ms: 50, error_rate: 0.01}, concept_drift: {metric: accuracy}}\n    alerts:\n      - {name: slow, when: slo.p99_ms > 50 or concept_drift.drifted}\n'));
+    const monitor = [...config.monitors.values()][0]!;
+    assert.deepEqual(monitor.checks.slo, { p99_ms: 50, error_rate: 0.01 });
+    assert.deepEqual(monitor.checks.concept_drift, { metric: 'accuracy', alpha: 0.05, min_labels: 50 });
   });
 
   test('the retrain action is refused without a gates: section to gate the retrained model with', () => {

@@ -10,7 +10,7 @@ import { didYouMean, parseLocatedYaml, validateWithSchema, type LocatedDocument 
 import { compileCondition, ConditionSyntaxError, parseEnvironments, type Condition } from '../../deploy/index.js';
 import { TASK_METRICS } from '../../evaluation/index.js';
 import { PIPELINE_FILE, pipelineFileMissing } from '../../workspace/index.js';
-import { actionNotAvailable, checkNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, unknownMonitorMetric } from '../errors.js';
+import { actionNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, unknownMonitorMetric } from '../errors.js';
 import { monitorSectionSchema, type AlertRuleSpec, type MonitorChecks, type MonitorSpec } from './monitor-schema.js';
 
 /** The check names, as alert conditions see them. */
@@ -54,14 +54,6 @@ export function parseMonitors(text: string, file: string = PIPELINE_FILE): Monit
     }
     const checks = CHECK_NAMES.filter((check) => spec.checks[check] !== undefined);
     if (checks.length === 0) throw noChecks({ name }, { location: document.locate(['monitor', name, 'checks']) });
-    // Refused rather than accepted and skipped: a monitor must never look configured and check nothing.
-    const unavailable: Partial<Record<(typeof CHECK_NAMES)[number], string>> = {
-      slo: 'the prediction log does not record latencies or failed requests (the rollout analysis measures them live)',
-    };
-    for (const check of checks) {
-      const reason = unavailable[check];
-      if (reason) throw checkNotAvailable({ check, reason }, { location: document.locate(['monitor', name, 'checks', check], { key: true }) });
-    }
     for (const check of ['performance', 'concept_drift'] as const) {
       const metric = spec.checks[check]?.metric;
       if (metric !== undefined && !EVALUATION_METRICS.includes(metric)) {

@@ -22,6 +22,10 @@ export interface LoggedPrediction {
   readonly inputs: unknown;
   readonly outputs: unknown;
   readonly shadow: boolean;
+  /** Milliseconds to answer, when the server recorded it (HTTP). */
+  readonly latency?: number | undefined;
+  /** A failed request's HTTP status: no inputs or outputs, counted by the slo check only. */
+  readonly error?: number | undefined;
   /** The file it is in, and the byte offset just past its line: where a reader stops after it. */
   readonly file: string;
   readonly end: number;
@@ -124,6 +128,8 @@ function parsePrediction(line: string, file: string, end: number): LoggedPredict
     inputs: record.inputs,
     outputs: record.outputs,
     shadow: record.shadow === true,
+    latency: typeof record.latency_ms === 'number' ? record.latency_ms : undefined,
+    error: typeof (record.error as { status?: unknown } | undefined)?.status === 'number' ? (record.error as { status: number }).status : undefined,
     file,
     end,
   };

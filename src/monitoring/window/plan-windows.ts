@@ -9,13 +9,14 @@
  * unread lines (a line logged before one the window took, but stamped later, joins it), so the
  * position after a window is a byte offset per file and no row is judged twice or skipped. An
  * environment's shadow answers sit in the same files: they are consumed with the window that
- * takes their neighbours but not judged (a window judges what users were answered).
+ * takes their neighbours but not judged (a window judges what users were answered). Failed
+ * requests join the window they fall in without counting towards `every`; only slo reads them.
  */
 import type { WindowEvery } from '../config/monitor-schema.js';
 import type { LoggedPrediction, LogPosition } from '../log/read-prediction-log.js';
 
 export interface PlannedWindow {
-  /** The answers users got, in the window. */
+  /** The answers users got, in the window, and the requests that failed (records with `error`). */
   readonly predictions: readonly LoggedPrediction[];
   readonly startedAt: number;
   readonly endedAt: number;
@@ -32,7 +33,7 @@ export function planWindows(predictions: readonly LoggedPrediction[], position: 
   let unread = [...predictions];
   let at: Record<string, number> = { ...position };
   for (;;) {
-    const answered = unread.filter((prediction) => !prediction.shadow);
+    const answered = unread.filter((prediction) => !prediction.shadow && prediction.error === undefined);
     if (answered.length === 0) break;
     const taken = every.kind === 'predictions' ? takeCount(answered, every.count) : takeSpan(answered, every.ms, now);
     if (!taken) break;

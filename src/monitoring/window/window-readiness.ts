@@ -2,7 +2,8 @@
  * Whether a window can close, known without parsing the log: a monitor inside the server looks
  * every second, and reading and parsing every unread line each time would cost a 10-minute
  * window's worth of JSON per second. The watcher scans only the bytes written since its last
- * look, counting answered lines (a shadow answer's line ends in `"shadow":true}`) and noting each
+ * look, counting answered lines (a shadow answer's line ends in `"shadow":true}`, a failed
+ * request's in `"error":{"status":N}}`) and noting each
  * file's first unread timestamp; a pass reads the log in full only once a window is complete.
  * When the stored position moves (a window closed, here or in another process), it starts over
  * from there: what is left unread is less than a window.
@@ -15,6 +16,8 @@ import { FLUSH_GRACE_MS } from './plan-windows.js';
 
 const PREDICTION_FILE = /^predictions-.*\.jsonl$/;
 const SHADOW_END = Buffer.from('"shadow":true}');
+/** A failed request's line ends `"error":{"status":NNN}}` (see serving/prediction-log.ts). */
+const ERROR_MARK = Buffer.from('"error":{"status":');
 const TIMESTAMP = /"timestamp":"([^"]+)"/;
 const SCAN_BYTES = 1 << 20;
 
@@ -99,6 +102,7 @@ export class WindowReadiness {
   private line(bytes: Buffer, start: number, end: number, file: FileScan): void {
     if (end - start < SHADOW_END.length) return;
     if (bytes.subarray(end - SHADOW_END.length, end).equals(SHADOW_END)) return;
+    if (bytes.subarray(Math.max(start, end - ERROR_MARK.length - 8), end).includes(ERROR_MARK)) return;
     this.answered++;
     if (Number.isNaN(file.firstTime)) {
       const time = TIMESTAMP.exec(bytes.toString('utf8', start, end));

@@ -14,7 +14,8 @@
  *    under wrk (8 connections, the test rows in turn), alternating runs.
  *
  * Data: bootstrapped breast-cancer rows with Gaussian noise (seeded), three columns shifted in
- * the current traffic. Run: `npm run bench:monitor` (BENCH_ROWS, BENCH_SECONDS change the sizes).
+ * the current traffic. Run: `npm run bench:monitor` (BENCH_ROWS, BENCH_SECONDS change the sizes;
+ * BENCH_ONLY=window or serving runs one half).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
@@ -243,7 +244,9 @@ async function servingBenchmark(dir: string): Promise<boolean> {
 }
 
 // Goals are reported, not enforced: a benchmark measures, it does not fail a build.
+// BENCH_ONLY=window or BENCH_ONLY=serving runs one half.
+const only = process.env.BENCH_ONLY;
 await withTempDir('sluice-bench-monitor-', async (dir) => {
-  await windowBenchmark(dir);
-  await servingBenchmark(dir);
+  if (only !== 'serving') await windowBenchmark(dir);
+  if (only !== 'window') await servingBenchmark(dir);
 });

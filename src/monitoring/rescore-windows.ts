@@ -12,7 +12,7 @@ import type { AlertRule, Monitor } from './config/load-monitors.js';
 import type { CheckName, CheckResult } from './checks/check-result.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import { readFeedback } from './log/read-feedback.js';
-import { readPredictionLog } from './log/read-prediction-log.js';
+import { readDecodedLog } from './log/decode-log.js';
 import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 
@@ -78,8 +78,9 @@ export async function rescoreLateLabels(input: RescoreInput, states: Record<stri
   const unlabelled = candidates.filter(({ window }) => !fullyLabelled(window));
   const labels = unlabelled.length > 0 ? readFeedback(input.logDir) : new Map<string, readonly unknown[]>();
   for (const { window, span } of unlabelled.reverse()) {
-    const predictions = readPredictionLog(input.logDir, span.from, span.to).predictions.filter((prediction) => !prediction.shadow);
-    const rows = decode({ predictions, startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, input.signature, undecodable);
+    const read = readDecodedLog(input.logDir, input.signature, span.from, span.to);
+    const predictions = read.predictions.filter((prediction) => !prediction.shadow);
+    const rows = decode({ predictions, startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, read.arena, undecodable);
     const fresh = runChecks(judge, rows, labels).filter((result) => LABEL_CHECKS.has(result.check));
     const before = window.results.filter((result) => LABEL_CHECKS.has(result.check));
     if (JSON.stringify(fresh) === JSON.stringify(before)) continue;

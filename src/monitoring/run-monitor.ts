@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { AlertRule } from './config/load-monitors.js';
 import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
 import { readFeedback } from './log/read-feedback.js';
-import { readPredictionLog } from './log/read-prediction-log.js';
+import { readDecodedLog } from './log/decode-log.js';
+import { RowArena } from './log/row-arena.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import { planWindows } from './window/plan-windows.js';
@@ -39,7 +40,7 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   const now = input.now ?? Date.now;
   const position = await input.store.position(input.monitor.environment);
   // A long-lived monitor skips reading the log while no window can be complete.
-  const read = input.readiness === undefined || input.readiness.ready(position, input.monitor.window.every, now()) ? readPredictionLog(input.logDir, position) : { predictions: [], skipped: 0, position };
+  const read = input.readiness === undefined || input.readiness.ready(position, input.monitor.window.every, now()) ? readDecodedLog(input.logDir, input.signature, position) : { predictions: [], skipped: 0, position, arena: new RowArena(input.signature.features, []) };
   const planned = planWindows(read.predictions, position, input.monitor.window.every, now());
   const withLabels = planned.length > 0 && readsLabels(input.monitor.checks);
   // Taken before the labels are read: a label logged in between changes it, and re-scores next pass.
@@ -52,7 +53,7 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   let from = position;
   let superseded = false;
   for (const window of planned) {
-    const rows = decode(window, input.signature, undecodable);
+    const rows = decode(window, read.arena, undecodable);
     const results = runChecks(input, rows, labels);
     const closed: MonitorWindow = {
       id: randomUUID(),

@@ -19,13 +19,22 @@ export interface LoggedPrediction {
   readonly model: string;
   readonly version: string;
   readonly protocol: string;
+  /** What the request sent and got; undefined once decoded into rows as the log was read (see `decoded`). */
   readonly inputs: unknown;
   readonly outputs: unknown;
   readonly shadow: boolean;
+  /** With a decoder: where its rows went (e.g. the arena rows), or why they could not be read. */
+  readonly decoded?: Decoded | undefined;
   /** The file it is in, and the byte offset just past its line: where a reader stops after it. */
   readonly file: string;
   readonly end: number;
 }
+
+/** What a decoder made of a record's inputs and outputs. */
+export type Decoded = { readonly start: number; readonly count: number } | { readonly problem: string };
+
+/** Decodes a record's inputs and outputs as it is read, so the parsed request need not be kept. */
+export type RecordDecoder = (record: LoggedPrediction) => Decoded;
 
 export interface LogRead {
   readonly predictions: readonly LoggedPrediction[];
@@ -42,8 +51,10 @@ const CHUNK_BYTES = 4 << 20;
 /**
  * The predictions logged in `dir` since `position`, oldest first (by their timestamp); with
  * `until`, only those before it (a closed window's span: the files it names, up to their offsets).
+ * With `decode`, each answered record is decoded as it is parsed and kept without its inputs and
+ * outputs (shadow answers are never judged, so never decoded).
  */
-export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition): LogRead {
+export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition, decode?: RecordDecoder): LogRead {
   let files: string[];
   try {
     files = readdirSync(dir)
@@ -63,7 +74,7 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
     for (const line of lines) {
       end += Buffer.byteLength(line) + 1;
       const record = parsePrediction(line, file, end);
-      if (record) predictions.push(record);
+      if (record) predictions.push(decode === undefined || record.shadow ? record : { ...record, inputs: undefined, outputs: undefined, decoded: decode(record) });
       else skipped++;
     }
   }

@@ -6,6 +6,7 @@
 import { loggedRows, type ServedSignature } from './logged-rows.js';
 import { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './read-prediction-log.js';
 import { RowArena } from './row-arena.js';
+import { PredictLineScanner } from './scan-predict-line.js';
 import { rowsOfArena, type WindowRows } from './window-rows.js';
 
 export interface DecodedLogRead extends LogRead {
@@ -15,9 +16,13 @@ export interface DecodedLogRead extends LogRead {
 /** `readPredictionLog` with every answered record decoded into the returned arena. */
 export function readDecodedLog(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition): DecodedLogRead {
   const arena = new RowArena(signature.features, signature.classes ?? []);
-  const read = readPredictionLog(dir, position, until, (record) => {
-    const decoded = loggedRows(record, signature);
-    return decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem };
+  const scanner = new PredictLineScanner(arena);
+  const read = readPredictionLog(dir, position, until, {
+    record(record) {
+      const decoded = loggedRows(record, signature);
+      return decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem };
+    },
+    line: (bytes, start, end, file, offsetAfter) => scanner.scan(bytes, start, end, file, offsetAfter),
   });
   return { ...read, arena };
 }

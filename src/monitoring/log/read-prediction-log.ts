@@ -34,7 +34,11 @@ export interface LoggedPrediction {
 export type Decoded = { readonly start: number; readonly count: number } | { readonly problem: string };
 
 /** Decodes a record's inputs and outputs as it is read, so the parsed request need not be kept. */
-export type RecordDecoder = (record: LoggedPrediction) => Decoded;
+export interface RecordDecoder {
+  record(record: LoggedPrediction): Decoded;
+  /** A line's record decoded straight from its bytes (`end` exclusive), or undefined to parse it as JSON. */
+  line?(bytes: Buffer, start: number, end: number, file: string, offsetAfter: number): LoggedPrediction | undefined;
+}
 
 export interface LogRead {
   readonly predictions: readonly LoggedPrediction[];
@@ -68,14 +72,22 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
   let skipped = 0;
   for (const file of files) {
     const start = position[file] ?? 0;
-    const { lines, consumed } = readWholeLines(join(dir, file), start, until?.[file]);
+    const { bytes, consumed } = readWholeLines(join(dir, file), start, until?.[file]);
     next[file] = start + consumed;
-    let end = start;
-    for (const line of lines) {
-      end += Buffer.byteLength(line) + 1;
-      const record = parsePrediction(line, file, end);
-      if (record) predictions.push(decode === undefined || record.shadow ? record : { ...record, inputs: undefined, outputs: undefined, decoded: decode(record) });
-      else skipped++;
+    // Line by line over the bytes: offsets count bytes as written, and a line only becomes text
+    // when it is parsed as JSON.
+    for (let from = 0; from < consumed; ) {
+      const newline = bytes.indexOf(0x0a, from);
+      const end = start + newline + 1;
+      const fast = decode?.line?.(bytes, from, newline, file, end);
+      if (fast) {
+        predictions.push(fast);
+      } else {
+        const record = parsePrediction(bytes.toString('utf8', from, newline), file, end);
+        if (record) predictions.push(decode === undefined || record.shadow ? record : { ...record, inputs: undefined, outputs: undefined, decoded: decode.record(record) });
+        else skipped++;
+      }
+      from = newline + 1;
     }
   }
   // Stable: records of one file keep their order when two share a millisecond.
@@ -84,31 +96,27 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
 }
 
 /** The complete lines of a file from byte `start` (up to byte `limit`), and how many bytes they span. */
-function readWholeLines(path: string, start: number, limit = Number.POSITIVE_INFINITY): { lines: string[]; consumed: number } {
+function readWholeLines(path: string, start: number, limit = Number.POSITIVE_INFINITY): { bytes: Buffer; consumed: number } {
+  const none = { bytes: Buffer.alloc(0), consumed: 0 };
   let size: number;
   try {
     size = Math.min(statSync(path).size, limit);
   } catch {
-    return { lines: [], consumed: 0 };
+    return none;
   }
-  if (size <= start) return { lines: [], consumed: 0 };
+  if (size <= start) return none;
   const fd = openSync(path, 'r');
   try {
-    const chunks: Buffer[] = [];
-    let offset = start;
-    while (offset < size) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - offset));
-      const read = readSync(fd, chunk, 0, chunk.length, offset);
+    const bytes = Buffer.allocUnsafe(size - start);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const read = readSync(fd, bytes, filled, Math.min(CHUNK_BYTES, bytes.length - filled), start + filled);
       if (read === 0) break;
-      chunks.push(chunk.subarray(0, read));
-      offset += read;
+      filled += read;
     }
-    const bytes = Buffer.concat(chunks);
-    const end = bytes.lastIndexOf(0x0a);
-    if (end < 0) return { lines: [], consumed: 0 };
-    // Empty lines are kept (as skipped records) so that byte offsets add up line by line.
-    const lines = bytes.toString('utf8', 0, end).split('\n');
-    return { lines, consumed: end + 1 };
+    // Empty lines are kept (as skipped records) so that the offsets add up line by line.
+    const end = bytes.lastIndexOf(0x0a, filled - 1);
+    return end < 0 ? none : { bytes, consumed: end + 1 };
   } finally {
     closeSync(fd);
   }

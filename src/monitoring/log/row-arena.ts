@@ -66,6 +66,30 @@ export class RowArena {
     return start;
   }
 
+  /**
+   * Appends the rows of one request scanned straight from the log: `count` rows of cells
+   * row-major (a number, or NaN tagged CELL_MISSING) and, per row, the class probabilities in the
+   * signature's order; returns the arena row of the first.
+   */
+  pushScanned(requestId: string, count: number, values: Float64Array, tags: Uint8Array, probabilities: Float64Array): number {
+    const start = this.length;
+    this.reserve(start + count);
+    const width = this.features.length;
+    for (let k = 0; k < count; k++) {
+      const at = start + k;
+      this.ids.push(requestId);
+      this.positions[at] = k;
+      for (let f = 0; f < width; f++) {
+        this.values[f]![at] = values[k * width + f]!;
+        this.tags[f]![at] = tags[k * width + f]!;
+      }
+      this.answerTags[at] = ANSWER_CLASSES;
+      for (let c = 0; c < this.classes.length; c++) this.answers[at * this.width + c] = probabilities[k * this.classes.length + c]!;
+    }
+    this.length = start + count;
+    return start;
+  }
+
   requestId(row: number): string {
     return this.ids[row]!;
   }

@@ -85,9 +85,9 @@ export class PredictLineScanner {
     if (requestId === undefined || !this.literal(TIMESTAMP)) return undefined;
     const timestamp = this.plainString();
     if (timestamp === undefined || !this.literal(MODEL)) return undefined;
-    const model = this.plainString();
+    const model = this.repeatedString(0);
     if (model === undefined || !this.literal(VERSION)) return undefined;
-    const version = this.plainString();
+    const version = this.repeatedString(1);
     if (version === undefined || !this.literal(PREDICT)) return undefined;
     const time = Date.parse(timestamp);
     if (Number.isNaN(time)) return undefined;
@@ -114,6 +114,25 @@ export class PredictLineScanner {
       if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return undefined;
     }
     return undefined;
+  }
+
+  /** The model and version of the previous line, as bytes and as text. */
+  private readonly repeated: [Buffer, string][] = [
+    [Buffer.alloc(0), ''],
+    [Buffer.alloc(0), ''],
+  ];
+
+  /** A plain string that is usually the previous line's (the model, the version): that line's string when the bytes match, so a million records share one. */
+  private repeatedString(slot: number): string | undefined {
+    const [bytes, text] = this.repeated[slot]!;
+    if (this.at + bytes.length < this.end && this.bytes[this.at + bytes.length] === QUOTE && this.bytes.compare(bytes, 0, bytes.length, this.at, this.at + bytes.length) === 0) {
+      this.at += bytes.length + 1;
+      return text;
+    }
+    const start = this.at;
+    const fresh = this.plainString();
+    if (fresh !== undefined) this.repeated[slot] = [Buffer.from(this.bytes.subarray(start, this.at - 1)), fresh];
+    return fresh;
   }
 
   private skipSpace(): void {

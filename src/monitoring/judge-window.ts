@@ -14,7 +14,10 @@ import { conceptDriftCheck, registeredPerformance } from './checks/concept-drift
 import { predictionDriftCheck } from './checks/prediction-drift-check.js';
 import { windowTable } from './checks/window-table.js';
 import type { AlertRule, Monitor } from './config/load-monitors.js';
-import { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-rows.js';
+import type { ServedSignature } from './log/logged-rows.js';
+import { windowRowsOf } from './log/decode-log.js';
+import type { RowArena } from './log/row-arena.js';
+import type { WindowRows } from './log/window-rows.js';
 import type { MonitorAlert, MonitorWindow } from './store/monitor-store.js';
 import type { PlannedWindow } from './window/plan-windows.js';
 
@@ -44,19 +47,13 @@ export function alertFor(rule: AlertRule, window: MonitorWindow, results: readon
   };
 }
 
-export function decode(window: PlannedWindow, signature: ServedSignature, undecodable: { requestId: string; problem: string }[]): LoggedRow[] {
-  const rows: LoggedRow[] = [];
-  for (const prediction of window.predictions) {
-    if (prediction.error !== undefined) continue;
-    const decoded = loggedRows(prediction, signature);
-    if (decoded.ok) for (const row of decoded.rows) rows.push(row);
-    else undecodable.push({ requestId: prediction.request_id, problem: decoded.problem });
-  }
-  return rows;
+/** A window's rows, from the arena its log was decoded into (see readDecodedLog); undecodable records are reported. */
+export function decode(window: PlannedWindow, arena: RowArena, undecodable: { requestId: string; problem: string }[]): WindowRows {
+  return windowRowsOf(window.predictions, arena, undecodable);
 }
 
 /** The checks of a window: over its rows, its labels, and (slo) its requests, answered and failed. */
-export function runChecks(input: JudgeInput, rows: readonly LoggedRow[], labels: ReadonlyMap<string, readonly unknown[]>, requests: readonly LoggedPrediction[] = []): CheckResult[] {
+export function runChecks(input: JudgeInput, rows: WindowRows, labels: ReadonlyMap<string, readonly unknown[]>, requests: readonly LoggedPrediction[] = []): CheckResult[] {
   const { checks, window } = input.monitor;
   const results: CheckResult[] = [];
   const table = checks.data_drift || checks.data_quality ? windowTable(rows, input.signature.features, input.reference, `window of ${input.monitor.environment}`) : undefined;

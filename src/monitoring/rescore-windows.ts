@@ -8,11 +8,11 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertRule } from './config/load-monitors.js';
+import type { AlertRule, Monitor } from './config/load-monitors.js';
 import type { CheckName, CheckResult } from './checks/check-result.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import { readFeedback } from './log/read-feedback.js';
-import { readPredictionLog } from './log/read-prediction-log.js';
+import { readDecodedLog } from './log/decode-log.js';
 import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 
@@ -46,22 +46,42 @@ export interface LateLabels {
   readonly alerts: { alert: MonitorAlert; rule: AlertRule }[];
 }
 
-/** Re-scores what new feedback changes; `states` are the rules' states, updated in place. */
-export async function rescoreLateLabels(input: RescoreInput, states: Record<string, AlertState>, undecodable: { requestId: string; problem: string }[]): Promise<LateLabels> {
+/** Whether the monitor runs a check that reads feedback labels. */
+export function readsLabels(checks: Monitor['checks']): boolean {
+  return Object.keys(checks).some((check) => LABEL_CHECKS.has(check as CheckName));
+}
+
+/** Windows the pass has just closed, judged with the labels of `markBefore` (taken before it read them). */
+export interface ClosedThisPass {
+  readonly ids: ReadonlySet<string>;
+  readonly markBefore?: string | undefined;
+}
+
+/**
+ * Re-scores what new feedback changes; `states` are the rules' states, updated in place. Windows
+ * this pass closed were judged with the labels it read a moment ago, so they are not judged again;
+ * the feedback mark stored is then the one taken before those labels were read, so a label that
+ * arrived in between re-scores them next time.
+ */
+export async function rescoreLateLabels(input: RescoreInput, states: Record<string, AlertState>, undecodable: { requestId: string; problem: string }[], closed: ClosedThisPass = { ids: new Set() }): Promise<LateLabels> {
   const { monitor, store } = input;
   const none: LateLabels = { windows: [], alerts: [] };
-  if (!Object.keys(monitor.checks).some((check) => LABEL_CHECKS.has(check as CheckName))) return none;
+  if (!readsLabels(monitor.checks)) return none;
   const mark = feedbackMarkOf(input.logDir);
   if (mark === '' || mark === (await store.feedbackMark(monitor.environment))) return none;
   const now = (input.now ?? Date.now)();
-  const candidates = await store.windowsWithSpans(monitor.environment, { closedSince: now - monitor.window.rescore_within, limit: RESCORE_WINDOW_LIMIT });
-  const labels = readFeedback(input.logDir);
+  const candidates = (await store.windowsWithSpans(monitor.environment, { closedSince: now - monitor.window.rescore_within, limit: RESCORE_WINDOW_LIMIT })).filter(({ window }) => !closed.ids.has(window.id));
   const late: LateLabels = { windows: [], alerts: [] };
-  for (const { window, span } of candidates.reverse()) {
-    if (fullyLabelled(window)) continue;
-    const predictions = readPredictionLog(input.logDir, span.from, span.to).predictions.filter((prediction) => !prediction.shadow);
-    const rows = decode({ predictions, startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, input.signature, undecodable);
-    const fresh = runChecks(input, rows, labels).filter((result) => LABEL_CHECKS.has(result.check));
+  // Only the label checks run again: the others' results stand.
+  const labelChecks = Object.fromEntries(Object.entries(monitor.checks).filter(([check]) => LABEL_CHECKS.has(check as CheckName)));
+  const judge: JudgeInput = { ...input, monitor: { ...monitor, checks: labelChecks } };
+  const unlabelled = candidates.filter(({ window }) => !fullyLabelled(window));
+  const labels = unlabelled.length > 0 ? readFeedback(input.logDir) : new Map<string, readonly unknown[]>();
+  for (const { window, span } of unlabelled.reverse()) {
+    const read = readDecodedLog(input.logDir, input.signature, span.from, span.to);
+    const predictions = read.predictions.filter((prediction) => !prediction.shadow);
+    const rows = decode({ predictions, startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, read.arena, undecodable);
+    const fresh = runChecks(judge, rows, labels).filter((result) => LABEL_CHECKS.has(result.check));
     const before = window.results.filter((result) => LABEL_CHECKS.has(result.check));
     if (JSON.stringify(fresh) === JSON.stringify(before)) continue;
     const results: CheckResult[] = [...window.results.filter((result) => !LABEL_CHECKS.has(result.check)), ...fresh];
@@ -75,7 +95,8 @@ export async function rescoreLateLabels(input: RescoreInput, states: Record<stri
       if (decision === 'fire' || decision === 'repeat') late.alerts.push({ rule, alert: alertFor(rule, { ...rescored, closedAt: now }, results, decision === 'repeat') });
     }
   }
-  await store.rescore(monitor.environment, { windows: late.windows, alertStates: { ...states }, alerts: late.alerts.map((each) => each.alert), feedbackMark: mark });
+  const feedbackMark = closed.ids.size > 0 && closed.markBefore !== undefined ? closed.markBefore : mark;
+  await store.rescore(monitor.environment, { windows: late.windows, alertStates: { ...states }, alerts: late.alerts.map((each) => each.alert), feedbackMark });
   return late;
 }
 

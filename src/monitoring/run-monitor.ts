@@ -8,12 +8,13 @@ import { randomUUID } from 'node:crypto';
 import type { AlertRule } from './config/load-monitors.js';
 import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
 import { readFeedback } from './log/read-feedback.js';
-import { readPredictionLog } from './log/read-prediction-log.js';
+import { readDecodedLog } from './log/decode-log.js';
+import { RowArena } from './log/row-arena.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import { planWindows } from './window/plan-windows.js';
 import type { WindowReadiness } from './window/window-readiness.js';
-import { rescoreLateLabels } from './rescore-windows.js';
+import { feedbackMarkOf, readsLabels, rescoreLateLabels } from './rescore-windows.js';
 
 export interface MonitorPassInput extends JudgeInput {
   /** The environment's prediction-log directory. */
@@ -39,9 +40,12 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   const now = input.now ?? Date.now;
   const position = await input.store.position(input.monitor.environment);
   // A long-lived monitor skips reading the log while no window can be complete.
-  const read = input.readiness === undefined || input.readiness.ready(position, input.monitor.window.every, now()) ? readPredictionLog(input.logDir, position) : { predictions: [], skipped: 0, position };
+  const read = input.readiness === undefined || input.readiness.ready(position, input.monitor.window.every, now()) ? readDecodedLog(input.logDir, input.signature, position) : { predictions: [], skipped: 0, position, arena: new RowArena(input.signature.features, []) };
   const planned = planWindows(read.predictions, position, input.monitor.window.every, now());
-  const labels = planned.length > 0 && input.monitor.checks.performance ? readFeedback(input.logDir) : new Map<string, readonly unknown[]>();
+  const withLabels = planned.length > 0 && readsLabels(input.monitor.checks);
+  // Taken before the labels are read: a label logged in between changes it, and re-scores next pass.
+  const markBefore = withLabels ? feedbackMarkOf(input.logDir) : undefined;
+  const labels = withLabels ? readFeedback(input.logDir) : new Map<string, readonly unknown[]>();
   const windows: MonitorWindow[] = [];
   const alerts: { alert: MonitorAlert; rule: AlertRule }[] = [];
   const states: Record<string, AlertState> = await input.store.alertStates(input.monitor.environment);
@@ -49,7 +53,7 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   let from = position;
   let superseded = false;
   for (const window of planned) {
-    const rows = decode(window, input.signature, undecodable);
+    const rows = decode(window, read.arena, undecodable);
     const results = runChecks(input, rows, labels, window.predictions);
     const closed: MonitorWindow = {
       id: randomUUID(),
@@ -77,11 +81,7 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
     windows.push(closed);
     alerts.push(...raised);
   }
-  const late = superseded ? { windows: [], alerts: [] } : await rescoreLateLabels(input, states, undecodable);
+  const late = superseded ? { windows: [], alerts: [] } : await rescoreLateLabels(input, states, undecodable, { ids: new Set(windows.map((window) => window.id)), markBefore });
   alerts.push(...late.alerts);
   return { windows, alerts, skippedLines: read.skipped, rescored: late.windows, undecodable };
 }
-
-
-
-

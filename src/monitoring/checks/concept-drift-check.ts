@@ -15,6 +15,7 @@ import { greaterIsBetter } from '../../evaluation/index.js';
 import type { MonitorChecks } from '../config/monitor-schema.js';
 import type { FeedbackLabels } from '../log/read-feedback.js';
 import type { LoggedRow } from '../log/logged-rows.js';
+import type { WindowRows } from '../log/window-rows.js';
 import { notEnoughData, type CheckResult } from './check-result.js';
 import { labelledAnswers } from './performance-check.js';
 
@@ -58,7 +59,7 @@ function resample(answers: LabelledAnswers, random: () => number): LabelledAnswe
   return { kind: 'classification', classes: answers.classes, probabilities, labels: Array.from(pick, (i) => answers.labels[i]!) };
 }
 
-export function conceptDriftCheck(spec: NonNullable<MonitorChecks['concept_drift']>, rows: readonly LoggedRow[], labels: FeedbackLabels, classes: readonly string[] | undefined, registered: RegisteredPerformance | undefined): CheckResult {
+export function conceptDriftCheck(spec: NonNullable<MonitorChecks['concept_drift']>, rows: WindowRows | readonly LoggedRow[], labels: FeedbackLabels, classes: readonly string[] | undefined, registered: RegisteredPerformance | undefined): CheckResult {
   const { answers } = labelledAnswers(rows, labels, classes);
   const n = answers.labels.length;
   if (!registered) return notEnoughData('concept_drift', `no ${spec.metric} is recorded for the served version (its lineage has none): set concept_drift.baseline`);

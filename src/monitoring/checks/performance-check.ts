@@ -9,19 +9,21 @@ import { classOf } from '../../serving/index.js';
 import type { MonitorChecks } from '../config/monitor-schema.js';
 import type { FeedbackLabels } from '../log/read-feedback.js';
 import type { LoggedRow } from '../log/logged-rows.js';
+import { asWindowRows, type WindowRows } from '../log/window-rows.js';
 import { notEnoughData, type CheckResult } from './check-result.js';
 
 /** The window's answers that have a usable label. */
-export function labelledAnswers(rows: readonly LoggedRow[], labels: FeedbackLabels, classes: readonly string[] | undefined): { answers: LabelledAnswers; unusable: number } {
+export function labelledAnswers(window: WindowRows | readonly LoggedRow[], labels: FeedbackLabels, classes: readonly string[] | undefined): { answers: LabelledAnswers; unusable: number } {
+  const rows = asWindowRows(window);
   let unusable = 0;
   if (classes && classes.length > 0) {
     const probabilities: number[] = [];
     const truth: string[] = [];
-    for (const row of rows) {
-      const label = labels.get(row.requestId)?.[row.index];
+    for (let row = 0; row < rows.length; row++) {
+      const label = labels.get(rows.requestId(row))?.[rows.index(row)];
       if (label === undefined) continue;
       const known = classOf(classes, label);
-      const prediction = row.prediction;
+      const prediction = rows.prediction(row);
       if (known === undefined || prediction === undefined || typeof prediction === 'number') {
         unusable++;
         continue;
@@ -33,20 +35,21 @@ export function labelledAnswers(rows: readonly LoggedRow[], labels: FeedbackLabe
   }
   const predictions: number[] = [];
   const truth: number[] = [];
-  for (const row of rows) {
-    const label = labels.get(row.requestId)?.[row.index];
+  for (let row = 0; row < rows.length; row++) {
+    const label = labels.get(rows.requestId(row))?.[rows.index(row)];
     if (label === undefined) continue;
-    if (typeof label !== 'number' || typeof row.prediction !== 'number') {
+    const prediction = rows.prediction(row);
+    if (typeof label !== 'number' || typeof prediction !== 'number') {
       unusable++;
       continue;
     }
     truth.push(label);
-    predictions.push(row.prediction);
+    predictions.push(prediction);
   }
   return { answers: { kind: 'regression', predictions: Float64Array.from(predictions), labels: Float64Array.from(truth) }, unusable };
 }
 
-export function performanceCheck(spec: NonNullable<MonitorChecks['performance']>, rows: readonly LoggedRow[], labels: FeedbackLabels, classes: readonly string[] | undefined): CheckResult {
+export function performanceCheck(spec: NonNullable<MonitorChecks['performance']>, rows: WindowRows | readonly LoggedRow[], labels: FeedbackLabels, classes: readonly string[] | undefined): CheckResult {
   const { answers, unusable } = labelledAnswers(rows, labels, classes);
   const count = answers.labels.length;
   const outcome = feedbackMetric({ metric: spec.metric, minSamples: spec.min_labels }, answers);

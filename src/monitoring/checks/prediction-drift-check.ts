@@ -8,18 +8,15 @@
 import { predictionDrift } from '../../deploy/index.js';
 import type { MonitorChecks } from '../config/monitor-schema.js';
 import type { LoggedRow } from '../log/logged-rows.js';
+import { asWindowRows, predictionValue, type WindowRows } from '../log/window-rows.js';
 import { notEnoughData, type CheckResult } from './check-result.js';
 
-/** The number compared per row, or NaN when the row's answer does not have it. */
-export function predictionValue(prediction: LoggedRow['prediction'], output: string | undefined, classes: readonly string[] | undefined): number {
-  if (prediction === undefined) return Number.NaN;
-  if (typeof prediction === 'number') return prediction;
-  const name = output ?? classes?.at(-1) ?? Object.keys(prediction).at(-1);
-  return name === undefined ? Number.NaN : (prediction[name] ?? Number.NaN);
-}
+export { predictionValue };
 
-export function predictionDriftCheck(spec: NonNullable<MonitorChecks['prediction_drift']>, reference: Float64Array, rows: readonly LoggedRow[], classes: readonly string[] | undefined, minRows: number): CheckResult {
-  const current = Float64Array.from(rows, (row) => predictionValue(row.prediction, spec.output, classes));
+export function predictionDriftCheck(spec: NonNullable<MonitorChecks['prediction_drift']>, reference: Float64Array, window: WindowRows | readonly LoggedRow[], classes: readonly string[] | undefined, minRows: number): CheckResult {
+  const rows = asWindowRows(window);
+  const current = new Float64Array(rows.length);
+  for (let row = 0; row < rows.length; row++) current[row] = rows.predictionValue(row, spec.output, classes);
   const outcome = predictionDrift(spec.method, reference, current, minRows);
   if (outcome.kind !== 'value') return notEnoughData('prediction_drift', outcome.message);
   const value = Number(outcome.value);

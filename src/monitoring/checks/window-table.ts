@@ -5,6 +5,7 @@
  */
 import type { Column, Table } from '../../data/index.js';
 import type { LoggedRow } from '../log/logged-rows.js';
+import { asWindowRows, CELL_MISSING, CELL_NUMBER, type FeatureCells, type WindowRows } from '../log/window-rows.js';
 
 /** Cells of the window that were present but of the wrong kind for their column (text in a numeric column). */
 export interface WindowTable extends Table {
@@ -12,46 +13,58 @@ export interface WindowTable extends Table {
   readonly missing: Readonly<Record<string, number>>;
 }
 
-function isMissing(value: unknown): boolean {
-  return value === null || value === undefined || value === '' || (typeof value === 'number' && Number.isNaN(value));
+/** A present cell that is not a number, as a number (NaN: of the wrong type). */
+function numberOf(value: unknown): number {
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'boolean' ? Number(value) : Number.NaN;
+}
+
+function hasText(cells: FeatureCells): boolean {
+  for (let k = 0; k < cells.tags.length; k++) if (cells.tags[k] !== CELL_NUMBER && cells.tags[k] !== CELL_MISSING && typeof cells.other(k) === 'string') return true;
+  return false;
 }
 
 /** The rows' features as columns shaped like `reference`'s (features the reference lacks are typed by their first value). */
-export function windowTable(rows: readonly { readonly features: LoggedRow['features'] }[], features: readonly string[], reference: Table, source: string): WindowTable {
+export function windowTable(rows: WindowRows | readonly (Pick<LoggedRow, 'features'> & Partial<LoggedRow>)[], features: readonly string[], reference: Table, source: string): WindowTable {
+  const view = asWindowRows(rows);
   const wrongType: Record<string, number> = {};
   const missing: Record<string, number> = {};
   const columns = features.map((name): Column => {
-    const kind = reference.columns.find((column) => column.name === name)?.kind ?? (rows.some((row) => typeof row.features[name] === 'string') ? 'string' : 'number');
+    const cells = view.feature(name);
+    const kind = reference.columns.find((column) => column.name === name)?.kind ?? (hasText(cells) ? 'string' : 'number');
     let missed = 0;
     let wrong = 0;
     if (kind === 'number') {
-      const values = new Float64Array(rows.length);
-      rows.forEach((row, k) => {
-        const value = row.features[name];
-        if (isMissing(value)) {
+      // The cells' numbers are the column (NaN where missing); only the other cells are converted.
+      const values = cells.values;
+      for (let k = 0; k < values.length; k++) {
+        const tag = cells.tags[k];
+        if (tag === CELL_NUMBER) continue;
+        const other = tag === CELL_MISSING ? undefined : cells.other(k);
+        if (tag === CELL_MISSING || other === '') {
           missed++;
           values[k] = Number.NaN;
-          return;
+          continue;
         }
-        const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'boolean' ? Number(value) : Number.NaN;
+        const number = numberOf(other);
         if (Number.isNaN(number)) wrong++;
         values[k] = number;
-      });
+      }
       missing[name] = missed;
       wrongType[name] = wrong;
       return { name, kind: 'number', values };
     }
-    const values = rows.map((row) => {
-      const value = row.features[name];
-      if (isMissing(value)) {
+    const values = Array.from(cells.tags, (tag, k): string | null => {
+      if (tag === CELL_NUMBER) return String(cells.values[k]);
+      const other = tag === CELL_MISSING ? undefined : cells.other(k);
+      if (tag === CELL_MISSING || other === '') {
         missed++;
         return null;
       }
-      return String(value);
+      return String(other);
     });
     missing[name] = missed;
     wrongType[name] = 0;
     return { name, kind: 'string', values };
   });
-  return { source, rowCount: rows.length, columns, wrongType, missing };
+  return { source, rowCount: view.length, columns, wrongType, missing };
 }

@@ -19,6 +19,7 @@ export interface LoggedPrediction {
   readonly model: string;
   readonly version: string;
   readonly protocol: string;
+  /** What the request sent and got; undefined once decoded into rows as the log was read (see `decoded`). */
   readonly inputs: unknown;
   readonly outputs: unknown;
   readonly shadow: boolean;
@@ -26,9 +27,21 @@ export interface LoggedPrediction {
   readonly latency?: number | undefined;
   /** A failed request's HTTP status: no inputs or outputs, counted by the slo check only. */
   readonly error?: number | undefined;
+  /** With a decoder: where its rows went (e.g. the arena rows), or why they could not be read. */
+  readonly decoded?: Decoded | undefined;
   /** The file it is in, and the byte offset just past its line: where a reader stops after it. */
   readonly file: string;
   readonly end: number;
+}
+
+/** What a decoder made of a record's inputs and outputs. */
+export type Decoded = { readonly start: number; readonly count: number } | { readonly problem: string };
+
+/** Decodes a record's inputs and outputs as it is read, so the parsed request need not be kept. */
+export interface RecordDecoder {
+  record(record: LoggedPrediction): Decoded;
+  /** A line's record decoded straight from its bytes (`end` exclusive), or undefined to parse it as JSON. */
+  line?(bytes: Buffer, start: number, end: number, file: string, offsetAfter: number): LoggedPrediction | undefined;
 }
 
 export interface LogRead {
@@ -46,8 +59,10 @@ const CHUNK_BYTES = 4 << 20;
 /**
  * The predictions logged in `dir` since `position`, oldest first (by their timestamp); with
  * `until`, only those before it (a closed window's span: the files it names, up to their offsets).
+ * With `decode`, each answered record is decoded as it is parsed and kept without its inputs and
+ * outputs (shadow answers are never judged, so never decoded).
  */
-export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition): LogRead {
+export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition, decode?: RecordDecoder): LogRead {
   let files: string[];
   try {
     files = readdirSync(dir)
@@ -59,16 +74,26 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
   const predictions: LoggedPrediction[] = [];
   const next: Record<string, number> = {};
   let skipped = 0;
+  // One buffer for every file: a fresh 64 MiB buffer per file makes V8 collect garbage for each.
+  const buffer = { bytes: Buffer.alloc(0) };
   for (const file of files) {
     const start = position[file] ?? 0;
-    const { lines, consumed } = readWholeLines(join(dir, file), start, until?.[file]);
+    const { bytes, consumed } = readWholeLines(join(dir, file), start, until?.[file], buffer);
     next[file] = start + consumed;
-    let end = start;
-    for (const line of lines) {
-      end += Buffer.byteLength(line) + 1;
-      const record = parsePrediction(line, file, end);
-      if (record) predictions.push(record);
-      else skipped++;
+    // Line by line over the bytes: offsets count bytes as written, and a line only becomes text
+    // when it is parsed as JSON.
+    for (let from = 0; from < consumed; ) {
+      const newline = bytes.indexOf(0x0a, from);
+      const end = start + newline + 1;
+      const fast = decode?.line?.(bytes, from, newline, file, end);
+      if (fast) {
+        predictions.push(fast);
+      } else {
+        const record = parsePrediction(bytes.toString('utf8', from, newline), file, end);
+        if (record) predictions.push(decode === undefined || record.shadow || record.error !== undefined ? record : { ...record, inputs: undefined, outputs: undefined, decoded: decode.record(record) });
+        else skipped++;
+      }
+      from = newline + 1;
     }
   }
   // Stable: records of one file keep their order when two share a millisecond.
@@ -77,31 +102,28 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
 }
 
 /** The complete lines of a file from byte `start` (up to byte `limit`), and how many bytes they span. */
-function readWholeLines(path: string, start: number, limit = Number.POSITIVE_INFINITY): { lines: string[]; consumed: number } {
+function readWholeLines(path: string, start: number, limit: number | undefined, buffer: { bytes: Buffer }): { bytes: Buffer; consumed: number } {
+  const none = { bytes: Buffer.alloc(0), consumed: 0 };
   let size: number;
   try {
-    size = Math.min(statSync(path).size, limit);
+    size = Math.min(statSync(path).size, limit ?? Number.POSITIVE_INFINITY);
   } catch {
-    return { lines: [], consumed: 0 };
+    return none;
   }
-  if (size <= start) return { lines: [], consumed: 0 };
+  if (size <= start) return none;
   const fd = openSync(path, 'r');
   try {
-    const chunks: Buffer[] = [];
-    let offset = start;
-    while (offset < size) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - offset));
-      const read = readSync(fd, chunk, 0, chunk.length, offset);
+    if (buffer.bytes.length < size - start) buffer.bytes = Buffer.allocUnsafe(size - start);
+    const bytes = buffer.bytes;
+    let filled = 0;
+    while (filled < size - start) {
+      const read = readSync(fd, bytes, filled, Math.min(CHUNK_BYTES, size - start - filled), start + filled);
       if (read === 0) break;
-      chunks.push(chunk.subarray(0, read));
-      offset += read;
+      filled += read;
     }
-    const bytes = Buffer.concat(chunks);
-    const end = bytes.lastIndexOf(0x0a);
-    if (end < 0) return { lines: [], consumed: 0 };
-    // Empty lines are kept (as skipped records) so that byte offsets add up line by line.
-    const lines = bytes.toString('utf8', 0, end).split('\n');
-    return { lines, consumed: end + 1 };
+    // Empty lines are kept (as skipped records) so that the offsets add up line by line.
+    const end = filled === 0 ? -1 : bytes.lastIndexOf(0x0a, filled - 1);
+    return end < 0 ? none : { bytes, consumed: end + 1 };
   } finally {
     closeSync(fd);
   }

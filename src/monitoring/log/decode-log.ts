@@ -1,0 +1,49 @@
+/**
+ * Reading the prediction log for judging: each record's rows are decoded as the record is parsed
+ * (into a RowArena, column by column), so a pass over a million predictions holds numbers, not a
+ * million parsed requests; a window's rows are then a selection of the arena's.
+ */
+import { loggedRows, type ServedSignature } from './logged-rows.js';
+import { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './read-prediction-log.js';
+import { RowArena } from './row-arena.js';
+import { PredictLineScanner } from './scan-predict-line.js';
+import { rowsOfArena, type WindowRows } from './window-rows.js';
+
+export interface DecodedLogRead extends LogRead {
+  readonly arena: RowArena;
+}
+
+/** `readPredictionLog` with every answered record decoded into the returned arena. */
+export function readDecodedLog(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition): DecodedLogRead {
+  const arena = new RowArena(signature.features, signature.classes ?? []);
+  const scanner = new PredictLineScanner(arena);
+  const read = readPredictionLog(dir, position, until, {
+    record(record) {
+      const decoded = loggedRows(record, signature);
+      return decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem };
+    },
+    line: (bytes, start, end, file, offsetAfter) => scanner.scan(bytes, start, end, file, offsetAfter),
+  });
+  return { ...read, arena };
+}
+
+/** The rows of `predictions` (in their order) from the arena they were decoded into; those that could not be decoded are reported. */
+export function windowRowsOf(predictions: readonly LoggedPrediction[], arena: RowArena, undecodable: { requestId: string; problem: string }[]): WindowRows {
+  let count = 0;
+  for (const prediction of predictions) if (prediction.decoded && 'count' in prediction.decoded) count += prediction.decoded.count;
+  const selected = new Uint32Array(count);
+  let at = 0;
+  for (const prediction of predictions) {
+    // A failed request has no rows: only the slo check reads it.
+    if (prediction.error !== undefined) continue;
+    const decoded = prediction.decoded;
+    if (decoded === undefined) {
+      undecodable.push({ requestId: prediction.request_id, problem: 'the record was not decoded when the log was read' });
+    } else if ('problem' in decoded) {
+      undecodable.push({ requestId: prediction.request_id, problem: decoded.problem });
+    } else {
+      for (let k = 0; k < decoded.count; k++) selected[at++] = decoded.start + k;
+    }
+  }
+  return rowsOfArena(arena, selected);
+}

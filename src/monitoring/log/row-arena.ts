@@ -1,0 +1,184 @@
+/**
+ * Decoded rows of the prediction log, column by column: one Float64Array per feature (with a tag
+ * per cell for missing values and cells that are not numbers) and the answers as numbers. A
+ * window of a million logged predictions would otherwise be a million parsed requests and a
+ * million row objects held at once, which costs gigabytes and most of a pass in garbage
+ * collection; decoded as the log is read, each parsed request dies young. The few cells that are
+ * neither numbers nor missing (text, booleans) are kept as they were, so what the checks see is
+ * exactly what the rows held.
+ */
+import type { LoggedRow } from './logged-rows.js';
+
+/** A cell's kind: a number (in `values`), missing (null, absent, NaN), or anything else (kept aside, empty text too). */
+export const CELL_NUMBER = 0;
+export const CELL_MISSING = 1;
+export const CELL_OTHER = 2;
+
+/** An answer's kind: none understood, a number, or probabilities in the signature's class order. */
+const ANSWER_NONE = 0;
+const ANSWER_NUMBER = 1;
+const ANSWER_CLASSES = 2;
+const ANSWER_OTHER = 3;
+
+function grown<T extends Float64Array | Uint8Array | Uint32Array>(array: T, length: number): T {
+  if (length <= array.length) return array;
+  const next = new (array.constructor as new (size: number) => T)(Math.max(length, array.length * 2));
+  next.set(array);
+  return next;
+}
+
+export class RowArena {
+  length = 0;
+  private readonly width: number;
+  private values: Float64Array[];
+  private tags: Uint8Array[];
+  private readonly otherCells = new Map<number, unknown>();
+  private readonly ids: string[] = [];
+  private positions = new Uint32Array(1024);
+  private answerTags = new Uint8Array(1024);
+  private answers: Float64Array;
+  private readonly otherAnswers = new Map<number, Exclude<LoggedRow['prediction'], undefined>>();
+
+  constructor(
+    readonly features: readonly string[],
+    readonly classes: readonly string[],
+  ) {
+    this.width = Math.max(1, classes.length);
+    this.values = features.map(() => new Float64Array(1024));
+    this.tags = features.map(() => new Uint8Array(1024));
+    this.answers = new Float64Array(1024 * this.width);
+  }
+
+  /** Appends the rows of one request; returns the arena row of the first. */
+  push(rows: readonly LoggedRow[]): number {
+    const start = this.length;
+    const end = start + rows.length;
+    this.reserve(end);
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!;
+      const at = start + k;
+      this.ids.push(row.requestId);
+      this.positions[at] = row.index;
+      for (let f = 0; f < this.features.length; f++) this.putCell(at, f, row.features[this.features[f]!]);
+      this.putAnswer(at, row.prediction);
+    }
+    this.length = end;
+    return start;
+  }
+
+  /**
+   * Appends the rows of one request scanned straight from the log: `count` rows of cells
+   * row-major (a number, or NaN tagged CELL_MISSING) and, per row, the class probabilities in the
+   * signature's order; returns the arena row of the first.
+   */
+  pushScanned(requestId: string, count: number, values: Float64Array, tags: Uint8Array, probabilities: Float64Array): number {
+    const start = this.length;
+    this.reserve(start + count);
+    const width = this.features.length;
+    for (let k = 0; k < count; k++) {
+      const at = start + k;
+      this.ids.push(requestId);
+      this.positions[at] = k;
+      for (let f = 0; f < width; f++) {
+        this.values[f]![at] = values[k * width + f]!;
+        this.tags[f]![at] = tags[k * width + f]!;
+      }
+      this.answerTags[at] = ANSWER_CLASSES;
+      for (let c = 0; c < this.classes.length; c++) this.answers[at * this.width + c] = probabilities[k * this.classes.length + c]!;
+    }
+    this.length = start + count;
+    return start;
+  }
+
+  requestId(row: number): string {
+    return this.ids[row]!;
+  }
+
+  index(row: number): number {
+    return this.positions[row]!;
+  }
+
+  /** A feature's numbers (NaN unless a number) and tags, read by arena row. */
+  column(feature: number): { readonly values: Float64Array; readonly tags: Uint8Array } {
+    return { values: this.values[feature]!, tags: this.tags[feature]! };
+  }
+
+  /** The value of a cell tagged CELL_OTHER. */
+  otherCell(row: number, feature: number): unknown {
+    return this.otherCells.get(row * this.features.length + feature);
+  }
+
+  /** The answer as the rows held it: a number, probabilities by class name, or undefined. */
+  prediction(row: number): LoggedRow['prediction'] {
+    switch (this.answerTags[row]) {
+      case ANSWER_NUMBER:
+        return this.answers[row * this.width]!;
+      case ANSWER_CLASSES:
+        return Object.fromEntries(this.classes.map((name, c) => [name, this.answers[row * this.width + c]!]));
+      case ANSWER_OTHER:
+        return this.otherAnswers.get(row);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The one number prediction drift compares (see predictionValue), without building the answer. */
+  predictionValue(row: number, output: string | undefined, classes: readonly string[] | undefined, fallback: (prediction: LoggedRow['prediction']) => number): number {
+    const tag = this.answerTags[row];
+    if (tag === ANSWER_NUMBER) return this.answers[row * this.width]!;
+    if (tag !== ANSWER_CLASSES) return fallback(this.prediction(row));
+    const name = output ?? classes?.at(-1) ?? this.classes.at(-1);
+    const c = name === undefined ? -1 : this.classes.indexOf(name);
+    return c < 0 ? Number.NaN : this.answers[row * this.width + c]!;
+  }
+
+  private reserve(length: number): void {
+    if (length <= this.positions.length) return;
+    this.values = this.values.map((values) => grown(values, length));
+    this.tags = this.tags.map((tags) => grown(tags, length));
+    this.positions = grown(this.positions, length);
+    this.answerTags = grown(this.answerTags, length);
+    this.answers = grown(this.answers, this.positions.length * this.width);
+  }
+
+  private putCell(row: number, feature: number, value: unknown): void {
+    if (typeof value === 'number' && !Number.isNaN(value)) {
+      this.values[feature]![row] = value;
+      this.tags[feature]![row] = CELL_NUMBER;
+      return;
+    }
+    this.values[feature]![row] = Number.NaN;
+    if (value === null || value === undefined || typeof value === 'number') {
+      this.tags[feature]![row] = CELL_MISSING;
+      return;
+    }
+    this.tags[feature]![row] = CELL_OTHER;
+    this.otherCells.set(row * this.features.length + feature, value);
+  }
+
+  private putAnswer(row: number, prediction: LoggedRow['prediction']): void {
+    if (prediction === undefined) {
+      this.answerTags[row] = ANSWER_NONE;
+    } else if (typeof prediction === 'number') {
+      this.answerTags[row] = ANSWER_NUMBER;
+      this.answers[row * this.width] = prediction;
+    } else if (this.inClassOrder(prediction)) {
+      this.answerTags[row] = ANSWER_CLASSES;
+      for (let c = 0; c < this.classes.length; c++) this.answers[row * this.width + c] = prediction[this.classes[c]!]!;
+    } else {
+      this.answerTags[row] = ANSWER_OTHER;
+      this.otherAnswers.set(row, prediction);
+    }
+  }
+
+  /** Probabilities keyed by exactly the signature's classes, in its order (what the server logs). */
+  private inClassOrder(prediction: Readonly<Record<string, number>>): boolean {
+    if (this.classes.length === 0) return false;
+    let c = 0;
+    for (const key in prediction) {
+      if (key !== this.classes[c]) return false;
+      c++;
+    }
+    return c === this.classes.length;
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * The common prediction-log line decoded straight from its bytes: a `/predict` request of plain
+ * numeric rows answered with class probabilities, as `sluice serve` writes it. Parsing a million
+ * such lines with JSON.parse builds a million requests' objects only to copy their numbers out;
+ * this reads the numbers into the arena as it goes. Anything else (other protocols, text or
+ * booleans in a row, escapes in a string, a shadow answer, whitespace the server never writes
+ * outside the request's own text, a long or large number) returns undefined and the line is
+ * parsed with JSON.parse as before, so a line decoded here gives exactly what that would.
+ */
+import type { LoggedPrediction } from './read-prediction-log.js';
+import { CELL_MISSING, CELL_NUMBER, type RowArena } from './row-arena.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** 10^k exactly, for k ≤ 22 (the powers of ten a double holds exactly). */
+const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+const REQUEST_ID = Buffer.from('{"request_id":"');
+const TIMESTAMP = Buffer.from(',"timestamp":"');
+const MODEL = Buffer.from(',"model":"');
+const VERSION = Buffer.from(',"version":"');
+const PREDICT = Buffer.from(',"protocol":"predict","inputs":');
+const OUTPUTS = Buffer.from(',"outputs":');
+const LABEL = Buffer.from('{"label":');
+const PROBABILITIES = Buffer.from(',"probabilities":');
+const NULL = Buffer.from('null');
+const LATENCY = Buffer.from(',"latency_ms":');
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** Whether JavaScript keeps an object's keys `names` in this order (integer-like keys come first, ascending). */
+function keepsOrder(names: readonly string[]): boolean {
+  const keys = Object.keys(Object.fromEntries(names.map((name) => [name, 0])));
+  return keys.length === names.length && keys.every((key, k) => key === names[k]);
+}
+
+/** A string JSON.stringify writes as its characters between quotes: printable ASCII, no quote or backslash. */
+function isPlain(name: string): boolean {
+  return /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(name);
+}
+
+export class PredictLineScanner {
+  private at = 0;
+  private bytes: Buffer = Buffer.alloc(0);
+  private end = 0;
+  private readonly featureIndex: Map<string, number>;
+  /** Each feature's name as bytes, when plain: a key is matched against the one expected next without becoming a string. */
+  private readonly featureKeys: readonly (Buffer | undefined)[];
+  private readonly classKeys: readonly Buffer[] | undefined;
+  private values = new Float64Array(0);
+  private tags = new Uint8Array(0);
+  private probabilities = new Float64Array(0);
+  private seen = new Int32Array(0);
+  private stamp = 0;
+
+  constructor(private readonly arena: RowArena) {
+    this.featureIndex = new Map(arena.features.map((name, f) => [name, f]));
+    this.featureKeys = arena.features.map((name) => (isPlain(name) ? Buffer.from(name) : undefined));
+    // Answers are read here only when their probabilities are keyed by exactly the classes, in order.
+    this.classKeys = arena.classes.length > 0 && keepsOrder(arena.classes) && arena.classes.every(isPlain) ? arena.classes.map((name, c) => Buffer.from(`${c === 0 ? '{' : ','}"${name}":`)) : undefined;
+    this.seen = new Int32Array(arena.features.length);
+  }
+
+  /** The record of the line `bytes[start, end)` (its file and the offset past it given), its rows in the arena; undefined when the line is not of the plain shape. */
+  scan(bytes: Buffer, start: number, end: number, file: string, offsetAfter: number): LoggedPrediction | undefined {
+    if (this.classKeys === undefined) return undefined;
+    this.bytes = bytes;
+    this.at = start;
+    this.end = end;
+    if (!this.literal(REQUEST_ID)) return undefined;
+    const requestId = this.plainString();
+    if (requestId === undefined || !this.literal(TIMESTAMP)) return undefined;
+    const timestamp = this.plainString();
+    if (timestamp === undefined || !this.literal(MODEL)) return undefined;
+    const model = this.repeatedString(0);
+    if (model === undefined || !this.literal(VERSION)) return undefined;
+    const version = this.repeatedString(1);
+    if (version === undefined || !this.literal(PREDICT)) return undefined;
+    const time = Date.parse(timestamp);
+    if (Number.isNaN(time)) return undefined;
+    const count = this.inputs();
+    if (count === undefined || !this.literal(OUTPUTS) || !this.outputs(count)) return undefined;
+    // The answer's time, when the server recorded it (see serving/prediction-log.ts).
+    let latency: number | undefined;
+    if (this.at < end - 1 && bytes[this.at] !== CLOSE_BRACE) {
+      if (!this.literal(LATENCY)) return undefined;
+      latency = this.number();
+      if (latency === undefined) return undefined;
+    }
+    if (this.at !== end - 1 || bytes[this.at] !== CLOSE_BRACE) return undefined;
+    const first = this.arena.pushScanned(requestId, count, this.values, this.tags, this.probabilities);
+    return { request_id: requestId, time, model, version, protocol: 'predict', inputs: undefined, outputs: undefined, shadow: false, latency, file, end: offsetAfter, decoded: { start: first, count } };
+  }
+
+  private literal(text: Buffer): boolean {
+    if (this.at + text.length > this.end) return false;
+    for (let k = 0; k < text.length; k++) if (this.bytes[this.at + k] !== text[k]) return false;
+    this.at += text.length;
+    return true;
+  }
+
+  /** The characters up to the next quote (which is consumed), when all are printable ASCII without escapes. */
+  private plainString(): string | undefined {
+    const start = this.at;
+    for (; this.at < this.end; this.at++) {
+      const byte = this.bytes[this.at]!;
+      if (byte === QUOTE) return this.bytes.toString('latin1', start, this.at++);
+      if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return undefined;
+    }
+    return undefined;
+  }
+
+  /** The model and version of the previous line, as bytes and as text. */
+  private readonly repeated: [Buffer, string][] = [
+    [Buffer.alloc(0), ''],
+    [Buffer.alloc(0), ''],
+  ];
+
+  /** A plain string that is usually the previous line's (the model, the version): that line's string when the bytes match, so a million records share one. */
+  private repeatedString(slot: number): string | undefined {
+    const [bytes, text] = this.repeated[slot]!;
+    if (this.at + bytes.length < this.end && this.bytes[this.at + bytes.length] === QUOTE && this.bytes.compare(bytes, 0, bytes.length, this.at, this.at + bytes.length) === 0) {
+      this.at += bytes.length + 1;
+      return text;
+    }
+    const start = this.at;
+    const fresh = this.plainString();
+    if (fresh !== undefined) this.repeated[slot] = [Buffer.from(this.bytes.subarray(start, this.at - 1)), fresh];
+    return fresh;
+  }
+
+  private skipSpace(): void {
+    while (this.at < this.end && isSpace(this.bytes[this.at]!)) this.at++;
+  }
+
+  /** A JSON number, exactly as JSON.parse reads it; undefined if not one. */
+  private number(): number | undefined {
+    const bytes = this.bytes;
+    const start = this.at;
+    let at = start;
+    const negative = bytes[at] === MINUS;
+    if (negative) at++;
+    let mantissa = 0;
+    let digits = 0;
+    const integerStart = at;
+    while (at < this.end && bytes[at]! >= ZERO && bytes[at]! <= NINE) mantissa = mantissa * 10 + (bytes[at++]! - ZERO);
+    digits = at - integerStart;
+    if (digits === 0 || (digits > 1 && bytes[integerStart] === ZERO)) return undefined;
+    let exponent = 0;
+    if (bytes[at] === DOT) {
+      const fractionStart = ++at;
+      while (at < this.end && bytes[at]! >= ZERO && bytes[at]! <= NINE) mantissa = mantissa * 10 + (bytes[at++]! - ZERO);
+      if (at === fractionStart) return undefined;
+      exponent -= at - fractionStart;
+      digits += at - fractionStart;
+    }
+    if (bytes[at] === 0x65 || bytes[at] === 0x45) {
+      at++;
+      const sign = bytes[at] === MINUS ? -1 : 1;
+      if (bytes[at] === MINUS || bytes[at] === PLUS) at++;
+      const exponentStart = at;
+      let written = 0;
+      while (at < this.end && bytes[at]! >= ZERO && bytes[at]! <= NINE && at - exponentStart < 6) written = written * 10 + (bytes[at++]! - ZERO);
+      if (at === exponentStart || (at < this.end && bytes[at]! >= ZERO && bytes[at]! <= NINE)) return undefined;
+      exponent += sign * written;
+    }
+    this.at = at;
+    // Up to 15 digits and a power of ten a double holds exactly: one correctly rounded operation
+    // (Clinger's fast path). Otherwise the text is converted as JSON.parse converts it.
+    let value: number;
+    if (digits <= 15 && exponent >= -22 && exponent <= 22) value = exponent < 0 ? mantissa / POWERS[-exponent]! : mantissa * POWERS[exponent]!;
+    else value = Number(bytes.toString('latin1', negative ? start + 1 : start, at));
+    return negative ? -value : value;
+  }
+
+  /** The rows of `"inputs":[{…},…]` into the scratch cells; their count, or undefined. */
+  private inputs(): number | undefined {
+    const width = this.arena.features.length;
+    this.skipSpace();
+    if (this.bytes[this.at] !== OPEN_BRACKET) return undefined;
+    this.at++;
+    let rows = 0;
+    for (;;) {
+      this.skipSpace();
+      if (this.bytes[this.at] !== OPEN_BRACE) return undefined;
+      this.at++;
+      if (this.values.length < (rows + 1) * width) this.growCells((rows + 1) * width * 2);
+      const base = rows * width;
+      for (let f = 0; f < width; f++) {
+        this.values[base + f] = Number.NaN;
+        this.tags[base + f] = CELL_MISSING;
+      }
+      this.stamp++;
+      let previous = -1;
+      for (;;) {
+        this.skipSpace();
+        if (this.bytes[this.at] !== QUOTE) return undefined;
+        this.at++;
+        let f = this.expectedKey(previous + 1 < width ? previous + 1 : 0);
+        if (f < 0) {
+          const key = this.plainString();
+          if (key === undefined) return undefined;
+          f = this.featureIndex.get(key) ?? -1;
+        }
+        previous = f;
+        this.skipSpace();
+        if (this.bytes[this.at] !== COLON) return undefined;
+        this.at++;
+        this.skipSpace();
+        // A repeated key: JSON.parse keeps the last, which the slow path handles.
+        if (f >= 0 && this.seen[f] === this.stamp) return undefined;
+        if (f >= 0) this.seen[f] = this.stamp;
+        if (this.literal(NULL)) {
+          // Missing (already so).
+        } else {
+          const value = this.number();
+          if (value === undefined) return undefined;
+          if (f >= 0) {
+            this.values[base + f] = value;
+            this.tags[base + f] = CELL_NUMBER;
+          }
+        }
+        this.skipSpace();
+        const next = this.bytes[this.at++];
+        if (next === CLOSE_BRACE) break;
+        if (next !== COMMA) return undefined;
+      }
+      rows++;
+      this.skipSpace();
+      const next = this.bytes[this.at++];
+      if (next === CLOSE_BRACKET) return rows;
+      if (next !== COMMA) return undefined;
+    }
+  }
+
+  /** Feature `f` when the key at the cursor is its name (the closing quote consumed), else -1 (nothing consumed). */
+  private expectedKey(f: number): number {
+    const key = this.featureKeys[f];
+    if (key === undefined || this.at + key.length >= this.end || this.bytes[this.at + key.length] !== QUOTE) return -1;
+    for (let k = 0; k < key.length; k++) if (this.bytes[this.at + k] !== key[k]) return -1;
+    this.at += key.length + 1;
+    return f;
+  }
+
+  /** `[{"label":…,"probabilities":{…}},…]` with one answer per row, probabilities in class order. */
+  private outputs(rows: number): boolean {
+    const classes = this.classKeys!;
+    if (this.probabilities.length < rows * classes.length) this.probabilities = new Float64Array(rows * classes.length * 2);
+    if (this.bytes[this.at++] !== OPEN_BRACKET) return false;
+    for (let row = 0; row < rows; row++) {
+      if (row > 0 && this.bytes[this.at++] !== COMMA) return false;
+      if (!this.literal(LABEL)) return false;
+      if (!this.literal(NULL)) {
+        if (this.bytes[this.at++] !== QUOTE || this.plainString() === undefined) return false;
+      }
+      if (!this.literal(PROBABILITIES)) return false;
+      for (let c = 0; c < classes.length; c++) {
+        if (!this.literal(classes[c]!)) return false;
+        // A probability the model left NaN is logged as null, which the answer reads as Number(null) = 0.
+        const value = this.literal(NULL) ? 0 : this.number();
+        if (value === undefined) return false;
+        this.probabilities[row * classes.length + c] = value;
+      }
+      if (this.bytes[this.at++] !== CLOSE_BRACE || this.bytes[this.at++] !== CLOSE_BRACE) return false;
+    }
+    return this.bytes[this.at++] === CLOSE_BRACKET;
+  }
+
+  private growCells(size: number): void {
+    const values = new Float64Array(size);
+    values.set(this.values);
+    const tags = new Uint8Array(size);
+    tags.set(this.tags);
+    this.values = values;
+    this.tags = tags;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A window's rows as the checks read them: by position, column by column, without an object per
+ * row. Backed by the arena the log was decoded into (a selection of its rows), or by an array of
+ * LoggedRow (tests, small callers); both give the same cells and answers.
+ */
+import { CELL_MISSING, CELL_NUMBER, CELL_OTHER, type RowArena } from './row-arena.js';
+import type { LoggedRow } from './logged-rows.js';
+
+export { CELL_MISSING, CELL_NUMBER, CELL_OTHER };
+
+/** One feature's cells in the window: numbers (NaN unless CELL_NUMBER), tags, and the other cells' values. */
+export interface FeatureCells {
+  readonly values: Float64Array;
+  readonly tags: Uint8Array;
+  other(row: number): unknown;
+}
+
+export interface WindowRows {
+  readonly length: number;
+  requestId(row: number): string;
+  /** The row's position in its request (feedback labels a multi-row request row by row). */
+  index(row: number): number;
+  prediction(row: number): LoggedRow['prediction'];
+  /** `predictionValue` of the row's answer. */
+  predictionValue(row: number, output: string | undefined, classes: readonly string[] | undefined): number;
+  /** The cells of a feature the rows were decoded with (every cell missing for any other name). */
+  feature(name: string): FeatureCells;
+}
+
+/** The number compared per row, or NaN when the row's answer does not have it. */
+export function predictionValue(prediction: LoggedRow['prediction'], output: string | undefined, classes: readonly string[] | undefined): number {
+  if (prediction === undefined) return Number.NaN;
+  if (typeof prediction === 'number') return prediction;
+  const name = output ?? classes?.at(-1) ?? Object.keys(prediction).at(-1);
+  return name === undefined ? Number.NaN : (prediction[name] ?? Number.NaN);
+}
+
+function tagOf(value: unknown): number {
+  if (typeof value === 'number') return Number.isNaN(value) ? CELL_MISSING : CELL_NUMBER;
+  return value === null || value === undefined ? CELL_MISSING : CELL_OTHER;
+}
+
+/** Rows held as objects. */
+export function rowsOfArray(rows: readonly (Pick<LoggedRow, 'features'> & Partial<LoggedRow>)[]): WindowRows {
+  return {
+    length: rows.length,
+    requestId: (row) => rows[row]!.requestId!,
+    index: (row) => rows[row]!.index!,
+    prediction: (row) => rows[row]!.prediction,
+    predictionValue: (row, output, classes) => predictionValue(rows[row]!.prediction, output, classes),
+    feature(name) {
+      const values = new Float64Array(rows.length);
+      const tags = new Uint8Array(rows.length);
+      rows.forEach((row, k) => {
+        const value = row.features[name];
+        tags[k] = tagOf(value);
+        values[k] = tags[k] === CELL_NUMBER ? (value as number) : Number.NaN;
+      });
+      return { values, tags, other: (row) => rows[row]!.features[name] };
+    },
+  };
+}
+
+/** The arena's rows `selected` (arena row numbers, in window order). */
+export function rowsOfArena(arena: RowArena, selected: Uint32Array): WindowRows {
+  return {
+    length: selected.length,
+    requestId: (row) => arena.requestId(selected[row]!),
+    index: (row) => arena.index(selected[row]!),
+    prediction: (row) => arena.prediction(selected[row]!),
+    predictionValue: (row, output, classes) => arena.predictionValue(selected[row]!, output, classes, (prediction) => predictionValue(prediction, output, classes)),
+    feature(name) {
+      const f = arena.features.indexOf(name);
+      const values = new Float64Array(selected.length);
+      const tags = new Uint8Array(selected.length);
+      if (f < 0) {
+        values.fill(Number.NaN);
+        tags.fill(CELL_MISSING);
+        return { values, tags, other: () => undefined };
+      }
+      const column = arena.column(f);
+      for (let k = 0; k < selected.length; k++) {
+        values[k] = column.values[selected[k]!]!;
+        tags[k] = column.tags[selected[k]!]!;
+      }
+      return { values, tags, other: (row) => arena.otherCell(selected[row]!, f) };
+    },
+  };
+}
+
+/** Either shape as WindowRows. */
+export function asWindowRows(rows: WindowRows | readonly (Pick<LoggedRow, 'features'> & Partial<LoggedRow>)[]): WindowRows {
+  return Array.isArray(rows) ? rowsOfArray(rows) : (rows as WindowRows);
+}

@@ -28,6 +28,8 @@ const BATCH = 1000;
 const CLIENTS = 4;
 const SEARCHES = 60;
 const ALGORITHMS = ['gbdt', 'logistic_regression', 'random_forest'] as const;
+const C_VALUES = ['0.01', '0.1', '1.0', '10.0'] as const;
+const TEAMS = ['risk', 'growth', 'platform'] as const;
 
 function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -79,29 +81,27 @@ async function generateRuns(db: Kysely<Database>, experimentId: string): Promise
   for (let first = 0; first < RUNS; first += chunk) {
     const runs = Array.from({ length: Math.min(chunk, RUNS - first) }, (_, offset) => {
       const index = first + offset;
-      return { id: randomUUID().replaceAll('-', ''), index, auc: 0.8 + Math.random() * 0.2, algorithm: ALGORITHMS[index % 3]! };
+      return { id: randomUUID().replaceAll('-', ''), index, startTime: 1_700_000_000_000 + index, auc: 0.8 + Math.random() * 0.2, algorithm: ALGORITHMS[index % 3]!, c: C_VALUES[Math.floor(Math.random() * C_VALUES.length)]!, team: TEAMS[Math.floor(Math.random() * TEAMS.length)]! };
     });
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('runs')
-        .values(runs.map((run) => ({ run_id: run.id, experiment_id: experimentId, run_name: `run-${run.index}`, user_id: 'bench', status: 'FINISHED', start_time: 1_700_000_000_000 + run.index, end_time: 1_700_000_000_100 + run.index, lifecycle_stage: 'active', artifact_uri: `mlflow-artifacts:/${experimentId}/${run.id}/artifacts`, deleted_time: null })))
+        .values(runs.map((run) => ({ run_id: run.id, experiment_id: experimentId, run_name: `run-${run.index}`, user_id: 'bench', status: 'FINISHED', start_time: run.startTime, end_time: run.startTime + 100, lifecycle_stage: 'active', artifact_uri: `mlflow-artifacts:/${experimentId}/${run.id}/artifacts`, deleted_time: null })))
         .execute();
       await trx
         .insertInto('run_params')
         .values(runs.flatMap((run) => [
-          { run_id: run.id, key: 'algorithm', value: run.algorithm },
-          { run_id: run.id, key: 'learning_rate', value: String((run.index % 10) / 100) },
-          { run_id: run.id, key: 'max_depth', value: String(3 + (run.index % 6)) },
+          { run_id: run.id, key: 'algorithm', value: run.algorithm, run_start_time: run.startTime },
+          { run_id: run.id, key: 'C', value: run.c, run_start_time: run.startTime },
         ]))
         .execute();
       const metricRows = runs.flatMap((run) => [
         { run_id: run.id, key: 'roc_auc', value: run.auc, step: 0, timestamp: 1, is_nan: 0 },
         { run_id: run.id, key: 'f1', value: run.auc - 0.05, step: 0, timestamp: 1, is_nan: 0 },
-        { run_id: run.id, key: 'log_loss', value: 1 - run.auc, step: 0, timestamp: 1, is_nan: 0 },
       ]);
       await trx.insertInto('metrics').values(metricRows).execute();
-      await trx.insertInto('latest_metrics').values(metricRows).execute();
-      await trx.insertInto('run_tags').values(runs.map((run) => ({ run_id: run.id, key: 'team', value: run.index % 2 ? 'risk' : 'growth' }))).execute();
+      await trx.insertInto('latest_metrics').values(metricRows.map((row, index) => ({ ...row, run_start_time: runs[Math.floor(index / 2)]!.startTime }))).execute();
+      await trx.insertInto('run_tags').values(runs.map((run) => ({ run_id: run.id, key: 'team', value: run.team, run_start_time: run.startTime }))).execute();
     });
   }
   // Fresh statistics, as a long-lived database would have: both planners choose indexes by them.

@@ -130,7 +130,7 @@ export function searchStatements(dialect: Dialect, query: RunSearchQuery): IdSta
   const [first, ...rest] = query.order;
   if (!first || !isKeyed(first.type)) return [byRunsStatement(dialect, query)];
   const key = byKeyStatements(dialect, query, first as KeyOrder, rest);
-  return [key.page, key.missing(query.limit, query.offset)];
+  return key.filtersKey ? [key.page] : [key.page, key.missing(query.limit, query.offset)];
 }
 
 /** Ordered by an attribute, or by default: one walk of a `runs` index. */

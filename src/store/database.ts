@@ -104,10 +104,14 @@ export interface RunsTable {
 
 export interface RunParamsTable extends KeyValueTable {
   run_id: string;
+  /** The run's start time (never changes), copied so that the key's index holds search's tie-breakers. */
+  run_start_time: BigIntColumn;
 }
 
 export interface RunTagsTable extends KeyValueTable {
   run_id: string;
+  /** The run's start time (never changes), copied so that the key's index holds search's tie-breakers. */
+  run_start_time: BigIntColumn;
 }
 
 export interface MetricsTable {
@@ -118,6 +122,11 @@ export interface MetricsTable {
   /** 0 when `is_nan`: NaN is not storable in every database. */
   value: number;
   is_nan: number;
+}
+
+export interface LatestMetricsTable extends MetricsTable {
+  /** The run's start time (never changes), copied so that the metric's sort index holds search's tie-breakers. */
+  run_start_time: BigIntColumn;
 }
 
 export interface DatasetsTable {
@@ -307,7 +316,7 @@ export interface Database {
   run_params: RunParamsTable;
   run_tags: RunTagsTable;
   metrics: MetricsTable;
-  latest_metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
   datasets: DatasetsTable;
   run_inputs: RunInputsTable;
   run_outputs: RunOutputsTable;

@@ -10,6 +10,7 @@ import * as registryAuditTokens from './0004-registry-audit-tokens.js';
 import * as deployRollouts from './0005-deploy-rollouts.js';
 import * as monitoring from './0006-monitoring.js';
 import * as monitorRescoring from './0007-monitor-rescoring.js';
+import * as runSearchIndexes from './0008-run-search-indexes.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-pipeline-runs-and-caches': pipelineRunsAndCaches,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-deploy-rollouts': deployRollouts,
   '0006-monitoring': monitoring,
   '0007-monitor-rescoring': monitorRescoring,
+  '0008-run-search-indexes': runSearchIndexes,
 };

@@ -9,11 +9,12 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { isUniqueViolation, type Database, type StoreConnection } from '../../store/index.js';
 import { experimentAlreadyExists } from '../errors.js';
 import { SYSTEM_TAGS, type DatasetInput, type Experiment, type LifecycleStage, type Metric, type Run, type RunInfo, type RunOutput, type RunStatus, type Tag } from '../entities.js';
-import { chunks, encodeMetricValue, toExperiment, toMetric, toRunInfo } from './rows.js';
+import { chunks, toExperiment, toMetric, toRunInfo } from './rows.js';
 import { searchExperimentIds } from './experiment-search.js';
 import { loadRuns } from './load-runs.js';
 import { countActiveRuns } from './run-counts.js';
 import { searchRunIds } from './run-search.js';
+import { insertMetrics, insertParams, runKey, upsertTags } from './run-data-writes.js';
 import type { Batch, NewExperiment, ParamConflict, RunSearchQuery, SearchQuery, TrackingStore } from './tracking-store.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -123,7 +124,7 @@ export class KyselyTrackingStore implements TrackingStore {
           deleted_time: null,
         })
         .execute();
-      if (tags.length > 0) await trx.insertInto('run_tags').values(tags.map((tag) => ({ run_id: info.runId, key: tag.key, value: tag.value }))).execute();
+      if (tags.length > 0) await trx.insertInto('run_tags').values(tags.map((tag) => ({ run_id: info.runId, key: tag.key, value: tag.value, run_start_time: info.startTime }))).execute();
     });
   }
 
@@ -156,7 +157,7 @@ export class KyselyTrackingStore implements TrackingStore {
         ...(patch.runName === undefined ? {} : { run_name: patch.runName }),
       };
       if (Object.keys(set).length > 0) await trx.updateTable('runs').set(set).where('run_id', '=', runId).execute();
-      if (patch.runName !== undefined) await upsertTags(trx, runId, [{ key: SYSTEM_TAGS.runName, value: patch.runName }]);
+      if (patch.runName !== undefined) await upsertTags(trx, await runKey(trx, runId), [{ key: SYSTEM_TAGS.runName, value: patch.runName }]);
     });
   }
 
@@ -166,13 +167,14 @@ export class KyselyTrackingStore implements TrackingStore {
 
   async logBatch(runId: string, batch: Batch): Promise<ParamConflict[]> {
     return this.db.transaction().execute(async (trx) => {
-      const conflicts = await insertParams(trx, runId, batch.params);
+      const run = await runKey(trx, runId);
+      const conflicts = await insertParams(trx, run, batch.params);
       if (conflicts.length > 0) {
         // Undo this batch's params by failing the transaction, then report.
         throw new ParamConflictSignal(conflicts);
       }
-      await insertMetrics(trx, runId, batch.metrics);
-      await upsertTags(trx, runId, batch.tags);
+      await insertMetrics(trx, run, batch.metrics);
+      await upsertTags(trx, run, batch.tags);
       const runName = batch.tags.findLast((tag) => tag.key === SYSTEM_TAGS.runName);
       if (runName) await trx.updateTable('runs').set({ run_name: runName.value }).where('run_id', '=', runId).execute();
       return [];
@@ -317,74 +319,6 @@ async function nextExperimentId(trx: Executor): Promise<string> {
     .select(sql<number | string | null>`MAX(CAST(experiment_id AS BIGINT))`.as('max'))
     .executeTakeFirstOrThrow();
   return String(max === null ? 1 : Math.max(Number(max), 0) + 1);
-}
-
-/** Inserts new params and returns those already logged with another value. */
-async function insertParams(trx: Executor, runId: string, params: readonly { key: string; value: string }[]): Promise<ParamConflict[]> {
-  if (params.length === 0) return [];
-  const conflicts: ParamConflict[] = [];
-  for (const batch of chunks(params)) {
-    await trx
-      .insertInto('run_params')
-      .values(batch.map((param) => ({ run_id: runId, key: param.key, value: param.value })))
-      .onConflict((conflict) => conflict.columns(['run_id', 'key']).doNothing())
-      .execute();
-    const stored = await trx.selectFrom('run_params').select(['key', 'value']).where('run_id', '=', runId).where('key', 'in', batch.map((param) => param.key)).execute();
-    const storedValues = new Map(stored.map((row) => [row.key, row.value]));
-    for (const param of batch) {
-      const oldValue = storedValues.get(param.key);
-      if (oldValue !== undefined && oldValue !== param.value) conflicts.push({ key: param.key, oldValue, newValue: param.value });
-    }
-  }
-  return conflicts;
-}
-
-async function insertMetrics(trx: Executor, runId: string, metrics: readonly Metric[]): Promise<void> {
-  if (metrics.length === 0) return;
-  const rows = metrics.map((metric) => ({ run_id: runId, key: metric.key, step: metric.step, timestamp: metric.timestamp, ...encodeMetricValue(metric.value) }));
-  for (const batch of chunks(rows, 400)) {
-    await trx.insertInto('metrics').values(batch).onConflict((conflict) => conflict.doNothing()).execute();
-  }
-  // One candidate per key (an upsert may not touch a row twice), the greatest (step, timestamp, value).
-  const latest = new Map<string, (typeof rows)[number]>();
-  for (const row of rows) {
-    const current = latest.get(row.key);
-    if (!current || compareLatest(row, current) > 0) latest.set(row.key, row);
-  }
-  for (const batch of chunks([...latest.values()], 400)) {
-    await trx
-      .insertInto('latest_metrics')
-      .values(batch)
-      .onConflict((conflict) =>
-        conflict
-          .columns(['run_id', 'key'])
-          .doUpdateSet((update) => ({
-            step: update.ref('excluded.step'),
-            timestamp: update.ref('excluded.timestamp'),
-            value: update.ref('excluded.value'),
-            is_nan: update.ref('excluded.is_nan'),
-          }))
-          .where(sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`),
-      )
-      .execute();
-  }
-}
-
-function compareLatest(a: { step: number; timestamp: number; value: number }, b: { step: number; timestamp: number; value: number }): number {
-  return a.step - b.step || a.timestamp - b.timestamp || (a.value > b.value ? 1 : a.value < b.value ? -1 : 0);
-}
-
-async function upsertTags(trx: Executor, runId: string, tags: readonly Tag[]): Promise<void> {
-  if (tags.length === 0) return;
-  // The last value of a key within one batch wins, as in MLflow.
-  const unique = [...new Map(tags.map((tag) => [tag.key, tag])).values()];
-  for (const batch of chunks(unique)) {
-    await trx
-      .insertInto('run_tags')
-      .values(batch.map((tag) => ({ run_id: runId, key: tag.key, value: tag.value })))
-      .onConflict((conflict) => conflict.columns(['run_id', 'key']).doUpdateSet((update) => ({ value: update.ref('excluded.value') })))
-      .execute();
-  }
 }
 
 function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {

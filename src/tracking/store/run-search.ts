@@ -6,9 +6,12 @@
  * both directions, as MLflow orders — and stops once the page is full; filters are EXISTS probes
  * on (run, key). A filter on the driving key itself becomes a range on that index. Runs without
  * the key come after all runs with it (MLflow's order), from a second query that runs only when
- * a page reaches them. Ordering by an attribute, or by default by start time, walks `runs` in
- * (experiment, start_time) order the same way. Later keys break ties; the last tie-breaker is
- * the run id, so pages never overlap.
+ * a page reaches them. Ordering by an attribute, or by default by start time, walks one of the
+ * `runs` indexes on (experiment, attribute, start_time DESC, run_id) the same way. Later keys
+ * break ties, then start time (newest first) and the run id, so pages never overlap; the key
+ * tables carry their run's start time so that their indexes hold these tie-breakers too
+ * (migration 0008), and no ordering sorts the matching runs. Searching several experiments at
+ * once does sort: each experiment's runs are in order, their union is not.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../store/index.js';
@@ -19,6 +22,12 @@ import type { RunSearchQuery } from './tracking-store.js';
 
 const KEYED_TABLES = { metric: 'latest_metrics', param: 'run_params', tag: 'run_tags' } as const;
 type Keyed = keyof typeof KEYED_TABLES;
+
+/**
+ * Columns of `runs` that may be NULL (migration 0003): only these need MLflow's "NULLs last" term,
+ * which on a NOT NULL column would only stop the planners from walking an index.
+ */
+const NULLABLE_COLUMNS: ReadonlySet<string> = new Set(['end_time']);
 
 /** Columns of `runs` that attributes name. */
 const RUN_COLUMNS: Readonly<Record<string, string>> = {
@@ -72,7 +81,9 @@ function tieBreakers(order: readonly OrderClause[], joins: RawBuilder<unknown>[]
     const direction = sql.raw(clause.ascending ? 'ASC' : 'DESC');
     if (clause.type === 'attribute') {
       const column = sql.raw(`r.${RUN_COLUMNS[clause.key]!}`);
-      terms.push(sql`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, sql`${column} ${direction}`);
+      // NULLs last in both directions, as MLflow orders; the same expression leads end_time's indexes.
+      if (NULLABLE_COLUMNS.has(clause.key)) terms.push(sql`(${column} IS NULL)`);
+      terms.push(sql`${column} ${direction}`);
       return;
     }
     const alias = sql.raw(`o${index + 1}`);
@@ -83,41 +94,84 @@ function tieBreakers(order: readonly OrderClause[], joins: RawBuilder<unknown>[]
   return terms;
 }
 
-function finalTerms(order: readonly OrderClause[]): RawBuilder<unknown>[] {
+/**
+ * Start time (newest first) unless already ordered by, then the run id. From `runs` (`r`), or from
+ * the driving key's row (`o0`, which carries both), so that the key's index serves the whole order.
+ */
+function finalTerms(order: readonly OrderClause[], source: 'r' | 'o0' = 'r'): RawBuilder<unknown>[] {
   const terms: RawBuilder<unknown>[] = [];
-  if (!order.some((clause) => clause.type === 'attribute' && clause.key === 'start_time')) terms.push(sql`r.start_time DESC`);
-  terms.push(sql`r.run_id ASC`);
+  if (!order.some((clause) => clause.type === 'attribute' && clause.key === 'start_time')) terms.push(sql.raw(source === 'r' ? 'r.start_time DESC' : 'o0.run_start_time DESC'));
+  terms.push(sql.raw(`${source}.run_id ASC`));
   return terms;
 }
 
-async function ids(db: Kysely<Database>, statement: RawBuilder<{ run_id: string }>): Promise<string[]> {
+type IdStatement = RawBuilder<{ run_id: string }>;
+
+async function ids(db: Kysely<Database>, statement: IdStatement): Promise<string[]> {
   const { rows } = await statement.execute(db);
   return rows.map((row) => row.run_id);
 }
+
+type KeyOrder = OrderClause & { type: Keyed };
 
 /** The ids of the runs a query selects, in order. */
 export async function searchRunIds(db: Kysely<Database>, dialect: Dialect, query: RunSearchQuery): Promise<string[]> {
   if (query.experimentIds.length === 0 || query.limit <= 0) return [];
   const [first, ...rest] = query.order;
-  if (!first || !isKeyed(first.type)) {
-    const joins: RawBuilder<unknown>[] = [];
-    const terms = [...tieBreakers(query.order, joins), ...finalTerms(query.order)];
-    return ids(db, sql<{ run_id: string }>`SELECT r.run_id FROM runs r ${sql.join(joins, sql` `)}
-      WHERE ${sql.join(runConditions(query, dialect), sql` AND `)}
-      ORDER BY ${sql.join(terms)} LIMIT ${query.limit} OFFSET ${query.offset}`);
-  }
-  return searchByKey(db, dialect, query, first as OrderClause & { type: Keyed }, rest);
+  if (!first || !isKeyed(first.type)) return ids(db, byRunsStatement(dialect, query));
+  return searchByKey(db, dialect, query, first as KeyOrder, rest);
+}
+
+/**
+ * The statements a search runs for its ids, in order, with the limit and offset of its first
+ * page: what the query-plan tests explain. Ordered by a key, the second finds the runs without it.
+ */
+export function searchStatements(dialect: Dialect, query: RunSearchQuery): IdStatement[] {
+  const [first, ...rest] = query.order;
+  if (!first || !isKeyed(first.type)) return [byRunsStatement(dialect, query)];
+  const key = byKeyStatements(dialect, query, first as KeyOrder, rest);
+  return key.filtersKey ? [key.page] : [key.page, key.missing(query.limit, query.offset)];
+}
+
+/** Ordered by an attribute, or by default: one walk of a `runs` index. */
+function byRunsStatement(dialect: Dialect, query: RunSearchQuery): IdStatement {
+  const joins: RawBuilder<unknown>[] = [];
+  const terms = [...tieBreakers(query.order, joins), ...finalTerms(query.order)];
+  return sql<{ run_id: string }>`SELECT r.run_id FROM runs r ${sql.join(joins, sql` `)}
+    WHERE ${sql.join(runConditions(query, dialect), sql` AND `)}
+    ORDER BY ${sql.join(terms)} LIMIT ${query.limit} OFFSET ${query.offset}`;
 }
 
 /** Ordered by a metric, param or tag: the runs with the key from its index, then the runs without it. */
-async function searchByKey(db: Kysely<Database>, dialect: Dialect, query: RunSearchQuery, first: OrderClause & { type: Keyed }, rest: readonly OrderClause[]): Promise<string[]> {
+async function searchByKey(db: Kysely<Database>, dialect: Dialect, query: RunSearchQuery, first: KeyOrder, rest: readonly OrderClause[]): Promise<string[]> {
+  const statements = byKeyStatements(dialect, query, first, rest);
+  const found = await ids(db, statements.page);
+  // A filter on the key excludes the runs without it; otherwise they follow once the page reaches them.
+  if (found.length === query.limit || statements.filtersKey) return found;
+  const { rows } = await statements.count.execute(db);
+  const withKey = Number(rows[0]?.count ?? 0);
+  return [...found, ...(await ids(db, statements.missing(query.limit - found.length, Math.max(0, query.offset - withKey))))];
+}
+
+interface KeyStatements {
+  /** The page's runs that have the key, in order. */
+  readonly page: IdStatement;
+  /** How many runs have the key. */
+  readonly count: RawBuilder<{ count: number | string }>;
+  /** The runs without the key, in order. */
+  missing(limit: number, offset: number): IdStatement;
+  /** Whether a filter names the key (then no run without it matches). */
+  readonly filtersKey: boolean;
+}
+
+function byKeyStatements(dialect: Dialect, query: RunSearchQuery, first: KeyOrder, rest: readonly OrderClause[]): KeyStatements {
   const table = sql.raw(KEYED_TABLES[first.type]);
   const direction = sql.raw(first.ascending ? 'ASC' : 'DESC');
   // A filter on the ordering key itself is a range on the same index, not a probe per run.
   const onKey = query.clauses.find((clause) => clause.type === first.type && clause.key === first.key);
   const keyConditions: RawBuilder<unknown>[] = [sql`o0.key = ${first.key}`];
   if (onKey) keyConditions.push(comparison(dialect, sql`o0.value`, onKey.comparator, onKey.value));
-  // Naming both is_nan values lets SQLite seek into the (key, is_nan, value) index with a value range;
+  // Naming both is_nan values lets SQLite seek into the (key, is_nan, value, …) index with a value range;
   // PostgreSQL walks the index in order without it, and with it would read two ranges and sort.
   if (first.type === 'metric' && dialect === 'sqlite') keyConditions.push(sql`o0.is_nan IN (0, 1)`);
   const joins: RawBuilder<unknown>[] = [];
@@ -126,15 +180,16 @@ async function searchByKey(db: Kysely<Database>, dialect: Dialect, query: RunSea
   // CROSS JOIN fixes the loop order in SQLite (the key's index outside); PostgreSQL plans it as any join.
   const present = (columns: RawBuilder<unknown>, tail: RawBuilder<unknown>) => sql`SELECT ${columns} FROM ${table} o0 CROSS JOIN runs r ${sql.join(joins, sql` `)}
     WHERE r.run_id = o0.run_id AND ${sql.join([...keyConditions, ...runConditions(query, dialect, onKey)], sql` AND `)} ${tail}`;
-  const found = await ids(db, present(sql`r.run_id`, sql`ORDER BY ${sql.join([...leading, ...later, ...finalTerms(rest)])} LIMIT ${query.limit} OFFSET ${query.offset}`) as RawBuilder<{ run_id: string }>);
-  // A filter on the key excludes the runs without it; otherwise they follow once the page reaches them.
-  if (found.length === query.limit || onKey) return found;
-  const { rows } = await (present(sql`COUNT(*) AS count`, sql``) as RawBuilder<{ count: number | string }>).execute(db);
-  const withKey = Number(rows[0]?.count ?? 0);
-  const missingJoins: RawBuilder<unknown>[] = [];
-  const missingTerms = [...tieBreakers(rest, missingJoins), ...finalTerms(rest)];
-  const missing = await ids(db, sql<{ run_id: string }>`SELECT r.run_id FROM runs r ${sql.join(missingJoins, sql` `)}
-    WHERE ${sql.join([...runConditions(query, dialect), sql`NOT EXISTS (SELECT 1 FROM ${table} m WHERE m.run_id = r.run_id AND m.key = ${first.key})`], sql` AND `)}
-    ORDER BY ${sql.join(missingTerms)} LIMIT ${query.limit - found.length} OFFSET ${Math.max(0, query.offset - withKey)}`);
-  return [...found, ...missing];
+  return {
+    page: present(sql`r.run_id`, sql`ORDER BY ${sql.join([...leading, ...later, ...finalTerms(rest, 'o0')])} LIMIT ${query.limit} OFFSET ${query.offset}`) as IdStatement,
+    count: present(sql`COUNT(*) AS count`, sql``) as RawBuilder<{ count: number | string }>,
+    filtersKey: onKey !== undefined,
+    missing: (limit, offset) => {
+      const missingJoins: RawBuilder<unknown>[] = [];
+      const missingTerms = [...tieBreakers(rest, missingJoins), ...finalTerms(rest)];
+      return sql<{ run_id: string }>`SELECT r.run_id FROM runs r ${sql.join(missingJoins, sql` `)}
+        WHERE ${sql.join([...runConditions(query, dialect), sql`NOT EXISTS (SELECT 1 FROM ${table} m WHERE m.run_id = r.run_id AND m.key = ${first.key})`], sql` AND `)}
+        ORDER BY ${sql.join(missingTerms)} LIMIT ${limit} OFFSET ${offset}`;
+    },
+  };
 }

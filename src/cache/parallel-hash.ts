@@ -77,6 +77,9 @@ interface BatchResult {
  * @param options.workers worker threads beside the main one; by default none for a few files,
  *   else one per further core (at most 3).
  */
+/** How long a finished worker is given to end on its own before it is let go. */
+const WORKER_EXIT_WAIT_MS = 1_000;
+
 export async function hashFiles(files: readonly FileToHash[], options: { workers?: number } = {}): Promise<(string | undefined)[]> {
   const results = new Array<string | undefined>(files.length);
   const workerCount = options.workers ?? (files.length < MIN_FILES_FOR_WORKERS ? 0 : Math.min(MAX_WORKERS, availableParallelism() - 1));
@@ -103,11 +106,24 @@ export async function hashFiles(files: readonly FileToHash[], options: { workers
     // Each worker is asked to end (it closes its port) rather than terminated: worker.terminate()
     // can abort the whole process on Node 20 when it lands while V8 still compiles the worker's
     // code on a background thread (NodePlatform::GetForegroundTaskRunner assertion, seen in CI).
+    // A worker that has not ended after a short wait is let go (unref'd), never waited on: one that
+    // lingered once kept a test process alive until its 10-minute timeout.
     await Promise.all(
-      workers.map((worker) => (worker.threadId === -1 ? undefined : new Promise((resolve) => {
-        worker.once('exit', resolve);
-        worker.postMessage(null);
-      }))),
+      workers.map((worker) =>
+        worker.threadId === -1
+          ? undefined
+          : new Promise((resolve) => {
+              const timer = setTimeout(() => {
+                worker.unref();
+                resolve(undefined);
+              }, WORKER_EXIT_WAIT_MS);
+              worker.once('exit', () => {
+                clearTimeout(timer);
+                resolve(undefined);
+              });
+              worker.postMessage(null);
+            }),
+      ),
     );
   }
   return results;

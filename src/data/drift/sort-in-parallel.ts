@@ -27,7 +27,12 @@ function sortInWorker(arrays: readonly Float64Array[]): Promise<Float64Array[]> 
     // The worker closes its port after answering and so ends by itself: worker.terminate() can
     // abort the whole process on Node 20 when it lands while V8 still compiles the worker's code
     // on a background thread (NodePlatform::GetForegroundTaskRunner assertion, seen in CI).
-    worker.once('message', (buffers: ArrayBuffer[]) => resolve(buffers.map((buffer) => new Float64Array(buffer))));
+    // Once it has answered it is let go (unref'd): should it linger, it must not keep the process
+    // alive (one did once, and held a test process until its 10-minute timeout).
+    worker.once('message', (buffers: ArrayBuffer[]) => {
+      worker.unref();
+      resolve(buffers.map((buffer) => new Float64Array(buffer)));
+    });
     worker.once('error', reject);
     const buffers = arrays.map((array) => array.buffer as ArrayBuffer);
     worker.postMessage(buffers, buffers);

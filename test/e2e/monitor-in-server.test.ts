@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { environmentRepo } from '../support/environment.js';
 import { sharedFixture } from '../support/fixtures.js';
 import { pollUntil } from '../support/processes.js';
 import { startServe, type ServedProcess } from '../support/serve.js';
+import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
 
 const hooks: { environment: string; message: string; details: { data_drift: { drifted: string[]; columns: Record<string, { statistic: number; p_value: number }> } } }[] = [];
 const listener = createServer(async (request: IncomingMessage, response) => {
@@ -24,19 +24,7 @@ const listener = createServer(async (request: IncomingMessage, response) => {
   hooks.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof hooks)[number]);
   response.writeHead(204).end();
 });
-const mails: { to: string[]; data: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  onData(stream, session, callback) {
-    let data = '';
-    stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
-    stream.on('end', () => {
-      mails.push({ to: session.envelope.rcptTo.map((address) => address.address), data });
-      callback();
-    });
-  },
-});
+let smtp: TestSmtp;
 
 /** A webhook nobody listens on: its delivery is retried with back-off, then reported, and serving goes on. */
 const UNREACHABLE = 'http://127.0.0.1:9/unreachable';
@@ -67,7 +55,7 @@ function windowsOf(environment: string): { rows: number; results: { check: strin
 
 before(async () => {
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtp = await startTestSmtp();
   const hook = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/hook`;
   repo = environmentRepo(`deploy:
   production: {model: bc, port: 0}
@@ -76,13 +64,13 @@ monitor:
   production:${monitorOf(hook)}
   mirror:${monitorOf(hook)}
 `);
-  const env = { SLUICE_SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` };
+  const env = { SLUICE_SMTP_URL: smtp.url };
   servers.push(await startServe(repo.root, ['--env', 'production'], env), await startServe(repo.root, ['--env', 'mirror'], env));
 });
 after(async () => {
   await Promise.all(servers.map((server) => server.stop()));
   await new Promise<void>((resolve) => listener.close(() => resolve()));
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
   repo?.remove();
 });
 
@@ -90,7 +78,7 @@ describe('a monitor inside sluice serve --env', () => {
   test('the drifted rows, replayed twice, close two drifted windows and raise one alert naming the shifted columns, by webhook and e-mail', async () => {
     const [production] = servers;
     await replay(production!, 'production', 'current_drifted.csv');
-    await pollUntil(() => (hooks.length > 0 && mails.length > 0 ? true : undefined), 'the drift alert by webhook and e-mail', 30_000, 100);
+    await pollUntil(() => (hooks.length > 0 && smtp.received.length > 0 ? true : undefined), 'the drift alert by webhook and e-mail', 30_000, 100);
     await replay(production!, 'production', 'current_drifted.csv');
     const windows = await pollUntil(() => {
       const closed = windowsOf('production');
@@ -107,10 +95,10 @@ describe('a monitor inside sluice serve --env', () => {
     assert.equal(hooks[0]!.environment, 'production');
     assert.deepEqual([...hooks[0]!.details.data_drift.drifted].sort(), ['mean_area', 'mean_radius', 'mean_texture']);
     for (const column of ['mean_area', 'mean_radius', 'mean_texture']) assert.ok(hooks[0]!.details.data_drift.columns[column]!.p_value < 0.05 / 30, column);
-    assert.equal(mails.length, 1);
-    assert.deepEqual(mails[0]!.to, ['ml-team@example.com']);
-    assert.match(mails[0]!.data, /Subject: \[sluice warning\] drift on production/);
-    assert.match(mails[0]!.data, /mean_radius/);
+    assert.equal(smtp.received.length, 1);
+    assert.deepEqual(smtp.received[0]!.to, ['ml-team@example.com']);
+    assert.match(smtp.received[0]!.data, /Subject: \[sluice warning\] drift on production/);
+    assert.match(smtp.received[0]!.data, /mean_radius/);
     assert.match(production!.stderr(), /MONITOR ALERT warning: drift on production/);
     assert.match(production!.stderr(), /monitor production: delivery to webhook \S+ failed after 4 attempts/);
     const alerts = sluice(repo.root, ['monitor', 'alerts', '--env', 'production', '--json']);

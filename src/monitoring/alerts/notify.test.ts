@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
+import { startTestSmtp } from '../../../test/support/smtp.js';
 import type { MonitorAlert } from '../store/monitor-store.js';
 import { deliverAlert } from './notify.js';
 
@@ -82,25 +82,11 @@ describe('alert delivery', () => {
   });
 
   test('an e-mail reaches a local SMTP server with the alert in its subject', async () => {
-    const received: { to: string[]; data: string }[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((address) => address.address), data });
-          callback();
-        });
-      },
-    });
-    servers.push(smtp);
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const port = (smtp.server.address() as AddressInfo).port;
-    const [delivery] = await deliverAlert(ALERT, [{ email: 'ml-team@example.com' }], { smtpUrl: `smtp://127.0.0.1:${port}`, firstDelayMs: 10 });
+    const smtp = await startTestSmtp();
+    servers.push({ close: (callback?: () => void) => void smtp.close().then(callback) });
+    const [delivery] = await deliverAlert(ALERT, [{ email: 'ml-team@example.com' }], { smtpUrl: smtp.url, firstDelayMs: 10 });
     assert.equal(delivery!.ok, true, delivery!.error);
-    assert.deepEqual(received[0]!.to, ['ml-team@example.com']);
-    assert.match(received[0]!.data, /Subject: \[sluice warning\] drift on production/);
+    assert.deepEqual(smtp.received[0]!.to, ['ml-team@example.com']);
+    assert.match(smtp.received[0]!.data, /Subject: \[sluice warning\] drift on production/);
   });
 });

@@ -19,7 +19,9 @@ export {
   type Lockfile,
 } from './lockfile.js';
 export { describeChange, diffStage, formatValue, type StageChange, type StageSnapshot } from './stage-state.js';
-export { computeRunCacheKey, isRunCacheable } from './run-cache.js';
+export { computeRunCacheKey, isRunCacheable, type RunCacheStore } from './run-cache.js';
+export type { DelegatedStageRequest, DelegatedStageResult, StageDelegate } from './stage-delegate.js';
+export { runWorkerStage, type WorkerStageOptions } from './run-worker-stage.js';
 export { STATUS_LABELS, type StageOutcome, type StageStatus } from './outcome.js';
 export { scheduleStages, type ScheduleOptions } from './scheduler.js';
 export { killRunningCommands, runCommands, type CommandResult, type CommandRunOptions, type OutputStream } from './command-runner.js';

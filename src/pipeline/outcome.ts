@@ -46,6 +46,8 @@ export interface StageOutcome {
   readonly tail?: readonly string[] | undefined;
   readonly logPath?: string | undefined;
   readonly runCacheKey?: string | undefined;
+  /** Where the command ran when not in this process (a queue worker's name). */
+  readonly where?: string | undefined;
   /** The stage's lock entry afterwards, when it has one. */
   readonly lock?: LockedStage | undefined;
 }

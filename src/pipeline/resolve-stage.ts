@@ -92,6 +92,7 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
     alwaysChanged: body.always_changed ?? false,
     tests: body.tests === undefined || body.tests === false ? undefined : { junit: body.tests === true ? undefined : path(body.tests.junit, written.uses ? ['with', 'junit'] : ['tests', 'junit']) },
     frozen: body.frozen ?? false,
+    labels: [...new Set(body.labels ?? [])].sort(),
     desc: body.desc,
     source,
     cmdTemplate: { commands, locals: context.scope.locals, paramsFile: context.paramsFile },

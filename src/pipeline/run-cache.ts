@@ -45,8 +45,14 @@ export function computeRunCacheKey(stage: Stage, snapshot: StageSnapshot): strin
 
 const runCacheOutsSchema = z.array(lockedPathSchema);
 
+/**
+ * Where run-cache entries are kept: the metadata store by default; queue workers use one shared
+ * by every machine (distributed/shared-run-cache.ts), so a stage retried elsewhere finds them.
+ */
+export type RunCacheStore = Pick<MetadataStore, 'getRunCacheEntry' | 'putRunCacheEntry'>;
+
 /** Remembers the outs a run produced under its key. */
-export async function saveRunCacheEntry(store: MetadataStore, key: string, stage: Stage, outs: readonly LockedPath[]): Promise<void> {
+export async function saveRunCacheEntry(store: RunCacheStore, key: string, stage: Stage, outs: readonly LockedPath[]): Promise<void> {
   await store.putRunCacheEntry({ key, stage: stage.name, outs: outs.map((out) => ({ ...out })), createdAt: Date.now() });
 }
 
@@ -54,7 +60,7 @@ export async function saveRunCacheEntry(store: MetadataStore, key: string, stage
  * The outs remembered for `key`, when they match the stage's declared outs and every object is
  * still in the local cache; undefined otherwise (then the stage simply runs).
  */
-export async function findRunCacheEntry(store: MetadataStore, key: string, stage: Stage, cache: ObjectCache): Promise<LockedPath[] | undefined> {
+export async function findRunCacheEntry(store: RunCacheStore, key: string, stage: Stage, cache: ObjectCache): Promise<LockedPath[] | undefined> {
   const entry = await store.getRunCacheEntry(key);
   if (!entry) return undefined;
   const parsed = runCacheOutsSchema.safeParse(entry.outs);

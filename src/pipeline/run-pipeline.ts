@@ -34,6 +34,7 @@ import { scheduleStages } from './scheduler.js';
 import { PipelineTracking } from './record-tracking.js';
 import { registryDeps } from './registry-deps.js';
 import { processStage, type RunReporter } from './stage-processor.js';
+import type { StageDelegate } from './stage-delegate.js';
 import { readParamValues, stagePaths } from './stage-state.js';
 import type { Stage } from './stage.js';
 import { StatusSnapshotRecorder } from './status-snapshot/record-snapshot.js';
@@ -56,6 +57,11 @@ export interface RunPipelineOptions {
   readonly command?: string;
   /** A directory with the `sluice` executable, put first on stages' PATH (for `uses:` stages). */
   readonly toolDir?: string;
+  /**
+   * Runs stages' commands elsewhere (the queue executor): every other step (unchanged, restored,
+   * run cache, lock, records) stays here. With a delegate, `jobs` is how many stages are out at once.
+   */
+  readonly delegate?: StageDelegate;
 }
 
 export interface PipelineRunReport {
@@ -135,6 +141,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           external,
           pipelineRunId: runId,
           toolDir: options.toolDir,
+          delegate: options.delegate,
           force: options.force ?? false,
           dryRun,
           signal: options.signal,
@@ -238,7 +245,7 @@ async function recordStage(store: MetadataStore, runId: string, outcome: StageOu
     exitCode: outcome.exitCode,
     lock: (outcome.lock ?? {}) as JsonValue,
     logPath: outcome.logPath,
-    message: outcome.message,
+    message: outcome.message ?? (outcome.where === undefined ? undefined : `ran on worker ${outcome.where}`),
   });
 }
 

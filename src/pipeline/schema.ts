@@ -85,6 +85,11 @@ export const stageBodySchema = z.strictObject({
    */
   tests: z.union([z.boolean(), z.strictObject({ junit: z.string().min(1) })], { error: 'tests must be true, or {junit: PATH} naming the JUnit XML report the command writes' }).optional(),
   frozen: z.boolean().optional(),
+  /**
+   * What a worker must offer to run this stage on the queue executor (`gpu`, `bigmem`): a stage
+   * goes only to workers started with every one of these labels. Ignored by local runs.
+   */
+  labels: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'a label is lower-case letters, digits, ., _ and -')).optional(),
   desc: z.string().optional(),
 });
 

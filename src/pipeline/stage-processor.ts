@@ -14,9 +14,10 @@ import { runCommands, type OutputStream } from './command-runner.js';
 import type { LockedPath, LockedStage, Lockfile } from './lockfile.js';
 import type { StageOutcome, StageStatus } from './outcome.js';
 import type { ParamsReader } from './params.js';
-import { computeRunCacheKey, findRunCacheEntry, saveRunCacheEntry } from './run-cache.js';
+import { computeRunCacheKey, findRunCacheEntry, saveRunCacheEntry, type RunCacheStore } from './run-cache.js';
+import type { StageDelegate } from './stage-delegate.js';
 import type { ExternalDeps } from './registry-deps.js';
-import { diffStage, lockEntryFor, onlyOutputsChanged, snapshotStage, toLockedPath, type StageChange } from './stage-state.js';
+import { diffStage, lockEntryFor, onlyOutputsChanged, snapshotStage, toLockedPath, type StageChange, type StageSnapshot } from './stage-state.js';
 import type { Output, Stage } from './stage.js';
 
 /** Live progress of a run, for the CLI (or any other front end). */
@@ -34,6 +35,12 @@ export interface StageProcessorContext {
   readonly params: ParamsReader;
   /** Absent only in a dry run before the first real run (then there is no run cache to consult). */
   readonly store: MetadataStore | undefined;
+  /** Where run-cache entries are looked up and saved; the store when absent. */
+  readonly runCache?: RunCacheStore | undefined;
+  /** Runs stages' commands elsewhere (the queue executor) instead of in this process. */
+  readonly delegate?: StageDelegate | undefined;
+  /** Extra environment for the commands (a queue worker names itself in SLUICE_WORKER). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
   /** The lock as it stands; updated in memory and on disk after each stage. */
   readonly lock: Lockfile;
   readonly commitLock: (stage: string, entry: LockedStage) => void;
@@ -83,8 +90,9 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   }
 
   const runCacheKey = computeRunCacheKey(stage, snapshot);
-  if (!context.force && runCacheKey !== undefined && context.store) {
-    const cachedOuts = await findRunCacheEntry(context.store, runCacheKey, stage, context.cache);
+  const runCache = context.runCache ?? context.store;
+  if (!context.force && runCacheKey !== undefined && runCache) {
+    const cachedOuts = await findRunCacheEntry(runCache, runCacheKey, stage, context.cache);
     if (cachedOuts) {
       if (context.dryRun) return finish('would-restore-run-cache', { changes, runCacheKey });
       restoreOutputs(stage, cachedOuts, context);
@@ -96,6 +104,7 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   if (context.dryRun) return finish('would-run', { changes, runCacheKey });
 
   context.reporter.stageStarting?.(stage, changes);
+  if (context.delegate) return runDelegated(stage, context.delegate, { snapshot, changes, runCacheKey }, context, finish);
   prepareOutputs(stage, context);
   const logPath = join(context.logsDir, `${stage.name}.log`);
   const result = await runCommands(stage.cmd, {
@@ -103,6 +112,7 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
     env: {
       ...process.env,
       ...(context.toolDir ? { PATH: `${context.toolDir}${delimiter}${process.env.PATH ?? ''}` } : {}),
+      ...context.env,
       ...stage.env,
       [STAGE_ENV]: stage.name,
       SLUICE_ROOT: context.root,
@@ -131,10 +141,41 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
 
   const outs = await storeOutputs(stage, context);
   // Run cache before lock: if the store fails here, the stage is not recorded as done anywhere.
-  if (runCacheKey !== undefined && context.store) await saveRunCacheEntry(context.store, runCacheKey, stage, outs);
+  if (runCacheKey !== undefined && runCache) await saveRunCacheEntry(runCache, runCacheKey, stage, outs);
   const entry = lockEntryFor(stage, snapshot, outs);
   context.commitLock(stage.name, entry);
   return finish('ran', { changes, exitCode: 0, logPath: logRelative, runCacheKey, lock: entry });
+}
+
+/**
+ * The delegate runs the command elsewhere; its outs come back through the shared cache and are
+ * checked out here, so the workspace, the lock and the run cache end as after a local run.
+ */
+async function runDelegated(
+  stage: Stage,
+  delegate: StageDelegate,
+  state: { snapshot: StageSnapshot; changes: StageChange[]; runCacheKey: string | undefined },
+  context: StageProcessorContext,
+  finish: (status: StageStatus, extra?: Partial<StageOutcome>) => StageOutcome,
+): Promise<StageOutcome> {
+  const { snapshot, changes, runCacheKey } = state;
+  const deps: Record<string, string> = {};
+  for (const [path, hashed] of snapshot.deps) if (hashed) deps[path] = hashed.id;
+  const result = await delegate.run({ stage, deps, runCacheKey, signal: context.signal });
+  const common = { changes, runCacheKey, where: result.where, exitCode: result.exitCode, tail: result.tail, message: result.message };
+  if (result.status === 'failed' || result.status === 'interrupted') return finish(result.status, common);
+  const outs = result.outs ?? [];
+  const absent = outs.filter((out) => !context.cache.has(out.hash)).map((out) => out.path);
+  if (absent.length > 0 || outs.length !== stage.outs.length) {
+    const what = absent.length > 0 ? `${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not in this checkout's cache` : 'its outs do not match the stage';
+    return finish('failed', { ...common, message: `ran on ${result.where ?? 'a worker'}, but ${what}: the submitting checkout and the workers must share one cache (cache.dir)` });
+  }
+  restoreOutputs(stage, outs, context);
+  const runCache = context.runCache ?? context.store;
+  if (runCacheKey !== undefined && runCache) await saveRunCacheEntry(runCache, runCacheKey, stage, outs);
+  const entry = lockEntryFor(stage, snapshot, outs);
+  context.commitLock(stage.name, entry);
+  return finish(result.status, { ...common, lock: entry });
 }
 
 /** A modified out that is a hardlink of its object means the object was edited too: it must not be restored. */

@@ -74,6 +74,8 @@ export interface Stage {
   /** Set for a stage that runs the project's unit tests (`uses: tests` or `tests:`); `junit` is its report, root-relative. */
   readonly tests: { readonly junit: string | undefined } | undefined;
   readonly frozen: boolean;
+  /** Labels a queue worker must have to run this stage (sorted, unique; empty: any worker). */
+  readonly labels: readonly string[];
   readonly desc: string | undefined;
   /** The stage's definition in sluice.yaml (for foreach stages, the `do` block). */
   readonly source: DocumentPath;

@@ -1,0 +1,110 @@
+/**
+ * One stage run on behalf of another checkout (a queue worker's job): in a checkout at the
+ * submitter's commit, with the upstream outs it names checked out from the shared cache, and
+ * with the shared run cache, so that a stage retried after its worker died is restored, not
+ * rerun, when the first attempt got as far as storing its outs.
+ *
+ * Before anything runs, the inputs hashed here are held against the submitter's: a checkout that
+ * differs (uncommitted changes on the submitting side) fails with the paths that differ rather
+ * than producing outs for other inputs.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { didYouMean } from '../core/index.js';
+import { WorkspaceHasher, type ObjectCache } from '../cache/index.js';
+import { openWorkspaceStatCache, type Workspace } from '../workspace/index.js';
+import { pathsOverlap } from './dag.js';
+import { stageNotFound } from './errors.js';
+import { emptyLockfile } from './lockfile.js';
+import { loadPipeline } from './load-pipeline.js';
+import type { StageOutcome } from './outcome.js';
+import { ParamsReader } from './params.js';
+import { registryDeps } from './registry-deps.js';
+import { computeRunCacheKey, type RunCacheStore } from './run-cache.js';
+import { processStage, type RunReporter } from './stage-processor.js';
+import { snapshotStage } from './stage-state.js';
+import type { Stage } from './stage.js';
+
+export interface WorkerStageOptions {
+  /** The shared object cache (the same for the submitter and every worker). */
+  readonly cache: ObjectCache;
+  /** The shared run cache. */
+  readonly runCache: RunCacheStore;
+  /** The deps' ids as the submitter hashed them (path → id). */
+  readonly deps: Readonly<Record<string, string>>;
+  /** The submitter's run-cache key, when the stage is cacheable. */
+  readonly runCacheKey: string | undefined;
+  /** Where the stage's log goes. */
+  readonly logsDir: string;
+  /** Extra environment for the commands. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly toolDir?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly reporter?: RunReporter | undefined;
+}
+
+/** Runs stage `name` of the pipeline in `workspace` (a worker's checkout) and returns its outcome. */
+export async function runWorkerStage(workspace: Workspace, name: string, options: WorkerStageOptions): Promise<StageOutcome> {
+  const startedAt = Date.now();
+  const pipeline = loadPipeline(workspace.root);
+  const stage = pipeline.stages.find((candidate) => candidate.name === name);
+  if (!stage) throw stageNotFound({ name, suggestion: didYouMean(name, pipeline.stages.map((candidate) => candidate.name)) });
+
+  materializeUpstreamOuts(workspace.root, stage, pipeline.stages, options);
+  mkdirSync(workspace.paths.tmpDir, { recursive: true });
+  mkdirSync(options.logsDir, { recursive: true });
+  const statCache = await openWorkspaceStatCache(workspace);
+  const hasher = new WorkspaceHasher(workspace.root, statCache);
+  const params = new ParamsReader(workspace.root);
+  const external = registryDeps(undefined);
+  try {
+    const snapshot = await snapshotStage(stage, hasher, params, { outs: false, external });
+    const differing = stage.deps
+      .filter((dep) => snapshot.deps.get(dep.path)?.id !== options.deps[dep.path])
+      .map((dep) => dep.path);
+    const key = computeRunCacheKey(stage, snapshot);
+    if (differing.length > 0 || key !== options.runCacheKey) {
+      const what = differing.length > 0 ? `its deps ${differing.join(', ')} differ` : 'its command, params or environment differ';
+      return {
+        stage: name,
+        status: 'failed',
+        changes: [],
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        message: `the worker's checkout of this commit does not match the submitting checkout (${what}): commit and push the changes, then run again`,
+      };
+    }
+    return await processStage(stage, {
+      root: workspace.root,
+      cache: options.cache,
+      hasher,
+      params,
+      store: undefined,
+      runCache: options.runCache,
+      lock: emptyLockfile(),
+      commitLock: () => undefined,
+      logsDir: options.logsDir,
+      external,
+      toolDir: options.toolDir,
+      env: options.env,
+      force: false,
+      dryRun: false,
+      signal: options.signal,
+      reporter: options.reporter ?? {},
+      upstreamWouldRun: () => false,
+    });
+  } finally {
+    await statCache.flush();
+    await external.close();
+  }
+}
+
+/** Deps that other stages produce come from the shared cache, as the submitter hashed them. */
+function materializeUpstreamOuts(root: string, stage: Stage, stages: readonly Stage[], options: WorkerStageOptions): void {
+  for (const dep of stage.deps) {
+    const id = options.deps[dep.path];
+    if (id === undefined || !options.cache.has(id)) continue;
+    const produced = stages.some((other) => other !== stage && other.outs.some((out) => pathsOverlap(out.path, dep.path)));
+    if (produced) options.cache.checkout(id, join(root, dep.path), { shared: true, mode: 0o644 });
+  }
+}

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
 import { defineMonitorCommands } from './monitor-program.js';
+import { defineQueueCommands } from './queue-program.js';
 import { defineServingCommands } from './serving-program.js';
 import { defineTrackingCommands } from './tracking-program.js';
 import { reportError } from './handle-error.js';
@@ -40,9 +41,12 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .argument('[stages...]', 'stages to reproduce (with their upstream); all by default')
     .option('-f, --force', 'run every selected stage, even if unchanged, ignoring the run cache')
     .option('-n, --dry-run', 'print what would run, change nothing')
-    .option('-j, --jobs <n>', 'stages to run in parallel', '1')
+    .option('-j, --jobs <n>', 'stages to run in parallel (default 1; with --executor queue, 256: as many as the workers take)')
     .option('-k, --keep-going', 'after a failure, continue with stages that do not depend on it')
-    .action(run(async (stages: string[], options: unknown) => (await import('./commands/run.js')).runCommand(stages, options, output)));
+    .option('--executor <local|queue>', 'run stages here, or on `sluice worker` processes through Redis (default: executor.type in .sluice/config.yaml, else local)')
+    .option('--queue <url>', "the queue's Redis, redis://HOST:PORT[/DB][?prefix=NAME] (default: executor.queue in .sluice/config.yaml)")
+    .option('--worker-timeout <seconds>', 'with --executor queue: fail a stage that no connected worker could take for this long', '30')
+    .action(run(async (stages: string[], options: unknown) => (await import('./commands/run.js')).runCommand(stages, options, output, version)));
 
   program
     .command('status')
@@ -162,6 +166,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   defineServingCommands(program, run, output, version);
   defineDeployCommands(program, run, output);
   defineMonitorCommands(program, run, output);
+  defineQueueCommands(program, run, output, version);
   return program;
 }
 

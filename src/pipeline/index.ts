@@ -9,6 +9,7 @@ export { buildGraph, pathsOverlap, selectStages, type BuildGraphOptions, type Pi
 export { dagEdges, renderDag, type DagFormat } from './dag-render.js';
 export {
   emptyLockfile,
+  lockedPathSchema,
   lockfileSchema,
   parseLockfile,
   readLockfile,

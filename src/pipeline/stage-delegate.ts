@@ -10,6 +10,8 @@ import type { Stage } from './stage.js';
 /** A stage to run elsewhere, with what the submitting checkout knows of its inputs. */
 export interface DelegatedStageRequest {
   readonly stage: Stage;
+  /** The pipeline run it belongs to. */
+  readonly runId: string | undefined;
   /** Each dep's content id as hashed here: root-relative path → `blake3:…` (`.dir` for directories). */
   readonly deps: Readonly<Record<string, string>>;
   /** The run-cache key computed here; the runner must compute the same one from its checkout. */

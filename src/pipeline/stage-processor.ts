@@ -161,7 +161,7 @@ async function runDelegated(
   const { snapshot, changes, runCacheKey } = state;
   const deps: Record<string, string> = {};
   for (const [path, hashed] of snapshot.deps) if (hashed) deps[path] = hashed.id;
-  const result = await delegate.run({ stage, deps, runCacheKey, signal: context.signal });
+  const result = await delegate.run({ stage, runId: context.pipelineRunId, deps, runCacheKey, signal: context.signal });
   const common = { changes, runCacheKey, where: result.where, exitCode: result.exitCode, tail: result.tail, message: result.message };
   if (result.status === 'failed' || result.status === 'interrupted') return finish(result.status, common);
   const outs = result.outs ?? [];

@@ -48,6 +48,14 @@ export const workspaceConfigSchema = z.strictObject({
       experiment: z.string().min(1).optional(),
     })
     .optional(),
+  /** Where `sluice run` runs stages: here (`local`, the default) or on `sluice worker` processes through a Redis queue. */
+  executor: z
+    .strictObject({
+      type: z.enum(['local', 'queue'], { error: 'executor.type must be local or queue' }).optional(),
+      /** The queue's Redis: redis://HOST:PORT[/DB][?prefix=NAME]; `--queue` wins. */
+      queue: z.string().min(1).optional(),
+    })
+    .optional(),
   /** Where `sluice data push/pull` send and fetch objects, by name. */
   remotes: z.record(z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'a remote name is letters, digits, ., _ and -'), remoteSchema).optional(),
   /** The remote used when `-r NAME` is not given. */

@@ -16,25 +16,44 @@ import {
   type Stage,
   type StageOutcome,
 } from '../../pipeline/index.js';
+import { QueueExecutor } from '../../distributed/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
 import { jobsSchema, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
+import { resolveQueueLocation } from './queue-location.js';
 
 const runOptionsSchema = z.object({
   force: z.boolean().default(false),
   dryRun: z.boolean().default(false),
-  jobs: jobsSchema.default(1),
+  jobs: jobsSchema.optional(),
   keepGoing: z.boolean().default(false),
+  executor: z.enum(['local', 'queue'], { error: 'must be local or queue' }).optional(),
+  queue: z.string().optional(),
+  workerTimeout: z.coerce.number({ error: 'must be a number of seconds' }).positive({ error: 'must be more than 0' }).default(30),
 });
+
+/** With the queue executor, stages out at once when --jobs is not given: as many as the workers take. */
+const QUEUE_JOBS = 256;
 
 /** Exit code of a run stopped by Ctrl-C, as shells report SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
 
-export async function runCommand(stages: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
+export async function runCommand(stages: readonly string[], rawOptions: unknown, output: CliOutput, version: string): Promise<number> {
   const options = parseOptions(runOptionsSchema, rawOptions, 'run');
   const workspace = currentWorkspace();
+  const queued = (options.executor ?? workspace.config.executor?.type ?? 'local') === 'queue' && !options.dryRun;
+  const jobs = options.jobs ?? (queued ? QUEUE_JOBS : 1);
+  const executor = queued
+    ? await QueueExecutor.open({
+        location: resolveQueueLocation(options.queue, 'run --executor queue'),
+        version,
+        root: workspace.root,
+        workerTimeoutMs: options.workerTimeout * 1000,
+        onProgress: (stage, event) => output.stderr.write(`  ⇢ ${stage}: ${event}\n`),
+      })
+    : undefined;
   const controller = new AbortController();
   const style = makeStyler(output.stderr);
   const onSignal = (signal: NodeJS.Signals) => {
@@ -54,14 +73,16 @@ export async function runCommand(stages: readonly string[], rawOptions: unknown,
       targets: stages,
       force: options.force,
       dryRun: options.dryRun,
-      jobs: options.jobs,
+      jobs,
       keepGoing: options.keepGoing,
       signal: controller.signal,
-      reporter: liveReporter(output, options.jobs > 1),
+      reporter: liveReporter(output, jobs > 1),
       command: ['sluice', ...process.argv.slice(2)].join(' '),
       toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,
+      delegate: executor,
     });
   } finally {
+    await executor?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -112,7 +133,8 @@ function liveReporter(output: CliOutput, prefixLines: boolean): RunReporter {
       for (const [key, rest] of partial) {
         if (rest && key.startsWith(`${outcome.stage}\0`)) output.stderr.write(`[${outcome.stage}] ${rest}\n`);
       }
-      if (outcome.status === 'ran') output.stderr.write(`${style('green', `✓ ${outcome.stage}`)} ran in ${formatDuration(outcome.durationMs)}\n`);
+      const where = outcome.where === undefined ? '' : ` on ${outcome.where}`;
+      if (outcome.status === 'ran') output.stderr.write(`${style('green', `✓ ${outcome.stage}`)} ran${where} in ${formatDuration(outcome.durationMs)}\n`);
       else if (outcome.status === 'restored' || outcome.status === 'restored-run-cache') {
         output.stderr.write(`${style('cyan', `↺ ${outcome.stage}`)} ${STATUS_LABELS[outcome.status]} (not executed)\n`);
       } else if (outcome.status === 'failed' || outcome.status === 'interrupted') output.stderr.write(failureDetails(outcome, style));
@@ -122,7 +144,8 @@ function liveReporter(output: CliOutput, prefixLines: boolean): RunReporter {
 }
 
 function failureDetails(outcome: StageOutcome, style: ReturnType<typeof makeStyler>): string {
-  const lines = [style('red', `✗ ${outcome.stage} ${outcome.status}: ${outcome.message ?? 'unknown error'}`)];
+  const where = outcome.where === undefined ? '' : ` on ${outcome.where}`;
+  const lines = [style('red', `✗ ${outcome.stage} ${outcome.status}${where}: ${outcome.message ?? 'unknown error'}`)];
   if (outcome.tail && outcome.tail.length > 0) {
     lines.push('  last lines of output:');
     for (const line of outcome.tail) lines.push(`  │ ${line}`);

@@ -1,0 +1,71 @@
+/**
+ * The checkouts a worker runs stages in. Slot 0 is the worker's own clone (its working directory,
+ * dedicated to the worker: local changes there are overwritten); with `--concurrency N`, slots 1…
+ * are git worktrees of it under `.sluice/tmp/slots/`, so two stages at two commits never share a
+ * working tree. Before a job, the slot is checked out at the job's commit, fetched first from the
+ * clone's remotes when the clone does not have it.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { commitUnavailable } from './errors.js';
+
+const run = promisify(execFile);
+
+/** Serialises git commands on one clone: concurrent fetches and worktree updates take the same ref locks. */
+export class SlotCheckouts {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly cloneRoot: string) {}
+
+  /** The directory of slot `slot`. */
+  dirOf(slot: number): string {
+    return slot === 0 ? this.cloneRoot : join(this.cloneRoot, '.sluice', 'tmp', 'slots', String(slot));
+  }
+
+  /** Puts slot `slot` at `commit` (detached) and returns its directory. */
+  checkout(slot: number, commit: string): Promise<string> {
+    const next = this.queue.then(() => this.checkoutNow(slot, commit));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async checkoutNow(slot: number, commit: string): Promise<string> {
+    if (!(await this.hasCommit(commit))) {
+      try {
+        await git(this.cloneRoot, ['fetch', '--quiet', '--all']);
+      } catch (error) {
+        throw commitUnavailable({ commit, root: this.cloneRoot, reason: `git fetch failed: ${firstLine(error)}` });
+      }
+      if (!(await this.hasCommit(commit))) throw commitUnavailable({ commit, root: this.cloneRoot, reason: 'not found after git fetch --all' });
+    }
+    const dir = this.dirOf(slot);
+    if (slot > 0 && !existsSync(join(dir, '.git'))) {
+      await git(this.cloneRoot, ['worktree', 'prune']);
+      await git(this.cloneRoot, ['worktree', 'add', '--force', '--detach', dir, commit]);
+    } else {
+      await git(dir, ['checkout', '--quiet', '--force', '--detach', commit]);
+    }
+    return dir;
+  }
+
+  private async hasCommit(commit: string): Promise<boolean> {
+    try {
+      await git(this.cloneRoot, ['cat-file', '-e', `${commit}^{commit}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+async function git(cwd: string, args: readonly string[]): Promise<string> {
+  const { stdout } = await run('git', [...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
+  return stdout;
+}
+
+function firstLine(error: unknown): string {
+  const text = (error as { stderr?: string }).stderr || (error instanceof Error ? error.message : String(error));
+  return text.trim().split('\n')[0] ?? '';
+}

@@ -1,0 +1,58 @@
+/**
+ * What travels through the queue: a stage job (what the submitter asks) and its result (what the
+ * worker answers). Both cross a process and machine boundary, so both are checked with zod when
+ * read; the types are derived from the schemas.
+ */
+import { z } from 'zod';
+import { lockedPathSchema } from '../pipeline/index.js';
+import { invalidJob } from './errors.js';
+
+/** One stage of one pipeline run, to be run at `commit`. */
+export const stageJobSchema = z.object({
+  /** The Sluice version that planned the run; a worker of another version refuses the job. */
+  version: z.string().min(1),
+  runId: z.string().min(1),
+  stage: z.string().min(1),
+  /** The submitting checkout's HEAD; the worker checks it out. */
+  commit: z.string().regex(/^[0-9a-f]{40,64}$/, 'a full git commit id'),
+  /** Dep ids as the submitter hashed them (path → `blake3:…`). */
+  deps: z.record(z.string(), z.string()),
+  runCacheKey: z.string().optional(),
+  labels: z.array(z.string()),
+  /** `host:/path` of the submitting checkout, for `sluice queue status`. */
+  submittedFrom: z.string(),
+});
+
+export type StageJob = z.infer<typeof stageJobSchema>;
+
+/** A worker's answer. Failures of the stage's command are results, not job failures. */
+export const stageJobResultSchema = z.object({
+  status: z.enum(['ran', 'restored-run-cache', 'failed', 'interrupted']),
+  outs: z.array(lockedPathSchema).optional(),
+  exitCode: z.number().optional(),
+  message: z.string().optional(),
+  tail: z.array(z.string()).optional(),
+  /** The worker's name. */
+  worker: z.string(),
+  durationMs: z.number(),
+});
+
+export type StageJobResult = z.infer<typeof stageJobResultSchema>;
+
+/** What a worker reports as a job's progress when it takes it. */
+export const jobProgressSchema = z.object({ worker: z.string(), phase: z.enum(['checkout', 'running']) });
+
+export type JobProgress = z.infer<typeof jobProgressSchema>;
+
+/** Reads a value from the queue with `schema`, or throws SLUICE_QUEUE_BAD_JOB naming the job. */
+export function readQueued<T>(schema: z.ZodType<T>, value: unknown, id: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw invalidJob({ id, reason: issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'unreadable' });
+}
+
+/** The BullMQ job id of a stage in a run (stable, so a resubmission does not duplicate it). */
+export function jobIdFor(runId: string, stage: string): string {
+  return `${runId}.${stage}`;
+}

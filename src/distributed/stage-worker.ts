@@ -1,0 +1,223 @@
+/**
+ * `sluice worker`: takes stage jobs from the queues of its Sluice version and labels, runs each in
+ * a checkout of its own clone at the job's commit with the shared cache and run cache, and
+ * answers with the outs it stored. Presence is renewed every second (`sluice workers`); BullMQ
+ * renews each job's lock every `stallTimeoutMs / 2`, and a job whose lock lapses (its worker was
+ * killed) is moved back to the queue by the other workers' stalled-job check.
+ *
+ * Stopping: `stop('finish')` takes no new job and waits for the running ones; `stop('hand-back')`
+ * stops the running commands and puts their jobs back on the queue for another worker.
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { isAppError } from '../core/index.js';
+import type { ObjectCache } from '../cache/index.js';
+import { runWorkerStage, type StageOutcome } from '../pipeline/index.js';
+import { openWorkspace, openWorkspaceCache, type Workspace } from '../workspace/index.js';
+import { bullmqConnection, connectQueue } from './connection.js';
+import { runRefused, versionMismatch, workerNameTaken } from './errors.js';
+import { HEARTBEAT_MS, Presence, type WorkerRecord } from './presence.js';
+import type { QueueLocation } from './queue-url.js';
+import { queuesForWorker } from './routing.js';
+import { SharedRunCache } from './shared-run-cache.js';
+import { SlotCheckouts } from './slot-checkout.js';
+import { readQueued, stageJobSchema, type StageJob, type StageJobResult } from './stage-job.js';
+
+export interface StageWorkerOptions {
+  readonly location: QueueLocation;
+  /** The worker's clone (its working directory). */
+  readonly root: string;
+  readonly name: string;
+  readonly labels: readonly string[];
+  /** Stages run at once (each in its own checkout). */
+  readonly concurrency: number;
+  /** This Sluice's version: only jobs planned by the same version are taken. */
+  readonly version: string;
+  /** A job's lock lasts this long without renewal: a killed worker's stage is retried after about this long. */
+  readonly stallTimeoutMs: number;
+  /** Put first on stages' PATH (the `sluice` of this worker). */
+  readonly toolDir?: string | undefined;
+  /** One line of the worker's log (no newline). */
+  readonly log: (line: string) => void;
+}
+
+/** The default of `--stall-timeout`: short enough to retry a dead worker's stage soon, long enough that a busy Redis does not fake a death. */
+export const DEFAULT_STALL_TIMEOUT_MS = 15_000;
+
+interface ActiveJob {
+  readonly id: string;
+  readonly data: StageJob;
+  readonly startedAt: number;
+  readonly controller: AbortController;
+}
+
+/** A running worker; see the module comment. */
+export class StageWorker {
+  private readonly workers: Worker[] = [];
+  private readonly active = new Map<string, ActiveJob>();
+  private readonly freeSlots: number[];
+  private readonly told = new Set<string>();
+  private readonly slots: SlotCheckouts;
+  private readonly cache: ObjectCache;
+  private readonly runCache: SharedRunCache;
+  private readonly startedAt = Date.now();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private state: WorkerRecord['state'] = 'running';
+  private handingBack = false;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly options: StageWorkerOptions,
+    private readonly redis: Redis,
+    private readonly presence: Presence,
+    workspace: Workspace,
+  ) {
+    this.freeSlots = Array.from({ length: options.concurrency }, (_, slot) => slot);
+    this.slots = new SlotCheckouts(options.root);
+    this.cache = openWorkspaceCache(workspace);
+    this.runCache = new SharedRunCache(workspace.paths.cacheDir);
+  }
+
+  /** Connects (SLUICE_QUEUE_UNREACHABLE when Redis does not answer), announces itself and starts taking jobs. */
+  static async start(options: StageWorkerOptions): Promise<StageWorker> {
+    const workspace = openWorkspace(options.root);
+    const redis = await connectQueue(options.location);
+    const presence = new Presence(redis, options.location.prefix);
+    const existing = await presence.getWorker(options.name);
+    if (existing && !(existing.host === hostname() && existing.pid === process.pid)) {
+      redis.disconnect();
+      throw workerNameTaken({ name: options.name, host: existing.host, pid: existing.pid });
+    }
+    const worker = new StageWorker(options, redis, presence, workspace);
+    await worker.beat();
+    worker.heartbeat = setInterval(() => void worker.beat().catch((error: unknown) => options.log(`heartbeat failed: ${String(error)}`)), HEARTBEAT_MS);
+    for (const queue of queuesForWorker(options.version, options.labels)) worker.listen(queue);
+    return worker;
+  }
+
+  /** The queues this worker takes jobs from. */
+  get queues(): string[] {
+    return queuesForWorker(this.options.version, this.options.labels);
+  }
+
+  /** Stops taking jobs; `finish` waits for running stages, `hand-back` stops them and requeues their jobs. Idempotent. */
+  stop(mode: 'finish' | 'hand-back'): Promise<void> {
+    if (mode === 'hand-back' && !this.handingBack) {
+      this.handingBack = true;
+      for (const job of this.active.values()) job.controller.abort();
+    }
+    this.state = 'stopping';
+    this.stopping ??= (async () => {
+      await this.beat().catch(() => undefined);
+      await Promise.all(this.workers.map((worker) => worker.close()));
+      clearInterval(this.heartbeat);
+      await this.presence.removeWorker(this.options.name).catch(() => undefined);
+      await this.redis.quit().catch(() => undefined);
+    })();
+    return this.stopping;
+  }
+
+  private listen(queue: string): void {
+    const worker = new Worker(queue, (job, token, signal) => this.process(job, token, signal), {
+      connection: bullmqConnection(this.options.location),
+      prefix: this.options.location.prefix,
+      concurrency: this.options.concurrency,
+      lockDuration: this.options.stallTimeoutMs,
+      // Checked by every live worker; a dead one's job is back in the queue within lockDuration + stalledInterval.
+      stalledInterval: Math.max(1_000, Math.round(this.options.stallTimeoutMs / 3)),
+      maxStalledCount: 3,
+      drainDelay: 1,
+    });
+    worker.on('error', (error) => this.options.log(`queue ${queue}: ${error.message}`));
+    this.workers.push(worker);
+  }
+
+  private async process(job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<StageJobResult> {
+    const slot = this.freeSlots.shift();
+    // Listening to several queues can take one job more than the concurrency allows: hand it straight back.
+    if (slot === undefined || this.handingBack) {
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    const id = job.id ?? 'unknown';
+    try {
+      const data = readQueued(stageJobSchema, job.data, id);
+      if (data.version !== this.options.version) {
+        throw versionMismatch({ id, jobVersion: data.version, workerVersion: this.options.version });
+      }
+      const controller = new AbortController();
+      signal?.addEventListener('abort', () => controller.abort(), { once: true });
+      this.active.set(id, { id, data, startedAt: Date.now(), controller });
+      void this.beat().catch(() => undefined);
+      const result = await this.runJob(job, data, slot, controller.signal);
+      if (result.status === 'interrupted' && this.handingBack) {
+        this.options.log(`handed back ${data.stage} (run ${data.runId})`);
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      return result;
+    } catch (error) {
+      // AppErrors are the job's failure reason as users read it; nothing is retried after them.
+      if (isAppError(error)) throw new UnrecoverableError(error.toUserMessage());
+      throw error;
+    } finally {
+      this.active.delete(id);
+      this.freeSlots.push(slot);
+      void this.beat().catch(() => undefined);
+    }
+  }
+
+  private async runJob(job: Job, data: StageJob, slot: number, signal: AbortSignal): Promise<StageJobResult> {
+    const startedAt = Date.now();
+    const worker = this.options.name;
+    if (await this.presence.isCancelled(data.runId)) return { status: 'interrupted', message: 'the run was cancelled', worker, durationMs: 0 };
+    await job.updateProgress({ worker, phase: 'checkout' });
+    const dir = await this.slots.checkout(slot, data.commit);
+    await job.updateProgress({ worker, phase: 'running' });
+    this.options.log(`▶ ${data.stage} (run ${data.runId.slice(0, 8)}, commit ${data.commit.slice(0, 8)})`);
+    const outcome = await runWorkerStage(openWorkspace(dir), data.stage, {
+      cache: this.cache,
+      runCache: this.runCache,
+      deps: data.deps,
+      runCacheKey: data.runCacheKey,
+      logsDir: join(this.options.root, '.sluice', 'logs', 'worker', data.runId),
+      env: { SLUICE_WORKER: worker },
+      toolDir: this.options.toolDir,
+      signal,
+    });
+    this.options.log(`${outcome.status === 'failed' ? '✗' : '✓'} ${data.stage}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`);
+    return toResult(outcome, worker, Date.now() - startedAt);
+  }
+
+  /** Renews presence, stops stages of cancelled runs, and says once per run why jobs of another version are not taken. */
+  private async beat(): Promise<void> {
+    const { name, version, labels, concurrency } = this.options;
+    await this.presence.putWorker({
+      name,
+      host: hostname(),
+      pid: process.pid,
+      version,
+      labels: [...labels],
+      concurrency,
+      startedAt: this.startedAt,
+      heartbeatAt: Date.now(),
+      state: this.state,
+      jobs: [...this.active.values()].map((job) => ({ id: job.id, runId: job.data.runId, stage: job.data.stage, startedAt: job.startedAt })),
+    });
+    for (const job of this.active.values()) if (await this.presence.isCancelled(job.data.runId)) job.controller.abort();
+    for (const run of await this.presence.listRuns()) {
+      if (run.version === version || this.told.has(run.runId)) continue;
+      this.told.add(run.runId);
+      this.options.log(runRefused({ runId: run.runId, from: `${run.host}:${run.root}`, runVersion: run.version, workerVersion: version }).toUserMessage());
+    }
+  }
+}
+
+function toResult(outcome: StageOutcome, worker: string, durationMs: number): StageJobResult {
+  const common = { worker, durationMs, exitCode: outcome.exitCode, message: outcome.message, tail: outcome.tail ? [...outcome.tail] : undefined };
+  if (outcome.status === 'ran' || outcome.status === 'restored-run-cache') return { ...common, status: outcome.status, outs: [...(outcome.lock?.outs ?? [])] };
+  if (outcome.status === 'interrupted') return { ...common, status: 'interrupted' };
+  return { ...common, status: 'failed', message: outcome.message ?? `the stage ended as ${outcome.status} on the worker` };
+}

@@ -59,10 +59,11 @@ export async function sluiceAsync(cwd: string, args: readonly string[], env: Nod
 /**
  * Starts `sluice ...args` without waiting (for interrupt and kill tests). The child is tracked
  * (killed if the test file ends with it still running); stop it in the test's `t.after` hook with
- * `stopProcess(child)` so an assertion failing midway cannot leave it running.
+ * `stopProcess(child)` so an assertion failing midway cannot leave it running. `bin` runs another
+ * build of `sluice` (a copy under another version).
  */
-export function startSluice(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return track(spawn(process.execPath, [SLUICE_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+export function startSluice(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, bin: string = SLUICE_BIN): ChildProcess {
+  return track(spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 export interface ScratchRepo {

@@ -1,0 +1,80 @@
+/**
+ * The queue executor's bad inputs: nothing hangs, and each message names what is wrong and the
+ * timeout it waited: an unreachable Redis, a stage needing a label no worker has, a worker of
+ * another Sluice version, a malformed queue URL.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { SLUICE_BIN, sluice, sluiceAsync } from '../support/cli.js';
+import { pollUntil } from '../support/processes.js';
+import { queueBench, workerLog, type QueueBench } from '../support/queue.js';
+
+const PIPELINE = ['stages:', '  train:', '    cmd: echo model > model.txt', '    deps: [data.txt]', '    outs: [model.txt]', '    labels: [gpu]', ''].join('\n');
+const UNLABELLED = PIPELINE.replace('    labels: [gpu]\n', '');
+
+describe('queue executor: bad input', () => {
+  const benches: QueueBench[] = [];
+  after(() => Promise.all(benches.map((bench) => bench.close())));
+  const bench = (files: Record<string, string>) => {
+    const made = queueBench(files);
+    benches.push(made);
+    return made;
+  };
+
+  test('an unreachable Redis fails the run at once with exit 3, naming the URL and the timeout', () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    const result = sluice(project.clone('submitter'), ['run', '--executor', 'queue', '--queue', 'redis://127.0.0.1:1']);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /Cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 5 s/);
+  });
+
+  test('a worker given an unreachable Redis exits 3 with the same message', () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    const result = sluice(project.clone('worker'), ['worker', '--queue', 'redis://127.0.0.1:1']);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /Cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 5 s/);
+  });
+
+  test('a queue URL that is not redis:// is a usage error (exit 2)', () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    const result = sluice(project.clone('submitter'), ['run', '--executor', 'queue', '--queue', 'http://127.0.0.1:6379']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /the scheme is http, not redis/);
+  });
+
+  test('a stage needing a label no worker has fails after the worker timeout, naming the workers there', async () => {
+    const project = bench({ 'sluice.yaml': PIPELINE, 'data.txt': 'x\n' });
+    await project.startWorker('cpu-only', ['--labels', 'bigmem']);
+    const result = await sluiceAsync(project.clone('submitter'), ['run', '--executor', 'queue', '--queue', project.url, '--worker-timeout', '2']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /No worker could take stage "train" for 2 s: it needs a worker on Sluice [^ ]+ with labels gpu/);
+    assert.match(result.stderr, /cpu-only \(Sluice [^,]+, labels bigmem\)/);
+  });
+
+  test('sluice workers lists each worker with its labels, current job and heartbeat', async () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    await project.startWorker('big', ['--labels', 'gpu,bigmem']);
+    const result = sluice(project.origin, ['workers', '--queue', project.url]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^big\s+bigmem,gpu\s+\S+\s+\S+:\d+\s+running\s+idle\s+\d+\.\d s ago$/m);
+  });
+
+  test('a worker of another Sluice version takes nothing; both sides say why', async () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    const other = join(project.dir, 'sluice-9.9.9');
+    const sluiceRoot = join(dirname(SLUICE_BIN), '..');
+    mkdirSync(join(other, 'dist'), { recursive: true });
+    cpSync(join(sluiceRoot, 'bin'), join(other, 'bin'), { recursive: true });
+    cpSync(join(sluiceRoot, 'dist', 'bundle'), join(other, 'dist', 'bundle'), { recursive: true });
+    symlinkSync(join(sluiceRoot, 'node_modules'), join(other, 'node_modules'));
+    writeFileSync(join(other, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(sluiceRoot, 'package.json'), 'utf8')), version: '9.9.9' }));
+    const worker = await project.startWorker('old', [], {}, join(other, 'bin', 'sluice'));
+
+    const result = await sluiceAsync(project.clone('submitter'), ['run', '--executor', 'queue', '--queue', project.url, '--worker-timeout', '3']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /it needs a worker on Sluice 0\.\d+\.\d+.*connected: old \(Sluice 9\.9\.9, labels none\)/);
+    await pollUntil(() => (/planned by Sluice 0\.\d+\.\d+, and this worker runs Sluice 9\.9\.9/.test(workerLog(worker)) ? true : undefined), 'the worker saying why', 10_000);
+  });
+});

@@ -53,7 +53,8 @@ interface Waiter {
 
 /** See the module comment. */
 export class QueueExecutor implements StageDelegate {
-  private readonly queues = new Map<string, { queue: Queue; events: QueueEvents }>();
+  /** Promises, so that stages submitted at the same moment share one Queue and one QueueEvents. */
+  private readonly queues = new Map<string, Promise<{ queue: Queue; events: QueueEvents }>>();
   private readonly waiters = new Map<string, Waiter>();
   private runId: string | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -116,7 +117,8 @@ export class QueueExecutor implements StageDelegate {
   async close(): Promise<void> {
     clearInterval(this.timer);
     if (this.runId) await this.presence.removeRun(this.runId).catch(() => undefined);
-    for (const { queue, events } of this.queues.values()) {
+    for (const opened of this.queues.values()) {
+      const { queue, events } = await opened;
       await events.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
     }
@@ -139,9 +141,16 @@ export class QueueExecutor implements StageDelegate {
     return runId;
   }
 
-  private async queueFor(name: string): Promise<{ queue: Queue; events: QueueEvents }> {
-    const existing = this.queues.get(name);
-    if (existing) return existing;
+  private queueFor(name: string): Promise<{ queue: Queue; events: QueueEvents }> {
+    let opened = this.queues.get(name);
+    if (!opened) {
+      opened = this.openQueue(name);
+      this.queues.set(name, opened);
+    }
+    return opened;
+  }
+
+  private async openQueue(name: string): Promise<{ queue: Queue; events: QueueEvents }> {
     const connection = bullmqConnection(this.options.location);
     const queue = new Queue(name, { connection, prefix: this.options.location.prefix });
     const events = new QueueEvents(name, { connection, prefix: this.options.location.prefix });
@@ -157,9 +166,7 @@ export class QueueExecutor implements StageDelegate {
     });
     events.on('error', () => undefined); // reconnects by itself; a lost Redis shows in the tick
     await events.waitUntilReady();
-    const entry = { queue, events };
-    this.queues.set(name, entry);
-    return entry;
+    return { queue, events };
   }
 
   private progress(jobId: string, data: unknown): void {

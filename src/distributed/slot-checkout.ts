@@ -3,7 +3,9 @@
  * dedicated to the worker: local changes there are overwritten); with `--concurrency N`, slots 1…
  * are git worktrees of it under `.sluice/tmp/slots/`, so two stages at two commits never share a
  * working tree. Before a job, the slot is checked out at the job's commit, fetched first from the
- * clone's remotes when the clone does not have it.
+ * clone's remotes when the clone does not have it. A slot already at the job's commit (the
+ * previous job's) is used as it is: stages write only their outs, which are git-ignored or
+ * deleted before their stage runs.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +18,8 @@ const run = promisify(execFile);
 /** Serialises git commands on one clone: concurrent fetches and worktree updates take the same ref locks. */
 export class SlotCheckouts {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The commit each slot was last checked out at by this process: the next job at that commit needs no git. */
+  private readonly at = new Map<number, string>();
 
   constructor(private readonly cloneRoot: string) {}
 
@@ -32,6 +36,9 @@ export class SlotCheckouts {
   }
 
   private async checkoutNow(slot: number, commit: string): Promise<string> {
+    const dir = this.dirOf(slot);
+    if (this.at.get(slot) === commit) return dir;
+    this.at.delete(slot);
     if (!(await this.hasCommit(commit))) {
       try {
         await git(this.cloneRoot, ['fetch', '--quiet', '--all']);
@@ -40,13 +47,13 @@ export class SlotCheckouts {
       }
       if (!(await this.hasCommit(commit))) throw commitUnavailable({ commit, root: this.cloneRoot, reason: 'not found after git fetch --all' });
     }
-    const dir = this.dirOf(slot);
     if (slot > 0 && !existsSync(join(dir, '.git'))) {
       await git(this.cloneRoot, ['worktree', 'prune']);
       await git(this.cloneRoot, ['worktree', 'add', '--force', '--detach', dir, commit]);
     } else {
       await git(dir, ['checkout', '--quiet', '--force', '--detach', commit]);
     }
+    this.at.set(slot, commit);
     return dir;
   }
 

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { sluice, sluiceAsync, type CliResult } from '../support/cli.js';
 import { queueBench, type QueueBench } from '../support/queue.js';
 
-const FAN = 14;
+const FAN = 13;
 
 /** step.sh NAME OUT IN...: the stage's name and its inputs into OUT, and one line "NAME WORKER" to $EFFECTS. */
 const STEP = [
@@ -21,19 +21,25 @@ const STEP = [
   '',
 ].join('\n');
 
-/** src → left_1..14 → right_1..14 → join: 30 stages. */
+/**
+ * Two roots (src_a, src_b: several stages are ready at the very start) → left_1..13 → right_1..13
+ * → join → summary: 30 stages.
+ */
 function pipelineYaml(): string {
-  const lines = ['stages:', '  src:', '    cmd: sh step.sh src out/src.txt in.txt', '    deps: [step.sh, in.txt]', '    outs: [out/src.txt]'];
+  const lines = ['stages:'];
+  for (const root of ['src_a', 'src_b']) lines.push(`  ${root}:`, `    cmd: sh step.sh ${root} out/${root}.txt in.txt`, '    deps: [step.sh, in.txt]', `    outs: [out/${root}.txt]`);
   for (let i = 1; i <= FAN; i++) {
-    lines.push(`  left_${i}:`, `    cmd: sh step.sh left_${i} out/left_${i}.txt out/src.txt`, '    deps: [step.sh, out/src.txt]', `    outs: [out/left_${i}.txt]`);
+    const root = i % 2 === 1 ? 'src_a' : 'src_b';
+    lines.push(`  left_${i}:`, `    cmd: sh step.sh left_${i} out/left_${i}.txt out/${root}.txt`, `    deps: [step.sh, out/${root}.txt]`, `    outs: [out/left_${i}.txt]`);
     lines.push(`  right_${i}:`, `    cmd: sh step.sh right_${i} out/right_${i}.txt out/left_${i}.txt`, `    deps: [step.sh, out/left_${i}.txt]`, `    outs: [out/right_${i}.txt]`);
   }
   const rights = Array.from({ length: FAN }, (_, i) => `out/right_${i + 1}.txt`);
   lines.push('  join:', `    cmd: sh step.sh join out/join.txt ${rights.join(' ')}`, `    deps: [step.sh, ${rights.join(', ')}]`, '    outs: [out/join.txt]');
+  lines.push('  summary:', '    cmd: sh step.sh summary out/summary.txt out/join.txt', '    deps: [step.sh, out/join.txt]', '    outs: [out/summary.txt]');
   return `${lines.join('\n')}\n`;
 }
 
-const STAGES = ['src', 'join', ...Array.from({ length: FAN }, (_, i) => [`left_${i + 1}`, `right_${i + 1}`]).flat()];
+const STAGES = ['src_a', 'src_b', 'join', 'summary', ...Array.from({ length: FAN }, (_, i) => [`left_${i + 1}`, `right_${i + 1}`]).flat()];
 
 describe('a 30-stage DAG on three queue workers', () => {
   let bench: QueueBench;
@@ -57,6 +63,7 @@ describe('a 30-stage DAG on three queue workers', () => {
   test('every stage runs exactly once, counted by its side effects', () => {
     const counts = new Map<string, number>();
     for (const line of effects()) counts.set(line.split(' ')[0]!, (counts.get(line.split(' ')[0]!) ?? 0) + 1);
+    assert.equal(counts.size, 30);
     assert.deepEqual([...counts.keys()].sort(), [...STAGES].sort());
     assert.ok([...counts.values()].every((count) => count === 1), JSON.stringify(Object.fromEntries(counts)));
   });

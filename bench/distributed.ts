@@ -1,0 +1,124 @@
+/**
+ * `bench:distributed`: 200 independent 1-second stages run with `sluice run --executor queue` on
+ * 1, 2 and 4 local `sluice worker` processes (concurrency 1, each in its own clone), against the
+ * ideal makespan (stages × seconds / workers), and the baseline in the same run: the same stages
+ * one after another, as `dvc exp run --queue` with its one default worker runs queued work
+ * (reproduced serially: `sluice run --jobs 1` in a clone).
+ *
+ * Goal (issue 17): within 10 % of the ideal at 4 workers, queue overhead per stage under 20 ms
+ * (the makespan above the ideal, times the workers, over the stages).
+ *
+ * Run: `npm run bench:distributed` (about 10 minutes at the defaults); BENCH_STAGES,
+ * BENCH_STAGE_MS and BENCH_WORKERS (e.g. `1,2,4`) change the sizes. Needs Redis at 127.0.0.1:6379.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { envInteger, formatSeconds, git, initGitRepo, printTable, reportGoal, SLUICE_BIN, timeSluice, withTempDir } from './support.js';
+
+const STAGES = envInteger('BENCH_STAGES', 200);
+const STAGE_MS = envInteger('BENCH_STAGE_MS', 1000);
+const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+
+function pipelineYaml(): string {
+  const lines = ['stages:'];
+  const seconds = (STAGE_MS / 1000).toFixed(3);
+  for (let index = 0; index < STAGES; index++) {
+    lines.push(`  s${index}:`, `    cmd: sleep ${seconds} && echo ${index} > out/s${index}.txt`, '    deps: [in.txt]', `    outs: [out/s${index}.txt]`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A project whose committed config puts the cache in `cacheDir` (fresh per measurement: nothing is restored). */
+function makeOrigin(dir: string, cacheDir: string): string {
+  const origin = join(dir, 'origin');
+  mkdirSync(join(origin, '.sluice'), { recursive: true });
+  writeFileSync(join(origin, 'sluice.yaml'), pipelineYaml());
+  writeFileSync(join(origin, 'in.txt'), 'input\n');
+  writeFileSync(join(origin, '.sluice', 'config.yaml'), `cache:\n  dir: ${cacheDir}\n`);
+  writeFileSync(join(origin, '.gitignore'), '/.sluice/tmp/\n/.sluice/logs/\n/.sluice/sluice.db*\n/out/\n');
+  initGitRepo(origin);
+  git(origin, 'add', '-A');
+  git(origin, 'commit', '-qm', 'pipeline');
+  return origin;
+}
+
+function clone(origin: string, path: string): string {
+  git(join(origin, '..'), 'clone', '-q', origin, path);
+  return path;
+}
+
+async function waitForWorkers(redis: Redis, prefix: string, names: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const present = await Promise.all(names.map((name) => redis.exists(`${prefix}:sluice:worker:${name}`)));
+    if (present.every((value) => value === 1)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`workers ${names.join(', ')} did not connect within 30 s`);
+}
+
+async function removePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
+/** Makespan of the whole pipeline on `count` workers, in seconds. */
+async function queuedMakespan(dir: string, count: number, redis: Redis): Promise<number> {
+  const root = join(dir, `workers-${count}`);
+  mkdirSync(root);
+  const origin = makeOrigin(root, join(root, 'shared-cache'));
+  const prefix = `sluice-bench-${randomUUID().slice(0, 8)}`;
+  const url = `redis://127.0.0.1:6379?prefix=${prefix}`;
+  const names = Array.from({ length: count }, (_, index) => `w${index + 1}`);
+  const workers: ChildProcess[] = names.map((name) =>
+    spawn(process.execPath, [SLUICE_BIN, 'worker', '--queue', url, '--name', name], { cwd: clone(origin, join(root, name)), stdio: 'ignore' }),
+  );
+  try {
+    await waitForWorkers(redis, prefix, names);
+    const submitter = clone(origin, join(root, 'submitter'));
+    return timeSluice(submitter, ['run', '--executor', 'queue', '--queue', url]).seconds;
+  } finally {
+    for (const worker of workers) worker.kill('SIGTERM');
+    await Promise.all(workers.map((worker) => new Promise((resolve) => (worker.exitCode !== null ? resolve(undefined) : worker.once('exit', resolve)))));
+    await removePrefix(redis, prefix);
+  }
+}
+
+await withTempDir('sluice-bench-distributed-', async (dir) => {
+  console.log(`${STAGES} independent stages of ${STAGE_MS} ms each; sluice run --executor queue on ${WORKER_COUNTS.join(', ')} local workers (concurrency 1), and serially.\n`);
+  const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+  try {
+    const stageSeconds = STAGE_MS / 1000;
+    const rows: string[][] = [];
+    let atFour: { ratio: number; overheadMs: number } | undefined;
+
+    const serialRoot = join(dir, 'serial');
+    mkdirSync(serialRoot);
+    const serial = timeSluice(clone(makeOrigin(serialRoot, join(serialRoot, 'cache')), join(serialRoot, 'clone')), ['run', '--jobs', '1']).seconds;
+    const serialIdeal = STAGES * stageSeconds;
+    rows.push(['serial baseline (dvc exp run --queue, 1 worker)', formatSeconds(serial), formatSeconds(serialIdeal), `${((serial / serialIdeal - 1) * 100).toFixed(1)} %`, `${(((serial - serialIdeal) / STAGES) * 1000).toFixed(1)} ms`]);
+
+    for (const count of WORKER_COUNTS) {
+      const makespan = await queuedMakespan(dir, count, redis);
+      const ideal = (STAGES * stageSeconds) / count;
+      const overheadMs = (((makespan - ideal) * count) / STAGES) * 1000;
+      rows.push([`queue, ${count} worker${count === 1 ? '' : 's'}`, formatSeconds(makespan), formatSeconds(ideal), `${((makespan / ideal - 1) * 100).toFixed(1)} %`, `${overheadMs.toFixed(1)} ms`]);
+      if (count === 4) atFour = { ratio: makespan / ideal, overheadMs };
+    }
+    printTable(['Executor', 'Makespan', 'Ideal', 'Over ideal', 'Overhead per stage'], rows);
+    console.log('\nMakespan is the wall time of `sluice run` (Node start, loading the pipeline, recording the run included).');
+    if (atFour) {
+      reportGoal('within 10 % of the ideal at 4 workers', atFour.ratio <= 1.1);
+      reportGoal('queue overhead per stage under 20 ms at 4 workers', atFour.overheadMs < 20);
+    }
+  } finally {
+    redis.disconnect();
+  }
+});

@@ -4,6 +4,8 @@
  * changed). Plain `git` commands; failures become `SLUICE_CORE_GIT_FAILED` with git's reason.
  */
 import { execFile } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { gitFailed } from './errors.js';
 
@@ -73,4 +75,18 @@ export async function trackedChanges(cwd: string): Promise<string[]> {
  */
 export async function checkoutBranchAt(cwd: string, branch: string, commit: string): Promise<void> {
   await runOrFail(cwd, ['checkout', '--quiet', '--force', '-B', branch, commit]);
+}
+
+/**
+ * Ignores the file at `path` (relative to `cwd`) in this clone only (`.git/info/exclude`), for
+ * files a tool keeps in the working copy that must neither be committed nor make it dirty;
+ * nothing tracked changes.
+ */
+export async function excludeLocally(cwd: string, file: string): Promise<void> {
+  const path = (await runOrFail(cwd, ['rev-parse', '--path-format=absolute', '--git-path', 'info/exclude'])).trim();
+  const pattern = `/${(await runOrFail(cwd, ['rev-parse', '--show-prefix'])).trim()}${file}`;
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  if (text.split(/\r?\n/).includes(pattern)) return;
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, `${text === '' || text.endsWith('\n') ? '' : '\n'}${pattern}\n`);
 }

@@ -3,8 +3,8 @@
  * fingerprint of the last finished run, and how far the schedule has been served. Written
  * atomically after each run, so a restarted watch neither reruns a state nor misses one.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../core/index.js';
 import { watchStateInvalid } from './errors.js';
@@ -69,6 +69,7 @@ export class WatchState {
   /** Replaces what is known of `branch` and writes the file (atomically). */
   update(branch: string, change: Partial<BranchState>): void {
     this.state.branches[branch] = { ...this.branch(branch), ...change };
+    mkdirSync(dirname(this.path), { recursive: true });
     writeFileAtomic(this.path, `${JSON.stringify(this.state, null, 2)}\n`);
   }
 }

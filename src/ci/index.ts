@@ -5,3 +5,5 @@ export { CI_TRIGGER_ENV, childProcessRunner, type ChildRunnerOptions, type CiRun
 export { STATE_FILE as WATCH_STATE_FILE, WATCH_TRIGGERS, type WatchTrigger } from './watch/watch-state.js';
 export { observeBranch, type Observation } from './watch/observe.js';
 export { watchBranchMissing, watchInvalidSchedule, watchStateInvalid, watchUncommittedChanges } from './watch/errors.js';
+export { parseJUnitReport, readJUnitReport, type JUnitCounts, type JUnitReport } from './junit-report.js';
+export { invalidJUnitReport } from './errors.js';

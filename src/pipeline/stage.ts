@@ -71,6 +71,8 @@ export interface Stage {
   readonly outs: readonly Output[];
   readonly env: Readonly<Record<string, string>>;
   readonly alwaysChanged: boolean;
+  /** Set for a stage that runs the project's unit tests (`uses: tests` or `tests:`); `junit` is its report, root-relative. */
+  readonly tests: { readonly junit: string | undefined } | undefined;
   readonly frozen: boolean;
   readonly desc: string | undefined;
   /** The stage's definition in sluice.yaml (for foreach stages, the `do` block). */

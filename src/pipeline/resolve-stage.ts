@@ -90,6 +90,7 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
     outs,
     env,
     alwaysChanged: body.always_changed ?? false,
+    uses: written.uses ? { kind: written.uses, details: typeof written.with?.details === 'string' ? path(written.with.details, ['with', 'details']) : undefined } : undefined,
     frozen: body.frozen ?? false,
     desc: body.desc,
     source,

@@ -17,3 +17,4 @@ export { bootstrapIntervals, pairedBootstrap, pairedIntervals, type Interval, ty
 export { binaryCurves, type Curves } from './curves.js';
 export { nearestRank } from './latency.js';
 export { wilsonInterval } from './proportion-interval.js';
+export type { SliceResult } from './slices.js';

@@ -1,5 +1,5 @@
 /**
- * `uses:` stages: Sluice's own steps (train, eval, gate, validate) written as `sluice …` commands with
+ * `uses:` stages: Sluice's own steps (train, eval, gate, validate, tests) written as `sluice …` commands with
  * their deps, outs and params filled in, so they cache, rerun and record like any stage.
  * Each `with` block is validated here, with errors located in sluice.yaml.
  */
@@ -10,7 +10,7 @@ import type { ResolveContext } from './resolve-context.js';
 import type { StageBody } from './schema.js';
 import { USES_WITH } from './uses-schemas.js';
 
-const { train: trainWith, eval: evalWith, gate: gateWith, validate: validateWith } = USES_WITH;
+const { train: trainWith, eval: evalWith, gate: gateWith, validate: validateWith, tests: testsWith } = USES_WITH;
 
 /**
  * The gate set a `uses: gate` stage checks: the gates section itself when it is one set (its
@@ -142,6 +142,16 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
         metrics: [options.summary],
         ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}),
       });
+    }
+    case 'tests': {
+      const options = validateWithSchema(testsWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
+      // Tests whose inputs are not declared must run every time: nothing else would tell that the code changed.
+      const alwaysChanged = body.always_changed ?? (body.deps ?? []).length === 0;
+      return {
+        ...merge({ cmd: options.run, outs: options.junit ? [options.junit] : [] }),
+        always_changed: alwaysChanged,
+        tests: options.junit ? { junit: options.junit } : true,
+      };
     }
     default:
       return body;

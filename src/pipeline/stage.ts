@@ -76,6 +76,8 @@ export interface Stage {
    * (`with: {details: PATH}`, root-relative), which `sluice ci` reads instead of repeating the work.
    */
   readonly uses: { readonly kind: string; readonly details: string | undefined } | undefined;
+  /** Set for a stage that runs the project's unit tests (`uses: tests` or `tests:`); `junit` is its report, root-relative. */
+  readonly tests: { readonly junit: string | undefined } | undefined;
   readonly frozen: boolean;
   readonly desc: string | undefined;
   /** The stage's definition in sluice.yaml (for foreach stages, the `do` block). */

@@ -32,6 +32,8 @@ export interface CiOptions {
   /** How long `--deploy` follows a rollout that is still progressing (default 60 s). */
   readonly deployWaitMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** The team server's URL (SLUICE_SERVER_URL), for links in the report. */
+  readonly serverUrl?: string | undefined;
 }
 
 export interface CiContext {

@@ -1,4 +1,8 @@
 /** `sluice ci`: the whole CI/CD flow on a commit, its report, posting it, CI templates and triggers. */
 export { CI_STEPS, ciExitCode, type CiData, type CiDataPointer, type CiDeployment, type CiDiff, type CiFailedTest, type CiGate, type CiInterval, type CiMetricInterval, type CiPipeline, type CiPlot, type CiRegistration, type CiResult, type CiStageRow, type CiStep, type CiStepName, type CiStepStatus, type CiTests, type CiTrainingDrift } from './ci-result.js';
 export { parseJUnitReport, readJUnitReport, type JUnitCounts, type JUnitReport } from './junit-report.js';
-export { invalidJUnitReport } from './errors.js';
+export { runCi, type CiOptions } from './ci-service.js';
+export { CI_TAGS } from './ci-record.js';
+export { DEFAULT_CI_ALIAS } from './register-step.js';
+export { CI_TRIGGERS, parseCiTrigger } from './ci-trigger.js';
+export { ciGateStageAmbiguous, ciModelNameUnknown, invalidCiTrigger, invalidJUnitReport } from './errors.js';

@@ -7,8 +7,8 @@
  * stage ran in this pipeline run, the file is its fresh verdict; when it was unchanged or
  * restored, the file is the verdict for exactly these inputs (the stage's deps include the
  * candidate, the data, the rules and the version the alias names). So the report is a file read,
- * kept and restored by the same caching as every other output; this keeps a warm, unchanged
- * `sluice ci` to a few hundred milliseconds, with no second cache to keep in step. Only a
+ * kept and restored by the same caching as every other output; in a warm, unchanged
+ * `sluice ci` the gate step is a file read (milliseconds), with no second cache to keep in step. Only a
  * pipeline without such a stage has the gate scored here, through the gate service.
  */
 import { existsSync, readFileSync } from 'node:fs';

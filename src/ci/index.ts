@@ -6,4 +6,8 @@ export { STATE_FILE as WATCH_STATE_FILE, WATCH_TRIGGERS, type WatchTrigger } fro
 export { observeBranch, type Observation } from './watch/observe.js';
 export { watchBranchMissing, watchInvalidSchedule, watchStateInvalid, watchUncommittedChanges } from './watch/errors.js';
 export { parseJUnitReport, readJUnitReport, type JUnitCounts, type JUnitReport } from './junit-report.js';
-export { invalidJUnitReport } from './errors.js';
+export { runCi, type CiOptions } from './ci-service.js';
+export { CI_TAGS } from './ci-record.js';
+export { DEFAULT_CI_ALIAS } from './register-step.js';
+export { CI_TRIGGERS, parseCiTrigger } from './ci-trigger.js';
+export { ciGateStageAmbiguous, ciModelNameUnknown, invalidCiTrigger, invalidJUnitReport } from './errors.js';

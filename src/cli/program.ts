@@ -4,6 +4,7 @@
  * one place, {@link reportError}.
  */
 import { Command, CommanderError } from 'commander';
+import { defineCiCommands } from './ci-program.js';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
 import { defineMonitorCommands } from './monitor-program.js';
@@ -171,6 +172,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   defineTrackingCommands(program, run, output, version);
   defineServingCommands(program, run, output, version);
   defineDeployCommands(program, run, output);
+  defineCiCommands(program, run, output);
   defineMonitorCommands(program, run, output);
   return program;
 }

@@ -69,10 +69,11 @@ function metricsChart(gate: CiGate): CiChart | undefined {
 function driftChart(drift: CiTrainingDrift): CiChart | undefined {
   const columns = Object.entries(drift.result.columns)
     .filter(([, column]) => column.statistic !== null && Number.isFinite(column.statistic))
-    .sort(([, a], [, b]) => Number(b.drifted) - Number(a.drifted) || b.statistic! - a.statistic!)
+    .sort(([, a], [, b]) => Number(b.drifted) - Number(a.drifted) || Math.abs(b.statistic!) - Math.abs(a.statistic!))
     .slice(0, DRIFT_CHART_COLUMNS);
   if (columns.length === 0) return undefined;
-  const statistic = (drifted: boolean) => columns.map(([, column]) => (column.drifted === drifted ? column.statistic! : 0));
+  // A z statistic is signed; its size is what says how far apart the two samples are.
+  const statistic = (drifted: boolean) => columns.map(([, column]) => (column.drifted === drifted ? Math.abs(column.statistic!) : 0));
   const series: CiChartSeries[] = [{ name: 'drifted', values: statistic(true), kind: 'bar', color: DRIFT_COLOR }];
   if (columns.some(([, column]) => !column.drifted)) series.push({ name: 'not drifted', values: statistic(false), kind: 'bar', color: NO_DRIFT_COLOR });
   const total = Object.keys(drift.result.columns).length;

@@ -25,7 +25,9 @@ function interval(gate: CiGate, metric: string, hasBaseline: boolean): string {
   const intervals = gate.intervals[metric];
   const bounds = hasBaseline ? intervals?.change : intervals?.candidate;
   if (!bounds) return '—';
-  const show = hasBaseline ? signed : num;
+  // Three digits are enough for a bound and keep the column narrow.
+  const round = (value: number) => Number(value.toPrecision(3));
+  const show = (value: number) => (hasBaseline ? signed(round(value)) : num(round(value)));
   return `[${show(bounds.low)}, ${show(bounds.high)}]`;
 }
 

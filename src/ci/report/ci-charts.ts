@@ -20,6 +20,8 @@ export interface CiChart {
   /** The file name stem: `metrics`, `drift`. */
   readonly id: string;
   readonly title: string;
+  /** The title of the SVG file, where every series is drawn as bars side by side. */
+  readonly fileTitle: string;
   readonly categories: readonly string[];
   readonly yLabel: string;
   readonly range?: readonly [number, number] | undefined;
@@ -58,6 +60,7 @@ function metricsChart(gate: CiGate): CiChart | undefined {
   return {
     id: 'metrics',
     title: hasBaseline ? 'Candidate (bars) against production (line)' : 'Candidate metrics',
+    fileTitle: hasBaseline ? 'Candidate against production' : 'Candidate metrics',
     categories: rules.map((verdict) => verdict.metric),
     yLabel: 'score',
     range: [0, 1],
@@ -77,9 +80,11 @@ function driftChart(drift: CiTrainingDrift): CiChart | undefined {
   const series: CiChartSeries[] = [{ name: 'drifted', values: statistic(true), kind: 'bar', color: DRIFT_COLOR }];
   if (columns.some(([, column]) => !column.drifted)) series.push({ name: 'not drifted', values: statistic(false), kind: 'bar', color: NO_DRIFT_COLOR });
   const total = Object.keys(drift.result.columns).length;
+  const title = `Training data drift per column${total > columns.length ? ` (top ${columns.length} of ${total})` : ''}`;
   return {
     id: 'drift',
-    title: `Training data drift per column${total > columns.length ? ` (top ${columns.length} of ${total})` : ''}`,
+    title,
+    fileTitle: title,
     categories: columns.map(([name]) => name),
     yLabel: 'drift statistic',
     series,
@@ -134,9 +139,9 @@ function slug(title: string): string {
 export function ciReportFiles(result: CiResult): CiReportFile[] {
   const charts = ciCharts(result).map((chart) => ({
     name: `sluice-ci-${chart.id}.svg`,
-    title: chart.title,
+    title: chart.fileTitle,
     svg: barChartSvg({
-      title: chart.title,
+      title: chart.fileTitle,
       categories: chart.categories,
       yLabel: chart.yLabel,
       range: chart.range,

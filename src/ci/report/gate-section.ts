@@ -34,7 +34,8 @@ function interval(gate: CiGate, metric: string, hasBaseline: boolean): string {
 function metricsRows(gate: CiGate): string[][] {
   const hasBaseline = gate.report.baseline !== undefined;
   return gate.report.rules.map((verdict) => {
-    const name = text(verdict.metric, 40);
+    // Long names (demographic_parity_difference) may break after an underscore, so the table fits a comment.
+    const name = verdict.metric.length > 20 ? text(verdict.metric, 40).replaceAll('\\_', '\\_<wbr>') : text(verdict.metric, 40);
     const state = verdict.passed ? (verdict.notes.length > 0 ? '✅ pass (partly skipped)' : '✅ pass') : '❌ **fail**';
     return [verdict.passed ? name : `**${name}**`, num(verdict.candidate), num(verdict.baseline), signed(verdict.change), interval(gate, verdict.metric, hasBaseline), text(verdict.rule, 60), state];
   });

@@ -11,9 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { blockedAtData, blockedAtGate, passedWithRegistration } from '../../../test/support/ci-results.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
+import { allElements, parseXml } from '../../../test/support/xml.js';
 import { validateFile } from '../../data/index.js';
 import type { CiResult } from '../ci-result.js';
-import { CI_REPORT_WATERMARK, renderCiMarkdown } from './index.js';
+import { CI_REPORT_WATERMARK, ciReportFiles, renderCiMarkdown } from './index.js';
 
 const markdownIt = new MarkdownIt({ html: true });
 
@@ -32,7 +33,10 @@ function parsedTables(markdown: string): ParsedTable[] {
     else if (token.type === 'thead_close' && current) current.inHead = false;
     else if (token.type === 'tr_open' && current && !current.inHead) current.rows.push([]);
     else if (token.type === 'inline' && current) (current.inHead ? current.header : current.rows.at(-1)!).push(token.content);
-    else if (token.type === 'table_close' && current) tables.push({ header: current.header, rows: current.rows }), (current = undefined);
+    else if (token.type === 'table_close' && current) {
+      tables.push({ header: current.header, rows: current.rows });
+      current = undefined;
+    }
   }
   return tables;
 }
@@ -73,7 +77,7 @@ describe('the sluice ci report', { timeout: 120_000 }, () => {
 
   test('the metrics table has one row per rule, with production, change, interval and rule; failed rules bold with ❌', () => {
     const table = tableWith(renderCiMarkdown(blocked), ['Metric', 'Candidate', 'Production', 'Change', '95% CI', 'Rule', 'Verdict']);
-    assert.deepEqual(table.rows.map((row) => row[0]), ['**accuracy**', '**roc\\_auc**', 'f1', 'log\\_loss', 'demographic\\_parity\\_difference']);
+    assert.deepEqual(table.rows.map((row) => row[0]), ['**accuracy**', '**roc\\_auc**', 'f1', 'log\\_loss', 'demographic\\_<wbr>parity\\_<wbr>difference']);
     const accuracy = table.rows[0]!;
     // bc_weak_logreg3 0.7661 against bc_logreg 0.9883 on test.csv (fixtures README).
     assert.deepEqual(accuracy.slice(1, 4), ['0.7661', '0.9883', '−0.2222']);
@@ -174,8 +178,17 @@ describe('the sluice ci report', { timeout: 120_000 }, () => {
   test('the SVG files are linked as images only when the report says where they are', () => {
     assert.doesNotMatch(renderCiMarkdown(blocked), /!\[/);
     const markdown = renderCiMarkdown(blocked, { plotsDir: 'ci plots' });
-    assert.match(markdown, /!\[Candidate \(bars\) against production \(line\)\]\(<ci%20plots\/sluice-ci-metrics\.svg>\)/);
+    assert.match(markdown, /!\[Candidate against production\]\(<ci%20plots\/sluice-ci-metrics\.svg>\)/);
     assert.match(markdown, /!\[Training data drift per column \(top 12 of 31\)\]\(<ci%20plots\/sluice-ci-drift\.svg>\)/);
+  });
+
+  test('the SVG files draw the same charts as well-formed SVG, a bar per value and series', () => {
+    const files = ciReportFiles(blocked);
+    assert.deepEqual(files.map((file) => file.name), ['sluice-ci-metrics.svg', 'sluice-ci-drift.svg']);
+    const bars = files.map((file) => allElements(parseXml(file.svg)).filter((element) => element.attributes.class === 'bar'));
+    assert.equal(bars[0]!.length, 2 * blocked.gate!.report.rules.length, 'candidate and production for each rule');
+    assert.equal(bars[1]!.length, 2 * 12, 'drifted and not drifted for the top 12 columns');
+    assert.match(bars[0]![0]!.children[0]!.text, /^accuracy: candidate 0\.766$/);
   });
 
   test('what users wrote is shown as typed: no HTML, no broken table, no code span', async () => {

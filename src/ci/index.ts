@@ -11,3 +11,4 @@ export { CI_TAGS } from './ci-record.js';
 export { DEFAULT_CI_ALIAS } from './register-step.js';
 export { CI_TRIGGERS, parseCiTrigger } from './ci-trigger.js';
 export { ciGateStageAmbiguous, ciModelNameUnknown, invalidCiTrigger, invalidJUnitReport } from './errors.js';
+export { CI_REPORT_WATERMARK, ciCharts, ciReportFiles, mermaidChart, renderCiMarkdown, verdictLine, type CiChart, type CiChartSeries, type CiReportFile, type CiReportOptions } from './report/index.js';

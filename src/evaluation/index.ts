@@ -15,6 +15,6 @@ export { gateMetricNames, headlineMetrics, renderMetricDocs, MODEL_METRICS, TASK
 export { fairnessReport, FAIRNESS_METRICS, type FairnessReport, type GroupFairness } from './fairness.js';
 export { bootstrapIntervals, pairedBootstrap, pairedIntervals, type Interval, type MetricIntervals, type PairedComparison } from './bootstrap.js';
 export { binaryCurves, type Curves } from './curves.js';
+export type { SliceResult } from './slices.js';
 export { nearestRank } from './latency.js';
 export { wilsonInterval } from './proportion-interval.js';
-export type { SliceResult } from './slices.js';

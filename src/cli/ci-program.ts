@@ -10,6 +10,8 @@ export function defineCiCommands(program: Command, run: Runner, output: CliConte
     .command('ci')
     .description('the CI/CD flow on this commit: data, tests, pipeline, gate against production, register, deploy (exit 0 passed, 1 blocked)')
     .option('--base <ref>', 'a git revision to diff params and metrics against (e.g. origin/main)')
+    .option('--report <file>', 'write the pull-request report (GitHub/GitLab Markdown), whatever the verdict')
+    .option('--plots <dir>', 'with --report: also write its charts as SVG files here, linked from the report')
     .option('--json <file>', 'write the whole result as JSON')
     .option('--deploy <env>', 'roll the registered version out to this environment of the deploy: section')
     .option('--alias <name>', 'the alias the registered candidate gets', 'challenger')

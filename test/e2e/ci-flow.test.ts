@@ -49,9 +49,15 @@ function branch(t: { after(fn: () => void): void }, name: string): { root: strin
   };
 }
 
-function ci(root: string, args: readonly string[] = []): { run: CliResult; result: CiResult } {
-  const run = sluice(root, ['ci', '--json', 'ci.json', ...args]);
-  return { run, result: JSON.parse(readFileSync(join(root, 'ci.json'), 'utf8')) as CiResult };
+function ci(root: string, args: readonly string[] = []): { run: CliResult; result: CiResult; report: string } {
+  const run = sluice(root, ['ci', '--json', 'ci.json', '--report', 'reports/ci.md', ...args]);
+  return { run, result: JSON.parse(readFileSync(join(root, 'ci.json'), 'utf8')) as CiResult, report: readFileSync(join(root, 'reports', 'ci.md'), 'utf8') };
+}
+
+/** The report's verdict: its first line after the hidden watermark. */
+function verdict(report: string): string {
+  // Markdown escapes (`roc\_auc`) removed, as a reader sees it.
+  return (report.split('\n').find((line) => line.trim() !== '' && !line.startsWith('<!--')) ?? '').replaceAll('\\_', '_');
 }
 
 function statuses(result: CiResult): Record<string, string> {
@@ -62,9 +68,12 @@ test('a branch that changes a hyperparameter passes: gated with intervals, regis
   const repo = branch(t, 'smaller-c');
   repo.edit('params.yaml', (text) => text.replace('C: 1.0', 'C: 0.5'));
   repo.commit('C: 0.5');
-  const { run, result } = ci(repo.root, ['--base', 'main']);
+  const { run, result, report } = ci(repo.root, ['--base', 'main']);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.equal(result.verdict, 'passed');
+  assert.match(verdict(report), /^✅/);
+  // The metrics table against production: candidate, production, change and its 95 % interval per rule.
+  assert.match(report, /\| *roc\\?_auc *\| *0\.9\d+ *\| *0\.9\d+ *\| *[+−-]?\d[\d.]* *\| *\[[+−-]?\d[\d.]*, *[+−-]?\d[\d.]*\]/);
   assert.deepEqual(statuses(result), { data: 'passed', tests: 'skipped', pipeline: 'passed', gate: 'passed', register: 'passed', deploy: 'skipped' });
   const roc = result.gate!.intervals.roc_auc!;
   assert.ok(roc.candidate!.low <= result.gate!.report.candidate.metrics.roc_auc! && roc.candidate!.high >= roc.candidate!.low && roc.change !== undefined, JSON.stringify(roc));
@@ -78,22 +87,28 @@ test('the weak configuration is blocked at the gate, naming each failed rule', (
   const repo = branch(t, 'weak');
   repo.edit('params.yaml', (text) => text.replace('features: []', 'features: [mean_texture, mean_smoothness, mean_symmetry]'));
   repo.commit('three features');
-  const { run, result } = ci(repo.root);
+  const { run, result, report } = ci(repo.root);
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.deepEqual([result.verdict, result.blockedAt, statuses(result).register], ['blocked', 'gate', 'not-run']);
   const failed = result.gate!.report.rules.filter((rule) => !rule.passed).map((rule) => rule.metric);
   assert.ok(failed.length > 0);
-  for (const metric of failed) assert.match(run.stdout, new RegExp(`gate .*${metric}`));
+  assert.match(verdict(report), /^❌.*blocked at gate/);
+  for (const metric of failed) {
+    assert.match(run.stdout, new RegExp(`gate .*${metric}`));
+    assert.ok(verdict(report).includes(metric), `the verdict line names ${metric}: ${verdict(report)}`);
+  }
 });
 
 test('data that breaks the schema is blocked at the data step with its violations', (t) => {
   const repo = branch(t, 'bad-data');
   repo.edit('data/train.csv', (text) => text.split('\n').map((line, index) => (index === 5 ? line.replace(/^[^,]+,/, '-12.5,') : line)).join('\n'));
-  const { run, result } = ci(repo.root);
+  const { run, result, report } = ci(repo.root);
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.deepEqual([result.blockedAt, statuses(result).pipeline], ['data', 'not-run']);
   const violations = result.data!.validations[0]!.violations.map((violation) => [violation.column, violation.rule]);
   assert.deepEqual(violations, [['mean_radius', 'min']]);
+  assert.match(verdict(report), /^❌.*blocked at data/);
+  assert.match(report, /mean_radius.*min/);
 });
 
 const FAILING_TESTS = `import { writeFileSync, mkdirSync } from 'node:fs';
@@ -111,9 +126,11 @@ test('failing unit tests are blocked at the tests step with their counts', (t) =
   const repo = branch(t, 'failing-tests');
   repo.edit('sluice.yaml', (text) => text.replace('stages:\n', 'stages:\n  unit-tests:\n    uses: tests\n    with: {run: node tests.mjs, junit: reports/junit.xml}\n'));
   writeFileSync(join(repo.root, 'tests.mjs'), FAILING_TESTS);
-  const { run, result } = ci(repo.root);
+  const { run, result, report } = ci(repo.root);
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.deepEqual([result.blockedAt, statuses(result).pipeline], ['tests', 'not-run']);
+  assert.match(verdict(report), /^❌.*blocked at tests/);
+  assert.match(report, /is stratified/);
   assert.deepEqual(result.tests?.counts, { tests: 3, failures: 1, errors: 0, skipped: 0 });
   assert.deepEqual(result.tests?.failed.map((failure) => failure.name), ['is stratified']);
 });

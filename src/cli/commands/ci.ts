@@ -1,11 +1,13 @@
 /**
- * `sluice ci [--base REF] [--json FILE] [--deploy ENV] [--alias NAME] [--model NAME] [--gate NAME]`:
- * the CI/CD flow on this commit. Stage output streams to stderr as it happens; stdout gets one
- * line per step and the verdict. Exit 0 passed, 1 blocked, 2 configuration or usage error.
+ * `sluice ci [--base REF] [--report FILE] [--plots DIR] [--json FILE] [--deploy ENV] [--alias NAME]
+ * [--model NAME] [--gate NAME]`: the CI/CD flow on this commit. Stage output streams to stderr as
+ * it happens; stdout gets one line per step and the verdict; the report and the JSON are written
+ * whatever the verdict. Exit 0 passed, 1 blocked, 2 configuration or usage error.
  */
-import { dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { ciExitCode, parseCiTrigger, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
+import { ciExitCode, ciReportFiles, parseCiTrigger, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
 import { writeFileAtomic } from '../../core/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
@@ -19,6 +21,8 @@ const name = z.string().min(1, { error: 'must not be empty' });
 const ciOptionsSchema = z.object({
   base: name.optional(),
   json: name.optional(),
+  report: name.optional(),
+  plots: name.optional(),
   deploy: name.optional(),
   alias: z.string().regex(/^[\w-]{1,255}$/, { error: 'must be letters, digits, _ or - (an alias name)' }).default('challenger'),
   model: name.optional(),
@@ -47,12 +51,30 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
       }),
     );
     if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
+    if (options.report) writeReport(result, options.report, options.plots);
     printSummary(result, cli);
     return ciExitCode(result);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The pull-request report: Markdown (charts as Mermaid blocks, which GitHub and GitLab draw
+ * themselves), and with `--plots DIR` the same charts as SVG files there, linked relative to the
+ * report so they show once committed or uploaded as a CI artifact. Nothing goes to a third party.
+ */
+function writeReport(result: CiResult, reportPath: string, plotsDir: string | undefined): void {
+  const report = resolve(reportPath);
+  mkdirSync(dirname(report), { recursive: true });
+  if (plotsDir) {
+    const dir = resolve(plotsDir);
+    mkdirSync(dir, { recursive: true });
+    for (const file of ciReportFiles(result)) writeFileAtomic(join(dir, file.name), file.svg);
+  }
+  const linked = plotsDir ? relative(dirname(report), resolve(plotsDir)) || '.' : undefined;
+  writeFileAtomic(report, renderCiMarkdown(result, { plotsDir: linked }));
 }
 
 /** Stage commands' output and a line per stage that did something, on stderr (the CI log). */

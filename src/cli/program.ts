@@ -4,6 +4,7 @@
  * one place, {@link reportError}.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCiInit } from './commands/ci-init.js';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
 import { defineMonitorCommands } from './monitor-program.js';
@@ -156,6 +157,10 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--summary <file>', 'write the verdict and both models\' metrics as a small JSON (for pipeline metrics)')
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
     .action(run(async (options: unknown) => (await import('./commands/gate.js')).gateCommand(options, output)));
+
+  // `sluice ci [flags]` itself is registered by the CI flow; `init` writes CI pipeline files.
+  const ci = program.commands.find((command) => command.name() === 'ci') ?? program.command('ci').description('the CI/CD flow on a commit, and CI pipeline files that run it');
+  registerCiInit(ci, run, output, version);
 
   defineDataCommands(program, run, output);
   defineTrackingCommands(program, run, output, version);

@@ -7,8 +7,7 @@
  * it are `not-run`, and the report still says what was found up to there.
  */
 import type { DriftResult, ValidationResult } from '../data/index.js';
-import type { GateReport } from '../evaluation/index.js';
-import type { SliceResult } from '../evaluation/slices.js';
+import type { GateReport, SliceResult } from '../evaluation/index.js';
 import type { MetricsDiffRow, ParamsDiffRow, StageStatus } from '../pipeline/index.js';
 
 /** The steps of the flow, in the order they run. */

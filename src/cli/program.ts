@@ -4,6 +4,7 @@
  * one place, {@link reportError}.
  */
 import { Command, CommanderError } from 'commander';
+import { defineCiCommands } from './ci-program.js';
 import { registerCiInit } from './commands/ci-init.js';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
@@ -158,14 +159,21 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
     .action(run(async (options: unknown) => (await import('./commands/gate.js')).gateCommand(options, output)));
 
-  // `sluice ci [flags]` itself is registered by the CI flow; `init` writes CI pipeline files.
-  const ci = program.commands.find((command) => command.name() === 'ci') ?? program.command('ci').description('the CI/CD flow on a commit, and CI pipeline files that run it');
-  registerCiInit(ci, run, output, version);
+  program
+    .command('watch')
+    .description('CI without a CI platform: run `sluice ci` on each new commit of a branch, data change on the remote, or cron schedule')
+    .argument('[ci-args...]', 'after --: extra arguments for `sluice ci`')
+    .option('--interval <duration>', 'how often to poll: 30s, 5m, 1h', '60s')
+    .option('--branch <name>', 'the branch to follow (default: the checked-out one); fetched when it has an upstream')
+    .option('-r, --remote <name>', 'the data remote whose content counts as a data change (default: default_remote)')
+    .option('--schedule <cron>', 'also run on this cron schedule, e.g. "0 3 * * *"')
+    .action(run(async (ciArgs: string[], options: unknown) => (await import('./commands/watch.js')).watchCommand(ciArgs, options, output)));
 
   defineDataCommands(program, run, output);
   defineTrackingCommands(program, run, output, version);
   defineServingCommands(program, run, output, version);
   defineDeployCommands(program, run, output);
+  registerCiInit(defineCiCommands(program, run, output), run, output, version);
   defineMonitorCommands(program, run, output);
   return program;
 }

@@ -3,7 +3,7 @@
  * Commands receive them and pass them to the services they call; none opens the store itself.
  */
 import type { Actor } from '../registry/index.js';
-import { findWorkspaceRoot, openWorkspace, openWorkspaceServices, osUserName, type StoreOpener, type WorkspaceServices } from '../workspace/index.js';
+import { findWorkspaceRoot, openServerWorkspace, openWorkspace, openWorkspaceServices, osUserName, type ServerLocations, type StoreOpener, type WorkspaceServices } from '../workspace/index.js';
 import { currentWorkspace } from './context.js';
 import type { CliOutput } from './output.js';
 
@@ -34,6 +34,20 @@ export async function withServicesIfAny<T>(context: CliContext, work: (services:
     return work(undefined);
   }
   const services = await openWorkspaceServices(openWorkspace(root), { openStore: context.openStore, user: osUserName() });
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * Runs `work` with the services a server command works on (`sluice server`, `sluice token`): the
+ * project's inside one, else a standalone server's home and stores (workspace/server-home.ts).
+ */
+export async function withServerServices<T>(context: CliContext, locations: ServerLocations, work: (services: WorkspaceServices) => Promise<T>): Promise<T> {
+  const { workspace } = openServerWorkspace(process.cwd(), locations);
+  const services = await openWorkspaceServices(workspace, { openStore: context.openStore, user: osUserName() });
   try {
     return await work(services);
   } finally {

@@ -121,25 +121,34 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .description('create a token and print its secret (once)')
     .option('--role <role>', 'reader, editor or admin')
     .option('--name <name>', 'a name to recognise it by')
+    .option('--store <url>', 'a standalone server\'s metadata store (default: the project\'s, else ./sluice-server)')
+    .option('--home <dir>', 'a standalone server\'s home directory (default ./sluice-server outside a project)')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (options: unknown) => (await import('./commands/token.js')).tokenCreateCommand(options, output)));
   token
     .command('list')
     .description('tokens (never their secrets)')
+    .option('--store <url>', 'a standalone server\'s metadata store (default: the project\'s, else ./sluice-server)')
+    .option('--home <dir>', 'a standalone server\'s home directory (default ./sluice-server outside a project)')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (options: unknown) => (await import('./commands/token.js')).tokenListCommand(options, output)));
   token
     .command('revoke')
     .description('revoke a token')
     .argument('<id>', 'the token id (from `sluice token list`)')
-    .action(run(async (id: string) => (await import('./commands/token.js')).tokenRevokeCommand(id, output)));
+    .option('--store <url>', 'a standalone server\'s metadata store (default: the project\'s, else ./sluice-server)')
+    .option('--home <dir>', 'a standalone server\'s home directory (default ./sluice-server outside a project)')
+    .action(run(async (id: string, options: unknown) => (await import('./commands/token.js')).tokenRevokeCommand(id, options, output)));
 
   program
     .command('server')
-    .description('serve tracking, the registry and artifacts over HTTP (MLflow REST API 2.0 + Sluice API)')
+    .description('serve tracking, the registry and artifacts over HTTP (MLflow REST API 2.0 + Sluice API): a project\'s, or standalone for a team')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '5000')
     .option('--insecure', 'listen beyond loopback without tokens (trusted networks only)')
+    .option('--store <url>', 'metadata store: postgresql://… or sqlite:PATH (default SLUICE_DATABASE_URL, else the project\'s, else HOME/sluice.db)')
+    .option('--artifacts <url>', 'artifact store: a directory or s3://bucket/prefix (default SLUICE_ARTIFACTS, else the project\'s, else HOME/artifacts)')
+    .option('--home <dir>', 'outside a project: where the standalone server keeps its files (default ./sluice-server)')
     .option('--max-upload-mb <n>', 'largest artifact upload', '8192')
     .option('--quiet', 'no request log')
     .action(run(async (options: unknown) => (await import('./commands/server.js')).serverCommand(options, version, output)));

@@ -8,5 +8,6 @@ export { parsePointer, pointerFileFor, POINTER_SUFFIX, readPointer, type Located
 export { addData, checkoutData, dataStatus, toWorkspacePath, type AddedData, type CheckoutResult, type DataState, type DataStatus } from './track.js';
 export { collectGarbage, diffData, type DataChange, type DataDiff, type GarbageReport } from './history.js';
 export { pullData, pushData, type TransferOptions, type TransferProgress, type TransferReport } from './transfer.js';
+export { pointersAtRevision, remoteDataStatus, versionsOnRemote, type RemoteDataStatus, type RemoteStatusReport, type RemoteSync } from './remote-status.js';
 export { addRemote, listRemotes, openRemote, removeRemote, type NamedRemote } from './remotes.js';
 export { dataNotInCache, dataNotTracked, dataPathMissing, dataPathNotAllowed, invalidRemote, remoteExists, remoteNotConfigured, transferIncomplete } from './errors.js';

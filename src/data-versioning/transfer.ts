@@ -64,7 +64,7 @@ async function rootObjects(data: DataWorkspace, targets: readonly string[]): Pro
 }
 
 /** Runs `work` over `items`, `jobs` at a time, collecting failures instead of stopping at the first. */
-async function pool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<{ item: T; error: unknown }[]> {
+export async function pool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<{ item: T; error: unknown }[]> {
   const failures: { item: T; error: unknown }[] = [];
   let next = 0;
   await Promise.all(
@@ -83,7 +83,7 @@ async function pool<T>(items: readonly T[], jobs: number, work: (item: T) => Pro
 }
 
 /** What a remote holds: one listing for big transfers, a request per object for small ones. */
-async function remoteHas(storage: ObjectStorage, ids: readonly string[]): Promise<(id: string) => Promise<boolean>> {
+export async function remoteHas(storage: ObjectStorage, ids: readonly string[]): Promise<(id: string) => Promise<boolean>> {
   if (ids.length <= 32) return (id) => storage.has(id);
   const present = new Set<string>();
   for await (const id of storage.list()) present.add(id);

@@ -1,5 +1,5 @@
 /**
- * `uses:` stages: Sluice's own steps (train, eval, gate, validate) written as `sluice …` commands with
+ * `uses:` stages: Sluice's own steps (train, eval, gate, validate, tests) written as `sluice …` commands with
  * their deps, outs and params filled in, so they cache, rerun and record like any stage.
  * Each `with` block is validated here, with errors located in sluice.yaml.
  */
@@ -10,7 +10,7 @@ import type { ResolveContext } from './resolve-context.js';
 import type { StageBody } from './schema.js';
 import { USES_WITH } from './uses-schemas.js';
 
-const { train: trainWith, eval: evalWith, gate: gateWith, validate: validateWith } = USES_WITH;
+const { train: trainWith, eval: evalWith, gate: gateWith, validate: validateWith, tests: testsWith } = USES_WITH;
 
 /**
  * The gate set a `uses: gate` stage checks: the gates section itself when it is one set (its
@@ -116,9 +116,17 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       const summary = options.summary ?? (chosen.name === undefined ? 'metrics/gate.json' : `metrics/gate-${chosen.name}.json`);
       const args = ['sluice gate', ...(chosen.name === undefined ? [] : [`--gate ${word(chosen.name)}`]), `--summary ${word(summary)}`];
       if (options.report) args.push(`--report ${word(options.report)}`);
+      if (options.details) args.push(`--json ${word(options.details)}`);
       // The rules are a dependency too: the gate set is read like a params section of sluice.yaml.
       const key = chosen.name === undefined ? 'gates' : `gates.${chosen.name}`;
-      return merge({ cmd: args.join(' '), deps, metrics: [summary], params: [{ 'sluice.yaml': [key] }], ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}) });
+      return merge({
+        cmd: args.join(' '),
+        deps,
+        outs: options.details ? [options.details] : [],
+        metrics: [summary],
+        params: [{ 'sluice.yaml': [key] }],
+        ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}),
+      });
     }
     case 'validate': {
       const options = validateWithSchema(validateWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
@@ -126,12 +134,24 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       if (options.reference) args.push(`--reference ${word(options.reference)}`);
       args.push(`--summary ${word(options.summary)}`);
       if (options.report) args.push(`--report ${word(options.report)}`);
+      if (options.details) args.push(`--json ${word(options.details)}`);
       return merge({
         cmd: args.join(' '),
         deps: [options.data, options.schema, ...(options.reference ? [options.reference] : [])],
+        outs: options.details ? [options.details] : [],
         metrics: [options.summary],
         ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}),
       });
+    }
+    case 'tests': {
+      const options = validateWithSchema(testsWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
+      // Tests whose inputs are not declared must run every time: nothing else would tell that the code changed.
+      const alwaysChanged = body.always_changed ?? (body.deps ?? []).length === 0;
+      return {
+        ...merge({ cmd: options.run, outs: options.junit ? [options.junit] : [] }),
+        always_changed: alwaysChanged,
+        tests: options.junit ? { junit: options.junit } : true,
+      };
     }
     default:
       return body;

@@ -90,6 +90,8 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
     outs,
     env,
     alwaysChanged: body.always_changed ?? false,
+    uses: written.uses ? { kind: written.uses, details: typeof written.with?.details === 'string' ? path(written.with.details, ['with', 'details']) : undefined } : undefined,
+    tests: body.tests === undefined || body.tests === false ? undefined : { junit: body.tests === true ? undefined : path(body.tests.junit, written.uses ? ['with', 'junit'] : ['tests', 'junit']) },
     frozen: body.frozen ?? false,
     desc: body.desc,
     source,

@@ -56,6 +56,11 @@ export interface RunPipelineOptions {
   readonly command?: string;
   /** A directory with the `sluice` executable, put first on stages' PATH (for `uses:` stages). */
   readonly toolDir?: string;
+  /**
+   * The workspace's services when the caller has them open (`sluice ci` runs the pipeline several
+   * times on one connection); they are used and left open. Default: opened and closed here.
+   */
+  readonly services?: WorkspaceServices;
 }
 
 export interface PipelineRunReport {
@@ -86,7 +91,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   let services: WorkspaceServices | undefined;
   try {
     // A dry run changes nothing: before the first real run there is no store to read, and none is created.
-    store = !dryRun || existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined;
+    store = options.services?.store ?? (!dryRun || existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined);
     const cache = openWorkspaceCache(workspace);
     const statCache = await openWorkspaceStatCache(workspace);
     await statCache.loadFiles(stagePaths(selected));
@@ -105,7 +110,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       pruneOldLogs(workspace.paths.logsDir);
       mkdirSync(logsDir, { recursive: true });
       syncGitignore(workspace.root, pipeline.stages);
-      services = await openWorkspaceServices(workspace, { store });
+      services = options.services ?? (await openWorkspaceServices(workspace, { store }));
       await closeAbandonedRun(services, runLock?.abandonedRunId);
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);
@@ -167,8 +172,10 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     }
     return { runId, status, outcomes: ordered, logsDir: join('.sluice', 'logs', runId ?? 'dry-run') };
   } finally {
-    await services?.close();
-    await store?.close();
+    if (!options.services) {
+      await services?.close();
+      await store?.close();
+    }
     runLock?.release();
   }
 }

@@ -65,8 +65,8 @@ const commandSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min
 export const stageBodySchema = z.strictObject({
   /** The command; or `uses` for a built-in step. */
   cmd: commandSchema.optional(),
-  /** A built-in step (train, eval, gate, validate), configured by `with`. */
-  uses: z.enum(['train', 'eval', 'gate', 'validate'], { error: 'uses must be train, eval, gate or validate' }).optional(),
+  /** A built-in step (train, eval, gate, validate, tests), configured by `with`. */
+  uses: z.enum(['train', 'eval', 'gate', 'validate', 'tests'], { error: 'uses must be train, eval, gate, validate or tests' }).optional(),
   with: z.record(z.string(), z.unknown()).optional(),
   /** Working directory of the command, relative to the repository root; paths are relative to it. */
   wd: z.string().min(1).optional(),
@@ -79,6 +79,11 @@ export const stageBodySchema = z.strictObject({
   plots: z.array(plotEntrySchema).optional(),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name'), scalar).optional(),
   always_changed: z.boolean().optional(),
+  /**
+   * The stage runs the project's unit tests: `sluice ci` runs it before the pipeline and stops on
+   * its failure. `{junit: PATH}` names the JUnit XML report it writes, read for the counts.
+   */
+  tests: z.union([z.boolean(), z.strictObject({ junit: z.string().min(1) })], { error: 'tests must be true, or {junit: PATH} naming the JUnit XML report the command writes' }).optional(),
   frozen: z.boolean().optional(),
   desc: z.string().optional(),
 });

@@ -71,6 +71,13 @@ export interface Stage {
   readonly outs: readonly Output[];
   readonly env: Readonly<Record<string, string>>;
   readonly alwaysChanged: boolean;
+  /**
+   * For a `uses:` stage: the built-in step it runs, and the full JSON report it writes
+   * (`with: {details: PATH}`, root-relative), which `sluice ci` reads instead of repeating the work.
+   */
+  readonly uses: { readonly kind: string; readonly details: string | undefined } | undefined;
+  /** Set for a stage that runs the project's unit tests (`uses: tests` or `tests:`); `junit` is its report, root-relative. */
+  readonly tests: { readonly junit: string | undefined } | undefined;
   readonly frozen: boolean;
   readonly desc: string | undefined;
   /** The stage's definition in sluice.yaml (for foreach stages, the `do` block). */

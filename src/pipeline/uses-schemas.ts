@@ -45,6 +45,7 @@ const gate = z.strictObject({
   gate: z.string().min(1).optional().describe('which named gate set of the gates section to check (needed when there are several)'),
   summary: path.optional().describe('where the verdict and both models\' metrics go (the stage\'s metrics; default metrics/gate.json, or metrics/gate-NAME.json)'),
   report: path.optional().describe('a Markdown report for the pull request (a plot kept in git)'),
+  details: path.optional().describe('where the full gate report JSON goes: every rule, both models\' metrics, 95 % intervals (a cached output; `sluice ci` reads it instead of scoring again)'),
 });
 
 const validate = z.strictObject({
@@ -53,10 +54,16 @@ const validate = z.strictObject({
   reference: path.optional().describe('reference data to test for drift against, e.g. the training set (a dependency)'),
   summary: path.default('metrics/validation.json').describe('where the verdict goes (the stage\'s metrics)'),
   report: path.optional().describe('a Markdown report of the violations (a plot kept in git)'),
+  details: path.optional().describe('where the full validation JSON goes: every violation with example rows (a cached output; `sluice ci` reads it)'),
+});
+
+const tests = z.strictObject({
+  run: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('the test command (or commands, run in order), e.g. `pytest -q --junitxml=reports/junit.xml` or `npm test`'),
+  junit: path.optional().describe('the JUnit XML report the command writes (a cached output): `sluice ci` reads the counts and the failed cases from it'),
 });
 
 /** The `with:` schema of each `uses:` kind. */
-export const USES_WITH = { train, eval: evaluate, gate, validate } as const;
+export const USES_WITH = { train, eval: evaluate, gate, validate, tests } as const;
 
 /** What each `uses:` kind runs, in a sentence, for the docs. */
 export const USES_SUMMARIES: Readonly<Record<keyof typeof USES_WITH, string>> = {
@@ -64,4 +71,5 @@ export const USES_SUMMARIES: Readonly<Record<keyof typeof USES_WITH, string>> = 
   eval: '`sluice eval`: scores `model` on `data`; the headline metrics go to `metrics`, everything else to `details` and `report`.',
   gate: '`sluice gate`: checks the candidate of a gates set against its rules; its model, data and registry baseline are dependencies, and the rules are read like params.',
   validate: '`sluice validate`: holds `data` to `schema` (and tests drift against `reference`); a failure stops the stages that read `data`.',
+  tests: 'the project\'s unit tests: runs `run`; `sluice ci` runs this stage before the pipeline and stops when it fails, with the counts from `junit`. Without `deps` it runs every time (its inputs are not declared); with `deps` (the source and test files) it reruns only when they change.',
 };

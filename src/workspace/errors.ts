@@ -21,3 +21,10 @@ export const runInProgress = defineError<{ pid: number }>('SLUICE_WORKSPACE_RUN_
   message: ({ pid }) => `Another sluice run (pid ${pid}) is running in this repository.`,
   hint: ({ pid }) => `Wait for it to finish, or stop it with \`kill ${pid}\`; a lock left by a dead process is taken over automatically.`,
 });
+
+export const serverHomeNotFound = defineError<{ cwd: string; home: string }>('SLUICE_SERVER_HOME_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'A command that works on a standalone server\'s store (`sluice token`) found neither a project nor the server\'s home directory.',
+  message: ({ cwd, home }) => `No Sluice project found in ${cwd} or its parents, and no standalone server home at ${home}.`,
+  hint: () => 'Run the command in the project, or where `sluice server` was started (its home is ./sluice-server), or name the server\'s store with --store postgresql://… (or --home DIR).',
+});

@@ -17,10 +17,11 @@ export {
 } from './workspace.js';
 export { LOCK_FILE, locateWorkspaceRoot, PIPELINE_FILE, SLUICE_DIR } from './workspace-root.js';
 export { openWorkspaceStore } from './open-store.js';
+export { DEFAULT_SERVER_HOME, openServerWorkspace, type ServerLocations, type ServerWorkspace } from './server-home.js';
 export { CONFIG_FILE, loadWorkspaceConfig, remoteSchema, workspaceConfigSchema, type RemoteConfig, type WorkspaceConfig } from './config.js';
 export { ensureGitignoreEntries, gitignoreEntryFor, removeGitignoreEntries } from './gitignore.js';
 export { acquireRunLock, type RunLock } from './run-lock.js';
-export { pipelineFileMissing, runInProgress, workspaceNotFound } from './errors.js';
+export { pipelineFileMissing, runInProgress, serverHomeNotFound, workspaceNotFound } from './errors.js';
 export { SESSION_RUN_ENV, startSessionRun, type SessionRun, type SessionRunStart } from './session-run.js';
 export { openWorkspaceServices, osUserName, type OpenServicesOptions, type StoreOpener, type WorkspaceServices } from './services.js';
 export {

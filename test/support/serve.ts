@@ -23,7 +23,17 @@ export interface ServedProcess {
 const START_TIMEOUT_MS = 30_000;
 
 export async function startServe(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServedProcess> {
-  const child = startSluice(cwd, ['serve', ...args, '--port', '0'], env);
+  return startListening(cwd, ['serve', ...args, '--port', '0'], env);
+}
+
+/** A real `sluice server` (tracking and registry) on a free port, like {@link startServe}. */
+export async function startSluiceServer(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ServedProcess> {
+  return startListening(cwd, ['server', ...args, '--port', '0'], env);
+}
+
+async function startListening(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServedProcess> {
+  const command = `sluice ${args[0]}`;
+  const child = startSluice(cwd, args, env);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout!.resume();
@@ -33,11 +43,11 @@ export async function startServe(cwd: string, args: readonly string[], env: Node
       if (match) resolve(match[1]!);
     };
     child.stderr!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`sluice serve exited with ${code}:\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}:\n${stderr}`)));
   });
   let url: string;
   try {
-    url = await within(banner, START_TIMEOUT_MS, 'the banner of sluice serve');
+    url = await within(banner, START_TIMEOUT_MS, `the banner of ${command}`);
   } catch (error) {
     if (child.pid !== undefined) killTree(child.pid);
     throw new Error(`${(error as Error).message}\n${stderr}`);

@@ -1,11 +1,15 @@
 /**
- * `sluice server [--host 127.0.0.1] [--port 5000] [--insecure]`: the tracking and registry
- * server, MLflow-compatible, over this workspace's store and artifacts. Stops cleanly on Ctrl-C.
+ * `sluice server [--host 127.0.0.1] [--port 5000] [--store URL] [--artifacts URL] [--insecure]`:
+ * the tracking and registry server, MLflow-compatible. Inside a project it serves the project's
+ * store and artifacts; anywhere else it is a standalone team server (like `mlflow server`) over
+ * `--store` and `--artifacts`, keeping what they do not name in `--home` (./sluice-server).
+ * Stops cleanly on Ctrl-C.
  */
 import { z } from 'zod';
 import { startServer } from '../../http/index.js';
+import { openServerWorkspace, openWorkspaceServices, osUserName, type ServerWorkspace } from '../../workspace/index.js';
 import { parseOptions } from '../options.js';
-import { withServices, type CliContext } from '../services.js';
+import type { CliContext } from '../services.js';
 
 const serverSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -13,11 +17,17 @@ const serverSchema = z.object({
   insecure: z.boolean().default(false),
   maxUploadMb: z.coerce.number({ error: 'must be a number' }).positive().default(8192),
   quiet: z.boolean().default(false),
+  store: z.string().min(1).optional(),
+  artifacts: z.string().min(1).optional(),
+  home: z.string().min(1).optional(),
 });
 
 export async function serverCommand(rawOptions: unknown, version: string, output: CliContext): Promise<number> {
   const options = parseOptions(serverSchema, rawOptions, 'server');
-  return withServices(output, async (services) => {
+  const opened = openServerWorkspace(process.cwd(), { store: options.store, artifacts: options.artifacts, home: options.home });
+  const services = await openWorkspaceServices(opened.workspace, { openStore: output.openStore, user: osUserName() });
+  try {
+    output.stderr.write(`${describeLocations(opened)}\n`);
     const { app, url } = await startServer({
       services,
       host: options.host,
@@ -30,7 +40,7 @@ export async function serverCommand(rawOptions: unknown, version: string, output
     });
     // A wildcard address is where the server listens, not one to connect to.
     const reachable = url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
-    output.stderr.write(`Sluice server at ${url} (MLflow clients: MLFLOW_TRACKING_URI=${reachable}); Ctrl-C stops it.\n`);
+    output.stderr.write(`Sluice server at ${url} (MLflow clients: MLFLOW_TRACKING_URI=${reachable}; Sluice clients: SLUICE_SERVER_URL=${reachable}); Ctrl-C stops it.\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -38,5 +48,24 @@ export async function serverCommand(rawOptions: unknown, version: string, output
     });
     await app.close();
     return 0;
-  });
+  } finally {
+    await services.close();
+  }
+}
+
+/** Where the server keeps its state, in one line: what a team needs to back up. */
+function describeLocations({ workspace, project }: ServerWorkspace): string {
+  const store = workspace.storeLocation.dialect === 'sqlite' ? `SQLite ${workspace.storeLocation.path}` : `PostgreSQL ${redactPassword(workspace.storeLocation.connectionString)}`;
+  const where = project === undefined ? `standalone (home ${workspace.root})` : `project ${project}`;
+  return `Serving ${where}: metadata in ${store}, artifacts in ${workspace.artifactsUrl}.`;
+}
+
+function redactPassword(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return connectionString;
+  }
 }

@@ -7,9 +7,13 @@ import { ROLES } from '../../access/index.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
-import { cliActor, withServices, type CliContext } from '../services.js';
+import { cliActor, withServerServices, type CliContext } from '../services.js';
+
+/** Where the tokens are: the project's store, or a standalone server's (`--store`, `--home`). */
+const serverLocation = { store: z.string().min(1).optional(), home: z.string().min(1).optional() };
 
 const createSchema = z.object({
+  ...serverLocation,
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
   name: z.string().min(1).max(100).optional(),
   json: z.boolean().default(false),
@@ -17,7 +21,7 @@ const createSchema = z.object({
 
 export async function tokenCreateCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(createSchema, rawOptions, 'token create');
-  return withServices(output, async (services) => {
+  return withServerServices(output, { ...options, create: false }, async (services) => {
     const actor = cliActor();
     const name = options.name ?? `${options.role}-${new Date().toISOString().slice(0, 10)}`;
     const { token, secret } = await services.access(actor).createToken({ name, role: options.role, createdBy: actor.name });
@@ -34,11 +38,11 @@ export async function tokenCreateCommand(rawOptions: unknown, output: CliContext
   });
 }
 
-const listSchema = z.object({ json: z.boolean().default(false) });
+const listSchema = z.object({ ...serverLocation, json: z.boolean().default(false) });
 
 export async function tokenListCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(listSchema, rawOptions, 'token list');
-  return withServices(output, async (services) => {
+  return withServerServices(output, { ...options, create: false }, async (services) => {
     const tokens = await services.access(cliActor()).listTokens();
     if (options.json) {
       printJson(output, tokens.map((token) => ({ id: token.id, name: token.name, role: token.role, created_at: token.createdAt, created_by: token.createdBy, revoked_at: token.revokedAt ?? null })));
@@ -54,8 +58,11 @@ export async function tokenListCommand(rawOptions: unknown, output: CliContext):
   });
 }
 
-export async function tokenRevokeCommand(id: string, output: CliContext): Promise<number> {
-  return withServices(output, async (services) => {
+const revokeSchema = z.object(serverLocation);
+
+export async function tokenRevokeCommand(id: string, rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(revokeSchema, rawOptions, 'token revoke');
+  return withServerServices(output, { ...options, create: false }, async (services) => {
     const token = await services.access(cliActor()).revokeToken(id);
     output.stdout.write(`Revoked the token "${token.name}" (${token.id}).\n`);
     return 0;

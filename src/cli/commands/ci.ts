@@ -1,0 +1,83 @@
+/**
+ * `sluice ci [--base REF] [--json FILE] [--deploy ENV] [--alias NAME] [--model NAME] [--gate NAME]`:
+ * the CI/CD flow on this commit. Stage output streams to stderr as it happens; stdout gets one
+ * line per step and the verdict. Exit 0 passed, 1 blocked, 2 configuration or usage error.
+ */
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { ciExitCode, parseCiTrigger, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
+import { writeFileAtomic } from '../../core/index.js';
+import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
+import { formatDuration } from '../format/table.js';
+import { makeStyler } from '../format/style.js';
+import { parseOptions } from '../options.js';
+import type { CliOutput } from '../output.js';
+import { cliActor, withServices, type CliContext } from '../services.js';
+
+const name = z.string().min(1, { error: 'must not be empty' });
+
+const ciOptionsSchema = z.object({
+  base: name.optional(),
+  json: name.optional(),
+  deploy: name.optional(),
+  alias: z.string().regex(/^[\w-]{1,255}$/, { error: 'must be letters, digits, _ or - (an alias name)' }).default('challenger'),
+  model: name.optional(),
+  gate: name.optional(),
+});
+
+const MARKS: Readonly<Record<CiStepStatus, string>> = { passed: '✓', failed: '✗', skipped: '-', 'not-run': '·' };
+
+export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
+  const options = parseOptions(ciOptionsSchema, rawOptions, 'ci');
+  const trigger = parseCiTrigger(process.env.SLUICE_CI_TRIGGER);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await withServices(cli, (services) =>
+      runCi(services, {
+        ...options,
+        trigger,
+        actor: cliActor(),
+        reporter: stageReporter(cli),
+        toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,
+        signal: controller.signal,
+        serverUrl: process.env.SLUICE_SERVER_URL || undefined,
+      }),
+    );
+    if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
+    printSummary(result, cli);
+    return ciExitCode(result);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Stage commands' output and a line per stage that did something, on stderr (the CI log). */
+function stageReporter(output: CliOutput): RunReporter {
+  const style = makeStyler(output.stderr);
+  return {
+    stageStarting: (stage) => output.stderr.write(`${style('bold', `▶ ${stage.name}`)}\n`),
+    stageOutput: (_stage, _stream, text) => output.stderr.write(text),
+    stageFinished: (outcome) => {
+      if (outcome.status === 'unchanged') return;
+      const tail = outcome.status === 'failed' && outcome.tail?.length ? `\n${outcome.tail.map((line) => `  │ ${line}`).join('\n')}` : '';
+      output.stderr.write(`  ${outcome.stage}: ${STATUS_LABELS[outcome.status]}${outcome.message ? ` (${outcome.message})` : ''}${tail}\n`);
+    },
+  };
+}
+
+function printSummary(result: CiResult, output: CliOutput): void {
+  const style = makeStyler(output.stdout);
+  const width = Math.max(...result.steps.map((step) => step.name.length));
+  output.stdout.write('\n');
+  for (const step of result.steps) {
+    const mark = step.status === 'failed' ? style('red', MARKS[step.status]) : step.status === 'passed' ? style('green', MARKS[step.status]) : MARKS[step.status];
+    const time = step.status === 'passed' || step.status === 'failed' ? ` ${style('dim', `(${formatDuration(step.durationMs)})`)}` : '';
+    output.stdout.write(`${mark} ${step.name.padEnd(width)}  ${step.summary}${time}\n`);
+  }
+  output.stdout.write(`\n${result.verdict === 'passed' ? style('green', result.headline) : style('red', result.headline)}\n`);
+  if (result.runId) output.stdout.write(`${style('dim', `recorded as run ${result.runId}`)}\n`);
+}

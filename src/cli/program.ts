@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { defineCiCommands } from './ci-program.js';
+import { registerCiInit } from './commands/ci-init.js';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
 import { defineMonitorCommands } from './monitor-program.js';
@@ -172,7 +173,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   defineTrackingCommands(program, run, output, version);
   defineServingCommands(program, run, output, version);
   defineDeployCommands(program, run, output);
-  defineCiCommands(program, run, output);
+  registerCiInit(defineCiCommands(program, run, output), run, output, version);
   defineMonitorCommands(program, run, output);
   return program;
 }

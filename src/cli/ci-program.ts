@@ -12,6 +12,7 @@ export function defineCiCommands(program: Command, run: Runner, output: CliConte
     .option('--base <ref>', 'a git revision to diff params and metrics against (e.g. origin/main)')
     .option('--report <file>', 'write the pull-request report (GitHub/GitLab Markdown), whatever the verdict')
     .option('--plots <dir>', 'with --report: also write its charts as SVG files here, linked from the report')
+    .option('--post <provider>', 'post the report to the pull/merge request and set a commit status: github, gitlab or auto (from the CI environment)')
     .option('--json <file>', 'write the whole result as JSON')
     .option('--deploy <env>', 'roll the registered version out to this environment of the deploy: section')
     .option('--alias <name>', 'the alias the registered candidate gets', 'challenger')

@@ -5,12 +5,14 @@
  * done once; each test works in its own copy of that repository, on a branch of its own.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { parse } from 'yaml';
 import type { CiResult } from '../../src/ci/index.js';
-import { scratchRepo, sluice, type CliResult, type ScratchRepo } from '../support/cli.js';
+import { scratchRepo, SLUICE_BIN, sluice, sluiceAsync, type CliResult, type ScratchRepo } from '../support/cli.js';
+import { startFakeGithub } from '../support/fake-ci-services.js';
 import { REPO_ROOT, sharedFixture } from '../support/fixtures.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -139,4 +141,50 @@ test('an unknown SLUICE_CI_TRIGGER is a configuration error (exit 2) before anyt
   const run = sluice(prepared.root, ['ci'], { SLUICE_CI_TRIGGER: 'tuesday' });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /SLUICE_CI_TRIGGER is "tuesday".*\[SLUICE_CI_INVALID_TRIGGER\]/s);
+});
+
+test('--post github: the first run comments and sets sluice/gate, the second updates the same comment; no token, no request', async (t) => {
+  const repo = branch(t, 'posted');
+  repo.edit('params.yaml', (text) => text.replace('C: 1.0', 'C: 0.5'));
+  repo.commit('C: 0.5');
+  const github = await startFakeGithub();
+  t.after(() => github.close());
+  const event = join(repo.root, '..', 'event.json');
+  writeFileSync(event, JSON.stringify({ pull_request: { number: 12, head: { sha: 'c'.repeat(40) } } }));
+  const env = { GITHUB_ACTIONS: 'true', GITHUB_API_URL: github.api.origin, GITHUB_REPOSITORY: 'acme/cancer', GITHUB_SHA: 'd'.repeat(40), GITHUB_EVENT_PATH: event };
+
+  const anonymous = await sluiceAsync(repo.root, ['ci', '--post', 'github'], { ...env, GITHUB_TOKEN: '' });
+  assert.equal(anonymous.code, 0, anonymous.stderr);
+  assert.equal(github.api.requests.length, 0, 'nothing is sent without a token');
+
+  for (let run = 0; run < 2; run++) {
+    const posted = await sluiceAsync(repo.root, ['ci', '--post', 'github'], { ...env, GITHUB_TOKEN: 'ghs_test' });
+    assert.equal(posted.code, 0, posted.stderr);
+  }
+  const comments = github.comments.get(12) ?? [];
+  assert.equal(comments.length, 1, 'one comment, updated by the second run');
+  assert.match(comments[0]!.body, /^<!-- sluice-ci-report -->\n✅/);
+  assert.deepEqual(github.statuses.map((status) => [status.sha, status.body.context, status.body.state]), [['c'.repeat(40), 'sluice/gate', 'success'], ['c'.repeat(40), 'sluice/gate', 'success']]);
+  assert.ok(github.api.requests.every((request) => request.headers.authorization === 'Bearer ghs_test'));
+});
+
+test('the GitHub workflow that `sluice ci init` writes passes on the example, its run: steps executed one by one in a shell', (t) => {
+  const repo = branch(t, 'github-actions');
+  assert.equal(sluice(repo.root, ['ci', 'init', '--provider', 'github']).code, 0);
+  repo.commit('CI workflow');
+  const workflow = parse(readFileSync(join(repo.root, '.github', 'workflows', 'sluice.yml'), 'utf8')) as { jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }> };
+  // The machine has this build of Sluice instead of the release the Install step fetches from npm.
+  const bin = join(repo.root, '..', 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'sluice'), `#!/bin/sh\nexec "${process.execPath}" "${SLUICE_BIN}" "$@"\n`);
+  chmodSync(join(bin, 'sluice'), 0o755);
+  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps).filter((step) => step.run !== undefined && step.name !== 'Install');
+  assert.ok(steps.some((step) => /sluice ci/.test(step.run!)), 'the workflow runs sluice ci');
+  for (const step of steps) {
+    // Expressions (${{ secrets.… }}) are empty here, as on a fork without secrets.
+    const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, String(value).replace(/\$\{\{[^}]*\}\}/g, '')]));
+    const result = spawnSync('bash', ['-e', '-c', step.run!], { cwd: repo.root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...stepEnv, PATH: `${bin}:${process.env.PATH}`, GITHUB_ACTIONS: 'true', NO_COLOR: '1' } });
+    assert.equal(result.status, 0, `step ${step.name ?? step.run}: ${result.stdout}${result.stderr}`);
+  }
+  assert.match(readFileSync(join(repo.root, 'sluice-report.md'), 'utf8'), /^<!-- sluice-ci-report -->\n✅/);
 });

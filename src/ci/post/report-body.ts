@@ -3,8 +3,10 @@
  * next run), cut to what the service accepts, and the one-line status description.
  */
 
-/** The hidden first line of the comment or note; the next run updates the comment that starts with it. */
-export const REPORT_WATERMARK = '<!-- sluice-ci-report -->';
+import { CI_REPORT_WATERMARK } from '../report/index.js';
+
+/** The hidden first line of the comment or note (the report's own); the next run updates the comment that starts with it. */
+export const REPORT_WATERMARK = CI_REPORT_WATERMARK;
 
 /** The commit status' name (GitHub's `context`, GitLab's `name`). */
 export const STATUS_CONTEXT = 'sluice/gate';
@@ -19,7 +21,8 @@ const TRUNCATION_NOTE = '\n\n… the report is longer than a comment may be; the
 
 /** The comment's body: the watermark, then the report, cut at `limit` characters with a note saying where the rest is. */
 export function commentBody(markdown: string, limit: number): string {
-  const body = `${REPORT_WATERMARK}\n${markdown}`;
+  // The rendered report starts with the watermark already; other Markdown gets it here.
+  const body = markdown.startsWith(REPORT_WATERMARK) ? markdown : `${REPORT_WATERMARK}\n${markdown}`;
   if (body.length <= limit) return body;
   return body.slice(0, limit - TRUNCATION_NOTE.length) + TRUNCATION_NOTE;
 }

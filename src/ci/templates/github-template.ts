@@ -74,6 +74,10 @@ ${block(installCommands(facts), '          ')}
         run: ${ciCommand(facts)}
         env:
           GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
+          # The team's Sluice server, where the production model and its registry live between
+          # jobs (without one, each job starts from the repository's own state):
+          # SLUICE_SERVER_URL: \${{ vars.SLUICE_SERVER_URL }}
+          # SLUICE_TOKEN: \${{ secrets.SLUICE_TOKEN }}
           # The data remote's credentials, when it is on S3:
           # AWS_ACCESS_KEY_ID: \${{ secrets.AWS_ACCESS_KEY_ID }}
           # AWS_SECRET_ACCESS_KEY: \${{ secrets.AWS_SECRET_ACCESS_KEY }}

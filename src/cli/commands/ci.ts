@@ -1,13 +1,13 @@
 /**
- * `sluice ci [--base REF] [--report FILE] [--plots DIR] [--json FILE] [--deploy ENV] [--alias NAME]
- * [--model NAME] [--gate NAME]`: the CI/CD flow on this commit. Stage output streams to stderr as
+ * `sluice ci [--base REF] [--report FILE] [--plots DIR] [--post github|gitlab|auto] [--json FILE]
+ * [--deploy ENV] [--alias NAME] [--model NAME] [--gate NAME]`: the CI/CD flow on this commit. Stage output streams to stderr as
  * it happens; stdout gets one line per step and the verdict; the report and the JSON are written
  * whatever the verdict. Exit 0 passed, 1 blocked, 2 configuration or usage error.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { ciExitCode, ciReportFiles, parseCiTrigger, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
+import { ciExitCode, ciReportFiles, parseCiTrigger, postFromEnvironment, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
 import { writeFileAtomic } from '../../core/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
@@ -23,6 +23,7 @@ const ciOptionsSchema = z.object({
   json: name.optional(),
   report: name.optional(),
   plots: name.optional(),
+  post: z.enum(['github', 'gitlab', 'auto'], { error: 'must be github, gitlab or auto' }).optional(),
   deploy: name.optional(),
   alias: z.string().regex(/^[\w-]{1,255}$/, { error: 'must be letters, digits, _ or - (an alias name)' }).default('challenger'),
   model: name.optional(),
@@ -53,6 +54,11 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
     if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
     if (options.report) writeReport(result, options.report, options.plots);
     printSummary(result, cli);
+    if (options.post) {
+      // A report that cannot be posted is a warning: the job keeps the gate's verdict (docs/ci-integration.md).
+      const posted = await postFromEnvironment({ provider: options.post, result, markdown: renderCiMarkdown(result) });
+      for (const line of posted.lines) cli.stderr.write(`${line}\n`);
+    }
     return ciExitCode(result);
   } finally {
     process.off('SIGINT', onSignal);

@@ -57,7 +57,10 @@ export const workspaceConfigSchema = z.strictObject({
   server: z
     .strictObject({
       url: z.string().url({ error: 'must be the server\'s address, e.g. http://tracking.example.com:5000' }),
-      token: z.undefined({ error: 'a token must not be kept in a file in git: set SLUICE_TOKEN in the environment instead' }).optional(),
+      token: z
+        .unknown()
+        .optional()
+        .refine((value) => value === undefined, { message: 'a token must not be kept in a file in git: set SLUICE_TOKEN in the environment instead' }),
     })
     .optional(),
   /** Where `sluice data push/pull` send and fetch objects, by name. */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MODEL_STAGES, type Lineage, type ModelSignature, type ModelVersion } from './entities.js';
 import { formatModelUri } from './model-reference.js';
 
+/** A version as Sluice's JSON (what `--json` prints and /api/sluice/v1 answers). */
 export function modelVersionToJson(version: ModelVersion): Record<string, unknown> {
   return {
     name: version.name,

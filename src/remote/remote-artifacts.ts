@@ -30,6 +30,7 @@ function artifactOf(path: string, headers: Headers): StoredArtifact | undefined 
   return { path: normalizeArtifactPath(path), objectId, size: Number(headers.get('content-length') ?? 0), createdAt: 0 };
 }
 
+/** The {@link Artifacts} of a team server: what commands and the registry read and write there. */
 export class RemoteArtifacts implements Artifacts {
   constructor(
     private readonly client: ServerClient,

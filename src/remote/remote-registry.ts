@@ -26,6 +26,7 @@ export interface RemoteRegistryOptions {
   readonly actor: Actor;
 }
 
+/** The {@link RegistryService} of a team server, over `client`; `audit` is refused (SLUICE_REMOTE_UNSUPPORTED). */
 // eslint-disable-next-line max-lines-per-function -- one closure over the client implementing one interface; each method is one request
 export function createRemoteRegistry({ client, wire, artifacts, actor }: RemoteRegistryOptions): RegistryService {
   const post = (path: string, body: Json) => client.send('post', path, body);

@@ -27,6 +27,7 @@ function stringOf(value: unknown, fallback = ''): string {
   return typeof value === 'string' ? value : fallback;
 }
 
+/** The {@link TrackingService} of a team server, over `client`. */
 // eslint-disable-next-line max-lines-per-function -- one closure over the client implementing one interface; each method is one request
 export function createRemoteTracking(client: ServerClient, wire: WireReaders): TrackingService {
   const post = (path: string, body: Json) => client.send('post', path, body);

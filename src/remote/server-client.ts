@@ -80,6 +80,7 @@ export function parseServerUrl(url: string, from = 'SLUICE_SERVER_URL'): string 
   return parsed.href.replace(/\/+$/, '');
 }
 
+/** One team server's HTTP client: JSON calls, file downloads and uploads, each failure as a catalogued error. */
 export class ServerClient {
   /** The server's base URL, as error messages name it. */
   readonly url: string;

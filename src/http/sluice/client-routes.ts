@@ -15,6 +15,7 @@ const BASE = '/api/sluice/v1';
 const limit = z.coerce.number().int().min(1).max(1000).optional();
 const version = z.union([required, z.number().int().transform(String)]);
 
+/** The routes above, registered by the app beside MLflow's and Sluice's own. */
 export const clientRoutes: readonly JsonRoute[] = [
   route({
     api: 'sluice', method: 'GET', path: `${BASE}/runs/get`, role: 'reader',

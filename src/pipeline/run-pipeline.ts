@@ -32,7 +32,7 @@ import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
 import { scheduleStages } from './scheduler.js';
 import { PipelineTracking } from './record-tracking.js';
-import { registryDeps } from './registry-deps.js';
+import { registryDeps, registrySourceOf } from './registry-deps.js';
 import { processStage, type RunReporter } from './stage-processor.js';
 import { readParamValues, stagePaths } from './stage-state.js';
 import type { Stage } from './stage.js';
@@ -96,7 +96,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     const statCache = await openWorkspaceStatCache(workspace);
     await statCache.loadFiles(stagePaths(selected));
     const hasher = new WorkspaceHasher(workspace.root, statCache, recorder);
-    const external = registryDeps(store);
+    const external = registryDeps(registrySourceOf(workspace, store));
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
     const order = pipeline.stages.map((stage) => stage.name);
@@ -106,11 +106,12 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     let tracking: PipelineTracking | undefined;
     const selectedParams = paramsSnapshot(selected, params);
     if (!dryRun && store) {
+      // First, so that a team server that does not answer stops the run before anything is changed.
+      services = options.services ?? (await openWorkspaceServices(workspace, { store }));
       cache.cleanTemp();
       pruneOldLogs(workspace.paths.logsDir);
       mkdirSync(logsDir, { recursive: true });
       syncGitignore(workspace.root, pipeline.stages);
-      services = options.services ?? (await openWorkspaceServices(workspace, { store }));
       await closeAbandonedRun(services, runLock?.abandonedRunId);
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);

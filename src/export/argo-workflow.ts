@@ -131,6 +131,8 @@ function stageTemplate(stage: Stage, name: string, options: ArgoWorkflowOptions)
     retryStrategy: { limit: String(options.retries), retryPolicy: 'OnError', backoff: { duration: '10s', factor: '2' } },
     ...onNodes,
     container: {
+      // Argo's name for a template's container (and the one `argo logs` reads).
+      name: 'main',
       image: options.image,
       command: ['sluice'],
       args: ['stage', 'run', stage.name, '--pull', '--push', ...(options.remote ? ['--remote', options.remote] : [])],

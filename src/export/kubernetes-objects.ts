@@ -51,7 +51,7 @@ export interface Toleration {
 
 /** A container, as far as Sluice's exports fill it in. */
 export interface Container {
-  readonly name?: string;
+  readonly name: string;
   readonly image: string;
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent';
   readonly command: readonly string[];

@@ -4,7 +4,7 @@
  * cache), check the names, render, and write one YAML file.
  */
 import { mkdirSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { readGitPrefix, readGitRemoteUrl, readGitState, writeFileAtomic } from '../core/index.js';
 import { checkImageReference, deriveKubernetesName, kubernetesNameProblem, KUBERNETES_NAME_MAX_LENGTH } from '../deploy/index.js';
@@ -48,7 +48,9 @@ export async function exportArgoWorkflow(options: ExportArgoOptions): Promise<Ex
   const pipeline = loadPipeline(options.root);
   const graph = buildGraph(pipeline);
   const warnings: string[] = [];
-  const git = await readGitState(options.root);
+  // The file this writes (and wrote last time) inside the project does not make it dirty.
+  const own = relative(options.root, resolve(options.out));
+  const git = await readGitState(options.root, { ownPaths: own.startsWith('..') || isAbsolute(own) ? [] : [own] });
   if (!git.commit) throw notCommitted({ root: options.root });
   if (git.dirty) warnings.push(`the working copy has uncommitted changes: the workflow runs commit ${git.commit.slice(0, 12)} as committed`);
   const remote = checkSharedRemote(options.root, options.remote);

@@ -8,6 +8,7 @@ import { defineCiCommands } from './ci-program.js';
 import { registerCiInit } from './commands/ci-init.js';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
+import { defineExportCommands } from './export-program.js';
 import { defineMonitorCommands } from './monitor-program.js';
 import { defineServingCommands } from './serving-program.js';
 import { defineTrackingCommands } from './tracking-program.js';
@@ -175,6 +176,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   defineDeployCommands(program, run, output);
   registerCiInit(defineCiCommands(program, run, output), run, output, version);
   defineMonitorCommands(program, run, output);
+  defineExportCommands(program, run, output, version);
   return program;
 }
 

@@ -5,6 +5,7 @@
  */
 export { loadPipeline, parsePipeline, type LoadedPipeline } from './load-pipeline.js';
 export type { Dependency, Output, OutputKind, ParamDependency, Pipeline, PlotDrawing, Stage } from './stage.js';
+export { isStageLabel, STAGE_LABEL_FORMAT, type StageResources } from './schema.js';
 export { buildGraph, pathsOverlap, selectStages, type BuildGraphOptions, type PipelineGraph } from './dag.js';
 export { dagEdges, renderDag, type DagFormat } from './dag-render.js';
 export {

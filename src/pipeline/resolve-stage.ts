@@ -94,6 +94,8 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
     tests: body.tests === undefined || body.tests === false ? undefined : { junit: body.tests === true ? undefined : path(body.tests.junit, written.uses ? ['with', 'junit'] : ['tests', 'junit']) },
     frozen: body.frozen ?? false,
     desc: body.desc,
+    resources: written.resources ?? {},
+    labels: written.labels ?? [],
     source,
     cmdTemplate: { commands, locals: context.scope.locals, paramsFile: context.paramsFile },
   };

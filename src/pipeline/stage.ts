@@ -4,6 +4,7 @@
  * part came from, so that later checks (DAG, params) can point at the right line.
  */
 import type { DocumentPath } from '../core/index.js';
+import type { StageResources } from './schema.js';
 
 /** A file or directory a stage reads. */
 export interface Dependency {
@@ -80,6 +81,10 @@ export interface Stage {
   readonly tests: { readonly junit: string | undefined } | undefined;
   readonly frozen: boolean;
   readonly desc: string | undefined;
+  /** Machine needs for executors that place stages; empty when not declared. Not part of the stage's identity. */
+  readonly resources: StageResources;
+  /** Labels a worker or node must carry to run the stage (`gpu`, `pool=highmem`), as written. */
+  readonly labels: readonly string[];
   /** The stage's definition in sluice.yaml (for foreach stages, the `do` block). */
   readonly source: DocumentPath;
   /**

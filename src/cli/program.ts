@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
+import { defineExperimentCommands } from './experiments-program.js';
 import { defineMonitorCommands } from './monitor-program.js';
 import { defineServingCommands } from './serving-program.js';
 import { defineTrackingCommands } from './tracking-program.js';
@@ -176,6 +177,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   defineServingCommands(program, run, output, version);
   defineDeployCommands(program, run, output);
   defineMonitorCommands(program, run, output);
+  defineExperimentCommands(program, run, output);
   return program;
 }
 

@@ -116,6 +116,9 @@ export class S3ObjectStorage implements ObjectStorage {
   }
 
   async putEntry(key: string, bytes: Uint8Array): Promise<void> {
+    // A HEAD first: servers that ignore the condition below (s3rver, older MinIO) then replace a
+    // document only in a race, with the same bytes, since callers name documents by content.
+    if (await this.readEntryExists(key)) return;
     try {
       // If-None-Match: * makes the PUT conditional where the server supports it (S3, MinIO): the first writer wins.
       await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.entryKey(key), Body: bytes, IfNoneMatch: '*' }));
@@ -123,6 +126,16 @@ export class S3ObjectStorage implements ObjectStorage {
       const status = httpStatus(error);
       // 412: the document exists; 409: a concurrent conditional write of the same key is in flight.
       if (status === 412 || status === 409) return;
+      throw this.unavailable(error);
+    }
+  }
+
+  private async readEntryExists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.entryKey(key) }));
+      return true;
+    } catch (error) {
+      if (error instanceof NotFound || httpStatus(error) === 404) return false;
       throw this.unavailable(error);
     }
   }

@@ -6,6 +6,7 @@ type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => 
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** Registers `sluice exp run|show|apply` on the program. */
 export function defineExperimentCommands(program: Command, run: Runner, output: CliContext): void {
   const exp = program.command('exp').description('experiments and sweeps: the pipeline over a grid of params, each run isolated and tracked');
   exp

@@ -49,6 +49,7 @@ const showSchema = z.object({
 /** Exit code of a sweep in which some experiment failed. */
 const FAILED_EXIT_CODE = 1;
 
+/** `sluice exp run`: plans the sweep, runs it on the local executor, prints the sweep's table; 1 when an experiment failed. */
 export async function expRunCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(runSchema, rawOptions, 'exp run');
   return withServices(output, async ({ tracking, workspace }) => {
@@ -88,6 +89,7 @@ export async function expRunCommand(rawOptions: unknown, output: CliContext): Pr
   });
 }
 
+/** `sluice exp show`: a sweep's experiments as a table (or JSON), sorted by a metric on request. */
 export async function expShowCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(showSchema, rawOptions, 'exp show');
   return withServices(output, async ({ tracking, workspace }) => {
@@ -102,6 +104,7 @@ export async function expShowCommand(rawOptions: unknown, output: CliContext): P
   });
 }
 
+/** `sluice exp apply ID`: one experiment's params, sluice.lock and outputs into the workspace. */
 export async function expApplyCommand(id: string, output: CliContext): Promise<number> {
   return withServices(output, async ({ tracking, workspace }) => {
     const applied = await applyExperiment(tracking, workspace, openWorkspaceCache(workspace), id);

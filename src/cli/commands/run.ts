@@ -43,6 +43,7 @@ const runOptionsSchema = sharedCacheFlagsSchema.extend({
 /** Exit code of a run stopped by Ctrl-C, as shells report SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
 
+/** `sluice run [stage...]`: the pipeline (or the targets with their upstream) through {@link reproduce}. */
 export async function runCommand(stages: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(runOptionsSchema, rawOptions, 'run');
   return reproduce(currentWorkspace(), options, output, {

@@ -12,6 +12,7 @@ import { reproduce, sharedCacheFlagsSchema } from './run.js';
 
 const stageRunSchema = sharedCacheFlagsSchema.extend({ force: z.boolean().default(false) });
 
+/** `sluice stage run NAME`: exactly one stage through {@link reproduce}, with `sluice run`'s exit codes. */
 export async function stageRunCommand(name: string, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(stageRunSchema, rawOptions, 'stage run');
   return reproduce(currentWorkspace(), options, output, { targets: [name], singleStage: true, force: options.force });

@@ -8,6 +8,7 @@ import { defineCiCommands } from './ci-program.js';
 import { registerCiInit } from './commands/ci-init.js';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
+import { defineExperimentCommands } from './experiments-program.js';
 import { defineExportCommands } from './export-program.js';
 import { defineMonitorCommands } from './monitor-program.js';
 import { defineServingCommands } from './serving-program.js';
@@ -45,7 +46,21 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('-n, --dry-run', 'print what would run, change nothing')
     .option('-j, --jobs <n>', 'stages to run in parallel', '1')
     .option('-k, --keep-going', 'after a failure, continue with stages that do not depend on it')
+    .option('--pull', 'fetch outputs of stages already computed on any machine from the shared cache (a remote)')
+    .option('--push', 'publish outputs and run-cache entries to the shared cache after stages run')
+    .option('-r, --remote <name>', 'the remote used as shared cache (default: default_remote)')
     .action(run(async (stages: string[], options: unknown) => (await import('./commands/run.js')).runCommand(stages, options, output)));
+
+  const stage = program.command('stage').description('one stage at a time (what a worker or an Argo step runs)');
+  stage
+    .command('run')
+    .description('run exactly one stage, assuming its deps are present (missing ones restored from a cache, never computed)')
+    .argument('<name>', 'the stage (a foreach/matrix item as NAME@ITEM)')
+    .option('-f, --force', 'run the stage even if unchanged, ignoring the run cache')
+    .option('--pull', 'fetch missing deps and already computed outputs from the shared cache')
+    .option('--push', 'publish the stage\'s outputs and run-cache entry to the shared cache')
+    .option('-r, --remote <name>', 'the remote used as shared cache (default: default_remote)')
+    .action(run(async (name: string, options: unknown) => (await import('./commands/stage-run.js')).stageRunCommand(name, options, output)));
 
   program
     .command('status')
@@ -177,6 +192,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   registerCiInit(defineCiCommands(program, run, output), run, output, version);
   defineMonitorCommands(program, run, output);
   defineExportCommands(program, run, output, version);
+  defineExperimentCommands(program, run, output);
   return program;
 }
 

@@ -9,11 +9,10 @@
  * once per file.
  */
 import { commitOf, currentBranch, listFilesAtRevision, readFileAtRevision, upstreamOf } from '../core/index.js';
-import type { ObjectStorage } from '../cache/index.js';
+import { pool, remoteHas, type ObjectStorage } from '../cache/index.js';
 import type { DataWorkspace } from './data-workspace.js';
 import { parsePointer, POINTER_SUFFIX, type LocatedPointer } from './pointer.js';
 import { dataStatus, type DataStatus } from './track.js';
-import { pool, remoteHas } from './transfer.js';
 
 /**
  * Where the pointer's version is, beyond the working copy:

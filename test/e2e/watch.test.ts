@@ -13,8 +13,9 @@ import { pollUntil } from '../support/processes.js';
 describe('sluice watch', () => {
   let repo: ScratchRepo;
   before(() => {
-    repo = scratchRepo({ 'README.md': 'watched\n' });
+    repo = scratchRepo({ 'README.md': 'watched\n', 'sluice.yaml': 'stages:\n  hello:\n    cmd: cat README.md > out.txt\n    deps: [README.md]\n    outs: [out.txt]\n' });
     assert.equal(sluice(repo.root, ['init']).code, 0);
+    assert.equal(sluice(repo.root, ['run']).code, 0);
     repo.git('add', '-A');
     repo.git('commit', '-qm', 'sluice init');
   });
@@ -43,7 +44,7 @@ describe('sluice watch', () => {
     }
   });
 
-  test('runs sluice ci as a child on the branch head, logs the trigger, and stops on SIGTERM with exit 0', async (t) => {
+  test('runs sluice ci as a child once per new commit, recorded with its trigger, and stops on SIGTERM with exit 0', async (t) => {
     const child = startSluice(repo.root, ['watch', '--interval', '100ms']);
     t.after(() => stopProcess(child));
     let stderr = '';
@@ -51,13 +52,22 @@ describe('sluice watch', () => {
     const head = repo.git('rev-parse', 'HEAD').trim();
     await pollUntil(() => (new RegExp(`sluice ci on ${head.slice(0, 10)} \\(commit\\) `).test(stderr) ? true : undefined), 'the first run finishing', 60_000);
     assert.match(stderr, new RegExp(`first run on ${head.slice(0, 10)}: running sluice ci \\(trigger commit\\)`));
+    // A new commit on the branch: one more run, on it.
+    repo.write('README.md', 'watched, and changed\n');
+    repo.git('commit', '-qam', 'a change');
+    const second = repo.git('rev-parse', 'HEAD').trim();
+    await pollUntil(() => (new RegExp(`sluice ci on ${second.slice(0, 10)} \\(commit\\) `).test(stderr) ? true : undefined), 'the second run finishing', 60_000);
     const exit = await stopProcess(child);
     assert.equal(exit.code, 0, stderr);
-    assert.match(stderr, /stopped after \d+ polls and 1 runs/);
+    assert.match(stderr, /stopped after \d+ polls and 2 runs/);
+    // Each run is a tracked CI run that passed, tagged with its trigger.
+    const runs = sluice(repo.root, ['runs', 'list', '--filter', "tags.sluice.ci.trigger = 'commit' and tags.sluice.ci.verdict = 'passed'", '--json']);
+    assert.equal(runs.code, 0, runs.stderr);
+    assert.equal((JSON.parse(runs.stdout) as { runs: unknown[] }).runs.length, 2);
     const state = JSON.parse(readFileSync(join(repo.root, '.sluice', 'watch-state.json'), 'utf8')) as { branches: { main: { lastRun: { commit: string; trigger: string } } } };
-    assert.deepEqual([state.branches.main.lastRun.commit, state.branches.main.lastRun.trigger], [head, 'commit']);
+    assert.deepEqual([state.branches.main.lastRun.commit, state.branches.main.lastRun.trigger], [second, 'commit']);
     // The state file is this clone's: ignored locally, so it never makes a run's commit dirty.
-    assert.equal(repo.git('status', '--porcelain'), '');
+    assert.doesNotMatch(repo.git('status', '--porcelain'), /watch-state/);
     assert.ok(existsSync(join(repo.root, '.git', 'info', 'exclude')));
   });
 });

@@ -4,7 +4,7 @@
  * the one way a step runs the pipeline, so each run shares the caller's store connection.
  */
 import { dirname } from 'node:path';
-import { loadPipeline, runPipeline, type Pipeline, type PipelineRunReport, type RunReporter, type Stage } from '../pipeline/index.js';
+import { loadPipeline, runPipeline, type Pipeline, type PipelineRunReport, type RunReporter, type SharedCacheOptions, type Stage } from '../pipeline/index.js';
 import type { Actor } from '../registry/index.js';
 import type { WorkspaceServices } from '../workspace/index.js';
 import type { GatesFacts } from './gates-facts.js';
@@ -34,6 +34,8 @@ export interface CiOptions {
   readonly signal?: AbortSignal | undefined;
   /** The team server's URL (SLUICE_SERVER_URL), for links in the report. */
   readonly serverUrl?: string | undefined;
+  /** The shared cache: stages computed on another machine are pulled rather than run (and, with push, published). */
+  readonly sharedCache?: SharedCacheOptions | undefined;
 }
 
 export interface CiContext {
@@ -62,6 +64,7 @@ export function createCiContext(services: WorkspaceServices, gates: GatesFacts, 
         signal: options.signal,
         command,
         toolDir: options.toolDir ?? (process.argv[1] ? dirname(process.argv[1]) : undefined),
+        ...(options.sharedCache ? { sharedCache: options.sharedCache } : {}),
       }),
   };
 }

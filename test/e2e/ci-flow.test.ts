@@ -5,7 +5,7 @@
  * done once; each test works in its own copy of that repository, on a branch of its own.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -187,4 +187,20 @@ test('the GitHub workflow that `sluice ci init` writes passes on the example, it
     assert.equal(result.status, 0, `step ${step.name ?? step.run}: ${result.stdout}${result.stderr}`);
   }
   assert.match(readFileSync(join(repo.root, 'sluice-report.md'), 'utf8'), /^<!-- sluice-ci-report -->\n✅/);
+});
+
+test('on a fresh machine with the default remote as shared cache, sluice ci pulls the data and the stages computed elsewhere instead of running them', (t) => {
+  const repo = branch(t, 'fresh-machine');
+  const remote = join(repo.root, '..', 'remote');
+  for (const args of [['remote', 'add', 'storage', remote, '--default'], ['data', 'push'], ['run', '--push']]) {
+    const result = sluice(repo.root, args);
+    assert.equal(result.code, 0, `sluice ${args.join(' ')}: ${result.stderr}`);
+  }
+  // What a new CI machine lacks: the cache, the data and every output.
+  for (const path of ['.sluice/cache', 'data/train.csv', 'data/test.csv', 'data/prepared', 'models']) rmSync(join(repo.root, path), { recursive: true, force: true });
+  const { run, result } = ci(repo.root);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(result.data!.pointers.map((pointer) => pointer.state).sort(), ['pulled', 'pulled']);
+  assert.deepEqual(result.pipeline!.stages.filter((stage) => stage.status === 'ran').map((stage) => stage.stage), [], 'no stage ran');
+  assert.ok(result.pipeline!.stages.some((stage) => stage.status === 'restored-run-cache' || stage.status === 'restored'));
 });

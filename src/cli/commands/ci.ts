@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ciExitCode, ciReportFiles, parseCiTrigger, postFromEnvironment, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
 import { writeFileAtomic } from '../../core/index.js';
+import { listRemotes, openRemote } from '../../data-versioning/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
@@ -23,6 +24,9 @@ const ciOptionsSchema = z.object({
   json: name.optional(),
   report: name.optional(),
   plots: name.optional(),
+  remote: name.optional(),
+  pull: z.boolean().default(true),
+  push: z.boolean().default(false),
   post: z.enum(['github', 'gitlab', 'auto'], { error: 'must be github, gitlab or auto' }).optional(),
   deploy: name.optional(),
   alias: z.string().regex(/^[\w-]{1,255}$/, { error: 'must be letters, digits, _ or - (an alias name)' }).default('challenger'),
@@ -40,17 +44,24 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const result = await withServices(cli, (services) =>
-      runCi(services, {
-        ...options,
-        trigger,
-        actor: cliActor(),
-        reporter: stageReporter(cli),
-        toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,
-        signal: controller.signal,
-        serverUrl: process.env.SLUICE_SERVER_URL || undefined,
-      }),
-    );
+    const result = await withServices(cli, async (services) => {
+      // The data remote doubles as the shared cache: stages computed elsewhere are pulled, not run.
+      const remote = options.remote !== undefined || listRemotes(services.workspace).some((candidate) => candidate.isDefault) ? await openRemote(services.workspace, options.remote) : undefined;
+      try {
+        return await runCi(services, {
+          ...options,
+          trigger,
+          actor: cliActor(),
+          reporter: stageReporter(cli),
+          toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,
+          signal: controller.signal,
+          serverUrl: process.env.SLUICE_SERVER_URL || undefined,
+          sharedCache: remote && (options.pull || options.push) ? { storage: remote.storage, pull: options.pull, push: options.push } : undefined,
+        });
+      } finally {
+        (remote?.storage as { destroy?: () => void } | undefined)?.destroy?.();
+      }
+    });
     if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
     if (options.report) writeReport(result, options.report, options.plots);
     printSummary(result, cli);

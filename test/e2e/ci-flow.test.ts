@@ -204,3 +204,23 @@ test('on a fresh machine with the default remote as shared cache, sluice ci pull
   assert.deepEqual(result.pipeline!.stages.filter((stage) => stage.status === 'ran').map((stage) => stage.stage), [], 'no stage ran');
   assert.ok(result.pipeline!.stages.some((stage) => stage.status === 'restored-run-cache' || stage.status === 'restored'));
 });
+
+test('new training data is compared with the data the production model was trained on, found through its lineage', (t) => {
+  const repo = branch(t, 'new-data');
+  repo.edit('params.yaml', (text) => text.replace('C: 1.0', 'C: 0.5'));
+  repo.commit('C: 0.5');
+  const first = ci(repo.root);
+  assert.equal(first.run.code, 0, first.run.stdout + first.run.stderr);
+  // The candidate, trained by the pipeline and registered with its lineage, goes to production.
+  assert.equal(sluice(repo.root, ['models', 'alias', 'breast-cancer', 'champion', String(first.result.registration!.version)]).code, 0);
+  cpSync(sharedFixture('breast_cancer', 'current_drifted.csv'), join(repo.root, 'data', 'train.csv'));
+  assert.equal(sluice(repo.root, ['data', 'add', 'data/train.csv']).code, 0);
+  repo.commit('new training data');
+  const { run, result, report } = ci(repo.root);
+  const drift = result.data!.drift;
+  assert.ok(drift, `${result.data!.driftNote ?? ''}\n${run.stderr}`);
+  assert.match(drift.reference, /models:\/breast-cancer@champion/);
+  const drifted = Object.entries(drift.result.columns).filter(([, column]) => column.drifted).map(([name]) => name);
+  for (const column of ['mean_radius', 'mean_texture', 'mean_area']) assert.ok(drifted.includes(column), `${column} drifted: ${drifted.join(', ')}`);
+  assert.match(report.replaceAll('\\_', '_'), /mean_radius/);
+});

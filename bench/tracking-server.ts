@@ -10,6 +10,8 @@
  *    over a left join), and two of them as Sluice wrote them before issue 20, each run directly
  *    on the same database (ids only). MLflow itself is not installable here; issue 20 has its
  *    figures on the same data.
+ *  - `sluice run` of the example pipeline recording to a team server vs the checkout's own
+ *    database (issue 17's remote-client row; remote-client-run.ts).
  * Goals: the first search p50 < 100 ms; every search at 100 per page p50 < 30 ms on SQLite and
  * < 60 ms on PostgreSQL (issue 20's acceptance).
  *
@@ -24,6 +26,7 @@ import type { Database } from '../src/store/index.js';
 import { openWorkspace, openWorkspaceServices, type WorkspaceServices } from '../src/workspace/index.js';
 import { createTestSchema } from '../test/support/postgres.js';
 import { seedRuns } from '../test/support/seed-runs.js';
+import { remoteClientRows } from './remote-client-run.js';
 import { envInteger, formatRatio, printTable, reportGoal, withTempDir } from './support.js';
 
 const POINTS = envInteger('SLUICE_BENCH_POINTS', 1_000_000);
@@ -207,6 +210,7 @@ try {
 } finally {
   await schema.drop();
 }
+results.push(...(await remoteClientRows()));
 process.stdout.write('\n');
 printTable(['Store', 'Measure', 'Throughput', 'Total', 'p50', 'p99', 'Ratio'], results);
 reportGoal(`search p50 < 100 ms at ${RUNS.toLocaleString('en')} runs (filter on a metric and a param, ordered by the metric; both stores)`, worstP50 < 100);

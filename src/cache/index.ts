@@ -15,7 +15,8 @@ export { LOOSE_GROUP, statCacheDirectory, type DirectoryCacheEntry, type StatCac
 export { WorkspaceHasher, type HashedDirectory, type HashedFile, type HashedPath, type HashObserver, type ObservedPath } from './workspace-hasher.js';
 export { objectCorrupt, objectMissing } from './errors.js';
 export type { ObjectStorage } from './storage/object-storage.js';
-export { objectIdOfKey, objectKey } from './storage/object-storage.js';
+export { entryKeyProblem, objectIdOfKey, objectKey } from './storage/object-storage.js';
+export { pool, pullObjects, pushObjects, remoteHas, type ObjectTransferOptions, type ObjectTransferResult, type TransferProgress, type TransferRoot } from './storage/object-transfer.js';
 export { LocalObjectStorage } from './storage/local-object-storage.js';
 export { openObjectStorage } from './storage/open-object-storage.js';
 export { storageObjectMissing, storageUnavailable, unsupportedStorageUrl } from './storage/errors.js';

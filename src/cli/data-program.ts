@@ -16,6 +16,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .command('status')
     .description('how tracked data in the working copy compares with the versions its pointers name')
     .argument('[paths...]', 'limit to these')
+    .option('-r, --remote [name]', 'also compare with a remote (default: default_remote) and the git upstream: what is not pushed, not pulled, or changed upstream')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (paths: string[], options: unknown) => (await import('./commands/data.js')).dataStatusCommand(paths, options, output)));
   data

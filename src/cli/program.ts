@@ -4,8 +4,12 @@
  * one place, {@link reportError}.
  */
 import { Command, CommanderError } from 'commander';
+import { defineCiCommands } from './ci-program.js';
+import { registerCiInit } from './commands/ci-init.js';
 import { defineDataCommands } from './data-program.js';
 import { defineDeployCommands } from './deploy-program.js';
+import { defineExperimentCommands } from './experiments-program.js';
+import { defineExportCommands } from './export-program.js';
 import { defineMonitorCommands } from './monitor-program.js';
 import { defineQueueCommands } from './queue-program.js';
 import { defineServingCommands } from './serving-program.js';
@@ -43,10 +47,24 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('-n, --dry-run', 'print what would run, change nothing')
     .option('-j, --jobs <n>', 'stages to run in parallel (default 1; with --executor queue, 256: as many as the workers take)')
     .option('-k, --keep-going', 'after a failure, continue with stages that do not depend on it')
+    .option('--pull', 'fetch outputs of stages already computed on any machine from the shared cache (a remote)')
+    .option('--push', 'publish outputs and run-cache entries to the shared cache after stages run')
+    .option('-r, --remote <name>', 'the remote used as shared cache (default: default_remote)')
     .option('--executor <local|queue>', 'run stages here, or on `sluice worker` processes through Redis (default: executor.type in .sluice/config.yaml, else local)')
     .option('--queue <url>', "the queue's Redis, redis://HOST:PORT[/DB][?prefix=NAME] (default: executor.queue in .sluice/config.yaml)")
     .option('--worker-timeout <seconds>', 'with --executor queue: fail a stage that no connected worker could take for this long', '30')
     .action(run(async (stages: string[], options: unknown) => (await import('./commands/run.js')).runCommand(stages, options, output, version)));
+
+  const stage = program.command('stage').description('one stage at a time (what a worker or an Argo step runs)');
+  stage
+    .command('run')
+    .description('run exactly one stage, assuming its deps are present (missing ones restored from a cache, never computed)')
+    .argument('<name>', 'the stage (a foreach/matrix item as NAME@ITEM)')
+    .option('-f, --force', 'run the stage even if unchanged, ignoring the run cache')
+    .option('--pull', 'fetch missing deps and already computed outputs from the shared cache')
+    .option('--push', 'publish the stage\'s outputs and run-cache entry to the shared cache')
+    .option('-r, --remote <name>', 'the remote used as shared cache (default: default_remote)')
+    .action(run(async (name: string, options: unknown) => (await import('./commands/stage-run.js')).stageRunCommand(name, options, output)));
 
   program
     .command('status')
@@ -161,11 +179,24 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
     .action(run(async (options: unknown) => (await import('./commands/gate.js')).gateCommand(options, output)));
 
+  program
+    .command('watch')
+    .description('CI without a CI platform: run `sluice ci` on each new commit of a branch, data change on the remote, or cron schedule')
+    .argument('[ci-args...]', 'after --: extra arguments for `sluice ci`')
+    .option('--interval <duration>', 'how often to poll: 30s, 5m, 1h', '60s')
+    .option('--branch <name>', 'the branch to follow (default: the checked-out one); fetched when it has an upstream')
+    .option('-r, --remote <name>', 'the data remote whose content counts as a data change (default: default_remote)')
+    .option('--schedule <cron>', 'also run on this cron schedule, e.g. "0 3 * * *"')
+    .action(run(async (ciArgs: string[], options: unknown) => (await import('./commands/watch.js')).watchCommand(ciArgs, options, output)));
+
   defineDataCommands(program, run, output);
   defineTrackingCommands(program, run, output, version);
   defineServingCommands(program, run, output, version);
   defineDeployCommands(program, run, output);
+  registerCiInit(defineCiCommands(program, run, output), run, output, version);
   defineMonitorCommands(program, run, output);
+  defineExportCommands(program, run, output, version);
+  defineExperimentCommands(program, run, output);
   defineQueueCommands(program, run, output, version);
   return program;
 }

@@ -198,3 +198,15 @@ export async function untrackInGit(cwd: string, path: string): Promise<boolean> 
   if (!removed.ok) throw gitFailed({ command: `git rm -r --cached ${path}`, reason: removed.stderr.split('\n')[0] || 'unknown error' });
   return true;
 }
+
+/** The fetch URL of git remote `name` of the repository at `cwd`, or undefined when it has no such remote. */
+export async function readGitRemoteUrl(cwd: string, name = 'origin'): Promise<string | undefined> {
+  const result = await git(cwd, ['remote', 'get-url', name]);
+  return result.ok ? result.stdout.trim() || undefined : undefined;
+}
+
+/** Where `cwd` lies inside its repository, as `git rev-parse --show-prefix` says (`''` at the top, `sub/dir/` below it). */
+export async function readGitPrefix(cwd: string): Promise<string> {
+  const result = await git(cwd, ['rev-parse', '--show-prefix']);
+  return result.ok ? result.stdout.trim() : '';
+}

@@ -28,4 +28,5 @@ export { listenError } from './listen.js';
 export { seededRandom } from './random.js';
 export { formatNumber, formatSigned } from './format-number.js';
 export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, type StreamHasher } from './hash.js';
-export { listFilesAtRevision, listWorkingFiles, readBytesAtRevision, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitState, resolveRevision, type GitState, type GitStateOptions } from './git.js';
+export { checkoutBranchAt, commitOf, currentBranch, excludeLocally, fetchUpstream, filesChangedBetween, isAncestor, trackedChanges, upstreamOf } from './git-branch.js';
+export { listFilesAtRevision, listWorkingFiles, readBytesAtRevision, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitPrefix, readGitRemoteUrl, readGitState, resolveRevision, type GitState, type GitStateOptions } from './git.js';

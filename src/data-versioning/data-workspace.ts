@@ -20,9 +20,17 @@ export interface DataWorkspace {
   close(): Promise<void>;
 }
 
-export async function openDataWorkspace(workspace: Workspace): Promise<DataWorkspace> {
+/**
+ * Opens the data side of a workspace. `options.store`: a metadata store the caller has open
+ * (`sluice ci`), used and left open; by default one is opened here and closed by `close()`.
+ */
+export async function openDataWorkspace(workspace: Workspace, options: { readonly store?: MetadataStore | undefined } = {}): Promise<DataWorkspace> {
   initWorkspace(workspace.root);
-  const store = await openWorkspaceStore(workspace);
+  const given = options.store;
+  const store = given ?? (await openWorkspaceStore(workspace));
+  const closeStore = async () => {
+    if (!given) await store.close();
+  };
   try {
     const statCache = await openWorkspaceStatCache(workspace);
     const cache = openWorkspaceCache(workspace);
@@ -37,12 +45,12 @@ export async function openDataWorkspace(workspace: Workspace): Promise<DataWorks
         try {
           await statCache.flush();
         } finally {
-          await store.close();
+          await closeStore();
         }
       },
     };
   } catch (error) {
-    await store.close();
+    await closeStore();
     throw error;
   }
 }

@@ -7,6 +7,8 @@ export { openDataWorkspace, findPointerFiles, loadPointers, type DataWorkspace }
 export { parsePointer, pointerFileFor, POINTER_SUFFIX, readPointer, type LocatedPointer, type Pointer } from './pointer.js';
 export { addData, checkoutData, dataStatus, toWorkspacePath, type AddedData, type CheckoutResult, type DataState, type DataStatus } from './track.js';
 export { collectGarbage, diffData, type DataChange, type DataDiff, type GarbageReport } from './history.js';
-export { pullData, pushData, type TransferOptions, type TransferProgress, type TransferReport } from './transfer.js';
+export { pullData, pushData, type TransferOptions, type TransferReport } from './transfer.js';
+export type { TransferProgress } from '../cache/index.js';
+export { pointersAtRevision, remoteDataStatus, versionsOnRemote, type RemoteDataStatus, type RemoteStatusReport, type RemoteSync } from './remote-status.js';
 export { addRemote, listRemotes, openRemote, removeRemote, type NamedRemote } from './remotes.js';
 export { dataNotInCache, dataNotTracked, dataPathMissing, dataPathNotAllowed, invalidRemote, remoteExists, remoteNotConfigured, transferIncomplete } from './errors.js';

@@ -89,3 +89,50 @@ export function pairedBootstrap(
   differences.sort((a, b) => a - b);
   return { pValue: differences.length === 0 ? 1 : notBetter / differences.length, interval: [percentile(differences, 0.025), percentile(differences, 0.975)] };
 }
+
+/** A 95 % percentile interval. */
+export interface Interval {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** Intervals of one metric: the candidate's value, and the paired change candidate − baseline. */
+export interface MetricIntervals {
+  readonly candidate?: Interval | undefined;
+  readonly change?: Interval | undefined;
+}
+
+/**
+ * 95 % percentile intervals of each of `metrics` for the candidate and, with a baseline, of the
+ * change candidate − baseline paired on the same resampled rows. One resampling serves every
+ * metric: each resample scores both models once.
+ */
+export function pairedIntervals(
+  candidate: EvaluationTarget,
+  baseline: EvaluationTarget | undefined,
+  metrics: readonly string[],
+  score: (target: EvaluationTarget) => Readonly<Record<string, number>>,
+  options: BootstrapOptions,
+): Record<string, MetricIntervals> {
+  const random = seededRandom(options.seed);
+  const values = new Map(metrics.map((metric) => [metric, [] as number[]]));
+  const changes = new Map(metrics.map((metric) => [metric, [] as number[]]));
+  for (let b = 0; b < options.resamples; b++) {
+    const indexes = resampleIndexes(candidate.truth.length, random);
+    const ours = score(subsetTarget(candidate, indexes));
+    const theirs = baseline ? score(subsetTarget(baseline, indexes)) : undefined;
+    for (const metric of metrics) {
+      const value = ours[metric];
+      if (value === undefined || !Number.isFinite(value)) continue;
+      values.get(metric)!.push(value);
+      const other = theirs?.[metric];
+      if (other !== undefined && Number.isFinite(other)) changes.get(metric)!.push(value - other);
+    }
+  }
+  const interval = (samples: number[]): Interval | undefined => {
+    if (samples.length === 0) return undefined;
+    samples.sort((a, b) => a - b);
+    return { low: percentile(samples, 0.025), high: percentile(samples, 0.975) };
+  };
+  return Object.fromEntries(metrics.map((metric) => [metric, { candidate: interval(values.get(metric)!), change: interval(changes.get(metric)!) }]));
+}

@@ -13,8 +13,8 @@ export { emptyData, fairnessNeedsBinary, missingTarget, predictionsMismatch, tas
 export * from './gates/index.js';
 export { gateMetricNames, headlineMetrics, renderMetricDocs, MODEL_METRICS, TASK_METRICS } from './metric-names.js';
 export { fairnessReport, FAIRNESS_METRICS, type FairnessReport, type GroupFairness } from './fairness.js';
-export { bootstrapIntervals, pairedBootstrap, type PairedComparison } from './bootstrap.js';
+export { bootstrapIntervals, pairedBootstrap, pairedIntervals, type Interval, type MetricIntervals, type PairedComparison } from './bootstrap.js';
 export { binaryCurves, type Curves } from './curves.js';
+export type { SliceResult } from './slices.js';
 export { nearestRank } from './latency.js';
 export { wilsonInterval } from './proportion-interval.js';
-export type { SliceResult } from './slices.js';

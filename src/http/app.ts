@@ -14,6 +14,7 @@ import { registryRoutes } from './mlflow/registry-routes.js';
 import { trackingRoutes } from './mlflow/tracking-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { JsonRoute, RequestContext } from './route.js';
+import { clientRoutes } from './sluice/client-routes.js';
 import { sluiceRoutes } from './sluice/sluice-routes.js';
 
 export interface AppOptions {
@@ -28,7 +29,7 @@ export interface AppOptions {
   readonly version: string;
 }
 
-export const ALL_ROUTES: readonly JsonRoute[] = [...trackingRoutes, ...registryRoutes, ...sluiceRoutes];
+export const ALL_ROUTES: readonly JsonRoute[] = [...trackingRoutes, ...registryRoutes, ...sluiceRoutes, ...clientRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -116,9 +116,17 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       const summary = options.summary ?? (chosen.name === undefined ? 'metrics/gate.json' : `metrics/gate-${chosen.name}.json`);
       const args = ['sluice gate', ...(chosen.name === undefined ? [] : [`--gate ${word(chosen.name)}`]), `--summary ${word(summary)}`];
       if (options.report) args.push(`--report ${word(options.report)}`);
+      if (options.details) args.push(`--json ${word(options.details)}`);
       // The rules are a dependency too: the gate set is read like a params section of sluice.yaml.
       const key = chosen.name === undefined ? 'gates' : `gates.${chosen.name}`;
-      return merge({ cmd: args.join(' '), deps, metrics: [summary], params: [{ 'sluice.yaml': [key] }], ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}) });
+      return merge({
+        cmd: args.join(' '),
+        deps,
+        outs: options.details ? [options.details] : [],
+        metrics: [summary],
+        params: [{ 'sluice.yaml': [key] }],
+        ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}),
+      });
     }
     case 'validate': {
       const options = validateWithSchema(validateWith, raw, context.document, { pathPrefix: at, describe: describeSluicePath });
@@ -126,9 +134,11 @@ export function expandUses(name: string, body: StageBody, source: DocumentPath, 
       if (options.reference) args.push(`--reference ${word(options.reference)}`);
       args.push(`--summary ${word(options.summary)}`);
       if (options.report) args.push(`--report ${word(options.report)}`);
+      if (options.details) args.push(`--json ${word(options.details)}`);
       return merge({
         cmd: args.join(' '),
         deps: [options.data, options.schema, ...(options.reference ? [options.reference] : [])],
+        outs: options.details ? [options.details] : [],
         metrics: [options.summary],
         ...(options.report ? { plots: [{ [options.report]: { cache: false } }] } : {}),
       });

@@ -183,3 +183,26 @@ export const noPlotRendered = defineError<{ reasons: readonly string[] }>('SLUIC
   message: ({ reasons }) => `No plot could be rendered: ${reasons.join('; ')}.`,
   hint: () => 'Declare plot files under a stage\'s `plots:` in sluice.yaml and run `sluice run` to write them; `sluice plots show --json` shows what each file holds.',
 });
+
+export const sharedCacheIncomplete = defineError<{ direction: string; url: string; failures: readonly string[] }>('SLUICE_PIPELINE_SHARED_CACHE_INCOMPLETE', {
+  kind: 'unavailable',
+  description: 'Outputs could not be pushed to or pulled from the shared cache (`sluice run --push/--pull`, `sluice stage run`).',
+  message: ({ direction, url, failures }) =>
+    `${failures.length} object${failures.length === 1 ? '' : 's'} could not be ${direction} the shared cache at ${url}:\n${failures.slice(0, 10).map((failure) => `  ${failure}`).join('\n')}${failures.length > 10 ? `\n  … and ${failures.length - 10} more` : ''}`,
+  hint: () => 'Check that the remote is reachable and writable (`sluice remote list`; for S3 the AWS_* settings), then run again: objects already transferred are not sent twice.',
+});
+
+export const stageInputsUnavailable = defineError<{ stage: string; upstream: string; paths: readonly string[] }>('SLUICE_PIPELINE_STAGE_INPUTS_UNAVAILABLE', {
+  kind: 'check_failed',
+  description: '`sluice stage run` needs a dep that is missing and that no cache (local, run cache or shared cache) holds for the inputs of the stage producing it.',
+  message: ({ stage, upstream, paths }) =>
+    `Stage "${stage}" needs ${paths.join(', ')}, produced by stage "${upstream}", which is not in any cache for its current inputs.`,
+  hint: ({ upstream }) => `Run stage "${upstream}" first (\`sluice stage run ${upstream} --push\` on a machine sharing this cache), or give --pull with the remote it was pushed to.`,
+});
+
+export const stageNotOne = defineError<{ name: string; items: readonly string[] }>('SLUICE_PIPELINE_STAGE_RUN_GROUP', {
+  kind: 'invalid_input',
+  description: '`sluice stage run` runs exactly one stage, and was given the name of a foreach/matrix group.',
+  message: ({ name, items }) => `"${name}" names ${items.length} stages (${items.slice(0, 5).join(', ')}${items.length > 5 ? ', …' : ''}); \`sluice stage run\` runs exactly one.`,
+  hint: ({ items }) => `Name one item, e.g. \`sluice stage run ${items[0] ?? 'NAME@ITEM'}\`, or use \`sluice run\` for the group.`,
+});

@@ -5,6 +5,7 @@
  */
 export { loadPipeline, parsePipeline, type LoadedPipeline } from './load-pipeline.js';
 export type { Dependency, Output, OutputKind, ParamDependency, Pipeline, PlotDrawing, Stage } from './stage.js';
+export { isStageLabel, STAGE_LABEL_FORMAT, type StageResources } from './schema.js';
 export { buildGraph, pathsOverlap, selectStages, type BuildGraphOptions, type PipelineGraph } from './dag.js';
 export { dagEdges, renderDag, type DagFormat } from './dag-render.js';
 export {
@@ -28,6 +29,9 @@ export { scheduleStages, type ScheduleOptions } from './scheduler.js';
 export { killRunningCommands, runCommands, type CommandResult, type CommandRunOptions, type OutputStream } from './command-runner.js';
 export type { RunReporter } from './stage-processor.js';
 export { runPipeline, type PipelineRunReport, type RunPipelineOptions } from './run-pipeline.js';
+export { SharedCache, runCacheEntryDocument, runCacheEntryPrefix, type SharedCacheOptions } from './shared-cache.js';
+export { selectForStageRun, type StageRunSelection } from './stage-run.js';
+export type { PipelineRunRecord } from './record-tracking.js';
 export { pipelineStatus } from './status.js';
 export { isSettled, type StageState, type StageStatusReport } from './status-report.js';
 export { checkStatusSnapshot, type CheckSnapshotOptions, type SnapshotCheck } from './status-snapshot/check-snapshot.js';

@@ -20,6 +20,18 @@ export interface PipelineRunStart {
   readonly runId: string;
   readonly git: GitState;
   readonly command: string;
+  /** Kind, name and extra tags of the run, when not an ordinary pipeline run. */
+  readonly record?: PipelineRunRecord | undefined;
+}
+
+/** How a pipeline run is recorded: experiments are pipeline runs of kind `experiment`, named and tagged by their sweep. */
+export interface PipelineRunRecord {
+  /** `sluice.kind` (default `pipeline`). */
+  readonly kind?: string;
+  /** The run name (default `pipeline-<first 8 characters of the id>`). */
+  readonly name?: string;
+  /** Tags set when the run starts. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Param values by file then key → flat tracking params (`train.C`, or `other.yaml:train.C` outside params.yaml). */
@@ -82,13 +94,13 @@ export class PipelineTracking {
 
   static async start(services: Pick<WorkspaceServices, 'runs' | 'tracking'>, start: PipelineRunStart): Promise<PipelineTracking> {
     await services.runs.start({
-      kind: 'pipeline',
+      kind: start.record?.kind ?? 'pipeline',
       runId: start.runId,
-      name: `pipeline-${start.runId.slice(0, 8)}`,
+      name: start.record?.name ?? `pipeline-${start.runId.slice(0, 8)}`,
       source: 'sluice.yaml',
       nested: false,
       git: start.git,
-      tags: { [SYSTEM_TAGS.pipelineRunId]: start.runId, [SYSTEM_TAGS.command]: start.command.slice(0, 8000) },
+      tags: { ...start.record?.tags, [SYSTEM_TAGS.pipelineRunId]: start.runId, [SYSTEM_TAGS.command]: start.command.slice(0, 8000) },
     });
     return new PipelineTracking(services.runs, services.tracking, start.runId, start.git);
   }

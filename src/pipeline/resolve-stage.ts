@@ -90,10 +90,12 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
     outs,
     env,
     alwaysChanged: body.always_changed ?? false,
+    uses: written.uses ? { kind: written.uses, details: typeof written.with?.details === 'string' ? path(written.with.details, ['with', 'details']) : undefined } : undefined,
     tests: body.tests === undefined || body.tests === false ? undefined : { junit: body.tests === true ? undefined : path(body.tests.junit, written.uses ? ['with', 'junit'] : ['tests', 'junit']) },
     frozen: body.frozen ?? false,
-    labels: [...new Set(body.labels ?? [])].sort(),
     desc: body.desc,
+    resources: written.resources ?? {},
+    labels: written.labels ?? [],
     source,
     cmdTemplate: { commands, locals: context.scope.locals, paramsFile: context.paramsFile },
   };

@@ -31,10 +31,12 @@ import { collectMetrics, type MetricsFile } from './metrics.js';
 import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
 import { scheduleStages } from './scheduler.js';
-import { PipelineTracking } from './record-tracking.js';
-import { registryDeps } from './registry-deps.js';
+import { PipelineTracking, type PipelineRunRecord } from './record-tracking.js';
+import { registryDeps, registrySourceOf } from './registry-deps.js';
+import { SharedCache, type SharedCacheOptions } from './shared-cache.js';
 import { processStage, type RunReporter } from './stage-processor.js';
 import type { StageDelegate } from './stage-delegate.js';
+import { selectForStageRun } from './stage-run.js';
 import { readParamValues, stagePaths } from './stage-state.js';
 import type { Stage } from './stage.js';
 import { StatusSnapshotRecorder } from './status-snapshot/record-snapshot.js';
@@ -62,6 +64,20 @@ export interface RunPipelineOptions {
    * run cache, lock, records) stays here. With a delegate, `jobs` is how many stages are out at once.
    */
   readonly delegate?: StageDelegate;
+  /**
+   * The workspace's services when the caller has them open (`sluice ci` runs the pipeline several
+   * times on one connection); they are used and left open. Default: opened and closed here.
+   */
+  readonly services?: WorkspaceServices;
+  /** The shared cache to pull from and push to (`--pull`, `--push`), when the run uses one. */
+  readonly sharedCache?: SharedCacheOptions;
+  /**
+   * `sluice stage run`: process exactly the one stage in `targets`, assuming its deps are present;
+   * producers of missing deps are only restored from a cache, never run.
+   */
+  readonly singleStage?: boolean;
+  /** How the run is recorded in tracking (default: kind `pipeline`, name `pipeline-<id>`); experiments set their own. */
+  readonly record?: PipelineRunRecord;
 }
 
 export interface PipelineRunReport {
@@ -84,7 +100,8 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   const recorder = dryRun || (options.targets ?? []).length > 0 ? undefined : new StatusSnapshotRecorder(workspace);
   const pipeline = loadPipeline(workspace.root);
   const graph = buildGraph(pipeline, { checkDepsExist: true });
-  const selected = selectStages(graph, options.targets ?? []);
+  const single = options.singleStage ? selectForStageRun(graph, options.targets?.[0] ?? '', workspace.root) : undefined;
+  const selected = single?.selected ?? selectStages(graph, options.targets ?? []);
 
   if (!dryRun) initWorkspace(workspace.root);
   const runLock = dryRun ? undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
@@ -92,12 +109,13 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   let services: WorkspaceServices | undefined;
   try {
     // A dry run changes nothing: before the first real run there is no store to read, and none is created.
-    store = !dryRun || existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined;
+    store = options.services?.store ?? (!dryRun || existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined);
     const cache = openWorkspaceCache(workspace);
+    const shared = options.sharedCache ? new SharedCache(cache, options.sharedCache) : undefined;
     const statCache = await openWorkspaceStatCache(workspace);
     await statCache.loadFiles(stagePaths(selected));
     const hasher = new WorkspaceHasher(workspace.root, statCache, recorder);
-    const external = registryDeps(store);
+    const external = registryDeps(registrySourceOf(workspace, store));
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
     const order = pipeline.stages.map((stage) => stage.name);
@@ -107,17 +125,18 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     let tracking: PipelineTracking | undefined;
     const selectedParams = paramsSnapshot(selected, params);
     if (!dryRun && store) {
+      // First, so that a team server that does not answer stops the run before anything is changed.
+      services = options.services ?? (await openWorkspaceServices(workspace, { store }));
       cache.cleanTemp();
       pruneOldLogs(workspace.paths.logsDir);
       mkdirSync(logsDir, { recursive: true });
       syncGitignore(workspace.root, pipeline.stages);
-      services = await openWorkspaceServices(workspace, { store });
       await closeAbandonedRun(services, runLock?.abandonedRunId);
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);
       const command = options.command ?? 'sluice run';
       const git = await beginRunRecord(store, workspace, runId!, command, selectedParams as JsonValue, pipeline.stages);
-      tracking = await PipelineTracking.start(services, { runId: runId!, git, command });
+      tracking = await PipelineTracking.start(services, { runId: runId!, git, command, record: options.record });
     }
     const stagesByName = new Map(pipeline.stages.map((stage) => [stage.name, stage]));
 
@@ -146,6 +165,8 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           dryRun,
           signal: options.signal,
           reporter: options.reporter ?? {},
+          shared,
+          restoreOnly: single?.restoreOnly,
           upstreamWouldRun: (stage) =>
             [...(graph.upstream.get(stage.name) ?? [])].some((name) => outcomes.get(name)?.status.startsWith('would-') ?? false),
         }),
@@ -174,8 +195,10 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     }
     return { runId, status, outcomes: ordered, logsDir: join('.sluice', 'logs', runId ?? 'dry-run') };
   } finally {
-    await services?.close();
-    await store?.close();
+    if (!options.services) {
+      await services?.close();
+      await store?.close();
+    }
     runLock?.release();
   }
 }

@@ -61,6 +61,39 @@ const commandSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min
   error: 'cmd must be a command string or a list of commands',
 });
 
+/**
+ * What a stage needs of the machine it runs on: read by executors that place stages (the queue's
+ * workers, Kubernetes requests and limits in `sluice export argo`), never by the local run, and not
+ * part of the stage's identity (a change here reruns nothing).
+ */
+export const stageResourcesSchema = z.strictObject({
+  /** Cores: a number (2, 0.5) or millicores (`500m`). */
+  cpu: z.union([z.number().positive(), z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/)], { error: 'cpu must be a number of cores (2, 0.5) or millicores such as 500m' }).optional(),
+  /** Memory with a Kubernetes unit: `512Mi`, `4Gi`, `2G`. */
+  memory: z.string().regex(/^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)?$/, { error: 'memory must be a size such as 512Mi, 4Gi or 2G' }).optional(),
+  /** Whole GPUs. */
+  gpu: z.number({ error: 'gpu must be a whole number of GPUs' }).int({ error: 'gpu must be a whole number of GPUs' }).min(0, { error: 'gpu must be 0 or more' }).optional(),
+});
+
+export type StageResources = z.infer<typeof stageResourcesSchema>;
+
+// A Kubernetes label key (an optional DNS-subdomain prefix and a name of at most 63 characters),
+// optionally `=VALUE` with a label value: one grammar for worker routing and node selectors.
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** Whether `label` is a stage or worker label: `NAME` (gpu, bigmem) or `KEY=VALUE` with a Kubernetes label key and value. */
+export function isStageLabel(label: string): boolean {
+  const [key, ...value] = label.split('=');
+  return LABEL_KEY.test(key!) && (value.length === 0 || (value.length === 1 && value[0] !== '' && LABEL_VALUE.test(value[0]!)));
+}
+
+/** The wording of a bad label, shared by sluice.yaml and command-line flags. */
+export const STAGE_LABEL_FORMAT = 'a label is a name such as gpu or bigmem (letters, digits, -, _ and ., at most 63), or KEY=VALUE with a Kubernetes label key and value such as cloud.google.com/gke-nodepool=highmem';
+
+/** A stage's labels: workers (and Kubernetes nodes) it may run on must carry all of them. */
+export const stageLabelsSchema = z.array(z.string().refine(isStageLabel, { error: STAGE_LABEL_FORMAT }), { error: 'labels must be a list such as [gpu, bigmem]' });
+
 /** The fields of one stage. */
 export const stageBodySchema = z.strictObject({
   /** The command; or `uses` for a built-in step. */
@@ -85,12 +118,11 @@ export const stageBodySchema = z.strictObject({
    */
   tests: z.union([z.boolean(), z.strictObject({ junit: z.string().min(1) })], { error: 'tests must be true, or {junit: PATH} naming the JUnit XML report the command writes' }).optional(),
   frozen: z.boolean().optional(),
-  /**
-   * What a worker must offer to run this stage on the queue executor (`gpu`, `bigmem`): a stage
-   * goes only to workers started with every one of these labels. Ignored by local runs.
-   */
-  labels: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'a label is lower-case letters, digits, ., _ and -')).optional(),
   desc: z.string().optional(),
+  /** Machine needs (cpu, memory, gpu), for executors that place stages. */
+  resources: stageResourcesSchema.optional(),
+  /** Labels a worker or Kubernetes node must carry to run this stage (`[gpu]`, `[pool=highmem]`). */
+  labels: stageLabelsSchema.optional(),
 });
 
 export type StageBody = z.infer<typeof stageBodySchema>;

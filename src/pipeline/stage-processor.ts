@@ -15,6 +15,7 @@ import type { LockedPath, LockedStage, Lockfile } from './lockfile.js';
 import type { StageOutcome, StageStatus } from './outcome.js';
 import type { ParamsReader } from './params.js';
 import { computeRunCacheKey, findRunCacheEntry, saveRunCacheEntry, type RunCacheStore } from './run-cache.js';
+import type { SharedCache } from './shared-cache.js';
 import type { StageDelegate } from './stage-delegate.js';
 import type { ExternalDeps } from './registry-deps.js';
 import { diffStage, lockEntryFor, onlyOutputsChanged, snapshotStage, toLockedPath, type StageChange, type StageSnapshot } from './stage-state.js';
@@ -57,6 +58,13 @@ export interface StageProcessorContext {
   readonly reporter: RunReporter;
   /** Dry runs: whether an upstream stage would run, so this one's deps may change. */
   readonly upstreamWouldRun: (stage: Stage) => boolean;
+  /** The shared cache (`--pull`, `--push`), when the run uses one. */
+  readonly shared?: SharedCache | undefined;
+  /**
+   * `sluice stage run`: for a stage run only to put back the outs another stage needs, the
+   * message to fail with when it cannot be restored (it is never run); undefined for stages to run.
+   */
+  readonly restoreOnly?: ((stage: Stage) => string | undefined) | undefined;
 }
 
 export async function processStage(stage: Stage, context: StageProcessorContext): Promise<StageOutcome> {
@@ -78,30 +86,32 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
     if (context.dryRun) return context.upstreamWouldRun(stage) ? finish('would-run', { changes }) : finish('unchanged', { lock: locked });
     // An out switched to `cache: false` or `persist` must not stay a read-only hardlink of the cache.
     for (const out of stage.outs) if (!isShareable(out)) context.cache.unprotect(join(context.root, out.path));
+    await publish(stage, computeRunCacheKey(stage, snapshot), locked?.outs ?? [], context);
     return finish('unchanged', { lock: locked });
   }
 
   if (!context.dryRun) discardDamagedObjects(changes, locked?.outs ?? [], context);
-  const restorable = !context.force && locked !== undefined && onlyOutputsChanged(changes) && (locked.outs ?? []).every((out) => context.cache.has(out.hash));
+  const restorable = !context.force && locked !== undefined && onlyOutputsChanged(changes) && (await inCache(locked.outs ?? [], context));
   if (restorable) {
     if (context.dryRun) return finish('would-restore', { changes });
     restoreOutputs(stage, locked.outs ?? [], context, changedOutputPaths(changes));
+    await publish(stage, computeRunCacheKey(stage, snapshot), locked.outs ?? [], context);
     return finish('restored', { changes, lock: locked });
   }
 
   const runCacheKey = computeRunCacheKey(stage, snapshot);
-  const runCache = context.runCache ?? context.store;
-  if (!context.force && runCacheKey !== undefined && runCache) {
-    const cachedOuts = await findRunCacheEntry(runCache, runCacheKey, stage, context.cache);
-    if (cachedOuts) {
-      if (context.dryRun) return finish('would-restore-run-cache', { changes, runCacheKey });
-      restoreOutputs(stage, cachedOuts, context);
-      const entry = lockEntryFor(stage, snapshot, cachedOuts);
-      context.commitLock(stage.name, entry);
-      return finish('restored-run-cache', { changes, runCacheKey, lock: entry });
-    }
+  const cachedOuts = context.force || runCacheKey === undefined ? undefined : await findCachedRun(stage, runCacheKey, context);
+  if (cachedOuts) {
+    if (context.dryRun) return finish('would-restore-run-cache', { changes, runCacheKey });
+    restoreOutputs(stage, cachedOuts, context);
+    const entry = lockEntryFor(stage, snapshot, cachedOuts);
+    context.commitLock(stage.name, entry);
+    await publish(stage, runCacheKey, cachedOuts, context);
+    return finish('restored-run-cache', { changes, runCacheKey, lock: entry });
   }
   if (context.dryRun) return finish('would-run', { changes, runCacheKey });
+  const notRestorable = context.restoreOnly?.(stage);
+  if (notRestorable !== undefined) return finish('failed', { changes, runCacheKey, message: notRestorable });
 
   context.reporter.stageStarting?.(stage, changes);
   if (context.delegate) return runDelegated(stage, context.delegate, { snapshot, changes, runCacheKey }, context, finish);
@@ -140,10 +150,12 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   }
 
   const outs = await storeOutputs(stage, context);
+  const runCache = context.runCache ?? context.store;
   // Run cache before lock: if the store fails here, the stage is not recorded as done anywhere.
   if (runCacheKey !== undefined && runCache) await saveRunCacheEntry(runCache, runCacheKey, stage, outs);
   const entry = lockEntryFor(stage, snapshot, outs);
   context.commitLock(stage.name, entry);
+  await publish(stage, runCacheKey, outs, context);
   return finish('ran', { changes, exitCode: 0, logPath: logRelative, runCacheKey, lock: entry });
 }
 
@@ -176,6 +188,30 @@ async function runDelegated(
   const entry = lockEntryFor(stage, snapshot, outs);
   context.commitLock(stage.name, entry);
   return finish(result.status, { ...common, lock: entry });
+}
+
+/** Whether every out is in the local cache, after fetching the missing ones from the shared cache (`--pull`). */
+async function inCache(outs: readonly LockedPath[], context: StageProcessorContext): Promise<boolean> {
+  if (outs.every((out) => context.cache.has(out.hash))) return true;
+  return context.shared?.options.pull === true && !context.dryRun ? context.shared.fetch(outs) : false;
+}
+
+/**
+ * The outs of an earlier run with the same inputs: from the run cache in the metadata store, else
+ * (with `--pull`) from the shared cache, whose entry is then remembered locally too.
+ */
+async function findCachedRun(stage: Stage, key: string, context: StageProcessorContext): Promise<LockedPath[] | undefined> {
+  const runCache = context.runCache ?? context.store;
+  const local = runCache ? await findRunCacheEntry(runCache, key, stage, context.cache) : undefined;
+  if (local || context.dryRun || context.shared?.options.pull !== true) return local;
+  const shared = await context.shared.findEntry(key, stage);
+  if (shared && runCache) await saveRunCacheEntry(runCache, key, stage, shared);
+  return shared;
+}
+
+/** With `--push`: the stage's outs and run-cache entry to the shared cache. */
+async function publish(stage: Stage, key: string | undefined, outs: readonly LockedPath[], context: StageProcessorContext): Promise<void> {
+  if (context.shared?.options.push === true && !context.dryRun) await context.shared.publish(stage, key, outs);
 }
 
 /** A modified out that is a hardlink of its object means the object was edited too: it must not be restored. */

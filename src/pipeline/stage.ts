@@ -4,6 +4,7 @@
  * part came from, so that later checks (DAG, params) can point at the right line.
  */
 import type { DocumentPath } from '../core/index.js';
+import type { StageResources } from './schema.js';
 
 /** A file or directory a stage reads. */
 export interface Dependency {
@@ -71,12 +72,19 @@ export interface Stage {
   readonly outs: readonly Output[];
   readonly env: Readonly<Record<string, string>>;
   readonly alwaysChanged: boolean;
+  /**
+   * For a `uses:` stage: the built-in step it runs, and the full JSON report it writes
+   * (`with: {details: PATH}`, root-relative), which `sluice ci` reads instead of repeating the work.
+   */
+  readonly uses: { readonly kind: string; readonly details: string | undefined } | undefined;
   /** Set for a stage that runs the project's unit tests (`uses: tests` or `tests:`); `junit` is its report, root-relative. */
   readonly tests: { readonly junit: string | undefined } | undefined;
   readonly frozen: boolean;
-  /** Labels a queue worker must have to run this stage (sorted, unique; empty: any worker). */
-  readonly labels: readonly string[];
   readonly desc: string | undefined;
+  /** Machine needs for executors that place stages; empty when not declared. Not part of the stage's identity. */
+  readonly resources: StageResources;
+  /** Labels a worker or node must carry to run the stage (`gpu`, `pool=highmem`), as written. */
+  readonly labels: readonly string[];
   /** The stage's definition in sluice.yaml (for foreach stages, the `do` block). */
   readonly source: DocumentPath;
   /**

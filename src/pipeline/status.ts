@@ -10,7 +10,7 @@ import { loadPipeline } from './load-pipeline.js';
 import { readLockfile } from './lockfile.js';
 import { ParamsReader } from './params.js';
 import type { LockedPath } from './lockfile.js';
-import { registryDeps } from './registry-deps.js';
+import { registryDeps, registrySourceOf } from './registry-deps.js';
 import { describeChange, diffStage, onlyOutputsChanged, snapshotStage, stagePaths, type StageSnapshot } from './stage-state.js';
 import { StatusSnapshotRecorder } from './status-snapshot/record-snapshot.js';
 import { frozenReport, type StageState, type StageStatusReport } from './status-report.js';
@@ -47,7 +47,7 @@ export async function pipelineStatus(workspace: Workspace, options: { targets?: 
   // The metadata store is opened only for a stage that depends on the registry (`models:/`):
   // loading and migrating it would otherwise be most of a no-op status. Before `sluice init`
   // there is none (nothing can be registered).
-  const external = registryDeps(existsSync(workspace.paths.sluiceDir) ? workspace.storeLocation : undefined);
+  const external = registryDeps(registrySourceOf(workspace, existsSync(workspace.paths.sluiceDir) ? workspace.storeLocation : undefined));
   try {
     const statCache = await openWorkspaceStatCache(workspace);
     await statCache.loadFiles(stagePaths(stages));

@@ -45,6 +45,7 @@ const gate = z.strictObject({
   gate: z.string().min(1).optional().describe('which named gate set of the gates section to check (needed when there are several)'),
   summary: path.optional().describe('where the verdict and both models\' metrics go (the stage\'s metrics; default metrics/gate.json, or metrics/gate-NAME.json)'),
   report: path.optional().describe('a Markdown report for the pull request (a plot kept in git)'),
+  details: path.optional().describe('where the full gate report JSON goes: every rule, both models\' metrics, 95 % intervals (a cached output; `sluice ci` reads it instead of scoring again)'),
 });
 
 const validate = z.strictObject({
@@ -53,6 +54,7 @@ const validate = z.strictObject({
   reference: path.optional().describe('reference data to test for drift against, e.g. the training set (a dependency)'),
   summary: path.default('metrics/validation.json').describe('where the verdict goes (the stage\'s metrics)'),
   report: path.optional().describe('a Markdown report of the violations (a plot kept in git)'),
+  details: path.optional().describe('where the full validation JSON goes: every violation with example rows (a cached output; `sluice ci` reads it)'),
 });
 
 const tests = z.strictObject({

@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ArtifactStore, TrackingService } from '../tracking/index.js';
+import type { Artifacts, TrackingService } from '../tracking/index.js';
 import type { Lineage, ModelSignature } from './entities.js';
 import { findLineage } from './lineage.js';
 import { readSignature } from './model-file.js';
@@ -22,7 +22,7 @@ export interface ArtifactSourceFacts {
 }
 
 /** The model file a Sluice artifact path names: itself, or the one .onnx file of a directory. */
-async function modelFileAt(artifacts: ArtifactStore, path: string): Promise<{ path: string; objectId: string; size: number } | undefined> {
+async function modelFileAt(artifacts: Artifacts, path: string): Promise<{ path: string; objectId: string; size: number } | undefined> {
   const artifact = await artifacts.stat(path).catch(() => undefined);
   if (artifact) return { path, objectId: artifact.objectId, size: artifact.size };
   const onnx = (await artifacts.list(path).catch(() => [])).filter((entry) => !entry.isDir && entry.path.endsWith('.onnx'));
@@ -32,7 +32,7 @@ async function modelFileAt(artifacts: ArtifactStore, path: string): Promise<{ pa
   return found && { path: file, objectId: found.objectId, size: found.size };
 }
 
-export async function describeArtifactSource(tracking: TrackingService, artifacts: ArtifactStore, source: string, runId: string | undefined): Promise<ArtifactSourceFacts> {
+export async function describeArtifactSource(tracking: TrackingService, artifacts: Artifacts, source: string, runId: string | undefined): Promise<ArtifactSourceFacts> {
   const match = /^mlflow-artifacts:(?:\/\/[^/]*)?\/+(.+)$/.exec(source);
   if (!match) return {};
   const file = await modelFileAt(artifacts, match[1]!.replace(/\/+$/, ''));

@@ -25,4 +25,4 @@ export { createModelResolver, resolveModelPath, type ResolveModel, type ResolveM
 export { openRegistryStore, openRegistryStoreAt } from './open.js';
 export type { RegistryStore } from './store/registry-store.js';
 export { aliasNotFound, invalidModelUri, invalidRegistryValue, modelFileUnavailable, modelVersionNotFound, notAnOnnxModel, notDeletable, registeredModelExists, registeredModelNotFound, registryNotAvailable, versionInUse } from './errors.js';
-export { modelVersionToJson } from './version-json.js';
+export { lineageJsonSchema, modelVersionFromJson, modelVersionJsonSchema, modelVersionToJson } from './version-json.js';

@@ -155,7 +155,7 @@ export async function fetchModelFile(registry: RegistryService, version: ModelVe
   await mkdir(cacheDir, { recursive: true });
   const temp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const stream = await registry.artifacts.storage.read(version.objectId);
+    const stream = await registry.artifacts.readObject(version.objectId, artifactPathOf(version.source) ?? '');
     await pipeline(stream, verifyingStream(version.objectId, uri), createWriteStream(temp));
     await rename(temp, target);
   } finally {

@@ -124,7 +124,7 @@ export interface ReferenceDigest {
  * depending on `models:/NAME@champion` reruns exactly when the champion moves. A reference that
  * names nothing (yet) hashes to a fixed marker, so it reads as changed the moment it appears.
  */
-export async function referenceDigest(store: RegistryStore | undefined, uri: string): Promise<ReferenceDigest> {
-  const version = store ? await findModelVersion(store, parseModelUri(uri)) : undefined;
+export async function referenceDigest(registry: { findVersion(uri: string): Promise<ModelVersion | undefined> } | undefined, uri: string): Promise<ReferenceDigest> {
+  const version = registry ? await registry.findVersion(uri) : undefined;
   return version?.objectId ? { id: version.objectId, size: version.sizeBytes ?? 0 } : { id: `blake3:${hashBytes(`sluice:missing:${uri}`)}`, size: 0 };
 }

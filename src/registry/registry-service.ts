@@ -4,7 +4,7 @@
  * behind an HTTP request), so the audit log always says who did what, from where.
  */
 import { randomBytes } from 'node:crypto';
-import { validateKey as validateTrackingKey, type ArtifactStore, type Page, type SearchOptions, type Tag, type TrackingService } from '../tracking/index.js';
+import { validateKey as validateTrackingKey, type Artifacts, type Page, type SearchOptions, type Tag, type TrackingService } from '../tracking/index.js';
 import { MODEL_VERSION_SEARCH, pageRequest, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH, toPage } from '../tracking/index.js';
 import { invalidRegistryValue, modelVersionNotFound, registeredModelNotFound, versionInUse } from './errors.js';
 import { MODEL_STAGES, type Actor, type AuditEntry, type ModelStage, type ModelVersion, type RegisteredModel } from './entities.js';
@@ -14,7 +14,7 @@ import type { NewModelVersion, RegistryStore } from './store/registry-store.js';
 export interface RegistryServiceOptions {
   readonly store: RegistryStore;
   readonly tracking: TrackingService;
-  readonly artifacts: ArtifactStore;
+  readonly artifacts: Artifacts;
   readonly actor: Actor;
   readonly clock?: () => number;
 }
@@ -41,7 +41,7 @@ export interface DeleteOptions {
 export interface RegistryService {
   readonly actor: Actor;
   /** Where registered files are kept (content-addressed). */
-  readonly artifacts: ArtifactStore;
+  readonly artifacts: Artifacts;
   createRegisteredModel(input: { name: string; description?: string | undefined; tags?: readonly Tag[] | undefined }): Promise<RegisteredModel>;
   /** Fails with SLUICE_REGISTRY_MODEL_NOT_FOUND. */
   getRegisteredModel(name: string): Promise<RegisteredModel>;

@@ -12,5 +12,7 @@ export { histogramSvg, type HistogramChart } from './svg/histogram.js';
 export { formatExamples, renderValidationMarkdown, renderViolationsText, validationHeadline } from './validation-report.js';
 export { PROFILE_HEADERS, profileRows, profileSummary, renderProfileHtml } from './profile-report.js';
 export { heatmapSvg, type HeatCell, type HeatmapOptions } from './svg/heatmap.js';
+export { barChartSvg, type BarChartOptions, type BarSeries } from './svg/bar-chart.js';
+export { codeSpan, escapeCell, escapeInline } from './markdown.js';
 export { monitorCharts, type MonitorChart } from './monitor-charts.js';
 export { ALERT_HEADERS, CHECK_HEADERS, monitorReportSummary, renderMonitorHtml, renderMonitorMarkdown } from './monitor-report.js';

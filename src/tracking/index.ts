@@ -41,4 +41,4 @@ export {
 export { comparison, likeToGlob } from './store/sql-conditions.js';
 export { artifactCorrupt, artifactNotFound, experimentNotFound, invalidSearch, runNotFound, unsafeArtifactPath } from './errors.js';
 export { LIMITS, validateKey } from './validation.js';
-export { ArtifactStore, DEFAULT_MAX_UPLOAD_BYTES, joinArtifactPath, normalizeArtifactPath, verifyingStream, type ArtifactStoreOptions } from './artifacts/index.js';
+export { ArtifactStore, DEFAULT_MAX_UPLOAD_BYTES, downloadTree, joinArtifactPath, normalizeArtifactPath, storeDirectory, verifyingStream, type Artifacts, type ArtifactStoreOptions, type TreeSource } from './artifacts/index.js';

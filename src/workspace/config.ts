@@ -1,6 +1,7 @@
 /**
  * `.sluice/config.yaml`: per-repository settings kept in git (no secrets). Environment variables
- * win over the file: `SLUICE_DATABASE_URL` over `store.url`, `SLUICE_ARTIFACTS` over `artifacts.url`.
+ * win over the file: `SLUICE_DATABASE_URL` over `store.url`, `SLUICE_ARTIFACTS` over `artifacts.url`,
+ * `SLUICE_SERVER_URL` over `server.url`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +57,20 @@ export const workspaceConfigSchema = z.strictObject({
       queue: z.string().min(1).optional(),
     })
     .optional(),
+  /**
+   * A team's Sluice server: runs, the registry, the audit log and artifacts are recorded and read
+   * there instead of in this checkout's database. SLUICE_SERVER_URL overrides; the token is read
+   * from SLUICE_TOKEN only, never from this file (it is kept in git).
+   */
+  server: z
+    .strictObject({
+      url: z.string().url({ error: 'must be the server\'s address, e.g. http://tracking.example.com:5000' }),
+      token: z
+        .unknown()
+        .optional()
+        .refine((value) => value === undefined, { message: 'a token must not be kept in a file in git: set SLUICE_TOKEN in the environment instead' }),
+    })
+    .optional(),
   /** Where `sluice data push/pull` send and fetch objects, by name. */
   remotes: z.record(z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'a remote name is letters, digits, ., _ and -'), remoteSchema).optional(),
   /** The remote used when `-r NAME` is not given. */
@@ -85,4 +100,6 @@ cache:
 #   url: s3://bucket/prefix             # team scale; SLUICE_ARTIFACTS overrides (default .sluice/artifacts)
 # tracking:
 #   experiment: my-project              # where pipeline runs are recorded (default: this directory's name)
+# server:
+#   url: http://sluice.example.com:5000 # a team server for runs, registry and artifacts; SLUICE_SERVER_URL overrides; token in SLUICE_TOKEN
 `;

@@ -50,6 +50,8 @@ export function openServerWorkspace(cwd: string, locations: ServerLocations, env
   const base = project === undefined ? standaloneWorkspace(home, env) : openWorkspace(project, env);
   const workspace: Workspace = {
     ...base,
+    // The server is where records are kept: it never forwards them to another server (SLUICE_SERVER_URL is for its clients).
+    server: undefined,
     storeLocation: locations.store === undefined ? base.storeLocation : parseStoreUrl(locations.store, cwd),
     artifactsUrl: locations.artifacts === undefined ? base.artifactsUrl : /^[a-z][a-z0-9+.-]*:\/\//i.test(locations.artifacts) ? locations.artifacts : resolve(cwd, locations.artifacts),
   };
@@ -75,5 +77,6 @@ function standaloneWorkspace(home: string, env: NodeJS.ProcessEnv): Workspace {
     storeLocation: parseStoreUrl(env.SLUICE_DATABASE_URL || 'sluice.db', home),
     artifactsUrl: env.SLUICE_ARTIFACTS || join(home, 'artifacts'),
     experimentName: 'Default',
+    server: undefined,
   };
 }

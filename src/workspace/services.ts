@@ -11,7 +11,7 @@ import { openObjectStorage } from '../cache/index.js';
 import { openMetadataStore, type MetadataStore, type StoreLocation } from '../store/index.js';
 import type { AccessService, TokenStore } from '../access/index.js';
 import type { Actor, RegistryService, ResolveModel } from '../registry/index.js';
-import type { ArtifactStore, TrackingService } from '../tracking/index.js';
+import type { Artifacts, TrackingService } from '../tracking/index.js';
 import type { Workspace } from './workspace.js';
 import { createWorkspaceRuns, type WorkspaceRuns } from './workspace-runs.js';
 
@@ -21,7 +21,8 @@ export interface WorkspaceServices {
   readonly tracking: TrackingService;
   /** Runs of this workspace, with its system tags (what commands and the pipeline record through). */
   readonly runs: WorkspaceRuns;
-  readonly artifacts: ArtifactStore;
+  /** Artifacts: this machine's store, or a team server's. */
+  readonly artifacts: Artifacts;
   /** A registry service acting as `actor` (the audit log records it). */
   registry(actor: Actor): RegistryService;
   /** Paths and `models:/` references to local model files, registry files fetched into `.sluice/tmp/models`. */
@@ -56,9 +57,16 @@ export function osUserName(): string {
   }
 }
 
+/**
+ * Opens the workspace's services: on its own database, or, when a team server is configured
+ * (SLUICE_SERVER_URL or `server.url`), with tracking, artifacts and the registry on that server,
+ * checked to answer first. The local store stays for what is this checkout's own (pipeline runs,
+ * deployments, monitors).
+ */
 export async function openWorkspaceServices(workspace: Workspace, options: OpenServicesOptions = {}): Promise<WorkspaceServices> {
-  const store = options.store ?? (await (options.openStore ?? openMetadataStore)(workspace.storeLocation));
   const env = options.env ?? process.env;
+  if (workspace.server) return openRemoteServices(workspace, workspace.server, options, env);
+  const store = options.store ?? (await (options.openStore ?? openMetadataStore)(workspace.storeLocation));
   try {
     const [{ createTrackingService, openTrackingStores, ArtifactStore }, { createModelResolver, createRegistryService, openRegistryStore }, { createAccessService, TokenStore }] = await Promise.all([
       import('../tracking/index.js'),
@@ -91,4 +99,26 @@ export async function openWorkspaceServices(workspace: Workspace, options: OpenS
     if (!options.store) await store.close();
     throw error;
   }
+}
+
+/** The services with tracking, artifacts and the registry on a team server (which must answer before anything else is opened). */
+async function openRemoteServices(workspace: Workspace, server: NonNullable<Workspace['server']>, options: OpenServicesOptions, env: NodeJS.ProcessEnv): Promise<WorkspaceServices> {
+  const [{ connectToServer }, { createModelResolver }, { createAccessService, TokenStore }] = await Promise.all([import('../remote/index.js'), import('../registry/index.js'), import('../access/index.js')]);
+  const remote = await connectToServer({ url: server.url, from: server.from, token: env.SLUICE_TOKEN || undefined });
+  const store = options.store ?? (await (options.openStore ?? openMetadataStore)(workspace.storeLocation));
+  const tokens = new TokenStore(store.connection);
+  return {
+    workspace,
+    store,
+    tracking: remote.tracking,
+    runs: createWorkspaceRuns({ workspace, tracking: remote.tracking, user: options.user ?? osUserName(), env }),
+    artifacts: remote.artifacts,
+    registry: remote.registry,
+    models: (actor) => createModelResolver({ registry: remote.registry(actor), cacheDir: join(workspace.paths.tmpDir, 'models') }),
+    tokens,
+    access: (actor) => createAccessService({ tokens, audit: remote.registry(actor) }),
+    close: async () => {
+      if (!options.store) await store.close();
+    },
+  };
 }

@@ -34,6 +34,11 @@ export interface Workspace {
   readonly artifactsUrl: string;
   /** The experiment pipeline runs are recorded in. */
   readonly experimentName: string;
+  /**
+   * A team server that runs, the registry and artifacts are recorded on (SLUICE_SERVER_URL, else
+   * `server.url`), with where its URL came from; undefined: this checkout's own database.
+   */
+  readonly server: { readonly url: string; readonly from: string } | undefined;
 }
 
 /** The entries `sluice init` puts in `.gitignore`. */
@@ -79,6 +84,7 @@ export function openWorkspace(root: string, env: NodeJS.ProcessEnv = process.env
     storeLocation: parseStoreUrl(storeUrl, root),
     artifactsUrl: env.SLUICE_ARTIFACTS || config.artifacts?.url || join(sluiceDir, 'artifacts'),
     experimentName: config.tracking?.experiment ?? basename(root),
+    server: env.SLUICE_SERVER_URL ? { url: env.SLUICE_SERVER_URL, from: 'SLUICE_SERVER_URL' } : config.server ? { url: config.server.url, from: `server.url in ${CONFIG_FILE}` } : undefined,
   };
 }
 

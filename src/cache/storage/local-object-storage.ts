@@ -4,13 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { systemErrorCode } from '../../core/index.js';
 import type { ObjectId } from '../object-id.js';
 import { storageObjectMissing, storageUnavailable } from './errors.js';
-import { objectIdOfKey, objectKey, type ObjectStorage } from './object-storage.js';
+import { entryKeyProblem, objectIdOfKey, objectKey, type ObjectStorage } from './object-storage.js';
 
 export class LocalObjectStorage implements ObjectStorage {
   /** Directories known to exist: a push of 20,000 objects would otherwise ask 40,000 times. */
@@ -89,6 +89,65 @@ export class LocalObjectStorage implements ObjectStorage {
         if (id) yield id;
       }
     }
+  }
+
+  async putEntry(key: string, bytes: Uint8Array): Promise<void> {
+    const destination = this.entryPath(key);
+    if (await this.exists(destination)) return;
+    await this.ensureDir(this.tempDir);
+    const temp = join(this.tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      await this.ensureDir(dirname(destination));
+      await writeFile(temp, bytes);
+      // A hard link fails when the name exists, which is put-if-absent; rename where links are not supported.
+      await link(temp, destination).catch(async (error: unknown) => {
+        if (systemErrorCode(error) === 'EEXIST') return;
+        if (systemErrorCode(error) === 'EPERM' || systemErrorCode(error) === 'ENOTSUP') await rename(temp, destination);
+        else throw error;
+      });
+    } catch (error) {
+      throw storageUnavailable({ url: this.dir, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  async readEntry(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.entryPath(key));
+    } catch (error) {
+      if (systemErrorCode(error) === 'ENOENT') return undefined;
+      throw storageUnavailable({ url: this.dir, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+    }
+  }
+
+  async *listEntries(prefix: string): AsyncIterable<string> {
+    const base = prefix.replace(/\/+$/, '');
+    let names: string[];
+    try {
+      names = await readdir(this.entryPath(base), { recursive: true });
+    } catch {
+      return;
+    }
+    for (const name of names.sort()) {
+      const key = `${base}/${name.split(sep).join('/')}`;
+      if (entryKeyProblem(key) === undefined && (await stat(this.entryPath(key))).isFile()) yield key;
+    }
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private entryPath(key: string): string {
+    const problem = entryKeyProblem(key);
+    if (problem) throw new Error(`bad document key ${JSON.stringify(key)}: ${problem}`);
+    return join(this.dir, ...key.replace(/\/+$/, '').split('/'));
   }
 
   private path(id: ObjectId): string {

@@ -22,6 +22,28 @@ export interface ObjectStorage {
   delete(id: ObjectId): Promise<void>;
   /** Every object stored (one listing instead of a request per object, for large transfers). */
   list(): AsyncIterable<ObjectId>;
+  /**
+   * Stores a small named document beside the objects (a run-cache entry: `runs/ab/<key>/<id>.json`),
+   * put-if-absent: when the key exists, the first writer's bytes stay. Callers name documents by
+   * their content, so the bytes are the same either way. Keys are checked by {@link entryKeyProblem}.
+   */
+  putEntry(key: string, bytes: Uint8Array): Promise<void>;
+  /** A document's bytes, or undefined when no document has that key. */
+  readEntry(key: string): Promise<Uint8Array | undefined>;
+  /** The keys of the documents under `prefix` (a key prefix ending in `/`). */
+  listEntries(prefix: string): AsyncIterable<string>;
+}
+
+/**
+ * Why `key` cannot name a document, or undefined when it can: lowercase letters, digits, `.`, `_`
+ * and `-` in `/`-separated parts, none of them `.` or `..`, and never under `blake3/` or `tmp/`
+ * (the objects' and temp files' places).
+ */
+export function entryKeyProblem(key: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9._-]+)*\/?$/.test(key)) return 'a document key is lowercase letters, digits, ., _ and - in /-separated parts';
+  if (key.split('/').some((part) => part === '.' || part === '..')) return 'a document key has no . or .. parts';
+  if (/^(blake3|tmp)(\/|$)/.test(key)) return 'blake3/ and tmp/ hold objects and temp files, not documents';
+  return undefined;
 }
 
 /** The object id a storage key names, or undefined for other files (`blake3/ab/cdef…` → `blake3:abcdef…`). */

@@ -6,11 +6,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectId } from '../object-id.js';
 import { storageObjectMissing, storageUnavailable } from './errors.js';
-import { objectIdOfKey, objectKey, type ObjectStorage } from './object-storage.js';
+import { entryKeyProblem, objectIdOfKey, objectKey, type ObjectStorage } from './object-storage.js';
 
 const PART_SIZE = 8 << 20;
 
@@ -115,6 +115,60 @@ export class S3ObjectStorage implements ObjectStorage {
     } while (token);
   }
 
+  async putEntry(key: string, bytes: Uint8Array): Promise<void> {
+    // A HEAD first: servers that ignore the condition below (s3rver, older MinIO) then replace a
+    // document only in a race, with the same bytes, since callers name documents by content.
+    if (await this.readEntryExists(key)) return;
+    try {
+      // If-None-Match: * makes the PUT conditional where the server supports it (S3, MinIO): the first writer wins.
+      await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.entryKey(key), Body: bytes, IfNoneMatch: '*' }));
+    } catch (error) {
+      const status = httpStatus(error);
+      // 412: the document exists; 409: a concurrent conditional write of the same key is in flight.
+      if (status === 412 || status === 409) return;
+      throw this.unavailable(error);
+    }
+  }
+
+  private async readEntryExists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.entryKey(key) }));
+      return true;
+    } catch (error) {
+      if (error instanceof NotFound || httpStatus(error) === 404) return false;
+      throw this.unavailable(error);
+    }
+  }
+
+  async readEntry(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.entryKey(key) }));
+      return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if (error instanceof NoSuchKey || httpStatus(error) === 404) return undefined;
+      throw this.unavailable(error);
+    }
+  }
+
+  async *listEntries(prefix: string): AsyncIterable<string> {
+    const full = this.entryKey(prefix);
+    const strip = this.location.prefix ? this.location.prefix.length + 1 : 0;
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: full.endsWith('/') ? full : `${full}/`, ContinuationToken: token }));
+      } catch (error) {
+        throw this.unavailable(error);
+      }
+      for (const object of page.Contents ?? []) {
+        const key = object.Key?.slice(strip);
+        if (key && entryKeyProblem(key) === undefined) yield key;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
   /** Releases the client's sockets. */
   destroy(): void {
     this.client.destroy();
@@ -122,6 +176,12 @@ export class S3ObjectStorage implements ObjectStorage {
 
   private key(id: ObjectId): string {
     return this.location.prefix ? `${this.location.prefix}/${objectKey(id)}` : objectKey(id);
+  }
+
+  private entryKey(key: string): string {
+    const problem = entryKeyProblem(key);
+    if (problem) throw new Error(`bad document key ${JSON.stringify(key)}: ${problem}`);
+    return this.location.prefix ? `${this.location.prefix}/${key}` : key;
   }
 
   private unavailable(error: unknown) {

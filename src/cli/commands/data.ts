@@ -20,6 +20,7 @@ import {
   type DataWorkspace,
 } from '../../data-versioning/index.js';
 import { currentWorkspace } from '../context.js';
+import { dataRemoteStatusCommand } from './data-remote-status.js';
 import { formatBytes, progressDisplay } from '../format/progress.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
@@ -50,8 +51,17 @@ export async function dataAddCommand(paths: readonly string[], output: CliOutput
 
 const jsonSchema = z.object({ json: z.boolean().default(false) });
 
+const statusSchema = jsonSchema.extend({
+  /** `--remote` alone: the default remote. */
+  remote: z.union([z.literal(true), z.string().min(1, { error: 'must name a remote' })]).optional(),
+});
+
 export async function dataStatusCommand(paths: readonly string[], rawOptions: unknown, output: CliOutput): Promise<number> {
-  const options = parseOptions(jsonSchema, rawOptions, 'data status');
+  const options = parseOptions(statusSchema, rawOptions, 'data status');
+  if (options.remote !== undefined) {
+    const name = options.remote === true ? undefined : options.remote;
+    return withData((data) => dataRemoteStatusCommand(data, name, targets(data, paths), options.json, output));
+  }
   return withData(async (data) => {
     const statuses = await dataStatus(data, targets(data, paths));
     if (options.json) {

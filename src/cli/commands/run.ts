@@ -1,7 +1,8 @@
 /**
  * `sluice run [stage...]`: reproduce the pipeline, printing each stage's output live and a
  * status line per stage at the end. Ctrl-C stops running commands cleanly; a second Ctrl-C
- * kills them at once.
+ * kills them at once. With `--pull`/`--push` the run uses a remote as a shared cache.
+ * `sluice stage run NAME` (stage-run.ts) goes through the same {@link reproduce}.
  */
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -12,11 +13,14 @@ import {
   runPipeline,
   STATUS_LABELS,
   type PipelineRunReport,
+  type RunPipelineOptions,
   type RunReporter,
   type Stage,
   type StageOutcome,
 } from '../../pipeline/index.js';
 import { QueueExecutor } from '../../distributed/index.js';
+import { openRemote } from '../../data-versioning/index.js';
+import type { Workspace } from '../../workspace/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
@@ -24,7 +28,14 @@ import { jobsSchema, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
 import { resolveQueueLocation } from './queue-location.js';
 
-const runOptionsSchema = z.object({
+/** The shared-cache flags of `sluice run` and `sluice stage run`. */
+export const sharedCacheFlagsSchema = z.object({
+  pull: z.boolean().default(false),
+  push: z.boolean().default(false),
+  remote: z.string().min(1).optional(),
+});
+
+const runOptionsSchema = sharedCacheFlagsSchema.extend({
   force: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   jobs: jobsSchema.optional(),
@@ -40,11 +51,11 @@ const QUEUE_JOBS = 256;
 /** Exit code of a run stopped by Ctrl-C, as shells report SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
 
+/** `sluice run [stage...]`: the pipeline (or the targets with their upstream) through {@link reproduce}, here or on the queue. */
 export async function runCommand(stages: readonly string[], rawOptions: unknown, output: CliOutput, version: string): Promise<number> {
   const options = parseOptions(runOptionsSchema, rawOptions, 'run');
   const workspace = currentWorkspace();
   const queued = (options.executor ?? workspace.config.executor?.type ?? 'local') === 'queue' && !options.dryRun;
-  const jobs = options.jobs ?? (queued ? QUEUE_JOBS : 1);
   const executor = queued
     ? await QueueExecutor.open({
         location: resolveQueueLocation(options.queue, 'run --executor queue'),
@@ -54,6 +65,26 @@ export async function runCommand(stages: readonly string[], rawOptions: unknown,
         onProgress: (stage, event) => output.stderr.write(`  ⇢ ${stage}: ${event}\n`),
       })
     : undefined;
+  try {
+    return await reproduce(workspace, options, output, {
+      targets: stages,
+      force: options.force,
+      dryRun: options.dryRun,
+      jobs: options.jobs ?? (queued ? QUEUE_JOBS : 1),
+      keepGoing: options.keepGoing,
+      ...(executor ? { delegate: executor } : {}),
+    });
+  } finally {
+    await executor?.close();
+  }
+}
+
+/**
+ * Runs the pipeline (or one stage) with live output, the summary table and the exit code of
+ * `sluice run`: opens the shared cache's remote when `--pull` or `--push` asks for one.
+ */
+export async function reproduce(workspace: Workspace, flags: z.infer<typeof sharedCacheFlagsSchema>, output: CliOutput, runOptions: RunPipelineOptions): Promise<number> {
+  const remote = flags.pull || flags.push ? await openRemote(workspace, flags.remote) : undefined;
   const controller = new AbortController();
   const style = makeStyler(output.stderr);
   const onSignal = (signal: NodeJS.Signals) => {
@@ -70,22 +101,23 @@ export async function runCommand(stages: readonly string[], rawOptions: unknown,
   let report: PipelineRunReport;
   try {
     report = await runPipeline(workspace, {
-      targets: stages,
-      force: options.force,
-      dryRun: options.dryRun,
-      jobs,
-      keepGoing: options.keepGoing,
+      ...runOptions,
       signal: controller.signal,
-      reporter: liveReporter(output, jobs > 1),
+      reporter: liveReporter(output, (runOptions.jobs ?? 1) > 1),
       command: ['sluice', ...process.argv.slice(2)].join(' '),
       toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,
-      delegate: executor,
+      ...(remote ? { sharedCache: { storage: remote.storage, pull: flags.pull, push: flags.push } } : {}),
     });
   } finally {
-    await executor?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    (remote?.storage as { destroy?: () => void } | undefined)?.destroy?.();
   }
+  return reportRun(report, output);
+}
+
+/** The summary table and the exit code of a finished run. */
+function reportRun(report: PipelineRunReport, output: CliOutput): number {
   if (report.outcomes.length === 0) {
     output.stdout.write('sluice.yaml defines no stages: nothing to run.\n');
     return 0;

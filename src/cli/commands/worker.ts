@@ -7,12 +7,13 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_STALL_TIMEOUT_MS, MAX_WORKER_LABELS, StageWorker } from '../../distributed/index.js';
+import { isStageLabel, STAGE_LABEL_FORMAT } from '../../pipeline/index.js';
 import { currentWorkspace } from '../context.js';
 import { parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
 import { resolveQueueLocation } from './queue-location.js';
 
-const label = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'labels are lower-case letters, digits, ., _ and -, separated by commas');
+const label = z.string().refine(isStageLabel, { error: `${STAGE_LABEL_FORMAT}; labels are separated by commas` });
 
 const workerSchema = z.object({
   queue: z.string().optional(),

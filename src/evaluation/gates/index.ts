@@ -1,5 +1,5 @@
 /** Quality gates: rules with MLflow MetricThreshold semantics, checked on candidate and baseline. */
-export { runGate, type GateModel, type GateReport, type GateSide, type RunGateInput } from './run-gate.js';
+export { runGate, type GateIntervals, type GateModel, type GateReport, type GateSide, type RunGateInput } from './run-gate.js';
 export { gate, type GateOutcome, type GateRequest, type Recording } from './gate-service.js';
 export { checkRule, describeRule, type RuleVerdict, type SignificanceResult } from './rules.js';
 export { gateConfigSchema, gateRuleSchema, type GateConfig, type GateRule } from './schema.js';

@@ -8,7 +8,7 @@ import { didYouMean, type SourceLocation } from '../../core/index.js';
 import { binaryOutcomes, featureOptions, prepareEvaluation, scoreTarget, type EvaluateOptions, type EvaluationInputs } from '../evaluate.js';
 import { fairnessReport, FAIRNESS_METRICS, type FairnessReport } from '../fairness.js';
 import { measureLatency } from '../latency.js';
-import { pairedBootstrap } from '../bootstrap.js';
+import { pairedBootstrap, pairedIntervals, type MetricIntervals } from '../bootstrap.js';
 import type { EvaluationTarget, Task } from '../task.js';
 import { fairnessNeedsBinary } from '../errors.js';
 import { gateMetricNames } from '../metric-names.js';
@@ -32,9 +32,24 @@ export interface GateReport {
   readonly rules: readonly RuleVerdict[];
   /** Things the reader should know: no baseline, skipped checks. */
   readonly notes: readonly string[];
+  /**
+   * Seeded percentile-bootstrap intervals (95 %) of each rule's metric computed from predictions
+   * (not latency, size or fairness): the candidate's value, and the change paired on the same rows.
+   */
+  readonly intervals?: GateIntervals | undefined;
+}
+
+/** The gate's bootstrap intervals, with how they were drawn. */
+export interface GateIntervals {
+  readonly level: number;
+  readonly resamples: number;
+  readonly seed: number;
+  readonly metrics: Readonly<Record<string, MetricIntervals>>;
 }
 
 const DEFAULT_RESAMPLES = 1_000;
+/** Metrics of the model rather than of its predictions: no interval. */
+const UNRESAMPLABLE = new Set(['latency_p50_ms', 'latency_p99_ms', 'model_size_bytes']);
 const DEFAULT_SEED = 20_240_101;
 
 /** A model file to score, and how reports name it. */
@@ -95,6 +110,12 @@ export async function runGate({ config, baseDir, candidate: candidateModel, base
           : undefined;
       return checkRule(rule, valueOf(candidate, rule), baseline && valueOf(baseline, rule), { hasBaseline: baseline !== undefined, significance });
     });
+    const resampled = [...new Set(config.rules.filter((rule) => !rule.sensitive && !UNRESAMPLABLE.has(rule.metric)).map((rule) => rule.metric))];
+    const intervals: GateIntervals = {
+      level: 0.95,
+      ...resampling,
+      metrics: pairedIntervals(candidateInputs.target, baselineInputs?.target, resampled, (target) => scoreTarget(target, threshold).metrics, resampling),
+    };
     return {
       passed: rules.every((verdict) => verdict.passed),
       task: candidateInputs.target.task,
@@ -104,6 +125,7 @@ export async function runGate({ config, baseDir, candidate: candidateModel, base
       baseline,
       rules,
       notes,
+      intervals,
     };
   } finally {
     await candidateInputs.model?.release();

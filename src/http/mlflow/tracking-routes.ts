@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RUN_STATUSES, VIEW_TYPES } from '../../tracking/index.js';
 import { invalidRequest } from '../errors.js';
 import { route, type JsonRoute } from '../route.js';
-import { double, int64, keyValues, required, stringList } from './fields.js';
+import { bool, double, int64, keyValues, required, stringList } from './fields.js';
 import { experimentToWire, fileInfoToWire, metricToWire, runInfoToWire, runToWire, withToken } from './wire.js';
 
 const BASE = '/api/2.0/mlflow';
@@ -96,10 +96,11 @@ export const trackingRoutes: readonly JsonRoute[] = [
   }),
   route({
     api: 'mlflow', method: 'POST', path: `${BASE}/runs/create`, role: 'editor', summary: 'Create a run',
-    request: z.object({ experiment_id: z.string().optional(), user_id: z.string().optional(), run_name: z.string().optional(), start_time: int64.optional(), tags: keyValues }),
+    // run_id is Sluice's addition (MLflow clients never send it): a Sluice client names its pipeline run's id before the run starts.
+    request: z.object({ run_id: z.string().optional(), experiment_id: z.string().optional(), user_id: z.string().optional(), run_name: z.string().optional(), start_time: int64.optional(), tags: keyValues }),
     handle: async (input, { services, principal }) => {
       const userId = input.user_id || input.tags.find((tag) => tag.key === 'mlflow.user')?.value || principal.name;
-      const run = await services.tracking.createRun({ experimentId: input.experiment_id, userId, runName: input.run_name, startTime: input.start_time, tags: input.tags });
+      const run = await services.tracking.createRun({ runId: input.run_id, experimentId: input.experiment_id, userId, runName: input.run_name, startTime: input.start_time, tags: input.tags });
       return { run: runToWire(run) };
     },
   }),
@@ -203,9 +204,11 @@ export const trackingRoutes: readonly JsonRoute[] = [
   }),
   route({
     api: 'mlflow', method: 'POST', path: `${BASE}/runs/search`, role: 'reader', summary: 'Search runs with a filter, order and pages',
-    request: z.object({ experiment_ids: stringList.default([]), ...searchFields, run_view_type: z.enum(VIEW_TYPES).optional() }),
+    // top_level_only is Sluice's addition: runs not nested under another (`sluice runs list` without --all).
+    request: z.object({ experiment_ids: stringList.default([]), ...searchFields, run_view_type: z.enum(VIEW_TYPES).optional(), top_level_only: bool.default(false) }),
     handle: async (input, { services }) => {
       const page = await services.tracking.searchRuns({
+        topLevelOnly: input.top_level_only,
         experimentIds: input.experiment_ids,
         filter: input.filter,
         maxResults: input.max_results,

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { lstat, mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createStreamHasher, hashFile } from '../../core/index.js';
@@ -17,6 +17,7 @@ import { artifactNotFound, invalidTrackingValue, unsafeArtifactPath } from '../e
 import type { ArtifactEntry } from '../entities.js';
 import type { ArtifactIndex, StoredArtifact } from '../store/tracking-store.js';
 import { joinArtifactPath, normalizeArtifactPath } from './artifact-path.js';
+import { downloadTree, storeDirectory, type Artifacts } from './artifact-tree.js';
 import { verifyingStream } from './verifying-stream.js';
 
 export interface ArtifactStoreOptions {
@@ -30,7 +31,7 @@ export interface ArtifactStoreOptions {
 /** An upload larger than this is refused (override per call). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
 
-export class ArtifactStore {
+export class ArtifactStore implements Artifacts {
   readonly storage: ObjectStorage;
   private readonly index: ArtifactIndex;
   private readonly tempDir: string;
@@ -83,25 +84,7 @@ export class ArtifactStore {
    * they stay inside the directory: a link to `/etc/passwd` must not leak into an artifact.
    */
   async writeDirectory(prefix: string, directory: string): Promise<StoredArtifact[]> {
-    const root = await realpath(directory);
-    const stored: StoredArtifact[] = [];
-    const walk = async (current: string): Promise<void> => {
-      for (const entry of await readdir(current, { withFileTypes: true })) {
-        const full = join(current, entry.name);
-        let target = full;
-        if (entry.isSymbolicLink()) {
-          target = await realpath(full);
-          if (target !== root && !target.startsWith(root + sep)) {
-            throw unsafeArtifactPath({ path: relative(root, full), reason: `it is a symbolic link to ${target}, outside ${directory}` });
-          }
-        }
-        const info = await stat(target);
-        if (info.isDirectory()) await walk(full);
-        else if (info.isFile()) stored.push(await this.writeFile(joinArtifactPath(normalizeArtifactPath(prefix), relative(root, full).split(sep).join('/')), target));
-      }
-    };
-    await walk(root);
-    return stored;
+    return storeDirectory(prefix, directory, (path, file) => this.writeFile(path, file));
   }
 
   /** The artifact at a file path, or undefined. */
@@ -131,31 +114,12 @@ export class ArtifactStore {
    * `destination`.
    */
   async download(path: string, destination: string): Promise<string[]> {
-    const normalized = normalizeArtifactPath(path);
-    const single = await this.index.getArtifact(normalized);
-    if (single) {
-      await this.downloadFile(single, resolve(destination));
-      return [resolve(destination)];
-    }
-    const written: string[] = [];
-    const walk = async (directory: string, into: string): Promise<void> => {
-      for (const entry of await this.index.listArtifacts(directory)) {
-        const child = joinArtifactPath(directory, entry.path);
-        const target = join(into, entry.path);
-        if (entry.isDir) await walk(child, target);
-        else {
-          const artifact = await this.index.getArtifact(child);
-          if (artifact) {
-            await assertInside(resolve(destination), target);
-            await this.downloadFile(artifact, target);
-            written.push(target);
-          }
-        }
-      }
-    };
-    await walk(normalized, resolve(destination));
-    if (written.length === 0) throw artifactNotFound({ path: normalized });
-    return written;
+    return downloadTree({ stat: (file) => this.index.getArtifact(file), list: (directory) => this.index.listArtifacts(directory), read: (artifact) => this.storage.read(artifact.objectId) }, path, destination);
+  }
+
+  /** The bytes of an object by its id (the path is what a remote store would find it by). */
+  async readObject(objectId: string, _path: string): Promise<Readable> {
+    return this.storage.read(objectId);
   }
 
   /** Deletes a file or a directory of artifacts; objects no path uses any more are removed. Returns how many paths went. */
@@ -194,33 +158,4 @@ export class ArtifactStore {
     await this.index.putArtifact(artifact);
     return artifact;
   }
-
-  private async downloadFile(artifact: StoredArtifact, target: string): Promise<void> {
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.sluice-${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      const raw = await this.storage.read(artifact.objectId);
-      await pipeline(raw, verifyingStream(artifact.objectId, artifact.path), createWriteStream(temp));
-      await rename(temp, target);
-    } finally {
-      await rm(temp, { force: true });
-    }
-  }
 }
-
-/** Fails if any existing part of `target` below `root` is a symlink leading out of `root`. */
-async function assertInside(root: string, target: string): Promise<void> {
-  let current = dirname(target);
-  while (current.startsWith(root) && current !== root) {
-    try {
-      if ((await lstat(current)).isSymbolicLink()) {
-        const real = await realpath(current);
-        if (real !== root && !real.startsWith(root + sep)) throw unsafeArtifactPath({ path: relative(root, target), reason: `${current} is a symbolic link out of ${root}` });
-      }
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    current = dirname(current);
-  }
-}
-

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+import { githubWorkflowErrors } from '../../../test/support/github-workflow-parser.js';
+import { makeTempDir } from '../../../test/support/temp-dir.js';
+import { DATA_PATHS, readProjectFacts, renderCiTemplate, writeCiTemplate, type ProjectFacts } from './index.js';
+
+const SLUICE = { name: 'sluice', version: '0.1.0' };
+const CI_COMMAND = 'sluice ci --report sluice-report.md --post auto';
+
+/** Three kinds of repository: no Node project, a Node project pinning Sluice, a Python pipeline. */
+const VARIANTS: Readonly<Record<string, ProjectFacts>> = {
+  'no package.json': { sluice: SLUICE, npmLockfile: false, sluiceInProject: false, pythonRequirements: false, branch: 'main' },
+  'a Node project pinning Sluice': { sluice: SLUICE, npmLockfile: true, sluiceInProject: true, pythonRequirements: false, branch: 'main' },
+  'a Python pipeline': { sluice: SLUICE, npmLockfile: false, sluiceInProject: false, pythonRequirements: true, branch: 'trunk' },
+};
+
+/** GitLab's published CI schema (app/assets/javascripts/editor/schema/ci.json), as gitlab-ci-local ships it unchanged. */
+async function gitlabValidator(): Promise<(value: unknown) => string[]> {
+  const specifier = 'gitlab-ci-local/src/schema/schema.js';
+  const { schema } = (await import(specifier)) as { schema: object };
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  const validate = ajv.compile(schema);
+  return (value) => (validate(value) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`));
+}
+
+/** CircleCI's config SDK parser, which checks each job, executor and step against CircleCI's component schemas. */
+function circleciErrors(value: unknown): string[] {
+  const { parseConfig } = createRequire(import.meta.url)('@circleci/circleci-config-parser') as { parseConfig(input: unknown): unknown };
+  try {
+    parseConfig(value);
+    return [];
+  } catch (error) {
+    return [String((error as Error).message ?? error)];
+  }
+}
+
+for (const [variant, facts] of Object.entries(VARIANTS)) {
+  test(`the GitHub workflow for ${variant} passes GitHub's workflow parser and runs sluice ci on pull requests, data pushes and nightly`, async () => {
+    const text = renderCiTemplate('github', facts);
+    assert.deepEqual(await githubWorkflowErrors(text), []);
+    const workflow = parse(text, { uniqueKeys: true }) as Record<string, any>;
+    assert.deepEqual(workflow.permissions, { contents: 'read', 'pull-requests': 'write', statuses: 'write' });
+    assert.deepEqual(Object.keys(workflow.on), ['pull_request', 'push', 'schedule', 'workflow_dispatch']);
+    assert.deepEqual(workflow.on.push.paths, [...DATA_PATHS]);
+    assert.equal(workflow.on.schedule[0].cron, '0 3 * * *');
+    const steps = workflow.jobs.sluice.steps as Record<string, any>[];
+    const run = steps.find((step) => step.name === 'sluice ci')!;
+    assert.equal(run.run, facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND);
+    assert.equal(run.env.GITHUB_TOKEN, '${{ secrets.GITHUB_TOKEN }}');
+    assert.ok(steps.some((step) => step.with?.path === '.sluice/cache'));
+    assert.ok(steps.some((step) => step.with?.cache === 'npm' || step.with?.path === '~/.npm'));
+    const upload = steps.find((step) => String(step.uses).startsWith('actions/upload-artifact'))!;
+    assert.deepEqual([upload.if, upload.with.path], ['always()', 'sluice-report.md']);
+  });
+
+  test(`the GitLab pipeline for ${variant} validates against GitLab's CI schema and caches Sluice's objects and npm's downloads`, async () => {
+    const pipeline = parse(renderCiTemplate('gitlab', facts), { uniqueKeys: true }) as Record<string, any>;
+    assert.deepEqual((await gitlabValidator())(pipeline), []);
+    assert.deepEqual(pipeline.sluice.cache.map((cache: { paths: string[] }) => cache.paths[0]), ['.sluice/cache/', '.npm/']);
+    assert.equal(pipeline.sluice.script.at(-1), facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND);
+    assert.deepEqual(pipeline.sluice.artifacts.paths, ['sluice-report.md']);
+    assert.equal(pipeline.sluice.artifacts.when, 'always');
+    assert.deepEqual(pipeline.workflow.rules.at(-1).changes, [...DATA_PATHS]);
+    assert.ok(pipeline.workflow.rules.some((rule: { if: string }) => rule.if === '$CI_PIPELINE_SOURCE == "schedule"'));
+  });
+
+  test(`the CircleCI config for ${variant} passes CircleCI's config parser, with a nightly workflow`, () => {
+    const config = parse(renderCiTemplate('circleci', facts), { uniqueKeys: true }) as Record<string, any>;
+    assert.deepEqual(circleciErrors(config), []);
+    assert.deepEqual(config.workflows.nightly.triggers[0].schedule.filters.branches.only, [facts.branch]);
+    const steps = config.jobs['sluice-ci'].steps as Record<string, any>[];
+    assert.ok(steps.some((step) => step.save_cache?.paths?.[0] === '.sluice/cache'));
+    assert.ok(steps.some((step) => step.run?.command === (facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND)));
+    assert.ok(steps.some((step) => step.store_artifacts?.path === 'sluice-report.md'));
+  });
+
+  test(`the Jenkinsfile for ${variant} is a balanced declarative pipeline that runs sluice ci nightly and archives the report`, () => {
+    const text = renderCiTemplate('jenkins', facts);
+    const code = text.replace(/\/\/.*$/gm, '').replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''");
+    let depth = 0;
+    for (const char of code) {
+      depth += char === '{' ? 1 : char === '}' ? -1 : 0;
+      assert.ok(depth >= 0, 'a closing brace without its opening one');
+    }
+    assert.equal(depth, 0);
+    assert.match(code.trim(), /^pipeline \{[\s\S]*\}$/);
+    for (const section of ['agent any', 'triggers {', "cron('')", 'stages {', 'post {', 'always {']) assert.ok(code.includes(section), section);
+    assert.match(text, facts.sluiceInProject ? /sh 'npx sluice ci --report sluice-report.md --post auto'/ : /sh 'npx --yes sluice@0\.1\.0 ci --report sluice-report.md --post auto'/);
+    assert.match(text, /archiveArtifacts artifacts: 'sluice-report.md'/);
+  });
+}
+
+test('the validators reject a broken pipeline, so a template that breaks its schema fails these tests', async () => {
+  const facts = VARIANTS['no package.json']!;
+  assert.notDeepEqual(await githubWorkflowErrors(renderCiTemplate('github', facts).replace('runs-on:', 'run-on:')), []);
+  assert.notDeepEqual((await gitlabValidator())(parse(renderCiTemplate('gitlab', facts).replace('when: always', 'when: sometimes'))), []);
+  assert.notDeepEqual(circleciErrors(parse(renderCiTemplate('circleci', facts).replace('when: always', 'when: sometimes'))), []);
+});
+
+test('a project whose package.json lists Sluice and has a lockfile installs with npm ci and runs npx sluice; requirements.txt adds pip', () => {
+  const temp = makeTempDir('sluice-ci-facts-');
+  try {
+    writeFileSync(join(temp.path, 'package.json'), JSON.stringify({ devDependencies: { sluice: '0.1.0' } }));
+    writeFileSync(join(temp.path, 'package-lock.json'), '{}');
+    writeFileSync(join(temp.path, 'requirements.txt'), 'scikit-learn\n');
+    const facts = readProjectFacts(temp.path, SLUICE);
+    assert.deepEqual([facts.npmLockfile, facts.sluiceInProject, facts.pythonRequirements], [true, true, true]);
+    const run = renderCiTemplate('github', facts);
+    assert.match(run, /run: \|\n {10}npm ci\n {10}python3 -m pip install -r requirements.txt\n/);
+    assert.doesNotMatch(run, /npm install --global/);
+    rmSync(join(temp.path, 'package-lock.json'));
+    assert.equal(readProjectFacts(temp.path, SLUICE).sluiceInProject, false, 'without a lockfile, Sluice is installed by the job');
+  } finally {
+    temp.remove();
+  }
+});
+
+test('writeCiTemplate refuses to replace an existing pipeline file without force, and replaces it with force', () => {
+  const temp = makeTempDir('sluice-ci-init-');
+  try {
+    mkdirSync(join(temp.path, '.circleci'));
+    writeFileSync(join(temp.path, '.circleci', 'config.yml'), 'version: 2.1\n');
+    assert.throws(() => writeCiTemplate({ root: temp.path, provider: 'circleci', sluice: SLUICE }), (error: Error & { code?: string }) => error.code === 'SLUICE_CI_TEMPLATE_EXISTS');
+    assert.equal(readFileSync(join(temp.path, '.circleci', 'config.yml'), 'utf8'), 'version: 2.1\n');
+    const written = writeCiTemplate({ root: temp.path, provider: 'circleci', sluice: SLUICE, force: true });
+    assert.deepEqual([written.path, written.replaced], ['.circleci/config.yml', true]);
+    assert.match(readFileSync(join(temp.path, '.circleci', 'config.yml'), 'utf8'), /sluice ci --report/);
+  } finally {
+    temp.remove();
+  }
+});

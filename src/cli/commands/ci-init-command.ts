@@ -1,0 +1,36 @@
+/**
+ * `sluice ci init --provider github|gitlab|jenkins|circleci [--force]`: writes the CI system's
+ * pipeline file, which installs Sluice and runs `sluice ci`; the work is `writeCiTemplate` in src/ci/.
+ */
+import { z } from 'zod';
+import { CI_TEMPLATE_PROVIDERS, writeCiTemplate, type WrittenTemplate } from '../../ci/index.js';
+import { locateWorkspaceRoot } from '../../workspace/index.js';
+import { parseOptions } from '../options.js';
+import type { CliOutput } from '../output.js';
+
+const ciInitOptionsSchema = z.object({
+  provider: z.enum(CI_TEMPLATE_PROVIDERS, { error: `must be ${CI_TEMPLATE_PROVIDERS.join(', ')}` }),
+  force: z.boolean().default(false),
+});
+
+/** What to do after the file is written, per CI system. */
+const NEXT_STEPS: Readonly<Record<(typeof CI_TEMPLATE_PROVIDERS)[number], string>> = {
+  github: 'Commit it; the job posts the report on pull requests with the workflow\'s GITHUB_TOKEN (permissions are set in the file).',
+  gitlab: 'Commit it, add a masked CI/CD variable SLUICE_GITLAB_TOKEN (a token with the `api` scope) for the merge-request note and status, and a pipeline schedule for the nightly run.',
+  jenkins: 'Commit it and point a Pipeline (or Multibranch Pipeline) job at it; the agent needs Node.js 20 or later.',
+  circleci: 'Commit it and follow the project on CircleCI; the nightly workflow runs on the default branch.',
+};
+
+function describe(written: WrittenTemplate, provider: (typeof CI_TEMPLATE_PROVIDERS)[number]): string {
+  const install = written.facts.sluiceInProject ? 'npm ci (the project pins Sluice)' : `${written.facts.sluice.name}@${written.facts.sluice.version} installed by the job`;
+  return `${written.replaced ? 'Replaced' : 'Wrote'} ${written.path}: runs \`sluice ci\` with ${install}.\n${NEXT_STEPS[provider]}\n`;
+}
+
+/** Runs `sluice ci init` in the workspace around `cwd` (or `cwd` itself when there is none yet). */
+export async function ciInitCommand(rawOptions: unknown, version: string, output: CliOutput, cwd: string = process.cwd()): Promise<number> {
+  const options = parseOptions(ciInitOptionsSchema, rawOptions, 'ci init');
+  const root = locateWorkspaceRoot(cwd) ?? cwd;
+  const written = writeCiTemplate({ root, provider: options.provider, force: options.force, sluice: { name: 'sluice', version } });
+  output.stdout.write(describe(written, options.provider));
+  return 0;
+}

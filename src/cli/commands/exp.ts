@@ -1,0 +1,128 @@
+/**
+ * `sluice exp run|show|apply`: a sweep of params overrides run as isolated, tracked experiments
+ * (locally, `-j` at a time), the sweep's table, and one experiment brought into the workspace.
+ */
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { formatNumber } from '../../core/index.js';
+import { openRemote } from '../../data-versioning/index.js';
+import {
+  applyExperiment,
+  createLocalExecutor,
+  describeOverrides,
+  planSweep,
+  sweepTable,
+  type ExperimentResult,
+  type SweepTable,
+} from '../../experiments/index.js';
+import { openWorkspaceCache } from '../../workspace/index.js';
+import { makeStyler } from '../format/style.js';
+import { renderTable } from '../format/table.js';
+import { jobsSchema, parseOptions } from '../options.js';
+import { printJson } from '../output.js';
+import { withServices, type CliContext } from '../services.js';
+import { sharedCacheFlagsSchema } from './run.js';
+
+const countSchema = z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
+
+const runSchema = sharedCacheFlagsSchema.extend({
+  setParam: z.array(z.string()).min(1, { error: 'give at least one -S KEY=V1,V2' }),
+  random: countSchema.optional(),
+  seed: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).default(0),
+  jobs: jobsSchema.default(1),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]{0,60}$/, { error: 'a sweep name is letters, digits, ., _ and - (at most 61)' })
+    .optional(),
+});
+
+const metricName = z.string().regex(/^[\w.\-/ :]{1,250}$/, { error: 'a metric name is letters, digits and . _ - / : or spaces' });
+
+const showSchema = z.object({
+  sweep: z.string().min(1).optional(),
+  all: z.boolean().default(false),
+  sortBy: metricName.optional(),
+  sortOrder: z.enum(['asc', 'desc']).default('asc'),
+  json: z.boolean().default(false),
+});
+
+/** Exit code of a sweep in which some experiment failed. */
+const FAILED_EXIT_CODE = 1;
+
+/** `sluice exp run`: plans the sweep, runs it on the local executor, prints the sweep's table; 1 when an experiment failed. */
+export async function expRunCommand(rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(runSchema, rawOptions, 'exp run');
+  return withServices(output, async ({ tracking, workspace }) => {
+    const specs = planSweep(workspace.root, { set: options.setParam, random: options.random, seed: options.seed, name: options.name });
+    const style = makeStyler(output.stderr);
+    output.stderr.write(`Sweep ${specs[0]!.sweep}: ${specs.length} experiment${specs.length === 1 ? '' : 's'}, ${options.jobs} at a time.\n`);
+    const remote = options.pull || options.push ? await openRemote(workspace, options.remote) : undefined;
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.on('SIGINT', onSignal);
+    let results: ExperimentResult[];
+    try {
+      results = await createLocalExecutor(options.jobs).run(workspace, specs, {
+        setTag: (runId, key, value) => tracking.setTag(runId, key, value),
+        signal: controller.signal,
+        toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,
+        ...(remote ? { sharedCache: { storage: remote.storage, pull: options.pull, push: options.push } } : {}),
+        progress: {
+          started: (spec) => output.stderr.write(`${style('bold', `▶ ${spec.name}`)} ${style('dim', describeOverrides(spec.overrides))}\n`),
+          finished: (result) =>
+            output.stderr.write(
+              result.status === 'succeeded'
+                ? `${style('green', `✓ ${result.spec.name}`)} finished (run ${result.runId?.slice(0, 8)})\n`
+                : `${style('red', `✗ ${result.spec.name} ${result.status}`)}: ${result.message ?? ''}\n`,
+            ),
+        },
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      (remote?.storage as { destroy?: () => void } | undefined)?.destroy?.();
+    }
+    output.stdout.write(`\n${renderSweep(await sweepTable(tracking, workspace, { sweep: specs[0]!.sweep }))}`);
+    const failed = results.filter((result) => result.status !== 'succeeded');
+    if (failed.length === 0) return 0;
+    output.stderr.write(`sluice: ${failed.length} of ${results.length} experiments did not succeed: ${failed.map((result) => result.spec.name).join(', ')}.\n`);
+    return FAILED_EXIT_CODE;
+  });
+}
+
+/** `sluice exp show`: a sweep's experiments as a table (or JSON), sorted by a metric on request. */
+export async function expShowCommand(rawOptions: unknown, output: CliContext): Promise<number> {
+  const options = parseOptions(showSchema, rawOptions, 'exp show');
+  return withServices(output, async ({ tracking, workspace }) => {
+    const table = await sweepTable(tracking, workspace, { sweep: options.sweep, all: options.all, sortBy: options.sortBy, order: options.sortOrder });
+    if (options.json) {
+      printJson(output, {
+        sweep: table.sweep ?? null,
+        experiments: table.rows.map((row) => ({ run_id: row.runId, name: row.name, sweep: row.sweep, status: row.status, params: row.params, metrics: row.metrics })),
+      });
+    } else output.stdout.write(renderSweep(table));
+    return 0;
+  });
+}
+
+/** `sluice exp apply ID`: one experiment's params, sluice.lock and outputs into the workspace. */
+export async function expApplyCommand(id: string, output: CliContext): Promise<number> {
+  return withServices(output, async ({ tracking, workspace }) => {
+    const applied = await applyExperiment(tracking, workspace, openWorkspaceCache(workspace), id);
+    output.stdout.write(`Applied ${applied.name} (run ${applied.runId.slice(0, 8)}): ${describeOverrides(applied.overrides) || 'no overrides'}; ${applied.restored.length} output${applied.restored.length === 1 ? '' : 's'} restored.\n`);
+    return 0;
+  });
+}
+
+/** The sweep as a table: name, run, status, then the overridden params and the metrics. */
+function renderSweep(table: SweepTable): string {
+  const headers = ['Experiment', 'Run', 'Status', ...table.paramKeys, ...table.metricKeys];
+  const rows = table.rows.map((row) => [
+    row.name,
+    row.runId.slice(0, 8),
+    row.status,
+    ...table.paramKeys.map((key) => row.params[key] ?? ''),
+    ...table.metricKeys.map((key) => formatNumber(row.metrics[key])),
+  ]);
+  const numeric = table.metricKeys.map((_, index) => 3 + table.paramKeys.length + index);
+  return `${table.sweep ? `Sweep ${table.sweep}\n` : ''}${renderTable(headers, rows, { alignRight: numeric })}`;
+}

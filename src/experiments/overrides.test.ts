@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { makeTempDir } from '../../test/support/temp-dir.js';
+import { gridOf, parseOverrides, sampleGrid } from './overrides.js';
+
+describe('sweep overrides', () => {
+  const dir = makeTempDir();
+  after(() => dir.remove());
+  writeFileSync(join(dir.path, 'params.yaml'), 'train:\n  C: 1\n  max_iter: 100\n  solver: lbfgs\n');
+  writeFileSync(join(dir.path, 'other.yaml'), 'model:\n  depth: 3\n');
+
+  test('values are read as YAML scalars, duplicates dropped', () => {
+    const [axis] = parseOverrides(['train.C=0.1,1,1,true,null,abc'], dir.path);
+    assert.deepEqual(axis!.values, [0.1, 1, true, null, 'abc']);
+  });
+
+  test('FILE:KEY names a params file other than params.yaml', () => {
+    assert.deepEqual(parseOverrides(['other.yaml:model.depth=2,4'], dir.path), [{ file: 'other.yaml', key: 'model.depth', values: [2, 4] }]);
+  });
+
+  test('the grid is every combination, the first axis varying slowest', () => {
+    const grid = gridOf(parseOverrides(['train.C=1,2', 'train.solver=a,b,c'], dir.path));
+    assert.deepEqual(grid.map((combo) => combo.map((override) => override.value).join('/')), ['1/a', '1/b', '1/c', '2/a', '2/b', '2/c']);
+  });
+
+  test('a random sample has distinct combinations in grid order, the same for the same seed', () => {
+    const grid = gridOf(parseOverrides(['train.C=1,2,3,4,5', 'train.max_iter=10,20,30'], dir.path));
+    const a = sampleGrid(grid, 5, 3);
+    assert.equal(new Set(a.map((combo) => JSON.stringify(combo))).size, 5);
+    assert.deepEqual(a, [...a].sort((x, y) => grid.indexOf(x) - grid.indexOf(y)));
+    assert.deepEqual(sampleGrid(grid, 5, 3), a);
+    assert.notDeepEqual(sampleGrid(grid, 5, 4), a);
+    assert.equal(sampleGrid(grid, 100, 1).length, grid.length);
+  });
+
+  test('a key the file does not have is refused with a suggestion', () => {
+    assert.throws(() => parseOverrides(['train.max_itr=5'], dir.path), /params\.yaml has no param "train\.max_itr" \(did you mean "train\.max_iter"\?\)/);
+  });
+
+  test('a key set twice, an empty value and a missing file are refused', () => {
+    assert.throws(() => parseOverrides(['train.C=1', 'train.C=2'], dir.path), /set by another -S/);
+    assert.throws(() => parseOverrides(['train.C=1,'], dir.path), /a value is empty/);
+    assert.throws(() => parseOverrides(['none.yaml:a=1'], dir.path), /none\.yaml does not exist/);
+  });
+});

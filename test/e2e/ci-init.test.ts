@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scratchRepo, sluice } from '../support/cli.js';
+
+test('sluice ci init writes the pipeline file at the root of the project, refuses to overwrite it (exit 2), and replaces it with --force', (t) => {
+  const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n', 'data/train.csv.sluice': 'outs: []\n' });
+  t.after(() => repo.remove());
+  const written = sluice(join(repo.root, 'data'), ['ci', 'init', '--provider', 'gitlab']);
+  assert.equal(written.code, 0, written.stderr);
+  assert.match(written.stdout, /Wrote \.gitlab-ci\.yml/);
+  assert.match(readFileSync(join(repo.root, '.gitlab-ci.yml'), 'utf8'), /sluice ci --report sluice-report\.md --post auto/);
+  assert.equal(existsSync(join(repo.root, 'data', '.gitlab-ci.yml')), false);
+
+  const again = sluice(repo.root, ['ci', 'init', '--provider', 'gitlab']);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /\.gitlab-ci\.yml already exists.*--force.*\[SLUICE_CI_TEMPLATE_EXISTS\]/);
+
+  const forced = sluice(repo.root, ['ci', 'init', '--provider', 'gitlab', '--force']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(forced.stdout, /Replaced \.gitlab-ci\.yml/);
+});
+
+test('sluice ci init with an unknown provider names the accepted ones and exits 2', () => {
+  const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n' });
+  try {
+    const result = sluice(repo.root, ['ci', 'init', '--provider', 'travis']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--provider must be github, gitlab, jenkins, circleci/);
+  } finally {
+    repo.remove();
+  }
+});

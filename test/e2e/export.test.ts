@@ -1,0 +1,105 @@
+/**
+ * `sluice export argo` and `sluice export k8s-worker` as a user runs them, in a clone of the
+ * example project: the files they write, and the clear refusals when the workspace lacks what a
+ * cluster needs.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { workflowErrors, kubernetesErrors, yamlObjects } from '../../src/export/export-test-support.js';
+import type { Deployment, ServiceAccount, Workflow } from '../../src/export/index.js';
+import { buildGraph, dagEdges, loadPipeline } from '../../src/pipeline/index.js';
+import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
+import { REPO_ROOT } from '../support/fixtures.js';
+
+const S3_REMOTE = 'remotes:\n  shared: {url: "s3://team-cache/bc", region: eu-west-1}\ndefault_remote: shared\n';
+
+let repo: ScratchRepo;
+before(() => {
+  repo = scratchRepo({ 'README.md': 'The example pipeline, run on a cluster.\n' });
+  cpSync(join(REPO_ROOT, 'examples', 'pipeline'), repo.root, { recursive: true });
+  assert.equal(sluice(repo.root, ['init']).code, 0);
+  writeFileSync(join(repo.root, '.sluice', 'config.yaml'), S3_REMOTE);
+  repo.git('add', '-A');
+  repo.git('commit', '-qm', 'example pipeline with a shared cache');
+  repo.git('remote', 'add', 'origin', 'https://ci-bot:s3cret@git.example.com/acme/bc.git');
+});
+after(() => repo?.remove());
+
+describe('sluice export argo', () => {
+  test('writes a valid Workflow of the pipeline at the current commit, with its edges, and no credentials from the git URL', () => {
+    const out = join(repo.outside, 'argo.yaml');
+    const result = sluice(repo.root, ['export', 'argo', '--image', 'registry.example.com/ml/bc:7', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /credentials; they were left out/);
+    const text = readFileSync(out, 'utf8');
+    assert.doesNotMatch(text, /s3cret/);
+    const [workflow] = yamlObjects(text) as [Workflow];
+    assert.deepEqual(workflowErrors(workflow), []);
+    assert.equal(workflow.spec.arguments.parameters.find((parameter) => parameter.name === 'revision')?.value, repo.git('rev-parse', 'HEAD').trim());
+    assert.equal(workflow.spec.arguments.parameters.find((parameter) => parameter.name === 'repository')?.value, 'https://git.example.com/acme/bc.git');
+    const dependencies = workflow.spec.templates.flatMap((template) => ('dag' in template ? template.dag.tasks.flatMap((task) => task.dependencies ?? []) : []));
+    assert.equal(dependencies.length, dagEdges(buildGraph(loadPipeline(repo.root))).length);
+    assert.match(result.stdout, /6 stages, 6 dependencies/);
+  });
+
+  test('names the remote to stage run when --remote is given', () => {
+    const out = join(repo.outside, 'named.yaml');
+    const result = sluice(repo.root, ['export', 'argo', '--remote', 'shared', '--name', 'bc-nightly', '--out', out, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const { workflow } = JSON.parse(result.stdout) as { workflow: Workflow };
+    assert.equal(workflow.metadata.generateName, 'bc-nightly-');
+    const stage = workflow.spec.templates.find((template) => 'container' in template)!;
+    assert.deepEqual('container' in stage ? stage.container.args.slice(-2) : [], ['--remote', 'shared']);
+  });
+
+  test('refuses a workspace whose remote is a directory, which pods cannot share', () => {
+    writeFileSync(join(repo.root, '.sluice', 'config.yaml'), 'remotes:\n  local: {url: ../cache}\ndefault_remote: local\n');
+    try {
+      const result = sluice(repo.root, ['export', 'argo', '--out', join(repo.outside, 'x.yaml')]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /remote "local" is the directory \.\.\/cache/);
+      assert.match(result.stderr, /sluice remote add NAME s3:\/\/bucket\/prefix --default/);
+    } finally {
+      writeFileSync(join(repo.root, '.sluice', 'config.yaml'), S3_REMOTE);
+    }
+  });
+
+  test('refuses a project without a pipeline', () => {
+    const empty = scratchRepo({ 'README.md': 'nothing to run\n' });
+    try {
+      assert.equal(sluice(empty.root, ['init']).code, 0);
+      const result = sluice(empty.root, ['export', 'argo', '--out', join(empty.outside, 'x.yaml')]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /no sluice\.yaml/);
+    } finally {
+      empty.remove();
+    }
+  });
+
+  test('refuses a workflow name Kubernetes would not accept', () => {
+    const result = sluice(repo.root, ['export', 'argo', '--name', 'BC_Nightly', '--out', join(repo.outside, 'x.yaml')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /"BC_Nightly" cannot be the workflow name: it has uppercase letters/);
+  });
+});
+
+describe('sluice export k8s-worker', () => {
+  test('writes a valid ServiceAccount and Deployment of sluice worker', () => {
+    const out = join(repo.outside, 'worker.yaml');
+    const result = sluice(repo.root, ['export', 'k8s-worker', '--replicas', '4', '--labels', 'gpu,pool=highmem', '--gpu', '1', '--queue', 'redis://redis:6379', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const [serviceAccount, deployment] = yamlObjects(readFileSync(out, 'utf8')) as [ServiceAccount, Deployment];
+    assert.deepEqual([...kubernetesErrors(serviceAccount), ...kubernetesErrors(deployment)], []);
+    assert.equal(deployment.spec.replicas, 4);
+    assert.deepEqual(deployment.spec.template.spec.containers[0]!.args, ['worker', '--queue', '$(SLUICE_QUEUE_URL)', '--concurrency', '1', '--labels', 'gpu,pool=highmem']);
+  });
+
+  test('refuses a label in another format, saying which formats work', () => {
+    const result = sluice(repo.root, ['export', 'k8s-worker', '--labels', 'gpu,big mem', '--out', join(repo.outside, 'x.yaml')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /"big mem" is not a worker label/);
+    assert.match(result.stderr, /--labels gpu,bigmem/);
+  });
+});

@@ -119,15 +119,7 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   const logPath = join(context.logsDir, `${stage.name}.log`);
   const result = await runCommands(stage.cmd, {
     cwd: join(context.root, stage.wd),
-    env: {
-      ...process.env,
-      ...(context.toolDir ? { PATH: `${context.toolDir}${delimiter}${process.env.PATH ?? ''}` } : {}),
-      ...context.env,
-      ...stage.env,
-      [STAGE_ENV]: stage.name,
-      SLUICE_ROOT: context.root,
-      ...(context.pipelineRunId ? { [PIPELINE_RUN_ENV]: context.pipelineRunId } : {}),
-    },
+    env: commandEnv(stage, context),
     logFile: logPath,
     onOutput: (stream, text) => context.reporter.stageOutput?.(stage, stream, text),
     signal: context.signal,
@@ -212,6 +204,19 @@ async function findCachedRun(stage: Stage, key: string, context: StageProcessorC
 /** With `--push`: the stage's outs and run-cache entry to the shared cache. */
 async function publish(stage: Stage, key: string | undefined, outs: readonly LockedPath[], context: StageProcessorContext): Promise<void> {
   if (context.shared?.options.push === true && !context.dryRun) await context.shared.publish(stage, key, outs);
+}
+
+/** The environment of a stage's commands: Sluice's `sluice` first on PATH, the stage's own variables, and what Sluice tells it. */
+function commandEnv(stage: Stage, context: StageProcessorContext): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...(context.toolDir ? { PATH: `${context.toolDir}${delimiter}${process.env.PATH ?? ''}` } : {}),
+    ...context.env,
+    ...stage.env,
+    [STAGE_ENV]: stage.name,
+    SLUICE_ROOT: context.root,
+    ...(context.pipelineRunId ? { [PIPELINE_RUN_ENV]: context.pipelineRunId } : {}),
+  };
 }
 
 /** A modified out that is a hardlink of its object means the object was edited too: it must not be restored. */

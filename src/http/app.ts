@@ -16,6 +16,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import type { JsonRoute, RequestContext } from './route.js';
 import { clientRoutes } from './sluice/client-routes.js';
 import { sluiceRoutes } from './sluice/sluice-routes.js';
+import { isUiPath, registerUi } from './ui-static.js';
 
 export interface AppOptions {
   readonly services: WorkspaceServices;
@@ -64,7 +65,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) => sendError(endpointNotFound({ method: request.method, path: request.url.split('?')[0]! }), request, reply));
+  let uiBuilt = false;
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // Client-side routes of the web UI get its index.html; the API keeps its MLflow-shaped 404.
+    if (uiBuilt && isUiPath(request.method, path)) return reply.type('text/html').sendFile('index.html');
+    return sendError(endpointNotFound({ method: request.method, path }), request, reply);
+  });
 
   for (const route of ALL_ROUTES) {
     app.route({
@@ -91,5 +98,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', async () => openApi);
   app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_request, reply) => reply.type('text/plain').send(options.version));
+  uiBuilt = await registerUi(app);
   return app;
 }

@@ -1,0 +1,106 @@
+/**
+ * The web UI (issue 18) in real headless Chromium against a real `sluice server`, over runs logged
+ * through the server's own MLflow API: the runs table, a filter in the search box, a run's
+ * metric history chart, and a compare of two runs. Any console error fails the test.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { sluice } from '../support/cli.js';
+import { post, startSluiceServer, type ServedProcess } from '../support/serve.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'];
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
+const RUNS = [
+  { name: 'logreg-c1', C: '1.0', accuracy: [0.81, 0.9, 0.95] },
+  { name: 'logreg-c01', C: '0.1', accuracy: [0.7, 0.8, 0.86] },
+  { name: 'logreg-c10', C: '10.0', accuracy: [0.6, 0.75, 0.91] },
+];
+
+describe('the web UI', { timeout: 60_000 }, () => {
+  const dir = makeTempDir('sluice-ui-');
+  let server: ServedProcess;
+  let browser: Browser;
+  const errors: string[] = [];
+  const ids = new Map<string, string>();
+
+  before(async () => {
+    assert.equal(sluice(dir.path, ['init']).code, 0);
+    server = await startSluiceServer(dir.path, []);
+    const api = `${server.url}/api/2.0/mlflow`;
+    for (const run of RUNS) {
+      const created = await post(`${api}/runs/create`, { experiment_id: '0', run_name: run.name, start_time: Date.now() });
+      const id = created.body.run.info.run_id as string;
+      ids.set(run.name, id);
+      const metrics = run.accuracy.map((value, step) => ({ key: 'accuracy', value, step, timestamp: Date.now() }));
+      assert.equal((await post(`${api}/runs/log-batch`, { run_id: id, metrics, params: [{ key: 'C', value: run.C }] })).status, 200);
+      await post(`${api}/runs/update`, { run_id: id, status: 'FINISHED', end_time: Date.now() });
+    }
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    dir.remove();
+  });
+
+  async function open(path: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
+  test('the runs table shows each run with its latest metric value', async () => {
+    const page = await open('/');
+    const row = page.locator(`[data-run-id="${ids.get('logreg-c1')}"]`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /logreg-c1[\s\S]*0\.9500[\s\S]*1\.0/);
+    assert.equal(await page.locator('.body [role=row]').count(), 3);
+    await page.screenshot({ path: join(SCREENSHOTS, 'runs.png') });
+    assert.deepEqual(errors, []);
+  });
+
+  test('a filter typed in the search box narrows the runs server-side', async () => {
+    const page = await open('/');
+    await page.locator('.body [role=row]').first().waitFor();
+    await page.getByLabel('Filter runs').fill("params.C = '10.0'");
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('1 runs').waitFor();
+    assert.equal(await page.locator('.body [role=row]').count(), 1);
+    assert.ok(page.url().includes('filter='), 'the filter is kept in the URL');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a run page draws its metric history', async () => {
+    const page = await open(`/?page=run&run=${ids.get('logreg-c1')}`);
+    await page.locator('[data-testid=history-chart] canvas').waitFor();
+    assert.match(await page.locator('section').innerText(), /accuracy\s+0\.9500/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'run.png') });
+    assert.deepEqual(errors, []);
+  });
+
+  test('compare shows two runs side by side with both histories', async () => {
+    const page = await open(`/?page=compare&runs=${ids.get('logreg-c1')},${ids.get('logreg-c10')}`);
+    await page.locator('[data-testid=history-chart] canvas').waitFor();
+    const table = await page.locator('table.compare').innerText();
+    assert.match(table, /params\.C\s+1\.0\s+10\.0/);
+    assert.match(table, /metrics\.accuracy\s+0\.9500\s+0\.9100/);
+    assert.equal(await page.locator('.u-legend .u-series').count(), 3, 'the step axis and one series per run');
+    assert.deepEqual(errors, []);
+  });
+
+  test('unknown non-API paths get the UI, API paths keep their JSON 404', async () => {
+    const page = await (await fetch(`${server.url}/some/client/route`)).text();
+    assert.match(page, /<div id="root">/);
+    const api = await fetch(`${server.url}/api/2.0/mlflow/nothing-here`);
+    assert.equal(api.status, 404);
+    assert.match(await api.text(), /ENDPOINT_NOT_FOUND/);
+  });
+});

@@ -152,4 +152,11 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--max-upload-mb <n>', 'largest artifact upload', '8192')
     .option('--quiet', 'no request log')
     .action(run(async (options: unknown) => (await import('./commands/server.js')).serverCommand(options, version, output)));
+
+  program
+    .command('ui')
+    .description('open the web UI of this workspace: its server on loopback, printing the URL (no browser is opened)')
+    .option('--port <port>', 'port (0 picks a free one)', '0')
+    .option('--no-open', 'only print the URL (the default; opening a browser is not built yet)')
+    .action(run(async (options: { port?: string }) => (await import('./commands/server.js')).uiCommand({ port: options.port }, version, output)));
 }

@@ -41,6 +41,7 @@ export async function serverCommand(rawOptions: unknown, version: string, output
     // A wildcard address is where the server listens, not one to connect to.
     const reachable = url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
     output.stderr.write(`Sluice server at ${url} (MLflow clients: MLFLOW_TRACKING_URI=${reachable}; Sluice clients: SLUICE_SERVER_URL=${reachable}); Ctrl-C stops it.\n`);
+    output.stderr.write(`Web UI: ${reachable}/\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -51,6 +52,19 @@ export async function serverCommand(rawOptions: unknown, version: string, output
   } finally {
     await services.close();
   }
+}
+
+const uiSchema = z.object({
+  port: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535, { error: 'must be a port number (0-65535)' }).default(0),
+});
+
+/**
+ * `sluice ui [--port 0]`: the local workspace's server on loopback only, without a request log,
+ * printing the web UI's URL (it opens no browser: `--no-open` is the only mode for now).
+ */
+export async function uiCommand(rawOptions: unknown, version: string, output: CliContext): Promise<number> {
+  const { port } = parseOptions(uiSchema, rawOptions, 'ui');
+  return serverCommand({ host: '127.0.0.1', port, quiet: true }, version, output);
 }
 
 /** Where the server keeps its state, in one line: what a team needs to back up. */

@@ -14,7 +14,9 @@ import { spawn } from 'node:child_process';
 const FILE_TIMEOUT_MS = 600_000;
 const perTestTimeouts = new URL('./test-timeouts.mjs', import.meta.url).href;
 
-const roots = ['dist/src', 'dist/test'];
+// End-to-end files first: they are the long ones, and with two at a time the short unit files
+// then fill the gaps at the end instead of a long file starting last.
+const roots = ['dist/test', 'dist/src'];
 const files = [];
 for (const root of roots) {
   for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
@@ -22,6 +24,8 @@ for (const root of roots) {
   }
 }
 const filter = process.argv.slice(2);
+const byRoot = (file) => roots.findIndex((root) => file.startsWith(root));
+files.sort((a, b) => byRoot(a) - byRoot(b) || a.localeCompare(b));
 const selected = filter.length ? files.filter((file) => filter.some((part) => file.includes(part))) : files;
 
 const child = spawn(process.execPath, [
@@ -32,7 +36,7 @@ const child = spawn(process.execPath, [
   '--test-reporter=tap',
   '--test-concurrency=2',
   `--test-timeout=${FILE_TIMEOUT_MS}`,
-  ...selected.sort(),
+  ...selected,
 ], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });

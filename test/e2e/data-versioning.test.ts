@@ -1,6 +1,6 @@
 /**
  * Data versioning through the real CLI: a 5,000-file directory tracked, pushed to a local remote
- * and to S3 (s3rver), deleted, pulled back byte for byte; a push killed midway and resumed; a
+ * and (500 files) to S3 (s3rver), deleted, pulled back byte for byte; a push killed midway and resumed; a
  * tampered remote object caught on pull; history, checkout and garbage collection.
  */
 import assert from 'node:assert/strict';
@@ -14,9 +14,9 @@ import { startTestS3, type TestS3 } from '../support/s3.js';
 
 const FILES = 5000;
 
-/** A deterministic tree: 5,000 files in 50 directories, sizes 1 byte to ~2 kB. */
-function writeDataset(root: string): void {
-  for (let index = 0; index < FILES; index++) {
+/** A deterministic tree: `files` files (5,000 by default) in 50 directories, sizes 1 byte to ~2 kB. */
+function writeDataset(root: string, files = FILES): void {
+  for (let index = 0; index < files; index++) {
     const dir = join(root, 'data', 'images', `d${String(index % 50).padStart(2, '0')}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `f${index}.bin`), Buffer.alloc(1 + ((index * 37) % 2000), index % 251));
@@ -77,16 +77,27 @@ describe('data versioning', () => {
   });
 
   test('the same round trip through S3 (s3rver)', async () => {
-    const env = s3.env;
-    assert.equal(sluice(repo.root, ['remote', 'add', 's3', `s3://${s3.bucket}/team/data`, '--endpoint', env.AWS_ENDPOINT_URL!], env).code, 0);
-    const pushed = await sluiceAsync(repo.root, ['data', 'push', '-r', 's3', '--jobs', '16'], env);
-    assert.equal(pushed.code, 0, pushed.stderr);
-    assert.match(pushed.stdout, /5001 objects pushed to s3/);
-    rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
-    rmSync(join(repo.root, 'data', 'images'), { recursive: true, force: true });
-    const pulled = await sluiceAsync(repo.root, ['data', 'pull', '-r', 's3', '--jobs', '16'], env);
-    assert.equal(pulled.code, 0, pulled.stderr);
-    assert.equal(treeDigest(join(repo.root, 'data', 'images')), digest);
+    // Its own workspace with 500 files: s3rver stores each object as files of its own, and the
+    // 5,000-file round trip above already covers the scale; this covers the S3 protocol.
+    const small = scratchRepo({ 'README.md': 'data project\n' });
+    try {
+      assert.equal(sluice(small.root, ['init']).code, 0);
+      writeDataset(small.root, 500);
+      const smallDigest = treeDigest(join(small.root, 'data', 'images'));
+      assert.equal(sluice(small.root, ['data', 'add', 'data/images']).code, 0);
+      const env = s3.env;
+      assert.equal(sluice(small.root, ['remote', 'add', 's3', `s3://${s3.bucket}/team/data`, '--endpoint', env.AWS_ENDPOINT_URL!], env).code, 0);
+      const pushed = await sluiceAsync(small.root, ['data', 'push', '-r', 's3', '--jobs', '16'], env);
+      assert.equal(pushed.code, 0, pushed.stderr);
+      assert.match(pushed.stdout, /501 objects pushed to s3/);
+      rmSync(join(small.root, '.sluice', 'cache'), { recursive: true, force: true });
+      rmSync(join(small.root, 'data', 'images'), { recursive: true, force: true });
+      const pulled = await sluiceAsync(small.root, ['data', 'pull', '-r', 's3', '--jobs', '16'], env);
+      assert.equal(pulled.code, 0, pulled.stderr);
+      assert.equal(treeDigest(join(small.root, 'data', 'images')), smallDigest);
+    } finally {
+      small.remove();
+    }
   });
 
   test('a push killed midway resumes: only the missing objects move', async () => {
@@ -129,10 +140,10 @@ describe('data versioning', () => {
 
   test('a new version shows in data diff, file by file; checkout goes back', async () => {
     // The previous test left a local edit that no version holds: pull keeps it unless forced.
-    const kept = await sluiceAsync(repo.root, ['data', 'pull', '-r', 's3'], s3.env);
+    const kept = await sluiceAsync(repo.root, ['data', 'pull', '-r', 'resumable']);
     assert.equal(kept.code, 2);
     assert.match(kept.stderr, /Not restored, to keep changes that are saved nowhere else: data\/images/);
-    assert.equal((await sluiceAsync(repo.root, ['data', 'pull', '-r', 's3', '--force'], s3.env)).code, 0);
+    assert.equal((await sluiceAsync(repo.root, ['data', 'pull', '-r', 'resumable', '--force'])).code, 0);
     writeFileSync(join(repo.root, 'data', 'images', 'd01', 'f1.bin'), 'changed');
     writeFileSync(join(repo.root, 'data', 'images', 'added.txt'), 'new');
     rmSync(join(repo.root, 'data', 'images', 'd02', 'f2.bin'));
@@ -193,6 +204,6 @@ describe('data versioning', () => {
   test('bad input gets a clear error', () => {
     assert.match(sluice(repo.root, ['data', 'add', 'nope']).stderr, /Cannot track nope: no such file or directory/);
     assert.match(sluice(repo.root, ['data', 'add', '.sluice/config.yaml']).stderr, /\.sluice\/ belongs to Sluice/);
-    assert.match(sluice(repo.root, ['data', 'push', '-r', 'nowhere']).stderr, /There is no remote "nowhere" \(configured: local, s3, resumable\)/);
+    assert.match(sluice(repo.root, ['data', 'push', '-r', 'nowhere']).stderr, /There is no remote "nowhere" \(configured: local, resumable\)/);
   });
 });

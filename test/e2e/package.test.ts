@@ -51,7 +51,7 @@ describe('sluice package', () => {
     const refused = sluice(repo.root, ['package', 'models:/breast-cancer/1', '--out', 'deploy']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /The output directory .*deploy is not empty\. .*--force.*\[SLUICE_PACKAGE_OUT_DIR_NOT_EMPTY\]/);
-    const forced = sluice(repo.root, ['package', 'models:/breast-cancer/1', '--out', 'deploy', '--force', '--json']);
+    const forced = sluice(repo.root, ['package', 'models:/breast-cancer/1', '--out', 'deploy', '--force', '--json', '--dependencies', 'install']);
     assert.equal(forced.code, 0, forced.stderr);
     const result = JSON.parse(forced.stdout) as { format: string; files: string[]; image: string };
     assert.equal(result.format, 'docker');

@@ -62,13 +62,22 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
   models
     .command('register')
     .description('register a model file (or runs:/RUN_ID/PATH) as a new version, with its hash, signature and lineage')
-    .argument('<source>', 'an ONNX file, or runs:/RUN_ID/PATH')
+    .argument('<source>', 'an ONNX file, an XGBoost model saved as JSON (converted to ONNX; the JSON is kept), or runs:/RUN_ID/PATH')
     .option('--name <name>', 'the registered model (created if new)')
     .option('--alias <alias>', 'point this alias at the new version (e.g. champion)')
     .option('--description <text>', 'a description of the version')
     .option('--tag <key=value>', 'a tag on the version (repeatable)', collect)
     .option('--json', 'print machine-readable JSON')
-    .action(run(async (source: string, options: unknown) => (await import('./commands/models.js')).modelsRegisterCommand(source, options, output)));
+    .action(run(async (source: string, options: unknown) => (await import('./commands/models.js')).modelsRegisterCommand(source, options, output, version)));
+  models
+    .command('import')
+    .description('convert a model trained elsewhere to ONNX with Sluice\'s metadata (today: XGBoost JSON)')
+    .argument('<format>', 'xgboost')
+    .argument('<file>', 'the model: for xgboost, the JSON of booster.save_model("model.json")')
+    .requiredOption('--out <file>', 'where to write the ONNX model')
+    .option('--feature-names <names>', 'comma-separated feature names (default: those saved in the model, else f0, f1, …)')
+    .option('--json', 'print machine-readable JSON')
+    .action(run(async (format: string, file: string, options: unknown) => (await import('./commands/models-import.js')).modelsImportCommand(format, file, options, version, output)));
   models
     .command('list')
     .description('registered models with their latest version and aliases')

@@ -9,6 +9,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hashFile } from '../core/index.js';
+import { importXgboost, isXgboostJson } from '../import/index.js';
 import { loadOnnxModel } from '../inference/index.js';
 import { joinArtifactPath, verifyingStream, type Tag, type TrackingService } from '../tracking/index.js';
 import { invalidRegistryValue, modelFileUnavailable, notAnOnnxModel } from './errors.js';
@@ -25,6 +26,8 @@ export interface RegisterFileInput {
   readonly tags?: readonly Tag[] | undefined;
   /** Where temp files go. */
   readonly tempDir: string;
+  /** Sluice's version, written into an ONNX model converted on the way (an XGBoost JSON). */
+  readonly producerVersion?: string | undefined;
 }
 
 /** Why a file did not load, without the path it was loaded from (often a temp copy). */
@@ -73,6 +76,8 @@ interface CheckedSource {
   readonly source: string;
   readonly runId?: string | undefined;
   readonly signature: ModelSignature;
+  /** The file the model was converted from, where Sluice converted it (an XGBoost JSON). */
+  readonly originalSource?: string;
 }
 
 /** `runs:/RUN_ID/PATH`: a run's artifact (or the one .onnx file of an artifact directory), checked. */
@@ -101,15 +106,34 @@ async function fromRun(tracking: TrackingService, artifacts: RegistryService['ar
 }
 
 /** A local file: checked first, stored only when it is an ONNX model. */
-async function fromFile(artifacts: RegistryService['artifacts'], path: string, name: string): Promise<CheckedSource> {
+async function fromFile(artifacts: RegistryService['artifacts'], path: string, name: string, original?: string): Promise<CheckedSource> {
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw invalidRegistryValue({ problem: `Cannot register ${path}: no such file. Give an ONNX file or runs:/RUN_ID/PATH.` });
   }
   const signature = await readSignature(path);
   const size = statSync(path).size;
   const objectId = `blake3:${await hashFile(path, size)}`;
-  const stored = await artifacts.writeFile(`registry/${name}/${objectId.slice(7, 19)}/${basename(path)}`, path);
-  return { objectId, size, source: `mlflow-artifacts:/${stored.path}`, signature };
+  const dir = `registry/${name}/${objectId.slice(7, 19)}`;
+  const stored = await artifacts.writeFile(`${dir}/${basename(path)}`, path);
+  // The file it was converted from is kept beside it, and named on the version.
+  const kept = original ? await artifacts.writeFile(`${dir}/original/${basename(original)}`, original) : undefined;
+  return { objectId, size, source: `mlflow-artifacts:/${stored.path}`, signature, ...(kept ? { originalSource: `mlflow-artifacts:/${kept.path}` } : {}) };
+}
+
+/**
+ * An XGBoost JSON given to register is converted to ONNX first (in `tempDir`); the ONNX file is
+ * registered and the JSON kept as the version's original. Anything else is registered as given.
+ */
+async function fromLocalSource(artifacts: RegistryService['artifacts'], input: RegisterFileInput): Promise<CheckedSource> {
+  if (!isXgboostJson(input.source)) return fromFile(artifacts, input.source, input.name);
+  await mkdir(input.tempDir, { recursive: true });
+  const converted = join(input.tempDir, `${basename(input.source).replace(/\.json$/i, '')}.onnx`);
+  try {
+    await importXgboost({ file: input.source, out: converted, producerVersion: input.producerVersion ?? '0' });
+    return await fromFile(artifacts, converted, input.name, input.source);
+  } finally {
+    await rm(converted, { force: true });
+  }
 }
 
 /**
@@ -121,7 +145,7 @@ export async function registerModelFile(registry: RegistryService, tracking: Tra
   const runSource = /^runs:\/([^/]+)\/(.+)$/.exec(input.source);
   const checked = runSource
     ? await fromRun(tracking, registry.artifacts, input.source, runSource[1]!, runSource[2]!, input.tempDir)
-    : await fromFile(registry.artifacts, input.source, input.name);
+    : await fromLocalSource(registry.artifacts, input);
   const lineage = await findLineage(tracking, checked.objectId, checked.runId);
   const existing = await registry.getRegisteredModel(input.name).catch(() => undefined);
   if (!existing) await registry.createRegisteredModel({ name: input.name });
@@ -133,7 +157,7 @@ export async function registerModelFile(registry: RegistryService, tracking: Tra
     source: checked.source,
     runId: checked.runId ?? lineage?.runId,
     description: input.description,
-    tags: input.tags,
+    tags: checked.originalSource ? [...(input.tags ?? []), { key: 'sluice.original_model', value: checked.originalSource }] : input.tags,
     objectId: checked.objectId,
     sizeBytes: checked.size,
     signature: checked.signature,

@@ -24,7 +24,7 @@ function sizeText(bytes: number | undefined): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
-export async function modelsRegisterCommand(source: string, rawOptions: unknown, output: CliContext): Promise<number> {
+export async function modelsRegisterCommand(source: string, rawOptions: unknown, output: CliContext, producerVersion?: string): Promise<number> {
   const options = parseOptions(registerSchema, rawOptions, 'models register');
   return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
@@ -36,6 +36,7 @@ export async function modelsRegisterCommand(source: string, rawOptions: unknown,
       description: options.description,
       tags,
       tempDir: join(services.workspace.paths.tmpDir, 'register'),
+      producerVersion,
     });
     if (options.json) {
       printJson(output, modelVersionToJson(version));

@@ -1,0 +1,2 @@
+export { convertXgboost, type ImportedTask, type ImportedXgboost } from './convert-xgboost.js';
+export { importXgboost, isXgboostJson, readXgboostModel, type ImportXgboostOptions } from './import-xgboost.js';

@@ -156,6 +156,19 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .action(run(async (options: unknown) => (await import('./commands/eval.js')).evalCommand(options, output)));
 
   program
+    .command('predict')
+    .description('score a table offline with a model (batch inference): CSV or Parquet out, in bounded memory')
+    .requiredOption('--model <model>', 'an ONNX file, or a registered version: models:/NAME@ALIAS, models:/NAME/VERSION')
+    .requiredOption('--data <file>', 'the rows to score: CSV, Parquet or JSON')
+    .requiredOption('--out <file>', 'where to write the predictions: .csv or .parquet')
+    .option('--columns <names>', 'output columns to write, comma-separated (default: prediction and every probability_<class>)')
+    .option('--keep <column...>', 'input columns to copy into the output, before the predictions (e.g. an id)')
+    .option('--exclude <column...>', 'columns that are not features (a label, an id), for models that read every other column')
+    .option('--batch-size <n>', 'rows per batch (default 65536)')
+    .option('--json', 'print a machine-readable summary')
+    .action(run(async (options: unknown) => (await import('./commands/predict.js')).predictCommand(options, output)));
+
+  program
     .command('train')
     .description('train a built-in model on a table and write it as ONNX')
     .option('--data <file>', 'training data: CSV, Parquet or JSON')

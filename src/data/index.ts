@@ -3,7 +3,7 @@
  * Tabular data: reading CSV/Parquet/JSON through DuckDB; profiles, schemas and validation, and
  * drift between two data sets.
  */
-export { readTable } from './read-table.js';
+export { readTable, streamTable } from './read-table.js';
 export { loadTable, quoteIdentifier, quoteLiteral, type ColumnType, type LoadedColumn, type LoadedTable } from './loaded-table.js';
 export { duckdb, tableSource, type TypeInference } from './duckdb-source.js';
 export { cellText, findColumn, selectRows, type Column, type NumericColumn, type StringColumn, type Table } from './table.js';

@@ -156,6 +156,23 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .action(run(async (options: unknown) => (await import('./commands/eval.js')).evalCommand(options, output)));
 
   program
+    .command('explain')
+    .description('SHAP values of a model on a table: exact for tree ensembles and linear models, KernelSHAP otherwise')
+    .requiredOption('--model <model>', 'an ONNX file, or a registered version: models:/NAME@ALIAS, models:/NAME/VERSION')
+    .requiredOption('--data <file>', 'the rows to explain (and the background sample): CSV, Parquet or JSON')
+    .option('--target <column>', 'the label column (not a feature)')
+    .option('--exclude <column...>', 'other columns that are not features')
+    .option('--rows <n>', 'explain the first N rows (default: all)')
+    .option('--background <n>', 'background rows sampled from the data, for linear and kernel SHAP (default 100)')
+    .option('--method <method>', 'auto, tree, linear or kernel', 'auto')
+    .option('--samples <n>', 'KernelSHAP: coalitions per row (default 2·features + 2048)')
+    .option('--seed <n>', 'seed for the background sample and KernelSHAP', '42')
+    .option('--top <n>', 'features to print', '10')
+    .option('--json <file>', 'write every row\'s values and the ranking as JSON (- for stdout)')
+    .option('--report <file>', 'write a report with a summary plot and waterfalls: .html or .md')
+    .action(run(async (options: unknown) => (await import('./commands/explain.js')).explainCommand(options, output)));
+
+  program
     .command('predict')
     .description('score a table offline with a model (batch inference): CSV or Parquet out, in bounded memory')
     .requiredOption('--model <model>', 'an ONNX file, or a registered version: models:/NAME@ALIAS, models:/NAME/VERSION')

@@ -11,3 +11,6 @@ export { planFeatures, type FeaturePlan, type PlanOptions } from './feature-plan
 export { choosePredictionOutput, predictTable, type ModelPredictions, type PredictOptions, type PredictResult } from './predict.js';
 export { featureCountMismatch, featureMismatch, invalidModel, modelNotFound, unsupportedModelInput, unsupportedModelOutput } from './errors.js';
 export * as onnxSchema from './onnx-schema.js';
+export { numericValues, textValues } from './feature-plan.js';
+export { readOnnxGraph, type Attributes, type Constant, type GraphNode, type OnnxGraph } from './compiled/onnx-graph.js';
+export { readTreeTables, BRANCH_MODES, type TreeTables } from './compiled/ops/tree-tables.js';

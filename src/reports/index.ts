@@ -16,3 +16,5 @@ export { barChartSvg, type BarChartOptions, type BarSeries } from './svg/bar-cha
 export { codeSpan, escapeCell, escapeInline } from './markdown.js';
 export { monitorCharts, type MonitorChart } from './monitor-charts.js';
 export { ALERT_HEADERS, CHECK_HEADERS, monitorReportSummary, renderMonitorHtml, renderMonitorMarkdown } from './monitor-report.js';
+export { renderExplanationHtml, renderExplanationMarkdown, writeExplanationReport } from './explanation-report.js';
+export { beeswarmSvg, waterfallSvg } from './svg/shap-charts.js';

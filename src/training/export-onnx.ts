@@ -36,7 +36,9 @@ export function exportOnnx(spec: FeatureSpec, trained: TrainedModel, options: Ex
     builder.node('Softmax', [raw], { outputs: ['probabilities'], attributes: { axis: { i: 1 } } });
     builder.output('probabilities', 'float', ['N', trained.model.outputs]);
   }
-  return builder.build({ producerVersion: options.producerVersion, metadata: options.metadata });
+  // Boosted trees keep each node's cover (hessian sum) for TreeSHAP: per tree, indexed by node id.
+  const metadata = trained.kind === 'gbdt' ? { ...options.metadata, 'sluice.tree_covers': JSON.stringify(trained.model.trees.map((tree) => tree.nodes.map((node) => node.cover))) } : options.metadata;
+  return builder.build({ producerVersion: options.producerVersion, metadata });
 }
 
 function linearScores(builder: OnnxGraphBuilder, features: string, width: number, model: LinearModel): string {

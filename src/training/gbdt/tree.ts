@@ -15,6 +15,8 @@ export interface TreeNode {
   readonly right: number;
   /** For leaves (feature −1): the output, learning rate included, as float32. */
   readonly value: number;
+  /** The hessian sum of the training rows that reached the node (XGBoost's "cover"; TreeSHAP weights paths by it). */
+  readonly cover: number;
 }
 
 export interface Tree {
@@ -78,11 +80,11 @@ function countHistogram(layout: Histograms, frame: TrainingFrame, start: number,
 
 /** Grows a tree for output `output` and adds its leaf values to the frame's scores. */
 export function growTree(layout: Histograms, frame: TrainingFrame, options: TreeOptions, output: number, helper?: HistogramHelper): Tree {
-  const nodes: TreeNode[] = [{ feature: -1, threshold: 0, left: -1, right: -1, value: 0 }];
+  const nodes: TreeNode[] = [{ feature: -1, threshold: 0, left: -1, right: -1, value: 0, cover: 0 }];
   const { l2 } = options;
   const leaf = (pending: Pending): void => {
     const value = Math.fround((-pending.gradient / (pending.hessian + l2)) * options.learningRate);
-    nodes[pending.id] = { feature: -1, threshold: 0, left: -1, right: -1, value };
+    nodes[pending.id] = { feature: -1, threshold: 0, left: -1, right: -1, value, cover: pending.hessian };
     const { scores, outputs } = frame;
     for (let position = pending.start; position < pending.end; position++) scores[position * outputs + output]! += value;
   };
@@ -111,13 +113,16 @@ export function growTree(layout: Histograms, frame: TrainingFrame, options: Tree
         const leftValue = Math.fround((-split.leftGradient / (split.leftHessian + l2)) * options.learningRate);
         const rightValue = Math.fround((-(pending.gradient - split.leftGradient) / (pending.hessian - split.leftHessian + l2)) * options.learningRate);
         frame.addSplitLeaves(pending.start, pending.end, split.feature, split.bin, output, leftValue, rightValue);
-        nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: leftValue }, { feature: -1, threshold: 0, left: -1, right: -1, value: rightValue });
-        nodes[pending.id] = { feature: split.feature, threshold, left: leftId, right: rightId, value: 0 };
+        nodes.push(
+          { feature: -1, threshold: 0, left: -1, right: -1, value: leftValue, cover: split.leftHessian },
+          { feature: -1, threshold: 0, left: -1, right: -1, value: rightValue, cover: pending.hessian - split.leftHessian },
+        );
+        nodes[pending.id] = { feature: split.feature, threshold, left: leftId, right: rightId, value: 0, cover: pending.hessian };
         continue;
       }
       const middle = frame.partition(pending.start, pending.end, split.feature, split.bin);
-      nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: 0 }, { feature: -1, threshold: 0, left: -1, right: -1, value: 0 });
-      nodes[pending.id] = { feature: split.feature, threshold, left: leftId, right: rightId, value: 0 };
+      nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: 0, cover: 0 }, { feature: -1, threshold: 0, left: -1, right: -1, value: 0, cover: 0 });
+      nodes[pending.id] = { feature: split.feature, threshold, left: leftId, right: rightId, value: 0, cover: pending.hessian };
       // Children at the maximum depth become leaves: they need no histogram.
       let leftHistogram: Float64Array = EMPTY;
       let rightHistogram: Float64Array = EMPTY;

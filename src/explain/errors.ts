@@ -1,0 +1,23 @@
+/** Errors of explanations (`sluice explain`). */
+import { defineError } from '../core/index.js';
+
+export const unexplainableGraph = defineError<{ model: string; reason: string }>('SLUICE_EXPLAIN_UNSUPPORTED_GRAPH', {
+  kind: 'invalid_input',
+  description: 'The exact explainers (tree, linear) cannot read the part of the model\'s graph that prepares its features.',
+  message: ({ model, reason }) => `Cannot explain ${model} exactly: ${reason}.`,
+  hint: () => 'Use --method kernel (KernelSHAP works on any model, from its inputs and outputs), or --method auto to let Sluice choose.',
+});
+
+export const methodNotApplicable = defineError<{ model: string; method: string; found: string }>('SLUICE_EXPLAIN_METHOD', {
+  kind: 'invalid_input',
+  description: 'The explanation method asked for does not fit the model (e.g. --method tree on a model without a tree ensemble).',
+  message: ({ model, method, found }) => `--method ${method} does not fit ${model}: ${found}.`,
+  hint: () => 'Use --method auto (tree for tree ensembles, linear for linear and logistic models, kernel otherwise), or --method kernel, which fits any model.',
+});
+
+export const backgroundTooLarge = defineError<{ background: number; rows: number; data: string }>('SLUICE_EXPLAIN_BACKGROUND', {
+  kind: 'invalid_input',
+  description: '--background asks for more background rows than the data has.',
+  message: ({ background, rows, data }) => `--background ${background} asks for more rows than ${data} has (${rows}).`,
+  hint: ({ rows }) => `Give --background ${Math.max(1, Math.min(100, rows))} or fewer (the background is a sample of the data's rows), or pass more data.`,
+});

@@ -106,7 +106,7 @@ function finish(method: ExplainMethod, space: Explanation['space'], outputs: rea
 }
 
 function treeExplanation(head: TreeHead, context: Context): Explanation {
-  const options = { exclude: context.exclude, modelName: context.label };
+  const options = { exclude: context.exclude, modelName: context.label, precision: 'float32' as const };
   const inputs = evaluateFeatures(context.model, context.graph, head.input, context.explained, options);
   const x = Float64Array.from(inputs.values!, (value) => Math.fround(value));
   const { tables } = head.trees;

@@ -78,7 +78,8 @@ export function chooseCoalitions(m: number, budget: number, random: () => number
           weights.push(each);
           return;
         }
-        for (let j = start; j < m; j++) {
+        // Only starts that leave enough columns to complete the subset.
+        for (let j = start; j <= m - (size - chosen.length); j++) {
           chosen.push(j);
           visit(j + 1);
           chosen.pop();

@@ -161,7 +161,6 @@ export class TreeShap {
     return total;
   }
 
-  // eslint-disable-next-line max-params -- the recursion's state, as in the published algorithm
   private recurse(node: number, x: ArrayLike<number>, xOffset: number, phi: Float64Array, phiOffset: number, parentAt: number, depth: number, zeroFraction: number, oneFraction: number, featureIndex: number): void {
     const { tables, covers } = this.trees;
     const width = tables.width;

@@ -11,7 +11,8 @@ import { rankFeatures, sumByOrigin, type ExplainMethod, type Explanation } from 
 import { evaluateFeatures } from './feature-graph.js';
 import { kernelShap, seededRandom } from './kernel-shap.js';
 import { findLinearHead, findTreeHead, type LinearHead, type TreeHead } from './model-head.js';
-import { expectedScores, TreeShap } from './tree-shap.js';
+import { FastTreeShap } from './fast-tree-shap.js';
+import { expectedScores } from './tree-shap.js';
 
 export const EXPLAIN_METHODS = ['auto', 'tree', 'linear', 'kernel'] as const;
 export type MethodChoice = (typeof EXPLAIN_METHODS)[number];
@@ -63,7 +64,7 @@ export async function explainModel(options: ExplainOptions): Promise<Explanation
     if (method === 'tree' && !tree) throw methodNotApplicable({ model: options.modelLabel, method, found: 'its graph has no single tree ensemble (TreeEnsembleRegressor or TreeEnsembleClassifier) feeding its outputs' });
     if (method === 'linear' && !linear) throw methodNotApplicable({ model: options.modelLabel, method, found: 'its graph has no single linear layer (MatMul or Gemm by constant weights) followed only by Sigmoid or Softmax' });
     const context = { model, graph, explained, background, exclude, label: options.modelLabel, rowIndexes };
-    if (tree) return treeExplanation(tree, context);
+    if (tree) return await treeExplanation(tree, context);
     if (linear) return linearExplanation(linear, context);
     return await kernelExplanation(context, { seed, samples: options.samples });
   } finally {
@@ -105,16 +106,14 @@ function finish(method: ExplainMethod, space: Explanation['space'], outputs: rea
   return { method, space, outputs, features, rows, expected, values, scores, ranking: rankFeatures(features, outputs.length, rows, values), rowIndexes: context.rowIndexes, featureValues: featureValues(context.explained, features), notes };
 }
 
-function treeExplanation(head: TreeHead, context: Context): Explanation {
+async function treeExplanation(head: TreeHead, context: Context): Promise<Explanation> {
   const options = { exclude: context.exclude, modelName: context.label, precision: 'float32' as const };
   const inputs = evaluateFeatures(context.model, context.graph, head.input, context.explained, options);
   const x = Float64Array.from(inputs.values!, (value) => Math.fround(value));
   const { tables } = head.trees;
   if (head.coverSource === 'background') countCovers(head, Float64Array.from(evaluateFeatures(context.model, context.graph, head.input, context.background, options).values!, (value) => Math.fround(value)), context.background.rowCount);
   const width = tables.width;
-  const phi = new Float64Array(inputs.rows * inputs.width * width);
-  const shap = new TreeShap(head.trees);
-  for (let i = 0; i < inputs.rows; i++) shap.explainRow(x, i * inputs.width, phi, i * inputs.width * width);
+  const phi = await new FastTreeShap(head.trees).explainRows(x, inputs.rows, inputs.width, inputs.width * width);
   const { features, values } = sumByOrigin(phi, inputs.rows, inputs.origins, width);
   const notes = [`${tables.roots.length} trees; covers ${head.coverSource === 'model' ? 'stored in the model' : `counted from ${context.background.rowCount} background rows (the model stores none)`}`];
   return finish('tree', 'margin', head.outputs, features, values, expectedScores(head.trees), context, notes);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TreeTables } from '../inference/index.js';
 import { seededRandom } from './kernel-shap.js';
+import { FastTreeShap } from './fast-tree-shap.js';
 import { expectedScores, maxTreeDepth, TreeShap, type ExplainableTrees } from './tree-shap.js';
 
 const FEATURES = 5;
@@ -106,7 +107,7 @@ function exactShapley(trees: ExplainableTrees, x: readonly number[]): number[] {
 }
 
 describe('TreeSHAP', () => {
-  test('equals the exact Shapley values of the path-dependent game to 1e-9, missing values included', () => {
+  test('equals the exact Shapley values of the path-dependent game to 1e-9, missing values included, with and without precomputed leaf tables', () => {
     const random = seededRandom(7);
     for (let seed = 1; seed <= 20; seed++) {
       const trees = randomTrees(seed, 3);
@@ -116,6 +117,9 @@ describe('TreeSHAP', () => {
       shap.explainRow(x, 0, phi, 0);
       const exact = exactShapley(trees, x);
       exact.forEach((value, j) => assert.ok(Math.abs(phi[j]! - value) <= 1e-9, `seed ${seed} feature ${j}: ${phi[j]} vs ${value}`));
+      const fast = new Float64Array(FEATURES);
+      new FastTreeShap(trees).explainRow(Float64Array.from(x), 0, fast, 0);
+      exact.forEach((value, j) => assert.ok(Math.abs(fast[j]! - value) <= 1e-9, `seed ${seed} feature ${j} (precomputed): ${fast[j]} vs ${value}`));
       const expected = expectedScores(trees)[0]!;
       assert.ok(Math.abs(expected + phi.reduce((a, b) => a + b, 0) - conditional(trees, x, (1 << FEATURES) - 1)) <= 1e-9, `seed ${seed}: additivity`);
       assert.ok(Math.abs(expected - conditional(trees, x, 0)) <= 1e-12, `seed ${seed}: expected value`);

@@ -109,6 +109,11 @@ export class TreeShap {
     for (const root of this.trees.tables.roots) this.recurse(root, x, xOffset, phi, phiOffset, 0, 0, 1, 1, -1);
   }
 
+  /** The same for one tree. */
+  explainTree(tree: number, x: ArrayLike<number>, xOffset: number, phi: Float64Array, phiOffset: number): void {
+    this.recurse(this.trees.tables.roots[tree]!, x, xOffset, phi, phiOffset, 0, 0, 1, 1, -1);
+  }
+
   private extend(at: number, depth: number, zero: number, one: number, feature: number): void {
     const { weight } = this;
     this.feature[at + depth] = feature;

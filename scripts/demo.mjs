@@ -182,6 +182,8 @@ try {
   step('The gate passed: register the candidate and make it the champion; its lineage comes from the run');
   sluice('models', 'register', 'models/candidate.onnx', '--name', 'breast-cancer', '--alias', 'champion');
   sluice('models', 'lineage', 'breast-cancer@champion');
+  sluice('models', 'card', 'breast-cancer@champion', '--out', 'reports/model-card.md');
+  process.stdout.write(`${readFileSync(join(project, 'reports', 'model-card.md'), 'utf8').split('\n## ').slice(0, 2).join('\n## ')}\n(… details, intended use, data, metrics with 95 % intervals, explanation, gate, audit: reports/model-card.md)\n`);
 
   step('Second run: nothing changed but the champion, so only the gate reruns, against the new champion');
   sluice('run');

@@ -79,6 +79,19 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
     .option('--json', 'print machine-readable JSON')
     .action(run(async (format: string, file: string, options: unknown) => (await import('./commands/models-import.js')).modelsImportCommand(format, file, options, version, output)));
   models
+    .command('card')
+    .description('a model card (Mitchell et al. 2019) for a version: details, intended use, data, metrics with intervals, explanation, gate, audit; stored with the version')
+    .argument('<model>', 'NAME@ALIAS, NAME/VERSION or a models:/ URI (NAME alone: the latest version)')
+    .option('--out <file>', 'write the card here: .md or .html (default: print the Markdown)')
+    .option('--data <file>', 'labelled evaluation data (default: data of the gates section in sluice.yaml)')
+    .option('--target <column>', 'its label column (default: the gates section\'s target)')
+    .option('--exclude <column...>', 'columns that are not features')
+    .option('--sensitive <column...>', 'group columns for the fairness table (binary models)')
+    .option('--card-file <file>', 'the intended use, owners and caveats people wrote (default: model-card.yaml)')
+    .option('--bootstrap <n>', 'resamples for the 95% intervals', '1000')
+    .option('--json', 'print the card as JSON')
+    .action(run(async (target: string, options: unknown) => (await import('./commands/models-card.js')).modelsCardCommand(target, options, output)));
+  models
     .command('list')
     .description('registered models with their latest version and aliases')
     .option('--filter <filter>', "e.g. \"name LIKE 'fraud%'\"")

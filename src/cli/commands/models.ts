@@ -137,6 +137,8 @@ function describeVersion(version: ModelVersion): string {
     for (const input of version.signature.inputs) lines.push(`  in   ${input.name}: ${input.type}${input.shape ? ` [${input.shape.map((dimension) => dimension ?? '?').join(', ')}]` : ''}`);
     for (const out of version.signature.outputs) lines.push(`  out  ${out.name}: ${out.type}${out.shape ? ` [${out.shape.map((dimension) => dimension ?? '?').join(', ')}]` : ''}`);
   }
+  const card = version.tags.find((tag) => tag.key === 'sluice.model_card')?.value;
+  lines.push(`  model card  ${card ?? `none yet: \`sluice models card ${version.name}/${version.version}\``}`);
   if (version.lineage?.metrics && Object.keys(version.lineage.metrics).length > 0) {
     lines.push('', 'Metrics of the producing run:');
     for (const [key, value] of Object.entries(version.lineage.metrics)) lines.push(`  ${key} = ${formatNumber(value)}`);

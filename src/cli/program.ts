@@ -153,6 +153,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--bootstrap <n>', 'bootstrap resamples for 95% confidence intervals', '0')
     .option('--importance-repeats <n>', 'shuffles per feature for permutation importance (0: skip)', '5')
     .option('--seed <n>', 'seed for bootstrap, noise and permutations', '42')
+    .option('--explain', 'add the global explanation: mean |SHAP| per feature (exact for trees and linear models, KernelSHAP otherwise)')
     .action(run(async (options: unknown) => (await import('./commands/eval.js')).evalCommand(options, output)));
 
   program

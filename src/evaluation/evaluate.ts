@@ -62,6 +62,8 @@ export interface EvaluationResult {
   readonly robustness?: RobustnessResult;
   readonly importance?: ImportanceResult;
   readonly ci?: Record<string, [number, number]>;
+  /** The global explanation (`sluice eval --explain`): mean |SHAP| per feature, most important first. */
+  readonly explanation?: { readonly method: string; readonly space: string; readonly rows: number; readonly ranking: readonly { readonly feature: string; readonly mean_abs_shap: number }[] };
   /** ROC, precision–recall and calibration curves (binary tasks), for reports. */
   readonly curves?: Curves;
 }

@@ -6,12 +6,13 @@
 import { basename, resolve } from 'node:path';
 import type { ResolveModel, ResolvedModel } from '../registry/index.js';
 import type { RecordRun } from '../tracking/index.js';
+import { explainModel } from '../explain/index.js';
 import { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
 import { modelLabel, type Recording } from './gates/gate-service.js';
 
 export interface EvaluationRequest {
   /** What to evaluate; `model` is a path or a `models:/` reference (instead of `modelPath`). */
-  readonly options: Omit<EvaluateOptions, 'modelPath'> & { readonly model?: string | undefined };
+  readonly options: Omit<EvaluateOptions, 'modelPath'> & { readonly model?: string | undefined; /** Add the global SHAP ranking. */ readonly explain?: boolean | undefined };
   readonly resolveModel: ResolveModel;
   /** Records the result as a run; omitted where there is no tracking (outside a workspace). */
   readonly recordRun?: RecordRun | undefined;
@@ -26,7 +27,8 @@ export interface EvaluationOutcome {
 
 export async function evaluateModel({ options, resolveModel, recordRun }: EvaluationRequest): Promise<EvaluationOutcome> {
   const model = options.model === undefined ? undefined : await resolveModel(options.model);
-  const result = await evaluate({ ...options, modelPath: model && resolve(model.path) });
+  const evaluated = await evaluate({ ...options, modelPath: model && resolve(model.path) });
+  const result = options.explain && model && options.dataPath ? { ...evaluated, explanation: await globalExplanation(resolve(model.path), model.label, options.dataPath, [options.target, ...(options.exclude ?? []), ...(options.sensitive ?? [])]) } : evaluated;
   if (!recordRun) return { result, model, recorded: undefined };
   const data = options.dataPath ?? options.predictionsPath!;
   try {
@@ -50,4 +52,12 @@ export async function evaluateModel({ options, resolveModel, recordRun }: Evalua
   } catch (error) {
     return { result, model, recorded: { error: error instanceof Error ? error.message : String(error) } };
   }
+}
+
+/** Rows explained for `--explain`: enough for a stable mean |SHAP|, bounded in time. */
+const EXPLAINED_ROWS = 1000;
+
+async function globalExplanation(modelPath: string, label: string, dataPath: string, exclude: readonly string[]): Promise<NonNullable<EvaluationResult['explanation']>> {
+  const explanation = await explainModel({ modelPath, modelLabel: label, dataPath, exclude, rows: EXPLAINED_ROWS });
+  return { method: explanation.method, space: explanation.space, rows: explanation.rows, ranking: explanation.ranking.map((item) => ({ feature: item.feature, mean_abs_shap: item.overall })) };
 }

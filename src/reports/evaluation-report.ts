@@ -54,6 +54,10 @@ export function renderEvaluationMarkdown(result: EvaluationResult, subject: stri
     const { metric, clean, gaussian_noise: noise, missing_values: missing } = result.robustness;
     lines.push('', `**Robustness** (${metric}): clean ${formatNumber(clean)}, with Gaussian noise ${formatNumber(noise.value)}, with 5 % missing values ${missing.nan_rows > 0 ? `no prediction for ${missing.nan_rows} rows` : formatNumber(missing.value)}.`);
   }
+  if (result.explanation) {
+    lines.push('', `### Global explanation (${result.explanation.method} SHAP, ${result.explanation.rows} rows)`, '', '| # | Feature | Mean \\|SHAP\\| |', '|---:|---|---:|');
+    result.explanation.ranking.slice(0, 15).forEach((item, rank) => lines.push(`| ${rank + 1} | ${escapeCell(item.feature)} | ${formatNumber(item.mean_abs_shap)} |`));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -79,6 +83,10 @@ function analysisHtml(result: EvaluationResult): string {
     const { metric, clean, gaussian_noise: noise, missing_values: missing } = result.robustness;
     const missingText = missing.nan_rows > 0 ? `no prediction for ${missing.nan_rows} of ${result.robustness.rows} rows (the model cannot handle missing values)` : formatNumber(missing.value);
     sections.push(`<h2>Robustness (${escapeXml(metric)})</h2>${htmlTable(['Input', metric], [['clean', formatNumber(clean)], ['Gaussian noise (σ = 0.1·std)', formatNumber(noise.value)], ['5 % missing values', missingText]], new Set([1]))}`);
+  }
+  if (result.explanation) {
+    const rows = result.explanation.ranking.slice(0, 15).map((item, rank) => [String(rank + 1), item.feature, formatNumber(item.mean_abs_shap)]);
+    sections.push(`<h2>Global explanation (${escapeXml(result.explanation.method)} SHAP, ${result.explanation.rows} rows)</h2>${htmlTable(['#', 'Feature', 'Mean |SHAP|'], rows, new Set([2]))}`);
   }
   if (result.importance) {
     const rows = Object.entries(result.importance.features).slice(0, 15).map(([name, value]) => [name, formatNumber(value.mean), formatNumber(value.std)]);

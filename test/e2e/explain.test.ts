@@ -155,6 +155,16 @@ describe('sluice explain', () => {
     });
   });
 
+  test('sluice eval --explain adds the same global ranking to the evaluation', () => {
+    const evaluated = sluice(repo.root, ['eval', '--model', model('bc_logreg.onnx'), '--data', TEST_CSV, '--target', 'target', '--explain', '--importance-repeats', '0', '--json', '-']);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    const ranking = (JSON.parse(evaluated.stdout) as { explanation: { method: string; ranking: { feature: string; mean_abs_shap: number }[] } }).explanation;
+    const explained = explain(repo.root, ['--model', model('bc_logreg.onnx'), '--data', TEST_CSV, '--target', 'target']);
+    assert.equal(ranking.method, 'linear');
+    assert.deepEqual(ranking.ranking.map((item) => item.feature), explained.ranking.map((item) => item.feature));
+    ranking.ranking.forEach((item, k) => assert.ok(Math.abs(item.mean_abs_shap - explained.ranking[k]!.overall) <= 1e-12));
+  });
+
   test('--report writes an HTML page with the ranking, a summary plot and waterfalls', () => {
     const result = sluice(repo.root, ['explain', '--model', model('bc_logreg.onnx'), '--data', TEST_CSV, '--target', 'target', '--report', 'explain.html']);
     assert.equal(result.code, 0, result.stderr);

@@ -51,6 +51,16 @@ describe('sluice gate', () => {
     assert.match(result.stdout, /latency_p99_ms .* pass/);
   });
 
+  test('an explain rule forbidding a feature in the top 3 blocks the model that relies on it, and passes the one that does not', () => {
+    const yaml = (model: string) => `stages: {}\ngates:\n  model: ${sharedFixture('breast_cancer', 'models', `${model}.onnx`)}\n  data: ${sharedFixture('breast_cancer', 'test.csv')}\n  target: target\n  rules:\n    - metric: roc_auc\n      min: 0.5\n  explain:\n    top: 3\n    forbid: [mean_texture]\n`;
+    const weak = gate(yaml('bc_weak_logreg3'));
+    assert.equal(weak.code, 1);
+    assert.match(weak.stderr, /The gate failed 1 of 2 rules \(explanation top 3\): mean_texture is #2 of the most important features \(mean \|SHAP\| 0\.838\); it must not be in the top 3/);
+    const strong = gate(yaml('bc_logreg'));
+    assert.equal(strong.code, 0, strong.stderr);
+    assert.match(strong.stdout, /explanation top 3 .* pass/);
+  });
+
   test('without a baseline, comparison rules are skipped with a note', () => {
     const result = gate(gates('bc_weak_logreg3', undefined));
     assert.match(result.stdout, /note: No baseline/);

@@ -32,6 +32,7 @@ const evalOptionsSchema = z.object({
   bootstrap: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(100_000).default(0),
   importanceRepeats: z.coerce.number({ error: 'must be a number' }).int().min(0).max(100).default(5),
   seed: z.coerce.number({ error: 'must be a number' }).int().default(42),
+  explain: z.boolean().default(false),
 });
 
 export async function evalCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
@@ -56,6 +57,7 @@ export async function evalCommand(rawOptions: unknown, cli: CliContext): Promise
         importanceRepeats: options.importanceRepeats,
         seed: options.seed,
         curves: options.report !== undefined,
+        explain: options.explain,
       },
       resolveModel: services?.models(cliActor()) ?? resolveModelPath,
       recordRun: services?.runs.record,
@@ -141,6 +143,11 @@ export function renderEvaluation(result: EvaluationResult, model: string, data: 
     const top = Object.entries(result.importance.features).slice(0, 10);
     lines.push(`Permutation importance (loss of ${result.importance.metric}, ${result.importance.repeats} shuffles), top ${top.length}`);
     lines.push(renderTable(['Feature', 'Mean', 'Std'], top.map(([name, value]) => [name, formatMetric(value.mean), formatMetric(value.std)]), { alignRight: [1, 2] }));
+  }
+  if (result.explanation) {
+    const top = result.explanation.ranking.slice(0, 10);
+    lines.push(`${result.explanation.method === 'kernel' ? 'KernelSHAP' : `Exact ${result.explanation.method} SHAP`} over ${result.explanation.rows} rows: mean |SHAP|, top ${top.length}`);
+    lines.push(renderTable(['#', 'Feature', 'Mean |SHAP|'], top.map((item, rank) => [String(rank + 1), item.feature, formatMetric(item.mean_abs_shap)]), { alignRight: [2] }));
   }
   return `${lines.join('\n')}`;
 }

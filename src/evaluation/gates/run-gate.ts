@@ -13,6 +13,7 @@ import type { EvaluationTarget, Task } from '../task.js';
 import { fairnessNeedsBinary } from '../errors.js';
 import { gateMetricNames } from '../metric-names.js';
 import { unknownGateMetric } from './errors.js';
+import { checkExplanationRule } from './explanation-rule.js';
 import { checkRule, greaterIsBetterFor, type RuleVerdict } from './rules.js';
 import type { GateConfig, GateRule } from './schema.js';
 
@@ -103,13 +104,16 @@ export async function runGate({ config, baseDir, candidate: candidateModel, base
         ? [`The baseline ${missingBaseline} does not exist yet: this is treated as the first model, and rules comparing with a baseline are skipped.`]
         : ['No baseline: this is treated as the first model; rules comparing with a baseline are skipped.'];
     const resampling = { resamples: config.bootstrap ?? DEFAULT_RESAMPLES, seed: config.seed ?? DEFAULT_SEED };
-    const rules = config.rules.map((rule) => {
+    const metricRules = config.rules.map((rule) => {
       const significance =
         rule.significance !== undefined && baselineInputs
           ? pairedBootstrap(candidateInputs.target, baselineInputs.target, (target) => scoreTarget(target, threshold).metrics[rule.metric] ?? Number.NaN, greaterIsBetterFor(rule), resampling)
           : undefined;
       return checkRule(rule, valueOf(candidate, rule), baseline && valueOf(baseline, rule), { hasBaseline: baseline !== undefined, significance });
     });
+    const rules = config.explain
+      ? [...metricRules, await checkExplanationRule(config.explain, { modelPath: candidateModel.path, label: candidateModel.label, dataPath, exclude: [config.target, ...(config.exclude ?? []), ...sensitiveColumns] })]
+      : metricRules;
     const resampled = [...new Set(config.rules.filter((rule) => !rule.sensitive && !UNRESAMPLABLE.has(rule.metric)).map((rule) => rule.metric))];
     const intervals: GateIntervals = {
       level: 0.95,

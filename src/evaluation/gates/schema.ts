@@ -66,6 +66,18 @@ export const gateConfigSchema = z.strictObject({
   bootstrap: z.number().int().min(100).max(100_000).optional(),
   seed: z.number().int().optional(),
   rules: z.array(gateRuleSchema).min(1),
+  /** Rules on the candidate's global explanation (mean |SHAP| ranking on the gate's data). */
+  explain: z
+    .strictObject({
+      /** How many of the most important features the rules look at. */
+      top: z.number().int().min(1).max(1000),
+      /** Features that must not be among the top (e.g. a sensitive attribute). */
+      forbid: z.array(z.string().min(1)).optional(),
+      /** Features that must be among the top. */
+      require: z.array(z.string().min(1)).optional(),
+    })
+    .refine((rule) => (rule.forbid?.length ?? 0) + (rule.require?.length ?? 0) > 0, { message: 'explain needs forbid or require (a list of feature names)' })
+    .optional(),
 });
 
 export type GateConfig = z.infer<typeof gateConfigSchema>;

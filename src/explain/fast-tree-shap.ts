@@ -10,6 +10,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { letWorkerGo } from '../core/index.js';
 import type { TreeTables } from '../inference/index.js';
 import { TreeShap, type ExplainableTrees } from './tree-shap.js';
 
@@ -325,9 +326,9 @@ function explainInWorker(tables: TreeTables, flat: FlatTables, x: Float64Array, 
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     // As in data/drift/sort-in-parallel.ts: the worker closes its port and ends by itself (never
-    // terminate(), which can abort Node 20), and is unref'd once it has answered.
+    // terminate(), which can abort Node 20), held until it has exited (for a few seconds at most).
     worker.once('message', (phi: Float64Array) => {
-      worker.unref();
+      letWorkerGo(worker);
       resolve(phi);
     });
     worker.once('error', reject);

@@ -137,7 +137,8 @@ export class TreeShap {
         weight[at + i] = (next * (depth + 1)) / ((i + 1) * one);
         next = held - (weight[at + i]! * zero * (depth - i)) / (depth + 1);
       } else {
-        weight[at + i] = (weight[at + i]! * (depth + 1)) / (zero * (depth - i));
+        // A branch no training row reached (cover 0) has zero and one fractions of 0: its weight is 0.
+        weight[at + i] = zero === 0 ? 0 : (weight[at + i]! * (depth + 1)) / (zero * (depth - i));
       }
     }
     for (let i = index; i < depth; i++) {

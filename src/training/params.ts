@@ -20,6 +20,14 @@ export const ALGORITHM_PARAMS = {
     l2_regularization: number(z.number().nonnegative()).default(0),
     max_bins: number(z.number().int().min(2).max(256)).default(255),
     seed: number(z.number().int()).default(0),
+    /** Stop adding trees when the loss on a held-out validation fraction stops improving (scikit-learn's early_stopping; off by default). */
+    early_stopping: z
+      .union([z.boolean(), z.enum(['true', 'false'], { error: 'must be true or false' })])
+      .transform((value) => value === true || value === 'true')
+      .default(false),
+    validation_fraction: number(z.number().gt(0, { error: 'must be between 0 and 1' }).lt(1, { error: 'must be between 0 and 1' })).default(0.1),
+    n_iter_no_change: number(z.number().int().min(1)).default(10),
+    tol: number(z.number().nonnegative()).default(1e-7),
   }),
 } as const;
 

@@ -45,6 +45,8 @@ export interface TrainResult {
   readonly sizeBytes: number;
   /** Largest |onnxruntime − in-memory| prediction difference on the checked rows. */
   readonly exportDifference: number;
+  /** GBDT with early stopping: rounds kept (the best) of those trained. */
+  readonly earlyStopping?: { readonly bestRounds: number; readonly roundsTrained: number } | undefined;
 }
 
 /** Labels sorted as numbers when they all are numbers, else as text. */
@@ -101,7 +103,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const targetColumn = findColumn(table, options.target);
   if (!targetColumn) throw columnNotFound({ column: options.target, path: options.dataPath, role: 'target', suggestion: didYouMean(options.target, table.columns.map((column) => column.name)) });
   const { featureColumns, categorical } = chooseFeatures(table, options);
-  const params = parseAlgorithmParams(options.algorithm, options.params ?? {}) as Record<string, number>;
+  const params = parseAlgorithmParams(options.algorithm, options.params ?? {}) as Record<string, number> & Record<string, number | boolean>;
 
   // Rows without a label teach nothing: they are left out.
   const labelled = Array.from({ length: table.rowCount }, (_, row) => row).filter((row) => (cellText(targetColumn, row) ?? '') !== '');
@@ -143,6 +145,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     target: options.target,
     feature_columns: JSON.stringify(featureColumns),
     training_rows: String(data.rowCount),
+    ...(trained.kind === 'gbdt' && trained.model.earlyStopping ? { early_stopping: JSON.stringify({ best_rounds: trained.model.earlyStopping.bestRounds, rounds_trained: trained.model.earlyStopping.roundsTrained }) } : {}),
     ...(classes ? { classes: JSON.stringify(classes), positive_class: classes[classes.length - 1]! } : {}),
   };
   const bytes = exportOnnx(spec, trained, { task, metadata, producerVersion: options.producerVersion ?? '0' });
@@ -161,18 +164,23 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     seconds: (performance.now() - started) / 1000,
     sizeBytes: bytes.byteLength,
     exportDifference,
+    earlyStopping: trained.kind === 'gbdt' && trained.model.earlyStopping ? { bestRounds: trained.model.earlyStopping.bestRounds, roundsTrained: trained.model.earlyStopping.roundsTrained } : undefined,
   };
 }
 
-function gbdtOptions(params: Record<string, number>) {
+function gbdtOptions(params: Record<string, number | boolean>) {
   return {
-    nEstimators: params.n_estimators!,
-    learningRate: params.learning_rate!,
-    maxDepth: params.max_depth!,
-    minSamplesLeaf: params.min_samples_leaf!,
-    l2Regularization: params.l2_regularization!,
-    maxBins: params.max_bins!,
-    seed: params.seed!,
+    earlyStopping: params.early_stopping === true,
+    validationFraction: Number(params.validation_fraction),
+    nIterNoChange: Number(params.n_iter_no_change),
+    tol: Number(params.tol),
+    nEstimators: Number(params.n_estimators),
+    learningRate: Number(params.learning_rate),
+    maxDepth: Number(params.max_depth),
+    minSamplesLeaf: Number(params.min_samples_leaf),
+    l2Regularization: Number(params.l2_regularization),
+    maxBins: Number(params.max_bins),
+    seed: Number(params.seed),
   };
 }
 

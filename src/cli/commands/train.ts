@@ -39,6 +39,7 @@ export async function trainCommand(rawOptions: unknown, version: string, output:
     ['training rows', String(result.rows)],
     ['feature columns', String(result.featureColumns.length)],
     ['parameters', Object.entries(result.params).map(([key, value]) => `${key}=${value}`).join(' ') || '—'],
+    ...(result.earlyStopping ? [['early stopping', `kept the best ${result.earlyStopping.bestRounds} of ${result.earlyStopping.roundsTrained} rounds (validation loss stopped improving)`]] : []),
     ['time', `${result.seconds.toFixed(2)} s`],
     ['model size', `${result.sizeBytes} bytes`],
     ['export check', `onnxruntime matches the trained model to ${result.exportDifference.toExponential(1)}`],

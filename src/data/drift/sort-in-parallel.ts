@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { letWorkerGo } from '../../core/index.js';
 import { sortNumbers } from './sort-numbers.js';
 
 /** Below this many values in all, a thread's start-up (~30 ms) costs more than it saves. */
@@ -27,10 +28,9 @@ function sortInWorker(arrays: readonly Float64Array[]): Promise<Float64Array[]> 
     // The worker closes its port after answering and so ends by itself: worker.terminate() can
     // abort the whole process on Node 20 when it lands while V8 still compiles the worker's code
     // on a background thread (NodePlatform::GetForegroundTaskRunner assertion, seen in CI).
-    // Once it has answered it is let go (unref'd): should it linger, it must not keep the process
-    // alive (one did once, and held a test process until its 10-minute timeout).
+    // Once it has answered it is held until it exits, for a few seconds at most (see letWorkerGo).
     worker.once('message', (buffers: ArrayBuffer[]) => {
-      worker.unref();
+      letWorkerGo(worker);
       resolve(buffers.map((buffer) => new Float64Array(buffer)));
     });
     worker.once('error', reject);

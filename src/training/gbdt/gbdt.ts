@@ -4,6 +4,7 @@
  * per class per round) for more classes. Deterministic: no sampling, ties broken by order.
  */
 import { binFeatures } from './binning.js';
+import { holdOut, ValidationTracker } from './early-stopping.js';
 import { TrainingFrame } from './frame.js';
 import { HistogramHelper, PARALLEL_MIN_ROWS } from './histogram-helper.js';
 import { growTree, predictTree, type Histograms, type Tree } from './tree.js';
@@ -16,6 +17,11 @@ export interface GbdtOptions {
   readonly l2Regularization: number;
   readonly maxBins: number;
   readonly seed: number;
+  /** Hold out `validationFraction` of the rows and stop when their loss stops improving. */
+  readonly earlyStopping?: boolean | undefined;
+  readonly validationFraction?: number | undefined;
+  readonly nIterNoChange?: number | undefined;
+  readonly tol?: number | undefined;
 }
 
 export type GbdtObjective = 'regression' | 'binary' | 'multiclass';
@@ -28,9 +34,14 @@ export interface GbdtModel {
   readonly baseScores: Float64Array;
   /** Tree t·outputs + k adds to output k. */
   readonly trees: readonly Tree[];
+  /** With early stopping: the rounds kept (the best), those trained, and the validation loss per round. */
+  readonly earlyStopping?: { readonly bestRounds: number; readonly roundsTrained: number; readonly validationLoss: readonly number[] } | undefined;
 }
 
-export function trainGbdt(features: Float64Array, width: number, targets: Float64Array, objective: GbdtObjective, classCount: number, options: GbdtOptions): GbdtModel {
+export function trainGbdt(allFeatures: Float64Array, width: number, allTargets: Float64Array, objective: GbdtObjective, classCount: number, options: GbdtOptions): GbdtModel {
+  const heldOut = options.earlyStopping ? holdOut(allFeatures, width, allTargets, objective, options.validationFraction ?? 0.1, options.seed) : undefined;
+  const features = heldOut?.fitFeatures ?? allFeatures;
+  const targets = heldOut?.fitTargets ?? allTargets;
   const rows = targets.length;
   const outputs = objective === 'multiclass' ? classCount : 1;
   const { edges, bins, stride } = binFeatures(features, width, options.maxBins, options.seed);
@@ -46,6 +57,7 @@ export function trainGbdt(features: Float64Array, width: number, targets: Float6
   const treeOptions = { maxDepth: options.maxDepth, minSamplesLeaf: options.minSamplesLeaf, l2: options.l2Regularization, learningRate: options.learningRate };
   const { gradients, hessians, scores, probabilities } = frame;
 
+  const validation = heldOut ? new ValidationTracker(heldOut.validFeatures, heldOut.validTargets, width, objective, outputs, baseScores) : undefined;
   const helper = rows >= PARALLEL_MIN_ROWS ? new HistogramHelper(frame, offsets, layout.size) : undefined;
   try {
   for (let round = 0; round < options.nEstimators; round++) {
@@ -69,11 +81,14 @@ export function trainGbdt(features: Float64Array, width: number, targets: Float6
       }
       trees.push(growTree(layout, frame, treeOptions, k, helper));
     }
+    if (validation?.addRound(trees.slice(-outputs), options.nIterNoChange ?? 10, options.tol ?? 1e-7)) break;
   }
   } finally {
     helper?.close();
   }
-  return { objective, outputs, baseScores, trees };
+  if (!validation) return { objective, outputs, baseScores, trees };
+  const roundsTrained = trees.length / outputs;
+  return { objective, outputs, baseScores, trees: trees.slice(0, validation.bestRounds * outputs), earlyStopping: { bestRounds: validation.bestRounds, roundsTrained, validationLoss: validation.losses } };
 }
 
 function initialScores(targets: Float64Array, objective: GbdtObjective, outputs: number): Float64Array {

@@ -4,7 +4,9 @@
  * scores a file without Sluice: pandas read_csv, a scikit-learn StandardScaler + LogisticRegression
  * fitted on train.csv, predict_proba, to_csv (Debian's python3-sklearn), in the same run. Each
  * side's wall time and peak resident memory (VmHWM, sampled) are reported; Sluice's peak is also
- * shown at a quarter of the rows, to show it does not grow with the file.
+ * shown at twice the rows, to show it does not grow with the file (it rises from Node's and the
+ * libraries' own ~150 MiB to DuckDB's and onnxruntime's working buffers within the first few
+ * hundred thousand rows, then stays).
  *
  * Run: `npm run bench:predict` (BENCH_ROWS changes the size).
  */
@@ -68,16 +70,16 @@ await withTempDir('sluice-bench-predict-', async (dir) => {
     return path;
   };
   const data = await write('data.csv', copies);
-  const quarter = await write('quarter.csv', Math.ceil(copies / 4));
+  const double = await write('double.csv', copies * 2);
   const rows = copies * 171;
   console.log(`Scoring ${rows.toLocaleString('en')} rows × 30 features (${mb(statSync(data).size)} of CSV) with a logistic regression (${dir}).\n`);
 
   const model = join(FIXTURES, 'models', 'bc_logreg.onnx');
   const sluiceRun = await measure(process.execPath, [SLUICE_BIN, 'predict', '--model', model, '--data', data, '--exclude', 'target', '--out', join(dir, 'sluice.csv')], dir);
-  const sluiceQuarter = await measure(process.execPath, [SLUICE_BIN, 'predict', '--model', model, '--data', quarter, '--exclude', 'target', '--out', join(dir, 'quarter-out.csv')], dir);
+  const sluiceDouble = await measure(process.execPath, [SLUICE_BIN, 'predict', '--model', model, '--data', double, '--exclude', 'target', '--out', join(dir, 'double-out.csv')], dir);
   const table = [
     ['sluice predict (defaults)', formatSeconds(sluiceRun.seconds), `${Math.round(rows / sluiceRun.seconds).toLocaleString('en')}`, mb(sluiceRun.peakBytes)],
-    [`  the same on ${(Math.ceil(copies / 4) * 171).toLocaleString('en')} rows`, formatSeconds(sluiceQuarter.seconds), '', mb(sluiceQuarter.peakBytes)],
+    [`  the same on ${(copies * 2 * 171).toLocaleString('en')} rows`, formatSeconds(sluiceDouble.seconds), `${Math.round((copies * 2 * 171) / sluiceDouble.seconds).toLocaleString('en')}`, mb(sluiceDouble.peakBytes)],
   ];
   const hasSklearn = spawnSync(PYTHON, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status === 0;
   let baseline: Measured | undefined;
@@ -95,6 +97,6 @@ await withTempDir('sluice-bench-predict-', async (dir) => {
   console.log(`\nLargest difference from test_predictions.csv over the first 171 rows: ${worst.toExponential(2)}.`);
   if (baseline) console.log(`sluice predict takes ${formatRatio(sluiceRun.seconds / baseline.seconds)} the time of pandas + scikit-learn, at ${formatRatio(sluiceRun.peakBytes / baseline.peakBytes)} its peak memory.`);
   else console.log('scikit-learn is not installed (apt-get install python3-sklearn python3-pandas): no baseline this run.');
-  reportGoal('peak memory does not grow with the file (full file within 1.25× of a quarter of it)', sluiceRun.peakBytes <= 1.25 * sluiceQuarter.peakBytes);
+  reportGoal('peak memory does not grow with the file (twice the rows within 1.25× of the peak)', sluiceDouble.peakBytes <= 1.25 * sluiceRun.peakBytes);
   reportGoal('equal to the reference to 1e-5', worst <= 1e-5);
 });

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, getToken, setToken } from './api';
 import { navigate, useQuery } from './router';
 import { RunsPage } from './runs';
+import { ModelPage } from './model';
 import { ComparePage, RunPage } from './run';
 import './style.css';
 
@@ -31,7 +32,7 @@ function ModelsPage() {
         <tbody>
           {models.map((m) => (
             <tr key={m.name} data-model={m.name}>
-              <td>{m.name}</td>
+              <td><a href={`?page=model&name=${encodeURIComponent(m.name)}`} onClick={(e) => { e.preventDefault(); navigate({ page: 'model', name: m.name }); }}>{m.name}</a></td>
               <td>{(m.latest_versions ?? []).map((v) => v.version).join(', ')}</td>
               <td>{(m.aliases ?? []).map((a) => `@${a.alias} → v${a.version}`).join(', ')}</td>
             </tr>
@@ -82,6 +83,8 @@ function App() {
           <ComparePage runIds={(query.get('runs') ?? '').split(',').filter(Boolean)} />
         ) : page === 'models' ? (
           <ModelsPage />
+        ) : page === 'model' ? (
+          <ModelPage name={query.get('name') ?? ''} version={query.get('version')} />
         ) : (
           <RunsPage key={attempt} />
         )}

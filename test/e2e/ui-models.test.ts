@@ -1,0 +1,97 @@
+/**
+ * The web UI's models pages (issue 18) in real headless Chromium against a real `sluice server`
+ * on a workspace built by real Sluice commands, as the demo builds it: the example pipeline run,
+ * the production model and then the candidate registered as `champion`. The models page lists
+ * `breast-cancer` with its alias; a model's page shows its versions and the lineage graph of the
+ * champion, reaching the training data by content hash. Any console error fails the test.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
+import { REPO_ROOT, sharedFixture } from '../support/fixtures.js';
+import { startSluiceServer, type ServedProcess } from '../support/serve.js';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'];
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
+
+interface Lineage {
+  data: { name: string; digest: string }[];
+  upstream: { stage: string; data: { name: string; digest: string }[] }[];
+}
+
+describe('the web UI: models', { timeout: 90_000 }, () => {
+  let repo: ScratchRepo;
+  let server: ServedProcess;
+  let browser: Browser;
+  let lineage: Lineage;
+  const errors: string[] = [];
+
+  before(async () => {
+    repo = scratchRepo({ 'README.md': 'ui\n' });
+    cpSync(join(REPO_ROOT, 'examples', 'pipeline'), repo.root, { recursive: true });
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'example pipeline');
+    for (const args of [['init'], ['models', 'register', sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'), '--name', 'breast-cancer', '--alias', 'champion'], ['run'], ['models', 'register', 'models/candidate.onnx', '--name', 'breast-cancer', '--alias', 'champion']]) {
+      const result = sluice(repo.root, args);
+      assert.equal(result.code, 0, `sluice ${args.join(' ')}: ${result.stderr}`);
+    }
+    lineage = (JSON.parse(sluice(repo.root, ['models', 'show', 'breast-cancer@champion', '--json']).stdout) as { lineage: Lineage }).lineage;
+    server = await startSluiceServer(repo.root, []);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    repo?.remove();
+  });
+
+  async function open(path: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
+  test('the models page lists breast-cancer with its champion alias, and links to the model', async () => {
+    const page = await open('/?page=models');
+    const row = page.locator('[data-model="breast-cancer"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /breast-cancer[\s\S]*@champion → v2/);
+    await row.getByRole('link', { name: 'breast-cancer' }).click();
+    await page.locator('svg.lineage').waitFor();
+    assert.ok(page.url().includes('page=model') && page.url().includes('name=breast-cancer'));
+    assert.deepEqual(errors, []);
+  });
+
+  test('a model\'s page shows its versions and the champion\'s lineage graph, reaching the training data by hash', async () => {
+    const page = await open('/?page=model&name=breast-cancer');
+    const graph = page.locator('svg.lineage');
+    await graph.waitFor();
+    assert.match(await page.locator('[data-version="2"]').innerText(), /v2[\s\S]*@champion/);
+    assert.equal(await page.locator('[data-version="1"]').count(), 1);
+    assert.match(await page.locator('h3').innerText(), /Version 2 \(champion\)/);
+    const trainData = lineage.upstream.flatMap((stage) => stage.data).find((item) => item.name === 'data/train.csv');
+    assert.ok(trainData, 'the lineage reaches data/train.csv');
+    const dataNode = graph.locator(`[data-node="data:${trainData.digest}"]`);
+    assert.equal(await dataNode.count(), 1);
+    assert.match((await dataNode.textContent()) ?? '', new RegExp(`data/train\\.csv.*${trainData.digest.slice(0, 19)}`));
+    assert.equal(await graph.locator('[data-node="stage:train"]').count(), 1);
+    assert.equal(await graph.locator('[data-node="model:breast-cancer v2"]').count(), 1);
+    assert.ok((await graph.locator('polyline').count()) >= 3, 'edges are drawn');
+    await page.screenshot({ path: join(SCREENSHOTS, 'model.png') });
+    assert.deepEqual(errors, []);
+  });
+
+  test('choosing another version shows that version, without lineage when none is known', async () => {
+    const page = await open('/?page=model&name=breast-cancer&version=1');
+    await page.getByText('No lineage: no run is known to have produced this file.').waitFor();
+    assert.match(await page.locator('h3').innerText(), /Version 1/);
+    assert.deepEqual(errors, []);
+  });
+});

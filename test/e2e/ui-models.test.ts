@@ -28,6 +28,7 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
   let server: ServedProcess;
   let browser: Browser;
   let lineage: Lineage;
+  const tokens: Record<'reader' | 'editor', string> = { reader: '', editor: '' };
   const errors: string[] = [];
 
   before(async () => {
@@ -40,6 +41,11 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
       assert.equal(result.code, 0, `sluice ${args.join(' ')}: ${result.stderr}`);
     }
     lineage = (JSON.parse(sluice(repo.root, ['models', 'show', 'breast-cancer@champion', '--json']).stdout) as { lineage: Lineage }).lineage;
+    for (const role of ['reader', 'editor'] as const) {
+      const created = sluice(repo.root, ['token', 'create', '--role', role, '--name', `ui-${role}`, '--json']);
+      assert.equal(created.code, 0, created.stderr);
+      tokens[role] = (JSON.parse(created.stdout) as { secret: string }).secret;
+    }
     server = await startSluiceServer(repo.root, []);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -50,8 +56,10 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
     repo?.remove();
   });
 
-  async function open(path: string): Promise<Page> {
+  /** Opens a page signed in with a token (kept in sessionStorage, as the login form does). */
+  async function open(path: string, role: 'reader' | 'editor' = 'editor'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    await page.addInitScript(`sessionStorage.setItem('sluice-token', ${JSON.stringify(tokens[role])});`);
     page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${server.url}${path}`);
@@ -92,6 +100,33 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
     const page = await open('/?page=model&name=breast-cancer&version=1');
     await page.getByText('No lineage: no run is known to have produced this file.').waitFor();
     assert.match(await page.locator('h3').innerText(), /Version 1/);
+    assert.deepEqual(errors, []);
+  });
+
+  test('a reader token cannot promote: the button is disabled, and the server refuses the request', async () => {
+    const page = await open('/?page=model&name=breast-cancer&version=1', 'reader');
+    const button = page.getByRole('button', { name: 'Promote to champion' });
+    await button.waitFor();
+    assert.equal(await button.isDisabled(), true);
+    assert.match((await button.getAttribute('title')) ?? '', /reader's: promoting needs an editor or admin token/);
+    const refused = await fetch(`${server.url}/api/2.0/mlflow/registered-models/alias`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.reader}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'breast-cancer', alias: 'champion', version: '1' }),
+    });
+    assert.equal(refused.status, 403);
+    assert.deepEqual(errors, []);
+  });
+
+  test('an editor promotes a version: the alias moves, in the page and in the registry\'s audit log', async () => {
+    const page = await open('/?page=model&name=breast-cancer&version=1');
+    await page.getByRole('button', { name: 'Promote to champion' }).click();
+    await page.locator('h3', { hasText: 'Version 1 (champion)' }).waitFor();
+    assert.match(await page.locator('[data-version="1"]').innerText(), /@champion/);
+    const shown = JSON.parse(sluice(repo.root, ['models', 'show', 'breast-cancer@champion', '--json']).stdout) as { version: number };
+    assert.equal(shown.version, 1);
+    const audit = sluice(repo.root, ['audit', '--model', 'breast-cancer', '--limit', '1']).stdout;
+    assert.match(audit, /token:ui-editor\s+alias\.set\s+models:\/breast-cancer@champion/);
     assert.deepEqual(errors, []);
   });
 });

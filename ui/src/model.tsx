@@ -24,6 +24,13 @@ export function ModelPage({ name, version }: { name: string; version: string | n
   const [aliases, setAliases] = useState<{ alias: string; version: string }[]>([]);
   const [chosen, setChosen] = useState<VersionJson | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [role, setRole] = useState<string | null>(null);
+  const [refresh, setRefresh] = useState(0);
+  useEffect(() => {
+    api<{ role: string }>('/api/sluice/v1/whoami')
+      .then((reply) => setRole(reply.role))
+      .catch(() => setRole(null));
+  }, []);
   useEffect(() => {
     api<{ model_versions?: MlflowVersion[] }>('/api/2.0/mlflow/model-versions/search', { query: { filter: `name='${name.replaceAll("'", "''")}'`, max_results: '1000' } })
       .then((reply) => setVersions(reply.model_versions ?? []))
@@ -32,7 +39,7 @@ export function ModelPage({ name, version }: { name: string; version: string | n
     api<{ registered_model?: { aliases?: { alias: string; version: string }[] } }>('/api/2.0/mlflow/registered-models/get', { query: { name } })
       .then((reply) => setAliases(reply.registered_model?.aliases ?? []))
       .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
-  }, [name]);
+  }, [name, refresh]);
   const aliasesOf = (item: MlflowVersion) => aliases.filter((entry) => String(entry.version) === item.version).map((entry) => entry.alias);
   const shown = version ?? aliases.find((entry) => entry.alias === 'champion')?.version?.toString() ?? versions?.map((item) => item.version).sort((a, b) => Number(b) - Number(a))[0] ?? null;
   useEffect(() => {
@@ -40,7 +47,13 @@ export function ModelPage({ name, version }: { name: string; version: string | n
     api<VersionJson>(`/api/sluice/v1/models/${encodeURIComponent(name)}/versions/${shown}`)
       .then((reply) => setChosen((reply as unknown as { model_version?: VersionJson }).model_version ?? reply))
       .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
-  }, [name, shown]);
+  }, [name, shown, refresh]);
+  const promote = (target: string) => {
+    api('/api/2.0/mlflow/registered-models/alias', { body: { name, alias: 'champion', version: target } })
+      .then(() => setRefresh((n) => n + 1))
+      .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
+  };
+  const readOnly = role === 'reader';
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!versions) return <p>Loading…</p>;
   return (
@@ -60,6 +73,16 @@ export function ModelPage({ name, version }: { name: string; version: string | n
       {chosen && (
         <>
           <h3>Version {chosen.version}{chosen.aliases.length ? ` (${chosen.aliases.join(', ')})` : ''}</h3>
+          {!chosen.aliases.includes('champion') && (
+            <button
+              type="button"
+              disabled={readOnly}
+              title={readOnly ? 'Your token is a reader\'s: promoting needs an editor or admin token' : `Point @champion at version ${chosen.version}`}
+              onClick={() => promote(String(chosen.version))}
+            >
+              Promote to champion
+            </button>
+          )}
           <p className="muted">{chosen.object_id ?? 'no file kept'} · registered by {chosen.created_by} on {new Date(chosen.created_at).toISOString().slice(0, 19).replace('T', ' ')} UTC</p>
           {chosen.lineage ? <LineageGraph model={`${name} v${chosen.version}`} lineage={chosen.lineage} /> : <p>No lineage: no run is known to have produced this file.</p>}
         </>

@@ -20,6 +20,12 @@ function tokenToJson(token: ApiToken): Record<string, unknown> {
 
 export const sluiceRoutes: readonly JsonRoute[] = [
   route({
+    api: 'sluice', method: 'GET', path: `${BASE}/whoami`, role: 'reader',
+    summary: 'Who this request acts as and its role (what a client may offer: a reader cannot set aliases)',
+    request: z.object({}),
+    handle: async (_input, { principal }) => ({ name: principal.name, role: principal.role }),
+  }),
+  route({
     api: 'sluice', method: 'GET', path: `${BASE}/models/resolve`, role: 'reader',
     summary: 'The version a models:/ URI names, with hash, signature and lineage (models:/NAME/3, models:/NAME@champion)',
     request: z.object({ uri: z.string().min(1) }),

@@ -16,6 +16,8 @@ export const ALGORITHM_PARAMS = {
     n_estimators: number(z.number().int().min(1).max(10_000)).default(100),
     learning_rate: number(z.number().positive().max(1)).default(0.1),
     max_depth: number(z.number().int().min(1).max(16)).default(6),
+    /** Grow each tree best split first up to this many leaves (scikit-learn's and LightGBM's max_leaf_nodes / num_leaves); unlimited by default. */
+    max_leaf_nodes: number(z.number().int().min(2, { error: 'must be at least 2' })).optional(),
     min_samples_leaf: number(z.number().int().min(1)).default(20),
     l2_regularization: number(z.number().nonnegative()).default(0),
     max_bins: number(z.number().int().min(2).max(256)).default(255),

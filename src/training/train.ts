@@ -180,6 +180,7 @@ function gbdtOptions(params: Record<string, number | boolean>) {
     minSamplesLeaf: Number(params.min_samples_leaf),
     l2Regularization: Number(params.l2_regularization),
     maxBins: Number(params.max_bins),
+    maxLeafNodes: params.max_leaf_nodes === undefined ? undefined : Number(params.max_leaf_nodes),
     seed: Number(params.seed),
   };
 }

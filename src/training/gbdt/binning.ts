@@ -5,18 +5,11 @@
  */
 import { seededRandom } from '../../core/index.js';
 
-export interface Binning {
-  /** Per feature, ascending upper edges of every bin but the last. */
-  readonly edges: readonly Float64Array[];
-  /** Row-major bin indexes, `stride` bytes per row (features, padded to a multiple of 4). */
-  readonly bins: Uint8Array;
-  readonly stride: number;
-}
-
 /** Rows looked at to choose edges (as scikit-learn's histogram GBDT does). */
 const EDGE_SAMPLE = 200_000;
 
-export function binFeatures(features: Float64Array, width: number, maxBins: number, seed: number): Binning {
+/** Per feature, the ascending upper edges of every bin but the last. */
+export function chooseEdges(features: Float64Array, width: number, maxBins: number, seed: number): Float64Array[] {
   const rows = features.length / width;
   const sample = sampleRows(rows, seed);
   const edges: Float64Array[] = [];
@@ -41,27 +34,75 @@ export function binFeatures(features: Float64Array, width: number, maxBins: numb
     if (chosen[chosen.length - 1] === values[values.length - 1]) chosen.pop();
     edges.push(Float64Array.from(chosen));
   }
-  // Rows padded to whole 32-bit words, so partitions can move a row's bins four at a time.
-  const stride = Math.ceil(width / 4) * 4;
-  // Shared memory: a helper thread reads the bins while building histograms.
-  const bins = new Uint8Array(new SharedArrayBuffer(rows * stride));
-  for (let f = 0; f < width; f++) {
-    const featureEdges = edges[f]!;
-    const count = featureEdges.length;
-    for (let row = 0; row < rows; row++) {
-      // Inlined binOf: this loop runs rows × features times.
-      const value = features[row * width + f]!;
-      let low = 0;
-      let high = count;
+  return edges;
+}
+
+/** Cells of the lookup that narrows each value's search to one or two edges. */
+const CELLS = 1024;
+
+/**
+ * Writes feature-major bins (`bins[f · rows + row]`, as scikit-learn's HistGradientBoosting keeps
+ * them: counting one feature then reads one contiguous byte array), row by row (the features are
+ * row-major). A value's bin is the number of edges below it, found by a binary search over the
+ * few edges its cell of an even grid between the first and the last edge can hold: for quantile
+ * edges that is one or two comparisons instead of eight.
+ */
+export function binColumns(features: Float64Array, width: number, edges: readonly Float64Array[], bins: Uint8Array): void {
+  const rows = features.length / width;
+  const lookups = edges.map(cellLookup);
+  for (let row = 0; row < rows; row++) {
+    const base = row * width;
+    for (let f = 0; f < width; f++) {
+      const value = features[base + f]!;
+      const { first, scale, low: lows, high: highs } = lookups[f]!;
+      const featureEdges = edges[f]!;
+      const x = (value - first) * scale;
+      // NaN (and anything below the first edge) lands in cell 0, whose search starts at edge 0.
+      const cell = x >= 0 ? (x < CELLS ? x | 0 : CELLS - 1) : 0;
+      let low = lows[cell]!;
+      let high = highs[cell]!;
       while (low < high) {
         const middle = (low + high) >> 1;
         if (featureEdges[middle]! < value) low = middle + 1;
         else high = middle;
       }
-      bins[row * stride + f] = low;
+      bins[f * rows + row] = low;
     }
   }
-  return { edges, bins, stride };
+}
+
+interface CellLookup {
+  readonly first: number;
+  readonly scale: number;
+  /** Per cell, bounds on the number of edges below any value the cell receives. */
+  readonly low: Uint16Array;
+  readonly high: Uint16Array;
+}
+
+/**
+ * Cell c covers [first + c / scale, first + (c + 1) / scale); its bounds are taken one cell wider
+ * on each side, so rounding in the cell's computation can never put a value outside them.
+ */
+function cellLookup(edges: Float64Array): CellLookup {
+  const count = edges.length;
+  const first = count > 0 ? edges[0]! : 0;
+  const span = count > 0 ? edges[count - 1]! - first : 0;
+  const scale = CELLS / span;
+  const low = new Uint16Array(CELLS);
+  const high = new Uint16Array(CELLS);
+  let below = 0;
+  let atOrBelow = 0;
+  for (let cell = 0; cell < CELLS; cell++) {
+    const lowerBoundary = first + (cell - 1) / scale;
+    const upperBoundary = first + (cell + 2) / scale;
+    if (cell <= 1) below = 0;
+    else while (below < count && edges[below]! < lowerBoundary) below++;
+    if (cell >= CELLS - 2) atOrBelow = count;
+    else while (atOrBelow < count && edges[atOrBelow]! <= upperBoundary) atOrBelow++;
+    low[cell] = below;
+    high[cell] = atOrBelow;
+  }
+  return { first, scale, low, high };
 }
 
 /** The number of edges strictly below x: x ≤ edge_k puts x in a bin ≤ k. */

@@ -3,10 +3,9 @@
  * LightGBM): squared error for regression, log loss for binary classification, softmax (one tree
  * per class per round) for more classes. Deterministic: no sampling, ties broken by order.
  */
-import { binFeatures } from './binning.js';
+import { binColumns, chooseEdges } from './binning.js';
 import { holdOut, ValidationTracker } from './early-stopping.js';
-import { TrainingFrame } from './frame.js';
-import { HistogramHelper, PARALLEL_MIN_ROWS } from './histogram-helper.js';
+import { TreeKernels } from './tree-kernels.js';
 import { growTree, predictTree, type Histograms, type Tree } from './tree.js';
 
 export interface GbdtOptions {
@@ -16,6 +15,8 @@ export interface GbdtOptions {
   readonly minSamplesLeaf: number;
   readonly l2Regularization: number;
   readonly maxBins: number;
+  /** Grow each tree best split first up to this many leaves (unlimited when undefined: depth alone limits it). */
+  readonly maxLeafNodes?: number | undefined;
   readonly seed: number;
   /** Hold out `validationFraction` of the rows and stop when their loss stops improving. */
   readonly earlyStopping?: boolean | undefined;
@@ -44,47 +45,41 @@ export function trainGbdt(allFeatures: Float64Array, width: number, allTargets: 
   const targets = heldOut?.fitTargets ?? allTargets;
   const rows = targets.length;
   const outputs = objective === 'multiclass' ? classCount : 1;
-  const { edges, bins, stride } = binFeatures(features, width, options.maxBins, options.seed);
+  const edges = chooseEdges(features, width, options.maxBins, options.seed);
   const binCounts = Int32Array.from(edges, (featureEdges) => featureEdges.length + 1);
   const offsets = new Int32Array(width);
   for (let f = 1; f < width; f++) offsets[f] = offsets[f - 1]! + binCounts[f - 1]!;
   const layout: Histograms = { edges, binCounts, offsets, size: offsets[width - 1]! + binCounts[width - 1]! };
 
   const baseScores = initialScores(targets, objective, outputs);
-  const frame = new TrainingFrame(bins, stride, targets, width, outputs, objective === 'multiclass');
-  for (let position = 0; position < rows; position++) for (let k = 0; k < outputs; k++) frame.scores[position * outputs + k] = baseScores[k]!;
+  const kernels = new TreeKernels(rows, width, outputs, layout.size * 3);
+  const { scores, gradients, hessians } = kernels.views;
+  binColumns(features, width, edges, kernels.views.bins);
+  kernels.views.offsets.set(offsets);
+  kernels.views.targets.set(targets);
+  for (let row = 0; row < rows; row++) for (let k = 0; k < outputs; k++) scores[row * outputs + k] = baseScores[k]!;
+  const probabilities = new Float64Array(objective === 'multiclass' ? rows * outputs : 0);
   const trees: Tree[] = [];
-  const treeOptions = { maxDepth: options.maxDepth, minSamplesLeaf: options.minSamplesLeaf, l2: options.l2Regularization, learningRate: options.learningRate };
-  const { gradients, hessians, scores, probabilities } = frame;
+  const treeOptions = { maxDepth: options.maxDepth, minSamplesLeaf: options.minSamplesLeaf, l2: options.l2Regularization, learningRate: options.learningRate, maxLeafNodes: options.maxLeafNodes };
 
   const validation = heldOut ? new ValidationTracker(heldOut.validFeatures, heldOut.validTargets, width, objective, outputs, baseScores) : undefined;
-  const helper = rows >= PARALLEL_MIN_ROWS ? new HistogramHelper(frame, offsets, layout.size) : undefined;
   try {
-  for (let round = 0; round < options.nEstimators; round++) {
-    if (objective === 'multiclass') softmaxInto(frame.scores, probabilities, rows, outputs);
-    for (let k = 0; k < outputs; k++) {
-      // Targets and probabilities are read in position order, which the previous tree may have changed.
-      const positionTargets = frame.targets;
-      for (let position = 0; position < rows; position++) {
-        if (objective === 'regression') {
-          gradients[position] = scores[position]! - positionTargets[position]!;
-          hessians[position] = 1;
-        } else if (objective === 'binary') {
-          const p = 1 / (1 + Math.exp(-scores[position]!));
-          gradients[position] = p - positionTargets[position]!;
-          hessians[position] = Math.max(p * (1 - p), 1e-16);
-        } else {
-          const p = probabilities[position * outputs + k]!;
-          gradients[position] = p - (positionTargets[position] === k ? 1 : 0);
-          hessians[position] = Math.max(p * (1 - p), 1e-16);
-        }
+    for (let round = 0; round < options.nEstimators; round++) {
+      if (objective === 'multiclass') softmaxInto(scores, probabilities, rows, outputs);
+      for (let k = 0; k < outputs; k++) {
+        if (objective === 'multiclass') {
+          for (let row = 0; row < rows; row++) {
+            const p = probabilities[row * outputs + k]!;
+            gradients[row] = p - (targets[row] === k ? 1 : 0);
+            hessians[row] = Math.max(p * (1 - p), 1e-16);
+          }
+        } else kernels.gradients(objective);
+        trees.push(growTree(layout, kernels, treeOptions, k));
       }
-      trees.push(growTree(layout, frame, treeOptions, k, helper));
+      if (validation?.addRound(trees.slice(-outputs), options.nIterNoChange ?? 10, options.tol ?? 1e-7)) break;
     }
-    if (validation?.addRound(trees.slice(-outputs), options.nIterNoChange ?? 10, options.tol ?? 1e-7)) break;
-  }
   } finally {
-    helper?.close();
+    kernels.close();
   }
   if (!validation) return { objective, outputs, baseScores, trees };
   const roundsTrained = trees.length / outputs;

@@ -1,11 +1,12 @@
 /**
- * Growing one regression tree on gradients and hessians from binned features, level by level to
- * a maximum depth, with histogram subtraction (a child's histogram is its parent's minus its
- * sibling's, so only the smaller child is counted). Rows live in a {@link TrainingFrame}, so
- * every pass over a node reads memory in order.
+ * Growing one regression tree on gradients and hessians from binned features, best split first
+ * (as LightGBM and scikit-learn's HistGradientBoosting grow leaf-wise): the open leaf with the
+ * largest gain is split next, until no leaf can be split (`maxDepth`, `minSamplesLeaf`, no gain)
+ * or the tree has `maxLeafNodes` leaves. Without a leaf limit every splittable leaf is split, so
+ * the tree is the level-wise one. A child's histogram is its parent's minus its sibling's, so only
+ * the smaller child is counted, during the same pass that partitions the parent's rows.
  */
-import type { TrainingFrame } from './frame.js';
-import type { HistogramHelper } from './histogram-helper.js';
+import type { CountedSide, TreeKernels } from './tree-kernels.js';
 
 export interface TreeNode {
   /** For splits: the feature and its bin edge; x ≤ threshold goes left. */
@@ -28,6 +29,8 @@ export interface TreeOptions {
   readonly minSamplesLeaf: number;
   readonly l2: number;
   readonly learningRate: number;
+  /** At most this many leaves (unlimited when undefined). */
+  readonly maxLeafNodes?: number | undefined;
 }
 
 export interface Histograms {
@@ -39,123 +42,150 @@ export interface Histograms {
   readonly size: number;
 }
 
-interface Pending {
+/** A leaf that may still be split: its rows are `ids[start, end)`. */
+interface OpenLeaf {
   readonly id: number;
   readonly start: number;
   readonly end: number;
-  readonly histogram: Float64Array;
   readonly depth: number;
   readonly gradient: number;
   readonly hessian: number;
+  readonly histogram: Float64Array;
+  readonly split: Split;
 }
 
-const EMPTY = new Float64Array(0);
-
-/** Nodes smaller than this are counted on one thread (the hand-over costs more than it saves). */
-const PARALLEL_NODE_ROWS = 10_000;
-
-/** (gradient, hessian, count) per bin of every feature, over positions [start, end). */
-function buildHistogram(layout: Histograms, frame: TrainingFrame, start: number, end: number, helper: HistogramHelper | undefined): Float64Array {
-  if (helper && end - start >= PARALLEL_NODE_ROWS) return helper.build(start, end, (from, to) => countHistogram(layout, frame, from, to));
-  return countHistogram(layout, frame, start, end);
-}
-
-function countHistogram(layout: Histograms, frame: TrainingFrame, start: number, end: number): Float64Array {
-  const histogram = new Float64Array(layout.size * 3);
-  const { bins, width, stride, gradients, hessians } = frame;
-  const { offsets } = layout;
-  for (let position = start; position < end; position++) {
-    const g = gradients[position]!;
-    const h = hessians[position]!;
-    const base = position * stride;
-    for (let f = 0; f < width; f++) {
-      const slot = (offsets[f]! + bins[base + f]!) * 3;
-      histogram[slot]! += g;
-      histogram[slot + 1]! += h;
-      histogram[slot + 2]!++;
-    }
+/** Histograms are reused across nodes and trees: each is (size × 3) doubles. */
+class HistogramPool {
+  private readonly free: Float64Array[] = [];
+  constructor(private readonly length: number) {}
+  take(): Float64Array {
+    return this.free.pop() ?? new Float64Array(this.length);
   }
-  return histogram;
+  give(histogram: Float64Array): void {
+    this.free.push(histogram);
+  }
 }
 
-/** Grows a tree for output `output` and adds its leaf values to the frame's scores. */
-export function growTree(layout: Histograms, frame: TrainingFrame, options: TreeOptions, output: number, helper?: HistogramHelper): Tree {
-  const nodes: TreeNode[] = [{ feature: -1, threshold: 0, left: -1, right: -1, value: 0, cover: 0 }];
-  const { l2 } = options;
-  const leaf = (pending: Pending): void => {
-    const value = Math.fround((-pending.gradient / (pending.hessian + l2)) * options.learningRate);
-    nodes[pending.id] = { feature: -1, threshold: 0, left: -1, right: -1, value, cover: pending.hessian };
-    const { scores, outputs } = frame;
-    for (let position = pending.start; position < pending.end; position++) scores[position * outputs + output]! += value;
+const pools = new WeakMap<TreeKernels, HistogramPool>();
+
+/** Grows a tree for output `output` and adds its leaf values to the kernels' scores. */
+export function growTree(layout: Histograms, kernels: TreeKernels, options: TreeOptions, output: number): Tree {
+  let pool = pools.get(kernels);
+  if (!pool) pools.set(kernels, (pool = new HistogramPool(layout.size * 3)));
+  const { l2, learningRate, maxDepth, minSamplesLeaf } = options;
+  const maxLeaves = options.maxLeafNodes ?? Infinity;
+  const rows = kernels.rows;
+  const nodes: TreeNode[] = [];
+  const leafValue = (gradient: number, hessian: number): number => Math.fround((-gradient / (hessian + l2)) * learningRate);
+  const setLeaf = (id: number, value: number, hessian: number): void => {
+    nodes[id] = { feature: -1, threshold: 0, left: -1, right: -1, value, cover: hessian };
   };
-  let gradientSum = 0;
-  let hessianSum = 0;
-  for (let position = 0; position < frame.rowCount; position++) {
-    gradientSum += frame.gradients[position]!;
-    hessianSum += frame.hessians[position]!;
-  }
-  let level: Pending[] = [
-    { id: 0, start: 0, end: frame.rowCount, histogram: options.maxDepth > 0 ? buildHistogram(layout, frame, 0, frame.rowCount, helper) : EMPTY, depth: 0, gradient: gradientSum, hessian: hessianSum },
-  ];
-  while (level.length > 0) {
-    const next: Pending[] = [];
-    for (const pending of level) {
-      const split = pending.depth < options.maxDepth ? bestSplit(layout, pending, options) : undefined;
-      if (!split) {
-        leaf(pending);
-        continue;
-      }
-      const leftId = nodes.length;
-      const rightId = leftId + 1;
-      const threshold = layout.edges[split.feature]![split.bin]!;
-      if (pending.depth + 1 === options.maxDepth) {
-        // Both children are leaves: add their values in place, no partition needed.
-        const leftValue = Math.fround((-split.leftGradient / (split.leftHessian + l2)) * options.learningRate);
-        const rightValue = Math.fround((-(pending.gradient - split.leftGradient) / (pending.hessian - split.leftHessian + l2)) * options.learningRate);
-        frame.addSplitLeaves(pending.start, pending.end, split.feature, split.bin, output, leftValue, rightValue);
-        nodes.push(
-          { feature: -1, threshold: 0, left: -1, right: -1, value: leftValue, cover: split.leftHessian },
-          { feature: -1, threshold: 0, left: -1, right: -1, value: rightValue, cover: pending.hessian - split.leftHessian },
-        );
-        nodes[pending.id] = { feature: split.feature, threshold, left: leftId, right: rightId, value: 0, cover: pending.hessian };
-        continue;
-      }
-      const middle = frame.partition(pending.start, pending.end, split.feature, split.bin);
-      nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: 0, cover: 0 }, { feature: -1, threshold: 0, left: -1, right: -1, value: 0, cover: 0 });
-      nodes[pending.id] = { feature: split.feature, threshold, left: leftId, right: rightId, value: 0, cover: pending.hessian };
-      // Children at the maximum depth become leaves: they need no histogram.
-      let leftHistogram: Float64Array = EMPTY;
-      let rightHistogram: Float64Array = EMPTY;
-      if (pending.depth + 1 < options.maxDepth) {
-        const leftSmaller = middle - pending.start <= pending.end - middle;
-        const small = leftSmaller ? buildHistogram(layout, frame, pending.start, middle, helper) : buildHistogram(layout, frame, middle, pending.end, helper);
-        const large = pending.histogram;
-        for (let index = 0; index < large.length; index++) large[index]! -= small[index]!;
-        [leftHistogram, rightHistogram] = leftSmaller ? [small, large] : [large, small];
-      }
-      next.push(
-        { id: leftId, start: pending.start, end: middle, histogram: leftHistogram, depth: pending.depth + 1, gradient: split.leftGradient, hessian: split.leftHessian },
-        { id: rightId, start: middle, end: pending.end, histogram: rightHistogram, depth: pending.depth + 1, gradient: pending.gradient - split.leftGradient, hessian: pending.hessian - split.leftHessian },
-      );
+  const canGrow = (depth: number, count: number): boolean => depth < maxDepth && count >= 2 * minSamplesLeaf;
+
+  const open: OpenLeaf[] = [];
+  /** A new leaf: opened when it has a split worth making, otherwise closed with its value. */
+  const consider = (id: number, start: number, end: number, depth: number, gradient: number, hessian: number, histogram: Float64Array | undefined): void => {
+    const split = histogram && canGrow(depth, end - start) ? bestSplit(layout, histogram, end - start, gradient, hessian, options) : undefined;
+    if (split) {
+      open.push({ id, start, end, depth, gradient, hessian, histogram: histogram!, split });
+      return;
     }
-    level = next;
+    if (histogram) pool.give(histogram);
+    const value = leafValue(gradient, hessian);
+    setLeaf(id, value, hessian);
+    kernels.addLeaf(start, end, output, value);
+  };
+
+  kernels.resetIds();
+  nodes.push(placeholder());
+  if (canGrow(0, rows)) {
+    const histogram = pool.take();
+    kernels.histogramOfAll(histogram);
+    const [gradient, hessian] = totals(histogram, layout.binCounts[0]!);
+    consider(0, 0, rows, 0, gradient, hessian, histogram);
+  } else {
+    const [gradient, hessian] = kernels.sums();
+    consider(0, 0, rows, 0, gradient, hessian, undefined);
   }
+
+  let leaves = 1;
+  while (open.length > 0 && leaves < maxLeaves) {
+    const leaf = takeBest(open);
+    const { split } = leaf;
+    leaves++;
+    const leftId = nodes.length;
+    const rightId = leftId + 1;
+    nodes.push(placeholder(), placeholder());
+    nodes[leaf.id] = { feature: split.feature, threshold: layout.edges[split.feature]![split.bin]!, left: leftId, right: rightId, value: 0, cover: leaf.hessian };
+    const leftCount = split.leftCount;
+    const rightCount = leaf.end - leaf.start - leftCount;
+    const rightGradient = leaf.gradient - split.leftGradient;
+    const rightHessian = leaf.hessian - split.leftHessian;
+    const depth = leaf.depth + 1;
+
+    if ((!canGrow(depth, leftCount) && !canGrow(depth, rightCount)) || leaves >= maxLeaves) {
+      // Both children stay leaves: add their values in place, no partition needed.
+      pool.give(leaf.histogram);
+      const leftValue = leafValue(split.leftGradient, split.leftHessian);
+      const rightValue = leafValue(rightGradient, rightHessian);
+      kernels.addSplitLeaves(leaf.start, leaf.end, split.feature, split.bin, output, leftValue, rightValue);
+      setLeaf(leftId, leftValue, split.leftHessian);
+      setLeaf(rightId, rightValue, rightHessian);
+      continue;
+    }
+    const side: CountedSide = leftCount <= rightCount ? 'left' : 'right';
+    const small = pool.take();
+    kernels.split(leaf.start, leaf.end, split.feature, split.bin, side, small);
+    const large = leaf.histogram;
+    for (let index = 0; index < large.length; index++) large[index]! -= small[index]!;
+    const [leftHistogram, rightHistogram] = side === 'left' ? [small, large] : [large, small];
+    const middle = leaf.start + leftCount;
+    consider(leftId, leaf.start, middle, depth, split.leftGradient, split.leftHessian, leftHistogram);
+    consider(rightId, middle, leaf.end, depth, rightGradient, rightHessian, rightHistogram);
+  }
+  // Leaves still open when the leaf limit is reached keep their values.
+  for (const leaf of open) consider(leaf.id, leaf.start, leaf.end, maxDepth, leaf.gradient, leaf.hessian, leaf.histogram);
   return { nodes };
+}
+
+function placeholder(): TreeNode {
+  return { feature: -1, threshold: 0, left: -1, right: -1, value: 0, cover: 0 };
+}
+
+/** Removes and returns the open leaf with the largest gain (the earliest created on ties). */
+function takeBest(open: OpenLeaf[]): OpenLeaf {
+  let best = 0;
+  for (let index = 1; index < open.length; index++) {
+    const gain = open[index]!.split.gain;
+    const bestGain = open[best]!.split.gain;
+    if (gain > bestGain || (gain === bestGain && open[index]!.id < open[best]!.id)) best = index;
+  }
+  return open.splice(best, 1)[0]!;
+}
+
+/** The gradient and hessian sums of a node, read off one feature's bins. */
+function totals(histogram: Float64Array, bins: number): [number, number] {
+  let gradient = 0;
+  let hessian = 0;
+  for (let b = 0; b < bins; b++) {
+    gradient += histogram[b * 3]!;
+    hessian += histogram[b * 3 + 1]!;
+  }
+  return [gradient, hessian];
 }
 
 interface Split {
   readonly feature: number;
   readonly bin: number;
+  readonly gain: number;
   readonly leftGradient: number;
   readonly leftHessian: number;
+  readonly leftCount: number;
 }
 
-function bestSplit(layout: Histograms, pending: Pending, options: TreeOptions): Split | undefined {
-  const { histogram } = pending;
+function bestSplit(layout: Histograms, histogram: Float64Array, count: number, gradient: number, hessian: number, options: TreeOptions): Split | undefined {
   const { l2, minSamplesLeaf } = options;
-  const count = pending.end - pending.start;
-  if (count < 2 * minSamplesLeaf) return undefined;
-  const parentScore = (pending.gradient * pending.gradient) / (pending.hessian + l2);
+  const parentScore = (gradient * gradient) / (hessian + l2);
   let best: Split | undefined;
   let bestGain = 1e-12;
   for (let f = 0; f < layout.binCounts.length; f++) {
@@ -170,12 +200,12 @@ function bestSplit(layout: Histograms, pending: Pending, options: TreeOptions): 
       n += histogram[slot + 2]!;
       if (n < minSamplesLeaf) continue;
       if (count - n < minSamplesLeaf) break;
-      const rightG = pending.gradient - g;
-      const rightH = pending.hessian - h;
+      const rightG = gradient - g;
+      const rightH = hessian - h;
       const gain = (g * g) / (h + l2) + (rightG * rightG) / (rightH + l2) - parentScore;
       if (gain > bestGain) {
         bestGain = gain;
-        best = { feature: f, bin: b, leftGradient: g, leftHessian: h };
+        best = { feature: f, bin: b, gain, leftGradient: g, leftHessian: h, leftCount: n };
       }
     }
   }

@@ -23,6 +23,6 @@ describe('GBDT binning', () => {
         assert.equal(bins[f * rows + row], binOf(edges[f]!, features[row * width + f]!), `feature ${f}, row ${row}`);
       }
     }
-    assert.deepEqual([edges[2]!.length, edges[3]!.length], [0, 10]);
+    assert.equal(edges[2]!.length, 0, "a constant feature has a single bin");
   });
 });

@@ -97,7 +97,7 @@ export function growTree(layout: Histograms, kernels: TreeKernels, options: Tree
   };
 
   kernels.resetIds();
-  nodes.push(placeholder());
+  nodes.push(unfilledSlot());
   if (canGrow(0, rows)) {
     const histogram = pool.take();
     kernels.histogramOfAll(histogram);
@@ -115,7 +115,7 @@ export function growTree(layout: Histograms, kernels: TreeKernels, options: Tree
     leaves++;
     const leftId = nodes.length;
     const rightId = leftId + 1;
-    nodes.push(placeholder(), placeholder());
+    nodes.push(unfilledSlot(), unfilledSlot());
     nodes[leaf.id] = { feature: split.feature, threshold: layout.edges[split.feature]![split.bin]!, left: leftId, right: rightId, value: 0, cover: leaf.hessian };
     const leftCount = split.leftCount;
     const rightCount = leaf.end - leaf.start - leftCount;
@@ -148,7 +148,8 @@ export function growTree(layout: Histograms, kernels: TreeKernels, options: Tree
   return { nodes };
 }
 
-function placeholder(): TreeNode {
+/** A node's slot, reserved when its id is handed out; it is filled once the node is split or made a leaf. */
+function unfilledSlot(): TreeNode {
   return { feature: -1, threshold: 0, left: -1, right: -1, value: 0, cover: 0 };
 }
 

@@ -45,14 +45,18 @@ export function fitFeatureSpec(table: Table, columns: readonly string[], categor
       const values = numberView(column);
       let sum = 0;
       let count = 0;
-      for (const value of values) {
+      for (let row = 0; row < values.length; row++) {
+        const value = values[row]!;
         if (Number.isNaN(value)) continue;
         sum += Math.fround(value);
         count++;
       }
       const mean = count > 0 ? sum / count : 0;
       let squares = 0;
-      for (const value of values) if (!Number.isNaN(value)) squares += (Math.fround(value) - mean) ** 2;
+      for (let row = 0; row < values.length; row++) {
+        const value = values[row]!;
+        if (!Number.isNaN(value)) squares += (Math.fround(value) - mean) ** 2;
+      }
       const std = count > 0 ? Math.sqrt(squares / count) : 0;
       numeric.push({ name, mean: Math.fround(mean), scale: Math.fround(std > 0 ? 1 / std : 1) });
     } else {
@@ -81,11 +85,12 @@ export function transformFeatures(spec: FeatureSpec, table: Table): Float64Array
   const rows = table.rowCount;
   const matrix = new Float64Array(rows * width);
   spec.numeric.forEach((feature, j) => {
-    const column = findColumn(table, feature.name)!;
+    const values = numberView(findColumn(table, feature.name)!);
+    const { mean, scale } = feature;
     for (let row = 0; row < rows; row++) {
-      const raw = column.kind === 'number' ? column.values[row]! : Number(cellText(column, row) ?? Number.NaN);
-      const value = Number.isNaN(raw) ? feature.mean : Math.fround(raw);
-      matrix[row * width + j] = Math.fround(Math.fround(value - feature.mean) * feature.scale);
+      const raw = values[row]!;
+      const value = Number.isNaN(raw) ? mean : Math.fround(raw);
+      matrix[row * width + j] = Math.fround(Math.fround(value - mean) * scale);
     }
   });
   let offset = spec.numeric.length;

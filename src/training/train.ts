@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { cellText, columnNotFound, findColumn, mostlyNumeric, readTable, requireNumericColumn, selectRows, type Table } from '../data/index.js';
+import { columnNotFound, findColumn, mostlyNumeric, readTable, requireNumericColumn, selectRows, type Column, type Table } from '../data/index.js';
 import { didYouMean, writeFileAtomic } from '../core/index.js';
 import { loadOnnxModel, predictTable } from '../inference/index.js';
 import { exportMismatch, noFeatures, unsuitableTarget } from './errors.js';
@@ -106,8 +106,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const params = parseAlgorithmParams(options.algorithm, options.params ?? {}) as Record<string, number> & Record<string, number | boolean>;
 
   // Rows without a label teach nothing: they are left out.
-  const labelled = Array.from({ length: table.rowCount }, (_, row) => row).filter((row) => (cellText(targetColumn, row) ?? '') !== '');
-  const data = labelled.length === table.rowCount ? table : selectRows(table, labelled);
+  const labelled = labelledRows(targetColumn);
+  const data = labelled ? selectRows(table, labelled) : table;
   const target = findColumn(data, options.target)!;
   const kind = decideTask(options.algorithm, options.task, data, options.target);
 
@@ -118,11 +118,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   let classes: string[] | undefined;
   let trained: TrainedModel;
   if (kind === 'classification') {
-    const texts = Array.from({ length: data.rowCount }, (_, row) => cellText(target, row)!);
-    classes = sortLabels(texts);
+    const encoded = encodeClasses(target);
+    classes = encoded.classes;
+    const labels = encoded.labels;
     if (classes.length < 2) throw unsuitableTarget({ target: options.target, algorithm: options.algorithm, reason: `it has a single class (${classes[0]})` });
-    const index = new Map(classes.map((label, k) => [label, k]));
-    const labels = Int32Array.from(texts, (text) => index.get(text)!);
     task = classes.length === 2 ? 'binary' : 'multiclass';
     trained =
       options.algorithm === 'gbdt'
@@ -166,6 +165,41 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     exportDifference,
     earlyStopping: trained.kind === 'gbdt' && trained.model.earlyStopping ? { bestRounds: trained.model.earlyStopping.bestRounds, roundsTrained: trained.model.earlyStopping.roundsTrained } : undefined,
   };
+}
+
+/** The rows whose target is set, or undefined when every row's is. */
+function labelledRows(target: Column): number[] | undefined {
+  const rows: number[] = [];
+  if (target.kind === 'number') {
+    for (let row = 0; row < target.values.length; row++) if (!Number.isNaN(target.values[row]!)) rows.push(row);
+  } else {
+    for (let row = 0; row < target.values.length; row++) if ((target.values[row] ?? '') !== '') rows.push(row);
+  }
+  return rows.length === target.values.length ? undefined : rows;
+}
+
+/**
+ * The classes of a (fully labelled) target, sorted as sortLabels sorts them, and each row's class
+ * index. A numeric target is encoded through its distinct values, without a string per row.
+ */
+function encodeClasses(target: Column): { classes: string[]; labels: Int32Array } {
+  const rows = target.values.length;
+  const labels = new Int32Array(rows);
+  if (target.kind === 'number') {
+    const { values } = target;
+    const distinct = new Set<number>();
+    for (let row = 0; row < rows; row++) distinct.add(values[row]!);
+    const classes = sortLabels([...distinct].map(String));
+    const byText = new Map(classes.map((label, k) => [label, k]));
+    const index = new Map([...distinct].map((value) => [value, byText.get(String(value))!]));
+    for (let row = 0; row < rows; row++) labels[row] = index.get(values[row]!)!;
+    return { classes, labels };
+  }
+  const texts = target.values.map((text) => text ?? '');
+  const classes = sortLabels(texts);
+  const index = new Map(classes.map((label, k) => [label, k]));
+  for (let row = 0; row < rows; row++) labels[row] = index.get(texts[row]!)!;
+  return { classes, labels };
 }
 
 function gbdtOptions(params: Record<string, number | boolean>) {

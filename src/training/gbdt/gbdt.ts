@@ -52,7 +52,7 @@ export function trainGbdt(allFeatures: Float64Array, width: number, allTargets: 
   const layout: Histograms = { edges, binCounts, offsets, size: offsets[width - 1]! + binCounts[width - 1]! };
 
   const baseScores = initialScores(targets, objective, outputs);
-  const kernels = new TreeKernels(rows, width, outputs, layout.size * 3);
+  const kernels = new TreeKernels(rows, width, outputs, layout.size * 3, maxLeavesPerTree(rows, options));
   const { scores, gradients, hessians } = kernels.views;
   binColumns(features, width, edges, kernels.views.bins);
   kernels.views.offsets.set(offsets);
@@ -84,6 +84,13 @@ export function trainGbdt(allFeatures: Float64Array, width: number, allTargets: 
   if (!validation) return { objective, outputs, baseScores, trees };
   const roundsTrained = trees.length / outputs;
   return { objective, outputs, baseScores, trees: trees.slice(0, validation.bestRounds * outputs), earlyStopping: { bestRounds: validation.bestRounds, roundsTrained, validationLoss: validation.losses } };
+}
+
+/** An upper bound on one tree's leaves: each holds at least minSamplesLeaf rows (but for a lone root). */
+function maxLeavesPerTree(rows: number, options: GbdtOptions): number {
+  const byRows = Math.max(1, Math.floor(rows / Math.max(1, options.minSamplesLeaf)));
+  const byDepth = 2 ** Math.min(options.maxDepth, 30);
+  return Math.min(byRows, byDepth, options.maxLeafNodes ?? Infinity);
 }
 
 function initialScores(targets: Float64Array, objective: GbdtObjective, outputs: number): Float64Array {

@@ -209,4 +209,55 @@
         (local.set $right (i32.add (local.get $right) (i32.shl (i32.xor (local.get $goesLeft) (i32.const 1)) (i32.const 2))))
         (local.set $at (i32.add (local.get $at) (i32.const 4)))
         (br $each)))
-    (i32.shr_u (i32.sub (local.get $left) (local.get $start)) (i32.const 2))))
+    (i32.shr_u (i32.sub (local.get $left) (local.get $start)) (i32.const 2)))
+
+  ;; Adds one tree's leaf values to the scores of the rows at positions lo … hi − 1 of ids. A leaf
+  ;; segment (32 bytes: f64 left value, f64 right value, i32 from, i32 to, i32 feature, i32 bin)
+  ;; covers ids[from … to − 1]; with a feature ≥ 0 it is a split whose children are both leaves,
+  ;; and each row takes the left value when its bin of that feature is ≤ bin. $scores is the
+  ;; address of row 0's score of the tree's output, $stride the bytes from one row's to the next's.
+  (func (export "applyLeaves")
+    (param $bins i32) (param $rows i32) (param $ids i32) (param $scores i32) (param $stride i32)
+    (param $segments i32) (param $count i32) (param $lo i32) (param $hi i32)
+    (local $entry i32) (local $last i32) (local $from i32) (local $to i32) (local $feature i32) (local $bin i32)
+    (local $at i32) (local $end i32) (local $id i32) (local $column i32) (local $slot i32)
+    (local $left f64) (local $right f64)
+    (local.set $entry (local.get $segments))
+    (local.set $last (i32.add (local.get $segments) (i32.shl (local.get $count) (i32.const 5))))
+    (block $segments_done
+      (loop $each_segment
+        (br_if $segments_done (i32.ge_u (local.get $entry) (local.get $last)))
+        (local.set $from (i32.load offset=16 (local.get $entry)))
+        (local.set $to (i32.load offset=20 (local.get $entry)))
+        (if (i32.lt_u (local.get $from) (local.get $lo)) (then (local.set $from (local.get $lo))))
+        (if (i32.gt_u (local.get $to) (local.get $hi)) (then (local.set $to (local.get $hi))))
+        (local.set $left (f64.load (local.get $entry)))
+        (local.set $right (f64.load offset=8 (local.get $entry)))
+        (local.set $feature (i32.load offset=24 (local.get $entry)))
+        (local.set $bin (i32.load offset=28 (local.get $entry)))
+        (local.set $at (i32.add (local.get $ids) (i32.shl (local.get $from) (i32.const 2))))
+        (local.set $end (i32.add (local.get $ids) (i32.shl (local.get $to) (i32.const 2))))
+        (if (i32.lt_s (local.get $feature) (i32.const 0))
+          (then
+            (block $leaf_done
+              (loop $leaf_rows
+                (br_if $leaf_done (i32.ge_u (local.get $at) (local.get $end)))
+                (local.set $slot (i32.add (local.get $scores) (i32.mul (i32.load (local.get $at)) (local.get $stride))))
+                (f64.store (local.get $slot) (f64.add (f64.load (local.get $slot)) (local.get $left)))
+                (local.set $at (i32.add (local.get $at) (i32.const 4)))
+                (br $leaf_rows))))
+          (else
+            (local.set $column (i32.add (local.get $bins) (i32.mul (local.get $feature) (local.get $rows))))
+            (block $split_done
+              (loop $split_rows
+                (br_if $split_done (i32.ge_u (local.get $at) (local.get $end)))
+                (local.set $id (i32.load (local.get $at)))
+                (local.set $slot (i32.add (local.get $scores) (i32.mul (local.get $id) (local.get $stride))))
+                (f64.store (local.get $slot)
+                  (f64.add (f64.load (local.get $slot))
+                    (select (local.get $left) (local.get $right)
+                      (i32.le_u (i32.load8_u (i32.add (local.get $column) (local.get $id))) (local.get $bin)))))
+                (local.set $at (i32.add (local.get $at) (i32.const 4)))
+                (br $split_rows)))))
+        (local.set $entry (i32.add (local.get $entry) (i32.const 32)))
+        (br $each_segment)))))

@@ -4,6 +4,7 @@
  * work on the same bytes without copying. Arrays are placed once, at fixed byte addresses; the
  * views below are JavaScript's windows onto them.
  */
+import { setFlagsFromString } from 'node:v8';
 import { GBDT_KERNELS_WASM } from './kernels-wasm.js';
 
 /**
@@ -41,7 +42,11 @@ export interface WasmKernels {
     histogramBytes: number,
   ): void;
   partitionRows(bins: number, rows: number, ids: number, from: number, to: number, feature: number, bin: number, leftOut: number, rightOut: number): number;
+  applyLeaves(bins: number, rows: number, ids: number, scores: number, stride: number, segments: number, count: number, lo: number, hi: number): void;
 }
+
+/** Bytes per leaf segment: f64 left value, f64 right value, i32 from, i32 to, i32 feature, i32 bin. */
+export const SEGMENT_BYTES = 32;
 
 /** Byte addresses of the arrays in the memory. */
 export interface Addresses {
@@ -54,6 +59,8 @@ export interface Addresses {
   readonly hessians: number;
   readonly scores: number;
   readonly targets: number;
+  /** One tree's leaf segments, waiting to be added to the scores (kernels.wat's applyLeaves). */
+  readonly segments: number;
   /** Per thread (this one, then the helper): gathered gradients and hessians, and a histogram. */
   readonly threads: readonly { readonly orderedGradients: number; readonly orderedHessians: number; readonly histogram: number }[];
 }
@@ -68,6 +75,8 @@ export interface MemoryDescription {
   readonly outputs: number;
   /** Doubles per histogram: (gradient, hessian, count) per bin. */
   readonly histogramLength: number;
+  /** Room for this many leaf segments (a tree's leaves). */
+  readonly segmentCapacity: number;
 }
 
 export interface MemoryViews {
@@ -81,6 +90,9 @@ export interface MemoryViews {
   /** Rows × outputs raw scores. */
   readonly scores: Float64Array;
   readonly targets: Float64Array;
+  /** The leaf segments, read as doubles (values) and as 32-bit integers (from, to, feature, bin). */
+  readonly segmentValues: Float64Array;
+  readonly segmentFields: Int32Array;
   /** The histogram of thread 0 (this one) and 1 (the helper). */
   readonly histograms: readonly Float64Array[];
 }
@@ -92,7 +104,7 @@ const MAX_PAGES = 65_536;
 let compiled: WasmModule | undefined;
 
 /** Lays out and allocates the memory for `rows` × `width` bins and `histogramLength`-double histograms. */
-export function allocateTrainingMemory(rows: number, width: number, outputs: number, histogramLength: number, threads: number): MemoryDescription {
+export function allocateTrainingMemory(rows: number, width: number, outputs: number, histogramLength: number, segmentCapacity: number, threads: number): MemoryDescription {
   let end = 0;
   // Every array starts on a cache line.
   const place = (bytes: number): number => {
@@ -110,6 +122,7 @@ export function allocateTrainingMemory(rows: number, width: number, outputs: num
     hessians: place(rows * 8),
     scores: place(rows * outputs * 8),
     targets: place(rows * 8),
+    segments: place(segmentCapacity * SEGMENT_BYTES),
     threads: Array.from({ length: threads }, () => ({ orderedGradients: place(rows * 8), orderedHessians: place(rows * 8), histogram: place(histogramLength * 8) })),
   };
   const pages = Math.max(1, Math.ceil(end / PAGE_BYTES));
@@ -117,14 +130,31 @@ export function allocateTrainingMemory(rows: number, width: number, outputs: num
     throw new RangeError(`${rows.toLocaleString('en')} rows × ${width} features need ${(end / 2 ** 30).toFixed(1)} GiB of training memory; the GBDT trainer addresses at most 4 GiB. Train on a sample of the rows.`);
   }
   const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-  compiled ??= new api.Module(Buffer.from(GBDT_KERNELS_WASM, 'base64'));
+  compiled ??= compileOptimised(api, Buffer.from(GBDT_KERNELS_WASM, 'base64'));
   const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
-  return { module: compiled, memory, addresses, rows, width, outputs, histogramLength };
+  return { module: compiled, memory, addresses, rows, width, outputs, histogramLength, segmentCapacity };
+}
+
+/**
+ * V8 compiles WebAssembly with its baseline compiler (Liftoff) first and moves hot functions to
+ * its optimising one later. The helper thread's instance was measured to keep running the
+ * baseline code, about a third slower than the training thread's, which then waited for it at every
+ * hand-over; compiled with the optimising compiler from the start (a few milliseconds for these
+ * kernels), both threads run the same code. The flag is read when a module is compiled, so it is
+ * set for this compilation only.
+ */
+function compileOptimised(api: WebAssemblyApi, bytes: Uint8Array): WasmModule {
+  setFlagsFromString('--no-liftoff');
+  try {
+    return new api.Module(bytes);
+  } finally {
+    setFlagsFromString('--liftoff');
+  }
 }
 
 /** The kernels and views of a memory, for the thread calling this (the helper runs this function's source: it names nothing from outside). */
 export function openTrainingMemory(description: MemoryDescription): { kernels: WasmKernels; views: MemoryViews } {
-  const { module, memory, addresses, rows, width, outputs, histogramLength } = description;
+  const { module, memory, addresses, rows, width, outputs, histogramLength, segmentCapacity } = description;
   const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
   const instance = new api.Instance(module, { env: { memory } });
   const buffer = memory.buffer;
@@ -138,6 +168,8 @@ export function openTrainingMemory(description: MemoryDescription): { kernels: W
     hessians: new Float64Array(buffer, addresses.hessians, rows),
     scores: new Float64Array(buffer, addresses.scores, rows * outputs),
     targets: new Float64Array(buffer, addresses.targets, rows),
+    segmentValues: new Float64Array(buffer, addresses.segments, segmentCapacity * 4),
+    segmentFields: new Int32Array(buffer, addresses.segments, segmentCapacity * 8),
     histograms: addresses.threads.map((thread) => new Float64Array(buffer, thread.histogram, histogramLength)),
   };
   return { kernels: instance.exports as unknown as WasmKernels, views };

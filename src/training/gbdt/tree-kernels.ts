@@ -22,10 +22,13 @@ const PARALLEL_NODE_ROWS = 8_192;
 /** Which child's histogram a split also counts. */
 export type CountedSide = 'left' | 'right';
 
-const Command = { Idle: 0, HistogramOfRange: 1, Split: 2, BinaryGradients: 3, RegressionGradients: 4, Exit: 5 } as const;
+const Command = { Idle: 0, HistogramOfRange: 1, Split: 2, BinaryGradients: 3, RegressionGradients: 4, ApplyLeaves: 5, Exit: 6 } as const;
 type Command = (typeof Command)[keyof typeof Command];
 
-/** Control words: command, from, to, feature, bin, side (0 none, 1 left, 2 right), result, done. */
+/**
+ * Control words: command, from, to, feature, bin, side (0 none, 1 left, 2 right), result, done.
+ * ApplyLeaves passes the segment count as the feature and the tree's output as the bin.
+ */
 const CONTROL_WORDS = 8;
 
 /**
@@ -69,6 +72,7 @@ function serve({ description, control }) {
       else if (side === 2) kernels.histogramOfRows(a.bins, rows, width, a.offsets, a.rightOut, from, to - left, a.gradients, a.hessians, own.orderedGradients, own.orderedHessians, own.histogram, histogramBytes);
     } else if (command === ${Command.BinaryGradients}) binaryGradients(views.scores, views.targets, views.gradients, views.hessians, from, to);
     else if (command === ${Command.RegressionGradients}) regressionGradients(views.scores, views.targets, views.gradients, views.hessians, from, to);
+    else if (command === ${Command.ApplyLeaves}) kernels.applyLeaves(a.bins, rows, a.ids, a.scores + control[4] * 8, description.outputs * 8, a.segments, control[3], from, to);
     Atomics.store(control, 0, ${Command.Idle});
     Atomics.store(control, 7, 1);
     Atomics.notify(control, 7);
@@ -120,10 +124,18 @@ export class TreeKernels {
   private readonly addresses: Addresses;
   private readonly histogramBytes: number;
   private readonly helper: Helper | undefined;
+  private readonly outputs: number;
+  private readonly segmentCapacity: number;
+  /** Leaf segments recorded for the tree being grown. */
+  private segmentCount = 0;
 
-  constructor(rows: number, width: number, outputs: number, histogramLength: number) {
+  /** `maxLeaves` bounds the leaves of one tree (the room kept for its leaf segments). */
+  constructor(rows: number, width: number, outputs: number, histogramLength: number, maxLeaves: number) {
     const parallel = rows >= PARALLEL_MIN_ROWS;
-    const description = allocateTrainingMemory(rows, width, outputs, histogramLength, parallel ? 2 : 1);
+    const segmentCapacity = Math.max(1, Math.min(rows, maxLeaves));
+    const description = allocateTrainingMemory(rows, width, outputs, histogramLength, segmentCapacity, parallel ? 2 : 1);
+    this.outputs = outputs;
+    this.segmentCapacity = segmentCapacity;
     const { kernels, views } = openTrainingMemory(description);
     this.rows = rows;
     this.width = width;
@@ -215,22 +227,38 @@ export class TreeKernels {
     for (let index = 0; index < histogram.length; index++) histogram[index]! += other![index]!;
   }
 
-  /** Adds a leaf's value to the scores of its rows `ids[from, to)`. */
-  addLeaf(from: number, to: number, output: number, value: number): void {
-    const { ids, scores } = this.views;
-    const outputs = scores.length / ids.length;
-    for (let i = from; i < to; i++) scores[ids[i]! * outputs + output]! += value;
+  /** Records a leaf owning `ids[from, to)`: its value is added to its rows' scores by applyLeaves. */
+  addLeaf(from: number, to: number, value: number): void {
+    this.addSegment(from, to, -1, 0, value, value);
   }
 
-  /** For a split whose children are both leaves: adds each child's value to its rows' scores without moving any id. */
-  addSplitLeaves(from: number, to: number, feature: number, bin: number, output: number, leftValue: number, rightValue: number): void {
-    const { ids, scores, bins } = this.views;
-    const outputs = scores.length / ids.length;
-    const base = feature * this.rows;
-    for (let i = from; i < to; i++) {
-      const id = ids[i]!;
-      scores[id * outputs + output]! += bins[base + id]! <= bin ? leftValue : rightValue;
-    }
+  /** Records a split whose children are both leaves: its rows are not partitioned, each takes its side's value in applyLeaves. */
+  addSplitLeaves(from: number, to: number, feature: number, bin: number, leftValue: number, rightValue: number): void {
+    this.addSegment(from, to, feature, bin, leftValue, rightValue);
+  }
+
+  private addSegment(from: number, to: number, feature: number, bin: number, leftValue: number, rightValue: number): void {
+    const at = this.segmentCount++;
+    if (at >= this.segmentCapacity) throw new RangeError(`a tree grew more than the ${this.segmentCapacity} leaves it was given room for`);
+    const { segmentValues, segmentFields } = this.views;
+    segmentValues[at * 4] = leftValue;
+    segmentValues[at * 4 + 1] = rightValue;
+    segmentFields[at * 8 + 4] = from;
+    segmentFields[at * 8 + 5] = to;
+    segmentFields[at * 8 + 6] = feature;
+    segmentFields[at * 8 + 7] = bin;
+  }
+
+  /** Adds the recorded leaves' values to the scores of output `output` (once per tree, when it is grown), and forgets them. */
+  applyLeaves(output: number): void {
+    const { rows, addresses: a, outputs } = this;
+    const helper = this.helperFor(rows);
+    const middle = helper ? rows >> 1 : 0;
+    const count = this.segmentCount;
+    helper?.start(Command.ApplyLeaves, 0, middle, count, output);
+    this.wasm.applyLeaves(a.bins, rows, a.ids, a.scores + output * 8, outputs * 8, a.segments, count, middle, rows);
+    helper?.finish();
+    this.segmentCount = 0;
   }
 
   /** Gradients and hessians of every row for a one-output objective. */

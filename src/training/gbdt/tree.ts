@@ -93,7 +93,7 @@ export function growTree(layout: Histograms, kernels: TreeKernels, options: Tree
     if (histogram) pool.give(histogram);
     const value = leafValue(gradient, hessian);
     setLeaf(id, value, hessian);
-    kernels.addLeaf(start, end, output, value);
+    kernels.addLeaf(start, end, value);
   };
 
   kernels.resetIds();
@@ -128,7 +128,7 @@ export function growTree(layout: Histograms, kernels: TreeKernels, options: Tree
       pool.give(leaf.histogram);
       const leftValue = leafValue(split.leftGradient, split.leftHessian);
       const rightValue = leafValue(rightGradient, rightHessian);
-      kernels.addSplitLeaves(leaf.start, leaf.end, split.feature, split.bin, output, leftValue, rightValue);
+      kernels.addSplitLeaves(leaf.start, leaf.end, split.feature, split.bin, leftValue, rightValue);
       setLeaf(leftId, leftValue, split.leftHessian);
       setLeaf(rightId, rightValue, rightHessian);
       continue;
@@ -145,6 +145,7 @@ export function growTree(layout: Histograms, kernels: TreeKernels, options: Tree
   }
   // Leaves still open when the leaf limit is reached keep their values.
   for (const leaf of open) consider(leaf.id, leaf.start, leaf.end, maxDepth, leaf.gradient, leaf.hessian, leaf.histogram);
+  kernels.applyLeaves(output);
   return { nodes };
 }
 

@@ -3,7 +3,7 @@
  * LightGBM): squared error for regression, log loss for binary classification, softmax (one tree
  * per class per round) for more classes. Deterministic: no sampling, ties broken by order.
  */
-import { binColumns, chooseEdges } from './binning.js';
+import { chooseEdges } from './binning.js';
 import { holdOut, ValidationTracker } from './early-stopping.js';
 import { TreeKernels } from './tree-kernels.js';
 import { growTree, predictTree, type Histograms, type Tree } from './tree.js';
@@ -54,7 +54,7 @@ export function trainGbdt(allFeatures: Float64Array, width: number, allTargets: 
   const baseScores = initialScores(targets, objective, outputs);
   const kernels = new TreeKernels(rows, width, outputs, layout.size * 3, maxLeavesPerTree(rows, options));
   const { scores, gradients, hessians } = kernels.views;
-  binColumns(features, width, edges, kernels.views.bins);
+  kernels.bin(features, edges);
   kernels.views.offsets.set(offsets);
   kernels.views.targets.set(targets);
   for (let row = 0; row < rows; row++) for (let k = 0; k < outputs; k++) scores[row * outputs + k] = baseScores[k]!;

@@ -260,4 +260,72 @@
                 (local.set $at (i32.add (local.get $at) (i32.const 4)))
                 (br $split_rows)))))
         (local.set $entry (i32.add (local.get $entry) (i32.const 32)))
-        (br $each_segment)))))
+        (br $each_segment))))
+
+  ;; Bins of a chunk of rows: $features holds $count rows × $width f64 values, row-major, which are
+  ;; the rows $firstRow … of the training set; bins[f · rows + row] receives the number of feature
+  ;; f's edges below the value (binning.ts documents the lookup). Per feature f: $firsts[f] and
+  ;; $scales[f] (f64) map a value to one of $cells cells; $lows and $highs (u16, $cells per
+  ;; feature) bound the edges below any value of a cell; $edges (f64) holds every feature's edges
+  ;; from $edgeStarts[f] (i32, an index), each feature's followed by +infinity; $spans[f] (i32) is
+  ;; the largest high − low of its cells. A span of at most 8 is walked without branches, counting
+  ;; the edges below the value; a wider one is searched by halves.
+  (func (export "binRows")
+    (param $features i32) (param $count i32) (param $width i32) (param $rows i32) (param $firstRow i32) (param $bins i32)
+    (param $cells i32) (param $firsts i32) (param $scales i32) (param $lows i32) (param $highs i32)
+    (param $edges i32) (param $edgeStarts i32) (param $spans i32)
+    (local $f i32) (local $row i32) (local $at i32) (local $out i32) (local $cell i32) (local $low i32) (local $high i32)
+    (local $middle i32) (local $step i32) (local $span i32) (local $featureEdges i32) (local $table i32) (local $rowBytes i32)
+    (local $first f64) (local $scale f64) (local $value f64)
+    (local.set $rowBytes (i32.shl (local.get $width) (i32.const 3)))
+    (block $features_done
+      (loop $each_feature
+        (br_if $features_done (i32.ge_u (local.get $f) (local.get $width)))
+        (local.set $first (f64.load (i32.add (local.get $firsts) (i32.shl (local.get $f) (i32.const 3)))))
+        (local.set $scale (f64.load (i32.add (local.get $scales) (i32.shl (local.get $f) (i32.const 3)))))
+        (local.set $span (i32.load (i32.add (local.get $spans) (i32.shl (local.get $f) (i32.const 2)))))
+        (local.set $featureEdges
+          (i32.add (local.get $edges) (i32.shl (i32.load (i32.add (local.get $edgeStarts) (i32.shl (local.get $f) (i32.const 2)))) (i32.const 3))))
+        (local.set $table (i32.shl (i32.mul (local.get $f) (local.get $cells)) (i32.const 1)))
+        (local.set $at (i32.add (local.get $features) (i32.shl (local.get $f) (i32.const 3))))
+        (local.set $out (i32.add (local.get $bins) (i32.add (i32.mul (local.get $f) (local.get $rows)) (local.get $firstRow))))
+        (local.set $row (i32.const 0))
+        (block $rows_done
+          (loop $each_row
+            (br_if $rows_done (i32.ge_u (local.get $row) (local.get $count)))
+            (local.set $value (f64.load (local.get $at)))
+            ;; The cell: truncation saturates, NaN gives 0; clamped to the grid.
+            (local.set $cell (i32.trunc_sat_f64_s (f64.mul (f64.sub (local.get $value) (local.get $first)) (local.get $scale))))
+            (local.set $cell (select (local.get $cell) (i32.const 0) (i32.gt_s (local.get $cell) (i32.const 0))))
+            (local.set $cell
+              (select (local.get $cell) (i32.sub (local.get $cells) (i32.const 1)) (i32.lt_s (local.get $cell) (local.get $cells))))
+            (local.set $cell (i32.add (local.get $table) (i32.shl (local.get $cell) (i32.const 1))))
+            (local.set $low (i32.load16_u (i32.add (local.get $lows) (local.get $cell))))
+            (if (i32.le_u (local.get $span) (i32.const 8))
+              (then
+                (local.set $step (i32.const 0))
+                (block $walk_done
+                  (loop $walk
+                    (br_if $walk_done (i32.ge_u (local.get $step) (local.get $span)))
+                    (local.set $low
+                      (i32.add (local.get $low)
+                        (f64.lt (f64.load (i32.add (local.get $featureEdges) (i32.shl (local.get $low) (i32.const 3)))) (local.get $value))))
+                    (local.set $step (i32.add (local.get $step) (i32.const 1)))
+                    (br $walk))))
+              (else
+                (local.set $high (i32.load16_u (i32.add (local.get $highs) (local.get $cell))))
+                (block $search_done
+                  (loop $search
+                    (br_if $search_done (i32.ge_u (local.get $low) (local.get $high)))
+                    (local.set $middle (i32.shr_u (i32.add (local.get $low) (local.get $high)) (i32.const 1)))
+                    (if (f64.lt (f64.load (i32.add (local.get $featureEdges) (i32.shl (local.get $middle) (i32.const 3)))) (local.get $value))
+                      (then (local.set $low (i32.add (local.get $middle) (i32.const 1))))
+                      (else (local.set $high (local.get $middle))))
+                    (br $search)))))
+            (i32.store8 (local.get $out) (local.get $low))
+            (local.set $out (i32.add (local.get $out) (i32.const 1)))
+            (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))
+            (br $each_row)))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $each_feature)))))

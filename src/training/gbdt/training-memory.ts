@@ -43,6 +43,22 @@ export interface WasmKernels {
   ): void;
   partitionRows(bins: number, rows: number, ids: number, from: number, to: number, feature: number, bin: number, leftOut: number, rightOut: number): number;
   applyLeaves(bins: number, rows: number, ids: number, scores: number, stride: number, segments: number, count: number, lo: number, hi: number): void;
+  binRows(
+    features: number,
+    count: number,
+    width: number,
+    rows: number,
+    firstRow: number,
+    bins: number,
+    cells: number,
+    firsts: number,
+    scales: number,
+    lows: number,
+    highs: number,
+    edges: number,
+    edgeStarts: number,
+    spans: number,
+  ): void;
 }
 
 /** Bytes per leaf segment: f64 left value, f64 right value, i32 from, i32 to, i32 feature, i32 bin. */
@@ -61,6 +77,8 @@ export interface Addresses {
   readonly targets: number;
   /** One tree's leaf segments, waiting to be added to the scores (kernels.wat's applyLeaves). */
   readonly segments: number;
+  /** Room for binning: the bin tables and a chunk of feature rows (tree-kernels.ts lays it out). */
+  readonly binning: number;
   /** Per thread (this one, then the helper): gathered gradients and hessians, and a histogram. */
   readonly threads: readonly { readonly orderedGradients: number; readonly orderedHessians: number; readonly histogram: number }[];
 }
@@ -77,6 +95,14 @@ export interface MemoryDescription {
   readonly histogramLength: number;
   /** Room for this many leaf segments (a tree's leaves). */
   readonly segmentCapacity: number;
+}
+
+/** The sizes of the arrays that are not one per row. */
+export interface MemorySizes {
+  /** Doubles per histogram. */
+  readonly histogramLength: number;
+  readonly segmentCapacity: number;
+  readonly binningBytes: number;
 }
 
 export interface MemoryViews {
@@ -103,8 +129,9 @@ const MAX_PAGES = 65_536;
 
 let compiled: WasmModule | undefined;
 
-/** Lays out and allocates the memory for `rows` × `width` bins and `histogramLength`-double histograms. */
-export function allocateTrainingMemory(rows: number, width: number, outputs: number, histogramLength: number, segmentCapacity: number, threads: number): MemoryDescription {
+/** Lays out and allocates the memory for `rows` × `width` bins, one thread's arrays per thread, and the `sizes` given. */
+export function allocateTrainingMemory(rows: number, width: number, outputs: number, sizes: MemorySizes, threads: number): MemoryDescription {
+  const { histogramLength, segmentCapacity, binningBytes } = sizes;
   let end = 0;
   // Every array starts on a cache line.
   const place = (bytes: number): number => {
@@ -123,6 +150,7 @@ export function allocateTrainingMemory(rows: number, width: number, outputs: num
     scores: place(rows * outputs * 8),
     targets: place(rows * 8),
     segments: place(segmentCapacity * SEGMENT_BYTES),
+    binning: place(binningBytes),
     threads: Array.from({ length: threads }, () => ({ orderedGradients: place(rows * 8), orderedHessians: place(rows * 8), histogram: place(histogramLength * 8) })),
   };
   const pages = Math.max(1, Math.ceil(end / PAGE_BYTES));

@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { letWorkerGo } from '../../core/index.js';
+import { binTables, CELLS } from './binning.js';
 import { binaryGradients, regressionGradients } from './kernels.js';
 import { allocateTrainingMemory, openTrainingMemory, type Addresses, type MemoryViews, type WasmKernels } from './training-memory.js';
 
@@ -115,6 +116,28 @@ class Helper {
   }
 }
 
+/** Rows binned per call of the kernel: their features are copied into the shared memory first. */
+const BIN_CHUNK_ROWS = 4_096;
+
+/** Where binning's tables and row chunk go, from byte `start`, for `edgeSlots` edges (sentinels included). */
+function binningLayout(start: number, width: number, edgeSlots: number) {
+  let end = start;
+  const place = (bytes: number): number => {
+    const at = end;
+    end += Math.ceil(bytes / 8) * 8;
+    return at;
+  };
+  const firsts = place(width * 8);
+  const scales = place(width * 8);
+  const edges = place(edgeSlots * 8);
+  const chunk = place(BIN_CHUNK_ROWS * width * 8);
+  const lows = place(width * CELLS * 2);
+  const highs = place(width * CELLS * 2);
+  const edgeStarts = place(width * 4);
+  const spans = place(width * 4);
+  return { firsts, scales, edges, chunk, lows, highs, edgeStarts, spans, end: end - start };
+}
+
 export class TreeKernels {
   readonly rows: number;
   readonly width: number;
@@ -129,11 +152,15 @@ export class TreeKernels {
   /** Leaf segments recorded for the tree being grown. */
   private segmentCount = 0;
 
-  /** `maxLeaves` bounds the leaves of one tree (the room kept for its leaf segments). */
+  /**
+   * `histogramLength` is 3 × the bins of all features (one per edge, plus one), `maxLeaves`
+   * bounds the leaves of one tree (the room kept for its leaf segments).
+   */
   constructor(rows: number, width: number, outputs: number, histogramLength: number, maxLeaves: number) {
     const parallel = rows >= PARALLEL_MIN_ROWS;
     const segmentCapacity = Math.max(1, Math.min(rows, maxLeaves));
-    const description = allocateTrainingMemory(rows, width, outputs, histogramLength, segmentCapacity, parallel ? 2 : 1);
+    const binningBytes = binningLayout(0, width, histogramLength / 3).end;
+    const description = allocateTrainingMemory(rows, width, outputs, { histogramLength, segmentCapacity, binningBytes }, parallel ? 2 : 1);
     this.outputs = outputs;
     this.segmentCapacity = segmentCapacity;
     const { kernels, views } = openTrainingMemory(description);
@@ -148,6 +175,30 @@ export class TreeKernels {
 
   private helperFor(count: number): Helper | undefined {
     return count >= PARALLEL_NODE_ROWS ? this.helper : undefined;
+  }
+
+  /** Fills the bins (`views.bins`, feature-major) from row-major `features`, binned on `edges`, a chunk of rows at a time. */
+  bin(features: Float64Array, edges: readonly Float64Array[]): void {
+    const { rows, width, addresses: a } = this;
+    const buffer = this.views.bins.buffer;
+    const tables = binTables(edges);
+    const layout = binningLayout(a.binning, width, tables.edges.length);
+    const copy = (to: number, array: Float64Array | Uint16Array | Int32Array): void => {
+      new Uint8Array(buffer, to, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    };
+    copy(layout.firsts, tables.firsts);
+    copy(layout.scales, tables.scales);
+    copy(layout.lows, tables.lows);
+    copy(layout.highs, tables.highs);
+    copy(layout.edges, tables.edges);
+    copy(layout.edgeStarts, tables.edgeStarts);
+    copy(layout.spans, tables.spans);
+    const chunk = new Float64Array(buffer, layout.chunk, BIN_CHUNK_ROWS * width);
+    for (let first = 0; first < rows; first += BIN_CHUNK_ROWS) {
+      const count = Math.min(BIN_CHUNK_ROWS, rows - first);
+      chunk.set(features.subarray(first * width, (first + count) * width));
+      this.wasm.binRows(layout.chunk, count, width, rows, first, a.bins, CELLS, layout.firsts, layout.scales, layout.lows, layout.highs, layout.edges, layout.edgeStarts, layout.spans);
+    }
   }
 
   /** Lists every row, in id order, as the root's range. */

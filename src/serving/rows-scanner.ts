@@ -48,153 +48,142 @@ const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /** Reads `text` as a `/predict` body of rows; undefined when it is not one in the subset above. */
 export function scanRowsBody(text: string): ScannedRows | undefined {
-  const cursor = new Cursor(text);
-  if (!cursor.take(OPEN_BRACE) || !cursor.takeWord('"rows"') || !cursor.take(COLON)) return undefined;
-  cursor.skip();
-  const rowsStart = cursor.pos;
-  if (!cursor.take(OPEN_BRACKET)) return undefined;
-  const names = firstRowKeys(text, cursor.pos);
+  const length = text.length;
+  let pos = 0;
+  let newline = false;
+  const skip = (): void => {
+    for (; pos < length; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 32 || c === 9) continue;
+      if (c === 10 || c === 13) newline = true;
+      else return;
+    }
+  };
+
+  skip();
+  if (text.charCodeAt(pos) !== OPEN_BRACE) return undefined;
+  pos++;
+  skip();
+  if (!text.startsWith('"rows"', pos)) return undefined;
+  pos += 6;
+  skip();
+  if (text.charCodeAt(pos) !== COLON) return undefined;
+  pos++;
+  skip();
+  const rowsStart = pos;
+  if (text.charCodeAt(pos) !== OPEN_BRACKET) return undefined;
+  pos++;
+
+  const names = firstRowKeys(text, pos);
   if (!names) return undefined;
   const width = names.length;
   let data = new Float32Array(64 * width);
   const seen = new Int32Array(width);
   let rows = 0;
   for (;;) {
+    skip();
+    if (text.charCodeAt(pos) !== OPEN_BRACE) return undefined;
+    pos++;
     if ((rows + 1) * width > data.length) {
       const grown = new Float32Array(data.length * 2);
       grown.set(data);
       data = grown;
     }
+    const base = rows * width;
     rows++;
-    if (!cursor.readRow(names, seen, rows, data, (rows - 1) * width)) return undefined;
-    const after = cursor.next();
+    let members = 0;
+    let guess = 0;
+    skip();
+    if (text.charCodeAt(pos) === CLOSE_BRACE) return undefined;
+    for (;;) {
+      // The key: the expected next feature first (rows usually list them in one order), else any.
+      if (text.charCodeAt(pos) !== QUOTE) return undefined;
+      const keyStart = pos + 1;
+      let k = -1;
+      for (let tried = 0; tried < width; tried++) {
+        const candidate = (guess + tried) % width;
+        const name = names[candidate]!;
+        if (text.startsWith(name, keyStart) && text.charCodeAt(keyStart + name.length) === QUOTE) {
+          k = candidate;
+          break;
+        }
+      }
+      if (k < 0 || seen[k] === rows) return undefined;
+      seen[k] = rows;
+      members++;
+      guess = k + 1;
+      pos = keyStart + names[k]!.length + 1;
+      skip();
+      if (text.charCodeAt(pos) !== COLON) return undefined;
+      pos++;
+      skip();
+      // The number.
+      const numberStart = pos;
+      let negative = false;
+      if (text.charCodeAt(pos) === MINUS) {
+        negative = true;
+        pos++;
+      }
+      let mantissa = 0;
+      let digits = 0;
+      let scale = 0;
+      const integerStart = pos;
+      for (let c = text.charCodeAt(pos); c >= ZERO && c <= NINE; c = text.charCodeAt(++pos)) {
+        mantissa = mantissa * 10 + (c - ZERO);
+        digits++;
+      }
+      // JSON allows no empty integer part and no leading zero.
+      if (pos === integerStart || (text.charCodeAt(integerStart) === ZERO && pos - integerStart > 1)) return undefined;
+      if (text.charCodeAt(pos) === DOT) {
+        pos++;
+        const fractionStart = pos;
+        for (let c = text.charCodeAt(pos); c >= ZERO && c <= NINE; c = text.charCodeAt(++pos)) {
+          mantissa = mantissa * 10 + (c - ZERO);
+          digits++;
+          scale--;
+        }
+        if (pos === fractionStart) return undefined;
+      }
+      let exponentText = false;
+      const e = text.charCodeAt(pos);
+      if (e === LOWER_E || e === UPPER_E) {
+        exponentText = true;
+        pos++;
+        const sign = text.charCodeAt(pos);
+        if (sign === PLUS || sign === MINUS) pos++;
+        const exponentStart = pos;
+        while (text.charCodeAt(pos) >= ZERO && text.charCodeAt(pos) <= NINE) pos++;
+        if (pos === exponentStart) return undefined;
+      }
+      let value: number;
+      if (!exponentText && digits <= 15 && scale >= -22) {
+        value = scale === 0 ? mantissa : mantissa / POWERS[-scale]!;
+        if (negative) value = -value;
+      } else value = Number(text.slice(numberStart, pos));
+      if (!(Math.abs(value) <= FLOAT32_MAX)) return undefined;
+      data[base + k] = value;
+      skip();
+      const after = text.charCodeAt(pos);
+      pos++;
+      if (after === CLOSE_BRACE) break;
+      if (after !== COMMA) return undefined;
+      skip();
+    }
+    if (members !== width) return undefined;
+    skip();
+    const after = text.charCodeAt(pos);
+    pos++;
     if (after === CLOSE_BRACKET) break;
     if (after !== COMMA) return undefined;
   }
-  const rowsEnd = cursor.pos;
-  if (!cursor.take(CLOSE_BRACE)) return undefined;
-  cursor.skip();
-  if (cursor.pos !== text.length) return undefined;
+  const rowsEnd = pos;
+  skip();
+  if (text.charCodeAt(pos) !== CLOSE_BRACE) return undefined;
+  pos++;
+  skip();
+  if (pos !== length) return undefined;
   const rowsText = text.slice(rowsStart, rowsEnd);
-  return { keys: names, rows, data: data.length === rows * width ? data : data.slice(0, rows * width), rowsText: cursor.newline ? rowsText.replace(/[\r\n]/g, ' ') : rowsText };
-}
-
-/** A position in the body's text, and whether whitespace passed so far held a line break. */
-class Cursor {
-  pos = 0;
-  newline = false;
-  constructor(private readonly text: string) {}
-
-  skip(): void {
-    const { text } = this;
-    for (; this.pos < text.length; this.pos++) {
-      const c = text.charCodeAt(this.pos);
-      if (c === 32 || c === 9) continue;
-      if (c === 10 || c === 13) this.newline = true;
-      else return;
-    }
-  }
-
-  /** After whitespace, the character `code`: consumed, true; otherwise false. */
-  take(code: number): boolean {
-    this.skip();
-    if (this.text.charCodeAt(this.pos) !== code) return false;
-    this.pos++;
-    return true;
-  }
-
-  takeWord(word: string): boolean {
-    this.skip();
-    if (!this.text.startsWith(word, this.pos)) return false;
-    this.pos += word.length;
-    return true;
-  }
-
-  /** After whitespace, the next character's code (NaN at the end), consumed. */
-  next(): number {
-    this.skip();
-    return this.text.charCodeAt(this.pos++);
-  }
-
-  /**
-   * One row object whose keys are exactly `names` (any order, each once), values into
-   * `data[base + k]`; `seen` marks the keys met, with `stamp` for this row.
-   */
-  readRow(names: readonly string[], seen: Int32Array, stamp: number, data: Float32Array, base: number): boolean {
-    if (!this.take(OPEN_BRACE)) return false;
-    let members = 0;
-    let guess = 0;
-    for (;;) {
-      const k = this.readKey(names, guess);
-      if (k < 0 || seen[k] === stamp || !this.take(COLON)) return false;
-      seen[k] = stamp;
-      members++;
-      guess = k + 1;
-      this.skip();
-      const value = this.readNumber();
-      if (!(Math.abs(value) <= FLOAT32_MAX)) return false;
-      data[base + k] = value;
-      const after = this.next();
-      if (after === CLOSE_BRACE) return members === names.length;
-      if (after !== COMMA) return false;
-    }
-  }
-
-  /** A quoted key equal to one of `names` (tried from `guess` on: rows usually list keys in one order): its index, or −1. */
-  private readKey(names: readonly string[], guess: number): number {
-    this.skip();
-    const { text } = this;
-    if (text.charCodeAt(this.pos) !== QUOTE) return -1;
-    const keyStart = this.pos + 1;
-    for (let tried = 0; tried < names.length; tried++) {
-      const candidate = (guess + tried) % names.length;
-      const name = names[candidate]!;
-      if (text.startsWith(name, keyStart) && text.charCodeAt(keyStart + name.length) === QUOTE) {
-        this.pos = keyStart + name.length + 1;
-        return candidate;
-      }
-    }
-    return -1;
-  }
-
-  /** A JSON number, converted as JSON.parse converts it; NaN when the text is not one. */
-  private readNumber(): number {
-    const { text } = this;
-    const numberStart = this.pos;
-    const negative = text.charCodeAt(this.pos) === MINUS;
-    if (negative) this.pos++;
-    let mantissa = 0;
-    let digits = 0;
-    let scale = 0;
-    const integerStart = this.pos;
-    for (let c = text.charCodeAt(this.pos); c >= ZERO && c <= NINE; c = text.charCodeAt(++this.pos)) {
-      mantissa = mantissa * 10 + (c - ZERO);
-      digits++;
-    }
-    // JSON allows no empty integer part and no leading zero.
-    if (this.pos === integerStart || (text.charCodeAt(integerStart) === ZERO && this.pos - integerStart > 1)) return Number.NaN;
-    if (text.charCodeAt(this.pos) === DOT) {
-      const fractionStart = ++this.pos;
-      for (let c = text.charCodeAt(this.pos); c >= ZERO && c <= NINE; c = text.charCodeAt(++this.pos)) {
-        mantissa = mantissa * 10 + (c - ZERO);
-        digits++;
-        scale--;
-      }
-      if (this.pos === fractionStart) return Number.NaN;
-    }
-    const e = text.charCodeAt(this.pos);
-    if (e === LOWER_E || e === UPPER_E) {
-      const sign = text.charCodeAt(++this.pos);
-      if (sign === PLUS || sign === MINUS) this.pos++;
-      const exponentStart = this.pos;
-      while (text.charCodeAt(this.pos) >= ZERO && text.charCodeAt(this.pos) <= NINE) this.pos++;
-      if (this.pos === exponentStart) return Number.NaN;
-      return Number(text.slice(numberStart, this.pos));
-    }
-    if (digits > 15 || scale < -22) return Number(text.slice(numberStart, this.pos));
-    const value = scale === 0 ? mantissa : mantissa / POWERS[-scale]!;
-    return negative ? -value : value;
-  }
+  return { keys: names, rows, data: data.length === rows * width ? data : data.slice(0, rows * width), rowsText: newline ? rowsText.replace(/[\r\n]/g, ' ') : rowsText };
 }
 
 /**

@@ -15,73 +15,13 @@ const RAW_BODY = Symbol('raw JSON body');
 
 type WithRawBody = FastifyRequest & { [RAW_BODY]?: string };
 
-/**
- * Parses `application/json` bodies, remembering their text. Bodies of the requests `defer`
- * picks are left as text (UnparsedJson), for routes that read the text themselves.
- */
-export function keepJsonBodyText(app: FastifyInstance, options: { readonly defer?: (request: FastifyRequest) => boolean } = {}): void {
+/** Parses `application/json` bodies with Fastify's default parser, remembering their text. */
+export function keepJsonBodyText(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string;
-    (request as WithRawBody)[RAW_BODY] = text;
-    if (options.defer?.(request)) {
-      (request as WithParser)[PARSER] = parse;
-      done(null, new UnparsedJson(text));
-      return;
-    }
-    parseBody(parse, request, text, done);
+    (request as WithRawBody)[RAW_BODY] = body as string;
+    parse(request, body as string, done);
   });
-}
-
-/** A JSON body left as text for its route to read directly (rows-scanner.ts); parseDeferredBody parses it when the route cannot. */
-export class UnparsedJson {
-  constructor(readonly text: string) {}
-}
-
-const PARSER = Symbol('JSON parser');
-type JsonParser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
-type WithParser = FastifyRequest & { [PARSER]?: JsonParser };
-
-/**
- * Parses a deferred body now, as any other JSON body is parsed (the same checks and the same
- * 400 errors, thrown), and makes it the request's body.
- */
-export function parseDeferredBody(request: FastifyRequest): unknown {
-  const body = request.body;
-  const parse = (request as WithParser)[PARSER];
-  if (!(body instanceof UnparsedJson) || !parse) return body;
-  let failure: Error | null = null;
-  let value: unknown;
-  // Fastify's JSON parser answers synchronously.
-  parseBody(parse, request, body.text, (error, parsed) => {
-    failure = error;
-    value = parsed;
-  });
-  if (failure) throw failure;
-  request.body = value;
-  return value;
-}
-
-/**
- * Fastify's default parser refuses `__proto__` and `constructor` keys by matching two regular
- * expressions (which also catch the keys spelled with \u escapes) over the whole text: for a
- * 100-row body that costs a third of JSON.parse. A text that contains neither word nor any \u
- * escape cannot hold such a key, so it is parsed directly; any other text, and any text
- * JSON.parse refuses, goes to Fastify's parser, which gives the same answer and the same errors.
- */
-function parseBody(parse: JsonParser, request: FastifyRequest, text: string, done: (error: Error | null, value?: unknown) => void): void {
-  if (text.length > 0 && !text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u')) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      parse(request, text, done);
-      return;
-    }
-    done(null, value);
-    return;
-  }
-  parse(request, text, done);
 }
 
 /**

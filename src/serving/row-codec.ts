@@ -6,7 +6,6 @@
  */
 import { metadataList, type OnnxModel } from '../inference/index.js';
 import { badInferenceRequest } from './errors.js';
-import type { ScannedRows } from './rows-scanner.js';
 import { allocateTensorData, type BatchTensor, type FeedPart, type TensorData } from './feed.js';
 import { FLOAT32_MAX } from './tensor-codec.js';
 
@@ -23,12 +22,6 @@ export interface RowCodec {
   fromRecords(records: readonly unknown[]): FeedPart;
   /** Rows as arrays in `columns` order (MLflow's dataframe_split, CSV). */
   fromColumns(columns: readonly string[], data: readonly unknown[]): FeedPart;
-  /**
-   * Rows read straight from a `/predict` body's text (rows-scanner.ts), when their keys are
-   * exactly the features of a float32 matrix input; undefined otherwise (the caller then parses
-   * the body and uses fromRecords, which ignores extra keys and explains missing ones).
-   */
-  fromScanned(scanned: ScannedRows): FeedPart | undefined;
 }
 
 /**
@@ -93,23 +86,10 @@ export function rowCodecFor(model: OnnxModel, modelName: string): RowCodec {
       }
       return { rows: records.length, tensors: { [only.name]: { type: only.type, data, rowShape: [width] } } };
     };
-    const fromScanned = (scanned: ScannedRows): FeedPart | undefined => {
-      const width = names.length;
-      if (only.type !== 'float32' || scanned.keys.length !== width) return undefined;
-      const order = names.map((name) => scanned.keys.indexOf(name));
-      if (order.some((position) => position < 0)) return undefined;
-      let data = scanned.data;
-      if (order.some((position, k) => position !== k)) {
-        data = new Float32Array(scanned.data.length);
-        for (let row = 0; row < scanned.rows; row++) for (let k = 0; k < width; k++) data[row * width + k] = scanned.data[row * width + order[k]!]!;
-      }
-      return { rows: scanned.rows, tensors: { [only.name]: { type: only.type, data, rowShape: [width] } } };
-    };
     return {
       features,
       fromRecords,
       fromColumns: (columns, data) => build(data.length, columnReader(columns, data, names, modelName)),
-      fromScanned,
     };
   }
   const features = model.inputs.map((input) => ({ name: input.name, text: input.type === 'string' }));
@@ -131,7 +111,6 @@ export function rowCodecFor(model: OnnxModel, modelName: string): RowCodec {
     features,
     fromRecords: (records) => build(records.length, recordReader(records, names, modelName)),
     fromColumns: (columns, data) => build(data.length, columnReader(columns, data, names, modelName)),
-    fromScanned: () => undefined,
   };
 }
 

@@ -17,7 +17,7 @@ import { environmentRoutes } from './routes/environment.js';
 import { oipV2Routes } from './routes/oip-v2.js';
 import { keepJsonBodyText } from './raw-json.js';
 import { operationRoutes, type MetricsSource } from './routes/operations.js';
-import { PREDICT_ROUTES, rowProtocolRoutes } from './routes/row-protocols.js';
+import { rowProtocolRoutes } from './routes/row-protocols.js';
 
 export interface ServerOptions {
   /** Largest request body, in bytes (413 beyond). */
@@ -62,7 +62,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
   const { metrics } = context;
   const inFlight = options.inFlight ?? new InFlightLimit(options.maxInFlight, metrics);
 
-  keepJsonBodyText(app, { defer: (request) => PREDICT_ROUTES.has(request.routeOptions.url ?? '') });
+  keepJsonBodyText(app);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   // The binary tensor data extension of v2: a JSON header, then raw tensor bytes.
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

@@ -11,8 +11,7 @@ import { parseCsv } from '../csv-body.js';
 import { badInferenceRequest, servedModelNotNamed } from '../errors.js';
 import type { FeedPart } from '../feed.js';
 import { labelledPredictionsJson } from '../labelled-json.js';
-import { parseDeferredBody, RawJson, rawBodyOf, rawMemberOf, UnparsedJson } from '../raw-json.js';
-import { scanRowsBody } from '../rows-scanner.js';
+import { RawJson, rawBodyOf, rawMemberOf } from '../raw-json.js';
 import type { RowPredictions, ServedModel } from '../served-model.js';
 import { firstIssue } from '../v2-inference.js';
 
@@ -27,12 +26,6 @@ const predictSchema = z.object({
   model: z.string().optional(),
   rows: z.array(z.unknown(), { error: '"rows" must be a list of objects keyed by feature name' }).min(1, { error: '"rows" must hold at least one row' }),
 });
-
-function predictBody(body: unknown): z.infer<typeof predictSchema> {
-  const parsed = predictSchema.safeParse(body);
-  if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
-  return parsed.data;
-}
 
 function modelFor(context: ServingContext, name: string | undefined, path: '/predict' | '/invocations', request: FastifyRequest): ServedModel {
   const chosen = name ?? context.models.defaultName();
@@ -86,9 +79,6 @@ async function score(context: ServingContext, request: FastifyRequest, model: Se
   return runInference(context, { id: String(request.id), request }, model, protocol, part, inputs, (output) => present(model.predictionsOf(output)));
 }
 
-/** The routes whose JSON bodies the server leaves as text (see keepJsonBodyText), for rows-scanner.ts. */
-export const PREDICT_ROUTES: ReadonlySet<string> = new Set(['/predict', '/models/:name/predict']);
-
 export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext): void {
   // MLflow answers its health checks with a newline.
   app.get('/ping', async (_request, reply) => reply.type('application/json').send('\n'));
@@ -110,26 +100,15 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
   app.post('/models/:name/invocations', invocations);
 
   const predict = async (request: FastifyRequest<{ Params: { name?: string } }>, reply: FastifyReply) => {
-    // The body arrives as text (PREDICT_ROUTES): the common shape is read straight into a tensor.
-    const scanned = request.body instanceof UnparsedJson ? scanRowsBody(request.body.text) : undefined;
-    const parsed = scanned ? undefined : predictBody(parseDeferredBody(request));
-    const model = modelFor(context, request.params.name ?? parsed?.model, '/predict', request);
-    const fast = scanned && model.codec.fromScanned(scanned);
-    let part: FeedPart;
-    let inputs: unknown;
-    if (fast) {
-      part = fast;
-      inputs = new RawJson(scanned.rowsText);
-    } else {
-      // Rows whose keys are not exactly the model's features: parsed, so fromRecords ignores extras or names what is missing.
-      const { rows } = parsed ?? predictBody(parseDeferredBody(request));
-      part = model.codec.fromRecords(rows);
-      inputs = rawMemberOf(request, 'rows') ?? rows;
-    }
+    const parsed = predictSchema.safeParse(request.body);
+    if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
+    const model = modelFor(context, request.params.name ?? parsed.data.model, '/predict', request);
+    const part = model.codec.fromRecords(parsed.data.rows);
     // The predictions' JSON text is made once, for the answer and for the prediction log.
-    const predictions = await runInference(context, { id: String(request.id), request }, model, 'predict', part, inputs, (output) => new RawJson(labelledPredictionsJson(model.prediction, output)));
+    const predictions = await runInference(context, { id: String(request.id), request }, model, 'predict', part, rawMemberOf(request, 'rows') ?? parsed.data.rows, (output) => new RawJson(labelledPredictionsJson(model.prediction, output)));
     const answer = `{"model":${JSON.stringify(model.name)},"version":${JSON.stringify(model.version)},"request_id":${JSON.stringify(String(request.id))},"predictions":${predictions.text}}`;
     return reply.type('application/json; charset=utf-8').send(answer);
   };
-  for (const url of PREDICT_ROUTES) app.post(url, predict);
+  app.post('/predict', predict);
+  app.post('/models/:name/predict', predict);
 }

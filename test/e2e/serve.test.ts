@@ -69,6 +69,16 @@ describe('sluice serve', () => {
     });
   }
 
+  test('/predict rows that list the features in another order, or carry extra keys, get the same predictions', async () => {
+    const reversed = records.map((row) => Object.fromEntries(Object.entries(row).reverse()));
+    const withId = records.map((row, k) => ({ id: `row-${k}`, ...row }));
+    for (const rows of [reversed, withId]) {
+      const response = await post(`${server.url}/models/bc_logreg/predict`, { rows });
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      assertProbabilities('bc_logreg', response.body.predictions.map((prediction: { probabilities: Record<string, number> }) => Object.values(prediction.probabilities)));
+    }
+  });
+
   test('v2 infer accepts nested data and echoes the request id', async () => {
     const response = await post(`${server.url}/v2/models/bc_logreg/infer`, { id: 'req-7', inputs: [{ name: 'input', shape: [2, 30], datatype: 'FP32', data: matrix.slice(0, 2) }] });
     assert.equal(response.body.id, 'req-7');

@@ -7,7 +7,7 @@ type Runner = <A extends unknown[]>(action: (...args: A) => Promise<number>) => 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Registers `sluice exp run|show|apply` on the program. */
-export function defineExperimentCommands(program: Command, run: Runner, output: CliContext): void {
+export function defineExperimentCommands(program: Command, run: Runner, output: CliContext, version: string): void {
   const exp = program.command('exp').description('experiments and sweeps: the pipeline over a grid of params, each run isolated and tracked');
   exp
     .command('run')
@@ -15,12 +15,14 @@ export function defineExperimentCommands(program: Command, run: Runner, output: 
     .option('-S, --set-param <override>', '[FILE:]KEY=V1,V2,… (repeatable; the grid is every combination)', collect, [])
     .option('--random <n>', 'run N combinations drawn at random from the grid instead of all')
     .option('--seed <n>', 'seed of --random', '0')
-    .option('-j, --jobs <n>', 'experiments run at once', '1')
+    .option('-j, --jobs <n>', 'experiments run at once (default 1; with --queue, all of them)')
+    .option('--queue [url]', "run the experiments' stages on queue workers (`sluice worker`) at the current commit; the queue's Redis as redis://HOST:PORT[/DB][?prefix=NAME] (default: executor.queue in .sluice/config.yaml)")
+    .option('--worker-timeout <seconds>', 'with --queue: fail a stage that no connected worker can take for this long', '30')
     .option('--name <prefix>', 'the sweep\'s name; experiments are named PREFIX-1, PREFIX-2, … (default exp-<random>)')
     .option('--pull', 'fetch outputs already computed from the shared cache (a remote)')
     .option('--push', 'publish outputs and run-cache entries to the shared cache')
     .option('-r, --remote <name>', 'the remote used as shared cache (default: default_remote)')
-    .action(run(async (options: unknown) => (await import('./commands/exp.js')).expRunCommand(options, output)));
+    .action(run(async (options: unknown) => (await import('./commands/exp.js')).expRunCommand(options, output, version)));
   exp
     .command('show')
     .description('a sweep\'s experiments: overridden params against metrics (default: the latest sweep)')

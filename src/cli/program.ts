@@ -227,7 +227,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
   registerCiInit(defineCiCommands(program, run, output), run, output, version);
   defineMonitorCommands(program, run, output);
   defineExportCommands(program, run, output, version);
-  defineExperimentCommands(program, run, output);
+  defineExperimentCommands(program, run, output, version);
   defineQueueCommands(program, run, output, version);
   return program;
 }

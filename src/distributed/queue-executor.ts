@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { resolveRevision } from '../core/index.js';
+import type { ParamOverride } from '../experiments/index.js';
 import type { DelegatedStageRequest, DelegatedStageResult, StageDelegate } from '../pipeline/index.js';
 import { bullmqConnection, connectQueue } from './connection.js';
 import { noCapableWorker, noCommit } from './errors.js';
@@ -35,6 +36,8 @@ export interface QueueExecutorOptions {
   readonly workerTimeoutMs: number;
   /** Progress worth a line: a stage taken by a worker, requeued after its worker was lost. */
   readonly onProgress?: ((stage: string, event: string) => void) | undefined;
+  /** An experiment's params overrides: every stage's worker applies them to its checkout of the commit. */
+  readonly overrides?: readonly ParamOverride[] | undefined;
 }
 
 /** The default of `--worker-timeout`. */
@@ -96,6 +99,7 @@ export class QueueExecutor implements StageDelegate {
       commit: this.commit,
       deps: request.deps,
       runCacheKey: request.runCacheKey,
+      ...(this.options.overrides?.length ? { overrides: [...this.options.overrides] } : {}),
       labels: [...stage.labels],
       submittedFrom: `${hostname()}:${this.options.root}`,
     };

@@ -28,6 +28,17 @@ export class SlotCheckouts {
     return slot === 0 ? this.cloneRoot : join(this.cloneRoot, '.sluice', 'tmp', 'slots', String(slot));
   }
 
+  /**
+   * Puts tracked files of `slot` back as its commit has them, after a job changed some (an
+   * experiment's params); until then, the slot's next checkout is a forced one even at the same commit.
+   */
+  restore(slot: number): Promise<void> {
+    const commit = this.at.get(slot);
+    this.at.delete(slot);
+    if (commit === undefined) return Promise.resolve();
+    return this.checkout(slot, commit).then(() => undefined);
+  }
+
   /** Puts slot `slot` at `commit` (detached) and returns its directory. */
   checkout(slot: number, commit: string): Promise<string> {
     const next = this.queue.then(() => this.checkoutNow(slot, commit));

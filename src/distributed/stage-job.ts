@@ -3,9 +3,23 @@
  * worker answers). Both cross a process and machine boundary, so both are checked with zod when
  * read; the types are derived from the schemas.
  */
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { lockedPathSchema } from '../pipeline/index.js';
 import { invalidJob } from './errors.js';
+
+/**
+ * A params override of an experiment (`sluice exp run --queue`): the worker writes it into its
+ * checkout before the stage runs. The file is a relative path inside the checkout.
+ */
+const overrideSchema = z.object({
+  file: z
+    .string()
+    .min(1)
+    .refine((file) => !isAbsolute(file) && !file.split(/[\\/]/).includes('..'), { error: 'a params file inside the checkout' }),
+  key: z.string().min(1),
+  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+});
 
 /** One stage of one pipeline run, to be run at `commit`. */
 export const stageJobSchema = z.object({
@@ -18,6 +32,8 @@ export const stageJobSchema = z.object({
   /** Dep ids as the submitter hashed them (path → `blake3:…`). */
   deps: z.record(z.string(), z.string()),
   runCacheKey: z.string().optional(),
+  /** An experiment's params overrides, applied to the checkout before the stage runs. */
+  overrides: z.array(overrideSchema).optional(),
   labels: z.array(z.string()),
   /** `host:/path` of the submitting checkout, for `sluice queue status`. */
   submittedFrom: z.string(),

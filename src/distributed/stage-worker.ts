@@ -14,6 +14,7 @@ import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isAppError } from '../core/index.js';
 import type { ObjectCache } from '../cache/index.js';
+import { applyOverrides, describeOverrides } from '../experiments/index.js';
 import { runWorkerStage, type StageOutcome } from '../pipeline/index.js';
 import { openWorkspace, openWorkspaceCache, type Workspace } from '../workspace/index.js';
 import { bullmqConnection, connectQueue } from './connection.js';
@@ -175,6 +176,25 @@ export class StageWorker {
     if (await this.presence.isCancelled(data.runId)) return { status: 'interrupted', message: 'the run was cancelled', worker, durationMs: 0 };
     await job.updateProgress({ worker, phase: 'checkout' });
     const dir = await this.slots.checkout(slot, data.commit);
+    if (data.overrides?.length) {
+      try {
+        applyOverrides(dir, data.overrides);
+      } catch (error) {
+        await this.slots.restore(slot);
+        const message = `cannot apply the experiment's params (${describeOverrides(data.overrides)}) at commit ${data.commit.slice(0, 8)}: ${error instanceof Error ? error.message : String(error)}`;
+        return { status: 'failed', message, worker, durationMs: Date.now() - startedAt };
+      }
+    }
+    try {
+      return await this.runStage(job, data, dir, signal, startedAt);
+    } finally {
+      // The experiment's params must not reach the checkout's next job.
+      if (data.overrides?.length) await this.slots.restore(slot).catch((error: unknown) => this.options.log(`could not restore checkout ${slot}: ${String(error)}`));
+    }
+  }
+
+  private async runStage(job: Job, data: StageJob, dir: string, signal: AbortSignal, startedAt: number): Promise<StageJobResult> {
+    const worker = this.options.name;
     await job.updateProgress({ worker, phase: 'running' });
     this.options.log(`▶ ${data.stage} (run ${data.runId.slice(0, 8)}, commit ${data.commit.slice(0, 8)})`);
     const outcome = await runWorkerStage(openWorkspace(dir), data.stage, {

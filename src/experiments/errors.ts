@@ -36,6 +36,13 @@ export const experimentNotApplicable = defineError<{ id: string; reason: string 
   hint: () => 'Run the experiment again (sluice exp run with the same -S values); with a shared cache, `sluice run --pull` fetches outputs computed elsewhere.',
 });
 
+export const queueNeedsCommit = defineError<{ commit: string }>('SLUICE_EXP_QUEUE_UNCOMMITTED', {
+  kind: 'conflict',
+  description: '`sluice exp run --queue` was asked to run a workspace whose code differs from its commit: workers check out the commit, so they would run other code.',
+  message: ({ commit }) => `The workspace has changes that are not committed; queue workers run commit ${commit.slice(0, 8)} with each experiment's params, not these changes.`,
+  hint: () => 'Commit (or stash) the changes and run the sweep again; without --queue, experiments run here with the uncommitted changes.',
+});
+
 export const experimentWorkspaceFailed = defineError<{ reason: string }>('SLUICE_EXP_WORKSPACE_FAILED', {
   kind: 'invalid_input',
   description: 'The temp workspace of an experiment (a git worktree of HEAD with the uncommitted changes) could not be made.',

@@ -1,9 +1,9 @@
 /**
  * Where a sweep's experiments run. The seam between planning a sweep and running it: the local
- * executor runs them in this process, N at a time, each in its own temp workspace; a queue
- * executor (BullMQ, `sluice exp run --queue`) implements the same interface by sending each
- * {@link ExperimentSpec} (plain JSON) to workers that call {@link runExperiment} in their own
- * checkout.
+ * executor runs them in this process, N at a time, each in its own temp workspace, recorded here.
+ * With `sluice exp run --queue` each experiment's stages go to queue workers (runExperiment's
+ * openDelegate: the queue executor, carrying the overrides to the workers' checkouts of the
+ * commit), while the experiment itself (its run record, lock and outputs) stays here.
  */
 import type { Workspace } from '../workspace/index.js';
 import { experimentWorkspaceFailed } from './errors.js';

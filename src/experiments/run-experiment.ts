@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashFileSync } from '../core/index.js';
-import { runPipeline, type PipelineRunReport, type RunReporter, type SharedCacheOptions } from '../pipeline/index.js';
+import { runPipeline, type PipelineRunReport, type RunReporter, type SharedCacheOptions, type StageDelegate } from '../pipeline/index.js';
 import { openWorkspace, openWorkspaceCache, type Workspace } from '../workspace/index.js';
 import { createExperimentWorkspace } from './experiment-workspace.js';
 import { applyOverrides, describeOverrides, type ParamOverride } from './overrides.js';
@@ -53,14 +53,30 @@ export interface RunExperimentOptions {
   readonly toolDir?: string;
   /** The shared cache, when experiments pull from and push to one. */
   readonly sharedCache?: SharedCacheOptions;
+  /**
+   * Where the experiment's stages run, when not here: opened for the experiment's temp workspace
+   * and its overrides (the queue: workers apply the overrides to their checkout of the commit),
+   * closed when the experiment ends.
+   */
+  readonly openDelegate?: (root: string, overrides: readonly ParamOverride[]) => Promise<OpenedDelegate>;
+}
+
+/** A stage delegate for one experiment, and how to release it. */
+export interface OpenedDelegate {
+  readonly delegate: StageDelegate;
+  /** How many stages are out at once. */
+  readonly jobs: number;
+  close(): Promise<void>;
 }
 
 /** Runs one experiment of `base` in a temp workspace and removes the workspace afterwards. */
 export async function runExperiment(base: Workspace, spec: ExperimentSpec, options: RunExperimentOptions): Promise<ExperimentResult> {
   const temp = await createExperimentWorkspace(base);
+  let opened: OpenedDelegate | undefined;
   try {
     applyOverrides(temp.root, spec.overrides);
     const workspace = openWorkspace(temp.root);
+    opened = await options.openDelegate?.(temp.root, spec.overrides);
     const report = await runPipeline(workspace, {
       command: `sluice exp run (${spec.name}: ${describeOverrides(spec.overrides)})`,
       record: {
@@ -76,6 +92,7 @@ export async function runExperiment(base: Workspace, spec: ExperimentSpec, optio
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.toolDir ? { toolDir: options.toolDir } : {}),
       ...(options.sharedCache ? { sharedCache: options.sharedCache } : {}),
+      ...(opened ? { delegate: opened.delegate, jobs: opened.jobs } : {}),
     });
     const lockPath = join(temp.root, 'sluice.lock');
     if (report.runId && existsSync(lockPath)) {
@@ -87,6 +104,7 @@ export async function runExperiment(base: Workspace, spec: ExperimentSpec, optio
     const message = failed.length > 0 ? failed.map((outcome) => `${outcome.stage}: ${outcome.message ?? 'failed'}`).join('; ') : undefined;
     return { spec, runId: report.runId, status: report.status, message };
   } finally {
+    await opened?.close();
     await temp.dispose();
   }
 }

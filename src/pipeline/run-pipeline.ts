@@ -226,16 +226,25 @@ function syncGitignore(root: string, stages: readonly Stage[]): void {
 }
 
 /**
+ * The workspace's commit, branch and whether its code differs from the commit; what the pipeline
+ * writes itself (sluice.lock, the outs of `stages`, .sluice/, its .gitignore entries) does not
+ * count as uncommitted code.
+ */
+export function readPipelineGitState(workspace: Workspace, stages: readonly Stage[]): Promise<GitState> {
+  const outs = stages.flatMap((stage) => stage.outs);
+  return readGitState(workspace.root, {
+    ownPaths: [relative(workspace.root, workspace.paths.lockFile), relative(workspace.root, workspace.paths.sluiceDir), ...outs.map((out) => out.path)],
+    ownGitignoreLines: [...SLUICE_GITIGNORE_ENTRIES, ...outs.filter((out) => out.cache).map((out) => gitignoreEntryFor(out.path))],
+  });
+}
+
+/**
  * Records the start of a run with the git state it ran on, and returns that state. What the
  * pipeline writes itself (sluice.lock, outs and metrics, .sluice/, its .gitignore entries) does
  * not count as uncommitted code.
  */
 async function beginRunRecord(store: MetadataStore, workspace: Workspace, id: string, command: string, params: JsonValue, stages: readonly Stage[]): Promise<GitState> {
-  const outs = stages.flatMap((stage) => stage.outs);
-  const git = await readGitState(workspace.root, {
-    ownPaths: [relative(workspace.root, workspace.paths.lockFile), relative(workspace.root, workspace.paths.sluiceDir), ...outs.map((out) => out.path)],
-    ownGitignoreLines: [...SLUICE_GITIGNORE_ENTRIES, ...outs.filter((out) => out.cache).map((out) => gitignoreEntryFor(out.path))],
-  });
+  const git = await readPipelineGitState(workspace, stages);
   await store.beginPipelineRun({
     id,
     startedAt: Date.now(),

@@ -6,21 +6,26 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { formatNumber } from '../../core/index.js';
 import { openRemote } from '../../data-versioning/index.js';
+import { QueueExecutor } from '../../distributed/index.js';
 import {
   applyExperiment,
   createLocalExecutor,
   describeOverrides,
+  experimentErrors,
+  type RunExperimentOptions,
   planSweep,
   sweepTable,
   type ExperimentResult,
   type SweepTable,
 } from '../../experiments/index.js';
-import { openWorkspaceCache } from '../../workspace/index.js';
+import { loadPipeline, readPipelineGitState } from '../../pipeline/index.js';
+import { openWorkspaceCache, type Workspace } from '../../workspace/index.js';
 import { makeStyler } from '../format/style.js';
 import { renderTable } from '../format/table.js';
 import { jobsSchema, parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import { withServices, type CliContext } from '../services.js';
+import { resolveQueueLocation } from './queue-location.js';
 import { sharedCacheFlagsSchema } from './run.js';
 
 const countSchema = z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
@@ -29,7 +34,10 @@ const runSchema = sharedCacheFlagsSchema.extend({
   setParam: z.array(z.string()).min(1, { error: 'give at least one -S KEY=V1,V2' }),
   random: countSchema.optional(),
   seed: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).default(0),
-  jobs: jobsSchema.default(1),
+  jobs: jobsSchema.optional(),
+  /** `--queue` alone (the configured queue) or `--queue redis://…`. */
+  queue: z.union([z.literal(true), z.string().min(1)]).optional(),
+  workerTimeout: z.coerce.number({ error: 'must be a number of seconds' }).positive({ error: 'must be more than 0' }).default(30),
   name: z
     .string()
     .regex(/^[A-Za-z0-9][\w.-]{0,60}$/, { error: 'a sweep name is letters, digits, ., _ and - (at most 61)' })
@@ -49,20 +57,49 @@ const showSchema = z.object({
 /** Exit code of a sweep in which some experiment failed. */
 const FAILED_EXIT_CODE = 1;
 
-/** `sluice exp run`: plans the sweep, runs it on the local executor, prints the sweep's table; 1 when an experiment failed. */
-export async function expRunCommand(rawOptions: unknown, output: CliContext): Promise<number> {
+/** With --queue, stages of one experiment out at once (the workers decide how many run). */
+const QUEUE_JOBS = 256;
+
+/**
+ * The queue for `--queue`: each experiment's stages are sent to workers with its overrides. The
+ * workers check out the commit, so a workspace whose code differs from it is refused.
+ */
+async function queueDelegate(workspace: Workspace, options: z.infer<typeof runSchema>, output: CliContext, version: string): Promise<RunExperimentOptions['openDelegate']> {
+  if (options.queue === undefined) return undefined;
+  const location = resolveQueueLocation(options.queue === true ? undefined : options.queue, 'exp run --queue', workspace.root);
+  const git = await readPipelineGitState(workspace, loadPipeline(workspace.root).stages);
+  if (git.commit !== undefined && git.dirty) throw experimentErrors.queueNeedsCommit({ commit: git.commit });
+  return async (root, overrides) => {
+    const executor = await QueueExecutor.open({
+      location,
+      version,
+      root,
+      workerTimeoutMs: options.workerTimeout * 1000,
+      overrides,
+      onProgress: (stage, event) => output.stderr.write(`  ⇢ ${describeOverrides(overrides)} ${stage}: ${event}\n`),
+    });
+    return { delegate: executor, jobs: QUEUE_JOBS, close: () => executor.close() };
+  };
+}
+
+/** `sluice exp run`: plans the sweep, runs it (here, or its stages on the queue), prints the sweep's table; 1 when an experiment failed. */
+export async function expRunCommand(rawOptions: unknown, output: CliContext, version: string): Promise<number> {
   const options = parseOptions(runSchema, rawOptions, 'exp run');
   return withServices(output, async ({ tracking, workspace }) => {
     const specs = planSweep(workspace.root, { set: options.setParam, random: options.random, seed: options.seed, name: options.name });
+    const openDelegate = await queueDelegate(workspace, options, output, version);
+    // On the queue the workers set the pace: every experiment is submitted at once unless -j says otherwise.
+    const jobs = options.jobs ?? (openDelegate ? specs.length : 1);
     const style = makeStyler(output.stderr);
-    output.stderr.write(`Sweep ${specs[0]!.sweep}: ${specs.length} experiment${specs.length === 1 ? '' : 's'}, ${options.jobs} at a time.\n`);
+    output.stderr.write(`Sweep ${specs[0]!.sweep}: ${specs.length} experiment${specs.length === 1 ? '' : 's'}, ${jobs} at a time${openDelegate ? ', stages on the queue' : ''}.\n`);
     const remote = options.pull || options.push ? await openRemote(workspace, options.remote) : undefined;
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.on('SIGINT', onSignal);
     let results: ExperimentResult[];
     try {
-      results = await createLocalExecutor(options.jobs).run(workspace, specs, {
+      results = await createLocalExecutor(jobs).run(workspace, specs, {
+        ...(openDelegate ? { openDelegate } : {}),
         setTag: (runId, key, value) => tracking.setTag(runId, key, value),
         signal: controller.signal,
         toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,

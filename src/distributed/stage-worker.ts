@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { isAppError } from '../core/index.js';
 import type { ObjectCache } from '../cache/index.js';
 import { applyOverrides, describeOverrides } from '../experiments/index.js';
-import { runWorkerStage, type StageOutcome } from '../pipeline/index.js';
+import { PipelineCache, runWorkerStage, type StageOutcome } from '../pipeline/index.js';
 import { openWorkspace, openWorkspaceCache, type Workspace } from '../workspace/index.js';
 import { bullmqConnection, connectQueue } from './connection.js';
 import { runRefused, versionMismatch, workerNameTaken } from './errors.js';
@@ -63,6 +63,7 @@ export class StageWorker {
   private readonly slots: SlotCheckouts;
   private readonly cache: ObjectCache;
   private readonly runCache: SharedRunCache;
+  private readonly pipelines = new PipelineCache();
   private readonly startedAt = Date.now();
   private heartbeat: NodeJS.Timeout | undefined;
   private state: WorkerRecord['state'] = 'running';
@@ -206,6 +207,7 @@ export class StageWorker {
       env: { SLUICE_WORKER: worker },
       toolDir: this.options.toolDir,
       signal,
+      pipelines: this.pipelines,
     });
     this.options.log(`${outcome.status === 'failed' ? '✗' : '✓'} ${data.stage}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`);
     return toResult(outcome, worker, Date.now() - startedAt);

@@ -28,6 +28,7 @@ export { STATUS_LABELS, type StageOutcome, type StageStatus } from './outcome.js
 export { scheduleStages, type ScheduleOptions } from './scheduler.js';
 export { killRunningCommands, runCommands, type CommandResult, type CommandRunOptions, type OutputStream } from './command-runner.js';
 export type { RunReporter } from './stage-processor.js';
+export { PipelineCache } from './pipeline-cache.js';
 export { readPipelineGitState, runPipeline, type PipelineRunReport, type RunPipelineOptions } from './run-pipeline.js';
 export { SharedCache, runCacheEntryDocument, runCacheEntryPrefix, type SharedCacheOptions } from './shared-cache.js';
 export { selectForStageRun, type StageRunSelection } from './stage-run.js';

@@ -28,12 +28,11 @@ export function loadPipeline(root: string): LoadedPipeline {
   return parsePipeline(root, readFileSync(file, 'utf8'));
 }
 
-/** Validates pipeline text as if it were `<root>/sluice.yaml`. */
-export function parsePipeline(root: string, text: string): LoadedPipeline {
+/** Validates pipeline text as if it were `<root>/sluice.yaml`; `params` reads the params files its interpolation needs. */
+export function parsePipeline(root: string, text: string, params: ParamsReader = new ParamsReader(root)): LoadedPipeline {
   const document = parseLocatedYaml(text, PIPELINE_FILE);
   const top = validateWithSchema(pipelineFileSchema, document.value ?? {}, document, { describe: describeSluicePath });
   const paramsFile = posix.normalize(top.params ?? DEFAULT_PARAMS_FILE);
-  const params = new ParamsReader(root);
   const defaults = params.read(paramsFile);
   const baseScope: InterpolationScope = { locals: {}, params: defaults?.values ?? {}, paramsSource: paramsFile };
   const baseContext: ResolveContext = { document, params, paramsFile, scope: baseScope };

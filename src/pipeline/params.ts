@@ -19,6 +19,8 @@ export interface ParamsFile {
 /** Reads params files once per pipeline load. */
 export class ParamsReader {
   private readonly files = new Map<string, ParamsFile | undefined>();
+  /** The text of every file read (undefined: it did not exist), by root-relative path. */
+  readonly texts = new Map<string, string | undefined>();
 
   constructor(private readonly root: string) {}
 
@@ -30,6 +32,7 @@ export class ParamsReader {
 
   private load(path: string): ParamsFile | undefined {
     const absolute = join(this.root, path);
+    this.texts.set(path, undefined);
     if (!existsSync(absolute)) return undefined;
     let text: string;
     try {
@@ -37,6 +40,7 @@ export class ParamsReader {
     } catch (error) {
       throw paramsFileUnreadable({ file: path, reason: systemErrorCode(error) === 'EISDIR' ? 'it is a directory' : String((error as Error).message) });
     }
+    this.texts.set(path, text);
     const document = parseLocatedYaml(text, path);
     const values = document.value;
     return { path, document, values: isRecord(values) ? values : {} };

@@ -16,6 +16,7 @@ import { openWorkspaceStatCache, type Workspace } from '../workspace/index.js';
 import { pathsOverlap } from './dag.js';
 import { stageNotFound } from './errors.js';
 import { emptyLockfile } from './lockfile.js';
+import type { PipelineCache } from './pipeline-cache.js';
 import { loadPipeline } from './load-pipeline.js';
 import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
@@ -41,12 +42,14 @@ export interface WorkerStageOptions {
   readonly toolDir?: string | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly reporter?: RunReporter | undefined;
+  /** Pipelines already parsed in this checkout (a worker runs many stages of one commit). */
+  readonly pipelines?: PipelineCache | undefined;
 }
 
 /** Runs stage `name` of the pipeline in `workspace` (a worker's checkout) and returns its outcome. */
 export async function runWorkerStage(workspace: Workspace, name: string, options: WorkerStageOptions): Promise<StageOutcome> {
   const startedAt = Date.now();
-  const pipeline = loadPipeline(workspace.root);
+  const pipeline = options.pipelines?.load(workspace.root) ?? loadPipeline(workspace.root);
   const stage = pipeline.stages.find((candidate) => candidate.name === name);
   if (!stage) throw stageNotFound({ name, suggestion: didYouMean(name, pipeline.stages.map((candidate) => candidate.name)) });
 

@@ -15,6 +15,7 @@ export function defineQueueCommands(program: Command, run: Runner, output: CliCo
     .option('--labels <list>', 'what this worker offers, comma-separated (gpu,bigmem): stages with labels go only to workers with all of them')
     .option('--name <name>', 'how this worker is listed (default HOST-PID)')
     .option('--stall-timeout <seconds>', "how long a job's lock lasts without renewal: a killed worker's stage is retried elsewhere after about this long", '15')
+    .option('-r, --remote <name>', 'a remote (S3 or a directory) as the shared cache: upstream outputs come from it, outputs and run-cache entries go to it (the submitter runs with --pull); for workers that share no cache directory with the submitter')
     .action(run(async (options: unknown) => (await import('./commands/worker.js')).workerCommand(options, version, output)));
 
   program

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isAppError } from '../core/index.js';
-import type { ObjectCache } from '../cache/index.js';
+import type { ObjectCache, ObjectStorage } from '../cache/index.js';
 import { applyOverrides, describeOverrides } from '../experiments/index.js';
-import { PipelineCache, runWorkerStage, type StageOutcome } from '../pipeline/index.js';
+import { PipelineCache, runWorkerStage, SharedCache, type StageOutcome } from '../pipeline/index.js';
 import { openWorkspace, openWorkspaceCache, type Workspace } from '../workspace/index.js';
 import { bullmqConnection, connectQueue } from './connection.js';
 import { runRefused, versionMismatch, workerNameTaken } from './errors.js';
@@ -40,6 +40,8 @@ export interface StageWorkerOptions {
   readonly stallTimeoutMs: number;
   /** Put first on stages' PATH (the `sluice` of this worker). */
   readonly toolDir?: string | undefined;
+  /** A remote as the shared cache (`--remote`): upstream outs fetched from it, outs and run-cache entries published to it. */
+  readonly remote?: ObjectStorage | undefined;
   /** One line of the worker's log (no newline). */
   readonly log: (line: string) => void;
 }
@@ -64,6 +66,7 @@ export class StageWorker {
   private readonly cache: ObjectCache;
   private readonly runCache: SharedRunCache;
   private readonly pipelines = new PipelineCache();
+  private readonly shared: SharedCache | undefined;
   private readonly startedAt = Date.now();
   private heartbeat: NodeJS.Timeout | undefined;
   private state: WorkerRecord['state'] = 'running';
@@ -80,6 +83,7 @@ export class StageWorker {
     this.slots = new SlotCheckouts(options.root);
     this.cache = openWorkspaceCache(workspace);
     this.runCache = new SharedRunCache(workspace.paths.cacheDir);
+    this.shared = options.remote ? new SharedCache(this.cache, { storage: options.remote, pull: true, push: true }) : undefined;
   }
 
   /** Connects (SLUICE_QUEUE_UNREACHABLE when Redis does not answer), announces itself and starts taking jobs. */
@@ -208,6 +212,7 @@ export class StageWorker {
       toolDir: this.options.toolDir,
       signal,
       pipelines: this.pipelines,
+      shared: this.shared,
     });
     this.options.log(`${outcome.status === 'failed' ? '✗' : '✓'} ${data.stage}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`);
     return toResult(outcome, worker, Date.now() - startedAt);

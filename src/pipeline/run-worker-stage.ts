@@ -17,6 +17,7 @@ import { pathsOverlap } from './dag.js';
 import { stageNotFound } from './errors.js';
 import { emptyLockfile } from './lockfile.js';
 import type { PipelineCache } from './pipeline-cache.js';
+import type { SharedCache } from './shared-cache.js';
 import { loadPipeline } from './load-pipeline.js';
 import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
@@ -44,6 +45,11 @@ export interface WorkerStageOptions {
   readonly reporter?: RunReporter | undefined;
   /** Pipelines already parsed in this checkout (a worker runs many stages of one commit). */
   readonly pipelines?: PipelineCache | undefined;
+  /**
+   * A remote used as the shared cache, for workers that share no cache directory with the
+   * submitter: upstream outs are fetched from it, and the stage's outs and run-cache entry published to it.
+   */
+  readonly shared?: SharedCache | undefined;
 }
 
 /** Runs stage `name` of the pipeline in `workspace` (a worker's checkout) and returns its outcome. */
@@ -53,6 +59,7 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
   const stage = pipeline.stages.find((candidate) => candidate.name === name);
   if (!stage) throw stageNotFound({ name, suggestion: didYouMean(name, pipeline.stages.map((candidate) => candidate.name)) });
 
+  if (options.shared) await options.shared.fetchObjects(upstreamDeps(stage, pipeline.stages, options.deps));
   materializeUpstreamOuts(workspace.root, stage, pipeline.stages, options);
   mkdirSync(workspace.paths.tmpDir, { recursive: true });
   mkdirSync(options.logsDir, { recursive: true });
@@ -95,6 +102,7 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
       signal: options.signal,
       reporter: options.reporter ?? {},
       upstreamWouldRun: () => false,
+      shared: options.shared,
     });
   } finally {
     await statCache.flush();
@@ -102,12 +110,16 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
   }
 }
 
+/** The deps of `stage` that other stages produce, with their ids as the submitter hashed them. */
+function upstreamDeps(stage: Stage, stages: readonly Stage[], ids: Readonly<Record<string, string>>): { id: string; path: string }[] {
+  return stage.deps
+    .filter((dep) => ids[dep.path] !== undefined && stages.some((other) => other !== stage && other.outs.some((out) => pathsOverlap(out.path, dep.path))))
+    .map((dep) => ({ id: ids[dep.path]!, path: dep.path }));
+}
+
 /** Deps that other stages produce come from the shared cache, as the submitter hashed them. */
 function materializeUpstreamOuts(root: string, stage: Stage, stages: readonly Stage[], options: WorkerStageOptions): void {
-  for (const dep of stage.deps) {
-    const id = options.deps[dep.path];
-    if (id === undefined || !options.cache.has(id)) continue;
-    const produced = stages.some((other) => other !== stage && other.outs.some((out) => pathsOverlap(out.path, dep.path)));
-    if (produced) options.cache.checkout(id, join(root, dep.path), { shared: true, mode: 0o644 });
+  for (const { id, path } of upstreamDeps(stage, stages, options.deps)) {
+    if (options.cache.has(id)) options.cache.checkout(id, join(root, path), { shared: true, mode: 0o644 });
   }
 }

@@ -68,12 +68,17 @@ export class SharedCache {
    * local cache; objects the remote does not have are not an error (the stage then runs).
    */
   async fetch(outs: readonly LockedPath[]): Promise<boolean> {
-    const missing = outs.filter((out) => !this.cache.has(out.hash));
+    return this.fetchObjects(outs.map((out) => ({ id: out.hash, path: out.path })));
+  }
+
+  /** Fetches the objects (`id`, named by `path` in messages) that the local cache lacks; true when all are then local. */
+  async fetchObjects(objects: readonly { readonly id: string; readonly path: string }[]): Promise<boolean> {
+    const missing = objects.filter((object) => !this.cache.has(object.id));
     if (missing.length === 0) return true;
-    const result = await pullObjects(this.cache, this.options.storage, missing.map((out) => ({ id: out.hash, path: out.path })), { jobs: this.options.jobs });
+    const result = await pullObjects(this.cache, this.options.storage, missing, { jobs: this.options.jobs });
     // Objects the remote lacks are misses; anything else (unreachable, corrupt) is an error.
     if (result.problems.length > result.absent.length) throw sharedCacheIncomplete({ direction: 'pulled from', url: this.url, failures: result.problems });
-    return outs.every((out) => this.cache.has(out.hash));
+    return objects.every((object) => this.cache.has(object.id));
   }
 
   /**

@@ -169,10 +169,15 @@ async function runDelegated(
   const common = { changes, runCacheKey, where: result.where, exitCode: result.exitCode, tail: result.tail, message: result.message };
   if (result.status === 'failed' || result.status === 'interrupted') return finish(result.status, common);
   const outs = result.outs ?? [];
+  // Workers with a remote (`sluice worker --remote`) published the outs there; `--pull` brings them.
+  if (context.shared?.options.pull === true) await context.shared.fetch(outs);
   const absent = outs.filter((out) => !context.cache.has(out.hash)).map((out) => out.path);
   if (absent.length > 0 || outs.length !== stage.outs.length) {
     const what = absent.length > 0 ? `${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not in this checkout's cache` : 'its outs do not match the stage';
-    return finish('failed', { ...common, message: `ran on ${result.where ?? 'a worker'}, but ${what}: the submitting checkout and the workers must share one cache (cache.dir)` });
+    return finish('failed', {
+      ...common,
+      message: `ran on ${result.where ?? 'a worker'}, but ${what}: the submitting checkout and the workers must share one cache (cache.dir), or a remote (sluice worker --remote NAME, sluice run --pull)`,
+    });
   }
   restoreOutputs(stage, outs, context);
   const runCache = context.runCache ?? context.store;

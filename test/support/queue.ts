@@ -40,8 +40,11 @@ export interface QueueBench {
   close(): Promise<void>;
 }
 
-/** Creates the origin with `files` plus a committed `.sluice/config.yaml` naming the shared cache. */
-export function queueBench(files: Readonly<Record<string, string>>): QueueBench {
+/**
+ * Creates the origin with `files` plus a committed `.sluice/config.yaml` naming the shared cache
+ * (or `options.config` instead: clones then share only what that config names, e.g. a remote).
+ */
+export function queueBench(files: Readonly<Record<string, string>>, options: { readonly config?: string } = {}): QueueBench {
   const temp = makeTempDir('sluice-queue-');
   const origin = join(temp.path, 'origin');
   const cacheDir = join(temp.path, 'shared-cache');
@@ -49,7 +52,8 @@ export function queueBench(files: Readonly<Record<string, string>>): QueueBench 
   const url = `redis://127.0.0.1:6379?prefix=${prefix}`;
   const workers: ChildProcess[] = [];
   const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
-  for (const [path, content] of Object.entries({ ...files, '.sluice/config.yaml': `cache:\n  dir: ${cacheDir}\n`, '.gitignore': '/.sluice/tmp/\n/.sluice/logs/\n/.sluice/sluice.db*\n' })) {
+  const config = options.config ?? `cache:\n  dir: ${cacheDir}\n`;
+  for (const [path, content] of Object.entries({ ...files, '.sluice/config.yaml': config, '.gitignore': '/.sluice/tmp/\n/.sluice/logs/\n/.sluice/sluice.db*\n/.sluice/cache/\n' })) {
     mkdirSync(join(origin, path, '..'), { recursive: true });
     writeFileSync(join(origin, path), content);
   }

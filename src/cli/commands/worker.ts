@@ -1,5 +1,5 @@
 /**
- * `sluice worker --queue URL [--concurrency N] [--labels a,b] [--name NAME]`: runs stages from the
+ * `sluice worker --queue URL [--concurrency N] [--labels a,b] [--name NAME] [--remote NAME]`: runs stages from the
  * queue in this clone until SIGTERM or Ctrl-C (finish the running stages), or a second one (stop
  * them and hand their jobs back to the queue).
  */
@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_STALL_TIMEOUT_MS, MAX_WORKER_LABELS, StageWorker } from '../../distributed/index.js';
+import { openRemote } from '../../data-versioning/index.js';
 import { isStageLabel, STAGE_LABEL_FORMAT } from '../../pipeline/index.js';
 import { currentWorkspace } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -25,6 +26,7 @@ const workerSchema = z.object({
     .pipe(z.array(label).max(MAX_WORKER_LABELS, { error: `must name at most ${MAX_WORKER_LABELS} labels` })),
   name: z.string().regex(/^[A-Za-z0-9][\w.@-]*$/, 'must be letters, digits, ., _, @ and -').optional(),
   stallTimeout: z.coerce.number({ error: 'must be a number of seconds' }).min(1).max(3_600).optional(),
+  remote: z.string().min(1).optional(),
 });
 
 export async function workerCommand(rawOptions: unknown, version: string, output: CliOutput): Promise<number> {
@@ -32,6 +34,7 @@ export async function workerCommand(rawOptions: unknown, version: string, output
   const workspace = currentWorkspace();
   const location = resolveQueueLocation(options.queue, 'worker');
   const name = options.name ?? `${hostname()}-${process.pid}`;
+  const remote = options.remote === undefined ? undefined : await openRemote(workspace, options.remote);
   const log = (line: string) => output.stderr.write(`[${new Date().toISOString().slice(11, 23)}] ${line}\n`);
   const worker = await StageWorker.start({
     location,
@@ -42,11 +45,12 @@ export async function workerCommand(rawOptions: unknown, version: string, output
     version,
     stallTimeoutMs: options.stallTimeout === undefined ? DEFAULT_STALL_TIMEOUT_MS : options.stallTimeout * 1000,
     toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined,
+    remote: remote?.storage,
     log,
   });
   log(
     `worker ${name} (Sluice ${version}, labels ${options.labels.join(',') || 'none'}, concurrency ${options.concurrency}) ` +
-      `takes stages from ${location.url} in ${workspace.root}; SIGTERM or Ctrl-C stops it after the running stages`,
+      `takes stages from ${location.url} in ${workspace.root}${remote ? `, shared cache ${remote.storage.url}` : ''}; SIGTERM or Ctrl-C stops it after the running stages`,
   );
   await new Promise<void>((resolve) => {
     let signals = 0;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { readGitState, type GitState } from '../core/index.js';
+import { isAppError, readGitState, type AppError, type GitState } from '../core/index.js';
 import { WorkspaceHasher } from '../cache/index.js';
 import type { JsonValue, MetadataStore } from '../store/index.js';
 import {
@@ -26,6 +26,7 @@ import {
 } from '../workspace/index.js';
 import { buildGraph, selectStages, type PipelineGraph } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
+import { runRecordsLost } from './errors.js';
 import { readLockfile, writeLockfile, type LockedStage } from './lockfile.js';
 import { collectMetrics, type MetricsFile } from './metrics.js';
 import type { StageOutcome } from './outcome.js';
@@ -107,6 +108,10 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   const runLock = dryRun ? undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
   let store: MetadataStore | undefined;
   let services: WorkspaceServices | undefined;
+  /** The run id once its records exist, and whether they were closed. */
+  let recordsBegun: string | undefined;
+  let recordsClosed = false;
+  let unclosed = false;
   try {
     // A dry run changes nothing: before the first real run there is no store to read, and none is created.
     store = options.services?.store ?? (!dryRun || existsSync(workspace.paths.sluiceDir) ? await openWorkspaceStore(workspace) : undefined);
@@ -134,6 +139,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       await closeAbandonedRun(services, runLock?.abandonedRunId);
       // Named in the lock before it exists in the store, so no moment leaves a run unclosable.
       runLock?.setRunId(runId!);
+      recordsBegun = runId;
       const command = options.command ?? 'sluice run';
       const git = await beginRunRecord(store, workspace, runId!, command, selectedParams as JsonValue, pipeline.stages);
       tracking = await PipelineTracking.start(services, { runId: runId!, git, command, record: options.record });
@@ -193,14 +199,29 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       await store.finishPipelineRun(runId, { status, endedAt: Date.now(), metrics: metricsSnapshot(metrics) });
       await tracking?.finish(status, selectedParams, metrics);
     }
+    recordsClosed = true;
     return { runId, status, outcomes: ordered, logsDir: join('.sluice', 'logs', runId ?? 'dry-run') };
+  } catch (error) {
+    // Records begun but not closed (the server or database stopped answering): the next run closes them.
+    if (recordsBegun && !recordsClosed) {
+      unclosed = true;
+      if (isAppError(error) && error.kind === 'unavailable') throw runRecordsLost({ runId: recordsBegun, reason: unavailableReason(error) }, { cause: error });
+    }
+    throw error;
   } finally {
     if (!options.services) {
-      await services?.close();
-      await store?.close();
+      await services?.close().catch(() => undefined);
+      await store?.close().catch(() => undefined);
     }
-    runLock?.release();
+    if (unclosed) runLock?.releaseUnclosed();
+    else runLock?.release();
   }
+}
+
+/** What an unavailable server or database said, without its claim that nothing was recorded. */
+function unavailableReason(error: AppError): string {
+  const { url, reason } = error.details ?? {};
+  return typeof url === 'string' && typeof reason === 'string' ? `the server at ${url}: ${reason}` : error.message;
 }
 
 /** What status would say of a stage after this run, when the run left it as it found it (else undefined). */

@@ -187,7 +187,7 @@ export class ServerClient {
     if (error instanceof AppError) return error;
     if (error instanceof HTTPError) return errorFromAnswer(this.url, error.response);
     const reason = networkReason(error);
-    if (reason !== undefined) return serverUnreachable({ url: this.url, reason }, { cause: error });
+    if (reason !== undefined) return serverUnreachable({ url: this.url, reason }, { cause: error, details: { url: this.url, reason } });
     return error;
   }
 
@@ -221,7 +221,10 @@ async function errorFromAnswer(url: string, response: Response): Promise<AppErro
     // Not Sluice's answer: reported below.
   }
   if (typeof body.message !== 'string') {
-    if (response.status >= 500) return serverUnreachable({ url, reason: `it answered ${response.status} ${response.statusText}` });
+    if (response.status >= 500) {
+      const reason = `it answered ${response.status} ${response.statusText}`;
+      return serverUnreachable({ url, reason }, { details: { url, reason } });
+    }
     return unexpectedServerAnswer({ url, status: response.status, reason: text.slice(0, 120) || response.statusText });
   }
   const code = typeof body.sluice_code === 'string' ? body.sluice_code : undefined;

@@ -44,7 +44,8 @@ const common = {
   format: 'esm',
   sourcemap: true,
   mainFields: ['module', 'main'],
-  external: ['better-sqlite3', 'pg', '@napi-rs/blake-hash', '@duckdb/node-bindings', 'onnxruntime-node'],
+  // `open` runs the xdg-open script it ships beside its module.
+  external: ['better-sqlite3', 'pg', '@napi-rs/blake-hash', '@duckdb/node-bindings', 'onnxruntime-node', 'open'],
   // Unique to this build, the same in both bundles: a status snapshot written by another build
   // is never trusted (src/pipeline/status-snapshot/snapshot-file.ts).
   define: { SLUICE_BUILD_ID: JSON.stringify(randomUUID()) },

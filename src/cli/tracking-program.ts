@@ -177,8 +177,8 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
 
   program
     .command('ui')
-    .description('open the web UI of this workspace: its server on loopback, printing the URL (no browser is opened)')
+    .description('open the web UI of this workspace: its server on loopback, its URL printed and opened in your browser')
     .option('--port <port>', 'port (0 picks a free one)', '0')
-    .option('--no-open', 'only print the URL (the default; opening a browser is not built yet)')
-    .action(run(async (options: { port?: string }) => (await import('./commands/server.js')).uiCommand({ port: options.port }, version, output)));
+    .option('--no-open', 'only print the URL (also in CI and where there is no display)')
+    .action(run(async (options: unknown) => (await import('./commands/server.js')).uiCommand(options, version, output)));
 }

@@ -22,7 +22,8 @@ const serverSchema = z.object({
   home: z.string().min(1).optional(),
 });
 
-export async function serverCommand(rawOptions: unknown, version: string, output: CliContext): Promise<number> {
+/** `onListening` is told the reachable URL once the server listens (`sluice ui` opens it). */
+export async function serverCommand(rawOptions: unknown, version: string, output: CliContext, onListening?: (url: string) => Promise<void>): Promise<number> {
   const options = parseOptions(serverSchema, rawOptions, 'server');
   const opened = openServerWorkspace(process.cwd(), { store: options.store, artifacts: options.artifacts, home: options.home });
   const services = await openWorkspaceServices(opened.workspace, { openStore: output.openStore, user: osUserName() });
@@ -42,6 +43,7 @@ export async function serverCommand(rawOptions: unknown, version: string, output
     const reachable = url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
     output.stderr.write(`Sluice server at ${url} (MLflow clients: MLFLOW_TRACKING_URI=${reachable}; Sluice clients: SLUICE_SERVER_URL=${reachable}); Ctrl-C stops it.\n`);
     output.stderr.write(`Web UI: ${reachable}/\n`);
+    await onListening?.(`${reachable}/`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -56,15 +58,35 @@ export async function serverCommand(rawOptions: unknown, version: string, output
 
 const uiSchema = z.object({
   port: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65_535, { error: 'must be a port number (0-65535)' }).default(0),
+  open: z.boolean().default(true),
 });
 
 /**
- * `sluice ui [--port 0]`: the local workspace's server on loopback only, without a request log,
- * printing the web UI's URL (it opens no browser: `--no-open` is the only mode for now).
+ * `sluice ui [--port 0] [--no-open]`: the local workspace's server on loopback only, without a
+ * request log, printing the web UI's URL and opening it in the user's browser (as `jupyter lab`
+ * does), unless `--no-open`, in CI, or on a machine without a display.
  */
 export async function uiCommand(rawOptions: unknown, version: string, output: CliContext): Promise<number> {
-  const { port } = parseOptions(uiSchema, rawOptions, 'ui');
-  return serverCommand({ host: '127.0.0.1', port, quiet: true }, version, output);
+  const { port, open } = parseOptions(uiSchema, rawOptions, 'ui');
+  const say = (line: string) => output.stderr.write(`${line}\n`);
+  return serverCommand({ host: '127.0.0.1', port, quiet: true }, version, output, open ? (url) => openBrowser(url, say) : undefined);
+}
+
+/** Opens `url` in the default browser (the `open` package: xdg-open, macOS open, Windows start); never fails the command. */
+async function openBrowser(url: string, say: (line: string) => void): Promise<void> {
+  if (process.env.CI) return;
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && !process.env.BROWSER) {
+    say('No display here to open a browser on: open the URL above in one (or forward the port).');
+    return;
+  }
+  const failed = (error: unknown) => say(`Could not open a browser (${error instanceof Error ? error.message : String(error)}): open the URL above yourself.`);
+  try {
+    const { default: open } = await import('open');
+    const launcher = await open(url);
+    launcher.once('error', failed);
+  } catch (error) {
+    failed(error);
+  }
 }
 
 /** Where the server keeps its state, in one line: what a team needs to back up. */

@@ -78,6 +78,27 @@ describe('the web UI', { timeout: 60_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('the user chooses the metric and param columns, and the URL keeps the choice', async () => {
+    const page = await open('/');
+    await page.locator('.body [role=row]').first().waitFor();
+    const header = page.locator('.row.head');
+    assert.match(await header.innerText(), /accuracy[\s\S]*C/);
+    await page.locator('.columns summary').click();
+    await page.locator('.columns fieldset', { hasText: 'Metrics' }).getByLabel('accuracy').uncheck();
+    await page.locator('.row.head .th', { hasText: 'accuracy' }).waitFor({ state: 'detached' });
+    assert.match(page.url(), /columns=params\.C(&|$)/);
+    assert.doesNotMatch(await page.locator(`[data-run-id="${ids.get('logreg-c1')}"]`).innerText(), /0\.9500/);
+    // The URL alone restores the choice.
+    const shared = await open(new URL(page.url()).search.replace(/^/, '/'));
+    await shared.locator('.body [role=row]').first().waitFor();
+    assert.doesNotMatch(await shared.locator('.row.head').innerText(), /accuracy/);
+    await shared.locator('.columns summary').click();
+    await shared.locator('.columns fieldset', { hasText: 'Metrics' }).getByLabel('accuracy').check();
+    await shared.locator('.row.head .th', { hasText: 'accuracy' }).waitFor();
+    assert.match(shared.url(), /columns=metrics\.accuracy%2Cparams\.C/);
+    assert.deepEqual(errors, []);
+  });
+
   test('a run page draws its metric history', async () => {
     const page = await open(`/?page=run&run=${ids.get('logreg-c1')}`);
     await page.locator('[data-testid=history-chart] canvas').waitFor();

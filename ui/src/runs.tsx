@@ -1,4 +1,8 @@
-/** The runs page: MLflow filter search (server-side), sort, paging by page token, virtualised rows. */
+/**
+ * The runs page: MLflow filter search (server-side), sort, paging by page token, virtualised rows,
+ * and the metric and param columns of your choice (`columns=metrics.a,params.b` in the URL; by
+ * default the first 8 metrics and 4 params).
+ */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { api, type Run } from './api';
@@ -14,6 +18,7 @@ export function RunsPage() {
   const query = useQuery();
   const filter = query.get('filter') ?? '';
   const order = query.get('order') ?? 'attributes.start_time DESC';
+  const chosen = query.get('columns');
   const [draft, setDraft] = useState(filter);
   const [runs, setRuns] = useState<Run[]>([]);
   const [next, setNext] = useState<string | undefined>();
@@ -41,15 +46,25 @@ export function RunsPage() {
   }
   useEffect(() => void load(), [filter, order]);
 
-  const metricKeys = useMemo(() => [...new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)))].sort().slice(0, 8), [runs]);
-  const paramKeys = useMemo(() => [...new Set(runs.flatMap((r) => (r.data.params ?? []).map((p) => p.key)))].sort().slice(0, 4), [runs]);
+  const allMetricKeys = useMemo(() => [...new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)))].sort(), [runs]);
+  const allParamKeys = useMemo(() => [...new Set(runs.flatMap((r) => (r.data.params ?? []).map((p) => p.key)))].sort(), [runs]);
+  const picked = chosen === null ? undefined : parseColumns(chosen);
+  const metricKeys = picked ? picked.metrics : allMetricKeys.slice(0, DEFAULT_METRICS);
+  const paramKeys = picked ? picked.params : allParamKeys.slice(0, DEFAULT_PARAMS);
+  const columnsParam = chosen ?? '';
   const scroller = useRef<HTMLDivElement>(null);
   const rows = useVirtualizer({ count: runs.length, getScrollElement: () => scroller.current, estimateSize: () => 32, overscan: 20 });
   const columns = `2rem 16rem 6rem ${[...metricKeys, ...paramKeys].map(() => '8rem').join(' ')}`;
 
   function sortBy(key: string) {
     const desc = order === `${key} DESC`;
-    navigate({ page: 'runs', filter, order: `${key} ${desc ? 'ASC' : 'DESC'}` });
+    navigate({ page: 'runs', filter, order: `${key} ${desc ? 'ASC' : 'DESC'}`, columns: columnsParam });
+  }
+
+  function toggleColumn(kind: 'metrics' | 'params', key: string, shown: boolean) {
+    const metrics = kind === 'metrics' ? (shown ? [...metricKeys, key] : metricKeys.filter((k) => k !== key)) : metricKeys;
+    const params = kind === 'params' ? (shown ? [...paramKeys, key] : paramKeys.filter((k) => k !== key)) : paramKeys;
+    navigate({ page: 'runs', filter, order, columns: formatColumns(metrics, params) });
   }
 
   return (
@@ -58,7 +73,7 @@ export function RunsPage() {
         className="search"
         onSubmit={(event) => {
           event.preventDefault();
-          navigate({ page: 'runs', filter: draft, order });
+          navigate({ page: 'runs', filter: draft, order, columns: columnsParam });
         }}
       >
         <input aria-label="Filter runs" placeholder="metrics.accuracy > 0.9 and params.C = '1.0'" value={draft} onChange={(e) => setDraft(e.target.value)} />
@@ -67,6 +82,11 @@ export function RunsPage() {
           Compare {selected.length}
         </button>
       </form>
+      <details className="columns">
+        <summary>Columns ({metricKeys.length + paramKeys.length})</summary>
+        <ColumnChoice legend="Metrics" keys={allMetricKeys} shown={metricKeys} onToggle={(key, shown) => toggleColumn('metrics', key, shown)} />
+        <ColumnChoice legend="Params" keys={allParamKeys} shown={paramKeys} onToggle={(key, shown) => toggleColumn('params', key, shown)} />
+      </details>
       {error && <p className="error" role="alert">{error}</p>}
       <p className="count">{runs.length} runs{next ? ' (more available)' : ''}</p>
       <div className="table" role="table">
@@ -114,6 +134,41 @@ export function RunsPage() {
       </div>
       {next && <button onClick={() => void load(next)}>Load more</button>}
     </section>
+  );
+}
+
+const DEFAULT_METRICS = 8;
+const DEFAULT_PARAMS = 4;
+/** `columns=none`: the user hid every metric and param column (an empty value would mean the default). */
+const NO_COLUMNS = 'none';
+
+/** `metrics.a,params.b` → the keys of each kind, in the order given (MLflow keys hold no commas). */
+function parseColumns(text: string): { metrics: string[]; params: string[] } {
+  const parts = text === NO_COLUMNS ? [] : text.split(',');
+  return {
+    metrics: parts.filter((part) => part.startsWith('metrics.')).map((part) => part.slice('metrics.'.length)),
+    params: parts.filter((part) => part.startsWith('params.')).map((part) => part.slice('params.'.length)),
+  };
+}
+
+function formatColumns(metrics: readonly string[], params: readonly string[]): string {
+  const parts = [...metrics.map((key) => `metrics.${key}`), ...params.map((key) => `params.${key}`)];
+  return parts.length === 0 ? NO_COLUMNS : parts.join(',');
+}
+
+/** One kind's keys as checkboxes: ticked ones are columns of the table. */
+function ColumnChoice({ legend, keys, shown, onToggle }: { legend: string; keys: readonly string[]; shown: readonly string[]; onToggle: (key: string, shown: boolean) => void }) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      {keys.length === 0 && <span className="muted">none in these runs</span>}
+      {keys.map((key) => (
+        <label key={key}>
+          <input type="checkbox" checked={shown.includes(key)} onChange={(event) => onToggle(key, event.target.checked)} />
+          {key}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

@@ -15,6 +15,7 @@ import { trackingRoutes } from './mlflow/tracking-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { JsonRoute, RequestContext } from './route.js';
 import { clientRoutes } from './sluice/client-routes.js';
+import { deployRoutes } from './sluice/deploy-routes.js';
 import { sluiceRoutes } from './sluice/sluice-routes.js';
 import { isUiPath, registerUi } from './ui-static.js';
 
@@ -30,7 +31,7 @@ export interface AppOptions {
   readonly version: string;
 }
 
-export const ALL_ROUTES: readonly JsonRoute[] = [...trackingRoutes, ...registryRoutes, ...sluiceRoutes, ...clientRoutes];
+export const ALL_ROUTES: readonly JsonRoute[] = [...trackingRoutes, ...registryRoutes, ...sluiceRoutes, ...clientRoutes, ...deployRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

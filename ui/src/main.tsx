@@ -5,6 +5,7 @@ import { api, ApiError, getToken, setToken } from './api';
 import { navigate, useQuery } from './router';
 import { RunsPage } from './runs';
 import { ModelPage } from './model';
+import { DeploymentsPage } from './deployments';
 import { ComparePage, RunPage } from './run';
 import './style.css';
 
@@ -71,7 +72,7 @@ function App() {
     <>
       <header>
         <h1>Sluice</h1>
-        <nav>{link('runs', 'Runs')}{link('models', 'Models')}</nav>
+        <nav>{link('runs', 'Runs')}{link('models', 'Models')}{link('deployments', 'Deployments')}</nav>
         {getToken() && <button onClick={() => { setToken(null); setAttempt((n) => n + 1); }}>Sign out</button>}
       </header>
       <main>
@@ -85,6 +86,8 @@ function App() {
           <ModelsPage />
         ) : page === 'model' ? (
           <ModelPage name={query.get('name') ?? ''} version={query.get('version')} />
+        ) : page === 'deployments' ? (
+          <DeploymentsPage />
         ) : (
           <RunsPage key={attempt} />
         )}

@@ -16,6 +16,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import type { JsonRoute, RequestContext } from './route.js';
 import { clientRoutes } from './sluice/client-routes.js';
 import { deployRoutes } from './sluice/deploy-routes.js';
+import { monitorRoutes } from './sluice/monitor-routes.js';
 import { sluiceRoutes } from './sluice/sluice-routes.js';
 import { isUiPath, registerUi } from './ui-static.js';
 
@@ -31,7 +32,7 @@ export interface AppOptions {
   readonly version: string;
 }
 
-export const ALL_ROUTES: readonly JsonRoute[] = [...trackingRoutes, ...registryRoutes, ...sluiceRoutes, ...clientRoutes, ...deployRoutes];
+export const ALL_ROUTES: readonly JsonRoute[] = [...trackingRoutes, ...registryRoutes, ...sluiceRoutes, ...clientRoutes, ...deployRoutes, ...monitorRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -35,3 +35,30 @@ export function HistoryChart({ series }: { series: Series[] }) {
   }, [series]);
   return <div className="chart" data-testid="history-chart" ref={element} />;
 }
+
+/** A series over time: one value (or a gap) per point of the shared time axis. */
+export interface TimeSeries {
+  label: string;
+  values: (number | null)[];
+  /** A dashed line, for thresholds and interval bounds. */
+  dashed?: boolean;
+}
+
+/** Lines over time (epoch ms on the x axis), as the monitoring page draws windows. */
+export function TimeChart({ times, series, label }: { times: number[]; series: TimeSeries[]; label: string }) {
+  const element = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!element.current || times.length === 0) return;
+    const plot = new uPlot(
+      {
+        width: Math.min(800, element.current.clientWidth || 800),
+        height: 200,
+        series: [{ label: 'time' }, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], dash: s.dashed ? [6, 4] : undefined, points: { show: true } }))],
+      },
+      [times.map((time) => time / 1000), ...series.map((s) => s.values)] as uPlot.AlignedData,
+      element.current,
+    );
+    return () => plot.destroy();
+  }, [times, series]);
+  return <div className="chart" role="img" aria-label={label} data-testid="time-chart" ref={element} />;
+}

@@ -6,6 +6,7 @@ import { navigate, useQuery } from './router';
 import { RunsPage } from './runs';
 import { ModelPage } from './model';
 import { DeploymentsPage } from './deployments';
+import { MonitoringPage } from './monitoring';
 import { ComparePage, RunPage } from './run';
 import './style.css';
 
@@ -72,7 +73,7 @@ function App() {
     <>
       <header>
         <h1>Sluice</h1>
-        <nav>{link('runs', 'Runs')}{link('models', 'Models')}{link('deployments', 'Deployments')}</nav>
+        <nav>{link('runs', 'Runs')}{link('models', 'Models')}{link('deployments', 'Deployments')}{link('monitoring', 'Monitoring')}</nav>
         {getToken() && <button onClick={() => { setToken(null); setAttempt((n) => n + 1); }}>Sign out</button>}
       </header>
       <main>
@@ -88,6 +89,8 @@ function App() {
           <ModelPage name={query.get('name') ?? ''} version={query.get('version')} />
         ) : page === 'deployments' ? (
           <DeploymentsPage />
+        ) : page === 'monitoring' ? (
+          <MonitoringPage />
         ) : (
           <RunsPage key={attempt} />
         )}

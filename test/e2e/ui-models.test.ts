@@ -103,6 +103,18 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('the pipeline page draws the example\'s DAG, each stage with its latest outcome', async () => {
+    const page = await open('/?page=pipeline');
+    await page.locator('svg.pipeline').waitFor();
+    const stages = await page.locator('svg.pipeline [data-stage]').evaluateAll((nodes) => nodes.map((node) => [node.getAttribute('data-stage'), node.getAttribute('class')]));
+    assert.deepEqual(stages.map(([name]) => name).sort(), ['evaluate@test', 'evaluate@validation', 'gate', 'prepare', 'train', 'validate']);
+    assert.ok(stages.every(([, kind]) => /stage-ran/.test(kind ?? '')), JSON.stringify(stages));
+    for (const edge of ['prepare→train', 'train→evaluate@test', 'train→gate']) assert.equal(await page.locator(`svg.pipeline [data-edge="${edge}"]`).count(), 1, edge);
+    assert.match(await page.locator('[data-stage-row="train"]').innerText(), /^train\s+ran/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pipeline.png') });
+    assert.deepEqual(errors, []);
+  });
+
   test('a reader token cannot promote: the button is disabled, and the server refuses the request', async () => {
     const page = await open('/?page=model&name=breast-cancer&version=1', 'reader');
     const button = page.getByRole('button', { name: 'Promote to champion' });

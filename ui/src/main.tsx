@@ -7,6 +7,7 @@ import { RunsPage } from './runs';
 import { ModelPage } from './model';
 import { DeploymentsPage } from './deployments';
 import { MonitoringPage } from './monitoring';
+import { PipelinePage } from './pipeline';
 import { ComparePage, RunPage } from './run';
 import './style.css';
 
@@ -73,7 +74,7 @@ function App() {
     <>
       <header>
         <h1>Sluice</h1>
-        <nav>{link('runs', 'Runs')}{link('models', 'Models')}{link('deployments', 'Deployments')}{link('monitoring', 'Monitoring')}</nav>
+        <nav>{link('runs', 'Runs')}{link('pipeline', 'Pipeline')}{link('models', 'Models')}{link('deployments', 'Deployments')}{link('monitoring', 'Monitoring')}</nav>
         {getToken() && <button onClick={() => { setToken(null); setAttempt((n) => n + 1); }}>Sign out</button>}
       </header>
       <main>
@@ -91,6 +92,8 @@ function App() {
           <DeploymentsPage />
         ) : page === 'monitoring' ? (
           <MonitoringPage />
+        ) : page === 'pipeline' ? (
+          <PipelinePage />
         ) : (
           <RunsPage key={attempt} />
         )}

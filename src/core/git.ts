@@ -210,3 +210,23 @@ export async function readGitPrefix(cwd: string): Promise<string> {
   const result = await git(cwd, ['rev-parse', '--show-prefix']);
   return result.ok ? result.stdout.trim() : '';
 }
+
+/** A commit that changed a file: its id, commit time (ms) and subject line. */
+export interface FileCommit {
+  readonly commit: string;
+  readonly time: number;
+  readonly subject: string;
+}
+
+/** The commits that changed `path` (relative to `cwd`), newest first, at most `limit`; none outside a repository. */
+export async function fileCommits(cwd: string, path: string, limit: number): Promise<FileCommit[]> {
+  const result = await git(cwd, ['log', `--max-count=${limit}`, '--format=%H%x09%ct%x09%s', '--', path]);
+  if (!result.ok) return [];
+  return result.stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const [commit = '', time = '0', ...subject] = line.split('\t');
+      return { commit, time: Number(time) * 1000, subject: subject.join('\t') };
+    });
+}

@@ -29,5 +29,5 @@ export { seededRandom } from './random.js';
 export { formatNumber, formatSigned } from './format-number.js';
 export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, type StreamHasher } from './hash.js';
 export { checkoutBranchAt, commitOf, currentBranch, excludeLocally, fetchUpstream, filesChangedBetween, isAncestor, trackedChanges, upstreamOf } from './git-branch.js';
-export { listFilesAtRevision, listWorkingFiles, readBytesAtRevision, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitPrefix, readGitRemoteUrl, readGitState, resolveRevision, type GitState, type GitStateOptions } from './git.js';
+export { fileCommits, listFilesAtRevision, listWorkingFiles, readBytesAtRevision, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitPrefix, readGitRemoteUrl, readGitState, resolveRevision, type FileCommit, type GitState, type GitStateOptions } from './git.js';
 export { letWorkerGo, WORKER_EXIT_GRACE_MS } from './let-worker-go.js';

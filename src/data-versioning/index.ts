@@ -9,6 +9,7 @@ export { addData, checkoutData, dataStatus, toWorkspacePath, type AddedData, typ
 export { collectGarbage, diffData, type DataChange, type DataDiff, type GarbageReport } from './history.js';
 export { pullData, pushData, type TransferOptions, type TransferReport } from './transfer.js';
 export type { TransferProgress } from '../cache/index.js';
+export { dataVersions, type DataVersion } from './versions.js';
 export { pointersAtRevision, remoteDataStatus, versionsOnRemote, type RemoteDataStatus, type RemoteStatusReport, type RemoteSync } from './remote-status.js';
 export { addRemote, listRemotes, openRemote, removeRemote, type NamedRemote } from './remotes.js';
 export { dataNotInCache, dataNotTracked, dataPathMissing, dataPathNotAllowed, invalidRemote, remoteExists, remoteNotConfigured, transferIncomplete } from './errors.js';

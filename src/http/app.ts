@@ -18,6 +18,7 @@ import { clientRoutes } from './sluice/client-routes.js';
 import { deployRoutes } from './sluice/deploy-routes.js';
 import { monitorRoutes } from './sluice/monitor-routes.js';
 import { pipelineRoutes } from './sluice/pipeline-routes.js';
+import { dataRoutes } from './sluice/data-routes.js';
 import { sluiceRoutes } from './sluice/sluice-routes.js';
 import { isUiPath, registerUi } from './ui-static.js';
 
@@ -33,7 +34,7 @@ export interface AppOptions {
   readonly version: string;
 }
 
-export const ALL_ROUTES: readonly JsonRoute[] = [...trackingRoutes, ...registryRoutes, ...sluiceRoutes, ...clientRoutes, ...deployRoutes, ...monitorRoutes, ...pipelineRoutes];
+export const ALL_ROUTES: readonly JsonRoute[] = [...trackingRoutes, ...registryRoutes, ...sluiceRoutes, ...clientRoutes, ...deployRoutes, ...monitorRoutes, ...pipelineRoutes, ...dataRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

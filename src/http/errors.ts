@@ -21,3 +21,10 @@ export const endpointNotFound = defineError<{ method: string; path: string }>('S
   message: ({ method, path }) => `No endpoint ${method} ${path}.`,
   hint: () => 'GET /openapi.json lists the endpoints.',
 });
+
+export const notATrackedTable = defineError<{ target: string }>('SLUICE_HTTP_NOT_A_TRACKED_TABLE', {
+  kind: 'not_found',
+  description: 'A data profile was asked of a path that is not a tracked table file present in the server\'s workspace.',
+  message: ({ target }) => `"${target}" is not a tracked table (CSV, Parquet or JSON lines) in this workspace's working copy.`,
+  hint: () => 'Profile one of the paths GET /api/sluice/v1/data lists with "table": true and "present": true.',
+});

@@ -8,6 +8,7 @@ import { ModelPage } from './model';
 import { DeploymentsPage } from './deployments';
 import { MonitoringPage } from './monitoring';
 import { PipelinePage } from './pipeline';
+import { DataPage } from './data';
 import { ComparePage, RunPage } from './run';
 import './style.css';
 
@@ -74,7 +75,7 @@ function App() {
     <>
       <header>
         <h1>Sluice</h1>
-        <nav>{link('runs', 'Runs')}{link('pipeline', 'Pipeline')}{link('models', 'Models')}{link('deployments', 'Deployments')}{link('monitoring', 'Monitoring')}</nav>
+        <nav>{link('runs', 'Runs')}{link('pipeline', 'Pipeline')}{link('models', 'Models')}{link('deployments', 'Deployments')}{link('monitoring', 'Monitoring')}{link('data', 'Data')}</nav>
         {getToken() && <button onClick={() => { setToken(null); setAttempt((n) => n + 1); }}>Sign out</button>}
       </header>
       <main>
@@ -94,6 +95,8 @@ function App() {
           <MonitoringPage />
         ) : page === 'pipeline' ? (
           <PipelinePage />
+        ) : page === 'data' ? (
+          <DataPage />
         ) : (
           <RunsPage key={attempt} />
         )}

@@ -40,6 +40,14 @@ describe('the web UI', { timeout: 60_000 }, () => {
       assert.equal((await post(`${api}/runs/log-batch`, { run_id: id, metrics, params: [{ key: 'C', value: run.C }] })).status, 200);
       await post(`${api}/runs/update`, { run_id: id, status: 'FINISHED', end_time: Date.now() });
     }
+    // One run gets an input data set and artifacts, as an MLflow client logs them.
+    const c1 = ids.get('logreg-c1')!;
+    const logged = await post(`${api}/runs/log-inputs`, { run_id: c1, datasets: [{ dataset: { name: 'train.csv', digest: 'blake3:91bae985', source_type: 'local', source: 'data/train.csv' } }] });
+    assert.equal(logged.status, 200, JSON.stringify(logged.body));
+    for (const [name, body] of [['summary.json', '{"roc_auc":0.95,"rows":171}'], ['data/head.csv', 'a,b\n1,2\n3,4\n']] as const) {
+      const put = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/0/${c1}/artifacts/${name}`, { method: 'PUT', body });
+      assert.equal(put.status, 200, await put.text());
+    }
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
@@ -83,8 +91,8 @@ describe('the web UI', { timeout: 60_000 }, () => {
     await page.locator('.body [role=row]').first().waitFor();
     const header = page.locator('.row.head');
     assert.match(await header.innerText(), /accuracy[\s\S]*C/);
-    await page.locator('.columns summary').click();
-    await page.locator('.columns fieldset', { hasText: 'Metrics' }).getByLabel('accuracy').uncheck();
+    await page.locator('.column-choice summary').click();
+    await page.locator('.column-choice fieldset', { hasText: 'Metrics' }).getByLabel('accuracy').uncheck();
     await page.locator('.row.head .th', { hasText: 'accuracy' }).waitFor({ state: 'detached' });
     assert.match(page.url(), /columns=params\.C(&|$)/);
     assert.doesNotMatch(await page.locator(`[data-run-id="${ids.get('logreg-c1')}"]`).innerText(), /0\.9500/);
@@ -92,8 +100,8 @@ describe('the web UI', { timeout: 60_000 }, () => {
     const shared = await open(new URL(page.url()).search.replace(/^/, '/'));
     await shared.locator('.body [role=row]').first().waitFor();
     assert.doesNotMatch(await shared.locator('.row.head').innerText(), /accuracy/);
-    await shared.locator('.columns summary').click();
-    await shared.locator('.columns fieldset', { hasText: 'Metrics' }).getByLabel('accuracy').check();
+    await shared.locator('.column-choice summary').click();
+    await shared.locator('.column-choice fieldset', { hasText: 'Metrics' }).getByLabel('accuracy').check();
     await shared.locator('.row.head .th', { hasText: 'accuracy' }).waitFor();
     assert.match(shared.url(), /columns=metrics\.accuracy%2Cparams\.C/);
     assert.deepEqual(errors, []);
@@ -104,6 +112,18 @@ describe('the web UI', { timeout: 60_000 }, () => {
     await page.locator('[data-testid=history-chart] canvas').waitFor();
     assert.match(await page.locator('section').innerText(), /accuracy\s+0\.9500/);
     await page.screenshot({ path: join(SCREENSHOTS, 'run.png') });
+    assert.deepEqual(errors, []);
+  });
+
+  test('a run page lists its inputs and artifacts, and previews a JSON artifact', async () => {
+    const page = await open(`/?page=run&run=${ids.get('logreg-c1')}`);
+    await page.locator('[data-artifact="summary.json"]').waitFor();
+    assert.match(await page.locator('[data-input="train.csv"]').innerText(), /blake3:91bae985/);
+    assert.equal(await page.locator('[data-artifact="data"]').count(), 1, 'a directory is listed');
+    await page.locator('[data-artifact="summary.json"]').getByRole('button', { name: 'Preview' }).click();
+    const preview = page.locator('[data-preview="summary.json"] pre');
+    await preview.waitFor();
+    assert.equal(await preview.innerText(), '{\n  "roc_auc": 0.95,\n  "rows": 171\n}');
     assert.deepEqual(errors, []);
   });
 

@@ -39,6 +39,7 @@ export async function api<T>(path: string, init?: { body?: unknown; query?: Reco
 
 /** An MLflow run as runs/search and runs/get return it. */
 export interface Run {
-  info: { run_id: string; run_name?: string; status: string; start_time?: number; experiment_id: string };
+  info: { run_id: string; run_name?: string; status: string; start_time?: number; experiment_id: string; artifact_uri?: string };
+  inputs?: { dataset_inputs?: { dataset: { name: string; digest: string } }[] };
   data: { metrics?: { key: string; value: number; step?: number }[]; params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] };
 }

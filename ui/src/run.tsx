@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, type Run } from './api';
 import { HistoryChart, type Series } from './chart';
 import { formatNumber } from './runs';
+import { RunFiles } from './run-files';
 
 async function history(runId: string, key: string): Promise<{ step: number; value: number }[]> {
   const reply = await api<{ metrics?: { step?: number; value: number }[] }>('/api/2.0/mlflow/metrics/get-history', { query: { run_id: runId, metric_key: key } });
@@ -60,7 +61,7 @@ function Pairs({ title, pairs }: { title: string; pairs: { key: string; value: s
   );
 }
 
-/** One run: its params, latest metrics, a metric's history, its tags. */
+/** One run: its params, latest metrics, a metric's history, its tags, inputs, outputs and artifacts. */
 export function RunPage({ runId }: { runId: string }) {
   const [runs, error] = useRuns([runId]);
   const run = runs[0];
@@ -76,6 +77,11 @@ export function RunPage({ runId }: { runId: string }) {
         <Pairs title="Metrics" pairs={run.data.metrics ?? []} />
         <Pairs title="Tags" pairs={(run.data.tags ?? []).filter((t) => !t.key.startsWith('mlflow.log-model'))} />
       </div>
+      <RunFiles
+        runId={run.info.run_id}
+        artifactRoot={run.info.artifact_uri ?? ''}
+        inputs={(run.inputs?.dataset_inputs ?? []).map((input) => ({ name: input.dataset.name, digest: input.dataset.digest }))}
+      />
     </section>
   );
 }

@@ -82,7 +82,7 @@ export function RunsPage() {
           Compare {selected.length}
         </button>
       </form>
-      <details className="columns">
+      <details className="column-choice">
         <summary>Columns ({metricKeys.length + paramKeys.length})</summary>
         <ColumnChoice legend="Metrics" keys={allMetricKeys} shown={metricKeys} onToggle={(key, shown) => toggleColumn('metrics', key, shown)} />
         <ColumnChoice legend="Params" keys={allParamKeys} shown={paramKeys} onToggle={(key, shown) => toggleColumn('params', key, shown)} />

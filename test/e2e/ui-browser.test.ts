@@ -133,7 +133,11 @@ describe('the web UI', { timeout: 60_000 }, () => {
     const table = await page.locator('table.compare').innerText();
     assert.match(table, /params\.C\s+1\.0\s+10\.0/);
     assert.match(table, /metrics\.accuracy\s+0\.9500\s+0\.9100/);
-    assert.equal(await page.locator('.u-legend .u-series').count(), 3, 'the step axis and one series per run');
+    assert.equal(await page.locator('[data-testid=history-chart] .u-legend .u-series').count(), 3, 'the step axis and one series per run');
+    const scatter = page.getByRole('img', { name: 'metrics.accuracy against params.C' });
+    await scatter.locator('canvas').waitFor();
+    assert.match(await page.locator('.scatter .count').innerText(), /^2 of 2 runs have both\.$/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare.png'), fullPage: true });
     assert.deepEqual(errors, []);
   });
 

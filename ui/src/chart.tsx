@@ -62,3 +62,25 @@ export function TimeChart({ times, series, label }: { times: number[]; series: T
   }, [times, series]);
   return <div className="chart" role="img" aria-label={label} data-testid="time-chart" ref={element} />;
 }
+
+/** Points (x, y), one per run, labelled: a param against a metric on the compare page. */
+export function ScatterChart({ points, xLabel, yLabel }: { points: { x: number; y: number; label: string }[]; xLabel: string; yLabel: string }) {
+  const element = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!element.current || points.length === 0) return;
+    const sorted = [...points].sort((a, b) => a.x - b.x);
+    const plot = new uPlot(
+      {
+        width: Math.min(640, element.current.clientWidth || 640),
+        height: 260,
+        scales: { x: { time: false } },
+        axes: [{ label: xLabel }, { label: yLabel }],
+        series: [{ label: xLabel }, { label: yLabel, stroke: COLOURS[0], width: 0, points: { show: true, size: 9, fill: COLOURS[0] } }],
+      },
+      [sorted.map((point) => point.x), sorted.map((point) => point.y)] as uPlot.AlignedData,
+      element.current,
+    );
+    return () => plot.destroy();
+  }, [points, xLabel, yLabel]);
+  return <div className="chart" role="img" aria-label={`${yLabel} against ${xLabel}`} ref={element} />;
+}

@@ -1,7 +1,7 @@
 /** The run page (params, metrics with history chart, tags) and the compare page. */
 import { useEffect, useState } from 'react';
 import { api, type Run } from './api';
-import { HistoryChart, type Series } from './chart';
+import { HistoryChart, ScatterChart, type Series } from './chart';
 import { formatNumber } from './runs';
 import { RunFiles } from './run-files';
 
@@ -86,7 +86,7 @@ export function RunPage({ runId }: { runId: string }) {
   );
 }
 
-/** Two or more runs side by side, with a metric's histories overlaid. */
+/** Two or more runs side by side, with a metric's histories overlaid and a param plotted against a metric. */
 export function ComparePage({ runIds }: { runIds: string[] }) {
   const [runs, error] = useRuns(runIds);
   if (error) return <p className="error" role="alert">{error}</p>;
@@ -110,6 +110,44 @@ export function ComparePage({ runIds }: { runIds: string[] }) {
         </tbody>
       </table>
       <MetricHistory runs={runs} />
+      <ParamsAgainstMetrics runs={runs} />
     </section>
+  );
+}
+
+/** A numeric param against a metric, one point per run (the compare page's scatter). */
+function ParamsAgainstMetrics({ runs }: { runs: Run[] }) {
+  const numericParams = [...new Set(runs.flatMap((r) => (r.data.params ?? []).map((p) => p.key)))]
+    .filter((key) => runs.some((r) => (r.data.params ?? []).some((p) => p.key === key)) && runs.every((r) => (r.data.params ?? []).every((p) => p.key !== key || Number.isFinite(Number(p.value)))))
+    .sort();
+  const metricKeys = [...new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)))].sort();
+  const [param, setParam] = useState('');
+  const [metric, setMetric] = useState('');
+  const x = param || numericParams[0] || '';
+  const y = metric || metricKeys[0] || '';
+  if (!x || !y) return null;
+  const points = runs.flatMap((r) => {
+    const p = (r.data.params ?? []).find((item) => item.key === x);
+    const m = (r.data.metrics ?? []).find((item) => item.key === y);
+    return p && m ? [{ x: Number(p.value), y: m.value, label: r.info.run_name || r.info.run_id }] : [];
+  });
+  return (
+    <div className="scatter">
+      <h3>Params against metrics</h3>
+      <label>
+        Param{' '}
+        <select aria-label="Param" value={x} onChange={(e) => setParam(e.target.value)}>
+          {numericParams.map((k) => <option key={k}>{k}</option>)}
+        </select>
+      </label>{' '}
+      <label>
+        Metric{' '}
+        <select aria-label="Scatter metric" value={y} onChange={(e) => setMetric(e.target.value)}>
+          {metricKeys.map((k) => <option key={k}>{k}</option>)}
+        </select>
+      </label>
+      <ScatterChart points={points} xLabel={`params.${x}`} yLabel={`metrics.${y}`} />
+      <p className="count">{points.length} of {runs.length} runs have both.</p>
+    </div>
   );
 }

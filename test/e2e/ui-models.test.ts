@@ -115,6 +115,21 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('a stage run\'s page shows the stage\'s log and the files it produced', async () => {
+    const post = async (path: string, body: unknown) =>
+      (await fetch(`${server.url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { authorization: `Bearer ${tokens.reader}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const experiments = ((await post('experiments/search', { max_results: 100 })) as { experiments: { experiment_id: string }[] }).experiments.map((experiment) => experiment.experiment_id);
+    const found = (await post('runs/search', { experiment_ids: experiments, filter: "tags.`sluice.stage` = 'train'", max_results: 1 })) as { runs?: { info: { run_id: string } }[] };
+    const runId = found.runs?.[0]?.info.run_id;
+    assert.ok(runId, JSON.stringify(found));
+    const page = await open(`/?page=run&run=${runId}`);
+    const log = page.getByTestId('stage-log');
+    await log.waitFor();
+    assert.match(await log.innerText(), /models\/candidate\.onnx/);
+    assert.match(await page.locator('[data-output="models/candidate.onnx"]').innerText(), /blake3:[0-9a-f]{64}/);
+    assert.deepEqual(errors, []);
+  });
+
   test('a reader token cannot promote: the button is disabled, and the server refuses the request', async () => {
     const page = await open('/?page=model&name=breast-cancer&version=1', 'reader');
     const button = page.getByRole('button', { name: 'Promote to champion' });

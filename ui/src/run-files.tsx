@@ -126,3 +126,18 @@ export function RunFiles({ runId, artifactRoot, inputs }: { runId: string; artif
     </div>
   );
 }
+
+/** A pipeline stage's log (its end), for a stage's run. */
+export function StageLog({ runId }: { runId: string }) {
+  const [log, setLog] = useState<{ stage: string | null; log: string | null; truncated?: boolean } | null>(null);
+  useEffect(() => {
+    api<{ stage: string | null; log: string | null; truncated?: boolean }>('/api/sluice/v1/pipeline/stage-log', { query: { run_id: runId } }).then(setLog, () => setLog(null));
+  }, [runId]);
+  if (!log?.stage) return null;
+  return (
+    <div className="stage-log">
+      <h3>Log of stage {log.stage}</h3>
+      {log.log === null ? <p>The log is not on this server (it stays on the machine that ran the stage).</p> : <pre data-testid="stage-log">{log.truncated ? '… (earlier lines left out)\n' : ''}{log.log}</pre>}
+    </div>
+  );
+}

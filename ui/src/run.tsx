@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, type Run } from './api';
 import { HistoryChart, ScatterChart, type Series } from './chart';
 import { formatNumber } from './runs';
-import { RunFiles } from './run-files';
+import { RunFiles, StageLog } from './run-files';
 
 async function history(runId: string, key: string): Promise<{ step: number; value: number }[]> {
   const reply = await api<{ metrics?: { step?: number; value: number }[] }>('/api/2.0/mlflow/metrics/get-history', { query: { run_id: runId, metric_key: key } });
@@ -82,6 +82,7 @@ export function RunPage({ runId }: { runId: string }) {
         artifactRoot={run.info.artifact_uri ?? ''}
         inputs={(run.inputs?.dataset_inputs ?? []).map((input) => ({ name: input.dataset.name, digest: input.dataset.digest }))}
       />
+      <StageLog runId={run.info.run_id} />
     </section>
   );
 }

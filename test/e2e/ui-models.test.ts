@@ -130,6 +130,14 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('the data page shows the validation stage\'s latest report: data, schema, rows, checks, passed', async () => {
+    const page = await open('/?page=data');
+    const row = page.locator('[data-validation="data/train.csv"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /data\/train\.csv\s+data\/schema\.yaml\s+validate\s+398\s+\d+\s+passed\s+reports\/data-validation\.json/);
+    assert.deepEqual(errors, []);
+  });
+
   test('a reader token cannot promote: the button is disabled, and the server refuses the request', async () => {
     const page = await open('/?page=model&name=breast-cancer&version=1', 'reader');
     const button = page.getByRole('button', { name: 'Promote to champion' });

@@ -35,21 +35,68 @@ function bytes(size: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+interface ValidationJson {
+  stage: string;
+  report: string;
+  file: string;
+  schema: string | null;
+  rows: number;
+  passed: boolean;
+  checks: number;
+  violations: number;
+  first_violations: unknown[];
+  written_at: number;
+}
+
 export function DataPage() {
   const [data, setData] = useState<DataJson[] | null>(null);
+  const [validations, setValidations] = useState<ValidationJson[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api<{ data: DataJson[] }>('/api/sluice/v1/data').then((reply) => setData(reply.data), (caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
+    api<{ validations: ValidationJson[] }>('/api/sluice/v1/data/validations').then((reply) => setValidations(reply.validations), () => setValidations([]));
   }, []);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (data === null) return <p>Loading…</p>;
-  if (data.length === 0) return <p>No tracked data: track files with <code>sluice data add PATH</code>.</p>;
   return (
     <section>
+      {validations.length > 0 && <Validations validations={validations} />}
+      <h2>Tracked data</h2>
+      {data.length === 0 && <p>No tracked data: track files with <code>sluice data add PATH</code>.</p>}
       {data.map((item) => (
         <DataCard key={item.target} item={item} />
       ))}
     </section>
+  );
+}
+
+/** The latest report of each validation stage: what was checked against which schema, and what failed. */
+function Validations({ validations }: { validations: ValidationJson[] }) {
+  return (
+    <>
+      <h2>Validation</h2>
+      <table className="versions validations">
+        <thead>
+          <tr><th>Data</th><th>Schema</th><th>Stage</th><th>Rows</th><th>Checks</th><th>Result</th><th>Report</th></tr>
+        </thead>
+        <tbody>
+          {validations.map((validation) => (
+            <tr key={`${validation.stage}/${validation.report}`} data-validation={validation.file} className={validation.passed ? '' : 'failed'}>
+              <td>{validation.file}</td>
+              <td>{validation.schema ?? ''}</td>
+              <td>{validation.stage}</td>
+              <td>{validation.rows}</td>
+              <td>{validation.checks}</td>
+              <td>{validation.passed ? 'passed' : `${validation.violations} violation${validation.violations === 1 ? '' : 's'}`}</td>
+              <td><code>{validation.report}</code></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {validations.filter((validation) => !validation.passed).map((validation) => (
+        <pre key={validation.report} className="violations">{validation.first_violations.map((violation) => JSON.stringify(violation)).join('\n')}</pre>
+      ))}
+    </>
   );
 }
 

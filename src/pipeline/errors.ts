@@ -209,8 +209,8 @@ export const stageNotOne = defineError<{ name: string; items: readonly string[] 
 
 export const runRecordsLost = defineError<{ runId: string; reason: string }>('SLUICE_PIPELINE_RECORDS_LOST', {
   kind: 'unavailable',
-  description: 'A `sluice run` stopped because its records could no longer be written (the team server or the database stopped answering mid-run); the next run closes them.',
+  description: 'A `sluice run` stopped because its records could no longer be written (the team server stopped answering mid-run); the next run closes them.',
   message: ({ runId, reason }) =>
     `Run ${runId} stopped: its records could not be written (${reason}). The outputs and sluice.lock entries of the stages that finished are in this checkout; the run stays unfinished in the records until the next \`sluice run\` closes it as KILLED.`,
-  hint: () => 'When the server (or database) answers again, run `sluice run` again: it closes this run and runs only the stages that are not up to date.',
+  hint: () => 'When the server answers again, run `sluice run` again: it closes this run and runs only the stages that are not up to date.',
 });

@@ -205,7 +205,9 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     // Records begun but not closed (the server or database stopped answering): the next run closes them.
     if (recordsBegun && !recordsClosed) {
       unclosed = true;
-      if (isAppError(error) && error.kind === 'unavailable') throw runRecordsLost({ runId: recordsBegun, reason: unavailableReason(error) }, { cause: error });
+      // The team server's own message says nothing was run, which is no longer true mid-run; a
+      // lost database keeps its message (it names the store and how to check it).
+      if (isAppError(error) && error.code === 'SLUICE_REMOTE_UNREACHABLE') throw runRecordsLost({ runId: recordsBegun, reason: unavailableReason(error) }, { cause: error });
     }
     throw error;
   } finally {
@@ -218,7 +220,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   }
 }
 
-/** What an unavailable server or database said, without its claim that nothing was recorded. */
+/** What the unreachable server's error said, without its claim that nothing was recorded. */
 function unavailableReason(error: AppError): string {
   const { url, reason } = error.details ?? {};
   return typeof url === 'string' && typeof reason === 'string' ? `the server at ${url}: ${reason}` : error.message;

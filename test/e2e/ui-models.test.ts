@@ -6,7 +6,7 @@
  * champion, reaching the training data by content hash. Any console error fails the test.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -100,6 +100,15 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
     const page = await open('/?page=model&name=breast-cancer&version=1');
     await page.getByText('No lineage: no run is known to have produced this file.').waitFor();
     assert.match(await page.locator('h3').innerText(), /Version 1/);
+    assert.deepEqual(errors, []);
+  });
+
+  test('the runs table shows the demo pipeline run with the metric values its metrics file holds', async () => {
+    const accuracy = (JSON.parse(readFileSync(join(repo.root, 'metrics', 'test.json'), 'utf8')) as { accuracy: number }).accuracy;
+    const page = await open('/?page=runs&columns=metrics.test.accuracy');
+    const row = page.locator('.body [role=row]', { hasText: /^pipeline-/ }).first();
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`pipeline-[0-9a-f]{8}\\s+FINISHED\\s+${accuracy.toFixed(4).replace('.', '\\.')}`));
     assert.deepEqual(errors, []);
   });
 

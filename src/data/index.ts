@@ -19,6 +19,7 @@ export {
   CORRECTIONS,
   DEFAULT_THRESHOLDS,
   DRIFT_METHODS,
+  sortNumbers,
   type ColumnDrift,
   type Correction,
   type DriftMethod,

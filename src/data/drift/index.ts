@@ -5,3 +5,4 @@ export { CORRECTIONS, type Correction } from './corrections.js';
 export { ksTwoSample, type KsResult } from './ks-test.js';
 export { jensenShannonNumeric, psiNumeric, wassersteinDistance } from './numeric-statistics.js';
 export type { Histogram } from './column-drift.js';
+export { sortNumbers } from './sort-numbers.js';

@@ -32,6 +32,23 @@ test('the radix sort orders a large array as the built-in sort does, NaN last', 
   assertSameOrder(values, expected);
 });
 
+test('float32 values (32-bit keys) sort as the built-in sort does, specials and -0 included', () => {
+  const values = awkwardNumbers(200_000, 11).map((value) => Math.fround(value));
+  const expected = values.slice().sort();
+  sortNumbers(values);
+  assertSameOrder(values, expected);
+  const zeros = values.filter((value) => value === 0);
+  assert.ok(zeros.length > 0 && Object.is(zeros[0], -0) && Object.is(zeros.at(-1), 0), '-0 before +0');
+});
+
+test('one value that is not a float32 sends the whole array through the 64-bit passes, with the same order', () => {
+  const values = awkwardNumbers(100_000, 13).map((value) => Math.fround(value));
+  values[77_777] = 0.1;
+  const expected = values.slice().sort();
+  sortNumbers(values);
+  assertSameOrder(values, expected);
+});
+
 test('small arrays and constant arrays are sorted too', () => {
   const small = Float64Array.from([3, Number.NaN, -1, 2]);
   sortNumbers(small);

@@ -1,8 +1,9 @@
 /**
- * Sorting millions of numbers, the main cost of drift detection (KS, Wasserstein and PSI all walk
- * sorted samples). An LSD radix sort on the IEEE-754 bits, 16 bits per pass, sorts 2,000,000
- * values in about half the time of `Float64Array.prototype.sort`; no library offers one for
- * typed arrays, hence this file.
+ * Sorting many numbers, the main cost of drift detection (KS, Wasserstein and PSI all walk
+ * sorted samples) and of choosing a GBDT's bin edges. An LSD radix sort on the IEEE-754 bits, 16
+ * bits per pass, sorts 2,000,000 values in about half the time of `Float64Array.prototype.sort`;
+ * float32 values take 32-bit keys and 8-bit passes. No library offers one for typed arrays, hence
+ * this file.
  */
 
 /**
@@ -102,6 +103,50 @@ export function sortNumbers(values: Float64Array): void {
     }
   }
 
+  /**
+   * Values that are all float32 numbers (a model's prepared features, the GBDT trainer's edge
+   * samples) sort on 32-bit keys in four 8-bit passes: about four times faster than the 64-bit
+   * passes at 200,000 values. False, with nothing changed, when a value is not a float32.
+   */
+  function float32RadixSort(numbers: Float64Array): boolean {
+    const n = numbers.length;
+    let from = new Uint32Array(n);
+    const floats = new Float32Array(from.buffer);
+    for (let i = 0; i < n; i++) {
+      const value = numbers[i]!;
+      floats[i] = value;
+      if (floats[i] !== value) return false;
+    }
+    for (let i = 0; i < n; i++) {
+      const bits = from[i]!;
+      from[i] = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    }
+    let to = new Uint32Array(n);
+    const counts = new Uint32Array(256);
+    for (let shift = 0; shift < 32; shift += 8) {
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[(from[i]! >>> shift) & 0xff]!++;
+      let total = 0;
+      for (let digit = 0; digit < 256; digit++) {
+        const count = counts[digit]!;
+        counts[digit] = total;
+        total += count;
+      }
+      for (let i = 0; i < n; i++) {
+        const key = from[i]!;
+        to[counts[(key >>> shift) & 0xff]!++] = key;
+      }
+      [from, to] = [to, from];
+    }
+    const sorted = new Float32Array(from.buffer);
+    for (let i = 0; i < n; i++) {
+      const key = from[i]!;
+      from[i] = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;
+      numbers[i] = sorted[i]!;
+    }
+    return true;
+  }
+
   if (values.length < RADIX_THRESHOLD) {
     values.sort();
     return;
@@ -113,5 +158,6 @@ export function sortNumbers(values: Float64Array): void {
     if (value === value) values[n++] = value;
   }
   values.fill(Number.NaN, n);
-  radixSort(values.subarray(0, n));
+  const numbers = values.subarray(0, n);
+  if (!float32RadixSort(numbers)) radixSort(numbers);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { binOf, chooseEdges, sortValues } from './binning.js';
+import { binOf, chooseEdges } from './binning.js';
 import { TreeKernels } from './tree-kernels.js';
 
 describe('GBDT binning', () => {
@@ -31,22 +31,5 @@ describe('GBDT binning', () => {
       }
     }
     assert.equal(edges[2]!.length, 0, "a constant feature has a single bin");
-  });
-
-  test('sorting sample values gives the order of Float64Array.sort, for float32 values (radix) and others', () => {
-    let state = 11;
-    const random = () => (state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
-    const special = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-45, -1e-45, 3.4e38];
-    for (const float32 of [true, false]) {
-      const values = Float64Array.from({ length: 10_000 }, (_, i) => {
-        const value = i < special.length ? special[i]! : (random() - 0.5) * 10 ** Math.floor(random() * 12 - 6);
-        return float32 ? Math.fround(value) : value;
-      });
-      const expected = values.slice().sort();
-      sortValues(values, new Uint32Array(values.length), new Uint32Array(values.length));
-      // Object.is tells −0 from +0 and takes NaN as NaN, whatever its bits.
-      const misplaced = expected.findIndex((value, i) => !Object.is(value, values[i]));
-      assert.equal(misplaced, -1, `position ${misplaced}: ${values[misplaced]} instead of ${expected[misplaced]}`);
-    }
   });
 });

@@ -4,6 +4,7 @@
  * exactly the test "x ≤ edge_k" that onnxruntime's tree ensemble evaluates.
  */
 import { seededRandom } from '../../core/index.js';
+import { sortNumbers } from '../../data/index.js';
 
 /** Rows looked at to choose edges (as scikit-learn's histogram GBDT does). */
 const EDGE_SAMPLE = 200_000;
@@ -14,8 +15,6 @@ export function chooseEdges(features: Float64Array, width: number, maxBins: numb
   const sample = sampleRows(rows, seed);
   const edges: Float64Array[] = [];
   const values = new Float64Array(sample.length);
-  const keys = new Uint32Array(sample.length);
-  const scratch = new Uint32Array(sample.length);
   // The sampled rows, gathered once feature-major (one read of each row rather than one per feature).
   const sampled = new Float64Array(sample.length * width);
   for (let i = 0; i < sample.length; i++) {
@@ -24,7 +23,7 @@ export function chooseEdges(features: Float64Array, width: number, maxBins: numb
   }
   for (let f = 0; f < width; f++) {
     values.set(sampled.subarray(f * sample.length, (f + 1) * sample.length));
-    sortValues(values, keys, scratch);
+    sortNumbers(values);
     const distinct: number[] = [];
     for (let i = 0; i < values.length && distinct.length <= maxBins; i++) {
       if (distinct.length === 0 || distinct[distinct.length - 1] !== values[i]) distinct.push(values[i]!);
@@ -139,53 +138,6 @@ export function binOf(edges: Float64Array, value: number): number {
     else high = middle;
   }
   return low;
-}
-
-/**
- * Sorts `values` ascending (NaN last, −0 before +0), as Float64Array's sort does. Values that are
- * all float32 numbers (what the trainer's prepared features are) are radix-sorted on their 32 bits,
- * four passes of eight bits: about a tenth of the comparison sort's time on 200,000 values, which
- * it spends 20 times per training. Others fall back to the comparison sort.
- */
-export function sortValues(values: Float64Array, keys: Uint32Array, scratch: Uint32Array): void {
-  const floats = new Float32Array(keys.buffer, keys.byteOffset, keys.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    floats[i] = value;
-    if (floats[i] !== value && !Number.isNaN(value)) {
-      values.sort();
-      return;
-    }
-  }
-  // Order-preserving keys: negative numbers have every bit flipped, others the sign bit set; NaN last.
-  for (let i = 0; i < keys.length; i++) {
-    const bits = keys[i]!;
-    keys[i] = Number.isNaN(values[i]!) ? 0xffffffff : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-  }
-  const counts = new Uint32Array(256);
-  let from = keys;
-  let to = scratch;
-  for (let shift = 0; shift < 32; shift += 8) {
-    counts.fill(0);
-    for (let i = 0; i < from.length; i++) counts[(from[i]! >>> shift) & 0xff]!++;
-    let total = 0;
-    for (let digit = 0; digit < 256; digit++) {
-      const count = counts[digit]!;
-      counts[digit] = total;
-      total += count;
-    }
-    for (let i = 0; i < from.length; i++) {
-      const key = from[i]!;
-      to[counts[(key >>> shift) & 0xff]!++] = key;
-    }
-    [from, to] = [to, from];
-  }
-  // Four passes leave the sorted keys back in `keys`.
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    keys[i] = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;
-  }
-  for (let i = 0; i < values.length; i++) values[i] = floats[i]!;
 }
 
 function sampleRows(rows: number, seed: number): Uint32Array {

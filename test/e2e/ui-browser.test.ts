@@ -5,16 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, recordErrors, SCREENSHOTS } from '../support/browser.js';
 import { sluice } from '../support/cli.js';
 import { post, startSluiceServer, type ServedProcess } from '../support/serve.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'];
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
 const RUNS = [
   { name: 'logreg-c1', C: '1.0', accuracy: [0.81, 0.9, 0.95] },
   { name: 'logreg-c01', C: '0.1', accuracy: [0.7, 0.8, 0.86] },
@@ -48,7 +46,7 @@ describe('the web UI', { timeout: 60_000 }, () => {
       const put = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/0/${c1}/artifacts/${name}`, { method: 'PUT', body });
       assert.equal(put.status, 200, await put.text());
     }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
@@ -59,8 +57,7 @@ describe('the web UI', { timeout: 60_000 }, () => {
 
   async function open(path: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-    page.on('pageerror', (error) => errors.push(error.message));
+    recordErrors(page, errors);
     await page.goto(`${server.url}${path}`);
     return page;
   }

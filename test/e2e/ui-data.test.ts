@@ -6,16 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, recordErrors, SCREENSHOTS } from '../support/browser.js';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
 import { sharedFixture } from '../support/fixtures.js';
 import { startSluiceServer, type ServedProcess } from '../support/serve.js';
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'];
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
 
 describe('the data page', { timeout: 120_000 }, () => {
   let repo: ScratchRepo;
@@ -37,7 +34,7 @@ describe('the data page', { timeout: 120_000 }, () => {
       hashes.unshift(/hash: "(blake3:[0-9a-f]{64})"/.exec(readFileSync(join(repo.root, 'data', 'train.csv.sluice'), 'utf8'))![1]!);
     }
     server = await startSluiceServer(repo.root, []);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
@@ -49,8 +46,7 @@ describe('the data page', { timeout: 120_000 }, () => {
   test('lists the tracked table with its two versions and profiles it on request', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1200 } });
     const errors: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-    page.on('pageerror', (error) => errors.push(error.message));
+    recordErrors(page, errors);
     await page.goto(`${server.url}/?page=data`);
     const card = page.locator('[data-target="data/train.csv"]');
     await card.waitFor();

@@ -7,16 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, recordErrors, SCREENSHOTS } from '../support/browser.js';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
 import { REPO_ROOT, sharedFixture } from '../support/fixtures.js';
 import { startSluiceServer, type ServedProcess } from '../support/serve.js';
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'];
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
 
 interface Lineage {
   data: { name: string; digest: string }[];
@@ -47,7 +44,7 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
       tokens[role] = (JSON.parse(created.stdout) as { secret: string }).secret;
     }
     server = await startSluiceServer(repo.root, []);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
@@ -60,8 +57,7 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
   async function open(path: string, role: 'reader' | 'editor' = 'editor'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     await page.addInitScript(`sessionStorage.setItem('sluice-token', ${JSON.stringify(tokens[role])});`);
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-    page.on('pageerror', (error) => errors.push(error.message));
+    recordErrors(page, errors);
     await page.goto(`${server.url}${path}`);
     return page;
   }

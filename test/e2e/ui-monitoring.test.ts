@@ -8,17 +8,15 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, recordErrors, SCREENSHOTS } from '../support/browser.js';
 import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { environmentRepo } from '../support/environment.js';
 import { sharedFixture } from '../support/fixtures.js';
 import { startServe, startSluiceServer, type ServedProcess } from '../support/serve.js';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'];
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots');
 const SHIFTED = ['mean_area', 'mean_radius', 'mean_texture'];
 
 describe('the monitoring page', { timeout: 180_000 }, () => {
@@ -51,7 +49,7 @@ monitor:
     const run = sluice(repo.root, ['monitor', 'run', '--env', 'production']);
     assert.equal(run.code, 0, run.stderr);
     server = await startSluiceServer(repo.root, []);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
@@ -63,8 +61,7 @@ monitor:
   test('charts drift and live accuracy over the windows, names the drifted columns and shows the alert', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     const errors: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-    page.on('pageerror', (error) => errors.push(error.message));
+    recordErrors(page, errors);
     await page.goto(`${server.url}/?page=monitoring`);
     const card = page.locator('[data-monitor="production"]');
     await card.waitFor();

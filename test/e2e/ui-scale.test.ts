@@ -5,10 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, recordErrors } from '../support/browser.js';
 import { startSeededUi, type SeededUi } from '../support/ui-workspace.js';
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic'];
 
 /** The visible part of the table body and the rendered rows' extents, read in the page. */
 const COVERAGE = `(() => {
@@ -32,7 +31,7 @@ describe('the runs page with 100,000 runs', { timeout: 180_000 }, () => {
   let browser: Browser;
   before(async () => {
     ui = await startSeededUi(100_000);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -42,8 +41,7 @@ describe('the runs page with 100,000 runs', { timeout: 180_000 }, () => {
   test('shows the newest runs first and scrolls without blank rows', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    recordErrors(page, errors);
     await page.goto(ui.url);
     await page.locator('.body [role=row]').first().waitFor();
     assert.match(await page.locator('.count').innerText(), /^1000 runs \(more available\)$/);

@@ -12,6 +12,7 @@ export { columnNotFound, dataFileNotFound, emptyDataFile, malformedData, nonNume
 export {
   detectDrift,
   detectDriftInTables,
+  presortTables,
   ksTwoSample,
   jensenShannonNumeric,
   psiNumeric,

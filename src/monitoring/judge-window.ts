@@ -3,7 +3,7 @@
  * the logged requests to rows, running the monitor's checks, and the alert a rule raises.
  */
 import { randomUUID } from 'node:crypto';
-import type { Table } from '../data/index.js';
+import { presortTables, type Table } from '../data/index.js';
 import type { CheckResult } from './checks/check-result.js';
 import { dataDriftCheck } from './checks/data-drift-check.js';
 import { dataQualityCheck } from './checks/data-quality-check.js';
@@ -53,10 +53,12 @@ export function decode(window: PlannedWindow, arena: RowArena, undecodable: { re
 }
 
 /** The checks of a window: over its rows, its labels, and (slo) its requests, answered and failed. */
-export function runChecks(input: JudgeInput, rows: WindowRows, labels: ReadonlyMap<string, readonly unknown[]>, requests: readonly LoggedPrediction[] = []): CheckResult[] {
+export async function runChecks(input: JudgeInput, rows: WindowRows, labels: ReadonlyMap<string, readonly unknown[]>, requests: readonly LoggedPrediction[] = []): Promise<CheckResult[]> {
   const { checks, window } = input.monitor;
   const results: CheckResult[] = [];
   const table = checks.data_drift || checks.data_quality ? windowTable(rows, input.signature.features, input.reference, `window of ${input.monitor.environment}`) : undefined;
+  // Sorting the columns is most of a large window's drift check: done on two threads first.
+  if (checks.data_drift && table && table.rowCount >= window.min_rows) await presortTables(input.reference, table, { columns: checks.data_drift.columns, exclude: checks.data_drift.exclude });
   if (checks.data_drift && table) results.push(dataDriftCheck(checks.data_drift, input.reference, table, window.min_rows));
   if (checks.data_quality && table) results.push(dataQualityCheck(checks.data_quality, input.reference, table, window.min_rows));
   if (checks.prediction_drift && input.referencePredictions) results.push(predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows));

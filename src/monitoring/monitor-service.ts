@@ -36,6 +36,12 @@ export interface MonitorServiceOptions {
   /** What the `retrain` action runs with (the CLI gives the workspace's services). */
   readonly retrain?: RetrainContext | undefined;
   readonly now?: () => number;
+  /**
+   * Passes follow one another (a loop inside the server, a schedule): each first looks, without
+   * parsing, whether the unread log can hold a complete window (see WindowReadiness). A single
+   * pass (`sluice monitor run`) reads the log at once: looking first would read it twice.
+   */
+  readonly watch?: boolean;
 }
 
 export interface MonitorRunReport extends MonitorPass {
@@ -117,7 +123,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
 
   async function runOne(monitor: Monitor): Promise<MonitorRunReport> {
     const context = await servedContext(monitor);
-    if (!readiness.has(monitor.environment)) readiness.set(monitor.environment, new WindowReadiness(options.logDirOf(monitor.environment)));
+    if (options.watch && !readiness.has(monitor.environment)) readiness.set(monitor.environment, new WindowReadiness(options.logDirOf(monitor.environment)));
     const pass = await runMonitorPass({
       monitor,
       logDir: options.logDirOf(monitor.environment),

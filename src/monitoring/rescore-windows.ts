@@ -81,7 +81,7 @@ export async function rescoreLateLabels(input: RescoreInput, states: Record<stri
     const read = readDecodedLog(input.logDir, input.signature, span.from, span.to);
     const predictions = read.predictions.filter((prediction) => !prediction.shadow);
     const rows = decode({ predictions, startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, read.arena, undecodable);
-    const fresh = runChecks(judge, rows, labels).filter((result) => LABEL_CHECKS.has(result.check));
+    const fresh = (await runChecks(judge, rows, labels)).filter((result) => LABEL_CHECKS.has(result.check));
     const before = window.results.filter((result) => LABEL_CHECKS.has(result.check));
     if (JSON.stringify(fresh) === JSON.stringify(before)) continue;
     const results: CheckResult[] = [...window.results.filter((result) => !LABEL_CHECKS.has(result.check)), ...fresh];

@@ -54,7 +54,7 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   let superseded = false;
   for (const window of planned) {
     const rows = decode(window, read.arena, undecodable);
-    const results = runChecks(input, rows, labels, window.predictions);
+    const results = await runChecks(input, rows, labels, window.predictions);
     const closed: MonitorWindow = {
       id: randomUUID(),
       environment: input.monitor.environment,

@@ -13,8 +13,11 @@ export interface WorkspaceMonitors {
   readonly service: MonitorService;
 }
 
-/** The workspace's monitors; `deploy` is the caller's deploy service when it has one (the server's, raising its alerts). */
-export function workspaceMonitors(services: WorkspaceServices, options: { deploy?: DeployService; config?: MonitorConfig } = {}): WorkspaceMonitors {
+/**
+ * The workspace's monitors; `deploy` is the caller's deploy service when it has one (the server's,
+ * raising its alerts); `watch` when passes will follow one another (a loop, a schedule).
+ */
+export function workspaceMonitors(services: WorkspaceServices, options: { deploy?: DeployService; config?: MonitorConfig; watch?: boolean } = {}): WorkspaceMonitors {
   const root = services.workspace.root;
   const actor = cliActor();
   const cache = openWorkspaceCache(services.workspace);
@@ -32,6 +35,7 @@ export function workspaceMonitors(services: WorkspaceServices, options: { deploy
     retrain: { workspace: services.workspace, registry, tracking: services.tracking, resolveModel, recordRun: services.runs.record, deploy, toolDir: process.argv[1] ? dirname(process.argv[1]) : undefined },
     objects: { pathOf: (digest) => (cache.has(digest as Parameters<typeof cache.has>[0]) ? cache.objectPath(digest as Parameters<typeof cache.objectPath>[0]) : undefined) },
     logDirOf: (environment) => workspacePredictionLogDir(root, environment),
+    watch: options.watch,
   });
   return { config, service };
 }

@@ -40,7 +40,7 @@ export async function monitorWatchCommand(rawOptions: unknown, cli: CliContext):
   const options = parseOptions(watchSchema, rawOptions, 'monitor watch');
   const sidecar = process.env[SIDECAR_ENV] === '1';
   return withServices(cli, async (services) => {
-    const { config, service } = workspaceMonitors(services);
+    const { config, service } = workspaceMonitors(services, { watch: true });
     const monitor = findMonitor(config, options.env);
     const loop = startMonitorLoop({
       service,

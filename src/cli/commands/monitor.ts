@@ -52,7 +52,7 @@ export async function monitorCommand(action: MonitorAction, rawOptions: unknown,
   // Checked before the store opens: a typo in the schedule is a usage error, not a run.
   if (action === 'schedule') checkCron(options.cron ?? '').stop();
   return withServices(output, async (services) => {
-    const { config, service: monitors } = workspaceMonitors(services);
+    const { config, service: monitors } = workspaceMonitors(services, { watch: action === 'schedule' });
     if (action === 'schedule') {
       const print = (text: string) => output.stdout.write(`${new Date().toISOString()} ${text}`);
       const schedule = scheduleMonitors(monitors, options.cron!, {

@@ -65,22 +65,31 @@ export interface DriftResult {
 export async function detectDrift(referencePath: string, currentPath: string, options: DriftOptions = {}): Promise<DriftResult> {
   const reference = await readTable(referencePath);
   const current = await readTable(currentPath);
-  await presortNumbers(reference, current, options);
+  await presortTables(reference, current, options);
   return detectDriftInTables(reference, current, options);
 }
 
-/** Sorts the numeric columns to compare on two threads (the main cost at millions of rows). */
-async function presortNumbers(reference: Table, current: Table, options: DriftOptions): Promise<void> {
+/**
+ * Sorts the numeric columns `detectDriftInTables` will compare, on two threads (the main cost at
+ * millions of rows), so that it finds them sorted. The tables' number columns are sorted in place
+ * (or replaced by sorted copies): call it only on tables read for the comparison.
+ */
+export async function presortTables(reference: Table, current: Table, options: DriftOptions): Promise<void> {
   const excluded = new Set(options.exclude ?? []);
   const wanted = options.columns && options.columns.length > 0 ? new Set(options.columns) : undefined;
   const columns: NumericColumn[] = [];
   for (const column of reference.columns) {
     const other = current.columns.find((candidate) => candidate.name === column.name);
     if (column.kind !== 'number' || other?.kind !== 'number' || excluded.has(column.name) || (wanted && !wanted.has(column.name))) continue;
-    columns.push(column, other);
+    // A table compared again (a monitor's reference, window after window) is sorted once.
+    for (const side of [column, other]) if (!samples.has(side)) columns.push(side);
   }
   const sorted = await sortAll(columns.map((column) => column.values));
-  columns.forEach((column, k) => samples.set(column, sortedSample(sorted[k]!)));
+  columns.forEach((column, k) => {
+    // An array sorted on the other thread comes back as a new object: the column holds that one.
+    (column as { values: Float64Array }).values = sorted[k]!;
+    samples.set(column, sortedSample(sorted[k]!));
+  });
 }
 
 function firstText(column: Column): string {

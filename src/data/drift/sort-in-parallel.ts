@@ -1,6 +1,7 @@
 /**
  * Sorting many large columns on two cores: half of them go to a worker thread (their buffers
- * transferred, not copied), the rest are sorted here meanwhile. The worker runs the source of
+ * transferred, not copied; arrays over shared memory sorted where they are), the rest are sorted
+ * here meanwhile. The worker runs the source of
  * {@link sortNumbers} itself, so there is no second file to find in the compiled or bundled
  * layout, and one algorithm.
  */
@@ -15,8 +16,9 @@ const PARALLEL_THRESHOLD = 1_000_000;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const sortNumbers = ${sortNumbers.toString()};
-parentPort.once('message', (buffers) => {
+parentPort.once('message', ({ buffers, shared }) => {
   for (const buffer of buffers) sortNumbers(new Float64Array(buffer));
+  for (const array of shared) sortNumbers(array);
   parentPort.postMessage(buffers, buffers);
   parentPort.close();
 });
@@ -31,11 +33,13 @@ function sortInWorker(arrays: readonly Float64Array[]): Promise<Float64Array[]> 
     // Once it has answered it is held until it exits, for a few seconds at most (see letWorkerGo).
     worker.once('message', (buffers: ArrayBuffer[]) => {
       letWorkerGo(worker);
-      resolve(buffers.map((buffer) => new Float64Array(buffer)));
+      const back = buffers.values();
+      resolve(arrays.map((array) => (isShared(array) ? array : new Float64Array(back.next().value as ArrayBuffer))));
     });
     worker.once('error', reject);
-    const buffers = arrays.map((array) => array.buffer as ArrayBuffer);
-    worker.postMessage(buffers, buffers);
+    // Arrays over shared memory are sorted in place by the worker; the others' buffers travel.
+    const buffers = arrays.filter((array) => !isShared(array)).map((array) => array.buffer as ArrayBuffer);
+    worker.postMessage({ buffers, shared: arrays.filter(isShared) }, buffers);
   });
 }
 
@@ -44,13 +48,17 @@ function ownsBuffer(array: Float64Array): boolean {
   return array.byteOffset === 0 && array.buffer.byteLength === array.byteLength && array.buffer instanceof ArrayBuffer;
 }
 
+function isShared(array: Float64Array): boolean {
+  return array.buffer instanceof SharedArrayBuffer;
+}
+
 /**
  * Sorts every array (NaN last). Arrays sent to the worker come back as new objects over the same
  * memory, so use the returned arrays, in input order; the inputs may be detached.
  */
 export async function sortAll(arrays: readonly Float64Array[]): Promise<Float64Array[]> {
   const total = arrays.reduce((sum, array) => sum + array.length, 0);
-  const transferable = arrays.filter(ownsBuffer);
+  const transferable = arrays.filter((array) => ownsBuffer(array) || isShared(array));
   if (total < PARALLEL_THRESHOLD || availableParallelism() < 2 || transferable.length < 2) {
     for (const array of arrays) sortNumbers(array);
     return [...arrays];

@@ -19,13 +19,29 @@ export function sortNumbers(values: Float64Array): void {
   const RADIX_THRESHOLD = 1 << 16;
   const BUCKETS = 1 << 16;
 
+  /**
+   * Scratch memory for `words` 32-bit words, kept between calls while it lives: sorting the columns
+   * of a table one after another reuses it. Fresh memory costs a page fault per 4 KiB on first
+   * touch, which on some virtual machines is as slow as the sort itself. Held weakly, so a large
+   * sort does not pin its scratch once the program moves on.
+   */
+  function scratch(words: number): ArrayBuffer {
+    const holder = sortNumbers as unknown as { scratch?: WeakRef<ArrayBuffer> };
+    const kept = holder.scratch?.deref();
+    if (kept && kept.byteLength >= words * 4) return kept;
+    const fresh = new ArrayBuffer(words * 4);
+    holder.scratch = new WeakRef(fresh);
+    return fresh;
+  }
+
   function radixSort(numbers: Float64Array): void {
     const n = numbers.length;
     const words = new Uint32Array(numbers.buffer, numbers.byteOffset, n * 2);
+    const memory = scratch(4 * n);
     // Keys as two unsigned words whose order is the numbers' order: flip every bit of negatives,
     // only the sign bit of the rest (little-endian: the high word is the second).
-    let hi = new Uint32Array(n);
-    let lo = new Uint32Array(n);
+    let hi = new Uint32Array(memory, 0, n);
+    let lo = new Uint32Array(memory, 4 * n, n);
     for (let i = 0; i < n; i++) {
       const high = words[2 * i + 1]!;
       const low = words[2 * i]!;
@@ -47,8 +63,8 @@ export function sortNumbers(values: Float64Array): void {
       counts[2 * BUCKETS + (h & 0xffff)]!++;
       counts[3 * BUCKETS + (h >>> 16)]!++;
     }
-    let nextHi = new Uint32Array(n);
-    let nextLo = new Uint32Array(n);
+    let nextHi = new Uint32Array(memory, 8 * n, n);
+    let nextLo = new Uint32Array(memory, 12 * n, n);
     for (let pass = 0; pass < 4; pass++) {
       const base = pass * BUCKETS;
       let total = 0;
@@ -110,8 +126,9 @@ export function sortNumbers(values: Float64Array): void {
    */
   function float32RadixSort(numbers: Float64Array): boolean {
     const n = numbers.length;
-    let from = new Uint32Array(n);
-    const floats = new Float32Array(from.buffer);
+    const memory = scratch(2 * n);
+    let from = new Uint32Array(memory, 0, n);
+    const floats = new Float32Array(memory, 0, n);
     for (let i = 0; i < n; i++) {
       const value = numbers[i]!;
       floats[i] = value;
@@ -121,7 +138,7 @@ export function sortNumbers(values: Float64Array): void {
       const bits = from[i]!;
       from[i] = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
     }
-    let to = new Uint32Array(n);
+    let to = new Uint32Array(memory, 4 * n, n);
     const counts = new Uint32Array(256);
     for (let shift = 0; shift < 32; shift += 8) {
       counts.fill(0);
@@ -138,7 +155,7 @@ export function sortNumbers(values: Float64Array): void {
       }
       [from, to] = [to, from];
     }
-    const sorted = new Float32Array(from.buffer);
+    const sorted = new Float32Array(from.buffer, from.byteOffset, n);
     for (let i = 0; i < n; i++) {
       const key = from[i]!;
       from[i] = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;

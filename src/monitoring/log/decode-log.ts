@@ -22,7 +22,8 @@ export function readDecodedLog(dir: string, signature: ServedSignature, position
       const decoded = loggedRows(record, signature);
       return decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem };
     },
-    line: (bytes, start, end, file, offsetAfter) => scanner.scan(bytes, start, end, file, offsetAfter),
+    line: (bytes, start, limit, file, offset) => scanner.scan(bytes, start, limit, file, offset),
+    expect: (bytes) => scanner.expect(bytes),
   });
   return { ...read, arena };
 }

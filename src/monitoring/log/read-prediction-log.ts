@@ -40,8 +40,14 @@ export type Decoded = { readonly start: number; readonly count: number } | { rea
 /** Decodes a record's inputs and outputs as it is read, so the parsed request need not be kept. */
 export interface RecordDecoder {
   record(record: LoggedPrediction): Decoded;
-  /** A line's record decoded straight from its bytes (`end` exclusive), or undefined to parse it as JSON. */
-  line?(bytes: Buffer, start: number, end: number, file: string, offsetAfter: number): LoggedPrediction | undefined;
+  /**
+   * The record of the line starting at `bytes[start]` decoded straight from its bytes, or
+   * undefined to parse it as JSON. Lines end with a newline before `limit`; the record's `end`
+   * says where this one ends (`bytes[0]` is at `offset` in the file).
+   */
+  line?(bytes: Buffer, start: number, limit: number, file: string, offset: number): LoggedPrediction | undefined;
+  /** About how many bytes of log are about to be read (to make room once rather than grow). */
+  expect?(bytes: number): void;
 }
 
 export interface LogRead {
@@ -76,6 +82,7 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
   let skipped = 0;
   // One buffer for every file: a fresh 64 MiB buffer per file makes V8 collect garbage for each.
   const buffer = { bytes: Buffer.alloc(0) };
+  decode?.expect?.(files.reduce((total, file) => total + Math.max(0, Math.min(sizeOf(join(dir, file)), until?.[file] ?? Number.POSITIVE_INFINITY) - (position[file] ?? 0)), 0));
   for (const file of files) {
     const start = position[file] ?? 0;
     const { bytes, consumed } = readWholeLines(join(dir, file), start, until?.[file], buffer);
@@ -83,16 +90,17 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
     // Line by line over the bytes: offsets count bytes as written, and a line only becomes text
     // when it is parsed as JSON.
     for (let from = 0; from < consumed; ) {
-      const newline = bytes.indexOf(0x0a, from);
-      const end = start + newline + 1;
-      const fast = decode?.line?.(bytes, from, newline, file, end);
+      const fast = decode?.line?.(bytes, from, consumed, file, start);
       if (fast) {
         predictions.push(fast);
-      } else {
-        const record = parsePrediction(bytes.toString('utf8', from, newline), file, end);
-        if (record) predictions.push(decode === undefined || record.shadow || record.error !== undefined ? record : { ...record, inputs: undefined, outputs: undefined, decoded: decode.record(record) });
-        else skipped++;
+        from = fast.end - start;
+        continue;
       }
+      const newline = bytes.indexOf(0x0a, from);
+      const end = start + newline + 1;
+      const record = parsePrediction(bytes.toString('utf8', from, newline), file, end);
+      if (record) predictions.push(decode === undefined || record.shadow || record.error !== undefined ? record : { ...record, inputs: undefined, outputs: undefined, decoded: decode.record(record) });
+      else skipped++;
       from = newline + 1;
     }
   }
@@ -126,6 +134,14 @@ function readWholeLines(path: string, start: number, limit: number | undefined, 
     return end < 0 ? none : { bytes, consumed: end + 1 };
   } finally {
     closeSync(fd);
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 

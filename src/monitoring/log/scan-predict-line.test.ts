@@ -66,16 +66,15 @@ function readSlowly(dir: string): { rows: WindowRows; read: ReturnType<typeof re
   return { read, rows, undecodable: undecodable.map((each) => each.requestId) };
 }
 
+/** Each feature is asked for once (its cells are the caller's); both reads keep their arena's order. */
 function cells(rows: WindowRows): unknown[] {
+  const features = SIGNATURE.features.map((name) => rows.feature(name));
   return Array.from({ length: rows.length }, (_, row) => ({
     id: rows.requestId(row),
     index: rows.index(row),
     prediction: rows.prediction(row),
     value: rows.predictionValue(row, undefined, SIGNATURE.classes),
-    features: SIGNATURE.features.map((name) => {
-      const column = rows.feature(name);
-      return [column.tags[row], Object.is(column.values[row], -0) ? '-0' : column.values[row], column.other(row)];
-    }),
+    features: features.map((column) => [column.tags[row], Object.is(column.values[row], -0) ? '-0' : column.values[row], column.other(row)]),
   }));
 }
 
@@ -97,11 +96,26 @@ describe('decoding /predict lines from their bytes', () => {
     assert.ok(rows.length > 10, 'most lines were read');
   });
 
+  test('timestamps are read as Date.parse reads them, in every form', () => {
+    const stamps = ['2026-12-31T23:59:59.999Z', '2024-02-29T12:00:00.000Z', '2026-02-31T00:00:00.000Z', '0099-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000+02:00', '+012026-01-01T00:00:00.000Z', '2026-01-0xT00:00:00.000Z', 'yesterday'];
+    const dir = join(temp.path, 'stamps');
+    mkdirSync(dir);
+    const lines = stamps.map((stamp, k) => line(`t${k}`, '[{"a":1,"b":2,"c":3}]', `[${ANSWER}]`).replace(/"timestamp":"[^"]*"/, `"timestamp":${JSON.stringify(stamp)}`));
+    writeFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), `${lines.join('\n')}\n`);
+    const fast = readDecodedLog(dir, SIGNATURE);
+    const expected = stamps.map((stamp, k) => ({ id: `t${k}`, time: Date.parse(stamp) })).filter(({ time }) => !Number.isNaN(time));
+    assert.deepEqual(
+      fast.predictions.map((prediction) => ({ id: prediction.request_id, time: prediction.time })).sort((a, b) => a.id.localeCompare(b.id)),
+      expected.sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    assert.equal(fast.skipped, stamps.length - expected.length);
+  });
+
   test('the plain lines are the ones read from bytes; the others are left to JSON.parse', () => {
     const scanner = new PredictLineScanner(new RowArena(SIGNATURE.features, SIGNATURE.classes!));
     const scanned = LINES.filter((text) => {
-      const bytes = Buffer.from(text);
-      return scanner.scan(bytes, 0, bytes.length, 'f', bytes.length) !== undefined;
+      const bytes = Buffer.from(`${text}\n`);
+      return scanner.scan(bytes, 0, bytes.length, 'f', 0) !== undefined;
     }).map((text) => (JSON.parse(text) as { request_id: string }).request_id);
     assert.deepEqual(scanned, ['plain', 'spaces', 'reordered', 'absent', 'long', 'rows']);
   });

@@ -38,8 +38,11 @@ const PROBABILITIES = Buffer.from(',"probabilities":');
 const NULL = Buffer.from('null');
 const LATENCY = Buffer.from(',"latency_ms":');
 
+const NEWLINE = 0x0a;
+
+/** JSON whitespace within a line (a newline ends the line, so it never is). */
 function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+  return byte === 0x20 || byte === 0x0d || byte === 0x09;
 }
 
 /** Whether JavaScript keeps an object's keys `names` in this order (integer-like keys come first, ascending). */
@@ -66,6 +69,8 @@ export class PredictLineScanner {
   private probabilities = new Float64Array(0);
   private seen = new Int32Array(0);
   private stamp = 0;
+  /** Bytes of log still to come, until the first line shows how many rows that is. */
+  private expectedBytes = 0;
 
   constructor(private readonly arena: RowArena) {
     this.featureIndex = new Map(arena.features.map((name, f) => [name, f]));
@@ -75,33 +80,48 @@ export class PredictLineScanner {
     this.seen = new Int32Array(arena.features.length);
   }
 
-  /** The record of the line `bytes[start, end)` (its file and the offset past it given), its rows in the arena; undefined when the line is not of the plain shape. */
-  scan(bytes: Buffer, start: number, end: number, file: string, offsetAfter: number): LoggedPrediction | undefined {
+  /** About `bytes` bytes of log follow: the arena makes room for their rows once the first line shows the rows per byte. */
+  expect(bytes: number): void {
+    this.expectedBytes = bytes;
+  }
+
+  /**
+   * The record of the line starting at `bytes[start]`, its rows in the arena; undefined when the
+   * line is not of the plain shape. The line ends at a newline before `limit`, found here as the
+   * line is read (looking for it first costs a call per line); the record's `end` is the offset in
+   * `file` just past it, `bytes[0]` being at offset `offset` of the file.
+   */
+  scan(bytes: Buffer, start: number, limit: number, file: string, offset: number): LoggedPrediction | undefined {
     if (this.classKeys === undefined) return undefined;
     this.bytes = bytes;
     this.at = start;
-    this.end = end;
+    this.end = limit;
+    const end = limit;
     if (!this.literal(REQUEST_ID)) return undefined;
     const requestId = this.plainString();
     if (requestId === undefined || !this.literal(TIMESTAMP)) return undefined;
-    const timestamp = this.plainString();
-    if (timestamp === undefined || !this.literal(MODEL)) return undefined;
+    const time = this.timestamp();
+    if (Number.isNaN(time) || !this.literal(MODEL)) return undefined;
     const model = this.repeatedString(0);
     if (model === undefined || !this.literal(VERSION)) return undefined;
     const version = this.repeatedString(1);
     if (version === undefined || !this.literal(PREDICT)) return undefined;
-    const time = Date.parse(timestamp);
-    if (Number.isNaN(time)) return undefined;
     const count = this.inputs();
     if (count === undefined || !this.literal(OUTPUTS) || !this.outputs(count)) return undefined;
     // The answer's time, when the server recorded it (see serving/prediction-log.ts).
     let latency: number | undefined;
-    if (this.at < end - 1 && bytes[this.at] !== CLOSE_BRACE) {
+    if (this.at < end && bytes[this.at] !== CLOSE_BRACE) {
       if (!this.literal(LATENCY)) return undefined;
       latency = this.number();
       if (latency === undefined) return undefined;
     }
-    if (this.at !== end - 1 || bytes[this.at] !== CLOSE_BRACE) return undefined;
+    if (this.at + 1 >= end || bytes[this.at] !== CLOSE_BRACE || bytes[this.at + 1] !== NEWLINE) return undefined;
+    const offsetAfter = offset + this.at + 2;
+    if (this.expectedBytes > 0) {
+      // 5 % over the estimate: a little spare memory rather than one more doubling.
+      this.arena.expect(this.arena.length + (this.expectedBytes / (this.at + 2 - start)) * count * 1.05);
+      this.expectedBytes = 0;
+    }
     const first = this.arena.pushScanned(requestId, count, this.values, this.tags, this.probabilities);
     return { request_id: requestId, time, model, version, protocol: 'predict', inputs: undefined, outputs: undefined, shadow: false, latency, file, end: offsetAfter, decoded: { start: first, count } };
   }
@@ -122,6 +142,43 @@ export class PredictLineScanner {
       if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The timestamp string at the cursor (its closing quote consumed) in milliseconds, NaN if it is
+   * not a date. The server writes `toISOString()`'s form, read here digit by digit; any other text
+   * goes to Date.parse, as do fields out of their ranges and years before 100 (which Date.UTC
+   * reads as 19xx), so the result is always Date.parse's.
+   */
+  private timestamp(): number {
+    const bytes = this.bytes;
+    const at = this.at;
+    if (at + 25 <= this.end && bytes[at + 4] === MINUS && bytes[at + 7] === MINUS && bytes[at + 10] === 0x54 && bytes[at + 13] === COLON && bytes[at + 16] === COLON && bytes[at + 19] === DOT && bytes[at + 23] === 0x5a && bytes[at + 24] === QUOTE) {
+      const year = this.digits(at, 4);
+      const month = this.digits(at + 5, 2);
+      const day = this.digits(at + 8, 2);
+      const hour = this.digits(at + 11, 2);
+      const minute = this.digits(at + 14, 2);
+      const second = this.digits(at + 17, 2);
+      const millis = this.digits(at + 20, 3);
+      if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && millis >= 0) {
+        this.at = at + 25;
+        return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+      }
+    }
+    const text = this.plainString();
+    return text === undefined ? Number.NaN : Date.parse(text);
+  }
+
+  /** The number written by `count` decimal digits at `at`, or -1 if one is not a digit. */
+  private digits(at: number, count: number): number {
+    let value = 0;
+    for (let k = 0; k < count; k++) {
+      const digit = this.bytes[at + k]! - ZERO;
+      if (digit < 0 || digit > 9) return -1;
+      value = value * 10 + digit;
+    }
+    return value;
   }
 
   /** The model and version of the previous line, as bytes and as text. */

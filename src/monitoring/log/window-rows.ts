@@ -8,7 +8,11 @@ import type { LoggedRow } from './logged-rows.js';
 
 export { CELL_MISSING, CELL_NUMBER, CELL_OTHER };
 
-/** One feature's cells in the window: numbers (NaN unless CELL_NUMBER), tags, and the other cells' values. */
+/**
+ * One feature's cells in the window: numbers (NaN unless CELL_NUMBER), tags, and the other cells'
+ * values, all three in the same order, which need not be the window's rows' order. They are the
+ * caller's to change, once: ask for each feature once.
+ */
 export interface FeatureCells {
   readonly values: Float64Array;
   readonly tags: Uint8Array;
@@ -77,6 +81,12 @@ export function rowsOfArena(arena: RowArena, selected: Uint32Array): WindowRows 
         values.fill(Number.NaN);
         tags.fill(CELL_MISSING);
         return { values, tags, other: () => undefined };
+      }
+      // A window of every row of the arena (one window over the whole log read) takes the arena's
+      // column as it is: the same cells in arena order, without copying a million values.
+      if (selected.length === arena.length) {
+        const column = arena.takeColumn(f);
+        return { values: column.values, tags: column.tags, other: (row) => arena.otherCell(row, f) };
       }
       const column = arena.column(f);
       for (let k = 0; k < selected.length; k++) {

@@ -1,0 +1,60 @@
+/**
+ * The arena holds a pass's decoded rows column by column; rows scanned a request at a time wait in
+ * a block before they go into the columns, which must never show in what the columns read.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CELL_MISSING, CELL_NUMBER, RowArena } from './row-arena.js';
+
+const FEATURES = ['a', 'b', 'c'];
+const CLASSES = ['0', '1'];
+
+/** Pushes requests of `sizes` rows; cell (row r, feature f) is r * 10 + f, every seventh missing. */
+function filled(arena: RowArena, sizes: readonly number[]): number {
+  let row = 0;
+  for (const [request, size] of sizes.entries()) {
+    const values = new Float64Array(size * FEATURES.length);
+    const tags = new Uint8Array(size * FEATURES.length);
+    for (let k = 0; k < size; k++) {
+      for (let f = 0; f < FEATURES.length; f++) {
+        const missing = (row + k + f) % 7 === 0;
+        values[k * FEATURES.length + f] = missing ? Number.NaN : (row + k) * 10 + f;
+        tags[k * FEATURES.length + f] = missing ? CELL_MISSING : CELL_NUMBER;
+      }
+    }
+    const probabilities = new Float64Array(size * 2).fill(0.5);
+    assert.equal(arena.pushScanned(`r${request}`, size, values, tags, probabilities), row);
+    row += size;
+  }
+  return row;
+}
+
+describe('the row arena', () => {
+  test('rows pushed a request at a time read back column by column, across blocks and past the expected size', () => {
+    const arena = new RowArena(FEATURES, CLASSES);
+    arena.expect(100);
+    // Small requests, one larger than a block (512 rows), then small ones again.
+    const rows = filled(arena, [...Array.from({ length: 300 }, () => 3), 700, ...Array.from({ length: 50 }, () => 1)]);
+    assert.equal(arena.length, rows);
+    for (let f = 0; f < FEATURES.length; f++) {
+      const { values, tags } = arena.column(f);
+      for (let row = 0; row < rows; row++) {
+        const missing = (row + f) % 7 === 0;
+        assert.equal(tags[row], missing ? CELL_MISSING : CELL_NUMBER, `tag of row ${row}, feature ${f}`);
+        if (!missing) assert.equal(values[row], row * 10 + f, `value of row ${row}, feature ${f}`);
+      }
+    }
+    assert.equal(arena.requestId(900), 'r300');
+    assert.deepEqual(arena.prediction(5), { '0': 0.5, '1': 0.5 });
+  });
+
+  test('a column handed over is the caller’s: the arena does not give it out again', () => {
+    const arena = new RowArena(FEATURES, CLASSES);
+    const rows = filled(arena, [4, 4]);
+    const taken = arena.takeColumn(1);
+    assert.equal(taken.values.length, rows);
+    assert.equal(taken.values[3], 31);
+    assert.throws(() => arena.column(1), /handed over/);
+    assert.equal(arena.column(0).values[3], 30);
+  });
+});

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertRule } from './config/load-monitors.js';
 import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
 import { readFeedback } from './log/read-feedback.js';
-import { readDecodedLog } from './log/decode-log.js';
+import { readDecodedLogInParallel } from './log/parallel-decode.js';
 import { RowArena } from './log/row-arena.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
@@ -40,7 +40,7 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   const now = input.now ?? Date.now;
   const position = await input.store.position(input.monitor.environment);
   // A long-lived monitor skips reading the log while no window can be complete.
-  const read = input.readiness === undefined || input.readiness.ready(position, input.monitor.window.every, now()) ? readDecodedLog(input.logDir, input.signature, position) : { predictions: [], skipped: 0, position, arena: new RowArena(input.signature.features, []) };
+  const read = input.readiness === undefined || input.readiness.ready(position, input.monitor.window.every, now()) ? await readDecodedLogInParallel(input.logDir, input.signature, position) : { predictions: [], skipped: 0, position, arena: new RowArena(input.signature.features, []) };
   const planned = planWindows(read.predictions, position, input.monitor.window.every, now());
   const withLabels = planned.length > 0 && readsLabels(input.monitor.checks);
   // Taken before the labels are read: a label logged in between changes it, and re-scores next pass.

@@ -13,8 +13,12 @@ export interface DecodedLogRead extends LogRead {
   readonly arena: RowArena;
 }
 
-/** `readPredictionLog` with every answered record decoded into the returned arena. */
-export function readDecodedLog(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition): DecodedLogRead {
+/**
+ * `readPredictionLog` with every answered record decoded into the returned arena; the arena makes
+ * room for the rows of `expectBytes` of log when given (more than this read covers: another
+ * thread's rows are appended to it), else of the bytes read.
+ */
+export function readDecodedLog(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition, expectBytes?: number): DecodedLogRead {
   const arena = new RowArena(signature.features, signature.classes ?? []);
   const scanner = new PredictLineScanner(arena);
   const read = readPredictionLog(dir, position, until, {
@@ -23,7 +27,7 @@ export function readDecodedLog(dir: string, signature: ServedSignature, position
       return decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem };
     },
     line: (bytes, start, limit, file, offset) => scanner.scan(bytes, start, limit, file, offset),
-    expect: (bytes) => scanner.expect(bytes),
+    expect: (bytes) => scanner.expect(Math.max(bytes, expectBytes ?? 0)),
   });
   return { ...read, arena };
 }

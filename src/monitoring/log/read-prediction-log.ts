@@ -69,20 +69,14 @@ const CHUNK_BYTES = 4 << 20;
  * outputs (shadow answers are never judged, so never decoded).
  */
 export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition, decode?: RecordDecoder): LogRead {
-  let files: string[];
-  try {
-    files = readdirSync(dir)
-      .filter((name) => PREDICTION_FILE.test(name) && (until === undefined || until[name] !== undefined))
-      .sort();
-  } catch {
-    return { predictions: [], skipped: 0, position: {} };
-  }
+  const files = predictionLogFiles(dir, until);
+  if (files === undefined) return { predictions: [], skipped: 0, position: {} };
   const predictions: LoggedPrediction[] = [];
   const next: Record<string, number> = {};
   let skipped = 0;
   // One buffer for every file: a fresh 64 MiB buffer per file makes V8 collect garbage for each.
   const buffer = { bytes: Buffer.alloc(0) };
-  decode?.expect?.(files.reduce((total, file) => total + Math.max(0, Math.min(sizeOf(join(dir, file)), until?.[file] ?? Number.POSITIVE_INFINITY) - (position[file] ?? 0)), 0));
+  decode?.expect?.(files.reduce((total, file) => total + unreadBytes(dir, file, position, until), 0));
   for (const file of files) {
     const start = position[file] ?? 0;
     const { bytes, consumed } = readWholeLines(join(dir, file), start, until?.[file], buffer);
@@ -107,6 +101,22 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
   // Stable: records of one file keep their order when two share a millisecond.
   predictions.sort((a, b) => a.time - b.time);
   return { predictions, skipped, position: next };
+}
+
+/** The log's files in order (those `until` names, when given); undefined when the directory cannot be read. */
+export function predictionLogFiles(dir: string, until?: LogPosition): string[] | undefined {
+  try {
+    return readdirSync(dir)
+      .filter((name) => PREDICTION_FILE.test(name) && (until === undefined || until[name] !== undefined))
+      .sort();
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many bytes of `file` a read from `position` up to `until` covers (whole lines or not). */
+export function unreadBytes(dir: string, file: string, position: LogPosition, until?: LogPosition): number {
+  return Math.max(0, Math.min(sizeOf(join(dir, file)), until?.[file] ?? Number.POSITIVE_INFINITY) - (position[file] ?? 0));
 }
 
 /** The complete lines of a file from byte `start` (up to byte `limit`), and how many bytes they span. */

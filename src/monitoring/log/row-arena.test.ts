@@ -48,6 +48,17 @@ describe('the row arena', () => {
     assert.deepEqual(arena.prediction(5), { '0': 0.5, '1': 0.5 });
   });
 
+  test('rows pushed as objects between scanned ones keep their places', () => {
+    const arena = new RowArena(FEATURES, CLASSES);
+    filled(arena, [2, 2]);
+    arena.push([{ requestId: 'object', index: 0, time: 0, version: '1', features: { a: 'text', b: 7, c: null }, prediction: { '0': 0.1, '1': 0.9 } }]);
+    arena.pushScanned('after', 1, new Float64Array([100, 101, 102]), new Uint8Array(3), new Float64Array([0.5, 0.5]));
+    assert.deepEqual(Array.from(arena.column(1).values.subarray(0, 6)), [1, 11, 21, 31, 7, 101]);
+    assert.equal(arena.column(0).tags[4], 2);
+    assert.equal(arena.otherCell(4, 0), 'text');
+    assert.equal(arena.requestId(5), 'after');
+  });
+
   test('a column handed over is the caller’s: the arena does not give it out again', () => {
     const arena = new RowArena(FEATURES, CLASSES);
     const rows = filled(arena, [4, 4]);

@@ -13,6 +13,7 @@
  * cost more than the scanning.
  */
 import type { LoggedRow } from './logged-rows.js';
+import { packStrings, unpackStrings, type PackedStrings } from './packed-records.js';
 
 /** A cell's kind: a number (in `values`), missing (null, absent, NaN), or anything else (kept aside, empty text too). */
 export const CELL_NUMBER = 0;
@@ -39,6 +40,19 @@ function grown<T extends Float64Array | Uint8Array | Uint32Array>(array: T, leng
 
 function sharedNumbers(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
+/** An arena's rows as plain data, to move them to another thread's arena (see parallel-decode.ts). */
+export interface ArenaRows {
+  readonly length: number;
+  readonly values: readonly Float64Array[];
+  readonly tags: readonly Uint8Array[];
+  readonly otherCells: readonly (readonly [number, unknown])[];
+  readonly ids: PackedStrings;
+  readonly positions: Uint32Array;
+  readonly answerTags: Uint8Array;
+  readonly answers: Float64Array;
+  readonly otherAnswers: readonly (readonly [number, Exclude<LoggedRow['prediction'], undefined>])[];
 }
 
 export class RowArena {
@@ -80,6 +94,8 @@ export class RowArena {
 
   /** Appends the rows of one request; returns the arena row of the first. */
   push(rows: readonly LoggedRow[]): number {
+    // Pending rows are the last ones: they go in first, so that these rows follow them.
+    if (this.pendingCount > 0) this.flush();
     const start = this.length;
     const end = start + rows.length;
     this.reserve(end);
@@ -149,6 +165,42 @@ export class RowArena {
       }
     }
     this.pendingCount = 0;
+  }
+
+  /** The rows as plain data (the columns' shared memory is not copied when posted to another thread). */
+  exportRows(): ArenaRows {
+    if (this.pendingCount > 0) this.flush();
+    const length = this.length;
+    return {
+      length,
+      values: this.values.map((values) => values.subarray(0, length)),
+      tags: this.tags.map((tags) => tags.subarray(0, length)),
+      otherCells: [...this.otherCells],
+      ids: packStrings(this.ids),
+      positions: this.positions.subarray(0, length),
+      answerTags: this.answerTags.subarray(0, length),
+      answers: this.answers.subarray(0, length * this.width),
+      otherAnswers: [...this.otherAnswers],
+    };
+  }
+
+  /** Appends another arena's rows (same features and classes); returns the arena row of the first. */
+  appendRows(rows: ArenaRows): number {
+    if (this.pendingCount > 0) this.flush();
+    const start = this.length;
+    this.reserve(start + rows.length);
+    for (let f = 0; f < this.features.length; f++) {
+      this.values[f]!.set(rows.values[f]!, start);
+      this.tags[f]!.set(rows.tags[f]!, start);
+    }
+    for (const [cell, value] of rows.otherCells) this.otherCells.set(cell + start * this.features.length, value);
+    for (const id of unpackStrings(rows.ids)) this.ids.push(id);
+    this.positions.set(rows.positions, start);
+    this.answerTags.set(rows.answerTags, start);
+    this.answers.set(rows.answers, start * this.width);
+    for (const [row, answer] of rows.otherAnswers) this.otherAnswers.set(row + start, answer);
+    this.length = start + rows.length;
+    return start;
   }
 
   requestId(row: number): string {

@@ -1,0 +1,82 @@
+/**
+ * Reading the log on two threads must give exactly what one read gives: the same records in the
+ * same order, the same rows, the same position and the same count of skipped lines.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { makeTempDir } from '../../../test/support/temp-dir.js';
+import { readDecodedLog, windowRowsOf, type DecodedLogRead } from './decode-log.js';
+import type { ServedSignature } from './logged-rows.js';
+import { readDecodedLogInParallel } from './parallel-decode.js';
+
+const SIGNATURE: ServedSignature = { features: ['a', 'b', 'c'], classes: ['0=no', '1=yes'] };
+const ANSWER = '{"label":"1=yes","probabilities":{"0=no":0.25,"1=yes":0.75}}';
+
+const temp = makeTempDir('sluice-parallel-decode-');
+after(() => temp.remove());
+
+/** A request logged at second `second`: plain rows mostly, and now and then every other kind of line. */
+function line(file: number, k: number): string {
+  const id = `f${file}-${k}`;
+  const time = `2026-01-01T00:${String(Math.floor(k / 60) % 60).padStart(2, '0')}:${String(k % 60).padStart(2, '0')}.${String(file).padStart(3, '0')}Z`;
+  const head = `{"request_id":"${id}","timestamp":"${time}","model":"m","version":"${1 + (k % 2)}"`;
+  switch (k % 11) {
+    case 3:
+      return `${head},"protocol":"predict","inputs":[{"a":"text","b":true,"c":null}],"outputs":[${ANSWER}]}`;
+    case 5:
+      return `${head},"protocol":"predict","inputs":[{"a":1,"b":2,"c":3}],"outputs":[${ANSWER}],"shadow":true}`;
+    case 7:
+      return `${head},"protocol":"predict","error":{"status":400}}`;
+    case 9:
+      return `${head},"protocol":"predict","inputs":[{"a":1,"b":2,"c":3}],"outputs":[${ANSWER}],"latency_ms":1.5`; // torn
+    default:
+      return `${head},"protocol":"predict","inputs":[{"a":${k},"b":${file}.5,"c":-${k}},{"a":${k + 1},"b":null,"c":0}],"outputs":[${ANSWER},${ANSWER}],"latency_ms":${k % 13}}`;
+  }
+}
+
+function writeLog(dir: string, files: number, lines: number): void {
+  mkdirSync(dir, { recursive: true });
+  for (let file = 0; file < files; file++) {
+    writeFileSync(join(dir, `predictions-20260101T000000Z-1-${String(file).padStart(4, '0')}.jsonl`), `${Array.from({ length: lines }, (_, k) => line(file, k)).join('\n')}\n`);
+  }
+}
+
+/** Everything a pass reads of a decoded log, the rows' cells included. */
+function summary(read: DecodedLogRead): unknown {
+  const undecodable: { requestId: string; problem: string }[] = [];
+  const rows = windowRowsOf(read.predictions, read.arena, undecodable);
+  const features = SIGNATURE.features.map((name) => rows.feature(name));
+  return {
+    // A field left undefined is the same as one not there (records read from bytes have fewer keys).
+    records: read.predictions.map(({ decoded, ...record }) => ({ ...Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)), rows: decoded && 'count' in decoded ? decoded.count : decoded })),
+    rows: Array.from({ length: rows.length }, (_, row) => [rows.requestId(row), rows.index(row), rows.prediction(row), features.map((cells) => [cells.tags[row], cells.values[row], cells.other(row)])]),
+    undecodable,
+    skipped: read.skipped,
+    position: read.position,
+  };
+}
+
+describe('reading the prediction log on two threads', () => {
+  test('gives the records, rows, position and skipped lines of one read', async () => {
+    const dir = join(temp.path, 'log');
+    writeLog(dir, 5, 400);
+    const parallel = await readDecodedLogInParallel(dir, SIGNATURE, {}, undefined, 0);
+    const serial = readDecodedLog(dir, SIGNATURE);
+    assert.ok(parallel.predictions.length > 1500, 'most lines were read');
+    assert.deepEqual(summary(parallel), summary(serial));
+  });
+
+  test('reads from a position and up to a span as one read does', async () => {
+    const dir = join(temp.path, 'partial');
+    writeLog(dir, 4, 200);
+    const first = readDecodedLog(dir, SIGNATURE);
+    // More lines land after the first read; a span of two files stops at the first read's end.
+    appendFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), `${line(1, 999)}\n`);
+    appendFileSync(join(dir, 'predictions-20260101T000000Z-1-0003.jsonl'), `${line(3, 998)}\n`);
+    assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, first.position, undefined, 0)), summary(readDecodedLog(dir, SIGNATURE, first.position)));
+    const span = { 'predictions-20260101T000000Z-1-0000.jsonl': first.position['predictions-20260101T000000Z-1-0000.jsonl']!, 'predictions-20260101T000000Z-1-0003.jsonl': first.position['predictions-20260101T000000Z-1-0003.jsonl']! };
+    assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, {}, span, 0)), summary(readDecodedLog(dir, SIGNATURE, {}, span)));
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Reading a large prediction log on two threads. Decoding the log is most of a large window's
+ * cost and runs a line at a time on one core; the log is already split into files (rolled at
+ * 64 MiB), so a worker thread decodes the later files while this thread decodes the earlier
+ * ones, and the two halves are put together as one read would have given them: the same records
+ * in the same order, the worker's rows appended to this thread's arena.
+ *
+ * The worker runs this module itself: it is started on this file's own URL (in the compiled tree
+ * or the CLI bundle alike), and the module, loaded in a worker given the decode task, answers it.
+ */
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { letWorkerGo } from '../../core/index.js';
+import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
+import type { ServedSignature } from './logged-rows.js';
+import { packRecords, unpackRecords, type PackedRecords } from './packed-records.js';
+import { predictionLogFiles, unreadBytes, type LogPosition } from './read-prediction-log.js';
+import type { ArenaRows } from './row-arena.js';
+
+const TASK = 'sluice:decode-prediction-log';
+
+/** Below this many bytes to read, starting a thread (about 0.2 s: it loads the monitoring code) costs more than it saves. */
+const PARALLEL_BYTES = 96 << 20;
+
+/** The worker's share of the bytes (see the split below); measured on 1 GB logs of 30 features. */
+const WORKER_SHARE = 0.46;
+
+interface DecodeTask {
+  readonly task: typeof TASK;
+  readonly dir: string;
+  readonly signature: ServedSignature;
+  readonly position: LogPosition;
+  readonly until: LogPosition;
+}
+
+interface DecodedPart {
+  readonly records: PackedRecords;
+  readonly skipped: number;
+  readonly position: LogPosition;
+  readonly rows: ArenaRows;
+}
+
+/**
+ * `readDecodedLog`, on two threads when the unread log spans several files and at least
+ * `minBytes` (tests lower it).
+ */
+export async function readDecodedLogInParallel(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition, minBytes = PARALLEL_BYTES): Promise<DecodedLogRead> {
+  const files = predictionLogFiles(dir, until) ?? [];
+  const bytes = files.map((file) => unreadBytes(dir, file, position, until));
+  const total = bytes.reduce((sum, each) => sum + each, 0);
+  if (total < minBytes || total === 0 || files.length < 2 || availableParallelism() < 2) return readDecodedLog(dir, signature, position, until);
+
+  // The later files go to the worker, which reads them up to their size now (lines written
+  // meanwhile are the next read's); this thread reads the rest. The worker's share is a little
+  // under half: its rows still have to be packed, posted and put in place here.
+  let split = files.length;
+  let away = 0;
+  while (split > 1 && away + bytes[split - 1]! / 2 < total * WORKER_SHARE) away += bytes[--split]!;
+  const mine = files.slice(0, split);
+  const theirs = files.slice(split);
+  const theirUntil = Object.fromEntries(theirs.map((file, k) => [file, (position[file] ?? 0) + bytes[split + k]!]));
+  const myUntil = Object.fromEntries(mine.map((file) => [file, until?.[file] ?? Number.POSITIVE_INFINITY]));
+  const decoding = decodeInWorker({ task: TASK, dir, signature, position, until: theirUntil });
+  // Handled now, so that a failure while this thread reads is not an unhandled rejection.
+  decoding.catch(() => undefined);
+  // Room for both halves' rows from the start: appending the worker's then grows nothing.
+  const here = readDecodedLog(dir, signature, position, myUntil, total);
+  const part = await decoding;
+
+  const offset = here.arena.appendRows(part.rows);
+  // As one read orders them: by time, files in name order within a millisecond. Each half is in
+  // that order already, and this thread's files come first: a stable merge.
+  const predictions = mergeByTime(here.predictions, unpackRecords(part.records, offset));
+  const merged: Record<string, number> = { ...here.position };
+  for (const [file, at] of Object.entries(part.position)) merged[file] = at;
+  return { predictions, skipped: here.skipped + part.skipped, position: merged, arena: here.arena };
+}
+
+/** Two lists ordered by time as one: on equal times, `first`'s records before `second`'s. */
+function mergeByTime<T extends { readonly time: number }>(first: readonly T[], second: readonly T[]): T[] {
+  const merged = new Array<T>(first.length + second.length);
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < merged.length; k++) merged[k] = b >= second.length || (a < first.length && first[a]!.time <= second[b]!.time) ? first[a++]! : second[b++]!;
+  return merged;
+}
+
+function decodeInWorker(task: DecodeTask): Promise<DecodedPart> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: task });
+    worker.once('message', (part: DecodedPart) => {
+      letWorkerGo(worker);
+      resolve(part);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the log-decoding thread stopped (exit code ${code}) before it answered`)));
+  });
+}
+
+if (!isMainThread && (workerData as Partial<DecodeTask> | null)?.task === TASK) {
+  const task = workerData as DecodeTask;
+  const read = readDecodedLog(task.dir, task.signature, task.position, task.until);
+  const part: DecodedPart = { records: packRecords(read.predictions), skipped: read.skipped, position: read.position, rows: read.arena.exportRows() };
+  parentPort!.postMessage(part);
+  parentPort!.close();
+}

@@ -7,6 +7,7 @@
  * outside the request's own text, a long or large number) returns undefined and the line is
  * parsed with JSON.parse as before, so a line decoded here gives exactly what that would.
  */
+import { isoMillis } from './iso-time.js';
 import type { LoggedPrediction } from './read-prediction-log.js';
 import { CELL_MISSING, CELL_NUMBER, type RowArena } from './row-arena.js';
 
@@ -144,41 +145,15 @@ export class PredictLineScanner {
     return undefined;
   }
 
-  /**
-   * The timestamp string at the cursor (its closing quote consumed) in milliseconds, NaN if it is
-   * not a date. The server writes `toISOString()`'s form, read here digit by digit; any other text
-   * goes to Date.parse, as do fields out of their ranges and years before 100 (which Date.UTC
-   * reads as 19xx), so the result is always Date.parse's.
-   */
+  /** The timestamp string at the cursor (its closing quote consumed) in milliseconds, NaN if it is not a date. */
   private timestamp(): number {
-    const bytes = this.bytes;
-    const at = this.at;
-    if (at + 25 <= this.end && bytes[at + 4] === MINUS && bytes[at + 7] === MINUS && bytes[at + 10] === 0x54 && bytes[at + 13] === COLON && bytes[at + 16] === COLON && bytes[at + 19] === DOT && bytes[at + 23] === 0x5a && bytes[at + 24] === QUOTE) {
-      const year = this.digits(at, 4);
-      const month = this.digits(at + 5, 2);
-      const day = this.digits(at + 8, 2);
-      const hour = this.digits(at + 11, 2);
-      const minute = this.digits(at + 14, 2);
-      const second = this.digits(at + 17, 2);
-      const millis = this.digits(at + 20, 3);
-      if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && millis >= 0) {
-        this.at = at + 25;
-        return Date.UTC(year, month - 1, day, hour, minute, second, millis);
-      }
+    const time = isoMillis(this.bytes, this.at, this.end);
+    if (!Number.isNaN(time) && this.bytes[this.at + 24] === QUOTE) {
+      this.at += 25;
+      return time;
     }
     const text = this.plainString();
     return text === undefined ? Number.NaN : Date.parse(text);
-  }
-
-  /** The number written by `count` decimal digits at `at`, or -1 if one is not a digit. */
-  private digits(at: number, count: number): number {
-    let value = 0;
-    for (let k = 0; k < count; k++) {
-      const digit = this.bytes[at + k]! - ZERO;
-      if (digit < 0 || digit > 9) return -1;
-      value = value * 10 + digit;
-    }
-    return value;
   }
 
   /** The model and version of the previous line, as bytes and as text. */

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LoggedPrediction } from '../log/read-prediction-log.js';
-import { FLUSH_GRACE_MS, planWindows } from './plan-windows.js';
+import type { WindowEvery } from '../config/monitor-schema.js';
+import { FLUSH_GRACE_MS, planWindows, type PlannedWindow } from './plan-windows.js';
 
 /** `count` predictions in `file`, one line of 100 bytes each, stamped from `start` every `step` ms. */
 function logged(file: string, count: number, start: number, step: number, shadowEvery = 0): LoggedPrediction[] {
@@ -58,4 +59,59 @@ describe('planning windows', () => {
     assert.ok(windows[0]!.predictions.every((prediction) => !prediction.shadow));
     assert.deepEqual(windows[0]!.position, { a: 600 });
   });
+
+  test('any number of files, shadows, failed requests and late stamps: the windows the rules make', () => {
+    let state = 7;
+    const random = (): number => ((state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    for (let round = 0; round < 40; round++) {
+      const predictions: LoggedPrediction[] = [];
+      for (let f = 0; f < 1 + (round % 4); f++) {
+        let time = Math.floor(random() * 50);
+        for (let k = 0; k < 20 + Math.floor(random() * 80); k++) {
+          // Stamps mostly rise; now and then a line is stamped before the one above it.
+          time += Math.floor(random() * 40) - (random() < 0.1 ? 60 : 0);
+          const kind = random();
+          predictions.push({ ...logged(`f${f}`, 1, time, 0)[0]!, request_id: `f${f}-${k}`, end: (k + 1) * 100, shadow: kind < 0.1, ...(kind > 0.93 ? { error: 500 } : {}) });
+        }
+      }
+      predictions.sort((a, b) => a.time - b.time);
+      const every: WindowEvery = round % 2 === 0 ? { kind: 'predictions', count: 1 + Math.floor(random() * 30) } : { kind: 'time', ms: 100 + Math.floor(random() * 500) };
+      const now = Math.max(...predictions.map((prediction) => prediction.time)) + (round % 3 === 0 ? 0 : 10_000);
+      assert.deepEqual(planWindows(predictions, { old: 5 }, every, now), planWindowsByTheRules(predictions, { old: 5 }, every, now), `round ${round}`);
+    }
+  });
 });
+
+/** The rules of the module comment applied as they read, window after window over what is left (quadratic; a specification). */
+function planWindowsByTheRules(predictions: readonly LoggedPrediction[], position: Record<string, number>, every: WindowEvery, now: number): PlannedWindow[] {
+  const windows: PlannedWindow[] = [];
+  let unread = [...predictions];
+  let at: Record<string, number> = { ...position };
+  for (;;) {
+    const answered = unread.filter((prediction) => !prediction.shadow && prediction.error === undefined);
+    if (answered.length === 0) break;
+    let taken: LoggedPrediction[];
+    if (every.kind === 'predictions') {
+      if (answered.length < every.count) break;
+      taken = answered.slice(0, every.count);
+    } else {
+      const end = (Math.floor(answered[0]!.time / every.ms) + 1) * every.ms;
+      if (now < end + FLUSH_GRACE_MS) break;
+      taken = answered.filter((prediction) => prediction.time < end);
+    }
+    const ends = new Map<string, number>();
+    for (const prediction of taken) ends.set(prediction.file, Math.max(ends.get(prediction.file) ?? 0, prediction.end));
+    const inWindow = (prediction: LoggedPrediction): boolean => prediction.end <= (ends.get(prediction.file) ?? -1);
+    const members = unread.filter((prediction) => inWindow(prediction) && !prediction.shadow);
+    unread = unread.filter((prediction) => !inWindow(prediction));
+    at = { ...at, ...Object.fromEntries(ends) };
+    const times = members.map((prediction) => prediction.time);
+    windows.push({
+      predictions: members,
+      startedAt: Math.min(...times),
+      endedAt: every.kind === 'time' ? (Math.floor(taken[0]!.time / every.ms) + 1) * every.ms : Math.max(...times),
+      position: at,
+    });
+  }
+  return windows;
+}

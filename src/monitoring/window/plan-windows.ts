@@ -27,50 +27,80 @@ export interface PlannedWindow {
 /** Time after a time window's end before it closes: the server flushes its log about every second. */
 export const FLUSH_GRACE_MS = 5_000;
 
-/** The windows that are complete among `predictions` (read from `position`, oldest first). */
+/**
+ * The windows that are complete among `predictions` (read from `position`, oldest first). One
+ * walk over them, whatever the number of windows: a catch-up over a million logged predictions
+ * with a window every thousand closes a thousand windows.
+ */
 export function planWindows(predictions: readonly LoggedPrediction[], position: LogPosition, every: WindowEvery, now: number): PlannedWindow[] {
   const windows: PlannedWindow[] = [];
-  let unread = [...predictions];
+  const consumed = new Uint8Array(predictions.length);
+  // Each file's lines in file order (by offset), as indexes into `predictions`, and how many of them are consumed.
+  const files = new Map<string, { lines: number[]; next: number }>();
+  predictions.forEach((prediction, index) => {
+    let file = files.get(prediction.file);
+    if (!file) files.set(prediction.file, (file = { lines: [], next: 0 }));
+    file.lines.push(index);
+  });
+  for (const file of files.values()) file.lines.sort((a, b) => predictions[a]!.end - predictions[b]!.end || a - b);
+  const counts = (index: number): boolean => !predictions[index]!.shadow && predictions[index]!.error === undefined;
   let at: Record<string, number> = { ...position };
+  let cursor = 0;
   for (;;) {
-    const answered = unread.filter((prediction) => !prediction.shadow && prediction.error === undefined);
-    if (answered.length === 0) break;
-    const taken = every.kind === 'predictions' ? takeCount(answered, every.count) : takeSpan(answered, every.ms, now);
+    while (cursor < predictions.length && (consumed[cursor] || !counts(cursor))) cursor++;
+    if (cursor === predictions.length) break;
+    const taken = every.kind === 'predictions' ? takeCount(predictions, consumed, counts, cursor, every.count) : takeSpan(predictions, consumed, counts, cursor, every.ms, now);
     if (!taken) break;
     const ends = new Map<string, number>();
-    for (const prediction of taken) ends.set(prediction.file, Math.max(ends.get(prediction.file) ?? 0, prediction.end));
-    const inWindow = (prediction: LoggedPrediction) => prediction.end <= (ends.get(prediction.file) ?? -1);
-    const members = unread.filter((prediction) => inWindow(prediction) && !prediction.shadow);
-    unread = unread.filter((prediction) => !inWindow(prediction));
+    for (const index of taken) {
+      const { file, end } = predictions[index]!;
+      ends.set(file, Math.max(ends.get(file) ?? 0, end));
+    }
+    // A window takes a prefix of each file: every line up to the last one it counted.
+    const members: number[] = [];
+    for (const [name, end] of ends) {
+      const file = files.get(name)!;
+      while (file.next < file.lines.length && predictions[file.lines[file.next]!]!.end <= end) {
+        const index = file.lines[file.next++]!;
+        consumed[index] = 1;
+        if (!predictions[index]!.shadow) members.push(index);
+      }
+    }
+    members.sort((a, b) => a - b);
     at = { ...at, ...Object.fromEntries(ends) };
-    // A loop, not Math.min(...times): a window may hold millions of predictions.
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
-    for (const prediction of members) {
-      if (prediction.time < first) first = prediction.time;
-      if (prediction.time > last) last = prediction.time;
+    for (const index of members) {
+      const { time } = predictions[index]!;
+      if (time < first) first = time;
+      if (time > last) last = time;
     }
     windows.push({
-      predictions: members,
+      predictions: members.map((index) => predictions[index]!),
       startedAt: first,
-      endedAt: every.kind === 'time' ? alignedEnd(taken[0]!.time, every.ms) : last,
+      endedAt: every.kind === 'time' ? alignedEnd(predictions[taken[0]!]!.time, every.ms) : last,
       position: at,
     });
   }
   return windows;
 }
 
-function takeCount(predictions: readonly LoggedPrediction[], count: number): readonly LoggedPrediction[] | undefined {
-  return predictions.length >= count ? predictions.slice(0, count) : undefined;
+/** The first `count` counted, unconsumed predictions from `cursor` (in time order), or undefined when there are fewer. */
+function takeCount(predictions: readonly LoggedPrediction[], consumed: Uint8Array, counts: (index: number) => boolean, cursor: number, count: number): number[] | undefined {
+  const taken: number[] = [];
+  for (let index = cursor; index < predictions.length && taken.length < count; index++) if (!consumed[index] && counts(index)) taken.push(index);
+  return taken.length === count ? taken : undefined;
 }
 
 function alignedEnd(time: number, span: number): number {
   return (Math.floor(time / span) + 1) * span;
 }
 
-/** The first span's predictions, once the span is over (and the log had time to be flushed). */
-function takeSpan(predictions: readonly LoggedPrediction[], span: number, now: number): readonly LoggedPrediction[] | undefined {
-  const end = alignedEnd(predictions[0]!.time, span);
+/** The first span's counted predictions (from `cursor`, the first of them), once the span is over (and the log had time to be flushed). */
+function takeSpan(predictions: readonly LoggedPrediction[], consumed: Uint8Array, counts: (index: number) => boolean, cursor: number, span: number, now: number): number[] | undefined {
+  const end = alignedEnd(predictions[cursor]!.time, span);
   if (now < end + FLUSH_GRACE_MS) return undefined;
-  return predictions.filter((prediction) => prediction.time < end);
+  const taken: number[] = [];
+  for (let index = cursor; index < predictions.length && predictions[index]!.time < end; index++) if (!consumed[index] && counts(index)) taken.push(index);
+  return taken;
 }

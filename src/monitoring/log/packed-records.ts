@@ -54,12 +54,18 @@ function isPlain(record: LoggedPrediction): boolean {
 }
 
 export function packRecords(records: readonly LoggedPrediction[]): PackedRecords {
-  const plain = records.filter(isPlain);
-  const count = plain.length;
+  let count = 0;
+  for (const record of records) if (isPlain(record)) count++;
   const names = new Map<string, number>();
-  const name = (text: string): number => {
+  // Files, models and versions repeat from one record to the next (often the very same string).
+  const last = ['', '', ''];
+  const lastIndex = [-1, -1, -1];
+  const name = (slot: number, text: string): number => {
+    if (text === last[slot]) return lastIndex[slot]!;
     let index = names.get(text);
     if (index === undefined) names.set(text, (index = names.size));
+    last[slot] = text;
+    lastIndex[slot] = index;
     return index;
   };
   const packed = {
@@ -72,25 +78,28 @@ export function packRecords(records: readonly LoggedPrediction[]): PackedRecords
     model: new Uint32Array(count),
     version: new Uint32Array(count),
   };
+  const ids = new Array<string>(count);
   const others: [number, LoggedPrediction][] = [];
   let k = 0;
-  for (const [index, record] of records.entries()) {
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
     if (!isPlain(record)) {
       others.push([index, record]);
       continue;
     }
     const decoded = record.decoded as { start: number; count: number };
+    ids[k] = record.request_id;
     packed.time[k] = record.time;
     packed.end[k] = record.end;
     packed.latency[k] = record.latency ?? Number.NaN;
     packed.rowStart[k] = decoded.start;
     packed.rowCount[k] = decoded.count;
-    packed.file[k] = name(record.file);
-    packed.model[k] = name(record.model);
-    packed.version[k] = name(record.version);
+    packed.file[k] = name(0, record.file);
+    packed.model[k] = name(1, record.model);
+    packed.version[k] = name(2, record.version);
     k++;
   }
-  return { count, requestIds: packStrings(plain.map((record) => record.request_id)), ...packed, names: [...names.keys()], others };
+  return { count, requestIds: packStrings(ids), ...packed, names: [...names.keys()], others };
 }
 
 /** The records in their order, the rows of each moved `rowOffset` on (where they were appended). */

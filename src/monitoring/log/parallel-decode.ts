@@ -65,7 +65,9 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
   decoding.catch(() => undefined);
   // Room for both halves' rows from the start: appending the worker's then grows nothing.
   const here = readDecodedLog(dir, signature, position, myUntil, total);
-  const part = await decoding;
+  const part = await decoding.catch(() => undefined);
+  // A thread that could not answer (it could not start, say) costs time, not the pass: one read.
+  if (part === undefined) return readDecodedLog(dir, signature, position, until);
 
   const offset = here.arena.appendRows(part.rows);
   // As one read orders them: by time, files in name order within a millisecond. Each half is in

@@ -193,6 +193,9 @@ async function windowBenchmark(dir: string): Promise<boolean> {
   writeReference(join(root, 'reference.csv'));
   const logDir = join(root, '.sluice', 'predictions', 'environments', 'production');
   writeLog(logDir);
+  // The gigabyte just written is flushed to disk first: its write-back would otherwise run during
+  // the first measurement (Sluice's) and not the second.
+  spawnSync('sync');
   const sluice = measured(process.execPath, [SLUICE_BIN, 'monitor', 'run', '--env', 'production', '--json'], root);
   const [report] = JSON.parse(sluice.stdout) as { windows: { rows: number; results: { check: string; values: { drifted?: string[]; accuracy?: number; labels?: number; missing_share?: number } }[] }[] }[];
   const window = report!.windows[0]!;

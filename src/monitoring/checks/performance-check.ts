@@ -19,10 +19,13 @@ export function labelledAnswers(window: WindowRows | readonly LoggedRow[], label
   if (classes && classes.length > 0) {
     const probabilities: number[] = [];
     const truth: string[] = [];
+    // Labels repeat (a handful of classes over many rows): each is matched to its class once.
+    const classesOf = new Map<unknown, string | undefined>();
     for (let row = 0; row < rows.length; row++) {
       const label = labels.get(rows.requestId(row))?.[rows.index(row)];
       if (label === undefined) continue;
-      const known = classOf(classes, label);
+      let known = classesOf.get(label);
+      if (known === undefined && !classesOf.has(label)) classesOf.set(label, (known = classOf(classes, label)));
       const prediction = rows.prediction(row);
       if (known === undefined || prediction === undefined || typeof prediction === 'number') {
         unusable++;

@@ -14,7 +14,7 @@ import { letWorkerGo } from '../../core/index.js';
 import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
 import type { ServedSignature } from './logged-rows.js';
 import { packRecords, unpackRecords, type PackedRecords } from './packed-records.js';
-import { predictionLogFiles, unreadBytes, type LogPosition } from './read-prediction-log.js';
+import { predictionLogFiles, unreadBytes, type LoggedPrediction, type LogPosition } from './read-prediction-log.js';
 import type { ArenaRows } from './row-arena.js';
 
 const TASK = 'sluice:decode-prediction-log';
@@ -69,13 +69,26 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
   // A thread that could not answer (it could not start, say) costs time, not the pass: one read.
   if (part === undefined) return readDecodedLog(dir, signature, position, until);
 
-  const offset = here.arena.appendRows(part.rows);
+  const offset = here.arena.length;
+  const theirRecords = unpackRecords(part.records, offset);
+  here.arena.appendRows(part.rows, rowRequestIds(theirRecords, offset, part.rows.length));
   // As one read orders them: by time, files in name order within a millisecond. Each half is in
   // that order already, and this thread's files come first: a stable merge.
-  const predictions = mergeByTime(here.predictions, unpackRecords(part.records, offset));
+  const predictions = mergeByTime(here.predictions, theirRecords);
   const merged: Record<string, number> = { ...here.position };
   for (const [file, at] of Object.entries(part.position)) merged[file] = at;
   return { predictions, skipped: here.skipped + part.skipped, position: merged, arena: here.arena };
+}
+
+/** Each of `count` rows' request id (by its row less `offset`): its record's. */
+function rowRequestIds(records: readonly LoggedPrediction[], offset: number, count: number): string[] {
+  const ids = new Array<string>(count);
+  for (const record of records) {
+    const decoded = record.decoded;
+    if (decoded === undefined || !('start' in decoded)) continue;
+    for (let k = 0; k < decoded.count; k++) ids[decoded.start - offset + k] = record.request_id;
+  }
+  return ids;
 }
 
 /** Two lists ordered by time as one: on equal times, `first`'s records before `second`'s. */

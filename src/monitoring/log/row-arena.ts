@@ -13,7 +13,6 @@
  * cost more than the scanning.
  */
 import type { LoggedRow } from './logged-rows.js';
-import { packStrings, unpackStrings, type PackedStrings } from './packed-records.js';
 
 /** A cell's kind: a number (in `values`), missing (null, absent, NaN), or anything else (kept aside, empty text too). */
 export const CELL_NUMBER = 0;
@@ -42,13 +41,15 @@ function sharedNumbers(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
 
-/** An arena's rows as plain data, to move them to another thread's arena (see parallel-decode.ts). */
+/**
+ * An arena's rows as plain data, to move them to another thread's arena (see parallel-decode.ts).
+ * Their request ids are not in it: a row's is its record's, which travels with the records.
+ */
 export interface ArenaRows {
   readonly length: number;
   readonly values: readonly Float64Array[];
   readonly tags: readonly Uint8Array[];
   readonly otherCells: readonly (readonly [number, unknown])[];
-  readonly ids: PackedStrings;
   readonly positions: Uint32Array;
   readonly answerTags: Uint8Array;
   readonly answers: Float64Array;
@@ -176,7 +177,6 @@ export class RowArena {
       values: this.values.map((values) => values.subarray(0, length)),
       tags: this.tags.map((tags) => tags.subarray(0, length)),
       otherCells: [...this.otherCells],
-      ids: packStrings(this.ids),
       positions: this.positions.subarray(0, length),
       answerTags: this.answerTags.subarray(0, length),
       answers: this.answers.subarray(0, length * this.width),
@@ -184,8 +184,11 @@ export class RowArena {
     };
   }
 
-  /** Appends another arena's rows (same features and classes); returns the arena row of the first. */
-  appendRows(rows: ArenaRows): number {
+  /**
+   * Appends another arena's rows (same features and classes), `requestIds` giving each row's
+   * request id (by its row in `rows`); returns the arena row of the first.
+   */
+  appendRows(rows: ArenaRows, requestIds: readonly string[]): number {
     if (this.pendingCount > 0) this.flush();
     const start = this.length;
     this.reserve(start + rows.length);
@@ -194,7 +197,7 @@ export class RowArena {
       this.tags[f]!.set(rows.tags[f]!, start);
     }
     for (const [cell, value] of rows.otherCells) this.otherCells.set(cell + start * this.features.length, value);
-    for (const id of unpackStrings(rows.ids)) this.ids.push(id);
+    for (let row = 0; row < rows.length; row++) this.ids.push(requestIds[row]!);
     this.positions.set(rows.positions, start);
     this.answerTags.set(rows.answerTags, start);
     this.answers.set(rows.answers, start * this.width);

@@ -57,8 +57,9 @@ export async function runChecks(input: JudgeInput, rows: WindowRows, labels: Rea
   const { checks, window } = input.monitor;
   const results: CheckResult[] = [];
   const table = checks.data_drift || checks.data_quality ? windowTable(rows, input.signature.features, input.reference, `window of ${input.monitor.environment}`) : undefined;
-  // Sorting the columns is most of a large window's drift check: done on two threads first.
-  if (checks.data_drift && table && table.rowCount >= window.min_rows) await presortTables(input.reference, table, { columns: checks.data_drift.columns, exclude: checks.data_drift.exclude });
+  // Sorting the columns is most of a large window's drift check: done on two threads first. The
+  // reference is kept for the next pass, so nothing of it may travel to the other thread.
+  if (checks.data_drift && table && table.rowCount >= window.min_rows) await presortTables(input.reference, table, { columns: checks.data_drift.columns, exclude: checks.data_drift.exclude }, { transfer: false });
   if (checks.data_drift && table) results.push(dataDriftCheck(checks.data_drift, input.reference, table, window.min_rows));
   if (checks.data_quality && table) results.push(dataQualityCheck(checks.data_quality, input.reference, table, window.min_rows));
   if (checks.prediction_drift && input.referencePredictions) results.push(predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows));

@@ -72,9 +72,11 @@ export async function detectDrift(referencePath: string, currentPath: string, op
 /**
  * Sorts the numeric columns `detectDriftInTables` will compare, on two threads (the main cost at
  * millions of rows), so that it finds them sorted. The tables' number columns are sorted in place
- * (or replaced by sorted copies): call it only on tables read for the comparison.
+ * (or replaced by sorted copies): call it only on tables read for the comparison, or with
+ * `transfer: false` (a table kept between comparisons, like a monitor's reference), which sends
+ * only columns over shared memory to the other thread and detaches nothing.
  */
-export async function presortTables(reference: Table, current: Table, options: DriftOptions): Promise<void> {
+export async function presortTables(reference: Table, current: Table, options: DriftOptions, { transfer = true }: { transfer?: boolean } = {}): Promise<void> {
   const excluded = new Set(options.exclude ?? []);
   const wanted = options.columns && options.columns.length > 0 ? new Set(options.columns) : undefined;
   const columns: NumericColumn[] = [];
@@ -84,7 +86,7 @@ export async function presortTables(reference: Table, current: Table, options: D
     // A table compared again (a monitor's reference, window after window) is sorted once.
     for (const side of [column, other]) if (!samples.has(side)) columns.push(side);
   }
-  const sorted = await sortAll(columns.map((column) => column.values));
+  const sorted = await sortAll(columns.map((column) => column.values), { transfer });
   columns.forEach((column, k) => {
     // An array sorted on the other thread comes back as a new object: the column holds that one.
     (column as { values: Float64Array }).values = sorted[k]!;

@@ -56,9 +56,10 @@ function isShared(array: Float64Array): boolean {
  * Sorts every array (NaN last). Arrays sent to the worker come back as new objects over the same
  * memory, so use the returned arrays, in input order; the inputs may be detached.
  */
-export async function sortAll(arrays: readonly Float64Array[]): Promise<Float64Array[]> {
+export async function sortAll(arrays: readonly Float64Array[], options: { transfer?: boolean } = {}): Promise<Float64Array[]> {
   const total = arrays.reduce((sum, array) => sum + array.length, 0);
-  const transferable = arrays.filter((array) => ownsBuffer(array) || isShared(array));
+  // Without `transfer`, only arrays over shared memory go to the other thread: nothing is detached.
+  const transferable = arrays.filter((array) => isShared(array) || (options.transfer !== false && ownsBuffer(array)));
   if (total < PARALLEL_THRESHOLD || availableParallelism() < 2 || transferable.length < 2) {
     for (const array of arrays) sortNumbers(array);
     return [...arrays];
@@ -76,8 +77,17 @@ export async function sortAll(arrays: readonly Float64Array[]): Promise<Float64A
   }
   const sent = new Set(away);
   const returned = sortInWorker(away);
+  returned.catch(() => undefined);
   for (const array of arrays) if (!sent.has(array)) sortNumbers(array);
-  const sorted = await returned;
+  let sorted: Float64Array[];
+  try {
+    sorted = await returned;
+  } catch (error) {
+    // A thread that failed took transferred arrays with it; shared ones are still here.
+    if (!away.every(isShared)) throw error;
+    for (const array of away) sortNumbers(array);
+    return [...arrays];
+  }
   const back = new Map(away.map((array, k) => [array, sorted[k]!]));
   return arrays.map((array) => back.get(array) ?? array);
 }

@@ -64,3 +64,19 @@ test('sortAll returns every array sorted, in input order, across two threads', a
   const sorted = await sortAll(arrays);
   sorted.forEach((array, k) => assertSameOrder(array, expected[k]!));
 });
+
+test('sortAll without transfer sorts arrays over shared memory on the other thread and detaches nothing', async () => {
+  const shared = [awkwardNumbers(700_000, 5), awkwardNumbers(600_000, 6)].map((array) => {
+    const copy = new Float64Array(new SharedArrayBuffer(array.byteLength));
+    copy.set(array);
+    return copy;
+  });
+  const kept = [awkwardNumbers(400_000, 7), awkwardNumbers(300_000, 8)];
+  const arrays = [...shared, ...kept];
+  const expected = arrays.map((array) => array.slice().sort());
+  const sorted = await sortAll(arrays, { transfer: false });
+  sorted.forEach((array, k) => {
+    assert.equal(array, arrays[k], 'the same array object, still attached');
+    assertSameOrder(array, expected[k]!);
+  });
+});

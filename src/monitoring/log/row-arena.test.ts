@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CELL_MISSING, CELL_NUMBER, RowArena } from './row-arena.js';
+import { rowsOfArena } from './window-rows.js';
 
 const FEATURES = ['a', 'b', 'c'];
 const CLASSES = ['0', '1'];
@@ -67,5 +68,20 @@ describe('the row arena', () => {
     assert.equal(taken.values[3], 31);
     assert.throws(() => arena.column(1), /handed over/);
     assert.equal(arena.column(0).values[3], 30);
+  });
+
+  test('a window of every row in arena order takes the columns; a later empty window reads none; any other order is copied in window order', () => {
+    const arena = new RowArena(FEATURES, CLASSES);
+    filled(arena, [3]);
+    const empty = rowsOfArena(arena, new Uint32Array(0));
+    const whole = rowsOfArena(arena, Uint32Array.from([0, 1, 2]));
+    assert.deepEqual(Array.from(whole.feature('b').values), [1, 11, 21]);
+    assert.equal(empty.feature('b').values.length, 0);
+
+    const other = new RowArena(FEATURES, CLASSES);
+    filled(other, [3]);
+    const reordered = rowsOfArena(other, Uint32Array.from([2, 0, 1]));
+    assert.deepEqual(Array.from(reordered.feature('b').values), [21, 1, 11]);
+    assert.deepEqual(Array.from(other.column(1).values.subarray(0, 3)), [1, 11, 21], 'the arena keeps its column');
   });
 });

@@ -9,9 +9,8 @@ import type { LoggedRow } from './logged-rows.js';
 export { CELL_MISSING, CELL_NUMBER, CELL_OTHER };
 
 /**
- * One feature's cells in the window: numbers (NaN unless CELL_NUMBER), tags, and the other cells'
- * values, all three in the same order, which need not be the window's rows' order. They are the
- * caller's to change, once: ask for each feature once.
+ * One feature's cells in the window, row by row: numbers (NaN unless CELL_NUMBER), tags, and the
+ * other cells' values. They are the caller's to change (sort, say): ask for each feature once.
  */
 export interface FeatureCells {
   readonly values: Float64Array;
@@ -67,6 +66,9 @@ export function rowsOfArray(rows: readonly (Pick<LoggedRow, 'features'> & Partia
 
 /** The arena's rows `selected` (arena row numbers, in window order). */
 export function rowsOfArena(arena: RowArena, selected: Uint32Array): WindowRows {
+  let whole: boolean | undefined;
+  /** Whether the window is every row of the arena, in the arena's order. */
+  const isWholeArena = (): boolean => (whole ??= selected.length > 0 && selected.length === arena.length && selected.every((row, k) => row === k));
   return {
     length: selected.length,
     requestId: (row) => arena.requestId(selected[row]!),
@@ -75,18 +77,19 @@ export function rowsOfArena(arena: RowArena, selected: Uint32Array): WindowRows 
     predictionValue: (row, output, classes) => arena.predictionValue(selected[row]!, output, classes, (prediction) => predictionValue(prediction, output, classes)),
     feature(name) {
       const f = arena.features.indexOf(name);
-      const values = new Float64Array(selected.length);
+      // A window of every row of the arena, in its order (one window over a log read), takes the
+      // arena's column as it is, without copying a million values.
+      if (f >= 0 && isWholeArena()) {
+        const column = arena.takeColumn(f);
+        return { values: column.values, tags: column.tags, other: (row) => arena.otherCell(row, f) };
+      }
+      // Shared memory, as the arena's: the drift check sorts it on another thread in place.
+      const values = new Float64Array(new SharedArrayBuffer(selected.length * Float64Array.BYTES_PER_ELEMENT));
       const tags = new Uint8Array(selected.length);
-      if (f < 0) {
+      if (f < 0 || selected.length === 0) {
         values.fill(Number.NaN);
         tags.fill(CELL_MISSING);
         return { values, tags, other: () => undefined };
-      }
-      // A window of every row of the arena (one window over the whole log read) takes the arena's
-      // column as it is: the same cells in arena order, without copying a million values.
-      if (selected.length === arena.length) {
-        const column = arena.takeColumn(f);
-        return { values: column.values, tags: column.tags, other: (row) => arena.otherCell(row, f) };
       }
       const column = arena.column(f);
       for (let k = 0; k < selected.length; k++) {

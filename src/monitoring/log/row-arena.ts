@@ -124,14 +124,7 @@ export class RowArena {
     if (this.pendingCount + count > BLOCK_ROWS) this.flush();
     if (count > BLOCK_ROWS) {
       // A request larger than a block goes straight into the columns.
-      for (let f = 0; f < width; f++) {
-        const column = this.values[f]!;
-        const columnTags = this.tags[f]!;
-        for (let k = 0; k < count; k++) {
-          column[start + k] = values[k * width + f]!;
-          columnTags[start + k] = tags[k * width + f]!;
-        }
-      }
+      this.writeRows(start, count, values, tags);
     } else {
       if (this.pendingCount === 0) this.pendingFrom = start;
       this.pendingValues.set(values.subarray(0, count * width), this.pendingCount * width);
@@ -150,13 +143,15 @@ export class RowArena {
     return start;
   }
 
-  /** Writes the pending rows into the columns, column by column. */
+  /** Writes the pending rows into the columns. */
   private flush(): void {
+    this.writeRows(this.pendingFrom, this.pendingCount, this.pendingValues, this.pendingTags);
+    this.pendingCount = 0;
+  }
+
+  /** Writes `count` rows held row-major into the columns from arena row `from`, column by column. */
+  private writeRows(from: number, count: number, values: Float64Array, tags: Uint8Array): void {
     const width = this.features.length;
-    const from = this.pendingFrom;
-    const count = this.pendingCount;
-    const values = this.pendingValues;
-    const tags = this.pendingTags;
     for (let f = 0; f < width; f++) {
       const column = this.values[f]!;
       const columnTags = this.tags[f]!;
@@ -165,7 +160,6 @@ export class RowArena {
         columnTags[from + k] = tags[k * width + f]!;
       }
     }
-    this.pendingCount = 0;
   }
 
   /** The rows as plain data (the columns' shared memory is not copied when posted to another thread). */

@@ -95,8 +95,10 @@ describe('the deployments page', { timeout: 120_000 }, () => {
     const page = await open('reader');
     await meter(page, 20).waitFor();
     const promote = page.locator('[data-environment="production"]').getByRole('button', { name: 'Promote' });
+    assert.equal(await promote.isDisabled(), true, 'disabled while the role is being checked, and after');
+    await page.locator('[data-environment="production"] button[title*="editor or admin token"]').first().waitFor();
     assert.equal(await promote.isDisabled(), true);
-    assert.match((await promote.getAttribute('title')) ?? '', /editor or admin token/);
+    assert.match((await promote.getAttribute('title')) ?? '', /your token is a reader's: this needs an editor or admin token/);
     const refused = await fetch(`${server.url}/api/sluice/v1/deployments/production/promote`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.reader}`, 'content-type': 'application/json' },

@@ -147,8 +147,10 @@ describe('the web UI: models', { timeout: 90_000 }, () => {
     const page = await open('/?page=model&name=breast-cancer&version=1', 'reader');
     const button = page.getByRole('button', { name: 'Promote to champion' });
     await button.waitFor();
+    assert.equal(await button.isDisabled(), true, 'disabled while the role is being checked, and after');
+    await page.locator('button[title*="editor or admin token"]').waitFor();
     assert.equal(await button.isDisabled(), true);
-    assert.match((await button.getAttribute('title')) ?? '', /reader's: promoting needs an editor or admin token/);
+    assert.match((await button.getAttribute('title')) ?? '', /your token is a reader's: this needs an editor or admin token/);
     const refused = await fetch(`${server.url}/api/2.0/mlflow/registered-models/alias`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens.reader}`, 'content-type': 'application/json' },

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { api } from './api';
+import { useWriteAccess, type WriteAccess } from './role';
 
 interface MetricResult {
   name: string;
@@ -43,7 +44,7 @@ const REFRESH_MS = 1_000;
 export function DeploymentsPage() {
   const [environments, setEnvironments] = useState<Environment[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [role, setRole] = useState<string | null>(null);
+  const access = useWriteAccess();
 
   async function refresh() {
     try {
@@ -55,7 +56,6 @@ export function DeploymentsPage() {
   }
   useEffect(() => {
     void refresh();
-    api<{ role: string }>('/api/sluice/v1/whoami').then((reply) => setRole(reply.role), () => setRole(null));
     const timer = setInterval(() => void refresh(), REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
@@ -70,23 +70,23 @@ export function DeploymentsPage() {
   }
 
   if (environments === null) return error ? <p className="error" role="alert">{error}</p> : <p>Loading…</p>;
-  const readOnly = role === 'reader';
   return (
     <section>
       {error && <p className="error" role="alert">{error}</p>}
       {environments.length === 0 && <p>No environments: declare them under <code>deploy:</code> in sluice.yaml.</p>}
       {environments.map((environment) => (
-        <EnvironmentCard key={environment.name} environment={environment} readOnly={readOnly} onAct={(verb) => void act(environment.name, verb)} />
+        <EnvironmentCard key={environment.name} environment={environment} access={access} onAct={(verb) => void act(environment.name, verb)} />
       ))}
     </section>
   );
 }
 
-function EnvironmentCard({ environment, readOnly, onAct }: { environment: Environment; readOnly: boolean; onAct: (verb: 'promote' | 'abort' | 'rollback') => void }) {
+function EnvironmentCard({ environment, access, onAct }: { environment: Environment; access: WriteAccess; onAct: (verb: 'promote' | 'abort' | 'rollback') => void }) {
   const { rollout } = environment;
   const active = rollout !== null && !['Healthy', 'Aborted', 'Degraded', 'RolledBack'].includes(rollout.phase);
   const weight = active ? rollout.weight : 0;
-  const why = readOnly ? 'needs an editor or admin token' : undefined;
+  const { why } = access;
+  const readOnly = !access.canWrite;
   return (
     <article className="environment" data-environment={environment.name}>
       <h2>

@@ -1,6 +1,7 @@
 /** One registered model: its versions and aliases, and the lineage graph of the chosen version. */
 import { useEffect, useState } from 'react';
 import { api } from './api';
+import { useWriteAccess } from './role';
 import { LineageGraph, type LineageJson } from './lineage';
 import { navigate } from './router';
 
@@ -24,13 +25,8 @@ export function ModelPage({ name, version }: { name: string; version: string | n
   const [aliases, setAliases] = useState<{ alias: string; version: string }[]>([]);
   const [chosen, setChosen] = useState<VersionJson | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [role, setRole] = useState<string | null>(null);
+  const access = useWriteAccess();
   const [refresh, setRefresh] = useState(0);
-  useEffect(() => {
-    api<{ role: string }>('/api/sluice/v1/whoami')
-      .then((reply) => setRole(reply.role))
-      .catch(() => setRole(null));
-  }, []);
   useEffect(() => {
     api<{ model_versions?: MlflowVersion[] }>('/api/2.0/mlflow/model-versions/search', { query: { filter: `name='${name.replaceAll("'", "''")}'`, max_results: '1000' } })
       .then((reply) => setVersions(reply.model_versions ?? []))
@@ -53,7 +49,6 @@ export function ModelPage({ name, version }: { name: string; version: string | n
       .then(() => setRefresh((n) => n + 1))
       .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
   };
-  const readOnly = role === 'reader';
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!versions) return <p>Loading…</p>;
   return (
@@ -76,8 +71,8 @@ export function ModelPage({ name, version }: { name: string; version: string | n
           {!chosen.aliases.includes('champion') && (
             <button
               type="button"
-              disabled={readOnly}
-              title={readOnly ? 'Your token is a reader\'s: promoting needs an editor or admin token' : `Point @champion at version ${chosen.version}`}
+              disabled={!access.canWrite}
+              title={access.why ?? `Point @champion at version ${chosen.version}`}
               onClick={() => promote(String(chosen.version))}
             >
               Promote to champion

@@ -118,6 +118,11 @@ export function unpackRecords(packed: PackedRecords, rowOffset: number): LoggedP
       continue;
     }
     const latency = packed.latency[k]!;
+    // An offset read back from a Float64Array is a double to V8; a record scanned on this thread
+    // holds a small integer there. Records of both kinds share one object shape, and a double
+    // stored where that shape holds small integers changes the shape: every record made before
+    // is then migrated on its next read, a microsecond each (a million of them cost 0.8 s).
+    const end = packed.end[k]!;
     records[index] = {
       request_id: ids[k]!,
       time: packed.time[k]!,
@@ -129,7 +134,7 @@ export function unpackRecords(packed: PackedRecords, rowOffset: number): LoggedP
       shadow: false,
       latency: Number.isNaN(latency) ? undefined : latency,
       file: packed.names[packed.file[k]!]!,
-      end: packed.end[k]!,
+      end: end <= 0x7fffffff ? end | 0 : end,
       decoded: { start: packed.rowStart[k]! + rowOffset, count: packed.rowCount[k]! },
     };
     k++;

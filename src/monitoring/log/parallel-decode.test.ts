@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
 import { readDecodedLog, windowRowsOf, type DecodedLogRead } from './decode-log.js';
 import type { ServedSignature } from './logged-rows.js';
-import { readDecodedLogInParallel } from './parallel-decode.js';
+import { mergeByTime, readDecodedLogInParallel } from './parallel-decode.js';
 
 const SIGNATURE: ServedSignature = { features: ['a', 'b', 'c'], classes: ['0=no', '1=yes'] };
 const ANSWER = '{"label":"1=yes","probabilities":{"0=no":0.25,"1=yes":0.75}}';
@@ -78,5 +78,18 @@ describe('reading the prediction log on two threads', () => {
     assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, first.position, undefined, 0)), summary(readDecodedLog(dir, SIGNATURE, first.position)));
     const span = { 'predictions-20260101T000000Z-1-0000.jsonl': first.position['predictions-20260101T000000Z-1-0000.jsonl']!, 'predictions-20260101T000000Z-1-0003.jsonl': first.position['predictions-20260101T000000Z-1-0003.jsonl']! };
     assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, {}, span, 0)), summary(readDecodedLog(dir, SIGNATURE, {}, span)));
+  });
+
+  test('merges two halves in time order as a stable sort would, whatever their overlap', () => {
+    let seed = 7;
+    const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % below;
+    for (let round = 0; round < 200; round++) {
+      // Times with ties; the second half starts anywhere from before the first to after it.
+      const half = (from: number, side: string) => Array.from({ length: random(40) }, (_, k) => ({ time: from + random(30), side, k })).sort((x, y) => x.time - y.time);
+      const first = half(0, 'first');
+      const second = half(random(60) - 10, 'second');
+      const expected = [...first, ...second].sort((x, y) => x.time - y.time);
+      assert.deepEqual(mergeByTime(first, second), expected, `round ${round}`);
+    }
   });
 });

@@ -91,12 +91,30 @@ function rowRequestIds(records: readonly LoggedPrediction[], offset: number, cou
   return ids;
 }
 
-/** Two lists ordered by time as one: on equal times, `first`'s records before `second`'s. */
-function mergeByTime<T extends { readonly time: number }>(first: readonly T[], second: readonly T[]): T[] {
-  const merged = new Array<T>(first.length + second.length);
-  let a = 0;
+/**
+ * Two lists ordered by time as one: on equal times, `first`'s records before `second`'s. The
+ * files are rolled as time goes, so `second` usually starts after all of `first`: the records of
+ * `first` up to `second`'s first time are found by bisection and taken as they are, and only
+ * the overlap is merged record by record (a million steps reading each record's time cost
+ * half a second, mostly cache misses).
+ */
+export function mergeByTime<T extends { readonly time: number }>(first: readonly T[], second: readonly T[]): T[] {
+  if (second.length === 0) return first.slice();
+  const start = second[0]!.time;
+  let low = 0;
+  let high = first.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (first[middle]!.time <= start) low = middle + 1;
+    else high = middle;
+  }
+  if (low === first.length) return first.concat(second);
+  const merged = first.slice(0, low);
+  let a = low;
   let b = 0;
-  for (let k = 0; k < merged.length; k++) merged[k] = b >= second.length || (a < first.length && first[a]!.time <= second[b]!.time) ? first[a++]! : second[b++]!;
+  while (a < first.length && b < second.length) merged.push(first[a]!.time <= second[b]!.time ? first[a++]! : second[b++]!);
+  while (a < first.length) merged.push(first[a++]!);
+  while (b < second.length) merged.push(second[b++]!);
   return merged;
 }
 

@@ -30,77 +30,153 @@ export const FLUSH_GRACE_MS = 5_000;
 /**
  * The windows that are complete among `predictions` (read from `position`, oldest first). One
  * walk over them, whatever the number of windows: a catch-up over a million logged predictions
- * with a window every thousand closes a thousand windows.
+ * with a window every thousand closes a thousand windows. The records' fields the walk reads are
+ * copied into typed arrays first: read from a million record objects again and again, each read
+ * is a cache miss.
  */
 export function planWindows(predictions: readonly LoggedPrediction[], position: LogPosition, every: WindowEvery, now: number): PlannedWindow[] {
+  const log = tabulate(predictions);
+  const { times, ends, fileOf, counted, shadow, names } = log;
+  const count = predictions.length;
+  const lines = linesByFile(log);
+  const next = lines.start.slice(0, names.length);
+  const consumed = new Uint8Array(count);
+  // Per file, the offset just past the last line the window being planned counts; -1 when none.
+  const furthest = new Float64Array(names.length).fill(-1);
   const windows: PlannedWindow[] = [];
-  const consumed = new Uint8Array(predictions.length);
-  // Each file's lines in file order (by offset), as indexes into `predictions`, and how many of them are consumed.
-  const files = new Map<string, { lines: number[]; next: number }>();
-  predictions.forEach((prediction, index) => {
-    let file = files.get(prediction.file);
-    if (!file) files.set(prediction.file, (file = { lines: [], next: 0 }));
-    file.lines.push(index);
-  });
-  for (const file of files.values()) file.lines.sort((a, b) => predictions[a]!.end - predictions[b]!.end || a - b);
-  const counts = (index: number): boolean => !predictions[index]!.shadow && predictions[index]!.error === undefined;
   let at: Record<string, number> = { ...position };
   let cursor = 0;
   for (;;) {
-    while (cursor < predictions.length && (consumed[cursor] || !counts(cursor))) cursor++;
-    if (cursor === predictions.length) break;
-    const taken = every.kind === 'predictions' ? takeCount(predictions, consumed, counts, cursor, every.count) : takeSpan(predictions, consumed, counts, cursor, every.ms, now);
-    if (!taken) break;
-    const ends = new Map<string, number>();
-    for (const index of taken) {
-      const { file, end } = predictions[index]!;
-      ends.set(file, Math.max(ends.get(file) ?? 0, end));
+    while (cursor < count && (consumed[cursor] || !counted[cursor])) cursor++;
+    if (cursor === count) break;
+    const stop = every.kind === 'predictions' ? takeCount(consumed, counted, cursor, every.count) : takeSpan(times, cursor, every.ms, now);
+    if (stop < 0) break;
+    // The files in the order the window's first line in each comes, as the stored position lists them.
+    const touched: number[] = [];
+    for (let index = cursor; index < stop; index++) {
+      if (consumed[index] || !counted[index]) continue;
+      const file = fileOf[index]!;
+      if (furthest[file]! < 0) touched.push(file);
+      if (ends[index]! > furthest[file]!) furthest[file] = ends[index]!;
     }
     // A window takes a prefix of each file: every line up to the last one it counted.
     const members: number[] = [];
-    for (const [name, end] of ends) {
-      const file = files.get(name)!;
-      while (file.next < file.lines.length && predictions[file.lines[file.next]!]!.end <= end) {
-        const index = file.lines[file.next++]!;
+    const reached: Record<string, number> = {};
+    for (const file of touched) {
+      const end = furthest[file]!;
+      const last = lines.start[file + 1]!;
+      while (next[file]! < last && ends[lines.order[next[file]!]!]! <= end) {
+        const index = lines.order[next[file]!++]!;
         consumed[index] = 1;
-        if (!predictions[index]!.shadow) members.push(index);
+        if (!shadow[index]) members.push(index);
       }
+      reached[names[file]!] = end;
+      furthest[file] = -1;
     }
-    members.sort((a, b) => a - b);
-    at = { ...at, ...Object.fromEntries(ends) };
+    const ordered = ascending(members);
+    at = { ...at, ...reached };
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
-    for (const index of members) {
-      const { time } = predictions[index]!;
+    for (const index of ordered) {
+      const time = times[index]!;
       if (time < first) first = time;
       if (time > last) last = time;
     }
     windows.push({
-      predictions: members.map((index) => predictions[index]!),
+      predictions: pick(predictions, ordered),
       startedAt: first,
-      endedAt: every.kind === 'time' ? alignedEnd(predictions[taken[0]!]!.time, every.ms) : last,
+      endedAt: every.kind === 'time' ? alignedEnd(times[cursor]!, every.ms) : last,
       position: at,
     });
   }
   return windows;
 }
 
-/** The first `count` counted, unconsumed predictions from `cursor` (in time order), or undefined when there are fewer. */
-function takeCount(predictions: readonly LoggedPrediction[], consumed: Uint8Array, counts: (index: number) => boolean, cursor: number, count: number): number[] | undefined {
-  const taken: number[] = [];
-  for (let index = cursor; index < predictions.length && taken.length < count; index++) if (!consumed[index] && counts(index)) taken.push(index);
-  return taken.length === count ? taken : undefined;
+/** The fields of the records the walk reads, one typed array each. */
+interface LogTable {
+  readonly times: Float64Array;
+  readonly ends: Float64Array;
+  /** Index into `names`. */
+  readonly fileOf: Uint32Array;
+  /** 1 when the record counts towards `every`: an answer users got (not a shadow's, not a failure). */
+  readonly counted: Uint8Array;
+  readonly shadow: Uint8Array;
+  readonly names: readonly string[];
+}
+
+function tabulate(predictions: readonly LoggedPrediction[]): LogTable {
+  const count = predictions.length;
+  const table = { times: new Float64Array(count), ends: new Float64Array(count), fileOf: new Uint32Array(count), counted: new Uint8Array(count), shadow: new Uint8Array(count), names: [] as string[] };
+  const fileIds = new Map<string, number>();
+  let lastName: string | undefined;
+  let lastId = 0;
+  for (let index = 0; index < count; index++) {
+    const prediction = predictions[index]!;
+    // Consecutive records are mostly of one file.
+    if (prediction.file !== lastName) {
+      lastName = prediction.file;
+      let id = fileIds.get(lastName);
+      if (id === undefined) fileIds.set(lastName, (id = table.names.push(lastName) - 1));
+      lastId = id;
+    }
+    table.fileOf[index] = lastId;
+    table.times[index] = prediction.time;
+    table.ends[index] = prediction.end;
+    table.shadow[index] = prediction.shadow ? 1 : 0;
+    table.counted[index] = !prediction.shadow && prediction.error === undefined ? 1 : 0;
+  }
+  return table;
+}
+
+/** Each file's lines in file order (by offset, then index): file f's are `order[start[f]]` to `order[start[f + 1] - 1]`. */
+function linesByFile({ fileOf, ends, names }: LogTable): { order: Uint32Array; start: Uint32Array } {
+  const start = new Uint32Array(names.length + 1);
+  for (const file of fileOf) start[file + 1]!++;
+  for (let file = 0; file < names.length; file++) start[file + 1]! += start[file]!;
+  const order = new Uint32Array(fileOf.length);
+  const fill = start.slice(0, names.length);
+  for (let index = 0; index < fileOf.length; index++) order[fill[fileOf[index]!]!++] = index;
+  for (let file = 0; file < names.length; file++) {
+    const lines = order.subarray(start[file]!, start[file + 1]!);
+    // A file's lines come in offset order unless the read merged it with another out of order.
+    let sorted = true;
+    for (let k = 1; k < lines.length && sorted; k++) sorted = ends[lines[k - 1]!]! < ends[lines[k]!]!;
+    if (!sorted) lines.set(Array.from(lines).sort((a, b) => ends[a]! - ends[b]! || a - b));
+  }
+  return { order, start };
+}
+
+/** The numbers in ascending order (usually they are already). */
+function ascending(indexes: number[]): ArrayLike<number> & Iterable<number> {
+  for (let k = 1; k < indexes.length; k++) if (indexes[k - 1]! > indexes[k]!) return Uint32Array.from(indexes).sort();
+  return indexes;
+}
+
+/** The records at `indexes` (ascending): a slice when they are one run. */
+function pick(predictions: readonly LoggedPrediction[], indexes: ArrayLike<number>): LoggedPrediction[] {
+  const length = indexes.length;
+  if (length > 0 && indexes[length - 1]! - indexes[0]! === length - 1) return predictions.slice(indexes[0]!, indexes[0]! + length);
+  const picked = new Array<LoggedPrediction>(length);
+  for (let k = 0; k < length; k++) picked[k] = predictions[indexes[k]!]!;
+  return picked;
+}
+
+/** Where the first `count` counted, unconsumed predictions from `cursor` end (exclusive), or -1 when there are fewer. */
+function takeCount(consumed: Uint8Array, counted: Uint8Array, cursor: number, count: number): number {
+  let taken = 0;
+  for (let index = cursor; index < consumed.length; index++) if (!consumed[index] && counted[index] && ++taken === count) return index + 1;
+  return -1;
 }
 
 function alignedEnd(time: number, span: number): number {
   return (Math.floor(time / span) + 1) * span;
 }
 
-/** The first span's counted predictions (from `cursor`, the first of them), once the span is over (and the log had time to be flushed). */
-function takeSpan(predictions: readonly LoggedPrediction[], consumed: Uint8Array, counts: (index: number) => boolean, cursor: number, span: number, now: number): number[] | undefined {
-  const end = alignedEnd(predictions[cursor]!.time, span);
-  if (now < end + FLUSH_GRACE_MS) return undefined;
-  const taken: number[] = [];
-  for (let index = cursor; index < predictions.length && predictions[index]!.time < end; index++) if (!consumed[index] && counts(index)) taken.push(index);
-  return taken;
+/** Where the span of the prediction at `cursor` ends (exclusive), once the span is over (and the log had time to be flushed); -1 before. */
+function takeSpan(times: Float64Array, cursor: number, span: number, now: number): number {
+  const end = alignedEnd(times[cursor]!, span);
+  if (now < end + FLUSH_GRACE_MS) return -1;
+  let index = cursor;
+  while (index < times.length && times[index]! < end) index++;
+  return index;
 }

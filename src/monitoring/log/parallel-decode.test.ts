@@ -80,6 +80,18 @@ describe('reading the prediction log on two threads', () => {
     assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, {}, span, 0)), summary(readDecodedLog(dir, SIGNATURE, {}, span)));
   });
 
+  test('splits a single file at a line start, whatever the byte the shares meet at', async () => {
+    const dir = join(temp.path, 'single');
+    writeLog(dir, 1, 300);
+    const serial = summary(readDecodedLog(dir, SIGNATURE));
+    assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, {}, undefined, 0)), serial);
+    // Logs one byte longer and shorter move the cut across line boundaries.
+    for (const extra of ['', '\n', 'x\n']) {
+      appendFileSync(join(dir, 'predictions-20260101T000000Z-1-0000.jsonl'), extra);
+      assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, {}, undefined, 0)), summary(readDecodedLog(dir, SIGNATURE)));
+    }
+  });
+
   test('merges two halves in time order as a stable sort would, whatever their overlap', () => {
     let seed = 7;
     const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % below;

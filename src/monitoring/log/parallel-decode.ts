@@ -8,7 +8,9 @@
  * The worker runs this module itself: it is started on this file's own URL (in the compiled tree
  * or the CLI bundle alike), and the module, loaded in a worker given the decode task, answers it.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { letWorkerGo } from '../../core/index.js';
 import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
@@ -23,7 +25,7 @@ const TASK = 'sluice:decode-prediction-log';
 const PARALLEL_BYTES = 96 << 20;
 
 /** The worker's share of the bytes (see the split below); measured on 1 GB logs of 30 features. */
-const WORKER_SHARE = 0.46;
+const WORKER_SHARE = 0.4;
 
 interface DecodeTask {
   readonly task: typeof TASK;
@@ -48,19 +50,34 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
   const files = predictionLogFiles(dir, until) ?? [];
   const bytes = files.map((file) => unreadBytes(dir, file, position, until));
   const total = bytes.reduce((sum, each) => sum + each, 0);
-  if (total < minBytes || total === 0 || files.length < 2 || availableParallelism() < 2) return readDecodedLog(dir, signature, position, until);
+  if (total < minBytes || total === 0 || availableParallelism() < 2) return readDecodedLog(dir, signature, position, until);
 
-  // The later files go to the worker, which reads them up to their size now (lines written
-  // meanwhile are the next read's); this thread reads the rest. The worker's share is a little
-  // under half: its rows still have to be packed, posted and put in place here.
+  // The worker reads the log's last WORKER_SHARE of bytes (up to the files' sizes now: lines
+  // written meanwhile are the next read's), from a line start, possibly in the middle of a file;
+  // this thread reads what comes before. The share is under half: the worker's rows still have
+  // to be packed, posted and put in place here.
+  const target = total * WORKER_SHARE;
   let split = files.length;
   let away = 0;
-  while (split > 1 && away + bytes[split - 1]! / 2 < total * WORKER_SHARE) away += bytes[--split]!;
-  const mine = files.slice(0, split);
-  const theirs = files.slice(split);
-  const theirUntil = Object.fromEntries(theirs.map((file, k) => [file, (position[file] ?? 0) + bytes[split + k]!]));
-  const myUntil = Object.fromEntries(mine.map((file) => [file, until?.[file] ?? Number.POSITIVE_INFINITY]));
-  const decoding = decodeInWorker({ task: TASK, dir, signature, position, until: theirUntil });
+  while (split > 0 && away + bytes[split - 1]! <= target) away += bytes[--split]!;
+  const theirFrom: Record<string, number> = {};
+  const theirUntil: Record<string, number> = {};
+  for (let k = split; k < files.length; k++) theirUntil[files[k]!] = (position[files[k]!] ?? 0) + bytes[k]!;
+  const myUntil: Record<string, number> = Object.fromEntries(files.slice(0, split).map((file) => [file, until?.[file] ?? Number.POSITIVE_INFINITY]));
+  if (split > 0) {
+    // The file where the shares meet: the worker's part starts at the first line after the cut.
+    const file = files[split - 1]!;
+    const start = position[file] ?? 0;
+    const end = start + bytes[split - 1]!;
+    const lineStart = lineStartFrom(join(dir, file), Math.ceil(end - (target - away)), end);
+    if (lineStart !== undefined) {
+      myUntil[file] = lineStart;
+      theirFrom[file] = lineStart;
+      theirUntil[file] = end;
+    }
+  }
+  if (Object.keys(theirUntil).length === 0 || Object.keys(myUntil).length === 0) return readDecodedLog(dir, signature, position, until);
+  const decoding = decodeInWorker({ task: TASK, dir, signature, position: { ...position, ...theirFrom }, until: theirUntil });
   // Handled now, so that a failure while this thread reads is not an unhandled rejection.
   decoding.catch(() => undefined);
   // Room for both halves' rows from the start: appending the worker's then grows nothing.
@@ -78,6 +95,24 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
   const merged: Record<string, number> = { ...here.position };
   for (const [file, at] of Object.entries(part.position)) merged[file] = at;
   return { predictions, skipped: here.skipped + part.skipped, position: merged, arena: here.arena };
+}
+
+/** Where the first line starting at or after byte `from` of a file starts, when it is before `end`. */
+function lineStartFrom(path: string, from: number, end: number): number | undefined {
+  const probe = Buffer.allocUnsafe(64 << 10);
+  const fd = openSync(path, 'r');
+  try {
+    // The byte before `from` may be the newline that ends the line before.
+    for (let at = Math.max(0, from - 1); at < end; at += probe.length) {
+      const read = readSync(fd, probe, 0, Math.min(probe.length, end - at), at);
+      if (read === 0) return undefined;
+      const newline = probe.subarray(0, read).indexOf(0x0a);
+      if (newline >= 0) return at + newline + 1 < end ? at + newline + 1 : undefined;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Each of `count` rows' request id (by its row less `offset`): its record's. */

@@ -13,6 +13,7 @@ export {
   detectDrift,
   detectDriftInTables,
   presortTables,
+  startPresort,
   ksTwoSample,
   jensenShannonNumeric,
   psiNumeric,

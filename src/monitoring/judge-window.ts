@@ -3,7 +3,7 @@
  * the logged requests to rows, running the monitor's checks, and the alert a rule raises.
  */
 import { randomUUID } from 'node:crypto';
-import { presortTables, type Table } from '../data/index.js';
+import { startPresort, type Table } from '../data/index.js';
 import type { CheckResult } from './checks/check-result.js';
 import { dataDriftCheck } from './checks/data-drift-check.js';
 import { dataQualityCheck } from './checks/data-quality-check.js';
@@ -53,23 +53,41 @@ export function decode(window: PlannedWindow, arena: RowArena, undecodable: { re
 }
 
 /** The checks of a window: over its rows, its labels, and (slo) its requests, answered and failed. */
-export async function runChecks(input: JudgeInput, rows: WindowRows, labels: ReadonlyMap<string, readonly unknown[]>, requests: readonly LoggedPrediction[] = []): Promise<CheckResult[]> {
+export async function runChecks(input: JudgeInput, rows: WindowRows, labels: WindowLabels, requests: readonly LoggedPrediction[] = []): Promise<CheckResult[]> {
   const { checks, window } = input.monitor;
-  const results: CheckResult[] = [];
   const table = checks.data_drift || checks.data_quality ? windowTable(rows, input.signature.features, input.reference, `window of ${input.monitor.environment}`) : undefined;
-  // Sorting the columns is most of a large window's drift check: done on two threads first. The
-  // reference is kept for the next pass, so nothing of it may travel to the other thread.
-  if (checks.data_drift && table && table.rowCount >= window.min_rows) await presortTables(input.reference, table, { columns: checks.data_drift.columns, exclude: checks.data_drift.exclude }, { transfer: false });
+  // Sorting the columns is most of a large window's drift check. The other thread starts on it
+  // now, while this one judges what reads no feature column (answers, labels, requests), then
+  // joins in. The reference is kept for the next pass, so nothing of it travels to that thread.
+  const sorting = checks.data_drift && table && table.rowCount >= window.min_rows ? startPresort(input.reference, table, { columns: checks.data_drift.columns, exclude: checks.data_drift.exclude }, { transfer: false }) : undefined;
+  let predictionDrift: CheckResult | undefined;
+  let performance: CheckResult | undefined;
+  let slo: CheckResult | undefined;
+  let conceptDrift: CheckResult | undefined;
+  try {
+    if (checks.prediction_drift && input.referencePredictions) predictionDrift = predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows);
+    if (checks.performance) performance = performanceCheck(checks.performance, rows, labelsOf(labels), input.signature.classes);
+    if (checks.slo) slo = sloCheck(checks.slo, requests, window.min_rows);
+    if (checks.concept_drift) {
+      const spec = checks.concept_drift;
+      conceptDrift = conceptDriftCheck(spec, rows, labelsOf(labels), input.signature.classes, registeredPerformance(spec.metric, spec.baseline, input.registeredMetrics));
+    }
+  } finally {
+    // Never leave the other thread sorting columns this pass may read next.
+    await sorting?.finish();
+  }
+  const results: CheckResult[] = [];
   if (checks.data_drift && table) results.push(dataDriftCheck(checks.data_drift, input.reference, table, window.min_rows));
   if (checks.data_quality && table) results.push(dataQualityCheck(checks.data_quality, input.reference, table, window.min_rows));
-  if (checks.prediction_drift && input.referencePredictions) results.push(predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows));
-  if (checks.performance) results.push(performanceCheck(checks.performance, rows, labels, input.signature.classes));
-  if (checks.slo) results.push(sloCheck(checks.slo, requests, window.min_rows));
-  if (checks.concept_drift) {
-    const spec = checks.concept_drift;
-    results.push(conceptDriftCheck(spec, rows, labels, input.signature.classes, registeredPerformance(spec.metric, spec.baseline, input.registeredMetrics)));
-  }
+  for (const result of [predictionDrift, performance, slo, conceptDrift]) if (result) results.push(result);
   return results;
+}
+
+/** A window's feedback labels by request id, or how to read them (once, when a check first needs them). */
+export type WindowLabels = ReadonlyMap<string, readonly unknown[]> | (() => ReadonlyMap<string, readonly unknown[]>);
+
+function labelsOf(labels: WindowLabels): ReadonlyMap<string, readonly unknown[]> {
+  return typeof labels === 'function' ? labels() : labels;
 }
 
 /** A rule holds when its condition is true; a condition over a check that was not judged is false. */

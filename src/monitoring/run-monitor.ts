@@ -45,7 +45,9 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   const withLabels = planned.length > 0 && readsLabels(input.monitor.checks);
   // Taken before the labels are read: a label logged in between changes it, and re-scores next pass.
   const markBefore = withLabels ? feedbackMarkOf(input.logDir) : undefined;
-  const labels = withLabels ? readFeedback(input.logDir) : new Map<string, readonly unknown[]>();
+  // Read when a check first needs them (while the other thread sorts the window's columns).
+  let labelsRead: ReadonlyMap<string, readonly unknown[]> | undefined;
+  const labels = (): ReadonlyMap<string, readonly unknown[]> => (labelsRead ??= withLabels ? readFeedback(input.logDir) : new Map());
   const windows: MonitorWindow[] = [];
   const alerts: { alert: MonitorAlert; rule: AlertRule }[] = [];
   const states: Record<string, AlertState> = await input.store.alertStates(input.monitor.environment);

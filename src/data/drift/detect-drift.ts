@@ -8,7 +8,7 @@ import { readTable } from '../read-table.js';
 import type { Column, NumericColumn, Table } from '../table.js';
 import { chooseMethod, DEFAULT_THRESHOLDS, FEW_DISTINCT, isHypothesisTest, needsNumbers, type DriftMethod } from './choose-method.js';
 import { categoricalSample, countDistinct, measureDrift, numericSample, sortedSample, type Histogram, type Sample } from './column-drift.js';
-import { sortAll } from './sort-in-parallel.js';
+import { startSortAll } from './sort-in-parallel.js';
 import { correctedThresholds, type Correction } from './corrections.js';
 
 export interface DriftOptions {
@@ -77,6 +77,14 @@ export async function detectDrift(referencePath: string, currentPath: string, op
  * only columns over shared memory to the other thread and detaches nothing.
  */
 export async function presortTables(reference: Table, current: Table, options: DriftOptions, { transfer = true }: { transfer?: boolean } = {}): Promise<void> {
+  await startPresort(reference, current, options, { transfer }).finish();
+}
+
+/**
+ * `presortTables` started: the other thread sorts while this one does other work, and `finish`
+ * sorts the rest here. Until it resolves, no number column of either table may be read.
+ */
+export function startPresort(reference: Table, current: Table, options: DriftOptions, { transfer = true }: { transfer?: boolean } = {}): { finish(): Promise<void> } {
   const excluded = new Set(options.exclude ?? []);
   const wanted = options.columns && options.columns.length > 0 ? new Set(options.columns) : undefined;
   const columns: NumericColumn[] = [];
@@ -86,12 +94,17 @@ export async function presortTables(reference: Table, current: Table, options: D
     // A table compared again (a monitor's reference, window after window) is sorted once.
     for (const side of [column, other]) if (!samples.has(side)) columns.push(side);
   }
-  const sorted = await sortAll(columns.map((column) => column.values), { transfer });
-  columns.forEach((column, k) => {
-    // An array sorted on the other thread comes back as a new object: the column holds that one.
-    (column as { values: Float64Array }).values = sorted[k]!;
-    samples.set(column, sortedSample(sorted[k]!));
-  });
+  const job = startSortAll(columns.map((column) => column.values), { transfer });
+  return {
+    async finish() {
+      const sorted = await job.finish();
+      columns.forEach((column, k) => {
+        // An array sorted on the other thread comes back as a new object: the column holds that one.
+        (column as { values: Float64Array }).values = sorted[k]!;
+        samples.set(column, sortedSample(sorted[k]!));
+      });
+    },
+  };
 }
 
 function firstText(column: Column): string {

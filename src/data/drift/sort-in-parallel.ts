@@ -1,9 +1,10 @@
 /**
- * Sorting many large columns on two cores: half of them go to a worker thread (their buffers
- * transferred, not copied; arrays over shared memory sorted where they are), the rest are sorted
- * here meanwhile. The worker runs the source of
- * {@link sortNumbers} itself, so there is no second file to find in the compiled or bundled
- * layout, and one algorithm.
+ * Sorting many large columns on two cores. Arrays over shared memory are sorted where they are,
+ * taken one at a time from a shared counter by a worker thread and by this thread alike, so both
+ * finish together however long each column takes and whatever else this thread does first;
+ * other arrays (when they may be transferred) go to the worker whole and come back. The worker
+ * runs the source of {@link sortNumbers} itself, so there is no second file to find in the
+ * compiled or bundled layout, and one algorithm.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -16,15 +17,88 @@ const PARALLEL_THRESHOLD = 1_000_000;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const sortNumbers = ${sortNumbers.toString()};
-parentPort.once('message', ({ buffers, shared }) => {
+parentPort.once('message', ({ buffers, shared, next }) => {
   for (const buffer of buffers) sortNumbers(new Float64Array(buffer));
-  for (const array of shared) sortNumbers(array);
+  for (let k = Atomics.add(next, 0, 1); k < shared.length; k = Atomics.add(next, 0, 1)) sortNumbers(shared[k]);
   parentPort.postMessage(buffers, buffers);
   parentPort.close();
 });
 `;
 
-function sortInWorker(arrays: readonly Float64Array[]): Promise<Float64Array[]> {
+/** Sorting under way: `finish` sorts what is left on this thread and gives every array sorted. */
+export interface SortJob {
+  /**
+   * The arrays sorted, in input order. Arrays sent to the worker come back as new objects over
+   * the same memory, so use these; the inputs may be detached. Until it resolves, arrays over
+   * shared memory may be in the middle of being sorted: read none of them.
+   */
+  finish(): Promise<Float64Array[]>;
+}
+
+function isShared(array: Float64Array): boolean {
+  return array.buffer instanceof SharedArrayBuffer;
+}
+
+/** Whether an array owns all of its buffer (and so can be handed to another thread whole). */
+function ownsBuffer(array: Float64Array): boolean {
+  return array.byteOffset === 0 && array.buffer.byteLength === array.byteLength && array.buffer instanceof ArrayBuffer;
+}
+
+/** Starts sorting every array (NaN last) on the other thread; this thread joins in at `finish`. */
+export function startSortAll(arrays: readonly Float64Array[], options: { transfer?: boolean } = {}): SortJob {
+  const total = arrays.reduce((sum, array) => sum + array.length, 0);
+  const shared = arrays.filter(isShared);
+  // Without `transfer`, only arrays over shared memory go to the other thread: nothing is detached.
+  const movable = options.transfer === false ? [] : arrays.filter((array) => !isShared(array) && ownsBuffer(array));
+  if (total < PARALLEL_THRESHOLD || availableParallelism() < 2 || shared.length + movable.length < 2) {
+    return {
+      finish: () => {
+        for (const array of arrays) sortNumbers(array);
+        return Promise.resolve([...arrays]);
+      },
+    };
+  }
+  // Movable arrays are split by size, largest first, each to the lighter side; shared ones are
+  // shared out as the threads come for them.
+  const away: Float64Array[] = [];
+  let awayLoad = 0;
+  let hereLoad = 0;
+  for (const array of [...movable].sort((a, b) => b.length - a.length)) {
+    if (awayLoad <= hereLoad) {
+      away.push(array);
+      awayLoad += array.length;
+    } else hereLoad += array.length;
+  }
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const returned = sortInWorker(away, shared, next);
+  returned.catch(() => undefined);
+  return {
+    async finish() {
+      const sent = new Set(away);
+      for (const array of arrays) if (!isShared(array) && !sent.has(array)) sortNumbers(array);
+      for (let k = Atomics.add(next, 0, 1); k < shared.length; k = Atomics.add(next, 0, 1)) sortNumbers(shared[k]!);
+      let sorted: Float64Array[];
+      try {
+        sorted = await returned;
+      } catch (error) {
+        // A thread that failed took transferred arrays with it; shared ones are still here, and
+        // those it had taken are sorted again (sorting a half-sorted array is sorting it).
+        if (away.length > 0) throw error;
+        for (const array of shared) sortNumbers(array);
+        return [...arrays];
+      }
+      const back = new Map(away.map((array, k) => [array, sorted[k]!]));
+      return arrays.map((array) => back.get(array) ?? array);
+    },
+  };
+}
+
+/** Sorts every array (NaN last), on two threads when that pays; see {@link SortJob.finish}. */
+export function sortAll(arrays: readonly Float64Array[], options: { transfer?: boolean } = {}): Promise<Float64Array[]> {
+  return startSortAll(arrays, options).finish();
+}
+
+function sortInWorker(away: readonly Float64Array[], shared: readonly Float64Array[], next: Int32Array): Promise<Float64Array[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     // The worker closes its port after answering and so ends by itself: worker.terminate() can
@@ -33,61 +107,10 @@ function sortInWorker(arrays: readonly Float64Array[]): Promise<Float64Array[]> 
     // Once it has answered it is held until it exits, for a few seconds at most (see letWorkerGo).
     worker.once('message', (buffers: ArrayBuffer[]) => {
       letWorkerGo(worker);
-      const back = buffers.values();
-      resolve(arrays.map((array) => (isShared(array) ? array : new Float64Array(back.next().value as ArrayBuffer))));
+      resolve(buffers.map((buffer) => new Float64Array(buffer)));
     });
     worker.once('error', reject);
-    // Arrays over shared memory are sorted in place by the worker; the others' buffers travel.
-    const buffers = arrays.filter((array) => !isShared(array)).map((array) => array.buffer as ArrayBuffer);
-    worker.postMessage({ buffers, shared: arrays.filter(isShared) }, buffers);
+    const buffers = away.map((array) => array.buffer as ArrayBuffer);
+    worker.postMessage({ buffers, shared, next }, buffers);
   });
-}
-
-/** Whether an array owns all of its buffer (and so can be handed to another thread whole). */
-function ownsBuffer(array: Float64Array): boolean {
-  return array.byteOffset === 0 && array.buffer.byteLength === array.byteLength && array.buffer instanceof ArrayBuffer;
-}
-
-function isShared(array: Float64Array): boolean {
-  return array.buffer instanceof SharedArrayBuffer;
-}
-
-/**
- * Sorts every array (NaN last). Arrays sent to the worker come back as new objects over the same
- * memory, so use the returned arrays, in input order; the inputs may be detached.
- */
-export async function sortAll(arrays: readonly Float64Array[], options: { transfer?: boolean } = {}): Promise<Float64Array[]> {
-  const total = arrays.reduce((sum, array) => sum + array.length, 0);
-  // Without `transfer`, only arrays over shared memory go to the other thread: nothing is detached.
-  const transferable = arrays.filter((array) => isShared(array) || (options.transfer !== false && ownsBuffer(array)));
-  if (total < PARALLEL_THRESHOLD || availableParallelism() < 2 || transferable.length < 2) {
-    for (const array of arrays) sortNumbers(array);
-    return [...arrays];
-  }
-  // Largest first, each to the lighter side, so both threads finish together.
-  const byLength = [...transferable].sort((a, b) => b.length - a.length);
-  const away: Float64Array[] = [];
-  let awayLoad = 0;
-  let hereLoad = 0;
-  for (const array of byLength) {
-    if (awayLoad <= hereLoad) {
-      away.push(array);
-      awayLoad += array.length;
-    } else hereLoad += array.length;
-  }
-  const sent = new Set(away);
-  const returned = sortInWorker(away);
-  returned.catch(() => undefined);
-  for (const array of arrays) if (!sent.has(array)) sortNumbers(array);
-  let sorted: Float64Array[];
-  try {
-    sorted = await returned;
-  } catch (error) {
-    // A thread that failed took transferred arrays with it; shared ones are still here.
-    if (!away.every(isShared)) throw error;
-    for (const array of away) sortNumbers(array);
-    return [...arrays];
-  }
-  const back = new Map(away.map((array, k) => [array, sorted[k]!]));
-  return arrays.map((array) => back.get(array) ?? array);
 }

@@ -1,7 +1,7 @@
 /** The radix sort and the two-thread sorter order numbers exactly as `Float64Array.prototype.sort`. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sortAll } from './sort-in-parallel.js';
+import { sortAll, startSortAll } from './sort-in-parallel.js';
 import { sortNumbers } from './sort-numbers.js';
 
 /** Seeded numbers of every awkward kind: negatives, tiny and huge magnitudes, ties, ±0, ±Infinity, NaN. */
@@ -79,4 +79,24 @@ test('sortAll without transfer sorts arrays over shared memory on the other thre
     assert.equal(array, arrays[k], 'the same array object, still attached');
     assertSameOrder(array, expected[k]!);
   });
+});
+
+test('a sort started early finishes every shared array sorted, the other thread having taken some while this one was busy', async () => {
+  const shared = Array.from({ length: 6 }, (_, k) => {
+    const copy = new Float64Array(new SharedArrayBuffer(300_000 * 8));
+    copy.set(awkwardNumbers(300_000, 20 + k));
+    return copy;
+  });
+  const expected = shared.map((array) => array.slice().sort());
+  const job = startSortAll(shared, { transfer: false });
+  // This thread is busy elsewhere (here: waiting, up to 10 s) until the other one has sorted a column.
+  const isSorted = (array: Float64Array, k: number) => array.every((value, i) => value === expected[k]![i] || (Number.isNaN(value) && Number.isNaN(expected[k]![i]!)));
+  let sortedMeanwhile = 0;
+  for (const started = Date.now(); sortedMeanwhile === 0 && Date.now() - started < 10_000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sortedMeanwhile = shared.filter(isSorted).length;
+  }
+  const sorted = await job.finish();
+  sorted.forEach((array, k) => assertSameOrder(array, expected[k]!));
+  assert.ok(sortedMeanwhile >= 1, 'the other thread sorted at least one column before this one joined in');
 });

@@ -12,7 +12,6 @@ export { columnNotFound, dataFileNotFound, emptyDataFile, malformedData, nonNume
 export {
   detectDrift,
   detectDriftInTables,
-  presortTables,
   startPresort,
   ksTwoSample,
   jensenShannonNumeric,

@@ -76,7 +76,7 @@ export async function detectDrift(referencePath: string, currentPath: string, op
  * `transfer: false` (a table kept between comparisons, like a monitor's reference), which sends
  * only columns over shared memory to the other thread and detaches nothing.
  */
-export async function presortTables(reference: Table, current: Table, options: DriftOptions, { transfer = true }: { transfer?: boolean } = {}): Promise<void> {
+async function presortTables(reference: Table, current: Table, options: DriftOptions, { transfer = true }: { transfer?: boolean } = {}): Promise<void> {
   await startPresort(reference, current, options, { transfer }).finish();
 }
 

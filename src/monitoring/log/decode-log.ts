@@ -5,7 +5,7 @@
  */
 import { loggedRows, type ServedSignature } from './logged-rows.js';
 import { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './read-prediction-log.js';
-import { RowArena } from './row-arena.js';
+import { RowArena, type ArenaColumns } from './row-arena.js';
 import { PredictLineScanner } from './scan-predict-line.js';
 import { rowsOfArena, type WindowRows } from './window-rows.js';
 
@@ -13,13 +13,18 @@ export interface DecodedLogRead extends LogRead {
   readonly arena: RowArena;
 }
 
-/**
- * `readPredictionLog` with every answered record decoded into the returned arena; the arena makes
- * room for the rows of `expectBytes` of log when given (more than this read covers: another
- * thread's rows are appended to it), else of the bytes read.
- */
-export function readDecodedLog(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition, expectBytes?: number): DecodedLogRead {
-  const arena = new RowArena(signature.features, signature.classes ?? []);
+/** Where a read's rows go, when another thread's rows join them (see parallel-decode.ts). */
+export interface ArenaRoom {
+  /** The arena makes room for the rows of this many bytes of log (more than the read covers), not of the bytes read. */
+  readonly expectBytes?: number | undefined;
+  /** Feature columns to write the rows into (see RowArena). */
+  readonly columns?: ArenaColumns | undefined;
+}
+
+/** `readPredictionLog` with every answered record decoded into the returned arena. */
+export function readDecodedLog(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition, room: ArenaRoom = {}): DecodedLogRead {
+  const expectBytes = room.expectBytes;
+  const arena = new RowArena(signature.features, signature.classes ?? [], room.columns);
   const scanner = new PredictLineScanner(arena);
   const read = readPredictionLog(dir, position, until, {
     record(record) {

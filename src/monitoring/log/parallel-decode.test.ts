@@ -92,6 +92,18 @@ describe('reading the prediction log on two threads', () => {
     }
   });
 
+  test('gives what one read gives when later lines hold far more rows than the first ones promised', async () => {
+    const dir = join(temp.path, 'batches');
+    mkdirSync(dir, { recursive: true });
+    const batch = (file: number, k: number) => {
+      const rows = Array.from({ length: 12 }, (_, r) => `{"a":${k + r},"b":${file},"c":${r}}`).join(',');
+      return `{"request_id":"b${file}-${k}","timestamp":"2026-01-01T00:00:${String(k % 60).padStart(2, '0')}.${String(file).padStart(3, '0')}Z","model":"m","version":"1","protocol":"predict","inputs":[${rows}],"outputs":[${Array.from({ length: 12 }, () => ANSWER).join(',')}]}`;
+    };
+    writeFileSync(join(dir, 'predictions-20260101T000000Z-1-0000.jsonl'), `${Array.from({ length: 200 }, (_, k) => line(0, k)).join('\n')}\n`);
+    for (let file = 1; file < 4; file++) writeFileSync(join(dir, `predictions-20260101T000000Z-1-000${file}.jsonl`), `${Array.from({ length: 150 }, (_, k) => batch(file, k)).join('\n')}\n`);
+    assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, {}, undefined, 0)), summary(readDecodedLog(dir, SIGNATURE)));
+  });
+
   test('merges two halves in time order as a stable sort would, whatever their overlap', () => {
     let seed = 7;
     const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % below;

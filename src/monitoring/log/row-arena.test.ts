@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CELL_MISSING, CELL_NUMBER, RowArena } from './row-arena.js';
+import { CELL_MISSING, CELL_NUMBER, columnsBetween, RowArena, sharedColumns } from './row-arena.js';
 import { rowsOfArena } from './window-rows.js';
 
 const FEATURES = ['a', 'b', 'c'];
@@ -47,6 +47,32 @@ describe('the row arena', () => {
     }
     assert.equal(arena.requestId(900), 'r300');
     assert.deepEqual(arena.prediction(5), { '0': 0.5, '1': 0.5 });
+  });
+
+  test('two arenas over one set of shared columns: the second one\'s rows are moved into place, or copied when either outgrew its room', () => {
+    for (const [mine, theirs, inPlace] of [[60, 70, true], [150, 70, false], [60, 130, false]] as const) {
+      const shared = sharedColumns(FEATURES.length, 200);
+      const first = new RowArena(FEATURES, CLASSES, columnsBetween(shared, 0, 100));
+      const second = new RowArena(FEATURES, CLASSES, columnsBetween(shared, 100, 200));
+      first.expect(1_000);
+      filled(first, Array.from({ length: mine / 2 }, () => 2));
+      filled(second, Array.from({ length: theirs / 2 }, () => 2));
+      const exported = second.exportRows();
+      assert.equal(exported.inPlaceAt, theirs <= 100 ? 100 : undefined);
+      first.appendRows(exported, Array.from({ length: theirs }, (_, row) => `second-${row}`));
+      assert.equal(first.length, mine + theirs);
+      assert.equal(first.column(0).values.buffer === shared.values[0]!.buffer, inPlace, `rows ${mine} + ${theirs}: in place`);
+      for (let f = 0; f < FEATURES.length; f++) {
+        const { values, tags } = first.column(f);
+        for (let row = 0; row < mine + theirs; row++) {
+          const own = row < mine ? row : row - mine;
+          const missing = (own + f) % 7 === 0;
+          assert.equal(tags[row], missing ? CELL_MISSING : CELL_NUMBER, `rows ${mine} + ${theirs}: tag of row ${row}, feature ${f}`);
+          if (!missing) assert.equal(values[row], own * 10 + f, `rows ${mine} + ${theirs}: value of row ${row}, feature ${f}`);
+        }
+      }
+      assert.equal(first.requestId(mine), 'second-0');
+    }
   });
 
   test('rows pushed as objects between scanned ones keep their places', () => {

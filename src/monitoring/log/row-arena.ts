@@ -42,6 +42,29 @@ function sharedNumbers(length: number): Float64Array {
 }
 
 /**
+ * Feature columns over shared memory for an arena to write into: the arena writes at their index
+ * 0 on, growing into memory of its own only if its rows outgrow them. Two threads decoding halves
+ * of one log are given views of the same buffers, one after the other, so the second half's rows
+ * are already where they belong (see `appendRows`).
+ */
+export interface ArenaColumns {
+  readonly values: readonly Float64Array[];
+  readonly tags: readonly Uint8Array[];
+}
+
+/** Fresh shared columns of `length` rows for `features` features, and views of rows `from` to `to` of them. */
+export function sharedColumns(features: number, length: number): ArenaColumns {
+  return {
+    values: Array.from({ length: features }, () => sharedNumbers(length)),
+    tags: Array.from({ length: features }, () => new Uint8Array(new SharedArrayBuffer(length))),
+  };
+}
+
+export function columnsBetween(columns: ArenaColumns, from: number, to: number): ArenaColumns {
+  return { values: columns.values.map((values) => values.subarray(from, to)), tags: columns.tags.map((tags) => tags.subarray(from, to)) };
+}
+
+/**
  * An arena's rows as plain data, to move them to another thread's arena (see parallel-decode.ts).
  * Their request ids are not in it: a row's is its record's, which travels with the records.
  */
@@ -54,6 +77,11 @@ export interface ArenaRows {
   readonly answerTags: Uint8Array;
   readonly answers: Float64Array;
   readonly otherAnswers: readonly (readonly [number, Exclude<LoggedRow['prediction'], undefined>])[];
+  /**
+   * Set when the rows' cells are still in the columns the arena was given, at this index of their
+   * buffers: an arena over the columns before them moves them down instead of copying them.
+   */
+  readonly inPlaceAt?: number | undefined;
 }
 
 export class RowArena {
@@ -74,23 +102,32 @@ export class RowArena {
   private pendingCount = 0;
   /** Columns given out by takeColumn. */
   private readonly taken = new Set<number>();
+  /** The columns given at construction, while the arena still writes into them. */
+  private readonly given: ArenaColumns | undefined;
 
   constructor(
     readonly features: readonly string[],
     readonly classes: readonly string[],
+    columns?: ArenaColumns,
   ) {
     this.width = Math.max(1, classes.length);
     // Shared, so that a column handed over for drift can be sorted on another thread without a copy.
-    this.values = features.map(() => sharedNumbers(1024));
-    this.tags = features.map(() => new Uint8Array(1024));
+    this.values = columns ? [...columns.values] : features.map(() => sharedNumbers(1024));
+    this.tags = columns ? [...columns.tags] : features.map(() => new Uint8Array(new SharedArrayBuffer(1024)));
+    this.given = columns;
     this.answers = new Float64Array(1024 * this.width);
     this.pendingValues = new Float64Array(BLOCK_ROWS * features.length);
     this.pendingTags = new Uint8Array(BLOCK_ROWS * features.length);
   }
 
-  /** Makes room for `rows` rows at once (a reader that knows about how many are coming). */
+  /** Makes room for `rows` rows at once (a reader that knows about how many are coming); given columns stay as given until rows outgrow them. */
   expect(rows: number): void {
-    this.reserve(Math.ceil(rows));
+    this.reserve(Math.ceil(rows), this.given === undefined);
+  }
+
+  /** Whether the feature columns are still those given at construction. */
+  private inGivenColumns(): boolean {
+    return this.given !== undefined && this.values.every((values, f) => values.buffer === this.given!.values[f]!.buffer) && this.tags.every((tags, f) => tags.buffer === this.given!.tags[f]!.buffer);
   }
 
   /** Appends the rows of one request; returns the arena row of the first. */
@@ -175,6 +212,7 @@ export class RowArena {
       answerTags: this.answerTags.subarray(0, length),
       answers: this.answers.subarray(0, length * this.width),
       otherAnswers: [...this.otherAnswers],
+      inPlaceAt: this.inGivenColumns() ? this.values[0]!.byteOffset / Float64Array.BYTES_PER_ELEMENT : undefined,
     };
   }
 
@@ -185,11 +223,25 @@ export class RowArena {
   appendRows(rows: ArenaRows, requestIds: readonly string[]): number {
     if (this.pendingCount > 0) this.flush();
     const start = this.length;
-    this.reserve(start + rows.length);
-    for (let f = 0; f < this.features.length; f++) {
-      this.values[f]!.set(rows.values[f]!, start);
-      this.tags[f]!.set(rows.tags[f]!, start);
+    const at = rows.inPlaceAt;
+    if (at !== undefined && this.features.length > 0 && this.inGivenColumns() && this.values[0]!.byteOffset === 0 && start <= at) {
+      // The rows were written into these columns' buffers further on: moved down in place.
+      for (let f = 0; f < this.features.length; f++) {
+        const values = new Float64Array(this.values[f]!.buffer, 0, at + rows.length);
+        values.copyWithin(start, at, at + rows.length);
+        this.values[f] = values;
+        const tags = new Uint8Array(this.tags[f]!.buffer, 0, at + rows.length);
+        tags.copyWithin(start, at, at + rows.length);
+        this.tags[f] = tags;
+      }
+    } else {
+      this.reserve(start + rows.length);
+      for (let f = 0; f < this.features.length; f++) {
+        this.values[f]!.set(rows.values[f]!, start);
+        this.tags[f]!.set(rows.tags[f]!, start);
+      }
     }
+    this.reserve(start + rows.length);
     for (const [cell, value] of rows.otherCells) this.otherCells.set(cell + start * this.features.length, value);
     for (let row = 0; row < rows.length; row++) this.ids.push(requestIds[row]!);
     this.positions.set(rows.positions, start);
@@ -254,10 +306,13 @@ export class RowArena {
     return c < 0 ? Number.NaN : this.answers[row * this.width + c]!;
   }
 
-  private reserve(length: number): void {
+  /** Room for `length` rows: in the feature columns too unless `columns` is false (their room is checked apart, as given columns may be shorter). */
+  private reserve(length: number, columns = true): void {
+    if (columns && this.features.length > 0 && (length > this.values[0]!.length || length > this.tags[0]!.length)) {
+      this.values = this.values.map((values) => grown(values, length));
+      this.tags = this.tags.map((tags) => grown(tags, length));
+    }
     if (length <= this.positions.length) return;
-    this.values = this.values.map((values) => grown(values, length));
-    this.tags = this.tags.map((tags) => grown(tags, length));
     this.positions = grown(this.positions, length);
     this.answerTags = grown(this.answerTags, length);
     this.answers = grown(this.answers, this.positions.length * this.width);

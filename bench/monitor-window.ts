@@ -250,9 +250,11 @@ async function servingBenchmark(dir: string): Promise<boolean> {
     console.log('\nwrk is not installed (apt-get install wrk): serving with monitoring not measured.');
     return true;
   }
-  const root = join(dir, 'serve');
   const port = await freePort();
-  workspace(root, `    window: {every: 1000 predictions, min_rows: 100}\n    reference: ${join(FIXTURES, 'train.csv')}\n    checks:\n      data_drift: {}\n      data_quality: {max_missing_share: 0.05}\n      performance: {metric: accuracy, min_labels: 50}\n`, port);
+  // One workspace per configuration: a monitored server started after an unmonitored run would
+  // first judge that run's whole log, which is catching up, not monitoring as traffic flows.
+  const roots = { on: join(dir, 'serve-monitored'), off: join(dir, 'serve-unmonitored') };
+  for (const root of Object.values(roots)) workspace(root, `    window: {every: 1000 predictions, min_rows: 100}\n    reference: ${join(FIXTURES, 'train.csv')}\n    checks:\n      data_drift: {}\n      data_quality: {max_missing_share: 0.05}\n      performance: {metric: accuracy, min_labels: 50}\n`, port);
   const test = readCsv(join(FIXTURES, 'test.csv'));
   const bodies = test.rows.map((row) => JSON.stringify({ rows: [Object.fromEntries(test.columns.map((name, c) => [name, row[c]]).filter(([name]) => name !== 'target'))] }));
   const script = join(dir, 'rows.lua');
@@ -260,8 +262,8 @@ async function servingBenchmark(dir: string): Promise<boolean> {
   const on: { rps: number; p99: string }[] = [];
   const off: { rps: number; p99: string }[] = [];
   for (let round = 0; round < 2; round++) {
-    on.push(await serveRun(root, port, script, true));
-    off.push(await serveRun(root, port, script, false));
+    on.push(await serveRun(roots.on, port, script, true));
+    off.push(await serveRun(roots.off, port, script, false));
   }
   const mean = (runs: { rps: number }[]) => runs.reduce((sum, run) => sum + run.rps, 0) / runs.length;
   console.log(`\nsluice serve --env production under wrk (8 connections, ${SECONDS} s per run, two runs each, alternating), single-row /predict:\n`);

@@ -96,6 +96,11 @@ function probabilityOutsideBand(n1: number, n2: number, g: number, h: number): n
   let length = high - low;
   const column = new Float64Array(Math.min(2 * high + 2, n + 1)).fill(1);
   column.fill(0, low, high);
+  // 1/(x + y) for every x + y: the recurrence below is one chain of dependent operations, and a
+  // multiplication is several times quicker than a division there. It moves each step by at
+  // most an ulp from SciPy's division, far inside the 1e-9 the tests hold it to.
+  const reciprocal = new Float64Array(m + n + 1);
+  for (let sum = 1; sum <= m + n; sum++) reciprocal[sum] = 1 / sum;
   for (let x = 1; x <= m; x++) {
     // The band of y with |n·x − m·y| < h·g, stored from index 0.
     const lastLow = low;
@@ -104,9 +109,9 @@ function probabilityOutsideBand(n1: number, n2: number, g: number, h: number): n
     high = Math.min(Math.ceil((ng * x + h) / mg), n + 1);
     if (high <= low) return 1;
     let value = low === 0 ? 0 : 1;
-    for (let k = 0; k < high - low; k++) {
-      const y = k + low;
-      value = (column[k + low - lastLow]! * x + value * y) / (x + y);
+    const shift = low - lastLow;
+    for (let k = 0, y = low; y < high; k++, y++) {
+      value = (column[k + shift]! * x + value * y) * reciprocal[x + y]!;
       column[k] = value;
     }
     length = high - low;

@@ -1,9 +1,9 @@
 /**
  * Reading a large prediction log on two threads. Decoding the log is most of a large window's
- * cost and runs a line at a time on one core; the log is already split into files (rolled at
- * 64 MiB), so a worker thread decodes the later files while this thread decodes the earlier
- * ones, and the two halves are put together as one read would have given them: the same records
- * in the same order, the worker's rows appended to this thread's arena.
+ * cost and runs a line at a time on one core, so a worker thread decodes the later part of the
+ * log (from a line start, inside a file or at its edge) while this thread decodes the earlier
+ * part, and the two halves are put together as one read would have given them: the same records
+ * in the same order, the worker's rows after this thread's in the arena's columns.
  *
  * The worker runs this module itself: it is started on this file's own URL (in the compiled tree
  * or the CLI bundle alike), and the module, loaded in a worker given the decode task, answers it.
@@ -47,10 +47,7 @@ interface DecodedPart {
   readonly rows: ArenaRows;
 }
 
-/**
- * `readDecodedLog`, on two threads when the unread log spans several files and at least
- * `minBytes` (tests lower it).
- */
+/** `readDecodedLog`, on two threads when the unread log holds at least `minBytes` (tests lower it). */
 export async function readDecodedLogInParallel(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition, minBytes = PARALLEL_BYTES): Promise<DecodedLogRead> {
   const files = predictionLogFiles(dir, until) ?? [];
   const bytes = files.map((file) => unreadBytes(dir, file, position, until));
@@ -89,7 +86,8 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
   // their own, and are copied as before.
   let theirBytes = 0;
   for (const [file, to] of Object.entries(theirUntil)) theirBytes += to - (theirFrom[file] ?? position[file] ?? 0);
-  const perByte = rowsPerByte(dir, signature, files[0]!, position[files[0]!] ?? 0);
+  const first = files[bytes.findIndex((each) => each > 0)]!;
+  const perByte = rowsPerByte(dir, signature, first, position[first] ?? 0);
   const mine = Math.ceil((total - theirBytes) * perByte * MARGIN) + 1024;
   const room = perByte > 0 ? sharedColumns(signature.features.length, mine + Math.ceil(theirBytes * perByte * MARGIN) + 1024) : undefined;
   const decoding = decodeInWorker({ task: TASK, dir, signature, position: { ...position, ...theirFrom }, until: theirUntil, columns: room && columnsBetween(room, mine, room.tags[0]?.length ?? mine) });

@@ -59,6 +59,9 @@ export interface LogRead {
 
 const PREDICTION_FILE = /^predictions-.*\.jsonl$/;
 
+/** The last read's buffer (records keep no part of it: their strings are copies). */
+let keptBuffer: WeakRef<Buffer> | undefined;
+
 /** Reads in chunks: a log file may be 64 MiB. */
 const CHUNK_BYTES = 4 << 20;
 
@@ -74,8 +77,10 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
   const predictions: LoggedPrediction[] = [];
   const next: Record<string, number> = {};
   let skipped = 0;
-  // One buffer for every file: a fresh 64 MiB buffer per file makes V8 collect garbage for each.
-  const buffer = { bytes: Buffer.alloc(0) };
+  // One buffer for every file, and for the next read while it lives (a monitor in a server reads
+  // every second): a fresh buffer per file makes V8 collect garbage for each, and fresh memory
+  // costs a page fault per 4 KiB.
+  const buffer = { bytes: keptBuffer?.deref() ?? Buffer.alloc(0) };
   decode?.expect?.(files.reduce((total, file) => total + unreadBytes(dir, file, position, until), 0));
   for (const file of files) {
     const start = position[file] ?? 0;
@@ -98,6 +103,7 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
       from = newline + 1;
     }
   }
+  keptBuffer = new WeakRef(buffer.bytes);
   // Stable: records of one file keep their order when two share a millisecond.
   predictions.sort((a, b) => a.time - b.time);
   return { predictions, skipped, position: next };

@@ -31,6 +31,26 @@ describe('window readiness', () => {
     assert.equal(readiness.ready({}, every, 0), true);
   });
 
+  test('lines across the scan\'s 1 MiB chunks are each counted once: answered ones only, failed and shadow ones not', () => {
+    const dir = logDir('chunks');
+    const padding = 'x'.repeat(900);
+    const failed = (id: number) => `{"request_id":"f${id}","timestamp":"1970-01-01T00:00:01.000Z","model":"bc","version":"1","protocol":"predict","note":"${padding}","error":{"status":400}}\n`;
+    let text = '';
+    let answered = 0;
+    for (let k = 0; k < 4000; k++) {
+      if (k % 10 === 3) text += failed(k);
+      else if (k % 10 === 7) text += line(k, 1000, true);
+      else {
+        text += line(k, 1000).replace('"inputs":[[1]]', `"inputs":[["${padding}"]]`);
+        answered++;
+      }
+    }
+    assert.ok(Buffer.byteLength(text) > 3 * (1 << 20), 'the log spans several chunks');
+    appendFileSync(join(dir, 'predictions-a.jsonl'), text);
+    assert.equal(new WindowReadiness(dir).ready({}, { kind: 'predictions', count: answered }, 0), true);
+    assert.equal(new WindowReadiness(dir).ready({}, { kind: 'predictions', count: answered + 1 }, 0), false);
+  });
+
   test('a moved position starts the count over from there', () => {
     const dir = logDir('moved');
     const readiness = new WindowReadiness(dir);

@@ -32,6 +32,8 @@ export class WindowReadiness {
   private base = '';
   private files = new Map<string, FileScan>();
   private answered = 0;
+  /** Kept between scans: a monitor looks every second. */
+  private buffer: Buffer = Buffer.alloc(0);
 
   constructor(private readonly dir: string) {}
 
@@ -78,21 +80,24 @@ export class WindowReadiness {
     if (size <= file.offset) return;
     const fd = openSync(path, 'r');
     try {
-      let carry = Buffer.alloc(0);
+      // A line cut by the end of a chunk is moved to the front of the buffer and read on from there.
+      let carried = 0;
       let offset = file.offset;
       while (offset < size) {
-        const chunk = Buffer.allocUnsafe(Math.min(SCAN_BYTES, size - offset));
-        const read = readSync(fd, chunk, 0, chunk.length, offset);
+        if (this.buffer.length < carried + SCAN_BYTES) this.buffer = grownBuffer(this.buffer, carried + SCAN_BYTES);
+        const bytes = this.buffer;
+        const read = readSync(fd, bytes, carried, Math.min(SCAN_BYTES, size - offset), offset);
         if (read === 0) break;
         offset += read;
-        const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+        const filled = carried + read;
         let start = 0;
-        for (let end = bytes.indexOf(0x0a); end >= 0; end = bytes.indexOf(0x0a, start)) {
+        for (let end = bytes.indexOf(0x0a, start); end >= 0 && end < filled; end = bytes.indexOf(0x0a, start)) {
           this.line(bytes, start, end, file);
           file.offset += end + 1 - start;
           start = end + 1;
         }
-        carry = Buffer.from(bytes.subarray(start));
+        bytes.copy(bytes, 0, start, filled);
+        carried = filled - start;
       }
     } finally {
       closeSync(fd);
@@ -101,12 +106,20 @@ export class WindowReadiness {
 
   private line(bytes: Buffer, start: number, end: number, file: FileScan): void {
     if (end - start < SHADOW_END.length) return;
-    if (bytes.subarray(end - SHADOW_END.length, end).equals(SHADOW_END)) return;
-    if (bytes.subarray(Math.max(start, end - ERROR_MARK.length - 8), end).includes(ERROR_MARK)) return;
+    if (SHADOW_END.compare(bytes, end - SHADOW_END.length, end) === 0) return;
+    // The error mark ends the line but for the status's digits and two braces.
+    for (let at = Math.max(start, end - ERROR_MARK.length - 8); at <= end - ERROR_MARK.length; at++) if (ERROR_MARK.compare(bytes, at, at + ERROR_MARK.length) === 0) return;
     this.answered++;
     if (Number.isNaN(file.firstTime)) {
       const time = TIMESTAMP.exec(bytes.toString('utf8', start, end));
       if (time) file.firstTime = Date.parse(time[1]!);
     }
   }
+}
+
+/** A buffer of at least `length` bytes holding what `buffer` held. */
+function grownBuffer(buffer: Buffer, length: number): Buffer {
+  const next = Buffer.allocUnsafe(Math.max(length, buffer.length * 2));
+  buffer.copy(next);
+  return next;
 }

@@ -110,6 +110,7 @@ function sortInWorker(away: readonly Float64Array[], shared: readonly Float64Arr
       resolve(buffers.map((buffer) => new Float64Array(buffer)));
     });
     worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the sorting thread stopped (exit code ${code}) before it answered`)));
     const buffers = away.map((array) => array.buffer as ArrayBuffer);
     worker.postMessage({ buffers, shared, next }, buffers);
   });

@@ -78,7 +78,7 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
       theirUntil[file] = end;
     }
   }
-  if (Object.keys(theirUntil).length === 0 || Object.keys(myUntil).length === 0) return readDecodedLog(dir, signature, position, until);
+
   // Both threads write their rows into one set of shared columns, this thread's first and the
   // worker's after them, sized from the rows per byte of the log's first lines with a margin:
   // putting the worker's rows in place is then a move within memory already written, not a copy
@@ -86,6 +86,8 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
   // their own, and are copied as before.
   let theirBytes = 0;
   for (const [file, to] of Object.entries(theirUntil)) theirBytes += to - (theirFrom[file] ?? position[file] ?? 0);
+  // Nothing for one side (no line starts after the cut, say): one read.
+  if (theirBytes === 0 || theirBytes === total) return readDecodedLog(dir, signature, position, until);
   const first = files[bytes.findIndex((each) => each > 0)]!;
   const perByte = rowsPerByte(dir, signature, first, position[first] ?? 0);
   const mine = Math.ceil((total - theirBytes) * perByte * MARGIN) + 1024;

@@ -58,7 +58,7 @@ describe('the row arena', () => {
       filled(first, Array.from({ length: mine / 2 }, () => 2));
       filled(second, Array.from({ length: theirs / 2 }, () => 2));
       const exported = second.exportRows();
-      assert.equal(exported.inPlaceAt, theirs <= 100 ? 100 : undefined);
+      assert.equal(exported.inPlace?.at, theirs <= 100 ? 100 : undefined);
       first.appendRows(exported, Array.from({ length: theirs }, (_, row) => `second-${row}`));
       assert.equal(first.length, mine + theirs);
       assert.equal(first.column(0).values.buffer === shared.values[0]!.buffer, inPlace, `rows ${mine} + ${theirs}: in place`);
@@ -73,6 +73,18 @@ describe('the row arena', () => {
       }
       assert.equal(first.requestId(mine), 'second-0');
     }
+  });
+
+  test('rows over another set of shared columns are copied, not moved, even at the place they would have been', () => {
+    const mine = sharedColumns(FEATURES.length, 200);
+    const other = sharedColumns(FEATURES.length, 200);
+    const first = new RowArena(FEATURES, CLASSES, columnsBetween(mine, 0, 100));
+    const second = new RowArena(FEATURES, CLASSES, columnsBetween(other, 100, 200));
+    filled(first, [2, 2]);
+    filled(second, [3]);
+    first.appendRows(second.exportRows(), ['x', 'x', 'x']);
+    assert.deepEqual(Array.from(first.column(1).values.subarray(0, 7)), [1, 11, 21, 31, 1, 11, 21]);
+    assert.notEqual(first.column(1).values.buffer, other.values[1]!.buffer, 'the columns are still this arena\'s own');
   });
 
   test('rows pushed as objects between scanned ones keep their places', () => {

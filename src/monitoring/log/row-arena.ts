@@ -12,6 +12,7 @@
  * time, every row touches every column's memory (60 arrays for 30 features), and the cache misses
  * cost more than the scanning.
  */
+import { randomUUID } from 'node:crypto';
 import type { LoggedRow } from './logged-rows.js';
 
 /** A cell's kind: a number (in `values`), missing (null, absent, NaN), or anything else (kept aside, empty text too). */
@@ -50,6 +51,8 @@ function sharedNumbers(length: number): Float64Array {
 export interface ArenaColumns {
   readonly values: readonly Float64Array[];
   readonly tags: readonly Uint8Array[];
+  /** Which set of shared columns these are (views of one set share it). */
+  readonly room: string;
 }
 
 /** Fresh shared columns of `length` rows for `features` features, and views of rows `from` to `to` of them. */
@@ -57,11 +60,12 @@ export function sharedColumns(features: number, length: number): ArenaColumns {
   return {
     values: Array.from({ length: features }, () => sharedNumbers(length)),
     tags: Array.from({ length: features }, () => new Uint8Array(new SharedArrayBuffer(length))),
+    room: randomUUID(),
   };
 }
 
 export function columnsBetween(columns: ArenaColumns, from: number, to: number): ArenaColumns {
-  return { values: columns.values.map((values) => values.subarray(from, to)), tags: columns.tags.map((tags) => tags.subarray(from, to)) };
+  return { values: columns.values.map((values) => values.subarray(from, to)), tags: columns.tags.map((tags) => tags.subarray(from, to)), room: columns.room };
 }
 
 /**
@@ -78,10 +82,11 @@ export interface ArenaRows {
   readonly answers: Float64Array;
   readonly otherAnswers: readonly (readonly [number, Exclude<LoggedRow['prediction'], undefined>])[];
   /**
-   * Set when the rows' cells are still in the columns the arena was given, at this index of their
-   * buffers: an arena over the columns before them moves them down instead of copying them.
+   * Set when the rows' cells are still in the shared columns the arena was given (`room`), from
+   * index `at` of their buffers: an arena over the same columns, before them, moves them down
+   * instead of copying them.
    */
-  readonly inPlaceAt?: number | undefined;
+  readonly inPlace?: { readonly room: string; readonly at: number } | undefined;
 }
 
 export class RowArena {
@@ -212,7 +217,7 @@ export class RowArena {
       answerTags: this.answerTags.subarray(0, length),
       answers: this.answers.subarray(0, length * this.width),
       otherAnswers: [...this.otherAnswers],
-      inPlaceAt: this.inGivenColumns() ? this.values[0]!.byteOffset / Float64Array.BYTES_PER_ELEMENT : undefined,
+      inPlace: this.features.length > 0 && this.inGivenColumns() ? { room: this.given!.room, at: this.values[0]!.byteOffset / Float64Array.BYTES_PER_ELEMENT } : undefined,
     };
   }
 
@@ -223,8 +228,8 @@ export class RowArena {
   appendRows(rows: ArenaRows, requestIds: readonly string[]): number {
     if (this.pendingCount > 0) this.flush();
     const start = this.length;
-    const at = rows.inPlaceAt;
-    if (at !== undefined && this.features.length > 0 && this.inGivenColumns() && this.values[0]!.byteOffset === 0 && start <= at) {
+    const at = rows.inPlace?.at;
+    if (at !== undefined && this.features.length > 0 && this.inGivenColumns() && this.values[0]!.byteOffset === 0 && start <= at && rows.inPlace!.room === this.given!.room) {
       // The rows were written into these columns' buffers further on: moved down in place.
       for (let f = 0; f < this.features.length; f++) {
         const values = new Float64Array(this.values[f]!.buffer, 0, at + rows.length);

@@ -90,8 +90,9 @@ export class WindowReadiness {
         if (read === 0) break;
         offset += read;
         const filled = carried + read;
+        const lines = bytes.subarray(0, filled);
         let start = 0;
-        for (let end = bytes.indexOf(0x0a, start); end >= 0 && end < filled; end = bytes.indexOf(0x0a, start)) {
+        for (let end = lines.indexOf(0x0a, start); end >= 0; end = lines.indexOf(0x0a, start)) {
           this.line(bytes, start, end, file);
           file.offset += end + 1 - start;
           start = end + 1;

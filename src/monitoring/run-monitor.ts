@@ -12,6 +12,7 @@ import { readDecodedLogInParallel } from './log/parallel-decode.js';
 import { RowArena } from './log/row-arena.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
+import type { LoggedPrediction } from './log/read-prediction-log.js';
 import { planWindows } from './window/plan-windows.js';
 import type { WindowReadiness } from './window/window-readiness.js';
 import { feedbackMarkOf, readsLabels, rescoreLateLabels } from './rescore-windows.js';
@@ -63,7 +64,7 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
       startedAt: window.startedAt,
       endedAt: window.endedAt,
       rows: rows.length,
-      versions: [...new Set(window.predictions.filter((prediction) => prediction.error === undefined).map((prediction) => prediction.version))],
+      versions: answeredVersions(window.predictions),
       closedAt: now(),
       results,
     };
@@ -86,4 +87,11 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   const late = superseded ? { windows: [], alerts: [] } : await rescoreLateLabels(input, states, undecodable, { ids: new Set(windows.map((window) => window.id)), markBefore });
   alerts.push(...late.alerts);
   return { windows, alerts, skippedLines: read.skipped, rescored: late.windows, undecodable };
+}
+
+/** The versions that answered a window's requests, in order of first answer (one walk: a window may hold a million). */
+function answeredVersions(predictions: readonly LoggedPrediction[]): string[] {
+  const versions = new Set<string>();
+  for (const prediction of predictions) if (prediction.error === undefined) versions.add(prediction.version);
+  return [...versions];
 }

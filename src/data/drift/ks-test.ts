@@ -110,7 +110,24 @@ function probabilityOutsideBand(n1: number, n2: number, g: number, h: number): n
     if (high <= low) return 1;
     let value = low === 0 ? 0 : 1;
     const shift = low - lastLow;
-    for (let k = 0, y = low; y < high; k++, y++) {
+    // value_y = c_y + d_y · value_(y−1), with c_y = column[y]·x/(x+y) and d_y = y/(x+y): two
+    // steps at a time, the second from the value before the first, so the chain of dependent
+    // operations is half as long (c and d are computed off it).
+    let k = 0;
+    let y = low;
+    for (; y + 1 < high; k += 2, y += 2) {
+      const r0 = reciprocal[x + y]!;
+      const r1 = reciprocal[x + y + 1]!;
+      const c0 = column[k + shift]! * x * r0;
+      const d0 = y * r0;
+      const c1 = column[k + 1 + shift]! * x * r1;
+      const d1 = (y + 1) * r1;
+      const next = c0 + d0 * value;
+      value = c1 + d1 * c0 + d1 * d0 * value;
+      column[k] = next;
+      column[k + 1] = value;
+    }
+    if (y < high) {
       value = (column[k + shift]! * x + value * y) * reciprocal[x + y]!;
       column[k] = value;
     }

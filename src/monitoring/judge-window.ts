@@ -64,7 +64,6 @@ export async function runChecks(input: JudgeInput, rows: WindowRows, labels: Win
   let performance: CheckResult | undefined;
   let slo: CheckResult | undefined;
   let conceptDrift: CheckResult | undefined;
-  let checked = false;
   try {
     if (checks.prediction_drift && input.referencePredictions) predictionDrift = predictionDriftCheck(checks.prediction_drift, input.referencePredictions, rows, input.signature.classes, window.min_rows);
     if (checks.performance) performance = performanceCheck(checks.performance, rows, labelsOf(labels), input.signature.classes);
@@ -73,13 +72,13 @@ export async function runChecks(input: JudgeInput, rows: WindowRows, labels: Win
       const spec = checks.concept_drift;
       conceptDrift = conceptDriftCheck(spec, rows, labelsOf(labels), input.signature.classes, registeredPerformance(spec.metric, spec.baseline, input.registeredMetrics));
     }
-    checked = true;
-  } finally {
-    // Never leave the other thread sorting columns this pass may read next; when a check failed,
-    // its error is the one to report, not the sort's.
-    if (checked) await sorting?.finish();
-    else await sorting?.finish().catch(() => undefined);
+  } catch (error) {
+    // Never leave the other thread sorting columns this pass may read next; the check's error is
+    // the one to report, not the sort's.
+    await sorting?.finish().catch(() => undefined);
+    throw error;
   }
+  await sorting?.finish();
   const results: CheckResult[] = [];
   if (checks.data_drift && table) results.push(dataDriftCheck(checks.data_drift, input.reference, table, window.min_rows));
   if (checks.data_quality && table) results.push(dataQualityCheck(checks.data_quality, input.reference, table, window.min_rows));

@@ -38,10 +38,6 @@ function grown<T extends Float64Array | Uint8Array | Uint32Array>(array: T, leng
   return next;
 }
 
-function sharedNumbers(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
-}
-
 /**
  * Feature columns over shared memory for an arena to write into: the arena writes at their index
  * 0 on, growing into memory of its own only if its rows outgrow them. Two threads decoding halves
@@ -55,15 +51,16 @@ export interface ArenaColumns {
   readonly room: string;
 }
 
-/** Fresh shared columns of `length` rows for `features` features, and views of rows `from` to `to` of them. */
+/** Fresh shared columns of `length` rows for `features` features. */
 export function sharedColumns(features: number, length: number): ArenaColumns {
   return {
-    values: Array.from({ length: features }, () => sharedNumbers(length)),
+    values: Array.from({ length: features }, () => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))),
     tags: Array.from({ length: features }, () => new Uint8Array(new SharedArrayBuffer(length))),
     room: randomUUID(),
   };
 }
 
+/** Views of rows `from` to `to` of shared columns (the same set: the same room). */
 export function columnsBetween(columns: ArenaColumns, from: number, to: number): ArenaColumns {
   return { values: columns.values.map((values) => values.subarray(from, to)), tags: columns.tags.map((tags) => tags.subarray(from, to)), room: columns.room };
 }
@@ -107,7 +104,7 @@ export class RowArena {
   private pendingCount = 0;
   /** Columns given out by takeColumn. */
   private readonly taken = new Set<number>();
-  /** The columns given at construction, while the arena still writes into them. */
+  /** The columns given at construction, if any (inGivenColumns says whether the arena still writes into them). */
   private readonly given: ArenaColumns | undefined;
 
   constructor(
@@ -117,8 +114,9 @@ export class RowArena {
   ) {
     this.width = Math.max(1, classes.length);
     // Shared, so that a column handed over for drift can be sorted on another thread without a copy.
-    this.values = columns ? [...columns.values] : features.map(() => sharedNumbers(1024));
-    this.tags = columns ? [...columns.tags] : features.map(() => new Uint8Array(new SharedArrayBuffer(1024)));
+    const own = columns ?? sharedColumns(features.length, 1024);
+    this.values = [...own.values];
+    this.tags = [...own.tags];
     this.given = columns;
     this.answers = new Float64Array(1024 * this.width);
     this.pendingValues = new Float64Array(BLOCK_ROWS * features.length);

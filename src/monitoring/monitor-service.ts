@@ -18,7 +18,7 @@ import { didYouMean } from '../core/index.js';
 import { loadReference, type ObjectLookup, type ResolvedReference } from './reference-data.js';
 import type { ServedSignature } from './log/logged-rows.js';
 import { runMonitorPass, type MonitorPass } from './run-monitor.js';
-import { WindowReadiness } from './window/window-readiness.js';
+import { DecodedLogTail } from './log/decoded-log-tail.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import { buildMonitorReport, type MonitorReport, type MonitorReportQuery } from './report/monitor-report-data.js';
 
@@ -37,9 +37,9 @@ export interface MonitorServiceOptions {
   readonly retrain?: RetrainContext | undefined;
   readonly now?: () => number;
   /**
-   * Passes follow one another (a loop inside the server, a schedule): each first looks, without
-   * parsing, whether the unread log can hold a complete window (see WindowReadiness). A single
-   * pass (`sluice monitor run`) reads the log at once: looking first would read it twice.
+   * Passes follow one another (a loop inside the server, a schedule): the monitor keeps its place
+   * in the log between them and each decodes only what was logged since (see DecodedLogTail). A
+   * single pass (`sluice monitor run`) reads the unread log at once.
    */
   readonly watch?: boolean;
 }
@@ -119,11 +119,10 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     }
   }
 
-  const readiness = new Map<string, WindowReadiness>();
+  const tailOf = options.watch ? keptTails(options.logDirOf) : () => undefined;
 
   async function runOne(monitor: Monitor): Promise<MonitorRunReport> {
     const context = await servedContext(monitor);
-    if (options.watch && !readiness.has(monitor.environment)) readiness.set(monitor.environment, new WindowReadiness(options.logDirOf(monitor.environment)));
     const pass = await runMonitorPass({
       monitor,
       logDir: options.logDirOf(monitor.environment),
@@ -133,7 +132,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       registeredMetrics: context.registeredMetrics,
       store: options.store,
       now: options.now,
-      readiness: readiness.get(monitor.environment),
+      tail: tailOf(monitor.environment, context),
     });
     const deliveries = [];
     for (const { alert, rule } of pass.alerts) {
@@ -156,6 +155,19 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     history: (environment, query) => options.store.windows(findMonitor(options.config, environment).environment, query),
     alerts: (environment, query) => options.store.alerts(findMonitor(options.config, environment).environment, query),
     report: (environment, query = {}) => buildMonitorReport(options.store, findMonitor(options.config, environment), query, (options.now ?? Date.now)()),
+  };
+}
+
+/** Each watched environment's place in its log (see DecodedLogTail), for the version it serves. */
+function keptTails(logDirOf: (environment: string) => string): (environment: string, context: ServedContext) => DecodedLogTail {
+  const tails = new Map<string, { readonly uri: string; readonly tail: DecodedLogTail }>();
+  return (environment, context) => {
+    const kept = tails.get(environment);
+    if (kept?.uri === context.uri) return kept.tail;
+    // Another version serves: its signature decodes the log from the stored position afresh.
+    const tail = new DecodedLogTail(logDirOf(environment), context.signature);
+    tails.set(environment, { uri: context.uri, tail });
+    return tail;
   };
 }
 

@@ -9,12 +9,11 @@ import type { AlertRule } from './config/load-monitors.js';
 import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
 import { readFeedback } from './log/read-feedback.js';
 import { readDecodedLogInParallel } from './log/parallel-decode.js';
-import { RowArena } from './log/row-arena.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import type { LoggedPrediction } from './log/read-prediction-log.js';
 import { planWindows } from './window/plan-windows.js';
-import type { WindowReadiness } from './window/window-readiness.js';
+import type { DecodedLogTail } from './log/decoded-log-tail.js';
 import { feedbackMarkOf, readsLabels, rescoreLateLabels } from './rescore-windows.js';
 
 export interface MonitorPassInput extends JudgeInput {
@@ -22,8 +21,8 @@ export interface MonitorPassInput extends JudgeInput {
   readonly logDir: string;
   readonly store: MonitorStore;
   readonly now?: () => number;
-  /** What a long-lived monitor (in the server, on a schedule) knows of the log between passes. */
-  readonly readiness?: WindowReadiness | undefined;
+  /** A long-lived monitor's (in the server, on a schedule) place in the log, kept between passes. */
+  readonly tail?: DecodedLogTail | undefined;
 }
 
 export interface MonitorPass {
@@ -40,8 +39,8 @@ export interface MonitorPass {
 export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPass> {
   const now = input.now ?? Date.now;
   const position = await input.store.position(input.monitor.environment);
-  // A long-lived monitor skips reading the log while no window can be complete.
-  const read = input.readiness === undefined || input.readiness.ready(position, input.monitor.window.every, now()) ? await readDecodedLogInParallel(input.logDir, input.signature, position) : { predictions: [], skipped: 0, position, arena: new RowArena(input.signature.features, []) };
+  // A long-lived monitor decodes only what was logged since its last pass.
+  const read = input.tail ? await input.tail.read(position) : await readDecodedLogInParallel(input.logDir, input.signature, position);
   const planned = planWindows(read.predictions, position, input.monitor.window.every, now());
   const withLabels = planned.length > 0 && readsLabels(input.monitor.checks);
   // Taken before the labels are read: a label logged in between changes it, and re-scores next pass.

@@ -4,7 +4,7 @@
  * million parsed requests; a window's rows are then a selection of the arena's.
  */
 import { loggedRows, type ServedSignature } from './logged-rows.js';
-import { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './read-prediction-log.js';
+import { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead, type ReadBuffer } from './read-prediction-log.js';
 import { RowArena, type ArenaColumns } from './row-arena.js';
 import { PredictLineScanner } from './scan-predict-line.js';
 import { rowsOfArena, type WindowRows } from './window-rows.js';
@@ -23,8 +23,20 @@ export interface ArenaRoom {
 
 /** `readPredictionLog` with every answered record decoded into the returned arena. */
 export function readDecodedLog(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition, room: ArenaRoom = {}): DecodedLogRead {
-  const expectBytes = room.expectBytes;
-  const arena = new RowArena(signature.features, signature.classes ?? [], room.columns);
+  return readDecodedLogInto(new RowArena(signature.features, signature.classes ?? [], room.columns), dir, signature, { position, until, expectBytes: room.expectBytes });
+}
+
+export interface DecodeInto {
+  readonly position?: LogPosition | undefined;
+  readonly until?: LogPosition | undefined;
+  /** See ArenaRoom. */
+  readonly expectBytes?: number | undefined;
+  /** Memory to read into, kept by the caller between reads. */
+  readonly buffer?: ReadBuffer | undefined;
+}
+
+/** `readDecodedLog` appending to an arena that may already hold rows (a monitor's, between passes: see DecodedLogTail). */
+export function readDecodedLogInto(arena: RowArena, dir: string, signature: ServedSignature, { position = {}, until, expectBytes, buffer }: DecodeInto = {}): DecodedLogRead {
   const scanner = new PredictLineScanner(arena);
   const read = readPredictionLog(dir, position, until, {
     record(record) {
@@ -33,7 +45,7 @@ export function readDecodedLog(dir: string, signature: ServedSignature, position
     },
     line: (bytes, start, limit, file, offset) => scanner.scan(bytes, start, limit, file, offset),
     expect: (bytes) => scanner.expect(Math.max(bytes, expectBytes ?? 0)),
-  });
+  }, buffer);
   return { ...read, arena };
 }
 

@@ -149,28 +149,41 @@ function rowRequestIds(records: readonly LoggedPrediction[], offset: number, cou
   return ids;
 }
 
+/** A record's place in the order reads give: time, then (on equal times) file, then place in the file. */
+interface Timed {
+  readonly time: number;
+  readonly file?: string;
+  readonly end?: number;
+}
+
+/** Whether `x` (of the first list) comes before `y` (of the second); on equal times without files, the first list's does. */
+function before(x: Timed, y: Timed): boolean {
+  if (x.time !== y.time) return x.time < y.time;
+  if (x.file === undefined || y.file === undefined || x.end === undefined || y.end === undefined) return true;
+  return x.file !== y.file ? x.file < y.file : x.end < y.end;
+}
+
 /**
- * Two lists ordered by time as one: on equal times, `first`'s records before `second`'s. The
- * files are rolled as time goes, so `second` usually starts after all of `first`: the records of
- * `first` up to `second`'s first time are found by bisection and taken as they are, and only
- * the overlap is merged record by record (a million steps reading each record's time cost
- * half a second, mostly cache misses).
+ * Two lists in read order (see Timed) as one. The files are rolled as time goes, so `second`
+ * usually starts after all of `first`: the records of `first` before `second`'s first are found
+ * by bisection and taken as they are, and only the overlap is merged record by record (a
+ * million steps reading each record's time cost half a second, mostly cache misses).
  */
-export function mergeByTime<T extends { readonly time: number }>(first: readonly T[], second: readonly T[]): T[] {
+export function mergeByTime<T extends Timed>(first: readonly T[], second: readonly T[]): T[] {
   if (second.length === 0) return first.slice();
-  const start = second[0]!.time;
+  const start = second[0]!;
   let low = 0;
   let high = first.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (first[middle]!.time <= start) low = middle + 1;
+    if (before(first[middle]!, start)) low = middle + 1;
     else high = middle;
   }
   if (low === first.length) return first.concat(second);
   const merged = first.slice(0, low);
   let a = low;
   let b = 0;
-  while (a < first.length && b < second.length) merged.push(first[a]!.time <= second[b]!.time ? first[a++]! : second[b++]!);
+  while (a < first.length && b < second.length) merged.push(before(first[a]!, second[b]!) ? first[a++]! : second[b++]!);
   while (a < first.length) merged.push(first[a++]!);
   while (b < second.length) merged.push(second[b++]!);
   return merged;

@@ -59,7 +59,12 @@ export interface LogRead {
 
 const PREDICTION_FILE = /^predictions-.*\.jsonl$/;
 
-/** The last read's buffer (records keep no part of it: their strings are copies). */
+/** Memory to read the log's bytes into, kept between reads (records keep no part of it: their strings are copies). */
+export interface ReadBuffer {
+  bytes: Buffer;
+}
+
+/** The last read's buffer, when the caller keeps none of its own. */
 let keptBuffer: WeakRef<Buffer> | undefined;
 
 /** Reads in chunks: a log file may be 64 MiB. */
@@ -71,16 +76,16 @@ const CHUNK_BYTES = 4 << 20;
  * With `decode`, each answered record is decoded as it is parsed and kept without its inputs and
  * outputs (shadow answers are never judged, so never decoded).
  */
-export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition, decode?: RecordDecoder): LogRead {
+export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition, decode?: RecordDecoder, kept?: ReadBuffer): LogRead {
   const files = predictionLogFiles(dir, until);
   if (files === undefined) return { predictions: [], skipped: 0, position: {} };
   const predictions: LoggedPrediction[] = [];
   const next: Record<string, number> = {};
   let skipped = 0;
-  // One buffer for every file, and for the next read while it lives (a monitor in a server reads
-  // every second): a fresh buffer per file makes V8 collect garbage for each, and fresh memory
-  // costs a page fault per 4 KiB.
-  const buffer = { bytes: keptBuffer?.deref() ?? Buffer.alloc(0) };
+  // One buffer for every file, and for the next read (the caller's, or this module's while it
+  // lives): a fresh buffer per file makes V8 collect garbage for each, and fresh memory costs a
+  // page fault per 4 KiB.
+  const buffer = kept ?? { bytes: keptBuffer?.deref() ?? Buffer.alloc(0) };
   decode?.expect?.(files.reduce((total, file) => total + unreadBytes(dir, file, position, until), 0));
   for (const file of files) {
     const start = position[file] ?? 0;
@@ -103,7 +108,7 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
       from = newline + 1;
     }
   }
-  keptBuffer = new WeakRef(buffer.bytes);
+  if (kept === undefined) keptBuffer = new WeakRef(buffer.bytes);
   // Stable: records of one file keep their order when two share a millisecond.
   predictions.sort((a, b) => a.time - b.time);
   return { predictions, skipped, position: next };

@@ -255,6 +255,42 @@ export class RowArena {
     return start;
   }
 
+  /** Appends rows `from` to `from + count` of another arena (same features and classes), e.g. rows still waiting for their window; returns the arena row of the first. */
+  copyRows(source: RowArena, from: number, count: number): number {
+    if (this.pendingCount > 0) this.flush();
+    if (source.pendingCount > 0) source.flush();
+    const start = this.length;
+    this.reserve(start + count);
+    for (let f = 0; f < this.features.length; f++) {
+      this.values[f]!.set(source.values[f]!.subarray(from, from + count), start);
+      this.tags[f]!.set(source.tags[f]!.subarray(from, from + count), start);
+    }
+    for (let row = from; row < from + count; row++) this.ids.push(source.ids[row]!);
+    this.positions.set(source.positions.subarray(from, from + count), start);
+    this.answerTags.set(source.answerTags.subarray(from, from + count), start);
+    this.answers.set(source.answers.subarray(from * this.width, (from + count) * this.width), start * this.width);
+    const width = this.features.length;
+    for (const [cell, value] of source.otherCells) if (cell >= from * width && cell < (from + count) * width) this.otherCells.set(cell + (start - from) * width, value);
+    for (const [row, answer] of source.otherAnswers) if (row >= from && row < from + count) this.otherAnswers.set(row + start - from, answer);
+    this.length = start + count;
+    return start;
+  }
+
+  /** Empties the arena, keeping its memory for the rows to come (only while intact). */
+  clear(): void {
+    if (!this.intact) throw new Error('internal: an arena that handed a column over cannot be reused');
+    this.length = 0;
+    this.pendingCount = 0;
+    this.ids.length = 0;
+    this.otherCells.clear();
+    this.otherAnswers.clear();
+  }
+
+  /** Whether every column is still the arena's own: none was handed over (and perhaps sorted) by takeColumn. */
+  get intact(): boolean {
+    return this.taken.size === 0;
+  }
+
   requestId(row: number): string {
     return this.ids[row]!;
   }

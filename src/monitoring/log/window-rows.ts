@@ -6,6 +6,9 @@
 import { CELL_MISSING, CELL_NUMBER, CELL_OTHER, type RowArena } from './row-arena.js';
 import type { LoggedRow } from './logged-rows.js';
 
+/** From this many values in a window, drift sorts its columns on two threads (data/drift/sort-in-parallel.ts). */
+const SHARED_SORT_VALUES = 1_000_000;
+
 export { CELL_MISSING, CELL_NUMBER, CELL_OTHER };
 
 /**
@@ -83,8 +86,9 @@ export function rowsOfArena(arena: RowArena, selected: Uint32Array): WindowRows 
         const column = arena.takeColumn(f);
         return { values: column.values, tags: column.tags, other: (row) => arena.otherCell(row, f) };
       }
-      // Shared memory, as the arena's: the drift check sorts it on another thread in place.
-      const values = new Float64Array(new SharedArrayBuffer(selected.length * Float64Array.BYTES_PER_ELEMENT));
+      // Shared memory when the drift check sorts the columns on another thread (in place); plain
+      // memory, cheaper to make and to collect, for a window it sorts on this one.
+      const values = selected.length * arena.features.length >= SHARED_SORT_VALUES ? new Float64Array(new SharedArrayBuffer(selected.length * Float64Array.BYTES_PER_ELEMENT)) : new Float64Array(selected.length);
       const tags = new Uint8Array(selected.length);
       if (f < 0 || selected.length === 0) {
         values.fill(Number.NaN);

@@ -1,0 +1,131 @@
+/**
+ * A monitor's tail of the log, read pass after pass as the server writes, must give what one read
+ * from the stored position gives at each pass: the same records in the same order, the same rows.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { makeTempDir } from '../../../test/support/temp-dir.js';
+import { DecodedLogTail } from './decoded-log-tail.js';
+import { readDecodedLog, windowRowsOf, type DecodedLogRead } from './decode-log.js';
+import type { ServedSignature } from './logged-rows.js';
+import type { LogPosition } from './read-prediction-log.js';
+
+const SIGNATURE: ServedSignature = { features: ['a', 'b'], classes: ['0=no', '1=yes'] };
+const ANSWER = '{"label":"1=yes","probabilities":{"0=no":0.25,"1=yes":0.75}}';
+
+const temp = makeTempDir('sluice-log-tail-');
+after(() => temp.remove());
+
+/** Request `k` of a worker's file, at millisecond `ms`: plain rows, text cells now and then, a shadow answer, a failure, a damaged line. */
+function line(worker: number, k: number, ms: number): string {
+  const head = `{"request_id":"w${worker}-${k}","timestamp":"${new Date(Date.UTC(2026, 0, 1) + ms).toISOString()}","model":"m","version":"1","protocol":"predict"`;
+  switch (k % 9) {
+    case 2:
+      return `${head},"inputs":[{"a":"text","b":null}],"outputs":[${ANSWER}]}\n`;
+    case 4:
+      return `${head},"inputs":[{"a":1,"b":2}],"outputs":[${ANSWER}],"shadow":true}\n`;
+    case 6:
+      return `${head},"error":{"status":400}}\n`;
+    case 8:
+      return 'not a record\n';
+    default:
+      return `${head},"inputs":[{"a":${k},"b":${worker}.5},{"a":-${k},"b":0}],"outputs":[${ANSWER},${ANSWER}],"latency_ms":1.5}\n`;
+  }
+}
+
+function logDir(name: string): string {
+  const dir = join(temp.path, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Two workers' files, `count` requests more each, their times interleaved (equal times across files too). */
+function write(dir: string, from: number, count: number): void {
+  for (let k = from; k < from + count; k++) {
+    appendFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), line(1, k, k * 2));
+    appendFileSync(join(dir, 'predictions-20260101T000000Z-2-0001.jsonl'), line(2, k, k * 2 + (k % 3 === 0 ? 0 : 1)));
+  }
+}
+
+/** What a pass sees of a read: the records (but for where their rows sit in the arena) and their rows' cells. */
+function seen(read: DecodedLogRead): unknown {
+  const undecodable: { requestId: string; problem: string }[] = [];
+  const rows = windowRowsOf(read.predictions, read.arena, undecodable);
+  const cells = SIGNATURE.features.map((name) => rows.feature(name));
+  return {
+    records: read.predictions.map(({ decoded, ...record }) => ({ ...Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)), rows: decoded && 'count' in decoded ? decoded.count : decoded })),
+    rows: Array.from({ length: rows.length }, (_, row) => [rows.requestId(row), rows.index(row), rows.prediction(row), cells.map((column) => [column.tags[row], column.values[row], column.other(row)])]),
+    undecodable,
+  };
+}
+
+/** The position just past the first `count` records (in read order), as a closed window would store it. */
+function positionAfter(read: DecodedLogRead, from: LogPosition, count: number): LogPosition {
+  const position: Record<string, number> = { ...from };
+  for (const record of read.predictions.slice(0, count)) position[record.file] = Math.max(position[record.file] ?? 0, record.end);
+  return position;
+}
+
+describe('a monitor\'s tail of the prediction log', () => {
+  test('each pass sees what one read from the stored position sees, decoding only what was written since', async () => {
+    const dir = logDir('passes');
+    const tail = new DecodedLogTail(dir, SIGNATURE);
+    write(dir, 0, 30);
+    const first = await tail.read({});
+    assert.deepEqual(seen(first), seen(readDecodedLog(dir, SIGNATURE)));
+    write(dir, 30, 20);
+    const second = await tail.read({});
+    assert.deepEqual(seen(second), seen(readDecodedLog(dir, SIGNATURE)));
+    assert.deepEqual(second.position, readDecodedLog(dir, SIGNATURE).position);
+    assert.equal(second.skipped, 2 * 2, 'the damaged lines written since the first pass, counted once');
+  });
+
+  test('records a closed window covered are dropped and the rest keep their rows, pass after pass', async () => {
+    const dir = logDir('windows');
+    const tail = new DecodedLogTail(dir, SIGNATURE);
+    let position: LogPosition = {};
+    for (let pass = 0; pass < 6; pass++) {
+      write(dir, pass * 25, 25);
+      const read = await tail.read(position);
+      assert.deepEqual(seen(read), seen(readDecodedLog(dir, SIGNATURE, position)), `pass ${pass}`);
+      // A window closes on the oldest 30 records, as planWindows would store its position.
+      position = positionAfter(read, position, 30);
+    }
+  });
+
+  test('after a window took the arena\'s columns whole (and sorted them), the rows after it are read again', async () => {
+    const dir = logDir('taken');
+    const tail = new DecodedLogTail(dir, SIGNATURE);
+    write(dir, 0, 20);
+    const read = await tail.read({});
+    // As a window of every row does: the columns are handed over and sorted in place.
+    for (let f = 0; f < SIGNATURE.features.length; f++) read.arena.takeColumn(f).values.sort();
+    const position = positionAfter(read, {}, 10);
+    write(dir, 20, 5);
+    assert.deepEqual(seen(await tail.read(position)), seen(readDecodedLog(dir, SIGNATURE, position)));
+  });
+
+  test('a position it does not hold (another monitor got further, or the store went back) starts it over from there', async () => {
+    const dir = logDir('elsewhere');
+    const tail = new DecodedLogTail(dir, SIGNATURE);
+    write(dir, 0, 20);
+    const read = await tail.read({});
+    write(dir, 20, 20);
+    const further = readDecodedLog(dir, SIGNATURE).position;
+    assert.deepEqual(seen(await tail.read(further)), seen(readDecodedLog(dir, SIGNATURE, further)));
+    assert.deepEqual(seen(await tail.read({})), seen(readDecodedLog(dir, SIGNATURE)), 'back to the start');
+    assert.ok(read.predictions.length > 0);
+  });
+
+  test('a line still being written is read once it is whole', async () => {
+    const dir = logDir('torn');
+    const tail = new DecodedLogTail(dir, SIGNATURE);
+    const whole = line(1, 0, 0);
+    appendFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), whole.slice(0, 40));
+    assert.equal((await tail.read({})).predictions.length, 0);
+    appendFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), whole.slice(40));
+    assert.deepEqual(seen(await tail.read({})), seen(readDecodedLog(dir, SIGNATURE)));
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * A long-lived monitor's place in the prediction log (a server's monitor, a schedule): what it
+ * has decoded and not yet judged, kept between passes, so that every pass decodes only the lines
+ * written since the last one. Read afresh from the stored position every second, the lines of
+ * the window still open (up to a window's worth) would be decoded again on every pass, and a
+ * pre-scan would be needed to know whether reading is worth it; the server loses throughput to
+ * every cycle its monitor spends.
+ *
+ * The stored position stays the truth: when it moves past what this tail holds (windows closed
+ * here or by another process), the records it now covers are dropped and the rest carried over
+ * to a fresh arena; when it moves anywhere else (a reset, a store shared with another monitor
+ * that got further), the tail starts over from it. What a pass sees is what a single read from
+ * the stored position would give: the same records in the same order (time, then file, then
+ * place in the file), with the same rows.
+ */
+import type { ServedSignature } from './logged-rows.js';
+import { mergeByTime, readDecodedLogInParallel } from './parallel-decode.js';
+import { readDecodedLogInto, type DecodedLogRead } from './decode-log.js';
+import type { LoggedPrediction, LogPosition, ReadBuffer } from './read-prediction-log.js';
+import { RowArena, sharedColumns } from './row-arena.js';
+
+interface Held {
+  /** The position the held records start from (the stored position when they were last checked). */
+  from: LogPosition;
+  /** The position read up to. */
+  to: LogPosition;
+  /** Records from `from` to `to`, in the order a read gives them. */
+  records: readonly LoggedPrediction[];
+  arena: RowArena;
+}
+
+export class DecodedLogTail {
+  private held: Held | undefined;
+  /** The most rows the arena held after a read: a fresh arena gets room for as many. */
+  private peakRows = 0;
+  /** The arena rows were last carried over from, emptied for the next carry-over (two arenas take turns). */
+  private spare: RowArena | undefined;
+  /** Kept, not left to the reader's weakly held one: a collection between passes would free it every time. */
+  private readonly buffer: ReadBuffer = { bytes: Buffer.alloc(0) };
+
+  constructor(
+    private readonly dir: string,
+    private readonly signature: ServedSignature,
+  ) {}
+
+  /**
+   * Everything logged from `position` (the stored one) to now, decoded; `skipped` counts only the
+   * lines first read by this call. The returned arena is the tail's until the next call.
+   */
+  async read(position: LogPosition): Promise<DecodedLogRead> {
+    const held = this.held === undefined ? undefined : this.catchUp(this.held, position);
+    if (held === undefined) {
+      // Starting out (or over): the whole unread log at once, on two threads when it is large.
+      const read = await readDecodedLogInParallel(this.dir, this.signature, position);
+      // Files the position names that are gone (removed by retention) stay in it as they were.
+      this.keep({ from: position, to: { ...position, ...read.position }, records: read.predictions, arena: read.arena });
+      return read;
+    }
+    const fresh = readDecodedLogInto(held.arena, this.dir, this.signature, { position: held.to, buffer: this.buffer });
+    const records = mergeByTime(held.records, fresh.predictions);
+    this.keep({ from: held.from, to: { ...held.to, ...fresh.position }, records, arena: held.arena });
+    return { predictions: records, skipped: fresh.skipped, position: this.held!.to, arena: held.arena };
+  }
+
+  private keep(held: Held): void {
+    this.held = held;
+    this.peakRows = Math.max(this.peakRows, held.arena.length);
+  }
+
+  /**
+   * The held records from `position` on, or undefined when `position` is not within what is
+   * held, or a window took the arena's columns whole (and sorted them): the tail starts over.
+   * Records it covers are dropped, and the rest carried over to a fresh arena.
+   */
+  private catchUp(held: Held, position: LogPosition): Held | undefined {
+    if (!held.arena.intact) return undefined;
+    for (const [file, offset] of Object.entries(held.from)) if (position[file] === undefined || position[file] < offset) return undefined;
+    for (const [file, offset] of Object.entries(position)) if (offset > (held.to[file] ?? 0)) return undefined;
+    const records = held.records.filter((record) => record.end > (position[record.file] ?? 0));
+    if (records.length === held.records.length) return { ...held, from: position };
+    return { from: position, to: held.to, ...this.carryOver(records, held.arena) };
+  }
+
+  /** `records` with their rows in a fresh arena, in the records' order (runs of adjacent rows copied at once). */
+  private carryOver(records: readonly LoggedPrediction[], source: RowArena): { records: LoggedPrediction[]; arena: RowArena } {
+    const arena = this.spare ?? new RowArena(this.signature.features, this.signature.classes ?? [], sharedColumns(this.signature.features.length, Math.max(1024, this.peakRows)));
+    arena.clear();
+    const moved: LoggedPrediction[] = [];
+    let runFrom = 0;
+    let runCount = 0;
+    let runAt = 0;
+    const flush = (): void => {
+      if (runCount > 0) arena.copyRows(source, runFrom, runCount);
+      runCount = 0;
+    };
+    for (const record of records) {
+      const decoded = record.decoded;
+      if (decoded === undefined || !('count' in decoded)) {
+        moved.push(record);
+        continue;
+      }
+      if (runCount === 0 || decoded.start !== runFrom + runCount) {
+        flush();
+        runFrom = decoded.start;
+        runAt = arena.length;
+      }
+      moved.push({ ...record, decoded: { start: runAt + runCount, count: decoded.count } });
+      runCount += decoded.count;
+    }
+    flush();
+    // The source's memory holds the next carry-over.
+    this.spare = source;
+    return { records: moved, arena };
+  }
+}

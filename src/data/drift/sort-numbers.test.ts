@@ -49,6 +49,24 @@ test('one value that is not a float32 sends the whole array through the 64-bit p
   assertSameOrder(values, expected);
 });
 
+test('arrays below the radix size (sorted as integer keys) order as the built-in sort does, specials, -0 and ties included', () => {
+  for (const [length, seed] of [[1, 1], [2, 2], [1000, 3], [65_535, 5]] as const) {
+    const values = awkwardNumbers(length, seed);
+    const expected = values.slice().sort();
+    sortNumbers(values);
+    assertSameOrder(values, expected);
+    const zeros = values.filter((value) => value === 0);
+    if (zeros.some((value) => Object.is(value, -0)) && zeros.some((value) => Object.is(value, 0))) assert.ok(Object.is(zeros[0], -0) && Object.is(zeros.at(-1), 0), '-0 before +0');
+  }
+  // A NaN with its sign bit set (another engine's, or written into shared memory) is still last.
+  const withNaN = Float64Array.from([2, 1, -3, 0, -1]);
+  new Uint32Array(withNaN.buffer).set([0, 0xfff80000], 6);
+  assert.ok(Number.isNaN(withNaN[3]));
+  sortNumbers(withNaN);
+  assert.deepEqual([...withNaN.subarray(0, 4)], [-3, -1, 1, 2]);
+  assert.ok(Number.isNaN(withNaN[4]));
+});
+
 test('small arrays and constant arrays are sorted too', () => {
   const small = Float64Array.from([3, Number.NaN, -1, 2]);
   sortNumbers(small);

@@ -15,7 +15,7 @@
  */
 // eslint-disable-next-line max-lines-per-function -- the radix sort's passes share typed arrays and counters in one hot loop; calls between passes cost measurable time at millions of values
 export function sortNumbers(values: Float64Array): void {
-  /** Below this size the built-in sort wins (radix passes have a fixed cost per bucket). */
+  /** Below this size the built-in sort of keys wins (radix passes have a fixed cost per bucket). */
   const RADIX_THRESHOLD = 1 << 16;
   const BUCKETS = 1 << 16;
 
@@ -164,11 +164,33 @@ export function sortNumbers(values: Float64Array): void {
     return true;
   }
 
-  if (values.length < RADIX_THRESHOLD) {
-    values.sort();
-    return;
+  /**
+   * Fewer numbers sort as their keys (see radixSort) in a BigUint64Array: the built-in sort of
+   * unsigned integers is two to three times quicker than that of doubles, which checks every
+   * comparison for NaN and -0, and quicker still on columns with many repeated values.
+   */
+  function keySort(numbers: Float64Array): void {
+    const n = numbers.length;
+    const words = new Uint32Array(numbers.buffer, numbers.byteOffset, n * 2);
+    for (let i = 0; i < n; i++) {
+      const high = words[2 * i + 1]!;
+      if (high & 0x80000000) {
+        words[2 * i + 1] = ~high >>> 0;
+        words[2 * i] = ~words[2 * i]! >>> 0;
+      } else words[2 * i + 1] = (high | 0x80000000) >>> 0;
+    }
+    new BigUint64Array(numbers.buffer, numbers.byteOffset, n).sort();
+    for (let i = 0; i < n; i++) {
+      const high = words[2 * i + 1]!;
+      if (high & 0x80000000) words[2 * i + 1] = high & 0x7fffffff;
+      else {
+        words[2 * i + 1] = ~high >>> 0;
+        words[2 * i] = ~words[2 * i]! >>> 0;
+      }
+    }
   }
-  // NaN has no place in the order: moved to the end first, the rest radix-sorted.
+
+  // NaN has no place in the order: moved to the end first, the rest sorted.
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
@@ -176,5 +198,6 @@ export function sortNumbers(values: Float64Array): void {
   }
   values.fill(Number.NaN, n);
   const numbers = values.subarray(0, n);
-  if (!float32RadixSort(numbers)) radixSort(numbers);
+  if (n < RADIX_THRESHOLD) keySort(numbers);
+  else if (!float32RadixSort(numbers)) radixSort(numbers);
 }

@@ -14,7 +14,7 @@ export type MonitorAction = (typeof MONITOR_ACTIONS)[number];
 
 const monitorOptionsSchema = z.object({
   env: z.string().min(1, { error: 'must name an environment' }).optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1' }).max(10_000).default(20),
+  limit: z.coerce.number({ error: 'must be a number' }).int().min(1, { error: 'must be at least 1' }).max(10_000, { error: 'must be at most 10000' }).default(20),
   json: z.boolean().default(false),
   cron: z.string().min(1, { error: 'must be a cron expression, like "*/5 * * * *"' }).optional(),
 });

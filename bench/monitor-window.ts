@@ -293,8 +293,10 @@ async function servingBenchmark(dir: string): Promise<boolean> {
   const logged = readdirSync(join(roots.on, '.sluice', 'predictions', 'environments', 'production'))
     .filter((name) => name.startsWith('predictions-'))
     .reduce((lines, name) => lines + readFileSync(join(roots.on, '.sluice', 'predictions', 'environments', 'production', name), 'latin1').split('\n').length - 1, 0);
-  console.log(`\nThroughput lost to monitoring: ${(loss * 100).toFixed(1)} %. The monitored runs logged ${logged.toLocaleString('en')} predictions; their monitor judged ${judged.toLocaleString('en')} of them in windows of 1,000 (the rest, under a window, wait for more traffic).`);
-  return reportGoal('≤ 5 % throughput loss with monitoring on', loss <= 0.05);
+  // At most one window's worth short: the rest of a window still open.
+  const keptUp = logged - judged < 1000;
+  console.log(`\nThroughput lost to monitoring: ${(loss * 100).toFixed(1)} %. The monitored runs logged ${logged.toLocaleString('en')} predictions; their monitor judged ${judged.toLocaleString('en')} of them in windows of 1,000 (${keptUp ? 'the rest, under a window, wait for more traffic' : 'it fell behind: a loss measured so is not monitoring\'s whole cost'}).`);
+  return reportGoal('≤ 5 % throughput loss with monitoring on, every complete window judged', loss <= 0.05 && keptUp);
 }
 
 // Goals are reported, not enforced: a benchmark measures, it does not fail a build.

@@ -12,7 +12,7 @@ import { readDecodedLogInParallel } from './log/parallel-decode.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import type { LoggedPrediction } from './log/read-prediction-log.js';
-import { planWindows } from './window/plan-windows.js';
+import { mayCloseWindow, planWindows } from './window/plan-windows.js';
 import type { DecodedLogTail } from './log/decoded-log-tail.js';
 import { feedbackMarkOf, readsLabels, rescoreLateLabels } from './rescore-windows.js';
 
@@ -41,7 +41,8 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   const position = await input.store.position(input.monitor.environment);
   // A long-lived monitor decodes only what was logged since its last pass.
   const read = input.tail ? await input.tail.read(position) : await readDecodedLogInParallel(input.logDir, input.signature, position);
-  const planned = planWindows(read.predictions, position, input.monitor.window.every, now());
+  const at = now();
+  const planned = mayCloseWindow(read.predictions, input.monitor.window.every, at) ? planWindows(read.predictions, position, input.monitor.window.every, at) : [];
   const withLabels = planned.length > 0 && readsLabels(input.monitor.checks);
   // Taken before the labels are read: a label logged in between changes it, and re-scores next pass.
   const markBefore = withLabels ? feedbackMarkOf(input.logDir) : undefined;

@@ -3,7 +3,7 @@
  * from the stored position gives at each pass: the same records in the same order, the same rows.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
@@ -117,6 +117,22 @@ describe('a monitor\'s tail of the prediction log', () => {
     assert.deepEqual(seen(await tail.read(further)), seen(readDecodedLog(dir, SIGNATURE, further)));
     assert.deepEqual(seen(await tail.read({})), seen(readDecodedLog(dir, SIGNATURE)), 'back to the start');
     assert.ok(read.predictions.length > 0);
+  });
+
+  test('a read that fails after rows were carried over leaves the tail whole for the next pass', async () => {
+    const dir = logDir('failed-read');
+    const tail = new DecodedLogTail(dir, SIGNATURE);
+    write(dir, 0, 20);
+    const read = await tail.read({});
+    const position = positionAfter(read, {}, 10);
+    write(dir, 20, 5);
+    // A directory where a log file is expected: reading it fails (as a file removed mid-read would).
+    const broken = join(dir, 'predictions-20260101T000000Z-3-0001.jsonl');
+    mkdirSync(broken);
+    await assert.rejects(tail.read(position));
+    rmSync(broken, { recursive: true });
+    write(dir, 25, 5);
+    assert.deepEqual(seen(await tail.read(position)), seen(readDecodedLog(dir, SIGNATURE, position)));
   });
 
   test('a line still being written is read once it is whole', async () => {

@@ -11,10 +11,12 @@
  * to a fresh arena; when it moves anywhere else (a reset, a store shared with another monitor
  * that got further), the tail starts over from it. What a pass sees is what a single read from
  * the stored position would give: the same records in the same order (time, then file, then
- * place in the file), with the same rows.
+ * place in the file), with the same rows. One difference: records of a file removed (by
+ * retention) while their window is still open are judged with it, as they were answered; a
+ * single read would no longer find them.
  */
 import type { ServedSignature } from './logged-rows.js';
-import { mergeByTime, readDecodedLogInParallel } from './parallel-decode.js';
+import { appendByTime, readDecodedLogInParallel } from './parallel-decode.js';
 import { readDecodedLogInto, type DecodedLogRead } from './decode-log.js';
 import type { LoggedPrediction, LogPosition, ReadBuffer } from './read-prediction-log.js';
 import { RowArena, sharedColumns } from './row-arena.js';
@@ -24,8 +26,8 @@ interface Held {
   from: LogPosition;
   /** The position read up to. */
   to: LogPosition;
-  /** Records from `from` to `to`, in the order a read gives them. */
-  records: readonly LoggedPrediction[];
+  /** Records from `from` to `to`, in the order a read gives them (the tail's own list, appended to). */
+  records: LoggedPrediction[];
   arena: RowArena;
 }
 
@@ -49,15 +51,18 @@ export class DecodedLogTail {
    */
   async read(position: LogPosition): Promise<DecodedLogRead> {
     const held = this.held === undefined ? undefined : this.catchUp(this.held, position);
+    // The tail's state from here on, before reading: a read that fails leaves it whole (rows it
+    // wrote into the arena belong to no record, and are left behind at the next carry-over).
+    this.held = held;
     if (held === undefined) {
       // Starting out (or over): the whole unread log at once, on two threads when it is large.
       const read = await readDecodedLogInParallel(this.dir, this.signature, position);
       // Files the position names that are gone (removed by retention) stay in it as they were.
-      this.keep({ from: position, to: { ...position, ...read.position }, records: read.predictions, arena: read.arena });
+      this.keep({ from: position, to: { ...position, ...read.position }, records: read.predictions.slice(), arena: read.arena });
       return read;
     }
     const fresh = readDecodedLogInto(held.arena, this.dir, this.signature, { position: held.to, buffer: this.buffer });
-    const records = mergeByTime(held.records, fresh.predictions);
+    const records = appendByTime(held.records, fresh.predictions);
     this.keep({ from: held.from, to: { ...held.to, ...fresh.position }, records, arena: held.arena });
     return { predictions: records, skipped: fresh.skipped, position: this.held!.to, arena: held.arena };
   }
@@ -83,7 +88,7 @@ export class DecodedLogTail {
 
   /** `records` with their rows in a fresh arena, in the records' order (runs of adjacent rows copied at once). */
   private carryOver(records: readonly LoggedPrediction[], source: RowArena): { records: LoggedPrediction[]; arena: RowArena } {
-    const arena = this.spare ?? new RowArena(this.signature.features, this.signature.classes ?? [], sharedColumns(this.signature.features.length, Math.max(1024, this.peakRows)));
+    const arena = this.spare !== undefined && this.spare !== source ? this.spare : new RowArena(this.signature.features, this.signature.classes ?? [], sharedColumns(this.signature.features.length, Math.max(1024, this.peakRows)));
     arena.clear();
     const moved: LoggedPrediction[] = [];
     let runFrom = 0;

@@ -189,6 +189,14 @@ export function mergeByTime<T extends Timed>(first: readonly T[], second: readon
   return merged;
 }
 
+/** `mergeByTime` into `first` itself when `second` comes after all of it (the log grows in time): a long list is not copied. */
+export function appendByTime<T extends Timed>(first: T[], second: readonly T[]): T[] {
+  if (second.length === 0) return first;
+  if (first.length > 0 && !before(first.at(-1)!, second[0]!)) return mergeByTime(first, second);
+  for (const each of second) first.push(each);
+  return first;
+}
+
 function decodeInWorker(task: DecodeTask): Promise<DecodedPart> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: task });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LoggedPrediction } from '../log/read-prediction-log.js';
 import type { WindowEvery } from '../config/monitor-schema.js';
-import { FLUSH_GRACE_MS, planWindows, type PlannedWindow } from './plan-windows.js';
+import { FLUSH_GRACE_MS, mayCloseWindow, planWindows, type PlannedWindow } from './plan-windows.js';
 
 /** `count` predictions in `file`, one line of 100 bytes each, stamped from `start` every `step` ms. */
 function logged(file: string, count: number, start: number, step: number, shadowEvery = 0): LoggedPrediction[] {
@@ -77,8 +77,22 @@ describe('planning windows', () => {
       predictions.sort((a, b) => a.time - b.time);
       const every: WindowEvery = round % 2 === 0 ? { kind: 'predictions', count: 1 + Math.floor(random() * 30) } : { kind: 'time', ms: 100 + Math.floor(random() * 500) };
       const now = Math.max(...predictions.map((prediction) => prediction.time)) + (round % 3 === 0 ? 0 : 10_000);
-      assert.deepEqual(planWindows(predictions, { old: 5 }, every, now), planWindowsByTheRules(predictions, { old: 5 }, every, now), `round ${round}`);
+      const windows = planWindows(predictions, { old: 5 }, every, now);
+      assert.deepEqual(windows, planWindowsByTheRules(predictions, { old: 5 }, every, now), `round ${round}`);
+      // The check a long-lived monitor makes before planning never hides a window that would close.
+      if (windows.length > 0) assert.ok(mayCloseWindow(predictions, every, now), `round ${round}: a window closes, yet mayCloseWindow said none could`);
     }
+  });
+
+  test('a monitor looking every second skips planning while no window can be complete', () => {
+    const predictions = logged('a', 9, 1_000, 10);
+    assert.equal(mayCloseWindow(predictions, { kind: 'predictions', count: 10 }, 0), false);
+    assert.equal(mayCloseWindow([...predictions, ...logged('b', 1, 2_000, 0)], { kind: 'predictions', count: 10 }, 0), true);
+    assert.equal(mayCloseWindow(logged('c', 3, 1_000, 0, 1), { kind: 'predictions', count: 1 }, 0), false, 'shadow answers do not count');
+    const minute = { kind: 'time' as const, ms: 60_000 };
+    assert.equal(mayCloseWindow(predictions, minute, 60_000 + FLUSH_GRACE_MS - 1), false);
+    assert.equal(mayCloseWindow(predictions, minute, 60_000 + FLUSH_GRACE_MS), true);
+    assert.equal(mayCloseWindow([], minute, Number.MAX_SAFE_INTEGER), false);
   });
 });
 

@@ -168,6 +168,19 @@ function takeCount(consumed: Uint8Array, counted: Uint8Array, cursor: number, co
   return -1;
 }
 
+/**
+ * Whether a window may be complete among `predictions` (oldest first) at `now`, known without
+ * planning: a long-lived monitor holds an open window's records between passes (a 10-minute
+ * window of busy traffic is millions of them) and looks every second. False only when none can be.
+ */
+export function mayCloseWindow(predictions: readonly LoggedPrediction[], every: WindowEvery, now: number): boolean {
+  if (predictions.length === 0) return false;
+  if (every.kind === 'time') return now >= alignedEnd(predictions[0]!.time, every.ms) + FLUSH_GRACE_MS;
+  let counted = 0;
+  for (const prediction of predictions) if (!prediction.shadow && prediction.error === undefined && ++counted >= every.count) return true;
+  return false;
+}
+
 function alignedEnd(time: number, span: number): number {
   return (Math.floor(time / span) + 1) * span;
 }

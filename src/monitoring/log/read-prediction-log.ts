@@ -140,7 +140,13 @@ function readWholeLines(path: string, start: number, limit: number | undefined, 
     return none;
   }
   if (size <= start) return none;
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    // Removed (by retention) since it was listed: nothing to read.
+    return none;
+  }
   try {
     if (buffer.bytes.length < size - start) buffer.bytes = Buffer.allocUnsafe(size - start);
     const bytes = buffer.bytes;

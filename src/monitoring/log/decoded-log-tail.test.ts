@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
 import { DecodedLogTail } from './decoded-log-tail.js';
-import { readDecodedLog, windowRowsOf, type DecodedLogRead } from './decode-log.js';
+import { seenOfRead } from '../../../test/support/decoded-read.js';
+import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
 import type { ServedSignature } from './logged-rows.js';
 import type { LogPosition } from './read-prediction-log.js';
 
@@ -49,16 +50,8 @@ function write(dir: string, from: number, count: number): void {
   }
 }
 
-/** What a pass sees of a read: the records (but for where their rows sit in the arena) and their rows' cells. */
 function seen(read: DecodedLogRead): unknown {
-  const undecodable: { requestId: string; problem: string }[] = [];
-  const rows = windowRowsOf(read.predictions, read.arena, undecodable);
-  const cells = SIGNATURE.features.map((name) => rows.feature(name));
-  return {
-    records: read.predictions.map(({ decoded, ...record }) => ({ ...Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)), rows: decoded && 'count' in decoded ? decoded.count : decoded })),
-    rows: Array.from({ length: rows.length }, (_, row) => [rows.requestId(row), rows.index(row), rows.prediction(row), cells.map((column) => [column.tags[row], column.values[row], column.other(row)])]),
-    undecodable,
-  };
+  return seenOfRead(read, SIGNATURE);
 }
 
 /** The position just past the first `count` records (in read order), as a closed window would store it. */

@@ -7,7 +7,8 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
-import { readDecodedLog, windowRowsOf, type DecodedLogRead } from './decode-log.js';
+import { seenOfRead } from '../../../test/support/decoded-read.js';
+import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
 import type { ServedSignature } from './logged-rows.js';
 import { mergeByTime, readDecodedLogInParallel } from './parallel-decode.js';
 
@@ -43,19 +44,9 @@ function writeLog(dir: string, files: number, lines: number): void {
   }
 }
 
-/** Everything a pass reads of a decoded log, the rows' cells included. */
+/** Everything a pass reads of a decoded log, the rows' cells included, and where the read stopped. */
 function summary(read: DecodedLogRead): unknown {
-  const undecodable: { requestId: string; problem: string }[] = [];
-  const rows = windowRowsOf(read.predictions, read.arena, undecodable);
-  const features = SIGNATURE.features.map((name) => rows.feature(name));
-  return {
-    // A field left undefined is the same as one not there (records read from bytes have fewer keys).
-    records: read.predictions.map(({ decoded, ...record }) => ({ ...Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)), rows: decoded && 'count' in decoded ? decoded.count : decoded })),
-    rows: Array.from({ length: rows.length }, (_, row) => [rows.requestId(row), rows.index(row), rows.prediction(row), features.map((cells) => [cells.tags[row], cells.values[row], cells.other(row)])]),
-    undecodable,
-    skipped: read.skipped,
-    position: read.position,
-  };
+  return { seen: seenOfRead(read, SIGNATURE), skipped: read.skipped, position: read.position };
 }
 
 describe('reading the prediction log on two threads', () => {

@@ -123,7 +123,7 @@ function tabulate(predictions: readonly LoggedPrediction[]): LogTable {
     table.times[index] = prediction.time;
     table.ends[index] = prediction.end;
     table.shadow[index] = prediction.shadow ? 1 : 0;
-    table.counted[index] = !prediction.shadow && prediction.error === undefined ? 1 : 0;
+    table.counted[index] = countsTowardWindow(prediction) ? 1 : 0;
   }
   return table;
 }
@@ -177,8 +177,13 @@ export function mayCloseWindow(predictions: readonly LoggedPrediction[], every: 
   if (predictions.length === 0) return false;
   if (every.kind === 'time') return now >= alignedEnd(predictions[0]!.time, every.ms) + FLUSH_GRACE_MS;
   let counted = 0;
-  for (const prediction of predictions) if (!prediction.shadow && prediction.error === undefined && ++counted >= every.count) return true;
+  for (const prediction of predictions) if (countsTowardWindow(prediction) && ++counted >= every.count) return true;
   return false;
+}
+
+/** An answer users got: what `every: N predictions` counts (not a shadow answer, not a failed request). */
+function countsTowardWindow(prediction: LoggedPrediction): boolean {
+  return !prediction.shadow && prediction.error === undefined;
 }
 
 function alignedEnd(time: number, span: number): number {

@@ -177,9 +177,8 @@ export class QueueExecutor implements StageDelegate {
     const waiter = this.waiters.get(jobId);
     const parsed = jobProgressSchema.safeParse(data);
     if (!waiter || !parsed.success) return;
-    const wasTaken = waiter.taken;
     waiter.taken = true;
-    if (!wasTaken || parsed.data.phase === 'checkout') this.options.onProgress?.(waiter.stage, `taken by worker ${parsed.data.worker}`);
+    this.options.onProgress?.(waiter.stage, `taken by worker ${parsed.data.worker}`);
   }
 
   private finish(jobId: string, returnvalue: unknown): void {

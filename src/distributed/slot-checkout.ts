@@ -50,22 +50,30 @@ export class SlotCheckouts {
     const dir = this.dirOf(slot);
     if (this.at.get(slot) === commit) return dir;
     this.at.delete(slot);
-    if (!(await this.hasCommit(commit))) {
+    // The clone usually has the commit: try first, fetch only when that fails for want of it.
+    try {
+      await this.put(slot, dir, commit);
+    } catch (error) {
+      if (await this.hasCommit(commit)) throw error;
       try {
         await git(this.cloneRoot, ['fetch', '--quiet', '--all']);
-      } catch (error) {
-        throw commitUnavailable({ commit, root: this.cloneRoot, reason: `git fetch failed: ${firstLine(error)}` });
+      } catch (fetchError) {
+        throw commitUnavailable({ commit, root: this.cloneRoot, reason: `git fetch failed: ${firstLine(fetchError)}` });
       }
       if (!(await this.hasCommit(commit))) throw commitUnavailable({ commit, root: this.cloneRoot, reason: 'not found after git fetch --all' });
+      await this.put(slot, dir, commit);
     }
+    this.at.set(slot, commit);
+    return dir;
+  }
+
+  private async put(slot: number, dir: string, commit: string): Promise<void> {
     if (slot > 0 && !existsSync(join(dir, '.git'))) {
       await git(this.cloneRoot, ['worktree', 'prune']);
       await git(this.cloneRoot, ['worktree', 'add', '--force', '--detach', dir, commit]);
     } else {
       await git(dir, ['checkout', '--quiet', '--force', '--detach', commit]);
     }
-    this.at.set(slot, commit);
-    return dir;
   }
 
   private async hasCommit(commit: string): Promise<boolean> {

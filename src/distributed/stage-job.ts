@@ -55,8 +55,8 @@ export const stageJobResultSchema = z.object({
 
 export type StageJobResult = z.infer<typeof stageJobResultSchema>;
 
-/** What a worker reports as a job's progress when it takes it. */
-export const jobProgressSchema = z.object({ worker: z.string(), phase: z.enum(['checkout', 'running']) });
+/** What a worker reports as a job's progress: that it took the job (again, after a lost worker's stall). */
+export const jobProgressSchema = z.object({ worker: z.string(), phase: z.literal('checkout') });
 
 export type JobProgress = z.infer<typeof jobProgressSchema>;
 

@@ -100,6 +100,7 @@ export class StageWorker {
     await worker.beat();
     worker.heartbeat = setInterval(() => void worker.beat().catch((error: unknown) => options.log(`heartbeat failed: ${String(error)}`)), HEARTBEAT_MS);
     for (const queue of queuesForWorker(options.version, options.labels)) worker.listen(queue);
+    worker.warmUp();
     return worker;
   }
 
@@ -123,6 +124,19 @@ export class StageWorker {
       await this.redis.quit().catch(() => undefined);
     })();
     return this.stopping;
+  }
+
+  /**
+   * Parses the clone's own pipeline once, while no job is waiting: the first job, usually at the
+   * same commit, then finds it parsed, and the parser's code is compiled before a stage waits on it.
+   * A clone without a valid pipeline is left for the jobs to report.
+   */
+  private warmUp(): void {
+    try {
+      this.pipelines.load(this.options.root);
+    } catch {
+      // Reported by the first job that needs it.
+    }
   }
 
   private listen(queue: string): void {
@@ -178,8 +192,9 @@ export class StageWorker {
   private async runJob(job: Job, data: StageJob, slot: number, signal: AbortSignal): Promise<StageJobResult> {
     const startedAt = Date.now();
     const worker = this.options.name;
-    if (await this.presence.isCancelled(data.runId)) return { status: 'interrupted', message: 'the run was cancelled', worker, durationMs: 0 };
-    await job.updateProgress({ worker, phase: 'checkout' });
+    // One round trip for both: the submitter hears the job was taken while the cancel flag is read.
+    const [cancelled] = await Promise.all([this.presence.isCancelled(data.runId), job.updateProgress({ worker, phase: 'checkout' })]);
+    if (cancelled) return { status: 'interrupted', message: 'the run was cancelled', worker, durationMs: 0 };
     const dir = await this.slots.checkout(slot, data.commit);
     if (data.overrides?.length) {
       try {
@@ -191,16 +206,15 @@ export class StageWorker {
       }
     }
     try {
-      return await this.runStage(job, data, dir, signal, startedAt);
+      return await this.runStage(data, dir, signal, startedAt);
     } finally {
       // The experiment's params must not reach the checkout's next job.
       if (data.overrides?.length) await this.slots.restore(slot).catch((error: unknown) => this.options.log(`could not restore checkout ${slot}: ${String(error)}`));
     }
   }
 
-  private async runStage(job: Job, data: StageJob, dir: string, signal: AbortSignal, startedAt: number): Promise<StageJobResult> {
+  private async runStage(data: StageJob, dir: string, signal: AbortSignal, startedAt: number): Promise<StageJobResult> {
     const worker = this.options.name;
-    await job.updateProgress({ worker, phase: 'running' });
     this.options.log(`▶ ${data.stage} (run ${data.runId.slice(0, 8)}, commit ${data.commit.slice(0, 8)})`);
     const outcome = await runWorkerStage(openWorkspace(dir), data.stage, {
       cache: this.cache,

@@ -1,6 +1,11 @@
 /** sluice.lock: deterministic text, and clear errors when it is damaged. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { LockfileWriter } from './lockfile.js';
 import { parseLockfile, serializeLockfile, type Lockfile } from './index.js';
 
 const HASH = `blake3:${'a'.repeat(64)}`;
@@ -33,6 +38,36 @@ describe('sluice.lock', () => {
 
   test('stages no longer in the pipeline are dropped', () => {
     assert.doesNotMatch(serializeLockfile(lock, ['train']), /prepare/);
+  });
+
+  test('the text is the YAML document of the whole lock, multi-line commands and odd stage names included', () => {
+    const odd: Lockfile = {
+      schema: '1',
+      stages: { ...lock.stages, 'we: ird': { cmd: 'echo a\n\necho b', env: { B: '2', A: '1' }, params: { 'p.yaml': { note: 'two\n\nlines' } } } },
+    };
+    const order = ['prepare', 'we: ird', 'train'];
+    const whole = stringify(parseLockfile(serializeLockfile(odd, order)), { lineWidth: 0, indent: 2 });
+    assert.equal(serializeLockfile(odd, order), whole);
+    assert.equal(serializeLockfile({ schema: '1', stages: {} }, order), 'schema: "1"\nstages: {}\n');
+  });
+
+  test('a run writing the lock after every stage writes what serializeLockfile gives, replaced entries included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-lock-'));
+    try {
+      const path = join(dir, 'sluice.lock');
+      const writer = new LockfileWriter(path, ['prepare', 'train']);
+      const running: Lockfile = { schema: '1', stages: { prepare: lock.stages.prepare! } };
+      writer.write(running);
+      running.stages.train = lock.stages.train!;
+      writer.write(running);
+      assert.equal(readFileSync(path, 'utf8'), serializeLockfile(running, ['prepare', 'train']));
+      running.stages.prepare = { cmd: 'changed' };
+      writer.write(running);
+      assert.equal(readFileSync(path, 'utf8'), serializeLockfile(running, ['prepare', 'train']));
+      assert.match(readFileSync(path, 'utf8'), /cmd: changed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a merge conflict in the lock is reported with a way out', () => {

@@ -27,7 +27,7 @@ import {
 import { buildGraph, selectStages, type PipelineGraph } from './dag.js';
 import { loadPipeline } from './load-pipeline.js';
 import { runRecordsLost } from './errors.js';
-import { readLockfile, writeLockfile, type LockedStage } from './lockfile.js';
+import { LockfileWriter, readLockfile, type LockedStage } from './lockfile.js';
 import { collectMetrics, type MetricsFile } from './metrics.js';
 import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
@@ -124,6 +124,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
     const order = pipeline.stages.map((stage) => stage.name);
+    const lockWriter = new LockfileWriter(workspace.paths.lockFile, order);
     const runId = dryRun ? undefined : randomUUID();
     const logsDir = join(workspace.paths.logsDir, runId ?? 'dry-run');
 
@@ -160,7 +161,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           lock,
           commitLock: (name: string, entry: LockedStage) => {
             lock.stages[name] = entry;
-            writeLockfile(workspace.paths.lockFile, lock, order);
+            lockWriter.write(lock);
           },
           logsDir,
           external,

@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { formatNumber } from '../../core/index.js';
 import { openRemote } from '../../data-versioning/index.js';
-import { QueueExecutor } from '../../distributed/index.js';
 import {
   applyExperiment,
   createLocalExecutor,
@@ -25,7 +24,6 @@ import { renderTable } from '../format/table.js';
 import { jobsSchema, parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import { withServices, type CliContext } from '../services.js';
-import { resolveQueueLocation } from './queue-location.js';
 import { sharedCacheFlagsSchema } from './run.js';
 
 const countSchema = z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
@@ -66,6 +64,8 @@ const QUEUE_JOBS = 256;
  */
 async function queueDelegate(workspace: Workspace, options: z.infer<typeof runSchema>, output: CliContext, version: string): Promise<RunExperimentOptions['openDelegate']> {
   if (options.queue === undefined) return undefined;
+  // Loaded only for sweeps on the queue: BullMQ and ioredis take about 200 ms to load.
+  const [{ QueueExecutor }, { resolveQueueLocation }] = await Promise.all([import('../../distributed/index.js'), import('./queue-location.js')]);
   const location = resolveQueueLocation(options.queue === true ? undefined : options.queue, 'exp run --queue', workspace.root);
   const git = await readPipelineGitState(workspace, loadPipeline(workspace.root).stages);
   if (git.commit !== undefined && git.dirty) throw experimentErrors.queueNeedsCommit({ commit: git.commit });

@@ -18,7 +18,7 @@ import {
   type Stage,
   type StageOutcome,
 } from '../../pipeline/index.js';
-import { QueueExecutor } from '../../distributed/index.js';
+import type { QueueExecutor } from '../../distributed/index.js';
 import { openRemote } from '../../data-versioning/index.js';
 import type { Workspace } from '../../workspace/index.js';
 import { currentWorkspace } from '../context.js';
@@ -26,7 +26,6 @@ import { formatDuration, renderTable } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
 import { jobsSchema, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
-import { resolveQueueLocation } from './queue-location.js';
 
 /** The shared-cache flags of `sluice run` and `sluice stage run`. */
 export const sharedCacheFlagsSchema = z.object({
@@ -51,20 +50,24 @@ const QUEUE_JOBS = 256;
 /** Exit code of a run stopped by Ctrl-C, as shells report SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
 
+/** The queue executor, loaded only for runs on the queue: BullMQ and ioredis take about 200 ms to load. */
+async function openQueueExecutor(options: z.infer<typeof runOptionsSchema>, workspace: Workspace, output: CliOutput, version: string): Promise<QueueExecutor> {
+  const [{ QueueExecutor }, { resolveQueueLocation }] = await Promise.all([import('../../distributed/index.js'), import('./queue-location.js')]);
+  return QueueExecutor.open({
+    location: resolveQueueLocation(options.queue, 'run --executor queue'),
+    version,
+    root: workspace.root,
+    workerTimeoutMs: options.workerTimeout * 1000,
+    onProgress: (stage, event) => output.stderr.write(`  ⇢ ${stage}: ${event}\n`),
+  });
+}
+
 /** `sluice run [stage...]`: the pipeline (or the targets with their upstream) through {@link reproduce}, here or on the queue. */
 export async function runCommand(stages: readonly string[], rawOptions: unknown, output: CliOutput, version: string): Promise<number> {
   const options = parseOptions(runOptionsSchema, rawOptions, 'run');
   const workspace = currentWorkspace();
   const queued = (options.executor ?? workspace.config.executor?.type ?? 'local') === 'queue' && !options.dryRun;
-  const executor = queued
-    ? await QueueExecutor.open({
-        location: resolveQueueLocation(options.queue, 'run --executor queue'),
-        version,
-        root: workspace.root,
-        workerTimeoutMs: options.workerTimeout * 1000,
-        onProgress: (stage, event) => output.stderr.write(`  ⇢ ${stage}: ${event}\n`),
-      })
-    : undefined;
+  const executor = queued ? await openQueueExecutor(options, workspace, output, version) : undefined;
   try {
     return await reproduce(workspace, options, output, {
       targets: stages,

@@ -43,36 +43,54 @@ export interface GitStateOptions {
 
 /** Commit, branch and dirty flag of the repository containing `cwd`. */
 export async function readGitState(cwd: string, options: GitStateOptions = {}): Promise<GitState> {
-  const [head, branch, status, prefix] = await Promise.all([
-    git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD']),
-    git(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']),
-    git(cwd, ['status', '--porcelain', '-z', '--untracked-files=all']),
+  // Two git processes, not one per fact: on a large Node process each spawn blocks for several ms.
+  const [status, prefix] = await Promise.all([
+    git(cwd, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
     git(cwd, ['rev-parse', '--show-prefix']),
   ]);
   const base = prefix.ok ? prefix.stdout.trim() : '';
   const own = (options.ownPaths ?? []).map((path) => `${base}${path.replace(/^\.\/|\/+$/g, '')}`);
-  const changed = status.ok ? changedPaths(status.stdout) : [];
+  const parsed = status.ok ? parseStatus(status.stdout) : { commit: undefined, branch: undefined, changed: [] };
   const gitignore = `${base}.gitignore`;
-  let dirty = changed.some((path) => path !== gitignore && !own.some((mine) => path === mine || path.startsWith(`${mine}/`)));
-  if (!dirty && changed.includes(gitignore)) dirty = !(await gitignoreOnlyHas(cwd, options.ownGitignoreLines ?? []));
-  return {
-    commit: head.ok ? head.stdout.trim() || undefined : undefined,
-    branch: branch.ok ? branch.stdout.trim() || undefined : undefined,
-    dirty,
-  };
+  let dirty = parsed.changed.some((path) => path !== gitignore && !own.some((mine) => path === mine || path.startsWith(`${mine}/`)));
+  if (!dirty && parsed.changed.includes(gitignore)) dirty = !(await gitignoreOnlyHas(cwd, options.ownGitignoreLines ?? []));
+  return { commit: parsed.commit, branch: parsed.branch, dirty };
 }
 
-/** Repository-relative paths in `git status --porcelain -z` output (a rename's source is skipped). */
-function changedPaths(output: string): string[] {
+/**
+ * `git status --porcelain=v2 --branch -z`: the commit (none before the first), the branch (none
+ * when detached) and the repository-relative paths that changed (a rename's source is skipped).
+ */
+function parseStatus(output: string): { commit: string | undefined; branch: string | undefined; changed: string[] } {
+  let commit: string | undefined;
+  let branch: string | undefined;
+  const changed: string[] = [];
   const fields = output.split('\0');
-  const paths: string[] = [];
   for (let index = 0; index < fields.length; index++) {
     const field = fields[index]!;
-    if (field.length < 4) continue;
-    paths.push(field.slice(3));
-    if (field[0] === 'R' || field[0] === 'C') index++;
+    if (field.startsWith('# branch.oid ')) {
+      const value = field.slice('# branch.oid '.length);
+      commit = value === '(initial)' ? undefined : value;
+    } else if (field.startsWith('# branch.head ')) {
+      const value = field.slice('# branch.head '.length);
+      branch = value === '(detached)' ? undefined : value;
+    } else if (field.startsWith('? ')) {
+      changed.push(field.slice(2));
+    } else if (/^[12u] /.test(field)) {
+      // Ordinary (1), renamed or copied (2, followed by its source) and unmerged (u) entries: the path follows a fixed number of fields.
+      const kind = field[0];
+      changed.push(afterFields(field, kind === '1' ? 8 : kind === '2' ? 9 : 10));
+      if (kind === '2') index++;
+    }
   }
-  return paths;
+  return { commit, branch, changed };
+}
+
+/** What follows the first `count` space-separated fields of `line` (a path may itself hold spaces). */
+function afterFields(line: string, count: number): string {
+  let at = 0;
+  for (let field = 0; field < count; field++) at = line.indexOf(' ', at) + 1;
+  return line.slice(at);
 }
 
 /** Whether `cwd`'s .gitignore differs from HEAD's only by lines in `own`. */

@@ -1,0 +1,88 @@
+/** readGitState: the commit, branch and dirty flag a run records, read from one `git status`. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { makeTempDir } from '../../test/support/temp-dir.js';
+import { readGitState } from './index.js';
+
+const GIT_ENV = { GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+function git(cwd: string, ...args: string[]): string {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
+  assert.equal(result.status, 0, result.stderr);
+  return result.stdout.trim();
+}
+
+describe('readGitState', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let repo: string;
+
+  beforeEach(() => {
+    dir = makeTempDir('sluice-git-state-');
+    repo = dir.path;
+    git(repo, 'init', '-q', '-b', 'main');
+    mkdirSync(join(repo, 'project', 'src dir'), { recursive: true });
+    writeFileSync(join(repo, 'project', 'src dir', 'train file.py'), 'print(1)\n');
+    writeFileSync(join(repo, 'project', '.gitignore'), 'data.csv\n');
+  });
+  afterEach(() => dir.remove());
+
+  const commitAll = (): string => {
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'work');
+    return git(repo, 'rev-parse', 'HEAD');
+  };
+
+  test('before the first commit there is no commit, the branch is named, and new files are uncommitted', async () => {
+    assert.deepEqual(await readGitState(join(repo, 'project')), { commit: undefined, branch: 'main', dirty: true });
+  });
+
+  test('a committed, untouched checkout is clean on its commit and branch', async () => {
+    const commit = commitAll();
+    assert.deepEqual(await readGitState(join(repo, 'project')), { commit, branch: 'main', dirty: false });
+  });
+
+  test('a detached checkout has no branch', async () => {
+    const commit = commitAll();
+    git(repo, 'checkout', '-q', '--detach', commit);
+    assert.deepEqual(await readGitState(repo), { commit, branch: undefined, dirty: false });
+  });
+
+  test('a modified file, an untracked file and a renamed file with spaces each make it dirty', async () => {
+    commitAll();
+    const project = join(repo, 'project');
+    writeFileSync(join(project, 'src dir', 'train file.py'), 'print(2)\n');
+    assert.equal((await readGitState(project)).dirty, true);
+    git(repo, 'checkout', '-q', '--', '.');
+    writeFileSync(join(project, 'notes.txt'), 'new\n');
+    assert.equal((await readGitState(project)).dirty, true);
+    git(repo, 'clean', '-qfd');
+    renameSync(join(project, 'src dir', 'train file.py'), join(project, 'src dir', 'fit model.py'));
+    git(repo, 'add', '-A');
+    assert.equal((await readGitState(project)).dirty, true);
+  });
+
+  test('what the caller writes itself (paths relative to a subdirectory, its .gitignore lines) is not uncommitted code', async () => {
+    commitAll();
+    const project = join(repo, 'project');
+    mkdirSync(join(project, 'out'));
+    writeFileSync(join(project, 'out', 'model.bin'), 'weights');
+    writeFileSync(join(project, 'sluice.lock'), 'schema: "1"\n');
+    writeFileSync(join(project, '.gitignore'), 'data.csv\n/out/model.bin\n');
+    const options = { ownPaths: ['out', 'sluice.lock'], ownGitignoreLines: ['/out/model.bin'] };
+    assert.equal((await readGitState(project, options)).dirty, false);
+    writeFileSync(join(project, '.gitignore'), 'data.csv\n/out/model.bin\n*.tmp\n');
+    assert.equal((await readGitState(project, options)).dirty, true);
+  });
+
+  test('outside a repository nothing is known and nothing is dirty', async () => {
+    const outside = makeTempDir('sluice-no-git-');
+    try {
+      assert.deepEqual(await readGitState(outside.path), { commit: undefined, branch: undefined, dirty: false });
+    } finally {
+      outside.remove();
+    }
+  });
+});

@@ -69,6 +69,22 @@ async function removePrefix(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+/**
+ * What one stage's command costs beyond its sleep on this machine, with no Sluice at all: the
+ * median wall time of spawning it from Node with the sleep at zero (fork, `sh`, `sleep`, exit).
+ * Part of every stage's overhead below, whoever runs the command.
+ */
+async function commandFloorMs(dir: string): Promise<number> {
+  const times: number[] = [];
+  for (let index = 0; index < 21; index++) {
+    const started = performance.now();
+    const child = spawn('/bin/sh', ['-c', `sleep 0.000 && echo ${index} > floor.txt`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise((resolve) => child.once('close', resolve));
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[10]!;
+}
+
 /** Makespan of the whole pipeline on `count` workers, in seconds. */
 async function queuedMakespan(dir: string, count: number, redis: Redis): Promise<number> {
   const root = join(dir, `workers-${count}`);
@@ -114,6 +130,8 @@ await withTempDir('sluice-bench-distributed-', async (dir) => {
     }
     printTable(['Executor', 'Makespan', 'Ideal', 'Over ideal', 'Overhead per stage'], rows);
     console.log('\nMakespan is the wall time of `sluice run` (Node start, loading the pipeline, recording the run included).');
+    const floor = await commandFloorMs(dir);
+    console.log(`On this machine the stage's command alone (spawned from Node, sleep 0) takes ${floor.toFixed(1)} ms: that much of each stage's overhead is starting the user's command.`);
     if (atFour) {
       reportGoal('within 10 % of the ideal at 4 workers', atFour.ratio <= 1.1);
       reportGoal('queue overhead per stage under 20 ms at 4 workers', atFour.overheadMs < 20);

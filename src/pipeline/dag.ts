@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { closestMatch, type LocatedDocument, type SourceLocation } from '../core/index.js';
 import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, stageNotFound, trackedDependencyMissing, unknownAfterStage } from './errors.js';
+import { PathIndex } from './path-index.js';
 import { isRegistryReference } from './registry-deps.js';
 import type { Output, Pipeline, Stage } from './stage.js';
 
@@ -43,18 +44,18 @@ export interface BuildGraphOptions {
 export function buildGraph(pipeline: Pipeline & { document: LocatedDocument }, options: BuildGraphOptions = {}): PipelineGraph {
   const { document } = pipeline;
   const stages = new Map(pipeline.stages.map((stage) => [stage.name, stage]));
-  const producers: { stage: Stage; out: Output }[] = [];
+  const producers = new PathIndex<{ stage: Stage; out: Output }>();
 
   for (const stage of pipeline.stages) {
     for (const out of stage.outs) {
-      const clash = producers.find((producer) => pathsOverlap(producer.out.path, out.path));
+      const clash = producers.overlapping(out.path)[0];
       if (clash) {
         throw duplicateOutput(
           { path: out.path, otherPath: clash.out.path, first: clash.stage.name, second: stage.name },
           { location: document.locate(out.source) },
         );
       }
-      producers.push({ stage, out });
+      producers.add(out.path, { stage, out });
     }
     for (const dep of stage.deps) {
       const own = stage.outs.find((out) => pathsOverlap(out.path, dep.path));
@@ -65,7 +66,7 @@ export function buildGraph(pipeline: Pipeline & { document: LocatedDocument }, o
   const edges = new Edges(pipeline.stages);
   for (const stage of pipeline.stages) {
     for (const dep of stage.deps) {
-      const matches = producers.filter((producer) => pathsOverlap(producer.out.path, dep.path));
+      const matches = producers.overlapping(dep.path);
       for (const producer of matches) edges.add(producer.stage.name, stage.name, { kind: 'data' });
       // Registry references (models:/…) live in the store, not the workspace: they are checked when hashed.
       if (matches.length === 0 && options.checkDepsExist && !isRegistryReference(dep.path) && !existsSync(join(pipeline.root, dep.path))) {
@@ -93,7 +94,7 @@ export function buildGraph(pipeline: Pipeline & { document: LocatedDocument }, o
     upstream,
     downstream,
     reasons,
-    producerOf: (path) => producers.find((producer) => path === producer.out.path || path.startsWith(`${producer.out.path}/`)),
+    producerOf: (path) => producers.containing(path),
   };
 }
 

@@ -3,11 +3,11 @@
  * the working directory, applies output defaults, and checks that every param it reads exists.
  */
 import { posix } from 'node:path';
-import { didYouMean, invalidDocument, type DocumentPath } from '../core/index.js';
+import { didYouMean, invalidDocument, type AppError, type DocumentPath } from '../core/index.js';
 import { expandUses } from './builtin-stages.js';
 import {
   invalidInterpolation,
-  invalidPath,
+  invalidPath as invalidPathError,
   paramMissing,
   paramsFileMissing,
   undefinedVariable,
@@ -103,19 +103,20 @@ export function resolveStage(name: string, written: StageBody, source: DocumentP
 
 /** Normalises a path written relative to `wd` into a root-relative posix path inside the repository. */
 function resolvePath(stage: string, wd: string, raw: string, context: ResolveContext, at: DocumentPath, options: { allowRoot: boolean }): string {
-  const location = context.document.locate(at);
+  // Found only for an error: locating walks the document, and doing it for every path made loading n stages cost n².
+  const invalidPath = (details: { stage: string; path: string; reason: string }): AppError => invalidPathError(details, { location: context.document.locate(at) });
   if (posix.isAbsolute(raw) || /^[A-Za-z]:[\\/]/.test(raw)) {
-    throw invalidPath({ stage, path: raw, reason: 'is absolute' }, { location });
+    throw invalidPath({ stage, path: raw, reason: 'is absolute' });
   }
   const normalized = posix.normalize(posix.join(wd, raw.replaceAll('\\', '/'))).replace(/\/+$/, '');
   if (normalized === '..' || normalized.startsWith('../')) {
-    throw invalidPath({ stage, path: raw, reason: 'is outside the repository' }, { location });
+    throw invalidPath({ stage, path: raw, reason: 'is outside the repository' });
   }
   if (!options.allowRoot && (normalized === '.' || normalized === '')) {
-    throw invalidPath({ stage, path: raw, reason: 'is the repository root itself' }, { location });
+    throw invalidPath({ stage, path: raw, reason: 'is the repository root itself' });
   }
   if (normalized === '.sluice' || normalized.startsWith('.sluice/') || normalized === '.git' || normalized.startsWith('.git/')) {
-    throw invalidPath({ stage, path: raw, reason: "is inside Sluice's or git's own directory" }, { location });
+    throw invalidPath({ stage, path: raw, reason: "is inside Sluice's or git's own directory" });
   }
   return normalized === '' ? '.' : normalized;
 }
@@ -152,9 +153,8 @@ function resolveParams(
 }
 
 function checkParamExists(stage: string, param: ParamDependency, context: ResolveContext): void {
-  const location = context.document.locate(param.source);
   const file = context.params.read(param.file);
-  if (!file) throw paramsFileMissing({ stage, file: param.file }, { location });
+  if (!file) throw paramsFileMissing({ stage, file: param.file }, { location: context.document.locate(param.source) });
   if (param.key === undefined || lookupParam(file.values, param.key).found) return;
-  throw paramMissing({ stage, key: param.key, file: param.file, suggestion: didYouMean(param.key, paramKeys(file.values)) }, { location });
+  throw paramMissing({ stage, key: param.key, file: param.file, suggestion: didYouMean(param.key, paramKeys(file.values)) }, { location: context.document.locate(param.source) });
 }

@@ -2,10 +2,10 @@
  * The checkouts a worker runs stages in. Slot 0 is the worker's own clone (its working directory,
  * dedicated to the worker: local changes there are overwritten); with `--concurrency N`, slots 1…
  * are git worktrees of it under `.sluice/tmp/slots/`, so two stages at two commits never share a
- * working tree. Before a job, the slot is checked out at the job's commit, fetched first from the
- * clone's remotes when the clone does not have it. A slot already at the job's commit (the
- * previous job's) is used as it is: stages write only their outs, which are git-ignored or
- * deleted before their stage runs.
+ * working tree. Before a job, the slot is checked out at the job's commit; when that fails because
+ * the clone does not have the commit, it is fetched from the clone's remotes and checked out then.
+ * A slot already at the job's commit (the previous job's) is used as it is: stages write only
+ * their outs, which are git-ignored or deleted before their stage runs.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';

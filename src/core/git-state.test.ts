@@ -77,6 +77,12 @@ describe('readGitState', () => {
     assert.equal((await readGitState(project, options)).dirty, true);
   });
 
+  test('a repository whose status cannot be read (a damaged index) still reports its commit and branch', async () => {
+    const commit = commitAll();
+    writeFileSync(join(repo, '.git', 'index'), 'not an index');
+    assert.deepEqual(await readGitState(repo), { commit, branch: 'main', dirty: false });
+  });
+
   test('outside a repository nothing is known and nothing is dirty', async () => {
     const outside = makeTempDir('sluice-no-git-');
     try {

@@ -44,17 +44,24 @@ export interface GitStateOptions {
 /** Commit, branch and dirty flag of the repository containing `cwd`. */
 export async function readGitState(cwd: string, options: GitStateOptions = {}): Promise<GitState> {
   // Two git processes, not one per fact: on a large Node process each spawn blocks for several ms.
+  // --no-ahead-behind: counting commits against the upstream costs seconds on a long-diverged branch.
   const [status, prefix] = await Promise.all([
-    git(cwd, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']),
+    git(cwd, ['status', '--porcelain=v2', '--branch', '--no-ahead-behind', '-z', '--untracked-files=all']),
     git(cwd, ['rev-parse', '--show-prefix']),
   ]);
   const base = prefix.ok ? prefix.stdout.trim() : '';
   const own = (options.ownPaths ?? []).map((path) => `${base}${path.replace(/^\.\/|\/+$/g, '')}`);
-  const parsed = status.ok ? parseStatus(status.stdout) : { commit: undefined, branch: undefined, changed: [] };
+  const parsed = status.ok ? parseStatus(status.stdout) : { ...(await readHead(cwd)), changed: [] };
   const gitignore = `${base}.gitignore`;
   let dirty = parsed.changed.some((path) => path !== gitignore && !own.some((mine) => path === mine || path.startsWith(`${mine}/`)));
   if (!dirty && parsed.changed.includes(gitignore)) dirty = !(await gitignoreOnlyHas(cwd, options.ownGitignoreLines ?? []));
   return { commit: parsed.commit, branch: parsed.branch, dirty };
+}
+
+/** Commit and branch without `git status` (which fails on a broken submodule or index, while HEAD is still readable). */
+async function readHead(cwd: string): Promise<{ commit: string | undefined; branch: string | undefined }> {
+  const [head, branch] = await Promise.all([git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD']), git(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD'])]);
+  return { commit: head.ok ? head.stdout.trim() || undefined : undefined, branch: branch.ok ? branch.stdout.trim() || undefined : undefined };
 }
 
 /**

@@ -12,6 +12,7 @@ import { guardStore } from './guard-store.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import type { MetadataStore } from './metadata-store.js';
 import { migrateToLatest } from './migrate.js';
+import { CachedStatements } from './statement-cache.js';
 import type { StoreLocation } from './store-location.js';
 
 /** Opens (creating if needed) and migrates the store. */
@@ -36,7 +37,7 @@ async function openSqlite(path: string): Promise<MetadataStore> {
   } catch (error) {
     throw databaseUnavailable({ url: path, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new CachedStatements(database) }) });
   await migrateToLatest(db as Kysely<unknown>);
   return guardStore(new KyselyMetadataStore({ db, dialect: 'sqlite', location: path }), path);
 }

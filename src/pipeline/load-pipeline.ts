@@ -12,6 +12,7 @@ import { duplicateStageName, invalidStageName } from './errors.js';
 import { expandForeach, expandMatrix, type StageInstance } from './expand.js';
 import type { InterpolationScope } from './interpolate.js';
 import { DEFAULT_PARAMS_FILE, ParamsReader } from './params.js';
+import { readParsedPipeline, rememberParsedPipeline } from './parse-cache.js';
 import { resolveStage, type ResolveContext } from './resolve-stage.js';
 import { foreachStageSchema, matrixStageSchema, pipelineFileSchema, STAGE_NAME, stageBodySchema } from './schema.js';
 import type { Pipeline, Stage } from './stage.js';
@@ -21,11 +22,17 @@ export interface LoadedPipeline extends Pipeline {
   readonly document: LocatedDocument;
 }
 
-/** Loads and validates the pipeline of the repository at `root`. */
+/** Loads and validates the pipeline of the repository at `root` (as an earlier command parsed it, when nothing it read changed: parse-cache.ts). */
 export function loadPipeline(root: string): LoadedPipeline {
   const file = join(root, PIPELINE_FILE);
   if (!existsSync(file)) throw pipelineFileMissing({ root });
-  return parsePipeline(root, readFileSync(file, 'utf8'));
+  const text = readFileSync(file, 'utf8');
+  const remembered = readParsedPipeline(root, text);
+  if (remembered) return remembered;
+  const params = new ParamsReader(root);
+  const pipeline = parsePipeline(root, text, params);
+  rememberParsedPipeline(root, text, params, pipeline);
+  return pipeline;
 }
 
 /** Validates pipeline text as if it were `<root>/sluice.yaml`; `params` reads the params files its interpolation needs. */

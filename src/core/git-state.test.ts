@@ -1,19 +1,11 @@
 /** readGitState: the commit, branch and dirty flag a run records, read from one `git status`. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { git } from '../../test/support/queue.js';
 import { makeTempDir } from '../../test/support/temp-dir.js';
 import { readGitState } from './index.js';
-
-const GIT_ENV = { GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 't@example.com' };
-
-function git(cwd: string, ...args: string[]): string {
-  const result = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout.trim();
-}
 
 describe('readGitState', () => {
   let dir: ReturnType<typeof makeTempDir>;
@@ -32,7 +24,7 @@ describe('readGitState', () => {
   const commitAll = (): string => {
     git(repo, 'add', '-A');
     git(repo, 'commit', '-qm', 'work');
-    return git(repo, 'rev-parse', 'HEAD');
+    return git(repo, 'rev-parse', 'HEAD').trim();
   };
 
   test('before the first commit there is no commit, the branch is named, and new files are uncommitted', async () => {

@@ -19,17 +19,23 @@ export class PathIndex<T> {
 
   /** Entries whose path overlaps `path`, in the order they were added. */
   overlapping(path: string): T[] {
-    const found = [...(this.at.get(path) ?? []), ...(this.under.get(path) ?? [])];
-    for (const directory of ancestors(path)) found.push(...(this.at.get(directory) ?? []));
-    return found.sort((a, b) => a.order - b.order).map((entry) => entry.value);
+    return inOrder([...this.atOrAbove(path), ...(this.under.get(path) ?? [])]);
   }
 
   /** The first-added entry at `path` or at a directory containing it. */
   containing(path: string): T | undefined {
+    return inOrder(this.atOrAbove(path))[0];
+  }
+
+  private atOrAbove(path: string): Entry<T>[] {
     const found = [...(this.at.get(path) ?? [])];
     for (const directory of ancestors(path)) found.push(...(this.at.get(directory) ?? []));
-    return found.sort((a, b) => a.order - b.order)[0]?.value;
+    return found;
   }
+}
+
+function inOrder<T>(entries: Entry<T>[]): T[] {
+  return entries.sort((a, b) => a.order - b.order).map((entry) => entry.value);
 }
 
 interface Entry<T> {

@@ -5,6 +5,7 @@
  * as the serving codecs do in the other direction. A record that cannot be read is reported, not
  * guessed at.
  */
+import { valuesFromBytes } from '../../serving/index.js';
 import type { LoggedPrediction } from './read-prediction-log.js';
 
 /** One predicted row. */
@@ -84,17 +85,36 @@ function flat(data: unknown): unknown[] {
   return Array.isArray(data) ? data.flat(Infinity as 1) : [];
 }
 
+/**
+ * A logged v2 input's values flat: its `data`, or the bytes the server read it from, logged as
+ * `data_base64` (serving/v2-inference.ts), read back with the wire layout serving reads them with.
+ */
+function inputValues(tensor: Row): unknown[] | string {
+  if (typeof tensor.data_base64 !== 'string') return flat(tensor.data);
+  const shape = Array.isArray(tensor.shape) ? (tensor.shape as number[]) : [];
+  try {
+    return Array.from(valuesFromBytes(String(tensor.name), String(tensor.datatype), shape, Buffer.from(tensor.data_base64, 'base64'), 'data_base64'));
+  } catch (error) {
+    return `input "${String(tensor.name)}": ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
 /** Rows of v2 inputs: one matrix input in feature order, or one input per feature. */
 function v2Rows(inputs: unknown, features: readonly string[]): Row[] | string {
   if (!Array.isArray(inputs) || inputs.length === 0) return 'the v2 inputs are not a list of tensors';
   const tensors = inputs.filter(isRecord);
+  const columns = new Map<string, unknown[]>();
+  for (const tensor of tensors) {
+    const values = inputValues(tensor);
+    if (typeof values === 'string') return values;
+    columns.set(String(tensor.name), values);
+  }
   if (tensors.length === 1 && Array.isArray(tensors[0]!.shape) && (tensors[0]!.shape as number[]).length === 2 && !features.includes(String(tensors[0]!.name))) {
     const [rows, width] = tensors[0]!.shape as [number, number];
-    const values = flat(tensors[0]!.data);
+    const values = columns.get(String(tensors[0]!.name))!;
     if (width !== features.length) return `a ${rows}×${width} input for ${features.length} features`;
     return Array.from({ length: rows }, (_, row) => Object.fromEntries(features.map((feature, k) => [feature, values[row * width + k]])));
   }
-  const columns = new Map(tensors.map((tensor) => [String(tensor.name), flat(tensor.data)]));
   const length = Math.max(0, ...[...columns.values()].map((values) => values.length));
   return Array.from({ length }, (_, row) => Object.fromEntries([...columns].map(([name, values]) => [name, values[row]])));
 }

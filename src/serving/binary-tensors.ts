@@ -54,11 +54,17 @@ function headerLengthOf(value: string | string[] | undefined, bodyLength: number
   return length;
 }
 
-/** The outputs to send as binary data: per output `binary_data`, defaulting to the request's `binary_data_output`. */
-export function binaryOutputNames(body: InferRequestBody, outputs: readonly V2Output[]): Set<string> {
+/** Whether an output goes as binary data: its own `binary_data`, defaulting to the request's `binary_data_output`. */
+export function binaryOutputChoice(body: InferRequestBody): (name: string) => boolean {
   const all = body.parameters?.binary_data_output === true;
   const asked = new Map((body.outputs ?? []).map((output) => [output.name, output.parameters?.binary_data]));
-  return new Set(outputs.filter((output) => (asked.get(output.name) ?? all) === true).map((output) => output.name));
+  return (name) => (asked.get(name) ?? all) === true;
+}
+
+/** The outputs to send as binary data (see {@link binaryOutputChoice}). */
+export function binaryOutputNames(body: InferRequestBody, outputs: readonly V2Output[]): Set<string> {
+  const binary = binaryOutputChoice(body);
+  return new Set(outputs.filter((output) => binary(output.name)).map((output) => output.name));
 }
 
 /** A response with `binary` outputs as bytes after the JSON header, and the header's length. */

@@ -82,6 +82,8 @@ export async function runInference<T>(
   part: FeedPart,
   inputs: unknown,
   present: (output: FeedPart) => T,
+  /** The outputs as the prediction log writes them, when not as presented. */
+  logged?: (presented: T) => unknown,
 ): Promise<T> {
   if (call.request) (call.request as unknown as Record<symbol, ServedModel>)[SERVED] = model;
   const output = await model.infer(part);
@@ -100,7 +102,7 @@ export async function runInference<T>(
     version: model.version,
     protocol,
     inputs,
-    outputs: presented,
+    outputs: logged ? logged(presented) : presented,
     latency_ms: call.request ? replyOf(call.request)?.elapsedTime : undefined,
   });
   return presented;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { chooseModel, runInference, type InferenceCall, type Protocol, type ServingContext } from './context.js';
 import { badInferenceRequest } from './errors.js';
 import { RawJson } from './raw-json.js';
+import { bytesFromValues } from './tensor-bytes.js';
 import type { ServedModel } from './served-model.js';
 import { datatypeOf, decodeV2Inputs, encodeV2Outputs, v2Shape, type V2Input, type V2Output } from './tensor-codec.js';
 
@@ -42,6 +43,8 @@ export interface V2InferRequest {
   readonly outputs?: readonly string[] | undefined;
   /** The inputs as the request's own JSON text, for the prediction log (written as received). */
   readonly rawInputs?: unknown;
+  /** Whether an output is answered as bytes (binary extension, gRPC raw contents): it is logged so too. */
+  readonly binaryOutput?: ((name: string) => boolean) | undefined;
 }
 
 export interface V2InferResult {
@@ -64,7 +67,9 @@ export async function inferV2(context: ServingContext, call: InferenceCall, prot
   const part = decodeV2Inputs(request.inputs, model.model.inputs, model.name, model.codec.features.map((feature) => feature.name));
   // The request's id, when given, is the one the caller knows: the log (and feedback) use it.
   const id = request.id || call.id;
-  const outputs = await runInference(context, { ...call, id, shadow }, model, protocol, part, context.predictionLog ? (request.rawInputs ?? loggable(request.inputs)) : undefined, (output) => encodeV2Outputs(output, request.outputs));
+  const logged = context.predictionLog ? (request.rawInputs ?? loggable(request.inputs)) : undefined;
+  const binary = request.binaryOutput;
+  const outputs = await runInference(context, { ...call, id, shadow }, model, protocol, part, logged, (output) => encodeV2Outputs(output, request.outputs), binary && ((presented) => loggedOutputs(presented, binary)));
   return { model_name: model.name, model_version: model.version, id, outputs };
 }
 
@@ -83,14 +88,19 @@ function loggable(inputs: readonly V2Input[]): readonly V2Input[] | RawJson {
   if (inputs.every(plain)) return inputs;
   const tensors = inputs.map((input) => {
     if (plain(input)) return JSON.stringify(input);
-    if (ArrayBuffer.isView(input.data)) {
-      const view = input.data;
-      const base64 = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
-      return `{"name":${JSON.stringify(input.name)},"shape":${JSON.stringify(input.shape)},"datatype":${JSON.stringify(input.datatype)},"data_base64":"${base64}"}`;
-    }
+    if (ArrayBuffer.isView(input.data)) return base64Tensor(input, Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength));
     return JSON.stringify({ ...input, data: Array.from(input.data as ArrayLike<unknown>, (value) => (typeof value === 'bigint' ? value.toString() : value)) });
   });
   return new RawJson(`[${tensors.join(',')}]`);
+}
+
+/** Outputs as the prediction log writes them, as they were answered: those sent as bytes as base64 (see {@link loggable}). */
+function loggedOutputs(outputs: readonly V2Output[], binary: (name: string) => boolean): RawJson {
+  return new RawJson(`[${outputs.map((output) => (binary(output.name) ? base64Tensor(output, bytesFromValues(output.datatype, output.data)) : JSON.stringify(output))).join(',')}]`);
+}
+
+function base64Tensor(tensor: { readonly name: string; readonly shape: readonly number[]; readonly datatype: string }, bytes: Buffer): string {
+  return `{"name":${JSON.stringify(tensor.name)},"shape":${JSON.stringify(tensor.shape)},"datatype":${JSON.stringify(tensor.datatype)},"data_base64":"${bytes.toString('base64')}"}`;
 }
 
 export interface V2TensorMetadata {

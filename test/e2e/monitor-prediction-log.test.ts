@@ -53,8 +53,8 @@ describe('reading the prediction log back as rows', () => {
     answers.push(csv.body.predictions[0][1]);
     const v2 = await post(`${server.url}/v2/models/bc_logreg/infer`, { inputs: [{ name: 'input', shape: [1, FEATURES.length], datatype: 'FP32', data: FEATURES.map((name) => ROWS[3]![name]) }] });
     answers.push(v2.body.outputs[0].data[1]);
-    // The binary tensor extension: a JSON header, then the row's float32 bytes.
-    const header = Buffer.from(JSON.stringify({ id: 'binary-row', inputs: [{ name: 'input', shape: [1, FEATURES.length], datatype: 'FP32', parameters: { binary_data_size: FEATURES.length * 4 } }] }));
+    // The binary tensor extension: a JSON header, then the row's float32 bytes; answered in bytes too.
+    const header = Buffer.from(JSON.stringify({ id: 'binary-row', inputs: [{ name: 'input', shape: [1, FEATURES.length], datatype: 'FP32', parameters: { binary_data_size: FEATURES.length * 4 } }], parameters: { binary_data_output: true } }));
     const binary = await fetch(`${server.url}/v2/models/bc_logreg/infer`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) },
@@ -62,7 +62,8 @@ describe('reading the prediction log back as rows', () => {
       signal: AbortSignal.timeout(60_000),
     });
     assert.equal(binary.status, 200, await binary.clone().text());
-    answers.push(((await binary.json()) as { outputs: { data: number[] }[] }).outputs[0]!.data[1]!);
+    const answer = new Uint8Array(await binary.arrayBuffer()).slice(Number(binary.headers.get('inference-header-content-length')));
+    answers.push(new Float32Array(answer.buffer)[1]!);
     // Stopping flushes the log.
     await server.stop();
   });
@@ -77,10 +78,13 @@ describe('reading the prediction log back as rows', () => {
     });
   });
 
-  test('a binary request\'s inputs are logged as the bytes sent, in base64, and read back as float32 values exactly', () => {
+  test('a binary request\'s tensors are logged as the bytes sent and answered, in base64, and read back as float32 values exactly', () => {
     const line = readPredictionLog(logDir, {}).predictions.find((record) => record.request_id === 'binary-row');
     assert.ok(line, 'the binary request is logged under its id');
     assert.deepEqual(line.inputs, [{ name: 'input', shape: [1, FEATURES.length], datatype: 'FP32', data_base64: float32Row(ROWS[4]!).toString('base64') }]);
+    const [output] = line.outputs as { name: string; shape: number[]; datatype: string; data_base64: string }[];
+    assert.deepEqual([output!.name, output!.shape, output!.datatype], ['probabilities', [1, 2], 'FP32']);
+    assert.equal(new Float32Array(new Uint8Array(Buffer.from(output!.data_base64, 'base64')).buffer)[1], answers[4]);
     const decoded = loggedRows(line, { features: FEATURES, classes: CLASSES });
     assert.ok(decoded.ok);
     assert.deepEqual(FEATURES.map((name) => decoded.rows[0]!.features[name]), FEATURES.map((name) => Math.fround(ROWS[4]![name]!)));

@@ -86,16 +86,16 @@ function flat(data: unknown): unknown[] {
 }
 
 /**
- * A logged v2 input's values flat: its `data`, or the bytes the server read it from, logged as
+ * A logged v2 tensor's values flat: its `data`, or the bytes it came or went as, logged as
  * `data_base64` (serving/v2-inference.ts), read back with the wire layout serving reads them with.
  */
-function inputValues(tensor: Row): unknown[] | string {
+function tensorValues(tensor: Row): unknown[] | string {
   if (typeof tensor.data_base64 !== 'string') return flat(tensor.data);
   const shape = Array.isArray(tensor.shape) ? (tensor.shape as number[]) : [];
   try {
     return Array.from(valuesFromBytes(String(tensor.name), String(tensor.datatype), shape, Buffer.from(tensor.data_base64, 'base64'), 'data_base64'));
   } catch (error) {
-    return `input "${String(tensor.name)}": ${error instanceof Error ? error.message : String(error)}`;
+    return `tensor "${String(tensor.name)}": ${error instanceof Error ? error.message : String(error)}`;
   }
 }
 
@@ -105,7 +105,7 @@ function v2Rows(inputs: unknown, features: readonly string[]): Row[] | string {
   const tensors = inputs.filter(isRecord);
   const columns = new Map<string, unknown[]>();
   for (const tensor of tensors) {
-    const values = inputValues(tensor);
+    const values = tensorValues(tensor);
     if (typeof values === 'string') return values;
     columns.set(String(tensor.name), values);
   }
@@ -153,7 +153,9 @@ function v2Outputs(outputs: unknown, rows: number): unknown[] {
   if (!Array.isArray(outputs)) return [];
   const tensor = outputs.filter(isRecord).find((output) => output.datatype === 'FP32' || output.datatype === 'FP64');
   if (!tensor || !Array.isArray(tensor.shape)) return [];
-  const values = flat(tensor.data).map(Number);
+  const decoded = tensorValues(tensor);
+  if (typeof decoded === 'string') return [];
+  const values = decoded.map(Number);
   const width = (tensor.shape as number[]).slice(1).reduce((a, b) => a * b, 1);
   return Array.from({ length: rows }, (_, row) => (width === 1 ? values[row] : values.slice(row * width, (row + 1) * width)));
 }

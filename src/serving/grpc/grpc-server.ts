@@ -76,10 +76,12 @@ export async function startGrpcServer(context: ServingContext, options: GrpcServ
         model = request.model_name;
         version = models.status(model).version ?? '';
       }
+      const raw = request.raw_input_contents.length > 0;
       const decoded = fromGrpcRequest(request);
-      const result = await inferV2(context, { id: requestId }, 'grpc', request.model_name, request.model_version || undefined, decoded);
+      // Raw inputs are answered with raw outputs, which the prediction log then holds as bytes too.
+      const result = await inferV2(context, { id: requestId }, 'grpc', request.model_name, request.model_version || undefined, raw ? { ...decoded, binaryOutput: () => true } : decoded);
       version = result.model_version;
-      return toGrpcResponse(result, request.raw_input_contents.length > 0);
+      return toGrpcResponse(result, raw);
     } catch (error) {
       statusLabel = grpcErrorResponse(error, requestId).httpStatus;
       throw error;

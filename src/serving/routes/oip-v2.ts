@@ -5,7 +5,7 @@
  * or 503 (not ready), as KServe answers. See docs/reference/open-inference-protocol.md.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { binaryOutputNames, encodeBinaryResponse, HEADER_LENGTH, parseBinaryRequest } from '../binary-tensors.js';
+import { binaryOutputChoice, binaryOutputNames, encodeBinaryResponse, HEADER_LENGTH, parseBinaryRequest } from '../binary-tensors.js';
 import type { ServingContext } from '../context.js';
 import { badInferenceRequest } from '../errors.js';
 import { rawMemberOf } from '../raw-json.js';
@@ -44,6 +44,7 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
       inputs,
       outputs: body.outputs?.map((output) => output.name),
       rawInputs: Buffer.isBuffer(request.body) ? undefined : rawMemberOf(request, 'inputs'),
+      binaryOutput: binaryOutputChoice(body),
     });
     const binary = binaryOutputNames(body, result.outputs);
     if (binary.size === 0) return result;

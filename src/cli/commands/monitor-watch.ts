@@ -31,8 +31,15 @@ function until(sidecar: boolean): Promise<void> {
       process.stdin.on('end', done).on('close', done).resume();
       return;
     }
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    // The loop's timer does not hold the process open (a server's monitor ends with the server),
+    // so this does, until a signal: without it the command would end as soon as it started.
+    const open = setInterval(() => undefined, 1 << 30);
+    const stop = (): void => {
+      clearInterval(open);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
 }
 

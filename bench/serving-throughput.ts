@@ -6,7 +6,8 @@
  * predict_proba for the same kind of model (StandardScaler + LogisticRegression fitted on the
  * same training data), the typical hand-written deployment, taking the same `{"rows": [...]}`
  * body; a plain node:http server answering a constant (the ceiling of any Node server here); and
- * the same server after JSON.parse-ing each body (the least a model server does with a request).
+ * the same server after JSON.parse-ing each body (the least a model server does with a request),
+ * and Fastify doing only that (the framework's share of the ceiling).
  * 100-row batches also go as v2 JSON tensors and as the binary tensor data extension.
  * Each baseline gets 2 worker processes (the machine's cores); wrk shares them.
  *
@@ -27,6 +28,7 @@ const DEFAULTS_V2 = 'sluice, defaults, v2 tensor';
 const DEFAULTS_BINARY = 'sluice, defaults, v2 binary tensor';
 const CONSTANT = 'node:http constant, 2 workers';
 const PARSING = 'node:http parsing the body, constant answer, 2 workers';
+const FASTIFY = 'Fastify parsing the body, constant answer, 2 workers';
 const FASTAPI = 'FastAPI + scikit-learn';
 const TUNED_ON = 'tuned: sluice, no logs, batching on';
 const TUNED_OFF = 'tuned: sluice, no logs, batching off';
@@ -81,6 +83,24 @@ if (cluster.isPrimary) {
       reply();
     });
   }).listen(Number(process.argv[2]), '127.0.0.1');
+}
+`;
+
+/**
+ * Fastify (the framework under sluice serve) at its defaults, answering the same JSON after its
+ * own JSON body parser: what the framework alone leaves of the constant server's throughput.
+ */
+const FASTIFY_SERVER = `
+import cluster from 'node:cluster';
+import Fastify from '${join(REPO_ROOT, 'node_modules', 'fastify', 'fastify.js')}';
+const answer = { model: 'bc_logreg', version: '752dc2b09d6b', request_id: '00000000-0000-0000-0000-000000000000', predictions: [{ label: '1', probabilities: { 0: 0.01, 1: 0.99 } }] };
+if (cluster.isPrimary) {
+  for (let k = 0; k < 2; k++) cluster.fork();
+  process.once('SIGTERM', () => { for (const worker of Object.values(cluster.workers)) worker.kill(); });
+} else {
+  const app = Fastify({ logger: false, bodyLimit: 64 << 20 });
+  app.post('/predict', async () => answer);
+  await app.listen({ port: Number(process.argv[2]), host: '127.0.0.1' });
 }
 `;
 
@@ -185,6 +205,8 @@ await withTempDir('sluice-bench-serve-', async (dir) => {
   writeFileSync(join(dir, 'constant.mjs'), CONSTANT_SERVER);
   await measure(CONSTANT, process.execPath, [join(dir, 'constant.mjs'), '18763'], 'http://127.0.0.1:18763/predict');
   await measure(PARSING, process.execPath, [join(dir, 'constant.mjs'), '18764', 'parse'], 'http://127.0.0.1:18764/predict');
+  writeFileSync(join(dir, 'fastify.mjs'), FASTIFY_SERVER);
+  await measure(FASTIFY, process.execPath, [join(dir, 'fastify.mjs'), '18765'], 'http://127.0.0.1:18765/predict', { rows: [1] });
   const hasFastapi = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, sklearn, pandas'], { stdio: 'ignore' }).status === 0;
   if (hasFastapi) {
     writeFileSync(join(dir, 'baseline_app.py'), FASTAPI_APP);
@@ -208,8 +230,8 @@ await withTempDir('sluice-bench-serve-', async (dir) => {
     const constant = find(CONSTANT, 1, connections)!;
     const theirs = find(FASTAPI, 1, connections);
     const versus = theirs ? `${formatRatio(ours.requestsPerSecond / theirs.requestsPerSecond)} FastAPI's requests/s (p99 ${ours.p99Ms.toFixed(2)} ms vs ${theirs.p99Ms.toFixed(2)} ms), ` : '';
-    const parsing = find(PARSING, 1, connections)!;
-    console.log(`Single rows, ${connections} connections, sluice at its defaults: ${versus}${(100 * ours.requestsPerSecond / constant.requestsPerSecond).toFixed(0)} % of the constant node:http server's (a node:http server that only parses the body reaches ${(100 * parsing.requestsPerSecond / constant.requestsPerSecond).toFixed(0)} %).`);
+    const share = (server: string) => `${(100 * find(server, 1, connections)!.requestsPerSecond / constant.requestsPerSecond).toFixed(0)} %`;
+    console.log(`Single rows, ${connections} connections, sluice at its defaults: ${versus}${share(DEFAULTS)} of the constant node:http server's (a node:http server that only parses the body reaches ${share(PARSING)}, Fastify doing only that ${share(FASTIFY)}).`);
   }
   if (!hasFastapi) console.log('FastAPI, uvicorn or scikit-learn is not installed (apt-get install python3-fastapi python3-uvicorn python3-sklearn): no FastAPI baseline this run.');
   for (const connections of [8, 64]) {

@@ -195,13 +195,14 @@ describe('sluice serve: v2 over gRPC and binary tensors', () => {
     assert.equal(await server.stop(), 0);
     const logged = readdirSync(logDir())
       .filter((file) => file.startsWith('predictions-'))
-      .flatMap((file) => readFileSync(join(logDir(), file), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { request_id: string; protocol: string; inputs: { data: number[] }[]; outputs: { data: number[] }[] }));
+      .flatMap((file) => readFileSync(join(logDir(), file), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { request_id: string; protocol: string; inputs: { datatype: string; data_base64: string }[]; outputs: { datatype: string; data_base64: string }[] }));
     const record = logged.find((each) => each.request_id === 'grpc-order-7');
     assert.ok(record, 'the gRPC prediction is logged under the caller\'s request id');
     assert.equal(record.protocol, 'grpc');
-    // Sent as float (fp32_contents), logged as received.
-    assertClose(record.inputs[0]!.data, flat.slice(0, 30).map(Math.fround), 'logged inputs');
-    assertClose(record.outputs[0]!.data, rest.get('bc_logreg')!.slice(0, 2), 'logged outputs');
+    // Sent as floats (fp32_contents), logged as their float32 bytes: the values exactly.
+    const floats = (tensor: { datatype: string; data_base64: string }) => (assert.equal(tensor.datatype, 'FP32'), [...new Float32Array(new Uint8Array(Buffer.from(tensor.data_base64, 'base64')).buffer)]);
+    assert.deepEqual(floats(record.inputs[0]!), flat.slice(0, 30).map(Math.fround), 'logged inputs');
+    assertClose(floats(record.outputs[0]!), rest.get('bc_logreg')!.slice(0, 2), 'logged outputs');
   });
 });
 

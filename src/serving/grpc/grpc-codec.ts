@@ -81,10 +81,30 @@ export function fromGrpcRequest(request: ModelInferRequest): V2InferRequest {
     const field = CONTENT_FIELDS[input.datatype];
     if (field === undefined) throw badInferenceRequest({ problem: `Input "${input.name}" has datatype ${input.datatype}, which has no typed contents; send it in raw_input_contents.` });
     const values = (input.contents?.[field] ?? []) as unknown[];
-    const data = field === 'bytes_contents' ? (values as Buffer[]).map((bytes) => bytes.toString('utf8')) : field === 'int64_contents' || field === 'uint64_contents' ? (values as Int64[]).map(int64) : values;
-    return { name: input.name, shape, datatype: input.datatype, data };
+    return { name: input.name, shape, datatype: input.datatype, data: typedContents(field, values) };
   });
   return { id: request.id || undefined, inputs, outputs: request.outputs.map((output) => output.name) };
+}
+
+/**
+ * Typed contents as the codec takes them. Floats go as a typed array of their own precision, as
+ * raw contents do: the codec copies it whole, and the prediction log writes its bytes (base64)
+ * instead of every value as a decimal.
+ */
+function typedContents(field: keyof TensorContents, values: unknown[]): unknown {
+  switch (field) {
+    case 'bytes_contents':
+      return (values as Buffer[]).map((bytes) => bytes.toString('utf8'));
+    case 'int64_contents':
+    case 'uint64_contents':
+      return (values as Int64[]).map(int64);
+    case 'fp32_contents':
+      return Float32Array.from(values as number[]);
+    case 'fp64_contents':
+      return Float64Array.from(values as number[]);
+    default:
+      return values;
+  }
 }
 
 function contentsOf(output: V2Output): TensorContents {

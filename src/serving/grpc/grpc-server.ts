@@ -76,12 +76,11 @@ export async function startGrpcServer(context: ServingContext, options: GrpcServ
         model = request.model_name;
         version = models.status(model).version ?? '';
       }
-      const raw = request.raw_input_contents.length > 0;
       const decoded = fromGrpcRequest(request);
-      // Raw inputs are answered with raw outputs, which the prediction log then holds as bytes too.
-      const result = await inferV2(context, { id: requestId }, 'grpc', request.model_name, request.model_version || undefined, raw ? { ...decoded, binaryOutput: () => true } : decoded);
+      // The prediction log holds gRPC's outputs as bytes (base64), raw or typed: exact, and cheap to write.
+      const result = await inferV2(context, { id: requestId }, 'grpc', request.model_name, request.model_version || undefined, { ...decoded, binaryOutput: () => true });
       version = result.model_version;
-      return toGrpcResponse(result, raw);
+      return toGrpcResponse(result, request.raw_input_contents.length > 0);
     } catch (error) {
       statusLabel = grpcErrorResponse(error, requestId).httpStatus;
       throw error;

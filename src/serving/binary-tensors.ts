@@ -54,17 +54,21 @@ function headerLengthOf(value: string | string[] | undefined, bodyLength: number
   return length;
 }
 
-/** Whether an output goes as binary data: its own `binary_data`, defaulting to the request's `binary_data_output`. */
-export function binaryOutputChoice(body: InferRequestBody): (name: string) => boolean {
+/**
+ * Whether an output goes as binary data: its own `binary_data`, defaulting to the request's
+ * `binary_data_output`; undefined when none can (the common JSON request).
+ */
+export function binaryOutputChoice(body: InferRequestBody): ((name: string) => boolean) | undefined {
   const all = body.parameters?.binary_data_output === true;
   const asked = new Map((body.outputs ?? []).map((output) => [output.name, output.parameters?.binary_data]));
+  if (!all && ![...asked.values()].includes(true)) return undefined;
   return (name) => (asked.get(name) ?? all) === true;
 }
 
 /** The outputs to send as binary data (see {@link binaryOutputChoice}). */
 export function binaryOutputNames(body: InferRequestBody, outputs: readonly V2Output[]): Set<string> {
   const binary = binaryOutputChoice(body);
-  return new Set(outputs.filter((output) => binary(output.name)).map((output) => output.name));
+  return new Set(binary ? outputs.filter((output) => binary(output.name)).map((output) => output.name) : []);
 }
 
 /** A response with `binary` outputs as bytes after the JSON header, and the header's length. */

@@ -14,4 +14,3 @@ export { classOf, LiveWindow, type JoinProblem, type LiveRecorder, type LiveWind
 export { answerFeedback, joinEnvironmentFeedback, joinFeedback, logFeedback, parseFeedback, type FeedbackEntry, type FeedbackOutcome } from './routes/feedback.js';
 export type { ModelRouter, RoutedModels } from './model-router.js';
 export { rowCodecFor, type Feature, type RowCodec } from './row-codec.js';
-export { valuesFromBytes } from './tensor-bytes.js';

@@ -6,9 +6,20 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-/** JSON text written as it is wherever a value is expected (see the prediction log's lines). */
+/**
+ * JSON text written as it is wherever a value is expected (see the prediction log's lines). Given
+ * as a function, the text is made on first use: the log makes its lines after the responses are
+ * written, and not at all for a record sampling drops.
+ */
 export class RawJson {
-  constructor(readonly text: string) {}
+  private made: string | undefined;
+
+  constructor(private readonly source: string | (() => string)) {}
+
+  get text(): string {
+    this.made ??= typeof this.source === 'string' ? this.source : this.source();
+    return this.made;
+  }
 }
 
 const RAW_BODY = Symbol('raw JSON body');

@@ -86,17 +86,19 @@ function loggable(inputs: readonly V2Input[]): readonly V2Input[] | RawJson {
   const wide = (input: V2Input) => (input.datatype === 'INT64' || input.datatype === 'UINT64') && Array.isArray(input.data) && input.data.some((value) => typeof value === 'bigint');
   const plain = (input: V2Input) => !ArrayBuffer.isView(input.data) && !wide(input);
   if (inputs.every(plain)) return inputs;
-  const tensors = inputs.map((input) => {
-    if (plain(input)) return JSON.stringify(input);
-    if (ArrayBuffer.isView(input.data)) return base64Tensor(input, Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength));
-    return JSON.stringify({ ...input, data: Array.from(input.data as ArrayLike<unknown>, (value) => (typeof value === 'bigint' ? value.toString() : value)) });
-  });
-  return new RawJson(`[${tensors.join(',')}]`);
+  const tensors = () =>
+    inputs.map((input) => {
+      if (plain(input)) return JSON.stringify(input);
+      if (ArrayBuffer.isView(input.data)) return base64Tensor(input, Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength));
+      return JSON.stringify({ ...input, data: Array.from(input.data as ArrayLike<unknown>, (value) => (typeof value === 'bigint' ? value.toString() : value)) });
+    });
+  // Made when the log writes the line, after the response (the decoded inputs are the request's own copy).
+  return new RawJson(() => `[${tensors().join(',')}]`);
 }
 
 /** Outputs as the prediction log writes them, as they were answered: those sent as bytes as base64 (see {@link loggable}). */
 function loggedOutputs(outputs: readonly V2Output[], binary: (name: string) => boolean): RawJson {
-  return new RawJson(`[${outputs.map((output) => (binary(output.name) ? base64Tensor(output, bytesFromValues(output.datatype, output.data)) : JSON.stringify(output))).join(',')}]`);
+  return new RawJson(() => `[${outputs.map((output) => (binary(output.name) ? base64Tensor(output, bytesFromValues(output.datatype, output.data)) : JSON.stringify(output))).join(',')}]`);
 }
 
 function base64Tensor(tensor: { readonly name: string; readonly shape: readonly number[]; readonly datatype: string }, bytes: Buffer): string {

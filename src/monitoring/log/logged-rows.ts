@@ -5,7 +5,7 @@
  * as the serving codecs do in the other direction. A record that cannot be read is reported, not
  * guessed at.
  */
-import { valuesFromBytes } from '../../serving/index.js';
+import { valuesFromBytes } from '../../core/index.js';
 import type { LoggedPrediction } from './read-prediction-log.js';
 
 /** One predicted row. */

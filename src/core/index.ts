@@ -31,4 +31,4 @@ export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, 
 export { checkoutBranchAt, commitOf, currentBranch, excludeLocally, fetchUpstream, filesChangedBetween, isAncestor, trackedChanges, upstreamOf } from './git-branch.js';
 export { fileCommits, listFilesAtRevision, listWorkingFiles, readBytesAtRevision, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitPrefix, readGitRemoteUrl, readGitState, resolveRevision, type FileCommit, type GitState, type GitStateOptions } from './git.js';
 export { letWorkerGo, WORKER_EXIT_GRACE_MS } from './let-worker-go.js';
-export { bytesFromValues, ELEMENT_BYTES, TensorBytesError, valuesFromBytes } from './tensor-bytes.js';
+export { bytesFromValues, TensorBytesError, valuesFromBytes } from './tensor-bytes.js';

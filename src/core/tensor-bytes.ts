@@ -16,7 +16,7 @@ export class TensorBytesError extends Error {
 }
 
 /** Bytes per element of each fixed-size datatype (BYTES has none: each element says its length). */
-export const ELEMENT_BYTES: Readonly<Record<string, number>> = {
+const ELEMENT_BYTES: Readonly<Record<string, number>> = {
   BOOL: 1,
   INT8: 1,
   UINT8: 1,

@@ -6,8 +6,9 @@
  * the same way. Bytes are laid out as tensor-bytes.ts says; the tensors then take the JSON path.
  */
 import { badInferenceRequest } from './errors.js';
-import { bytesFromValues, valuesFromBytes } from './tensor-bytes.js';
-import type { V2Input, V2Output } from './tensor-codec.js';
+import { bytesFromValues } from '../core/index.js';
+import { valuesFromBytes } from './tensor-bytes.js';
+import type { V2Input } from './tensor-codec.js';
 import { firstIssue, inferRequestSchema, type InferRequestBody, type V2InferResult } from './v2-inference.js';
 
 export const HEADER_LENGTH = 'inference-header-content-length';
@@ -65,17 +66,12 @@ export function binaryOutputChoice(body: InferRequestBody): ((name: string) => b
   return (name) => (asked.get(name) ?? all) === true;
 }
 
-/** The outputs to send as binary data (see {@link binaryOutputChoice}). */
-export function binaryOutputNames(body: InferRequestBody, outputs: readonly V2Output[]): Set<string> {
-  const binary = binaryOutputChoice(body);
-  return new Set(binary ? outputs.filter((output) => binary(output.name)).map((output) => output.name) : []);
-}
 
 /** A response with `binary` outputs as bytes after the JSON header, and the header's length. */
-export function encodeBinaryResponse(result: V2InferResult, binary: ReadonlySet<string>): { body: Buffer; headerLength: number } {
+export function encodeBinaryResponse(result: V2InferResult, binary: (name: string) => boolean): { body: Buffer; headerLength: number } {
   const parts: Buffer[] = [];
   const outputs = result.outputs.map((output) => {
-    if (!binary.has(output.name)) return output;
+    if (!binary(output.name)) return output;
     const bytes = bytesFromValues(output.datatype, output.data);
     parts.push(bytes);
     return { name: output.name, datatype: output.datatype, shape: output.shape, parameters: { binary_data_size: bytes.length } };

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GRPC_STATUS, grpcErrorResponse, isAppError } from '../core/index.js';
 import { badInferenceRequest, servedModelNotFound, serverOverloaded } from './errors.js';
-import { bytesFromValues, valuesFromBytes } from './tensor-bytes.js';
+import { bytesFromValues } from '../core/index.js';
+import { valuesFromBytes } from './tensor-bytes.js';
 import { decodeV2Inputs } from './tensor-codec.js';
 
 test('FP32, FP64, INT32 and INT64 values survive bytes and back, little-endian', () => {

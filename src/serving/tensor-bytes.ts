@@ -3,10 +3,8 @@
  * do not hold the tensor they claim to are the client's mistake, answered 400 with the layout's
  * explanation.
  */
-import { bytesFromValues, TensorBytesError, valuesFromBytes as readValues } from '../core/index.js';
+import { TensorBytesError, valuesFromBytes as readValues } from '../core/index.js';
 import { badInferenceRequest } from './errors.js';
-
-export { bytesFromValues };
 
 /** The values of a tensor sent as bytes (see core's `valuesFromBytes`); a bad request when they do not fit. */
 export function valuesFromBytes(name: string, datatype: string, shape: readonly number[], bytes: Uint8Array, where: string): ArrayLike<unknown> {

@@ -5,10 +5,10 @@
  * model, runs it through the micro-batcher, counts its rows and logs the prediction.
  */
 import { z } from 'zod';
+import { bytesFromValues } from '../core/index.js';
 import { chooseModel, runInference, type InferenceCall, type Protocol, type ServingContext } from './context.js';
 import { badInferenceRequest } from './errors.js';
 import { RawJson } from './raw-json.js';
-import { bytesFromValues } from './tensor-bytes.js';
 import type { ServedModel } from './served-model.js';
 import { datatypeOf, decodeV2Inputs, encodeV2Outputs, v2Shape, type V2Input, type V2Output } from './tensor-codec.js';
 

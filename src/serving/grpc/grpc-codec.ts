@@ -5,7 +5,8 @@
  * answers in kind: raw_output_contents for a raw request, typed contents otherwise.
  */
 import { badInferenceRequest } from '../errors.js';
-import { bytesFromValues, valuesFromBytes } from '../tensor-bytes.js';
+import { bytesFromValues } from '../../core/index.js';
+import { valuesFromBytes } from '../tensor-bytes.js';
 import type { V2Input, V2Output } from '../tensor-codec.js';
 import type { V2InferRequest, V2InferResult } from '../v2-inference.js';
 

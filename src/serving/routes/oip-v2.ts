@@ -5,7 +5,7 @@
  * or 503 (not ready), as KServe answers. See docs/reference/open-inference-protocol.md.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { binaryOutputChoice, binaryOutputNames, encodeBinaryResponse, HEADER_LENGTH, parseBinaryRequest } from '../binary-tensors.js';
+import { binaryOutputChoice, encodeBinaryResponse, HEADER_LENGTH, parseBinaryRequest } from '../binary-tensors.js';
 import type { ServingContext } from '../context.js';
 import { badInferenceRequest } from '../errors.js';
 import { rawMemberOf } from '../raw-json.js';
@@ -39,16 +39,16 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
     // The model first: an unknown model is a 404 whatever the body.
     models.get(request.params.name, request.params.version);
     const { body, inputs } = Buffer.isBuffer(request.body) ? parseBinaryRequest(request.body, request.headers[HEADER_LENGTH]) : parseJson(request.body);
+    const binaryOutput = binaryOutputChoice(body);
     const result = await inferV2(context, { id: String(request.id), request }, 'v2', request.params.name, request.params.version, {
       id: body.id,
       inputs,
       outputs: body.outputs?.map((output) => output.name),
       rawInputs: Buffer.isBuffer(request.body) ? undefined : rawMemberOf(request, 'inputs'),
-      binaryOutput: binaryOutputChoice(body),
+      binaryOutput,
     });
-    const binary = binaryOutputNames(body, result.outputs);
-    if (binary.size === 0) return result;
-    const encoded = encodeBinaryResponse(result, binary);
+    if (!binaryOutput || !result.outputs.some((output) => binaryOutput(output.name))) return result;
+    const encoded = encodeBinaryResponse(result, binaryOutput);
     return reply.header('inference-header-content-length', String(encoded.headerLength)).type('application/octet-stream').send(encoded.body);
   };
   app.post<{ Params: Params }>('/v2/models/:name/infer', infer);

@@ -6,7 +6,8 @@
  * (reproduced serially: `sluice run --jobs 1` in a clone).
  *
  * Goal (issue 17): within 10 % of the ideal at 4 workers, queue overhead per stage under 20 ms
- * (the makespan above the ideal, times the workers, over the stages).
+ * (the makespan above the ideal, times the workers, over the stages). The same commands run 4 at
+ * a time with no Sluice give the floor under that figure on the machine at hand.
  *
  * Run: `npm run bench:distributed` (about 10 minutes at the defaults); BENCH_STAGES,
  * BENCH_STAGE_MS and BENCH_WORKERS (e.g. `1,2,4`) change the sizes. Needs Redis at 127.0.0.1:6379.
@@ -85,6 +86,28 @@ async function commandFloorMs(dir: string): Promise<number> {
   return times.sort((a, b) => a - b)[10]!;
 }
 
+/**
+ * The floor under any executor: the same commands with no Sluice at all, `count` at a time from
+ * one Node process, each loop starting its next command as soon as the last one exits. Its
+ * overhead per stage (computed as the queue's is) is what starting the commands costs on this
+ * machine when `count` of them end and start together; at most 20 stages a loop, for time.
+ */
+async function commandLoopsOverheadMs(dir: string, count: number): Promise<number> {
+  const perLoop = Math.min(20, Math.ceil(STAGES / count));
+  const seconds = (STAGE_MS / 1000).toFixed(3);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async (_, loop) => {
+      for (let index = 0; index < perLoop; index++) {
+        const child = spawn('/bin/sh', ['-c', `sleep ${seconds} && echo ${index} > loop${loop}.txt`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        await new Promise((resolve) => child.once('close', resolve));
+      }
+    }),
+  );
+  const makespanMs = performance.now() - started;
+  return (makespanMs - perLoop * STAGE_MS) / perLoop;
+}
+
 /** Makespan of the whole pipeline on `count` workers, in seconds. */
 async function queuedMakespan(dir: string, count: number, redis: Redis): Promise<number> {
   const root = join(dir, `workers-${count}`);
@@ -128,10 +151,15 @@ await withTempDir('sluice-bench-distributed-', async (dir) => {
       rows.push([`queue, ${count} worker${count === 1 ? '' : 's'}`, formatSeconds(makespan), formatSeconds(ideal), `${((makespan / ideal - 1) * 100).toFixed(1)} %`, `${overheadMs.toFixed(1)} ms`]);
       if (count === 4) atFour = { ratio: makespan / ideal, overheadMs };
     }
+    const loopsAtFour = WORKER_COUNTS.includes(4) ? await commandLoopsOverheadMs(dir, 4) : undefined;
+    if (loopsAtFour !== undefined) rows.push(['the commands alone, no Sluice, 4 at a time', '', '', '', `${loopsAtFour.toFixed(1)} ms`]);
     printTable(['Executor', 'Makespan', 'Ideal', 'Over ideal', 'Overhead per stage'], rows);
     console.log('\nMakespan is the wall time of `sluice run` (Node start, loading the pipeline, recording the run included).');
     const floor = await commandFloorMs(dir);
     console.log(`On this machine the stage's command alone (spawned from Node, sleep 0) takes ${floor.toFixed(1)} ms: that much of each stage's overhead is starting the user's command.`);
+    if (atFour && loopsAtFour !== undefined) {
+      console.log(`At 4 workers, Sluice adds ${(atFour.overheadMs - loopsAtFour).toFixed(1)} ms a stage to the ${loopsAtFour.toFixed(1)} ms that running the same commands 4 at a time costs with no Sluice.`);
+    }
     if (atFour) {
       reportGoal('within 10 % of the ideal at 4 workers', atFour.ratio <= 1.1);
       reportGoal('queue overhead per stage under 20 ms at 4 workers', atFour.overheadMs < 20);

@@ -170,7 +170,7 @@ export class StageWorker {
       const controller = new AbortController();
       signal?.addEventListener('abort', () => controller.abort(), { once: true });
       this.active.set(id, { id, data, startedAt: Date.now(), controller });
-      void this.beat().catch(() => undefined);
+      void this.announce().catch(() => undefined);
       const result = await this.runJob(job, data, slot, controller.signal);
       if (result.status === 'interrupted' && this.handingBack) {
         this.options.log(`handed back ${data.stage} (run ${data.runId})`);
@@ -185,7 +185,7 @@ export class StageWorker {
     } finally {
       this.active.delete(id);
       this.freeSlots.push(slot);
-      void this.beat().catch(() => undefined);
+      void this.announce().catch(() => undefined);
     }
   }
 
@@ -234,6 +234,20 @@ export class StageWorker {
 
   /** Renews presence, stops stages of cancelled runs, and says once per run why jobs of another version are not taken. */
   private async beat(): Promise<void> {
+    await this.announce();
+    for (const job of this.active.values()) if (await this.presence.isCancelled(job.data.runId)) job.controller.abort();
+    for (const run of await this.presence.listRuns()) {
+      if (run.version === this.options.version || this.told.has(run.runId)) continue;
+      this.told.add(run.runId);
+      this.options.log(runRefused({ runId: run.runId, from: `${run.host}:${run.root}`, runVersion: run.version, workerVersion: this.options.version }).toUserMessage());
+    }
+  }
+
+  /**
+   * Renews presence only: what `sluice workers` shows, updated as a job starts or ends. One round
+   * trip, where a heartbeat's cancel checks and run listing take three or more on the stage's path.
+   */
+  private async announce(): Promise<void> {
     const { name, version, labels, concurrency } = this.options;
     await this.presence.putWorker({
       name,
@@ -247,12 +261,6 @@ export class StageWorker {
       state: this.state,
       jobs: [...this.active.values()].map((job) => ({ id: job.id, runId: job.data.runId, stage: job.data.stage, startedAt: job.startedAt })),
     });
-    for (const job of this.active.values()) if (await this.presence.isCancelled(job.data.runId)) job.controller.abort();
-    for (const run of await this.presence.listRuns()) {
-      if (run.version === version || this.told.has(run.runId)) continue;
-      this.told.add(run.runId);
-      this.options.log(runRefused({ runId: run.runId, from: `${run.host}:${run.root}`, runVersion: run.version, workerVersion: version }).toUserMessage());
-    }
   }
 }
 

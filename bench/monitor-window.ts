@@ -13,7 +13,9 @@
  * 2. `sluice serve --env production` throughput and p99 with its monitor on (the default: a
  *    window every 1,000 predictions, drift + quality + performance) against `--no-monitor`,
  *    under wrk (8 connections, 5,000 bootstrapped test rows with 2 % noise in turn, after 5 s of
- *    unmeasured warm-up), alternating runs.
+ *    unmeasured warm-up), in alternating rounds, with the monitor's CPU time. A third run per
+ *    round, `--no-monitor` beside a busy loop at the monitor's priority (nice 19), shows what
+ *    any background CPU costs the server on the machine at hand.
  *
  * Data: bootstrapped breast-cancer test rows with 2 % Gaussian noise (seeded), a 100,000-row
  * reference CSV and the traffic, in which three columns are shifted and one is missing in every
@@ -23,12 +25,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { envInteger, formatRatio, initGitRepo, printTable, reportGoal, REPO_ROOT, SLUICE_BIN, timeSluice, timeSuccess, withTempDir } from './support.js';
 
 const ROWS = envInteger('BENCH_ROWS', 1_000_000);
 const REFERENCE_ROWS = 100_000;
-const SECONDS = envInteger('BENCH_SECONDS', 15);
+const SECONDS = envInteger('BENCH_SECONDS', 10);
+/** Alternating rounds of the serving half: this VM's throughput swings by a third from minute to minute. */
+const ROUNDS = envInteger('BENCH_ROUNDS', 4);
 const WARM_UP_SECONDS = 5;
 /** Distinct request bodies wrk sends in turn. */
 const SERVED_BODIES = 5_000;
@@ -230,9 +235,37 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** One wrk run against `sluice serve --env production` (with `--no-monitor` when asked). */
-async function serveRun(root: string, port: number, script: string, monitor: boolean): Promise<{ rps: number; p99: string }> {
-  const child = spawn(process.execPath, [SLUICE_BIN, 'serve', '--env', 'production', '--quiet', ...(monitor ? [] : ['--no-monitor'])], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+type ServeConfig = 'monitor' | 'no-monitor' | 'busy-loop';
+
+interface ServeResult {
+  readonly rps: number;
+  readonly p99: string;
+  /** The monitor's process: CPU seconds per second of the measured run (1 = a whole core). */
+  readonly monitorCores?: number | undefined;
+}
+
+/** User + system CPU seconds of a process so far (/proc, in clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The server's monitor process (`sluice monitor watch`, its child), once it runs. */
+function monitorPid(serverPid: number): number | undefined {
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${serverPid}/task/${serverPid}/children`, 'latin1').trim().split(' ').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+  return children.map(Number).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('monitor'));
+}
+
+/** One wrk run against `sluice serve --env production`: with its monitor, without, or without beside a nice-19 busy loop. */
+async function serveRun(root: string, port: number, script: string, config: ServeConfig): Promise<ServeResult> {
+  const child = spawn(process.execPath, [SLUICE_BIN, 'serve', '--env', 'production', '--quiet', ...(config === 'monitor' ? [] : ['--no-monitor'])], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const busy = config === 'busy-loop' ? spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }) : undefined;
+  if (busy?.pid !== undefined) setPriority(busy.pid, 19);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   try {
@@ -244,9 +277,14 @@ async function serveRun(root: string, port: number, script: string, monitor: boo
     // Warm-up, not measured: the server's JIT and, when on, its monitor's start (loading the model
     // and the reference, a second or so of CPU) would otherwise fall into the measured run.
     spawnSync('wrk', ['-t2', '-c8', `-d${WARM_UP_SECONDS}s`, '-s', script, `http://127.0.0.1:${port}/predict`], { stdio: 'ignore' });
+    const monitor = config === 'monitor' && child.pid !== undefined ? monitorPid(child.pid) : undefined;
+    const cpuBefore = monitor === undefined ? 0 : cpuSecondsOf(monitor);
+    const started = performance.now();
     const wrk = spawnSync('wrk', ['-t2', '-c8', `-d${SECONDS}s`, '--latency', '-s', script, `http://127.0.0.1:${port}/predict`], { encoding: 'utf8' });
-    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(wrk.stdout)?.[1]), p99: /99%\s+(\S+)/.exec(wrk.stdout)?.[1] ?? '?' };
+    const monitorCores = monitor === undefined ? undefined : (cpuSecondsOf(monitor) - cpuBefore) / ((performance.now() - started) / 1000);
+    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(wrk.stdout)?.[1]), p99: /\s99%\s+(\S+)/.exec(wrk.stdout)?.[1] ?? '?', monitorCores };
   } finally {
+    busy?.kill('SIGKILL');
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
   }
@@ -272,22 +310,29 @@ async function servingBenchmark(dir: string): Promise<boolean> {
   });
   const script = join(dir, 'rows.lua');
   writeFileSync(script, `local bodies = {\n${bodies.map((body) => `  [==[${body}]==],`).join('\n')}\n}\nlocal i = 0\nwrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nrequest = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n`);
-  const on: { rps: number; p99: string }[] = [];
-  const off: { rps: number; p99: string }[] = [];
-  for (let round = 0; round < 2; round++) {
-    on.push(await serveRun(roots.on, port, script, true));
-    off.push(await serveRun(roots.off, port, script, false));
+  const on: ServeResult[] = [];
+  const off: ServeResult[] = [];
+  const busy: ServeResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    on.push(await serveRun(roots.on, port, script, 'monitor'));
+    off.push(await serveRun(roots.off, port, script, 'no-monitor'));
+    busy.push(await serveRun(roots.off, port, script, 'busy-loop'));
   }
-  const mean = (runs: { rps: number }[]) => runs.reduce((sum, run) => sum + run.rps, 0) / runs.length;
-  console.log(`\nsluice serve --env production under wrk (8 connections, ${SECONDS} s per run, two runs each, alternating), single-row /predict:\n`);
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const rps = (runs: ServeResult[]) => mean(runs.map((run) => run.rps));
+  const cores = on.flatMap((run) => (run.monitorCores === undefined ? [] : [run.monitorCores]));
+  console.log(`\nsluice serve --env production under wrk (8 connections, ${SECONDS} s per run, ${ROUNDS} alternating rounds), single-row /predict:\n`);
   printTable(
-    ['', 'req/s (mean)', 'p99 per run'],
+    ['', 'req/s (mean)', 'req/s per run', 'p99 per run'],
     [
-      ['monitor on (the default; a window every 1,000 predictions)', mean(on).toFixed(0), on.map((run) => run.p99).join(', ')],
-      ['--no-monitor', mean(off).toFixed(0), off.map((run) => run.p99).join(', ')],
+      ['monitor on (the default; a window every 1,000 predictions)', rps(on).toFixed(0), on.map((run) => run.rps.toFixed(0)).join(', '), on.map((run) => run.p99).join(', ')],
+      ['--no-monitor', rps(off).toFixed(0), off.map((run) => run.rps.toFixed(0)).join(', '), off.map((run) => run.p99).join(', ')],
+      ['--no-monitor beside a busy loop at nice 19 (reference)', rps(busy).toFixed(0), busy.map((run) => run.rps.toFixed(0)).join(', '), busy.map((run) => run.p99).join(', ')],
     ],
   );
-  const loss = 1 - mean(on) / mean(off);
+  const loss = 1 - rps(on) / rps(off);
+  if (cores.length > 0) console.log(`\nThe monitor's process used ${(mean(cores) * 100).toFixed(0)} % of a core while measured (nice 19).`);
+  console.log(`A busy loop at the same priority took ${((1 - rps(busy) / rps(off)) * 100).toFixed(1)} % of the unmonitored throughput: what a whole core of background work costs the server on this machine, whatever its priority.`);
   // The monitor kept up: every complete window of the monitored runs' traffic was judged.
   const judged = (JSON.parse(timeSluice(roots.on, ['monitor', 'history', '--env', 'production', '--limit', '10000', '--json']).stdout) as { rows: number }[]).reduce((rows, window) => rows + window.rows, 0);
   const logged = readdirSync(join(roots.on, '.sluice', 'predictions', 'environments', 'production'))

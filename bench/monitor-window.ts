@@ -19,7 +19,7 @@
  *
  * Data: bootstrapped breast-cancer test rows with 2 % Gaussian noise (seeded), a 100,000-row
  * reference CSV and the traffic, in which three columns are shifted and one is missing in every
- * 50th request. Run: `npm run bench:monitor` (BENCH_ROWS, BENCH_SECONDS change the sizes;
+ * 50th request. Run: `npm run bench:monitor` (BENCH_ROWS, BENCH_SECONDS, BENCH_ROUNDS change the sizes;
  * BENCH_ONLY=window or serving runs one half).
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -15,20 +15,27 @@ export class TensorBytesError extends Error {
   override readonly name = 'TensorBytesError';
 }
 
-/** Bytes per element of each fixed-size datatype (BYTES has none: each element says its length). */
-const ELEMENT_BYTES: Readonly<Record<string, number>> = {
-  BOOL: 1,
-  INT8: 1,
-  UINT8: 1,
-  INT16: 2,
-  UINT16: 2,
-  INT32: 4,
-  UINT32: 4,
-  FP32: 4,
-  INT64: 8,
-  UINT64: 8,
-  FP64: 8,
-};
+/** The typed array of each fixed-size numeric datatype (BOOL is one byte per element, BYTES has no fixed size). */
+const NUMBER_ARRAYS = {
+  INT8: Int8Array,
+  UINT8: Uint8Array,
+  INT16: Int16Array,
+  UINT16: Uint16Array,
+  INT32: Int32Array,
+  UINT32: Uint32Array,
+  FP32: Float32Array,
+  FP64: Float64Array,
+} as const;
+const BIGINT_ARRAYS = { INT64: BigInt64Array, UINT64: BigUint64Array } as const;
+
+function typedArrayOf(datatype: string): (typeof NUMBER_ARRAYS)[keyof typeof NUMBER_ARRAYS] | (typeof BIGINT_ARRAYS)[keyof typeof BIGINT_ARRAYS] | undefined {
+  return NUMBER_ARRAYS[datatype as keyof typeof NUMBER_ARRAYS] ?? BIGINT_ARRAYS[datatype as keyof typeof BIGINT_ARRAYS];
+}
+
+/** Bytes per element of each fixed-size datatype. */
+function elementBytes(datatype: string): number | undefined {
+  return datatype === 'BOOL' ? 1 : typedArrayOf(datatype)?.BYTES_PER_ELEMENT;
+}
 
 // Typed arrays read and write in the platform's order; the wire is little-endian.
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -36,28 +43,9 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 function view(bytes: Uint8Array, datatype: string, count: number): ArrayLike<number | bigint> {
   // A copy: a slice of a request body need not be aligned for a typed array over it.
   const aligned = new Uint8Array(bytes).buffer;
-  switch (datatype) {
-    case 'INT8':
-      return new Int8Array(aligned, 0, count);
-    case 'UINT8':
-      return new Uint8Array(aligned, 0, count);
-    case 'INT16':
-      return new Int16Array(aligned, 0, count);
-    case 'UINT16':
-      return new Uint16Array(aligned, 0, count);
-    case 'INT32':
-      return new Int32Array(aligned, 0, count);
-    case 'UINT32':
-      return new Uint32Array(aligned, 0, count);
-    case 'FP32':
-      return new Float32Array(aligned, 0, count);
-    case 'INT64':
-      return new BigInt64Array(aligned, 0, count);
-    case 'UINT64':
-      return new BigUint64Array(aligned, 0, count);
-    default:
-      return new Float64Array(aligned, 0, count);
-  }
+  // Only datatypes elementBytes knows reach here.
+  const Typed = typedArrayOf(datatype)!;
+  return new Typed(aligned, 0, count);
 }
 
 function unsupported(name: string, datatype: string): never {
@@ -74,7 +62,7 @@ export function valuesFromBytes(name: string, datatype: string, shape: readonly 
   if (!LITTLE_ENDIAN) throw new Error('binary tensors need a little-endian machine');
   const count = shape.reduce((product, size) => product * size, 1);
   if (datatype === 'BYTES') return stringsFromBytes(name, count, bytes, where);
-  const size = ELEMENT_BYTES[datatype];
+  const size = elementBytes(datatype);
   if (size === undefined) unsupported(name, datatype);
   if (bytes.byteLength !== count * size) {
     throw new TensorBytesError(`Input "${name}" has ${bytes.byteLength} bytes of ${where}, but its shape ${JSON.stringify(shape)} of ${datatype} (${size} byte${size === 1 ? '' : 's'} each) holds ${count * size}.`);
@@ -118,29 +106,18 @@ export function bytesFromValues(datatype: string, data: readonly (number | strin
     }
     case 'BOOL':
       return Buffer.from(data.map((value) => (value ? 1 : 0)));
-    case 'INT8':
-      return typedBytes(Int8Array.from(data as number[]));
-    case 'UINT8':
-      return typedBytes(Uint8Array.from(data as number[]));
-    case 'INT16':
-      return typedBytes(Int16Array.from(data as number[]));
-    case 'UINT16':
-      return typedBytes(Uint16Array.from(data as number[]));
-    case 'INT32':
-      return typedBytes(Int32Array.from(data as number[]));
-    case 'UINT32':
-      return typedBytes(Uint32Array.from(data as number[]));
-    case 'FP32':
-      return typedBytes(Float32Array.from(data as number[]));
-    case 'INT64':
-      return typedBytes(BigInt64Array.from(data as number[], (value) => BigInt(value)));
-    case 'UINT64':
-      return typedBytes(BigUint64Array.from(data as number[], (value) => BigInt(value)));
-    case 'FP64':
-      return typedBytes(Float64Array.from(data as number[]));
-    default:
+    default: {
+      const numbers = NUMBER_ARRAYS[datatype as keyof typeof NUMBER_ARRAYS];
+      if (numbers) return typedBytes(numbers.from(data as number[]));
+      const bigints = BIGINT_ARRAYS[datatype as keyof typeof BIGINT_ARRAYS];
+      if (bigints) {
+        const array = new bigints(data.length);
+        data.forEach((value, k) => (array[k] = BigInt(value as number)));
+        return typedBytes(array);
+      }
       // Outputs come from onnxruntime, whose types all have a datatype above (FP16 aside).
       throw new Error(`no binary form for datatype ${datatype}`);
+    }
   }
 }
 

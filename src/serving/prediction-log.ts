@@ -10,12 +10,12 @@
  * requests. Each chunk of a flush is whole lines handed to one write(2) on a file opened for
  * appending, so a process killed between flushes (even by SIGKILL) leaves no torn line.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { predictionLogUnwritable } from './errors.js';
 import { applyRetention, type LogRetention } from './prediction-log-retention.js';
 import { RawJson } from './raw-json.js';
+import { RecentIds } from './recent-ids.js';
+import { LinePacker, RollingFile } from './rolling-file.js';
 
 export interface PredictionRecord {
   readonly request_id: string;
@@ -94,65 +94,11 @@ const RETENTION_INTERVAL_MS = 3_600_000;
 const EARLY_WRITE_CHARACTERS = 256 << 10;
 
 /**
- * Characters per write(2) at most (a quarter of a file at most, so files roll near their size).
- * A write takes all the lines waiting when it starts: each write costs an event-loop turn to
- * complete, and on a loaded server a turn is long, so fixed small writes would fall behind.
+ * Bytes per write(2) at most (a quarter of a file at most, so files roll near their size). A
+ * flush takes all the lines waiting when it starts and writes them in as few writes as this
+ * allows: each write costs an event-loop turn to complete, and on a loaded server a turn is long.
  */
-const WRITE_CHARACTERS = 16 << 20;
-
-/** One rolling series of JSON-lines files (`predictions-…jsonl` or `feedback-…jsonl`). */
-class RollingFile {
-  private path: string | undefined;
-  private handle: FileHandle | undefined;
-  private size = 0;
-  private sequence = 0;
-
-  constructor(
-    private readonly dir: string,
-    private readonly prefix: string,
-    private readonly maxBytes: number,
-    private readonly onClosed: ((path: string) => void) | undefined,
-    private readonly onRolled: () => void,
-  ) {}
-
-  /** The file being written, if any. */
-  get current(): string | undefined {
-    return this.path;
-  }
-
-  async append(text: string): Promise<void> {
-    if (!this.path || this.size + text.length > this.maxBytes) {
-      await this.close();
-      this.roll();
-      this.onRolled();
-    }
-    const bytes = Buffer.from(text);
-    // One write(2) of whole lines (O_APPEND): fs.appendFile would cut it into 512 KiB writes, and a
-    // kill between two of them would leave half a line. The loop only continues a short write.
-    this.handle ??= await open(this.path!, 'a');
-    for (let offset = 0; offset < bytes.length; ) offset += (await this.handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
-    this.size += bytes.length;
-  }
-
-  /** Ends the current file (it is complete). */
-  async close(): Promise<void> {
-    const [handle, path] = [this.handle, this.path];
-    this.handle = undefined;
-    this.path = undefined;
-    await handle?.close().catch(() => undefined);
-    if (path) this.onClosed?.(path);
-  }
-
-  private roll(): void {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    this.path = join(this.dir, `${this.prefix}-${stamp}-${process.pid}-${String(++this.sequence).padStart(4, '0')}.jsonl`);
-    try {
-      this.size = statSync(this.path).size;
-    } catch {
-      this.size = 0;
-    }
-  }
-}
+const WRITE_BYTES = 4 << 20;
 
 export class PredictionLog {
   /** Records of this turn, made lines at its end. */
@@ -176,9 +122,10 @@ export class PredictionLog {
   private readonly retentionTimer: NodeJS.Timeout | undefined;
   private readonly maxBuffered: number;
   private readonly maxBufferedCharacters: number;
-  private readonly writeCharacters: number;
-  /** The latest request ids predicted by this process, oldest first (a Set keeps insertion order). */
-  private readonly recentIds = new Set<string>();
+  private readonly writeBytes: number;
+  private readonly packer: LinePacker;
+  /** The latest request ids predicted by this process. */
+  private readonly recentIds: RecentIds;
 
   constructor(
     readonly dir: string,
@@ -196,7 +143,9 @@ export class PredictionLog {
     this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes, options.onFileClosed, retain);
     this.maxBuffered = options.maxBuffered ?? 100_000;
     this.maxBufferedCharacters = options.maxBufferedCharacters ?? 64 << 20;
-    this.writeCharacters = Math.max(1, Math.min(WRITE_CHARACTERS, Math.floor(maxBytes / 4)));
+    this.writeBytes = Math.max(1, Math.min(WRITE_BYTES, Math.floor(maxBytes / 4)));
+    this.packer = new LinePacker(this.writeBytes);
+    this.recentIds = new RecentIds(options.rememberedIds ?? 100_000);
     this.sample = options.sample ?? 1;
     this.random = options.random ?? Math.random;
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs ?? 1000).unref();
@@ -212,9 +161,7 @@ export class PredictionLog {
   }
 
   append(record: PredictionRecord): void {
-    this.recentIds.delete(record.request_id);
     this.recentIds.add(record.request_id);
-    if (this.recentIds.size > (this.options.rememberedIds ?? 100_000)) this.recentIds.delete(this.recentIds.values().next().value!);
     if (this.sample < 1 && this.random() >= this.sample) return;
     if (this.full(this.queued.length + this.predictions.length)) {
       this.options.onDrop?.(1);
@@ -311,11 +258,9 @@ export class PredictionLog {
 
   private async writeLines(lines: readonly string[], file: RollingFile): Promise<void> {
     for (let start = 0; start < lines.length; ) {
-      let end = start;
-      let size = 0;
-      while (end < lines.length && (end === start || size + lines[end]!.length <= this.writeCharacters)) size += lines[end++]!.length;
+      const { bytes, end } = this.packer.pack(lines, start, this.writeBytes);
       try {
-        await file.append(lines.slice(start, end).join(''));
+        await file.append(bytes);
       } catch {
         this.options.onDrop?.(end - start);
       }

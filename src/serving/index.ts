@@ -5,6 +5,7 @@
  */
 export { runServer, type RunServerOptions, type RunningServer } from './run-server.js';
 export { serveInCluster } from './cluster.js';
+export { accessLog } from './access-log.js';
 export { ModelSet, type ModelResolver, type ModelSpec } from './model-set.js';
 export { ServedModel, type LoadedModelSource, type ModelLoadOptions, type RowPredictions } from './served-model.js';
 export { PredictionLog, type FeedbackRecord, type PredictionRecord } from './prediction-log.js';

@@ -5,11 +5,10 @@
  * traffic. Host, port and serving options come from the environment; flags given override them.
  */
 import type { Logger } from 'pino';
-import { accessLog } from './serve.js';
 import { createDeployService, EnvironmentRuntime, findEnvironment, loadEnvironments, openRolloutStore, environmentSnapshotPath, writeEnvironmentSnapshot, type DeployService, type EnvironmentDescription, type EnvironmentRuntimeOptions, type EnvironmentSnapshot, type EnvironmentSpec } from '../../deploy/index.js';
 import type { RuntimeChoice } from '../../inference/index.js';
 import { formatModelUri, type RegistryService } from '../../registry/index.js';
-import { joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver, type RunServerOptions } from '../../serving/index.js';
+import { accessLog, joinEnvironmentFeedback, LiveWindow, runServer, ServedModel, type ModelResolver, type RunServerOptions } from '../../serving/index.js';
 import { workspacePredictionLogDir, type WorkspaceServices } from '../../workspace/index.js';
 import { createMonitorGauges, loadMonitors, openMonitorStore } from '../../monitoring/index.js';
 import { cliActor, withServices, type CliContext } from '../services.js';

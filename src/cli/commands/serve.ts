@@ -7,11 +7,11 @@ import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { modelNotFound, RUNTIME_CHOICES } from '../../inference/index.js';
 import { isModelUri, resolveModelPath } from '../../registry/index.js';
-import { defaultPredictionLogDir, describeRetention, runServer, serveInCluster, type LogRetention, type ModelResolver, type ModelSpec } from '../../serving/index.js';
+import { accessLog, defaultPredictionLogDir, describeRetention, runServer, serveInCluster, type LogRetention, type ModelResolver, type ModelSpec } from '../../serving/index.js';
 import { startSessionRun, workspacePredictionLogDir, type SessionRun, type WorkspaceServices } from '../../workspace/index.js';
 import { invalidOption, parseOptions } from '../options.js';
 import { cliActor, withServicesIfAny, type CliContext } from '../services.js';
@@ -83,30 +83,6 @@ export async function serveCommand(models: readonly string[], rawOptions: unknow
       await finish();
     }
   });
-}
-
-/** Lines buffered at most before a write, and how often a quiet server's lines go out anyway. */
-const ACCESS_LOG_BUFFER_BYTES = 8_192;
-const ACCESS_LOG_FLUSH_MS = 250;
-
-/**
- * The access log on stderr, off the request path: pino's sonic-boom writes asynchronously, and
- * only once 8 KiB of lines are buffered or every 250 ms (one write(2) per few hundred requests
- * instead of one each). Closing writes the rest synchronously, so a graceful stop (SIGTERM,
- * SIGINT) loses no line; a SIGKILL loses at most the buffer.
- */
-export function accessLog(base: Readonly<Record<string, unknown>> = {}): { logger: Logger; close(): void } {
-  const destination = pino.destination({ fd: 2, sync: false, minLength: ACCESS_LOG_BUFFER_BYTES, periodicFlush: ACCESS_LOG_FLUSH_MS });
-  return {
-    logger: pino({ base: { pid: process.pid, ...base } }, destination),
-    close: () => {
-      try {
-        destination.flushSync();
-      } catch {
-        // A stderr that is gone (EPIPE) or never opened: there is no one left to read the lines.
-      }
-    },
-  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { errorResponse, type ErrorProtocol } from '../core/index.js';
+import { logRequest } from './access-log.js';
 import { keepReply, servedModelOf, type ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
 import { runAfterResponse } from './model-router.js';
@@ -122,7 +123,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
       if (reply.statusCode >= 400) context.predictionLog?.appendError({ request_id: String(request.id), timestamp: new Date().toISOString(), model, version, protocol, status: reply.statusCode });
       runAfterResponse(request);
     }
-    options.logger?.info({ request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) }, 'request');
+    logRequest(options.logger, { request_id: String(request.id), method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) });
     done();
   });
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Server, ServerCredentials, type Metadata, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { GRPC_STATUS, grpcErrorResponse, listenError } from '../../core/index.js';
+import { logRequest } from '../access-log.js';
 import type { ServingContext } from '../context.js';
 import { serverOverloaded } from '../errors.js';
 import type { InFlightLimit } from '../in-flight.js';
@@ -67,7 +68,7 @@ export async function startGrpcServer(context: ServingContext, options: GrpcServ
     let model = 'unknown';
     let version = '';
     if (!options.inFlight.tryEnter()) {
-      log?.info({ request_id: requestId, method: 'ModelInfer', status: GRPC_STATUS.UNAVAILABLE }, 'grpc request');
+      logRequest(log, { request_id: requestId, method: 'ModelInfer', status: GRPC_STATUS.UNAVAILABLE }, 'grpc request');
       throw serverOverloaded({ limit: options.inFlight.limit });
     }
     try {
@@ -89,7 +90,7 @@ export async function startGrpcServer(context: ServingContext, options: GrpcServ
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.requests.inc({ model, version, protocol: 'grpc', status: String(statusLabel) });
       metrics.duration.observe({ model, version, protocol: 'grpc' }, seconds);
-      log?.info({ request_id: requestId, method: 'ModelInfer', status: statusLabel, ms: Math.round(seconds * 1e5) / 100, model, protocol: 'grpc' }, 'grpc request');
+      logRequest(log, { request_id: requestId, method: 'ModelInfer', status: statusLabel, ms: Math.round(seconds * 1e5) / 100, model, protocol: 'grpc' }, 'grpc request');
     }
   };
 

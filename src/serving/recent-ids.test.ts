@@ -21,4 +21,14 @@ describe('RecentIds', () => {
     ids.add('a');
     assert.equal(ids.has('b'), false);
   });
+
+  it('finds ids added after an earlier question, and between questions', () => {
+    const ids = new RecentIds(4);
+    ids.add('a');
+    assert.equal(ids.has('a'), true);
+    ids.add('b');
+    assert.equal(ids.has('b'), true);
+    for (const id of ['c', 'd', 'e']) ids.add(id);
+    assert.deepEqual(['a', 'b', 'c', 'd', 'e'].map((id) => ids.has(id)), [true, true, true, true, true]);
+  });
 });

@@ -39,4 +39,12 @@ describe('the access log', () => {
     assert.deepEqual(lines.map((line) => line.request_id), Array.from({ length: 5001 }, (_, k) => `r-${k}`));
     assert.equal(lines.at(-1)!.level, 50);
   });
+
+  it('writes the batched lines of a process that exits without closing the log', () => {
+    const lines = loggedLines(`
+      const { logger } = accessLog();
+      logRequest(logger, { request_id: 'r-1', method: 'POST', url: '/predict', status: 200, ms: 1 });
+      process.exit(0);`);
+    assert.deepEqual(lines.map((line) => line.request_id), ['r-1']);
+  });
 });

@@ -27,8 +27,12 @@ class LineBatch implements DestinationStream {
   private characters = 0;
   private readonly timer: NodeJS.Timeout;
 
+  /** A process that exits without closing (an uncaught error) still writes what is batched. */
+  private readonly onExit = (): void => this.close();
+
   constructor(private readonly sink: ReturnType<typeof pino.destination>) {
     this.timer = setInterval(() => this.drain(), FLUSH_MS).unref();
+    process.once('exit', this.onExit);
   }
 
   write(line: string): void {
@@ -48,6 +52,7 @@ class LineBatch implements DestinationStream {
 
   close(): void {
     clearInterval(this.timer);
+    process.removeListener('exit', this.onExit);
     try {
       this.drain();
       this.sink.flushSync();

@@ -109,11 +109,12 @@ function topCategories(counts: CategoryCounts, limit = 20): Histogram {
 /**
  * Measures drift by `method`. Numeric samples take every method (as categories for chi2 and z);
  * `asCategories` makes Jensen–Shannon and PSI count values instead of bins (auto's choice for
- * numbers with few distinct values).
+ * numbers with few distinct values). Without `detail`, numeric samples get only the method's own
+ * statistic and p-value (no other distances, means or histogram).
  */
-export function measureDrift(reference: Sample, current: Sample, method: DriftMethod, asCategories: boolean): Measured {
+export function measureDrift(reference: Sample, current: Sample, method: DriftMethod, asCategories: boolean, detail = true): Measured {
   if (reference.kind === 'numeric' && current.kind === 'numeric' && !asCategories && method !== 'chi2' && method !== 'z') {
-    return measureNumeric(reference.sorted, current.sorted, method);
+    return detail ? measureNumeric(reference.sorted, current.sorted, method) : measureNumericVerdict(reference.sorted, current.sorted, method);
   }
   const counts = countCategories(categoriesOf(reference), categoriesOf(current));
   const statistics = { jensenshannon: jensenShannonCategorical(counts), psi: psiCategorical(counts) };
@@ -168,6 +169,25 @@ function measureNumeric(reference: Float64Array, current: Float64Array, method: 
       return { statistic: js.distance, pValue: null, statistics, histogram };
     case 'psi':
       return { statistic: psi.psi, pValue: null, statistics, histogram };
+    default:
+      throw new Error(`${method} takes categories`);
+  }
+}
+
+/** The method's statistic and p-value alone: what `measureNumeric` computes for it, and nothing else. */
+function measureNumericVerdict(reference: Float64Array, current: Float64Array, method: DriftMethod): Measured {
+  const none = { statistics: {}, histogram: { bins: [], reference: [], current: [] } };
+  switch (method) {
+    case 'ks': {
+      const ks = ksTwoSample(reference, current, compareEcdfs(reference, current).largestGap);
+      return { statistic: ks.statistic, pValue: ks.pValue, ...none };
+    }
+    case 'wasserstein':
+      return { statistic: compareEcdfs(reference, current).area / Math.max(meanAndStd(reference).std, 0.001), pValue: null, ...none };
+    case 'jensenshannon':
+      return { statistic: jensenShannonNumeric(reference, current).distance, pValue: null, ...none };
+    case 'psi':
+      return { statistic: psiNumeric(reference, current).psi, pValue: null, ...none };
     default:
       throw new Error(`${method} takes categories`);
   }

@@ -23,6 +23,12 @@ export interface DriftOptions {
   readonly correction?: Correction | undefined;
   /** Dataset drift when at least this share of columns drifted (default 0.5). */
   readonly driftShare?: number | undefined;
+  /**
+   * `full` (default): each column's other distances, means and histogram too. `verdict`: numeric
+   * columns get only their method's statistic and p-value (`statistics` {} and an empty
+   * histogram), for callers that keep only the verdict, as monitoring does every window.
+   */
+  readonly detail?: 'full' | 'verdict' | undefined;
 }
 
 export interface ColumnDrift {
@@ -205,7 +211,7 @@ export function detectDriftInTables(reference: Table, current: Table, options: D
   const planned = names.map((name) => planColumn(name, reference, current, method));
   const measured = planned.map((plan) => {
     const comparable = sizeOf(plan.reference) > 0 && sizeOf(plan.current) > 0;
-    return comparable ? measureDrift(plan.reference, plan.current, plan.method, plan.asCategories) : undefined;
+    return comparable ? measureDrift(plan.reference, plan.current, plan.method, plan.asCategories, options.detail !== 'verdict') : undefined;
   });
 
   // Tests share one family-wise α; distances keep their own threshold.

@@ -16,6 +16,8 @@ export function dataDriftCheck(spec: NonNullable<MonitorChecks['data_drift']>, r
     driftShare: spec.drift_share,
     columns: spec.columns,
     exclude: spec.exclude,
+    // A window keeps each column's method, statistic, p-value and verdict; nothing else is computed.
+    detail: 'verdict',
   });
   const drifted = Object.entries(result.columns).filter(([, column]) => column.drifted);
   const columns = Object.fromEntries(

@@ -122,7 +122,6 @@ export class PredictionLog {
   private readonly retentionTimer: NodeJS.Timeout | undefined;
   private readonly maxBuffered: number;
   private readonly maxBufferedCharacters: number;
-  private readonly writeBytes: number;
   private readonly packer: LinePacker;
   /** The latest request ids predicted by this process. */
   private readonly recentIds: RecentIds;
@@ -143,8 +142,7 @@ export class PredictionLog {
     this.feedbackFile = new RollingFile(dir, 'feedback', maxBytes, options.onFileClosed, retain);
     this.maxBuffered = options.maxBuffered ?? 100_000;
     this.maxBufferedCharacters = options.maxBufferedCharacters ?? 64 << 20;
-    this.writeBytes = Math.max(1, Math.min(WRITE_BYTES, Math.floor(maxBytes / 4)));
-    this.packer = new LinePacker(this.writeBytes);
+    this.packer = new LinePacker(Math.max(1, Math.min(WRITE_BYTES, Math.floor(maxBytes / 4))));
     this.recentIds = new RecentIds(options.rememberedIds ?? 100_000);
     this.sample = options.sample ?? 1;
     this.random = options.random ?? Math.random;
@@ -258,7 +256,7 @@ export class PredictionLog {
 
   private async writeLines(lines: readonly string[], file: RollingFile): Promise<void> {
     for (let start = 0; start < lines.length; ) {
-      const { bytes, end } = this.packer.pack(lines, start, this.writeBytes);
+      const { bytes, end } = this.packer.pack(lines, start);
       try {
         await file.append(bytes);
       } catch {

@@ -10,23 +10,21 @@ import { statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Bytes of the reused write buffer; a longer line is written from a buffer of its own. */
-const PACK_BYTES = 4 << 20;
-
 /** Packs whole lines into one reused buffer, a write's worth at a time. */
 export class LinePacker {
   private readonly buffer: Buffer;
 
-  constructor(bytes = PACK_BYTES) {
+  /** `bytes`: the most one write takes; a longer line is written from a buffer of its own. */
+  constructor(bytes: number) {
     this.buffer = Buffer.allocUnsafeSlow(bytes);
   }
 
   /**
-   * The bytes of `lines[start]`, `lines[start + 1]`, … up to `limit` bytes (at least one line, whatever
-   * its size), and the index after the last line taken. The bytes are valid until the next call.
+   * The bytes of `lines[start]`, `lines[start + 1]`, … that fit the buffer (at least one line,
+   * whatever its size), and the index after the last line taken. The bytes are valid until the next call.
    */
-  pack(lines: readonly string[], start: number, limit: number): { bytes: Buffer; end: number } {
-    const room = Math.min(limit, this.buffer.length);
+  pack(lines: readonly string[], start: number): { bytes: Buffer; end: number } {
+    const room = this.buffer.length;
     let offset = 0;
     let end = start;
     while (end < lines.length) {

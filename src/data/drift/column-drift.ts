@@ -142,8 +142,7 @@ function measureNumeric(reference: Float64Array, current: Float64Array, method: 
   const referenceSummary = meanAndStd(reference);
   const currentSummary = meanAndStd(current);
   const { largestGap, area: wasserstein } = compareEcdfs(reference, current);
-  // Evidently's norm: the reference's spread, floored so a constant reference does not divide by 0.
-  const wassersteinNormed = wasserstein / Math.max(referenceSummary.std, 0.001);
+  const wassersteinNormed = normedWasserstein(wasserstein, referenceSummary.std);
   const js = jensenShannonNumeric(reference, current);
   const psi = psiNumeric(reference, current);
   const statistics: Record<string, number> = {
@@ -183,7 +182,7 @@ function measureNumericVerdict(reference: Float64Array, current: Float64Array, m
       return { statistic: ks.statistic, pValue: ks.pValue, ...none };
     }
     case 'wasserstein':
-      return { statistic: compareEcdfs(reference, current).area / Math.max(meanAndStd(reference).std, 0.001), pValue: null, ...none };
+      return { statistic: normedWasserstein(compareEcdfs(reference, current).area, meanAndStd(reference).std), pValue: null, ...none };
     case 'jensenshannon':
       return { statistic: jensenShannonNumeric(reference, current).distance, pValue: null, ...none };
     case 'psi':
@@ -191,4 +190,9 @@ function measureNumericVerdict(reference: Float64Array, current: Float64Array, m
     default:
       throw new Error(`${method} takes categories`);
   }
+}
+
+/** Evidently's norm: the distance over the reference's spread, floored so a constant reference does not divide by 0. */
+function normedWasserstein(distance: number, referenceStd: number): number {
+  return distance / Math.max(referenceStd, 0.001);
 }

@@ -24,6 +24,7 @@ const PLUS = 0x2b;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
+const LOWER_N = 0x6e;
 
 /** 10^k exactly, for k ≤ 22 (the powers of ten a double holds exactly). */
 const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -57,13 +58,95 @@ function isPlain(name: string): boolean {
   return /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(name);
 }
 
+/** Where the last `scanNumber` stopped: a module variable, as returning a pair would allocate per number. */
+let numberEnd = 0;
+
+/**
+ * The JSON number at `bytes[start]` (the text before `end`), exactly as JSON.parse reads it, its
+ * end in `numberEnd`; NaN when there is none there (JSON has no NaN, so it cannot be a value).
+ */
+function scanNumber(bytes: Buffer, start: number, end: number): number {
+  let at = start;
+  const negative = bytes[at] === MINUS;
+  if (negative) at++;
+  let mantissa = 0;
+  const integerStart = at;
+  for (; at < end; at++) {
+    const digit = bytes[at]! - ZERO;
+    if (digit < 0 || digit > 9) break;
+    mantissa = mantissa * 10 + digit;
+  }
+  let digits = at - integerStart;
+  if (digits === 0 || (digits > 1 && bytes[integerStart] === ZERO)) return Number.NaN;
+  let exponent = 0;
+  if (bytes[at] === DOT) {
+    const fractionStart = ++at;
+    for (; at < end; at++) {
+      const digit = bytes[at]! - ZERO;
+      if (digit < 0 || digit > 9) break;
+      mantissa = mantissa * 10 + digit;
+    }
+    if (at === fractionStart) return Number.NaN;
+    exponent -= at - fractionStart;
+    digits += at - fractionStart;
+  }
+  if (bytes[at] === 0x65 || bytes[at] === 0x45) {
+    at++;
+    const sign = bytes[at] === MINUS ? -1 : 1;
+    if (bytes[at] === MINUS || bytes[at] === PLUS) at++;
+    const exponentStart = at;
+    let written = 0;
+    while (at < end && bytes[at]! >= ZERO && bytes[at]! <= NINE && at - exponentStart < 6) written = written * 10 + (bytes[at++]! - ZERO);
+    if (at === exponentStart || (at < end && bytes[at]! >= ZERO && bytes[at]! <= NINE)) return Number.NaN;
+    exponent += sign * written;
+  }
+  numberEnd = at;
+  // Up to 15 digits and a power of ten a double holds exactly: one correctly rounded operation
+  // (Clinger's fast path). Otherwise the text is converted as JSON.parse converts it.
+  let value: number;
+  if (digits <= 15 && exponent >= -22 && exponent <= 22) value = exponent < 0 ? mantissa / POWERS[-exponent]! : mantissa * POWERS[exponent]!;
+  else value = Number(bytes.toString('latin1', negative ? start + 1 : start, at));
+  return negative ? -value : value;
+}
+
+/** The cursor moved past JSON whitespace. */
+function skipSpaces(bytes: Buffer, at: number, end: number): number {
+  while (at < end && isSpace(bytes[at]!)) at++;
+  return at;
+}
+
+/** A feature's name as the bytes a plain key holds, and as little-endian 32-bit words to compare four bytes at a time. */
+interface KeyBytes {
+  readonly bytes: Buffer;
+  readonly words: Uint32Array;
+}
+
+function keyBytes(name: string): KeyBytes {
+  const bytes = Buffer.from(name);
+  const words = new Uint32Array(bytes.length >>> 2);
+  for (let w = 0; w < words.length; w++) words[w] = bytes.readUInt32LE(4 * w);
+  return { bytes, words };
+}
+
+/** Whether `key` and then a closing quote are at `bytes[at]` (`view` being a view of `bytes`). */
+function keyAt(bytes: Buffer, view: DataView, at: number, end: number, key: KeyBytes): boolean {
+  const length = key.bytes.length;
+  if (at + length >= end || bytes[at + length] !== QUOTE) return false;
+  const words = key.words;
+  for (let w = 0; w < words.length; w++) if (view.getUint32(at + 4 * w, true) !== words[w]) return false;
+  for (let k = words.length * 4; k < length; k++) if (bytes[at + k] !== key.bytes[k]) return false;
+  return true;
+}
+
 export class PredictLineScanner {
   private at = 0;
   private bytes: Buffer = Buffer.alloc(0);
   private end = 0;
   private readonly featureIndex: Map<string, number>;
   /** Each feature's name as bytes, when plain: a key is matched against the one expected next without becoming a string. */
-  private readonly featureKeys: readonly (Buffer | undefined)[];
+  private readonly featureKeys: readonly (KeyBytes | undefined)[];
+  /** A DataView of `bytes`, made again when the buffer changes. */
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private readonly classKeys: readonly Buffer[] | undefined;
   private values = new Float64Array(0);
   private tags = new Uint8Array(0);
@@ -75,7 +158,7 @@ export class PredictLineScanner {
 
   constructor(private readonly arena: RowArena) {
     this.featureIndex = new Map(arena.features.map((name, f) => [name, f]));
-    this.featureKeys = arena.features.map((name) => (isPlain(name) ? Buffer.from(name) : undefined));
+    this.featureKeys = arena.features.map((name) => (isPlain(name) ? keyBytes(name) : undefined));
     // Answers are read here only when their probabilities are keyed by exactly the classes, in order.
     this.classKeys = arena.classes.length > 0 && keepsOrder(arena.classes) && arena.classes.every(isPlain) ? arena.classes.map((name, c) => Buffer.from(`${c === 0 ? '{' : ','}"${name}":`)) : undefined;
     this.seen = new Int32Array(arena.features.length);
@@ -94,6 +177,7 @@ export class PredictLineScanner {
    */
   scan(bytes: Buffer, start: number, limit: number, file: string, offset: number): LoggedPrediction | undefined {
     if (this.classKeys === undefined) return undefined;
+    if (bytes !== this.bytes) this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     this.bytes = bytes;
     this.at = start;
     this.end = limit;
@@ -175,117 +259,92 @@ export class PredictLineScanner {
     return fresh;
   }
 
-  private skipSpace(): void {
-    while (this.at < this.end && isSpace(this.bytes[this.at]!)) this.at++;
-  }
-
   /** A JSON number, exactly as JSON.parse reads it; undefined if not one. */
   private number(): number | undefined {
-    const bytes = this.bytes;
-    const start = this.at;
-    let at = start;
-    const negative = bytes[at] === MINUS;
-    if (negative) at++;
-    let mantissa = 0;
-    let digits = 0;
-    const integerStart = at;
-    while (at < this.end && bytes[at]! >= ZERO && bytes[at]! <= NINE) mantissa = mantissa * 10 + (bytes[at++]! - ZERO);
-    digits = at - integerStart;
-    if (digits === 0 || (digits > 1 && bytes[integerStart] === ZERO)) return undefined;
-    let exponent = 0;
-    if (bytes[at] === DOT) {
-      const fractionStart = ++at;
-      while (at < this.end && bytes[at]! >= ZERO && bytes[at]! <= NINE) mantissa = mantissa * 10 + (bytes[at++]! - ZERO);
-      if (at === fractionStart) return undefined;
-      exponent -= at - fractionStart;
-      digits += at - fractionStart;
-    }
-    if (bytes[at] === 0x65 || bytes[at] === 0x45) {
-      at++;
-      const sign = bytes[at] === MINUS ? -1 : 1;
-      if (bytes[at] === MINUS || bytes[at] === PLUS) at++;
-      const exponentStart = at;
-      let written = 0;
-      while (at < this.end && bytes[at]! >= ZERO && bytes[at]! <= NINE && at - exponentStart < 6) written = written * 10 + (bytes[at++]! - ZERO);
-      if (at === exponentStart || (at < this.end && bytes[at]! >= ZERO && bytes[at]! <= NINE)) return undefined;
-      exponent += sign * written;
-    }
-    this.at = at;
-    // Up to 15 digits and a power of ten a double holds exactly: one correctly rounded operation
-    // (Clinger's fast path). Otherwise the text is converted as JSON.parse converts it.
-    let value: number;
-    if (digits <= 15 && exponent >= -22 && exponent <= 22) value = exponent < 0 ? mantissa / POWERS[-exponent]! : mantissa * POWERS[exponent]!;
-    else value = Number(bytes.toString('latin1', negative ? start + 1 : start, at));
-    return negative ? -value : value;
+    const value = scanNumber(this.bytes, this.at, this.end);
+    if (Number.isNaN(value)) return undefined;
+    this.at = numberEnd;
+    return value;
   }
 
-  /** The rows of `"inputs":[{…},…]` into the scratch cells; their count, or undefined. */
+  /**
+   * The rows of `"inputs":[{…},…]` into the scratch cells; their count, or undefined. The hot loop
+   * of a pass: its cursor is a local, not the scanner's field, so that it stays in a register.
+   */
   private inputs(): number | undefined {
+    const bytes = this.bytes;
+    const end = this.end;
     const width = this.arena.features.length;
-    this.skipSpace();
-    if (this.bytes[this.at] !== OPEN_BRACKET) return undefined;
-    this.at++;
+    let at = skipSpaces(bytes, this.at, end);
+    if (bytes[at] !== OPEN_BRACKET) return undefined;
+    at++;
     let rows = 0;
     for (;;) {
-      this.skipSpace();
-      if (this.bytes[this.at] !== OPEN_BRACE) return undefined;
-      this.at++;
+      at = skipSpaces(bytes, at, end);
+      if (bytes[at] !== OPEN_BRACE) return undefined;
+      at++;
       if (this.values.length < (rows + 1) * width) this.growCells((rows + 1) * width * 2);
+      const values = this.values;
+      const tags = this.tags;
+      const seen = this.seen;
       const base = rows * width;
       for (let f = 0; f < width; f++) {
-        this.values[base + f] = Number.NaN;
-        this.tags[base + f] = CELL_MISSING;
+        values[base + f] = Number.NaN;
+        tags[base + f] = CELL_MISSING;
       }
-      this.stamp++;
+      const stamp = ++this.stamp;
       let previous = -1;
       for (;;) {
-        this.skipSpace();
-        if (this.bytes[this.at] !== QUOTE) return undefined;
-        this.at++;
-        let f = this.expectedKey(previous + 1 < width ? previous + 1 : 0);
-        if (f < 0) {
-          const key = this.plainString();
-          if (key === undefined) return undefined;
-          f = this.featureIndex.get(key) ?? -1;
+        at = skipSpaces(bytes, at, end);
+        if (bytes[at] !== QUOTE) return undefined;
+        at++;
+        // The key expected next (the server writes a row's features in signature order), else any.
+        let f = previous + 1 < width ? previous + 1 : 0;
+        const key = this.featureKeys[f];
+        if (key !== undefined && keyAt(bytes, this.view, at, end, key)) {
+          at += key.bytes.length + 1;
+        } else {
+          this.at = at;
+          const name = this.plainString();
+          if (name === undefined) return undefined;
+          at = this.at;
+          f = this.featureIndex.get(name) ?? -1;
         }
         previous = f;
-        this.skipSpace();
-        if (this.bytes[this.at] !== COLON) return undefined;
-        this.at++;
-        this.skipSpace();
-        // A repeated key: JSON.parse keeps the last, which the slow path handles.
-        if (f >= 0 && this.seen[f] === this.stamp) return undefined;
-        if (f >= 0) this.seen[f] = this.stamp;
-        if (this.literal(NULL)) {
-          // Missing (already so).
+        at = skipSpaces(bytes, at, end);
+        if (bytes[at] !== COLON) return undefined;
+        at = skipSpaces(bytes, at + 1, end);
+        if (f >= 0) {
+          // A repeated key: JSON.parse keeps the last, which the slow path handles.
+          if (seen[f] === stamp) return undefined;
+          seen[f] = stamp;
+        }
+        if (bytes[at] === LOWER_N) {
+          if (at + 4 > end || bytes[at + 1] !== 0x75 || bytes[at + 2] !== 0x6c || bytes[at + 3] !== 0x6c) return undefined;
+          at += 4; // null: missing, as the cell already is
         } else {
-          const value = this.number();
-          if (value === undefined) return undefined;
+          const value = scanNumber(bytes, at, end);
+          if (Number.isNaN(value)) return undefined;
+          at = numberEnd;
           if (f >= 0) {
-            this.values[base + f] = value;
-            this.tags[base + f] = CELL_NUMBER;
+            values[base + f] = value;
+            tags[base + f] = CELL_NUMBER;
           }
         }
-        this.skipSpace();
-        const next = this.bytes[this.at++];
+        at = skipSpaces(bytes, at, end);
+        const next = bytes[at++];
         if (next === CLOSE_BRACE) break;
         if (next !== COMMA) return undefined;
       }
       rows++;
-      this.skipSpace();
-      const next = this.bytes[this.at++];
-      if (next === CLOSE_BRACKET) return rows;
+      at = skipSpaces(bytes, at, end);
+      const next = bytes[at++];
+      if (next === CLOSE_BRACKET) {
+        this.at = at;
+        return rows;
+      }
       if (next !== COMMA) return undefined;
     }
-  }
-
-  /** Feature `f` when the key at the cursor is its name (the closing quote consumed), else -1 (nothing consumed). */
-  private expectedKey(f: number): number {
-    const key = this.featureKeys[f];
-    if (key === undefined || this.at + key.length >= this.end || this.bytes[this.at + key.length] !== QUOTE) return -1;
-    for (let k = 0; k < key.length; k++) if (this.bytes[this.at + k] !== key[k]) return -1;
-    this.at += key.length + 1;
-    return f;
   }
 
   /** `[{"label":…,"probabilities":{…}},…]` with one answer per row, probabilities in class order. */

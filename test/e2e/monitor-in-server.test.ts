@@ -4,15 +4,18 @@
  * windows and raise exactly one drift alert (the second is within the cool-down), delivered to a
  * webhook listener and by e-mail to a local SMTP server, naming exactly the three shifted columns
  * with their scores, while a webhook nobody listens on fails after its retries without stopping
- * the server; the no-drift rows through a second environment raise none.
+ * the server; the no-drift rows through a second environment raise none. The monitor runs in a
+ * process of its own at the lowest CPU priority (SCHED_IDLE), every thread of it.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { environmentRepo } from '../support/environment.js';
 import { sharedFixture } from '../support/fixtures.js';
+import { descendantsOf } from '../support/process-tree.js';
 import { pollUntil } from '../support/processes.js';
 import { startServe, type ServedProcess } from '../support/serve.js';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
@@ -74,7 +77,28 @@ after(async () => {
   repo?.remove();
 });
 
+/** Linux's SCHED_IDLE, as /proc/PID/task/TID/stat gives a thread's policy (its 41st field). */
+const SCHED_IDLE = 5;
+
+function threadPolicies(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after it are fixed.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+  });
+}
+
 describe('a monitor inside sluice serve --env', () => {
+  test('runs in a process of its own under SCHED_IDLE, every thread of it, so a request preempts it at once', { skip: !existsSync('/usr/bin/chrt') && 'needs util-linux chrt' }, async () => {
+    const [production] = servers;
+    const monitor = await pollUntil(() => descendantsOf(production!.child.pid!).find((each) => /monitor\0watch\0--env\0production/.test(readFileSync(`/proc/${each.pid}/cmdline`, 'latin1'))), 'the monitor process', 30_000, 100);
+    const policies = threadPolicies(monitor.pid);
+    assert.ok(policies.length > 1, 'a Node process has helper threads');
+    assert.deepEqual(new Set(policies), new Set([SCHED_IDLE]));
+    // The server itself keeps the normal policy.
+    assert.deepEqual(new Set(threadPolicies(production!.child.pid!)), new Set([0]));
+  });
+
   test('the drifted rows, replayed twice, close two drifted windows and raise one alert naming the shifted columns, by webhook and e-mail', async () => {
     const [production] = servers;
     await replay(production!, 'production', 'current_drifted.csv');

@@ -45,6 +45,8 @@ const LINES = [
   line('bad-number', '[{"a":01,"b":2,"c":3}]', `[${ANSWER}]`),
   line('bad-fraction', '[{"a":1.,"b":2,"c":3}]', `[${ANSWER}]`),
   line('nested', '[{"a":[1],"b":2,"c":3}]', `[${ANSWER}]`),
+  line('not-null', '[{"a":1,"b":nul,"c":3}]', `[${ANSWER}]`),
+  line('null-last', '[{"a":1,"b":2,"c":null}]', `[${ANSWER}]`),
   line('empty', '[]', '[]'),
   '{"request_id":"v2","timestamp":"2026-01-01T00:00:02.000Z","model":"m","version":"1","protocol":"v2","inputs":[{"name":"input","shape":[1,3],"datatype":"FP32","data":[1,2,3]}],"outputs":[]}',
   line('torn', '[{"a":1,"b":2,"c":3}]', `[${ANSWER}]`).slice(0, -10),

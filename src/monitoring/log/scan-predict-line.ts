@@ -24,7 +24,6 @@ const PLUS = 0x2b;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
-const LOWER_N = 0x6e;
 
 /** 10^k exactly, for k ≤ 22 (the powers of ten a double holds exactly). */
 const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -107,6 +106,13 @@ function scanNumber(bytes: Buffer, start: number, end: number): number {
   if (digits <= 15 && exponent >= -22 && exponent <= 22) value = exponent < 0 ? mantissa / POWERS[-exponent]! : mantissa * POWERS[exponent]!;
   else value = Number(bytes.toString('latin1', negative ? start + 1 : start, at));
   return negative ? -value : value;
+}
+
+/** Whether `text` is at `bytes[at]`, before `end`. */
+function textAt(bytes: Buffer, at: number, end: number, text: Buffer): boolean {
+  if (at + text.length > end) return false;
+  for (let k = 0; k < text.length; k++) if (bytes[at + k] !== text[k]) return false;
+  return true;
 }
 
 /** The cursor moved past JSON whitespace. */
@@ -212,8 +218,7 @@ export class PredictLineScanner {
   }
 
   private literal(text: Buffer): boolean {
-    if (this.at + text.length > this.end) return false;
-    for (let k = 0; k < text.length; k++) if (this.bytes[this.at + k] !== text[k]) return false;
+    if (!textAt(this.bytes, this.at, this.end, text)) return false;
     this.at += text.length;
     return true;
   }
@@ -319,9 +324,9 @@ export class PredictLineScanner {
           if (seen[f] === stamp) return undefined;
           seen[f] = stamp;
         }
-        if (bytes[at] === LOWER_N) {
-          if (at + 4 > end || bytes[at + 1] !== 0x75 || bytes[at + 2] !== 0x6c || bytes[at + 3] !== 0x6c) return undefined;
-          at += 4; // null: missing, as the cell already is
+        if (bytes[at] === NULL[0]) {
+          if (!textAt(bytes, at, end, NULL)) return undefined;
+          at += NULL.length; // missing, as the cell already is
         } else {
           const value = scanNumber(bytes, at, end);
           if (Number.isNaN(value)) return undefined;

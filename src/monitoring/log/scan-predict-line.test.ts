@@ -119,7 +119,7 @@ describe('decoding /predict lines from their bytes', () => {
       const bytes = Buffer.from(`${text}\n`);
       return scanner.scan(bytes, 0, bytes.length, 'f', 0) !== undefined;
     }).map((text) => (JSON.parse(text) as { request_id: string }).request_id);
-    assert.deepEqual(scanned, ['plain', 'spaces', 'reordered', 'absent', 'long', 'rows']);
+    assert.deepEqual(scanned, ['plain', 'spaces', 'reordered', 'absent', 'long', 'rows', 'null-last']);
   });
 
   test('numbers of up to 15 digits are read as JSON.parse reads them', () => {

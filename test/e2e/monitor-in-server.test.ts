@@ -91,9 +91,13 @@ function threadPolicies(pid: number): number[] {
 describe('a monitor inside sluice serve --env', () => {
   test('runs in a process of its own under SCHED_IDLE, every thread of it, so a request preempts it at once', { skip: !existsSync('/usr/bin/chrt') && 'needs util-linux chrt' }, async () => {
     const [production] = servers;
-    const monitor = await pollUntil(() => descendantsOf(production!.child.pid!).find((each) => /monitor\0watch\0--env\0production/.test(readFileSync(`/proc/${each.pid}/cmdline`, 'latin1'))), 'the monitor process', 30_000, 100);
-    const policies = threadPolicies(monitor.pid);
-    assert.ok(policies.length > 1, 'a Node process has helper threads');
+    // Found once chrt has become Node (same pid, same command line) and Node has started its threads.
+    const policies = await pollUntil(() => {
+      const monitor = descendantsOf(production!.child.pid!).find((each) => /monitor\0watch\0--env\0production/.test(readFileSync(`/proc/${each.pid}/cmdline`, 'latin1')));
+      if (!monitor || readFileSync(`/proc/${monitor.pid}/comm`, 'latin1').trim() === 'chrt') return undefined;
+      const threads = threadPolicies(monitor.pid);
+      return threads.length > 1 ? threads : undefined;
+    }, 'the monitor process and its threads', 30_000, 100);
     assert.deepEqual(new Set(policies), new Set([SCHED_IDLE]));
     // The server itself keeps the policy it was started with (this test's own).
     assert.deepEqual(new Set(threadPolicies(production!.child.pid!)), new Set([threadPolicies(process.pid)[0]]));

@@ -27,6 +27,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSyn
 import { createServer, type AddressInfo } from 'node:net';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
+import { idleScheduled } from '../src/core/index.js';
 import { envInteger, formatRatio, initGitRepo, printTable, reportGoal, REPO_ROOT, SLUICE_BIN, timeSluice, timeSuccess, withTempDir } from './support.js';
 
 const ROWS = envInteger('BENCH_ROWS', 1_000_000);
@@ -261,11 +262,11 @@ function monitorPid(serverPid: number): number | undefined {
   return children.map(Number).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('monitor'));
 }
 
-/** A process at the priority `sluice serve` gives its monitor: Linux's SCHED_IDLE through util-linux's chrt, else nice 19. */
+/** A process at the priority `sluice serve` gives its monitor: SCHED_IDLE where Linux allows it, else nice 19. */
 function spawnAtMonitorPriority(command: string, args: string[]): ChildProcess {
-  if (spawnSync('chrt', ['--idle', '0', 'chrt', '--version'], { stdio: 'ignore' }).status === 0) return spawn('chrt', ['--idle', '0', command, ...args], { stdio: 'ignore' });
-  const child = spawn(command, args, { stdio: 'ignore' });
-  if (child.pid !== undefined) setPriority(child.pid, 19);
+  const scheduled = idleScheduled(command, args);
+  const child = spawn(scheduled.command, scheduled.args, { stdio: 'ignore' });
+  if (!scheduled.idle && child.pid !== undefined) setPriority(child.pid, 19);
   return child;
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module core
  * Errors with codes, YAML with source locations, schema validation, hashing, atomic writes, git,
- * a seeded random generator.
+ * a seeded random generator, a command started at the idle CPU priority.
  */
 export {
   AppError,
@@ -24,6 +24,7 @@ export { objectKeysAt, typeName, validateWithSchema, type PathDescriber } from '
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { isProcessAlive } from './process.js';
+export { idleScheduled } from './idle-priority.js';
 export { listenError } from './listen.js';
 export { seededRandom } from './random.js';
 export { formatNumber, formatSigned } from './format-number.js';

@@ -3,12 +3,13 @@
  * (`sluice monitor watch`), so that judging windows (parsing the log, drift tests) never holds
  * up the event loop that answers requests: on a busy server a window a second would otherwise
  * add its milliseconds to the tail latency. It runs at the lowest CPU priority the system offers
- * (see `idleScheduled`). The server logs what the monitor reports, and closes its stdin to stop
- * it after the server's last log flush; the monitor then makes a last pass.
+ * (SCHED_IDLE through core's `idleScheduled`, and nice 19). The server logs what the monitor
+ * reports, and closes its stdin to stop it after the server's last log flush; the monitor then
+ * makes a last pass.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
+import { idleScheduled } from '../../core/index.js';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import type { PassSummary } from '../format/monitor.js';
@@ -29,7 +30,7 @@ export interface SidecarOutput {
 const STOP_TIMEOUT_MS = 60_000;
 
 export function startMonitorSidecar(root: string, environment: string, out: SidecarOutput): MonitorSidecar {
-  const [command, args] = idleScheduled(process.execPath, [...process.execArgv, process.argv[1]!, 'monitor', 'watch', '--env', environment, '--json']);
+  const { command, args } = idleScheduled(process.execPath, [...process.execArgv, process.argv[1]!, 'monitor', 'watch', '--env', environment, '--json']);
   const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, [SIDECAR_ENV]: '1' },
@@ -60,26 +61,6 @@ export function startMonitorSidecar(root: string, environment: string, out: Side
       clearTimeout(timer);
     },
   };
-}
-
-/** util-linux's `chrt`, which starts a command under another scheduling policy (Node has no call for it). */
-const CHRT = '/usr/bin/chrt';
-
-/**
- * The command that starts `command args` under Linux's SCHED_IDLE policy, through `chrt`, so that
- * every thread of the monitor (its GC helpers too) inherits it: a waking request handler then
- * preempts the monitor at once, where a nice-19 process keeps the core for the rest of its time
- * slice (the EEVDF scheduler of Linux 6.6 and later preempts by deadline, not by priority).
- * The price: on a machine whose cores are all busy the monitor waits until one is free, as the
- * nice-19 one mostly did too. Elsewhere, without `chrt`, or where the policy is refused (a
- * sandbox's seccomp filter), the command as it is, and `lowerPriority` renices it.
- */
-function idleScheduled(command: string, args: string[]): [string, string[]] {
-  if (process.platform !== 'linux' || !existsSync(CHRT)) return [command, args];
-  // A probe (chrt running its own --version under the policy, about a millisecond): a refused
-  // policy would otherwise end the monitor before it starts.
-  const probe = spawnSync(CHRT, ['--idle', '0', CHRT, '--version'], { stdio: 'ignore', timeout: 5_000 });
-  return probe.status === 0 ? [CHRT, ['--idle', '0', command, ...args]] : [command, args];
 }
 
 /**

@@ -37,3 +37,22 @@ nodeTest.it = withDefaultTimeout(nodeTest.it);
 for (const hook of ['before', 'after', 'beforeEach', 'afterEach']) nodeTest[hook] = hookWithDefaultTimeout(nodeTest[hook]);
 // `import { test } from 'node:test'` sees the wrapped functions.
 syncBuiltinESMExports();
+
+// A file whose tests have all finished must also end. Left to itself, a process held open by
+// something a test forgot (a server, a timer, a worker thread) is only stopped by the file's
+// 10-minute timeout, as "cancelled" and with no clue. Once its last test and hook are done it
+// gets a minute; still running then, it fails, naming what holds it.
+const LINGER_MS = Number(process.env.SLUICE_TEST_LINGER_MS ?? 60_000);
+nodeTest.after(() => {
+  const finishedAt = Date.now();
+  const timer = setTimeout(() => {
+    process.stderr.write(`every test in this file finished ${LINGER_MS / 1000} s ago, but the process is still running, held by: ${JSON.stringify(process.getActiveResourcesInfo())}\n`);
+    process.exit(1);
+  }, LINGER_MS);
+  timer.unref();
+  // Slow to exit with nothing left to hold it (Node's own teardown, worker threads ending): said, for the log.
+  process.once('exit', () => {
+    const seconds = (Date.now() - finishedAt) / 1000;
+    if (seconds > 10) process.stderr.write(`this file's process reached exit ${seconds.toFixed(1)} s after its last test\n`);
+  });
+}, { timeout: TEST_TIMEOUT_MS });

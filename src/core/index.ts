@@ -31,5 +31,5 @@ export { formatNumber, formatSigned } from './format-number.js';
 export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, type StreamHasher } from './hash.js';
 export { checkoutBranchAt, commitOf, currentBranch, excludeLocally, fetchUpstream, filesChangedBetween, isAncestor, trackedChanges, upstreamOf } from './git-branch.js';
 export { fileCommits, listFilesAtRevision, listWorkingFiles, readBytesAtRevision, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitPrefix, readGitRemoteUrl, readGitState, resolveRevision, type FileCommit, type GitState, type GitStateOptions } from './git.js';
-export { letWorkerGo, WORKER_EXIT_GRACE_MS } from './let-worker-go.js';
+export { ResidentWorkers, residentSource, serveResidentRequests } from './resident-workers.js';
 export { bytesFromValues, TensorBytesError, valuesFromBytes } from './tensor-bytes.js';

@@ -9,8 +9,7 @@
  * Trees with a leaf deeper than {@link MAX_PATTERN_FEATURES} distinct features use the original.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { letWorkerGo } from '../core/index.js';
+import { ResidentWorkers, residentSource } from '../core/index.js';
 import type { TreeTables } from '../inference/index.js';
 import { TreeShap, type ExplainableTrees } from './tree-shap.js';
 
@@ -310,29 +309,21 @@ export function explainFlatRows(tables: RowTables, flat: FlatTables, x: Float64A
   }
 }
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+/** Resident threads (see core/resident-workers.ts) running the source of {@link explainFlatRows} itself. */
+const explainers = new ResidentWorkers(
+  residentSource(`
 const explainFlatRows = ${explainFlatRows.toString()};
-parentPort.once('message', ({ tables, flat, x, xWidth, rowStart, rowEnd, phiStride }) => {
+function handle({ tables, flat, x, xWidth, rowStart, rowEnd, phiStride }) {
   const phi = new Float64Array((rowEnd - rowStart) * phiStride);
   explainFlatRows(tables, flat, x, 0, rowStart, rowEnd, xWidth, phi, 0, phiStride, rowStart);
-  parentPort.postMessage(phi, [phi.buffer]);
-  parentPort.close();
-});
-`;
+  return { reply: phi, transfer: [phi.buffer] };
+}
+`),
+  'the explaining thread',
+);
 
 /** Rows [rowStart, rowEnd) on a worker thread (the tables copied to it); resolves with their values. */
 function explainInWorker(tables: TreeTables, flat: FlatTables, x: Float64Array, xWidth: number, rowStart: number, rowEnd: number, phiStride: number): Promise<Float64Array> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    // As in data/drift/sort-in-parallel.ts: the worker closes its port and ends by itself (never
-    // terminate(), which can abort Node 20), held until it has exited (for a few seconds at most).
-    worker.once('message', (phi: Float64Array) => {
-      letWorkerGo(worker);
-      resolve(phi);
-    });
-    worker.once('error', reject);
-    const rowTables: RowTables = { feature: tables.feature, threshold: tables.threshold, mode: tables.mode, missingTrue: tables.missingTrue, width: tables.width, weightStart: tables.weightStart, weightCount: tables.weightCount, weightTarget: tables.weightTarget, weightValue: tables.weightValue };
-    worker.postMessage({ tables: rowTables, flat, x: x.subarray(0, rowEnd * xWidth), xWidth, rowStart, rowEnd, phiStride });
-  });
+  const rowTables: RowTables = { feature: tables.feature, threshold: tables.threshold, mode: tables.mode, missingTrue: tables.missingTrue, width: tables.width, weightStart: tables.weightStart, weightCount: tables.weightCount, weightTarget: tables.weightTarget, weightValue: tables.weightValue };
+  return explainers.run<Float64Array>({ tables: rowTables, flat, x: x.subarray(0, rowEnd * xWidth), xWidth, rowStart, rowEnd, phiStride });
 }

@@ -4,26 +4,27 @@
  * finish together however long each column takes and whatever else this thread does first;
  * other arrays (when they may be transferred) go to the worker whole and come back. The worker
  * runs the source of {@link sortNumbers} itself, so there is no second file to find in the
- * compiled or bundled layout, and one algorithm.
+ * compiled or bundled layout, and one algorithm. It is resident (see core/resident-workers.ts):
+ * started once, reused, and never left to end while the process runs.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { letWorkerGo } from '../../core/index.js';
+import { ResidentWorkers, residentSource } from '../../core/index.js';
 import { sortNumbers } from './sort-numbers.js';
 
 /** Below this many values in all, a thread's start-up (~30 ms) costs more than it saves. */
 const PARALLEL_THRESHOLD = 1_000_000;
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const sorters = new ResidentWorkers(
+  residentSource(`
 const sortNumbers = ${sortNumbers.toString()};
-parentPort.once('message', ({ buffers, shared, next }) => {
+function handle({ buffers, shared, next }) {
   for (const buffer of buffers) sortNumbers(new Float64Array(buffer));
   for (let k = Atomics.add(next, 0, 1); k < shared.length; k = Atomics.add(next, 0, 1)) sortNumbers(shared[k]);
-  parentPort.postMessage(buffers, buffers);
-  parentPort.close();
-});
-`;
+  return { reply: buffers, transfer: buffers };
+}
+`),
+  'the sorting thread',
+);
 
 /** Sorting under way: `finish` sorts what is left on this thread and gives every array sorted. */
 export interface SortJob {
@@ -98,20 +99,8 @@ export function sortAll(arrays: readonly Float64Array[], options: { transfer?: b
   return startSortAll(arrays, options).finish();
 }
 
-function sortInWorker(away: readonly Float64Array[], shared: readonly Float64Array[], next: Int32Array): Promise<Float64Array[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    // The worker closes its port after answering and so ends by itself: worker.terminate() can
-    // abort the whole process on Node 20 when it lands while V8 still compiles the worker's code
-    // on a background thread (NodePlatform::GetForegroundTaskRunner assertion, seen in CI).
-    // Once it has answered it is held until it exits, for a few seconds at most (see letWorkerGo).
-    worker.once('message', (buffers: ArrayBuffer[]) => {
-      letWorkerGo(worker);
-      resolve(buffers.map((buffer) => new Float64Array(buffer)));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the sorting thread stopped (exit code ${code}) before it answered`)));
-    const buffers = away.map((array) => array.buffer as ArrayBuffer);
-    worker.postMessage({ buffers, shared, next }, buffers);
-  });
+async function sortInWorker(away: readonly Float64Array[], shared: readonly Float64Array[], next: Int32Array): Promise<Float64Array[]> {
+  const buffers = away.map((array) => array.buffer as ArrayBuffer);
+  const sorted = await sorters.run<ArrayBuffer[]>({ buffers, shared, next }, buffers);
+  return sorted.map((buffer) => new Float64Array(buffer));
 }

@@ -6,13 +6,14 @@
  * in the same order, the worker's rows after this thread's in the arena's columns.
  *
  * The worker runs this module itself: it is started on this file's own URL (in the compiled tree
- * or the CLI bundle alike), and the module, loaded in a worker given the decode task, answers it.
+ * or the CLI bundle alike), and the module, loaded in a worker marked as a decoder, answers decode
+ * tasks. It is resident (see core/resident-workers.ts): started once, reused, never left to end.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { letWorkerGo } from '../../core/index.js';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ResidentWorkers, serveResidentRequests } from '../../core/index.js';
 import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
 import type { ServedSignature } from './logged-rows.js';
 import { packRecords, unpackRecords, type PackedRecords } from './packed-records.js';
@@ -31,7 +32,6 @@ const MARGIN = 1.1;
 const WORKER_SHARE = 0.4;
 
 interface DecodeTask {
-  readonly task: typeof TASK;
   readonly dir: string;
   readonly signature: ServedSignature;
   readonly position: LogPosition;
@@ -92,7 +92,7 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
   const perByte = rowsPerByte(dir, signature, first, position[first] ?? 0);
   const mine = Math.ceil((total - theirBytes) * perByte * MARGIN) + 1024;
   const room = perByte > 0 ? sharedColumns(signature.features.length, mine + Math.ceil(theirBytes * perByte * MARGIN) + 1024) : undefined;
-  const decoding = decodeInWorker({ task: TASK, dir, signature, position: { ...position, ...theirFrom }, until: theirUntil, columns: room && columnsBetween(room, mine, room.tags[0]?.length ?? mine) });
+  const decoding = decodeInWorker({ dir, signature, position: { ...position, ...theirFrom }, until: theirUntil, columns: room && columnsBetween(room, mine, room.tags[0]?.length ?? mine) });
   // Handled now, so that a failure while this thread reads is not an unhandled rejection.
   decoding.catch(() => undefined);
   // Room for both halves' rows from the start: appending the worker's then grows nothing.
@@ -197,22 +197,16 @@ export function appendByTime<T extends Timed>(first: T[], second: readonly T[]):
   return first;
 }
 
+const decoders = new ResidentWorkers(new URL(import.meta.url), 'the log-decoding thread', { workerData: { task: TASK } });
+
 function decodeInWorker(task: DecodeTask): Promise<DecodedPart> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: task });
-    worker.once('message', (part: DecodedPart) => {
-      letWorkerGo(worker);
-      resolve(part);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the log-decoding thread stopped (exit code ${code}) before it answered`)));
-  });
+  return decoders.run<DecodedPart>(task);
 }
 
-if (!isMainThread && (workerData as Partial<DecodeTask> | null)?.task === TASK) {
-  const task = workerData as DecodeTask;
-  const read = readDecodedLog(task.dir, task.signature, task.position, task.until, { columns: task.columns });
-  const part: DecodedPart = { records: packRecords(read.predictions), skipped: read.skipped, position: read.position, rows: read.arena.exportRows() };
-  parentPort!.postMessage(part);
-  parentPort!.close();
+if (!isMainThread && (workerData as { task?: unknown } | null)?.task === TASK) {
+  serveResidentRequests(parentPort!, (task: DecodeTask) => {
+    const read = readDecodedLog(task.dir, task.signature, task.position, task.until, { columns: task.columns });
+    const part: DecodedPart = { records: packRecords(read.predictions), skipped: read.skipped, position: read.position, rows: read.arena.exportRows() };
+    return { reply: part };
+  });
 }

@@ -9,8 +9,8 @@
  * Whether the helper takes part depends only on the numbers of rows, never on the machine, so the
  * same data gives the same model (the same floating-point sums) everywhere.
  */
-import { Worker } from 'node:worker_threads';
-import { letWorkerGo } from '../../core/index.js';
+import type { Worker } from 'node:worker_threads';
+import { ResidentWorkers } from '../../core/index.js';
 import { binTables, CELLS } from './binning.js';
 import { binaryGradients, regressionGradients } from './kernels.js';
 import { allocateTrainingMemory, openTrainingMemory, type Addresses, type MemoryViews, type WasmKernels } from './training-memory.js';
@@ -47,7 +47,7 @@ function awaitChange(control: Int32Array, index: number, value: number, spins: n
 }
 
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const openTrainingMemory = ${openTrainingMemory.toString()};
 const binaryGradients = ${binaryGradients.toString()};
 const regressionGradients = ${regressionGradients.toString()};
@@ -79,17 +79,21 @@ function serve({ description, control }) {
     Atomics.notify(control, 7);
   }
 }
-serve(workerData);
+// One training after another: the thread is resident (see core/resident-workers.ts).
+parentPort.on('message', serve);
 `;
+
+const helpers = new ResidentWorkers(WORKER_SOURCE, 'the training helper thread');
 
 class Helper {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT));
   private readonly worker: Worker;
 
   constructor(description: ReturnType<typeof allocateTrainingMemory>) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { description, control: this.control } });
+    this.worker = helpers.acquire();
     // The process must be able to exit even if training throws before close().
     this.worker.unref();
+    this.worker.postMessage({ description, control: this.control });
   }
 
   start(command: Command, from: number, to: number, feature = 0, bin = 0, side = 0): void {
@@ -112,7 +116,7 @@ class Helper {
 
   close(): void {
     this.start(Command.Exit, 0, 0);
-    letWorkerGo(this.worker);
+    helpers.release(this.worker);
   }
 }
 

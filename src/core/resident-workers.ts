@@ -1,0 +1,135 @@
+/**
+ * Worker threads kept for the life of the process and reused, never left to end while the
+ * process runs. Node 20 deadlocks when a thread's event loop runs dry while V8 still optimises
+ * that thread's hot code in the background and the optimiser needs a garbage collection of its
+ * heap: the thread waits in `NodePlatform::DrainTasks` for every background task, the optimiser
+ * waits for the thread to collect, and the main thread, once its own loop is dry, joins the same
+ * wait. The process never exits (caught with gdb in a test process that sorted on a worker that
+ * had just answered and closed its port; `sluice drift` could hang the same way after printing).
+ *
+ * A resident worker's loop never runs dry while the process lives: idle, it waits for the next
+ * request with its handle unref'd, so it keeps nothing alive. When the process ends, the main
+ * thread first waits for every background task (the idle worker still collects on request, so
+ * its optimiser finishes), and only then stops the workers, with nothing of theirs pending.
+ * It also saves starting a thread (about 30 ms) on every call.
+ *
+ * A pool per source: `run` takes an idle worker (or starts one) for one request and its answer;
+ * `acquire`/`release` lend one to a caller with a protocol of its own (shared memory).
+ */
+import { Worker, type MessagePort, type Transferable } from 'node:worker_threads';
+
+/** What a worker answers to a `run` request: its reply, or the message of what it threw. */
+interface Answer {
+  readonly reply?: unknown;
+  readonly failed?: string;
+}
+
+/**
+ * The worker side of `run`, for a source evaluated as CommonJS: `handle(request)` returns
+ * `{ reply, transfer }` (or throws); every request gets one answer.
+ */
+export function residentSource(handler: string): string {
+  return `
+const { parentPort } = require('node:worker_threads');
+${handler}
+parentPort.on('message', (request) => {
+  let answer;
+  try {
+    answer = handle(request);
+  } catch (error) {
+    parentPort.postMessage({ failed: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  parentPort.postMessage({ reply: answer.reply }, answer.transfer ?? []);
+});
+`;
+}
+
+/** The worker side of `run` in a module started as a worker file (see {@link residentSource}). */
+export function serveResidentRequests<Request>(port: MessagePort, handle: (request: Request) => { reply: unknown; transfer?: Transferable[] }): void {
+  port.on('message', (request: Request) => {
+    let answer: { reply: unknown; transfer?: Transferable[] };
+    try {
+      answer = handle(request);
+    } catch (error) {
+      port.postMessage({ failed: error instanceof Error ? error.message : String(error) } satisfies Answer);
+      return;
+    }
+    port.postMessage({ reply: answer.reply } satisfies Answer, answer.transfer ?? []);
+  });
+}
+
+export class ResidentWorkers {
+  private readonly idle: Worker[] = [];
+  private readonly lent = new Set<Worker>();
+
+  /**
+   * @param source a CommonJS source (`eval`) or a module file's URL, whose worker serves
+   * requests until the process ends and never closes its port.
+   * @param what what the thread does, for messages: "the sorting thread".
+   */
+  constructor(
+    private readonly source: string | URL,
+    private readonly what: string,
+    private readonly options: { readonly workerData?: unknown } = {},
+  ) {}
+
+  /** A worker for the caller alone (started if none is idle), until {@link release}. */
+  acquire(): Worker {
+    const worker = this.idle.pop() ?? this.start();
+    this.lent.add(worker);
+    return worker;
+  }
+
+  /** Gives a worker back, idle: it no longer keeps the process alive. */
+  release(worker: Worker): void {
+    if (!this.lent.delete(worker)) return;
+    worker.unref();
+    this.idle.push(worker);
+  }
+
+  /** One request on an idle worker; resolves with its reply, rejects with what it threw or why it stopped. */
+  run<Reply>(request: unknown, transfer: readonly Transferable[] = []): Promise<Reply> {
+    const worker = this.acquire();
+    // Held while it works: the process waits for the answer.
+    worker.ref();
+    return new Promise<Reply>((resolve, reject) => {
+      const settle = (answer: Answer): void => {
+        forget();
+        this.release(worker);
+        if (answer.failed !== undefined) reject(new Error(`${this.what} failed: ${answer.failed}`));
+        else resolve(answer.reply as Reply);
+      };
+      const failed = (error: Error): void => {
+        forget();
+        reject(error);
+      };
+      const stopped = (code: number): void => {
+        forget();
+        reject(new Error(`${this.what} stopped (exit code ${code}) before it answered`));
+      };
+      const forget = (): void => {
+        worker.off('message', settle);
+        worker.off('error', failed);
+        worker.off('exit', stopped);
+      };
+      worker.on('message', settle);
+      worker.once('error', failed);
+      worker.once('exit', stopped);
+      worker.postMessage(request, [...transfer]);
+    });
+  }
+
+  private start(): Worker {
+    const worker = new Worker(this.source, { eval: typeof this.source === 'string', workerData: this.options.workerData });
+    // A worker that failed or stopped is never handed out again; its caller hears of it
+    // through its own listeners ('exit' follows 'error').
+    worker.once('exit', () => {
+      this.lent.delete(worker);
+      const at = this.idle.indexOf(worker);
+      if (at >= 0) this.idle.splice(at, 1);
+    });
+    worker.on('error', () => undefined);
+    return worker;
+  }
+}

@@ -1,6 +1,7 @@
 /** Resident worker threads: reused for every request, idle without holding the process, and a failure is the caller's error. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,19 @@ test('a thread that stops rejects its request, and the next request starts anoth
   await assert.rejects(workers.run({ exit: true }), /the echo thread stopped \(exit code 3\) before it answered/);
   const after = await workers.run<{ threadId: number }>({ values: [] });
   assert.notEqual(after.threadId, before.threadId);
+});
+
+test('a thread idle for longer than its idle time is ended, and the next request starts another', async () => {
+  const workers = new ResidentWorkers(ECHO, 'the echo thread', { idleMs: 100 });
+  // Started and answering first: a thread is never ended while it starts up.
+  const worker = workers.acquire();
+  worker.postMessage({ values: [1] });
+  await once(worker, 'message');
+  workers.release(worker);
+  const [code] = (await Promise.race([once(worker, 'exit'), new Promise((resolve) => setTimeout(resolve, 10_000, ['still running']))])) as [unknown];
+  assert.equal(typeof code, 'number', 'the idle thread was ended');
+  const after = await workers.run<{ doubled: Float64Array }>({ values: [5] });
+  assert.deepEqual([...after.doubled], [10]);
 });
 
 test('a process whose resident thread is idle ends by itself once its work is done', () => {

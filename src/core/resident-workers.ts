@@ -11,7 +11,9 @@
  * request with its handle unref'd, so it keeps nothing alive. When the process ends, the main
  * thread first waits for every background task (the idle worker still collects on request, so
  * its optimiser finishes), and only then stops the workers, with nothing of theirs pending.
- * It also saves starting a thread (about 30 ms) on every call.
+ * It also saves starting a thread (about 30 ms) on every call. A worker left idle for half a
+ * minute is ended (terminated: by then nothing V8 started for it in the background is pending),
+ * so a long-lived process that needed one once does not keep its memory.
  *
  * A pool per source: `run` takes an idle worker (or starts one) for one request and its answer;
  * `acquire`/`release` lend one to a caller with a protocol of its own (shared memory).
@@ -59,9 +61,13 @@ export function serveResidentRequests<Request>(port: MessagePort, handle: (reque
   });
 }
 
+/** How long a worker may stay idle before it is ended. */
+export const RESIDENT_IDLE_MS = 30_000;
+
 export class ResidentWorkers {
   private readonly idle: Worker[] = [];
   private readonly lent = new Set<Worker>();
+  private readonly idleTimers = new Map<Worker, NodeJS.Timeout>();
 
   /**
    * @param source a CommonJS source (`eval`) or a module file's URL, whose worker serves
@@ -71,21 +77,38 @@ export class ResidentWorkers {
   constructor(
     private readonly source: string | URL,
     private readonly what: string,
-    private readonly options: { readonly workerData?: unknown } = {},
+    private readonly options: { readonly workerData?: unknown; readonly idleMs?: number } = {},
   ) {}
 
   /** A worker for the caller alone (started if none is idle), until {@link release}. */
   acquire(): Worker {
     const worker = this.idle.pop() ?? this.start();
+    clearTimeout(this.idleTimers.get(worker));
+    this.idleTimers.delete(worker);
     this.lent.add(worker);
     return worker;
   }
 
-  /** Gives a worker back, idle: it no longer keeps the process alive. */
+  /** Gives a worker back, idle: it no longer keeps the process alive, and is ended if it stays idle. */
   release(worker: Worker): void {
     if (!this.lent.delete(worker)) return;
     worker.unref();
     this.idle.push(worker);
+    this.idleTimers.set(worker, setTimeout(() => this.retire(worker), this.options.idleMs ?? RESIDENT_IDLE_MS).unref());
+  }
+
+  private retire(worker: Worker): void {
+    this.forget(worker);
+    void worker.terminate();
+  }
+
+  /** A worker never handed out again (ended, failed or stopped). */
+  private forget(worker: Worker): void {
+    clearTimeout(this.idleTimers.get(worker));
+    this.idleTimers.delete(worker);
+    this.lent.delete(worker);
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
   }
 
   /** One request on an idle worker; resolves with its reply, rejects with what it threw or why it stopped. */
@@ -124,11 +147,7 @@ export class ResidentWorkers {
     const worker = new Worker(this.source, { eval: typeof this.source === 'string', workerData: this.options.workerData });
     // A worker that failed or stopped is never handed out again; its caller hears of it
     // through its own listeners ('exit' follows 'error').
-    worker.once('exit', () => {
-      this.lent.delete(worker);
-      const at = this.idle.indexOf(worker);
-      if (at >= 0) this.idle.splice(at, 1);
-    });
+    worker.once('exit', () => this.forget(worker));
     worker.on('error', () => undefined);
     return worker;
   }

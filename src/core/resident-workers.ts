@@ -1,13 +1,13 @@
 /**
- * Worker threads kept for the life of the process and reused, never left to end while the
- * process runs. Node 20 deadlocks when a thread's event loop runs dry while V8 still optimises
- * that thread's hot code in the background and the optimiser needs a garbage collection of its
- * heap: the thread waits in `NodePlatform::DrainTasks` for every background task, the optimiser
- * waits for the thread to collect, and the main thread, once its own loop is dry, joins the same
- * wait. The process never exits (caught with gdb in a test process that sorted on a worker that
- * had just answered and closed its port; `sluice drift` could hang the same way after printing).
+ * Worker threads kept and reused while there is work, never left to end right after it. Node 20
+ * deadlocks when a thread's event loop runs dry while V8 still optimises that thread's hot code
+ * in the background and the optimiser needs a garbage collection of its heap: the thread waits
+ * in `NodePlatform::DrainTasks` for every background task, the optimiser waits for the thread to
+ * collect, and the main thread, once its own loop is dry, joins the same wait. The process never
+ * exits (caught with gdb in a test process that sorted on a worker that had just answered and
+ * closed its port; `sluice drift` could hang the same way after printing).
  *
- * A resident worker's loop never runs dry while the process lives: idle, it waits for the next
+ * A resident worker's loop does not run dry after its work: idle, it waits for the next
  * request with its handle unref'd, so it keeps nothing alive. When the process ends, the main
  * thread first waits for every background task (the idle worker still collects on request, so
  * its optimiser finishes), and only then stops the workers, with nothing of theirs pending.
@@ -118,20 +118,20 @@ export class ResidentWorkers {
     worker.ref();
     return new Promise<Reply>((resolve, reject) => {
       const settle = (answer: Answer): void => {
-        forget();
+        unlisten();
         this.release(worker);
         if (answer.failed !== undefined) reject(new Error(`${this.what} failed: ${answer.failed}`));
         else resolve(answer.reply as Reply);
       };
       const failed = (error: Error): void => {
-        forget();
+        unlisten();
         reject(error);
       };
       const stopped = (code: number): void => {
-        forget();
+        unlisten();
         reject(new Error(`${this.what} stopped (exit code ${code}) before it answered`));
       };
-      const forget = (): void => {
+      const unlisten = (): void => {
         worker.off('message', settle);
         worker.off('error', failed);
         worker.off('exit', stopped);
@@ -148,6 +148,7 @@ export class ResidentWorkers {
     // A worker that failed or stopped is never handed out again; its caller hears of it
     // through its own listeners ('exit' follows 'error').
     worker.once('exit', () => this.forget(worker));
+    // An 'error' with no listener would be thrown in this thread: the request's own listener reports it.
     worker.on('error', () => undefined);
     return worker;
   }

@@ -5,7 +5,7 @@
  * other arrays (when they may be transferred) go to the worker whole and come back. The worker
  * runs the source of {@link sortNumbers} itself, so there is no second file to find in the
  * compiled or bundled layout, and one algorithm. It is resident (see core/resident-workers.ts):
- * started once, reused, and never left to end while the process runs.
+ * reused, and never left to end right after its work.
  */
 import { availableParallelism } from 'node:os';
 import { ResidentWorkers, residentSource } from '../../core/index.js';

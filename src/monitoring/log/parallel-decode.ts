@@ -7,7 +7,8 @@
  *
  * The worker runs this module itself: it is started on this file's own URL (in the compiled tree
  * or the CLI bundle alike), and the module, loaded in a worker marked as a decoder, answers decode
- * tasks. It is resident (see core/resident-workers.ts): started once, reused, never left to end.
+ * tasks. It is resident (see core/resident-workers.ts): reused, never left to end right after its
+ * work.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

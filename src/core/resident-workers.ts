@@ -27,27 +27,10 @@ interface Answer {
 }
 
 /**
- * The worker side of `run`, for a source evaluated as CommonJS: `handle(request)` returns
- * `{ reply, transfer }` (or throws); every request gets one answer.
+ * The worker side of `run` in a module started as a worker file: every request gets one answer,
+ * `handle`'s reply (with what it transfers) or the message of what it threw. Self-contained, so
+ * that {@link residentSource} runs its source too.
  */
-export function residentSource(handler: string): string {
-  return `
-const { parentPort } = require('node:worker_threads');
-${handler}
-parentPort.on('message', (request) => {
-  let answer;
-  try {
-    answer = handle(request);
-  } catch (error) {
-    parentPort.postMessage({ failed: error instanceof Error ? error.message : String(error) });
-    return;
-  }
-  parentPort.postMessage({ reply: answer.reply }, answer.transfer ?? []);
-});
-`;
-}
-
-/** The worker side of `run` in a module started as a worker file (see {@link residentSource}). */
 export function serveResidentRequests<Request>(port: MessagePort, handle: (request: Request) => { reply: unknown; transfer?: Transferable[] }): void {
   port.on('message', (request: Request) => {
     let answer: { reply: unknown; transfer?: Transferable[] };
@@ -59,6 +42,15 @@ export function serveResidentRequests<Request>(port: MessagePort, handle: (reque
     }
     port.postMessage({ reply: answer.reply } satisfies Answer, answer.transfer ?? []);
   });
+}
+
+/** The worker side of `run` for a source evaluated as CommonJS, which defines `handle(request)`. */
+export function residentSource(handler: string): string {
+  return `
+const serveResidentRequests = ${serveResidentRequests.toString()};
+${handler}
+serveResidentRequests(require('node:worker_threads').parentPort, handle);
+`;
 }
 
 /** How long a worker may stay idle before it is ended. */

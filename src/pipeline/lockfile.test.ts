@@ -55,7 +55,7 @@ describe('sluice.lock', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-lock-'));
     try {
       const path = join(dir, 'sluice.lock');
-      const writer = new LockfileWriter(path, ['prepare', 'train']);
+      const writer = new LockfileWriter(path, ['prepare', 'train'], 0);
       const running: Lockfile = { schema: '1', stages: { prepare: lock.stages.prepare! } };
       writer.write(running);
       running.stages.train = lock.stages.train!;
@@ -65,6 +65,32 @@ describe('sluice.lock', () => {
       writer.write(running);
       assert.equal(readFileSync(path, 'utf8'), serializeLockfile(running, ['prepare', 'train']));
       assert.match(readFileSync(path, 'utf8'), /cmd: changed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('writes within the interval of the last are coalesced into one write of the latest lock, at flush or when the interval ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-lock-'));
+    try {
+      const path = join(dir, 'sluice.lock');
+      const order = ['prepare', 'train'];
+      const writer = new LockfileWriter(path, order, 200);
+      const running: Lockfile = { schema: '1', stages: { prepare: lock.stages.prepare! } };
+      writer.write(running);
+      assert.equal(readFileSync(path, 'utf8'), serializeLockfile(running, order), 'the first write after a quiet spell is written at once');
+      running.stages.train = lock.stages.train!;
+      writer.write(running);
+      assert.doesNotMatch(readFileSync(path, 'utf8'), /train/, 'a write right after it waits');
+      writer.flush();
+      assert.equal(readFileSync(path, 'utf8'), serializeLockfile(running, order), 'flush writes the lock as it stands');
+
+      running.stages.prepare = { cmd: 'changed' };
+      writer.write(running);
+      assert.doesNotMatch(readFileSync(path, 'utf8'), /cmd: changed/);
+      const deadline = Date.now() + 5_000;
+      while (!readFileSync(path, 'utf8').includes('cmd: changed') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(readFileSync(path, 'utf8'), serializeLockfile(running, order), 'the waiting write lands by itself once the interval has passed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

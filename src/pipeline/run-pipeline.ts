@@ -108,6 +108,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   const runLock = dryRun ? undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
   let store: MetadataStore | undefined;
   let services: WorkspaceServices | undefined;
+  let lockWriter: LockfileWriter | undefined;
   /** The run id once its records exist, and whether they were closed. */
   let recordsBegun: string | undefined;
   let recordsClosed = false;
@@ -124,7 +125,8 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
     const order = pipeline.stages.map((stage) => stage.name);
-    const lockWriter = new LockfileWriter(workspace.paths.lockFile, order);
+    const writer = new LockfileWriter(workspace.paths.lockFile, order);
+    lockWriter = writer;
     const runId = dryRun ? undefined : randomUUID();
     const logsDir = join(workspace.paths.logsDir, runId ?? 'dry-run');
 
@@ -161,7 +163,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           lock,
           commitLock: (name: string, entry: LockedStage) => {
             lock.stages[name] = entry;
-            lockWriter.write(lock);
+            writer.write(lock);
           },
           logsDir,
           external,
@@ -187,6 +189,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       },
     );
     await statCache.flush();
+    writer.flush();
 
     const ordered = selected.flatMap((stage) => outcomes.get(stage.name) ?? []);
     recorder?.finish(pipeline, selected, selected.map((stage) => settledReport(stage, outcomes.get(stage.name))));
@@ -212,6 +215,12 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     }
     throw error;
   } finally {
+    // A run that failed midway still leaves the lock of the stages it finished.
+    try {
+      lockWriter?.flush();
+    } catch {
+      // The run's own error is the one to report.
+    }
     if (!options.services) {
       await services?.close().catch(() => undefined);
       await store?.close().catch(() => undefined);

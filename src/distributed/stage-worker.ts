@@ -171,7 +171,18 @@ export class StageWorker {
       signal?.addEventListener('abort', () => controller.abort(), { once: true });
       this.active.set(id, { id, data, startedAt: Date.now(), controller });
       void this.announce().catch(() => undefined);
-      const result = await this.runJob(job, data, slot, controller.signal);
+      // Both round trips overlap getting the stage ready instead of delaying it: a cancelled run's
+      // stage stops before its command starts, or is stopped when the answer comes later.
+      const cancelled = this.presence.isCancelled(data.runId).then(
+        (yes) => {
+          if (yes) controller.abort();
+          return yes;
+        },
+        () => false,
+      );
+      void job.updateProgress({ worker: this.options.name, phase: 'checkout' }).catch(() => undefined);
+      const ran = await this.runJob(data, slot, controller.signal);
+      const result = ran.status === 'interrupted' && (await cancelled) ? { ...ran, message: 'the run was cancelled' } : ran;
       if (result.status === 'interrupted' && this.handingBack) {
         this.options.log(`handed back ${data.stage} (run ${data.runId})`);
         await job.moveToWait(token);
@@ -189,12 +200,9 @@ export class StageWorker {
     }
   }
 
-  private async runJob(job: Job, data: StageJob, slot: number, signal: AbortSignal): Promise<StageJobResult> {
+  private async runJob(data: StageJob, slot: number, signal: AbortSignal): Promise<StageJobResult> {
     const startedAt = Date.now();
     const worker = this.options.name;
-    // One round trip for both: the submitter hears the job was taken while the cancel flag is read.
-    const [cancelled] = await Promise.all([this.presence.isCancelled(data.runId), job.updateProgress({ worker, phase: 'checkout' })]);
-    if (cancelled) return { status: 'interrupted', message: 'the run was cancelled', worker, durationMs: 0 };
     const dir = await this.slots.checkout(slot, data.commit);
     if (data.overrides?.length) {
       try {

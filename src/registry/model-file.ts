@@ -9,13 +9,19 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hashFile } from '../core/index.js';
-import { importXgboost, isXgboostJson } from '../import/index.js';
-import { loadOnnxModel } from '../inference/index.js';
 import { joinArtifactPath, verifyingStream, type Tag, type TrackingService } from '../tracking/index.js';
 import { invalidRegistryValue, modelFileUnavailable, notAnOnnxModel } from './errors.js';
 import type { Lineage, ModelSignature, ModelVersion } from './entities.js';
 import { findLineage } from './lineage.js';
 import type { RegistryService } from './registry-service.js';
+
+/**
+ * Loaded when a file is registered or read, not with the registry: ONNX parsing (protobufjs) and
+ * the XGBoost importer are about half a megabyte of code that every command opening the registry
+ * (each `sluice run`, to record its run) would otherwise load for nothing.
+ */
+const inference = () => import('../inference/index.js');
+const importers = () => import('../import/index.js');
 
 export interface RegisterFileInput {
   /** A local file, or `runs:/RUN_ID/PATH`. */
@@ -46,7 +52,7 @@ export async function readSignature(path: string, label: string = path): Promise
   if (existsSync(path) && statSync(path).size === 0) throw notAnOnnxModel({ file: label, reason: 'the file is empty' });
   let model;
   try {
-    model = await loadOnnxModel(path);
+    model = await (await inference()).loadOnnxModel(path);
   } catch (error) {
     throw notAnOnnxModel({ file: label, reason: reasonOf(error) }, { cause: error });
   }
@@ -125,6 +131,7 @@ async function fromFile(artifacts: RegistryService['artifacts'], path: string, n
  * registered and the JSON kept as the version's original. Anything else is registered as given.
  */
 async function fromLocalSource(artifacts: RegistryService['artifacts'], input: RegisterFileInput): Promise<CheckedSource> {
+  const { importXgboost, isXgboostJson } = await importers();
   if (!isXgboostJson(input.source)) return fromFile(artifacts, input.source, input.name);
   await mkdir(input.tempDir, { recursive: true });
   const converted = join(input.tempDir, `${basename(input.source).replace(/\.json$/i, '')}.onnx`);

@@ -4,7 +4,7 @@
  * answering) gets the outs back without running the command.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ObjectCache } from '../cache/index.js';
@@ -45,6 +45,36 @@ test('a stage retried in another checkout is restored from the shared run cache,
     assert.equal(ran.status, 'ran', ran.message);
     assert.equal(retried.status, 'restored-run-cache', retried.message);
     assert.equal(readFileSync(effects, 'utf8'), 'ran\n');
+    assert.equal(readFileSync(join(second, 'out.txt'), 'utf8'), 'x\nx\n');
+  } finally {
+    temp.remove();
+  }
+});
+
+test('a run-cache entry torn or emptied (a power cut before the disk had it) reads as absent, so the stage runs again', async () => {
+  const temp = makeTempDir();
+  try {
+    const effects = join(temp.path, 'effects.log');
+    const cacheDir = join(temp.path, 'shared-cache');
+    const runCache = new SharedRunCache(cacheDir);
+    const options = { cache: new ObjectCache({ dir: cacheDir, link: ['copy'] }), runCache, logsDir: join(temp.path, 'logs') };
+    const first = checkout(join(temp.path, 'worker-1'), effects);
+    const second = checkout(join(temp.path, 'worker-2'), effects);
+    const ran = await runWorkerStage(openWorkspace(first), 's', { ...options, ...submitted(first) });
+    assert.equal(ran.status, 'ran', ran.message);
+
+    const [entry] = readdirSync(join(cacheDir, 'runs'), { recursive: true, withFileTypes: true }).filter((file) => file.isFile());
+    const path = join(entry!.parentPath, entry!.name);
+    writeFileSync(path, readFileSync(path, 'utf8').slice(0, 20));
+    const afterTear = await runWorkerStage(openWorkspace(second), 's', { ...options, ...submitted(second) });
+    writeFileSync(path, '');
+    const afterEmpty = await runWorkerStage(openWorkspace(second), 's', { ...options, ...submitted(second) });
+    const afterRerun = await runWorkerStage(openWorkspace(second), 's', { ...options, ...submitted(second) });
+
+    assert.equal(afterTear.status, 'ran', afterTear.message);
+    assert.equal(afterEmpty.status, 'ran', afterEmpty.message);
+    assert.equal(afterRerun.status, 'restored-run-cache', 'the rerun wrote a whole entry again');
+    assert.equal(readFileSync(effects, 'utf8'), 'ran\nran\nran\n');
     assert.equal(readFileSync(join(second, 'out.txt'), 'utf8'), 'x\nx\n');
   } finally {
     temp.remove();

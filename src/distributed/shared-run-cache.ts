@@ -16,6 +16,9 @@ const entrySchema = z.object({ key: z.string(), stage: z.string(), outs: z.array
 
 /** A run cache in `<cacheDir>/runs/`. */
 export class SharedRunCache implements RunCacheStore {
+  /** Shard directories known to exist. */
+  private readonly shards = new Set<string>();
+
   constructor(private readonly cacheDir: string) {}
 
   private pathOf(key: string): string {
@@ -35,9 +38,18 @@ export class SharedRunCache implements RunCacheStore {
     }
   }
 
+  /**
+   * Written without fsync: the outs it names were stored (and synced) before it, a worker killed
+   * after the rename leaves it whole, and an entry lost or torn in a power cut reads as absent, so
+   * the stage runs again. The fsync was 1.6 ms of each queued job's 12 ms in Sluice on a 2-core VM.
+   */
   async putRunCacheEntry(entry: RunCacheEntry): Promise<void> {
     const path = this.pathOf(entry.key);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic(path, `${JSON.stringify(entry)}\n`);
+    const shard = dirname(path);
+    if (!this.shards.has(shard)) {
+      mkdirSync(shard, { recursive: true });
+      this.shards.add(shard);
+    }
+    writeFileAtomic(path, `${JSON.stringify(entry)}\n`, 0o644, { durable: false });
   }
 }

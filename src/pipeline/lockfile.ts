@@ -110,12 +110,13 @@ export function serializeLockfile(lock: Lockfile, order: readonly string[], bloc
 }
 
 /**
- * A run's lock writes come closer together than this are coalesced: the first after a quiet spell
- * is written at once, later ones within the interval once it has passed, as one write of the
+ * Lock writes of a run that come closer together than this are coalesced: the first after a quiet
+ * spell is written at once, later ones within the interval once it has passed, as one write of the
  * latest lock. Each write re-serialises the lock and fsyncs it (about 7 ms a write on a 2-core
- * VM); with four queue workers finishing stages together, four writes a second became one.
- * What a killed run had not yet written is found again by the next run: the stages' outs and
- * run-cache entries are stored before their lock entries, so those stages are restored, not rerun.
+ * VM); with four queue workers finishing stages together, four writes a second became two.
+ * What a killed run had not yet written is found again by the next run: a stage's outs and
+ * run-cache entry are stored before its lock entry, so a stage the run cache covers is restored,
+ * not rerun.
  */
 export const LOCK_WRITE_INTERVAL_MS = 250;
 

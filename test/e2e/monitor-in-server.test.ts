@@ -127,8 +127,10 @@ describe('a monitor inside sluice serve --env', () => {
     assert.deepEqual(smtp.received[0]!.to, ['ml-team@example.com']);
     assert.match(smtp.received[0]!.data, /Subject: \[sluice warning\] drift on production/);
     assert.match(smtp.received[0]!.data, /mean_radius/);
-    assert.match(production!.stderr(), /MONITOR ALERT warning: drift on production/);
-    assert.match(production!.stderr(), /monitor production: delivery to webhook \S+ failed after 4 attempts/);
+    // The server's stderr reaches this process only while it awaits.
+    for (const line of [/MONITOR ALERT warning: drift on production/, /monitor production: delivery to webhook \S+ failed after 4 attempts/]) {
+      await pollUntil(() => (line.test(production!.stderr()) ? true : undefined), `${line} on the server's stderr`, 10_000);
+    }
     const alerts = sluice(repo.root, ['monitor', 'alerts', '--env', 'production', '--json']);
     assert.equal((JSON.parse(alerts.stdout) as unknown[]).length, 1);
   });

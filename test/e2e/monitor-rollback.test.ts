@@ -52,5 +52,6 @@ test('a deployed model whose live accuracy falls below the rule is rolled back t
   assert.deepEqual(alerts.map((alert) => [alert.rule, alert.severity]), [['accuracy-drop', 'critical']]);
   const audit = sluice(repo.root, ['audit', '--json']);
   assert.match(audit.stdout, /monitor\.action\.rollback/);
-  assert.match(server.stderr(), /MONITOR ALERT critical: accuracy-drop on production/);
+  // The server's stderr reaches this process only while it awaits (the sluice calls above block it).
+  await pollUntil(() => (/MONITOR ALERT critical: accuracy-drop on production/.test(server!.stderr()) ? true : undefined), 'the alert on the server\'s stderr', 10_000);
 });

@@ -106,9 +106,9 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
 
   if (!dryRun) initWorkspace(workspace.root);
   const runLock = dryRun ? undefined : acquireRunLock(join(workspace.paths.tmpDir, 'run.lock'));
+  const lockWriter = new LockfileWriter(workspace.paths.lockFile, pipeline.stages.map((stage) => stage.name));
   let store: MetadataStore | undefined;
   let services: WorkspaceServices | undefined;
-  let lockWriter: LockfileWriter | undefined;
   /** The run id once its records exist, and whether they were closed. */
   let recordsBegun: string | undefined;
   let recordsClosed = false;
@@ -124,9 +124,6 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
     const external = registryDeps(registrySourceOf(workspace, store));
     const params = new ParamsReader(workspace.root);
     const lock = readLockfile(workspace.paths.lockFile);
-    const order = pipeline.stages.map((stage) => stage.name);
-    const writer = new LockfileWriter(workspace.paths.lockFile, order);
-    lockWriter = writer;
     const runId = dryRun ? undefined : randomUUID();
     const logsDir = join(workspace.paths.logsDir, runId ?? 'dry-run');
 
@@ -163,7 +160,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           lock,
           commitLock: (name: string, entry: LockedStage) => {
             lock.stages[name] = entry;
-            writer.write(lock);
+            lockWriter.write(lock);
           },
           logsDir,
           external,
@@ -189,7 +186,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
       },
     );
     await statCache.flush();
-    writer.flush();
+    lockWriter.flush();
 
     const ordered = selected.flatMap((stage) => outcomes.get(stage.name) ?? []);
     recorder?.finish(pipeline, selected, selected.map((stage) => settledReport(stage, outcomes.get(stage.name))));
@@ -217,7 +214,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
   } finally {
     // A run that failed midway still leaves the lock of the stages it finished.
     try {
-      lockWriter?.flush();
+      lockWriter.flush();
     } catch {
       // The run's own error is the one to report.
     }

@@ -28,16 +28,16 @@ const NINE = 0x39;
 /** 10^k exactly, for k ≤ 22 (the powers of ten a double holds exactly). */
 const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-const REQUEST_ID = Buffer.from('{"request_id":"');
-const TIMESTAMP = Buffer.from(',"timestamp":"');
-const MODEL = Buffer.from(',"model":"');
-const VERSION = Buffer.from(',"version":"');
-const PREDICT = Buffer.from(',"protocol":"predict","inputs":');
-const OUTPUTS = Buffer.from(',"outputs":');
-const LABEL = Buffer.from('{"label":');
-const PROBABILITIES = Buffer.from(',"probabilities":');
-const NULL = Buffer.from('null');
-const LATENCY = Buffer.from(',"latency_ms":');
+const REQUEST_ID = keyBytes('{"request_id":"');
+const TIMESTAMP = keyBytes(',"timestamp":"');
+const MODEL = keyBytes(',"model":"');
+const VERSION = keyBytes(',"version":"');
+const PREDICT = keyBytes(',"protocol":"predict","inputs":');
+const OUTPUTS = keyBytes(',"outputs":');
+const LABEL = keyBytes('{"label":');
+const PROBABILITIES = keyBytes(',"probabilities":');
+const NULL = keyBytes('null');
+const LATENCY = keyBytes(',"latency_ms":');
 
 const NEWLINE = 0x0a;
 
@@ -71,8 +71,9 @@ function scanNumber(bytes: Buffer, start: number, end: number): number {
   let mantissa = 0;
   const integerStart = at;
   for (; at < end; at++) {
+    // One unsigned comparison tells a digit: anything below '0' wraps around to a large number.
     const digit = bytes[at]! - ZERO;
-    if (digit < 0 || digit > 9) break;
+    if (digit >>> 0 > 9) break;
     mantissa = mantissa * 10 + digit;
   }
   let digits = at - integerStart;
@@ -82,7 +83,7 @@ function scanNumber(bytes: Buffer, start: number, end: number): number {
     const fractionStart = ++at;
     for (; at < end; at++) {
       const digit = bytes[at]! - ZERO;
-      if (digit < 0 || digit > 9) break;
+      if (digit >>> 0 > 9) break;
       mantissa = mantissa * 10 + digit;
     }
     if (at === fractionStart) return Number.NaN;
@@ -134,14 +135,19 @@ function keyBytes(name: string): KeyBytes {
   return { bytes, words };
 }
 
-/** Whether `key` and then a closing quote are at `bytes[at]` (`view` being a view of `bytes`). */
-function keyAt(bytes: Buffer, view: DataView, at: number, end: number, key: KeyBytes): boolean {
+/** Whether `key`'s bytes are at `bytes[at]`, before `end` (`view` being a view of `bytes`): four at a time, then the rest. */
+function bytesAt(bytes: Buffer, view: DataView, at: number, end: number, key: KeyBytes): boolean {
   const length = key.bytes.length;
-  if (at + length >= end || bytes[at + length] !== QUOTE) return false;
+  if (at + length > end) return false;
   const words = key.words;
   for (let w = 0; w < words.length; w++) if (view.getUint32(at + 4 * w, true) !== words[w]) return false;
   for (let k = words.length * 4; k < length; k++) if (bytes[at + k] !== key.bytes[k]) return false;
   return true;
+}
+
+/** Whether `key` and then a closing quote are at `bytes[at]`. */
+function keyAt(bytes: Buffer, view: DataView, at: number, end: number, key: KeyBytes): boolean {
+  return at + key.bytes.length < end && bytes[at + key.bytes.length] === QUOTE && bytesAt(bytes, view, at, end, key);
 }
 
 export class PredictLineScanner {
@@ -153,7 +159,7 @@ export class PredictLineScanner {
   private readonly featureKeys: readonly (KeyBytes | undefined)[];
   /** A DataView of `bytes`, made again when the buffer changes. */
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private readonly classKeys: readonly Buffer[] | undefined;
+  private readonly classKeys: readonly KeyBytes[] | undefined;
   private values = new Float64Array(0);
   private tags = new Uint8Array(0);
   private probabilities = new Float64Array(0);
@@ -166,7 +172,7 @@ export class PredictLineScanner {
     this.featureIndex = new Map(arena.features.map((name, f) => [name, f]));
     this.featureKeys = arena.features.map((name) => (isPlain(name) ? keyBytes(name) : undefined));
     // Answers are read here only when their probabilities are keyed by exactly the classes, in order.
-    this.classKeys = arena.classes.length > 0 && keepsOrder(arena.classes) && arena.classes.every(isPlain) ? arena.classes.map((name, c) => Buffer.from(`${c === 0 ? '{' : ','}"${name}":`)) : undefined;
+    this.classKeys = arena.classes.length > 0 && keepsOrder(arena.classes) && arena.classes.every(isPlain) ? arena.classes.map((name, c) => keyBytes(`${c === 0 ? '{' : ','}"${name}":`)) : undefined;
     this.seen = new Int32Array(arena.features.length);
   }
 
@@ -217,9 +223,9 @@ export class PredictLineScanner {
     return { request_id: requestId, time, model, version, protocol: 'predict', inputs: undefined, outputs: undefined, shadow: false, latency, file, end: offsetAfter, decoded: { start: first, count } };
   }
 
-  private literal(text: Buffer): boolean {
-    if (!textAt(this.bytes, this.at, this.end, text)) return false;
-    this.at += text.length;
+  private literal(text: KeyBytes): boolean {
+    if (!bytesAt(this.bytes, this.view, this.at, this.end, text)) return false;
+    this.at += text.bytes.length;
     return true;
   }
 
@@ -254,7 +260,9 @@ export class PredictLineScanner {
   /** A plain string that is usually the previous line's (the model, the version): that line's string when the bytes match, so a million records share one. */
   private repeatedString(slot: number): string | undefined {
     const [bytes, text] = this.repeated[slot]!;
-    if (this.at + bytes.length < this.end && this.bytes[this.at + bytes.length] === QUOTE && this.bytes.compare(bytes, 0, bytes.length, this.at, this.at + bytes.length) === 0) {
+    // Compared here, not with Buffer#compare: these strings are a few bytes long, and a call into
+    // C++ (with its argument checks) cost more than the comparison, twice a line.
+    if (this.at + bytes.length < this.end && this.bytes[this.at + bytes.length] === QUOTE && textAt(this.bytes, this.at, this.end, bytes)) {
       this.at += bytes.length + 1;
       return text;
     }
@@ -324,9 +332,9 @@ export class PredictLineScanner {
           if (seen[f] === stamp) return undefined;
           seen[f] = stamp;
         }
-        if (bytes[at] === NULL[0]) {
-          if (!textAt(bytes, at, end, NULL)) return undefined;
-          at += NULL.length; // missing, as the cell already is
+        if (bytes[at] === NULL.bytes[0]) {
+          if (!bytesAt(bytes, this.view, at, end, NULL)) return undefined;
+          at += NULL.bytes.length; // missing, as the cell already is
         } else {
           const value = scanNumber(bytes, at, end);
           if (Number.isNaN(value)) return undefined;

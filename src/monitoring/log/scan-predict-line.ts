@@ -122,7 +122,7 @@ function skipSpaces(bytes: Buffer, at: number, end: number): number {
   return at;
 }
 
-/** A feature's name as the bytes a plain key holds, and as little-endian 32-bit words to compare four bytes at a time. */
+/** A fixed text (a feature's name as a plain key holds it, a literal of the line) as bytes, and as little-endian 32-bit words to compare four bytes at a time. */
 interface KeyBytes {
   readonly bytes: Buffer;
   readonly words: Uint32Array;

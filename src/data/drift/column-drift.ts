@@ -5,7 +5,7 @@
 import { countCategories, chiSquareTest, jensenShannonCategorical, proportionZTest, psiCategorical, type CategoryCounts } from './categorical-statistics.js';
 import type { DriftMethod } from './choose-method.js';
 import { ksTwoSample } from './ks-test.js';
-import { compareEcdfs, jensenShannonNumeric, meanAndStd, psiNumeric } from './numeric-statistics.js';
+import { compareEcdfs, jensenShannonNumeric, meanAndStd, psiNumeric, type EcdfComparison } from './numeric-statistics.js';
 import { sortNumbers } from './sort-numbers.js';
 
 /** A numeric column's non-missing values, sorted, and how many were missing. */
@@ -106,6 +106,20 @@ function topCategories(counts: CategoryCounts, limit = 20): Histogram {
   };
 }
 
+/** ECDF comparisons walked ahead of measuring (on two threads: see startPresort), by the current sample's array. */
+const walked = new WeakMap<Float64Array, { readonly reference: Float64Array; readonly comparison: EcdfComparison }>();
+
+/** Keeps `compareEcdfs(reference, current)`, walked elsewhere, for measuring these two samples. */
+export function rememberEcdfComparison(reference: Float64Array, current: Float64Array, comparison: EcdfComparison): void {
+  walked.set(current, { reference, comparison });
+}
+
+/** `compareEcdfs(reference, current)`, walked ahead or now. */
+function ecdfComparison(reference: Float64Array, current: Float64Array): EcdfComparison {
+  const known = walked.get(current);
+  return known?.reference === reference ? known.comparison : compareEcdfs(reference, current);
+}
+
 /**
  * Measures drift by `method`. Numeric samples take every method (as categories for chi2 and z);
  * `asCategories` makes Jensen–Shannon and PSI count values instead of bins (auto's choice for
@@ -141,7 +155,7 @@ export function measureDrift(reference: Sample, current: Sample, method: DriftMe
 function measureNumeric(reference: Float64Array, current: Float64Array, method: DriftMethod): Measured {
   const referenceSummary = meanAndStd(reference);
   const currentSummary = meanAndStd(current);
-  const { largestGap, area: wasserstein } = compareEcdfs(reference, current);
+  const { largestGap, area: wasserstein } = ecdfComparison(reference, current);
   const wassersteinNormed = normedWasserstein(wasserstein, referenceSummary.std);
   const js = jensenShannonNumeric(reference, current);
   const psi = psiNumeric(reference, current);
@@ -178,11 +192,11 @@ function measureNumericVerdict(reference: Float64Array, current: Float64Array, m
   const none = { statistics: {}, histogram: { bins: [], reference: [], current: [] } };
   switch (method) {
     case 'ks': {
-      const ks = ksTwoSample(reference, current, compareEcdfs(reference, current).largestGap);
+      const ks = ksTwoSample(reference, current, ecdfComparison(reference, current).largestGap);
       return { statistic: ks.statistic, pValue: ks.pValue, ...none };
     }
     case 'wasserstein':
-      return { statistic: normedWasserstein(compareEcdfs(reference, current).area, meanAndStd(reference).std), pValue: null, ...none };
+      return { statistic: normedWasserstein(ecdfComparison(reference, current).area, meanAndStd(reference).std), pValue: null, ...none };
     case 'jensenshannon':
       return { statistic: jensenShannonNumeric(reference, current).distance, pValue: null, ...none };
     case 'psi':

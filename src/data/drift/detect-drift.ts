@@ -7,8 +7,8 @@ import { columnNotFound, columnTypeMismatch, driftMethodNeedsNumbers, noColumnsT
 import { readTable } from '../read-table.js';
 import type { Column, NumericColumn, Table } from '../table.js';
 import { chooseMethod, DEFAULT_THRESHOLDS, FEW_DISTINCT, isHypothesisTest, needsNumbers, type DriftMethod } from './choose-method.js';
-import { categoricalSample, countDistinct, measureDrift, numericSample, sortedSample, type Histogram, type Sample } from './column-drift.js';
-import { startSortAll } from './sort-in-parallel.js';
+import { categoricalSample, countDistinct, measureDrift, numericSample, rememberEcdfComparison, sortedSample, type Histogram, type Sample } from './column-drift.js';
+import { compareAllEcdfs, startSortAll } from './sort-in-parallel.js';
 import { correctedThresholds, type Correction } from './corrections.js';
 
 export interface DriftOptions {
@@ -94,9 +94,11 @@ export function startPresort(reference: Table, current: Table, options: DriftOpt
   const excluded = new Set(options.exclude ?? []);
   const wanted = options.columns && options.columns.length > 0 ? new Set(options.columns) : undefined;
   const columns: NumericColumn[] = [];
+  const compared: (readonly [NumericColumn, NumericColumn])[] = [];
   for (const column of reference.columns) {
     const other = current.columns.find((candidate) => candidate.name === column.name);
     if (column.kind !== 'number' || other?.kind !== 'number' || excluded.has(column.name) || (wanted && !wanted.has(column.name))) continue;
+    compared.push([column, other]);
     // A table compared again (a monitor's reference, window after window) is sorted once.
     for (const side of [column, other]) if (!samples.has(side)) columns.push(side);
   }
@@ -109,8 +111,28 @@ export function startPresort(reference: Table, current: Table, options: DriftOpt
         (column as { values: Float64Array }).values = sorted[k]!;
         samples.set(column, sortedSample(sorted[k]!));
       });
+      await walkEcdfsAhead(compared, options.method ?? 'auto');
     },
   };
+}
+
+/**
+ * The ECDF walks (KS and Wasserstein both read them) of the sorted pairs whose method will take
+ * them, on two threads: after the sort, the walks are the rest of a large drift check's cost.
+ * A pair auto compares as categories (few distinct values) is left alone.
+ */
+async function walkEcdfsAhead(compared: readonly (readonly [NumericColumn, NumericColumn])[], method: DriftMethod | 'auto'): Promise<void> {
+  if (method !== 'auto' && method !== 'ks' && method !== 'wasserstein') return;
+  const pairs: [Float64Array, Float64Array][] = [];
+  for (const [referenceColumn, currentColumn] of compared) {
+    const reference = samples.get(referenceColumn);
+    const current = samples.get(currentColumn);
+    if (reference?.kind !== 'numeric' || current?.kind !== 'numeric' || reference.sorted.length === 0 || current.sorted.length === 0) continue;
+    if (method === 'auto' && countDistinct(reference, current, FEW_DISTINCT) <= FEW_DISTINCT) continue;
+    pairs.push([reference.sorted, current.sorted]);
+  }
+  const comparisons = await compareAllEcdfs(pairs);
+  pairs.forEach(([reference, current], k) => rememberEcdfComparison(reference, current, comparisons[k]!));
 }
 
 function firstText(column: Column): string {

@@ -18,13 +18,20 @@ export const BIN_COUNT = 10;
 /** Replaces empty proportions in PSI, as is conventional (no renormalisation afterwards). */
 export const PSI_EPSILON = 1e-4;
 
+/** Two empirical CDFs compared: see {@link compareEcdfs}. */
+export interface EcdfComparison {
+  readonly largestGap: number;
+  readonly area: number;
+}
+
 /**
  * The two empirical CDFs compared in one walk over the merged values: their largest gap (the
  * Kolmogorov–Smirnov D) and the area between them (`scipy.stats.wasserstein_distance(u, v)`).
  * The area is summed with Neumaier compensation so millions of small terms keep their precision,
- * written out inline because this loop runs over every value.
+ * written out inline because this loop runs over every value. Self-contained (no reference
+ * outside its body): the sorting thread runs its source (see sort-in-parallel.ts).
  */
-export function compareEcdfs(u: Float64Array, v: Float64Array): { largestGap: number; area: number } {
+export function compareEcdfs(u: Float64Array, v: Float64Array): EcdfComparison {
   const nu = u.length;
   const nv = v.length;
   let total = 0;

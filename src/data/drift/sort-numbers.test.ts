@@ -1,7 +1,8 @@
 /** The radix sort and the two-thread sorter order numbers exactly as `Float64Array.prototype.sort`. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sortAll, startSortAll } from './sort-in-parallel.js';
+import { compareEcdfs } from './numeric-statistics.js';
+import { compareAllEcdfs, sortAll, startSortAll } from './sort-in-parallel.js';
 import { sortNumbers } from './sort-numbers.js';
 
 /** Seeded numbers of every awkward kind: negatives, tiny and huge magnitudes, ties, ±0, ±Infinity, NaN. */
@@ -117,4 +118,19 @@ test('a sort started early finishes every shared array sorted, the other thread 
   const sorted = await job.finish();
   sorted.forEach((array, k) => assertSameOrder(array, expected[k]!));
   assert.ok(sortedMeanwhile >= 1, 'the other thread sorted at least one column before this one joined in');
+});
+
+test('ECDF walks shared out over two threads give exactly the walks of one thread, in input order', async () => {
+  const finite = (seed: number, length: number, shift: number) => {
+    const values = awkwardNumbers(length, seed).filter((value) => Number.isFinite(value)).map((value) => value + shift);
+    return values.sort();
+  };
+  const pairs = Array.from({ length: 5 }, (_, k) => {
+    const current = finite(40 + k, 400_000, k * 0.25);
+    const shared = new Float64Array(new SharedArrayBuffer(current.length * 8));
+    shared.set(current);
+    return [finite(60 + k, 50_000, 0), shared] as const;
+  });
+  const walked = await compareAllEcdfs(pairs);
+  assert.deepEqual(walked, pairs.map(([reference, current]) => compareEcdfs(reference, current)));
 });

@@ -26,13 +26,11 @@ export function labelledAnswers(window: WindowRows | readonly LoggedRow[], label
       if (label === undefined) continue;
       let known = classesOf.get(label);
       if (known === undefined && !classesOf.has(label)) classesOf.set(label, (known = classOf(classes, label)));
-      const prediction = rows.prediction(row);
-      if (known === undefined || prediction === undefined || typeof prediction === 'number') {
+      if (known === undefined || !rows.pushProbabilities(row, classes, probabilities)) {
         unusable++;
         continue;
       }
       truth.push(known);
-      for (const name of classes) probabilities.push(prediction[name] ?? Number.NaN);
     }
     return { answers: { kind: 'classification', classes, probabilities: Float64Array.from(probabilities), labels: truth }, unusable };
   }

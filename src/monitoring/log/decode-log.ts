@@ -5,7 +5,8 @@
  */
 import { loggedRows, type ServedSignature } from './logged-rows.js';
 import { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead, type ReadBuffer } from './read-prediction-log.js';
-import { RowArena, type ArenaColumns } from './row-arena.js';
+import { RowArena } from './row-arena.js';
+import type { ArenaColumns } from './shared-columns.js';
 import { PredictLineScanner } from './scan-predict-line.js';
 import { rowsOfArena, type WindowRows } from './window-rows.js';
 

@@ -19,7 +19,8 @@ import type { ServedSignature } from './logged-rows.js';
 import { appendByTime, readDecodedLogInParallel } from './parallel-decode.js';
 import { readDecodedLogInto, type DecodedLogRead } from './decode-log.js';
 import type { LoggedPrediction, LogPosition, ReadBuffer } from './read-prediction-log.js';
-import { RowArena, sharedColumns } from './row-arena.js';
+import { RowArena } from './row-arena.js';
+import { sharedColumns } from './shared-columns.js';
 
 interface Held {
   /** The position the held records start from (the stored position when they were last checked). */

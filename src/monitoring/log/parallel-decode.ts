@@ -19,7 +19,8 @@ import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
 import type { ServedSignature } from './logged-rows.js';
 import { packRecords, unpackRecords, type PackedRecords } from './packed-records.js';
 import { predictionLogFiles, unreadBytes, type LoggedPrediction, type LogPosition } from './read-prediction-log.js';
-import { columnsBetween, sharedColumns, type ArenaColumns, type ArenaRows } from './row-arena.js';
+import type { ArenaRows } from './row-arena.js';
+import { columnsBetween, sharedColumns, type ArenaColumns } from './shared-columns.js';
 
 const TASK = 'sluice:decode-prediction-log';
 

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CELL_MISSING, CELL_NUMBER, columnsBetween, RowArena, sharedColumns } from './row-arena.js';
+import { CELL_MISSING, CELL_NUMBER, RowArena } from './row-arena.js';
+import { columnsBetween, sharedColumns } from './shared-columns.js';
 import { rowsOfArena } from './window-rows.js';
 
 const FEATURES = ['a', 'b', 'c'];

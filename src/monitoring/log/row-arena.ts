@@ -12,8 +12,8 @@
  * time, every row touches every column's memory (60 arrays for 30 features), and the cache misses
  * cost more than the scanning.
  */
-import { randomUUID } from 'node:crypto';
 import type { LoggedRow } from './logged-rows.js';
+import { sharedColumns, type ArenaColumns } from './shared-columns.js';
 
 /** A cell's kind: a number (in `values`), missing (null, absent, NaN), or anything else (kept aside, empty text too). */
 export const CELL_NUMBER = 0;
@@ -36,33 +36,6 @@ function grown<T extends Float64Array | Uint8Array | Uint32Array>(array: T, leng
   const next = array.buffer instanceof SharedArrayBuffer ? (new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(size * array.BYTES_PER_ELEMENT))) : new (array.constructor as new (size: number) => T)(size);
   next.set(array);
   return next;
-}
-
-/**
- * Feature columns over shared memory for an arena to write into: the arena writes at their index
- * 0 on, growing into memory of its own only if its rows outgrow them. Two threads decoding halves
- * of one log are given views of the same buffers, one after the other, so the second half's rows
- * are already where they belong (see `appendRows`).
- */
-export interface ArenaColumns {
-  readonly values: readonly Float64Array[];
-  readonly tags: readonly Uint8Array[];
-  /** Which set of shared columns these are (views of one set share it). */
-  readonly room: string;
-}
-
-/** Fresh shared columns of `length` rows for `features` features. */
-export function sharedColumns(features: number, length: number): ArenaColumns {
-  return {
-    values: Array.from({ length: features }, () => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))),
-    tags: Array.from({ length: features }, () => new Uint8Array(new SharedArrayBuffer(length))),
-    room: randomUUID(),
-  };
-}
-
-/** Views of rows `from` to `to` of shared columns (the same set: the same room). */
-export function columnsBetween(columns: ArenaColumns, from: number, to: number): ArenaColumns {
-  return { values: columns.values.map((values) => values.subarray(from, to)), tags: columns.tags.map((tags) => tags.subarray(from, to)), room: columns.room };
 }
 
 /**
@@ -333,6 +306,11 @@ export class RowArena {
       default:
         return undefined;
     }
+  }
+
+  /** Whether the row's answer is class probabilities (each read by `predictionValue`, no object built). */
+  answersWithClasses(row: number): boolean {
+    return this.answerTags[row] === ANSWER_CLASSES;
   }
 
   /** The one number prediction drift compares (see predictionValue), without building the answer. */

@@ -27,6 +27,12 @@ export interface WindowRows {
   /** The row's position in its request (feedback labels a multi-row request row by row). */
   index(row: number): number;
   prediction(row: number): LoggedRow['prediction'];
+  /**
+   * Appends the row's probability of each of `classes`, in that order (NaN for one its answer
+   * lacks), to `into`, without building the answer; false, appending nothing, when the answer
+   * holds no probabilities (a number, or nothing).
+   */
+  pushProbabilities(row: number, classes: readonly string[], into: number[]): boolean;
   /** `predictionValue` of the row's answer. */
   predictionValue(row: number, output: string | undefined, classes: readonly string[] | undefined): number;
   /** The cells of a feature the rows were decoded with (every cell missing for any other name). */
@@ -41,6 +47,12 @@ export function predictionValue(prediction: LoggedRow['prediction'], output: str
   return name === undefined ? Number.NaN : (prediction[name] ?? Number.NaN);
 }
 
+function pushProbabilitiesOf(prediction: LoggedRow['prediction'], classes: readonly string[], into: number[]): boolean {
+  if (prediction === undefined || typeof prediction === 'number') return false;
+  for (const name of classes) into.push(prediction[name] ?? Number.NaN);
+  return true;
+}
+
 function tagOf(value: unknown): number {
   if (typeof value === 'number') return Number.isNaN(value) ? CELL_MISSING : CELL_NUMBER;
   return value === null || value === undefined ? CELL_MISSING : CELL_OTHER;
@@ -53,6 +65,7 @@ export function rowsOfArray(rows: readonly (Pick<LoggedRow, 'features'> & Partia
     requestId: (row) => rows[row]!.requestId!,
     index: (row) => rows[row]!.index!,
     prediction: (row) => rows[row]!.prediction,
+    pushProbabilities: (row, classes, into) => pushProbabilitiesOf(rows[row]!.prediction, classes, into),
     predictionValue: (row, output, classes) => predictionValue(rows[row]!.prediction, output, classes),
     feature(name) {
       const values = new Float64Array(rows.length);
@@ -77,6 +90,12 @@ export function rowsOfArena(arena: RowArena, selected: Uint32Array): WindowRows 
     requestId: (row) => arena.requestId(selected[row]!),
     index: (row) => arena.index(selected[row]!),
     prediction: (row) => arena.prediction(selected[row]!),
+    pushProbabilities(row, classes, into) {
+      const at = selected[row]!;
+      if (!arena.answersWithClasses(at)) return pushProbabilitiesOf(arena.prediction(at), classes, into);
+      for (const name of classes) into.push(arena.predictionValue(at, name, classes, () => Number.NaN));
+      return true;
+    },
     predictionValue: (row, output, classes) => arena.predictionValue(selected[row]!, output, classes, (prediction) => predictionValue(prediction, output, classes)),
     feature(name) {
       const f = arena.features.indexOf(name);

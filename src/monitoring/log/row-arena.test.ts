@@ -99,6 +99,26 @@ describe('the row arena', () => {
     assert.equal(arena.requestId(5), 'after');
   });
 
+  test('a window reads each row\'s class probabilities as the answer it holds gives them, a number or no answer giving none', () => {
+    const arena = new RowArena(FEATURES, CLASSES);
+    arena.pushScanned('scanned', 1, new Float64Array([1, 2, 3]), new Uint8Array(3), new Float64Array([0.25, 0.75]));
+    arena.push([
+      { requestId: 'number', index: 0, time: 0, version: '1', features: {}, prediction: 4.5 },
+      { requestId: 'none', index: 1, time: 0, version: '1', features: {}, prediction: undefined },
+      { requestId: 'object', index: 2, time: 0, version: '1', features: {}, prediction: { '1': 0.4, other: 0.6 } },
+    ]);
+    const rows = rowsOfArena(arena, Uint32Array.from([0, 1, 2, 3]));
+    const read = (row: number, classes: readonly string[]) => {
+      const into: number[] = [];
+      return { pushed: rows.pushProbabilities(row, classes, into), into };
+    };
+    assert.deepEqual(read(0, ['1', '0', 'unknown']), { pushed: true, into: [0.75, 0.25, Number.NaN] });
+    assert.deepEqual(read(1, CLASSES), { pushed: false, into: [] });
+    assert.deepEqual(read(2, CLASSES), { pushed: false, into: [] });
+    // An answer by other names than the signature's classes is read by name, as its object holds it.
+    assert.deepEqual(read(3, ['0', '1', 'other']), { pushed: true, into: [Number.NaN, 0.4, 0.6] });
+  });
+
   test('a column handed over is the caller’s: the arena does not give it out again', () => {
     const arena = new RowArena(FEATURES, CLASSES);
     const rows = filled(arena, [4, 4]);

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { sluice, type ScratchRepo } from '../support/cli.js';
-import { deploy, environmentRepo, environmentState, load, rolloutStatus, shareOf } from '../support/environment.js';
+import { deploy, environmentRepo, environmentState, load, rolloutStatus, shareOf, watchRollout } from '../support/environment.js';
 import { descendantsOf, isRunning } from '../support/process-tree.js';
 import { pollUntil } from '../support/processes.js';
 import { startServe, type ServedProcess } from '../support/serve.js';
@@ -54,10 +54,10 @@ describe('sluice serve --env: canary', () => {
     deploy(repo, 'models:/bc/2');
     await pollUntil(async () => ((await environmentState(server!.url)).candidateVersion === 2 ? true : undefined), 'the canary to be loaded', 10_000);
     let degraded = false;
-    const watcher = setInterval(() => {
-      degraded ||= rolloutStatus(repo!).rollout?.phase === 'Degraded';
-    }, 250);
-    const answers = await load({ url: server.url, count: 4000, feedback: true, until: () => degraded, timeoutMs: 60_000 }).finally(() => clearInterval(watcher));
+    const watcher = watchRollout(repo, (status) => {
+      degraded ||= status.rollout?.phase === 'Degraded';
+    });
+    const answers = await load({ url: server.url, count: 4000, feedback: true, until: () => degraded, timeoutMs: 60_000 }).finally(() => watcher.stop());
     const status = rolloutStatus(repo);
     assert.equal(status.rollout?.phase, 'Degraded', `still ${status.rollout?.phase} after ${answers.length} answers`);
     assert.equal(status.rollout?.weight, 0);
@@ -82,12 +82,11 @@ describe('sluice serve --env: canary', () => {
     deploy(repo, 'models:/bc/3');
     let phase = '';
     const weights = new Set<number>();
-    const watcher = setInterval(() => {
-      const rollout = rolloutStatus(repo!).rollout;
+    const watcher = watchRollout(repo, ({ rollout }) => {
       phase = rollout?.phase ?? '';
       if (rollout) weights.add(rollout.weight);
-    }, 200);
-    const answers = await load({ url: server.url, count: 20_000, feedback: true, until: () => phase === 'Healthy', timeoutMs: 60_000 }).finally(() => clearInterval(watcher));
+    });
+    const answers = await load({ url: server.url, count: 20_000, feedback: true, until: () => phase === 'Healthy', timeoutMs: 60_000 }).finally(() => watcher.stop());
     const status = rolloutStatus(repo);
     assert.equal(status.rollout?.phase, 'Healthy', `ended ${status.rollout?.phase} after ${answers.length} answers`);
     assert.ok(weights.has(30) && weights.has(60), `weights seen: ${[...weights].join(', ')}`);
@@ -123,10 +122,10 @@ describe('sluice serve --env: canary', () => {
     assert.equal(weighted.filter((answer) => answer.status !== 200).length, 0);
     assert.ok(Math.abs(shareOf(weighted, '2') - 0.5) <= 0.03, `candidate share ${shareOf(weighted, '2')}`);
     let degraded = false;
-    const watcher = setInterval(() => {
-      degraded ||= rolloutStatus(repo!).rollout?.phase === 'Degraded';
-    }, 250);
-    const answers = await load({ url: server.url, count: 4000, feedback: true, until: () => degraded, timeoutMs: 60_000 }).finally(() => clearInterval(watcher));
+    const watcher = watchRollout(repo, (status) => {
+      degraded ||= status.rollout?.phase === 'Degraded';
+    });
+    const answers = await load({ url: server.url, count: 4000, feedback: true, until: () => degraded, timeoutMs: 60_000 }).finally(() => watcher.stop());
     const status = rolloutStatus(repo);
     assert.equal(status.rollout?.phase, 'Degraded', `still ${status.rollout?.phase} after ${answers.length} answers`);
     assert.equal(answers.filter((answer) => answer.status !== 200).length, 0);

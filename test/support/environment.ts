@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sharedFixture } from './fixtures.js';
-import { scratchRepo, sluice, type ScratchRepo } from './cli.js';
+import { scratchRepo, sluice, sluiceAsync, type ScratchRepo } from './cli.js';
 
 function readCsv(path: string): Record<string, string>[] {
   const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
@@ -51,6 +51,28 @@ export function rolloutStatus(repo: ScratchRepo): RolloutJson {
   const result = sluice(repo.root, ['rollout', 'status', '--env', 'production', '--json']);
   assert.equal(result.code, 0, result.stderr);
   return JSON.parse(result.stdout) as RolloutJson;
+}
+
+/**
+ * Reads `sluice rollout status` over and over while a load runs, one read at a time, each after
+ * the last (without blocking the event loop: a synchronous read would stall the load it watches),
+ * until `stop()`, which resolves once the read in flight has ended.
+ */
+export function watchRollout(repo: ScratchRepo, onStatus: (status: RolloutJson) => void, intervalMs = 100): { stop(): Promise<void> } {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const result = await sluiceAsync(repo.root, ['rollout', 'status', '--env', 'production', '--json']);
+      if (result.code === 0) onStatus(JSON.parse(result.stdout) as RolloutJson);
+      if (!stopped) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
 }
 
 export function deploy(repo: ScratchRepo, reference: string, ...extra: string[]): void {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { sharedFixture } from '../support/fixtures.js';
+import { environmentRepo } from '../support/environment.js';
 import { exited, scratchRepo, sluice, startSluice, stopProcess, type ScratchRepo } from '../support/cli.js';
 import { pollUntil } from '../support/processes.js';
 
@@ -31,13 +31,6 @@ deploy:
                 feedback: {metric: accuracy, minSamples: 50}
 `;
 
-function registerModels(repo: ScratchRepo): void {
-  for (const [file, extra] of [['bc_logreg.onnx', ['--alias', 'production']], ['bc_weak_logreg3.onnx', []], ['bc_mlp.onnx', []]] as const) {
-    const result = sluice(repo.root, ['models', 'register', sharedFixture('breast_cancer', 'models', file), '--name', 'bc', ...extra]);
-    assert.equal(result.code, 0, result.stderr);
-  }
-}
-
 function statusJson(repo: ScratchRepo): { stableVersion: number | null; rollout: { id: string; phase: string; weight: number; stepIndex: number; candidateVersion: number } | null } {
   const result = sluice(repo.root, ['rollout', 'status', '--env', 'production', '--json']);
   assert.equal(result.code, 0, result.stderr);
@@ -53,9 +46,7 @@ function aliasVersion(repo: ScratchRepo): number {
 describe('sluice deploy and sluice rollout', () => {
   let repo: ScratchRepo;
   beforeEach(() => {
-    repo = scratchRepo({ 'sluice.yaml': SLUICE_YAML });
-    assert.equal(sluice(repo.root, ['init']).code, 0);
-    registerModels(repo);
+    repo = environmentRepo(SLUICE_YAML);
   });
   afterEach(() => repo.remove());
 
@@ -167,7 +158,8 @@ describe('sluice deploy refuses bad input with exit 2', () => {
   });
 
   test('an unknown version says how to list the versions', () => {
-    registerModels(repo);
+    repo.remove();
+    repo = environmentRepo(SLUICE_YAML);
     const stderr = refused(['deploy', 'models:/bc/9', '--env', 'production']);
     assert.match(stderr, /version=9\) not found/);
     assert.match(stderr, /sluice models show bc/);

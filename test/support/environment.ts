@@ -4,7 +4,8 @@
  * test.csv's rows, and a bounded load generator that records each answer's version.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sharedFixture } from './fixtures.js';
 import { scratchRepo, sluice, sluiceAsync, type ScratchRepo } from './cli.js';
 
@@ -21,14 +22,34 @@ export const ROWS = testCsv.map((row) => {
   return { features: Object.fromEntries(Object.entries(features).map(([name, value]) => [name, Number(value)])), label: Number(target) };
 });
 
-/** A workspace whose sluice.yaml is `yaml`, with v1 (logreg, alias production), v2 (weak), v3 (mlp). */
-export function environmentRepo(yaml: string): ScratchRepo {
-  const repo = scratchRepo({ 'sluice.yaml': yaml });
+/** The workspace every environment test starts from, made once per test process (see environmentRepo). */
+let template: string | undefined;
+
+/** An initialised workspace with the three models registered: v1 (alias production), v2, v3. */
+function registeredWorkspace(): string {
+  if (template !== undefined) return template;
+  const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n' });
+  process.once('exit', () => repo.remove());
   assert.equal(sluice(repo.root, ['init']).code, 0);
   for (const [file, extra] of [['bc_logreg.onnx', ['--alias', 'production']], ['bc_weak_logreg3.onnx', []], ['bc_mlp.onnx', []]] as const) {
     const result = sluice(repo.root, ['models', 'register', sharedFixture('breast_cancer', 'models', file), '--name', 'bc', ...extra]);
     assert.equal(result.code, 0, result.stderr);
   }
+  template = repo.root;
+  return template;
+}
+
+/**
+ * A workspace whose sluice.yaml is `yaml`, with v1 (logreg, alias production), v2 (weak), v3
+ * (mlp). Its `.sluice` (store, registered artifacts) is a copy of one workspace set up once per
+ * test process through the CLI: registering three models costs about 2 s a test, and the store
+ * holds no path of its own checkout.
+ */
+export function environmentRepo(yaml: string): ScratchRepo {
+  const from = registeredWorkspace();
+  const repo = scratchRepo({ 'sluice.yaml': yaml });
+  cpSync(join(from, '.sluice'), join(repo.root, '.sluice'), { recursive: true });
+  cpSync(join(from, '.gitignore'), join(repo.root, '.gitignore'));
   return repo;
 }
 

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { formatBytes } from '../../src/cli/format/progress.js';
 import { exited, scratchRepo, sluice, sluiceAsync, startSluice, type ScratchRepo } from '../support/cli.js';
 import { killTree } from '../support/process-tree.js';
 import { startTestS3, type TestS3 } from '../support/s3.js';
@@ -21,6 +22,16 @@ function writeDataset(root: string, files = FILES): void {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `f${index}.bin`), Buffer.alloc(1 + ((index * 37) % 2000), index % 251));
   }
+}
+
+/** The bytes of the dataset's distinct files (equal files are one object): what a pull fetches into an empty cache. */
+function distinctBytes(files = FILES): number {
+  const sizes = new Map<string, number>();
+  for (let index = 0; index < files; index++) {
+    const size = 1 + ((index * 37) % 2000);
+    sizes.set(`${size}:${index % 251}`, size);
+  }
+  return [...sizes.values()].reduce((sum, size) => sum + size, 0);
 }
 
 /** A digest of every file's path and content, to compare trees byte for byte. */
@@ -67,12 +78,14 @@ describe('data versioning', () => {
     const pushed = sluice(repo.root, ['data', 'push']);
     assert.equal(pushed.code, 0, pushed.stderr);
     assert.match(pushed.stdout, /5001 objects pushed to local/);
-    assert.match(sluice(repo.root, ['data', 'push']).stdout, /0 objects pushed to local .*; 5001 already there/);
+    assert.match(sluice(repo.root, ['data', 'push']).stdout, /0 objects pushed to local .*, 0 B; 5001 already there/);
     rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
     rmSync(join(repo.root, 'data', 'images'), { recursive: true, force: true });
     const pulled = sluice(repo.root, ['data', 'pull']);
     assert.equal(pulled.code, 0, pulled.stderr);
     assert.match(pulled.stdout, /Restored data\/images/);
+    // Every fetched object's bytes are counted, however many arrive at once.
+    assert.ok(pulled.stdout.includes(`objects pulled from local (${localRemote()}), ${formatBytes(distinctBytes())}; 0 already there`), pulled.stdout);
     assert.equal(treeDigest(join(repo.root, 'data', 'images')), digest);
   });
 

@@ -42,6 +42,7 @@ export interface ObjectTransferResult {
   readonly transferred: number;
   /** Objects the other side had already. */
   readonly skipped: number;
+  /** Bytes of the objects moved now. */
   readonly bytes: number;
   /** `path: reason` for every object that did not arrive (empty when the transfer is complete). */
   readonly problems: readonly string[];
@@ -112,11 +113,13 @@ export async function pushObjects(cache: ObjectCache, storage: ObjectStorage, ro
   const progress = { files: 0, totalFiles: all.length, bytes: 0, totalBytes: all.reduce((sum, item) => sum + item.size, 0) };
   let transferred = 0;
   let skipped = 0;
+  let sent = 0;
   const send = async (item: { id: string; size: number }) => {
     if (await has(item.id)) skipped++;
     else {
       await storage.putFile(item.id, cache.objectPath(item.id), { size: item.size });
       transferred++;
+      sent += item.size;
     }
     progress.files++;
     progress.bytes += item.size;
@@ -129,7 +132,7 @@ export async function pushObjects(cache: ObjectCache, storage: ObjectStorage, ro
   const sendable = manifestObjects.filter((manifest) => !cache.readManifest(manifest.id).some((entry) => failedIds.has(entry.hash)));
   failures.push(...(await pool(sendable, jobs, send)));
   const problems = [...missingLocally, ...failures.map((failure) => `${failure.item.path}: ${describe(failure.error)}`)];
-  return { transferred, skipped, bytes: progress.bytes, problems, total: all.length + missingLocally.length, absent: [] };
+  return { transferred, skipped, bytes: sent, problems, total: all.length + missingLocally.length, absent: [] };
 }
 
 /**
@@ -153,7 +156,10 @@ export async function pullObjects(cache: ObjectCache, storage: ObjectStorage, ro
       skipped++;
       return;
     }
-    bytes += await cache.addVerified(id, await storage.read(id), `${storage.url} (for ${path})`);
+    // Read into a constant first: `bytes += await …` would add to the total as it was before the
+    // await, losing what other objects fetched meanwhile added.
+    const size = await cache.addVerified(id, await storage.read(id), `${storage.url} (for ${path})`);
+    bytes += size;
     transferred++;
   };
   // Manifests first (they say which files to fetch), verified like any object. The cache counts a

@@ -60,6 +60,28 @@ describe('stage scheduler', () => {
     assert.equal(outcomes.get('c')?.status, 'ran');
   });
 
+  test('when recording an outcome fails, nothing new starts and the running stages finish before the error is thrown', async () => {
+    const { stages, upstream } = pipeline({ a: [], b: [], c: [] });
+    const started: string[] = [];
+    const finished: string[] = [];
+    const run = scheduleStages(
+      stages,
+      async (stage) => {
+        started.push(stage.name);
+        await new Promise((resolve) => setTimeout(resolve, stage.name === 'a' ? 1 : 50));
+        finished.push(stage.name);
+        return outcome(stage, 'ran');
+      },
+      { jobs: 2, keepGoing: false, upstream },
+      (recorded) => {
+        if (recorded.stage === 'a') throw new Error('the tracking server went away');
+      },
+    );
+    await assert.rejects(run, /the tracking server went away/);
+    assert.deepEqual(started, ['a', 'b']);
+    assert.deepEqual(finished, ['a', 'b']);
+  });
+
   test('a stage that throws is reported as failed with the message', async () => {
     const { stages, upstream } = pipeline({ a: [] });
     const outcomes = await scheduleStages(stages, async () => { throw new Error('disk full'); }, { jobs: 1, keepGoing: false, upstream });

@@ -37,56 +37,69 @@ export async function scheduleStages(
   };
   const parentsOf = (stage: Stage) => [...(options.upstream.get(stage.name) ?? [])].filter((name) => selected.has(name));
 
-  while (pending.length > 0 || running.size > 0) {
-    if (options.signal?.aborted) stopped = true;
-    const before = pending.length;
-    const waiting: Stage[] = [];
-    for (const stage of pending) {
-      const parents = parentsOf(stage);
-      if (parents.some((name) => !outcomes.has(name))) {
-        waiting.push(stage);
-        continue;
-      }
-      const failed = parents.find((name) => isFailure(outcomes.get(name)!.status));
-      if (failed !== undefined) {
-        await settle({ ...skipped(stage, 'skipped'), message: options.skipReason?.(stage.name, failed) ?? `upstream stage "${failed}" did not succeed` });
-        continue;
-      }
-      if (stopped || running.size >= options.jobs) {
-        waiting.push(stage);
-        continue;
-      }
-      const startedAt = Date.now();
-      running.set(
-        stage.name,
-        process(stage)
-          .catch((error: unknown): StageOutcome => ({
-            stage: stage.name,
-            status: 'failed',
-            changes: [],
-            startedAt,
-            durationMs: Date.now() - startedAt,
-            message: error instanceof Error ? error.message : String(error),
-          }))
-          .then(async (outcome) => {
-          running.delete(stage.name);
-          await settle(outcome);
-        }),
-      );
-    }
-    pending = waiting;
-    if (running.size > 0) {
-      await Promise.race(running.values());
-      continue;
-    }
-    if (pending.length > 0 && stopped) {
-      for (const stage of pending) await settle(skipped(stage, 'not-run'));
-      pending = [];
-    } else if (pending.length > 0 && pending.length === before) {
-      throw new Error(`scheduler made no progress with ${pending.map((stage) => stage.name).join(', ')} pending`);
-    }
+  try {
+    await runAll();
+  } catch (error) {
+    // Recording an outcome failed (the store or the team server went away): no stage starts, and
+    // the running ones finish before the caller hears of it, so it never releases the workspace
+    // (its run lock, its store) under commands still writing their outputs.
+    stopped = true;
+    await Promise.allSettled(running.values());
+    throw error;
   }
   return outcomes;
+
+  async function runAll(): Promise<void> {
+    while (pending.length > 0 || running.size > 0) {
+      if (options.signal?.aborted) stopped = true;
+      const before = pending.length;
+      const waiting: Stage[] = [];
+      for (const stage of pending) {
+        const parents = parentsOf(stage);
+        if (parents.some((name) => !outcomes.has(name))) {
+          waiting.push(stage);
+          continue;
+        }
+        const failed = parents.find((name) => isFailure(outcomes.get(name)!.status));
+        if (failed !== undefined) {
+          await settle({ ...skipped(stage, 'skipped'), message: options.skipReason?.(stage.name, failed) ?? `upstream stage "${failed}" did not succeed` });
+          continue;
+        }
+        if (stopped || running.size >= options.jobs) {
+          waiting.push(stage);
+          continue;
+        }
+        const startedAt = Date.now();
+        running.set(
+          stage.name,
+          process(stage)
+            .catch((error: unknown): StageOutcome => ({
+              stage: stage.name,
+              status: 'failed',
+              changes: [],
+              startedAt,
+              durationMs: Date.now() - startedAt,
+              message: error instanceof Error ? error.message : String(error),
+            }))
+            .then(async (outcome) => {
+            running.delete(stage.name);
+            await settle(outcome);
+          }),
+        );
+      }
+      pending = waiting;
+      if (running.size > 0) {
+        await Promise.race(running.values());
+        continue;
+      }
+      if (pending.length > 0 && stopped) {
+        for (const stage of pending) await settle(skipped(stage, 'not-run'));
+        pending = [];
+      } else if (pending.length > 0 && pending.length === before) {
+        throw new Error(`scheduler made no progress with ${pending.map((stage) => stage.name).join(', ')} pending`);
+      }
+    }
+  }
 }
 
 function skipped(stage: Stage, status: 'skipped' | 'not-run'): StageOutcome {

@@ -57,11 +57,18 @@ export class ServedModel {
   static async load(name: string, source: string, loaded: LoadedModelSource, batching: BatcherOptions, options: ModelLoadOptions = {}): Promise<ServedModel> {
     const started = performance.now();
     const model = await loadOnnxModel(loaded.path, { runtime: options.runtime ?? 'auto' });
-    const version = loaded.version ?? (await hashFile(loaded.path)).replace(/^blake3:/, '').slice(0, 12);
-    const { output, kind } = choosePredictionOutput(model, name);
-    const width = typeof output.shape[1] === 'number' ? output.shape[1] : undefined;
-    const classes = metadataList(model.metadata, 'classes') ?? Array.from({ length: width ?? 0 }, (_, k) => String(k));
-    return new ServedModel(name, version, source, model, rowCodecFor(model, name), { output: output.name, kind, classes }, (performance.now() - started) / 1000, batching);
+    try {
+      const version = loaded.version ?? (await hashFile(loaded.path)).replace(/^blake3:/, '').slice(0, 12);
+      const { output, kind } = choosePredictionOutput(model, name);
+      const width = typeof output.shape[1] === 'number' ? output.shape[1] : undefined;
+      const classes = metadataList(model.metadata, 'classes') ?? Array.from({ length: width ?? 0 }, (_, k) => String(k));
+      return new ServedModel(name, version, source, model, rowCodecFor(model, name), { output: output.name, kind, classes }, (performance.now() - started) / 1000, batching);
+    } catch (error) {
+      // A model that cannot be served (no usable output, say) is retried by a server following an
+      // alias every few seconds: its session must not outlive the attempt.
+      await model.release().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The name a model is served under when none is given: the registered name, else the file's stem. */

@@ -53,8 +53,14 @@ export class LocalObjectStorage implements ObjectStorage {
       // Callers check has() first; a second writer of the same id renames identical content.
       await this.ensureDir(this.tempDir);
       const temp = join(this.tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
-      await copyFile(path, temp);
-      await rename(temp, destination);
+      try {
+        await copyFile(path, temp);
+        await rename(temp, destination);
+      } catch (error) {
+        // A copy cut short (a full disk, say) leaves nothing behind in the remote.
+        await rm(temp, { force: true });
+        throw error;
+      }
     } catch (error) {
       throw storageUnavailable({ url: this.dir, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
     }

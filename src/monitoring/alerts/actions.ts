@@ -6,8 +6,9 @@
  * the result against the served version and registers it as `challenger` (retrain.ts). An action that fails is reported with
  * the alert; it never stops the monitor.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { writeFileAtomic } from '../../core/index.js';
 import type { DeployService } from '../../deploy/index.js';
 import type { AlertAction } from '../config/monitor-schema.js';
 import type { MonitorAlert } from '../store/monitor-store.js';
@@ -51,7 +52,8 @@ async function runAction(action: AlertAction, alert: MonitorAlert, context: Acti
     if (action.incident.file) {
       const path = isAbsolute(action.incident.file) ? action.incident.file : join(context.root, action.incident.file);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, note);
+      // Atomic: the monitor runs beside a server that may be killed mid-write.
+      writeFileAtomic(path, note);
     }
     if (action.incident.webhook) {
       const response = await fetch(action.incident.webhook, { method: 'POST', headers: { 'content-type': 'text/markdown; charset=utf-8' }, body: note, signal: AbortSignal.timeout(10_000) });

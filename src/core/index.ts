@@ -23,6 +23,7 @@ export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yam
 export { objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
+export { KeyedSerializer } from './keyed-serializer.js';
 export { isProcessAlive } from './process.js';
 export { idleScheduled } from './idle-priority.js';
 export { listenError } from './listen.js';

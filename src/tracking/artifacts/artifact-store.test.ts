@@ -114,6 +114,33 @@ for (const [name, makeStorage] of Object.entries(STORAGES)) {
       await assert.rejects(artifacts.open('5/run/artifacts/only.txt'), /No artifact at/);
     });
 
+    test('a path deleted while the same bytes are uploaded under another: the upload still reads back', async () => {
+      await artifacts.write('6/old/artifacts/model.txt', Readable.from(['bytes two runs log']));
+      // The upload finds the bytes stored, then waits there while the deletion runs.
+      let reached!: () => void;
+      let open!: () => void;
+      const atCheck = new Promise<void>((resolve) => (reached = resolve));
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const gated = Object.assign(Object.create(storage) as ObjectStorage, {
+        has: async (id: string) => {
+          const answer = await storage.has(id);
+          reached();
+          await gate;
+          return answer;
+        },
+      });
+      const racing = new ArtifactStore({ storage: gated, index: openTrackingStores(opened.store.connection).artifactIndex, tempDir: join(temp.path, 'tmp') });
+      const writing = racing.write('6/new/artifacts/model.txt', Readable.from(['bytes two runs log']));
+      await atCheck;
+      const deleting = racing.delete('6/old/artifacts/model.txt');
+      // Time for the deletion to finish, if nothing holds it back.
+      await Promise.race([deleting, new Promise((resolve) => setTimeout(resolve, 500))]);
+      open();
+      await Promise.all([writing, deleting]);
+      const { stream } = await racing.open('6/new/artifacts/model.txt');
+      assert.equal(await text(stream), 'bytes two runs log');
+    });
+
     test('a 20 MiB upload streams through (multipart on S3) and reads back intact', async () => {
       const big = Buffer.alloc(20 * 1024 * 1024);
       for (let offset = 0; offset < big.length; offset += 4) big.writeUInt32LE((offset * 2654435761) >>> 0, offset);

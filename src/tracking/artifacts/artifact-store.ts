@@ -11,7 +11,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createStreamHasher, hashFile } from '../../core/index.js';
+import { createStreamHasher, hashFile, KeyedSerializer } from '../../core/index.js';
 import { LocalObjectStorage, type ObjectStorage } from '../../cache/index.js';
 import { artifactNotFound, invalidTrackingValue, unsafeArtifactPath } from '../errors.js';
 import type { ArtifactEntry } from '../entities.js';
@@ -36,6 +36,12 @@ export class ArtifactStore implements Artifacts {
   private readonly index: ArtifactIndex;
   private readonly tempDir: string;
   private readonly clock: () => number;
+  /**
+   * Writes and deletions of one object take turns: an upload that finds its bytes already stored
+   * and indexes a new path to them must not interleave with a deletion that found no path using
+   * them and removes them (the new path would name a missing object).
+   */
+  private readonly objects = new KeyedSerializer();
 
   constructor(options: ArtifactStoreOptions) {
     this.storage = options.storage;
@@ -141,7 +147,9 @@ export class ArtifactStore implements Artifacts {
     else await collect(normalized);
     const removed = await this.index.deleteArtifacts(normalized);
     for (const objectId of objects) {
-      if ((await this.index.findArtifactsByObject(objectId)).length === 0) await this.storage.delete(objectId);
+      await this.objects.run(objectId, async () => {
+        if ((await this.index.findArtifactsByObject(objectId)).length === 0) await this.storage.delete(objectId);
+      });
     }
     return removed;
   }
@@ -153,9 +161,11 @@ export class ArtifactStore implements Artifacts {
   }
 
   private async commit(path: string, objectId: string, size: number, file: string, move: boolean): Promise<StoredArtifact> {
-    if (!(await this.storage.has(objectId))) await this.storage.putFile(objectId, file, { size, move });
-    const artifact = { path, objectId, size, createdAt: this.clock() };
-    await this.index.putArtifact(artifact);
-    return artifact;
+    return this.objects.run(objectId, async () => {
+      if (!(await this.storage.has(objectId))) await this.storage.putFile(objectId, file, { size, move });
+      const artifact = { path, objectId, size, createdAt: this.clock() };
+      await this.index.putArtifact(artifact);
+      return artifact;
+    });
   }
 }

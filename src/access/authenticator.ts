@@ -20,6 +20,8 @@ const AUTH_REQUIRED_TTL_MS = 1000;
 export class Authenticator {
   private requiredUntil = 0;
   private required = false;
+  /** Counts invalidations: an answer read across one is not remembered (it may predate the change). */
+  private generation = 0;
 
   constructor(private readonly settings: AuthSettings) {}
 
@@ -27,16 +29,20 @@ export class Authenticator {
   async authRequired(): Promise<boolean> {
     if (this.settings.envToken) return true;
     const now = Date.now();
-    if (now >= this.requiredUntil) {
-      this.required = await this.settings.tokens.hasActiveTokens();
+    if (now < this.requiredUntil) return this.required;
+    const generation = this.generation;
+    const required = await this.settings.tokens.hasActiveTokens();
+    if (generation === this.generation) {
+      this.required = required;
       this.requiredUntil = now + AUTH_REQUIRED_TTL_MS;
     }
-    return this.required;
+    return required;
   }
 
-  /** Forgets the cached answer (after a token was created or revoked here). */
+  /** Forgets the cached answer (after a token was created or revoked here), and any being read. */
   invalidate(): void {
     this.requiredUntil = 0;
+    this.generation++;
   }
 
   /** Who the `Authorization` header names. */

@@ -122,9 +122,11 @@ export class QueueExecutor implements StageDelegate {
     clearInterval(this.timer);
     if (this.runId) await this.presence.removeRun(this.runId).catch(() => undefined);
     for (const opened of this.queues.values()) {
-      const { queue, events } = await opened;
-      await events.close().catch(() => undefined);
-      await queue.close().catch(() => undefined);
+      // A queue that never opened closed its own connections (see openQueue): nothing to close.
+      const ready = await opened.catch(() => undefined);
+      if (!ready) continue;
+      await ready.events.close().catch(() => undefined);
+      await ready.queue.close().catch(() => undefined);
     }
     await this.redis.quit().catch(() => undefined);
   }
@@ -169,7 +171,16 @@ export class QueueExecutor implements StageDelegate {
       this.options.onProgress?.(waiter.stage, 'its worker stopped answering: back in the queue for another worker');
     });
     events.on('error', () => undefined); // reconnects by itself; a lost Redis shows in the tick
-    await events.waitUntilReady();
+    try {
+      await events.waitUntilReady();
+    } catch (error) {
+      // Its connections would otherwise keep reconnecting and hold the command open; the next
+      // stage for this queue tries again.
+      this.queues.delete(name);
+      await events.close().catch(() => undefined);
+      await queue.close().catch(() => undefined);
+      throw error;
+    }
     return { queue, events };
   }
 

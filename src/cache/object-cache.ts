@@ -119,7 +119,14 @@ export class ObjectCache {
     const hasher = createStreamHasher();
     let size = 0;
     try {
-      const handle = await open(temp, 'wx', OBJECT_MODE);
+      let handle;
+      try {
+        handle = await open(temp, 'wx', OBJECT_MODE);
+      } catch (error) {
+        // Not read at all: a stream from storage would keep its file or socket open.
+        (source as { destroy?: () => void }).destroy?.();
+        throw error;
+      }
       try {
         for await (const chunk of source) {
           hasher.update(chunk);

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
 import { isAppError } from '../core/index.js';
 import { runServer, type RunServerOptions } from './run-server.js';
+import { WorkerFanOut } from './worker-fan-out.js';
 
 type Message =
   | { type: 'sluice:listening'; url: string; grpcAddress?: string | undefined; models: string[] }
@@ -38,8 +39,11 @@ export async function serveInCluster(options: RunServerOptions, workers: number,
 
 async function runPrimary(count: number, print: (message: string) => void): Promise<number> {
   const workers: Worker[] = [];
-  const pendingMetrics = new Map<string, { origin: Worker; waiting: number; collected: unknown[][] }>();
-  const pendingReloads = new Map<string, { origin: Worker; waiting: number }>();
+  const metrics = new WorkerFanOut<unknown[]>((origin, id, collected) => {
+    const aggregated = AggregatorRegistry.aggregate(collected as Parameters<typeof AggregatorRegistry.aggregate>[0]);
+    void aggregated.metrics().then((body) => origin.send({ type: 'sluice:metrics:reply', id, contentType: aggregated.contentType, body } satisfies Message));
+  });
+  const reloads = new WorkerFanOut<true>((origin, id) => origin.send({ type: 'sluice:reload:done', id } satisfies Message));
   let listening = 0;
   let failed = false;
   // The first worker's reason for not starting (a port in use, a model that does not load):
@@ -56,38 +60,19 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
         case 'sluice:failed':
           failure ??= { message: message.message, exitCode: message.exitCode };
           break;
-        case 'sluice:metrics': {
+        case 'sluice:metrics':
           // Every worker's registry as JSON, summed by prom-client's aggregation.
-          const alive = workers.filter((each) => each.isConnected());
-          pendingMetrics.set(message.id, { origin: worker, waiting: alive.length, collected: [] });
-          for (const each of alive) each.send({ type: 'sluice:metrics:collect', id: message.id } satisfies Message);
+          metrics.start(message.id, worker, workers, (each) => each.send({ type: 'sluice:metrics:collect', id: message.id } satisfies Message));
           break;
-        }
-        case 'sluice:metrics:json': {
-          const pending = pendingMetrics.get(message.id);
-          if (!pending) break;
-          pending.collected.push(message.metrics);
-          if (--pending.waiting === 0) {
-            pendingMetrics.delete(message.id);
-            const aggregated = AggregatorRegistry.aggregate(pending.collected as Parameters<typeof AggregatorRegistry.aggregate>[0]);
-            void aggregated.metrics().then((body) => pending.origin.send({ type: 'sluice:metrics:reply', id: message.id, contentType: aggregated.contentType, body } satisfies Message));
-          }
+        case 'sluice:metrics:json':
+          metrics.answer(message.id, worker, message.metrics);
           break;
-        }
-        case 'sluice:reload': {
-          const alive = workers.filter((each) => each.isConnected());
-          pendingReloads.set(message.id, { origin: worker, waiting: alive.length });
-          for (const each of alive) each.send({ type: 'sluice:do-reload', id: message.id, names: message.names, force: message.force } satisfies Message);
+        case 'sluice:reload':
+          reloads.start(message.id, worker, workers, (each) => each.send({ type: 'sluice:do-reload', id: message.id, names: message.names, force: message.force } satisfies Message));
           break;
-        }
-        case 'sluice:reloaded': {
-          const pending = pendingReloads.get(message.id);
-          if (pending && --pending.waiting === 0) {
-            pendingReloads.delete(message.id);
-            pending.origin.send({ type: 'sluice:reload:done', id: message.id } satisfies Message);
-          }
+        case 'sluice:reloaded':
+          reloads.answer(message.id, worker, true);
           break;
-        }
       }
     });
   }
@@ -96,6 +81,8 @@ async function runPrimary(count: number, print: (message: string) => void): Prom
   const exited = workers.map((worker) => new Promise<number>((resolve) => worker.once('exit', (code, signal) => resolve(code ?? (signal && !stopping ? 1 : 0)))));
   for (const worker of workers) {
     worker.once('exit', (code, signal) => {
+      metrics.exited(worker);
+      reloads.exited(worker);
       if (!stopping && listening === count) print(`sluice: worker ${worker.process.pid} stopped (${signal ?? `exit ${code}`}); the others keep serving.\n`);
     });
   }

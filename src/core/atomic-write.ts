@@ -2,9 +2,11 @@
  * Atomic file writes: a reader (or a process started after a SIGKILL) sees either the old
  * content or the new one, never half of it.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { systemErrorCode } from './app-error.js';
+import { fileNotWritable } from './errors.js';
 
 /** A temp name beside `path`, so that the final rename stays on one file system. */
 export function tempPathBeside(path: string): string {
@@ -19,13 +21,38 @@ export function tempPathBeside(path: string): string {
  * killed still leaves the old content or the new, since the kernel keeps what was written.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644, options: { readonly durable?: boolean } = {}): void {
+  try {
+    writeThenRename(path, data, mode, options.durable !== false);
+  } catch (error) {
+    const reason = UNWRITABLE[systemErrorCode(error) ?? ''];
+    if (reason === undefined) throw error;
+    throw fileNotWritable({ path, reason }, { cause: error });
+  }
+}
+
+/** What the file system said, for the errors a user's choice of path (or a full disk) causes. */
+const UNWRITABLE: Readonly<Record<string, string>> = {
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a folder on its path is a file',
+  EEXIST: 'a folder on its path is a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+function writeThenRename(path: string, data: string | Uint8Array, mode: number, durable: boolean): void {
+  // An output asked for in a folder that does not exist yet (`--report reports/drift.html`).
+  mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathBeside(path);
   const fd = openSync(temp, 'wx', mode);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written);
-    if (options.durable !== false) fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });

@@ -66,3 +66,10 @@ export const portUnavailable = defineError<{ host: string; port: number; reason:
       ? 'Choose one of this machine\'s addresses with --host (127.0.0.1 for this machine only, 0.0.0.0 for every interface).'
       : `Choose another port with --port N (--port 0 picks a free one and prints it)${reason === 'in_use' ? `; \`ss -ltnp 'sport = :${port}'\` shows which program holds ${port}` : ', or a port above 1023'}.`,
 });
+
+export const fileNotWritable = defineError<{ path: string; reason: string }>('SLUICE_CORE_FILE_NOT_WRITABLE', {
+  kind: 'invalid_input',
+  description: 'A file Sluice was asked to write (a report, metrics, a model, a schema, its own state) cannot be written at that path.',
+  message: ({ path, reason }) => `Cannot write ${path}: ${reason}.`,
+  hint: () => 'Choose a path in a writable directory. Missing folders on the way are created, but none of them may be an existing file, and the path itself may not be a directory.',
+});

@@ -17,7 +17,7 @@ export {
   type RaiseOptions,
   type SourceLocation,
 } from './app-error.js';
-export { gitFailed, internalError, invalidDocument, portUnavailable, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';
+export { fileNotWritable, gitFailed, internalError, invalidDocument, portUnavailable, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';
 export { errorResponse, fromFrameworkError, GRPC_STATUS, grpcErrorResponse, type ErrorProtocol, type ErrorResponse, type FrameworkContext, type GrpcErrorResponse } from './error-response.js';
 export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yaml-document.js';
 export { objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';

@@ -4,7 +4,8 @@
  * graph is also compiled to JavaScript and, once verified against onnxruntime, runs instead of
  * it (`compiled/compiled-runtime.ts`); `model.runtime` says which runtime serves and why.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { prepareCompiledRuntime, type CompiledRuntimeOptions, type RuntimeInfo, type TensorRun } from './compiled/compiled-runtime.js';
 import { invalidModel, modelNotFound } from './errors.js';
@@ -53,8 +54,21 @@ export interface LoadOnnxOptions {
   readonly compiler?: CompiledRuntimeOptions | undefined;
 }
 
+/** Why a directory is not a model, naming the .onnx files it holds (an MLflow model folder has one). */
+function directoryReason(path: string): string {
+  let inside: string[] = [];
+  try {
+    inside = readdirSync(path).filter((name) => name.endsWith('.onnx')).sort();
+  } catch {
+    // Unreadable: said as a directory all the same.
+  }
+  if (inside.length === 0) return 'it is a directory, and holds no .onnx file';
+  return `it is a directory; pass the model file inside it (${inside.map((name) => join(path, name)).join(', ')})`;
+}
+
 export async function loadOnnxModel(path: string, options: LoadOnnxOptions = {}): Promise<OnnxModel> {
   if (!existsSync(path)) throw modelNotFound({ path });
+  if (statSync(path).isDirectory()) throw invalidModel({ path, reason: directoryReason(path) });
   const file = readFileSync(path);
   let session: ort.InferenceSession;
   let info: ReturnType<typeof readOnnxFileInfo>;

@@ -35,6 +35,14 @@ describe('sweep overrides', () => {
     assert.equal(sampleGrid(grid, 100, 1).length, grid.length);
   });
 
+  test('a params file with a YAML mistake is reported at its line, as a pipeline reports it', () => {
+    writeFileSync(join(dir.path, 'broken.yaml'), 'train:\n  lr: 1\n  lr: 2\n');
+    assert.throws(
+      () => parseOverrides(['broken.yaml:train.lr=1,2'], dir.path),
+      (error: Error & { code?: string; location?: unknown }) => error.code === 'SLUICE_CORE_YAML_SYNTAX' && JSON.stringify(error.location) === JSON.stringify({ file: 'broken.yaml', line: 3, column: 3 }),
+    );
+  });
+
   test('a key the file does not have is refused with a suggestion', () => {
     assert.throws(() => parseOverrides(['train.max_itr=5'], dir.path), /params\.yaml has no param "train\.max_itr" \(did you mean "train\.max_iter"\?\)/);
   });

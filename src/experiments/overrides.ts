@@ -2,11 +2,11 @@
  * Params overrides of a sweep: `-S train.C=0.1,1,10 -S train.max_iter=100,500` (DVC's `-S`), the
  * grid of their combinations, and N of them sampled at random with a seed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { closestMatch, seededRandom, writeFileAtomic } from '../core/index.js';
-import { DEFAULT_PARAMS_FILE, flattenParams, lookupParam } from '../pipeline/index.js';
+import { DEFAULT_PARAMS_FILE, flattenParams, lookupParam, ParamsReader } from '../pipeline/index.js';
 import { invalidOverride, sweepTooLarge } from './errors.js';
 
 /** One param set to one value in one experiment. */
@@ -49,8 +49,9 @@ export function parseOverrides(specs: readonly string[], root: string): Override
     const key = match[2]!;
     const texts = match[3]!.split(',');
     if (texts.some((text) => text.trim() === '')) throw invalidOverride({ spec, problem: 'a value is empty' });
-    if (!existsSync(join(root, file))) throw invalidOverride({ spec, problem: `${file} does not exist` });
-    const params = (parse(readFileSync(join(root, file), 'utf8')) ?? {}) as Record<string, unknown>;
+    // Read as a pipeline reads it: a YAML mistake is reported at its line, a folder as a folder.
+    const params = new ParamsReader(root).read(file)?.values;
+    if (params === undefined) throw invalidOverride({ spec, problem: `${file} does not exist` });
     if (!lookupParam(params, key).found) {
       const suggestion = closestMatch(key, Object.keys(flattenParams(params)));
       throw invalidOverride({ spec, problem: `${file} has no param "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}` });

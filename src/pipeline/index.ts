@@ -41,5 +41,5 @@ export { collectPlots, collectPlotsDiff, declaredPlots, isRendered, type PlotFil
 export { parsePlotTables, plotChart, plotCharts, plotFileType, type PlotChart, type PlotFileType, type PlotSeries, type PlotTable } from './plot-data.js';
 export { openRevisionReader, type RevisionReader } from './revision-outputs.js';
 export { diffParamValues, paramsFiles, readParamsAt, type ParamsDiffRow, type ParamValues } from './params-diff.js';
-export { DEFAULT_PARAMS_FILE, flattenParams, lookupParam } from './params.js';
+export { DEFAULT_PARAMS_FILE, flattenParams, lookupParam, ParamsReader } from './params.js';
 export * as pipelineErrors from './errors.js';

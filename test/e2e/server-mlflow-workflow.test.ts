@@ -144,6 +144,12 @@ for (const [backend, artifacts] of [['sqlite', 'local'], ['postgres', 's3']] as 
       assert.deepEqual(Buffer.from(await download.arrayBuffer()), model);
     });
 
+    test('an artifact listing with path given twice is INVALID_PARAMETER_VALUE (400), not a server error', async () => {
+      const response = await fetch(`${server.url}${ARTIFACTS_API}?path=a&path=b`);
+      assert.equal(response.status, 400);
+      assert.equal(((await response.json()) as { error_code: string }).error_code, 'INVALID_PARAMETER_VALUE');
+    });
+
     test('runs/update finishes the run and returns run_info', async () => {
       const { runId } = await newRun(client, await newExperiment(client));
       const updated = await client.post(`${API}/runs/update`, { run_id: runId, status: 'FINISHED', end_time: 1_700_000_100_000 });

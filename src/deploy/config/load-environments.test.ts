@@ -127,6 +127,13 @@ describe('loading environments', () => {
     assert.equal(error.location?.line, 12);
   });
 
+  test('an A/B match regex that does not compile is refused at its line', () => {
+    const error = failure('deploy:\n  production:\n    model: m\n    port: 8080\n    strategy:\n      ab:\n        match: {header: x-arm, regex: "([a-z"}\n');
+    assert.equal(error.code, 'SLUICE_CORE_INVALID_FILE');
+    assert.equal(error.location?.line, 7);
+    assert.match(error.message, /not a valid regular expression/);
+  });
+
   test('an unknown strategy is refused with the strategy names', () => {
     const error = failure('deploy:\n  production:\n    model: m\n    port: 8080\n    strategy: {rolling: {}}\n');
     assert.equal(error.code, 'SLUICE_CORE_INVALID_FILE');

@@ -52,6 +52,16 @@ export const shadowStrategySchema = z.strictObject({
 });
 
 /** Where a request's arm and its user key are read from. */
+/** Whether `pattern` compiles as the router compiles it (a JavaScript regular expression). */
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const requestKeySchema = z
   .strictObject({ header: z.string().min(1).optional(), cookie: z.string().min(1).optional() })
   .refine((key) => (key.header === undefined) !== (key.cookie === undefined), { message: 'name exactly one of header or cookie' });
@@ -59,7 +69,7 @@ const requestKeySchema = z
 export const abStrategySchema = z.strictObject({
   /** Requests whose header or cookie equals `value` (or matches `regex`) go to the candidate. */
   match: requestKeySchema
-    .and(z.object({ value: z.string().optional(), regex: z.string().optional() }))
+    .and(z.object({ value: z.string().optional(), regex: z.string().refine(compiles, { message: 'is not a valid regular expression' }).optional() }))
     .optional(),
   /** The user key that keeps a user on one arm (hashed); default the `x-user-id` header. */
   userKey: requestKeySchema.default({ header: 'x-user-id' }),

@@ -7,9 +7,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { parseRequest } from './fields.js';
 import { fileInfoToWire } from './wire.js';
 import type { RequestContext } from '../route.js';
 import type { Role } from '../../access/index.js';
+
+/** `GET …/artifacts?path=DIR`: one directory, the root when absent. */
+const listQuerySchema = z.object({ path: z.string().default('') });
 
 const PREFIX = '/api/2.0/mlflow-artifacts/artifacts';
 
@@ -62,7 +67,7 @@ export async function artifactRoutes(app: FastifyInstance, options: ArtifactRout
 
   app.get(PREFIX, async (request: FastifyRequest, reply: FastifyReply) => {
     const { services } = await options.authorize(request, 'reader');
-    const path = (request.query as { path?: string }).path ?? '';
+    const { path } = parseRequest(listQuerySchema, request.query);
     const files = await services.artifacts.list(path);
     return reply.send(files.length > 0 ? { files: files.map(fileInfoToWire) } : {});
   });

@@ -116,7 +116,7 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   context.reporter.stageStarting?.(stage, changes);
   if (context.delegate) return runDelegated(stage, context.delegate, { snapshot, changes, runCacheKey }, context, finish);
   prepareOutputs(stage, context);
-  const logPath = join(context.logsDir, `${stage.name}.log`);
+  const logPath = join(context.logsDir, `${logFileName(stage.name)}.log`);
   const result = await runCommands(stage.cmd, {
     cwd: join(context.root, stage.wd),
     env: commandEnv(stage, context),
@@ -300,4 +300,12 @@ async function storeOutputs(stage: Stage, context: StageProcessorContext): Promi
  */
 function isShareable(out: Output | undefined): boolean {
   return out !== undefined && out.cache && !out.persist;
+}
+
+/**
+ * A stage's log file name: its name, with the path separators a `foreach` item may bring in
+ * (`s@data/a.csv`, `s@../x`) escaped, so that every log is one file inside the run's log folder.
+ */
+export function logFileName(stage: string): string {
+  return stage.replace(/[%/\\\0]/g, (character) => `%${character.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
 }

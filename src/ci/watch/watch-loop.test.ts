@@ -122,6 +122,14 @@ describe('sluice watch loop', { timeout: 120_000 }, () => {
     dir.remove();
   });
 
+  test('a branch that does not exist ends the watch with SLUICE_WATCH_BRANCH_MISSING instead of polling for ever', async () => {
+    const running = start({ branch: 'no-such-branch' });
+    // Ended by itself: nothing for afterEach to stop.
+    watch = undefined;
+    await assert.rejects(within(running.done, 30_000, 'the watch ending'), (error: Error & { code?: string }) => error.code === 'SLUICE_WATCH_BRANCH_MISSING');
+    assert.equal(runs().length, 0);
+  });
+
   test('runs CI once on the branch head, and not again while nothing changes', async () => {
     const running = start();
     const first = await running.nextRun();

@@ -17,7 +17,7 @@ import { Cron } from 'croner';
 import { checkoutBranchAt, commitOf, excludeLocally, trackedChanges } from '../../core/index.js';
 import type { ObjectStorage } from '../../cache/index.js';
 import type { CiRunner, CiRunOutcome } from './ci-runner.js';
-import { watchInvalidSchedule, watchUncommittedChanges } from './errors.js';
+import { watchBranchMissing, watchInvalidSchedule, watchUncommittedChanges } from './errors.js';
 import { observeBranch, triggerFor, type Observation } from './observe.js';
 import { STATE_FILE, WatchState, type WatchTrigger } from './watch-state.js';
 
@@ -110,7 +110,7 @@ export async function watchBranch(options: WatchOptions): Promise<WatchSummary> 
   let runs = 0;
   while (!options.signal.aborted) {
     polls++;
-    const report = await poll(options, state, cron, now);
+    const report = await poll(options, state, cron, now, polls === 1);
     if (report.outcome !== undefined && !report.outcome.interrupted) runs++;
     options.onPoll?.(report);
     // After a run, look again at once: what arrived during it is owed one run.
@@ -119,7 +119,7 @@ export async function watchBranch(options: WatchOptions): Promise<WatchSummary> 
   return { polls, runs };
 }
 
-async function poll(options: WatchOptions, state: WatchState, cron: Cron | undefined, now: () => Date): Promise<PollReport> {
+async function poll(options: WatchOptions, state: WatchState, cron: Cron | undefined, now: () => Date, first: boolean): Promise<PollReport> {
   const { branch, log } = options;
   let observation: Observation;
   let trigger: WatchTrigger | undefined;
@@ -130,6 +130,8 @@ async function poll(options: WatchOptions, state: WatchState, cron: Cron | undef
     if (observation.fetchError !== undefined) log(`git fetch failed, using the branch as last fetched: ${observation.fetchError}`);
     trigger = (await triggerFor(options.root, branchState.lastRun, observation)) ?? (scheduleDue(cron, branchState.scheduledUntil, startedAt) ? 'schedule' : undefined);
   } catch (error) {
+    // A branch missing at the start is a typo, not a passing failure: waiting would never help.
+    if (first && watchBranchMissing.is(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
     log(`poll failed: ${message}`);
     return { error: message };

@@ -86,4 +86,11 @@ describe('converting XGBoost JSON', () => {
     const categorical = stump(true, { split_type: [1, 0, 0] });
     assert.throws(() => convertXgboost(booster('binary:logistic', '0.5', [categorical]), { file: 'm.json', producerVersion: 'test' }), /tree 0 splits feature 0 by category/);
   });
+
+  test('a damaged tree is refused naming the node: a child out of range, a node its own child, a child shared', () => {
+    const convert = (tree: Record<string, unknown>) => () => convertXgboost(booster('binary:logistic', '0.5', [tree]), { file: 'm.json', producerVersion: 'test' });
+    assert.throws(convert(stump(true, { left_children: [7, -1, -1] })), /tree 0 node 0 has child 7, not a node of its 3/);
+    assert.throws(convert(stump(true, { left_children: [0, -1, -1] })), /tree 0 node 0 has child 0/);
+    assert.throws(convert(stump(true, { right_children: [1, -1, -1] })), /tree 0 node 0 shares child 1 with node 0/);
+  });
 });

@@ -122,6 +122,24 @@ export function convertXgboost(model: XgboostModel, options: ConvertOptions): Im
 type EnsembleAttributes = Record<string, { ints: number[] } | { floats: number[] } | { strings: string[] }>;
 
 /** The TreeEnsembleRegressor attributes of every tree: nodes by their XGBoost ids, leaves as targets. */
+/**
+ * Every branch's two children are other nodes of its tree, each the child of one branch only
+ * (not the root): the nodes reachable from the root form a tree, as onnxruntime's walk assumes.
+ */
+function checkTreeShape(tree: XgboostTree, t: number, file: string): void {
+  const count = tree.left_children.length;
+  const parentOf = new Int32Array(count).fill(-1);
+  for (let id = 0; id < count; id++) {
+    if (tree.left_children[id] === -1) continue;
+    for (const child of [tree.left_children[id]!, tree.right_children[id]!]) {
+      const problem =
+        child <= 0 || child >= count ? `has child ${child}, not a node of its ${count}` : child === id ? 'is its own child' : parentOf[child] !== -1 ? `shares child ${child} with node ${parentOf[child]}` : undefined;
+      if (problem !== undefined) throw importUnsupported({ file, what: `tree ${t} node ${id} ${problem} (a damaged model file?)`, supported: SUPPORTED });
+      parentOf[child] = id;
+    }
+  }
+}
+
 function treeEnsemble(trees: readonly XgboostTree[], treeInfo: readonly number[], weights: readonly number[] | undefined, shape: { file: string; featureCount: number; outputs: number }): EnsembleAttributes {
   const nodes = { treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], modes: [] as string[], values: [] as number[], trueIds: [] as number[], falseIds: [] as number[], missingTrue: [] as number[] };
   const targets = { treeIds: [] as number[], nodeIds: [] as number[], ids: [] as number[], weights: [] as number[] };
@@ -130,6 +148,7 @@ function treeEnsemble(trees: readonly XgboostTree[], treeInfo: readonly number[]
     for (const [field, list] of Object.entries({ right_children: tree.right_children, split_indices: tree.split_indices, split_conditions: tree.split_conditions, default_left: tree.default_left, sum_hessian: tree.sum_hessian })) {
       if (list.length !== count) throw importUnsupported({ file: shape.file, what: `tree ${t} has ${count} left_children but ${list.length} ${field}`, supported: SUPPORTED });
     }
+    checkTreeShape(tree, t, shape.file);
     const target = treeInfo[t]!;
     if (target < 0 || target >= shape.outputs) throw importUnsupported({ file: shape.file, what: `tree ${t} is for output ${target} of ${shape.outputs}`, supported: SUPPORTED });
     const scale = weights?.[t] ?? 1;

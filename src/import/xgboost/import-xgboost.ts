@@ -2,10 +2,10 @@
  * `sluice models import xgboost`: reads a booster's JSON, validates it, converts it to ONNX and
  * writes the file atomically, then loads it in onnxruntime to be sure it runs.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../../core/index.js';
-import { loadOnnxModel } from '../../inference/index.js';
+import { tempPathBeside, writeFileAtomic } from '../../core/index.js';
+import { invalidModel, loadOnnxModel } from '../../inference/index.js';
 import { importFileUnreadable } from '../errors.js';
 import { convertXgboost, type ImportedXgboost } from './convert-xgboost.js';
 import { xgboostModelSchema, type XgboostModel } from './xgboost-json.js';
@@ -50,8 +50,22 @@ export interface ImportXgboostOptions {
 export async function importXgboost(options: ImportXgboostOptions): Promise<ImportedXgboost & { readonly out: string }> {
   const imported = convertXgboost(readXgboostModel(options.file), { file: options.file, featureNames: options.featureNames, producerVersion: options.producerVersion });
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileAtomic(options.out, imported.bytes);
-  const model = await loadOnnxModel(options.out);
-  await model.release();
+  // Checked before it replaces anything: a conversion onnxruntime refuses leaves --out as it was.
+  const temp = `${tempPathBeside(options.out)}.onnx`;
+  try {
+    writeFileAtomic(temp, imported.bytes);
+    let model;
+    try {
+      model = await loadOnnxModel(temp);
+    } catch (error) {
+      if (!invalidModel.is(error)) throw error;
+      const reason = error.message.replace(`${temp} is not a loadable ONNX model: `, '').replace(/\.$/, '');
+      throw invalidModel({ path: options.out, reason }, { cause: error, hint: `The XGBoost file ${options.file} converted, but onnxruntime refuses the result (a damaged model file?); ${options.out} was left as it was.` });
+    }
+    await model.release();
+    renameSync(temp, options.out);
+  } finally {
+    rmSync(temp, { force: true });
+  }
   return { ...imported, out: options.out };
 }

@@ -73,3 +73,10 @@ export const fileNotWritable = defineError<{ path: string; reason: string }>('SL
   message: ({ path, reason }) => `Cannot write ${path}: ${reason}.`,
   hint: () => 'Choose a path in a writable directory. Missing folders on the way are created, but none of them may be an existing file, and the path itself may not be a directory.',
 });
+
+export const fileNotReadable = defineError<{ path: string; reason: string }>('SLUICE_CORE_FILE_NOT_READABLE', {
+  kind: 'invalid_input',
+  description: 'A file Sluice reads by its fixed name (sluice.yaml, sluice.lock) is there but cannot be read as a file.',
+  message: ({ path, reason }) => `Cannot read ${path}: ${reason}.`,
+  hint: () => 'Make it a readable file: restore it with `git checkout`, or move away what stands at its name.',
+});

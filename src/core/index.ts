@@ -17,13 +17,14 @@ export {
   type RaiseOptions,
   type SourceLocation,
 } from './app-error.js';
-export { fileNotWritable, gitFailed, internalError, invalidDocument, portUnavailable, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';
+export { fileNotReadable, fileNotWritable, gitFailed, internalError, invalidDocument, portUnavailable, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';
 export { errorResponse, fromFrameworkError, GRPC_STATUS, grpcErrorResponse, type ErrorProtocol, type ErrorResponse, type FrameworkContext, type GrpcErrorResponse } from './error-response.js';
 export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yaml-document.js';
 export { objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { KeyedSerializer } from './keyed-serializer.js';
+export { readTextFile } from './read-text-file.js';
 export { isProcessAlive } from './process.js';
 export { idleScheduled } from './idle-priority.js';
 export { listenError } from './listen.js';

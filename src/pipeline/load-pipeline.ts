@@ -3,9 +3,9 @@
  * against its schema, expand `foreach`/`matrix`, and resolve every stage. Any mistake becomes
  * one error that names `sluice.yaml:line:col` and says how to fix it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parseLocatedYaml, validateWithSchema, type DocumentPath, type LocatedDocument } from '../core/index.js';
+import { parseLocatedYaml, readTextFile, validateWithSchema, type DocumentPath, type LocatedDocument } from '../core/index.js';
 import { PIPELINE_FILE, pipelineFileMissing } from '../workspace/index.js';
 import { describeSluicePath } from './describe-path.js';
 import { duplicateStageName, invalidStageName } from './errors.js';
@@ -26,7 +26,7 @@ export interface LoadedPipeline extends Pipeline {
 export function loadPipeline(root: string): LoadedPipeline {
   const file = join(root, PIPELINE_FILE);
   if (!existsSync(file)) throw pipelineFileMissing({ root });
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file, PIPELINE_FILE);
   const remembered = readParsedPipeline(root, text);
   if (remembered) return remembered;
   const params = new ParamsReader(root);

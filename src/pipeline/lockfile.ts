@@ -3,10 +3,11 @@
  * deterministically (stages in pipeline order, params keys sorted, no line folding) and
  * atomically (a killed run leaves the previous lock, never half of a new one).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { isAppError, parseLocatedYaml, writeFileAtomic } from '../core/index.js';
+import { isAppError, parseLocatedYaml, readTextFile, writeFileAtomic } from '../core/index.js';
 import { invalidLockfile } from './errors.js';
 
 export const LOCKFILE_SCHEMA_VERSION = '1';
@@ -64,7 +65,7 @@ export function parseLockfile(text: string, file = 'sluice.lock'): Lockfile {
 
 /** Reads the lock at `path`; a missing file is an empty lock. */
 export function readLockfile(path: string): Lockfile {
-  return existsSync(path) ? parseLockfile(readFileSync(path, 'utf8')) : emptyLockfile();
+  return existsSync(path) ? parseLockfile(readTextFile(path, basename(path))) : emptyLockfile();
 }
 
 /** Keys in code-unit order, recursively, so that the same values always print the same. */

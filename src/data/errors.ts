@@ -84,3 +84,10 @@ export const invalidExpectation = defineError<{ rule: string; problem: string }>
   message: ({ rule, problem }) => `The schema rule "${rule}" ${problem}.`,
   hint: () => 'Fix the rule at the position shown; expectations are DuckDB SQL conditions over the data\'s columns, e.g. "age >= 18 OR age IS NULL".',
 });
+
+export const noRowsToCompare = defineError<{ path: string; role: 'reference' | 'current' }>('SLUICE_DATA_NO_ROWS_TO_COMPARE', {
+  kind: 'invalid_input',
+  description: 'A drift comparison was given a file with a header and no rows: there is no distribution to compare.',
+  message: ({ path, role }) => `The ${role} file ${path} has no rows: there is no distribution to compare.`,
+  hint: () => 'Check that the step writing it finished and wrote rows, or compare another file.',
+});

@@ -3,7 +3,7 @@
  * as a whole (the share of drifted columns). The shape of the result is `sluice drift --json`.
  */
 import { didYouMean } from '../../core/index.js';
-import { columnNotFound, columnTypeMismatch, driftMethodNeedsNumbers, noColumnsToCompare } from '../errors.js';
+import { columnNotFound, columnTypeMismatch, driftMethodNeedsNumbers, noColumnsToCompare, noRowsToCompare } from '../errors.js';
 import { readTable } from '../read-table.js';
 import type { Column, NumericColumn, Table } from '../table.js';
 import { chooseMethod, DEFAULT_THRESHOLDS, FEW_DISTINCT, isHypothesisTest, needsNumbers, type DriftMethod } from './choose-method.js';
@@ -71,6 +71,9 @@ export interface DriftResult {
 export async function detectDrift(referencePath: string, currentPath: string, options: DriftOptions = {}): Promise<DriftResult> {
   const reference = await readTable(referencePath);
   const current = await readTable(currentPath);
+  // A header and no rows would read as every column drifted.
+  if (reference.rowCount === 0) throw noRowsToCompare({ path: referencePath, role: 'reference' });
+  if (current.rowCount === 0) throw noRowsToCompare({ path: currentPath, role: 'current' });
   await presortTables(reference, current, options);
   return detectDriftInTables(reference, current, options);
 }

@@ -43,7 +43,9 @@ export function pointerFileFor(target: string): string {
 /** Reads and validates a pointer file's text; `file` names it in errors. */
 export function parsePointer(text: string, file: string): Pointer {
   const document = parseLocatedYaml(text, file);
-  return validateWithSchema(pointerSchema, document.value ?? {}, document);
+  return validateWithSchema(pointerSchema, document.value ?? {}, document, {
+    extraHint: 'A pointer file is written by `sluice data add`: restore it with `git checkout`, or run `sluice data add` on its data again (docs/data.md shows its fields).',
+  });
 }
 
 /** The pointer file at `file` (relative to `root`), with the data path it names. */

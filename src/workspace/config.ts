@@ -84,7 +84,7 @@ export function loadWorkspaceConfig(root: string): WorkspaceConfig {
   const path = join(root, CONFIG_FILE);
   if (!existsSync(path)) return {};
   const document = parseLocatedYaml(readFileSync(path, 'utf8'), CONFIG_FILE);
-  return validateWithSchema(workspaceConfigSchema, document.value ?? {}, document);
+  return validateWithSchema(workspaceConfigSchema, document.value ?? {}, document, { extraHint: `Fix ${CONFIG_FILE} at the position shown; \`sluice init\` writes a commented example of every setting.` });
 }
 
 /** What `sluice init` writes: the defaults, spelled out so users see what they can change. */

@@ -79,5 +79,5 @@ export function loadSchema(path: string): LoadedSchema {
     throw schemaFileNotFound({ path });
   }
   const document = parseLocatedYaml(text, path);
-  return { schema: validateWithSchema(dataSchemaSchema, document.value ?? {}, document), document };
+  return { schema: validateWithSchema(dataSchemaSchema, document.value ?? {}, document, { extraHint: 'Fix it at the position shown, or write a fresh one with `sluice schema infer DATA -o FILE` (docs/data.md lists the fields).' }), document };
 }

@@ -46,6 +46,14 @@ describe('registering only ONNX models', () => {
     assert.deepEqual(storedFiles(repo.root), []);
   });
 
+  test('a model folder is refused naming the model file inside it to give instead', () => {
+    repo.write('exported/model.onnx', 'stand-in bytes');
+    const result = sluice(repo.root, ['models', 'register', 'exported', '--name', 'm']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Cannot register exported: it is a directory, not a model file\. Give the model file inside it: exported\/model\.onnx\./);
+    assert.deepEqual(modelNames(repo.root), []);
+  });
+
   test('an empty file is refused the same way', () => {
     repo.write('empty.onnx', '');
     const result = sluice(repo.root, ['models', 'register', 'empty.onnx', '--name', 'm']);

@@ -26,6 +26,13 @@ describe('built-in trainers', () => {
     assert.ok(model.exportDifference <= 1e-5);
   });
 
+  test('regressors export targets in the thousands (mean_area) within float32 rounding of their own predictions', async () => {
+    for (const algorithm of ['linear_regression', 'ridge', 'gbdt'] as const) {
+      const model = await trainModel({ dataPath: train, target: 'mean_area', exclude: ['target'], algorithm, outPath: out(`area-${algorithm}.onnx`) });
+      assert.equal(model.task, 'regression', algorithm);
+    }
+  });
+
   test('gradient-boosted trees reach ROC AUC ≥ 0.98 on the breast-cancer test set', async () => {
     const model = await trainModel({ dataPath: train, target: 'target', algorithm: 'gbdt', outPath: out('gbdt.onnx') });
     const result = await evaluate({ modelPath: model.outPath, dataPath: testData, target: 'target', importanceRepeats: 0 });

@@ -87,6 +87,12 @@ describe('converting XGBoost JSON', () => {
     assert.throws(() => convertXgboost(booster('binary:logistic', '0.5', [categorical]), { file: 'm.json', producerVersion: 'test' }), /tree 0 splits feature 0 by category/);
   });
 
+  test('a booster saved with feature_names: [] (trained on a bare array) gets f0, f1, …', () => {
+    const model = booster('binary:logistic', '0.5', [stump(true)]);
+    const unnamed = { ...model, learner: { ...model.learner, feature_names: [] } };
+    assert.deepEqual(convertXgboost(unnamed, { file: 'm.json', producerVersion: 'test' }).featureNames, ['f0']);
+  });
+
   test('a damaged tree is refused naming the node: a child out of range, a node its own child, a child shared', () => {
     const convert = (tree: Record<string, unknown>) => () => convertXgboost(booster('binary:logistic', '0.5', [tree]), { file: 'm.json', producerVersion: 'test' });
     assert.throws(convert(stump(true, { left_children: [7, -1, -1] })), /tree 0 node 0 has child 7, not a node of its 3/);

@@ -68,7 +68,9 @@ export function convertXgboost(model: XgboostModel, options: ConvertOptions): Im
   if (!task) throw importUnsupported({ file, what: `its objective ${objective} is not supported`, supported: SUPPORTED });
   const params = model.learner.learner_model_param;
   const featureCount = params.num_feature;
-  const featureNames = options.featureNames ?? model.learner.feature_names ?? Array.from({ length: featureCount }, (_, index) => `f${index}`);
+  // A booster trained on a bare array saves `feature_names: []`: no names, as when the key is absent.
+  const saved = model.learner.feature_names?.length ? model.learner.feature_names : undefined;
+  const featureNames = options.featureNames ?? saved ?? Array.from({ length: featureCount }, (_, index) => `f${index}`);
   if (featureNames.length !== featureCount) throw importFeatureNames({ file, given: featureNames.length, expected: featureCount });
   const outputs = task === 'multiclass' ? params.num_class : 1;
   if (task === 'multiclass' && outputs < 2) throw importUnsupported({ file, what: `${objective} with num_class ${params.num_class}`, supported: SUPPORTED });

@@ -45,14 +45,14 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .option('--html <file>', 'write an HTML page with a chart per column')
     .action(run(async (file: string, options: unknown) => (await import('./commands/profile.js')).profileCommand(file, options, output)));
   for (const direction of ['push', 'pull'] as const) {
-    data
+    const command = data
       .command(direction)
       .description(direction === 'push' ? 'send tracked data and pipeline outputs to a remote (only what it lacks)' : 'fetch tracked data and pipeline outputs from a remote, verified, and restore them')
       .argument('[paths...]', 'limit to these')
       .option('-r, --remote <name>', 'the remote (default: default_remote)')
-      .option('-j, --jobs <n>', 'objects transferred at once', '8')
-      .option('-f, --force', 'pull: also replace working-copy changes that are saved in no version')
-      .action(run(async (paths: string[], options: unknown) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options, output)));
+      .option('-j, --jobs <n>', 'objects transferred at once', '8');
+    if (direction === 'pull') command.option('-f, --force', 'also replace working-copy changes that are saved in no version');
+    command.action(run(async (paths: string[], options: unknown) => (await import('./commands/data.js')).dataTransferCommand(direction, paths, options, output)));
   }
 
   program

@@ -19,5 +19,5 @@ export const backgroundTooLarge = defineError<{ background: number; rows: number
   kind: 'invalid_input',
   description: '--background asks for more background rows than the data has.',
   message: ({ background, rows, data }) => `--background ${background} asks for more rows than ${data} has (${rows}).`,
-  hint: ({ rows }) => `Give --background ${Math.max(1, Math.min(100, rows))} or fewer (the background is a sample of the data's rows), or pass more data.`,
+  hint: ({ rows }) => `Give --background ${rows} or fewer (the background is a sample of the data's rows; the default is 100), or pass more data.`,
 });

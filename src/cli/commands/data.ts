@@ -74,7 +74,7 @@ export async function dataStatusCommand(paths: readonly string[], rawOptions: un
     }
     const advice: Record<string, string> = {
       unchanged: 'up to date',
-      modified: 'modified: `sluice data add` records the new version, `sluice data checkout` restores the tracked one',
+      modified: 'modified: `sluice data add` records the new version, `sluice data checkout --force` restores the tracked one',
       missing: 'missing: `sluice data checkout` restores it',
       'not-in-cache': 'not in the local cache: `sluice data push` needs it here; `sluice data pull` fetches it',
     };

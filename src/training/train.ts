@@ -1,9 +1,10 @@
 /**
  * `sluice train`: fit a built-in model on a table and write it as ONNX that takes the raw columns.
  * After writing, the file is run through onnxruntime on a sample of the training rows and must
- * reproduce the in-memory predictions (to 1e-5), so a broken export never leaves the trainer.
+ * reproduce the in-memory predictions (to 1e-4 of each value, or absolutely below 1) before it
+ * replaces the output, so a broken export never leaves the trainer.
  */
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { columnNotFound, findColumn, mostlyNumeric, readTable, requireNumericColumn, selectRows, type Column, type Table } from '../data/index.js';
 import { didYouMean, tempPathBeside, writeFileAtomic } from '../core/index.js';
@@ -155,7 +156,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   try {
     writeFileAtomic(checking, bytes);
     exportDifference = await checkExport(checking, data, trained, spec, task);
-    renameSync(checking, options.outPath);
+    // Written again rather than renamed: a path that cannot take it (a folder) is said plainly.
+    writeFileAtomic(options.outPath, bytes);
   } finally {
     rmSync(checking, { force: true });
   }

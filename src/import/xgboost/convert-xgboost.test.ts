@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import ort from 'onnxruntime-node';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
 import { convertXgboost } from './convert-xgboost.js';
+import { readXgboostModel } from './import-xgboost.js';
 import { xgboostModelSchema } from './xgboost-json.js';
 
 /** A stump on x < 0.5: left leaf -1, right leaf +1; missing goes left when `defaultLeft`. */
@@ -91,6 +92,12 @@ describe('converting XGBoost JSON', () => {
     const model = booster('binary:logistic', '0.5', [stump(true)]);
     const unnamed = { ...model, learner: { ...model.learner, feature_names: [] } };
     assert.deepEqual(convertXgboost(unnamed, { file: 'm.json', producerVersion: 'test' }).featureNames, ['f0']);
+  });
+
+  test('a gblinear booster is refused by name', () => {
+    const file = join(temp.path, 'linear.json');
+    writeFileSync(file, JSON.stringify({ version: [1, 7, 4], learner: { gradient_booster: { name: 'gblinear', model: { weights: [0.1, 0.2] } }, objective: { name: 'reg:squarederror' }, learner_model_param: { num_feature: '1', num_class: '0', base_score: '0.5' } } }));
+    assert.throws(() => readXgboostModel(file), (error: Error & { code?: string }) => error.code === 'SLUICE_IMPORT_UNSUPPORTED' && /its booster is gblinear/.test(error.message));
   });
 
   test('a damaged tree is refused naming the node: a child out of range, a node its own child, a child shared', () => {

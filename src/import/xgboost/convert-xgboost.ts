@@ -27,7 +27,8 @@ const OBJECTIVES: Record<string, ImportedTask> = {
   'multi:softmax': 'multiclass',
   'reg:squarederror': 'regression',
 };
-const SUPPORTED = 'the gbtree and dart boosters with objective binary:logistic, multi:softprob, multi:softmax or reg:squarederror, numerical splits';
+/** What the importer converts, for its errors. */
+export const SUPPORTED_BOOSTERS = 'the gbtree and dart boosters with objective binary:logistic, multi:softprob, multi:softmax or reg:squarederror, numerical splits';
 
 export interface ImportedXgboost {
   readonly bytes: Uint8Array;
@@ -50,7 +51,7 @@ export interface ConvertOptions {
 /** base_score is saved in the objective's output space; the trees add to its margin. */
 function baseMargin(task: ImportedTask, baseScore: number, file: string): number {
   if (task !== 'binary') return baseScore;
-  if (!(baseScore > 0 && baseScore < 1)) throw importUnsupported({ file, what: `base_score ${baseScore} is not a probability, as binary:logistic needs`, supported: SUPPORTED });
+  if (!(baseScore > 0 && baseScore < 1)) throw importUnsupported({ file, what: `base_score ${baseScore} is not a probability, as binary:logistic needs`, supported: SUPPORTED_BOOSTERS });
   return Math.log(baseScore / (1 - baseScore));
 }
 
@@ -58,14 +59,14 @@ function boosterTrees(model: XgboostModel, file: string): { trees: XgboostTree[]
   const booster = model.learner.gradient_booster;
   if (booster.name === 'gbtree' && booster.model) return { trees: booster.model.trees, treeInfo: booster.model.tree_info, weights: undefined };
   if (booster.name === 'dart' && booster.gbtree) return { trees: booster.gbtree.model.trees, treeInfo: booster.gbtree.model.tree_info, weights: booster.weight_drop };
-  throw importUnsupported({ file, what: `the booster is ${booster.name}`, supported: SUPPORTED });
+  throw importUnsupported({ file, what: `the booster is ${booster.name}`, supported: SUPPORTED_BOOSTERS });
 }
 
 export function convertXgboost(model: XgboostModel, options: ConvertOptions): ImportedXgboost {
   const { file } = options;
   const objective = model.learner.objective.name;
   const task = OBJECTIVES[objective];
-  if (!task) throw importUnsupported({ file, what: `its objective ${objective} is not supported`, supported: SUPPORTED });
+  if (!task) throw importUnsupported({ file, what: `its objective ${objective} is not supported`, supported: SUPPORTED_BOOSTERS });
   const params = model.learner.learner_model_param;
   const featureCount = params.num_feature;
   // A booster trained on a bare array saves `feature_names: []`: no names, as when the key is absent.
@@ -73,9 +74,9 @@ export function convertXgboost(model: XgboostModel, options: ConvertOptions): Im
   const featureNames = options.featureNames ?? saved ?? Array.from({ length: featureCount }, (_, index) => `f${index}`);
   if (featureNames.length !== featureCount) throw importFeatureNames({ file, given: featureNames.length, expected: featureCount });
   const outputs = task === 'multiclass' ? params.num_class : 1;
-  if (task === 'multiclass' && outputs < 2) throw importUnsupported({ file, what: `${objective} with num_class ${params.num_class}`, supported: SUPPORTED });
+  if (task === 'multiclass' && outputs < 2) throw importUnsupported({ file, what: `${objective} with num_class ${params.num_class}`, supported: SUPPORTED_BOOSTERS });
   const { trees, treeInfo, weights } = boosterTrees(model, file);
-  if (treeInfo.length !== trees.length) throw importUnsupported({ file, what: `tree_info names ${treeInfo.length} trees but the model has ${trees.length}`, supported: SUPPORTED });
+  if (treeInfo.length !== trees.length) throw importUnsupported({ file, what: `tree_info names ${treeInfo.length} trees but the model has ${trees.length}`, supported: SUPPORTED_BOOSTERS });
   const margin = baseMargin(task, params.base_score, file);
 
   const builder = new OnnxGraphBuilder();
@@ -136,7 +137,7 @@ function checkTreeShape(tree: XgboostTree, t: number, file: string): void {
     for (const child of [tree.left_children[id]!, tree.right_children[id]!]) {
       const problem =
         child <= 0 || child >= count ? `has child ${child}, not a node of its ${count}` : child === id ? 'is its own child' : parentOf[child] !== -1 ? `shares child ${child} with node ${parentOf[child]}` : undefined;
-      if (problem !== undefined) throw importUnsupported({ file, what: `tree ${t} node ${id} ${problem} (a damaged model file?)`, supported: SUPPORTED });
+      if (problem !== undefined) throw importUnsupported({ file, what: `tree ${t} node ${id} ${problem} (a damaged model file?)`, supported: SUPPORTED_BOOSTERS });
       parentOf[child] = id;
     }
   }
@@ -148,20 +149,20 @@ function treeEnsemble(trees: readonly XgboostTree[], treeInfo: readonly number[]
   trees.forEach((tree, t) => {
     const count = tree.left_children.length;
     for (const [field, list] of Object.entries({ right_children: tree.right_children, split_indices: tree.split_indices, split_conditions: tree.split_conditions, default_left: tree.default_left, sum_hessian: tree.sum_hessian })) {
-      if (list.length !== count) throw importUnsupported({ file: shape.file, what: `tree ${t} has ${count} left_children but ${list.length} ${field}`, supported: SUPPORTED });
+      if (list.length !== count) throw importUnsupported({ file: shape.file, what: `tree ${t} has ${count} left_children but ${list.length} ${field}`, supported: SUPPORTED_BOOSTERS });
     }
     checkTreeShape(tree, t, shape.file);
     const target = treeInfo[t]!;
-    if (target < 0 || target >= shape.outputs) throw importUnsupported({ file: shape.file, what: `tree ${t} is for output ${target} of ${shape.outputs}`, supported: SUPPORTED });
+    if (target < 0 || target >= shape.outputs) throw importUnsupported({ file: shape.file, what: `tree ${t} is for output ${target} of ${shape.outputs}`, supported: SUPPORTED_BOOSTERS });
     const scale = weights?.[t] ?? 1;
     for (let id = 0; id < count; id++) {
       const left = tree.left_children[id]!;
       const isLeaf = left === -1;
       if (!isLeaf && tree.split_type?.[id] === 1) {
-        throw importUnsupported({ file: shape.file, what: `tree ${t} splits feature ${tree.split_indices[id]} by category (categorical splits need ONNX's BRANCH_MEMBER, which onnxruntime's ai.onnx.ml opset 3 lacks)`, supported: SUPPORTED });
+        throw importUnsupported({ file: shape.file, what: `tree ${t} splits feature ${tree.split_indices[id]} by category (categorical splits need ONNX's BRANCH_MEMBER, which onnxruntime's ai.onnx.ml opset 3 lacks)`, supported: SUPPORTED_BOOSTERS });
       }
       const feature = tree.split_indices[id]!;
-      if (!isLeaf && (feature < 0 || feature >= shape.featureCount)) throw importUnsupported({ file: shape.file, what: `tree ${t} node ${id} splits on feature ${feature} of ${shape.featureCount}`, supported: SUPPORTED });
+      if (!isLeaf && (feature < 0 || feature >= shape.featureCount)) throw importUnsupported({ file: shape.file, what: `tree ${t} node ${id} splits on feature ${feature} of ${shape.featureCount}`, supported: SUPPORTED_BOOSTERS });
       nodes.treeIds.push(t);
       nodes.nodeIds.push(id);
       nodes.featureIds.push(isLeaf ? 0 : feature);

@@ -2,12 +2,12 @@
  * `sluice models import xgboost`: reads a booster's JSON, validates it, converts it to ONNX and
  * writes the file atomically, then loads it in onnxruntime to be sure it runs.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempPathBeside, writeFileAtomic } from '../../core/index.js';
 import { invalidModel, loadOnnxModel } from '../../inference/index.js';
-import { importFileUnreadable } from '../errors.js';
-import { convertXgboost, type ImportedXgboost } from './convert-xgboost.js';
+import { importFileUnreadable, importUnsupported } from '../errors.js';
+import { convertXgboost, SUPPORTED_BOOSTERS, type ImportedXgboost } from './convert-xgboost.js';
 import { xgboostModelSchema, type XgboostModel } from './xgboost-json.js';
 
 /** Whether a file looks like an XGBoost JSON model (for `models register` to convert it on the way). */
@@ -31,6 +31,9 @@ export function readXgboostModel(file: string): XgboostModel {
     const binary = readFileSync(file).subarray(0, 1).toString() !== '{';
     throw importFileUnreadable({ file, reason: binary ? 'it is not JSON (XGBoost\'s binary or UBJSON format?)' : `it is not valid JSON (${(error as Error).message})` }, { cause: error });
   }
+  // A linear booster has no trees: said by name rather than as the trees the schema misses.
+  const booster = (parsed as { learner?: { gradient_booster?: { name?: unknown } } } | null)?.learner?.gradient_booster?.name;
+  if (booster === 'gblinear') throw importUnsupported({ file, what: 'its booster is gblinear (a linear model, no trees)', supported: SUPPORTED_BOOSTERS });
   const result = xgboostModelSchema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -63,7 +66,8 @@ export async function importXgboost(options: ImportXgboostOptions): Promise<Impo
       throw invalidModel({ path: options.out, reason }, { cause: error, hint: `The XGBoost file ${options.file} converted, but onnxruntime refuses the result (a damaged model file?); ${options.out} was left as it was.` });
     }
     await model.release();
-    renameSync(temp, options.out);
+    // Written again rather than renamed: a path that cannot take it (a folder) is said plainly.
+    writeFileAtomic(options.out, imported.bytes);
   } finally {
     rmSync(temp, { force: true });
   }

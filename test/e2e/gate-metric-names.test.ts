@@ -46,7 +46,7 @@ describe('sluice gate metric names', () => {
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /sluice\.yaml:6:\d+: /);
     assert.match(result.stderr, /multiclass/);
-    assert.match(result.stderr, /f1_macro/);
+    assert.match(result.stderr, /Did you mean "f1_macro" or "f1_micro" or "f1_weighted"\?/);
   });
 
   test('model metrics are valid names for every task', () => {

@@ -142,7 +142,10 @@ function checkMetricNames(rules: readonly GateRule[], task: Task, locations: rea
   const valid = gateMetricNames(task);
   rules.forEach((rule, index) => {
     if (valid.includes(rule.metric)) return;
-    throw unknownGateMetric({ metric: rule.metric, task, suggestion: didYouMean(rule.metric, valid), valid }, { location: locations[index] });
+    // `f1` for a multiclass task is too far from `f1_macro` for a spelling match: offer the averages.
+    const averaged = valid.filter((name) => name.startsWith(`${rule.metric}_`));
+    const suggestion = didYouMean(rule.metric, valid) || (averaged.length > 0 ? ` Did you mean ${averaged.map((name) => `"${name}"`).join(' or ')}?` : '');
+    throw unknownGateMetric({ metric: rule.metric, task, suggestion, valid }, { location: locations[index] });
   });
 }
 

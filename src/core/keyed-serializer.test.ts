@@ -5,17 +5,19 @@ import { KeyedSerializer } from './keyed-serializer.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** A task that notes its start and end in `events` around a tick, and resolves with its name. */
+const noting = (events: string[], name: string) => async () => {
+  events.push(`${name} start`);
+  await tick();
+  events.push(`${name} end`);
+  return name;
+};
+
 describe('keyed serializer', () => {
   test('tasks under one key run one at a time, in the order asked', async () => {
     const serializer = new KeyedSerializer();
     const events: string[] = [];
-    const task = (name: string) => async () => {
-      events.push(`${name} start`);
-      await tick();
-      events.push(`${name} end`);
-      return name;
-    };
-    const results = await Promise.all([serializer.run('x', task('a')), serializer.run('x', task('b'))]);
+    const results = await Promise.all([serializer.run('x', noting(events, 'a')), serializer.run('x', noting(events, 'b'))]);
     assert.deepEqual(results, ['a', 'b']);
     assert.deepEqual(events, ['a start', 'a end', 'b start', 'b end']);
   });
@@ -23,12 +25,7 @@ describe('keyed serializer', () => {
   test('tasks under different keys run at the same time', async () => {
     const serializer = new KeyedSerializer();
     const events: string[] = [];
-    const task = (name: string) => async () => {
-      events.push(`${name} start`);
-      await tick();
-      events.push(`${name} end`);
-    };
-    await Promise.all([serializer.run('x', task('a')), serializer.run('y', task('b'))]);
+    await Promise.all([serializer.run('x', noting(events, 'a')), serializer.run('y', noting(events, 'b'))]);
     assert.deepEqual(events.slice(0, 2), ['a start', 'b start']);
   });
 

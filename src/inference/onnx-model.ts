@@ -54,16 +54,23 @@ export interface LoadOnnxOptions {
   readonly compiler?: CompiledRuntimeOptions | undefined;
 }
 
-/** Why a directory is not a model, naming the .onnx files it holds (an MLflow model folder has one). */
-function directoryReason(path: string): string {
-  let inside: string[] = [];
+/** The .onnx files directly inside a folder, as paths, sorted (an MLflow model folder has one); none when it cannot be read. */
+export function onnxFilesIn(dir: string): string[] {
   try {
-    inside = readdirSync(path).filter((name) => name.endsWith('.onnx')).sort();
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.onnx'))
+      .sort()
+      .map((name) => join(dir, name));
   } catch {
-    // Unreadable: said as a directory all the same.
+    return [];
   }
+}
+
+/** Why a directory is not a model, naming the .onnx files it holds. */
+function directoryReason(path: string): string {
+  const inside = onnxFilesIn(path);
   if (inside.length === 0) return 'it is a directory, and holds no .onnx file';
-  return `it is a directory; pass the model file inside it (${inside.map((name) => join(path, name)).join(', ')})`;
+  return `it is a directory; pass the model file inside it (${inside.join(', ')})`;
 }
 
 export async function loadOnnxModel(path: string, options: LoadOnnxOptions = {}): Promise<OnnxModel> {

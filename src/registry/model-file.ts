@@ -4,11 +4,12 @@
  * file, verified against its hash, that evaluation, gates and the server can load.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hashFile } from '../core/index.js';
+import { onnxFilesIn } from '../inference/index.js';
 import { joinArtifactPath, verifyingStream, type Tag, type TrackingService } from '../tracking/index.js';
 import { invalidRegistryValue, modelFileUnavailable, notAnOnnxModel } from './errors.js';
 import type { Lineage, ModelSignature, ModelVersion } from './entities.js';
@@ -115,8 +116,8 @@ async function fromRun(tracking: TrackingService, artifacts: RegistryService['ar
 async function fromFile(artifacts: RegistryService['artifacts'], path: string, name: string, original?: string): Promise<CheckedSource> {
   if (!existsSync(path)) throw invalidRegistryValue({ problem: `Cannot register ${path}: no such file. Give an ONNX file or runs:/RUN_ID/PATH.` });
   if (!statSync(path).isFile()) {
-    const inside = statSync(path).isDirectory() ? readdirSync(path).filter((entry) => entry.endsWith('.onnx')).sort() : [];
-    const which = inside.length > 0 ? ` Give the model file inside it: ${inside.map((entry) => join(path, entry)).join(', ')}.` : ' Give an ONNX file or runs:/RUN_ID/PATH.';
+    const inside = statSync(path).isDirectory() ? onnxFilesIn(path) : [];
+    const which = inside.length > 0 ? ` Give the model file inside it: ${inside.join(', ')}.` : ' Give an ONNX file or runs:/RUN_ID/PATH.';
     throw invalidRegistryValue({ problem: `Cannot register ${path}: it is a directory, not a model file.${which}` });
   }
   const signature = await readSignature(path);

@@ -4,11 +4,9 @@
  * reproduce the in-memory predictions (to 1e-4 of each value, or absolutely below 1) before it
  * replaces the output, so a broken export never leaves the trainer.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { columnNotFound, findColumn, mostlyNumeric, readTable, requireNumericColumn, selectRows, type Column, type Table } from '../data/index.js';
-import { didYouMean, tempPathBeside, writeFileAtomic } from '../core/index.js';
-import { loadOnnxModel, predictTable } from '../inference/index.js';
+import { didYouMean } from '../core/index.js';
+import { loadOnnxModel, predictTable, writeCheckedModel } from '../inference/index.js';
 import { exportMismatch, noFeatures, unsuitableTarget } from './errors.js';
 import { exportOnnx, type TrainedModel, type TrainingTask } from './export-onnx.js';
 import { fitFeatureSpec, transformFeatures } from './features.js';
@@ -149,18 +147,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     ...(classes ? { classes: JSON.stringify(classes), positive_class: classes[classes.length - 1]! } : {}),
   };
   const bytes = exportOnnx(spec, trained, { task, metadata, producerVersion: options.producerVersion ?? '0' });
-  mkdirSync(dirname(options.outPath), { recursive: true });
-  // Checked before it replaces anything: an export that does not reproduce the model leaves --out as it was.
-  const checking = `${tempPathBeside(options.outPath)}.onnx`;
-  let exportDifference: number;
-  try {
-    writeFileAtomic(checking, bytes);
-    exportDifference = await checkExport(checking, data, trained, spec, task);
-    // Written again rather than renamed: a path that cannot take it (a folder) is said plainly.
-    writeFileAtomic(options.outPath, bytes);
-  } finally {
-    rmSync(checking, { force: true });
-  }
+  // An export that does not reproduce the model leaves --out as it was.
+  const exportDifference = await writeCheckedModel(options.outPath, bytes, (path) => checkExport(path, data, trained, spec, task));
   return {
     outPath: options.outPath,
     algorithm: options.algorithm,

@@ -2,10 +2,8 @@
  * `sluice models import xgboost`: reads a booster's JSON, validates it, converts it to ONNX and
  * writes the file atomically, then loads it in onnxruntime to be sure it runs.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { tempPathBeside, writeFileAtomic } from '../../core/index.js';
-import { invalidModel, loadOnnxModel } from '../../inference/index.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { invalidModel, loadOnnxModel, writeCheckedModel } from '../../inference/index.js';
 import { importFileUnreadable, importUnsupported } from '../errors.js';
 import { convertXgboost, SUPPORTED_BOOSTERS, type ImportedXgboost } from './convert-xgboost.js';
 import { xgboostModelSchema, type XgboostModel } from './xgboost-json.js';
@@ -52,11 +50,8 @@ export interface ImportXgboostOptions {
 /** Converts `file` to `out` (written atomically) and checks that onnxruntime loads the result. */
 export async function importXgboost(options: ImportXgboostOptions): Promise<ImportedXgboost & { readonly out: string }> {
   const imported = convertXgboost(readXgboostModel(options.file), { file: options.file, featureNames: options.featureNames, producerVersion: options.producerVersion });
-  mkdirSync(dirname(options.out), { recursive: true });
-  // Checked before it replaces anything: a conversion onnxruntime refuses leaves --out as it was.
-  const temp = `${tempPathBeside(options.out)}.onnx`;
-  try {
-    writeFileAtomic(temp, imported.bytes);
+  // A conversion onnxruntime refuses leaves --out as it was.
+  await writeCheckedModel(options.out, imported.bytes, async (temp) => {
     let model;
     try {
       model = await loadOnnxModel(temp);
@@ -66,10 +61,6 @@ export async function importXgboost(options: ImportXgboostOptions): Promise<Impo
       throw invalidModel({ path: options.out, reason }, { cause: error, hint: `The XGBoost file ${options.file} converted, but onnxruntime refuses the result (a damaged model file?); ${options.out} was left as it was.` });
     }
     await model.release();
-    // Written again rather than renamed: a path that cannot take it (a folder) is said plainly.
-    writeFileAtomic(options.out, imported.bytes);
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  });
   return { ...imported, out: options.out };
 }

@@ -8,6 +8,7 @@
  * parsed with JSON.parse as before, so a line decoded here gives exactly what that would.
  */
 import { isoMillis } from './iso-time.js';
+import { numberEnd, scanJsonNumber } from './json-number.js';
 import type { LoggedPrediction } from './read-prediction-log.js';
 import { CELL_MISSING, CELL_NUMBER, type RowArena } from './row-arena.js';
 
@@ -19,14 +20,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-
-/** 10^k exactly, for k ≤ 22 (the powers of ten a double holds exactly). */
-const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 const REQUEST_ID = keyBytes('{"request_id":"');
 const TIMESTAMP = keyBytes(',"timestamp":"');
@@ -55,58 +48,6 @@ function keepsOrder(names: readonly string[]): boolean {
 /** A string JSON.stringify writes as its characters between quotes: printable ASCII, no quote or backslash. */
 function isPlain(name: string): boolean {
   return /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(name);
-}
-
-/** Where the last `scanNumber` stopped: a module variable, as returning a pair would allocate per number. */
-let numberEnd = 0;
-
-/**
- * The JSON number at `bytes[start]` (the text before `end`), exactly as JSON.parse reads it, its
- * end in `numberEnd`; NaN when there is none there (JSON has no NaN, so it cannot be a value).
- */
-function scanNumber(bytes: Buffer, start: number, end: number): number {
-  let at = start;
-  const negative = bytes[at] === MINUS;
-  if (negative) at++;
-  let mantissa = 0;
-  const integerStart = at;
-  for (; at < end; at++) {
-    // One unsigned comparison tells a digit: anything below '0' wraps around to a large number.
-    const digit = bytes[at]! - ZERO;
-    if (digit >>> 0 > 9) break;
-    mantissa = mantissa * 10 + digit;
-  }
-  let digits = at - integerStart;
-  if (digits === 0 || (digits > 1 && bytes[integerStart] === ZERO)) return Number.NaN;
-  let exponent = 0;
-  if (bytes[at] === DOT) {
-    const fractionStart = ++at;
-    for (; at < end; at++) {
-      const digit = bytes[at]! - ZERO;
-      if (digit >>> 0 > 9) break;
-      mantissa = mantissa * 10 + digit;
-    }
-    if (at === fractionStart) return Number.NaN;
-    exponent -= at - fractionStart;
-    digits += at - fractionStart;
-  }
-  if (bytes[at] === 0x65 || bytes[at] === 0x45) {
-    at++;
-    const sign = bytes[at] === MINUS ? -1 : 1;
-    if (bytes[at] === MINUS || bytes[at] === PLUS) at++;
-    const exponentStart = at;
-    let written = 0;
-    while (at < end && bytes[at]! >= ZERO && bytes[at]! <= NINE && at - exponentStart < 6) written = written * 10 + (bytes[at++]! - ZERO);
-    if (at === exponentStart || (at < end && bytes[at]! >= ZERO && bytes[at]! <= NINE)) return Number.NaN;
-    exponent += sign * written;
-  }
-  numberEnd = at;
-  // Up to 15 digits and a power of ten a double holds exactly: one correctly rounded operation
-  // (Clinger's fast path). Otherwise the text is converted as JSON.parse converts it.
-  let value: number;
-  if (digits <= 15 && exponent >= -22 && exponent <= 22) value = exponent < 0 ? mantissa / POWERS[-exponent]! : mantissa * POWERS[exponent]!;
-  else value = Number(bytes.toString('latin1', negative ? start + 1 : start, at));
-  return negative ? -value : value;
 }
 
 /** Whether `text` is at `bytes[at]`, before `end`. */
@@ -240,6 +181,19 @@ export class PredictLineScanner {
     return undefined;
   }
 
+  /** `plainString` without making the string: the answer's label, which the arena does not keep. */
+  private skipPlainString(): boolean {
+    for (; this.at < this.end; this.at++) {
+      const byte = this.bytes[this.at]!;
+      if (byte === QUOTE) {
+        this.at++;
+        return true;
+      }
+      if (byte < 0x20 || byte > 0x7e || byte === BACKSLASH) return false;
+    }
+    return false;
+  }
+
   /** The timestamp string at the cursor (its closing quote consumed) in milliseconds, NaN if it is not a date. */
   private timestamp(): number {
     const time = isoMillis(this.bytes, this.at, this.end);
@@ -274,7 +228,7 @@ export class PredictLineScanner {
 
   /** A JSON number, exactly as JSON.parse reads it; undefined if not one. */
   private number(): number | undefined {
-    const value = scanNumber(this.bytes, this.at, this.end);
+    const value = scanJsonNumber(this.bytes, this.at, this.end);
     if (Number.isNaN(value)) return undefined;
     this.at = numberEnd;
     return value;
@@ -336,7 +290,7 @@ export class PredictLineScanner {
           if (!bytesAt(bytes, this.view, at, end, NULL)) return undefined;
           at += NULL.bytes.length; // missing, as the cell already is
         } else {
-          const value = scanNumber(bytes, at, end);
+          const value = scanJsonNumber(bytes, at, end);
           if (Number.isNaN(value)) return undefined;
           at = numberEnd;
           if (f >= 0) {
@@ -369,7 +323,7 @@ export class PredictLineScanner {
       if (row > 0 && this.bytes[this.at++] !== COMMA) return false;
       if (!this.literal(LABEL)) return false;
       if (!this.literal(NULL)) {
-        if (this.bytes[this.at++] !== QUOTE || this.plainString() === undefined) return false;
+        if (this.bytes[this.at++] !== QUOTE || !this.skipPlainString()) return false;
       }
       if (!this.literal(PROBABILITIES)) return false;
       for (let c = 0; c < classes.length; c++) {

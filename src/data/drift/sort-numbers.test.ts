@@ -33,6 +33,18 @@ test('the radix sort orders a large array as the built-in sort does, NaN last', 
   assertSameOrder(values, expected);
 });
 
+test('a large array with NaNs of either sign (another engine’s, or written into shared memory) has every NaN last', () => {
+  const values = awkwardNumbers(100_000, 11);
+  const words = new Uint32Array(values.buffer);
+  // Negative NaNs and NaNs with payloads, among the canonical ones.
+  for (let k = 0; k < values.length; k += 997) words.set(k % 2 === 0 ? [0, 0xfff80000] : [1, 0x7ff00000], 2 * k);
+  const expected = values.slice().sort();
+  sortNumbers(values);
+  assertSameOrder(values, expected);
+  const numbers = values.findIndex((value) => Number.isNaN(value));
+  assert.ok(values.subarray(numbers).every((value) => Number.isNaN(value)), 'nothing but NaN after the first NaN');
+});
+
 test('float32 values (32-bit keys) sort as the built-in sort does, specials and -0 included', () => {
   const values = awkwardNumbers(200_000, 11).map((value) => Math.fround(value));
   const expected = values.slice().sort();

@@ -34,37 +34,38 @@ export function sortNumbers(values: Float64Array): void {
     return fresh;
   }
 
+  /**
+   * Keys as two unsigned words whose order is the numbers' order (flip every bit of negatives,
+   * only the sign bit of the rest, NaN last), made in place in the numbers' own memory, where they already
+   * sit as [low, high] pairs (little-endian). Each pass moves a key's two words together, to one
+   * place: a scattered write touches one cache line, not one in each of two arrays, which made
+   * the passes about a quarter faster with two threads sorting at once.
+   */
   function radixSort(numbers: Float64Array): void {
     const n = numbers.length;
     const words = new Uint32Array(numbers.buffer, numbers.byteOffset, n * 2);
-    const memory = scratch(4 * n);
-    // Keys as two unsigned words whose order is the numbers' order: flip every bit of negatives,
-    // only the sign bit of the rest (little-endian: the high word is the second).
-    let hi = new Uint32Array(memory, 0, n);
-    let lo = new Uint32Array(memory, 4 * n, n);
-    for (let i = 0; i < n; i++) {
-      const high = words[2 * i + 1]!;
-      const low = words[2 * i]!;
-      if (high & 0x80000000) {
-        hi[i] = ~high >>> 0;
-        lo[i] = ~low >>> 0;
-      } else {
-        hi[i] = (high | 0x80000000) >>> 0;
-        lo[i] = low;
-      }
-    }
-    // All four histograms in one read; a pass whose digit is the same for every key is skipped.
+    let from = words;
+    let to: Uint32Array<ArrayBufferLike> = new Uint32Array(scratch(2 * n), 0, 2 * n);
+    // All four histograms in the same read; a pass whose digit is the same for every key is skipped.
     const counts = new Uint32Array(4 * BUCKETS);
-    for (let i = 0; i < n; i++) {
-      const l = lo[i]!;
-      const h = hi[i]!;
-      counts[l & 0xffff]!++;
-      counts[BUCKETS + (l >>> 16)]!++;
-      counts[2 * BUCKETS + (h & 0xffff)]!++;
-      counts[3 * BUCKETS + (h >>> 16)]!++;
+    for (let i = 0; i < 2 * n; i += 2) {
+      let low = from[i]!;
+      let high = from[i + 1]!;
+      if ((high & 0x7ff00000) === 0x7ff00000 && ((high & 0xfffff) | low) !== 0) {
+        // NaN (of either sign): the largest key, which turns back into a NaN.
+        high = 0xffffffff;
+        low = 0xffffffff;
+      } else if (high & 0x80000000) {
+        high = ~high >>> 0;
+        low = ~low >>> 0;
+      } else high = (high | 0x80000000) >>> 0;
+      from[i] = low;
+      from[i + 1] = high;
+      counts[low & 0xffff]!++;
+      counts[BUCKETS + (low >>> 16)]!++;
+      counts[2 * BUCKETS + (high & 0xffff)]!++;
+      counts[3 * BUCKETS + (high >>> 16)]!++;
     }
-    let nextHi = new Uint32Array(memory, 8 * n, n);
-    let nextLo = new Uint32Array(memory, 12 * n, n);
     for (let pass = 0; pass < 4; pass++) {
       const base = pass * BUCKETS;
       let total = 0;
@@ -79,42 +80,46 @@ export function sortNumbers(values: Float64Array): void {
       const offsets = counts.subarray(base, base + BUCKETS);
       // One loop per digit position keeps each loop body branch-free.
       if (pass === 0) {
-        for (let i = 0; i < n; i++) {
-          const at = offsets[lo[i]! & 0xffff]!++;
-          nextHi[at] = hi[i]!;
-          nextLo[at] = lo[i]!;
+        for (let i = 0; i < 2 * n; i += 2) {
+          const low = from[i]!;
+          const at = offsets[low & 0xffff]!++ << 1;
+          to[at] = low;
+          to[at + 1] = from[i + 1]!;
         }
       } else if (pass === 1) {
-        for (let i = 0; i < n; i++) {
-          const at = offsets[lo[i]! >>> 16]!++;
-          nextHi[at] = hi[i]!;
-          nextLo[at] = lo[i]!;
+        for (let i = 0; i < 2 * n; i += 2) {
+          const low = from[i]!;
+          const at = offsets[low >>> 16]!++ << 1;
+          to[at] = low;
+          to[at + 1] = from[i + 1]!;
         }
       } else if (pass === 2) {
-        for (let i = 0; i < n; i++) {
-          const at = offsets[hi[i]! & 0xffff]!++;
-          nextHi[at] = hi[i]!;
-          nextLo[at] = lo[i]!;
+        for (let i = 0; i < 2 * n; i += 2) {
+          const high = from[i + 1]!;
+          const at = offsets[high & 0xffff]!++ << 1;
+          to[at] = from[i]!;
+          to[at + 1] = high;
         }
       } else {
-        for (let i = 0; i < n; i++) {
-          const at = offsets[hi[i]! >>> 16]!++;
-          nextHi[at] = hi[i]!;
-          nextLo[at] = lo[i]!;
+        for (let i = 0; i < 2 * n; i += 2) {
+          const high = from[i + 1]!;
+          const at = offsets[high >>> 16]!++ << 1;
+          to[at] = from[i]!;
+          to[at + 1] = high;
         }
       }
-      [hi, nextHi] = [nextHi, hi];
-      [lo, nextLo] = [nextLo, lo];
+      [from, to] = [to, from];
     }
-    for (let i = 0; i < n; i++) {
-      const high = hi[i]!;
-      const low = lo[i]!;
+    // Back to numbers, in the numbers' memory (the keys end in the scratch after an odd number of passes).
+    for (let i = 0; i < 2 * n; i += 2) {
+      const high = from[i + 1]!;
+      const low = from[i]!;
       if (high & 0x80000000) {
-        words[2 * i + 1] = high & 0x7fffffff;
-        words[2 * i] = low;
+        words[i + 1] = high & 0x7fffffff;
+        words[i] = low;
       } else {
-        words[2 * i + 1] = ~high >>> 0;
-        words[2 * i] = ~low >>> 0;
+        words[i + 1] = ~high >>> 0;
+        words[i] = ~low >>> 0;
       }
     }
   }
@@ -190,14 +195,17 @@ export function sortNumbers(values: Float64Array): void {
     }
   }
 
-  // NaN has no place in the order: moved to the end first, the rest sorted.
+  // NaN has no place in the order: it goes last. The radix sort gives every NaN the largest key
+  // as it makes the keys (a pass over the values less); the float32 one declines any NaN.
+  if (values.length >= RADIX_THRESHOLD) {
+    if (!float32RadixSort(values)) radixSort(values);
+    return;
+  }
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value === value) values[n++] = value;
   }
   values.fill(Number.NaN, n);
-  const numbers = values.subarray(0, n);
-  if (n < RADIX_THRESHOLD) keySort(numbers);
-  else if (!float32RadixSort(numbers)) radixSort(numbers);
+  keySort(values.subarray(0, n));
 }

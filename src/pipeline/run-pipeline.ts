@@ -4,6 +4,7 @@
  * after every stage, and records the pipeline run and each stage in the metadata store.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isAppError, readGitState, type AppError, type GitState } from '../core/index.js';
@@ -97,6 +98,9 @@ const KEPT_LOG_RUNS = 20;
 // eslint-disable-next-line max-lines-per-function -- the run's steps in order inside the one try/finally that holds the repository lock and the store; each step is a named function
 export async function runPipeline(workspace: Workspace, options: RunPipelineOptions = {}): Promise<PipelineRunReport> {
   const dryRun = options.dryRun ?? false;
+  // Every running stage listens for the stop (a command, or a job on the queue): with `-j 12` that
+  // is more listeners than Node's leak warning (10) expects of one signal, and nothing leaks.
+  if (options.signal) setMaxListeners(0, options.signal);
   // A run of the whole pipeline that finds nothing to do is a status check too: it keeps the status snapshot.
   const recorder = dryRun || (options.targets ?? []).length > 0 ? undefined : new StatusSnapshotRecorder(workspace);
   const pipeline = loadPipeline(workspace.root);

@@ -47,6 +47,18 @@ describe('parallel stages', () => {
     }
   });
 
+  test('a dozen stages at once print no warning from Node: each running stage listening for Ctrl-C is not a leak', () => {
+    const stages = Array.from({ length: 12 }, (_, k) => `  s${k}:\n    cmd: echo ${k} > s${k}.txt\n    outs: [s${k}.txt]\n`).join('');
+    const repo = scratchRepo({ 'sluice.yaml': `stages:\n${stages}` });
+    try {
+      const result = sluice(repo.root, ['run', '--jobs', '12']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /Warning|memory leak/);
+    } finally {
+      repo.remove();
+    }
+  });
+
   test('with one job, the same stages run one after the other', () => {
     const repo = scratchRepo(RENDEZVOUS);
     try {

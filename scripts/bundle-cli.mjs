@@ -72,3 +72,7 @@ await build({
   entryPoints: { 'status-fast-path': 'src/cli/status-fast-path.ts' },
   plugins: [directImports(SOURCE_DIR)],
 });
+
+// The files the bundled code reads at run time (the gRPC proto) go back beside the chunks: the
+// bundle was cleared above, and a bundle rebuilt without them would fail at `serve --grpc-port`.
+await import('./copy-assets.mjs');

@@ -92,5 +92,11 @@ describe('data status --remote', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(syncOf(JSON.parse(result.stdout) as Report), { 'data/images': 'synced', 'data/train.csv': 'not-pushed' });
     });
+
+    test('talking to S3 prints nothing of the AWS SDK’s own (its warning that future versions need Node 22)', async () => {
+      const result = await sluiceAsync(repo.root, ['data', 'status', '--remote', 's3'], s3.env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /Warning|AWS SDK/);
+    });
   });
 });

@@ -40,6 +40,25 @@ export function s3ConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3ClientC
   };
 }
 
+const NODE_WARNING_OPT_OUT = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * An S3 client made without the SDK's warning, on Node 20, that its releases after January 2027
+ * need Node 22: Sluice runs on Node 20 with the SDK its lockfile pins, so users would read only
+ * noise before every transfer. The SDK's documented opt-out is read when a client is made, so it
+ * is set just for that: stage commands, which inherit this process's environment, see none of it.
+ */
+function quietClient(config: S3ClientConfig): S3Client {
+  const before = process.env[NODE_WARNING_OPT_OUT];
+  process.env[NODE_WARNING_OPT_OUT] = 'true';
+  try {
+    return new S3Client(config);
+  } finally {
+    if (before === undefined) delete process.env[NODE_WARNING_OPT_OUT];
+    else process.env[NODE_WARNING_OPT_OUT] = before;
+  }
+}
+
 export class S3ObjectStorage implements ObjectStorage {
   readonly url: string;
   private readonly client: S3Client;
@@ -49,7 +68,7 @@ export class S3ObjectStorage implements ObjectStorage {
     config: S3ClientConfig = s3ConfigFromEnv(),
   ) {
     this.url = `s3://${location.bucket}${location.prefix ? `/${location.prefix}` : ''}`;
-    this.client = new S3Client(config);
+    this.client = quietClient(config);
   }
 
   async has(id: ObjectId): Promise<boolean> {

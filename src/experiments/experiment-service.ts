@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAppError, writeFileAtomic } from '../core/index.js';
 import type { ObjectCache } from '../cache/index.js';
-import { DEFAULT_PARAMS_FILE, parseLockfile } from '../pipeline/index.js';
+import { DEFAULT_PARAMS_FILE, loadPipeline, parseLockfile } from '../pipeline/index.js';
 import type { Run, TrackingService } from '../tracking/index.js';
 import type { Workspace } from '../workspace/index.js';
 import { experimentNotApplicable, experimentNotFound, noExperiments, sweepTooLarge } from './errors.js';
@@ -28,6 +28,8 @@ export interface SweepPlanOptions {
 
 /** The experiments of a sweep, named `<sweep>-1`, `<sweep>-2`, … in grid order. */
 export function planSweep(root: string, options: SweepPlanOptions): ExperimentSpec[] {
+  // A pipeline that cannot be read fails every experiment the same way: said once, at its line.
+  loadPipeline(root);
   const grid = gridOf(parseOverrides(options.set, root));
   const chosen = options.random === undefined ? grid : sampleGrid(grid, options.random, options.seed ?? 0);
   if (chosen.length > MAX_SWEEP_SIZE) throw sweepTooLarge({ size: chosen.length, limit: MAX_SWEEP_SIZE });

@@ -118,4 +118,18 @@ describe('sluice exp', () => {
     assert.equal(sweep.code, 2);
     assert.match(sweep.stderr, /There is no sweep "nothing"/);
   });
+
+  test('a sweep over a sluice.yaml that cannot be read says so once, at its line, and runs nothing', () => {
+    const broken = scratchRepo({ 'sluice.yaml': `${PIPELINE}  evaluate:\n    cmd: {bad\n`, 'params.yaml': 'train:\n  C: 1.0\n  max_iter: 100\n', 'data.txt': 'a\n', 'train.mjs': trainScript(0) });
+    try {
+      assert.equal(sluice(broken.root, ['init']).code, 0);
+      const result = sluice(broken.root, ['exp', 'run', '-S', 'train.C=0.1,1']);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /sluice\.yaml:\d+:\d+: Not valid YAML/);
+      assert.equal(result.stderr.match(/Not valid YAML/g)?.length, 1, result.stderr);
+      assert.doesNotMatch(result.stderr, /There is no sweep/);
+    } finally {
+      broken.remove();
+    }
+  });
 });

@@ -118,7 +118,9 @@ export async function expRunCommand(rawOptions: unknown, output: CliContext, ver
       process.off('SIGINT', onSignal);
       (remote?.storage as { destroy?: () => void } | undefined)?.destroy?.();
     }
-    output.stdout.write(`\n${renderSweep(await sweepTable(tracking, workspace, { sweep: specs[0]!.sweep }))}`);
+    // No table when no experiment got as far as recording a run (the pipeline could not be read,
+    // say): the failures above and the summary below say what happened.
+    if (results.some((result) => result.runId !== undefined)) output.stdout.write(`\n${renderSweep(await sweepTable(tracking, workspace, { sweep: specs[0]!.sweep }))}`);
     const failed = results.filter((result) => result.status !== 'succeeded');
     if (failed.length === 0) return 0;
     output.stderr.write(`sluice: ${failed.length} of ${results.length} experiments did not succeed: ${failed.map((result) => result.spec.name).join(', ')}.\n`);

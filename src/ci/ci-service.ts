@@ -14,7 +14,7 @@ import { createCiContext, type CiOptions } from './ci-context.js';
 import { finishCiRun, startCiRun } from './ci-record.js';
 import type { CiPipeline, CiResult, CiStep, CiStepName } from './ci-result.js';
 import { dataStep } from './data-step.js';
-import { deployStep } from './deploy-step.js';
+import { checkDeployTarget, deployStep } from './deploy-step.js';
 import { gateStep } from './gate-step.js';
 import { readGatesFacts } from './gates-facts.js';
 import { pipelineStep, stageRow } from './pipeline-step.js';
@@ -28,6 +28,7 @@ export type { CiOptions } from './ci-context.js';
 export async function runCi(services: WorkspaceServices, options: CiOptions): Promise<CiResult> {
   const startedAt = new Date();
   const clock = performance.now();
+  checkDeployTarget(services.workspace.root, options.deploy);
   const gates = readGatesFacts(services.workspace.root, options);
   const context = createCiContext(services, gates, options);
   if (options.base !== undefined) await checkBase(context, options.base);

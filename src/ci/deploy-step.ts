@@ -6,7 +6,7 @@
  * phase: a rollout that ends degraded, aborted or rolled back (a failed analysis) blocks.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDeployService, loadEnvironments, openRolloutStore, type Rollout } from '../deploy/index.js';
+import { createDeployService, findEnvironment, loadEnvironments, openRolloutStore, type Rollout } from '../deploy/index.js';
 import type { CiDeployment, CiRegistration } from './ci-result.js';
 import type { CiContext } from './ci-context.js';
 import type { StepOutcome } from './step-result.js';
@@ -14,6 +14,15 @@ import type { StepOutcome } from './step-result.js';
 const POLL_MS = 500;
 const DEFAULT_WAIT_MS = 60_000;
 const FAILED_PHASES = new Set(['Degraded', 'Aborted', 'RolledBack']);
+
+/**
+ * Throws (SLUICE_DEPLOY_ENVIRONMENT_NOT_FOUND, with the environments there are) when `--deploy`
+ * names no environment of sluice.yaml: checked before the flow starts, not after it registered
+ * a version and moved an alias.
+ */
+export function checkDeployTarget(root: string, environment: string | undefined): void {
+  if (environment !== undefined) findEnvironment(loadEnvironments(root), environment);
+}
 
 export async function deployStep(context: CiContext, registration: CiRegistration | undefined): Promise<StepOutcome<CiDeployment>> {
   const environment = context.options.deploy;

@@ -143,6 +143,14 @@ test('an unknown SLUICE_CI_TRIGGER is a configuration error (exit 2) before anyt
   assert.match(run.stderr, /SLUICE_CI_TRIGGER is "tuesday".*\[SLUICE_CI_INVALID_TRIGGER\]/s);
 });
 
+test('--deploy naming no environment of sluice.yaml is a configuration error (exit 2) before anything is registered', () => {
+  const before = sluice(prepared.root, ['models', 'list', '--json']).stdout;
+  const run = sluice(prepared.root, ['ci', '--deploy', 'staging']);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /staging.*\[SLUICE_DEPLOY_ENVIRONMENT_NOT_FOUND\]/s);
+  assert.equal(sluice(prepared.root, ['models', 'list', '--json']).stdout, before, 'no version registered, no alias moved');
+});
+
 test('--post github: the first run comments and sets sluice/gate, the second updates the same comment; no token, no request', async (t) => {
   const repo = branch(t, 'posted');
   repo.edit('params.yaml', (text) => text.replace('C: 1.0', 'C: 0.5'));

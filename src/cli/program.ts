@@ -205,8 +205,8 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .description('check a candidate model against the quality gates in sluice.yaml')
     .option('--config <file>', 'a YAML file with a gates: section (its relative paths are read from the file\'s directory)', 'sluice.yaml')
     .option('--gate <name>', 'the gate set to check, when the gates section has several named ones')
-    .option('--json <file>', 'write the full gate report as JSON')
-    .option('--summary <file>', 'write the verdict and both models\' metrics as a small JSON (for pipeline metrics)')
+    .option('--json <file>', 'write the full gate report as JSON (- for stdout)')
+    .option('--summary <file>', 'write the verdict and both models\' metrics as a small JSON, for pipeline metrics (- for stdout)')
     .option('--report <file>', 'write the gate report as Markdown (for pull requests)')
     .action(run(async (options: unknown) => (await import('./commands/gate.js')).gateCommand(options, output)));
 

@@ -43,6 +43,16 @@ describe('sluice gate', () => {
     assert.match(readFileSync(join(temp.path, 'gate.md'), 'utf8'), /## Quality gate: ✅ passed/);
   });
 
+  test('--json - prints the report alone on stdout (the verdict table goes to stderr) and writes no file named -', () => {
+    const result = gate(gates('bc_logreg', 'bc_weak_logreg3'), '--json', '-');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { passed: boolean }).passed, true);
+    assert.match(result.stderr, /Gate passed\./);
+    assert.throws(() => readFileSync(join(temp.path, '-')), /ENOENT/);
+    const summary = gate(gates('bc_logreg', 'bc_weak_logreg3'), '--summary', '-');
+    assert.equal((JSON.parse(summary.stdout) as { passed: boolean }).passed, true);
+  });
+
   test('the weak model fails against the strong baseline, exit 1, naming each failed rule', () => {
     const result = gate(gates('bc_weak_logreg3', 'bc_logreg'));
     assert.equal(result.code, 1);

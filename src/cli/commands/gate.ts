@@ -6,7 +6,7 @@ import { resolveModelPath } from '../../registry/index.js';
 import { gateRows, gateSummary, renderGateMarkdown } from '../../reports/index.js';
 import { renderTable } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
-import { parseOptions } from '../options.js';
+import { invalidOption, parseOptions } from '../options.js';
 import { cliActor, withServicesIfAny, type CliContext } from '../services.js';
 import { recordedNote } from './recorded-note.js';
 
@@ -20,15 +20,19 @@ const gateOptionsSchema = z.object({
 
 export async function gateCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
   const options = parseOptions(gateOptionsSchema, rawOptions, 'gate');
+  if (options.json === '-' && options.summary === '-') throw invalidOption({ command: 'gate', problem: '--json and --summary cannot both write to stdout (-): give one of them a file' });
   const { config, baseDir, ruleLocations } = loadGateConfig(options.config, options.gate);
   const outcome = await withServicesIfAny(cli, (services) =>
     gate({ config, baseDir, ruleLocations, resolveModel: services?.models(cliActor()) ?? resolveModelPath, recordRun: services?.runs.record }),
   );
   const { report } = outcome;
-  if (options.json) writeFileAtomic(options.json, `${JSON.stringify(report, null, 2)}\n`);
+  // `-` is stdout (as for eval and explain): the JSON alone there, the verdict table on stderr.
+  const printed = options.json === '-' ? report : options.summary === '-' ? gateSummary(report) : undefined;
+  if (options.json && options.json !== '-') writeFileAtomic(options.json, `${JSON.stringify(report, null, 2)}\n`);
   if (options.report) writeFileAtomic(options.report, renderGateMarkdown(report));
-  if (options.summary) writeFileAtomic(options.summary, `${JSON.stringify(gateSummary(report), null, 2)}\n`);
-  printVerdict(outcome, cli);
+  if (options.summary && options.summary !== '-') writeFileAtomic(options.summary, `${JSON.stringify(gateSummary(report), null, 2)}\n`);
+  if (printed) cli.stdout.write(`${JSON.stringify(printed, null, 2)}\n`);
+  printVerdict(outcome, cli, printed ? cli.stderr : cli.stdout);
   if (report.passed) return 0;
   const failed = report.rules.filter((verdict) => !verdict.passed);
   const error = gateFailed({ metrics: failed.map((verdict) => verdict.metric), total: report.rules.length, failures: failed.flatMap((verdict) => verdict.failures) });
@@ -36,14 +40,14 @@ export async function gateCommand(rawOptions: unknown, cli: CliContext): Promise
   return error.exitCode;
 }
 
-function printVerdict({ report, recorded }: GateOutcome, cli: CliContext): void {
-  const style = makeStyler(cli.stdout);
+function printVerdict({ report, recorded }: GateOutcome, cli: CliContext, stream: CliContext['stdout']): void {
+  const style = makeStyler(stream);
   const baseline = report.baseline ? ` against baseline ${report.baseline.model}` : ' (no baseline)';
-  cli.stdout.write(`Candidate ${report.candidate.model}${baseline} on ${report.data} (${report.n} rows, ${report.task})\n\n`);
+  stream.write(`Candidate ${report.candidate.model}${baseline} on ${report.data} (${report.n} rows, ${report.task})\n\n`);
   const rows = gateRows(report).map((row) => [row.metric, row.candidate, row.baseline, row.change, row.rule, row.verdict === 'FAIL' ? style('red', row.verdict) : style('green', row.verdict)]);
-  cli.stdout.write(renderTable(['Metric', 'Candidate', 'Baseline', 'Change', 'Rule', 'Verdict'], rows, { alignRight: [1, 2, 3] }));
-  for (const note of report.notes) cli.stdout.write(`note: ${note}\n`);
-  for (const verdict of report.rules) for (const note of verdict.notes) cli.stdout.write(`note: ${verdict.metric}: ${note}\n`);
-  if (report.passed) cli.stdout.write(`\n${style('green', 'Gate passed.')}\n`);
-  recordedNote(recorded, 'gate', cli);
+  stream.write(renderTable(['Metric', 'Candidate', 'Baseline', 'Change', 'Rule', 'Verdict'], rows, { alignRight: [1, 2, 3] }));
+  for (const note of report.notes) stream.write(`note: ${note}\n`);
+  for (const verdict of report.rules) for (const note of verdict.notes) stream.write(`note: ${verdict.metric}: ${note}\n`);
+  if (report.passed) stream.write(`\n${style('green', 'Gate passed.')}\n`);
+  recordedNote(recorded, 'gate', cli, stream === cli.stderr ? 'stderr' : 'stdout');
 }

@@ -10,7 +10,22 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, comma
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const option = issue.path.length > 0 ? `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}` : 'options';
-  throw invalidOption({ command, problem: `${option} ${issue.message.replace(/^Invalid input: /, '').toLowerCase()}` });
+  throw invalidOption({ command, problem: `${option} ${problemOf(issue)}` });
+}
+
+const TYPE_MESSAGE = /^must be a number/;
+
+/**
+ * An issue in words. A number option's type message (`z.coerce.number({ error: 'must be a
+ * number' })`) also labels, in zod 4, its range and whole-number checks that carry no message of
+ * their own: those say what the check wants instead (`--port -1` must be at least 0, not "a number").
+ */
+function problemOf(issue: z.core.$ZodIssue): string {
+  const inherited = TYPE_MESSAGE.test(issue.message);
+  if (inherited && issue.code === 'too_small') return issue.inclusive ? `must be at least ${String(issue.minimum)}` : `must be more than ${String(issue.minimum)}`;
+  if (inherited && issue.code === 'too_big') return issue.inclusive ? `must be at most ${String(issue.maximum)}` : `must be less than ${String(issue.maximum)}`;
+  if (inherited && issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
+  return issue.message.replace(/^Invalid input: /, '').toLowerCase();
 }
 
 /** `--jobs N`: a whole number from 1 to 256. */

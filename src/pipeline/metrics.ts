@@ -3,10 +3,10 @@
  * reads them from the workspace; `sluice metrics diff REV` compares them with a git revision,
  * where they are read from git or, for cached metrics, through that revision's `sluice.lock`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { isAppError } from '../core/index.js';
+import { isAppError, readTextFile } from '../core/index.js';
 import type { ObjectCache } from '../cache/index.js';
 import { invalidMetricKeyPattern, invalidMetricsFile, metricsTargetNotFound } from './errors.js';
 import { flattenParams, isRecord } from './params.js';
@@ -41,7 +41,7 @@ export function parseMetrics(text: string, path: string): Record<string, unknown
   try {
     value = parse(text);
   } catch (error) {
-    throw invalidMetricsFile({ path, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
+    throw invalidMetricsFile({ path, reason: (error instanceof Error ? error.message.split('\n')[0]! : String(error)).replace(/:$/, '') });
   }
   if (!isRecord(value)) throw invalidMetricsFile({ path, reason: 'it does not hold a mapping of names to values' });
   // Lists (curves, confusion matrices) are data for reports, not metrics to show or diff.
@@ -61,7 +61,14 @@ function fromText(path: string, text: string | undefined): MetricsFile {
 export function collectMetrics(root: string, stages: readonly Stage[], targets?: readonly string[]): MetricsFile[] {
   return (targets ?? metricsPaths(stages)).map((path) => {
     const absolute = join(root, path);
-    return fromText(path, existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined);
+    if (!existsSync(absolute)) return fromText(path, undefined);
+    try {
+      return fromText(path, readTextFile(absolute, path));
+    } catch (error) {
+      // A directory or an unreadable file where a metrics file should be: that file's error.
+      if (isAppError(error)) return { path, values: undefined, error: error.message };
+      throw error;
+    }
   });
 }
 
@@ -100,7 +107,8 @@ export function diffMetrics(old: readonly MetricsFile[], current: readonly Metri
 /** Metrics files in the workspace named by the user: each must exist (paths from the root). */
 export function collectTargetMetrics(root: string, targets: readonly string[]): MetricsFile[] {
   for (const path of targets) if (!existsSync(join(root, path))) throw metricsTargetNotFound({ path });
-  return collectMetrics(root, [], targets);
+  // A file the user named must be a metrics file: what cannot be read or parsed is an error (exit 2), not a row.
+  return targets.map((path) => ({ path, values: parseMetrics(readTextFile(join(root, path), path), path), error: undefined }));
 }
 
 /**

@@ -53,6 +53,20 @@ describe('sluice gate', () => {
     assert.equal((JSON.parse(summary.stdout) as { passed: boolean }).passed, true);
   });
 
+  test('no sluice.yaml, or a folder given as --config, is a clear error (exit 2) naming the file', () => {
+    const empty = makeTempDir();
+    try {
+      const missing = sluice(empty.path, ['gate']);
+      assert.equal(missing.code, 2, missing.stderr);
+      assert.match(missing.stderr, /sluice\.yaml does not exist, so there are no gates to check.*\[SLUICE_GATE_CONFIG_NOT_FOUND\]/);
+      const folder = sluice(empty.path, ['gate', '--config', '.']);
+      assert.equal(folder.code, 2, folder.stderr);
+      assert.match(folder.stderr, /Cannot read \.: it is a directory.*\[SLUICE_CORE_FILE_NOT_READABLE\]/);
+    } finally {
+      empty.remove();
+    }
+  });
+
   test('the weak model fails against the strong baseline, exit 1, naming each failed rule', () => {
     const result = gate(gates('bc_weak_logreg3', 'bc_logreg'));
     assert.equal(result.code, 1);

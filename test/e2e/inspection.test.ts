@@ -1,6 +1,6 @@
 /** The read-only commands: init, dag, params diff and metrics show/diff against git revisions. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
@@ -69,6 +69,18 @@ describe('params and metrics across revisions', () => {
 
   test('metrics show flattens every metrics file', () => {
     assert.equal(sluice(repo.root, ['metrics', 'show']).stdout, 'Path          Metric    Value\nmetrics.json  accuracy  0.95\nmetrics.json  epochs    10\nmetrics.json  model     lr\n');
+  });
+
+  test('metrics show --targets naming a folder or a file that is not metrics exits 2 with what is wrong, not an internal error', () => {
+    mkdirSync(join(repo.root, 'reports'), { recursive: true });
+    writeFileSync(join(repo.root, 'broken.json'), '{"accuracy": ');
+    const folder = sluice(repo.root, ['metrics', 'show', '--targets', 'reports', '--json']);
+    assert.equal(folder.code, 2, folder.stderr);
+    assert.match(folder.stderr, /Cannot read reports: it is a directory.*\[SLUICE_CORE_FILE_NOT_READABLE\]/);
+    assert.equal(folder.stdout, '');
+    const broken = sluice(repo.root, ['metrics', 'show', '--targets', 'broken.json']);
+    assert.equal(broken.code, 2, broken.stderr);
+    assert.match(broken.stderr, /Cannot read metrics from broken\.json.*\[SLUICE_PIPELINE_BAD_METRICS_FILE\]/);
   });
 
   test('an unknown revision is a clear error', () => {

@@ -8,6 +8,13 @@ export const gateFailed = defineError<{ metrics: readonly string[]; total: numbe
   hint: () => 'The model is not promoted. Improve it, or change the rules in the gates section if they are wrong.',
 });
 
+export const gateConfigNotFound = defineError<{ file: string }>('SLUICE_GATE_CONFIG_NOT_FOUND', {
+  kind: 'not_found',
+  description: '`sluice gate` reads its rules from sluice.yaml, or from the file given with --config, and that file does not exist.',
+  message: ({ file }) => `${file} does not exist, so there are no gates to check.`,
+  hint: () => 'Run `sluice gate` in the project (where sluice.yaml is), or pass the file holding the gates section with --config FILE.',
+});
+
 export const gatesNotConfigured = defineError<{ file: string }>('SLUICE_GATE_NOT_CONFIGURED', {
   kind: 'invalid_input',
   description: '`sluice gate` found no gates section to check.',

@@ -4,12 +4,11 @@
  * (`gates: {classifier: {...}, regressor: {...}}`). Relative paths in it are read from the
  * directory of the file that holds it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { didYouMean, parseLocatedYaml, validateWithSchema, type DocumentPath, type LocatedDocument, type PathDescriber, type SourceLocation } from '../../core/index.js';
-import { dataFileNotFound } from '../../data/index.js';
+import { didYouMean, parseLocatedYaml, readTextFile, validateWithSchema, type DocumentPath, type LocatedDocument, type PathDescriber, type SourceLocation } from '../../core/index.js';
 import { isModelUri } from '../../registry/index.js';
-import { gateFileMissing, gateSetNotFound, gateSetRequired, gatesNotConfigured } from './errors.js';
+import { gateConfigNotFound, gateFileMissing, gateSetNotFound, gateSetRequired, gatesNotConfigured } from './errors.js';
 import { gateConfigSchema, type GateConfig } from './schema.js';
 
 /** Describes a place in the set at `prefix` (['gates'] or ['gates', NAME]) for error messages. */
@@ -47,8 +46,8 @@ export interface LoadedGateConfig {
 /** Loads the gate set `name` (needed when the file has several) from `file`. */
 export function loadGateConfig(file: string, name?: string): LoadedGateConfig {
   const path = resolve(file);
-  if (!existsSync(path)) throw dataFileNotFound({ path: file });
-  const document = parseLocatedYaml(readFileSync(path, 'utf8'), file);
+  if (!existsSync(path)) throw gateConfigNotFound({ file });
+  const document = parseLocatedYaml(readTextFile(path, file), file);
   const value = document.value as { gates?: unknown } | null;
   if (!value || typeof value !== 'object' || value.gates === undefined) throw gatesNotConfigured({ file });
   const chosen = chooseSet(file, document, value.gates, name);

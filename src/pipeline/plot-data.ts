@@ -31,7 +31,7 @@ export interface PlotChart {
   readonly series: readonly PlotSeries[];
 }
 
-/** The ways a plot file is shown, by its extension. */
+/** The ways a plot file is shown, by its extension: charted (data), embedded (image) or linked as it is (an HTML or Markdown report). */
 export type PlotFileType = 'data' | 'image' | 'html';
 
 const TYPES: Readonly<Record<string, { type: PlotFileType; mediaType: string }>> = {
@@ -47,6 +47,9 @@ const TYPES: Readonly<Record<string, { type: PlotFileType; mediaType: string }>>
   '.svg': { type: 'image', mediaType: 'image/svg+xml' },
   '.html': { type: 'html', mediaType: 'text/html' },
   '.htm': { type: 'html', mediaType: 'text/html' },
+  // Reports the built-in validate, gate and drift stages write (`report:`), linked as HTML ones are.
+  '.md': { type: 'html', mediaType: 'text/markdown' },
+  '.markdown': { type: 'html', mediaType: 'text/markdown' },
 };
 
 /** How a plot file is shown, or undefined for an extension Sluice cannot show. */

@@ -72,8 +72,8 @@ async function readPlot(out: Output, sources: readonly PlotSource[]): Promise<Pl
   const images: PlotImage[] = [];
   const errors: string[] = [];
   const labelled = (label: string, text: string) => (label === '' ? text : `${label}: ${text}`);
-  if (!kind) return { path: out.path, type: undefined, charts: [], images, errors: [invalidPlotFile({ path: out.path, reason: 'Sluice shows CSV, TSV, JSON, YAML, PNG, JPEG, GIF, SVG and HTML plots' }).message] };
-  // An HTML report is linked to as it is in the workspace; older versions are not kept side by side.
+  if (!kind) return { path: out.path, type: undefined, charts: [], images, errors: [invalidPlotFile({ path: out.path, reason: 'Sluice shows CSV, TSV, JSON, YAML, PNG, JPEG, GIF, SVG, HTML and Markdown plots' }).message] };
+  // An HTML or Markdown report is linked to as it is in the workspace; older versions are not kept side by side.
   for (const source of kind.type === 'html' ? sources.slice(-1) : sources) {
     const bytes = await source.read(out.path);
     if (bytes === undefined) {

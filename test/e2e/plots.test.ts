@@ -137,3 +137,20 @@ describe('sluice plots with unreadable files', () => {
     assert.match(result.stderr, /No plot could be rendered: Cannot plot bad\.json: it holds no list of records/);
   });
 });
+
+describe('sluice plots with the reports of built-in stages', () => {
+  let repo: ScratchRepo;
+  before(() => {
+    // What `uses: gate` or `uses: validate` with `report:` declares: a Markdown report as a plot.
+    repo = scratchRepo({ 'sluice.yaml': 'stages:\n  s:\n    cmd: "true"\n    plots: [reports/gate.md]\n', 'reports/gate.md': '## Quality gate: passed\n' });
+  });
+  after(() => repo.remove());
+
+  test('a Markdown report is linked from the page, as an HTML one is, and show exits 0', () => {
+    const result = sluice(repo.root, ['plots', 'show', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual((JSON.parse(result.stdout) as PlotsJson)['reports/gate.md']?.errors, []);
+    assert.equal(sluice(repo.root, ['plots', 'show']).code, 0);
+    assert.match(readFileSync(join(repo.root, '.sluice', 'plots', 'index.html'), 'utf8'), /<a href="[^"]*reports\/gate\.md">Open reports\/gate\.md<\/a>/);
+  });
+});

@@ -104,7 +104,9 @@ export class AppError extends Error {
   toUserMessage(): string {
     const where = this.location ? `${formatLocation(this.location)}: ` : '';
     const hint = this.hint ? ` ${this.hint}` : '';
-    return `${where}${this.message}${hint} [${this.code}]`;
+    // A message that ends without punctuation (one quoting another library's, say) still ends its sentence before the hint.
+    const message = hint && !/[.!?:)"'`]$/.test(this.message) ? `${this.message}.` : this.message;
+    return `${where}${message}${hint} [${this.code}]`;
   }
 }
 

@@ -1,0 +1,26 @@
+/** An error as users read it: one sentence of what happened, then how to fix it, then its code. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defineError } from './app-error.js';
+
+const runNotFound = defineError<{ id: string }>('SLUICE_TEST_RUN_NOT_FOUND', {
+  kind: 'not_found',
+  description: 'A run named on the command line does not exist.',
+  message: ({ id }) => `Run with id=${id} not found`,
+  hint: () => 'List runs with `sluice runs list`.',
+});
+
+const alreadyPunctuated = defineError<{ path: string }>('SLUICE_TEST_NOT_READABLE', {
+  kind: 'invalid_input',
+  description: 'A file cannot be read.',
+  message: ({ path }) => `Cannot read ${path}: it is a directory.`,
+  hint: () => 'Make it a file.',
+});
+
+test('a message without a full stop still ends its sentence before the hint', () => {
+  assert.equal(runNotFound({ id: 'nope' }).toUserMessage(), 'Run with id=nope not found. List runs with `sluice runs list`. [SLUICE_TEST_RUN_NOT_FOUND]');
+});
+
+test('a message that ends with punctuation gets no second stop', () => {
+  assert.equal(alreadyPunctuated({ path: 'reports' }).toUserMessage(), 'Cannot read reports: it is a directory. Make it a file. [SLUICE_TEST_NOT_READABLE]');
+});

@@ -24,3 +24,15 @@ test('a message without a full stop still ends its sentence before the hint', ()
 test('a message that ends with punctuation gets no second stop', () => {
   assert.equal(alreadyPunctuated({ path: 'reports' }).toUserMessage(), 'Cannot read reports: it is a directory. Make it a file. [SLUICE_TEST_NOT_READABLE]');
 });
+
+const storageUnusable = defineError<{ reason: string }>('SLUICE_TEST_STORAGE_UNUSABLE', {
+  kind: 'invalid_input',
+  description: 'An object storage cannot be used.',
+  message: ({ reason }) => `Cannot use the object storage at /mnt/remote: ${reason}.`,
+  hint: () => 'Check the remote.',
+});
+
+test('a quoted reason that ends its own sentence (or with a colon) does not get a second stop', () => {
+  assert.equal(storageUnusable({ reason: 'permission denied.' }).message, 'Cannot use the object storage at /mnt/remote: permission denied.');
+  assert.equal(storageUnusable({ reason: 'Flow map must end with a } at line 2, column 1:' }).message, 'Cannot use the object storage at /mnt/remote: Flow map must end with a } at line 2, column 1.');
+});

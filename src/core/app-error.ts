@@ -146,11 +146,19 @@ const catalogue = new Map<string, ErrorFactory<never>>();
  *   hint: () => 'Run `sluice dag` to list the stages.',
  * });
  */
+/**
+ * A catalogued message ends its sentence with a full stop after what it quotes (another
+ * library's reason, a path): when that already ended with one (or with `:`), one stop is kept.
+ */
+function endSentence(message: string): string {
+  return message.replace(/(?<!\.)([.!?:])\.$/, (_, last: string) => (last === ':' ? '.' : last));
+}
+
 export function defineError<A = void>(code: string, definition: ErrorDefinition<A>): ErrorFactory<A> {
   if (!/^SLUICE_[A-Z0-9]+(_[A-Z0-9]+)*$/.test(code)) throw new Error(`Malformed error code ${code}`);
   if (catalogue.has(code)) throw new Error(`Error code ${code} is declared twice`);
   const factory = (args: A, options: RaiseOptions = {}): AppError =>
-    new AppError(code, definition.kind, definition.message(args), {
+    new AppError(code, definition.kind, endSentence(String(definition.message(args))), {
       ...options,
       hint: options.hint ?? definition.hint(args),
     });

@@ -100,4 +100,11 @@ describe('params and metrics across revisions', () => {
   test('dag --dot prints a graph Graphviz reads', () => {
     assert.equal(sluice(repo.root, ['dag', '--dot']).stdout, 'digraph pipeline {\n  rankdir=TB;\n  node [shape=box];\n  "train";\n}\n');
   });
+
+  test('two output formats at once (dag --dot --mermaid) is a usage error, not one of them silently', () => {
+    const result = sluice(repo.root, ['dag', '--dot', '--mermaid']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /--mermaid, --dot each choose the output format: give one of them/);
+  });
 });

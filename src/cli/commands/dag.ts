@@ -2,13 +2,15 @@
 import { buildGraph, dagEdges, loadPipeline, renderDag } from '../../pipeline/index.js';
 import { currentWorkspace } from '../context.js';
 import { z } from 'zod';
-import { parseOptions } from '../options.js';
+import { invalidOption, parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
 
 const dagSchema = z.object({ mermaid: z.boolean().default(false), dot: z.boolean().default(false), json: z.boolean().default(false) });
 
 export async function dagCommand(rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(dagSchema, rawOptions, 'dag');
+  const formats = (['mermaid', 'dot', 'json'] as const).filter((format) => options[format]);
+  if (formats.length > 1) throw invalidOption({ command: 'dag', problem: `${formats.map((format) => `--${format}`).join(', ')} each choose the output format: give one of them` });
   const pipeline = loadPipeline(currentWorkspace().root);
   const graph = buildGraph(pipeline);
   if (options.json) {

@@ -96,6 +96,15 @@ describe('data validation', () => {
     });
   }
 
+  test('a schema that is missing, or a folder, is bad input that says which', () => {
+    const missing = run('validate', 'data/train.csv', '--schema', 'nope.yaml');
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /The schema file nope\.yaml does not exist.*\[SLUICE_SCHEMA_NOT_FOUND\]/);
+    const folder = run('validate', 'data/train.csv', '--schema', 'data');
+    assert.equal(folder.code, 2);
+    assert.match(folder.stderr, /Cannot read data: it is a directory.*\[SLUICE_CORE_FILE_NOT_READABLE\]/);
+  });
+
   test('an expectation naming an unknown column is bad input located in the schema', () => {
     writeFileSync(join(repo.root, 'strict.yaml'), 'allow_extra_columns: true\nexpectations:\n  - expect: "mean_radiuss > 0"\n');
     const result = run('validate', 'data/train.csv', '--schema', 'strict.yaml');

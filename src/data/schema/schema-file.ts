@@ -2,9 +2,9 @@
  * The data schema file (`schema.yaml`): what a table must look like. `sluice schema infer`
  * writes one from a file; people edit its bounds; `sluice validate` checks data against it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { parseLocatedYaml, validateWithSchema, type LocatedDocument } from '../../core/index.js';
+import { parseLocatedYaml, readTextFile, validateWithSchema, type LocatedDocument } from '../../core/index.js';
 import { CORRECTIONS, DRIFT_METHODS } from '../drift/index.js';
 import { schemaFileNotFound } from '../errors.js';
 
@@ -72,12 +72,9 @@ export interface LoadedSchema {
 
 /** Reads and validates a schema file; mistakes are errors located at their line. */
 export function loadSchema(path: string): LoadedSchema {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw schemaFileNotFound({ path });
-  }
+  if (!existsSync(path)) throw schemaFileNotFound({ path });
+  // A directory or an unreadable file is said as such (SLUICE_CORE_FILE_NOT_READABLE).
+  const text = readTextFile(path);
   const document = parseLocatedYaml(text, path);
   return { schema: validateWithSchema(dataSchemaSchema, document.value ?? {}, document, { extraHint: 'Fix it at the position shown, or write a fresh one with `sluice schema infer DATA -o FILE` (docs/data.md lists the fields).' }), document };
 }

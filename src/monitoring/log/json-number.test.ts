@@ -33,6 +33,17 @@ test('doubles printed in full (a model’s probabilities) read back as the same 
   }
 });
 
+test('doubles just below a power of two, where the doubles are twice as close, read back as the same doubles', () => {
+  for (let e = -20; e <= 60; e++) {
+    for (const value of [2 ** e - 2 ** (e - 53), 2 ** e - 2 ** (e - 52), 2 ** e - 3 * 2 ** (e - 53), 2 ** e + 2 ** (e - 52)]) {
+      assert.equal(read(String(value)), value, String(value));
+    }
+  }
+  for (const text of ['0.9999999999999999', '0.49999999999999997', '0.24999999999999998', '2047.9999999999998', '0.99999999999999995', '1.0000000000000002']) {
+    assert.ok(Object.is(read(text), Number(text)), text);
+  }
+});
+
 test('16 to 19 significant digits anywhere around the dot read as Number() reads them', () => {
   const next = random(29);
   for (let k = 0; k < 100_000; k++) {

@@ -155,7 +155,10 @@ function longQuotient(bytes: Uint8Array, from: number, to: number, k: number): n
   const t = remainder / divisor / ulp;
   const steps = Math.round(t);
   if (Math.abs(Math.abs(t - steps) - 0.5) < 1e-6) return Number.NaN;
-  if (steps < 0 && isPowerOfTwo(q)) return Number.NaN;
+  // Below a power of two the doubles are twice as close: rounding in steps of `ulp` is wrong there,
+  // whether q is that power or the step down reaches it.
+  if (t < 0 && isPowerOfTwo(q)) return Number.NaN;
   const value = q + steps * ulp;
+  if (t < steps && isPowerOfTwo(value)) return Number.NaN;
   return ulpOf(value) === ulp ? value : Number.NaN;
 }

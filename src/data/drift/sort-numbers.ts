@@ -136,6 +136,11 @@ export function sortNumbers(values: Float64Array): void {
     const floats = new Float32Array(memory, 0, n);
     for (let i = 0; i < n; i++) {
       const value = numbers[i]!;
+      if (value !== value) {
+        // NaN: a quiet NaN of positive sign, whose key is above every number's (+Infinity's included).
+        from[i] = 0x7fc00000;
+        continue;
+      }
       floats[i] = value;
       if (floats[i] !== value) return false;
     }
@@ -195,8 +200,8 @@ export function sortNumbers(values: Float64Array): void {
     }
   }
 
-  // NaN has no place in the order: it goes last. The radix sort gives every NaN the largest key
-  // as it makes the keys (a pass over the values less); the float32 one declines any NaN.
+  // NaN has no place in the order: it goes last. Both radix sorts give every NaN a key above all
+  // the numbers' as they make the keys (a pass over the values less).
   if (values.length >= RADIX_THRESHOLD) {
     if (!float32RadixSort(values)) radixSort(values);
     return;

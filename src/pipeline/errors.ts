@@ -164,7 +164,7 @@ export const metricsTargetNotFound = defineError<{ path: string }>('SLUICE_PIPEL
 
 export const invalidPlotFile = defineError<{ path: string; reason: string }>('SLUICE_PIPELINE_BAD_PLOT_FILE', {
   kind: 'invalid_input',
-  description: 'A plot file cannot be drawn: it is not CSV, TSV, JSON, YAML, an image or an HTML page, it does not parse, or the columns its declaration names are missing.',
+  description: 'A plot file cannot be drawn: it is not CSV, TSV, JSON, YAML, an image, or an HTML or Markdown report, it does not parse, or the columns its declaration names are missing.',
   message: ({ path, reason }) => `Cannot plot ${path}: ${reason}.`,
   hint: () => 'Plot data is a CSV/TSV file with a header row, or a JSON/YAML list of objects (or a mapping of names to such lists); check `x` and `y` in its `plots:` declaration.',
 });

@@ -47,7 +47,7 @@ const TYPES: Readonly<Record<string, { type: PlotFileType; mediaType: string }>>
   '.svg': { type: 'image', mediaType: 'image/svg+xml' },
   '.html': { type: 'html', mediaType: 'text/html' },
   '.htm': { type: 'html', mediaType: 'text/html' },
-  // Reports the built-in validate, gate and drift stages write (`report:`), linked as HTML ones are.
+  // Reports the built-in validate and gate stages write (`report:`), linked as HTML ones are.
   '.md': { type: 'html', mediaType: 'text/markdown' },
   '.markdown': { type: 'html', mediaType: 'text/markdown' },
 };

@@ -29,7 +29,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { idleScheduled } from '../src/core/index.js';
-import { envInteger, formatRatio, initGitRepo, printTable, reportGoal, REPO_ROOT, SLUICE_BIN, timeSluice, timeSuccess, withTempDir } from './support.js';
+import { envInteger, formatRatio, initGitRepo, median, printTable, reportGoal, REPO_ROOT, SLUICE_BIN, timeSluice, timeSuccess, withTempDir } from './support.js';
 
 const ROWS = envInteger('BENCH_ROWS', 1_000_000);
 const REFERENCE_ROWS = 100_000;
@@ -204,12 +204,6 @@ function workspace(root: string, monitor: string, port = 8080): void {
 interface WindowRound {
   readonly sluice: ReturnType<typeof measured>;
   readonly python: ReturnType<typeof measured>;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function windowBenchmark(dir: string): Promise<boolean> {

@@ -79,17 +79,30 @@ describe('sluice serve --env: canary', () => {
   test('a canary at least as good is promoted step by step to 100% and the alias moves', async () => {
     repo = environmentRepo(canaryYaml('          - setWeight: 30\n          - pause: {duration: 1s}\n          - setWeight: 60\n          - pause: {duration: 1s}', ACCURACY_ANALYSIS));
     server = await startServe(repo.root, ['--env', 'production']);
+    // The weights the server splits traffic by, read over HTTP every 50 ms from before the
+    // deploy: a status command per read (hundreds of ms on a loaded machine) can miss a 1 s step.
+    const weights = new Set<number>();
+    let polling = true;
+    const url = server.url;
+    const poller = (async () => {
+      while (polling) {
+        const weight = (await environmentState(url).catch(() => undefined))?.policy.weight;
+        if (weight !== undefined) weights.add(weight);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
     deploy(repo, 'models:/bc/3');
     let phase = '';
-    const weights = new Set<number>();
     const watcher = watchRollout(repo, ({ rollout }) => {
       phase = rollout?.phase ?? '';
-      if (rollout) weights.add(rollout.weight);
     });
-    const answers = await load({ url: server.url, count: 20_000, feedback: true, until: () => phase === 'Healthy', timeoutMs: 60_000 }).finally(() => watcher.stop());
+    const answers = await load({ url: server.url, count: 20_000, feedback: true, until: () => phase === 'Healthy', timeoutMs: 60_000 }).finally(async () => {
+      polling = false;
+      await Promise.all([watcher.stop(), poller]);
+    });
     const status = rolloutStatus(repo);
     assert.equal(status.rollout?.phase, 'Healthy', `ended ${status.rollout?.phase} after ${answers.length} answers`);
-    assert.ok(weights.has(30) && weights.has(60), `weights seen: ${[...weights].join(', ')}`);
+    assert.ok(weights.has(30) && weights.has(60), `weights served: ${[...weights].join(', ')}`);
     assert.equal(status.stableVersion, 3);
     const shown = sluice(repo.root, ['models', 'show', 'bc', '--json']);
     assert.equal((JSON.parse(shown.stdout) as { aliases: Record<string, number> }).aliases.production, 3);

@@ -144,6 +144,7 @@ async function queuedRun(dir: string, count: number, redis: Redis): Promise<Queu
     const queue = new Queue(queueNameFor(SLUICE_VERSION, []), { connection: { host: '127.0.0.1', port: 6379 }, prefix });
     try {
       const jobs = await queue.getJobs(['completed'], 0, -1);
+      if (jobs.length === 0) throw new Error(`no completed job is left on ${queue.name}: the run's split cannot be read`);
       const first = Math.min(...jobs.map((job) => job.processedOn ?? Number.POSITIVE_INFINITY));
       const last = Math.max(...jobs.map((job) => job.finishedOn ?? Number.NEGATIVE_INFINITY));
       return { seconds, startSeconds: (first - startedAt) / 1000, endSeconds: (endedAt - last) / 1000, stagesSeconds: (last - first) / 1000 };

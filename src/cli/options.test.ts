@@ -38,3 +38,8 @@ test('what is not a number, and a check with its own words, keep their message',
   assert.match(problem({ port: 'http' }), /--port must be a number/);
   assert.match(problem({ port: '70000' }), /--port must be a port number \(0-65535\)/);
 });
+
+test('an empty value for a number flag is not read as 0', () => {
+  assert.match(problem({ port: '' }), /--port must be a number/);
+  assert.match(problem({ limit: '  ' }), /--limit must be a number/);
+});

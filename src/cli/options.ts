@@ -6,11 +6,37 @@ export { invalidOption };
 
 /** Parses commander's option object; the first problem becomes a one-line error. */
 export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, command: string): z.output<S> {
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(blankNumbersRefused(schema, raw));
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const option = issue.path.length > 0 ? `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}` : 'options';
   throw invalidOption({ command, problem: `${option} ${problemOf(issue)}` });
+}
+
+/**
+ * `z.coerce.number()` reads an empty string as 0, so `--port ""` (an unset shell variable) would
+ * serve on a random port and `--limit ""` fail as "at least 1". A blank value for a number flag
+ * becomes NaN here, which the schema refuses in its own words ("must be a number").
+ */
+function blankNumbersRefused(schema: z.ZodType, raw: unknown): unknown {
+  if (!(schema instanceof z.ZodObject) || typeof raw !== 'object' || raw === null) return raw;
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const entries = Object.entries(raw).map(([key, value]) => {
+    const field = shape[key];
+    const blank = typeof value === 'string' && value.trim() === '';
+    return [key, blank && field !== undefined && coercesNumbers(field) ? Number.NaN : value] as const;
+  });
+  return Object.fromEntries(entries);
+}
+
+/** Whether a field reads its value as a number by coercion (under defaults, optionals and unions). */
+function coercesNumbers(field: z.ZodType): boolean {
+  const def = field._zod.def as { type: string; coerce?: boolean; innerType?: z.ZodType; options?: z.ZodType[]; in?: z.ZodType };
+  if (def.type === 'number') return def.coerce === true;
+  if (def.innerType) return coercesNumbers(def.innerType);
+  if (def.type === 'pipe' && def.in) return coercesNumbers(def.in);
+  if (def.type === 'union' && def.options) return def.options.some(coercesNumbers);
+  return false;
 }
 
 const TYPE_MESSAGE = /^must be a number/;

@@ -2,7 +2,7 @@
  * Atomic file writes: a reader (or a process started after a SIGKILL) sees either the old
  * content or the new one, never half of it.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { systemErrorCode } from './app-error.js';
@@ -27,6 +27,36 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     const reason = UNWRITABLE[systemErrorCode(error) ?? ''];
     if (reason === undefined) throw error;
     throw fileNotWritable({ path, reason }, { cause: error });
+  }
+}
+
+/**
+ * Fails now, with the error {@link writeFileAtomic} would give later, when `path` cannot become a
+ * file: it is a folder, a folder on its way is a file, or the nearest existing folder is not
+ * writable. For commands that write their output after minutes of work (`sluice ci --json`).
+ */
+export function assertWritableFilePath(path: string): void {
+  const problem = filePathProblem(path);
+  if (problem !== undefined) throw fileNotWritable({ path, reason: UNWRITABLE[problem]! });
+}
+
+function filePathProblem(path: string): string | undefined {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) return 'EISDIR';
+  let folder = dirname(path);
+  for (;;) {
+    const found = statSync(folder, { throwIfNoEntry: false });
+    if (found !== undefined) {
+      if (!found.isDirectory()) return 'ENOTDIR';
+      try {
+        accessSync(folder, constants.W_OK);
+      } catch {
+        return 'EACCES';
+      }
+      return undefined;
+    }
+    if (dirname(folder) === folder) return undefined;
+    folder = dirname(folder);
   }
 }
 

@@ -151,6 +151,16 @@ test('--deploy naming no environment of sluice.yaml is a configuration error (ex
   assert.equal(sluice(prepared.root, ['models', 'list', '--json']).stdout, before, 'no version registered, no alias moved');
 });
 
+test('a --json path that is a folder fails (exit 2) before the flow runs, not after it', (t) => {
+  const repo = branch(t, 'json-folder');
+  mkdirSync(join(repo.root, 'out'));
+  const before = sluice(repo.root, ['runs', 'list', '--json']).stdout;
+  const run = sluice(repo.root, ['ci', '--json', 'out']);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /Cannot write out: it is a directory.*\[SLUICE_CORE_FILE_NOT_WRITABLE\]/s);
+  assert.equal(sluice(repo.root, ['runs', 'list', '--json']).stdout, before, 'no run recorded');
+});
+
 test('--post github: the first run comments and sets sluice/gate, the second updates the same comment; no token, no request', async (t) => {
   const repo = branch(t, 'posted');
   repo.edit('params.yaml', (text) => text.replace('C: 1.0', 'C: 0.5'));

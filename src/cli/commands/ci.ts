@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ciExitCode, ciReportFiles, parseCiTrigger, postFromEnvironment, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
-import { writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
 import { listRemotes, openRemote } from '../../data-versioning/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
@@ -39,6 +39,8 @@ const MARKS: Readonly<Record<CiStepStatus, string>> = { passed: '✓', failed: '
 export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
   const options = parseOptions(ciOptionsSchema, rawOptions, 'ci');
   const trigger = parseCiTrigger(process.env.SLUICE_CI_TRIGGER);
+  // The flow takes minutes: an output that cannot be written fails before it, not after.
+  for (const path of [options.json, options.report]) if (path !== undefined) assertWritableFilePath(path);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);

@@ -9,7 +9,7 @@ import { dataDriftCheck } from './checks/data-drift-check.js';
 import { dataQualityCheck } from './checks/data-quality-check.js';
 import { performanceCheck } from './checks/performance-check.js';
 import { sloCheck } from './checks/slo-check.js';
-import type { LoggedPrediction } from './log/read-prediction-log.js';
+import { LogRecords } from './log/log-records.js';
 import { conceptDriftCheck, registeredPerformance } from './checks/concept-drift-check.js';
 import { predictionDriftCheck } from './checks/prediction-drift-check.js';
 import { windowTable } from './checks/window-table.js';
@@ -49,11 +49,11 @@ export function alertFor(rule: AlertRule, window: MonitorWindow, results: readon
 
 /** A window's rows, from the arena its log was decoded into (see readDecodedLog); undecodable records are reported. */
 export function decode(window: PlannedWindow, arena: RowArena, undecodable: { requestId: string; problem: string }[]): WindowRows {
-  return windowRowsOf(window.predictions, arena, undecodable);
+  return windowRowsOf(window.records, arena, undecodable);
 }
 
 /** The checks of a window: over its rows, its labels, and (slo) its requests, answered and failed. */
-export async function runChecks(input: JudgeInput, rows: WindowRows, labels: WindowLabels, requests: readonly LoggedPrediction[] = []): Promise<CheckResult[]> {
+export async function runChecks(input: JudgeInput, rows: WindowRows, labels: WindowLabels, requests: LogRecords = new LogRecords(0)): Promise<CheckResult[]> {
   const { checks, window } = input.monitor;
   const table = checks.data_drift || checks.data_quality ? windowTable(rows, input.signature.features, input.reference, `window of ${input.monitor.environment}`) : undefined;
   // Sorting the columns is most of a large window's drift check. The other thread starts on it

@@ -79,8 +79,9 @@ export async function rescoreLateLabels(input: RescoreInput, states: Record<stri
   const labels = unlabelled.length > 0 ? readFeedback(input.logDir) : new Map<string, readonly unknown[]>();
   for (const { window, span } of unlabelled.reverse()) {
     const read = readDecodedLog(input.logDir, input.signature, span.from, span.to);
-    const predictions = read.predictions.filter((prediction) => !prediction.shadow);
-    const rows = decode({ predictions, startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, read.arena, undecodable);
+    const answered: number[] = [];
+    for (let index = 0; index < read.records.length; index++) if (!read.records.isShadow(index)) answered.push(index);
+    const rows = decode({ records: read.records.pick(answered), startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, read.arena, undecodable);
     const fresh = (await runChecks(judge, rows, labels)).filter((result) => LABEL_CHECKS.has(result.check));
     const before = window.results.filter((result) => LABEL_CHECKS.has(result.check));
     if (JSON.stringify(fresh) === JSON.stringify(before)) continue;

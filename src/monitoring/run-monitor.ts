@@ -11,7 +11,7 @@ import { readFeedback } from './log/read-feedback.js';
 import { readDecodedLogInParallel } from './log/parallel-decode.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
-import type { LoggedPrediction } from './log/read-prediction-log.js';
+import type { LogRecords } from './log/log-records.js';
 import { mayCloseWindow, planWindows } from './window/plan-windows.js';
 import type { DecodedLogTail } from './log/decoded-log-tail.js';
 import { feedbackMarkOf, readsLabels, rescoreLateLabels } from './rescore-windows.js';
@@ -42,7 +42,7 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   // A long-lived monitor decodes only what was logged since its last pass.
   const read = input.tail ? await input.tail.read(position) : await readDecodedLogInParallel(input.logDir, input.signature, position);
   const at = now();
-  const planned = mayCloseWindow(read.predictions, input.monitor.window.every, at) ? planWindows(read.predictions, position, input.monitor.window.every, at) : [];
+  const planned = mayCloseWindow(read.records, input.monitor.window.every, at) ? planWindows(read.records, position, input.monitor.window.every, at) : [];
   const withLabels = planned.length > 0 && readsLabels(input.monitor.checks);
   // Taken before the labels are read: a label logged in between changes it, and re-scores next pass.
   const markBefore = withLabels ? feedbackMarkOf(input.logDir) : undefined;
@@ -57,14 +57,14 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   let superseded = false;
   for (const window of planned) {
     const rows = decode(window, read.arena, undecodable);
-    const results = await runChecks(input, rows, labels, window.predictions);
+    const results = await runChecks(input, rows, labels, window.records);
     const closed: MonitorWindow = {
       id: randomUUID(),
       environment: input.monitor.environment,
       startedAt: window.startedAt,
       endedAt: window.endedAt,
       rows: rows.length,
-      versions: answeredVersions(window.predictions),
+      versions: answeredVersions(window.records),
       closedAt: now(),
       results,
     };
@@ -90,8 +90,8 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
 }
 
 /** The versions that answered a window's requests, in order of first answer (one walk: a window may hold a million). */
-function answeredVersions(predictions: readonly LoggedPrediction[]): string[] {
+function answeredVersions(records: LogRecords): string[] {
   const versions = new Set<string>();
-  for (const prediction of predictions) if (prediction.error === undefined) versions.add(prediction.version);
+  for (let index = 0; index < records.length; index++) if (records.error(index) === undefined) versions.add(records.version(index));
   return [...versions];
 }

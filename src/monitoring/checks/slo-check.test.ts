@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { LogRecords } from '../log/log-records.js';
 import type { LoggedPrediction } from '../log/read-prediction-log.js';
 import { sloCheck } from './slo-check.js';
 
@@ -15,7 +16,7 @@ function request(k: number, latency: number | undefined, error?: number): Logged
 describe('the slo check', () => {
   test('p99 over the answered requests and the 5xx share decide; 4xx are reported apart', () => {
     const requests = [...Array.from({ length: 97 }, (_, k) => request(k, k + 1)), request(97, undefined, 500), request(98, undefined, 400), request(99, undefined, 503)];
-    const result = sloCheck({ p99_ms: 50, error_rate: 0.01 }, requests, 50);
+    const result = sloCheck({ p99_ms: 50, error_rate: 0.01 }, LogRecords.from(requests), 50);
     assert.equal(result.status, 'failed');
     assert.deepEqual(result.values.breached, ['p99_ms', 'error_rate']);
     assert.equal(result.values.p99_ms, 97);
@@ -26,19 +27,19 @@ describe('the slo check', () => {
   });
 
   test('within its objectives it passes', () => {
-    const result = sloCheck({ p99_ms: 200, error_rate: 0.05 }, Array.from({ length: 100 }, (_, k) => request(k, 3)), 50);
+    const result = sloCheck({ p99_ms: 200, error_rate: 0.05 }, LogRecords.from(Array.from({ length: 100 }, (_, k) => request(k, 3))), 50);
     assert.equal(result.status, 'passed');
     assert.deepEqual(result.values.breached, []);
   });
 
   test('a log without latencies judges the error rate only, and says so', () => {
-    const result = sloCheck({ p99_ms: 1 }, Array.from({ length: 100 }, (_, k) => request(k, undefined)), 50);
+    const result = sloCheck({ p99_ms: 1 }, LogRecords.from(Array.from({ length: 100 }, (_, k) => request(k, undefined))), 50);
     assert.equal(result.status, 'passed');
     assert.equal(result.values.p99_ms, null);
     assert.match(result.summary, /latency not recorded/);
   });
 
   test('too few requests are not judged', () => {
-    assert.equal(sloCheck({ p99_ms: 1 }, [request(0, 5)], 50).status, 'not_enough_data');
+    assert.equal(sloCheck({ p99_ms: 1 }, LogRecords.from([request(0, 5)]), 50).status, 'not_enough_data');
   });
 });

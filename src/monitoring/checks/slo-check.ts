@@ -6,7 +6,7 @@
  * have none). Breached when p99 or the error rate is above its objective.
  */
 import type { MonitorChecks } from '../config/monitor-schema.js';
-import type { LoggedPrediction } from '../log/read-prediction-log.js';
+import type { LogRecords } from '../log/log-records.js';
 import { notEnoughData, type CheckResult } from './check-result.js';
 
 /** The q-quantile of sorted values, by nearest rank (what latency percentiles usually report). */
@@ -14,16 +14,18 @@ function nearestRank(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-export function sloCheck(spec: NonNullable<MonitorChecks['slo']>, requests: readonly LoggedPrediction[], minRows: number): CheckResult {
+export function sloCheck(spec: NonNullable<MonitorChecks['slo']>, requests: LogRecords, minRows: number): CheckResult {
   if (requests.length < minRows) return notEnoughData('slo', `${requests.length} requests, fewer than min_rows ${minRows}`);
   let serverErrors = 0;
   let clientErrors = 0;
   const latencies: number[] = [];
-  for (const request of requests) {
-    if (request.error !== undefined) {
-      if (request.error >= 500) serverErrors++;
+  for (let index = 0; index < requests.length; index++) {
+    const error = requests.error(index);
+    const latency = requests.latency(index);
+    if (error !== undefined) {
+      if (error >= 500) serverErrors++;
       else clientErrors++;
-    } else if (request.latency !== undefined) latencies.push(request.latency);
+    } else if (latency !== undefined) latencies.push(latency);
   }
   const errorRate = serverErrors / requests.length;
   const sorted = Float64Array.from(latencies).sort();

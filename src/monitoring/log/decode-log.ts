@@ -3,15 +3,21 @@
  * (into a RowArena, column by column), so a pass over a million predictions holds numbers, not a
  * million parsed requests; a window's rows are then a selection of the arena's.
  */
+import { LogRecords } from './log-records.js';
 import { loggedRows, type ServedSignature } from './logged-rows.js';
-import { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead, type ReadBuffer } from './read-prediction-log.js';
+import { readLogLines, type LogPosition, type ReadBuffer } from './read-prediction-log.js';
 import { RowArena } from './row-arena.js';
 import type { ArenaColumns } from './shared-columns.js';
 import { PredictLineScanner } from './scan-predict-line.js';
 import { rowsOfArena, type WindowRows } from './window-rows.js';
 
-export interface DecodedLogRead extends LogRead {
+/** A read of the log for judging: its records in read order (time, then file, then place in the file), their rows in the arena. */
+export interface DecodedLogRead {
+  readonly records: LogRecords;
   readonly arena: RowArena;
+  /** Lines that were not a prediction record (damaged by hand or by a disk error): skipped, counted. */
+  readonly skipped: number;
+  readonly position: LogPosition;
 }
 
 /** Where a read's rows go, when another thread's rows join them (see parallel-decode.ts). */
@@ -22,7 +28,7 @@ export interface ArenaRoom {
   readonly columns?: ArenaColumns | undefined;
 }
 
-/** `readPredictionLog` with every answered record decoded into the returned arena. */
+/** The predictions logged in `dir` since `position` (up to `until`), each answered one decoded into the returned arena as it is read. */
 export function readDecodedLog(dir: string, signature: ServedSignature, position: LogPosition = {}, until?: LogPosition, room: ArenaRoom = {}): DecodedLogRead {
   return readDecodedLogInto(new RowArena(signature.features, signature.classes ?? [], room.columns), dir, signature, { position, until, expectBytes: room.expectBytes });
 }
@@ -36,37 +42,47 @@ export interface DecodeInto {
   readonly buffer?: ReadBuffer | undefined;
 }
 
-/** `readDecodedLog` appending to an arena that may already hold rows (a monitor's, between passes: see DecodedLogTail). */
+/**
+ * `readDecodedLog` appending to an arena that may already hold rows (a monitor's, between passes:
+ * see DecodedLogTail). Lines of the common shape are read straight from their bytes (see
+ * scan-predict-line.ts); others are parsed as JSON and decoded (shadow answers and failed
+ * requests are never judged, so never decoded: they keep their request and answer).
+ */
 export function readDecodedLogInto(arena: RowArena, dir: string, signature: ServedSignature, { position = {}, until, expectBytes, buffer }: DecodeInto = {}): DecodedLogRead {
-  const scanner = new PredictLineScanner(arena);
-  const read = readPredictionLog(dir, position, until, {
-    record(record) {
-      const decoded = loggedRows(record, signature);
-      return decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem };
-    },
+  const records = new LogRecords();
+  const scanner = new PredictLineScanner(arena, records);
+  const read = readLogLines(dir, position, until, {
     line: (bytes, start, limit, file, offset) => scanner.scan(bytes, start, limit, file, offset),
+    record(record) {
+      if (record.shadow || record.error !== undefined) {
+        records.pushRecord(record);
+        return;
+      }
+      const decoded = loggedRows(record, signature);
+      records.pushRecord({ ...record, inputs: undefined, outputs: undefined, decoded: decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem } });
+    },
     expect: (bytes) => scanner.expect(Math.max(bytes, expectBytes ?? 0)),
   }, buffer);
-  return { ...read, arena };
+  return { records: records.sortedByTime(), arena, ...read };
 }
 
-/** The rows of `predictions` (in their order) from the arena they were decoded into; those that could not be decoded are reported. */
-export function windowRowsOf(predictions: readonly LoggedPrediction[], arena: RowArena, undecodable: { requestId: string; problem: string }[]): WindowRows {
+/** The rows of `records` (in their order) from the arena they were decoded into; those that could not be decoded are reported. */
+export function windowRowsOf(records: LogRecords, arena: RowArena, undecodable: { requestId: string; problem: string }[]): WindowRows {
+  const { rowStarts, rowCounts } = records;
   let count = 0;
-  for (const prediction of predictions) if (prediction.decoded && 'count' in prediction.decoded) count += prediction.decoded.count;
+  for (let index = 0; index < records.length; index++) if (rowStarts[index]! >= 0) count += rowCounts[index]!;
   const selected = new Uint32Array(count);
   let at = 0;
-  for (const prediction of predictions) {
-    // A failed request has no rows: only the slo check reads it.
-    if (prediction.error !== undefined) continue;
-    const decoded = prediction.decoded;
-    if (decoded === undefined) {
-      undecodable.push({ requestId: prediction.request_id, problem: 'the record was not decoded when the log was read' });
-    } else if ('problem' in decoded) {
-      undecodable.push({ requestId: prediction.request_id, problem: decoded.problem });
-    } else {
-      for (let k = 0; k < decoded.count; k++) selected[at++] = decoded.start + k;
+  for (let index = 0; index < records.length; index++) {
+    const start = rowStarts[index]!;
+    if (start >= 0) {
+      for (let k = 0; k < rowCounts[index]!; k++) selected[at++] = start + k;
+      continue;
     }
+    // A failed request has no rows: only the slo check reads it.
+    if (records.error(index) !== undefined) continue;
+    const decoded = records.decoded(index);
+    undecodable.push({ requestId: records.requestIds[index]!, problem: decoded !== undefined && 'problem' in decoded ? decoded.problem : 'the record was not decoded when the log was read' });
   }
   return rowsOfArena(arena, selected);
 }

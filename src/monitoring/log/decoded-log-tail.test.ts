@@ -57,7 +57,10 @@ function seen(read: DecodedLogRead): unknown {
 /** The position just past the first `count` records (in read order), as a closed window would store it. */
 function positionAfter(read: DecodedLogRead, from: LogPosition, count: number): LogPosition {
   const position: Record<string, number> = { ...from };
-  for (const record of read.predictions.slice(0, count)) position[record.file] = Math.max(position[record.file] ?? 0, record.end);
+  for (let index = 0; index < Math.min(count, read.records.length); index++) {
+    const file = read.records.file(index);
+    position[file] = Math.max(position[file] ?? 0, read.records.end(index));
+  }
   return position;
 }
 
@@ -109,7 +112,7 @@ describe('a monitor\'s tail of the prediction log', () => {
     const further = readDecodedLog(dir, SIGNATURE).position;
     assert.deepEqual(seen(await tail.read(further)), seen(readDecodedLog(dir, SIGNATURE, further)));
     assert.deepEqual(seen(await tail.read({})), seen(readDecodedLog(dir, SIGNATURE)), 'back to the start');
-    assert.ok(read.predictions.length > 0);
+    assert.ok(read.records.length > 0);
   });
 
   test('a read that fails after rows were carried over leaves the tail whole for the next pass', async () => {
@@ -133,7 +136,7 @@ describe('a monitor\'s tail of the prediction log', () => {
     const tail = new DecodedLogTail(dir, SIGNATURE);
     const whole = line(1, 0, 0);
     appendFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), whole.slice(0, 40));
-    assert.equal((await tail.read({})).predictions.length, 0);
+    assert.equal((await tail.read({})).records.length, 0);
     appendFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), whole.slice(40));
     assert.deepEqual(seen(await tail.read({})), seen(readDecodedLog(dir, SIGNATURE)));
   });

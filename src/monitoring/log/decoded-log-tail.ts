@@ -18,7 +18,8 @@
 import type { ServedSignature } from './logged-rows.js';
 import { appendByTime, readDecodedLogInParallel } from './parallel-decode.js';
 import { readDecodedLogInto, type DecodedLogRead } from './decode-log.js';
-import type { LoggedPrediction, LogPosition, ReadBuffer } from './read-prediction-log.js';
+import type { LogRecords } from './log-records.js';
+import type { LogPosition, ReadBuffer } from './read-prediction-log.js';
 import { RowArena } from './row-arena.js';
 import { sharedColumns } from './shared-columns.js';
 
@@ -28,7 +29,7 @@ interface Held {
   /** The position read up to. */
   to: LogPosition;
   /** Records from `from` to `to`, in the order a read gives them (the tail's own list, appended to). */
-  records: LoggedPrediction[];
+  records: LogRecords;
   arena: RowArena;
 }
 
@@ -48,7 +49,7 @@ export class DecodedLogTail {
 
   /**
    * Everything logged from `position` (the stored one) to now, decoded; `skipped` counts only the
-   * lines first read by this call. The returned arena is the tail's until the next call.
+   * lines first read by this call. The returned records and arena are the tail's until the next call.
    */
   async read(position: LogPosition): Promise<DecodedLogRead> {
     const held = this.held === undefined ? undefined : this.catchUp(this.held, position);
@@ -59,13 +60,13 @@ export class DecodedLogTail {
       // Starting out (or over): the whole unread log at once, on two threads when it is large.
       const read = await readDecodedLogInParallel(this.dir, this.signature, position);
       // Files the position names that are gone (removed by retention) stay in it as they were.
-      this.keep({ from: position, to: { ...position, ...read.position }, records: read.predictions.slice(), arena: read.arena });
+      this.keep({ from: position, to: { ...position, ...read.position }, records: read.records, arena: read.arena });
       return read;
     }
     const fresh = readDecodedLogInto(held.arena, this.dir, this.signature, { position: held.to, buffer: this.buffer });
-    const records = appendByTime(held.records, fresh.predictions);
+    const records = appendByTime(held.records, fresh.records);
     this.keep({ from: held.from, to: { ...held.to, ...fresh.position }, records, arena: held.arena });
-    return { predictions: records, skipped: fresh.skipped, position: this.held!.to, arena: held.arena };
+    return { records, skipped: fresh.skipped, position: this.held!.to, arena: held.arena };
   }
 
   private keep(held: Held): void {
@@ -82,16 +83,19 @@ export class DecodedLogTail {
     if (!held.arena.intact) return undefined;
     for (const [file, offset] of Object.entries(held.from)) if (position[file] === undefined || position[file] < offset) return undefined;
     for (const [file, offset] of Object.entries(position)) if (offset > (held.to[file] ?? 0)) return undefined;
-    const records = held.records.filter((record) => record.end > (position[record.file] ?? 0));
-    if (records.length === held.records.length) return { ...held, from: position };
-    return { from: position, to: held.to, ...this.carryOver(records, held.arena) };
+    const kept: number[] = [];
+    const { records } = held;
+    for (let index = 0; index < records.length; index++) if (records.end(index) > (position[records.file(index)] ?? 0)) kept.push(index);
+    if (kept.length === records.length) return { ...held, from: position };
+    return { from: position, to: held.to, ...this.carryOver(records, kept, held.arena) };
   }
 
-  /** `records` with their rows in a fresh arena, in the records' order (runs of adjacent rows copied at once). */
-  private carryOver(records: readonly LoggedPrediction[], source: RowArena): { records: LoggedPrediction[]; arena: RowArena } {
+  /** The records at `kept` with their rows in a fresh arena, in the records' order (runs of adjacent rows copied at once). */
+  private carryOver(records: LogRecords, kept: readonly number[], source: RowArena): { records: LogRecords; arena: RowArena } {
     const arena = this.spare !== undefined && this.spare !== source ? this.spare : new RowArena(this.signature.features, this.signature.classes ?? [], sharedColumns(this.signature.features.length, Math.max(1024, this.peakRows)));
     arena.clear();
-    const moved: LoggedPrediction[] = [];
+    const moved = records.pick(kept);
+    const { rowStarts, rowCounts } = moved;
     let runFrom = 0;
     let runCount = 0;
     let runAt = 0;
@@ -99,19 +103,16 @@ export class DecodedLogTail {
       if (runCount > 0) arena.copyRows(source, runFrom, runCount);
       runCount = 0;
     };
-    for (const record of records) {
-      const decoded = record.decoded;
-      if (decoded === undefined || !('count' in decoded)) {
-        moved.push(record);
-        continue;
-      }
-      if (runCount === 0 || decoded.start !== runFrom + runCount) {
+    for (let index = 0; index < moved.length; index++) {
+      const start = rowStarts[index]!;
+      if (start < 0) continue;
+      if (runCount === 0 || start !== runFrom + runCount) {
         flush();
-        runFrom = decoded.start;
+        runFrom = start;
         runAt = arena.length;
       }
-      moved.push({ ...record, decoded: { start: runAt + runCount, count: decoded.count } });
-      runCount += decoded.count;
+      rowStarts[index] = runAt + runCount;
+      runCount += rowCounts[index]!;
     }
     flush();
     // The source's memory holds the next carry-over.

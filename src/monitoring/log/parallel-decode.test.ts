@@ -10,7 +10,8 @@ import { makeTempDir } from '../../../test/support/temp-dir.js';
 import { seenOfRead } from '../../../test/support/decoded-read.js';
 import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
 import type { ServedSignature } from './logged-rows.js';
-import { mergeByTime, readDecodedLogInParallel } from './parallel-decode.js';
+import { LogRecords } from './log-records.js';
+import { appendByTime, readDecodedLogInParallel } from './parallel-decode.js';
 
 const SIGNATURE: ServedSignature = { features: ['a', 'b', 'c'], classes: ['0=no', '1=yes'] };
 const ANSWER = '{"label":"1=yes","probabilities":{"0=no":0.25,"1=yes":0.75}}';
@@ -55,7 +56,7 @@ describe('reading the prediction log on two threads', () => {
     writeLog(dir, 5, 400);
     const parallel = await readDecodedLogInParallel(dir, SIGNATURE, {}, undefined, 0);
     const serial = readDecodedLog(dir, SIGNATURE);
-    assert.ok(parallel.predictions.length > 1500, 'most lines were read');
+    assert.ok(parallel.records.length > 1500, 'most lines were read');
     assert.deepEqual(summary(parallel), summary(serial));
   });
 
@@ -95,16 +96,21 @@ describe('reading the prediction log on two threads', () => {
     assert.deepEqual(summary(await readDecodedLogInParallel(dir, SIGNATURE, {}, undefined, 0)), summary(readDecodedLog(dir, SIGNATURE)));
   });
 
-  test('merges two halves in time order as a stable sort would, whatever their overlap', () => {
+  test('merges two halves in time order as a stable sort would, whatever their overlap, rows moved to where the second\'s were appended', () => {
     let seed = 7;
     const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % below;
     for (let round = 0; round < 200; round++) {
       // Times with ties; the second half starts anywhere from before the first to after it.
-      const half = (from: number, side: string) => Array.from({ length: random(40) }, (_, k) => ({ time: from + random(30), side, k })).sort((x, y) => x.time - y.time);
+      const half = (from: number, side: string) => {
+        const times = Array.from({ length: random(40) }, () => from + random(30)).sort((x, y) => x - y);
+        return times.map((time, k) => ({ request_id: `${side}-${k}`, time, model: 'm', version: '1', protocol: 'predict', inputs: undefined, outputs: undefined, shadow: false, file: 'predictions-a.jsonl', end: 0, decoded: { start: k, count: 1 } }));
+      };
       const first = half(0, 'first');
       const second = half(random(60) - 10, 'second');
-      const expected = [...first, ...second].sort((x, y) => x.time - y.time);
-      assert.deepEqual(mergeByTime(first, second), expected, `round ${round}`);
+      const expected = [...first, ...second.map((record) => ({ ...record, decoded: { start: record.decoded.start + first.length, count: 1 } }))].sort((x, y) => x.time - y.time);
+      const merged = appendByTime(LogRecords.from(first), LogRecords.from(second), first.length);
+      const order = Array.from({ length: merged.length }, (_, index) => ({ id: merged.requestIds[index], time: merged.time(index), rows: merged.decoded(index) }));
+      assert.deepEqual(order, expected.map((record) => ({ id: record.request_id, time: record.time, rows: record.decoded })), `round ${round}`);
     }
   });
 });

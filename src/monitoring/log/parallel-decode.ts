@@ -17,8 +17,8 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ResidentWorkers, serveResidentRequests } from '../../core/index.js';
 import { readDecodedLog, type DecodedLogRead } from './decode-log.js';
 import type { ServedSignature } from './logged-rows.js';
-import { packRecords, unpackRecords, type PackedRecords } from './packed-records.js';
-import { predictionLogFiles, unreadBytes, type LoggedPrediction, type LogPosition } from './read-prediction-log.js';
+import { LogRecords, type PackedLogRecords } from './log-records.js';
+import { predictionLogFiles, unreadBytes, type LogPosition } from './read-prediction-log.js';
 import type { ArenaRows } from './row-arena.js';
 import { columnsBetween, sharedColumns, type ArenaColumns } from './shared-columns.js';
 
@@ -47,7 +47,7 @@ interface DecodeTask {
 }
 
 interface DecodedPart {
-  readonly records: PackedRecords;
+  readonly records: PackedLogRecords;
   readonly skipped: number;
   readonly position: LogPosition;
   readonly rows: ArenaRows;
@@ -108,14 +108,14 @@ export async function readDecodedLogInParallel(dir: string, signature: ServedSig
   if (part === undefined) return readDecodedLog(dir, signature, position, until);
 
   const offset = here.arena.length;
-  const theirRecords = unpackRecords(part.records, offset);
-  here.arena.appendRows(part.rows, rowRequestIds(theirRecords, offset, part.rows.length));
+  const theirRecords = LogRecords.unpack(part.records);
+  here.arena.appendRows(part.rows, rowRequestIds(theirRecords, part.rows.length));
   // As one read orders them: by time, files in name order within a millisecond. Each half is in
   // that order already, and this thread's files come first: a stable merge.
-  const predictions = mergeByTime(here.predictions, theirRecords);
+  const records = appendByTime(here.records, theirRecords, offset);
   const merged: Record<string, number> = { ...here.position };
   for (const [file, at] of Object.entries(part.position)) merged[file] = at;
-  return { predictions, skipped: here.skipped + part.skipped, position: merged, arena: here.arena };
+  return { records, skipped: here.skipped + part.skipped, position: merged, arena: here.arena };
 }
 
 /** Rows per byte of log, from its first lines (about 256 KiB of them, read from `start` of `file`); 0 when they hold no rows. */
@@ -144,63 +144,47 @@ function lineStartFrom(path: string, from: number, end: number): number | undefi
   }
 }
 
-/** Each of `count` rows' request id (by its row less `offset`): its record's. */
-function rowRequestIds(records: readonly LoggedPrediction[], offset: number, count: number): string[] {
+/** Each of `count` rows' request id (by its row in the records' own arena): its record's. */
+function rowRequestIds(records: LogRecords, count: number): string[] {
   const ids = new Array<string>(count);
-  for (const record of records) {
-    const decoded = record.decoded;
-    if (decoded === undefined || !('start' in decoded)) continue;
-    for (let k = 0; k < decoded.count; k++) ids[decoded.start - offset + k] = record.request_id;
+  const { rowStarts, rowCounts } = records;
+  for (let index = 0; index < records.length; index++) {
+    const start = rowStarts[index]!;
+    if (start < 0) continue;
+    const id = records.requestIds[index]!;
+    for (let k = 0; k < rowCounts[index]!; k++) ids[start + k] = id;
   }
   return ids;
 }
 
-/** A record's place in the order reads give: time, then (on equal times) file, then place in the file. */
-interface Timed {
-  readonly time: number;
-  readonly file?: string;
-  readonly end?: number;
-}
-
-/** Whether `x` (of the first list) comes before `y` (of the second); on equal times without files, the first list's does. */
-function before(x: Timed, y: Timed): boolean {
-  if (x.time !== y.time) return x.time < y.time;
-  if (x.file === undefined || y.file === undefined || x.end === undefined || y.end === undefined) return true;
-  return x.file !== y.file ? x.file < y.file : x.end < y.end;
-}
-
 /**
- * Two lists in read order (see Timed) as one. The files are rolled as time goes, so `second`
- * usually starts after all of `first`: the records of `first` before `second`'s first are found
- * by bisection and taken as they are, and only the overlap is merged record by record (a
- * million steps reading each record's time cost half a second, mostly cache misses).
+ * `second`'s records after `first`'s, in read order (time, then file, then place in the file), their
+ * rows moved `rowOffset` on (where they were appended in `first`'s arena). The files are rolled as
+ * time goes, so `second` usually starts after all of `first` and is appended to it in place; only
+ * an overlap (found by bisection) is merged record by record, into a new table.
  */
-export function mergeByTime<T extends Timed>(first: readonly T[], second: readonly T[]): T[] {
-  if (second.length === 0) return first.slice();
-  const start = second[0]!;
+export function appendByTime(first: LogRecords, second: LogRecords, rowOffset = 0): LogRecords {
+  if (second.length === 0) return first;
   let low = 0;
   let high = first.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (before(first[middle]!, start)) low = middle + 1;
+    if (first.before(middle, second, 0)) low = middle + 1;
     else high = middle;
   }
-  if (low === first.length) return first.concat(second);
-  const merged = first.slice(0, low);
-  let a = low;
-  let b = 0;
-  while (a < first.length && b < second.length) merged.push(before(first[a]!, second[b]!) ? first[a++]! : second[b++]!);
-  while (a < first.length) merged.push(first[a++]!);
-  while (b < second.length) merged.push(second[b++]!);
-  return merged;
-}
-
-/** `mergeByTime` into `first` itself when `second` comes after all of it (the log grows in time): a long list is not copied. */
-export function appendByTime<T extends Timed>(first: T[], second: readonly T[]): T[] {
-  if (second.length === 0) return first;
-  if (first.length > 0 && !before(first.at(-1)!, second[0]!)) return mergeByTime(first, second);
-  for (const each of second) first.push(each);
-  return first;
+  const overlapFrom = low;
+  const firstLength = first.length;
+  first.append(second, rowOffset);
+  if (overlapFrom === firstLength) return first;
+  const order = new Uint32Array(first.length);
+  for (let k = 0; k < overlapFrom; k++) order[k] = k;
+  let a = overlapFrom;
+  let b = firstLength;
+  let at = overlapFrom;
+  while (a < firstLength && b < first.length) order[at++] = first.before(a, first, b) ? a++ : b++;
+  while (a < firstLength) order[at++] = a++;
+  while (b < first.length) order[at++] = b++;
+  return first.pick(order);
 }
 
 const decoders = new ResidentWorkers(new URL(import.meta.url), 'the log-decoding thread', { workerData: { task: TASK } });
@@ -212,7 +196,8 @@ function decodeInWorker(task: DecodeTask): Promise<DecodedPart> {
 if (!isMainThread && (workerData as { task?: unknown } | null)?.task === TASK) {
   serveResidentRequests(parentPort!, (task: DecodeTask) => {
     const read = readDecodedLog(task.dir, task.signature, task.position, task.until, { columns: task.columns });
-    const part: DecodedPart = { records: packRecords(read.predictions), skipped: read.skipped, position: read.position, rows: read.arena.exportRows() };
-    return { reply: part };
+    const { packed, transfer } = read.records.pack();
+    const part: DecodedPart = { records: packed, skipped: read.skipped, position: read.position, rows: read.arena.exportRows() };
+    return { reply: part, transfer };
   });
 }

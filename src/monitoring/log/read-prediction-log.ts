@@ -37,15 +37,16 @@ export interface LoggedPrediction {
 /** What a decoder made of a record's inputs and outputs. */
 export type Decoded = { readonly start: number; readonly count: number } | { readonly problem: string };
 
-/** Decodes a record's inputs and outputs as it is read, so the parsed request need not be kept. */
-export interface RecordDecoder {
-  record(record: LoggedPrediction): Decoded;
+/** What a read does with each line: see {@link readLogLines}. */
+export interface LineReader {
   /**
-   * The record of the line starting at `bytes[start]` decoded straight from its bytes, or
-   * undefined to parse it as JSON. Lines end with a newline before `limit`; the record's `end`
-   * says where this one ends (`bytes[0]` is at `offset` in the file).
+   * Takes the line starting at `bytes[start]` straight from its bytes and returns the offset in
+   * `file` just past it, or -1 to have it parsed as JSON (and given to `record`). Lines end with
+   * a newline before `limit`; `bytes[0]` is at `offset` in the file.
    */
-  line?(bytes: Buffer, start: number, limit: number, file: string, offset: number): LoggedPrediction | undefined;
+  line?(bytes: Buffer, start: number, limit: number, file: string, offset: number): number;
+  /** A line parsed as a prediction record. */
+  record(record: LoggedPrediction): void;
   /** About how many bytes of log are about to be read (to make room once rather than grow). */
   expect?(bytes: number): void;
 }
@@ -70,23 +71,31 @@ let keptBuffer: WeakRef<Buffer> | undefined;
 /** Reads in chunks: a log file may be 64 MiB. */
 const CHUNK_BYTES = 4 << 20;
 
-/**
- * The predictions logged in `dir` since `position`, oldest first (by their timestamp); with
- * `until`, only those before it (a closed window's span: the files it names, up to their offsets).
- * With `decode`, each answered record is decoded as it is parsed and kept without its inputs and
- * outputs (shadow answers are never judged, so never decoded).
- */
-export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition, decode?: RecordDecoder, kept?: ReadBuffer): LogRead {
-  const files = predictionLogFiles(dir, until);
-  if (files === undefined) return { predictions: [], skipped: 0, position: {} };
+/** The predictions logged in `dir` since `position` (up to `until`, when given: a closed window's span), oldest first (by their timestamp). */
+export function readPredictionLog(dir: string, position: LogPosition = {}, until?: LogPosition): LogRead {
   const predictions: LoggedPrediction[] = [];
+  const read = readLogLines(dir, position, until, { record: (record) => predictions.push(record) });
+  // Stable: records of one file keep their order when two share a millisecond.
+  predictions.sort((a, b) => a.time - b.time);
+  return { predictions, ...read };
+}
+
+/**
+ * Every line logged in `dir` since `position` (up to `until`), file by file in name order, given
+ * to `reader`: the lines that are prediction records, and (first, when it has a `line`) every
+ * line for it to take straight from its bytes. Returns how many lines were not records, and the
+ * position after the last whole line of each file.
+ */
+export function readLogLines(dir: string, position: LogPosition, until: LogPosition | undefined, reader: LineReader, kept?: ReadBuffer): { skipped: number; position: LogPosition } {
+  const files = predictionLogFiles(dir, until);
+  if (files === undefined) return { skipped: 0, position: {} };
   const next: Record<string, number> = {};
   let skipped = 0;
   // One buffer for every file, and for the next read (the caller's, or this module's while it
   // lives): a fresh buffer per file makes V8 collect garbage for each, and fresh memory costs a
   // page fault per 4 KiB.
   const buffer = kept ?? { bytes: keptBuffer?.deref() ?? Buffer.alloc(0) };
-  decode?.expect?.(files.reduce((total, file) => total + unreadBytes(dir, file, position, until), 0));
+  reader.expect?.(files.reduce((total, file) => total + unreadBytes(dir, file, position, until), 0));
   for (const file of files) {
     const start = position[file] ?? 0;
     const { bytes, consumed } = readWholeLines(join(dir, file), start, until?.[file], buffer);
@@ -94,24 +103,20 @@ export function readPredictionLog(dir: string, position: LogPosition = {}, until
     // Line by line over the bytes: offsets count bytes as written, and a line only becomes text
     // when it is parsed as JSON.
     for (let from = 0; from < consumed; ) {
-      const fast = decode?.line?.(bytes, from, consumed, file, start);
-      if (fast) {
-        predictions.push(fast);
-        from = fast.end - start;
+      const taken = reader.line?.(bytes, from, consumed, file, start) ?? -1;
+      if (taken >= 0) {
+        from = taken - start;
         continue;
       }
       const newline = bytes.indexOf(0x0a, from);
-      const end = start + newline + 1;
-      const record = parsePrediction(bytes.toString('utf8', from, newline), file, end);
-      if (record) predictions.push(decode === undefined || record.shadow || record.error !== undefined ? record : { ...record, inputs: undefined, outputs: undefined, decoded: decode.record(record) });
+      const record = parsePrediction(bytes.toString('utf8', from, newline), file, start + newline + 1);
+      if (record) reader.record(record);
       else skipped++;
       from = newline + 1;
     }
   }
   if (kept === undefined) keptBuffer = new WeakRef(buffer.bytes);
-  // Stable: records of one file keep their order when two share a millisecond.
-  predictions.sort((a, b) => a.time - b.time);
-  return { predictions, skipped, position: next };
+  return { skipped, position: next };
 }
 
 /** The log's files in order (those `until` names, when given); undefined when the directory cannot be read. */

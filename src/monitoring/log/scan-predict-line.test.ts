@@ -10,7 +10,8 @@ import { after, describe, test } from 'node:test';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
 import { readDecodedLog, windowRowsOf } from './decode-log.js';
 import { loggedRows, type ServedSignature } from './logged-rows.js';
-import { readPredictionLog } from './read-prediction-log.js';
+import { LogRecords } from './log-records.js';
+import { readLogLines, type LoggedPrediction, type LogPosition } from './read-prediction-log.js';
 import { RowArena } from './row-arena.js';
 import { PredictLineScanner } from './scan-predict-line.js';
 import type { WindowRows } from './window-rows.js';
@@ -55,17 +56,28 @@ const LINES = [
 ];
 
 /** The same log read with the JSON.parse path only. */
-function readSlowly(dir: string): { rows: WindowRows; read: ReturnType<typeof readPredictionLog>; undecodable: string[] } {
+function readSlowly(dir: string): { rows: WindowRows; read: { predictions: LoggedPrediction[]; skipped: number; position: LogPosition }; undecodable: string[] } {
   const arena = new RowArena(SIGNATURE.features, SIGNATURE.classes!);
-  const read = readPredictionLog(dir, {}, undefined, {
+  const predictions: LoggedPrediction[] = [];
+  const { skipped, position } = readLogLines(dir, {}, undefined, {
     record(record) {
       const decoded = loggedRows(record, SIGNATURE);
-      return decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem };
+      predictions.push({ ...record, decoded: record.shadow ? undefined : decoded.ok ? { start: arena.push(decoded.rows), count: decoded.rows.length } : { problem: decoded.problem } });
     },
   });
-  const undecodable: { requestId: string }[] = [];
-  const rows = windowRowsOf(read.predictions.filter((prediction) => !prediction.shadow), arena, undecodable as { requestId: string; problem: string }[]);
-  return { read, rows, undecodable: undecodable.map((each) => each.requestId) };
+  predictions.sort((a, b) => a.time - b.time);
+  const undecodable: { requestId: string; problem: string }[] = [];
+  const rows = windowRowsOf(answered(LogRecords.from(predictions)), arena, undecodable);
+  return { read: { predictions, skipped, position }, rows, undecodable: undecodable.map((each) => each.requestId) };
+}
+
+/** The records that are not shadow answers (a window's). */
+function answered(records: LogRecords): LogRecords {
+  return records.pick(Array.from({ length: records.length }, (_, index) => index).filter((index) => !records.isShadow(index)));
+}
+
+function recordsOf(records: LogRecords): LoggedPrediction[] {
+  return Array.from({ length: records.length }, (_, index) => records.at(index));
 }
 
 /** Each feature is asked for once (its cells are the caller's); both reads keep their arena's order. */
@@ -87,12 +99,12 @@ describe('decoding /predict lines from their bytes', () => {
     writeFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), `${LINES.join('\n')}\n`);
     const fast = readDecodedLog(dir, SIGNATURE);
     const slow = readSlowly(dir);
-    const strip = (read: typeof fast | typeof slow.read) => read.predictions.map(({ request_id, time, model, version, protocol, shadow, file, end }) => ({ request_id, time, model, version, protocol, shadow, file, end }));
-    assert.deepEqual(strip(fast), strip(slow.read));
+    const strip = (predictions: readonly LoggedPrediction[]) => predictions.map(({ request_id, time, model, version, protocol, shadow, file, end }) => ({ request_id, time, model, version, protocol, shadow, file, end }));
+    assert.deepEqual(strip(recordsOf(fast.records)), strip(slow.read.predictions));
     assert.equal(fast.skipped, slow.read.skipped);
     assert.deepEqual(fast.position, slow.read.position);
     const undecodable: { requestId: string; problem: string }[] = [];
-    const rows = windowRowsOf(fast.predictions.filter((prediction) => !prediction.shadow), fast.arena, undecodable);
+    const rows = windowRowsOf(answered(fast.records), fast.arena, undecodable);
     assert.deepEqual(cells(rows), cells(slow.rows));
     assert.deepEqual(undecodable.map((each) => each.requestId), slow.undecodable);
     assert.ok(rows.length > 10, 'most lines were read');
@@ -107,17 +119,21 @@ describe('decoding /predict lines from their bytes', () => {
     const fast = readDecodedLog(dir, SIGNATURE);
     const expected = stamps.map((stamp, k) => ({ id: `t${k}`, time: Date.parse(stamp) })).filter(({ time }) => !Number.isNaN(time));
     assert.deepEqual(
-      fast.predictions.map((prediction) => ({ id: prediction.request_id, time: prediction.time })).sort((a, b) => a.id.localeCompare(b.id)),
+      recordsOf(fast.records).map((prediction) => ({ id: prediction.request_id, time: prediction.time })).sort((a, b) => a.id.localeCompare(b.id)),
       expected.sort((a, b) => a.id.localeCompare(b.id)),
     );
     assert.equal(fast.skipped, stamps.length - expected.length);
   });
 
   test('the plain lines are the ones read from bytes; the others are left to JSON.parse', () => {
-    const scanner = new PredictLineScanner(new RowArena(SIGNATURE.features, SIGNATURE.classes!));
+    const records = new LogRecords();
+    const scanner = new PredictLineScanner(new RowArena(SIGNATURE.features, SIGNATURE.classes!), records);
     const scanned = LINES.filter((text) => {
       const bytes = Buffer.from(`${text}\n`);
-      return scanner.scan(bytes, 0, bytes.length, 'f', 0) !== undefined;
+      const before = records.length;
+      const end = scanner.scan(bytes, 0, bytes.length, 'f', 0);
+      assert.equal(records.length, end >= 0 ? before + 1 : before, 'a line is read into the records exactly when it is taken');
+      return end >= 0;
     }).map((text) => (JSON.parse(text) as { request_id: string }).request_id);
     assert.deepEqual(scanned, ['plain', 'spaces', 'reordered', 'absent', 'long', 'rows', 'null-last']);
   });
@@ -138,7 +154,7 @@ describe('decoding /predict lines from their bytes', () => {
     for (let k = 0; k < numbers.length; k += 3) lines.push(line(`n${k}`, `[{"a":${numbers[k]},"b":${numbers[k + 1]},"c":${numbers[k + 2]}}]`, `[${ANSWER}]`));
     writeFileSync(join(dir, 'predictions-20260101T000000Z-1-0001.jsonl'), `${lines.join('\n')}\n`);
     const fast = readDecodedLog(dir, SIGNATURE);
-    const rows = windowRowsOf(fast.predictions, fast.arena, []);
+    const rows = windowRowsOf(fast.records, fast.arena, []);
     assert.equal(rows.length, 1000);
     const read = SIGNATURE.features.map((name) => rows.feature(name).values);
     for (let k = 0; k < 3000; k++) assert.ok(Object.is(read[k % 3]![Math.floor(k / 3)], JSON.parse(numbers[k]!)), `${numbers[k]}`);

@@ -9,7 +9,7 @@
  */
 import { isoMillis } from './iso-time.js';
 import { numberEnd, scanJsonNumber } from './json-number.js';
-import type { LoggedPrediction } from './read-prediction-log.js';
+import type { LogRecords } from './log-records.js';
 import { CELL_MISSING, CELL_NUMBER, type RowArena } from './row-arena.js';
 
 const QUOTE = 0x22;
@@ -109,7 +109,10 @@ export class PredictLineScanner {
   /** Bytes of log still to come, until the first line shows how many rows that is. */
   private expectedBytes = 0;
 
-  constructor(private readonly arena: RowArena) {
+  constructor(
+    private readonly arena: RowArena,
+    private readonly records: LogRecords,
+  ) {
     this.featureIndex = new Map(arena.features.map((name, f) => [name, f]));
     this.featureKeys = arena.features.map((name) => (isPlain(name) ? keyBytes(name) : undefined));
     // Answers are read here only when their probabilities are keyed by exactly the classes, in order.
@@ -123,45 +126,49 @@ export class PredictLineScanner {
   }
 
   /**
-   * The record of the line starting at `bytes[start]`, its rows in the arena; undefined when the
-   * line is not of the plain shape. The line ends at a newline before `limit`, found here as the
-   * line is read (looking for it first costs a call per line); the record's `end` is the offset in
-   * `file` just past it, `bytes[0]` being at offset `offset` of the file.
+   * Reads the line starting at `bytes[start]` into the records, its rows into the arena, and
+   * returns the offset in `file` just past it; -1, reading nothing, when the line is not of the
+   * plain shape. The line ends at a newline before `limit`, found here as the line is read
+   * (looking for it first costs a call per line); `bytes[0]` is at offset `offset` of the file.
    */
-  scan(bytes: Buffer, start: number, limit: number, file: string, offset: number): LoggedPrediction | undefined {
-    if (this.classKeys === undefined) return undefined;
+  scan(bytes: Buffer, start: number, limit: number, file: string, offset: number): number {
+    if (this.classKeys === undefined) return -1;
     if (bytes !== this.bytes) this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     this.bytes = bytes;
     this.at = start;
     this.end = limit;
     const end = limit;
-    if (!this.literal(REQUEST_ID)) return undefined;
+    if (!this.literal(REQUEST_ID)) return -1;
     const requestId = this.plainString();
-    if (requestId === undefined || !this.literal(TIMESTAMP)) return undefined;
+    if (requestId === undefined || !this.literal(TIMESTAMP)) return -1;
     const time = this.timestamp();
-    if (Number.isNaN(time) || !this.literal(MODEL)) return undefined;
+    if (Number.isNaN(time) || !this.literal(MODEL)) return -1;
     const model = this.repeatedString(0);
-    if (model === undefined || !this.literal(VERSION)) return undefined;
+    if (model === undefined || !this.literal(VERSION)) return -1;
     const version = this.repeatedString(1);
-    if (version === undefined || !this.literal(PREDICT)) return undefined;
+    if (version === undefined || !this.literal(PREDICT)) return -1;
     const count = this.inputs();
-    if (count === undefined || !this.literal(OUTPUTS) || !this.outputs(count)) return undefined;
+    if (count === undefined || !this.literal(OUTPUTS) || !this.outputs(count)) return -1;
     // The answer's time, when the server recorded it (see serving/prediction-log.ts).
-    let latency: number | undefined;
+    let latency = Number.NaN;
     if (this.at < end && bytes[this.at] !== CLOSE_BRACE) {
-      if (!this.literal(LATENCY)) return undefined;
-      latency = this.number();
-      if (latency === undefined) return undefined;
+      if (!this.literal(LATENCY)) return -1;
+      const recorded = this.number();
+      if (recorded === undefined) return -1;
+      latency = recorded;
     }
-    if (this.at + 1 >= end || bytes[this.at] !== CLOSE_BRACE || bytes[this.at + 1] !== NEWLINE) return undefined;
+    if (this.at + 1 >= end || bytes[this.at] !== CLOSE_BRACE || bytes[this.at + 1] !== NEWLINE) return -1;
     const offsetAfter = offset + this.at + 2;
     if (this.expectedBytes > 0) {
       // 5 % over the estimate: a little spare memory rather than one more doubling.
-      this.arena.expect(this.arena.length + (this.expectedBytes / (this.at + 2 - start)) * count * 1.05);
+      const lines = this.expectedBytes / (this.at + 2 - start);
+      this.arena.expect(this.arena.length + lines * count * 1.05);
+      this.records.reserve(Math.ceil(this.records.length + lines * 1.05));
       this.expectedBytes = 0;
     }
     const first = this.arena.pushScanned(requestId, count, this.values, this.tags, this.probabilities);
-    return { request_id: requestId, time, model, version, protocol: 'predict', inputs: undefined, outputs: undefined, shadow: false, latency, file, end: offsetAfter, decoded: { start: first, count } };
+    this.records.pushFields(requestId, time, model, version, 'predict', file, offsetAfter, latency, first, count);
+    return offsetAfter;
   }
 
   private literal(text: KeyBytes): boolean {

@@ -13,11 +13,12 @@
  * requests join the window they fall in without counting towards `every`; only slo reads them.
  */
 import type { WindowEvery } from '../config/monitor-schema.js';
-import type { LoggedPrediction, LogPosition } from '../log/read-prediction-log.js';
+import type { LogRecords } from '../log/log-records.js';
+import type { LogPosition } from '../log/read-prediction-log.js';
 
 export interface PlannedWindow {
-  /** The answers users got, in the window, and the requests that failed (records with `error`). */
-  readonly predictions: readonly LoggedPrediction[];
+  /** The answers users got, in the window, and the requests that failed (records with an error). */
+  readonly records: LogRecords;
   readonly startedAt: number;
   readonly endedAt: number;
   /** The log position once this window's lines are consumed. */
@@ -28,16 +29,14 @@ export interface PlannedWindow {
 export const FLUSH_GRACE_MS = 5_000;
 
 /**
- * The windows that are complete among `predictions` (read from `position`, oldest first). One
- * walk over them, whatever the number of windows: a catch-up over a million logged predictions
- * with a window every thousand closes a thousand windows. The records' fields the walk reads are
- * copied into typed arrays first: read from a million record objects again and again, each read
- * is a cache miss.
+ * The windows that are complete among `records` (read from `position`, in read order). One walk
+ * over them, whatever the number of windows: a catch-up over a million logged predictions with a
+ * window every thousand closes a thousand windows.
  */
-export function planWindows(predictions: readonly LoggedPrediction[], position: LogPosition, every: WindowEvery, now: number): PlannedWindow[] {
-  const log = tabulate(predictions);
+export function planWindows(records: LogRecords, position: LogPosition, every: WindowEvery, now: number): PlannedWindow[] {
+  const log = tabulate(records);
   const { times, ends, fileOf, counted, shadow, names } = log;
-  const count = predictions.length;
+  const count = records.length;
   const lines = linesByFile(log);
   const next = lines.start.slice(0, names.length);
   const consumed = new Uint8Array(count);
@@ -83,7 +82,7 @@ export function planWindows(predictions: readonly LoggedPrediction[], position: 
       if (time > last) last = time;
     }
     windows.push({
-      predictions: pick(predictions, ordered),
+      records: pick(records, ordered),
       startedAt: first,
       endedAt: every.kind === 'time' ? alignedEnd(times[cursor]!, every.ms) : last,
       position: at,
@@ -104,28 +103,16 @@ interface LogTable {
   readonly names: readonly string[];
 }
 
-function tabulate(predictions: readonly LoggedPrediction[]): LogTable {
-  const count = predictions.length;
-  const table = { times: new Float64Array(count), ends: new Float64Array(count), fileOf: new Uint32Array(count), counted: new Uint8Array(count), shadow: new Uint8Array(count), names: [] as string[] };
-  const fileIds = new Map<string, number>();
-  let lastName: string | undefined;
-  let lastId = 0;
+function tabulate(records: LogRecords): LogTable {
+  const count = records.length;
+  const counted = new Uint8Array(count);
+  const shadow = new Uint8Array(count);
   for (let index = 0; index < count; index++) {
-    const prediction = predictions[index]!;
-    // Consecutive records are mostly of one file.
-    if (prediction.file !== lastName) {
-      lastName = prediction.file;
-      let id = fileIds.get(lastName);
-      if (id === undefined) fileIds.set(lastName, (id = table.names.push(lastName) - 1));
-      lastId = id;
-    }
-    table.fileOf[index] = lastId;
-    table.times[index] = prediction.time;
-    table.ends[index] = prediction.end;
-    table.shadow[index] = prediction.shadow ? 1 : 0;
-    table.counted[index] = countsTowardWindow(prediction) ? 1 : 0;
+    shadow[index] = records.isShadow(index) ? 1 : 0;
+    counted[index] = records.counts(index) ? 1 : 0;
   }
-  return table;
+  // File indexes are into the records' names (which also hold models and versions: a few more empty lists).
+  return { times: records.times, ends: records.ends, fileOf: records.fileOf, counted, shadow, names: records.names };
 }
 
 /** Each file's lines in file order (by offset, then index): file f's are `order[start[f]]` to `order[start[f + 1] - 1]`. */
@@ -152,13 +139,9 @@ function ascending(indexes: number[]): ArrayLike<number> & Iterable<number> {
   return indexes;
 }
 
-/** The records at `indexes` (ascending): a slice when they are one run. */
-function pick(predictions: readonly LoggedPrediction[], indexes: ArrayLike<number>): LoggedPrediction[] {
-  const length = indexes.length;
-  if (length > 0 && indexes[length - 1]! - indexes[0]! === length - 1) return predictions.slice(indexes[0]!, indexes[0]! + length);
-  const picked = new Array<LoggedPrediction>(length);
-  for (let k = 0; k < length; k++) picked[k] = predictions[indexes[k]!]!;
-  return picked;
+/** The records at `indexes` (ascending): all of them when they are. */
+function pick(records: LogRecords, indexes: ArrayLike<number>): LogRecords {
+  return indexes.length === records.length ? records : records.pick(indexes);
 }
 
 /** Where the first `count` counted, unconsumed predictions from `cursor` end (exclusive), or -1 when there are fewer. */
@@ -169,21 +152,16 @@ function takeCount(consumed: Uint8Array, counted: Uint8Array, cursor: number, co
 }
 
 /**
- * Whether a window may be complete among `predictions` (oldest first) at `now`, known without
+ * Whether a window may be complete among `records` (in read order) at `now`, known without
  * planning: a long-lived monitor holds an open window's records between passes (a 10-minute
  * window of busy traffic is millions of them) and looks every second. False only when none can be.
  */
-export function mayCloseWindow(predictions: readonly LoggedPrediction[], every: WindowEvery, now: number): boolean {
-  if (predictions.length === 0) return false;
-  if (every.kind === 'time') return now >= alignedEnd(predictions[0]!.time, every.ms) + FLUSH_GRACE_MS;
+export function mayCloseWindow(records: LogRecords, every: WindowEvery, now: number): boolean {
+  if (records.length === 0) return false;
+  if (every.kind === 'time') return now >= alignedEnd(records.time(0), every.ms) + FLUSH_GRACE_MS;
   let counted = 0;
-  for (const prediction of predictions) if (countsTowardWindow(prediction) && ++counted >= every.count) return true;
+  for (let index = 0; index < records.length; index++) if (records.counts(index) && ++counted >= every.count) return true;
   return false;
-}
-
-/** An answer users got: what `every: N predictions` counts (not a shadow answer, not a failed request). */
-function countsTowardWindow(prediction: LoggedPrediction): boolean {
-  return !prediction.shadow && prediction.error === undefined;
 }
 
 function alignedEnd(time: number, span: number): number {

@@ -36,8 +36,15 @@ export function windowTable(rows: WindowRows | readonly (Pick<LoggedRow, 'featur
     if (kind === 'number') {
       // The cells' numbers are the column (NaN where missing); only the other cells are converted.
       const values = cells.values;
+      const tags = cells.tags;
+      // Most cells are numbers (tag 0): skipped four at a time where the tags are aligned for it.
+      const words = tags.byteOffset % 4 === 0 ? new Uint32Array(tags.buffer, tags.byteOffset, tags.length >>> 2) : undefined;
       for (let k = 0; k < values.length; k++) {
-        const tag = cells.tags[k];
+        if (words !== undefined && (k & 3) === 0 && words[k >>> 2] === 0 && k + 4 <= values.length) {
+          k += 3;
+          continue;
+        }
+        const tag = tags[k];
         if (tag === CELL_NUMBER) continue;
         const other = tag === CELL_MISSING ? undefined : cells.other(k);
         if (tag === CELL_MISSING || other === '') {

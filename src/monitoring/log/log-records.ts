@@ -264,32 +264,37 @@ export class LogRecords {
   private appendPicked(other: LogRecords, rowOffset: number, count: number, indexAt: (k: number) => number, contiguous: boolean): void {
     const start = this.length;
     this.reserve(start + count);
-    // Names are renumbered into this table's list.
+    // Names are renumbered into this table's list (mostly they keep their numbers).
     const renamed = Uint32Array.from(other.names, (name) => this.nameOf(0, name));
+    const sameNames = renamed.every((index, k) => index === k);
     const source = other.columns;
     const target = this.columns;
     if (contiguous && count > 0) {
       const first = indexAt(0);
-      for (const name of ['times', 'ends', 'latencies', 'errors', 'shadow'] as const) (target[name] as { set(from: ArrayLike<number>, at: number): void }).set(source[name].subarray(first, first + count), start);
-    }
-    for (let k = 0; k < count; k++) {
-      const index = indexAt(k);
-      const at = start + k;
-      if (!contiguous) {
+      const bulk: ColumnName[] = ['times', 'ends', 'latencies', 'errors', 'shadow', 'rowCounts', ...(sameNames ? (['fileOf', 'modelOf', 'versionOf', 'protocolOf'] as const) : [])];
+      for (const name of bulk) (target[name] as { set(from: ArrayLike<number>, at: number): void }).set(source[name].subarray(first, first + count), start);
+      const starts = source.rowStarts;
+      for (let k = 0; k < count; k++) {
+        const rowStart = starts[first + k]!;
+        target.rowStarts[start + k] = rowStart >= 0 ? rowStart + rowOffset : -1;
+        this.requestIds.push(other.requestIds[first + k]!);
+      }
+      if (!sameNames) for (let k = 0; k < count; k++) this.renameAt(start + k, source, first + k, renamed);
+    } else {
+      for (let k = 0; k < count; k++) {
+        const index = indexAt(k);
+        const at = start + k;
         target.times[at] = source.times[index]!;
         target.ends[at] = source.ends[index]!;
         target.latencies[at] = source.latencies[index]!;
         target.errors[at] = source.errors[index]!;
         target.shadow[at] = source.shadow[index]!;
+        target.rowCounts[at] = source.rowCounts[index]!;
+        const rowStart = source.rowStarts[index]!;
+        target.rowStarts[at] = rowStart >= 0 ? rowStart + rowOffset : -1;
+        this.renameAt(at, source, index, renamed);
+        this.requestIds.push(other.requestIds[index]!);
       }
-      target.fileOf[at] = renamed[source.fileOf[index]!]!;
-      target.modelOf[at] = renamed[source.modelOf[index]!]!;
-      target.versionOf[at] = renamed[source.versionOf[index]!]!;
-      target.protocolOf[at] = renamed[source.protocolOf[index]!]!;
-      const rowStart = source.rowStarts[index]!;
-      target.rowStarts[at] = rowStart >= 0 ? rowStart + rowOffset : -1;
-      target.rowCounts[at] = source.rowCounts[index]!;
-      this.requestIds.push(other.requestIds[index]!);
     }
     if (other.problems.size > 0 || other.payloads.size > 0) {
       for (let k = 0; k < count; k++) {
@@ -301,6 +306,15 @@ export class LogRecords {
       }
     }
     this.length = start + count;
+  }
+
+  /** Record `at`'s names are record `index` of `source`'s, renumbered by `renamed`. */
+  private renameAt(at: number, source: Columns, index: number, renamed: Uint32Array): void {
+    const target = this.columns;
+    target.fileOf[at] = renamed[source.fileOf[index]!]!;
+    target.modelOf[at] = renamed[source.modelOf[index]!]!;
+    target.versionOf[at] = renamed[source.versionOf[index]!]!;
+    target.protocolOf[at] = renamed[source.protocolOf[index]!]!;
   }
 
   /** Whether the records are in read order (time, then file, then place in the file). */

@@ -45,6 +45,8 @@ export function planWindows(records: LogRecords, position: LogPosition, every: W
   const windows: PlannedWindow[] = [];
   let at: Record<string, number> = { ...position };
   let cursor = 0;
+  // A window's members, reused: a window may hold a million records.
+  const members = new Uint32Array(count);
   for (;;) {
     while (cursor < count && (consumed[cursor] || !counted[cursor])) cursor++;
     if (cursor === count) break;
@@ -59,7 +61,7 @@ export function planWindows(records: LogRecords, position: LogPosition, every: W
       if (ends[index]! > furthest[file]!) furthest[file] = ends[index]!;
     }
     // A window takes a prefix of each file: every line up to the last one it counted.
-    const members: number[] = [];
+    let taken = 0;
     const reached: Record<string, number> = {};
     for (const file of touched) {
       const end = furthest[file]!;
@@ -67,17 +69,17 @@ export function planWindows(records: LogRecords, position: LogPosition, every: W
       while (next[file]! < last && ends[lines.order[next[file]!]!]! <= end) {
         const index = lines.order[next[file]!++]!;
         consumed[index] = 1;
-        if (!shadow[index]) members.push(index);
+        if (!shadow[index]) members[taken++] = index;
       }
       reached[names[file]!] = end;
       furthest[file] = -1;
     }
-    const ordered = ascending(members);
+    const ordered = ascending(members.subarray(0, taken));
     at = { ...at, ...reached };
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
-    for (const index of ordered) {
-      const time = times[index]!;
+    for (let k = 0; k < ordered.length; k++) {
+      const time = times[ordered[k]!]!;
       if (time < first) first = time;
       if (time > last) last = time;
     }
@@ -133,9 +135,9 @@ function linesByFile({ fileOf, ends, names }: LogTable): { order: Uint32Array; s
   return { order, start };
 }
 
-/** The numbers in ascending order (usually they are already). */
-function ascending(indexes: number[]): ArrayLike<number> & Iterable<number> {
-  for (let k = 1; k < indexes.length; k++) if (indexes[k - 1]! > indexes[k]!) return Uint32Array.from(indexes).sort();
+/** The numbers in ascending order (usually they are already), sorted in place. */
+function ascending(indexes: Uint32Array): Uint32Array {
+  for (let k = 1; k < indexes.length; k++) if (indexes[k - 1]! > indexes[k]!) return indexes.sort();
   return indexes;
 }
 

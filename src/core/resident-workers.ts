@@ -72,6 +72,17 @@ export class ResidentWorkers {
     private readonly options: { readonly workerData?: unknown; readonly idleMs?: number } = {},
   ) {}
 
+  /**
+   * Starts a worker now, left idle, when none is: a caller that will need one in a moment (after
+   * loading a model, say) has it ready then, its start-up (loading its code) done meanwhile.
+   */
+  prewarm(): void {
+    if (this.idle.length > 0) return;
+    const worker = this.start();
+    this.lent.add(worker);
+    this.release(worker);
+  }
+
   /** A worker for the caller alone (started if none is idle), until {@link release}. */
   acquire(): Worker {
     const worker = this.idle.pop() ?? this.start();

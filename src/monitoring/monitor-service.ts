@@ -19,6 +19,7 @@ import { loadReference, type ObjectLookup, type ResolvedReference } from './refe
 import type { ServedSignature } from './log/logged-rows.js';
 import { runMonitorPass, type MonitorPass } from './run-monitor.js';
 import { DecodedLogTail } from './log/decoded-log-tail.js';
+import { prewarmLogDecoder } from './log/parallel-decode.js';
 import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import { buildMonitorReport, type MonitorReport, type MonitorReportQuery } from './report/monitor-report-data.js';
 
@@ -122,6 +123,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   const tailOf = options.watch ? keptTails(options.logDirOf) : () => undefined;
 
   async function runOne(monitor: Monitor): Promise<MonitorRunReport> {
+    // The log's second thread loads its code while the model and the reference load.
+    if (!options.watch) prewarmLogDecoder(options.logDirOf(monitor.environment));
     const context = await servedContext(monitor);
     const pass = await runMonitorPass({
       monitor,

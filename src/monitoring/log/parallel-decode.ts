@@ -189,6 +189,17 @@ export function appendByTime(first: LogRecords, second: LogRecords, rowOffset = 
 
 const decoders = new ResidentWorkers(new URL(import.meta.url), 'the log-decoding thread', { workerData: { task: TASK } });
 
+/**
+ * Starts the decoding thread now when the log in `dir` is large enough to be read on two threads
+ * (its files' sizes, read or not: a thread started for nothing ends when idle), so that it has
+ * loaded its code by the time a pass reads the log.
+ */
+export function prewarmLogDecoder(dir: string): void {
+  if (availableParallelism() < 2) return;
+  const files = predictionLogFiles(dir) ?? [];
+  if (files.reduce((sum, file) => sum + unreadBytes(dir, file, {}), 0) >= PARALLEL_BYTES) decoders.prewarm();
+}
+
 function decodeInWorker(task: DecodeTask): Promise<DecodedPart> {
   return decoders.run<DecodedPart>(task);
 }

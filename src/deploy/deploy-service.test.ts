@@ -124,6 +124,30 @@ for (const [backend, openStore] of Object.entries(STORE_BACKENDS)) {
       assert.ok(actions.includes('alias.set'), actions.join());
     });
 
+    test('a promote to a candidate deleted from the registry since is refused, and changes nothing', async () => {
+      const { deploy, clock, services } = await setup();
+      await deploy.startRollout({ reference: 'bc/2', environment: 'production' });
+      clock.now += 30_000;
+      const before = (await deploy.reconcile('production'))?.rollout;
+      await services.registry(ACTOR).deleteModelVersion('bc', 2);
+      await assert.rejects(deploy.promote('production'), /SLUICE_DEPLOY_VERSION_GONE|deleted from the registry/);
+      const after = (await deploy.status('production')).rollout;
+      assert.equal(after?.phase, before?.phase);
+      assert.equal(after?.revision, before?.revision);
+      assert.equal((await deploy.abort('production')).rollout.phase, 'Aborted', 'the rollout can still be aborted');
+      assert.equal((await services.registry(ACTOR).getVersionByAlias('bc', 'production')).version, 1);
+    });
+
+    test('the versions an environment serves or a rollout in progress rolls out are reported as deployed', async () => {
+      const { deploy } = await setup();
+      await deploy.startRollout({ reference: 'bc/2', environment: 'production' });
+      await assert.rejects(deploy.assertNotDeployed('bc', 2), /candidate of the rollout in progress on "production"/);
+      await assert.rejects(deploy.assertNotDeployed('bc', 1), /environment "production" serves version 1/);
+      await assert.rejects(deploy.assertNotDeployed('bc'), /SLUICE_DEPLOY_VERSION_IN_USE|Not deleting models:\/bc/);
+      await deploy.assertNotDeployed('bc', 3);
+      await deploy.assertNotDeployed('other');
+    });
+
     test('a reconciliation with nothing due writes nothing', async () => {
       const { deploy, clock } = await setup();
       const started = await deploy.startRollout({ reference: 'models:/bc/2', environment: 'production' });

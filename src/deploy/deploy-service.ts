@@ -16,7 +16,7 @@ import type { AnalysisRunState } from './analysis/analysis-types.js';
 import { findEnvironment, type DeployConfig } from './config/load-environments.js';
 import type { EnvironmentSpec } from './config/environment-schema.js';
 import { strategySchema, type Strategy, type StrategyKind } from './config/strategy-schema.js';
-import { alreadyServing, concurrentRolloutUpdate, noRollout, nothingToRollBack, rolloutInProgress, rolloutNotActive, strategyNotConfigured, wrongModel } from './errors.js';
+import { alreadyServing, concurrentRolloutUpdate, noRollout, nothingToRollBack, rolloutInProgress, rolloutNotActive, rolloutVersionGone, strategyNotConfigured, versionDeployed, wrongModel } from './errors.js';
 import type { AnalysisRunner } from './rollout/analysis-runner.js';
 import { analysisSpecFor } from './rollout/analysis-specs.js';
 import { beginRollout, reconcile as reconcileRollout } from './rollout/controller.js';
@@ -67,6 +67,12 @@ export interface DeployService {
    * undefined when the environment has no rollout.
    */
   reconcile(environment: string, now?: number, runner?: AnalysisRunner): Promise<ReconcileResult | undefined>;
+  /**
+   * Refuses (SLUICE_DEPLOY_VERSION_IN_USE) to let `version` of `model` (every version, when
+   * undefined) be deleted while an environment serves it as its stable version or a rollout in
+   * progress has it as its candidate.
+   */
+  assertNotDeployed(model: string, version?: number): Promise<void>;
 }
 
 /** Time-ordered rollout ids: 12 hex digits of milliseconds, then randomness. */
@@ -79,7 +85,8 @@ function stableOf(rollout: Rollout): number | undefined {
   return rollout.phase === 'Healthy' ? rollout.candidateVersion : rollout.stableVersion;
 }
 
-function chooseStrategy(environment: EnvironmentSpec, override: StrategyKind | undefined): Strategy {
+/** The environment's strategy, or the one `--strategy` asks for (canary needs its steps configured; the others take their defaults). */
+export function chooseStrategy(environment: EnvironmentSpec, override: StrategyKind | undefined): Strategy {
   if (override === undefined || override === environment.strategy.kind) return environment.strategy;
   if (override === 'canary') throw strategyNotConfigured({ environment: environment.name, kind: override });
   // The other strategies' defaults need no configuration.
@@ -149,6 +156,10 @@ export function createDeployService({ store, registry, config, clock = Date.now,
       // Nothing measured and nothing decided: no write, so idle ticks do not churn revisions.
       const unmeasured = measured === loaded || JSON.stringify(measured.analysisRuns) === JSON.stringify(loaded.analysisRuns);
       if (result.effects.length === 0 && unmeasured) return { rollout: loaded, effects: [] };
+      // The alias moves last: a version deleted since would leave the rollout saved and the alias where it was.
+      for (const effect of result.effects) {
+        if (effect.kind === 'moveAlias' && !(await registry.findVersion(formatModelUri(loaded.model, effect.version)))) throw rolloutVersionGone({ environment, model: loaded.model, version: effect.version });
+      }
       const saved = await store.saveRollout(result.rollout, stableOf(result.rollout));
       if (!saved) continue;
       await applyEffects(saved, result.effects);
@@ -174,6 +185,19 @@ export function createDeployService({ store, registry, config, clock = Date.now,
   }
 
   return {
+    async assertNotDeployed(model: string, version?: number): Promise<void> {
+      const uses: string[] = [];
+      for (const environment of config.environments.values()) {
+        const { state, rollout } = await current(environment.name);
+        const stable = state?.model === model ? state.stableVersion : undefined;
+        if (stable !== undefined && (version === undefined || stable === version)) uses.push(`environment "${environment.name}" serves version ${stable}`);
+        if (rollout?.model === model && isInProgress(rollout.phase) && (version === undefined || rollout.candidateVersion === version)) {
+          uses.push(`version ${rollout.candidateVersion} is the candidate of the rollout in progress on "${environment.name}"`);
+        }
+      }
+      if (uses.length > 0) throw versionDeployed({ target: version === undefined ? `models:/${model}` : formatModelUri(model, version), uses });
+    },
+
     async startRollout(input: StartRolloutInput): Promise<ReconcileResult> {
       const environment = findEnvironment(config, input.environment);
       const candidate = await resolveCandidate(environment, input.reference);

@@ -61,7 +61,7 @@ export const alreadyServing = defineError<{ environment: string; version: number
   kind: 'conflict',
   description: 'The version given to `sluice deploy` is the one the environment already serves.',
   message: ({ environment, version }) => `Environment "${environment}" already serves version ${version}: there is nothing to roll out.`,
-  hint: () => 'Deploy another version, or see what is served with `sluice rollout status --env NAME`.',
+  hint: ({ environment }) => `Deploy another version, or see what is served with \`sluice rollout status --env ${environment}\`.`,
 });
 
 export const rolloutInProgress = defineError<{ environment: string; version: number; phase: string }>('SLUICE_DEPLOY_ROLLOUT_IN_PROGRESS', {
@@ -105,4 +105,18 @@ export const environmentHasNoVersion = defineError<{ environment: string; model:
   description: '`sluice serve --env` was asked to serve an environment that has no version yet: no rollout ever reached it and its alias names no version.',
   message: ({ environment, model, alias }) => `Environment "${environment}" has nothing to serve yet: no rollout reached it and models:/${model}@${alias} names no version.`,
   hint: ({ environment, model, alias }) => `Deploy a version first (\`sluice deploy models:/${model}/1 --env ${environment}\`), or set the alias (\`sluice models alias ${model} ${alias} 1\`).`,
+});
+
+export const rolloutVersionGone = defineError<{ environment: string; model: string; version: number }>('SLUICE_DEPLOY_VERSION_GONE', {
+  kind: 'conflict',
+  description: 'A rollout step would point the environment at a model version that was deleted from the registry since the rollout began.',
+  message: ({ environment, model, version }) => `The rollout of "${environment}" cannot move to models:/${model}/${version}: that version was deleted from the registry. Nothing was changed.`,
+  hint: ({ environment }) => `Abort the rollout (\`sluice rollout abort --env ${environment}\`) and deploy a version that exists.`,
+});
+
+export const versionDeployed = defineError<{ target: string; uses: readonly string[] }>('SLUICE_DEPLOY_VERSION_IN_USE', {
+  kind: 'conflict',
+  description: 'A model version (or a model) to delete is what an environment serves, or the candidate of a rollout in progress.',
+  message: ({ target, uses }) => `Not deleting ${target}: ${uses.join('; ')}.`,
+  hint: () => 'Finish or abort the rollout first (`sluice rollout promote|abort --env NAME`), or deploy another version to the environment that serves it.',
 });

@@ -16,7 +16,7 @@ export type { AnalysisRunner } from './rollout/analysis-runner.js';
 export { analysisSpecFor } from './rollout/analysis-specs.js';
 export { beginRollout, reconcile, type RolloutRequest } from './rollout/controller.js';
 export { isInProgress, ROLLOUT_PHASES, type PauseReason, type ReconcileInputs, type ReconcileResult, type Rollout, type RolloutEffect, type RolloutPhase } from './rollout/rollout.js';
-export { createDeployService, type DeployService, type DeployServiceOptions, type EnvironmentStatus, type StartRolloutInput } from './deploy-service.js';
+export { chooseStrategy, createDeployService, type DeployService, type DeployServiceOptions, type EnvironmentStatus, type StartRolloutInput } from './deploy-service.js';
 export { openRolloutStore } from './store/open.js';
 export type { EnvironmentState, RolloutStore } from './store/rollout-store.js';
 export {

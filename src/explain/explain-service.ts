@@ -4,7 +4,8 @@
  * through the graph's feature preparation), by KernelSHAP for anything else.
  */
 import { readFileSync } from 'node:fs';
-import { findColumn, readTable, selectRows, type Table } from '../data/index.js';
+import { didYouMean } from '../core/index.js';
+import { columnNotFound, findColumn, readTable, selectRows, type Table } from '../data/index.js';
 import { loadOnnxModel, numericValues as columnNumbers, predictTable, readOnnxGraph, type OnnxModel } from '../inference/index.js';
 import { backgroundTooLarge, methodNotApplicable } from './errors.js';
 import { rankFeatures, sumByOrigin, type ExplainMethod, type Explanation } from './explanation.js';
@@ -21,8 +22,12 @@ export interface ExplainOptions {
   readonly modelPath: string;
   readonly modelLabel: string;
   readonly dataPath: string;
-  /** Columns that are not features (the label, ids). */
+  /** The label column, if the data holds one: not a feature. */
+  readonly target?: string | undefined;
+  /** Other columns that are not features (ids). */
   readonly exclude?: readonly string[] | undefined;
+  /** `target` and every `exclude` name must be a column of the data (names a user typed); otherwise names the data lacks are ignored. */
+  readonly strictColumns?: boolean | undefined;
   /** Explain the first N rows (default: all). */
   readonly rows?: number | undefined;
   /** Background rows, sampled from the data (default 100, or all rows when fewer). */
@@ -49,7 +54,11 @@ function sampleRows(rows: number, count: number, seed: number): number[] {
 
 export async function explainModel(options: ExplainOptions): Promise<Explanation> {
   const table = await readTable(options.dataPath);
-  const exclude = options.exclude ?? [];
+  // A misspelt name would otherwise be explained as a feature, or silently ignored.
+  const names = table.columns.map((column) => column.name);
+  const named: [string, string][] = [...(options.target === undefined ? [] : [[options.target, 'target'] as [string, string]]), ...(options.exclude ?? []).map((name): [string, string] => [name, 'excluded'])];
+  if (options.strictColumns) for (const [column, role] of named) if (!names.includes(column)) throw columnNotFound({ column, role, path: options.dataPath, suggestion: didYouMean(column, names) });
+  const exclude = named.map(([column]) => column);
   const seed = options.seed ?? 42;
   if (options.background !== undefined && options.background > table.rowCount) throw backgroundTooLarge({ background: options.background, rows: table.rowCount, data: options.dataPath });
   const rowIndexes = Array.from({ length: Math.min(options.rows ?? table.rowCount, table.rowCount) }, (_, i) => i);

@@ -18,6 +18,13 @@ export const monitorNotFound = defineError<{ name: string; declared: readonly st
   hint: ({ suggestion, name }) => `${String(suggestion).trim()}${String(suggestion).trim() ? ' ' : ''}Pass a declared name with --env, or add one under monitor:, like\n  monitor:\n    ${name}:\n      window: {every: 500 predictions}\n      checks: {data_drift: {}}`,
 });
 
+export const noMonitorsDeclared = defineError<{ command: string }>('SLUICE_MONITOR_NONE_DECLARED', {
+  kind: 'invalid_input',
+  description: '`sluice monitor run` or `schedule` was run in a workspace whose sluice.yaml declares no monitor.',
+  message: ({ command }) => `\`sluice ${command}\` has nothing to run: sluice.yaml has no monitor: section`,
+  hint: () => 'Declare one per environment of deploy:, like\n  monitor:\n    production:\n      window: {every: 500 predictions}\n      checks: {data_drift: {}}\n(docs/monitoring.md describes every check).',
+});
+
 export const unknownMonitorMetric = defineError<{ check: string; metric: string; suggestion: string }>('SLUICE_MONITOR_UNKNOWN_METRIC', {
   kind: 'invalid_input',
   description: 'A performance or concept_drift check names a metric the evaluation module does not compute.',

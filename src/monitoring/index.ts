@@ -20,7 +20,7 @@ export { replayData, type ReplayOptions, type ReplayReport } from './replay.js';
 export type { MonitorAlert, MonitorStore, MonitorWindow, WindowOutcome } from './store/monitor-store.js';
 export { readPredictionLog, type LoggedPrediction, type LogPosition, type LogRead } from './log/read-prediction-log.js';
 export { loggedRows, type LoggedRow, type ServedSignature } from './log/logged-rows.js';
-export { actionNotAvailable, invalidAlertCondition, invalidCron, monitorEnvironmentNotFound, monitorNotFound, noChecks, nothingServed, referenceNotFound, unknownMonitorMetric } from './errors.js';
+export { actionNotAvailable, invalidAlertCondition, invalidCron, monitorEnvironmentNotFound, monitorNotFound, noChecks, noMonitorsDeclared, nothingServed, referenceNotFound, unknownMonitorMetric } from './errors.js';
 export { driftScore, monitorTimeline, type ColumnDriftScore, type DataDriftSeries, type MonitorTimeline, type PerformanceSeries } from './report/monitor-timeline.js';
 export { buildMonitorReport, type MonitorReport, type MonitorReportQuery } from './report/monitor-report-data.js';
 export { createMonitorGauges, type MonitorGauges } from './metrics/monitor-gauges.js';

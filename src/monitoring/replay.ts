@@ -33,7 +33,14 @@ function cell(column: Table['columns'][number], row: number): unknown {
 }
 
 async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    // Nothing listening, a reset, a timeout: what happened, in the words of the failure (fetch says only "fetch failed").
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw replayFailed({ problem: `nothing answered at ${url} (${cause?.code ?? cause?.message ?? (error as Error).message})` }, { cause: error });
+  }
   return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
 }
 

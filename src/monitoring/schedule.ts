@@ -16,11 +16,18 @@ export interface MonitorSchedule {
 
 /** A cron expression checked at the boundary: SLUICE_MONITOR_INVALID_CRON names croner's reason. */
 export function checkCron(expression: string): Cron {
+  let cron: Cron;
   try {
-    return new Cron(expression, { paused: true });
+    cron = new Cron(expression, { paused: true });
   } catch (error) {
     throw invalidCron({ expression, reason: (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '') });
   }
+  // Valid fields can still name no time that ever comes (the 31st of February).
+  if (cron.nextRun() === null) {
+    cron.stop();
+    throw invalidCron({ expression, reason: 'it names no time that ever comes (like the 31st of February), so no pass would ever run' });
+  }
+  return cron;
 }
 
 export function scheduleMonitors(

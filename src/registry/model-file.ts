@@ -14,7 +14,7 @@ import { joinArtifactPath, verifyingStream, type Tag, type TrackingService } fro
 import { invalidRegistryValue, modelFileUnavailable, notAnOnnxModel } from './errors.js';
 import type { Lineage, ModelSignature, ModelVersion } from './entities.js';
 import { findLineage } from './lineage.js';
-import type { RegistryService } from './registry-service.js';
+import { validateAlias, type RegistryService } from './registry-service.js';
 
 /**
  * Loaded when a file is registered or read, not with the registry: ONNX parsing (protobufjs) and
@@ -153,6 +153,8 @@ async function fromLocalSource(artifacts: RegistryService['artifacts'], input: R
  * refused (SLUICE_REGISTRY_NOT_ONNX) before anything is stored.
  */
 export async function registerModelFile(registry: RegistryService, tracking: TrackingService, input: RegisterFileInput): Promise<ModelVersion> {
+  // A bad alias is refused before anything is stored: a version registered without the alias asked for would be registered again on the retry.
+  if (input.alias !== undefined) validateAlias(input.alias);
   const runSource = /^runs:\/([^/]+)\/(.+)$/.exec(input.source);
   const checked = runSource
     ? await fromRun(tracking, registry.artifacts, input.source, runSource[1]!, runSource[2]!, input.tempDir)

@@ -1,6 +1,8 @@
 /**
  * The environment commands' edges: `sluice deploy --target k8s --out DIR` writes the manifests and
- * says what did not translate, and needs --out.
+ * says what did not translate, needs --out, checks the model as an embedded deploy does, honours
+ * --strategy and refuses the flags that act on a local rollout; and a version an environment
+ * serves is not deleted.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -52,5 +54,41 @@ describe('environment commands', () => {
     const result = sluice(repo.root, ['deploy', 'models:/bc/2', '--env', 'production', '--target', 'k8s']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--out DIR/);
+  });
+
+  test('deploy --target k8s of another registered model is refused (exit 2), as an embedded deploy is', () => {
+    const result = sluice(repo.root, ['deploy', 'models:/other/1', '--env', 'production', '--target', 'k8s', '--out', join(repo.root, 'k8s-other')]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /serves registered model "bc", not "other".*SLUICE_DEPLOY_WRONG_MODEL/s);
+    assert.equal(existsSync(join(repo.root, 'k8s-other')), false);
+  });
+
+  test('deploy --target k8s --strategy bluegreen writes a blue/green rollout, not the configured canary', () => {
+    const out = join(repo.root, 'k8s-bluegreen');
+    const result = sluice(repo.root, ['deploy', 'models:/bc/2', '--env', 'production', '--target', 'k8s', '--out', out, '--strategy', 'bluegreen']);
+    assert.equal(result.code, 0, result.stderr);
+    const rollout = readFileSync(join(out, 'rollout.yaml'), 'utf8');
+    assert.match(rollout, /blueGreen:/);
+    assert.doesNotMatch(rollout, /canary:/);
+  });
+
+  test('deploy --target k8s --wait is refused (exit 2): Argo Rollouts runs that rollout', () => {
+    const result = sluice(repo.root, ['deploy', 'models:/bc/2', '--env', 'production', '--target', 'k8s', '--out', join(repo.root, 'k8s-wait'), '--wait']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--wait acts on a rollout Sluice runs/);
+  });
+
+  test('the version an environment serves, and the candidate of a rollout in progress, are not deleted', () => {
+    assert.equal(sluice(repo.root, ['deploy', 'models:/bc/2', '--env', 'production']).code, 0);
+    try {
+      for (const [version, reason] of [['2', /candidate of the rollout in progress on "production"/], ['1', /environment "production" serves version 1/]] as const) {
+        const result = sluice(repo.root, ['models', 'delete', `bc/${version}`, '--force']);
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, reason);
+        assert.equal(sluice(repo.root, ['models', 'show', `bc/${version}`]).code, 0, `bc/${version} is still registered`);
+      }
+    } finally {
+      assert.equal(sluice(repo.root, ['rollout', 'abort', '--env', 'production']).code, 0);
+    }
   });
 });

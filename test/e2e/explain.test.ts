@@ -175,6 +175,21 @@ describe('sluice explain', () => {
     assert.equal(html.match(/aria-label="SHAP waterfall"/g)?.length, 3);
   });
 
+  test('--json - with --report prints the JSON and still writes the report', () => {
+    const result = sluice(repo.root, ['explain', '--model', model('bc_logreg.onnx'), '--data', TEST_CSV, '--target', 'target', '--rows', '5', '--json', '-', '--report', 'both/explain.html']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as ExplanationJson).rows.length, 5);
+    assert.match(readFileSync(join(repo.root, 'both', 'explain.html'), 'utf8'), /<h2>Global importance<\/h2>/);
+  });
+
+  test('a --target or --exclude column the data lacks is refused (exit 2) with the closest name', () => {
+    for (const [flag, role] of [['--target', 'target'], ['--exclude', 'excluded']] as const) {
+      const result = sluice(repo.root, ['explain', '--model', model('bc_logreg.onnx'), '--data', TEST_CSV, flag, 'targte', '--rows', '5']);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, new RegExp(`The ${role} column "targte" is not in .*test\\.csv.*target.*SLUICE_DATA_COLUMN_NOT_FOUND`, 's'));
+    }
+  });
+
   test('bad input: --method tree on a model without trees, a background larger than the data: exit 2', () => {
     const tree = sluice(repo.root, ['explain', '--model', model('bc_mlp.onnx'), '--data', TEST_CSV, '--target', 'target', '--method', 'tree']);
     assert.equal(tree.code, 2);

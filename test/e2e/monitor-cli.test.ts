@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
+import { scratchRepo, sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { environmentRepo } from '../support/environment.js';
 import { sharedFixture } from '../support/fixtures.js';
 import { allElements, parseXml, svgFragments } from '../support/xml.js';
@@ -169,9 +169,45 @@ describe('sluice monitor on a deployed environment', () => {
     }
   });
 
+  test('schedule refuses a cron that never fires and a monitor that is not declared (exit 2), before running anything', () => {
+    const never = sluice(repo.root, ['monitor', 'schedule', '--cron', '0 0 31 2 *']);
+    assert.equal(never.code, 2, never.stderr);
+    assert.match(never.stderr, /names no time that ever comes.*SLUICE_MONITOR_INVALID_CRON/s);
+    const unknown = sluice(repo.root, ['monitor', 'schedule', '--cron', '* * * * * *', '--env', 'nope']);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, /declares no monitor "nope".*SLUICE_MONITOR_NOT_FOUND/s);
+  });
+
+  test('replay to an environment nothing serves says so (exit 2), not an internal error', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const result = sluice(repo.root, ['monitor', 'replay', '--env', 'production', '--data', sharedFixture('breast_cancer', 'test.csv'), '--url', `http://127.0.0.1:${port}`]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`nothing answered at http://127\\.0\\.0\\.1:${port}/predict \\(ECONNREFUSED\\).*sluice serve --env.*SLUICE_MONITOR_REPLAY_FAILED`, 's'));
+  });
+
   test('a monitor that is not declared is refused, naming the declared ones', () => {
     const result = sluice(repo.root, ['monitor', 'history', '--env', 'staging']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /declares no monitor "staging"/);
+  });
+});
+
+describe('sluice monitor without monitors', () => {
+  test('run and schedule in a workspace that declares no monitor are configuration errors (exit 2)', () => {
+    const bare = scratchRepo({ 'sluice.yaml': 'stages: {}\n' });
+    try {
+      assert.equal(sluice(bare.root, ['init']).code, 0);
+      for (const args of [['monitor', 'run'], ['monitor', 'schedule', '--cron', '* * * * * *']]) {
+        const result = sluice(bare.root, args);
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, /has nothing to run: sluice\.yaml has no monitor: section\..*SLUICE_MONITOR_NONE_DECLARED/s);
+      }
+    } finally {
+      bare.remove();
+    }
   });
 });

@@ -80,6 +80,16 @@ describe('registering only ONNX models', () => {
     assert.deepEqual(modelNames(repo.root), []);
   });
 
+  test('a bad --alias is refused before anything is registered, so a retry does not register a second version', () => {
+    copyFileSync(sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'), join(repo.root, 'bc_logreg.onnx'));
+    for (const alias of ['bad alias', 'latest']) {
+      const result = sluice(repo.root, ['models', 'register', 'bc_logreg.onnx', '--name', 'bc', '--alias', alias]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /SLUICE_REGISTRY_INVALID_VALUE/);
+    }
+    assert.deepEqual(modelNames(repo.root), []);
+  });
+
   test('a real ONNX model still registers with its signature', () => {
     copyFileSync(sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'), join(repo.root, 'bc_logreg.onnx'));
     const result = sluice(repo.root, ['models', 'register', 'bc_logreg.onnx', '--name', 'bc', '--json']);
@@ -157,6 +167,14 @@ describe('deleting models and versions', () => {
     assert.deepEqual(modelNames(repo.root), []);
   });
 
+  test('removing an alias that is not set says so (exit 2), not that it was removed', () => {
+    const result = sluice(repo.root, ['models', 'alias', 'bc', 'champoin', '--delete']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /SLUICE_REGISTRY_ALIAS_NOT_FOUND/);
+    assert.doesNotMatch(result.stdout, /Removed/);
+    assert.equal(sluice(repo.root, ['models', 'show', 'bc@champion']).code, 0);
+  });
+
   test('an alias is not something to delete: the error says to name a version', () => {
     const result = sluice(repo.root, ['models', 'delete', 'bc@champion']);
     assert.equal(result.code, 2, result.stderr);
@@ -191,6 +209,18 @@ describe('deleting and restoring runs', () => {
     const restored = sluice(repo.root, ['runs', 'restore', runId.slice(0, 8)]);
     assert.equal(restored.code, 0, restored.stderr);
     assert.deepEqual(runIds(), [runId]);
+  });
+
+  test('a stage\'s run deleted on its own is listed by runs list --deleted, as the delete says', () => {
+    repo.write('sluice.yaml', 'stages:\n  hello:\n    cmd: node -e "require(\'fs\').writeFileSync(\'out.txt\', \'hi\')"\n    outs: [out.txt]\n');
+    assert.equal(sluice(repo.root, ['run']).code, 0);
+    const topLevel = new Set(runIds());
+    const stageRun = runIds(['--all']).find((id) => !topLevel.has(id));
+    assert.ok(stageRun, 'the stage has a run of its own');
+    const deleted = sluice(repo.root, ['runs', 'delete', stageRun]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(deleted.stdout, /`sluice runs list --deleted` shows it/);
+    assert.deepEqual(runIds(['--deleted']), [stageRun]);
   });
 
   test('deleting a run that does not exist says so', () => {

@@ -64,7 +64,9 @@ export async function deployCommand(reference: string, rawOptions: unknown, outp
   const options = parseOptions(deployOptionsSchema, rawOptions, 'deploy');
   if (options.target === 'k8s') {
     if (options.out === undefined) throw invalidOption({ command: 'deploy', problem: '--target k8s writes manifests: name the directory with --out DIR' });
-    return (await import('./deploy-k8s.js')).deployToKubernetes(reference, options.env, options.out, options.json, output);
+    // Argo Rollouts carries the rollout out in the cluster: there is no local rollout to wait for or to force.
+    for (const flag of ['wait', 'force'] as const) if (options[flag]) throw invalidOption({ command: 'deploy', problem: `--${flag} acts on a rollout Sluice runs; with --target k8s, Argo Rollouts runs it in the cluster (follow it with kubectl argo rollouts get rollout)` });
+    return (await import('./deploy-k8s.js')).deployToKubernetes(reference, { environment: options.env, outDir: options.out, strategy: options.strategy, json: options.json }, output);
   }
   return withDeployService(output, async (deploy) => {
     const started = await deploy.startRollout({ reference, environment: options.env, strategyOverride: options.strategy, force: options.force });

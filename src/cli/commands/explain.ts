@@ -3,7 +3,7 @@
  * graph allows, KernelSHAP otherwise), the global ranking printed, JSON and a report on request.
  */
 import { z } from 'zod';
-import { writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
 import { EXPLAIN_METHODS, explainModel, explanationToJson } from '../../explain/index.js';
 import { resolveModelPath } from '../../registry/index.js';
 import { writeExplanationReport } from '../../reports/index.js';
@@ -30,13 +30,17 @@ const explainSchema = z.object({
 
 export async function explainCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
   const options = parseOptions(explainSchema, rawOptions, 'explain');
+  // Explaining takes a while: an output that cannot be written fails first.
+  for (const path of [options.json === '-' ? undefined : options.json, options.report]) if (path !== undefined) assertWritableFilePath(path);
   const { explanation, label } = await withServicesIfAny(cli, async (services) => {
     const model = await (services?.models(cliActor()) ?? resolveModelPath)(options.model);
     const result = await explainModel({
       modelPath: model.path,
       modelLabel: model.label,
       dataPath: options.data,
-      exclude: [...(options.target ? [options.target] : []), ...options.exclude],
+      target: options.target,
+      exclude: options.exclude,
+      strictColumns: true,
       rows: options.rows,
       background: options.background,
       method: options.method,
@@ -48,6 +52,10 @@ export async function explainCommand(rawOptions: unknown, cli: CliContext): Prom
   const json = explanationToJson(explanation, label);
   if (options.json === '-') {
     cli.stdout.write(`${JSON.stringify(json)}\n`);
+    if (options.report) {
+      writeExplanationReport(options.report, explanation, label);
+      cli.stderr.write(`Report written to ${options.report}\n`);
+    }
     return 0;
   }
   if (options.json) writeFileAtomic(options.json, `${JSON.stringify(json)}\n`);

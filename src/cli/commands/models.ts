@@ -2,13 +2,16 @@
  * `sluice models register|list|show|alias|lineage|delete`: the model registry from the command line.
  * Every change is written to the audit log as the OS user with the command line.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { formatNumber } from '../../core/index.js';
+import { createDeployService, loadEnvironments, openRolloutStore } from '../../deploy/index.js';
 import { formatModelUri, modelVersionToJson, notDeletable, parseModelReference, referenceUri, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
 import { renderTable } from '../format/table.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
+import { PIPELINE_FILE } from '../../workspace/index.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
 
 const registerSchema = z.object({
@@ -153,6 +156,8 @@ export async function modelsAliasCommand(name: string, alias: string, version: s
   return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
     if (options.delete) {
+      // An alias that is not set is an error here (a typo would otherwise read as done).
+      await registry.getVersionByAlias(name, alias);
       await registry.deleteAlias(name, alias);
       output.stdout.write(`Removed the alias ${alias} of ${name}.\n`);
       return 0;
@@ -229,12 +234,17 @@ export async function modelsDeleteCommand(target: string, rawOptions: unknown, o
   return withServices(output, async (services) => {
     const registry = services.registry(cliActor());
     const refuseAliased = !options.force;
+    // What an environment serves, or a rollout in progress rolls out, is never deleted (not even with --force).
+    const root = services.workspace.root;
+    const deploy = existsSync(join(root, PIPELINE_FILE)) ? createDeployService({ store: openRolloutStore(services.store.connection), registry, config: loadEnvironments(root) }) : undefined;
     if (ref.kind === 'version') {
+      await deploy?.assertNotDeployed(ref.name, (await registry.getModelVersion(ref.name, ref.version)).version);
       const version = await registry.deleteModelVersion(ref.name, ref.version, { refuseAliased });
       if (options.json) printJson(output, { deleted: formatModelUri(ref.name, version.version), aliases_removed: version.aliases });
       else output.stdout.write(`Deleted ${formatModelUri(ref.name, version.version)}${version.aliases.length ? ` and its alias${version.aliases.length > 1 ? 'es' : ''} ${version.aliases.join(', ')}` : ''}.\n`);
       return 0;
     }
+    await deploy?.assertNotDeployed(ref.name);
     const model = await registry.deleteRegisteredModel(ref.name, { refuseAliased });
     const aliases = model.aliases.map((alias) => alias.alias);
     if (options.json) printJson(output, { deleted: `models:/${model.name}`, aliases_removed: aliases });

@@ -1,7 +1,7 @@
 /** `sluice monitor run|status|history|alerts [--env NAME] [--limit N] [--json]`; `replay` here, `report` in monitor-report.ts. */
 import { z } from 'zod';
 import { findEnvironment, loadEnvironments } from '../../deploy/index.js';
-import { checkCron, replayData, scheduleMonitors } from '../../monitoring/index.js';
+import { checkCron, findMonitor, noMonitorsDeclared, replayData, scheduleMonitors, type MonitorConfig } from '../../monitoring/index.js';
 import { currentWorkspace } from '../context.js';
 import { renderAlerts, renderRunReports, renderWindows } from '../format/monitor.js';
 import { parseOptions } from '../options.js';
@@ -40,6 +40,15 @@ async function replayCommand(rawOptions: unknown, output: CliContext): Promise<n
   return 0;
 }
 
+/**
+ * `run` and `schedule` need a monitor to run: none declared (or none by the name given) is a
+ * configuration error before anything runs, not a pass that does nothing (or fails every tick).
+ */
+function checkMonitorsDeclared(config: MonitorConfig, action: MonitorAction, environment: string | undefined): void {
+  if (config.monitors.size === 0) throw noMonitorsDeclared({ command: `monitor ${action}` });
+  if (environment !== undefined) findMonitor(config, environment);
+}
+
 /** history and alerts are about one monitor. */
 const oneMonitorSchema = monitorOptionsSchema.extend({ env: z.string({ error: 'is required' }).min(1, { error: 'must name an environment' }) });
 
@@ -53,11 +62,13 @@ export async function monitorCommand(action: MonitorAction, rawOptions: unknown,
   if (action === 'schedule') checkCron(options.cron ?? '').stop();
   return withServices(output, async (services) => {
     const { config, service: monitors } = workspaceMonitors(services, { watch: action === 'schedule' });
+    if (action === 'run' || action === 'schedule') checkMonitorsDeclared(config, action, options.env);
     if (action === 'schedule') {
       const print = (text: string) => output.stdout.write(`${new Date().toISOString()} ${text}`);
       const schedule = scheduleMonitors(monitors, options.cron!, {
         environment: options.env,
-        onReport: (reports) => (options.json ? printJson(output, reports.map(({ alerts, ...report }) => ({ ...report, alerts: alerts.map(({ alert }) => alert) }))) : print(renderRunReports(reports))),
+        // One line per pass with --json, as `monitor watch --json` prints: a stream of documents.
+        onReport: (reports) => (options.json ? output.stdout.write(`${JSON.stringify(reports.map(({ alerts, ...report }) => ({ ...report, alerts: alerts.map(({ alert }) => alert) })))}\n`) : print(renderRunReports(reports))),
         onError: (error) => output.stderr.write(`sluice: monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`),
       });
       output.stderr.write(`Monitoring ${options.env ?? 'every environment'} on "${options.cron}"; next pass at ${schedule.nextRun()?.toISOString() ?? 'never'}. Ctrl-C or SIGTERM stops.\n`);

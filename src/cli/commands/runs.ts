@@ -86,14 +86,15 @@ export async function runsListCommand(rawOptions: unknown, output: CliContext): 
           maxResults: options.maxResults ?? options.limit ?? 20,
           pageToken: options.pageToken,
           viewType: options.deleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY',
-          topLevelOnly: !options.all,
+          // Deleted runs are listed whatever their parent: a stage's run deleted on its own is listed too.
+          topLevelOnly: !options.all && !options.deleted,
         });
     if (options.json) {
       printJson(output, { runs: page.items.map(runToJson), next_page_token: page.nextPageToken ?? null });
       return 0;
     }
     if (page.items.length === 0) {
-      output.stdout.write(options.filter ? 'No runs match the filter.\n' : 'No runs recorded yet. `sluice run` records one per pipeline run.\n');
+      output.stdout.write(options.filter ? 'No runs match the filter.\n' : options.deleted ? 'No deleted runs.\n' : 'No runs recorded yet. `sluice run` records one per pipeline run.\n');
       return 0;
     }
     const metrics = metricColumns(page.items);

@@ -26,7 +26,8 @@ export function renderRunReports(reports: readonly MonitorRunReport[]): string {
   return reports
     .map((report) => {
       const lines = [`${report.environment} (${report.version}, reference ${report.reference}): ${report.windows.length === 0 ? 'no complete window yet' : `${report.windows.length} window${report.windows.length === 1 ? '' : 's'} closed`}\n`];
-      if (report.windows.length > 0) lines.push(renderWindows(report.windows).replace(/^/gm, '  '));
+      // Indented line by line; the text's final newline starts no line to indent.
+      if (report.windows.length > 0) lines.push(renderWindows(report.windows).replace(/^(?=.)/gm, '  '));
       for (const { alert } of report.alerts) lines.push(`  ALERT ${alert.message}\n`);
       lines.push(...passNotes(report).map((note) => `  ${note}\n`));
       return lines.join('');

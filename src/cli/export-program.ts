@@ -9,7 +9,7 @@ export function defineExportCommands(program: Command, run: Runner, output: CliC
   const exporter = program.command('export').description('the pipeline for other engines: Argo Workflows, a Kubernetes worker pool');
   const withCommon = (command: Command): Command =>
     command
-      .requiredOption('--out <file>', 'the YAML file to write')
+      .requiredOption('--out <file>', 'the YAML file to write (- prints it)')
       .option('--image <image>', 'the image with Sluice and the tools the stages run (default sluice:VERSION)')
       .option('--namespace <ns>', 'the Kubernetes namespace')
       .option('--server-url <url>', "the team server's URL (default: the url key of the sluice-server Secret)")

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { makeTempDir } from '../../test/support/temp-dir.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { assertWritableFilePath, writeFileAtomic } from './atomic-write.js';
 
 describe('writeFileAtomic', () => {
   test('writes into folders that do not exist yet', () => {
@@ -33,6 +33,22 @@ describe('writeFileAtomic', () => {
     try {
       writeFileSync(join(dir.path, 'metrics'), 'a file');
       assert.throws(() => writeFileAtomic(join(dir.path, 'metrics', 'eval.json'), '{}'), (error: Error & { code?: string }) => error.code === 'SLUICE_CORE_FILE_NOT_WRITABLE' && /a folder on its path is a file/.test(error.message));
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('a folder that takes no new files (/proc) is refused with SLUICE_CORE_FILE_NOT_WRITABLE, not an internal error', () => {
+    assert.throws(() => writeFileAtomic('/proc/sluice-report.html', '<html>'), (error: Error & { code?: string }) => error.code === 'SLUICE_CORE_FILE_NOT_WRITABLE' && /sluice-report\.html: its folder does not accept new files/.test(error.message));
+  });
+
+  test('an output path is checked before the work that writes it: a folder, a file on the way', () => {
+    const dir = makeTempDir();
+    try {
+      writeFileSync(join(dir.path, 'metrics'), 'a file');
+      assert.throws(() => assertWritableFilePath(dir.path), /it is a directory/);
+      assert.throws(() => assertWritableFilePath(join(dir.path, 'metrics', 'eval.json')), /a folder on its path is a file/);
+      assertWritableFilePath(join(dir.path, 'new', 'folders', 'report.md'));
     } finally {
       dir.remove();
     }

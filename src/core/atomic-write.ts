@@ -71,6 +71,8 @@ const UNWRITABLE: Readonly<Record<string, string>> = {
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is used up',
   ENAMETOOLONG: 'the name is too long',
+  // A folder that exists but holds no files of ours (/proc, a path whose folder vanished meanwhile).
+  ENOENT: 'its folder does not accept new files',
 };
 
 function writeThenRename(path: string, data: string | Uint8Array, mode: number, durable: boolean): void {

@@ -21,7 +21,7 @@ const WORKFLOW_NAME_MAX_LENGTH = KUBERNETES_NAME_MAX_LENGTH - 6;
 export interface ExportArgoOptions {
   /** The workspace root. */
   readonly root: string;
-  /** The file to write. */
+  /** The file to write; `-`: none (the result's `yaml` is for the caller to print). */
   readonly out: string;
   readonly sluiceVersion: string;
   readonly image?: string | undefined;
@@ -38,6 +38,8 @@ export interface ExportArgoOptions {
 /** What an export wrote, and what the user should know about it. */
 export interface ExportResult<T> {
   readonly out: string;
+  /** The manifest as written. */
+  readonly yaml: string;
   readonly objects: T;
   /** Sentences about what the cluster will not see as the workspace has it. */
   readonly warnings: readonly string[];
@@ -73,8 +75,8 @@ export async function exportArgoWorkflow(options: ExportArgoOptions): Promise<Ex
     'Every stage runs `sluice stage run NAME --pull --push` in its own pod, against the shared cache and the team server.',
     'Secrets: sluice-server (url, token), sluice-remote (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...). Submit with: argo submit FILE',
   ];
-  writeYaml(options.out, header, [workflow]);
-  return { out: options.out, objects: workflow, warnings, commit: git.commit, edges: dagEdges(graph).length };
+  const yaml = writeYaml(options.out, header, [workflow]);
+  return { out: options.out, yaml, objects: workflow, warnings, commit: git.commit, edges: dagEdges(graph).length };
 }
 
 export interface ExportWorkerOptions {
@@ -118,8 +120,8 @@ export async function exportWorkerDeployment(options: ExportWorkerOptions): Prom
     'Secrets: sluice-queue (url, unless --queue was given), sluice-server (url, token), sluice-remote (AWS_* for the shared cache).',
     'Apply with: kubectl apply -f FILE',
   ];
-  writeYaml(options.out, header, objects);
-  return { out: options.out, objects, warnings };
+  const yaml = writeYaml(options.out, header, objects);
+  return { out: options.out, yaml, objects, warnings };
 }
 
 /** The image with Sluice and the stages' tools, unless --image says otherwise. */
@@ -159,9 +161,13 @@ async function cloneUrl(root: string, given: string | undefined, warnings: strin
   return /^https?:/i.test(url) ? withoutCredentials : url;
 }
 
-function writeYaml(out: string, header: readonly string[], objects: readonly unknown[]): void {
+/** The manifest's text, written to `out` (not when `out` is `-`: the caller prints it, for `| kubectl apply -f -`). */
+function writeYaml(out: string, header: readonly string[], objects: readonly unknown[]): string {
+  const comments = header.map((line) => `# ${line}`).join('\n');
+  const text = `${comments}\n${objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
+  if (out === '-') return text;
   const path = resolve(out);
   mkdirSync(dirname(path), { recursive: true });
-  const comments = header.map((line) => `# ${line}`).join('\n');
-  writeFileAtomic(path, `${comments}\n${objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`);
+  writeFileAtomic(path, text);
+  return text;
 }

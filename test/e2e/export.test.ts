@@ -4,7 +4,7 @@
  * cluster needs.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { workflowErrors, kubernetesErrors, yamlObjects } from '../../src/export/export-test-support.js';
@@ -42,6 +42,14 @@ describe('sluice export argo', () => {
     const dependencies = workflow.spec.templates.flatMap((template) => ('dag' in template ? template.dag.tasks.flatMap((task) => task.dependencies ?? []) : []));
     assert.equal(dependencies.length, dagEdges(buildGraph(loadPipeline(repo.root))).length);
     assert.match(result.stdout, /6 stages, 6 dependencies/);
+  });
+
+  test('--out - prints the Workflow on stdout (for | argo submit -) and writes no file named -', () => {
+    const result = sluice(repo.root, ['export', 'argo', '--out', '-']);
+    assert.equal(result.code, 0, result.stderr);
+    const [workflow] = yamlObjects(result.stdout) as [Workflow];
+    assert.deepEqual(workflowErrors(workflow), []);
+    assert.equal(existsSync(join(repo.root, '-')), false);
   });
 
   test('names the remote to stage run when --remote is given', () => {

@@ -48,6 +48,7 @@ export async function exportArgoCommand(rawOptions: unknown, version: string, ou
   const { json, ...options } = parseOptions(argoSchema, rawOptions, 'export argo');
   const result = await exportArgoWorkflow({ ...options, root: currentWorkspace().root, sluiceVersion: version });
   const tasks = result.objects.spec.templates.length - 1;
+  if (result.out === '-') return printManifest(result, output, json);
   if (json) printJson(output, { out: result.out, commit: result.commit, stages: tasks, edges: result.edges, warnings: result.warnings, workflow: result.objects });
   else {
     for (const warning of result.warnings) output.stderr.write(`sluice: warning: ${warning}\n`);
@@ -67,6 +68,7 @@ export async function exportWorkerCommand(rawOptions: unknown, version: string, 
     queueUrl: queue,
     gracePeriodSeconds: gracePeriod,
   });
+  if (result.out === '-') return printManifest(result, output, json);
   if (json) printJson(output, { out: result.out, warnings: result.warnings, objects: result.objects });
   else {
     for (const warning of result.warnings) output.stderr.write(`sluice: warning: ${warning}\n`);
@@ -74,5 +76,13 @@ export async function exportWorkerCommand(rawOptions: unknown, version: string, 
     output.stdout.write(`Wrote a ServiceAccount and the Deployment ${deployment.metadata.name} (${deployment.spec.replicas} workers) to ${result.out}.\n`);
     output.stdout.write(`Create the Secrets it reads (see docs/kubernetes.md), then: kubectl apply -f ${result.out}\n`);
   }
+  return 0;
+}
+
+/** `--out -`: the manifest on stdout (for `| kubectl apply -f -`), warnings on stderr; with --json, the objects as JSON instead. */
+function printManifest(result: { yaml: string; objects: unknown; warnings: readonly string[] }, output: CliOutput, json: boolean): number {
+  for (const warning of result.warnings) output.stderr.write(`sluice: warning: ${warning}\n`);
+  if (json) printJson(output, result.objects);
+  else output.stdout.write(result.yaml);
   return 0;
 }

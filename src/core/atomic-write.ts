@@ -37,15 +37,26 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
  */
 export function assertWritableFilePath(path: string): void {
   const problem = filePathProblem(path);
-  if (problem !== undefined) throw fileNotWritable({ path, reason: UNWRITABLE[problem]! });
+  if (problem !== undefined) throw fileNotWritable({ path, reason: UNWRITABLE[problem] ?? problem });
 }
 
 function filePathProblem(path: string): string | undefined {
-  const stats = statSync(path, { throwIfNoEntry: false });
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // ENOTDIR: a file where a folder of the path should be.
+    return systemErrorCode(error) ?? 'EACCES';
+  }
   if (stats?.isDirectory()) return 'EISDIR';
   let folder = dirname(path);
   for (;;) {
-    const found = statSync(folder, { throwIfNoEntry: false });
+    let found: ReturnType<typeof statSync>;
+    try {
+      found = statSync(folder, { throwIfNoEntry: false });
+    } catch (error) {
+      return systemErrorCode(error) ?? 'EACCES';
+    }
     if (found !== undefined) {
       if (!found.isDirectory()) return 'ENOTDIR';
       try {

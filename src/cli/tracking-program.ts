@@ -34,7 +34,7 @@ export function defineTrackingCommands(program: Command, run: Runner, output: Cl
   runs
     .command('compare')
     .description('params and metrics of runs side by side, differences marked')
-    .argument('<runs...>', 'two or more run ids (or their first characters)')
+    .argument('<runs...>', 'run ids (or their first characters); one shows its params and metrics alone')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (ids: string[], options: unknown) => (await import('./commands/runs.js')).runsCompareCommand(ids, options, output)));
   runs

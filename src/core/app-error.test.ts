@@ -25,6 +25,19 @@ test('a message that ends with punctuation gets no second stop', () => {
   assert.equal(alreadyPunctuated({ path: 'reports' }).toUserMessage(), 'Cannot read reports: it is a directory. Make it a file. [SLUICE_TEST_NOT_READABLE]');
 });
 
+const serverSaid = defineError<{ text: string }>('SLUICE_TEST_SERVER_SAID', {
+  kind: 'invalid_input',
+  description: 'A server refused a request.',
+  message: ({ text }) => `The server said ${text}`,
+  hint: () => 'Try again.',
+});
+
+test('a message ending in a quoted name or a parenthesis still gets its stop; one ending in a quoted sentence does not', () => {
+  assert.equal(serverSaid({ text: "no experiment named 'nope'" }).toUserMessage(), "The server said no experiment named 'nope'. Try again. [SLUICE_TEST_SERVER_SAID]");
+  assert.equal(serverSaid({ text: 'no (exit 2)' }).toUserMessage(), 'The server said no (exit 2). Try again. [SLUICE_TEST_SERVER_SAID]');
+  assert.equal(serverSaid({ text: '"come back later."' }).toUserMessage(), 'The server said "come back later." Try again. [SLUICE_TEST_SERVER_SAID]');
+});
+
 const storageUnusable = defineError<{ reason: string }>('SLUICE_TEST_STORAGE_UNUSABLE', {
   kind: 'invalid_input',
   description: 'An object storage cannot be used.',

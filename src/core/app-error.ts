@@ -104,8 +104,9 @@ export class AppError extends Error {
   toUserMessage(): string {
     const where = this.location ? `${formatLocation(this.location)}: ` : '';
     const hint = this.hint ? ` ${this.hint}` : '';
-    // A message that ends without punctuation (one quoting another library's, say) still ends its sentence before the hint.
-    const message = hint && !/[.!?:)"'`]$/.test(this.message) ? `${this.message}.` : this.message;
+    // A message that ends without a stop (one quoting another library's, or a name in quotes, say)
+    // still ends its sentence before the hint; a stop inside closing quotes or brackets counts.
+    const message = hint && !/[.!?]["'`)]?$/.test(this.message) ? `${this.message}.` : this.message;
     return `${where}${message}${hint} [${this.code}]`;
   }
 }

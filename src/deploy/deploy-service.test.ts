@@ -148,6 +148,12 @@ for (const [backend, openStore] of Object.entries(STORE_BACKENDS)) {
       await deploy.assertNotDeployed('other');
     });
 
+    test('before its first rollout, the version an environment\'s alias names is reported as deployed', async () => {
+      const { deploy } = await setup();
+      await assert.rejects(deploy.assertNotDeployed('bc', 1), /environment "production" serves version 1/);
+      await deploy.assertNotDeployed('bc', 2);
+    });
+
     test('a reconciliation with nothing due writes nothing', async () => {
       const { deploy, clock } = await setup();
       const started = await deploy.startRollout({ reference: 'models:/bc/2', environment: 'production' });

@@ -188,8 +188,10 @@ export function createDeployService({ store, registry, config, clock = Date.now,
     async assertNotDeployed(model: string, version?: number): Promise<void> {
       const uses: string[] = [];
       for (const environment of config.environments.values()) {
+        if (environment.model !== model) continue;
         const { state, rollout } = await current(environment.name);
-        const stable = state?.model === model ? state.stableVersion : undefined;
+        // Before its first rollout, an environment serves what its alias names.
+        const stable = await currentStable(environment, state);
         if (stable !== undefined && (version === undefined || stable === version)) uses.push(`environment "${environment.name}" serves version ${stable}`);
         if (rollout?.model === model && isInProgress(rollout.phase) && (version === undefined || rollout.candidateVersion === version)) {
           uses.push(`version ${rollout.candidateVersion} is the candidate of the rollout in progress on "${environment.name}"`);

@@ -124,7 +124,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
 
   async function runOne(monitor: Monitor): Promise<MonitorRunReport> {
     // The log's second thread loads its code while the model and the reference load.
-    if (!options.watch) prewarmLogDecoder(options.logDirOf(monitor.environment));
+    if (!options.watch) prewarmLogDecoder(options.logDirOf(monitor.environment), await options.store.position(monitor.environment));
     const context = await servedContext(monitor);
     const pass = await runMonitorPass({
       monitor,

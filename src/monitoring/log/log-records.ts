@@ -235,7 +235,8 @@ export class LogRecords {
   }
 
   private nameOf(slot: number, name: string): number {
-    if (name === this.lastName[slot]) return this.lastIndex[slot]!;
+    // The slot's first name (even '', which the cache starts with) is looked up.
+    if (this.lastIndex[slot]! >= 0 && name === this.lastName[slot]) return this.lastIndex[slot]!;
     let index = this.nameIndex.get(name);
     if (index === undefined) this.nameIndex.set(name, (index = this.names.push(name) - 1));
     this.lastName[slot] = name;

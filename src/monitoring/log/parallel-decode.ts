@@ -190,14 +190,13 @@ export function appendByTime(first: LogRecords, second: LogRecords, rowOffset = 
 const decoders = new ResidentWorkers(new URL(import.meta.url), 'the log-decoding thread', { workerData: { task: TASK } });
 
 /**
- * Starts the decoding thread now when the log in `dir` is large enough to be read on two threads
- * (its files' sizes, read or not: a thread started for nothing ends when idle), so that it has
- * loaded its code by the time a pass reads the log.
+ * Starts the decoding thread now when the log in `dir` left to read from `position` is large
+ * enough to be read on two threads, so that it has loaded its code by the time a pass reads it.
  */
-export function prewarmLogDecoder(dir: string): void {
+export function prewarmLogDecoder(dir: string, position: LogPosition): void {
   if (availableParallelism() < 2) return;
   const files = predictionLogFiles(dir) ?? [];
-  if (files.reduce((sum, file) => sum + unreadBytes(dir, file, {}), 0) >= PARALLEL_BYTES) decoders.prewarm();
+  if (files.reduce((sum, file) => sum + unreadBytes(dir, file, position), 0) >= PARALLEL_BYTES) decoders.prewarm();
 }
 
 function decodeInWorker(task: DecodeTask): Promise<DecodedPart> {

@@ -53,4 +53,12 @@ describe('reading the prediction log in chunks', () => {
     assert.deepEqual(second.predictions.map((record) => record.request_id), ['r3000']);
     assert.equal(second.skipped, 0);
   });
+
+  test('a failed request logged with a status that is no HTTP status counts as a failure (599), not an answer', () => {
+    const dir = join(temp.path, 'status');
+    mkdirSync(dir);
+    const failed = (id: string, status: unknown) => JSON.stringify({ request_id: id, timestamp: '2026-01-01T00:00:00.000Z', model: 'm', version: '1', protocol: 'predict', error: { status } });
+    writeFileSync(join(dir, FILE), `${[failed('zero', 0), failed('fraction', 502.5), failed('bad-gateway', 502)].join('\n')}\n`);
+    assert.deepEqual(readPredictionLog(dir).predictions.map((record) => [record.request_id, record.error]), [['zero', 599], ['fraction', 599], ['bad-gateway', 502]]);
+  });
 });

@@ -199,6 +199,13 @@ function sizeOf(path: string): number {
   }
 }
 
+/** A failed request's HTTP status; a status that is no HTTP status (0, a fraction) is an unknown server error, 599. */
+function failureStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'number') return undefined;
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? status : 599;
+}
+
 function parsePrediction(line: string, file: string, end: number): LoggedPrediction | undefined {
   if (line.trim() === '') return undefined;
   let value: unknown;
@@ -221,7 +228,7 @@ function parsePrediction(line: string, file: string, end: number): LoggedPredict
     outputs: record.outputs,
     shadow: record.shadow === true,
     latency: typeof record.latency_ms === 'number' ? record.latency_ms : undefined,
-    error: typeof (record.error as { status?: unknown } | undefined)?.status === 'number' ? (record.error as { status: number }).status : undefined,
+    error: failureStatus(record.error),
     file,
     end,
   };

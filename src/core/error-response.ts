@@ -149,7 +149,8 @@ function bodyOf(error: AppError, protocol: ErrorProtocol): Record<string, unknow
         ...(error.hint ? { hint: error.hint } : {}),
       };
     case 'mlflow-scoring':
-      return { error_code: MLFLOW[error.kind].code, message: error.message };
+      // MLflow's scoring server answers a request it cannot read or score with BAD_REQUEST.
+      return { error_code: error.kind === 'invalid_input' ? 'BAD_REQUEST' : MLFLOW[error.kind].code, message: error.message };
     case 'oip':
       return { error: error.message };
     case 'rows':

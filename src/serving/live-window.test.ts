@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LiveWindow } from './live-window.js';
+import { joinFeedback } from './routes/feedback.js';
 import type { RowPredictions } from './served-model.js';
 
 const CLASSES = ['0=malignant', '1=benign'];
@@ -64,7 +65,16 @@ describe('the live window', () => {
     assert.equal(window.check('a', 'benign-ish')?.kind, 'wrong-label');
     assert.equal(window.check('a', [0, 1])?.kind, 'wrong-label');
     window.join('a', 0);
-    assert.deepEqual(window.check('a', 0), { kind: 'unknown-request', requestId: 'a' }, 'a request is labelled once');
+    assert.deepEqual(window.check('a', 0), { kind: 'already-joined', requestId: 'a' }, 'a request is labelled once; a retry is recognised');
+  });
+
+  test('a retried label (a client that timed out) is recognised and not joined twice, while unknown ids stay refused', () => {
+    const { window } = clocked();
+    window.recordAnswer('a', '1', answer(0.9));
+    assert.deepEqual(joinFeedback(window, [{ id: 'a', label: 1 }]), { joined: 1 });
+    assert.deepEqual(joinFeedback(window, [{ id: 'a', label: 1 }]), { joined: 0, already_joined: 1 });
+    assert.equal((window.labelled('1', 0) as { labels: string[] }).labels.length, 1, 'the label counts once in the analysis');
+    assert.deepEqual(joinFeedback(window, [{ id: 'a', label: 1 }, { id: 'never', label: 1 }]), { unknown: ['never'] });
   });
 
   test('a regressor\'s labels are numbers', () => {

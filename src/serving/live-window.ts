@@ -33,7 +33,11 @@ export interface LiveRecorder {
 }
 
 /** Why a label cannot be joined (an unknown request id, a label of the wrong kind). */
-export type JoinProblem = { readonly kind: 'unknown-request'; readonly requestId: string } | { readonly kind: 'wrong-label'; readonly requestId: string; readonly problem: string };
+export type JoinProblem =
+  | { readonly kind: 'unknown-request'; readonly requestId: string }
+  /** Its label joined already (a client retrying after a timeout): nothing to join again. */
+  | { readonly kind: 'already-joined'; readonly requestId: string }
+  | { readonly kind: 'wrong-label'; readonly requestId: string; readonly problem: string };
 
 /** A numeric ring with a parallel ring of times (hand-written: a typed-array ring is a dozen lines, and no maintained package keeps a time index beside it). */
 class TimedRing {
@@ -92,10 +96,24 @@ export class LiveWindow implements LiveRecorder {
   private readonly bounds: Required<Omit<LiveWindowOptions, 'clock'>>;
   private readonly clock: () => number;
 
+  /** Request ids whose label joined, the newest `pending` of them (a ring), so that a retried label is recognised. */
+  private readonly joined = new Set<string>();
+  private readonly joinedOrder: (string | undefined)[];
+  private joinedNext = 0;
+
   constructor(options: LiveWindowOptions = {}) {
     this.bounds = { requests: options.requests ?? 200_000, rows: options.rows ?? 200_000, pending: options.pending ?? 100_000, labelled: options.labelled ?? 50_000 };
     this.clock = options.clock ?? Date.now;
     this.pending = new PendingAnswers(this.bounds.pending);
+    this.joinedOrder = new Array<string | undefined>(this.bounds.pending);
+  }
+
+  private rememberJoined(requestId: string): void {
+    const evicted = this.joinedOrder[this.joinedNext];
+    if (evicted !== undefined) this.joined.delete(evicted);
+    this.joinedOrder[this.joinedNext] = requestId;
+    this.joinedNext = (this.joinedNext + 1) % this.joinedOrder.length;
+    this.joined.add(requestId);
   }
 
   private of(version: string): VersionWindow {
@@ -128,7 +146,7 @@ export class LiveWindow implements LiveRecorder {
   /** Whether a label for `requestId` would join (the request is known and the label fits), without joining it. */
   check(requestId: string, label: unknown): JoinProblem | undefined {
     const answers = this.pending.get(requestId);
-    if (!answers) return { kind: 'unknown-request', requestId };
+    if (!answers) return this.joined.has(requestId) ? { kind: 'already-joined', requestId } : { kind: 'unknown-request', requestId };
     for (const answer of answers) {
       const rows = answer.predictions.rows.length;
       const labels = Array.isArray(label) ? label : [label];
@@ -146,6 +164,7 @@ export class LiveWindow implements LiveRecorder {
     const answers = this.pending.get(requestId);
     if (!answers) return;
     this.pending.delete(requestId);
+    this.rememberJoined(requestId);
     const labels = Array.isArray(label) ? label : [label];
     const now = this.clock();
     for (const answer of answers) {

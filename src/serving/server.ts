@@ -59,11 +59,16 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     },
     logger: false,
     return503OnClosing: true,
+    // Registered model names may be 256 characters long (Fastify's default allows 100 in a path part).
+    maxParamLength: 512,
   });
   const { metrics } = context;
   const inFlight = options.inFlight ?? new InFlightLimit(options.maxInFlight, metrics);
 
   keepJsonBodyText(app);
+  // Only CSV is read as text (MLflow's scoring server answers 415 to text/plain); without this,
+  // Fastify's own text/plain parser hands the body over as a string, which reads as CSV.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   // The binary tensor data extension of v2: a JSON header, then raw tensor bytes.
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

@@ -125,6 +125,24 @@ describe('sluice serve --env: canary', () => {
     assert.ok(Math.abs(shareOf(answers, '1') - 0.7) <= 0.03);
   });
 
+  test('during a canary, each loaded version answers at its own v2 version URL: metadata, readiness and infer', async () => {
+    repo = environmentRepo(canaryYaml('          - setWeight: 50\n          - pause: {}', ''));
+    server = await startServe(repo.root, ['--env', 'production']);
+    deploy(repo, 'models:/bc/2');
+    await pollUntil(async () => ((await environmentState(server!.url)).candidateVersion === 2 ? true : undefined), 'the canary to be loaded', 10_000);
+    const body = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 30], datatype: 'FP32', data: new Array(30).fill(1) }] });
+    for (const version of ['1', '2']) {
+      assert.equal((await fetch(`${server.url}/v2/models/bc/versions/${version}`)).status, 200, `metadata of version ${version}`);
+      assert.equal((await fetch(`${server.url}/v2/models/bc/versions/${version}/ready`)).status, 200, `readiness of version ${version}`);
+      for (let k = 0; k < 4; k++) {
+        const answer = await fetch(`${server.url}/v2/models/bc/versions/${version}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        assert.equal(answer.status, 200);
+        assert.equal(((await answer.json()) as { model_version: string }).model_version, version, 'the version the URL names answers, not the canary\'s split');
+      }
+    }
+    assert.equal((await fetch(`${server.url}/v2/models/bc/versions/3/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status, 404);
+  });
+
   test('with --workers 2, the primary sees both workers\' traffic: a weak canary is rolled back by feedback posted to either worker, and a step\'s weight holds', async () => {
     repo = environmentRepo(canaryYaml('          - setWeight: 50\n          - pause: {}', ACCURACY_ANALYSIS));
     server = await startServe(repo.root, ['--env', 'production', '--workers', '2']);

@@ -128,6 +128,26 @@ describe('sluice serve', () => {
     });
   }
 
+  test('readiness of a version that is not loaded is 404, as its metadata and infer are (not 503, which probes read as still loading)', async () => {
+    const response = await fetch(`${server.url}/v2/models/bc_mlp/versions/99/ready`);
+    assert.equal(response.status, 404);
+    assert.equal((await fetch(`${server.url}/v2/models/bc_mlp/versions/99`)).status, 404);
+  });
+
+  test('a model name longer than 100 characters gets the protocol\'s own 404, not a raw 414', async () => {
+    const response = await fetch(`${server.url}/v2/models/${'m'.repeat(200)}`);
+    assert.equal(response.status, 404);
+    assert.match(((await response.json()) as { error: string }).error, /No model "m+" is served here/);
+  });
+
+  test('MLflow /invocations answers a body it cannot read with BAD_REQUEST, and text/plain with 415, as MLflow\'s scoring server does', async () => {
+    const bad = await post(`${server.url}/models/bc_logreg/invocations`, { data: [] });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error_code, 'BAD_REQUEST');
+    const plain = await fetch(`${server.url}/models/bc_logreg/invocations`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ instances: [Object.values(records[0]!)] }) });
+    assert.equal(plain.status, 415);
+  });
+
   test('a body that is not JSON gets 400, a body over the limit 413', async () => {
     const broken = await post(`${server.url}/v2/models/bc_logreg/infer`, '{"inputs": [');
     assert.equal(broken.status, 400);

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binaryOutputChoice, encodeBinaryResponse, HEADER_LENGTH, parseBinaryRequest } from '../binary-tensors.js';
 import type { ServingContext } from '../context.js';
+import type { ServedModel } from '../served-model.js';
 import { badInferenceRequest } from '../errors.js';
 import { rawMemberOf } from '../raw-json.js';
 import { firstIssue, inferRequestSchema, inferV2, jsonInputs, V2_EXTENSIONS, v2ModelMetadata } from '../v2-inference.js';
@@ -23,21 +24,31 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
   app.get('/v2', async () => ({ name: 'sluice', version: context.version, extensions: V2_EXTENSIONS }));
   app.get('/v2/models', async () => ({ models: models.names() }));
 
-  const metadata = async (request: { params: Params }) => v2ModelMetadata(models.get(request.params.name, request.params.version));
+  /**
+   * The model a URL names. A version an environment has loaded besides the one the model set
+   * serves (a canary's candidate) is found through the environment's router, as docs/deploy.md
+   * promises; anything else is the model set's (404 for an unknown name or version).
+   */
+  const named = (name: string, version: string | undefined): ServedModel => (version === undefined ? undefined : context.router?.route(name, version, {})?.model) ?? models.get(name, version);
+  const metadata = async (request: { params: Params }) => v2ModelMetadata(named(request.params.name, request.params.version));
   app.get<{ Params: Params }>('/v2/models/:name', metadata);
   app.get<{ Params: Params }>('/v2/models/:name/versions/:version', metadata);
 
   const ready = async (request: { params: Params }, reply: { code(status: number): { send(body: unknown): unknown } }) => {
-    const status = models.status(request.params.name);
-    const isReady = status.ready && (request.params.version === undefined || request.params.version === status.version);
-    return reply.code(isReady ? 200 : 503).send({ name: request.params.name, ready: isReady, ...(status.error ? { error: status.error } : {}) });
+    const { name, version } = request.params;
+    if (version !== undefined && context.router?.route(name, version, {})) return reply.code(200).send({ name, ready: true });
+    const status = models.status(name);
+    // A version other than the one loaded is unknown (404, as KServe answers), not "not ready yet".
+    if (version !== undefined && status.ready && version !== status.version) models.get(name, version);
+    const isReady = status.ready && (version === undefined || version === status.version);
+    return reply.code(isReady ? 200 : 503).send({ name, ready: isReady, ...(status.error ? { error: status.error } : {}) });
   };
   app.get<{ Params: Params }>('/v2/models/:name/ready', ready);
   app.get<{ Params: Params }>('/v2/models/:name/versions/:version/ready', ready);
 
   const infer = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     // The model first: an unknown model is a 404 whatever the body.
-    models.get(request.params.name, request.params.version);
+    named(request.params.name, request.params.version);
     const { body, inputs } = Buffer.isBuffer(request.body) ? parseBinaryRequest(request.body, request.headers[HEADER_LENGTH]) : parseJson(request.body);
     const binaryOutput = binaryOutputChoice(body);
     const result = await inferV2(context, { id: String(request.id), request }, 'v2', request.params.name, request.params.version, {

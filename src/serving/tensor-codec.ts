@@ -26,6 +26,7 @@ const DATATYPES: Readonly<Record<string, string>> = {
 };
 
 const NUMERIC_DATATYPES = new Set(['FP32', 'FP64', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64']);
+const INTEGER_DATATYPES = new Set(['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64']);
 
 export function datatypeOf(type: string): string {
   return DATATYPES[type] ?? type.toUpperCase();
@@ -65,6 +66,11 @@ function elementPlace(input: V2Input, k: number, featureNames: readonly string[]
  */
 export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly TensorInfo[], modelName: string, featureNames?: readonly string[]): FeedPart {
   const given = new Map(inputs.map((input) => [input.name, input]));
+  // Two tensors of one name: one would be dropped without a word.
+  if (given.size < inputs.length) {
+    const twice = inputs.find((input, k) => inputs.findIndex((other) => other.name === input.name) !== k)!;
+    throw badInferenceRequest({ problem: `Input "${twice.name}" is given more than once; send each of ${modelName}'s inputs once.` });
+  }
   const unknown = inputs.filter((input) => !modelInputs.some((info) => info.name === input.name)).map((input) => input.name);
   if (unknown.length > 0) throw badInferenceRequest({ problem: `${modelName} has no input ${unknown.map((name) => `"${name}"`).join(', ')}; its inputs are ${modelInputs.map((info) => `"${info.name}"`).join(', ')}.` });
   let rows: number | undefined;
@@ -106,6 +112,8 @@ export function decodeV2Inputs(inputs: readonly V2Input[], modelInputs: readonly
         data[k] = value;
       } else {
         if (typeof value !== 'number') throw badInferenceRequest({ problem: `Input "${info.name}" (${expected}) must hold numbers; element ${k} is ${JSON.stringify(value)}.` });
+        // Numbers are converted between numeric datatypes, but not taken for what they are not.
+        if (INTEGER_DATATYPES.has(input.datatype) && !Number.isInteger(value)) throw badInferenceRequest({ problem: `Input "${info.name}" is declared ${input.datatype}, but element ${k} is ${value}, not a whole number; declare it FP32 or FP64.` });
         if (data instanceof BigInt64Array) {
           if (!Number.isFinite(value) || Math.abs(value) >= 2 ** 63) throw badInferenceRequest({ problem: `Input "${info.name}" (INT64) element ${k} is ${value}, outside the 64-bit integer range.` });
           data[k] = BigInt(Math.trunc(value));

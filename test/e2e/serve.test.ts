@@ -115,6 +115,8 @@ describe('sluice serve', () => {
   for (const [what, url, body, status, message] of [
     ['a wrong shape', '/v2/models/bc_logreg/infer', { inputs: [{ name: 'input', shape: [1, 29], datatype: 'FP32', data: new Array(29).fill(1) }] }, 400, /dimension 1 must be 30/],
     ['a wrong datatype', '/v2/models/bc_logreg/infer', { inputs: [{ name: 'input', shape: [1, 30], datatype: 'BYTES', data: new Array(30).fill('x') }] }, 400, /has datatype BYTES; the model takes FP32/],
+    ['an INT64 tensor holding fractions', '/v2/models/bc_logreg/infer', { inputs: [{ name: 'input', shape: [1, 30], datatype: 'INT64', data: new Array(30).fill(1.5) }] }, 400, /declared INT64, but element 0 is 1\.5, not a whole number/],
+    ['the same input twice', '/v2/models/bc_logreg/infer', { inputs: [1, 2].map(() => ({ name: 'input', shape: [1, 30], datatype: 'FP32', data: new Array(30).fill(1) })) }, 400, /Input "input" is given more than once/],
     ['a count that does not fit the shape', '/v2/models/bc_logreg/infer', { inputs: [{ name: 'input', shape: [2, 30], datatype: 'FP32', data: new Array(30).fill(1) }] }, 400, /has 30 values, but its shape \[2,30\] holds 60/],
     ['a missing feature', '/models/bc_logreg/predict', { rows: [{ mean_radius: 1 }] }, 400, /Row 1 lacks 29 features "mean_texture"/],
     ['a value that is not a number', '/models/bc_logreg/predict', { rows: [{ ...records[0], mean_area: 'big' }] }, 400, /Row 1: feature "mean_area" must be a number, not "big"/],

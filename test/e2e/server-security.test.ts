@@ -113,6 +113,19 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         });
       }
 
+      test('a path cannot be a file and a folder at once: an upload under a file, or onto a folder, is refused', async () => {
+        const put = (path: string) => rawRequest(server.url, 'PUT', `${base}/clash/run/${path}`, 'x', { ...auth(), 'content-type': 'application/octet-stream' });
+        assert.equal((await put('artifacts/a.txt')).status, 200);
+        for (const path of ['artifacts/a.txt/b', 'artifacts']) {
+          const response = await put(path);
+          assert.equal(response.status, 400, path);
+          assert.match(response.text, /"error_code":"INVALID_PARAMETER_VALUE","message":"Invalid artifact path/);
+        }
+        assert.equal((await put('artifacts/a.txt')).status, 200, 'a file is still replaced by a file');
+        const listing = await jsonClient(server.url, tokens.editor).get(base, { path: 'clash/run/artifacts' });
+        assert.deepEqual((listing.body.files as { path: string; is_dir: boolean }[]).map(({ path, is_dir }) => [path, is_dir]), [['a.txt', false]]);
+      });
+
       test('a symlink planted in the artifact directory is never followed: paths name hashes, not files', async () => {
         const storage = join(server.root, '.sluice', 'artifacts');
         mkdirSync(storage, { recursive: true });

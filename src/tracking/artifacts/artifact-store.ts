@@ -53,6 +53,7 @@ export class ArtifactStore implements Artifacts {
   /** Stores a stream's bytes at `path`, hashing them on the way to a temp file. */
   async write(path: string, source: Readable, options: { readonly maxBytes?: number } = {}): Promise<StoredArtifact> {
     const normalized = this.filePath(path);
+    await this.assertFileSlot(normalized);
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
     await mkdir(this.tempDir, { recursive: true });
     const temp = join(this.tempDir, `upload-${process.pid}-${randomBytes(8).toString('hex')}`);
@@ -81,6 +82,7 @@ export class ArtifactStore implements Artifacts {
   /** Stores a local file at `path`. */
   async writeFile(path: string, file: string): Promise<StoredArtifact> {
     const normalized = this.filePath(path);
+    await this.assertFileSlot(normalized);
     const { size } = await stat(file);
     return this.commit(normalized, `blake3:${await hashFile(file, size)}`, size, file, false);
   }
@@ -152,6 +154,20 @@ export class ArtifactStore implements Artifacts {
       });
     }
     return removed;
+  }
+
+  /**
+   * A path can hold a file only where no file is one of its folders and no artifacts sit below it:
+   * otherwise one path would be a file and a folder at once, and listings would contradict each
+   * other (MLflow's file store cannot get into that state either).
+   */
+  private async assertFileSlot(path: string): Promise<void> {
+    const parts = path.split('/');
+    for (let depth = 1; depth < parts.length; depth++) {
+      const folder = parts.slice(0, depth).join('/');
+      if (await this.index.getArtifact(folder)) throw unsafeArtifactPath({ path, reason: `"${folder}" is a file, so it cannot be a folder of other artifacts` });
+    }
+    if ((await this.index.listArtifacts(path)).length > 0) throw unsafeArtifactPath({ path, reason: 'artifacts are stored under it, so it is a folder, not a file' });
   }
 
   private filePath(path: string): string {

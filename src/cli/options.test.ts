@@ -43,3 +43,14 @@ test('an empty value for a number flag is not read as 0', () => {
   assert.match(problem({ port: '' }), /--port must be a number/);
   assert.match(problem({ limit: '  ' }), /--limit must be a number/);
 });
+
+test('a message of a check with its own words keeps their case: flags and file names are not lowered', () => {
+  const flags = z.object({ setParam: z.array(z.string()).min(1, { error: 'give at least one -S key=v1,v2' }) });
+  try {
+    parseOptions(flags, { setParam: [] }, 'exp run');
+    assert.fail('accepted');
+  } catch (error) {
+    assert.ok(isAppError(error));
+    assert.match(error.message, /--set-param give at least one -S key=v1,v2/);
+  }
+});

@@ -110,8 +110,12 @@ describe('remotes', { timeout: 60_000 }, () => {
     await assert.rejects(openRemote(workspace, 'typo'), (error: Error & { code?: string }) => error.code === 'SLUICE_REMOTE_NOT_CONFIGURED' && /configured: origin/.test(error.message));
   });
 
-  test('an unsupported URL scheme is refused when the remote is opened', async () => {
+  test('an unsupported URL scheme is refused at its line in the config, before anything opens it', async () => {
     writeFileSync(join(workspace.root, CONFIG_FILE), 'remotes:\n  web:\n    url: https://example.com/data\ndefault_remote: web\n');
-    await assert.rejects(openRemote(workspace), (error: Error & { code?: string }) => error.code === 'SLUICE_STORAGE_UNSUPPORTED_URL');
+    await assert.rejects(openRemote(workspace), (error: Error & { code?: string }) => error.code === 'SLUICE_CORE_INVALID_FILE' && /config\.yaml:3:10.*must be a directory, file:\/\/\/path or s3:\/\/bucket\/prefix/s.test(`${String((error as { location?: { file: string; line: number; column: number } }).location?.file)}:${(error as { location?: { line: number } }).location?.line}:${(error as { location?: { column: number } }).location?.column} ${error.message}`));
+  });
+
+  test('remote add refuses a URL no command could use (http, an empty bucket)', () => {
+    for (const url of ['http://foo/bar', 's3://']) throwsWith(() => addRemote(workspace, 'web', { url }), 'SLUICE_DATA_INVALID_REMOTE', /url must be a directory, file:\/\/\/path or s3:\/\/bucket\/prefix/);
   });
 });

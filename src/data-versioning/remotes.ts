@@ -35,7 +35,8 @@ export function addRemote(workspace: Workspace, name: string, remote: RemoteConf
   const result = remoteSchema.safeParse(remote);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw invalidRemote({ name, problem: `${issue.path.join('.') || 'the remote'} ${issue.message.replace(/^Invalid input: /, '').toLowerCase()}` });
+    const message = issue.message.replace(/^Invalid input: /, '');
+    throw invalidRemote({ name, problem: `${issue.path.join('.') || 'the remote'} ${/^[A-Z][a-z]/.test(message) ? `${message[0]!.toLowerCase()}${message.slice(1)}` : message}` });
   }
   const parsed = result.data;
   if (listRemotes(workspace).some((existing) => existing.name === name)) throw remoteExists({ name });

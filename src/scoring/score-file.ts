@@ -3,9 +3,11 @@
  * each batch through onnxruntime, its predictions (and any kept input columns) appended to the
  * output as they come. Memory holds one batch, whatever the file's size.
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { cellText, findColumn, streamTable, type Table } from '../data/index.js';
 import { choosePredictionOutput, loadOnnxModel, metadataList, predictTable, type OnnxModel } from '../inference/index.js';
-import { unknownKeepColumn, unknownPredictionColumn } from './errors.js';
+import { outputNotWritable, unknownKeepColumn, unknownPredictionColumn } from './errors.js';
 import { csvText, predictionColumnNames, predictionColumns, type OutputColumn } from './prediction-columns.js';
 import { headerLine, openPredictionSink, type OutputFormat, type SinkColumnType } from './prediction-sink.js';
 
@@ -40,6 +42,8 @@ export interface ScoreFileResult {
 
 export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileResult> {
   const started = performance.now();
+  // The output replaces its file as it is written: it must not be the data being read.
+  if (sameFile(options.outPath, options.dataPath)) throw outputNotWritable({ path: options.outPath, reason: `it is the data being scored (${options.dataPath}), which writing the predictions would destroy; name another file` });
   const model = await loadOnnxModel(options.modelPath);
   const sink = await openPredictionSink(options.outPath);
   let header: string[] | undefined;
@@ -104,4 +108,19 @@ function renderRows(count: number, kept: readonly ((row: number) => string)[], o
     lines[row] = line;
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Whether two paths name one file: the same resolved path, or (for links) the same inode. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const stats = (path: string) => {
+    try {
+      return statSync(path, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  };
+  const first = stats(a);
+  const second = stats(b);
+  return first !== undefined && second !== undefined && first.dev === second.dev && first.ino === second.ino;
 }

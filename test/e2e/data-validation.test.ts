@@ -82,6 +82,16 @@ describe('data validation', () => {
     assert.match(readFileSync(join(repo.root, 'bad.md'), 'utf8'), /\| mean_radius \| min \| 1 row \(0\.25 %\) fail \| ≥ 0 \| row 1: -1 \|/);
   });
 
+  test('--summary - prints the summary alone on stdout (the violations go to stderr), and writes no file named -', () => {
+    const bad = readFileSync(join(repo.root, 'data', 'train.csv'), 'utf8').replace(/\n[^,\n]+,/, '\n-1,');
+    writeFileSync(join(repo.root, 'bad-summary.csv'), bad);
+    const result = run('validate', 'bad-summary.csv', '--schema', 'data/schema.yaml', '--summary', '-');
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as { violations: number }).violations, 1);
+    assert.match(result.stderr, /bad-summary\.csv fails data\/schema\.yaml: 1 violation/);
+    assert.equal(existsSync(join(repo.root, '-')), false);
+  });
+
   for (const [what, content, message] of [
     ['a ragged row', 'a,b\n1,2\n3,4,5\n', /bad\.csv, line 3: 3 fields where the header has 2/],
     ['bytes that are not UTF-8', Buffer.concat([Buffer.from('a,b\n1,x'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]), /bad\.csv, line 2: column "b" holds bytes that are not UTF-8 text/],

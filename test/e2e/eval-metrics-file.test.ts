@@ -1,6 +1,6 @@
 /** What `uses: eval` and `sluice eval --metrics` put in git-tracked metrics, and picking metrics with --targets and --keys. */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sharedFixture } from '../support/fixtures.js';
@@ -22,6 +22,22 @@ describe('sluice eval --metrics', () => {
     assert.deepEqual(Object.keys(metrics), HEADLINE_BINARY);
     assert.ok(Object.values(metrics).every((value) => typeof value === 'number'));
     assert.match(result.stdout, /Metrics written to m\.json/);
+  });
+
+  test('- is stdout for --metrics as for --json: that document alone, and a report asked for is still written', () => {
+    const model = sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx');
+    const data = sharedFixture('breast_cancer', 'test.csv');
+    const metrics = sluice(temp.path, ['eval', '--model', model, '--data', data, '--target', 'target', '--metrics', '-', '--importance-repeats', '0']);
+    assert.equal(metrics.code, 0, metrics.stderr);
+    assert.deepEqual(Object.keys(JSON.parse(metrics.stdout) as object), HEADLINE_BINARY);
+    const json = sluice(temp.path, ['eval', '--model', model, '--data', data, '--target', 'target', '--json', '-', '--report', 'both/eval.html', '--importance-repeats', '0']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.ok((JSON.parse(json.stdout) as { metrics: object }).metrics);
+    assert.match(readFileSync(join(temp.path, 'both', 'eval.html'), 'utf8'), /<html/i);
+    assert.equal(existsSync(join(temp.path, '-')), false, 'no file named -');
+    const both = sluice(temp.path, ['eval', '--model', model, '--data', data, '--target', 'target', '--json', '-', '--metrics', '-']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /cannot both write to stdout/);
   });
 });
 
@@ -114,9 +130,11 @@ describe('uses: eval and metrics show/diff', () => {
     assert.match(result.stderr, /\/\(\//);
   });
 
-  test('a --targets file that does not exist exits 2', () => {
-    const result = sluice(repo.root, ['metrics', 'show', '--targets', 'metrics/nope.json']);
-    assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /metrics\/nope\.json/);
+  test('a --targets file that does not exist exits 2, in show and in diff alike', () => {
+    for (const command of ['show', 'diff']) {
+      const result = sluice(repo.root, ['metrics', command, '--targets', 'metrics/nope.json']);
+      assert.equal(result.code, 2, `${command}: ${result.stderr}`);
+      assert.match(result.stderr, /metrics\/nope\.json.*SLUICE_PIPELINE_METRICS_TARGET_NOT_FOUND/s);
+    }
   });
 });

@@ -105,6 +105,14 @@ describe('sluice plots', () => {
     assert.deepEqual(plots['plots/cached.csv']!.charts[0]!.series.map((series) => series.name), ['HEAD: loss', 'workspace: loss']);
   });
 
+  test('-o naming a file, or a folder under a file, exits 2 saying so, not an internal error', () => {
+    for (const out of ['sluice.yaml', 'sluice.yaml/plots']) {
+      const result = sluice(repo.root, ['plots', 'show', '-o', out]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /a folder on its path is a file.*SLUICE_CORE_FILE_NOT_WRITABLE/s);
+    }
+  });
+
   test('an unknown target exits 2 and names the declared plots', () => {
     const result = sluice(repo.root, ['plots', 'show', 'plots/nope.csv']);
     assert.equal(result.code, 2);

@@ -5,7 +5,7 @@
  * error with exit 2. Memory at 1M rows is measured by `npm run bench:predict`.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -79,6 +79,17 @@ describe('sluice predict', () => {
     const { rows } = readCsv(join(repo.root, 'copies.csv'));
     assert.equal(rows.length, 171_000);
     rows.forEach((row, i) => assert.ok(Math.abs(Number(row[2]) - expected[i % 171]![1]!) <= 1e-5, `row ${i}`));
+  });
+
+  test('--out naming the data being scored is refused (exit 2), and the data is left as it was', () => {
+    copyFileSync(TEST_CSV, join(repo.root, 'own.csv'));
+    const before = readFileSync(join(repo.root, 'own.csv'), 'utf8');
+    for (const out of ['own.csv', './own.csv']) {
+      const result = sluice(repo.root, ['predict', '--model', LOGREG, '--data', 'own.csv', '--exclude', 'target', '--out', out]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /it is the data being scored/);
+    }
+    assert.equal(readFileSync(join(repo.root, 'own.csv'), 'utf8'), before);
   });
 
   test('bad input: a missing column, an unknown model, a missing directory, an unknown output format: exit 2, no file', () => {

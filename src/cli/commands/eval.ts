@@ -5,7 +5,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { formatSigned, writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, formatSigned, writeFileAtomic } from '../../core/index.js';
 import { evaluateModel, headlineMetrics, type EvaluationResult } from '../../evaluation/index.js';
 import { resolveModelPath } from '../../registry/index.js';
 import { evaluationCharts, renderEvaluationHtml, renderEvaluationMarkdown } from '../../reports/index.js';
@@ -39,6 +39,9 @@ export async function evalCommand(rawOptions: unknown, cli: CliContext): Promise
   const options = parseOptions(evalOptionsSchema, rawOptions, 'eval');
   if (!options.model && !options.predictions) throw invalidOption({ command: 'eval', problem: 'give --model PATH, or --predictions FILE with --prediction-columns' });
   if (!options.data && !options.predictions) throw invalidOption({ command: 'eval', problem: '--data is required' });
+  if (options.json === '-' && options.metrics === '-') throw invalidOption({ command: 'eval', problem: '--json and --metrics cannot both write to stdout (-): give one of them a file' });
+  // An evaluation takes a while: an output that cannot be written fails first.
+  for (const path of [options.json, options.metrics, options.report]) if (path !== undefined && path !== '-') assertWritableFilePath(path);
   const { result, model, recorded } = await withServicesIfAny(cli, (services) =>
     evaluateModel({
       options: {
@@ -63,15 +66,18 @@ export async function evalCommand(rawOptions: unknown, cli: CliContext): Promise
       recordRun: services?.runs.record,
     }),
   );
-  if (options.metrics) writeFileAtomic(options.metrics, `${JSON.stringify(headlineMetrics(result), null, 2)}\n`);
-  if (options.json === '-') {
-    cli.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  const subject = model?.label ?? options.predictions ?? '';
+  if (options.report) writeEvaluationReport(options.report, result, subject);
+  // `-` is stdout, as everywhere: that document alone goes there, the rest of the output to stderr.
+  if (options.metrics && options.metrics !== '-') writeFileAtomic(options.metrics, `${JSON.stringify(headlineMetrics(result), null, 2)}\n`);
+  if (options.json && options.json !== '-') writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
+  const printed = options.json === '-' ? result : options.metrics === '-' ? headlineMetrics(result) : undefined;
+  if (printed !== undefined) {
+    cli.stdout.write(`${JSON.stringify(printed, null, 2)}\n`);
+    if (options.report) cli.stderr.write(`Report written to ${options.report}\n`);
     recordedNote(recorded, 'evaluation', cli, 'stderr');
     return 0;
   }
-  if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
-  const subject = model?.label ?? options.predictions ?? '';
-  if (options.report) writeEvaluationReport(options.report, result, subject);
   cli.stdout.write(renderEvaluation(result, subject, options.data ?? options.predictions ?? ''));
   const written = [
     ...(options.metrics ? [`Metrics written to ${options.metrics}`] : []),

@@ -1,7 +1,8 @@
 /** `sluice metrics show` and `sluice metrics diff [REV]`, optionally for some files (--targets) and names (--keys). */
-import { relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { collectMetrics, collectMetricsAtRevision, collectTargetMetrics, diffMetrics, loadPipeline, metricKeyMatcher, selectMetricKeys } from '../../pipeline/index.js';
+import { collectMetrics, collectMetricsAtRevision, collectTargetMetrics, diffMetrics, loadPipeline, metricKeyMatcher, pipelineErrors, selectMetricKeys } from '../../pipeline/index.js';
 import { openWorkspaceCache } from '../../workspace/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatCell, formatChange, renderTable } from '../format/table.js';
@@ -48,7 +49,10 @@ export async function metricsDiffCommand(revision: string | undefined, rawOption
   const pipeline = loadPipeline(workspace.root);
   const targets = targetPaths(pipeline.root, options.targets);
   const oldRevision = revision ?? 'HEAD';
-  const old = selectMetricKeys(await collectMetricsAtRevision(pipeline.root, oldRevision, pipeline.stages, openWorkspaceCache(workspace), targets), matches);
+  const atRevision = await collectMetricsAtRevision(pipeline.root, oldRevision, pipeline.stages, openWorkspaceCache(workspace), targets);
+  // A target neither side has is a typo, as `metrics show` says, not "no changes".
+  for (const path of targets ?? []) if (!existsSync(join(pipeline.root, path)) && !atRevision.some((file) => file.path === path && file.error !== 'missing')) throw pipelineErrors.metricsTargetNotFound({ path });
+  const old = selectMetricKeys(atRevision, matches);
   const rows = diffMetrics(old, selectMetricKeys(collectMetrics(pipeline.root, pipeline.stages, targets), matches), { all: options.all });
   if (options.json) {
     printJson(output, { old: oldRevision, new: 'workspace', metrics: rows });

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
 import { collectPlots, collectPlotsDiff, loadPipeline, type PlotFile } from '../../pipeline/index.js';
 import { renderPlotsPage } from '../../reports/index.js';
 import { openWorkspaceCache } from '../../workspace/index.js';
@@ -41,6 +41,8 @@ function present(root: string, files: readonly PlotFile[], title: string, option
     return 0;
   }
   const directory = options.out === undefined ? join(root, DEFAULT_OUT) : resolve(options.out);
+  // The page's folder: a file on its way is the user's path problem, reported as such.
+  assertWritableFilePath(join(directory, 'index.html'));
   mkdirSync(directory, { recursive: true });
   if (options.out === undefined && !existsSync(join(directory, '.gitignore'))) writeFileSync(join(directory, '.gitignore'), '*\n');
   const page = join(directory, 'index.html');

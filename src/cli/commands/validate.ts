@@ -54,13 +54,22 @@ function validationSummary(result: ValidationResult): Record<string, unknown> {
 
 export async function validateCommand(file: string, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(validateOptionsSchema, rawOptions, 'validate');
+  if ((options.json === true || options.json === '-') && options.summary === '-') throw invalidOption({ command: 'validate', problem: '--json and --summary cannot both write to stdout (-): give one of them a file' });
   const result = await validateFile(file, { schemaPath: options.schema, referencePath: options.reference, examples: options.examples });
   const exitCode = result.passed ? 0 : 1;
   if (options.report) writeFileAtomic(options.report, renderValidationMarkdown(result));
-  if (options.summary) writeFileAtomic(options.summary, `${JSON.stringify(validationSummary(result), null, 2)}\n`);
+  // `-` is stdout, as everywhere (the summary alone goes there; the violations to stderr).
+  const summary = `${JSON.stringify(validationSummary(result), null, 2)}\n`;
+  if (options.summary && options.summary !== '-') writeFileAtomic(options.summary, summary);
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (options.json === true || options.json === '-') {
     output.stdout.write(json);
+    return exitCode;
+  }
+  if (options.summary === '-') {
+    output.stdout.write(summary);
+    if (options.json) writeFileAtomic(options.json, json);
+    output.stderr.write(renderViolationsText(result));
     return exitCode;
   }
   if (options.json) writeFileAtomic(options.json, json);

@@ -36,7 +36,7 @@ describe('pointer files in a git repository', { timeout: 60_000 }, () => {
     assert.deepEqual(await findPointerFiles(repo.root), ['data/committed.csv.sluice', 'new/untracked.csv.sluice']);
   });
 
-  test('loadPointers picks by data path, pointer file, enclosing directory, ./ and trailing /', async () => {
+  test('loadPointers picks by data path, pointer file, enclosing directory, ./ and trailing /; a path nothing tracks is an error', async () => {
     pointerAt(repo.root, 'data/a.csv', '1');
     pointerAt(repo.root, 'data/b.csv', '2');
     pointerAt(repo.root, 'other/c.csv', '3');
@@ -46,7 +46,8 @@ describe('pointer files in a git repository', { timeout: 60_000 }, () => {
     assert.deepEqual(await targets('data/b.csv.sluice'), ['data/b.csv']);
     assert.deepEqual(await targets('data/'), ['data/a.csv', 'data/b.csv']);
     assert.deepEqual(await targets('./other/c.csv'), ['other/c.csv']);
-    assert.deepEqual(await targets('dat'), [], 'a prefix that is not a directory selects nothing');
+    await assert.rejects(targets('dat'), /dat is not tracked/, 'a prefix that is not a directory is not tracked data');
+    await assert.rejects(targets('data/a.csv/x'), /inside the tracked directory|not tracked/);
     const [located] = await loadPointers(repo.root, ['other/c.csv']);
     assert.equal(located?.pointer.hash, hash('3'));
   });

@@ -8,6 +8,7 @@ import { listWorkingFiles } from '../core/index.js';
 import { ObjectCache, WorkspaceHasher } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
 import { initWorkspace, openWorkspaceCache, openWorkspaceStatCache, openWorkspaceStore, type Workspace } from '../workspace/index.js';
+import { dataNotTracked } from './errors.js';
 import { POINTER_SUFFIX, readPointer, type LocatedPointer } from './pointer.js';
 
 export interface DataWorkspace {
@@ -74,10 +75,20 @@ export async function findPointerFiles(root: string): Promise<string[]> {
   return found.sort();
 }
 
-/** The pointers of the working copy, optionally only those for `targets` (data paths or pointer files). */
+/**
+ * The pointers of the working copy, optionally only those for `targets` (data paths, pointer files
+ * or folders holding tracked data); a target no pointer covers is SLUICE_DATA_NOT_TRACKED.
+ */
 export async function loadPointers(root: string, targets: readonly string[] = []): Promise<LocatedPointer[]> {
   const pointers = (await findPointerFiles(root)).map((file) => readPointer(root, file));
   if (targets.length === 0) return pointers;
-  const wanted = new Set(targets.map((target) => target.replace(/\/+$/, '').replace(/^\.\//, '')));
-  return pointers.filter((located) => wanted.has(located.target) || wanted.has(located.file) || [...wanted].some((target) => located.target.startsWith(`${target}/`)));
+  const wanted = targets.map((target) => target.replace(/\/+$/, '').replace(/^\.\//, ''));
+  const covers = (target: string, located: LocatedPointer) => located.target === target || located.file === target || located.target.startsWith(`${target}/`);
+  // A path no pointer covers is a mistake to report, not a command that quietly does nothing.
+  for (const target of wanted) {
+    if (pointers.some((located) => covers(target, located))) continue;
+    const parent = pointers.find((located) => target.startsWith(`${located.target}/`));
+    throw dataNotTracked({ path: target }, parent ? { hint: `It is inside the tracked directory ${parent.target}, which is tracked as a whole: name ${parent.target}.` } : {});
+  }
+  return pointers.filter((located) => wanted.some((target) => covers(target, located)));
 }

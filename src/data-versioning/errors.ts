@@ -51,7 +51,7 @@ export const transferIncomplete = defineError<{ direction: string; failures: rea
   hint: ({ direction }) =>
     direction === 'pulled'
       ? 'The data that did arrive is in place; nothing was overwritten with bad data. Push a good copy from another machine, then pull again.'
-      : 'Rerun the push: objects already sent are skipped.',
+      : 'An object missing from the local cache is stored again by `sluice data add PATH` when its working copy is intact (`sluice data status` says which), or fetched by `sluice data pull` first; then push again: objects already sent are skipped.',
 });
 
 export const dataUnsavedChanges = defineError<{ paths: readonly string[] }>('SLUICE_DATA_UNSAVED_CHANGES', {

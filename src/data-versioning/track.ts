@@ -62,7 +62,7 @@ export async function addData(data: DataWorkspace, targets: readonly string[]): 
   for (const target of targets) {
     if (!existsSync(join(data.root, target))) throw dataPathMissing({ path: target });
     await checkTrackable(data, target);
-    const previous = (await loadPointers(data.root, [target])).find((pointer) => pointer.target === target);
+    const previous = (await loadPointers(data.root)).find((pointer) => pointer.target === target);
     // The previous version may share its inode with this file: if it was written through, that object is damaged.
     if (previous) data.cache.discardWrittenThrough(previous.pointer.hash, join(data.root, target));
     const hashed = await data.hasher.hash(target);

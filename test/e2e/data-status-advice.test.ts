@@ -32,6 +32,32 @@ describe('sluice data status advice', { timeout: 120_000 }, () => {
     rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
     assert.match(sluice(repo.root, ['data', 'status']).stdout, /modified; the tracked version is not in the local cache: `sluice data add` records yours, `sluice data pull --force` restores the tracked one/);
   });
+
+  test('an intact file whose cache is gone: status says data add stores it again (a push could not send it)', () => {
+    writeFileSync(join(repo.root, 'data', 'raw.csv'), 'a,b\n1,2\n');
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/raw.csv']).code, 0);
+    rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
+    assert.match(sluice(repo.root, ['data', 'status']).stdout, /not in the local cache \(the working copy is intact\): `sluice data add` stores it again/);
+  });
+
+  test('status, checkout, push and pull of a path nothing tracks exit 2 saying so; a file inside a tracked directory names the directory', () => {
+    assert.equal(sluice(repo.root, ['remote', 'add', 'shared', join(repo.outside, 'remote'), '--default']).code, 0);
+    for (const command of ['status', 'checkout', 'push', 'pull']) {
+      const result = sluice(repo.root, ['data', command, 'data/nope.csv']);
+      assert.equal(result.code, 2, `${command}: ${result.stderr}`);
+      assert.match(result.stderr, /data\/nope\.csv is not tracked by Sluice.*SLUICE_DATA_NOT_TRACKED/s);
+    }
+    const inside = sluice(repo.root, ['data', 'status', 'data/raw.csv/part']);
+    assert.equal(inside.code, 2);
+    assert.match(inside.stderr, /inside the tracked directory data\/raw\.csv|not tracked/);
+  });
+
+  test('as root, data add warns that the hardlinked files are not protected from edits in place', { skip: process.getuid?.() !== 0 && 'not running as root' }, () => {
+    writeFileSync(join(repo.root, 'data', 'more.csv'), 'a,b\n5,6\n');
+    const result = sluice(repo.root, ['data', 'add', 'data/more.csv']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /running as root, the tracked files share their bytes with the cache \(hard links\)/);
+  });
 });
 
 describe('a pipeline whose tracked data is not in the working copy', { timeout: 120_000 }, () => {

@@ -45,6 +45,12 @@ export async function dataAddCommand(paths: readonly string[], output: CliOutput
       if (added.untracked) output.stdout.write(`  git tracked ${added.target} itself: removed from the index (git rm --cached), the file is untouched\n`);
     }
     output.stdout.write('Commit the .sluice pointer files (and .gitignore) to git; `sluice data push` sends the data to a remote.\n');
+    // Hardlinked files are left read-only, which protects the cache's copy from everyone but root.
+    if (process.getuid?.() === 0 && data.workspace.linkTypes.includes('hardlink')) {
+      output.stderr.write(
+        'sluice: warning: running as root, the tracked files share their bytes with the cache (hard links) and their read-only mode does not stop root: editing one in place changes the cached version too. Replace a file instead of editing it (write a new file, then move it over), or set cache.link: [reflink, copy] in .sluice/config.yaml.\n',
+      );
+    }
     return 0;
   });
 }
@@ -76,7 +82,8 @@ export async function dataStatusCommand(paths: readonly string[], rawOptions: un
       unchanged: 'up to date',
       modified: 'modified: `sluice data add` records the new version, `sluice data checkout --force` restores the tracked one',
       missing: 'missing: `sluice data checkout` restores it',
-      'not-in-cache': 'not in the local cache: `sluice data push` needs it here; `sluice data pull` fetches it',
+      // The working copy matches its pointer: adding it again stores it, no remote needed.
+      'not-in-cache': 'not in the local cache (the working copy is intact): `sluice data add` stores it again; `sluice data pull` fetches it',
     };
     // The tracked version is not here to restore: pull fetches it (and restores it), checkout cannot.
     const uncached: Record<string, string> = {

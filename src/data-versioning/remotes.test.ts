@@ -110,12 +110,15 @@ describe('remotes', { timeout: 60_000 }, () => {
     await assert.rejects(openRemote(workspace, 'typo'), (error: Error & { code?: string }) => error.code === 'SLUICE_REMOTE_NOT_CONFIGURED' && /configured: origin/.test(error.message));
   });
 
-  test('an unsupported URL scheme is refused at its line in the config, before anything opens it', async () => {
+  test('an unsupported URL scheme in the config is refused when the remote is opened, and other commands still work', async () => {
     writeFileSync(join(workspace.root, CONFIG_FILE), 'remotes:\n  web:\n    url: https://example.com/data\ndefault_remote: web\n');
-    await assert.rejects(openRemote(workspace), (error: Error & { code?: string }) => error.code === 'SLUICE_CORE_INVALID_FILE' && /config\.yaml:3:10.*must be a directory, file:\/\/\/path or s3:\/\/bucket\/prefix/s.test(`${String((error as { location?: { file: string; line: number; column: number } }).location?.file)}:${(error as { location?: { line: number } }).location?.line}:${(error as { location?: { column: number } }).location?.column} ${error.message}`));
+    await assert.rejects(openRemote(workspace), (error: Error & { code?: string }) => error.code === 'SLUICE_STORAGE_UNSUPPORTED_URL');
+    assert.deepEqual(listRemotes(workspace).map((remote) => remote.name), ['web']);
   });
 
-  test('remote add refuses a URL no command could use (http, an empty bucket)', () => {
+  test('remote add refuses a URL no command could use (http, an empty bucket), and takes every form one can', () => {
     for (const url of ['http://foo/bar', 's3://']) throwsWith(() => addRemote(workspace, 'web', { url }), 'SLUICE_DATA_INVALID_REMOTE', /url must be a directory, file:\/\/\/path or s3:\/\/bucket\/prefix/);
+    for (const [name, url] of [['local', '../cache'], ['dated', 'backup:2024'], ['file', 'file:///tmp/x'], ['host', 'file://localhost/tmp/y'], ['bucket', 's3://Bucket_Name/p']] as const) addRemote(workspace, name, { url });
+    assert.equal(listRemotes(workspace).length, 5);
   });
 });

@@ -39,6 +39,9 @@ export function addRemote(workspace: Workspace, name: string, remote: RemoteConf
     throw invalidRemote({ name, problem: `${issue.path.join('.') || 'the remote'} ${/^[A-Z][a-z]/.test(message) ? `${message[0]!.toLowerCase()}${message.slice(1)}` : message}` });
   }
   const parsed = result.data;
+  // Checked here, where a remote is added, not when the config is read: a remote that cannot be
+  // used must not stop every other command of the repository.
+  if (!isUsableRemoteUrl(parsed.url)) throw invalidRemote({ name, problem: 'url must be a directory, file:///path or s3://bucket/prefix' });
   if (listRemotes(workspace).some((existing) => existing.name === name)) throw remoteExists({ name });
   editConfig(workspace.root, (document) => {
     document.setIn(['remotes', name], document.createNode(Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== undefined))));
@@ -62,4 +65,10 @@ export async function openRemote(workspace: Workspace, name?: string, env: NodeJ
   if (!remote) throw remoteNotConfigured({ ...(name === undefined ? {} : { name }), known: remotes.map((candidate) => candidate.name) });
   const remoteEnv = { ...env, ...(remote.endpoint ? { AWS_ENDPOINT_URL: remote.endpoint } : {}), ...(remote.region ? { AWS_REGION: remote.region } : {}) };
   return { remote, storage: await openObjectStorage(remote.url, workspace.root, remoteEnv) };
+}
+
+/** A directory (no scheme), file:///path (or file://localhost/path), or s3://bucket[/prefix]: what openObjectStorage opens. */
+function isUsableRemoteUrl(url: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return true;
+  return /^file:\/\/(localhost)?\//.test(url) || /^s3:\/\/[^/\s]+(\/.*)?$/.test(url);
 }

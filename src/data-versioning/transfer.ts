@@ -30,15 +30,18 @@ export interface TransferReport {
 
 /** The versions to transfer: pointers, and the pipeline's outs in sluice.lock. */
 async function rootObjects(data: DataWorkspace, targets: readonly string[]): Promise<{ roots: TransferRoot[]; pointers: LocatedPointer[] }> {
-  const pointers = await loadPointers(data.root, targets);
-  const roots: TransferRoot[] = pointers.map((located) => ({ id: located.pointer.hash, path: located.target }));
+  const wanted = targets.map((target) => target.replace(/\/+$/, '').replace(/^\.\//, ''));
   const lock = readLockfile(join(data.root, 'sluice.lock'));
-  const wanted = targets.map((target) => target.replace(/\/+$/, ''));
-  for (const entry of Object.values(lock.stages)) {
-    for (const out of entry.outs ?? []) {
-      if (wanted.length === 0 || wanted.some((target) => out.path === target || out.path.startsWith(`${target}/`) || target.startsWith(`${out.path}/`))) roots.push({ id: out.hash, path: out.path });
-    }
-  }
+  const outs = Object.values(lock.stages).flatMap((entry) => entry.outs ?? []);
+  const outCovers = (target: string, path: string) => path === target || path.startsWith(`${target}/`) || target.startsWith(`${path}/`);
+  const all = await loadPointers(data.root);
+  const pointerCovers = (target: string, located: LocatedPointer) => located.target === target || located.file === target || located.target.startsWith(`${target}/`);
+  // A target may name a pipeline output (it has no pointer file): only one that is neither is an
+  // error, reported as loadPointers reports it (naming a tracked directory it is inside).
+  for (const target of wanted) if (!all.some((located) => pointerCovers(target, located)) && !outs.some((out) => outCovers(target, out.path))) await loadPointers(data.root, [target]);
+  const pointers = wanted.length === 0 ? all : all.filter((located) => wanted.some((target) => pointerCovers(target, located)));
+  const roots: TransferRoot[] = pointers.map((located) => ({ id: located.pointer.hash, path: located.target }));
+  for (const out of outs) if (wanted.length === 0 || wanted.some((target) => outCovers(target, out.path))) roots.push({ id: out.hash, path: out.path });
   return { roots: [...new Map(roots.map((root) => [root.id, root])).values()], pointers };
 }
 

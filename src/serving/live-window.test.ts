@@ -75,6 +75,19 @@ describe('the live window', () => {
     assert.deepEqual(joinFeedback(window, [{ id: 'a', label: 1 }]), { joined: 0, already_joined: 1 });
     assert.equal((window.labelled('1', 0) as { labels: string[] }).labels.length, 1, 'the label counts once in the analysis');
     assert.deepEqual(joinFeedback(window, [{ id: 'a', label: 1 }, { id: 'never', label: 1 }]), { unknown: ['never'] });
+    const changed = joinFeedback(window, [{ id: 'a', label: 0 }]);
+    assert.ok('wrongLabel' in changed && /was labelled 1 already/.test(changed.wrongLabel), 'a different label for a joined request is refused, not logged as a correction');
+  });
+
+  test('an id joined twice (a client reusing ids) is still recognised after its older slot leaves the ring', () => {
+    const { window } = clocked({ pending: 2 });
+    window.recordAnswer('x', '1', answer(0.9));
+    window.join('x', 1);
+    window.recordAnswer('x', '1', answer(0.9));
+    window.join('x', 1);
+    window.recordAnswer('y', '1', answer(0.9));
+    window.join('y', 1);
+    assert.deepEqual(window.check('x', 1), { kind: 'already-joined', requestId: 'x' });
   });
 
   test('a regressor\'s labels are numbers', () => {

@@ -96,8 +96,11 @@ export class LiveWindow implements LiveRecorder {
   private readonly bounds: Required<Omit<LiveWindowOptions, 'clock'>>;
   private readonly clock: () => number;
 
-  /** Request ids whose label joined, the newest `pending` of them (a ring), so that a retried label is recognised. */
-  private readonly joined = new Set<string>();
+  /**
+   * Request ids whose label joined, with that label (as JSON) and their slot in a ring of the
+   * newest `pending` of them: a retried label is recognised, and a different one refused.
+   */
+  private readonly joined = new Map<string, { readonly label: string; readonly slot: number }>();
   private readonly joinedOrder: (string | undefined)[];
   private joinedNext = 0;
 
@@ -108,12 +111,14 @@ export class LiveWindow implements LiveRecorder {
     this.joinedOrder = new Array<string | undefined>(this.bounds.pending);
   }
 
-  private rememberJoined(requestId: string): void {
-    const evicted = this.joinedOrder[this.joinedNext];
-    if (evicted !== undefined) this.joined.delete(evicted);
-    this.joinedOrder[this.joinedNext] = requestId;
-    this.joinedNext = (this.joinedNext + 1) % this.joinedOrder.length;
-    this.joined.add(requestId);
+  private rememberJoined(requestId: string, label: unknown): void {
+    const slot = this.joinedNext;
+    const evicted = this.joinedOrder[slot];
+    // An id joined again since (a client reusing ids) stays until its newest slot goes.
+    if (evicted !== undefined && this.joined.get(evicted)?.slot === slot) this.joined.delete(evicted);
+    this.joinedOrder[slot] = requestId;
+    this.joinedNext = (slot + 1) % this.joinedOrder.length;
+    this.joined.set(requestId, { label: JSON.stringify(label), slot });
   }
 
   private of(version: string): VersionWindow {
@@ -146,7 +151,13 @@ export class LiveWindow implements LiveRecorder {
   /** Whether a label for `requestId` would join (the request is known and the label fits), without joining it. */
   check(requestId: string, label: unknown): JoinProblem | undefined {
     const answers = this.pending.get(requestId);
-    if (!answers) return this.joined.has(requestId) ? { kind: 'already-joined', requestId } : { kind: 'unknown-request', requestId };
+    if (!answers) {
+      const joined = this.joined.get(requestId);
+      if (!joined) return { kind: 'unknown-request', requestId };
+      // A retry sends the same label; another one would change what was judged: refused.
+      if (JSON.stringify(label) === joined.label) return { kind: 'already-joined', requestId };
+      return { kind: 'wrong-label', requestId, problem: `request "${requestId}" was labelled ${joined.label} already, and a label joins once (${JSON.stringify(label)} was not joined)` };
+    }
     for (const answer of answers) {
       const rows = answer.predictions.rows.length;
       const labels = Array.isArray(label) ? label : [label];
@@ -164,7 +175,7 @@ export class LiveWindow implements LiveRecorder {
     const answers = this.pending.get(requestId);
     if (!answers) return;
     this.pending.delete(requestId);
-    this.rememberJoined(requestId);
+    this.rememberJoined(requestId, label);
     const labels = Array.isArray(label) ? label : [label];
     const now = this.clock();
     for (const answer of answers) {

@@ -13,12 +13,7 @@ export const CONFIG_FILE = '.sluice/config.yaml';
 
 export const remoteSchema = z.strictObject({
   /** A directory, file:///path, or s3://bucket/prefix. */
-  url: z
-    .string()
-    .min(1)
-    .refine((url) => !/^[a-z][a-z0-9+.-]+:/i.test(url) || /^file:\/\/\//i.test(url) || /^s3:\/\/[^/\s]+(\/.*)?$/.test(url), {
-      error: 'must be a directory, file:///path or s3://bucket/prefix',
-    }),
+  url: z.string().min(1),
   /** S3: a custom endpoint (MinIO, Ceph, a test server); AWS_ENDPOINT_URL otherwise. */
   endpoint: z.string().url().optional(),
   /** S3: the region; AWS_REGION otherwise. */

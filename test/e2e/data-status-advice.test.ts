@@ -77,3 +77,22 @@ describe('a pipeline whose tracked data is not in the working copy', { timeout: 
     }
   });
 });
+
+describe('pushing and pulling a pipeline output by its path', { timeout: 120_000 }, () => {
+  test('an output in sluice.lock (no pointer file) is pushed and pulled by name; a path that is neither is refused', () => {
+    const repo = scratchRepo({ 'sluice.yaml': 'stages:\n  make:\n    cmd: mkdir -p out && echo hi > out/model.txt\n    outs: [out/]\n' });
+    try {
+      assert.equal(sluice(repo.root, ['run']).code, 0);
+      assert.equal(sluice(repo.root, ['remote', 'add', 'shared', join(repo.outside, 'remote'), '--default']).code, 0);
+      for (const args of [['push', 'out'], ['push', 'out/model.txt'], ['pull', 'out/']]) {
+        const result = sluice(repo.root, ['data', ...args]);
+        assert.equal(result.code, 0, `data ${args.join(' ')}: ${result.stderr}`);
+      }
+      const neither = sluice(repo.root, ['data', 'push', 'nope']);
+      assert.equal(neither.code, 2);
+      assert.match(neither.stderr, /nope is not tracked by Sluice/);
+    } finally {
+      repo.remove();
+    }
+  });
+});

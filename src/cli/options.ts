@@ -1,5 +1,6 @@
 /** Command-line options are external input too: validated with zod, types derived from the schemas. */
 import { z } from 'zod';
+import { issueText } from '../core/index.js';
 import { invalidOption } from './errors.js';
 
 export { invalidOption };
@@ -51,10 +52,7 @@ function problemOf(issue: z.core.$ZodIssue): string {
   if (inherited && issue.code === 'too_small') return issue.inclusive ? `must be at least ${String(issue.minimum)}` : `must be more than ${String(issue.minimum)}`;
   if (inherited && issue.code === 'too_big') return issue.inclusive ? `must be at most ${String(issue.maximum)}` : `must be less than ${String(issue.maximum)}`;
   if (inherited && issue.code === 'invalid_type' && issue.expected === 'int') return 'must be a whole number';
-  // zod's own messages start a sentence ("Invalid input: expected …"); ours follow the flag's name.
-  // Only that first letter is lowered: flags (-S), file names and commands keep their case.
-  const message = issue.message.replace(/^Invalid input: /, '');
-  return /^[A-Z][a-z]/.test(message) ? `${message[0]!.toLowerCase()}${message.slice(1)}` : message;
+  return issueText(issue.message);
 }
 
 /** `--jobs N`: a whole number from 1 to 256. */

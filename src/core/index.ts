@@ -20,7 +20,7 @@ export {
 export { fileNotReadable, fileNotWritable, gitFailed, internalError, invalidDocument, portUnavailable, requestBodyTooLarge, requestNotReadable, unsupportedContentType, yamlSyntax } from './errors.js';
 export { errorResponse, fromFrameworkError, GRPC_STATUS, grpcErrorResponse, type ErrorProtocol, type ErrorResponse, type FrameworkContext, type GrpcErrorResponse } from './error-response.js';
 export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yaml-document.js';
-export { objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
+export { issueText, objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
 export { assertWritableFilePath, tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { KeyedSerializer } from './keyed-serializer.js';

@@ -112,6 +112,16 @@ function article(expected: string): string {
 }
 
 /** The YAML-facing name of a value's type. */
+/**
+ * A zod issue's message as the rest of a sentence that names the field first ("--limit must be
+ * …", "url must be …"): zod's own "Invalid input: " prefix dropped, and its capital lowered when
+ * it starts a plain word. Flags (-S), file names and commands keep their case.
+ */
+export function issueText(message: string): string {
+  const text = message.replace(/^Invalid input: /, '');
+  return /^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text;
+}
+
 export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { writeFileAtomic } from '../core/index.js';
+import { issueText, writeFileAtomic } from '../core/index.js';
 import { openObjectStorage, type ObjectStorage } from '../cache/index.js';
 import { CONFIG_FILE, loadWorkspaceConfig, remoteSchema, type RemoteConfig, type Workspace } from '../workspace/index.js';
 import { remoteExists, remoteNotConfigured } from './errors.js';
@@ -35,8 +35,7 @@ export function addRemote(workspace: Workspace, name: string, remote: RemoteConf
   const result = remoteSchema.safeParse(remote);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const message = issue.message.replace(/^Invalid input: /, '');
-    throw invalidRemote({ name, problem: `${issue.path.join('.') || 'the remote'} ${/^[A-Z][a-z]/.test(message) ? `${message[0]!.toLowerCase()}${message.slice(1)}` : message}` });
+    throw invalidRemote({ name, problem: `${issue.path.join('.') || 'the remote'} ${issueText(issue.message)}` });
   }
   const parsed = result.data;
   // Checked here, where a remote is added, not when the config is read: a remote that cannot be

@@ -22,7 +22,8 @@ interface MlflowVersion {
 
 export function ModelPage({ name, version }: { name: string; version: string | null }) {
   const [versions, setVersions] = useState<MlflowVersion[] | null>(null);
-  const [aliases, setAliases] = useState<{ alias: string; version: string }[]>([]);
+  // null until loaded: the version shown by default is the champion, so nothing is chosen before the aliases are known.
+  const [aliases, setAliases] = useState<{ alias: string; version: string }[] | null>(null);
   const [chosen, setChosen] = useState<VersionJson | null>(null);
   const [error, setError] = useState<string | null>(null);
   const access = useWriteAccess();
@@ -36,8 +37,9 @@ export function ModelPage({ name, version }: { name: string; version: string | n
       .then((reply) => setAliases(reply.registered_model?.aliases ?? []))
       .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
   }, [name, refresh]);
-  const aliasesOf = (item: MlflowVersion) => aliases.filter((entry) => String(entry.version) === item.version).map((entry) => entry.alias);
-  const shown = version ?? aliases.find((entry) => entry.alias === 'champion')?.version?.toString() ?? versions?.map((item) => item.version).sort((a, b) => Number(b) - Number(a))[0] ?? null;
+  const aliasesOf = (item: MlflowVersion) => (aliases ?? []).filter((entry) => String(entry.version) === item.version).map((entry) => entry.alias);
+  const loaded = versions !== null && aliases !== null;
+  const shown = !loaded ? null : version ?? aliases.find((entry) => entry.alias === 'champion')?.version?.toString() ?? versions.map((item) => item.version).sort((a, b) => Number(b) - Number(a))[0] ?? null;
   useEffect(() => {
     if (!shown) return;
     api<VersionJson>(`/api/sluice/v1/models/${encodeURIComponent(name)}/versions/${shown}`)
@@ -50,7 +52,7 @@ export function ModelPage({ name, version }: { name: string; version: string | n
       .catch((caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)));
   };
   if (error) return <p className="error" role="alert">{error}</p>;
-  if (!versions) return <p>Loading…</p>;
+  if (!loaded) return <p>Loading…</p>;
   return (
     <section>
       <h2>{name}</h2>

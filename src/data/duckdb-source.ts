@@ -73,12 +73,27 @@ export function tableSource(path: string, inference: TypeInference = 'numbers'):
   }
 }
 
+let instance: Promise<DuckDBInstance> | undefined;
 let shared: Promise<DuckDBConnection> | undefined;
 
 /** One in-memory DuckDB per process: opening one costs ~30 ms. */
+function duckdbInstance(): Promise<DuckDBInstance> {
+  instance ??= DuckDBInstance.create(':memory:');
+  return instance;
+}
+
+/** The process's connection to its DuckDB, for queries and the temporary tables they share. */
 export function duckdb(): Promise<DuckDBConnection> {
-  shared ??= DuckDBInstance.create(':memory:').then((instance) => instance.connect());
+  shared ??= duckdbInstance().then((opened) => opened.connect());
   return shared;
+}
+
+/**
+ * A connection of its own, for a streamed result: two results streamed on one connection at once
+ * cut each other short (the first stops early, without an error). Close it when done.
+ */
+export async function openConnection(): Promise<DuckDBConnection> {
+  return (await duckdbInstance()).connect();
 }
 
 /**

@@ -38,4 +38,37 @@ describe('reading tables', () => {
     writeFileSync(join(temp.path, 'broken.parquet'), 'not parquet at all');
     await assert.rejects(readTable(join(temp.path, 'broken.parquet')), { code: 'SLUICE_DATA_UNREADABLE' });
   });
+
+  /** A CSV of `rows` rows: x = row, y = row / 4 with every seventh cell empty, and a label. */
+  function writeRows(name: string, rows: number): string {
+    const path = join(temp.path, name);
+    const lines = ['x,y,label'];
+    for (let row = 0; row < rows; row++) lines.push(`${row},${row % 7 === 0 ? '' : row / 4},l${row % 3}`);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  }
+
+  test('two files read at once are both read whole, in file order', async () => {
+    // Streamed results on one shared connection cut each other short; each read has its own.
+    const [first, second] = await Promise.all([readTable(writeRows('first.csv', 50_000)), readTable(writeRows('second.csv', 30_000))]);
+    assert.equal(first.rowCount, 50_000);
+    assert.equal(second.rowCount, 30_000);
+    const x = findColumn(second, 'x')!.values as Float64Array;
+    assert.equal(x.length, 30_000);
+    assert.ok(x.every((value, row) => value === row));
+  });
+
+  test('with sharedMemory, number columns are over SharedArrayBuffers and hold the same values, text columns the same text', async () => {
+    const path = writeRows('shared.csv', 70_000);
+    const [plain, shared] = await Promise.all([readTable(path), readTable(path, { sharedMemory: true })]);
+    for (const name of ['x', 'y']) {
+      const values = findColumn(shared, name)!.values as Float64Array;
+      assert.ok(values.buffer instanceof SharedArrayBuffer, `${name} is over shared memory`);
+      assert.equal(values.length, 70_000);
+      assert.deepEqual(values, new Float64Array(findColumn(plain, name)!.values as Float64Array));
+    }
+    assert.ok(Number.isNaN((findColumn(shared, 'y')!.values as Float64Array)[7]));
+    assert.deepEqual(findColumn(shared, 'label')!.values, findColumn(plain, 'label')!.values);
+    assert.ok((findColumn(plain, 'x')!.values as Float64Array).buffer instanceof ArrayBuffer, 'by default a column owns an ordinary buffer');
+  });
 });

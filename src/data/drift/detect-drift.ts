@@ -2,13 +2,14 @@
  * Drift between a reference data set and a current one, column by column, and for the data set
  * as a whole (the share of drifted columns). The shape of the result is `sluice drift --json`.
  */
+import { statSync } from 'node:fs';
 import { didYouMean } from '../../core/index.js';
 import { columnNotFound, columnTypeMismatch, driftMethodNeedsNumbers, noColumnsToCompare, noRowsToCompare } from '../errors.js';
 import { readTable } from '../read-table.js';
 import type { Column, NumericColumn, Table } from '../table.js';
 import { chooseMethod, DEFAULT_THRESHOLDS, FEW_DISTINCT, isHypothesisTest, needsNumbers, type DriftMethod } from './choose-method.js';
 import { categoricalSample, countDistinct, measureDrift, numericSample, rememberEcdfComparison, sortedSample, type Histogram, type Sample } from './column-drift.js';
-import { compareAllEcdfs, startSortAll } from './sort-in-parallel.js';
+import { compareAllEcdfs, prewarmSorter, startSortAll } from './sort-in-parallel.js';
 import { correctedThresholds, type Correction } from './corrections.js';
 
 export interface DriftOptions {
@@ -67,15 +68,63 @@ export interface DriftResult {
   readonly only_in_current: readonly string[];
 }
 
-/** Reads two files (CSV, Parquet, JSON lines) and compares them. */
+/**
+ * Reads two files (CSV, Parquet, JSON lines) and compares them. The reference is read first, and
+ * the other thread sorts its number columns (in shared memory) while this one reads the current
+ * file; both threads then sort the rest.
+ */
 export async function detectDrift(referencePath: string, currentPath: string, options: DriftOptions = {}): Promise<DriftResult> {
-  // Both at once: DuckDB's threads read one file while this thread converts the other's chunks.
-  const [reference, current] = await Promise.all([readTable(referencePath), readTable(currentPath)]);
+  prewarmSorter(estimatedValues(referencePath) + estimatedValues(currentPath));
+  const reference = await readTable(referencePath, { sharedMemory: true });
   // A header and no rows would read as every column drifted.
   if (reference.rowCount === 0) throw noRowsToCompare({ path: referencePath, role: 'reference' });
+  const early = startSorting(reference.columns.filter((column): column is NumericColumn => column.kind === 'number' && isWanted(column.name, options)));
+  let current: Table;
+  try {
+    current = await readTable(currentPath, { sharedMemory: true });
+  } finally {
+    // Shared columns are sorted in place: nothing may read them until the sort is done.
+    await early.finish();
+  }
   if (current.rowCount === 0) throw noRowsToCompare({ path: currentPath, role: 'current' });
   await presortTables(reference, current, options);
   return detectDriftInTables(reference, current, options);
+}
+
+/** Bytes per stored number in the most compact of the formats read (Parquet of doubles). */
+const BYTES_PER_VALUE = 8;
+
+/** About how many values a file holds at most, by its size (0 when it cannot be read: reading it will say why). */
+function estimatedValues(path: string): number {
+  try {
+    return statSync(path).size / BYTES_PER_VALUE;
+  } catch {
+    return 0;
+  }
+}
+
+/** Whether the options leave the column `name` in the comparison. */
+function isWanted(name: string, options: DriftOptions): boolean {
+  if (options.exclude?.includes(name)) return false;
+  return !options.columns || options.columns.length === 0 || options.columns.includes(name);
+}
+
+/**
+ * Starts sorting number columns on two threads (see sort-in-parallel.ts); `finish` sorts the rest
+ * here and records each as sampled, so later comparisons find them sorted.
+ */
+function startSorting(columns: readonly NumericColumn[], options: { transfer?: boolean } = {}): { finish(): Promise<void> } {
+  const job = startSortAll(columns.map((column) => column.values), options);
+  return {
+    async finish() {
+      const sorted = await job.finish();
+      columns.forEach((column, k) => {
+        // An array sorted on the other thread comes back as a new object: the column holds that one.
+        (column as { values: Float64Array }).values = sorted[k]!;
+        samples.set(column, sortedSample(sorted[k]!));
+      });
+    },
+  };
 }
 
 /**
@@ -94,26 +143,19 @@ async function presortTables(reference: Table, current: Table, options: DriftOpt
  * sorts the rest here. Until it resolves, no number column of either table may be read.
  */
 export function startPresort(reference: Table, current: Table, options: DriftOptions, { transfer = true }: { transfer?: boolean } = {}): { finish(): Promise<void> } {
-  const excluded = new Set(options.exclude ?? []);
-  const wanted = options.columns && options.columns.length > 0 ? new Set(options.columns) : undefined;
   const columns: NumericColumn[] = [];
   const compared: (readonly [NumericColumn, NumericColumn])[] = [];
   for (const column of reference.columns) {
     const other = current.columns.find((candidate) => candidate.name === column.name);
-    if (column.kind !== 'number' || other?.kind !== 'number' || excluded.has(column.name) || (wanted && !wanted.has(column.name))) continue;
+    if (column.kind !== 'number' || other?.kind !== 'number' || !isWanted(column.name, options)) continue;
     compared.push([column, other]);
     // A table compared again (a monitor's reference, window after window) is sorted once.
     for (const side of [column, other]) if (!samples.has(side)) columns.push(side);
   }
-  const job = startSortAll(columns.map((column) => column.values), { transfer });
+  const job = startSorting(columns, { transfer });
   return {
     async finish() {
-      const sorted = await job.finish();
-      columns.forEach((column, k) => {
-        // An array sorted on the other thread comes back as a new object: the column holds that one.
-        (column as { values: Float64Array }).values = sorted[k]!;
-        samples.set(column, sortedSample(sorted[k]!));
-      });
+      await job.finish();
       await walkEcdfsAhead(compared, options.method ?? 'auto');
     },
   };

@@ -40,6 +40,14 @@ function handle(request) {
   'the sorting thread',
 );
 
+/**
+ * Starts the sorting thread now when about `values` numbers will be sorted (enough to sort on two
+ * threads), so that its start-up overlaps the reading of the data.
+ */
+export function prewarmSorter(values: number): void {
+  if (values >= PARALLEL_THRESHOLD && availableParallelism() >= 2) sorters.prewarm();
+}
+
 /** Sorting under way: `finish` sorts what is left on this thread and gives every array sorted. */
 export interface SortJob {
   /**

@@ -66,8 +66,12 @@ monitor:
     const card = page.locator('[data-monitor="production"]');
     await card.waitFor();
     assert.match(await card.locator('h2').innerText(), /production 2 windows, 342 predictions/);
-    assert.equal(await card.getByRole('img', { name: 'drifted share of columns over time' }).locator('canvas').count(), 1);
-    assert.equal(await card.getByRole('img', { name: 'live accuracy over time' }).locator('canvas').count(), 1);
+    // uPlot draws its canvas in an effect after the card renders: wait for each before counting.
+    for (const chart of ['drifted share of columns over time', 'live accuracy over time']) {
+      const canvas = card.getByRole('img', { name: chart }).locator('canvas');
+      await canvas.first().waitFor();
+      assert.equal(await canvas.count(), 1, chart);
+    }
     const drifted = await card.locator('.scores tr.drifted td:first-child').allInnerTexts();
     assert.deepEqual([...drifted].sort(), SHIFTED);
     assert.match(await card.getByTestId('live-metric').innerText(), /^0\.\d{4} \(95 % interval 0\.\d{4}–0\.\d{4}\) on 171 labels$/);

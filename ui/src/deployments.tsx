@@ -3,7 +3,7 @@
  * weight, the rollout's phase and step, and its analysis measurements, refreshed every second (as
  * Argo Rollouts' dashboard watches a rollout); editors can promote, abort or roll back.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from './api';
 import { useWriteAccess, type WriteAccess } from './role';
 
@@ -46,12 +46,20 @@ export function DeploymentsPage() {
   const [error, setError] = useState<string | null>(null);
   const access = useWriteAccess();
 
+  // Polls overlap (every second, and after each action): a reply older than the one shown is
+  // dropped, so a slow earlier request never puts an older state back on the page.
+  const issued = useRef(0);
+  const shown = useRef(0);
   async function refresh() {
+    const request = ++issued.current;
     try {
-      setEnvironments((await api<{ environments: Environment[] }>('/api/sluice/v1/deployments')).environments);
+      const { environments: found } = await api<{ environments: Environment[] }>('/api/sluice/v1/deployments');
+      if (request < shown.current) return;
+      shown.current = request;
+      setEnvironments(found);
       setError(null);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      if (request >= shown.current) setError(caught instanceof Error ? caught.message : String(caught));
     }
   }
   useEffect(() => {

@@ -60,9 +60,11 @@ function Login({ onDone }: { onDone: () => void }) {
 
 function App() {
   const query = useQuery();
-  const [needsLogin, setNeedsLogin] = useState(false);
+  // Null while the token is being checked: a page shown before then would flash its own 401 error.
+  const [needsLogin, setNeedsLogin] = useState<boolean | null>(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
+    setNeedsLogin(null);
     api('/api/2.0/mlflow/experiments/search', { body: { max_results: 1 } })
       .then(() => setNeedsLogin(false))
       .catch((caught: unknown) => setNeedsLogin(caught instanceof ApiError && (caught.status === 401 || caught.status === 403)));
@@ -79,7 +81,9 @@ function App() {
         {getToken() && <button onClick={() => { setToken(null); setAttempt((n) => n + 1); }}>Sign out</button>}
       </header>
       <main>
-        {needsLogin ? (
+        {needsLogin === null ? (
+          <p>Loading…</p>
+        ) : needsLogin ? (
           <Login onDone={() => setAttempt((n) => n + 1)} />
         ) : page === 'run' ? (
           <RunPage runId={query.get('run') ?? ''} />

@@ -55,12 +55,13 @@ async function previewOf(url: string, path: string): Promise<Preview> {
 
 export function RunFiles({ runId, artifactRoot, inputs }: { runId: string; artifactRoot: string; inputs: { name: string; digest: string }[] }) {
   const [outputs, setOutputs] = useState<Output[]>([]);
-  const [files, setFiles] = useState<ArtifactFile[]>([]);
+  // Null until listed; a listing that failed says so rather than "None.".
+  const [files, setFiles] = useState<ArtifactFile[] | 'failed' | null>(null);
   const [preview, setPreview] = useState<{ path: string; preview: Preview } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     api<{ outputs?: Output[] }>('/api/sluice/v1/runs/get', { query: { run_id: runId } }).then((reply) => setOutputs(reply.outputs ?? []), () => setOutputs([]));
-    api<{ files?: ArtifactFile[] }>('/api/2.0/mlflow/artifacts/list', { query: { run_id: runId } }).then((reply) => setFiles(reply.files ?? []), () => setFiles([]));
+    api<{ files?: ArtifactFile[] }>('/api/2.0/mlflow/artifacts/list', { query: { run_id: runId } }).then((reply) => setFiles(reply.files ?? []), () => setFiles('failed'));
   }, [runId]);
 
   const show = (path: string) => {
@@ -100,7 +101,11 @@ export function RunFiles({ runId, artifactRoot, inputs }: { runId: string; artif
         </>
       )}
       <h3>Artifacts</h3>
-      {files.length === 0 ? (
+      {files === null ? (
+        <p className="muted">Loading…</p>
+      ) : files === 'failed' ? (
+        <p className="error">The artifacts could not be listed.</p>
+      ) : files.length === 0 ? (
         <p>None.</p>
       ) : (
         <ul className="artifacts">

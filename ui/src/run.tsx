@@ -25,13 +25,20 @@ function MetricHistory({ runs }: { runs: Run[] }) {
   const keys = [...new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)))].sort();
   const [key, setKey] = useState<string>('');
   const chosen = key || keys[0] || '';
-  const [series, setSeries] = useState<Series[]>([]);
+  // The series with the metric they are of: after choosing another metric, the last one's points
+  // are not drawn under its name, and a late reply for an earlier choice is dropped.
+  const [loaded, setLoaded] = useState<{ key: string; series: Series[] }>({ key: '', series: [] });
   useEffect(() => {
     if (!chosen) return;
+    let live = true;
     Promise.all(runs.map(async (r) => ({ label: r.info.run_name || r.info.run_id, points: await history(r.info.run_id, chosen) })))
-      .then(setSeries)
-      .catch(() => setSeries([]));
+      .then((found) => live && setLoaded({ key: chosen, series: found }))
+      .catch(() => live && setLoaded({ key: chosen, series: [] }));
+    return () => {
+      live = false;
+    };
   }, [chosen, runs]);
+  const series = loaded.key === chosen ? loaded.series : [];
   if (!chosen) return <p>No metrics.</p>;
   return (
     <div>

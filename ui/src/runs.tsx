@@ -25,7 +25,13 @@ export function RunsPage() {
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
 
+  // Null until the current search answers, so the page never says "0 runs" while it loads.
+  const [loadedSearch, setLoadedSearch] = useState<number | null>(null);
+  // Each search (a filter or order) gets a number; replies to an earlier one, arriving late, are dropped.
+  const search = useRef(0);
   async function load(pageToken?: string) {
+    const current = pageToken ? search.current : ++search.current;
+    if (!pageToken) setLoadedSearch(null);
     try {
       const experiments = await api<{ experiments?: { experiment_id: string }[] }>('/api/2.0/mlflow/experiments/search', { body: { max_results: 1000 } });
       const body: Record<string, unknown> = {
@@ -36,12 +42,17 @@ export function RunsPage() {
       };
       if (pageToken) body.page_token = pageToken;
       const reply = await api<SearchReply>('/api/2.0/mlflow/runs/search', { body });
+      if (current !== search.current) return;
       setRuns((previous) => (pageToken ? [...previous, ...(reply.runs ?? [])] : reply.runs ?? []));
       setNext(reply.next_page_token || undefined);
       setError(null);
+      setLoadedSearch(current);
     } catch (caught) {
+      if (current !== search.current) return;
       setError(caught instanceof Error ? caught.message : String(caught));
       setRuns([]);
+      setNext(undefined);
+      setLoadedSearch(current);
     }
   }
   useEffect(() => void load(), [filter, order]);
@@ -88,7 +99,7 @@ export function RunsPage() {
         <ColumnChoice legend="Params" keys={allParamKeys} shown={paramKeys} onToggle={(key, shown) => toggleColumn('params', key, shown)} />
       </details>
       {error && <p className="error" role="alert">{error}</p>}
-      <p className="count">{runs.length} runs{next ? ' (more available)' : ''}</p>
+      <p className="count">{loadedSearch === null ? 'Loading…' : `${runs.length} runs${next ? ' (more available)' : ''}`}</p>
       <div className="table" role="table">
         <div className="row head" role="row" style={{ gridTemplateColumns: columns }}>
           <span />

@@ -126,5 +126,12 @@ const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALL
 /** The builder for a column of DuckDB type `type` (as DuckDB prints it). */
 export function columnBuilder(name: string, type: string, memory: NumberMemory): ColumnBuilder {
   if (!NUMERIC_TYPES.test(type)) return new Texts(name);
-  return memory === 'shared' ? new SharedNumbers(name) : new PrivateNumbers(name);
+  if (memory === 'private') return new PrivateNumbers(name);
+  try {
+    return new SharedNumbers(name);
+  } catch (error) {
+    // Reserving the address space can fail where it is capped (ulimit -v): ordinary memory still works.
+    if (error instanceof RangeError) return new PrivateNumbers(name);
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { makeTempDir } from '../../test/support/temp-dir.js';
-import { findColumn, readTable } from './index.js';
+import { findColumn, readTable, streamTable } from './index.js';
 
 describe('reading tables', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -70,5 +70,40 @@ describe('reading tables', () => {
     assert.ok(Number.isNaN((findColumn(shared, 'y')!.values as Float64Array)[7]));
     assert.deepEqual(findColumn(shared, 'label')!.values, findColumn(plain, 'label')!.values);
     assert.ok((findColumn(plain, 'x')!.values as Float64Array).buffer instanceof ArrayBuffer, 'by default a column owns an ordinary buffer');
+  });
+
+  /** 100,000 rows of numbers with text at row 90,000: past the rows DuckDB samples to choose the column's type. */
+  function writeLateBadRow(name: string): string {
+    const path = join(temp.path, name);
+    const lines = ['x,y'];
+    for (let row = 0; row < 100_000; row++) lines.push(row === 90_000 ? 'abc,1' : `${row},${row / 2}`);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  }
+
+  test('a row that fails late in the file is an error naming its line, not a table cut short there', async () => {
+    const path = writeLateBadRow('late-bad.csv');
+    await assert.rejects(readTable(path), (error: Error & { code?: string }) => error.code === 'SLUICE_DATA_UNREADABLE' && /Line: 90002/.test(error.message));
+    await assert.rejects(readTable(path, { sharedMemory: true }), { code: 'SLUICE_DATA_UNREADABLE' });
+  });
+
+  test('streamed in batches, a file whose row fails late raises that error instead of ending early', async () => {
+    const path = writeLateBadRow('late-bad-stream.csv');
+    let rows = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const batch of streamTable(path, 10_000)) rows += batch.rowCount;
+      })(),
+      (error: Error & { code?: string }) => error.code === 'SLUICE_DATA_UNREADABLE' && /Line: 90002/.test(error.message),
+    );
+    assert.ok(rows < 100_000, `${rows} rows came before the error`);
+  });
+
+  test('streamed in batches, a whole file comes in order, every row once', async () => {
+    const path = writeRows('batches.csv', 50_000);
+    const seen: number[] = [];
+    for await (const batch of streamTable(path, 8_192)) seen.push(...(findColumn(batch, 'x')!.values as Float64Array));
+    assert.equal(seen.length, 50_000);
+    assert.ok(seen.every((value, row) => value === row));
   });
 });

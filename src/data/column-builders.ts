@@ -1,7 +1,6 @@
 /**
- * Columns built from DuckDB's result chunks as they stream in: numbers as Float64Array (NaN for
- * missing), the rest as text. A chunk is converted as soon as it arrives, so its native memory can
- * go, and the conversion overlaps DuckDB's reading of the next ones.
+ * Columns built from DuckDB's result chunks, one chunk at a time: numbers as Float64Array (NaN for
+ * missing), the rest as text.
  */
 import type { DuckDBVector } from '@duckdb/node-api';
 import type { Column } from './table.js';
@@ -15,10 +14,7 @@ export interface ColumnBuilder {
 /** How number columns are held: see {@link readTable}'s `sharedMemory`. */
 export type NumberMemory = 'private' | 'shared';
 
-/** The largest growable SharedArrayBuffer V8 allows (4 GiB): 536,870,912 numbers. */
-const MAX_SHARED_BYTES = 2 ** 32;
-
-/** The internals of @duckdb/node-api's double vector that allow a bulk copy (see appendNumbers). */
+/** The internals of @duckdb/node-api's double vector that allow a bulk copy (see copyNumbers). */
 interface DoubleVectorInternals {
   readonly items?: unknown;
   readonly validity?: { readonly data?: unknown };
@@ -42,41 +38,33 @@ function copyNumbers(vector: DuckDBVector, count: number, target: Float64Array, 
 }
 
 /**
- * Numbers in one growable SharedArrayBuffer: the address space is reserved up front and memory
- * committed as rows arrive, so the column is written once, never copied to grow, and a worker
- * thread can sort it where it is (drift detection's main cost; see drift/sort-in-parallel.ts).
- * Each fresh page costs a fault on first touch, a large share of the time on some virtual
- * machines, so writing each number once matters.
+ * Numbers of a result whose row count is known: each chunk is copied to its place as it comes (so
+ * its native memory can go), into memory written once. Fresh pages cost a fault each on first
+ * touch, a large share of the time on some virtual machines.
  */
-class SharedNumbers implements ColumnBuilder {
-  private readonly memory = new SharedArrayBuffer(0, { maxByteLength: MAX_SHARED_BYTES });
-  private values: Float64Array<ArrayBufferLike> = new Float64Array(0);
+class PlacedNumbers implements ColumnBuilder {
   private rows = 0;
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly values: Float64Array,
+  ) {}
 
   append(vector: DuckDBVector, count: number): void {
-    const needed = (this.rows + count) * Float64Array.BYTES_PER_ELEMENT;
-    if (needed > this.memory.byteLength) {
-      // Growing commits address space (untouched pages cost nothing), so grow by doubling.
-      if (needed > MAX_SHARED_BYTES) throw new RangeError(`column "${this.name}" holds more than ${MAX_SHARED_BYTES / 8} numbers`);
-      this.memory.grow(Math.min(MAX_SHARED_BYTES, Math.max(needed, 2 * this.memory.byteLength, 1 << 16)));
-      this.values = new Float64Array(this.memory);
-    }
     copyNumbers(vector, count, this.values, this.rows);
     this.rows += count;
   }
 
   finish(): Column {
-    return { name: this.name, kind: 'number', values: new Float64Array(this.memory, 0, this.rows) };
+    return { name: this.name, kind: 'number', values: this.rows === this.values.length ? this.values : this.values.subarray(0, this.rows) };
   }
 }
 
 /**
- * Numbers in an ordinary array that owns its buffer (it may be transferred to another thread):
- * the chunks' vectors are kept until the count is known, then copied once.
+ * Numbers of a stream whose row count is not known yet (a batch): the chunks' vectors are kept
+ * until it is, then copied once into an array that owns its buffer.
  */
-class PrivateNumbers implements ColumnBuilder {
+class HeldNumbers implements ColumnBuilder {
   private readonly vectors: DuckDBVector[] = [];
   private readonly counts: number[] = [];
   private rows = 0;
@@ -123,15 +111,14 @@ class Texts implements ColumnBuilder {
 
 const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
-/** The builder for a column of DuckDB type `type` (as DuckDB prints it). */
-export function columnBuilder(name: string, type: string, memory: NumberMemory): ColumnBuilder {
+/**
+ * The builder for a column of DuckDB type `type` (as DuckDB prints it). With `rows` known, numbers
+ * go straight to an array of that length, over a SharedArrayBuffer when `memory` is `shared`
+ * (worker threads can then sort it in place; see drift/sort-in-parallel.ts); without, they are
+ * held until the end, in ordinary memory.
+ */
+export function columnBuilder(name: string, type: string, memory: NumberMemory, rows?: number): ColumnBuilder {
   if (!NUMERIC_TYPES.test(type)) return new Texts(name);
-  if (memory === 'private') return new PrivateNumbers(name);
-  try {
-    return new SharedNumbers(name);
-  } catch (error) {
-    // Reserving the address space can fail where it is capped (ulimit -v): ordinary memory still works.
-    if (error instanceof RangeError) return new PrivateNumbers(name);
-    throw error;
-  }
+  if (rows === undefined) return new HeldNumbers(name);
+  return new PlacedNumbers(name, memory === 'shared' ? new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT)) : new Float64Array(rows));
 }

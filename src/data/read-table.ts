@@ -10,7 +10,7 @@
  * rows at the end: a row that failed raises its error there, before the last batch is taken as
  * the end of the data.
  */
-import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
+import { DuckDBMaterializedResult, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import { columnBuilder, type ColumnBuilder, type NumberMemory } from './column-builders.js';
 import { openConnection, readFailure, tableSource } from './duckdb-source.js';
 import { unreadableData } from './errors.js';
@@ -19,9 +19,9 @@ import type { Table } from './table.js';
 
 export interface ReadTableOptions {
   /**
-   * Numbers over (growable) SharedArrayBuffers, written once as the chunks arrive, that worker
-   * threads can read and sort in place; by default each number column owns an ordinary buffer,
-   * which may be transferred. For tables handed to worker threads, like drift detection's.
+   * Numbers over SharedArrayBuffers, which worker threads can read and sort in place; by default
+   * each number column owns an ordinary buffer, which may be transferred. For tables handed to
+   * worker threads, like drift detection's.
    */
   readonly sharedMemory?: boolean;
 }
@@ -66,6 +66,11 @@ class ChunkStream {
     if (counted !== rows) throw unreadableData({ path: this.path, reason: `the read stopped after ${rows} of its ${counted} rows (did the file change while it was read?)` });
   }
 
+  /** The number of rows of a whole read (undefined when streamed). */
+  get rows(): number | undefined {
+    return this.result instanceof DuckDBMaterializedResult ? this.result.rowCount : undefined;
+  }
+
   get names(): string[] {
     return this.result.columnNames();
   }
@@ -91,7 +96,8 @@ class ChunkStream {
 
 function buildersFor(stream: ChunkStream, memory: NumberMemory): ColumnBuilder[] {
   const types = stream.types;
-  return stream.names.map((name, index) => columnBuilder(name, types[index]!, memory));
+  const rows = stream.rows;
+  return stream.names.map((name, index) => columnBuilder(name, types[index]!, memory, rows));
 }
 
 /** Appends a chunk to the builders; returns its row count (a native call: read once). */

@@ -6,7 +6,7 @@
  */
 import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { queueUnreachable } from './errors.js';
+import { queueDatabaseMissing, queueUnreachable } from './errors.js';
 import type { QueueLocation } from './queue-url.js';
 
 /** How long a command waits for Redis to answer before giving up (SLUICE_QUEUE_UNREACHABLE). */
@@ -55,6 +55,14 @@ export async function connectQueue(location: QueueLocation, timeoutMs = CONNECT_
     throw queueUnreachable({ url: location.url, timeoutSeconds: timeoutMs / 1000, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   } finally {
     clearTimeout(timer);
+  }
+  // ioredis selects the database on connect and carries on with database 0 when that fails (a
+  // number the server does not have): every command would then use another queue's keys.
+  try {
+    await client.select(location.db);
+  } catch (error) {
+    client.disconnect();
+    throw queueDatabaseMissing({ url: location.url, db: location.db, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   }
   // From here on, brief outages are retried rather than failing the command.
   client.options.retryStrategy = (times: number) => Math.min(times * 200, 2_000);

@@ -22,6 +22,13 @@ export const queueUnreachable = defineError<{ url: string; timeoutSeconds: numbe
   hint: ({ url }) => `Check that Redis runs and listens there (\`redis-cli -u ${url} ping\`), or pass another --queue URL.`,
 });
 
+export const queueDatabaseMissing = defineError<{ url: string; db: number; reason: string }>('SLUICE_QUEUE_NO_DATABASE', {
+  kind: 'invalid_input',
+  description: 'The queue URL names a Redis database number that the server does not have.',
+  message: ({ url, db, reason }) => `Redis at ${url} has no database ${db} (${reason}).`,
+  hint: () => 'Name a database the server has in the URL\'s path (redis://HOST:PORT/0 is the first; `CONFIG GET databases` tells how many there are), or leave the path out for database 0.',
+});
+
 export const noCapableWorker = defineError<{ stage: string; labels: string; version: string; timeoutSeconds: number; url: string; connected: string }>('SLUICE_QUEUE_NO_WORKER', {
   kind: 'unavailable',
   description: 'A stage waited on the queue, and no worker that could take it (the same Sluice version, every label the stage asks for) was connected for the whole worker timeout.',

@@ -12,7 +12,7 @@ import { DEFAULT_PARAMS_FILE, loadPipeline, parseLockfile } from '../pipeline/in
 import type { Run, TrackingService } from '../tracking/index.js';
 import type { Workspace } from '../workspace/index.js';
 import { experimentNotApplicable, experimentNotFound, noExperiments, sweepTooLarge } from './errors.js';
-import { applyOverrides, gridOf, MAX_SWEEP_SIZE, parseOverrides, sampleGrid, type ParamOverride } from './overrides.js';
+import { applyOverrides, gridOf, MAX_SWEEP_SIZE, overridesConflict, parseOverrides, sampleGrid, type ParamOverride } from './overrides.js';
 import { EXPERIMENT_TAGS, type ExperimentSpec } from './run-experiment.js';
 
 /** How to plan a sweep. */
@@ -30,8 +30,8 @@ export interface SweepPlanOptions {
 export function planSweep(root: string, options: SweepPlanOptions): ExperimentSpec[] {
   // A pipeline that cannot be read fails every experiment the same way: said once, at its line.
   loadPipeline(root);
-  const grid = gridOf(parseOverrides(options.set, root));
-  const chosen = options.random === undefined ? grid : sampleGrid(grid, options.random, options.seed ?? 0);
+  const axes = parseOverrides(options.set, root);
+  const chosen = options.random === undefined ? gridOf(axes) : sampleGrid(axes, options.random, options.seed ?? 0);
   if (chosen.length > MAX_SWEEP_SIZE) throw sweepTooLarge({ size: chosen.length, limit: MAX_SWEEP_SIZE });
   const sweep = options.name ?? `exp-${randomBytes(3).toString('hex')}`;
   return chosen.map((overrides, index) => ({ sweep, name: `${sweep}-${index + 1}`, overrides }));
@@ -157,6 +157,9 @@ export async function applyExperiment(tracking: TrackingService, workspace: Work
   const missing = outs.filter((out) => !cache.has(out.hash)).map((out) => out.path);
   if (missing.length > 0) throw experimentNotApplicable({ id, reason: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the cache` });
   const overrides = overridesOf(run);
+  // Checked before anything is written: the workspace is changed whole or not at all.
+  const conflict = overridesConflict(workspace.root, overrides);
+  if (conflict) throw experimentNotApplicable({ id, reason: `its params cannot be set: ${conflict}` });
   applyOverrides(workspace.root, overrides);
   writeFileAtomic(workspace.paths.lockFile, lockText);
   for (const out of outs) cache.checkout(out.hash, join(workspace.root, out.path), { shared: false, mode: out.isexec ? 0o755 : 0o644 });

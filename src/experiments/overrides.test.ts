@@ -26,13 +26,31 @@ describe('sweep overrides', () => {
   });
 
   test('a random sample has distinct combinations in grid order, the same for the same seed', () => {
-    const grid = gridOf(parseOverrides(['train.C=1,2,3,4,5', 'train.max_iter=10,20,30'], dir.path));
-    const a = sampleGrid(grid, 5, 3);
-    assert.equal(new Set(a.map((combo) => JSON.stringify(combo))).size, 5);
+    const axes = parseOverrides(['train.C=1,2,3,4,5', 'train.max_iter=10,20,30'], dir.path);
+    const grid = gridOf(axes).map((combo) => JSON.stringify(combo));
+    const a = sampleGrid(axes, 5, 3).map((combo) => JSON.stringify(combo));
+    assert.equal(new Set(a).size, 5);
+    assert.ok(a.every((combo) => grid.includes(combo)));
     assert.deepEqual(a, [...a].sort((x, y) => grid.indexOf(x) - grid.indexOf(y)));
-    assert.deepEqual(sampleGrid(grid, 5, 3), a);
-    assert.notDeepEqual(sampleGrid(grid, 5, 4), a);
-    assert.equal(sampleGrid(grid, 100, 1).length, grid.length);
+    assert.deepEqual(sampleGrid(axes, 5, 3).map((combo) => JSON.stringify(combo)), a);
+    assert.notDeepEqual(sampleGrid(axes, 5, 4).map((combo) => JSON.stringify(combo)), a);
+    assert.equal(sampleGrid(axes, 100, 1).length, grid.length);
+  });
+
+  test('a sample of a grid far larger than a sweep may run is drawn without building the grid', () => {
+    const values = Array.from({ length: 60 }, (_, k) => k + 1).join(',');
+    const axes = parseOverrides([`train.C=${values}`, `train.max_iter=${values}`, `train.solver=${values}`, `other.yaml:model.depth=${values}`], dir.path);
+    assert.throws(() => gridOf(axes), { code: 'SLUICE_EXP_SWEEP_TOO_LARGE' });
+    const sample = sampleGrid(axes, 3, 7);
+    assert.equal(sample.length, 3);
+    assert.equal(new Set(sample.map((combo) => JSON.stringify(combo))).size, 3);
+    assert.ok(sample.every((combo) => combo.length === 4 && combo.every((override) => typeof override.value === 'number' && override.value >= 1 && override.value <= 60)));
+  });
+
+  test('a section set to a value, a params file outside the project, and one file named two ways are refused', () => {
+    assert.throws(() => parseOverrides(['train=1'], dir.path), (error: Error) => /"train" in params\.yaml is a section, not a value; set one of its keys \(train\.C/.test(error.message));
+    assert.throws(() => parseOverrides(['../outside.yaml:a=1'], dir.path), /\.\.\/outside\.yaml is outside the project/);
+    assert.throws(() => parseOverrides(['./params.yaml:train.C=2', 'train.C=1'], dir.path), /train\.C is set by another -S already/);
   });
 
   test('a params file with a YAML mistake is reported at its line, as a pipeline reports it', () => {

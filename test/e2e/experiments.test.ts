@@ -4,7 +4,7 @@
  * `exp show` sorting them by a metric; `exp apply` bringing one into the workspace; bad input.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
@@ -102,6 +102,35 @@ describe('sluice exp', () => {
     const status = sluice(repo.root, ['status']);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /up to date/);
+  });
+
+  test('exp apply into a workspace whose params.yaml lost the section or the file is refused, and changes nothing', () => {
+    const params = join(repo.root, 'params.yaml');
+    const before = readFileSync(params, 'utf8');
+    const model = readFileSync(join(repo.root, 'model.txt'), 'utf8');
+    try {
+      writeFileSync(params, 'train: 5\n');
+      const scalar = sluice(repo.root, ['exp', 'apply', 'grid-2']);
+      assert.equal(scalar.code, 2, scalar.stderr);
+      assert.match(scalar.stderr, /Cannot apply experiment "grid-2": its params cannot be set: params\.yaml no longer has a section "train" to set train\.C in/);
+      rmSync(params);
+      const gone = sluice(repo.root, ['exp', 'apply', 'grid-2']);
+      assert.equal(gone.code, 2, gone.stderr);
+      assert.match(gone.stderr, /params\.yaml no longer exists/);
+      assert.equal(readFileSync(join(repo.root, 'model.txt'), 'utf8'), model, 'the outputs are untouched');
+    } finally {
+      writeFileSync(params, before);
+    }
+  });
+
+  test('--random samples a grid far larger than a sweep may run, and a whole section set to a value is refused up front', () => {
+    const values = Array.from({ length: 400 }, (_, k) => k + 1).join(',');
+    const sampled = sluice(repo.root, ['exp', 'run', '-S', `train.C=${values}`, '-S', `train.max_iter=${values}`, '--random', '1', '--name', 'huge']);
+    assert.equal(sampled.code, 0, sampled.stderr);
+    assert.equal(show(repo.root, ['--sweep', 'huge']).length, 1);
+    const section = sluice(repo.root, ['exp', 'run', '-S', 'train=1']);
+    assert.equal(section.code, 2, section.stderr);
+    assert.match(section.stderr, /"train" in params\.yaml is a section, not a value; set one of its keys/);
   });
 
   test('bad input gets a clear error and exit code 2', () => {

@@ -37,6 +37,15 @@ describe('queue executor: bad input', () => {
     assert.match(result.stderr, /Cannot reach Redis at redis:\/\/127\.0\.0\.1:1 within 5 s/);
   });
 
+  test('a queue URL naming a database Redis does not have is a usage error (exit 2), not database 0', () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    for (const args of [['workers'], ['queue', 'status'], ['worker']]) {
+      const result = sluice(project.clone(`db-${args.join('-')}`), [...args, '--queue', 'redis://127.0.0.1:6379/99999']);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /Redis at redis:\/\/127\.0\.0\.1:6379\/99999 has no database 99999/);
+    }
+  });
+
   test('a queue URL that is not redis:// is a usage error (exit 2)', () => {
     const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
     const result = sluice(project.clone('submitter'), ['run', '--executor', 'queue', '--queue', 'http://127.0.0.1:6379']);

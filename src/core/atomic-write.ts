@@ -74,6 +74,8 @@ function filePathProblem(path: string): string | undefined {
 /** What the file system said, for the errors a user's choice of path (or a full disk) causes. */
 const UNWRITABLE: Readonly<Record<string, string>> = {
   EISDIR: 'it is a directory',
+  // rename(2) onto a mount point or the current directory (`.`).
+  EBUSY: 'it is a directory in use (a mount point or the current folder)',
   ENOTDIR: 'a folder on its path is a file',
   EEXIST: 'a folder on its path is a file',
   EACCES: 'permission denied',

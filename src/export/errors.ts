@@ -15,6 +15,13 @@ export const noRepository = defineError<Record<string, never>>('SLUICE_EXPORT_NO
   hint: () => 'Pass --repository URL (e.g. https://github.com/acme/fraud.git), or add one with `git remote add origin URL`.',
 });
 
+export const repositoryUnusable = defineError<{ url: string; problem: string }>('SLUICE_EXPORT_BAD_REPOSITORY', {
+  kind: 'invalid_input',
+  description: 'The repository the pods would clone (--repository, or git\'s origin) is not a URL git can clone from inside a cluster.',
+  message: ({ url, problem }) => `The pods cannot clone "${url}": ${problem}.`,
+  hint: () => 'Pass --repository URL with a URL the cluster can reach (https://github.com/acme/fraud.git or git@github.com:acme/fraud.git).',
+});
+
 export const remoteUnusable = defineError<{ problem: string }>('SLUICE_EXPORT_REMOTE_UNUSABLE', {
   kind: 'invalid_input',
   description: "Pods of an Argo Workflow share no disk: each stage pulls its inputs from and pushes its outputs to the shared cache, an S3 remote in .sluice/config.yaml.",

@@ -11,7 +11,7 @@ import { checkImageReference, deriveKubernetesName, kubernetesNameProblem, KUBER
 import { buildGraph, dagEdges, isStageLabel, loadPipeline, STAGE_LABEL_FORMAT, type StageResources } from '../pipeline/index.js';
 import { loadWorkspaceConfig } from '../workspace/index.js';
 import { argoWorkflow } from './argo-workflow.js';
-import { invalidExportName, invalidWorkerLabel, noRepository, notCommitted, remoteUnusable } from './errors.js';
+import { invalidExportName, invalidWorkerLabel, noRepository, notCommitted, remoteUnusable, repositoryUnusable } from './errors.js';
 import { workerDeployment } from './k8s-worker.js';
 import type { Deployment, ServiceAccount, Workflow } from './kubernetes-objects.js';
 
@@ -154,6 +154,13 @@ function checkSharedRemote(root: string, name: string | undefined): string | und
 async function cloneUrl(root: string, given: string | undefined, warnings: string[]): Promise<string> {
   const url = given ?? (await readGitRemoteUrl(root));
   if (!url) throw noRepository({});
+  const remote = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url) && !/^file:/i.test(url);
+  const scpLike = /^[^\s@/:]+@[^\s/:]+:\S+$/.test(url);
+  if (!remote && !scpLike) {
+    // A path (or file://) is a clone on this machine: the cluster's pods have no such folder.
+    const local = /^(file:|\/|\.{1,2}\/|~)/i.test(url);
+    throw repositoryUnusable({ url, problem: local ? 'it is a folder on this machine, which the pods do not have' : 'it is not a git URL (scheme://host/path, or user@host:path)' });
+  }
   const withoutCredentials = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
   if (withoutCredentials !== url && /^https?:/i.test(url)) {
     warnings.push('the repository URL held credentials; they were left out of the manifest (give the pods a Secret instead: --git-secret for workflows)');

@@ -2,9 +2,10 @@
  * The part of a model card only people can write (Mitchell et al. 2019: intended use, factors,
  * ethical considerations, caveats), kept in `model-card.yaml` beside sluice.yaml and validated.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { readTextFile } from '../core/index.js';
 import { invalidCardFile } from './errors.js';
 
 const texts = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((value) => (typeof value === 'string' ? [value] : value));
@@ -28,9 +29,10 @@ export type CardFile = z.infer<typeof cardFileSchema>;
 /** Reads `path`; undefined when it does not exist. Errors name the file and the field. */
 export function readCardFile(path: string, shown: string = path): CardFile | undefined {
   if (!existsSync(path)) return undefined;
+  const text = readTextFile(path, shown);
   let raw: unknown;
   try {
-    raw = parse(readFileSync(path, 'utf8'));
+    raw = parse(text);
   } catch (error) {
     throw invalidCardFile({ file: shown, problem: `it is not valid YAML (${(error as Error).message.split('\n')[0]})` }, { cause: error });
   }

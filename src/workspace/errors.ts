@@ -28,3 +28,10 @@ export const serverHomeNotFound = defineError<{ cwd: string; home: string }>('SL
   message: ({ cwd, home }) => `No Sluice project found in ${cwd} or its parents, and no standalone server home at ${home}.`,
   hint: () => 'Run the command in the project, or where `sluice server` was started (its home is ./sluice-server), or name the server\'s store with --store postgresql://… (or --home DIR).',
 });
+
+export const sluiceDirIsFile = defineError<{ path: string }>('SLUICE_WORKSPACE_DIR_IS_FILE', {
+  kind: 'conflict',
+  description: '`.sluice`, the folder where Sluice keeps its config, cache and metadata, exists as a file.',
+  message: ({ path }) => `Cannot set up Sluice here: ${path} is a file, where Sluice keeps its folder.`,
+  hint: ({ path }) => `Move or remove ${path}, then run sluice init again.`,
+});

@@ -1,15 +1,17 @@
 /** Keeping `.gitignore` in step: Sluice's own files and cached outputs stay out of git. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/index.js';
+import { readTextFile, writeFileAtomic } from '../core/index.js';
 
 /**
  * Appends the entries not yet in the root `.gitignore` (compared line by line), keeping
  * everything else as the user wrote it. Returns the entries added.
  */
 export function ensureGitignoreEntries(root: string, entries: readonly string[]): string[] {
-  const path = join(root, '.gitignore');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const name = join(root, '.gitignore');
+  // A symlinked .gitignore (shared between checkouts) is updated where it points, not replaced.
+  const path = existsSync(name) ? realpathSync(name) : name;
+  const current = existsSync(path) ? readTextFile(path, '.gitignore') : '';
   const present = new Set(current.split(/\r?\n/).map((line) => line.trim()));
   const missing = [...new Set(entries)].filter((entry) => !present.has(entry));
   if (missing.length === 0) return [];
@@ -35,10 +37,11 @@ export function gitignoreEntryFor(path: string): string {
  * now belong in git). Returns the entries removed.
  */
 export function removeGitignoreEntries(root: string, entries: readonly string[]): string[] {
-  const path = join(root, '.gitignore');
-  if (!existsSync(path) || entries.length === 0) return [];
+  const name = join(root, '.gitignore');
+  if (!existsSync(name) || entries.length === 0) return [];
+  const path = realpathSync(name);
   const unwanted = new Set(entries);
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const lines = readTextFile(path, '.gitignore').split('\n');
   const kept = lines.filter((line) => !unwanted.has(line.trim()));
   if (kept.length === lines.length) return [];
   writeFileAtomic(path, kept.join('\n'));

@@ -2,13 +2,13 @@
  * A workspace is a repository Sluice works in: its root (where `sluice.yaml` and `.sluice/`
  * live), its settings, and the locations of the cache, logs and metadata store.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/index.js';
 import { ObjectCache, StatCache, statCacheDirectory, workspaceKey, type LinkType } from '../cache/index.js';
 import { parseStoreUrl, type StoreLocation } from '../store/index.js';
 import { CONFIG_FILE, DEFAULT_CONFIG_TEXT, loadWorkspaceConfig, type WorkspaceConfig } from './config.js';
-import { workspaceNotFound } from './errors.js';
+import { sluiceDirIsFile, workspaceNotFound } from './errors.js';
 import { ensureGitignoreEntries } from './gitignore.js';
 import { LOCK_FILE, PIPELINE_FILE, SLUICE_DIR, locateWorkspaceRoot } from './workspace-root.js';
 
@@ -93,7 +93,9 @@ export function openWorkspace(root: string, env: NodeJS.ProcessEnv = process.env
  * Idempotent: returns what it changed.
  */
 export function initWorkspace(root: string): { createdConfig: boolean; gitignoreAdded: string[] } {
-  mkdirSync(join(root, SLUICE_DIR), { recursive: true });
+  const sluiceDir = join(root, SLUICE_DIR);
+  if (existsSync(sluiceDir) && !statSync(sluiceDir).isDirectory()) throw sluiceDirIsFile({ path: sluiceDir });
+  mkdirSync(sluiceDir, { recursive: true });
   const configPath = join(root, CONFIG_FILE);
   const createdConfig = !existsSync(configPath);
   if (createdConfig) writeFileAtomic(configPath, DEFAULT_CONFIG_TEXT);

@@ -146,6 +146,10 @@ describe('sluice exp', () => {
     const sweep = sluice(repo.root, ['exp', 'show', '--sweep', 'nothing']);
     assert.equal(sweep.code, 2);
     assert.match(sweep.stderr, /There is no sweep "nothing"/);
+    const quoted = sluice(repo.root, ['exp', 'show', '--sweep', "x'y"]);
+    assert.equal(quoted.code, 2);
+    assert.match(quoted.stderr, /--sweep a sweep name is letters, digits/);
+    assert.doesNotMatch(quoted.stderr, /Invalid filter/);
   });
 
   test('a sweep over a sluice.yaml that cannot be read says so once, at its line, and runs nothing', () => {

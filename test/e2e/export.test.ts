@@ -110,4 +110,23 @@ describe('sluice export k8s-worker', () => {
     assert.match(result.stderr, /"big mem" is not a worker label/);
     assert.match(result.stderr, /--labels gpu,bigmem/);
   });
+
+  test('refuses a repository the pods cannot clone, an --out naming a folder, and a memory size without its unit', () => {
+    const out = join(repo.outside, 'refused.yaml');
+    const notUrl = sluice(repo.root, ['export', 'k8s-worker', '--repository', 'not a url', '--out', out]);
+    assert.equal(notUrl.code, 2, notUrl.stderr);
+    assert.match(notUrl.stderr, /The pods cannot clone "not a url": it is not a git URL/);
+    const local = sluice(repo.root, ['export', 'k8s-worker', '--repository', repo.root, '--out', out]);
+    assert.equal(local.code, 2, local.stderr);
+    assert.match(local.stderr, /it is a folder on this machine, which the pods do not have/);
+    const folder = sluice(repo.root, ['export', 'k8s-worker', '--out', `${repo.outside}/`]);
+    assert.equal(folder.code, 2, folder.stderr);
+    assert.match(folder.stderr, /--out names the manifest file, not a folder/);
+    const bytes = sluice(repo.root, ['export', 'k8s-worker', '--memory', '512', '--out', out]);
+    assert.equal(bytes.code, 2, bytes.stderr);
+    assert.match(bytes.stderr, /--memory must be a size with its unit/);
+    assert.equal(existsSync(out), false);
+    const scp = sluice(repo.root, ['export', 'k8s-worker', '--repository', 'git@github.com:acme/bc.git', '--out', out]);
+    assert.equal(scp.code, 0, scp.stderr);
+  });
 });

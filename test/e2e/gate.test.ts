@@ -1,6 +1,6 @@
 /** `sluice gate` on the shared models: the strong model passes against the weak one and not the reverse. */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sharedFixture } from '../support/fixtures.js';
@@ -51,6 +51,19 @@ describe('sluice gate', () => {
     assert.throws(() => readFileSync(join(temp.path, '-')), /ENOENT/);
     const summary = gate(gates('bc_logreg', 'bc_weak_logreg3'), '--summary', '-');
     assert.equal((JSON.parse(summary.stdout) as { passed: boolean }).passed, true);
+  });
+
+  test('an output that cannot be written is refused before the gate runs: no file written, no verdict lost', () => {
+    mkdirSync(join(temp.path, 'reports'), { recursive: true });
+    rmSync(join(temp.path, 'first.json'), { force: true });
+    const result = gate(gates('bc_logreg', 'bc_weak_logreg3'), '--json', 'first.json', '--report', 'reports');
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Cannot write reports: it is a directory/);
+    assert.doesNotMatch(result.stdout, /Gate passed/);
+    assert.equal(existsSync(join(temp.path, 'first.json')), false, 'nothing was written before the refusal');
+    const here = gate(gates('bc_logreg', 'bc_weak_logreg3'), '--json', '.');
+    assert.equal(here.code, 2, here.stderr);
+    assert.match(here.stderr, /Cannot write \.: it is a directory/);
   });
 
   test('no sluice.yaml, or a folder given as --config, is a clear error (exit 2) naming the file', () => {

@@ -1,6 +1,6 @@
 /** The read-only commands: init, dag, params diff and metrics show/diff against git revisions. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
@@ -16,6 +16,27 @@ describe('sluice init', () => {
       assert.equal(readFileSync(join(repo.root, '.gitignore'), 'utf8'), 'node_modules/\n/.sluice/cache/\n/.sluice/artifacts/\n/.sluice/logs/\n/.sluice/tmp/\n/.sluice/predictions/\n/.sluice/sluice.db\n/.sluice/sluice.db-*\n');
       assert.match(sluice(repo.root, ['init']).stdout, /already initialised/);
       assert.equal(repo.git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort().join(','), ' M .gitignore,?? .sluice/config.yaml');
+    } finally {
+      repo.remove();
+    }
+  });
+
+  test('a .sluice file or a .gitignore folder is a clear error (exit 2), and a symlinked .gitignore is updated where it points', () => {
+    const repo = scratchRepo({ '.sluice': 'not a folder\n', 'shared/ignore': 'node_modules/\n' });
+    try {
+      const file = sluice(repo.root, ['init']);
+      assert.equal(file.code, 2, file.stderr);
+      assert.match(file.stderr, /\.sluice is a file, where Sluice keeps its folder.*\[SLUICE_WORKSPACE_DIR_IS_FILE\]/);
+      rmSync(join(repo.root, '.sluice'));
+      mkdirSync(join(repo.root, '.gitignore'));
+      const folder = sluice(repo.root, ['init']);
+      assert.equal(folder.code, 2, folder.stderr);
+      assert.match(folder.stderr, /Cannot read \.gitignore: it is a directory/);
+      rmSync(join(repo.root, '.gitignore'), { recursive: true });
+      symlinkSync('shared/ignore', join(repo.root, '.gitignore'));
+      assert.equal(sluice(repo.root, ['init']).code, 0);
+      assert.ok(lstatSync(join(repo.root, '.gitignore')).isSymbolicLink(), 'the link is kept');
+      assert.match(readFileSync(join(repo.root, 'shared', 'ignore'), 'utf8'), /^node_modules\/\n\/\.sluice\/cache\/$/m);
     } finally {
       repo.remove();
     }

@@ -117,5 +117,8 @@ describe('sluice models card', () => {
     const out = sluice(repo.root, ['models', 'card', 'breast-cancer@champion', '--out', 'card.pdf']);
     assert.equal(out.code, 2);
     assert.match(out.stderr, /--out must end in \.md or \.html/);
+    const missing = sluice(repo.root, ['models', 'card', 'breast-cancer@champion', '--card-file', 'nope.yaml']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /nope\.yaml: it does not exist.*\[SLUICE_MODEL_CARD_INVALID\]/s);
   });
 });

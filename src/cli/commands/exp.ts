@@ -28,6 +28,9 @@ import { sharedCacheFlagsSchema } from './run.js';
 
 const countSchema = z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
 
+/** A sweep's name (also its runs' prefix), in `exp run --name` and `exp show --sweep` alike. */
+const sweepName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,60}$/, { error: 'a sweep name is letters, digits, ., _ and - (at most 61)' });
+
 const runSchema = sharedCacheFlagsSchema.extend({
   setParam: z.array(z.string()).min(1, { error: 'give at least one -S KEY=V1,V2' }),
   random: countSchema.optional(),
@@ -36,16 +39,13 @@ const runSchema = sharedCacheFlagsSchema.extend({
   /** `--queue` alone (the configured queue) or `--queue redis://…`. */
   queue: z.union([z.literal(true), z.string().min(1)]).optional(),
   workerTimeout: z.coerce.number({ error: 'must be a number of seconds' }).positive({ error: 'must be more than 0' }).default(30),
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][\w.-]{0,60}$/, { error: 'a sweep name is letters, digits, ., _ and - (at most 61)' })
-    .optional(),
+  name: sweepName.optional(),
 });
 
 const metricName = z.string().regex(/^[\w.\-/ :]{1,250}$/, { error: 'a metric name is letters, digits and . _ - / : or spaces' });
 
 const showSchema = z.object({
-  sweep: z.string().min(1).optional(),
+  sweep: sweepName.optional(),
   all: z.boolean().default(false),
   sortBy: metricName.optional(),
   sortOrder: z.enum(['asc', 'desc']).default('asc'),

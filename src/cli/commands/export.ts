@@ -14,7 +14,10 @@ const count = (min: number, max: number) =>
 const httpUrl = (example: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
 
 const common = {
-  out: z.string({ error: 'is required' }).min(1, { error: 'is required' }),
+  out: z
+    .string({ error: 'is required' })
+    .min(1, { error: 'is required' })
+    .refine((out) => out === '-' || !/[/\\]$/.test(out), { error: 'names the manifest file, not a folder (it ends in /): add the file name, e.g. out/workflow.yaml' }),
   image: z.string().min(1).optional(),
   namespace: z.string().optional(),
   serverUrl: httpUrl('https://sluice.example.com').optional(),
@@ -38,7 +41,8 @@ const workerSchema = z.object({
   concurrency: count(1, 64).default(1),
   labels: z.string().default('').transform((text) => text.split(',').map((label) => label.trim()).filter((label) => label.length > 0)),
   cpu: z.string().regex(/^[0-9]+(\.[0-9]+)?m?$/, { error: 'must be cores (2, 0.5) or millicores (500m)' }).default('1'),
-  memory: z.string().regex(/^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)?$/, { error: 'must be a size such as 512Mi or 4Gi' }).default('2Gi'),
+  // A unit is required: Kubernetes reads a bare 512 as bytes, and a worker limited to that is killed at once.
+  memory: z.string().regex(/^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)$/, { error: 'must be a size with its unit, such as 512Mi or 4Gi (a bare number is bytes to Kubernetes)' }).default('2Gi'),
   gpu: count(0, 16).default(0),
   queue: z.string().regex(/^rediss?:\/\/\S+$/, { error: 'must be a redis:// or rediss:// URL such as redis://redis:6379' }).optional(),
   gracePeriod: count(0, 86_400).default(600),

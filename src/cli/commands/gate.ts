@@ -1,6 +1,6 @@
 /** `sluice gate`: check the candidate model against the rules in sluice.yaml's `gates:` section (or one of its named sets). */
 import { z } from 'zod';
-import { writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
 import { gate, gateFailed, loadGateConfig, type GateOutcome } from '../../evaluation/index.js';
 import { resolveModelPath } from '../../registry/index.js';
 import { gateRows, gateSummary, renderGateMarkdown } from '../../reports/index.js';
@@ -21,6 +21,8 @@ const gateOptionsSchema = z.object({
 export async function gateCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
   const options = parseOptions(gateOptionsSchema, rawOptions, 'gate');
   if (options.json === '-' && options.summary === '-') throw invalidOption({ command: 'gate', problem: '--json and --summary cannot both write to stdout (-): give one of them a file' });
+  // Checked before the gate runs and records its run: a verdict is never lost to a path that cannot be written.
+  for (const path of [options.json, options.report, options.summary]) if (path !== undefined && path !== '-') assertWritableFilePath(path);
   const { config, baseDir, ruleLocations } = loadGateConfig(options.config, options.gate);
   const outcome = await withServicesIfAny(cli, (services) =>
     gate({ config, baseDir, ruleLocations, resolveModel: services?.models(cliActor()) ?? resolveModelPath, recordRun: services?.runs.record }),

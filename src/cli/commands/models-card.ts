@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
 import { loadGateConfig } from '../../evaluation/index.js';
-import { cardDataMissing, renderCardHtml, writeModelCard } from '../../model-card/index.js';
+import { cardDataMissing, invalidCardFile, renderCardHtml, writeModelCard } from '../../model-card/index.js';
 import { parseModelReference, referenceUri } from '../../registry/index.js';
 import { parseOptions } from '../options.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
@@ -26,6 +26,9 @@ const cardSchema = z.object({
 
 export async function modelsCardCommand(target: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(cardSchema, rawOptions, 'models card');
+  // The project's model-card.yaml is read when it is there; a file asked for by name must be.
+  if (options.cardFile !== undefined && !existsSync(options.cardFile)) throw invalidCardFile({ file: options.cardFile, problem: 'it does not exist (without --card-file, model-card.yaml in the project is read when there is one)' });
+  if (options.out !== undefined) assertWritableFilePath(options.out);
   return withServices(output, async (services) => {
     const root = services.workspace.root;
     const ref = parseModelReference(target);

@@ -143,6 +143,12 @@ test('an unknown SLUICE_CI_TRIGGER is a configuration error (exit 2) before anyt
   assert.match(run.stderr, /SLUICE_CI_TRIGGER is "tuesday".*\[SLUICE_CI_INVALID_TRIGGER\]/s);
 });
 
+test('--plots without --report is a usage error (exit 2) before anything runs: the charts would be linked from nowhere', () => {
+  const run = sluice(prepared.root, ['ci', '--plots', 'charts']);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /--plots writes the charts that --report links to: give --report FILE too/);
+});
+
 test('--deploy naming no environment of sluice.yaml is a configuration error (exit 2) before anything is registered', () => {
   const before = sluice(prepared.root, ['models', 'list', '--json']).stdout;
   const run = sluice(prepared.root, ['ci', '--deploy', 'staging']);

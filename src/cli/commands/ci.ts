@@ -13,7 +13,7 @@ import { listRemotes, openRemote } from '../../data-versioning/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
-import { parseOptions } from '../options.js';
+import { invalidOption, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
 
@@ -38,6 +38,8 @@ const MARKS: Readonly<Record<CiStepStatus, string>> = { passed: '✓', failed: '
 
 export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<number> {
   const options = parseOptions(ciOptionsSchema, rawOptions, 'ci');
+  // The charts are files the Markdown report links to: without a report they would be written for nothing.
+  if (options.plots !== undefined && options.report === undefined) throw invalidOption({ command: 'ci', problem: '--plots writes the charts that --report links to: give --report FILE too' });
   const trigger = parseCiTrigger(process.env.SLUICE_CI_TRIGGER);
   // The flow takes minutes: an output that cannot be written fails before it, not after.
   for (const path of [options.json, options.report]) if (path !== undefined) assertWritableFilePath(path);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -85,6 +85,19 @@ describe('reading tables', () => {
     const path = writeLateBadRow('late-bad.csv');
     await assert.rejects(readTable(path), (error: Error & { code?: string }) => error.code === 'SLUICE_DATA_UNREADABLE' && /Line: 90002/.test(error.message));
     await assert.rejects(readTable(path, { sharedMemory: true }), { code: 'SLUICE_DATA_UNREADABLE' });
+  });
+
+  test('a Parquet file damaged past its first row groups is an error, not the rows before the damage', async () => {
+    const path = join(temp.path, 'groups.parquet');
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    await connection.run(`COPY (SELECT i::DOUBLE AS x, (i * 7 % 1000)::DOUBLE / 3 AS y FROM range(200000) t(i)) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 20000)`);
+    assert.equal((await readTable(path, { sharedMemory: true })).rowCount, 200_000);
+    const bytes = readFileSync(path);
+    const at = Math.floor(bytes.length * 0.7);
+    for (let i = 0; i < 2000; i++) bytes[at + i] = (i * 37) & 0xff;
+    const damaged = join(temp.path, 'damaged.parquet');
+    writeFileSync(damaged, bytes);
+    await assert.rejects(readTable(damaged, { sharedMemory: true }), { code: 'SLUICE_DATA_UNREADABLE' });
   });
 
   test('streamed in batches, a file whose row fails late raises that error instead of ending early', async () => {

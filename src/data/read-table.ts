@@ -5,12 +5,13 @@
  * converted as they are fetched.
  *
  * A streamed DuckDB result ends the same way whether the file was read to its end or a row failed
- * on the way (the bindings report neither the error nor the difference), so a whole read runs its
- * query to completion first, where a failure is an error, and a streamed read counts the file's
- * rows at the end: a row that failed raises its error there, before the last batch is taken as
- * the end of the data.
+ * on the way (the bindings report neither the error nor the difference). So a whole read of CSV
+ * or JSON runs its query to completion first, where a failure is an error; a whole read of Parquet
+ * counts the rows first (from the footer, reading no data) and streams, and a stream that stops
+ * short of the count is an error; a batched read counts at the end. Either way a row that failed
+ * raises its own error, never a table cut short.
  */
-import { DuckDBMaterializedResult, type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { columnBuilder, type ColumnBuilder, type NumberMemory } from './column-builders.js';
 import { openConnection, readFailure, tableSource } from './duckdb-source.js';
 import { unreadableData } from './errors.js';
@@ -26,6 +27,13 @@ export interface ReadTableOptions {
   readonly sharedMemory?: boolean;
 }
 
+/**
+ * How a read gets its chunks: `whole` runs the query to completion first; `counted` (Parquet,
+ * which keeps its row count in its footer) counts first and then streams, so the count both sizes
+ * the columns and shows a stream that stopped short; `streamed` streams and counts at the end.
+ */
+type ReadMode = 'whole' | 'counted' | 'streamed';
+
 /** A query's chunks, one at a time, with failures named after the file. */
 class ChunkStream {
   private constructor(
@@ -33,15 +41,21 @@ class ChunkStream {
     private readonly source: string,
     private readonly connection: DuckDBConnection,
     private readonly result: DuckDBResult,
+    /** The file's row count when known before the first chunk. */
+    readonly rows: number | undefined,
   ) {}
 
-  /** `whole`: the query runs to completion before the first chunk (see the file's comment). */
-  static async open(path: string, mode: 'whole' | 'streamed'): Promise<ChunkStream> {
+  static async open(path: string, mode: ReadMode): Promise<ChunkStream> {
     const source = tableSource(path);
     const connection = await openConnection();
     const sql = `SELECT * FROM ${source}`;
     try {
-      return new ChunkStream(path, source, connection, mode === 'whole' ? await connection.run(sql) : await connection.stream(sql));
+      if (mode === 'whole') {
+        const result = await connection.run(sql);
+        return new ChunkStream(path, source, connection, result, result.rowCount);
+      }
+      const rows = mode === 'counted' ? await countRows(connection, source, 'count(*)') : undefined;
+      return new ChunkStream(path, source, connection, await connection.stream(sql), rows);
     } catch (error) {
       connection.closeSync();
       throw readFailure(path, error);
@@ -49,26 +63,20 @@ class ChunkStream {
   }
 
   /**
-   * For a streamed read that ended after `rows` rows: counts the file's rows and, when the stream
-   * stopped short, reads every column again without keeping them, which raises the error of the
-   * row that failed (the stream stopped there without one). A bare count(*) casts no value, so
-   * it does not fail on a bad one.
+   * For a streamed read that ended after `rows` rows: counts the file's rows (unless counted
+   * before) and, when the stream stopped short, reads every column again without keeping them,
+   * which raises the error of the row that failed (the stream stopped there without one). A bare
+   * count(*) casts no value, so it does not fail on a bad one.
    */
   async checkComplete(rows: number): Promise<void> {
-    const count = async (what: string) => Number((await this.connection.runAndReadAll(`SELECT ${what} FROM ${this.source}`)).getRows()[0]![0]);
     let counted: number;
     try {
-      counted = await count('count(*)');
-      if (counted !== rows) await count('count(COLUMNS(*))');
+      counted = this.rows ?? (await countRows(this.connection, this.source, 'count(*)'));
+      if (counted !== rows) await countRows(this.connection, this.source, 'max(hash(COLUMNS(*)))');
     } catch (error) {
       throw readFailure(this.path, error);
     }
     if (counted !== rows) throw unreadableData({ path: this.path, reason: `the read stopped after ${rows} of its ${counted} rows (did the file change while it was read?)` });
-  }
-
-  /** The number of rows of a whole read (undefined when streamed). */
-  get rows(): number | undefined {
-    return this.result instanceof DuckDBMaterializedResult ? this.result.rowCount : undefined;
   }
 
   get names(): string[] {
@@ -94,26 +102,40 @@ class ChunkStream {
   }
 }
 
+/** The first value of `SELECT what FROM source`, as a number. */
+async function countRows(connection: DuckDBConnection, source: string, what: string): Promise<number> {
+  return Number((await connection.runAndReadAll(`SELECT ${what} FROM ${source}`)).getRows()[0]![0]);
+}
+
+/** Parquet files keep their row count in their footer: counting them reads no data. */
+function isParquet(path: string): boolean {
+  return /\.(parquet|pq)$/i.test(path);
+}
+
 function buildersFor(stream: ChunkStream, memory: NumberMemory): ColumnBuilder[] {
   const types = stream.types;
   const rows = stream.rows;
   return stream.names.map((name, index) => columnBuilder(name, types[index]!, memory, rows));
 }
 
-/** Appends a chunk to the builders; returns its row count (a native call: read once). */
-function appendChunk(builders: readonly ColumnBuilder[], chunk: DuckDBDataChunk): number {
-  const rows = chunk.rowCount;
+/** Appends a chunk of `rows` rows to the builders (its rowCount is a native call: read it once). */
+function appendChunk(builders: readonly ColumnBuilder[], chunk: DuckDBDataChunk, rows: number): void {
   builders.forEach((builder, index) => builder.append(chunk.getColumnVector(index), rows));
-  return rows;
 }
 
 /** Reads a whole file into memory. */
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
-  const stream = await ChunkStream.open(path, 'whole');
+  const stream = await ChunkStream.open(path, isParquet(path) ? 'counted' : 'whole');
   try {
     const builders = buildersFor(stream, options.sharedMemory ? 'shared' : 'private');
     let rowCount = 0;
-    for (let chunk = await stream.next(); chunk; chunk = await stream.next()) rowCount += appendChunk(builders, chunk);
+    for (let chunk = await stream.next(); chunk; chunk = await stream.next()) {
+      const rows = chunk.rowCount;
+      if (stream.rows !== undefined && rowCount + rows > stream.rows) throw unreadableData({ path, reason: `it holds more rows than the ${stream.rows} it held when the read began (did it change meanwhile?)` });
+      appendChunk(builders, chunk, rows);
+      rowCount += rows;
+    }
+    if (rowCount !== stream.rows) await stream.checkComplete(rowCount);
     return { source: path, rowCount, columns: builders.map((builder) => builder.finish()) };
   } finally {
     stream.close();
@@ -133,7 +155,11 @@ export async function* streamTable(path: string, batchRows: number): AsyncGenera
     let total = 0;
     for (;;) {
       const chunk = await stream.next();
-      if (chunk) rowCount += appendChunk(builders, chunk);
+      if (chunk) {
+        const rows = chunk.rowCount;
+        appendChunk(builders, chunk, rows);
+        rowCount += rows;
+      }
       else await stream.checkComplete(total + rowCount);
       if (rowCount > 0 && (rowCount >= batchRows || !chunk)) {
         const table: Table = { source: path, rowCount, columns: builders.map((builder) => builder.finish()) };

@@ -1,5 +1,5 @@
 /**
- * Data versioning through the real CLI: a 5,000-file directory tracked, pushed to a local remote
+ * Data versioning through the real CLI: a 2,000-file directory tracked, pushed to a local remote
  * and (500 files) to S3 (s3rver), deleted, pulled back byte for byte; a push killed midway and resumed; a
  * tampered remote object caught on pull; history, checkout and garbage collection.
  */
@@ -13,9 +13,9 @@ import { exited, scratchRepo, sluice, sluiceAsync, startSluice, type ScratchRepo
 import { killTree } from '../support/process-tree.js';
 import { startTestS3, type TestS3 } from '../support/s3.js';
 
-const FILES = 5000;
+const FILES = 2000;
 
-/** A deterministic tree: `files` files (5,000 by default) in 50 directories, sizes 1 byte to ~2 kB. */
+/** A deterministic tree: `files` files (2,000 by default) in 50 directories, sizes 1 byte to ~2 kB. */
 function writeDataset(root: string, files = FILES): void {
   for (let index = 0; index < files; index++) {
     const dir = join(root, 'data', 'images', `d${String(index % 50).padStart(2, '0')}`);
@@ -62,11 +62,11 @@ describe('data versioning', () => {
     repo.remove();
   });
 
-  test('add tracks a 5,000-file directory with a pointer file and a .gitignore entry', () => {
+  test('add tracks a 2,000-file directory with a pointer file and a .gitignore entry', () => {
     const result = sluice(repo.root, ['data', 'add', 'data/images']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /Tracked data\/images \(5000 files, [\d.]+ MB\) → data\/images\.sluice/);
-    assert.match(readFileSync(join(repo.root, 'data', 'images.sluice'), 'utf8'), /^hash: "blake3:[0-9a-f]{64}\.dir"\nsize: \d+\nnfiles: 5000$/m);
+    assert.match(result.stdout, /Tracked data\/images \(2000 files, [\d.]+ MB\) → data\/images\.sluice/);
+    assert.match(readFileSync(join(repo.root, 'data', 'images.sluice'), 'utf8'), /^hash: "blake3:[0-9a-f]{64}\.dir"\nsize: \d+\nnfiles: 2000$/m);
     assert.match(readFileSync(join(repo.root, '.gitignore'), 'utf8'), /^\/data\/images$/m);
     repo.git('add', '-A');
     repo.git('commit', '-qm', 'track images');
@@ -77,8 +77,8 @@ describe('data versioning', () => {
     assert.equal(sluice(repo.root, ['remote', 'add', 'local', localRemote(), '--default']).code, 0);
     const pushed = sluice(repo.root, ['data', 'push']);
     assert.equal(pushed.code, 0, pushed.stderr);
-    assert.match(pushed.stdout, /5001 objects pushed to local/);
-    assert.match(sluice(repo.root, ['data', 'push']).stdout, /0 objects pushed to local .*, 0 B; 5001 already there/);
+    assert.match(pushed.stdout, /2001 objects pushed to local/);
+    assert.match(sluice(repo.root, ['data', 'push']).stdout, /0 objects pushed to local .*, 0 B; 2001 already there/);
     rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
     rmSync(join(repo.root, 'data', 'images'), { recursive: true, force: true });
     const pulled = sluice(repo.root, ['data', 'pull']);
@@ -91,7 +91,7 @@ describe('data versioning', () => {
 
   test('the same round trip through S3 (s3rver)', async () => {
     // Its own workspace with 500 files: s3rver stores each object as files of its own, and the
-    // 5,000-file round trip above already covers the scale; this covers the S3 protocol.
+    // 2,000-file round trip above already covers the scale; this covers the S3 protocol.
     const small = scratchRepo({ 'README.md': 'data project\n' });
     try {
       assert.equal(sluice(small.root, ['init']).code, 0);
@@ -117,7 +117,7 @@ describe('data versioning', () => {
     const remote = join(repo.outside, 'resumable');
     assert.equal(sluice(repo.root, ['remote', 'add', 'resumable', remote]).code, 0);
     const child = startSluice(repo.root, ['data', 'push', '-r', 'resumable', '--jobs', '2']);
-    // Kill once some objects have landed, long before all 5,001 can.
+    // Kill once some objects have landed, long before all 2,001 can.
     for (let waited = 0; waited < 20_000 && !(existsSync(join(remote, 'blake3')) && readdirSync(join(remote, 'blake3')).length > 20); waited += 10) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -127,7 +127,7 @@ describe('data versioning', () => {
     assert.equal(resumed.code, 0, resumed.stderr);
     const [, moved, already] = /(\d+) objects pushed to resumable .*; (\d+) already there/.exec(resumed.stdout) ?? [];
     assert.ok(Number(already) > 0, `the first push left objects: ${resumed.stdout}`);
-    assert.equal(Number(moved) + Number(already), 5001);
+    assert.equal(Number(moved) + Number(already), 2001);
     const leftovers = existsSync(join(remote, 'tmp')) ? readdirSync(join(remote, 'tmp')) : [];
     rmSync(join(repo.root, '.sluice', 'cache'), { recursive: true, force: true });
     rmSync(join(repo.root, 'data', 'images'), { recursive: true, force: true });

@@ -48,9 +48,18 @@ describe('reading tables', () => {
     return path;
   }
 
+  /** `writeRows` as Parquet (which is read streamed). */
+  async function writeParquetRows(name: string, rows: number): Promise<string> {
+    const csv = writeRows(`${name}.csv`, rows);
+    const path = join(temp.path, name);
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    await connection.run(`COPY (SELECT * FROM read_csv('${csv}')) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 10000)`);
+    return path;
+  }
+
   test('two files read at once are both read whole, in file order', async () => {
-    // Streamed results on one shared connection cut each other short; each read has its own.
-    const [first, second] = await Promise.all([readTable(writeRows('first.csv', 50_000)), readTable(writeRows('second.csv', 30_000))]);
+    // Streamed results (Parquet's) on one shared connection cut each other short; each read has its own.
+    const [first, second] = await Promise.all([readTable(await writeParquetRows('first.parquet', 50_000)), readTable(await writeParquetRows('second.parquet', 30_000))]);
     assert.equal(first.rowCount, 50_000);
     assert.equal(second.rowCount, 30_000);
     const x = findColumn(second, 'x')!.values as Float64Array;

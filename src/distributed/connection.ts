@@ -58,11 +58,15 @@ export async function connectQueue(location: QueueLocation, timeoutMs = CONNECT_
   }
   // ioredis selects the database on connect and carries on with database 0 when that fails (a
   // number the server does not have): every command would then use another queue's keys.
-  try {
-    await client.select(location.db);
-  } catch (error) {
-    client.disconnect();
-    throw queueDatabaseMissing({ url: location.url, db: location.db, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+  if (location.db !== 0) {
+    try {
+      await client.select(location.db);
+    } catch (error) {
+      client.disconnect();
+      const reason = error instanceof Error ? error.message : String(error);
+      if (/out of range/i.test(reason)) throw queueDatabaseMissing({ url: location.url, db: location.db, reason }, { cause: error });
+      throw queueUnreachable({ url: location.url, timeoutSeconds: timeoutMs / 1000, reason: `selecting database ${location.db} failed: ${reason}` }, { cause: error });
+    }
   }
   // From here on, brief outages are retried rather than failing the command.
   client.options.retryStrategy = (times: number) => Math.min(times * 200, 2_000);

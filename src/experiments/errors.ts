@@ -33,7 +33,10 @@ export const experimentNotApplicable = defineError<{ id: string; reason: string 
   kind: 'conflict',
   description: '`sluice exp apply` cannot bring an experiment into the workspace: it did not finish, or its outputs are no longer in the cache.',
   message: ({ id, reason }) => `Cannot apply experiment "${id}": ${reason}.`,
-  hint: () => 'Run the experiment again (sluice exp run with the same -S values); with a shared cache, `sluice run --pull` fetches outputs computed elsewhere.',
+  hint: ({ reason }) =>
+    String(reason).startsWith('its params cannot be set')
+      ? 'Restore the params file or section the experiment set (git checkout -- FILE), then apply it again.'
+      : 'Run the experiment again (sluice exp run with the same -S values); with a shared cache, `sluice run --pull` fetches outputs computed elsewhere.',
 });
 
 export const queueNeedsCommit = defineError<{ commit: string }>('SLUICE_EXP_QUEUE_UNCOMMITTED', {

@@ -12,7 +12,7 @@ import { DEFAULT_PARAMS_FILE, loadPipeline, parseLockfile } from '../pipeline/in
 import type { Run, TrackingService } from '../tracking/index.js';
 import type { Workspace } from '../workspace/index.js';
 import { experimentNotApplicable, experimentNotFound, noExperiments, sweepTooLarge } from './errors.js';
-import { applyOverrides, gridOf, MAX_SWEEP_SIZE, overridesConflict, parseOverrides, sampleGrid, type ParamOverride } from './overrides.js';
+import { applyOverrides, gridOf, gridSize, MAX_SWEEP_SIZE, overridesConflict, parseOverrides, sampleGrid, type ParamOverride } from './overrides.js';
 import { EXPERIMENT_TAGS, type ExperimentSpec } from './run-experiment.js';
 
 /** How to plan a sweep. */
@@ -31,6 +31,8 @@ export function planSweep(root: string, options: SweepPlanOptions): ExperimentSp
   // A pipeline that cannot be read fails every experiment the same way: said once, at its line.
   loadPipeline(root);
   const axes = parseOverrides(options.set, root);
+  // Bounded before sampling: a count in the millions would be drawn only to be refused.
+  if (options.random !== undefined && Math.min(options.random, gridSize(axes)) > MAX_SWEEP_SIZE) throw sweepTooLarge({ size: Math.min(options.random, gridSize(axes)), limit: MAX_SWEEP_SIZE });
   const chosen = options.random === undefined ? gridOf(axes) : sampleGrid(axes, options.random, options.seed ?? 0);
   if (chosen.length > MAX_SWEEP_SIZE) throw sweepTooLarge({ size: chosen.length, limit: MAX_SWEEP_SIZE });
   const sweep = options.name ?? `exp-${randomBytes(3).toString('hex')}`;

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { makeTempDir } from '../../test/support/temp-dir.js';
+import { seededRandom } from '../core/index.js';
 import { gridOf, parseOverrides, sampleGrid } from './overrides.js';
 
 describe('sweep overrides', () => {
@@ -37,6 +38,26 @@ describe('sweep overrides', () => {
     assert.equal(sampleGrid(axes, 100, 1).length, grid.length);
   });
 
+  test('a sample picks the combinations a shuffle of the whole grid picks, so a seed gives what it gave before', () => {
+    const axes = parseOverrides(['train.C=1,2,3,4,5,6,7', 'train.max_iter=1,2,3,4,5,6,7,8,9,10,11'], dir.path);
+    /** The whole grid's indexes, partly shuffled (Fisher–Yates) with the same seeded random numbers. */
+    const shuffled = (count: number, seed: number) => {
+      const random = seededRandom(seed);
+      const indexes = Array.from({ length: 77 }, (_, index) => index);
+      for (let index = 0; index < count; index++) {
+        const pick = index + Math.floor(random() * (77 - index));
+        [indexes[index], indexes[pick]] = [indexes[pick]!, indexes[index]!];
+      }
+      return indexes.slice(0, count).sort((a, b) => a - b);
+    };
+    for (let seed = 0; seed < 30; seed++) {
+      for (const count of [1, 5, 20, 76]) {
+        const sample = sampleGrid(axes, count, seed).map((combo) => (Number(combo[0]!.value) - 1) * 11 + Number(combo[1]!.value) - 1);
+        assert.deepEqual(sample, shuffled(count, seed), `seed ${seed}, ${count} picks`);
+      }
+    }
+  });
+
   test('a sample of a grid far larger than a sweep may run is drawn without building the grid', () => {
     const values = Array.from({ length: 60 }, (_, k) => k + 1).join(',');
     const axes = parseOverrides([`train.C=${values}`, `train.max_iter=${values}`, `train.solver=${values}`, `other.yaml:model.depth=${values}`], dir.path);
@@ -48,6 +69,8 @@ describe('sweep overrides', () => {
   });
 
   test('a section set to a value, a params file outside the project, and one file named two ways are refused', () => {
+    writeFileSync(join(dir.path, 'lists.yaml'), 'features: [a, b]\n');
+    assert.throws(() => parseOverrides(['lists.yaml:features=c'], dir.path), /"features" in lists\.yaml is a list; set one of its items \(features\.0, …\)/);
     assert.throws(() => parseOverrides(['train=1'], dir.path), (error: Error) => /"train" in params\.yaml is a section, not a value; set one of its keys \(train\.C/.test(error.message));
     assert.throws(() => parseOverrides(['../outside.yaml:a=1'], dir.path), /\.\.\/outside\.yaml is outside the project/);
     assert.throws(() => parseOverrides(['./params.yaml:train.C=2', 'train.C=1'], dir.path), /train\.C is set by another -S already/);

@@ -59,6 +59,7 @@ export function parseOverrides(specs: readonly string[], root: string): Override
       const suggestion = closestMatch(key, Object.keys(flattenParams(params)));
       throw invalidOverride({ spec, problem: `${file} has no param "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}` });
     }
+    if (Array.isArray(found.value)) throw invalidOverride({ spec, problem: `"${key}" in ${file} is a list; set one of its items (${key}.0, …), as -S sets one value at a time` });
     if (found.value !== null && typeof found.value === 'object') {
       const inside = Object.keys(flattenParams(params)).filter((name) => name.startsWith(`${key}.`));
       throw invalidOverride({ spec, problem: `"${key}" in ${file} is a section, not a value; set one of its keys${inside.length > 0 ? ` (${inside.slice(0, 3).join(', ')}${inside.length > 3 ? ', …' : ''})` : ''}` });

@@ -155,7 +155,8 @@ async function cloneUrl(root: string, given: string | undefined, warnings: strin
   const url = given ?? (await readGitRemoteUrl(root));
   if (!url) throw noRepository({});
   const remote = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(url) && !/^file:/i.test(url);
-  const scpLike = /^[^\s@/:]+@[^\s/:]+:\S+$/.test(url);
+  // git's scp-like form: [user@]host:path, the host possibly a bracketed IPv6 address.
+  const scpLike = /^(?:[^\s@/:]+@)?(?:\[[^\]\s]+\]|[^\s/:]+):(?!\/\/)\S+$/.test(url);
   if (!remote && !scpLike) {
     // A path (or file://) is a clone on this machine: the cluster's pods have no such folder.
     const local = /^(file:|\/|\.{1,2}\/|~)/i.test(url);

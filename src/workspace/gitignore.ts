@@ -1,16 +1,30 @@
 /** Keeping `.gitignore` in step: Sluice's own files and cached outputs stay out of git. */
-import { existsSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { readTextFile, writeFileAtomic } from '../core/index.js';
+
+/** The root .gitignore, or where it points when it is a symlink (even one whose target does not exist yet). */
+function gitignorePath(root: string): string {
+  const name = join(root, '.gitignore');
+  try {
+    if (!lstatSync(name).isSymbolicLink()) return name;
+  } catch {
+    return name;
+  }
+  try {
+    return realpathSync(name);
+  } catch {
+    return resolve(dirname(name), readlinkSync(name));
+  }
+}
 
 /**
  * Appends the entries not yet in the root `.gitignore` (compared line by line), keeping
  * everything else as the user wrote it. Returns the entries added.
  */
 export function ensureGitignoreEntries(root: string, entries: readonly string[]): string[] {
-  const name = join(root, '.gitignore');
   // A symlinked .gitignore (shared between checkouts) is updated where it points, not replaced.
-  const path = existsSync(name) ? realpathSync(name) : name;
+  const path = gitignorePath(root);
   const current = existsSync(path) ? readTextFile(path, '.gitignore') : '';
   const present = new Set(current.split(/\r?\n/).map((line) => line.trim()));
   const missing = [...new Set(entries)].filter((entry) => !present.has(entry));
@@ -37,9 +51,8 @@ export function gitignoreEntryFor(path: string): string {
  * now belong in git). Returns the entries removed.
  */
 export function removeGitignoreEntries(root: string, entries: readonly string[]): string[] {
-  const name = join(root, '.gitignore');
-  if (!existsSync(name) || entries.length === 0) return [];
-  const path = realpathSync(name);
+  const path = gitignorePath(root);
+  if (!existsSync(path) || entries.length === 0) return [];
   const unwanted = new Set(entries);
   const lines = readTextFile(path, '.gitignore').split('\n');
   const kept = lines.filter((line) => !unwanted.has(line.trim()));

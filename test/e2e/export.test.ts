@@ -126,7 +126,9 @@ describe('sluice export k8s-worker', () => {
     assert.equal(bytes.code, 2, bytes.stderr);
     assert.match(bytes.stderr, /--memory must be a size with its unit/);
     assert.equal(existsSync(out), false);
-    const scp = sluice(repo.root, ['export', 'k8s-worker', '--repository', 'git@github.com:acme/bc.git', '--out', out]);
-    assert.equal(scp.code, 0, scp.stderr);
+    for (const url of ['git@github.com:acme/bc.git', 'github.com:acme/bc.git', 'ssh://git@git.example.com:2222/acme/bc.git', 'https://git.example.com:8443/acme/bc.git']) {
+      const accepted = sluice(repo.root, ['export', 'k8s-worker', '--repository', url, '--out', out]);
+      assert.equal(accepted.code, 0, `${url}: ${accepted.stderr}`);
+    }
   });
 });

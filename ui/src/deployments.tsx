@@ -59,7 +59,9 @@ export function DeploymentsPage() {
       setEnvironments(found);
       setError(null);
     } catch (caught) {
-      if (request >= shown.current) setError(caught instanceof Error ? caught.message : String(caught));
+      if (request < shown.current) return;
+      shown.current = request;
+      setError(caught instanceof Error ? caught.message : String(caught));
     }
   }
   useEffect(() => {

@@ -50,6 +50,8 @@ export function RunsPage() {
     } catch (caught) {
       if (current !== search.current) return;
       setError(caught instanceof Error ? caught.message : String(caught));
+      // A page after the first that fails keeps what is shown, and its button to try again.
+      if (pageToken) return;
       setRuns([]);
       setNext(undefined);
       setLoadedSearch(current);

@@ -128,4 +128,24 @@ describe('reading tables', () => {
     assert.equal(seen.length, 50_000);
     assert.ok(seen.every((value, row) => value === row));
   });
+
+  test('a Parquet file with columns and no rows reads as an empty table with those columns', async () => {
+    const path = join(temp.path, 'empty.parquet');
+    const connection = await (await DuckDBInstance.create(':memory:')).connect();
+    await connection.run(`COPY (SELECT 1.5 AS a, 'x' AS b WHERE false) TO '${path}' (FORMAT parquet)`);
+    const table = await readTable(path, { sharedMemory: true });
+    assert.equal(table.rowCount, 0);
+    assert.deepEqual(table.columns.map((column) => [column.name, column.kind, column.values.length]), [['a', 'number', 0], ['b', 'string', 0]]);
+  });
+
+  test('a batched read left early releases its connection: later reads of the file work', async () => {
+    const path = await writeParquetRows('abandoned.parquet', 40_000);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for await (const batch of streamTable(path, 4_096)) {
+        assert.ok(batch.rowCount > 0);
+        break;
+      }
+    }
+    assert.equal((await readTable(path)).rowCount, 40_000);
+  });
 });

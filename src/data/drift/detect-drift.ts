@@ -82,10 +82,14 @@ export async function detectDrift(referencePath: string, currentPath: string, op
   let current: Table;
   try {
     current = await readTable(currentPath, { sharedMemory: true });
-  } finally {
-    // Shared columns are sorted in place: nothing may read them until the sort is done.
-    await early.finish();
+  } catch (error) {
+    // The sort works on the columns in place: it ends before they are let go, and a failure of
+    // its own is not the one to report.
+    await early.finish().catch(() => undefined);
+    throw error;
   }
+  // Nothing may read the reference's columns until the sort is done.
+  await early.finish();
   if (current.rowCount === 0) throw noRowsToCompare({ path: currentPath, role: 'current' });
   await presortTables(reference, current, options);
   return detectDriftInTables(reference, current, options);

@@ -177,4 +177,39 @@ describe('http app', { timeout: 60_000 }, () => {
     assert.ok(paths[CREATE]!.post, 'experiments/create is a POST');
     assert.ok(paths[GET_BY_NAME]!.get, 'get-by-name is a GET');
   });
+
+  test('searches too large for one SQL query, a run id already taken, and an int64 beyond 2^53 answer 400, not 500', async () => {
+    const { app } = await setup();
+    const status = async (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) => {
+      const response = await app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
+      return { code: response.statusCode, body: response.statusCode >= 400 ? assertCleanError(response) : json(response) };
+    };
+    const clauses = Array.from({ length: 70 }, () => "tags.t = 'x'").join(' and ');
+    const manyClauses = await status('GET', `/api/2.0/mlflow/experiments/search?filter=${encodeURIComponent(clauses)}`);
+    assert.equal(manyClauses.code, 400);
+    assert.match(String(manyClauses.body.message), /at most 50 clauses/);
+    const manyKeys = await status('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['0'], order_by: Array.from({ length: 30 }, (_, k) => `params.p${k}`) });
+    assert.equal(manyKeys.code, 400);
+    assert.match(String(manyKeys.body.message), /at most 20 keys/);
+    const manyExperiments = await status('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: Array.from({ length: 5000 }, (_, k) => String(k)) });
+    assert.equal(manyExperiments.code, 400);
+    const created = await status('POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0' });
+    assert.equal(created.code, 200);
+    const runId = (created.body.run as { info: { run_id: string } }).info.run_id;
+    const taken = await status('POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0', run_id: runId });
+    assert.equal(taken.code, 400);
+    assert.equal(taken.body.error_code, 'RESOURCE_ALREADY_EXISTS');
+    const huge = await status('POST', '/api/2.0/mlflow/runs/create', { experiment_id: '0', start_time: '99999999999999999999999' });
+    assert.equal(huge.code, 400);
+    assert.match(String(huge.body.message), /start_time/);
+  });
+
+  test('model names that a models:/ URI cannot reach or a listing cannot show are refused', async () => {
+    const { app } = await setup();
+    for (const name of ['a@b', 'x\u001b[31mred', '..']) {
+      const response = await app.inject({ method: 'POST', url: '/api/2.0/mlflow/registered-models/create', payload: { name } });
+      assert.equal(response.statusCode, 400, name);
+      assertCleanError(response);
+    }
+  });
 });

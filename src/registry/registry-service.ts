@@ -108,6 +108,10 @@ export function validateModelName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '') throw invalidRegistryValue({ problem: "Missing value for required parameter 'name'." });
   if (/[/:]/.test(trimmed)) throw invalidRegistryValue({ problem: `Invalid model name '${trimmed}'. Names cannot contain '/' or ':'.` });
+  // '@' starts an alias in models:/NAME@ALIAS, and a control character would garble every listing.
+  if (trimmed.includes('@')) throw invalidRegistryValue({ problem: `Invalid model name '${trimmed}'. Names cannot contain '@', which models:/NAME@ALIAS reads as the start of an alias.` });
+  if (/\p{Cc}/u.test(trimmed)) throw invalidRegistryValue({ problem: `Invalid model name ${JSON.stringify(trimmed)}. Names cannot contain control characters.` });
+  if (trimmed === '.' || trimmed === '..') throw invalidRegistryValue({ problem: `Invalid model name '${trimmed}'.` });
   if (trimmed.length > 256) throw invalidRegistryValue({ problem: `Invalid model name '${trimmed.slice(0, 40)}…': at most 256 characters.` });
   return trimmed;
 }
@@ -122,7 +126,7 @@ export function validateAlias(alias: string): void {
 
 export function parseVersion(value: string | number): number {
   const text = String(value).trim();
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw invalidRegistryValue({ problem: `Parameter 'version' must be an integer, got '${value}'.` });
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw invalidRegistryValue({ problem: `Parameter 'version' must be an integer, got '${value}'.` });
   return Number(text);
 }
 

@@ -28,6 +28,13 @@ export const experimentAlreadyExists = defineError<{ name: string }>('SLUICE_TRA
   hint: () => 'Use the existing experiment, restore it if it was deleted, or choose another name.',
 });
 
+export const runAlreadyExists = defineError<{ id: string }>('SLUICE_TRACKING_RUN_EXISTS', {
+  kind: 'already_exists',
+  description: 'A run with this id exists: a client that chooses its own run ids sent one already taken.',
+  message: ({ id }) => `Run with id=${id} already exists.`,
+  hint: () => 'Leave run_id out to have the server choose one, or log to the existing run.',
+});
+
 export const runNotFound = defineError<{ id: string }>('SLUICE_TRACKING_RUN_NOT_FOUND', {
   kind: 'not_found',
   description: 'No run has the given id.',

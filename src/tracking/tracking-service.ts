@@ -3,13 +3,16 @@
  * pipeline all record through it, so a run logged any way reads the same everywhere.
  */
 import { randomUUID } from 'node:crypto';
-import { ambiguousRunId, experimentNotFound, inactiveTarget, invalidTrackingValue, paramChanged, runNotFound, tagNotFound } from './errors.js';
+import { ambiguousRunId, experimentNotFound, inactiveTarget, invalidSearch, invalidTrackingValue, paramChanged, runNotFound, tagNotFound } from './errors.js';
 import { SYSTEM_TAGS, type RunOutput, type DatasetInput, type Experiment, type Metric, type Page, type Run, type RunInfo, type RunStatus, type Tag } from './entities.js';
 import { generateRunName } from './run-names.js';
 import { EXPERIMENT_SEARCH, pageRequest, parseFilter, parseOrderBy, RUN_SEARCH, toPage } from './search/index.js';
 import type { Batch, TrackingStore } from './store/tracking-store.js';
 import type { NewRun, SearchOptions, TrackingService } from './tracking-api.js';
 import { checkLength, LIMITS, validateBatch, validateExperimentId, validateKey, validateRunId } from './validation.js';
+
+/** The most experiments one run search covers. */
+const MAX_SEARCHED_EXPERIMENTS = 1000;
 
 export const DEFAULT_EXPERIMENT_ID = '0';
 export const DEFAULT_EXPERIMENT_NAME = 'Default';
@@ -178,6 +181,8 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
         });
       }
       const runName = input.runName || nameTag || generateRunName();
+      // Stored as the mlflow.runName tag too: it keeps to a tag value's length.
+      checkLength(runName, LIMITS.tagValueLength, 'run_name');
       if (input.runId !== undefined) validateRunId(input.runId);
       const runId = input.runId ?? randomUUID().replaceAll('-', '');
       const info: RunInfo = {
@@ -213,6 +218,7 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
     },
 
     async updateRun(runId: string, patch: { status?: RunStatus | undefined; endTime?: number | undefined; runName?: string | undefined }): Promise<RunInfo> {
+      if (patch.runName) checkLength(patch.runName, LIMITS.tagValueLength, 'run_name');
       await activeRun(runId);
       const clean = {
         ...(patch.status === undefined ? {} : { status: patch.status }),
@@ -323,6 +329,8 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
     /** `topLevelOnly` (a Sluice extension) leaves out nested runs, such as a pipeline's stage runs. */
     async searchRuns(options: SearchOptions & { experimentIds: readonly string[]; topLevelOnly?: boolean }): Promise<Page<Run>> {
       const request = pageRequest(options.maxResults, options.pageToken, { fallback: 1000, maximum: 50_000 });
+      // Each id is a bound SQL variable: SQLite takes some thousands in one query.
+      if (options.experimentIds.length > MAX_SEARCHED_EXPERIMENTS) throw invalidSearch({ what: 'experiment_ids', text: `${options.experimentIds.length} ids`, problem: `a search covers at most ${MAX_SEARCHED_EXPERIMENTS} experiments; search them in parts` });
       for (const id of options.experimentIds) validateExperimentId(id);
       const rows = await store.searchRuns({
         experimentIds: options.experimentIds,

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { invalidRequest } from '../errors.js';
 
-export const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+/** An int64 as JSON allows it exactly: a larger one would be stored rounded (1e23, or the neighbour of 2^53 + 1). */
+export const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]).pipe(z.number().int().safe());
 export const double = z.union([
   z.number(),
   z.enum(['NaN', 'Infinity', '-Infinity']).transform((text) => (text === 'NaN' ? Number.NaN : text === 'Infinity' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY)),
@@ -50,7 +51,7 @@ export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.
   // A union reports its own failure; the value decides whether the field was missing.
   const name = describePath(issue.path);
   const value = valueAt(input, issue.path);
-  const missing = value === undefined || value === '' || (issue.code === 'too_small' && typeof value === 'string');
+  const missing = value === undefined || value === '' || (issue.code === 'too_small' && issue.origin === 'string' && typeof value === 'string');
   const suffix = 'See the API docs for more information about request parameters.';
   if (missing) throw invalidRequest({ problem: `Missing value for required parameter '${name}'. ${suffix}` });
   throw invalidRequest({ problem: `Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied: Hint: Value was of type '${pythonType(value)}'. ${suffix}` });

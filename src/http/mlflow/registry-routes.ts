@@ -16,7 +16,7 @@ const version = z.union([required, z.number().int().transform(String)]);
 export const registryRoutes: readonly JsonRoute[] = [
   route({
     api: 'mlflow', method: 'POST', path: `${BASE}/registered-models/create`, role: 'editor', summary: 'Create a registered model',
-    request: z.object({ name: required, tags: keyValues, description: z.string().optional() }),
+    request: z.object({ name: required, tags: keyValues, description: z.string().max(5000).optional() }),
     handle: async (input, { registry }) => ({ registered_model: registeredModelToWire(await registry.createRegisteredModel(input)) }),
   }),
   route({
@@ -26,7 +26,7 @@ export const registryRoutes: readonly JsonRoute[] = [
   }),
   route({
     api: 'mlflow', method: 'PATCH', path: `${BASE}/registered-models/update`, role: 'editor', summary: "Update a registered model's description",
-    request: z.object({ name: required, description: z.string().default('') }),
+    request: z.object({ name: required, description: z.string().max(5000).default('') }),
     handle: async (input, { registry }) => ({ registered_model: registeredModelToWire(await registry.updateRegisteredModel(input.name, input.description)) }),
   }),
   route({
@@ -99,7 +99,7 @@ export const registryRoutes: readonly JsonRoute[] = [
   }),
   route({
     api: 'mlflow', method: 'POST', path: `${BASE}/model-versions/create`, role: 'editor', summary: 'Create a model version from a source URI',
-    request: z.object({ name: required, source: required, run_id: z.string().optional(), tags: keyValues, run_link: z.string().optional(), description: z.string().optional() }),
+    request: z.object({ name: required, source: required, run_id: z.string().optional(), tags: keyValues, run_link: z.string().optional(), description: z.string().max(5000).optional() }),
     handle: async (input, { registry, services }) => {
       const extra = await describeArtifactSource(services.tracking, services.artifacts, input.source, input.run_id || undefined);
       const created = await registry.createModelVersion({ name: input.name, source: input.source, runId: input.run_id || undefined, description: input.description, tags: input.tags, ...extra });
@@ -113,7 +113,7 @@ export const registryRoutes: readonly JsonRoute[] = [
   }),
   route({
     api: 'mlflow', method: 'PATCH', path: `${BASE}/model-versions/update`, role: 'editor', summary: "Update a version's description",
-    request: z.object({ name: required, version, description: z.string().default('') }),
+    request: z.object({ name: required, version, description: z.string().max(5000).default('') }),
     handle: async (input, { registry }) => ({ model_version: modelVersionToWire(await registry.updateModelVersion(input.name, input.version, input.description)) }),
   }),
   route({

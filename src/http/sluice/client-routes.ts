@@ -89,7 +89,7 @@ export const clientRoutes: readonly JsonRoute[] = [
   route({
     api: 'sluice', method: 'POST', path: `${BASE}/model-versions/create`, role: 'editor',
     summary: 'Create a version from an artifact the server holds (hash and signature read from it), with the lineage the client found',
-    request: z.object({ name: required, source: required, run_id: z.string().optional(), description: z.string().optional(), tags: keyValues, lineage: lineageJsonSchema.nullable().default(null) }),
+    request: z.object({ name: required, source: required, run_id: z.string().optional(), description: z.string().max(5000).optional(), tags: keyValues, lineage: lineageJsonSchema.nullable().default(null) }),
     handle: async (input, { registry, services }) => {
       const facts = await describeArtifactSource(services.tracking, services.artifacts, input.source, input.run_id || undefined);
       const lineage = (input.lineage ?? facts.lineage) as Lineage | undefined;

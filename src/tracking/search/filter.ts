@@ -141,6 +141,13 @@ function attributeName(raw: string, vocabulary: SearchVocabulary, scanner: Scann
   return scanner.fail(`invalid attribute key '${raw}'. Valid keys are ${valid.map((key) => `'${key}'`).join(', ')}`);
 }
 
+/**
+ * The most clauses one filter holds, and items one IN list: each clause may be a join in SQL,
+ * which SQLite caps at 64 tables, and each item a bound variable (a few thousand at most).
+ */
+export const MAX_FILTER_CLAUSES = 50;
+export const MAX_IN_ITEMS = 1000;
+
 /** Parses a filter into clauses (none for an empty or absent filter). */
 export function parseFilter(text: string | undefined, vocabulary: SearchVocabulary): FilterClause[] {
   if (text === undefined || text.trim() === '') return [];
@@ -149,6 +156,7 @@ export function parseFilter(text: string | undefined, vocabulary: SearchVocabula
   while (scanner.keyword('AND')); // MLflow tolerates stray ANDs.
   while (!scanner.done) {
     clauses.push(parseClause(scanner, vocabulary));
+    if (clauses.length > MAX_FILTER_CLAUSES) scanner.fail(`a filter holds at most ${MAX_FILTER_CLAUSES} clauses; narrow the search in steps instead`);
     if (scanner.done) break;
     if (!scanner.keyword('AND')) {
       if (scanner.keyword('OR')) scanner.fail('only AND joins clauses; run one search per alternative instead of OR');
@@ -196,6 +204,7 @@ function parseValue(scanner: Scanner): Value {
       const item = scanner.quoted();
       if (item === undefined) scanner.expected('a quoted string in the IN list');
       items.push(item);
+      if (items.length > MAX_IN_ITEMS) scanner.fail(`an IN list holds at most ${MAX_IN_ITEMS} values; search in several parts`);
       if (scanner.match(/,/y) !== undefined) {
         if (scanner.match(/\)/y) !== undefined) break; // ('a',) as in Python
         continue;

@@ -9,6 +9,9 @@ export interface OrderClause extends Identifier {
   readonly ascending: boolean;
 }
 
+/** The most keys one search orders by. */
+export const MAX_ORDER_KEYS = 20;
+
 /** Parses order_by clauses; a key named twice is an error, as in MLflow. */
 export function parseOrderBy(clauses: readonly string[] | undefined, vocabulary: SearchVocabulary): OrderClause[] {
   const parsed: OrderClause[] = [];
@@ -28,6 +31,8 @@ export function parseOrderBy(clauses: readonly string[] | undefined, vocabulary:
       scanner.fail(`${identifier.type === 'attribute' ? identifier.key : `${identifier.type} '${identifier.key}'`} is ordered by twice`);
     }
     parsed.push({ ...identifier, ascending });
+    // Each metric or param key ordered by is a join in SQL (SQLite caps a query at 64 tables).
+    if (parsed.length > MAX_ORDER_KEYS) scanner.fail(`order_by holds at most ${MAX_ORDER_KEYS} keys`);
   }
   return parsed;
 }

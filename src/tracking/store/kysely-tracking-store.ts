@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isUniqueViolation, type Database, type StoreConnection } from '../../store/index.js';
-import { experimentAlreadyExists } from '../errors.js';
+import { experimentAlreadyExists, runAlreadyExists } from '../errors.js';
 import { SYSTEM_TAGS, type DatasetInput, type Experiment, type LifecycleStage, type Metric, type Run, type RunInfo, type RunOutput, type RunStatus, type Tag } from '../entities.js';
 import { chunks, toExperiment, toMetric, toRunInfo } from './rows.js';
 import { searchExperimentIds } from './experiment-search.js';
@@ -123,7 +123,11 @@ export class KyselyTrackingStore implements TrackingStore {
           artifact_uri: info.artifactUri,
           deleted_time: null,
         })
-        .execute();
+        .execute()
+        .catch((error: unknown) => {
+          // A client that chooses its run ids (MLflow's run_id) sent one already taken.
+          throw isUniqueViolation(error) ? runAlreadyExists({ id: info.runId }, { cause: error }) : error;
+        });
       if (tags.length > 0) await trx.insertInto('run_tags').values(tags.map((tag) => ({ run_id: info.runId, key: tag.key, value: tag.value, run_start_time: info.startTime }))).execute();
     });
   }

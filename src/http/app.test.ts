@@ -204,6 +204,21 @@ describe('http app', { timeout: 60_000 }, () => {
     assert.match(String(huge.body.message), /start_time/);
   });
 
+  test('an artifact location climbing out with .., and run outputs outside the project or of negative size, are refused', async () => {
+    const { app } = await setup();
+    const location = await app.inject({ method: 'POST', url: CREATE, payload: { name: 'climbing', artifact_location: 'mlflow-artifacts:/../../tmp' } });
+    assert.equal(location.statusCode, 400);
+    assert.match(String(assertCleanError(location).message), /cannot contain '\.\.' segments/);
+    const created = await app.inject({ method: 'POST', url: '/api/2.0/mlflow/runs/create', payload: { experiment_id: '0' } });
+    const runId = (json(created).run as { info: { run_id: string } }).info.run_id;
+    const digest = `blake3:${'0'.repeat(64)}`;
+    for (const output of [{ path: '../outside.txt', object_id: digest, size: 1 }, { path: 'model.onnx', object_id: digest, size: -5 }]) {
+      const response = await app.inject({ method: 'POST', url: '/api/sluice/v1/runs/log-outputs', payload: { run_id: runId, outputs: [output] } });
+      assert.equal(response.statusCode, 400, JSON.stringify(output));
+      assertCleanError(response);
+    }
+  });
+
   test('model names that a models:/ URI cannot reach or a listing cannot show are refused', async () => {
     const { app } = await setup();
     for (const name of ['a@b', 'x\u001b[31mred', '..']) {

@@ -83,6 +83,8 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
       checkLength(name, LIMITS.experimentNameLength, 'name');
       const location = input.artifactLocation?.trim() || undefined;
       if (location?.startsWith('runs:')) throw invalidTrackingValue({ problem: `Invalid artifact location '${location}': it cannot be a runs:/ URI.` });
+      // Every run would inherit a location that climbs out of its root, and no listing of it could succeed.
+      if (location?.split(/[/\\]/).includes('..')) throw invalidTrackingValue({ problem: `Invalid artifact location '${location}': it cannot contain '..' segments.` });
       validateTags(input.tags ?? []);
       return store.createExperiment({ name, artifactLocation: (id) => location ?? defaultArtifactLocation(id), tags: input.tags ?? [], now: clock() });
     },
@@ -311,6 +313,10 @@ export function createTrackingService({ store, clock = Date.now }: TrackingServi
       await activeRun(runId);
       outputs.forEach((output, index) => {
         if (!/^blake3:[0-9a-f]{64}(\.dir)?$/.test(output.objectId)) throw invalidTrackingValue({ problem: `Invalid value for parameter 'outputs[${index}].object_id': expected blake3:<64 hex>.` });
+        // A workspace path, as a pipeline's outs are: relative, inside the project, printable.
+        const segments = output.path.split('/');
+        if (output.path === '' || output.path.startsWith('/') || segments.includes('..') || /\p{Cc}/u.test(output.path)) throw invalidTrackingValue({ problem: `Invalid value ${JSON.stringify(output.path)} for parameter 'outputs[${index}].path': expected a relative path inside the project (no '..', no control characters).` });
+        if (!Number.isSafeInteger(output.size) || output.size < 0) throw invalidTrackingValue({ problem: `Invalid value ${output.size} for parameter 'outputs[${index}].size': expected a whole number of bytes, 0 or more.` });
       });
       await store.logOutputs(runId, outputs);
     },

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { WorkspaceServices } from '../workspace/index.js';
 import { Authenticator, type Role } from '../access/index.js';
 import { endpointNotFound, invalidRequest } from './errors.js';
-import { sendError } from './error-reply.js';
+import { sendClientError, sendError } from './error-reply.js';
 import { artifactRoutes } from './mlflow/artifact-routes.js';
 import { parseRequest } from './mlflow/fields.js';
 import { registryRoutes } from './mlflow/registry-routes.js';
@@ -42,6 +42,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     // Request ids in logs and in internal-error messages, so a user's report finds the log line.
     genReqId: () => Math.random().toString(36).slice(2, 10),
+    clientErrorHandler: sendClientError,
   });
   const authenticator = new Authenticator({ tokens: options.services.tokens, envToken: options.envToken });
 

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startServer } from '../../src/http/index.js';
@@ -171,6 +172,27 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         const response = await admin.call('POST', `${API}/runs/log-batch`, undefined, { headers: { 'content-type': 'application/json' }, rawBody: JSON.stringify({ run_id: runId, pad: 'x'.repeat(3 * 1024 * 1024) }) });
         assert.equal(response.status, 413);
         assert.equal(response.body.error_code, 'INVALID_PARAMETER_VALUE');
+      });
+
+      test('a request that is not valid HTTP, or whose headers are too large, gets the API\'s error shape', async () => {
+        const exchange = (bytes: string) =>
+          new Promise<string>((resolve, reject) => {
+            const { hostname, port } = new URL(server.url);
+            const socket = connect(Number(port), hostname, () => socket.end(bytes));
+            let answer = '';
+            socket.on('data', (chunk) => (answer += String(chunk)));
+            socket.on('close', () => resolve(answer));
+            socket.on('error', reject);
+            socket.setTimeout(5_000, () => socket.destroy(new Error('no answer')));
+          });
+        const garbage = await exchange('NOT HTTP AT ALL\r\n\r\n');
+        assert.match(garbage, /^HTTP\/1\.1 400 Bad Request/);
+        const body = JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+        assert.equal(body.sluice_code, 'SLUICE_HTTP_INVALID_REQUEST');
+        assert.match(String(body.message), /not valid HTTP/);
+        const huge = await exchange(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+        assert.match(huge, /^HTTP\/1\.1 431 /);
+        assert.match(huge, /"sluice_code":"SLUICE_HTTP_INVALID_REQUEST"/);
       });
 
       test('an unknown endpoint is ENDPOINT_NOT_FOUND (404)', async () => {

@@ -98,3 +98,10 @@ export const ambiguousRunId = defineError<{ prefix: string; matches: readonly st
   message: ({ prefix, matches }) => `The run id ${prefix} is ambiguous: it starts ${matches.join(', ')}.`,
   hint: () => 'Give more characters of the id (`sluice runs list` shows them).',
 });
+
+export const artifactTooLarge = defineError<{ path: string; limit: number }>('SLUICE_TRACKING_ARTIFACT_TOO_LARGE', {
+  kind: 'too_large',
+  description: 'An uploaded artifact is larger than the server accepts (sluice server --max-upload-mb).',
+  message: ({ path, limit }) => `The artifact '${path}' is larger than the limit of ${limit} bytes.`,
+  hint: () => 'Start the server with a larger --max-upload-mb, or keep files this large in the data cache (sluice data add) and log their pointer.',
+});

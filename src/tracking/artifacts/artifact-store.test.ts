@@ -104,6 +104,13 @@ for (const [name, makeStorage] of Object.entries(STORAGES)) {
       await assert.rejects(artifacts.download('2/run/artifacts/model', destination), /symbolic link out of/);
     });
 
+    test('an upload over the limit is refused as too large (413) and leaves nothing; deleting the root is refused', async () => {
+      await assert.rejects(artifacts.write('1/run-big/artifacts/big.bin', Readable.from([Buffer.alloc(2048)]), { maxBytes: 1024 }), (error: Error & { code?: string; kind?: string }) => error.code === 'SLUICE_TRACKING_ARTIFACT_TOO_LARGE' && error.kind === 'too_large');
+      assert.deepEqual(await artifacts.list('1/run-big/artifacts'), []);
+      await assert.rejects(artifacts.delete(''), { code: 'SLUICE_TRACKING_UNSAFE_PATH' });
+      await assert.rejects(artifacts.delete('/'), { code: 'SLUICE_TRACKING_UNSAFE_PATH' });
+    });
+
     test('deleting a directory removes its paths and the objects nothing else uses', async () => {
       const kept = await artifacts.write('5/run/artifacts/shared.txt', Readable.from(['shared']));
       await artifacts.write('5/other/artifacts/shared.txt', Readable.from(['shared']));

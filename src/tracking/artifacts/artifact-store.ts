@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createStreamHasher, hashFile, KeyedSerializer } from '../../core/index.js';
 import { LocalObjectStorage, type ObjectStorage } from '../../cache/index.js';
-import { artifactNotFound, invalidTrackingValue, unsafeArtifactPath } from '../errors.js';
+import { artifactNotFound, artifactTooLarge, unsafeArtifactPath } from '../errors.js';
 import type { ArtifactEntry } from '../entities.js';
 import type { ArtifactIndex, StoredArtifact } from '../store/tracking-store.js';
 import { joinArtifactPath, normalizeArtifactPath } from './artifact-path.js';
@@ -66,7 +66,7 @@ export class ArtifactStore implements Artifacts {
           for await (const piece of chunks) {
             const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
             size += chunk.length;
-            if (size > maxBytes) throw invalidTrackingValue({ problem: `The artifact '${normalized}' is larger than the limit of ${maxBytes} bytes.` });
+            if (size > maxBytes) throw artifactTooLarge({ path: normalized, limit: maxBytes });
             hasher.update(chunk);
             yield chunk;
           }
@@ -133,6 +133,8 @@ export class ArtifactStore implements Artifacts {
   /** Deletes a file or a directory of artifacts; objects no path uses any more are removed. Returns how many paths went. */
   async delete(path: string): Promise<number> {
     const normalized = normalizeArtifactPath(path);
+    // The root is every run's artifacts: a delete names a run's file or folder.
+    if (normalized === '') throw unsafeArtifactPath({ path, reason: 'it names no file or folder (the root holds every run\'s artifacts)' });
     const objects = new Set<string>();
     const collect = async (directory: string): Promise<void> => {
       for (const entry of await this.index.listArtifacts(directory)) {

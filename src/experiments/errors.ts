@@ -29,12 +29,12 @@ export const experimentNotFound = defineError<{ id: string }>('SLUICE_EXP_NOT_FO
   hint: () => 'Use a run id (or its first 8 characters) or an experiment name from `sluice exp show`.',
 });
 
-export const experimentNotApplicable = defineError<{ id: string; reason: string }>('SLUICE_EXP_NOT_APPLICABLE', {
+export const experimentNotApplicable = defineError<{ id: string; reason: string; blockedBy?: 'params' }>('SLUICE_EXP_NOT_APPLICABLE', {
   kind: 'conflict',
-  description: '`sluice exp apply` cannot bring an experiment into the workspace: it did not finish, or its outputs are no longer in the cache.',
+  description: '`sluice exp apply` cannot bring an experiment into the workspace: it did not finish, its outputs are no longer in the cache, or the params it set are gone from the workspace.',
   message: ({ id, reason }) => `Cannot apply experiment "${id}": ${reason}.`,
-  hint: ({ reason }) =>
-    String(reason).startsWith('its params cannot be set')
+  hint: ({ blockedBy }) =>
+    blockedBy === 'params'
       ? 'Restore the params file or section the experiment set (git checkout -- FILE), then apply it again.'
       : 'Run the experiment again (sluice exp run with the same -S values); with a shared cache, `sluice run --pull` fetches outputs computed elsewhere.',
 });

@@ -161,7 +161,7 @@ export async function applyExperiment(tracking: TrackingService, workspace: Work
   const overrides = overridesOf(run);
   // Checked before anything is written: the workspace is changed whole or not at all.
   const conflict = overridesConflict(workspace.root, overrides);
-  if (conflict) throw experimentNotApplicable({ id, reason: `its params cannot be set: ${conflict}` });
+  if (conflict) throw experimentNotApplicable({ id, reason: `its params cannot be set: ${conflict}`, blockedBy: 'params' });
   applyOverrides(workspace.root, overrides);
   writeFileAtomic(workspace.paths.lockFile, lockText);
   for (const out of outs) cache.checkout(out.hash, join(workspace.root, out.path), { shared: false, mode: out.isexec ? 0o755 : 0o644 });

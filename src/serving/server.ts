@@ -59,8 +59,9 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     },
     logger: false,
     return503OnClosing: true,
-    // Registered model names may be 256 characters long (Fastify's default allows 100 in a path part).
-    maxParamLength: 512,
+    // Registered model names may be 256 characters long (Fastify's default allows 100 in a path
+    // part). A router option: given at the top level, Fastify 5 prints a deprecation warning.
+    routerOptions: { maxParamLength: 512 },
   });
   const { metrics } = context;
   const inFlight = options.inFlight ?? new InFlightLimit(options.maxInFlight, metrics);

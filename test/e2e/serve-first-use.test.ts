@@ -166,6 +166,15 @@ describe('where the prediction log goes and how much of it is kept', () => {
     assert.deepEqual(readdirSync(cwd), []);
   });
 
+  test('starting prints only Sluice lines: no deprecation or other warning from Node or the HTTP framework', async (t) => {
+    const server = await startServe(temp.path, [LOGREG, '--workers', '2']);
+    t.after(() => server.stop());
+    assert.equal((await post(`${server.url}/predict`, { rows })).status, 200);
+    assert.equal(await server.stop(), 0);
+    assert.match(server.stderr(), /Serving bc_logreg at/);
+    assert.doesNotMatch(server.stderr(), /Warning|DEP\d|--trace-warnings/);
+  });
+
   test('at start, files beyond --prediction-log-max-age-days are removed', async (t) => {
     const dir = join(temp.path, 'aged');
     mkdirSync(dir);

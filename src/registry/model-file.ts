@@ -9,7 +9,6 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hashFile } from '../core/index.js';
-import { onnxFilesIn } from '../inference/index.js';
 import { joinArtifactPath, verifyingStream, type Tag, type TrackingService } from '../tracking/index.js';
 import { invalidRegistryValue, modelFileUnavailable, notAnOnnxModel } from './errors.js';
 import type { Lineage, ModelSignature, ModelVersion } from './entities.js';
@@ -116,6 +115,9 @@ async function fromRun(tracking: TrackingService, artifacts: RegistryService['ar
 async function fromFile(artifacts: RegistryService['artifacts'], path: string, name: string, original?: string): Promise<CheckedSource> {
   if (!existsSync(path)) throw invalidRegistryValue({ problem: `Cannot register ${path}: no such file. Give an ONNX file or runs:/RUN_ID/PATH.` });
   if (!statSync(path).isFile()) {
+    // Imported here, on this error's path only: the inference module parses the ONNX schema as
+    // it loads (tens of ms), which every command opening the registry would otherwise pay.
+    const { onnxFilesIn } = await import('../inference/index.js');
     const inside = statSync(path).isDirectory() ? onnxFilesIn(path) : [];
     const which = inside.length > 0 ? ` Give the model file inside it: ${inside.join(', ')}.` : ' Give an ONNX file or runs:/RUN_ID/PATH.';
     throw invalidRegistryValue({ problem: `Cannot register ${path}: it is a directory, not a model file.${which}` });

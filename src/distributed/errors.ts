@@ -65,6 +65,13 @@ export const versionMismatch = defineError<{ id: string; jobVersion: string; wor
   hint: ({ jobVersion }) => `Start workers of Sluice ${jobVersion} for it (or upgrade the submitting side to the workers' version).`,
 });
 
+export const workerCloneChanged = defineError<{ root: string; paths: string }>('SLUICE_QUEUE_WORKER_CLONE_CHANGED', {
+  kind: 'conflict',
+  description: 'A worker was started in a clone with uncommitted changes to tracked files: it checks out each job\'s commit there by force and would discard them.',
+  message: ({ root, paths }) => `${root} has uncommitted changes (${paths}): a worker checks out each job's commit in its clone by force, which would discard them.`,
+  hint: ({ root }) => `Start the worker in a clone of its own (\`git clone ${String(root)} ../worker-1\`, then run \`sluice worker\` there), or commit or stash the changes first.`,
+});
+
 export const workerNameTaken = defineError<{ name: string; host: string; pid: number }>('SLUICE_QUEUE_WORKER_NAME_TAKEN', {
   kind: 'conflict',
   description: 'Another live worker already uses this name on the queue.',

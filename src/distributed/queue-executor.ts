@@ -10,7 +10,8 @@
  * neither, and the pipeline's skip-after-failure and `--keep-going` rules would be written twice.
  *
  * Nothing waits forever: a stage no connected worker can take (no worker of this version with its
- * labels) fails after `workerTimeoutMs`, naming the workers that are there; a cancelled run
+ * labels) fails after `workerTimeoutMs`, naming the workers that are there, and so does a stage
+ * whose worker died (its presence lapsed) when no other worker comes to take it; a cancelled run
  * (`sluice queue cancel`) or Ctrl-C ends the waiting stages as interrupted.
  */
 import { randomUUID } from 'node:crypto';
@@ -50,6 +51,8 @@ interface Waiter {
   readonly labels: readonly string[];
   readonly resolve: (result: DelegatedStageResult) => void;
   taken: boolean;
+  /** The worker that took it, from its progress report. */
+  worker: string | undefined;
   /** When a worker that could take it was last seen (or when it was enqueued). */
   capableSeenAt: number;
 }
@@ -111,7 +114,7 @@ export class QueueExecutor implements StageDelegate {
       removeOnFail: { age: 86_400 },
     });
     return new Promise((resolve) => {
-      this.waiters.set(job.id!, { job, queue, stage: stage.name, labels: stage.labels, resolve, taken: false, capableSeenAt: Date.now() });
+      this.waiters.set(job.id!, { job, queue, stage: stage.name, labels: stage.labels, resolve, taken: false, worker: undefined, capableSeenAt: Date.now() });
       // Ctrl-C: workers stop the run's stages at their next heartbeat; the next tick ends the waiting.
       request.signal?.addEventListener('abort', () => void this.presence.cancel(runId).catch(() => undefined), { once: true });
     });
@@ -165,10 +168,8 @@ export class QueueExecutor implements StageDelegate {
     events.on('progress', ({ jobId, data }) => this.progress(jobId, data));
     events.on('stalled', ({ jobId }) => {
       const waiter = this.waiters.get(jobId);
-      if (!waiter) return;
-      waiter.taken = false;
-      waiter.capableSeenAt = Date.now();
-      this.options.onProgress?.(waiter.stage, 'its worker stopped answering: back in the queue for another worker');
+      // Not taken: the tick saw its worker gone first and said so.
+      if (waiter?.taken) this.lostWorker(waiter, Date.now());
     });
     events.on('error', () => undefined); // reconnects by itself; a lost Redis shows in the tick
     try {
@@ -189,7 +190,18 @@ export class QueueExecutor implements StageDelegate {
     const parsed = jobProgressSchema.safeParse(data);
     if (!waiter || !parsed.success) return;
     waiter.taken = true;
+    waiter.worker = parsed.data.worker;
     this.options.onProgress?.(waiter.stage, `taken by worker ${parsed.data.worker}`);
+  }
+
+  /**
+   * The worker running a stage stopped answering (killed, or stopped and handed the job back): the
+   * stage waits for another worker again, and fails after the worker timeout if none can take it.
+   */
+  private lostWorker(waiter: Waiter, now: number): void {
+    waiter.taken = false;
+    waiter.capableSeenAt = now;
+    this.options.onProgress?.(waiter.stage, `its worker${waiter.worker ? ` ${waiter.worker}` : ''} stopped answering: back in the queue for another worker`);
   }
 
   private finish(jobId: string, returnvalue: unknown): void {
@@ -224,14 +236,19 @@ export class QueueExecutor implements StageDelegate {
     const workers = await this.presence.listWorkers();
     const now = Date.now();
     for (const [jobId, waiter] of this.waiters) {
-      if (waiter.taken) continue;
+      // A worker's presence lapses a few seconds after it dies: its stage is then waiting again,
+      // whether a live worker's stalled-job check has put it back in the queue yet or not.
+      if (waiter.taken && workers.some((worker) => worker.name === waiter.worker)) continue;
+      if (waiter.taken) this.lostWorker(waiter, now);
       if (workers.some((worker) => worker.state === 'running' && canTake(worker, this.options.version, waiter.labels))) {
         waiter.capableSeenAt = now;
         continue;
       }
       if (now - waiter.capableSeenAt < this.options.workerTimeoutMs) continue;
       const state = await waiter.job.getState();
-      if (state !== 'waiting' && state !== 'prioritized' && state !== 'delayed') continue;
+      if (state === 'completed' || state === 'failed') continue; // its answer is on the way
+      // Waiting, or still locked by its dead worker (removing that fails, and a worker that comes
+      // later finds its outs in the run cache if it runs it after all).
       await waiter.job.remove().catch(() => undefined);
       this.settle(jobId, { status: 'failed', message: this.noWorkerMessage(waiter, workers) });
     }

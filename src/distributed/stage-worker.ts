@@ -12,13 +12,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isAppError } from '../core/index.js';
+import { currentBranch, isAppError, trackedChanges } from '../core/index.js';
 import type { ObjectCache, ObjectStorage } from '../cache/index.js';
 import { applyOverrides, describeOverrides } from '../experiments/index.js';
 import { PipelineCache, runWorkerStage, SharedCache, type StageOutcome } from '../pipeline/index.js';
 import { openWorkspace, openWorkspaceCache, type Workspace } from '../workspace/index.js';
 import { bullmqConnection, connectQueue } from './connection.js';
-import { runRefused, versionMismatch, workerNameTaken } from './errors.js';
+import { runRefused, versionMismatch, workerCloneChanged, workerNameTaken } from './errors.js';
 import { HEARTBEAT_MS, Presence, type WorkerRecord } from './presence.js';
 import type { QueueLocation } from './queue-url.js';
 import { queuesForWorker } from './routing.js';
@@ -89,6 +89,7 @@ export class StageWorker {
   /** Connects (SLUICE_QUEUE_UNREACHABLE when Redis does not answer), announces itself and starts taking jobs. */
   static async start(options: StageWorkerOptions): Promise<StageWorker> {
     const workspace = openWorkspace(options.root);
+    await refuseChangedClone(options.root);
     const redis = await connectQueue(options.location);
     const presence = new Presence(redis, options.location.prefix);
     const existing = await presence.getWorker(options.name);
@@ -270,6 +271,24 @@ export class StageWorker {
       jobs: [...this.active.values()].map((job) => ({ id: job.id, runId: job.data.runId, stage: job.data.stage, startedAt: job.startedAt })),
     });
   }
+}
+
+/**
+ * A checkout on a branch with uncommitted changes to tracked files is someone's work in progress,
+ * which the first job's forced checkout would discard. A worker's own clone is left on a detached
+ * HEAD by its jobs, with whatever they wrote (metrics kept in git): restarting there is fine.
+ */
+async function refuseChangedClone(root: string): Promise<void> {
+  let changed: string[];
+  try {
+    if ((await currentBranch(root)) === undefined) return;
+    changed = await trackedChanges(root);
+  } catch {
+    return; // Not a git clone: the first job says so when it checks out its commit.
+  }
+  if (changed.length === 0) return;
+  const shown = changed.slice(0, 5).join(', ');
+  throw workerCloneChanged({ root, paths: changed.length > 5 ? `${shown} and ${changed.length - 5} more` : shown });
 }
 
 function toResult(outcome: StageOutcome, worker: string, durationMs: number): StageJobResult {

@@ -62,6 +62,17 @@ describe('queue executor: bad input', () => {
     assert.match(result.stderr, /cpu-only \(Sluice [^,]+, labels bigmem\)/);
   });
 
+  test('a worker started in a checkout with uncommitted changes refuses to start, and the changes stay', () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    const mine = project.clone('mine');
+    writeFileSync(join(mine, 'data.txt'), 'work in progress\n');
+    const result = sluice(mine, ['worker', '--queue', project.url]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /has uncommitted changes \(data\.txt\): a worker checks out each job's commit in its clone by force/);
+    assert.match(result.stderr, /Start the worker in a clone of its own/);
+    assert.equal(readFileSync(join(mine, 'data.txt'), 'utf8'), 'work in progress\n');
+  });
+
   test('sluice workers lists each worker with its labels, current job and heartbeat', async () => {
     const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
     await project.startWorker('big', ['--labels', 'gpu,bigmem']);

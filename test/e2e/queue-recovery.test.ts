@@ -1,7 +1,8 @@
 /**
  * A worker killed in the middle of a stage (SIGKILL of it and its children, as a crashed machine):
  * BullMQ's stalled-job check gives the stage to another worker, the pipeline succeeds, and the
- * stage completes exactly once.
+ * stage completes exactly once; with no other worker, the stage fails after the worker timeout
+ * instead of waiting forever.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -53,9 +54,31 @@ describe('a worker killed mid-stage', () => {
     const result = await run;
 
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /slow: its worker stopped answering: back in the queue/);
+    assert.match(result.stderr, new RegExp(`slow: its worker ${first} stopped answering: back in the queue`));
     const effects = readFileSync(join(bench.dir, 'effects.log'), 'utf8').trim().split('\n');
     assert.deepEqual(effects, [`slow ${first === 'w1' ? 'w2' : 'w1'}`]);
     assert.equal(readFileSync(join(submitter, 'next.txt'), 'utf8'), 'slow\nslow\n');
+  });
+});
+
+describe('the only worker killed mid-stage', () => {
+  let bench: QueueBench | undefined;
+  after(() => bench?.close());
+
+  test('its stage fails after the worker timeout, naming it, instead of the run waiting forever', async () => {
+    bench = queueBench({ 'sluice.yaml': PIPELINE, 'slow.sh': SLOW.replace('sleep 2', 'sleep 30') });
+    const marks = join(bench.dir, 'marks');
+    mkdirSync(marks);
+    const env = { EFFECTS: join(bench.dir, 'effects.log'), MARKS: marks };
+    const worker = await bench.startWorker('only', ['--stall-timeout', '3'], env);
+    const run = sluiceAsync(bench.clone('submitter'), ['run', '--executor', 'queue', '--queue', bench.url, '--worker-timeout', '2'], env);
+    await pollUntil(() => (readdirSync(marks).length > 0 ? true : undefined), 'the slow stage starting', 30_000);
+    await killProcess(worker);
+    const result = await run;
+
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /slow: its worker only stopped answering: back in the queue for another worker/);
+    assert.match(result.stderr, /No worker could take stage "slow" for 2 s/);
+    assert.match(result.stderr, /no worker is connected at all/);
   });
 });

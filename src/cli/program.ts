@@ -51,7 +51,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--push', 'publish outputs and run-cache entries to the shared cache after stages run')
     .option('-r, --remote <name>', 'the remote used as shared cache (default: default_remote)')
     .option('--executor <local|queue>', 'run stages here, or on `sluice worker` processes through Redis (default: executor.type in .sluice/config.yaml, else local)')
-    .option('--queue <url>', "the queue's Redis, redis://HOST:PORT[/DB][?prefix=NAME] (default: executor.queue in .sluice/config.yaml)")
+    .option('--queue <url>', "run on the queue at this Redis (implies --executor queue), redis://HOST:PORT[/DB][?prefix=NAME] (default: executor.queue in .sluice/config.yaml)")
     .option('--worker-timeout <seconds>', 'with --executor queue: fail a stage that no connected worker could take for this long', '30')
     .action(run(async (stages: string[], options: unknown) => (await import('./commands/run.js')).runCommand(stages, options, output, version)));
 

@@ -36,6 +36,8 @@ export function parseQueueUrl(text: string): QueueLocation {
   const dbText = url.pathname.replace(/^\//, '');
   const db = dbText === '' ? 0 : Number(dbText);
   if (!Number.isInteger(db) || db < 0) throw invalidQueueUrl({ url: text, reason: `the database "${dbText}" is not a number` });
+  const unknown = [...url.searchParams.keys()].find((name) => name !== 'prefix');
+  if (unknown !== undefined) throw invalidQueueUrl({ url: text, reason: `it has an unknown parameter "${unknown}" (the only one is prefix)` });
   const prefix = prefixSchema.safeParse(url.searchParams.get('prefix') ?? DEFAULT_QUEUE_PREFIX);
   if (!prefix.success) throw invalidQueueUrl({ url: text, reason: prefix.error.issues[0]?.message ?? 'bad prefix' });
   const shown = new URL(url.href);

@@ -8,7 +8,9 @@
 
 /** The queue name for stages needing `labels` (sorted) under Sluice `version`. */
 export function queueNameFor(version: string, labels: readonly string[]): string {
-  return `stages@${version}@${labels.length === 0 ? 'any' : [...labels].sort().join('+')}`;
+  // A set: `[gpu, gpu]` is the queue of gpu workers, not one no worker listens to.
+  const unique = [...new Set(labels)].sort();
+  return `stages@${version}@${unique.length === 0 ? 'any' : unique.join('+')}`;
 }
 
 /** The version and labels a queue name stands for, or undefined for another queue. */

@@ -68,7 +68,11 @@ export function readQueued<T>(schema: z.ZodType<T>, value: unknown, id: string):
   throw invalidJob({ id, reason: issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'unreadable' });
 }
 
-/** The BullMQ job id of a stage in a run (stable, so a resubmission does not duplicate it). */
+/**
+ * The BullMQ job id of a stage in a run (stable, so a resubmission does not duplicate it). BullMQ
+ * refuses ":" in an id (its key separator), which a foreach item may hold (`train@a:1`): the
+ * stage's name is percent-encoded, one name to one id.
+ */
 export function jobIdFor(runId: string, stage: string): string {
-  return `${runId}.${stage}`;
+  return `${runId}.${stage.replace(/[%:]/g, (char) => (char === '%' ? '%25' : '%3A'))}`;
 }

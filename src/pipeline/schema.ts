@@ -84,12 +84,14 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** Whether `label` is a stage or worker label: `NAME` (gpu, bigmem) or `KEY=VALUE` with a Kubernetes label key and value. */
 export function isStageLabel(label: string): boolean {
+  // `any` names the queue of stages without labels (see distributed/routing.ts).
+  if (label === 'any') return false;
   const [key, ...value] = label.split('=');
   return LABEL_KEY.test(key!) && (value.length === 0 || (value.length === 1 && value[0] !== '' && LABEL_VALUE.test(value[0]!)));
 }
 
 /** The wording of a bad label, shared by sluice.yaml and command-line flags. */
-export const STAGE_LABEL_FORMAT = 'a label is a name such as gpu or bigmem (letters, digits, -, _ and ., at most 63), or KEY=VALUE with a Kubernetes label key and value such as cloud.google.com/gke-nodepool=highmem';
+export const STAGE_LABEL_FORMAT = 'a label is a name such as gpu or bigmem (letters, digits, -, _ and ., at most 63; not "any"), or KEY=VALUE with a Kubernetes label key and value such as cloud.google.com/gke-nodepool=highmem';
 
 /** A stage's labels: workers (and Kubernetes nodes) it may run on must carry all of them. */
 export const stageLabelsSchema = z.array(z.string().refine(isStageLabel, { error: STAGE_LABEL_FORMAT }), { error: 'labels must be a list such as [gpu, bigmem]' });

@@ -4,7 +4,7 @@
  * another Sluice version, a malformed queue URL.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { SLUICE_BIN, sluice, sluiceAsync } from '../support/cli.js';
@@ -51,6 +51,36 @@ describe('queue executor: bad input', () => {
     const result = sluice(project.clone('submitter'), ['run', '--executor', 'queue', '--queue', 'http://127.0.0.1:6379']);
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /the scheme is http, not redis/);
+  });
+
+  test('a queue URL with an unknown parameter (a misspelt prefix) is a usage error, not the shared default prefix', () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    const result = sluice(project.origin, ['workers', '--queue', 'redis://127.0.0.1:6379?prefx=mine']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /unknown parameter "prefx" \(the only one is prefix\)/);
+  });
+
+  test('--queue alone runs on the queue; with --executor local it is a usage error', () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    const submitter = project.clone('submitter');
+    const alone = sluice(submitter, ['run', '--queue', 'redis://127.0.0.1:1']);
+    assert.equal(alone.code, 3, alone.stderr);
+    assert.match(alone.stderr, /Cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    const both = sluice(submitter, ['run', '--executor', 'local', '--queue', project.url]);
+    assert.equal(both.code, 2, both.stderr);
+    assert.match(both.stderr, /--executor local runs stages here: drop one of them/);
+    assert.equal(existsSync(join(submitter, 'model.txt')), false, 'nothing ran');
+  });
+
+  test('a broken .sluice/config.yaml is reported as such by the queue commands, not as a missing queue URL', () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    const clone = project.clone('configured');
+    writeFileSync(join(clone, '.sluice', 'config.yaml'), `executor:\n  queue: ${project.url}\n  worker_timeout: 5\n`);
+    const result = sluice(clone, ['workers']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /config\.yaml/);
+    assert.match(result.stderr, /worker_timeout/);
+    assert.doesNotMatch(result.stderr, /needs the queue's Redis URL/);
   });
 
   test('a stage needing a label no worker has fails after the worker timeout, naming the workers there', async () => {

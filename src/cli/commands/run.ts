@@ -24,7 +24,7 @@ import type { Workspace } from '../../workspace/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
-import { jobsSchema, parseOptions } from '../options.js';
+import { invalidOption, jobsSchema, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
 
 /** The shared-cache flags of `sluice run` and `sluice stage run`. */
@@ -66,8 +66,13 @@ async function openQueueExecutor(options: z.infer<typeof runOptionsSchema>, work
 export async function runCommand(stages: readonly string[], rawOptions: unknown, output: CliOutput, version: string): Promise<number> {
   const options = parseOptions(runOptionsSchema, rawOptions, 'run');
   const workspace = currentWorkspace();
-  const queued = (options.executor ?? workspace.config.executor?.type ?? 'local') === 'queue' && !options.dryRun;
-  const executor = queued ? await openQueueExecutor(options, workspace, output, version) : undefined;
+  // --queue URL asks for the queue: with --executor local it is a contradiction, not ignored.
+  if (options.queue !== undefined && options.executor === 'local') {
+    throw invalidOption({ command: 'run', problem: '--queue names the queue of --executor queue, and --executor local runs stages here: drop one of them' });
+  }
+  const executor = options.executor ?? (options.queue !== undefined ? 'queue' : workspace.config.executor?.type) ?? 'local';
+  const queued = executor === 'queue' && !options.dryRun;
+  const delegate = queued ? await openQueueExecutor(options, workspace, output, version) : undefined;
   try {
     return await reproduce(workspace, options, output, {
       targets: stages,
@@ -75,10 +80,10 @@ export async function runCommand(stages: readonly string[], rawOptions: unknown,
       dryRun: options.dryRun,
       jobs: options.jobs ?? (queued ? QUEUE_JOBS : 1),
       keepGoing: options.keepGoing,
-      ...(executor ? { delegate: executor } : {}),
+      ...(delegate ? { delegate } : {}),
     });
   } finally {
-    await executor?.close();
+    await delegate?.close();
   }
 }
 

@@ -45,7 +45,9 @@ function raise(problem: string, location: SourceLocation, hint?: string): never 
 /**
  * Within unions, the branch that got furthest explains the mistake best ("unknown key cach"
  * beats "expected a string"). When no branch got past the union itself, the union's own
- * message (which lists the accepted forms) is the better one.
+ * message (which lists the accepted forms) is the better one. A branch that knew every key given
+ * and failed on a value comes first: the other branches' "unknown key" only says the entry was not
+ * meant for them (`setWeight: 20%` is a bad weight, not an unknown key of a pause step).
  */
 function deepestIssue(issues: readonly Issue[]): Issue {
   let best = issues[0]!;
@@ -53,7 +55,8 @@ function deepestIssue(issues: readonly Issue[]): Issue {
   for (const issue of issues) {
     let candidate: Issue = issue;
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const inner = deepestIssue(issue.errors.flat());
+      const knowingEveryKey = issue.errors.filter((branch) => branch.length > 0 && !branch.some((inner) => inner.code === 'unrecognized_keys'));
+      const inner = deepestIssue((knowingEveryKey.length > 0 ? knowingEveryKey : issue.errors).flat());
       const innerPath = [...issue.path, ...inner.path];
       if (innerPath.length > issue.path.length || inner.code === 'unrecognized_keys') candidate = { ...inner, path: innerPath };
     }
@@ -80,7 +83,7 @@ function explainIssue(
       const key = issue.keys[0] ?? '';
       const allowed = objectKeysAt(schema, localPath);
       const others = issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
-      const suggestion = didYouMean(key, allowed);
+      const suggestion = didYouMean(key, allowed.filter((name) => name !== key));
       const list = allowed.length > 0 && !suggestion ? ` Allowed keys: ${allowed.join(', ')}.` : '';
       return {
         problem: `${describe(path)} has an unknown key "${key}"${others}.${suggestion}${list}`,

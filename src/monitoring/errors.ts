@@ -32,6 +32,13 @@ export const unknownMonitorMetric = defineError<{ check: string; metric: string;
   hint: () => 'Name one of the metrics listed in docs/metrics.md, like accuracy, f1, roc_auc, rmse or mae.',
 });
 
+export const duplicateAlertName = defineError<{ alert: string; monitor: string }>('SLUICE_MONITOR_DUPLICATE_ALERT', {
+  kind: 'invalid_input',
+  description: 'Two alert rules of one monitor have the same name: rule state (firing, cool-down) is kept by name, so the second would never fire.',
+  message: ({ alert, monitor }) => `Monitor "${monitor}" has two alert rules named "${alert}".`,
+  hint: () => 'Give each alert rule of a monitor its own name.',
+});
+
 export const invalidAlertCondition = defineError<{ alert: string; problem: string }>('SLUICE_MONITOR_INVALID_CONDITION', {
   kind: 'invalid_input',
   description: 'The `when:` condition of a monitor alert cannot be parsed, or names a check the monitor does not run.',

@@ -56,6 +56,13 @@ describe('environment commands', () => {
     assert.match(result.stderr, /--out DIR/);
   });
 
+  test('deploy --out without --target k8s exits 2 and starts no rollout', () => {
+    const result = sluice(repo.root, ['deploy', 'models:/bc/2', '--env', 'production', '--out', join(repo.root, 'k8s-forgot')]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /add --target k8s, or drop --out/);
+    assert.equal(JSON.parse(sluice(repo.root, ['rollout', 'status', '--env', 'production', '--json']).stdout).rollout, null);
+  });
+
   test('deploy --target k8s of another registered model is refused (exit 2), as an embedded deploy is', () => {
     const result = sluice(repo.root, ['deploy', 'models:/other/1', '--env', 'production', '--target', 'k8s', '--out', join(repo.root, 'k8s-other')]);
     assert.equal(result.code, 2, result.stderr);

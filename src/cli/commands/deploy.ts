@@ -62,6 +62,8 @@ async function follow(deploy: DeployService, environment: string, first: Rollout
 
 export async function deployCommand(reference: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(deployOptionsSchema, rawOptions, 'deploy');
+  // Refused before anything moves: whoever gave --out meant manifests, not a rollout here.
+  if (options.target !== 'k8s' && options.out !== undefined) throw invalidOption({ command: 'deploy', problem: '--out names where --target k8s writes manifests, and without --target k8s deploy starts a rollout here: add --target k8s, or drop --out' });
   if (options.target === 'k8s') {
     if (options.out === undefined) throw invalidOption({ command: 'deploy', problem: '--target k8s writes manifests: name the directory with --out DIR' });
     // Argo Rollouts carries the rollout out in the cluster: there is no local rollout to wait for or to force.

@@ -5,6 +5,7 @@
  * anything but `result` and the functions below. `and`/`or`/`not` are accepted too.
  */
 import jexl from 'jexl';
+import { closestMatch } from '../../core/index.js';
 
 type Ast = ReturnType<ReturnType<typeof jexl.compile>['_getAst']>;
 
@@ -42,14 +43,20 @@ export class ConditionSyntaxError extends Error {}
  * other than the allowed variables (`result` for analysis metrics; a monitor's check names for
  * its alert rules), or an unknown function.
  */
-export function compileCondition(text: string, variables: readonly string[] = CONDITION_VARIABLES, example = 'result >= 0.95'): Condition {
+export function compileCondition(
+  text: string,
+  variables: readonly string[] = CONDITION_VARIABLES,
+  example = 'result >= 0.95',
+  /** The names each variable holds, where they are known (a monitor check's values): `check.other` is then refused. */
+  fields: Readonly<Record<string, readonly string[]>> = {},
+): Condition {
   let expression: ReturnType<typeof language.compile>;
   try {
     expression = language.compile(text);
   } catch (error) {
     throw new ConditionSyntaxError(`cannot parse "${text}": ${(error as Error).message}`);
   }
-  checkNames(expression._getAst(), text, variables, example);
+  checkNames(expression._getAst(), text, variables, example, fields);
   const evaluateWith = (context: Readonly<Record<string, unknown>>): boolean => {
     const outcome: unknown = expression.evalSync(context as Record<string, unknown>);
     if (typeof outcome !== 'boolean') throw new ConditionSyntaxError(`"${text}" gave ${JSON.stringify(outcome)}, not true or false`);
@@ -59,9 +66,16 @@ export function compileCondition(text: string, variables: readonly string[] = CO
 }
 
 /** Walks the AST: every identifier at the root of a path must be an allowed variable, every call a known function. */
-function checkNames(node: Ast | undefined, text: string, variables: readonly string[], example: string): void {
+function checkNames(node: Ast | undefined, text: string, variables: readonly string[], example: string, fields: Readonly<Record<string, readonly string[]>>): void {
   if (!node || typeof node !== 'object') return;
   const record = node as unknown as Record<string, unknown>;
+  const from = record.from as Record<string, unknown> | undefined;
+  const known = record.type === 'Identifier' && from?.type === 'Identifier' && from.from === undefined ? fields[from.value as string] : undefined;
+  if (known && !known.includes(record.value as string)) {
+    const check = String(from!.value);
+    const closest = closestMatch(record.value as string, known);
+    throw new ConditionSyntaxError(`"${text}" names "${check}.${String(record.value)}", which ${check} does not give${closest ? ` (did you mean ${check}.${closest}?)` : ''}; it gives ${known.join(', ')}`);
+  }
   if (record.type === 'Identifier' && record.from === undefined && !variables.includes(record.value as string)) {
     const allowed = variables.length === 1 && variables[0] === 'result' ? 'result (the measurement)' : variables.join(', ');
     throw new ConditionSyntaxError(`"${text}" names "${String(record.value)}"; a condition can only use ${allowed}, like ${example}`);
@@ -70,7 +84,7 @@ function checkNames(node: Ast | undefined, text: string, variables: readonly str
     throw new ConditionSyntaxError(`"${text}" calls ${String(record.name)}(); the functions are ${CONDITION_FUNCTIONS.join(', ')}`);
   }
   for (const value of Object.values(record)) {
-    if (Array.isArray(value)) for (const child of value) checkNames(child as Ast, text, variables, example);
-    else if (value && typeof value === 'object') checkNames(value as Ast, text, variables, example);
+    if (Array.isArray(value)) for (const child of value) checkNames(child as Ast, text, variables, example, fields);
+    else if (value && typeof value === 'object') checkNames(value as Ast, text, variables, example, fields);
   }
 }

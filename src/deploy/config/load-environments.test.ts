@@ -92,6 +92,15 @@ describe('loading environments', () => {
     assert.match(error.message, /setWieght/);
   });
 
+  test('a canary step with a bad value is reported as a bad value of its own key, never as an unknown key', () => {
+    const weight = failure(VALID.replace('- setWeight: 50', '- setWeight: 50%'));
+    assert.match(weight.message, /steps\.2\.setWeight/);
+    assert.doesNotMatch(weight.message, /unknown key/);
+    const pause = failure(VALID.replace('- pause: {duration: 30s}', '- pause: 30s'));
+    assert.match(pause.message, /steps\.1\.pause/);
+    assert.doesNotMatch(pause.message, /unknown key|Did you mean "pause"/);
+  });
+
   test('a condition that does not parse is reported at its line with the parse message', () => {
     const error = failure(VALID.replace('result >= 0.95', 'result >= >= 0.95'));
     assert.equal(error.code, 'SLUICE_DEPLOY_INVALID_CONDITION');

@@ -96,6 +96,29 @@ describe('the monitor: section', () => {
     assert.equal(error.location?.line, 10);
   });
 
+  test('an alert condition naming a value its check does not give is refused, with the closest one', () => {
+    const error = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}, performance: {metric: accuracy}}\n    alerts:\n      - {name: drop, when: performance.acuracy < 0.9}\n'));
+    assert.equal(error.code, 'SLUICE_MONITOR_INVALID_CONDITION');
+    assert.match(error.toUserMessage(), /names "performance\.acuracy", which performance does not give \(did you mean performance\.accuracy\?\)/);
+    assert.equal(error.location?.line, 10);
+    const drift = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: drift, when: data_drift.datset_drift}\n'));
+    assert.match(drift.toUserMessage(), /did you mean data_drift\.dataset_drift\?/);
+  });
+
+  test('two alert rules of one monitor with the same name are refused at the second', () => {
+    const error = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: drift, when: data_drift.dataset_drift}\n      - {name: drift, when: data_drift.drift_share > 0.5}\n'));
+    assert.equal(error.code, 'SLUICE_MONITOR_DUPLICATE_ALERT');
+    assert.match(error.toUserMessage(), /two alert rules named "drift"/);
+    assert.equal(error.location?.line, 11);
+  });
+
+  test('windows, re-scoring and cool-downs can be counted in days', () => {
+    const config = parseMonitors(monitorWith('    window: {every: 1d, min_rows: 10, rescore_within: 2d}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: drift, when: data_drift.dataset_drift, cooldown: 1d}\n'));
+    const monitor = config.monitors.get('production')!;
+    assert.deepEqual(monitor.window.every, { kind: 'time', ms: 86_400_000 });
+    assert.equal(monitor.alerts[0]!.cooldown, 86_400_000);
+  });
+
   test('every check of the issue loads, slo and concept_drift included', () => {
     const config = parseMonitors(monitorWith('    window: {every: 100}\n    checks: {slo: {p99_ms: 50, error_rate: 0.01}, concept_drift: {metric: accuracy}}\n    alerts:\n      - {name: slow, when: slo.p99_ms > 50 or concept_drift.drifted}\n'));
     const monitor = [...config.monitors.values()][0]!;

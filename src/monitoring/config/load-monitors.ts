@@ -10,7 +10,7 @@ import { didYouMean, parseLocatedYaml, validateWithSchema, type LocatedDocument 
 import { compileCondition, ConditionSyntaxError, parseEnvironments, type Condition } from '../../deploy/index.js';
 import { TASK_METRICS } from '../../evaluation/index.js';
 import { PIPELINE_FILE, pipelineFileMissing } from '../../workspace/index.js';
-import { actionNotAvailable, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, unknownMonitorMetric } from '../errors.js';
+import { actionNotAvailable, duplicateAlertName, invalidAlertCondition, monitorEnvironmentNotFound, monitorNotFound, noChecks, unknownMonitorMetric } from '../errors.js';
 import { monitorSectionSchema, type AlertRuleSpec, type MonitorChecks, type MonitorSpec } from './monitor-schema.js';
 
 /** The check names, as alert conditions see them. */
@@ -60,14 +60,17 @@ export function parseMonitors(text: string, file: string = PIPELINE_FILE): Monit
         throw unknownMonitorMetric({ check, metric, suggestion: didYouMean(metric, EVALUATION_METRICS) }, { location: document.locate(['monitor', name, 'checks', check, 'metric']) });
       }
     }
+    const named = new Set<string>();
     spec.alerts.forEach((alert, index) => {
+      if (named.has(alert.name)) throw duplicateAlertName({ alert: alert.name, monitor: name }, { location: document.locate(['monitor', name, 'alerts', index, 'name']) });
+      named.add(alert.name);
       const retrain = alert.actions.findIndex((action) => action === 'retrain' || (typeof action === 'object' && 'retrain' in action));
       // Retraining gates its model against the served version: it needs the gates: section's model, data and rules.
       if (retrain >= 0 && top.gates === undefined) throw actionNotAvailable({ action: 'retrain', reason: 'it gates the retrained model with the gates: section of sluice.yaml, and there is none (add gates: with model, data, target and rules)' }, { location: document.locate(['monitor', name, 'alerts', index, 'actions', retrain]) });
     });
     const alerts = spec.alerts.map((alert, index): AlertRule => {
       try {
-        return { ...alert, condition: compileCondition(alert.when, checks, exampleFor(checks[0]!)) };
+        return { ...alert, condition: compileCondition(alert.when, checks, exampleFor(checks[0]!), checkValues(spec.checks)) };
       } catch (error) {
         if (!(error instanceof ConditionSyntaxError)) throw error;
         throw invalidAlertCondition({ alert: alert.name, problem: error.message }, { location: document.locate(['monitor', name, 'alerts', index, 'when']) });
@@ -79,6 +82,22 @@ export function parseMonitors(text: string, file: string = PIPELINE_FILE): Monit
 }
 
 /** A condition over `check` to show in a message. */
+/**
+ * The values each check gives a condition (the `values` of checks/*-check.ts, as
+ * docs/monitoring.md lists them): a condition naming another (`performance.acuracy`) could
+ * never hold, so it is refused when the file loads instead of never firing.
+ */
+function checkValues(checks: MonitorChecks): Record<string, readonly string[]> {
+  return {
+    data_drift: ['judged', 'dataset_drift', 'drift_share', 'drifted_columns', 'number_of_columns', 'drifted', 'columns'],
+    prediction_drift: ['judged', 'method', 'value', 'drifted', 'threshold'],
+    performance: ['judged', 'metric', 'value', ...(checks.performance ? [checks.performance.metric] : []), 'labels', 'unusable_labels', 'rows'],
+    concept_drift: ['judged', 'metric', 'value', 'baseline', 'baseline_source', 'delta', 'p_value', 'test', 'drifted', 'labels'],
+    slo: ['judged', 'requests', 'p50_ms', 'p95_ms', 'p99_ms', 'timed', 'error_rate', 'client_error_rate', 'breached'],
+    data_quality: ['judged', 'missing_share', 'out_of_schema_share', 'unknown_category_share', 'columns'],
+  };
+}
+
 function exampleFor(check: (typeof CHECK_NAMES)[number]): string {
   const examples: Record<(typeof CHECK_NAMES)[number], string> = {
     data_drift: 'data_drift.dataset_drift',

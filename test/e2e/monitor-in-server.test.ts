@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
 import { environmentRepo } from '../support/environment.js';
@@ -133,6 +134,21 @@ describe('a monitor inside sluice serve --env', () => {
     }
     const alerts = sluice(repo.root, ['monitor', 'alerts', '--env', 'production', '--json']);
     assert.equal((JSON.parse(alerts.stdout) as unknown[]).length, 1);
+  });
+
+  test('served with its predictions unlogged, or logged elsewhere, the environment says its monitor is off', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--no-prediction-log'], /the monitor of production is off: predictions are not logged/],
+      [['--prediction-log', join(repo.root, 'elsewhere')], /the monitor of production is off: it reads the log in .*--prediction-log writes it to .*elsewhere/],
+    ];
+    for (const [flags, warning] of cases) {
+      const server = await startServe(repo.root, ['--env', 'production', '--port', '0', ...flags]);
+      try {
+        await pollUntil(() => (warning.test(server.stderr()) ? true : undefined), `the warning for ${flags.join(' ')}`, 10_000);
+      } finally {
+        assert.equal(await server.stop(), 0);
+      }
+    }
   });
 
   test('the no-drift rows close a window that passes and raise nothing', async () => {

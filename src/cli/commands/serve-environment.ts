@@ -4,6 +4,7 @@
  * the rollout's strategy, with the control loop measuring the rollout's analysis on this process's
  * traffic. Host, port and serving options come from the environment; flags given override them.
  */
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { createDeployService, EnvironmentRuntime, findEnvironment, loadEnvironments, openRolloutStore, environmentSnapshotPath, writeEnvironmentSnapshot, type DeployService, type EnvironmentDescription, type EnvironmentRuntimeOptions, type EnvironmentSnapshot, type EnvironmentSpec } from '../../deploy/index.js';
 import type { RuntimeChoice } from '../../inference/index.js';
@@ -156,9 +157,19 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
  * has one for it and predictions are logged: windows close as traffic flows.
  */
 function startEnvironmentMonitor(services: WorkspaceServices, environment: EnvironmentSpec, flags: EnvironmentServeFlags, out: SidecarOutput): MonitorSidecar | undefined {
-  if (!flags.monitor || flags.predictionLog === false || environment.serving.predictionLog === false) return undefined;
-  if (!loadMonitors(services.workspace.root).monitors.has(environment.name)) return undefined;
-  return startMonitorSidecar(services.workspace.root, environment.name, out);
+  if (!flags.monitor || !loadMonitors(services.workspace.root).monitors.has(environment.name)) return undefined;
+  // A declared monitor that cannot see the traffic is said to be off, not left silently idle.
+  const { name } = environment;
+  if (flags.predictionLog === false || environment.serving.predictionLog === false) {
+    out.warn(`the monitor of ${name} is off: predictions are not logged (--no-prediction-log, or serving.predictionLog: false in sluice.yaml), and it judges the logged ones`);
+    return undefined;
+  }
+  const monitored = workspacePredictionLogDir(services.workspace.root, name);
+  if (flags.predictionLog && resolve(flags.predictionLog) !== resolve(monitored)) {
+    out.warn(`the monitor of ${name} is off: it reads the log in ${monitored}, and --prediction-log writes it to ${resolve(flags.predictionLog)}; drop --prediction-log to monitor this environment`);
+    return undefined;
+  }
+  return startMonitorSidecar(services.workspace.root, name, out);
 }
 
 /** The monitor's gauges on the server's /metrics, read from the store at each scrape, when the environment has a monitor. */

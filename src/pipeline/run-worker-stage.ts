@@ -21,7 +21,7 @@ import type { SharedCache } from './shared-cache.js';
 import { loadPipeline } from './load-pipeline.js';
 import type { StageOutcome } from './outcome.js';
 import { ParamsReader } from './params.js';
-import { registryDeps } from './registry-deps.js';
+import { isRegistryReference, registryDeps, registrySourceOf } from './registry-deps.js';
 import { computeRunCacheKey, type RunCacheStore } from './run-cache.js';
 import { processStage, type RunReporter } from './stage-processor.js';
 import { snapshotStage } from './stage-state.js';
@@ -66,7 +66,10 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
   const statCache = await openWorkspaceStatCache(workspace);
   const hasher = new WorkspaceHasher(workspace.root, statCache);
   const params = new ParamsReader(workspace.root);
-  const external = registryDeps(undefined);
+  // `models:/…` deps resolve where the submitter's did only through a registry both share: a team
+  // server, or one database. A checkout's own SQLite file is not the submitter's registry.
+  const shared = workspace.server !== undefined || workspace.storeLocation.dialect !== 'sqlite';
+  const external = registryDeps(shared ? registrySourceOf(workspace, workspace.storeLocation) : undefined);
   try {
     const snapshot = await snapshotStage(stage, hasher, params, { outs: false, external });
     const differing = stage.deps
@@ -74,6 +77,17 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
       .map((dep) => dep.path);
     const key = computeRunCacheKey(stage, snapshot);
     if (differing.length > 0 || key !== options.runCacheKey) {
+      const models = differing.filter(isRegistryReference);
+      if (models.length > 0) {
+        return {
+          stage: name,
+          status: 'failed',
+          changes: [],
+          startedAt,
+          durationMs: Date.now() - startedAt,
+          message: `the worker resolves ${models.join(', ')} to another model version than the submitting checkout, or finds none${shared ? '' : ' (it has no registry shared with the submitter)'}: the submitter and the workers must share one registry, a team server (server: in .sluice/config.yaml) or one database`,
+        };
+      }
       const what = differing.length > 0 ? `its deps ${differing.join(', ')} differ` : 'its command, params or environment differ';
       return {
         stage: name,

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { SLUICE_BIN, sluice, sluiceAsync } from '../support/cli.js';
+import { sharedFixture } from '../support/fixtures.js';
 import { pollUntil } from '../support/processes.js';
 import { queueBench, workerLog, type QueueBench } from '../support/queue.js';
 
@@ -101,6 +102,20 @@ describe('queue executor: bad input', () => {
     assert.match(result.stderr, /has uncommitted changes \(data\.txt\): a worker checks out each job's commit in its clone by force/);
     assert.match(result.stderr, /Start the worker in a clone of its own/);
     assert.equal(readFileSync(join(mine, 'data.txt'), 'utf8'), 'work in progress\n');
+  });
+
+  test('a stage on a registry model, run by a worker that shares no registry with the submitter, says so', async () => {
+    const gated = ['stages:', '  gate:', '    cmd: echo checked > gate.txt', '    deps: [models:/bc@champion]', '    outs: [gate.txt]', ''].join('\n');
+    const project = bench({ 'sluice.yaml': gated });
+    await project.startWorker('own-db');
+    const submitter = project.clone('submitter');
+    const registered = sluice(submitter, ['models', 'register', sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'), '--name', 'bc', '--alias', 'champion']);
+    assert.equal(registered.code, 0, registered.stderr);
+    const result = await sluiceAsync(submitter, ['run', '--queue', project.url]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /the worker resolves models:\/bc@champion to another model version than the submitting checkout, or finds none \(it has no registry shared with the submitter\)/);
+    assert.match(result.stderr, /a team server \(server: in \.sluice\/config\.yaml\) or one database/);
+    assert.doesNotMatch(result.stderr, /commit and push/);
   });
 
   test('sluice workers lists each worker with its labels, current job and heartbeat', async () => {

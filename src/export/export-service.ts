@@ -55,7 +55,7 @@ export async function exportArgoWorkflow(options: ExportArgoOptions): Promise<Ex
   const git = await readGitState(options.root, { ownPaths: own.startsWith('..') || isAbsolute(own) ? [] : [own] });
   if (!git.commit) throw notCommitted({ root: options.root });
   if (git.dirty) warnings.push(`the working copy has uncommitted changes: the workflow runs commit ${git.commit.slice(0, 12)} as committed`);
-  const remote = checkSharedRemote(options.root, options.remote);
+  const remote = checkSharedRemote(options.root, options.remote).given;
   const workflow = argoWorkflow(graph, {
     name: kubernetesName('workflow name', options.name ?? deriveKubernetesName(basename(options.root), WORKFLOW_NAME_MAX_LENGTH), WORKFLOW_NAME_MAX_LENGTH),
     namespace: options.namespace === undefined ? undefined : kubernetesName('namespace', options.namespace),
@@ -94,13 +94,25 @@ export interface ExportWorkerOptions {
   readonly queueUrl?: string | undefined;
   readonly serverUrl?: string | undefined;
   readonly repository?: string | undefined;
+  /** The shared cache's remote (default: default_remote); it must be S3. */
+  readonly remote?: string | undefined;
   readonly gracePeriodSeconds: number;
 }
 
 /** Writes the ServiceAccount and Deployment of a `sluice worker` pool to `options.out`. */
 export async function exportWorkerDeployment(options: ExportWorkerOptions): Promise<ExportResult<[ServiceAccount, Deployment]>> {
   for (const label of options.labels) if (!isStageLabel(label)) throw invalidWorkerLabel({ label, format: STAGE_LABEL_FORMAT });
+  // The worker's own rules (loaded here only: the distributed module brings BullMQ with it).
+  const { MAX_WORKER_LABELS, parseQueueUrl } = await import('../distributed/index.js');
+  if (new Set(options.labels).size > MAX_WORKER_LABELS) throw invalidWorkerLabel({ label: options.labels.join(','), format: `a worker takes at most ${MAX_WORKER_LABELS} labels (it listens to a queue for every subset of them)` });
+  // What `sluice worker` accepts, checked here: a URL it refuses would leave the pods crash-looping.
+  if (options.queueUrl !== undefined) parseQueueUrl(options.queueUrl);
+  // Each pod has a checkout of its own and no shared directory: outs reach the submitter through the S3 remote.
+  const remote = checkSharedRemote(options.root, options.remote).chosen;
   const warnings: string[] = [];
+  if (options.queueUrl !== undefined && new URL(options.queueUrl).password) {
+    warnings.push('the --queue URL holds a password, which is now in the manifest in plain text: leave --queue out and put the URL in the sluice-queue Secret instead');
+  }
   const objects = workerDeployment({
     name: kubernetesName('worker name', options.name),
     namespace: options.namespace === undefined ? undefined : kubernetesName('namespace', options.namespace),
@@ -111,6 +123,7 @@ export async function exportWorkerDeployment(options: ExportWorkerOptions): Prom
     resources: options.resources,
     queueUrl: options.queueUrl,
     serverUrl: options.serverUrl,
+    remote,
     repository: await cloneUrl(options.root, options.repository, warnings),
     gracePeriodSeconds: options.gracePeriodSeconds,
     sluiceVersion: options.sluiceVersion,
@@ -135,8 +148,8 @@ function kubernetesName(what: string, name: string, maxLength = KUBERNETES_NAME_
   return name;
 }
 
-/** The remote the pods share: named, or the default; it must be S3 (pods share no directory). Returns the name to pass on, if any. */
-function checkSharedRemote(root: string, name: string | undefined): string | undefined {
+/** The remote the pods share: named, or the default; it must be S3 (pods share no directory). Returns the name given, if any, and the one chosen. */
+function checkSharedRemote(root: string, name: string | undefined): { given: string | undefined; chosen: string } {
   const config = loadWorkspaceConfig(root);
   const remotes = config.remotes ?? {};
   const chosen = name ?? config.default_remote;
@@ -144,7 +157,7 @@ function checkSharedRemote(root: string, name: string | undefined): string | und
   const remote = remotes[chosen];
   if (!remote) throw remoteUnusable({ problem: `there is no remote "${chosen}" (known: ${Object.keys(remotes).join(', ') || 'none'})` });
   if (!remote.url.startsWith('s3://')) throw remoteUnusable({ problem: `remote "${chosen}" is the directory ${remote.url}, which the cluster's pods cannot reach` });
-  return name;
+  return { given: name, chosen };
 }
 
 /**

@@ -17,6 +17,7 @@ const OPTIONS: WorkerDeploymentOptions = {
   resources: { cpu: '2', memory: '8Gi', gpu: 1 },
   repository: 'https://github.com/acme/bc.git',
   gracePeriodSeconds: 900,
+  remote: 'team',
   sluiceVersion: '0.1.0',
 };
 
@@ -32,7 +33,7 @@ describe('the worker pool', () => {
     const pod = deployment.spec.template.spec;
     const [worker] = pod.containers;
     assert.equal(deployment.spec.replicas, 3);
-    assert.deepEqual([...worker!.command, ...worker!.args], ['sluice', 'worker', '--queue', '$(SLUICE_QUEUE_URL)', '--concurrency', '2', '--labels', 'gpu,pool=highmem']);
+    assert.deepEqual([...worker!.command, ...worker!.args], ['sluice', 'worker', '--queue', '$(SLUICE_QUEUE_URL)', '--concurrency', '2', '--remote', 'team', '--labels', 'gpu,pool=highmem']);
     assert.deepEqual(pod.initContainers[0]!.command.slice(0, 2), ['git', 'clone']);
     assert.equal(pod.initContainers[0]!.command.at(-1), worker!.workingDir);
     assert.deepEqual(pod.initContainers[0]!.env, [{ name: 'SLUICE_GIT_REPOSITORY', value: OPTIONS.repository }]);

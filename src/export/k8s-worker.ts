@@ -31,6 +31,8 @@ export interface WorkerDeploymentOptions {
   readonly resources: StageResources;
   /** redis://… ; without it, the `url` key of the {@link QUEUE_SECRET} Secret. */
   readonly queueUrl?: string | undefined;
+  /** The remote the workers share outs through (`sluice worker --remote NAME`). */
+  readonly remote: string;
   readonly serverUrl?: string | undefined;
   /** The git repository each worker clones (it checks out the commit each job names). */
   readonly repository: string;
@@ -94,6 +96,8 @@ export function workerDeployment(options: WorkerDeploymentOptions): [ServiceAcco
                 '$(SLUICE_QUEUE_URL)',
                 '--concurrency',
                 String(options.concurrency),
+                '--remote',
+                options.remote,
                 ...(options.labels.length > 0 ? ['--labels', options.labels.join(',')] : []),
               ],
               workingDir: checkout,

@@ -101,7 +101,26 @@ describe('sluice export k8s-worker', () => {
     const [serviceAccount, deployment] = yamlObjects(readFileSync(out, 'utf8')) as [ServiceAccount, Deployment];
     assert.deepEqual([...kubernetesErrors(serviceAccount), ...kubernetesErrors(deployment)], []);
     assert.equal(deployment.spec.replicas, 4);
-    assert.deepEqual(deployment.spec.template.spec.containers[0]!.args, ['worker', '--queue', '$(SLUICE_QUEUE_URL)', '--concurrency', '1', '--labels', 'gpu,pool=highmem']);
+    assert.deepEqual(deployment.spec.template.spec.containers[0]!.args, ['worker', '--queue', '$(SLUICE_QUEUE_URL)', '--concurrency', '1', '--remote', 'shared', '--labels', 'gpu,pool=highmem']);
+  });
+
+  test('refuses what sluice worker would refuse in the pods: a queue URL it cannot use, more than 6 labels', () => {
+    const out = join(repo.outside, 'refused-worker.yaml');
+    const tls = sluice(repo.root, ['export', 'k8s-worker', '--queue', 'rediss://redis:6379', '--out', out]);
+    assert.equal(tls.code, 2, tls.stderr);
+    const prefix = sluice(repo.root, ['export', 'k8s-worker', '--queue', 'redis://redis:6379?prefix=a:b', '--out', out]);
+    assert.equal(prefix.code, 2, prefix.stderr);
+    assert.match(prefix.stderr, /the prefix is letters, digits/);
+    const labels = sluice(repo.root, ['export', 'k8s-worker', '--labels', 'a,b,c,d,e,f,g', '--out', out]);
+    assert.equal(labels.code, 2, labels.stderr);
+    assert.match(labels.stderr, /at most 6 labels/);
+    assert.equal(existsSync(out), false);
+  });
+
+  test('warns that a password in --queue is written into the manifest in plain text', () => {
+    const result = sluice(repo.root, ['export', 'k8s-worker', '--queue', 'redis://:s3cret@redis:6379', '--out', join(repo.outside, 'password.yaml')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /warning: the --queue URL holds a password, which is now in the manifest in plain text/);
   });
 
   test('refuses a label in another format, saying which formats work', () => {

@@ -5,12 +5,15 @@
  * working tree. Before a job, the slot is checked out at the job's commit; when that fails because
  * the clone does not have the commit, it is fetched from the clone's remotes and checked out then.
  * A slot already at the job's commit (the previous job's) is used as it is: stages write only
- * their outs, which are git-ignored or deleted before their stage runs.
+ * their outs, which are git-ignored or deleted before their stage runs. A worktree holds the
+ * whole repository: when the project is a folder of it (`ml/` of a monorepo), the slot's
+ * project is that folder of the worktree.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readGitPrefix } from '../core/index.js';
 import { commitUnavailable } from './errors.js';
 
 const run = promisify(execFile);
@@ -20,11 +23,13 @@ export class SlotCheckouts {
   private queue: Promise<unknown> = Promise.resolve();
   /** The commit each slot was last checked out at by this process: the next job at that commit needs no git. */
   private readonly at = new Map<number, string>();
+  /** The project's folder in the repository (`ml/`, or '' at its top), read once. */
+  private prefix: Promise<string> | undefined;
 
   constructor(private readonly cloneRoot: string) {}
 
-  /** The directory of slot `slot`. */
-  dirOf(slot: number): string {
+  /** The git checkout of slot `slot` (for slots 1…, a worktree of the whole repository). */
+  private checkoutOf(slot: number): string {
     return slot === 0 ? this.cloneRoot : join(this.cloneRoot, '.sluice', 'tmp', 'slots', String(slot));
   }
 
@@ -47,8 +52,10 @@ export class SlotCheckouts {
   }
 
   private async checkoutNow(slot: number, commit: string): Promise<string> {
-    const dir = this.dirOf(slot);
-    if (this.at.get(slot) === commit) return dir;
+    const dir = this.checkoutOf(slot);
+    this.prefix ??= readGitPrefix(this.cloneRoot);
+    const project = slot === 0 ? dir : join(dir, await this.prefix);
+    if (this.at.get(slot) === commit) return project;
     this.at.delete(slot);
     // The clone usually has the commit: try first, fetch only when that fails for want of it.
     try {
@@ -64,7 +71,7 @@ export class SlotCheckouts {
       await this.put(slot, dir, commit);
     }
     this.at.set(slot, commit);
-    return dir;
+    return project;
   }
 
   private async put(slot: number, dir: string, commit: string): Promise<void> {

@@ -34,8 +34,8 @@ export interface QueueBench {
   readonly prefix: string;
   /** A fresh clone of the origin named `name`. */
   clone(name: string): string;
-  /** Starts `sluice worker --name NAME` in a clone of its own; resolves once it is listed on the queue. */
-  startWorker(name: string, args?: readonly string[], env?: NodeJS.ProcessEnv, bin?: string): Promise<ChildProcess>;
+  /** Starts `sluice worker --name NAME` in a clone of its own (in `folder` of it); resolves once it is listed on the queue. */
+  startWorker(name: string, args?: readonly string[], env?: NodeJS.ProcessEnv, bin?: string, folder?: string): Promise<ChildProcess>;
   /** Stops the workers, removes the prefix's keys from Redis and the temp directory. */
   close(): Promise<void>;
 }
@@ -72,8 +72,8 @@ export function queueBench(files: Readonly<Record<string, string>>, options: { r
     url,
     prefix,
     clone,
-    async startWorker(name, args = [], env = {}, bin) {
-      const root = clone(name);
+    async startWorker(name, args = [], env = {}, bin, folder = '') {
+      const root = join(clone(name), folder);
       const child = startSluice(root, ['worker', '--queue', url, '--name', name, ...args], env, bin);
       let log = '';
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));

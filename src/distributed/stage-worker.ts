@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { currentBranch, isAppError, trackedChanges } from '../core/index.js';
+import { currentBranch, isAppError, isProcessAlive, trackedChanges } from '../core/index.js';
 import type { ObjectCache, ObjectStorage } from '../cache/index.js';
 import { applyOverrides, describeOverrides } from '../experiments/index.js';
 import { PipelineCache, runWorkerStage, SharedCache, type StageOutcome } from '../pipeline/index.js';
@@ -93,7 +93,10 @@ export class StageWorker {
     const redis = await connectQueue(options.location);
     const presence = new Presence(redis, options.location.prefix);
     const existing = await presence.getWorker(options.name);
-    if (existing && !(existing.host === hostname() && existing.pid === process.pid)) {
+    // A worker of this name that died on this machine (a supervisor restarting it at once) leaves
+    // its presence for a few seconds: its name is taken over rather than refused.
+    const deadHere = existing !== undefined && existing.host === hostname() && !isProcessAlive(existing.pid);
+    if (existing && !deadHere && !(existing.host === hostname() && existing.pid === process.pid)) {
       redis.disconnect();
       throw workerNameTaken({ name: options.name, host: existing.host, pid: existing.pid });
     }

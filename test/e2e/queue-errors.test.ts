@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { SLUICE_BIN, sluice, sluiceAsync } from '../support/cli.js';
+import { killProcess, SLUICE_BIN, sluice, sluiceAsync, startSluice, stopProcess } from '../support/cli.js';
 import { sharedFixture } from '../support/fixtures.js';
 import { pollUntil } from '../support/processes.js';
 import { queueBench, workerLog, type QueueBench } from '../support/queue.js';
@@ -116,6 +116,29 @@ describe('queue executor: bad input', () => {
     assert.match(result.stderr, /the worker resolves models:\/bc@champion to another model version than the submitting checkout, or finds none \(it has no registry shared with the submitter\)/);
     assert.match(result.stderr, /a team server \(server: in \.sluice\/config\.yaml\) or one database/);
     assert.doesNotMatch(result.stderr, /commit and push/);
+  });
+
+  test('a sweep on an unreachable queue stops once with exit 3, before any experiment starts', () => {
+    const swept = ['stages:', '  train:', '    cmd: echo ${lr} > model.txt', '    params: [lr]', '    outs: [model.txt]', ''].join('\n');
+    const project = bench({ 'sluice.yaml': swept, 'params.yaml': 'lr: 0.1\n' });
+    const result = sluice(project.clone('sweeper'), ['exp', 'run', '-S', 'lr=0.1,0.2', '--queue', 'redis://127.0.0.1:1']);
+    assert.equal(result.code, 3, result.stderr);
+    assert.equal(result.stderr.match(/Cannot reach Redis at redis:\/\/127\.0\.0\.1:1/g)?.length, 1, result.stderr);
+    assert.doesNotMatch(result.stderr, /experiments did not succeed/);
+  });
+
+  test('a worker restarted at once after it was killed takes its name back', async () => {
+    const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
+    await killProcess(await project.startWorker('phoenix'));
+    // In the same clone, as a supervisor restarts it, while the dead one's presence has not lapsed.
+    const again = startSluice(join(project.dir, 'phoenix'), ['worker', '--queue', project.url, '--name', 'phoenix']);
+    let log = '';
+    again.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+    try {
+      await pollUntil(() => (/worker phoenix .*takes stages from/.test(log) ? true : again.exitCode !== null ? Promise.reject(new Error(log)) : undefined), 'the restarted worker', 20_000);
+    } finally {
+      await stopProcess(again, 10_000);
+    }
   });
 
   test('sluice workers lists each worker with its labels, current job and heartbeat', async () => {

@@ -65,10 +65,13 @@ const QUEUE_JOBS = 256;
 async function queueDelegate(workspace: Workspace, options: z.infer<typeof runSchema>, output: CliContext, version: string): Promise<RunExperimentOptions['openDelegate']> {
   if (options.queue === undefined) return undefined;
   // Loaded only for sweeps on the queue: BullMQ and ioredis take about 200 ms to load.
-  const [{ QueueExecutor }, { resolveQueueLocation }] = await Promise.all([import('../../distributed/index.js'), import('./queue-location.js')]);
+  const [{ connectQueue, QueueExecutor }, { resolveQueueLocation }] = await Promise.all([import('../../distributed/index.js'), import('./queue-location.js')]);
   const location = resolveQueueLocation(options.queue === true ? undefined : options.queue, 'exp run --queue', workspace.root);
   const git = await readPipelineGitState(workspace, loadPipeline(workspace.root).stages);
   if (git.commit !== undefined && git.dirty) throw experimentErrors.queueNeedsCommit({ commit: git.commit });
+  // Redis is checked once, before any experiment starts: unreachable, the sweep stops with exit 3
+  // (SLUICE_QUEUE_UNREACHABLE) instead of every experiment failing on its own.
+  await (await connectQueue(location)).quit();
   return async (root, overrides) => {
     const executor = await QueueExecutor.open({
       location,

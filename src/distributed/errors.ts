@@ -79,10 +79,10 @@ export const workerNameTaken = defineError<{ name: string; host: string; pid: nu
   hint: () => 'Give this one another --name, or stop the other first.',
 });
 
-export const runNotOnQueue = defineError<{ runId: string }>('SLUICE_QUEUE_RUN_NOT_FOUND', {
+export const runNotOnQueue = defineError<{ runId: string; others: string }>('SLUICE_QUEUE_RUN_NOT_FOUND', {
   kind: 'not_found',
-  description: '`sluice queue cancel` named a run that has no jobs on the queue and is not running there.',
-  message: ({ runId }) => `No run ${runId} is on the queue.`,
+  description: '`sluice queue cancel` named a run that has no jobs on the queue and is not running there (or a start of several runs\' ids).',
+  message: ({ runId, others }) => `No run ${runId} is on the queue${others}.`,
   hint: () => 'Run `sluice queue status` to list the runs on the queue.',
 });
 

@@ -107,14 +107,16 @@ export class QueueAdmin {
   async cancel(runId: string | undefined): Promise<{ runs: string[]; removed: number; stopping: number }> {
     const status = await this.status();
     const runs = new Set([...status.runs.map((run) => run.runId), ...status.jobs.map((job) => job.runId)]);
-    const targets = runId === undefined ? [...runs] : [runId];
-    if (runId !== undefined && !runs.has(runId)) throw runNotOnQueue({ runId });
+    // A run is named by its id or by a start of it no other run shares (`sluice workers` and the worker log show 8 characters).
+    const named = runId === undefined ? [...runs] : runs.has(runId) ? [runId] : [...runs].filter((id) => id.startsWith(runId));
+    if (runId !== undefined && named.length !== 1) throw runNotOnQueue({ runId, others: named.length > 1 ? ` (${runId} starts the ids of ${named.length} runs: give more of the id)` : '' });
+    const targets = named;
     for (const target of targets) await this.presence.cancel(target);
     let removed = 0;
     for (const name of await this.queueNames()) {
       for (const job of await this.open(name).getJobs([...WAITING_STATES])) {
         const data = job.data as { runId?: unknown };
-        if (runId !== undefined && data.runId !== runId) continue;
+        if (runId !== undefined && data.runId !== targets[0]) continue;
         await job.remove().then(() => removed++, () => undefined);
       }
     }

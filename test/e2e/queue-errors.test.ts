@@ -141,6 +141,21 @@ describe('queue executor: bad input', () => {
     }
   });
 
+  test('queue cancel with the 8 characters of a run id that sluice workers shows ends that run, its waiting stage removed', async () => {
+    const project = bench({ 'sluice.yaml': PIPELINE, 'data.txt': 'x\n' });
+    const run = sluiceAsync(project.clone('submitter'), ['run', '--queue', project.url, '--worker-timeout', '120']);
+    const runId = await pollUntil(() => {
+      const status = sluice(project.origin, ['queue', 'status', '--queue', project.url, '--json']);
+      return (JSON.parse(status.stdout) as { runs: { runId: string }[] }).runs[0]?.runId;
+    }, 'the run on the queue', 20_000);
+    const cancelled = sluice(project.origin, ['queue', 'cancel', runId.slice(0, 8), '--queue', project.url]);
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    assert.match(cancelled.stdout, new RegExp(`Cancelled run ${runId}: 1 waiting stage removed`));
+    const result = await run;
+    assert.notEqual(result.code, 0, result.stderr);
+    assert.match(result.stderr, /the run was cancelled/);
+  });
+
   test('sluice workers lists each worker with its labels, current job and heartbeat', async () => {
     const project = bench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' });
     await project.startWorker('big', ['--labels', 'gpu,bigmem']);

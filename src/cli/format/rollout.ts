@@ -25,7 +25,8 @@ function lastValue(run: AnalysisRunState): string {
     .map((metric) => {
       const last = metric.measurements[metric.measurements.length - 1];
       const value = last?.value === undefined ? '—' : typeof last.value === 'number' ? String(Math.round(last.value * 10_000) / 10_000) : JSON.stringify(last.value);
-      return `${metric.name}: ${metric.phase}, ${metric.measurements.length} measured, last ${value}${last ? ` (${last.phase})` : ''}`;
+      // The metric's latest word (why it ended, or `waiting for data: 12 of 50 labelled answers`), as the JSON has it.
+      return `${metric.name}: ${metric.phase}, ${metric.measurements.length} measured, last ${value}${last ? ` (${last.phase})` : ''}${metric.message ? `, ${metric.message}` : ''}`;
     })
     .join('; ');
 }

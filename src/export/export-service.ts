@@ -4,12 +4,12 @@
  * cache), check the names, render, and write one YAML file.
  */
 import { mkdirSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
-import { readGitPrefix, readGitRemoteUrl, readGitState, writeFileAtomic } from '../core/index.js';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { readFileAtRevision, readGitPrefix, readGitRemoteUrl, readGitState, writeFileAtomic } from '../core/index.js';
 import { checkImageReference, deriveKubernetesName, kubernetesNameProblem, KUBERNETES_NAME_MAX_LENGTH } from '../deploy/index.js';
 import { buildGraph, dagEdges, isStageLabel, loadPipeline, STAGE_LABEL_FORMAT, type StageResources } from '../pipeline/index.js';
-import { loadWorkspaceConfig } from '../workspace/index.js';
+import { loadWorkspaceConfig, SLUICE_DIR } from '../workspace/index.js';
 import { argoWorkflow } from './argo-workflow.js';
 import { invalidExportName, invalidWorkerLabel, noRepository, notCommitted, remoteUnusable, repositoryUnusable } from './errors.js';
 import { workerDeployment } from './k8s-worker.js';
@@ -55,7 +55,7 @@ export async function exportArgoWorkflow(options: ExportArgoOptions): Promise<Ex
   const git = await readGitState(options.root, { ownPaths: own.startsWith('..') || isAbsolute(own) ? [] : [own] });
   if (!git.commit) throw notCommitted({ root: options.root });
   if (git.dirty) warnings.push(`the working copy has uncommitted changes: the workflow runs commit ${git.commit.slice(0, 12)} as committed`);
-  const remote = checkSharedRemote(options.root, options.remote).given;
+  const remote = (await checkSharedRemote(options.root, options.remote)).given;
   const workflow = argoWorkflow(graph, {
     name: kubernetesName('workflow name', options.name ?? deriveKubernetesName(basename(options.root), WORKFLOW_NAME_MAX_LENGTH), WORKFLOW_NAME_MAX_LENGTH),
     namespace: options.namespace === undefined ? undefined : kubernetesName('namespace', options.namespace),
@@ -108,7 +108,7 @@ export async function exportWorkerDeployment(options: ExportWorkerOptions): Prom
   // What `sluice worker` accepts, checked here: a URL it refuses would leave the pods crash-looping.
   if (options.queueUrl !== undefined) parseQueueUrl(options.queueUrl);
   // Each pod has a checkout of its own and no shared directory: outs reach the submitter through the S3 remote.
-  const remote = checkSharedRemote(options.root, options.remote).chosen;
+  const remote = (await checkSharedRemote(options.root, options.remote)).chosen;
   const warnings: string[] = [];
   if (options.queueUrl !== undefined && new URL(options.queueUrl).password) {
     warnings.push('the --queue URL holds a password, which is now in the manifest in plain text: leave --queue out and put the URL in the sluice-queue Secret instead');
@@ -149,7 +149,7 @@ function kubernetesName(what: string, name: string, maxLength = KUBERNETES_NAME_
 }
 
 /** The remote the pods share: named, or the default; it must be S3 (pods share no directory). Returns the name given, if any, and the one chosen. */
-function checkSharedRemote(root: string, name: string | undefined): { given: string | undefined; chosen: string } {
+async function checkSharedRemote(root: string, name: string | undefined): Promise<{ given: string | undefined; chosen: string }> {
   const config = loadWorkspaceConfig(root);
   const remotes = config.remotes ?? {};
   const chosen = name ?? config.default_remote;
@@ -157,7 +157,22 @@ function checkSharedRemote(root: string, name: string | undefined): { given: str
   const remote = remotes[chosen];
   if (!remote) throw remoteUnusable({ problem: `there is no remote "${chosen}" (known: ${Object.keys(remotes).join(', ') || 'none'})` });
   if (!remote.url.startsWith('s3://')) throw remoteUnusable({ problem: `remote "${chosen}" is the directory ${remote.url}, which the cluster's pods cannot reach` });
+  // The pods check out a commit: a remote only in the working copy's config is one they never see.
+  if ((await committedRemoteUrl(root, chosen)) !== remote.url) {
+    throw remoteUnusable({ problem: `remote "${chosen}" is not in the committed .sluice/config.yaml as it is in the working copy, and the pods check out the commit: commit .sluice/config.yaml first` });
+  }
   return { given: name, chosen };
+}
+
+/** The URL of remote `name` in the committed `.sluice/config.yaml`, if it has one. */
+async function committedRemoteUrl(root: string, name: string): Promise<unknown> {
+  try {
+    const text = await readFileAtRevision(root, 'HEAD', join(SLUICE_DIR, 'config.yaml'));
+    const config = text === undefined ? undefined : (parse(text) as { remotes?: Record<string, { url?: unknown } | undefined> } | null);
+    return config?.remotes?.[name]?.url;
+  } catch {
+    return undefined; // no commit, or a committed config that does not parse: the pods see no remote either
+  }
 }
 
 /**

@@ -62,6 +62,17 @@ describe('sluice export argo', () => {
     assert.deepEqual('container' in stage ? stage.container.args.slice(-2) : [], ['--remote', 'shared']);
   });
 
+  test('refuses a remote the commit does not have, which the pods never see', () => {
+    writeFileSync(join(repo.root, '.sluice', 'config.yaml'), 'remotes:\n  fresh: {url: "s3://team-cache/new"}\ndefault_remote: fresh\n');
+    try {
+      const result = sluice(repo.root, ['export', 'argo', '--out', join(repo.outside, 'uncommitted.yaml')]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /remote "fresh" is not in the committed \.sluice\/config\.yaml as it is in the working copy/);
+    } finally {
+      writeFileSync(join(repo.root, '.sluice', 'config.yaml'), S3_REMOTE);
+    }
+  });
+
   test('refuses a workspace whose remote is a directory, which pods cannot share', () => {
     writeFileSync(join(repo.root, '.sluice', 'config.yaml'), 'remotes:\n  local: {url: ../cache}\ndefault_remote: local\n');
     try {

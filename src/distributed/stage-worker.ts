@@ -9,7 +9,7 @@
  * stops the running commands and puts their jobs back on the queue for another worker.
  */
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { currentBranch, isAppError, isProcessAlive, trackedChanges } from '../core/index.js';
@@ -49,6 +49,12 @@ export interface StageWorkerOptions {
 /** The default of `--stall-timeout`: short enough to retry a dead worker's stage soon, long enough that a busy Redis does not fake a death. */
 export const DEFAULT_STALL_TIMEOUT_MS = 15_000;
 
+interface StageCaches {
+  readonly cache: ObjectCache;
+  readonly runCache: SharedRunCache;
+  readonly shared: SharedCache | undefined;
+}
+
 interface ActiveJob {
   readonly id: string;
   readonly data: StageJob;
@@ -63,10 +69,9 @@ export class StageWorker {
   private readonly freeSlots: number[];
   private readonly told = new Set<string>();
   private readonly slots: SlotCheckouts;
-  private readonly cache: ObjectCache;
-  private readonly runCache: SharedRunCache;
+  /** The caches by directory: the one a job's commit configures (cache.dir) is the one its stage uses. */
+  private readonly caches = new Map<string, StageCaches>();
   private readonly pipelines = new PipelineCache();
-  private readonly shared: SharedCache | undefined;
   private readonly startedAt = Date.now();
   private heartbeat: NodeJS.Timeout | undefined;
   private state: WorkerRecord['state'] = 'running';
@@ -81,9 +86,24 @@ export class StageWorker {
   ) {
     this.freeSlots = Array.from({ length: options.concurrency }, (_, slot) => slot);
     this.slots = new SlotCheckouts(options.root);
-    this.cache = openWorkspaceCache(workspace);
-    this.runCache = new SharedRunCache(workspace.paths.cacheDir);
-    this.shared = options.remote ? new SharedCache(this.cache, { storage: options.remote, pull: true, push: true }) : undefined;
+    this.cachesFor(workspace);
+  }
+
+  /**
+   * The caches of a job's checkout: its commit's cache.dir, a relative one read from the worker's
+   * clone (every slot shares the clone's cache). A commit that moves cache.dir (to the shared one
+   * an error asked for) is followed without restarting the worker.
+   */
+  private cachesFor(checkout: Workspace): StageCaches {
+    const dir = resolve(this.options.root, checkout.config.cache?.dir ?? join('.sluice', 'cache'));
+    let caches = this.caches.get(dir);
+    if (!caches) {
+      if (this.caches.size > 0) this.options.log(`cache: ${dir}, as the job's commit configures it`);
+      const cache = openWorkspaceCache({ ...checkout, paths: { ...checkout.paths, cacheDir: dir } });
+      caches = { cache, runCache: new SharedRunCache(dir), shared: this.options.remote ? new SharedCache(cache, { storage: this.options.remote, pull: true, push: true }) : undefined };
+      this.caches.set(dir, caches);
+    }
+    return caches;
   }
 
   /** Connects (SLUICE_QUEUE_UNREACHABLE when Redis does not answer), announces itself and starts taking jobs. */
@@ -228,9 +248,11 @@ export class StageWorker {
   private async runStage(data: StageJob, dir: string, signal: AbortSignal, startedAt: number): Promise<StageJobResult> {
     const worker = this.options.name;
     this.options.log(`▶ ${data.stage} (run ${data.runId.slice(0, 8)}, commit ${data.commit.slice(0, 8)})`);
-    const outcome = await runWorkerStage(openWorkspace(dir), data.stage, {
-      cache: this.cache,
-      runCache: this.runCache,
+    const checkout = openWorkspace(dir);
+    const { cache, runCache, shared } = this.cachesFor(checkout);
+    const outcome = await runWorkerStage(checkout, data.stage, {
+      cache,
+      runCache,
       deps: data.deps,
       runCacheKey: data.runCacheKey,
       logsDir: join(this.options.root, '.sluice', 'logs', 'worker', data.runId),
@@ -238,7 +260,7 @@ export class StageWorker {
       toolDir: this.options.toolDir,
       signal,
       pipelines: this.pipelines,
-      shared: this.shared,
+      shared,
     });
     this.options.log(`${outcome.status === 'failed' ? '✗' : '✓'} ${data.stage}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`);
     return toResult(outcome, worker, Date.now() - startedAt);

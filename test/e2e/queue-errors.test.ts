@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { killProcess, SLUICE_BIN, sluice, sluiceAsync, startSluice, stopProcess } from '../support/cli.js';
 import { sharedFixture } from '../support/fixtures.js';
 import { pollUntil } from '../support/processes.js';
-import { queueBench, workerLog, type QueueBench } from '../support/queue.js';
+import { git, queueBench, workerLog, type QueueBench } from '../support/queue.js';
 
 const PIPELINE = ['stages:', '  train:', '    cmd: echo model > model.txt', '    deps: [data.txt]', '    outs: [model.txt]', '    labels: [gpu]', ''].join('\n');
 const UNLABELLED = PIPELINE.replace('    labels: [gpu]\n', '');
@@ -154,6 +154,17 @@ describe('queue executor: bad input', () => {
     const result = await run;
     assert.notEqual(result.code, 0, result.stderr);
     assert.match(result.stderr, /the run was cancelled/);
+  });
+
+  test('a commit that moves cache.dir to the shared one is followed by a running worker, without a restart', async () => {
+    const project = queueBench({ 'sluice.yaml': UNLABELLED, 'data.txt': 'x\n' }, { config: 'cache:\n  dir: .sluice/cache\n' });
+    benches.push(project);
+    const worker = await project.startWorker('follower');
+    writeFileSync(join(project.origin, '.sluice', 'config.yaml'), `cache:\n  dir: ${project.cacheDir}\n`);
+    git(project.origin, 'commit', '-qam', 'share the cache');
+    const result = await sluiceAsync(project.clone('submitter'), ['run', '--queue', project.url]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(workerLog(worker), new RegExp(`cache: ${project.cacheDir}, as the job's commit configures it`));
   });
 
   test('sluice workers lists each worker with its labels, current job and heartbeat', async () => {

@@ -39,6 +39,7 @@ export function defineExportCommands(program: Command, run: Runner, output: CliC
       .option('--memory <size>', 'memory request and limit of each worker', '2Gi')
       .option('--gpu <n>', 'GPUs of each worker (nvidia.com/gpu)', '0')
       .option('--queue <url>', 'the Redis URL of the queue (default: the url key of the sluice-queue Secret)')
+      .option('--remote <name>', 'the S3 remote the workers share outs through (default: the default remote)')
       .option('--grace-period <seconds>', 'time for running stages to finish after SIGTERM, before SIGKILL', '600'),
   ).action(run(async (options: unknown) => (await import('./commands/export.js')).exportWorkerCommand(options, version, output)));
 }

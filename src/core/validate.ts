@@ -55,7 +55,8 @@ function deepestIssue(issues: readonly Issue[]): Issue {
   for (const issue of issues) {
     let candidate: Issue = issue;
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const knowingEveryKey = issue.errors.filter((branch) => branch.length > 0 && !branch.some((inner) => inner.code === 'unrecognized_keys'));
+      // Only a branch that got inside the value (a literal or a string branch fails at its root).
+      const knowingEveryKey = issue.errors.filter((branch) => branch.some((inner) => inner.path.length > 0) && !branch.some((inner) => inner.code === 'unrecognized_keys'));
       const inner = deepestIssue((knowingEveryKey.length > 0 ? knowingEveryKey : issue.errors).flat());
       const innerPath = [...issue.path, ...inner.path];
       if (innerPath.length > issue.path.length || inner.code === 'unrecognized_keys') candidate = { ...inner, path: innerPath };

@@ -236,6 +236,16 @@ export class QueueExecutor implements StageDelegate {
     const workers = await this.presence.listWorkers();
     const now = Date.now();
     for (const [jobId, waiter] of this.waiters) {
+      // A worker lists the jobs it runs in its presence: one that has this job has it, whatever
+      // was said before (a presence that lapsed while its worker was busy comes back).
+      const holder = workers.find((worker) => worker.jobs.some((job) => job.id === jobId));
+      if (holder) {
+        // Said only after a loss was reported; a first take is reported by its progress event.
+        if (!waiter.taken && waiter.worker !== undefined) this.options.onProgress?.(waiter.stage, `worker ${holder.name} has it again`);
+        waiter.taken = true;
+        waiter.worker = holder.name;
+        continue;
+      }
       // A worker's presence lapses a few seconds after it dies: its stage is then waiting again,
       // whether a live worker's stalled-job check has put it back in the queue yet or not.
       if (waiter.taken && workers.some((worker) => worker.name === waiter.worker)) continue;

@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readGitPrefix } from '../core/index.js';
 import { commitUnavailable } from './errors.js';
@@ -54,7 +54,7 @@ export class SlotCheckouts {
   private async checkoutNow(slot: number, commit: string): Promise<string> {
     const dir = this.checkoutOf(slot);
     this.prefix ??= readGitPrefix(this.cloneRoot);
-    const project = slot === 0 ? dir : join(dir, await this.prefix);
+    const project = slot === 0 ? dir : resolve(dir, await this.prefix);
     if (this.at.get(slot) === commit) return project;
     this.at.delete(slot);
     // The clone usually has the commit: try first, fetch only when that fails for want of it.

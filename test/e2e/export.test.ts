@@ -128,6 +128,14 @@ describe('sluice export k8s-worker', () => {
     assert.equal(existsSync(out), false);
   });
 
+  test('passes the remote --remote names to the workers', () => {
+    writeFileSync(join(repo.root, '.sluice', 'config.yaml'), 'remotes:\n  shared: {url: "s3://team-cache/bc", region: eu-west-1}\n  other: {url: "s3://team-cache/other"}\ndefault_remote: shared\n');
+    repo.git('commit', '-qam', 'a second remote');
+    const result = sluice(repo.root, ['export', 'k8s-worker', '--remote', 'other', '--out', '-']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /- --remote\n\s+- other\n/);
+  });
+
   test('warns that a password in --queue is written into the manifest in plain text', () => {
     const result = sluice(repo.root, ['export', 'k8s-worker', '--queue', 'redis://:s3cret@redis:6379', '--out', join(repo.outside, 'password.yaml')]);
     assert.equal(result.code, 0, result.stderr);

@@ -44,6 +44,7 @@ const workerSchema = z.object({
   // A unit is required: Kubernetes reads a bare 512 as bytes, and a worker limited to that is killed at once.
   memory: z.string().regex(/^[0-9]+(\.[0-9]+)?(k|M|G|T|Ki|Mi|Gi|Ti)$/, { error: 'must be a size with its unit, such as 512Mi or 4Gi (a bare number is bytes to Kubernetes)' }).default('2Gi'),
   gpu: count(0, 16).default(0),
+  remote: z.string().min(1).optional(),
   queue: z.string().regex(/^redis:\/\/\S+$/, { error: 'must be a redis:// URL such as redis://redis:6379' }).optional(),
   gracePeriod: count(0, 86_400).default(600),
 });

@@ -157,10 +157,20 @@ function prepare(services: WorkspaceServices, flags: EnvironmentServeFlags, vers
  * has one for it and predictions are logged: windows close as traffic flows.
  */
 function startEnvironmentMonitor(services: WorkspaceServices, environment: EnvironmentSpec, flags: EnvironmentServeFlags, out: SidecarOutput): MonitorSidecar | undefined {
-  if (!flags.monitor || !loadMonitors(services.workspace.root).monitors.has(environment.name)) return undefined;
-  // A declared monitor that cannot see the traffic is said to be off, not left silently idle.
+  if (!flags.monitor) return undefined;
   const { name } = environment;
-  if (flags.predictionLog === false || environment.serving.predictionLog === false) {
+  const logOff = flags.predictionLog === false || environment.serving.predictionLog === false;
+  // Without a log there is nothing to monitor: a monitor section that does not load then does not stop serving.
+  let declared: boolean;
+  try {
+    declared = loadMonitors(services.workspace.root).monitors.has(name);
+  } catch (error) {
+    if (logOff) return undefined;
+    throw error;
+  }
+  if (!declared) return undefined;
+  // A declared monitor that cannot see the traffic is said to be off, not left silently idle.
+  if (logOff) {
     out.warn(`the monitor of ${name} is off: predictions are not logged (--no-prediction-log, or serving.predictionLog: false in sluice.yaml), and it judges the logged ones`);
     return undefined;
   }

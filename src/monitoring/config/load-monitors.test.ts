@@ -105,6 +105,13 @@ describe('the monitor: section', () => {
     assert.match(drift.toUserMessage(), /did you mean data_drift\.dataset_drift\?/);
   });
 
+  test('a misspelt key inside an entry of several forms gets its did-you-mean', () => {
+    const reference = failure(monitorWith('    window: {every: 100}\n    reference: {pth: x.csv}\n    checks: {data_drift: {}}\n'));
+    assert.match(reference.toUserMessage(), /unknown key "pth"\. Did you mean "path"\?/);
+    const action = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: a, when: data_drift.dataset_drift, actions: [{retrian: {then: deploy}}]}\n'));
+    assert.match(action.toUserMessage(), /unknown key "retrian"\. Did you mean "retrain"\?/);
+  });
+
   test('two alert rules of one monitor with the same name are refused at the second', () => {
     const error = failure(monitorWith('    window: {every: 100}\n    checks: {data_drift: {}}\n    alerts:\n      - {name: drift, when: data_drift.dataset_drift}\n      - {name: drift, when: data_drift.drift_share > 0.5}\n'));
     assert.equal(error.code, 'SLUICE_MONITOR_DUPLICATE_ALERT');

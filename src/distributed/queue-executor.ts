@@ -236,9 +236,10 @@ export class QueueExecutor implements StageDelegate {
     const workers = await this.presence.listWorkers();
     const now = Date.now();
     for (const [jobId, waiter] of this.waiters) {
-      // A worker lists the jobs it runs in its presence: one that has this job has it, whatever
-      // was said before (a presence that lapsed while its worker was busy comes back).
-      const holder = workers.find((worker) => worker.jobs.some((job) => job.id === jobId));
+      // A worker lists the jobs it runs in its presence: one that has this job, and renewed its
+      // presence just now, has it, whatever was said before (a presence that lapsed while its
+      // worker was busy comes back). A dead worker's record stays a few seconds, not renewed.
+      const holder = workers.find((worker) => now - worker.heartbeatAt < 3 * HEARTBEAT_MS && worker.jobs.some((job) => job.id === jobId));
       if (holder) {
         // Said only after a loss was reported; a first take is reported by its progress event.
         if (!waiter.taken && waiter.worker !== undefined) this.options.onProgress?.(waiter.stage, `worker ${holder.name} has it again`);

@@ -55,6 +55,7 @@ describe('a worker killed mid-stage', () => {
 
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, new RegExp(`slow: its worker ${first} stopped answering: back in the queue`));
+    assert.doesNotMatch(result.stderr, /has it again/, 'the dead worker\'s lingering presence is not taken for it');
     const effects = readFileSync(join(bench.dir, 'effects.log'), 'utf8').trim().split('\n');
     assert.deepEqual(effects, [`slow ${first === 'w1' ? 'w2' : 'w1'}`]);
     assert.equal(readFileSync(join(submitter, 'next.txt'), 'utf8'), 'slow\nslow\n');

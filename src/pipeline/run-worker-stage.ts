@@ -77,26 +77,7 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
       .map((dep) => dep.path);
     const key = computeRunCacheKey(stage, snapshot);
     if (differing.length > 0 || key !== options.runCacheKey) {
-      const models = differing.filter(isRegistryReference);
-      if (models.length > 0) {
-        return {
-          stage: name,
-          status: 'failed',
-          changes: [],
-          startedAt,
-          durationMs: Date.now() - startedAt,
-          message: `the worker resolves ${models.join(', ')} to another model version than the submitting checkout, or finds none${shared ? '' : ' (it has no registry shared with the submitter)'}: the submitter and the workers must share one registry, a team server (server: in .sluice/config.yaml) or one database`,
-        };
-      }
-      const what = differing.length > 0 ? `its deps ${differing.join(', ')} differ` : 'its command, params or environment differ';
-      return {
-        stage: name,
-        status: 'failed',
-        changes: [],
-        startedAt,
-        durationMs: Date.now() - startedAt,
-        message: `the worker's checkout of this commit does not match the submitting checkout (${what}): commit and push the changes, then run again`,
-      };
+      return { stage: name, status: 'failed', changes: [], startedAt, durationMs: Date.now() - startedAt, message: mismatchMessage(differing, shared) };
     }
     return await processStage(stage, {
       root: workspace.root,
@@ -122,6 +103,16 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
     await statCache.flush();
     await external.close();
   }
+}
+
+/** Why the worker's checkout does not match the submitter's: registry models it resolves otherwise, or files (or the command) that differ. */
+function mismatchMessage(differing: readonly string[], sharedRegistry: boolean): string {
+  const models = differing.filter(isRegistryReference);
+  if (models.length > 0) {
+    return `the worker resolves ${models.join(', ')} to another model version than the submitting checkout, or finds none${sharedRegistry ? '' : ' (it has no registry shared with the submitter)'}: the submitter and the workers must share one registry, a team server (server: in .sluice/config.yaml) or one database`;
+  }
+  const what = differing.length > 0 ? `its deps ${differing.join(', ')} differ` : 'its command, params or environment differ';
+  return `the worker's checkout of this commit does not match the submitting checkout (${what}): commit and push the changes, then run again`;
 }
 
 /** The deps of `stage` that other stages produce, with their ids as the submitter hashed them. */

@@ -12,7 +12,7 @@ export { deliverAlert, webhookBody, type Delivery, type DeliveryOptions } from '
 export { incidentNote, runActions, type ActionContext, type ActionOutcome } from './alerts/actions.js';
 export { decideAlert, type AlertDecision, type AlertState } from './alerts/alert-decision.js';
 export { runMonitorPass, type MonitorPass, type MonitorPassInput } from './run-monitor.js';
-export { createMonitorService, type MonitorRunReport, type MonitorService, type MonitorServiceOptions } from './monitor-service.js';
+export { createMonitorService, type MonitorPassFailure, type MonitorPasses, type MonitorRunReport, type MonitorService, type MonitorServiceOptions } from './monitor-service.js';
 export { openMonitorStore } from './store/open.js';
 export { checkCron, scheduleMonitors, type MonitorSchedule } from './schedule.js';
 export { IN_SERVER_PASS_INTERVAL_MS, startMonitorLoop, type MonitorLoop, type MonitorLoopOptions } from './monitor-loop.js';

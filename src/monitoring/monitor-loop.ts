@@ -35,7 +35,9 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
 
   const pass = async (): Promise<void> => {
     try {
-      for (const report of await options.service.run(options.environment)) if (report.windows.length > 0 || report.alerts.length > 0) options.onReport(report);
+      const { reports, failures } = await options.service.run(options.environment);
+      for (const report of reports) if (report.windows.length > 0 || report.alerts.length > 0) options.onReport(report);
+      for (const failure of failures) options.onError(failure.error);
     } catch (error) {
       options.onError(error);
     }

@@ -63,9 +63,24 @@ interface ServedContext {
   readonly referencePredictions: Float64Array | undefined;
 }
 
+/** A monitor whose pass failed (its model cannot load, its reference is gone): the others still ran. */
+export interface MonitorPassFailure {
+  readonly environment: string;
+  readonly error: unknown;
+}
+
+/** What one pass over the monitors gave: a report for each that ran, and those that failed. */
+export interface MonitorPasses {
+  readonly reports: readonly MonitorRunReport[];
+  readonly failures: readonly MonitorPassFailure[];
+}
+
 export interface MonitorService {
-  /** One pass of the named monitor, or of every monitor. */
-  run(environment?: string): Promise<MonitorRunReport[]>;
+  /**
+   * One pass of the named monitor, or of every monitor. A monitor that fails does not stop the
+   * others: environments are independent, and one broken model must not blind the rest.
+   */
+  run(environment?: string): Promise<MonitorPasses>;
   history(environment: string, options?: { limit?: number }): Promise<MonitorWindow[]>;
   alerts(environment: string, options?: { limit?: number }): Promise<MonitorAlert[]>;
   /** A monitor's windows (the newest `limit`, or those since a time) as series, with their alerts: what `sluice monitor report` renders. */
@@ -151,14 +166,26 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   return {
     async run(environment) {
       const monitors = environment === undefined ? [...options.config.monitors.values()] : [findMonitor(options.config, environment)];
-      const reports: MonitorRunReport[] = [];
-      for (const monitor of monitors) reports.push(await runOne(monitor));
-      return reports;
+      return runEach(monitors, runOne);
     },
     history: (environment, query) => options.store.windows(findMonitor(options.config, environment).environment, query),
     alerts: (environment, query) => options.store.alerts(findMonitor(options.config, environment).environment, query),
     report: (environment, query = {}) => buildMonitorReport(options.store, findMonitor(options.config, environment), query, (options.now ?? Date.now)()),
   };
+}
+
+/** Every monitor's pass in turn, a failure kept beside the reports rather than ending the others. */
+async function runEach(monitors: readonly Monitor[], runOne: (monitor: Monitor) => Promise<MonitorRunReport>): Promise<MonitorPasses> {
+  const reports: MonitorRunReport[] = [];
+  const failures: MonitorPassFailure[] = [];
+  for (const monitor of monitors) {
+    try {
+      reports.push(await runOne(monitor));
+    } catch (error) {
+      failures.push({ environment: monitor.environment, error });
+    }
+  }
+  return { reports, failures };
 }
 
 /** Each watched environment's place in its log (see DecodedLogTail), for the version it serves. */

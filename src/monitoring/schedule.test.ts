@@ -16,7 +16,7 @@ function countingService(): { service: Pick<MonitorService, 'run'>; passes: () =
     run: async () => {
       passes++;
       if (passes === 1) throw new Error('the registry is unreachable');
-      return [];
+      return { reports: [], failures: [] };
     },
   } satisfies Pick<MonitorService, 'run'>;
   return { service, passes: () => passes };

@@ -6,7 +6,7 @@
  */
 import { Cron } from 'croner';
 import { invalidCron } from './errors.js';
-import type { MonitorRunReport, MonitorService } from './monitor-service.js';
+import type { MonitorPassFailure, MonitorRunReport, MonitorService } from './monitor-service.js';
 
 export interface MonitorSchedule {
   /** When the next pass starts. */
@@ -33,11 +33,18 @@ export function checkCron(expression: string): Cron {
 export function scheduleMonitors(
   service: Pick<MonitorService, 'run'>,
   expression: string,
-  handlers: { readonly environment?: string | undefined; onReport(reports: readonly MonitorRunReport[]): void; onError(error: unknown): void },
+  handlers: {
+    readonly environment?: string | undefined;
+    onReport(reports: readonly MonitorRunReport[]): void;
+    /** A pass that failed as a whole (no environment), or one monitor's pass. */
+    onError(error: unknown, environment?: string): void;
+  },
 ): MonitorSchedule {
   checkCron(expression).stop();
   const job = new Cron(expression, { protect: true, catch: (error: unknown) => handlers.onError(error) }, async () => {
-    handlers.onReport(await service.run(handlers.environment));
+    const { reports, failures } = await service.run(handlers.environment);
+    handlers.onReport(reports);
+    for (const failure of failures as readonly MonitorPassFailure[]) handlers.onError(failure.error, failure.environment);
   });
   return { nextRun: () => job.nextRun(), stop: () => job.stop() };
 }

@@ -96,6 +96,20 @@ describe('sluice monitor on a deployed environment', () => {
     assert.equal(received.length, 1);
   });
 
+  test('a monitor that cannot run does not stop the others: each failure is named and sets the exit code', () => {
+    const yaml = readFileSync(join(repo.root, 'sluice.yaml'), 'utf8');
+    // staging serves a model nobody registered: its monitor has nothing to judge against.
+    writeFileSync(join(repo.root, 'sluice.yaml'), yaml.replace('deploy:\n', 'deploy:\n  staging: {model: ghost, port: 0}\n').replace('monitor:\n', `monitor:\n  staging:\n    window: {every: 100 predictions}\n    reference: ${sharedFixture('breast_cancer', 'train.csv')}\n    checks: {data_drift: {method: ks}}\n`));
+    try {
+      const result = sluice(repo.root, ['monitor', 'run']);
+      assert.equal(result.code, 2, `${result.stdout}\n${result.stderr}`);
+      assert.match(result.stdout, /production \(models:\/bc\/1, reference .*train\.csv\): no complete window yet/, result.stderr);
+      assert.match(result.stderr, /^sluice: the monitor of staging did not run: The environment "staging" serves no version yet.*SLUICE_MONITOR_NOTHING_SERVED/m);
+    } finally {
+      writeFileSync(join(repo.root, 'sluice.yaml'), yaml);
+    }
+  });
+
   test('history, status and alerts show what was stored; the alert is in the audit log', () => {
     const history = sluice(repo.root, ['monitor', 'history', '--env', 'production']);
     assert.equal(history.code, 0, history.stderr);

@@ -4,6 +4,7 @@ import { findEnvironment, loadEnvironments } from '../../deploy/index.js';
 import { checkCron, findMonitor, noMonitorsDeclared, replayData, scheduleMonitors, type MonitorConfig } from '../../monitoring/index.js';
 import { currentWorkspace } from '../context.js';
 import { renderAlerts, renderRunReports, renderWindows } from '../format/monitor.js';
+import { reportError } from '../handle-error.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import { withServices, type CliContext } from '../services.js';
@@ -69,7 +70,7 @@ export async function monitorCommand(action: MonitorAction, rawOptions: unknown,
         environment: options.env,
         // One line per pass with --json, as `monitor watch --json` prints: a stream of documents.
         onReport: (reports) => (options.json ? output.stdout.write(`${JSON.stringify(reports.map(({ alerts, ...report }) => ({ ...report, alerts: alerts.map(({ alert }) => alert) })))}\n`) : print(renderRunReports(reports))),
-        onError: (error) => output.stderr.write(`sluice: monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`),
+        onError: (error, environment) => output.stderr.write(`sluice: ${environment === undefined ? 'monitor pass' : `the monitor of ${environment}`} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`),
       });
       output.stderr.write(`Monitoring ${options.env ?? 'every environment'} on "${options.cron}"; next pass at ${schedule.nextRun()?.toISOString() ?? 'never'}. Ctrl-C or SIGTERM stops.\n`);
       await new Promise<void>((resolve) => {
@@ -80,10 +81,13 @@ export async function monitorCommand(action: MonitorAction, rawOptions: unknown,
     }
     if (action === 'run' || action === 'status') {
       if (action === 'run') {
-        const reports = await monitors.run(options.env);
+        const { reports, failures } = await monitors.run(options.env);
+        // The one monitor asked for failed: its error is the command's, as any other.
+        if (options.env !== undefined && failures[0]) throw failures[0].error;
         if (options.json) printJson(output, reports.map(({ alerts, ...report }) => ({ ...report, alerts: alerts.map(({ alert }) => alert) })));
         else output.stdout.write(renderRunReports(reports));
-        return 0;
+        // The others ran and stored their windows; each failure is named, and the worst sets the exit code.
+        return Math.max(0, ...failures.map((failure) => reportError(failure.error, output, `the monitor of ${failure.environment} did not run`)));
       }
       const names = options.env === undefined ? [...config.monitors.keys()] : [options.env];
       const latest = await Promise.all(names.map(async (name) => ({ environment: name, window: (await monitors.history(name, { limit: 1 }))[0] ?? null })));

@@ -256,6 +256,6 @@ function describePolicy(state: RoutingState): string {
     case 'shadow':
       return `${policy.percent}% copied to the candidate as shadow`;
     case 'ab':
-      return policy.match ? 'A/B by match' : `A/B, ${policy.weight}% of user keys to the candidate`;
+      return policy.match ? 'A/B by match' : `A/B, ${policy.weight}% of user keys (or of requests without one) to the candidate`;
   }
 }

@@ -63,8 +63,14 @@ describe('TrafficRouter', () => {
     assert.equal(router.route(request()).arm, 'stable');
   });
 
-  test('A/B: a request without a user key is answered by the stable version', () => {
-    const router = new TrafficRouter({ kind: 'ab', match: undefined, userKey: { header: 'x-user-id' }, weight: 100 });
+  test('A/B: requests without a user key are split by the weight, request by request', () => {
+    const router = new TrafficRouter({ kind: 'ab', match: undefined, userKey: { header: 'x-user-id' }, weight: 30 });
+    const arms = Array.from({ length: 100 }, () => router.route(request()).arm);
+    assert.equal(arms.filter((arm) => arm === 'candidate').length, 30);
+  });
+
+  test('A/B with a match: a request without the match key is answered by the stable version', () => {
+    const router = new TrafficRouter({ kind: 'ab', match: { header: 'x-beta' }, userKey: { header: 'x-user-id' }, weight: 100 });
     assert.equal(router.route(request()).arm, 'stable');
   });
 

@@ -8,7 +8,9 @@
  *  - blue/green: the active version answers; the preview answers requests with `x-sluice-preview: 1`;
  *  - shadow: the stable version answers; `percent`% of requests are also copied to the candidate;
  *  - A/B: a request whose match header/cookie fits goes to the candidate; otherwise its user key
- *    is hashed, so one user always lands on the same arm; without a user key, the stable arm.
+ *    is hashed, so one user always lands on the same arm; a request without a user key has no user
+ *    to keep on an arm, and is split by weight as a canary's (sending them all to the stable arm
+ *    would leave an experiment whose clients send no key with no data on the candidate).
  */
 import type { AbStrategy } from '../config/strategy-schema.js';
 
@@ -87,7 +89,7 @@ export class TrafficRouter {
       return CANDIDATE;
     }
     const user = readKey(policy.userKey, request);
-    if (user === undefined || user === '') return STABLE;
+    if (user === undefined || user === '') return this.takeShare(policy.weight) ? CANDIDATE : STABLE;
     return bucketOf(user) < policy.weight ? CANDIDATE : STABLE;
   }
 }

@@ -39,5 +39,5 @@ export * from './analysis/index.js';
 export * from './kubernetes/index.js';
 export { EnvironmentRuntime, type EnvironmentDescription, type EnvironmentRuntimeOptions } from './environment/environment-runtime.js';
 export { routingStateOf, type RoutingState } from './environment/routing-state.js';
-export { environmentSnapshotPath, readEnvironmentSnapshot, writeEnvironmentSnapshot, type EnvironmentSnapshot } from './environment/environment-snapshot.js';
+export { environmentSnapshotPath, readEnvironmentSnapshot, snapshotWriterRunning, writeEnvironmentSnapshot, type EnvironmentSnapshot } from './environment/environment-snapshot.js';
 export { EnvironmentHub, isEnvironmentMessage, RelayRecorder, RELAY_INTERVAL_MS, type EnvironmentMessage } from './environment/environment-ipc.js';

@@ -80,8 +80,12 @@ describe('sluice deploy and sluice rollout', () => {
     const child = startSluice(repo.root, ['deploy', 'models:/bc/2', '--env', 'production', '--wait']);
     t.after(() => stopProcess(child));
     let stdout = '';
+    let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     await pollUntil(() => (stdout.includes('Paused step 2/4') ? true : undefined), 'the first pause', 30_000);
+    // Nothing serves the environment in this test: the user is told what the rollout waits for.
+    assert.match(stderr, /no `sluice serve --env production` is running from this workspace: the rollout sends traffic and measures its analysis only while one serves the environment/);
     assert.equal(sluice(repo.root, ['rollout', 'promote', '--env', 'production']).code, 0);
     const { code } = await exited(child, 60_000);
     assert.equal(code, 0, stdout);

@@ -5,7 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { isInProgress, STRATEGY_KINDS, type DeployService, type Rollout } from '../../deploy/index.js';
+import { environmentSnapshotPath, isInProgress, readEnvironmentSnapshot, snapshotWriterRunning, STRATEGY_KINDS, type DeployService, type Rollout } from '../../deploy/index.js';
+import { currentWorkspace } from '../context.js';
 import { rolloutLine } from '../format/rollout.js';
 import { invalidOption, parseOptions } from '../options.js';
 import { printJson } from '../output.js';
@@ -60,6 +61,19 @@ async function follow(deploy: DeployService, environment: string, first: Rollout
   return rollout;
 }
 
+/**
+ * A rollout's traffic and its analysis live in the server of its environment: with none running,
+ * --wait would follow a rollout that cannot move past its first measured step, silently.
+ */
+function warnIfNothingServes(environment: string, output: CliContext): void {
+  const snapshot = readEnvironmentSnapshot(environmentSnapshotPath(currentWorkspace().root, environment));
+  if (snapshot && snapshotWriterRunning(snapshot)) return;
+  output.stderr.write(
+    `sluice: no \`sluice serve --env ${environment}\` is running from this workspace${snapshot ? ` (the last one, pid ${snapshot.pid}, has stopped)` : ''}: ` +
+      `the rollout sends traffic and measures its analysis only while one serves the environment. Start it in another terminal; --wait goes on following the rollout.\n`,
+  );
+}
+
 export async function deployCommand(reference: string, rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(deployOptionsSchema, rawOptions, 'deploy');
   // Refused before anything moves: whoever gave --out meant manifests, not a rollout here.
@@ -74,6 +88,7 @@ export async function deployCommand(reference: string, rawOptions: unknown, outp
     const started = await deploy.startRollout({ reference, environment: options.env, strategyOverride: options.strategy, force: options.force });
     const progress = (line: string) => (options.json ? output.stderr : output.stdout).write(`${line}\n`);
     progress(rolloutLine(started.rollout));
+    if (options.wait && isInProgress(started.rollout.phase)) warnIfNothingServes(options.env, output);
     const final = options.wait ? await follow(deploy, options.env, started.rollout, progress) : started.rollout;
     if (options.json) printJson(output, final);
     else if (!options.wait && isInProgress(final.phase)) output.stdout.write(`Follow it with \`sluice rollout status --env ${options.env}\`; \`sluice rollout promote|abort --env ${options.env}\` moves it on or back.\n`);

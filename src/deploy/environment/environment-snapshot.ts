@@ -44,3 +44,16 @@ export function readEnvironmentSnapshot(path: string): EnvironmentSnapshot | und
     return undefined;
   }
 }
+
+/**
+ * Whether the process that wrote the snapshot still runs on this machine: a server that stopped
+ * (even killed) leaves its last snapshot behind. EPERM means a process of another user has the pid.
+ */
+export function snapshotWriterRunning(snapshot: EnvironmentSnapshot): boolean {
+  try {
+    process.kill(snapshot.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -26,6 +26,7 @@ export { assertWritableFilePath, tempPathBeside, writeFileAtomic } from './atomi
 export { KeyedSerializer } from './keyed-serializer.js';
 export { readTextFile } from './read-text-file.js';
 export { isProcessAlive } from './process.js';
+export { shellWord } from './shell-word.js';
 export { idleScheduled } from './idle-priority.js';
 export { listenError } from './listen.js';
 export { seededRandom } from './random.js';

@@ -38,7 +38,10 @@ export async function connectQueue(location: QueueLocation, timeoutMs = CONNECT_
   const client = new Redis(
     redisOptions(location, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null }),
   );
-  client.on('error', () => undefined); // reported through connect()'s rejection below
+  // connect() rejects with ioredis's own "Connection is closed."; the socket's error (ECONNREFUSED,
+  // ENOTFOUND, a refused AUTH) is what tells the user what is wrong, so it is kept for the message.
+  let socketError: Error | undefined;
+  client.on('error', (error: Error) => (socketError ??= error));
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -47,12 +50,15 @@ export async function connectQueue(location: QueueLocation, timeoutMs = CONNECT_
         await client.ping();
       })(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('no answer')), timeoutMs);
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
       }),
     ]);
   } catch (error) {
-    client.disconnect();
-    throw queueUnreachable({ url: location.url, timeoutSeconds: timeoutMs / 1000, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+    // A client whose socket failed has ended already; disconnecting it again starts ioredis's 2 s
+    // timer for a socket that will never close, and the command would wait that long to exit.
+    if (client.status !== 'end') client.disconnect();
+    const reason = socketError?.message ?? (error instanceof Error ? error.message : String(error));
+    throw queueUnreachable({ url: location.url, reason }, { cause: socketError ?? error });
   } finally {
     clearTimeout(timer);
   }
@@ -65,7 +71,7 @@ export async function connectQueue(location: QueueLocation, timeoutMs = CONNECT_
       client.disconnect();
       const reason = error instanceof Error ? error.message : String(error);
       if (/out of range/i.test(reason)) throw queueDatabaseMissing({ url: location.url, db: location.db, reason }, { cause: error });
-      throw queueUnreachable({ url: location.url, timeoutSeconds: timeoutMs / 1000, reason: `selecting database ${location.db} failed: ${reason}` }, { cause: error });
+      throw queueUnreachable({ url: location.url, reason: `selecting database ${location.db} failed: ${reason}` }, { cause: error });
     }
   }
   // From here on, brief outages are retried rather than failing the command.

@@ -1,5 +1,5 @@
 /** Errors of the queue executor: the Redis URL, reaching Redis, workers, jobs and runs on the queue. */
-import { defineError } from '../core/index.js';
+import { defineError, shellWord } from '../core/index.js';
 
 export const invalidQueueUrl = defineError<{ url: string; reason: string }>('SLUICE_QUEUE_BAD_URL', {
   kind: 'invalid_input',
@@ -15,11 +15,11 @@ export const queueUrlMissing = defineError<{ command: string }>('SLUICE_QUEUE_UR
   hint: () => 'Pass --queue redis://HOST:PORT, or set executor.queue in .sluice/config.yaml.',
 });
 
-export const queueUnreachable = defineError<{ url: string; timeoutSeconds: number; reason: string }>('SLUICE_QUEUE_UNREACHABLE', {
+export const queueUnreachable = defineError<{ url: string; reason: string }>('SLUICE_QUEUE_UNREACHABLE', {
   kind: 'unavailable',
-  description: 'Redis, which holds the queue, did not answer within the connection timeout.',
-  message: ({ url, timeoutSeconds, reason }) => `Cannot reach Redis at ${url} within ${timeoutSeconds} s (${reason}).`,
-  hint: ({ url }) => `Check that Redis runs and listens there (\`redis-cli -u ${url} ping\`), or pass another --queue URL.`,
+  description: 'Redis, which holds the queue, refused the connection or did not answer within the connection timeout.',
+  message: ({ url, reason }) => `Cannot reach Redis at ${url} (${reason}).`,
+  hint: ({ url }) => `Check that Redis runs and listens there (\`redis-cli -u ${shellWord(String(url).replace(/\?.*$/, ''))} ping\`), or pass another --queue URL.`,
 });
 
 export const queueDatabaseMissing = defineError<{ url: string; db: number; reason: string }>('SLUICE_QUEUE_NO_DATABASE', {
@@ -34,7 +34,7 @@ export const noCapableWorker = defineError<{ stage: string; labels: string; vers
   description: 'A stage waited on the queue, and no worker that could take it (the same Sluice version, every label the stage asks for) was connected for the whole worker timeout.',
   message: ({ stage, labels, version, timeoutSeconds, url, connected }) =>
     `No worker could take stage "${stage}" for ${timeoutSeconds} s: it needs a worker on Sluice ${version}${labels ? ` with labels ${labels}` : ''}, and none is connected to ${url} (${connected}).`,
-  hint: ({ labels, url }) => `Start one with \`sluice worker --queue ${url}${labels ? ` --labels ${labels}` : ''}\` (of this Sluice version), or wait longer with --worker-timeout SECONDS.`,
+  hint: ({ labels, url }) => `Start one with \`sluice worker --queue ${shellWord(url)}${labels ? ` --labels ${shellWord(labels)}` : ''}\` (of this Sluice version), or wait longer with --worker-timeout SECONDS.`,
 });
 
 export const noCommit = defineError<{ root: string }>('SLUICE_QUEUE_NO_COMMIT', {

@@ -3,7 +3,7 @@
  * their deps, outs and params filled in, so they cache, rerun and record like any stage.
  * Each `with` block is validated here, with errors located in sluice.yaml.
  */
-import { didYouMean, invalidDocument, validateWithSchema, type DocumentPath } from '../core/index.js';
+import { didYouMean, invalidDocument, shellWord, validateWithSchema, type DocumentPath } from '../core/index.js';
 import { describeSluicePath } from './describe-path.js';
 import { isRecord, lookupParam } from './params.js';
 import type { ResolveContext } from './resolve-context.js';
@@ -35,9 +35,9 @@ function chooseGateSet(stage: string, wanted: string | undefined, source: Docume
   return { set, name };
 }
 
-/** A shell word: quoted when it holds anything but safe characters (`${…}` stays unquoted so it interpolates). */
+/** A shell word of a generated command (`${…}` stays unquoted so it interpolates). */
 function word(text: string): string {
-  return /^[\w@%+=:,./${}-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+  return shellWord(text, { keepVariables: true });
 }
 
 // eslint-disable-next-line max-lines-per-function -- one case per `uses:` kind, each a short translation of its `with` block into a command; kept together so the four read alike

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BASE_IMAGE_BYTES, DEPENDENCY_MODES, PACKAGE_DEFAULTS, PACKAGE_FORMATS, packageModel, type PackageResult } from '../../deploy/index.js';
+import { shellWord } from '../../core/index.js';
 import { resolveModelPath } from '../../registry/index.js';
 import { parseOptions } from '../options.js';
 import { printJson } from '../output.js';
@@ -35,11 +36,6 @@ const packageOptionsSchema = z
     error: 'must be at least --replicas',
     path: ['maxReplicas'],
   });
-
-/** Quotes a path for a POSIX shell when it needs it, so the printed commands can be pasted. */
-function shellWord(word: string): string {
-  return /^[\w./:@=+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 function megabytes(bytes: number): string {
   return `${Math.round(bytes / 1_000_000)} MB`;

@@ -1,5 +1,6 @@
 /** `sluice workers`, `sluice queue status` and `sluice queue cancel [RUN_ID | --all]`. */
 import { z } from 'zod';
+import { shellWord } from '../../core/index.js';
 import { withQueueAdmin, type WorkerRecord } from '../../distributed/index.js';
 import { renderTable } from '../format/table.js';
 import { invalidOption, parseOptions } from '../options.js';
@@ -18,7 +19,7 @@ export async function workersCommand(rawOptions: unknown, output: CliOutput): Pr
     return 0;
   }
   if (workers.length === 0) {
-    output.stdout.write(`No worker is connected to ${location.url}. Start one with \`sluice worker --queue ${location.url}\` in a clone of the project.\n`);
+    output.stdout.write(`No worker is connected to ${location.url}. Start one with \`sluice worker --queue ${shellWord(location.url)}\` in a clone of the project.\n`);
     return 0;
   }
   const now = Date.now();

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../core/index.js';
+import { isProcessAlive, writeFileAtomic } from '../../core/index.js';
 
 const shadowSchema = z.object({ rows: z.number(), agreement: z.number().nullable(), meanAbsDifference: z.number().nullable(), maxAbsDifference: z.number().nullable() });
 
@@ -45,15 +45,7 @@ export function readEnvironmentSnapshot(path: string): EnvironmentSnapshot | und
   }
 }
 
-/**
- * Whether the process that wrote the snapshot still runs on this machine: a server that stopped
- * (even killed) leaves its last snapshot behind. EPERM means a process of another user has the pid.
- */
+/** Whether the server that wrote the snapshot still runs on this machine: one that stopped (even killed) leaves its last snapshot behind. */
 export function snapshotWriterRunning(snapshot: EnvironmentSnapshot): boolean {
-  try {
-    process.kill(snapshot.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive(snapshot.pid);
 }

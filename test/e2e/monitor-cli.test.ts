@@ -203,6 +203,12 @@ describe('sluice monitor on a deployed environment', () => {
     assert.match(result.stderr, new RegExp(`nothing answered at http://127\\.0\\.0\\.1:${port}/predict \\(ECONNREFUSED\\).*sluice serve --env.*SLUICE_MONITOR_REPLAY_FAILED`, 's'));
   });
 
+  test('replay to an environment whose port is chosen at start asks for --url (exit 2) instead of calling port 0', () => {
+    const result = sluice(repo.root, ['monitor', 'replay', '--env', 'production', '--data', sharedFixture('breast_cancer', 'test.csv')]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /listens on a port chosen when its server starts \(port: 0 in sluice\.yaml\).*pass --url/);
+  });
+
   test('a monitor that is not declared is refused, naming the declared ones', () => {
     const result = sluice(repo.root, ['monitor', 'history', '--env', 'staging']);
     assert.equal(result.code, 2);

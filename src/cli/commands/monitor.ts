@@ -5,7 +5,7 @@ import { checkCron, findMonitor, noMonitorsDeclared, replayData, scheduleMonitor
 import { currentWorkspace } from '../context.js';
 import { renderAlerts, renderRunReports, renderWindows } from '../format/monitor.js';
 import { reportError } from '../handle-error.js';
-import { parseOptions } from '../options.js';
+import { invalidOption, parseOptions } from '../options.js';
 import { printJson } from '../output.js';
 import { withServices, type CliContext } from '../services.js';
 import { workspaceMonitors } from './monitor-context.js';
@@ -29,12 +29,20 @@ const replaySchema = z.object({
   json: z.boolean().default(false),
 });
 
+/** Where the environment's server listens, as sluice.yaml declares it; a port chosen at start is not known here. */
+function environmentUrl(name: string, host: string, port: number): string {
+  if (port === 0) throw invalidOption({ command: 'monitor replay', problem: `the environment ${name} listens on a port chosen when its server starts (port: 0 in sluice.yaml), so replay cannot know it: pass --url with the address \`sluice serve --env ${name}\` printed` });
+  // A server listening on every interface is reached through the loopback one.
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
+}
+
 /** `sluice monitor replay`: a client of the running environment; no store needed. */
 async function replayCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(replaySchema, rawOptions, 'monitor replay');
   const root = currentWorkspace().root;
   const environment = findEnvironment(loadEnvironments(root), options.env);
-  const url = (options.url ?? `http://${environment.host}:${environment.port}`).replace(/\/+$/, '');
+  const url = (options.url ?? environmentUrl(environment.name, environment.host, environment.port)).replace(/\/+$/, '');
   const report = await replayData({ url, data: options.data, rate: options.rate, labels: options.labels });
   if (options.json) printJson(output, report);
   else output.stdout.write(`Replayed ${report.answered} of ${report.rows} rows to ${url} in ${report.seconds.toFixed(1)} s${options.labels ? `, ${report.labelled} labels posted as feedback` : ''}.\n`);

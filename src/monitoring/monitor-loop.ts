@@ -16,8 +16,13 @@ export interface MonitorLoopOptions {
   readonly intervalMs?: number;
   /** A pass that closed windows (or raised alerts). */
   readonly onReport: (report: MonitorRunReport) => void;
-  /** A pass that failed (the registry unreachable, nothing served yet): reported, and the loop goes on. */
+  /**
+   * A pass that failed (the registry unreachable, nothing served yet): reported, and the loop goes
+   * on. A failure that repeats pass after pass (the same message) is reported once, not every second.
+   */
   readonly onError: (error: unknown) => void;
+  /** The first pass that ran after failed ones. */
+  readonly onRecovered?: () => void;
 }
 
 export interface MonitorLoop {
@@ -33,13 +38,21 @@ export function startMonitorLoop(options: MonitorLoopOptions): MonitorLoop {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
+  let failing: string | undefined;
+  const failed = (error: unknown): void => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message !== failing) options.onError(error);
+    failing = message;
+  };
   const pass = async (): Promise<void> => {
     try {
       const { reports, failures } = await options.service.run(options.environment);
       for (const report of reports) if (report.windows.length > 0 || report.alerts.length > 0) options.onReport(report);
-      for (const failure of failures) options.onError(failure.error);
+      if (failures[0]) return failed(failures[0].error);
+      if (failing !== undefined) options.onRecovered?.();
+      failing = undefined;
     } catch (error) {
-      options.onError(error);
+      failed(error);
     }
   };
   const enqueue = (): Promise<void> => (running = running.then(pass));

@@ -53,7 +53,8 @@ export async function monitorWatchCommand(rawOptions: unknown, cli: CliContext):
       service,
       environment: monitor.environment,
       onReport: (report) => cli.stdout.write(options.json ? `${JSON.stringify(passSummary(report))}\n` : `${new Date().toISOString()} ${renderRunReports([report])}`),
-      onError: (error) => cli.stderr.write(`sluice: monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`),
+      onError: (error) => cli.stderr.write(`sluice: monitor pass failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (passes go on every second; this is said again only if it changes)\n`),
+      onRecovered: () => cli.stderr.write(`sluice: monitor of ${monitor.environment}: passes run again\n`),
     });
     if (!sidecar) cli.stderr.write(`Monitoring ${monitor.environment}: a pass every second. Ctrl-C or SIGTERM stops.\n`);
     await until(sidecar);

@@ -37,6 +37,19 @@ function analysisRows(runs: readonly AnalysisRunState[]): string {
   return `\nAnalysis:\n${renderTable(['Run', 'Phase', 'Started (UTC)', 'Measurements'], rows)}`;
 }
 
+/**
+ * What reaches the candidate besides its share of answers, where the share alone misleads: a
+ * shadow answers nothing but sees copies, a blue/green preview answers only when asked by header,
+ * an A/B weight is a share of users.
+ */
+function candidateTraffic(rollout: Rollout): string {
+  const { strategy } = rollout;
+  if (strategy.kind === 'shadow') return `copies of ${strategy.percent}% of requests, never answered`;
+  if (strategy.kind === 'bluegreen' && rollout.stepIndex === 0) return 'preview: requests with x-sluice-preview: 1';
+  if (strategy.kind === 'ab') return strategy.match ? 'requests matching the A/B match' : `${strategy.weight}% of user keys (and of requests without one)`;
+  return '';
+}
+
 /** `sluice rollout status` in words. */
 export function renderStatus(status: EnvironmentStatus): string {
   const { environment, state, rollout } = status;
@@ -45,15 +58,16 @@ export function renderStatus(status: EnvironmentStatus): string {
     return `${head}No rollout yet; stable version: ${state?.stableVersion ?? 'none'}. Start one with \`sluice deploy models:/${environment.model}/VERSION --env ${environment.name}\`.\n`;
   }
   const stable = rollout.stableVersion === undefined ? 'none' : `v${rollout.stableVersion}`;
+  const also = candidateTraffic(rollout);
   const rows = [
-    ['stable', stable, `${100 - rollout.weight}%`],
-    ['candidate', `v${rollout.candidateVersion}`, `${rollout.weight}%`],
+    ['stable', stable, `${100 - rollout.weight}%`, ...(also ? [''] : [])],
+    ['candidate', `v${rollout.candidateVersion}`, `${rollout.weight}%`, ...(also ? [also] : [])],
   ];
   const pause = rollout.pauseUntil !== undefined ? ` until ${when(rollout.pauseUntil)} UTC` : rollout.pausedIndefinitely ? ' until `sluice rollout promote`' : '';
   return (
     `${head}Rollout ${rollout.id} (${rollout.strategy.kind}, started ${when(rollout.createdAt)} UTC): ${rollout.phase}, ${progressOf(rollout)}${pause}\n` +
     `${rollout.message}\n\n` +
-    renderTable(['', 'Version', 'Weight'], rows, { alignRight: [2] }) +
+    renderTable(['', 'Version', 'Weight', ...(also ? ['Also'] : [])], rows, { alignRight: [2] }) +
     analysisRows(rollout.analysisRuns)
   );
 }

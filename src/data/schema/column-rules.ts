@@ -27,7 +27,7 @@ export interface RowCheck {
 const NUMERIC: readonly ColumnType[] = ['integer', 'number'];
 
 /** SQL for the column's values as the schema's type (TRY_CAST when the file's type differs). */
-function typedValue(name: string, loaded: ColumnType, wanted: ColumnType | undefined): string {
+export function typedValue(name: string, loaded: ColumnType, wanted: ColumnType | undefined): string {
   const column = quoteIdentifier(name);
   if (!wanted || wanted === loaded || (wanted === 'number' && loaded === 'integer')) return column;
   switch (wanted) {

@@ -108,6 +108,14 @@ describe('data validation against a schema', () => {
     assert.match(violation.examples[0]!.value!, /'income': 50/);
   });
 
+  test('a text cell in a number column fails its type and the expectations over it, which still check the other rows', async () => {
+    // One bad cell makes DuckDB read the whole income column as text.
+    const result = await validate(GOOD.replace('4200', 'n/a').replace('2800', '50').replace('3,,', '3,40,'));
+    assert.deepEqual(only(result, 'type').examples, [{ row: 2, value: 'n/a' }]);
+    assert.deepEqual(only(result, 'adults earn').examples.map((example) => example.row), [2, 3]);
+    assert.equal(result.passed, false);
+  });
+
   test('dates are compared as dates', async () => {
     assert.deepEqual(only(await validate(GOOD.replace('2024-01-02', '2023-12-31')), 'min').examples, [{ row: 1, value: '2023-12-31' }]);
   });

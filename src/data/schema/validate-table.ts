@@ -6,7 +6,7 @@
 import { detectDrift, type DriftResult } from '../drift/index.js';
 import { invalidExpectation } from '../errors.js';
 import { loadTable, quoteIdentifier, ROW_NUMBER_COLUMN, type LoadedTable } from '../loaded-table.js';
-import { columnChecks, type RowCheck } from './column-rules.js';
+import { columnChecks, typedValue, type RowCheck } from './column-rules.js';
 import { loadSchema, type DataSchema, type LoadedSchema } from './schema-file.js';
 
 export interface ExampleRow {
@@ -71,17 +71,31 @@ async function trySchemaSql(table: LoadedTable, loaded: LoadedSchema, check: Row
   }
 }
 
-async function rowViolations(table: LoadedTable, loaded: LoadedSchema, checks: RowCheck[], examples: number): Promise<Violation[]> {
+/**
+ * The rows as the schema types them, for expectations (SQL over several columns): a column the
+ * file holds as text where the schema says number (one bad cell makes DuckDB read it so) is cast,
+ * its bad values NULL. Compared as text, every expectation on it would be a DuckDB type error; so
+ * the bad row fails its type rule and any expectation it cannot meet, and the rest are checked.
+ */
+function typedSource(table: LoadedTable, schema: DataSchema): string {
+  const replaced = table.columns.flatMap((column) => {
+    const typed = typedValue(column.name, column.type, schema.columns[column.name]?.type);
+    return typed === quoteIdentifier(column.name) ? [] : [`${typed} AS ${quoteIdentifier(column.name)}`];
+  });
+  return replaced.length === 0 ? table.sql : `(SELECT * REPLACE (${replaced.join(', ')}) FROM ${table.sql})`;
+}
+
+async function rowViolations(table: LoadedTable, loaded: LoadedSchema, checks: RowCheck[], examples: number, source = table.sql): Promise<Violation[]> {
   if (checks.length === 0) return [];
   // Each rule's SQL is tried alone first, so a mistake in one is reported at its own line.
   const runnable: RowCheck[] = [];
   for (const check of checks) {
     const written = check.column === undefined || check.rule === 'regex';
-    if (!written || (await trySchemaSql(table, loaded, check, `SELECT count(*) FILTER (WHERE ${check.failing}) FROM ${table.sql} LIMIT 0`))) runnable.push(check);
+    if (!written || (await trySchemaSql(table, loaded, check, `SELECT count(*) FILTER (WHERE ${check.failing}) FROM ${source} LIMIT 0`))) runnable.push(check);
   }
   checks = runnable;
   if (checks.length === 0) return [];
-  const countSql = (list: readonly RowCheck[]) => `SELECT ${list.map((check) => `count(*) FILTER (WHERE ${check.failing})`).join(', ')} FROM ${table.sql}`;
+  const countSql = (list: readonly RowCheck[]) => `SELECT ${list.map((check) => `count(*) FILTER (WHERE ${check.failing})`).join(', ')} FROM ${source}`;
   let counts: unknown[];
   try {
     counts = (await table.connection.runAndReadAll(countSql(checks))).getRows()[0]!;
@@ -94,7 +108,7 @@ async function rowViolations(table: LoadedTable, loaded: LoadedSchema, checks: R
   for (const [k, check] of checks.entries()) {
     const failing = Number(counts[k]);
     if (failing <= check.allowedFailures) continue;
-    const rows = await table.connection.runAndReadAll(`SELECT ${ROW}, ${check.shown} FROM ${table.sql} WHERE ${check.failing} ORDER BY ${ROW} LIMIT ${examples}`);
+    const rows = await table.connection.runAndReadAll(`SELECT ${ROW}, ${check.shown} FROM ${source} WHERE ${check.failing} ORDER BY ${ROW} LIMIT ${examples}`);
     const share = table.rowCount > 0 ? ` (${((failing / table.rowCount) * 100).toFixed(2)} %)` : '';
     violations.push({
       column: check.column ?? null,
@@ -187,8 +201,9 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
       if (rules.unique) unique.push(column.name);
     }
     const wholeRow = `CAST(struct_pack(${table.columns.map((column) => `${quoteIdentifier(column.name)} := ${quoteIdentifier(column.name)}`).join(', ')}) AS VARCHAR)`;
+    const expectations: RowCheck[] = [];
     schema.expectations.forEach((expectation, k) => {
-      checks.push({
+      expectations.push({
         column: undefined,
         rule: expectation.name ?? expectation.expect,
         expected: `rows where ${expectation.expect}`,
@@ -199,7 +214,11 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
         at: ['expectations', k, 'expect'],
       });
     });
-    const violations = [...structureViolations(table, schema), ...(await rowViolations(table, loaded, checks, examples))];
+    const violations = [
+      ...structureViolations(table, schema),
+      ...(await rowViolations(table, loaded, checks, examples)),
+      ...(await rowViolations(table, loaded, expectations, examples, typedSource(table, schema))),
+    ];
     for (const column of unique) {
       const violation = await uniquenessViolation(table, column, examples);
       if (violation) violations.push(violation);
@@ -211,7 +230,7 @@ export async function validateFile(path: string, options: ValidateOptions): Prom
       violations.push(...driftViolations(drift, schema));
     }
     const structural = 2 + (schema.rows ? 1 : 0);
-    return { file: path, schema: options.schemaPath, rows: table.rowCount, passed: violations.length === 0, checks: checks.length + unique.length + structural + (drift ? 1 : 0), violations, drift };
+    return { file: path, schema: options.schemaPath, rows: table.rowCount, passed: violations.length === 0, checks: checks.length + expectations.length + unique.length + structural + (drift ? 1 : 0), violations, drift };
   } finally {
     await table.close();
   }

@@ -14,6 +14,7 @@ import { createCiContext, type CiOptions } from './ci-context.js';
 import { finishCiRun, startCiRun } from './ci-record.js';
 import type { CiPipeline, CiResult, CiStep, CiStepName } from './ci-result.js';
 import { dataStep } from './data-step.js';
+import { ciInterrupted } from './errors.js';
 import { checkDeployTarget, deployStep } from './deploy-step.js';
 import { gateStep } from './gate-step.js';
 import { readGatesFacts } from './gates-facts.js';
@@ -34,6 +35,7 @@ export async function runCi(services: WorkspaceServices, options: CiOptions): Pr
   if (options.base !== undefined) await checkBase(context, options.base);
   const git = await readGitState(context.root);
   const runId = await startCiRun(services, options.trigger);
+  let interruptedAt: CiStepName | undefined;
   try {
     const steps: CiStep[] = [];
     let blockedAt: CiStepName | undefined;
@@ -54,6 +56,12 @@ export async function runCi(services: WorkspaceServices, options: CiOptions): Pr
     const gate = await step('gate', () => gateStep(context));
     const registration = await step('register', () => (gate ? registerStep(context) : Promise.resolve({ status: 'skipped' as const, summary: 'no gate verdict, so nothing is registered' })));
     const deployment = await step('deploy', () => deployStep(context, registration));
+    // A cancelled job reached no verdict: a blocked one would be recorded, reported and posted as
+    // the change's (a CI system cancels the older run of a pull request when a newer push comes).
+    if (options.signal?.aborted) {
+      interruptedAt = blockedAt ?? steps.findLast((done) => done.status !== 'not-run')?.name ?? 'data';
+      throw ciInterrupted({ step: interruptedAt });
+    }
     const diff = options.base !== undefined ? await baseDiff(context, options.base) : undefined;
     const result: Omit<CiResult, 'runId'> = {
       verdict: blockedAt === undefined ? 'passed' : 'blocked',
@@ -76,7 +84,7 @@ export async function runCi(services: WorkspaceServices, options: CiOptions): Pr
     await finishCiRun(services, runId, result);
     return { ...result, runId };
   } catch (error) {
-    await services.runs.end(runId, 'FAILED').catch(() => undefined);
+    await services.runs.end(runId, interruptedAt === undefined ? 'FAILED' : 'KILLED').catch(() => undefined);
     throw error;
   }
 }

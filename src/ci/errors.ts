@@ -32,3 +32,10 @@ export const ciGateStageAmbiguous = defineError<{ stages: readonly string[] }>('
   message: ({ stages }) => `The pipeline has ${stages.length} gate stages (${stages.join(', ')}): \`sluice ci\` does not know which one decides.`,
   hint: () => 'Name the gate set with `sluice ci --gate NAME` (its key under gates: in sluice.yaml).',
 });
+
+export const ciInterrupted = defineError<{ step: string }>('SLUICE_CI_INTERRUPTED', {
+  kind: 'check_failed',
+  description: '`sluice ci` was interrupted (Ctrl-C, SIGTERM, a CI system cancelling the job): no verdict is reported, recorded or posted, and the command exits 130.',
+  message: ({ step }) => `Interrupted during the ${step} step: no verdict was reached, so nothing was reported, posted or registered after it.`,
+  hint: () => 'Run `sluice ci` again; finished stages are recorded and will not rerun. The run is recorded as KILLED.',
+});

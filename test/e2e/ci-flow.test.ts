@@ -5,13 +5,14 @@
  * done once; each test works in its own copy of that repository, on a branch of its own.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import type { CiResult } from '../../src/ci/index.js';
-import { scratchRepo, SLUICE_BIN, sluice, sluiceAsync, type CliResult, type ScratchRepo } from '../support/cli.js';
+import { exited, scratchRepo, SLUICE_BIN, sluice, sluiceAsync, startSluice, stopProcess, type CliResult, type ScratchRepo } from '../support/cli.js';
+import { pollUntil } from '../support/processes.js';
 import { startFakeGithub } from '../support/fake-ci-services.js';
 import { REPO_ROOT, sharedFixture } from '../support/fixtures.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -135,6 +136,25 @@ test('failing unit tests are blocked at the tests step with their counts', (t) =
   assert.match(report, /is stratified/);
   assert.deepEqual(result.tests?.counts, { tests: 3, failures: 1, errors: 0, skipped: 0 });
   assert.deepEqual(result.tests?.failed.map((failure) => failure.name), ['is stratified']);
+});
+
+test('a cancelled job (SIGINT mid-stage) exits 130 with no verdict: no report, no JSON, the run recorded as KILLED', async (t) => {
+  const repo = branch(t, 'cancelled');
+  repo.edit('sluice.yaml', (text) => text.replace('cmd: node src/split.mjs', 'cmd: sleep 30; node src/split.mjs'));
+  repo.commit('a slow prepare stage');
+  const child = startSluice(repo.root, ['ci', '--json', 'ci.json', '--report', 'reports/ci.md']);
+  t.after(() => stopProcess(child));
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  await pollUntil(() => (stderr.includes('▶ prepare') ? true : undefined), 'the prepare stage to start', 60_000);
+  child.kill('SIGINT');
+  const { code } = await exited(child, 60_000);
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /Interrupted during the pipeline step: no verdict was reached.*SLUICE_CI_INTERRUPTED/s);
+  assert.equal(existsSync(join(repo.root, 'ci.json')), false);
+  assert.equal(existsSync(join(repo.root, 'reports', 'ci.md')), false);
+  const { runs } = JSON.parse(sluice(repo.root, ['runs', 'list', '--all', '--json', '--filter', "tags.sluice.kind = 'ci'"]).stdout) as { runs: { status: string }[] };
+  assert.deepEqual(runs.map((run) => run.status), ['KILLED']);
 });
 
 test('an unknown SLUICE_CI_TRIGGER is a configuration error (exit 2) before anything runs', () => {

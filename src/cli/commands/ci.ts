@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ciExitCode, ciReportFiles, parseCiTrigger, postFromEnvironment, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
-import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, isAppError, writeFileAtomic } from '../../core/index.js';
 import { listRemotes, openRemote } from '../../data-versioning/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
@@ -33,6 +33,9 @@ const ciOptionsSchema = z.object({
   model: name.optional(),
   gate: name.optional(),
 });
+
+/** Exit code of a flow stopped by Ctrl-C or SIGTERM, as shells report SIGINT (and as `sluice run` exits). */
+const INTERRUPTED_EXIT_CODE = 130;
 
 const MARKS: Readonly<Record<CiStepStatus, string>> = { passed: '✓', failed: '✗', skipped: '-', 'not-run': '·' };
 
@@ -65,7 +68,14 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
       } finally {
         (remote?.storage as { destroy?: () => void } | undefined)?.destroy?.();
       }
+    }).catch((error: unknown) => {
+      if (controller.signal.aborted && isAppError(error) && error.code === 'SLUICE_CI_INTERRUPTED') return error;
+      throw error;
     });
+    if (!('verdict' in result)) {
+      cli.stderr.write(`sluice: ${result.toUserMessage()}\n`);
+      return INTERRUPTED_EXIT_CODE;
+    }
     if (options.json) writeFileAtomic(options.json, `${JSON.stringify(result, null, 2)}\n`);
     if (options.report) writeReport(result, options.report, options.plots);
     printSummary(result, cli);

@@ -16,6 +16,22 @@ export function predictionColumnNames(classes: readonly string[] | undefined): s
   return classes ? ['prediction', ...classes.map((label) => `probability_${label}`)] : ['prediction'];
 }
 
+/** Rows the model could not score (a missing value gives NaN outputs): their prediction is left empty. */
+export function unscoredRows(predictions: ModelPredictions): number {
+  const data = predictions.kind === 'values' ? predictions.values : predictions.probabilities;
+  const width = predictions.kind === 'values' ? 1 : predictions.classes.length;
+  let count = 0;
+  for (let row = 0; row * width < data.length; row++) {
+    for (let k = 0; k < width; k++) {
+      if (Number.isNaN(data[row * width + k]!)) {
+        count++;
+        break;
+      }
+    }
+  }
+  return count;
+}
+
 export function predictionColumns(predictions: ModelPredictions): OutputColumn[] {
   if (predictions.kind === 'values') {
     const { values } = predictions;
@@ -24,8 +40,12 @@ export function predictionColumns(predictions: ModelPredictions): OutputColumn[]
   const { classes, probabilities } = predictions;
   const width = classes.length;
   const label = (row: number): string => {
+    // A row the model could not score (a missing value) has NaN probabilities: no class, not the first one.
     let best = 0;
-    for (let k = 1; k < width; k++) if (probabilities[row * width + k]! > probabilities[row * width + best]!) best = k;
+    for (let k = 0; k < width; k++) {
+      if (Number.isNaN(probabilities[row * width + k]!)) return '';
+      if (probabilities[row * width + k]! > probabilities[row * width + best]!) best = k;
+    }
     return csvText(classes[best]!);
   };
   return [{ name: 'prediction', cell: label }, ...classes.map((name, k) => ({ name: `probability_${name}`, cell: (row: number) => numberText(probabilities[row * width + k]!) }))];

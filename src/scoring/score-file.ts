@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { cellText, findColumn, streamTable, type Table } from '../data/index.js';
 import { choosePredictionOutput, loadOnnxModel, metadataList, predictTable, type OnnxModel } from '../inference/index.js';
 import { outputNotWritable, unknownKeepColumn, unknownPredictionColumn } from './errors.js';
-import { csvText, predictionColumnNames, predictionColumns, type OutputColumn } from './prediction-columns.js';
+import { csvText, predictionColumnNames, predictionColumns, unscoredRows, type OutputColumn } from './prediction-columns.js';
 import { headerLine, openPredictionSink, type OutputFormat, type SinkColumnType } from './prediction-sink.js';
 
 /** Rows per batch: large enough that onnxruntime's per-call cost vanishes, small enough for any memory. */
@@ -37,6 +37,8 @@ export interface ScoreFileResult {
   readonly rows: number;
   /** The output's columns, in order. */
   readonly columns: readonly string[];
+  /** Rows the model could not score (missing values): written with an empty prediction. */
+  readonly unscored: number;
   readonly seconds: number;
 }
 
@@ -49,6 +51,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   let header: string[] | undefined;
   let types: SinkColumnType[] = [];
   let rows = 0;
+  let unscored = 0;
   try {
     for await (const table of streamTable(options.dataPath, options.batchRows ?? DEFAULT_BATCH_ROWS)) {
       if (rows === 0) checkColumns(table, options);
@@ -62,6 +65,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
       }
       await sink.write(renderRows(table.rowCount, kept.map((column) => (row: number) => csvText(cellText(column, row))), outputs));
       rows += table.rowCount;
+      unscored += unscoredRows(predictions);
       options.onProgress?.(rows);
     }
     if (!header) {
@@ -77,7 +81,7 @@ export async function scoreFile(options: ScoreFileOptions): Promise<ScoreFileRes
   } finally {
     await model.release();
   }
-  return { outPath: options.outPath, format: sink.format, rows, columns: header, seconds: (performance.now() - started) / 1000 };
+  return { outPath: options.outPath, format: sink.format, rows, columns: header, unscored, seconds: (performance.now() - started) / 1000 };
 }
 
 function checkColumns(table: Table, options: ScoreFileOptions): void {

@@ -54,6 +54,16 @@ describe('sluice predict', () => {
     });
   });
 
+  test('rows with a missing value get an empty prediction, not the first class, and are counted in a warning', () => {
+    // current_drifted.csv has 5 rows with no worst_smoothness.
+    const result = sluice(repo.root, ['predict', '--model', LOGREG, '--data', sharedFixture('breast_cancer', 'current_drifted.csv'), '--keep', 'target', '--out', 'drifted.csv']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /warning: 5 rows have a missing value the model cannot take: their prediction is empty/);
+    const { rows } = readCsv(join(repo.root, 'drifted.csv'));
+    assert.equal(rows.filter((row) => row[1] === '' && row[2] === '' && row[3] === '').length, 5);
+    assert.ok(rows.filter((row) => row[1] !== '').every((row) => row[2] !== ''));
+  });
+
   test('a registered version scores by its alias, and Parquet holds what CSV holds', async () => {
     assert.equal(sluice(repo.root, ['predict', '--model', 'models:/bc@champion', '--data', TEST_CSV, '--exclude', 'target', '--out', 'mlp.csv']).code, 0);
     const parquet = sluice(repo.root, ['predict', '--model', 'models:/bc@champion', '--data', TEST_CSV, '--exclude', 'target', '--out', 'mlp.parquet', '--json']);

@@ -48,11 +48,12 @@ export async function predictCommand(rawOptions: unknown, cli: CliContext): Prom
   progress?.finish();
   const { scored, model } = result;
   if (options.json) {
-    cli.stdout.write(`${JSON.stringify({ model: model.label, data: options.data, out: options.out, format: scored.format, rows: scored.rows, columns: scored.columns, seconds: scored.seconds }, null, 2)}\n`);
+    cli.stdout.write(`${JSON.stringify({ model: model.label, data: options.data, out: options.out, format: scored.format, rows: scored.rows, unscored_rows: scored.unscored, columns: scored.columns, seconds: scored.seconds }, null, 2)}\n`);
     return 0;
   }
   const rate = scored.seconds > 0 ? ` (${Math.round(scored.rows / scored.seconds).toLocaleString('en-US')} rows/s)` : '';
   cli.stdout.write(`Scored ${scored.rows.toLocaleString('en-US')} rows of ${options.data} with ${model.label} in ${scored.seconds.toFixed(2)}s${rate}\n  wrote ${options.out}: ${scored.columns.join(', ')}\n`);
+  if (scored.unscored > 0) cli.stderr.write(`sluice: warning: ${scored.unscored.toLocaleString('en-US')} rows have a missing value the model cannot take: their prediction is empty. Fill or drop those values to score them.\n`);
   return 0;
 }
 

@@ -133,4 +133,19 @@ describe('evaluation input errors', () => {
     assert.equal(result.metrics.recall, 1);
     assert.equal(result.metrics.precision, 2 / 3);
   });
+
+  test('labels that are the class names (benign, malignant) map to their classes, not by sorted order', async () => {
+    const path = join(temp.path, 'named.csv');
+    const [header, ...lines] = testCsv().trim().split('\n');
+    writeFileSync(path, [header, ...lines.map((line) => line.replace(/,1$/, ',benign').replace(/,0$/, ',malignant'))].join('\n'));
+    const result = await evaluate({ modelPath: model(), dataPath: path, target: 'target' });
+    assertMetrics(result.metrics, reference.models.bc_logreg!.test, 1e-5, 'bc_logreg with named labels');
+  });
+
+  test('labels matching neither the names nor the values of the classes are refused, naming the classes', async () => {
+    const path = join(temp.path, 'other.csv');
+    const [header, ...lines] = testCsv().trim().split('\n');
+    writeFileSync(path, [header, ...lines.map((line) => line.replace(/,1$/, ',good').replace(/,0$/, ',bad'))].join('\n'));
+    await assert.rejects(evaluate({ modelPath: model(), dataPath: path, target: 'target' }), /0=malignant/);
+  });
 });

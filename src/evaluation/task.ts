@@ -130,6 +130,13 @@ function labelIndex(classes: readonly string[], texts: readonly string[]): Map<s
   if (labels.every((label) => byName.has(label))) return byName;
   const byValue = new Map(classes.map((name, c) => [classValue(name), c]));
   if (labels.every((label) => byValue.has(label))) return byValue;
+  // `1=benign` is also named by its label: a target column of names (benign, malignant).
+  const named = classes.every((name) => name.indexOf('=') > 0);
+  const byLabel = new Map(classes.map((name, c) => [name.slice(name.indexOf('=') + 1), c]));
+  if (named && labels.every((label) => byLabel.has(label))) return byLabel;
+  // Classes that carry names the labels do not match: guessing by sorted position could reverse
+  // them (benign < malignant, but 1=benign); unknownLabel names the classes instead.
+  if (named) return byName;
   const numeric = labels.every((label) => label.trim() !== '' && Number.isFinite(Number(label)));
   const sorted = [...labels].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
   if (sorted.length <= classes.length) return new Map(sorted.map((label, c) => [label, c]));

@@ -1,5 +1,5 @@
 /** Errors of the model registry. Messages follow MLflow's where clients may match them. */
-import { defineError } from '../core/index.js';
+import { defineError, shellWord } from '../core/index.js';
 
 export const registeredModelNotFound = defineError<{ name: string }>('SLUICE_REGISTRY_MODEL_NOT_FOUND', {
   kind: 'not_found',
@@ -22,11 +22,11 @@ export const modelVersionNotFound = defineError<{ name: string; version: string 
   hint: ({ name }) => `List the versions with \`sluice models show ${name}\`.`,
 });
 
-export const aliasNotFound = defineError<{ name: string; alias: string }>('SLUICE_REGISTRY_ALIAS_NOT_FOUND', {
+export const aliasNotFound = defineError<{ name: string; alias: string; meant?: string | undefined }>('SLUICE_REGISTRY_ALIAS_NOT_FOUND', {
   kind: 'invalid_input',
   description: 'A registered model has no alias of the given name.',
-  message: ({ name, alias }) => `Registered model alias ${alias} not found (model ${name}).`,
-  hint: ({ name }) => `Set it with \`sluice models alias ${name} ALIAS VERSION\`, or see the aliases with \`sluice models show ${name}\`.`,
+  message: ({ name, alias, meant }) => `Registered model alias ${alias} not found (model ${name}).${meant === undefined ? '' : ` Did you mean "${meant}"?`}`,
+  hint: ({ name }) => `Set it with \`sluice models alias ${shellWord(name)} ALIAS VERSION\`, or see the aliases with \`sluice models show ${shellWord(name)}\`.`,
 });
 
 export const invalidRegistryValue = defineError<{ problem: string }>('SLUICE_REGISTRY_INVALID_VALUE', {

@@ -5,9 +5,10 @@
  * model server load a local file either way.
  */
 import { resolve } from 'node:path';
-import { registryNotAvailable } from './errors.js';
+import { closestMatch } from '../core/index.js';
+import { aliasNotFound, registeredModelNotFound, registryNotAvailable } from './errors.js';
 import { fetchModelFile } from './model-file.js';
-import { formatModelUri, isModelUri } from './model-reference.js';
+import { formatModelUri, isModelUri, parseModelUri } from './model-reference.js';
 import type { ModelVersion } from './entities.js';
 import type { RegistryService } from './registry-service.js';
 
@@ -47,12 +48,33 @@ export async function resolveModelPath(reference: string, options: ResolveModelO
   return fromPath(reference, options.baseDir);
 }
 
+/**
+ * An optional reference (a gate's baseline) that names nothing means "no such model yet": the
+ * candidate is a first model. Unless it names nothing by mistake, which would pass a worse model
+ * unchecked: a version number of a model that has versions, or an alias spelled close to one the
+ * model has (champoin, Champion). Those are the registry's not-found errors, with the alias meant.
+ */
+async function checkNamesNothingYet(registry: RegistryService, reference: string): Promise<undefined> {
+  const parsed = parseModelUri(reference);
+  const model = await registry.getRegisteredModel(parsed.name).catch((error: unknown) => {
+    if (registeredModelNotFound.is(error)) return undefined;
+    throw error;
+  });
+  if (!model || model.latestVersions.length === 0) return undefined;
+  if (parsed.kind === 'version') await registry.resolve(reference);
+  if (parsed.kind === 'alias') {
+    const meant = closestMatch(parsed.alias, model.aliases.map((entry) => entry.alias));
+    if (meant !== undefined) throw aliasNotFound({ name: parsed.name, alias: parsed.alias, meant });
+  }
+  return undefined;
+}
+
 /** Resolves paths and registry references; fetched files are cached by hash in `cacheDir`. */
 export function createModelResolver({ registry, cacheDir }: { readonly registry: RegistryService; readonly cacheDir: string }): ResolveModel {
   const resolution: Resolution = async (reference, options = {}) => {
     if (!isModelUri(reference)) return fromPath(reference, options.baseDir);
     const version = options.optional ? await registry.findVersion(reference) : await registry.resolve(reference);
-    if (!version) return undefined;
+    if (!version) return checkNamesNothingYet(registry, reference);
     const path = await fetchModelFile(registry, version, cacheDir);
     const canonical = formatModelUri(version.name, version.version);
     return { path, label: reference === canonical ? reference : `${reference} (version ${version.version})`, version };

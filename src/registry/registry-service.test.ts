@@ -188,4 +188,17 @@ describe('registry service', { timeout: 60_000 }, () => {
     assert.equal(await resolveModel('models:/bc@challenger', { optional: true }), undefined);
     await rejectsWithCode(resolveModel('models:/bc@challenger'), 'SLUICE_REGISTRY_ALIAS_NOT_FOUND');
   });
+
+  test('an optional reference (a gate baseline) names nothing yet only when it is not a mistake', async () => {
+    const context = await setup();
+    await register(context, 'bc', MODEL, 'champion');
+    const resolveModel = context.services.models(ACTOR);
+    // No such model, or an alias not assigned yet: a first model.
+    assert.equal(await resolveModel('models:/fraud@champion', { optional: true }), undefined);
+    assert.equal(await resolveModel('models:/bc@production', { optional: true }), undefined);
+    // A typo of an alias the model has, or a version number it does not have: refused, not skipped.
+    await assert.rejects(resolveModel('models:/bc@champoin', { optional: true }), (error: Error & { code?: string }) => error.code === 'SLUICE_REGISTRY_ALIAS_NOT_FOUND' && /Did you mean "champion"\?/.test(error.message));
+    await rejectsWithCode(resolveModel('models:/bc@Champion', { optional: true }), 'SLUICE_REGISTRY_ALIAS_NOT_FOUND');
+    await rejectsWithCode(resolveModel('models:/bc/7', { optional: true }), 'SLUICE_REGISTRY_VERSION_NOT_FOUND');
+  });
 });

@@ -10,10 +10,10 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hashFile } from '../core/index.js';
 import { joinArtifactPath, verifyingStream, type Tag, type TrackingService } from '../tracking/index.js';
-import { invalidRegistryValue, modelFileUnavailable, notAnOnnxModel } from './errors.js';
+import { invalidRegistryValue, modelFileUnavailable, notAnOnnxModel, registeredModelExists } from './errors.js';
 import type { Lineage, ModelSignature, ModelVersion } from './entities.js';
 import { findLineage } from './lineage.js';
-import { validateAlias, type RegistryService } from './registry-service.js';
+import { validateAlias, validateModelName, type RegistryService } from './registry-service.js';
 
 /**
  * Loaded when a file is registered or read, not with the registry: ONNX parsing (protobufjs) and
@@ -154,8 +154,11 @@ async function fromLocalSource(artifacts: RegistryService['artifacts'], input: R
  * lineage found by content hash, and points `alias` at it. A file that is not an ONNX model is
  * refused (SLUICE_REGISTRY_NOT_ONNX) before anything is stored.
  */
-export async function registerModelFile(registry: RegistryService, tracking: TrackingService, input: RegisterFileInput): Promise<ModelVersion> {
-  // A bad alias is refused before anything is stored: a version registered without the alias asked for would be registered again on the retry.
+export async function registerModelFile(registry: RegistryService, tracking: TrackingService, given: RegisterFileInput): Promise<ModelVersion> {
+  // A bad name or alias is refused before anything is stored: a version registered without the alias
+  // asked for would be registered again on the retry. The name is used as the registry keeps it
+  // (trimmed), for every call below and the artifact's path.
+  const input = { ...given, name: validateModelName(given.name) };
   if (input.alias !== undefined) validateAlias(input.alias);
   const runSource = /^runs:\/([^/]+)\/(.+)$/.exec(input.source);
   const checked = runSource
@@ -163,7 +166,10 @@ export async function registerModelFile(registry: RegistryService, tracking: Tra
     : await fromLocalSource(registry.artifacts, input);
   const lineage = await findLineage(tracking, checked.objectId, checked.runId);
   const existing = await registry.getRegisteredModel(input.name).catch(() => undefined);
-  if (!existing) await registry.createRegisteredModel({ name: input.name });
+  // Another command may create the model between the look and the create: it exists either way.
+  if (!existing) await registry.createRegisteredModel({ name: input.name }).catch((error: unknown) => {
+    if (!registeredModelExists.is(error)) throw error;
+  });
   const championVersion = existing?.aliases.find((alias) => alias.alias === 'champion')?.version;
   const withBaseline: Lineage | undefined =
     championVersion === undefined ? lineage : { ...(lineage ?? { params: {}, metrics: {}, data: [], upstream: [] }), baseline: { name: input.name, version: championVersion } };

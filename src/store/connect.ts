@@ -11,7 +11,8 @@ import { databaseUnavailable } from './errors.js';
 import { guardStore } from './guard-store.js';
 import { KyselyMetadataStore } from './kysely-metadata-store.js';
 import type { MetadataStore } from './metadata-store.js';
-import { migrateToLatest } from './migrate.js';
+import { MIGRATION_TABLE, migrateToLatest } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
 import { CachedStatements } from './statement-cache.js';
 import type { StoreLocation } from './store-location.js';
 
@@ -25,9 +26,11 @@ async function openSqlite(path: string): Promise<MetadataStore> {
   let database: InstanceType<typeof SqliteDatabase>;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    database = new SqliteDatabase(path, { timeout: 10_000 });
+    database = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MS });
     // WAL lets `sluice status` read while a run writes; NORMAL sync is crash-safe under WAL.
-    database.pragma('journal_mode = WAL');
+    // Switching a new file to WAL needs it alone: another command opening it at the same moment
+    // makes SQLite answer "database is locked" at once, without its busy handler, so it is retried.
+    whileBusy(() => database.pragma('journal_mode = WAL'));
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     // Search over 100,000 runs touches pages all over the tables: a 64 MiB page cache (allocated
@@ -38,8 +41,50 @@ async function openSqlite(path: string): Promise<MetadataStore> {
     throw databaseUnavailable({ url: path, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new CachedStatements(database) }) });
-  await migrateToLatest(db as Kysely<unknown>);
+  await migrateSqlite(database, db);
   return guardStore(new KyselyMetadataStore({ db, dialect: 'sqlite', location: path }), path);
+}
+
+/** How long a command waits for another holding the SQLite file (a write, a migration). */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** Runs `work`, again while SQLite says the file is busy, for up to the busy timeout. */
+function whileBusy<T>(work: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+/**
+ * Migrates under SQLite's own write lock. Kysely's migration lock is a no-op for SQLite (it counts
+ * on one connection), so two commands opening a new workspace at once both created the tables,
+ * and one failed ("table experiments already exists"). The lock is taken only when a migration is
+ * pending: every later open just reads the list of applied ones.
+ */
+async function migrateSqlite(database: { prepare(sql: string): { all(): unknown[] }; exec(sql: string): unknown; inTransaction: boolean }, db: Kysely<Database>): Promise<void> {
+  if (!migrationsPending(database)) return;
+  whileBusy(() => database.exec('BEGIN IMMEDIATE'));
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+    database.exec('COMMIT');
+  } finally {
+    if (database.inTransaction) database.exec('ROLLBACK');
+  }
+}
+
+function migrationsPending(database: { prepare(sql: string): { all(): unknown[] } }): boolean {
+  try {
+    const applied = new Set((database.prepare(`SELECT name FROM ${MIGRATION_TABLE}`).all() as { name: string }[]).map((row) => row.name));
+    return Object.keys(MIGRATIONS).some((name) => !applied.has(name));
+  } catch {
+    return true; // no table yet: a new database
+  }
 }
 
 async function openPostgres(connectionString: string, schema: string | undefined): Promise<MetadataStore> {

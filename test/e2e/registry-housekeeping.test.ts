@@ -90,6 +90,15 @@ describe('registering only ONNX models', () => {
     assert.deepEqual(modelNames(repo.root), []);
   });
 
+  test('a name with spaces around it registers under the trimmed name, with its alias, in one go', () => {
+    copyFileSync(sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'), join(repo.root, 'bc_logreg.onnx'));
+    const result = sluice(repo.root, ['models', 'register', 'bc_logreg.onnx', '--name', 'fraud ', '--alias', 'champion', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const version = JSON.parse(result.stdout) as { name: string; aliases: string[]; source: string };
+    assert.deepEqual([version.name, version.aliases], ['fraud', ['champion']]);
+    assert.match(version.source, /registry\/fraud\//);
+  });
+
   test('a real ONNX model still registers with its signature', () => {
     copyFileSync(sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'), join(repo.root, 'bc_logreg.onnx'));
     const result = sluice(repo.root, ['models', 'register', 'bc_logreg.onnx', '--name', 'bc', '--json']);

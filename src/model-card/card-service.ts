@@ -15,7 +15,7 @@ export const MODEL_CARD_TAG = 'sluice.model_card';
 export interface StoredCard {
   readonly card: ModelCard;
   readonly markdown: string;
-  /** Where the card is kept: `mlflow-artifacts:/registry/NAME/…/model-card.md`. */
+  /** Where the card is kept: `mlflow-artifacts:/registry/NAME/vVERSION/model-card.md`. */
   readonly uri: string;
 }
 
@@ -27,8 +27,8 @@ export async function writeModelCard(options: GatherCardOptions & { readonly art
   const local = join(options.tempDir, `model-card-${process.pid}-${Date.now()}.md`);
   try {
     writeFileSync(local, markdown);
-    const dir = version.objectId ? version.objectId.slice(7, 19) : `v${version.version}`;
-    const stored = await options.artifacts.writeFile(`registry/${version.name}/${dir}/model-card.md`, local);
+    // One card per version: two versions of the same file (a re-registration) share its folder.
+    const stored = await options.artifacts.writeFile(`registry/${version.name}/v${version.version}/model-card.md`, local);
     const uri = `mlflow-artifacts:/${stored.path}`;
     await options.registry.setModelVersionTag(version.name, version.version, { key: MODEL_CARD_TAG, value: uri });
     return { card, markdown, uri };

@@ -21,3 +21,10 @@ export const backgroundTooLarge = defineError<{ background: number; rows: number
   message: ({ background, rows, data }) => `--background ${background} asks for more rows than ${data} has (${rows}).`,
   hint: ({ rows }) => `Give --background ${rows} or fewer (the background is a sample of the data's rows; the default is 100), or pass more data.`,
 });
+
+export const missingFeatureValues = defineError<{ data: string; count: number; row: number; columns: string; method: string }>('SLUICE_EXPLAIN_MISSING_VALUES', {
+  kind: 'invalid_input',
+  description: 'The linear and kernel explanations need every feature value, and some rows of the data have missing ones (the model answers NaN for them).',
+  message: ({ data, count, row, columns, method }) => `${count} rows of ${data} have missing feature values (first at row ${row}; in ${columns}): the ${method} explanation needs every value, and would come out NaN.`,
+  hint: () => 'Fill in or drop those rows (or explain a model with an imputation step); tree models route missing values as they predict, so --method tree explains them as they are.',
+});

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { didYouMean } from '../core/index.js';
 import { columnNotFound, findColumn, readTable, selectRows, type Table } from '../data/index.js';
 import { loadOnnxModel, numericValues as columnNumbers, predictTable, readOnnxGraph, type OnnxModel } from '../inference/index.js';
-import { backgroundTooLarge, methodNotApplicable } from './errors.js';
+import { backgroundTooLarge, methodNotApplicable, missingFeatureValues } from './errors.js';
 import { rankFeatures, sumByOrigin, type ExplainMethod, type Explanation } from './explanation.js';
 import { evaluateFeatures } from './feature-graph.js';
 import { kernelShap, seededRandom } from './kernel-shap.js';
@@ -52,6 +52,30 @@ function sampleRows(rows: number, count: number, seed: number): number[] {
   return order.slice(0, count).sort((a, b) => a - b);
 }
 
+/**
+ * Rows with a missing feature value make the linear and kernel explanations NaN (the background
+ * mean, every coalition with the row): refused with where they are, as `sluice eval` refuses them.
+ */
+function refuseMissingValues(table: Table, exclude: readonly string[], data: string, method: string): void {
+  const missing = new Uint8Array(table.rowCount);
+  const columns: string[] = [];
+  for (const column of table.columns) {
+    if (column.kind !== 'number' || exclude.includes(column.name)) continue;
+    let found = false;
+    for (let row = 0; row < table.rowCount; row++) {
+      if (Number.isNaN(column.values[row]!)) {
+        missing[row] = 1;
+        found = true;
+      }
+    }
+    if (found) columns.push(column.name);
+  }
+  const first = missing.indexOf(1);
+  if (first < 0) return;
+  const count = missing.reduce((sum, flag) => sum + flag, 0);
+  throw missingFeatureValues({ data, count, row: first + 1, columns: columns.slice(0, 5).join(', ') + (columns.length > 5 ? ` and ${columns.length - 5} more` : ''), method });
+}
+
 export async function explainModel(options: ExplainOptions): Promise<Explanation> {
   const table = await readTable(options.dataPath);
   // A misspelt name would otherwise be explained as a feature, or silently ignored.
@@ -74,6 +98,7 @@ export async function explainModel(options: ExplainOptions): Promise<Explanation
     if (method === 'linear' && !linear) throw methodNotApplicable({ model: options.modelLabel, method, found: 'its graph has no single linear layer (MatMul or Gemm by constant weights) followed only by Sigmoid or Softmax' });
     const context = { model, graph, explained, background, exclude, label: options.modelLabel, rowIndexes };
     if (tree) return await treeExplanation(tree, context);
+    refuseMissingValues(table, exclude, options.dataPath, linear ? 'linear' : 'kernel');
     if (linear) return linearExplanation(linear, context);
     return await kernelExplanation(context, { seed, samples: options.samples });
   } finally {

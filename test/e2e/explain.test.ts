@@ -198,6 +198,12 @@ describe('sluice explain', () => {
     assert.equal(background.code, 2);
     assert.match(background.stderr, /--background 500 asks for more rows than .*test\.csv has \(171\)/);
   });
+
+  test('data with missing feature values is refused (exit 2) naming the rows and columns, not explained as NaN', () => {
+    const result = sluice(repo.root, ['explain', '--model', model('bc_logreg.onnx'), '--data', sharedFixture('breast_cancer', 'current_drifted.csv'), '--target', 'target']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /5 rows of .*current_drifted\.csv have missing feature values \(first at row \d+; in worst_smoothness\).*SLUICE_EXPLAIN_MISSING_VALUES/s);
+  });
 });
 
 /** The fixture-shaped models take one [N, 30] input: score test.csv's features in order. */

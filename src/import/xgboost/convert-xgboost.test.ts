@@ -68,6 +68,12 @@ describe('converting XGBoost JSON', () => {
     assert.ok(Math.abs(pRight! - sigmoid(1)) < 1e-6, 'missing went right');
   });
 
+  test('XGBoost 3.1\'s base_score as a one-element vector ("[2.5E-1]") is the same base score; one per output is refused by name', () => {
+    const vector = convertXgboost(booster('binary:logistic', '[2.5E-1]', [stump(true)]), { file: 'm.json', producerVersion: 'test' });
+    assert.ok(Math.abs(vector.baseMargin - Math.log(0.25 / 0.75)) < 1e-12);
+    assert.throws(() => booster('multi:softprob', '[1E-1,2E-1]', [stump(true)]), /gives each output its own base score/);
+  });
+
   test('reg:squarederror adds base_score as it is, and dart scales each tree by its weight_drop', async () => {
     const trees = [stump(true), stump(true)];
     const dart = convertXgboost(booster('reg:squarederror', '0.5', trees, { name: 'dart', gbtree: { model: { trees, tree_info: [0, 0] } }, weight_drop: [1, 0.5] }), { file: 'm.json', producerVersion: 'test' });

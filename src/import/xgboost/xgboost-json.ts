@@ -14,6 +14,24 @@ const numericString = z.union([z.string(), z.number()]).transform((value, contex
   return parsed;
 });
 
+/**
+ * `base_score`: a number as a string ("5E-1"), or since XGBoost 3.1 a vector of them ("[5E-1]",
+ * one per output). One value, or the same for every output, is the model's base score.
+ */
+const baseScore = z.union([z.string(), z.number()]).transform((value, context) => {
+  const listed = typeof value === 'string' ? /^\s*\[(.*)\]\s*$/.exec(value)?.[1] : undefined;
+  const values = (listed === undefined ? [value] : listed.split(',')).map((item) => (typeof item === 'string' && item.trim() === '' ? Number.NaN : Number(item)));
+  if (values.length === 0 || !values.every(Number.isFinite)) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: `${JSON.stringify(value)} is not a number or a list of numbers` });
+    return z.NEVER;
+  }
+  if (values.some((item) => item !== values[0])) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: `${JSON.stringify(value)} gives each output its own base score, which Sluice's converter does not support yet (one base score for all outputs)` });
+    return z.NEVER;
+  }
+  return values[0]!;
+});
+
 const intList = z.array(z.number().int());
 
 export const xgboostTreeSchema = z.object({
@@ -34,7 +52,7 @@ export const xgboostModelSchema = z.object({
     feature_names: z.array(z.string()).optional(),
     feature_types: z.array(z.string()).optional(),
     learner_model_param: z.object({
-      base_score: numericString,
+      base_score: baseScore,
       num_class: numericString.optional().transform((value) => value ?? 0),
       num_feature: numericString,
     }),

@@ -36,6 +36,16 @@ describe('evaluation analyses', () => {
     assert.equal(Object.values(result.slices!.mean_radius!).reduce((sum, slice) => sum + slice.n, 0), 171);
   });
 
+  test('slices by a numeric column with few values (a category coded 1/2) give one group per value', async () => {
+    const [header, ...rows] = readFileSync(sharedFixture('breast_cancer', 'test.csv'), 'utf8').trim().split('\n');
+    const coded = join(temp.path, 'coded.csv');
+    writeFileSync(coded, [`${header},sex`, ...rows.map((row, i) => `${row},${i % 3 === 0 ? 2 : 1}`)].join('\n') + '\n');
+    const result = await evaluate({ modelPath: model(), dataPath: coded, target: 'target', slices: ['sex'], importanceRepeats: 0 });
+    const groups = result.slices!.sex!;
+    assert.deepEqual(Object.keys(groups), ['1', '2']);
+    assert.deepEqual([groups['1']!.n, groups['2']!.n], [114, 57]);
+  });
+
   test('fairness follows Fairlearn: selection-rate difference and ratio, equalized odds', () => {
     const group = { name: 'g', kind: 'string' as const, values: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b'] };
     const truth = [1, 1, 0, 0, 1, 1, 0, 0];

@@ -1,6 +1,7 @@
 /**
- * Metrics per slice: for each value of a text column, or each quartile bin of a numeric one
- * (edges by numpy's linear quantiles, bins right-closed as pandas' `qcut`), with row counts.
+ * Metrics per slice: for each value of a text column, or of a numeric one with few values (a
+ * category coded as numbers: sex 1/2, a grade 0–5), else each quartile bin of a numeric one (edges
+ * by numpy's linear quantiles, bins right-closed as pandas' `qcut`), with row counts.
  */
 import { cellText, type Column } from '../data/index.js';
 import { percentile, subsetTarget } from './bootstrap.js';
@@ -13,6 +14,9 @@ export interface SliceResult {
 
 const QUANTILE_BINS = 4;
 
+/** A numeric column with at most this many values is sliced by value: quartile edges would merge them. */
+const MAX_VALUE_SLICES = 10;
+
 /** Row indexes per group of a column. */
 export function sliceGroups(column: Column, rowCount: number): Map<string, number[]> {
   const groups = new Map<string, number[]>();
@@ -23,6 +27,12 @@ export function sliceGroups(column: Column, rowCount: number): Map<string, numbe
   }
   // Numeric bins are reported in bin order (Map keeps insertion order), so create them in that order first.
   const present = [...column.values].filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  const values = [...new Set(present)];
+  if (values.length <= MAX_VALUE_SLICES) {
+    for (const value of values) groups.set(String(value), []);
+    for (let row = 0; row < rowCount; row++) add(Number.isNaN(column.values[row]!) ? '(missing)' : String(column.values[row]), row);
+    return groups;
+  }
   const edges = [...new Set(Array.from({ length: QUANTILE_BINS + 1 }, (_, k) => percentile(present, k / QUANTILE_BINS)))];
   const label = (k: number) => `${k === 0 ? '[' : '('}${Number(edges[k]!.toPrecision(6))}, ${Number(edges[k + 1]!.toPrecision(6))}]`;
   for (let k = 0; k < edges.length - 1; k++) groups.set(label(k), []);

@@ -142,6 +142,24 @@ describe('object cache', () => {
     assert.throws(() => cache.checkout(directory.id, join(root, 'x'), { shared: false }), /not in the cache/);
   });
 
+  test('a directory object naming a file outside its directory is refused, and nothing is written', async () => {
+    write(join(root, 'model/a.txt'), 'a');
+    const cache = cacheWith(['copy']);
+    const directory = (await stored(cache, 'model', false)) as HashedDirectory;
+    const [entry] = (await directory.snapshot()).entries;
+    // The manifest as a crafted remote would serve it: the same file, written two levels up.
+    chmodSync(cache.objectPath(directory.id), 0o644);
+    writeFileSync(cache.objectPath(directory.id), `[\n${JSON.stringify({ ...entry, path: '../../escaped.txt' })}\n]\n`);
+    assert.throws(() => cache.checkout(directory.id, join(root, 'restored'), { shared: false }), (error: Error & { code?: string }) => error.code === 'SLUICE_CACHE_MANIFEST_INVALID' && /"\.\.\/\.\.\/escaped\.txt" has an empty, "\." or "\.\." part/.test(error.message));
+    assert.equal(existsSync(join(temp.path, 'escaped.txt')), false);
+    assert.equal(existsSync(join(root, 'restored')), false);
+  });
+
+  test('a file in a tracked directory whose name holds a backslash is refused when the directory is hashed', async () => {
+    write(join(root, 'model/back\\slash.txt'), 'x');
+    await assert.rejects((await hasherFor(root)).hash('model').then((hashed) => (hashed as HashedDirectory).snapshot()), /SLUICE_CACHE_UNTRACKABLE_NAME|holds a backslash/);
+  });
+
   test('verify finds an object modified in place', async () => {
     write(join(root, 'a.txt'), 'good');
     const cache = cacheWith(['copy']);

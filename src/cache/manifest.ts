@@ -5,10 +5,27 @@
  */
 import { z } from 'zod';
 import { hashBytes } from '../core/index.js';
+import { manifestInvalid } from './errors.js';
 import { directoryObjectId, type ObjectId } from './object-id.js';
 
+/**
+ * A file's place inside its directory: relative, `/`-separated, without `.`, `..` or empty parts.
+ * Checked on every read: a manifest comes from a cache or a remote that anyone with write access
+ * could fill, and `../../.git/hooks/post-checkout` would otherwise be written where it says.
+ */
+export function entryPathProblem(path: string): string | undefined {
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return `the entry "${path}" is an absolute path`;
+  if (path.includes('\\')) return `the entry "${path}" holds a backslash`;
+  if (path.includes('\0')) return `the entry ${JSON.stringify(path)} holds a NUL character`;
+  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return `the entry "${path}" has an empty, "." or ".." part, which could leave the directory`;
+  return undefined;
+}
+
 const manifestEntrySchema = z.strictObject({
-  path: z.string().min(1),
+  path: z.string().min(1).superRefine((path, context) => {
+    const problem = entryPathProblem(path);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
   hash: z.string().regex(/^blake3:[0-9a-f]{64}$/),
   size: z.number().int().nonnegative(),
   mode: z.union([z.literal(0o644), z.literal(0o755)]),
@@ -38,7 +55,18 @@ export function manifestObjectId(serialized: string): ObjectId {
   return directoryObjectId(hashBytes(serialized));
 }
 
-/** Reads manifest bytes back; throws on anything that is not a manifest. */
-export function parseManifest(text: string): ManifestEntry[] {
-  return manifestSchema.parse(JSON.parse(text));
+/** Reads manifest bytes back; SLUICE_CACHE_MANIFEST_INVALID for anything that is not a manifest or names a file outside it. */
+export function parseManifest(text: string, id: string): ManifestEntry[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw manifestInvalid({ id, problem: `it is not JSON (${error instanceof Error ? error.message : String(error)})` });
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw manifestInvalid({ id, problem: issue.code === 'custom' ? issue.message : `${issue.path.join('.') || 'the list'}: ${issue.message}` });
+  }
+  return parsed.data;
 }

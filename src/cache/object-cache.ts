@@ -12,7 +12,7 @@ import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, ls
 import { basename, dirname, join } from 'node:path';
 import { createStreamHasher, hashBytes, hashFileSync, isProcessAlive } from '../core/index.js';
 import { open } from 'node:fs/promises';
-import { objectCorrupt, objectMissing } from './errors.js';
+import { manifestInvalid, objectCorrupt, objectMissing } from './errors.js';
 import { Linker, type LinkOperations, type LinkType } from './link.js';
 import { parseManifest, type ManifestEntry } from './manifest.js';
 import { fileObjectId, parseObjectId, type ObjectId } from './object-id.js';
@@ -76,14 +76,16 @@ export class ObjectCache {
     if (!parseObjectId(id)?.isDirectory) return true;
     try {
       return this.readManifest(id).every((entry) => existsSync(this.objectPath(entry.hash)));
-    } catch {
+    } catch (error) {
+      // A manifest that names files outside its directory is no missing object: it is said so.
+      if (manifestInvalid.is(error) && !/is not JSON/.test((error as Error).message)) throw error;
       return false;
     }
   }
 
   /** The entries of a stored directory. */
   readManifest(id: ObjectId): ManifestEntry[] {
-    return parseManifest(readFileSync(this.objectPath(id), 'utf8'));
+    return parseManifest(readFileSync(this.objectPath(id), 'utf8'), id);
   }
 
   /**

@@ -11,7 +11,8 @@ import { hashFile, systemErrorCode } from '../core/index.js';
 import type { DirectorySnapshot } from './object-cache.js';
 import { walkDirectory, type DirectoryWalk, type WalkedFile } from './directory-walk.js';
 import { normalizeMode, type FileMode } from './file-mode.js';
-import { manifestObjectId, serializeManifest, type ManifestEntry } from './manifest.js';
+import { entryPathProblem, manifestObjectId, serializeManifest, type ManifestEntry } from './manifest.js';
+import { untrackableFileName } from './errors.js';
 import { fileObjectId, type ObjectId } from './object-id.js';
 import { hashFiles } from './parallel-hash.js';
 import { isRacy } from './racy.js';
@@ -138,7 +139,11 @@ export class WorkspaceHasher {
     const entries: ManifestEntry[] = [];
     files.forEach((file, index) => {
       const hex = hashes[index];
-      if (hex !== undefined) entries.push({ path: file.relative, hash: fileObjectId(hex), size: file.size, mode: file.mode });
+      if (hex === undefined) return;
+      // A name a manifest cannot hold (it would be refused when read back) is refused here, when it is made.
+      const problem = entryPathProblem(file.relative);
+      if (problem) throw untrackableFileName({ path: file.absolute, problem: problem.replace(/^the entry "[^]*?" /, 'its name ') });
+      entries.push({ path: file.relative, hash: fileObjectId(hex), size: file.size, mode: file.mode });
     });
     const serialized = serializeManifest(entries);
     return { id: manifestObjectId(serialized), serialized, entries };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { hashBytes } from '../core/index.js';
@@ -158,6 +158,16 @@ describe('object cache', () => {
   test('a file in a tracked directory whose name holds a backslash is refused when the directory is hashed', async () => {
     write(join(root, 'model/back\\slash.txt'), 'x');
     await assert.rejects((await hasherFor(root)).hash('model').then((hashed) => (hashed as HashedDirectory).snapshot()), /SLUICE_CACHE_UNTRACKABLE_NAME|holds a backslash/);
+  });
+
+  test('a symlink is stored as the bytes it points to; its target is neither linked nor made read-only', async () => {
+    write(join(temp.path, 'outside.csv'), 'v1');
+    symlinkSync(join(temp.path, 'outside.csv'), join(root, 'data.csv'));
+    const cache = cacheWith(['hardlink', 'copy']);
+    const { id } = await stored(cache, 'data.csv', true);
+    writeFileSync(join(temp.path, 'outside.csv'), 'v2, the target changed');
+    assert.equal(readFileSync(cache.objectPath(id), 'utf8'), 'v1');
+    assert.equal(statSync(join(temp.path, 'outside.csv')).mode & 0o777, 0o644);
   });
 
   test('verify finds an object modified in place', async () => {

@@ -100,7 +100,10 @@ export class ObjectCache {
     if (existsSync(target)) return undefined;
     const temp = this.tempPath();
     try {
-      const type = this.linker.link(source, temp, { allowShared: options.shared, mode: OBJECT_MODE });
+      // A symlink is stored as the bytes it points to: a hardlink would link the symlink itself (the
+      // object would change with its target), and the chmod after it would reach through to the target.
+      const shared = options.shared && !lstatSync(source).isSymbolicLink();
+      const type = this.linker.link(source, temp, { allowShared: shared, mode: OBJECT_MODE });
       if (type === 'hardlink') chmodSync(temp, OBJECT_MODE);
       if (options.durable) syncPath(temp);
       this.publish(temp, target, options.durable);

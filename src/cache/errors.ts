@@ -28,3 +28,10 @@ export const untrackableFileName = defineError<{ path: string; problem: string }
   message: ({ path, problem }) => `Cannot track ${path}: ${problem}.`,
   hint: () => 'Rename the file (a backslash in a name reads as a folder separator on Windows), or move it out of the tracked directory.',
 });
+
+export const cachedObjectCorrupt = defineError<{ id: string; path: string; actual: string }>('SLUICE_CACHE_LOCAL_OBJECT_CORRUPT', {
+  kind: 'check_failed',
+  description: 'An object of the local cache no longer matches its content hash (edited in place through a hard link, or damaged on disk), so it is not pushed.',
+  message: ({ id, path, actual }) => `The cached object ${id} (${path}) is corrupt: its bytes hash to ${actual}. It was not pushed.`,
+  hint: () => 'Delete that file of the cache and pull a good copy from a remote that has one, or `sluice data add` the data again from a good copy; then push.',
+});

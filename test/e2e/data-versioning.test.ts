@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatBytes } from '../../src/cli/format/progress.js';
@@ -149,6 +149,23 @@ describe('data versioning', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /data\/images\/d07\/f7\.bin: The object blake3:[0-9a-f]{64} in .* is corrupt/);
     assert.equal(readFileSync(join(repo.root, 'data', 'images', 'd00', 'f0.bin'), 'utf8'), 'local edit', 'the working copy was left alone');
+  });
+
+  test('a cached object that no longer matches its hash is not pushed: the push names it and the remote stays without it', (t) => {
+    const own = scratchRepo({ 'README.md': 'corrupt cache\n', 'labels.csv': 'id,label\n1,cat\n' });
+    t.after(() => own.remove());
+    assert.equal(sluice(own.root, ['init']).code, 0);
+    assert.equal(sluice(own.root, ['data', 'add', 'labels.csv']).code, 0);
+    const hex = /hash: "blake3:([0-9a-f]{64})"/.exec(readFileSync(join(own.root, 'labels.csv.sluice'), 'utf8'))![1]!;
+    const object = join(own.root, '.sluice', 'cache', 'blake3', hex.slice(0, 2), hex.slice(2));
+    chmodSync(object, 0o644);
+    writeFileSync(object, 'id,label\n1,dog\n'); // an edit through a hard link lands here
+    const remote = join(own.outside, 'remote');
+    assert.equal(sluice(own.root, ['remote', 'add', 'local', remote, '--default']).code, 0);
+    const pushed = sluice(own.root, ['data', 'push']);
+    assert.equal(pushed.code, 1, pushed.stderr);
+    assert.match(pushed.stderr, new RegExp(`labels\\.csv: The cached object blake3:${hex} \\(labels\\.csv\\) is corrupt: its bytes hash to blake3:[0-9a-f]{64}\\. It was not pushed`));
+    assert.equal(existsSync(join(remote, 'blake3', hex.slice(0, 2), hex.slice(2))), false);
   });
 
   test('a new version shows in data diff, file by file; checkout goes back', async () => {

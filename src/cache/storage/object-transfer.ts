@@ -8,7 +8,8 @@
  * hashed as they arrive and refused if they do not match their name.
  */
 import { existsSync, statSync } from 'node:fs';
-import { isAppError } from '../../core/index.js';
+import { hashFile, isAppError } from '../../core/index.js';
+import { cachedObjectCorrupt } from '../errors.js';
 import type { ManifestEntry } from '../manifest.js';
 import type { ObjectCache } from '../object-cache.js';
 import { isDirectoryId, type ObjectId } from '../object-id.js';
@@ -114,9 +115,13 @@ export async function pushObjects(cache: ObjectCache, storage: ObjectStorage, ro
   let transferred = 0;
   let skipped = 0;
   let sent = 0;
-  const send = async (item: { id: string; size: number }) => {
+  const send = async (item: { id: string; path: string; size: number }) => {
     if (await has(item.id)) skipped++;
     else {
+      // A remote is where others restore from: an object that no longer matches its name (edited
+      // through a hard link, damaged on disk) is refused here rather than spread to every clone.
+      const actual = await hashFile(cache.objectPath(item.id), item.size);
+      if (`blake3:${actual}${isDirectoryId(item.id) ? '.dir' : ''}` !== item.id) throw cachedObjectCorrupt({ id: item.id, path: item.path, actual: `blake3:${actual}` });
       await storage.putFile(item.id, cache.objectPath(item.id), { size: item.size });
       transferred++;
       sent += item.size;

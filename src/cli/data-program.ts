@@ -35,6 +35,7 @@ export function defineDataCommands(program: Command, run: Runner, output: CliCon
     .command('gc')
     .description('remove cache objects no branch, tag, working copy or registered model needs (dry run unless --force)')
     .option('--force', 'remove them')
+    .option('--projects <dirs...>', 'other checkouts that share this cache (a cache outside the workspace needs them named): what they reference is kept too')
     .option('--json', 'print machine-readable JSON')
     .action(run(async (options: unknown) => (await import('./commands/data.js')).dataGcCommand(options, output)));
   data

@@ -67,3 +67,10 @@ export const invalidRemote = defineError<{ name: string; problem: string }>('SLU
   message: ({ name, problem }) => `Cannot add the remote "${name}": ${problem}.`,
   hint: () => 'A remote name is letters, digits, ., _ and -; its URL is a directory, file:///path or s3://bucket/prefix; --endpoint is a URL (http://host:port).',
 });
+
+export const sharedCacheGc = defineError<{ cache: string; root: string }>('SLUICE_DATA_SHARED_CACHE_GC', {
+  kind: 'invalid_input',
+  description: '`sluice data gc --force` on a cache outside the workspace: other checkouts may share it, and objects only they reference would be deleted.',
+  message: ({ cache, root }) => `The cache ${cache} is outside this workspace (${root}), so other checkouts may share it: gc here would delete the objects only they need, committed or not.`,
+  hint: () => 'Name every checkout that uses this cache with --projects DIR [DIR…] (what any of them references is kept), or run gc with --projects naming none but this one if no other checkout uses it.',
+});

@@ -131,14 +131,19 @@ function rootsInBlob(blob: { path: string; text: string }): string[] {
  * Removes cache objects nothing references: pointers and sluice.lock in the working copy and in
  * every commit reachable from a branch or tag, and registered model versions. A dry run (the default) only counts.
  */
-export async function collectGarbage(data: DataWorkspace, options: { dryRun: boolean }): Promise<GarbageReport> {
+export async function collectGarbage(data: DataWorkspace, options: { dryRun: boolean; projects?: readonly DataWorkspace[] }): Promise<GarbageReport> {
   const roots = new Set<string>();
-  for (const located of await loadPointers(data.root)) roots.add(located.pointer.hash);
-  for (const entry of Object.values(readLockfile(join(data.root, 'sluice.lock')).stages)) for (const out of entry.outs ?? []) roots.add(out.hash);
-  const history = await readHistoryBlobs(data.root, { suffix: POINTER_SUFFIX, basename: 'sluice.lock' });
-  for (const blob of history.blobs) for (const id of rootsInBlob(blob)) roots.add(id);
-  const { openRegistryStore } = await import('../registry/index.js');
-  for (const id of await openRegistryStore(data.store.connection).listObjectIds()) roots.add(id);
+  let commits = 0;
+  // This checkout, and the others that share its cache (`--projects`): what any of them needs stays.
+  for (const project of [data, ...(options.projects ?? [])]) {
+    for (const located of await loadPointers(project.root)) roots.add(located.pointer.hash);
+    for (const entry of Object.values(readLockfile(join(project.root, 'sluice.lock')).stages)) for (const out of entry.outs ?? []) roots.add(out.hash);
+    const history = await readHistoryBlobs(project.root, { suffix: POINTER_SUFFIX, basename: 'sluice.lock' });
+    for (const blob of history.blobs) for (const id of rootsInBlob(blob)) roots.add(id);
+    commits += history.commits;
+    const { openRegistryStore } = await import('../registry/index.js');
+    for (const id of await openRegistryStore(project.store.connection).listObjectIds()) roots.add(id);
+  }
 
   const keep = new Set<string>();
   for (const id of roots) {
@@ -170,5 +175,5 @@ export async function collectGarbage(data: DataWorkspace, options: { dryRun: boo
     }
   }
   if (!options.dryRun) for (const object of removable) rmSync(object.path, { force: true });
-  return { kept, removable: removable.length, removableBytes: removable.reduce((sum, object) => sum + object.size, 0), removed: !options.dryRun, commits: history.commits };
+  return { kept, removable: removable.length, removableBytes: removable.reduce((sum, object) => sum + object.size, 0), removed: !options.dryRun, commits };
 }

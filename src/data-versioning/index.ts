@@ -12,4 +12,4 @@ export type { TransferProgress } from '../cache/index.js';
 export { dataVersions, type DataVersion } from './versions.js';
 export { pointersAtRevision, remoteDataStatus, versionsOnRemote, type RemoteDataStatus, type RemoteStatusReport, type RemoteSync } from './remote-status.js';
 export { addRemote, listRemotes, openRemote, removeRemote, type NamedRemote } from './remotes.js';
-export { dataNotInCache, dataNotTracked, dataPathMissing, dataPathNotAllowed, invalidRemote, remoteExists, remoteNotConfigured, transferIncomplete } from './errors.js';
+export { dataNotInCache, dataNotTracked, dataPathMissing, dataPathNotAllowed, invalidRemote, remoteExists, remoteNotConfigured, sharedCacheGc, transferIncomplete } from './errors.js';

@@ -190,6 +190,29 @@ describe('data versioning', () => {
     assert.equal(treeDigest(join(repo.root, 'data', 'images')), digest);
   });
 
+  test('gc on a cache shared with another checkout needs --projects naming it, and then keeps what that checkout references', (t) => {
+    const shared = join(repo.outside, 'shared-cache');
+    const checkout = (name: string, content: string) => {
+      const made = scratchRepo({ 'README.md': `${name}\n`, 'labels.csv': content });
+      t.after(() => made.remove());
+      assert.equal(sluice(made.root, ['init']).code, 0);
+      const config = join(made.root, '.sluice', 'config.yaml');
+      writeFileSync(config, readFileSync(config, 'utf8').replace('dir: .sluice/cache', `dir: ${shared}`));
+      assert.equal(sluice(made.root, ['data', 'add', 'labels.csv']).code, 0);
+      return made;
+    };
+    const first = checkout('first', 'id\n1\n');
+    const second = checkout('second', 'id\n2\n'); // its version is in no commit of the first
+    const refused = sluice(first.root, ['data', 'gc', '--force']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /outside this workspace .* other checkouts may share it.*--projects.*SLUICE_DATA_SHARED_CACHE_GC/s);
+    const collected = sluice(first.root, ['data', 'gc', '--force', '--projects', second.root]);
+    assert.equal(collected.code, 0, collected.stderr);
+    rmSync(join(second.root, 'labels.csv'));
+    assert.equal(sluice(second.root, ['data', 'checkout']).code, 0, 'the second checkout still restores its version');
+    assert.equal(readFileSync(join(second.root, 'labels.csv'), 'utf8'), 'id\n2\n');
+  });
+
   test('gc is a dry run by default and keeps what any commit references', () => {
     writeFileSync(join(repo.root, 'data', 'images', 'extra.txt'), 'v2');
     assert.equal(sluice(repo.root, ['data', 'add', 'data/images']).code, 0);

@@ -2,6 +2,7 @@
  * `sluice data add|status|checkout|diff|gc|push|pull` and `sluice remote add|list|remove`:
  * data under version control, as DVC users know it.
  */
+import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   addData,
@@ -16,6 +17,7 @@ import {
   pullData,
   pushData,
   removeRemote,
+  sharedCacheGc,
   toWorkspacePath,
   type DataWorkspace,
 } from '../../data-versioning/index.js';
@@ -23,7 +25,7 @@ import { currentWorkspace } from '../context.js';
 import { dataRemoteStatusCommand } from './data-remote-status.js';
 import { formatBytes, progressDisplay } from '../format/progress.js';
 import { renderTable } from '../format/table.js';
-import { parseOptions } from '../options.js';
+import { invalidOption, parseOptions } from '../options.js';
 import { printJson, type CliOutput } from '../output.js';
 
 async function withData<T>(work: (data: DataWorkspace) => Promise<T>): Promise<T> {
@@ -128,12 +130,20 @@ export async function dataDiffCommand(revisions: readonly string[], rawOptions: 
   });
 }
 
-const gcSchema = z.object({ force: z.boolean().default(false), json: z.boolean().default(false) });
+const gcSchema = z.object({ force: z.boolean().default(false), json: z.boolean().default(false), projects: z.array(z.string().min(1)).optional() });
 
 export async function dataGcCommand(rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(gcSchema, rawOptions, 'data gc');
   return withData(async (data) => {
-    const report = await collectGarbage(data, { dryRun: !options.force });
+    const shared = relative(data.root, data.cache.dir).startsWith('..') || isAbsolute(relative(data.root, data.cache.dir));
+    if (shared && options.force && options.projects === undefined) throw sharedCacheGc({ cache: data.cache.dir, root: data.root });
+    const projects = await openProjects(data, options.projects ?? []);
+    let report;
+    try {
+      report = await collectGarbage(data, { dryRun: !options.force, projects });
+    } finally {
+      for (const project of projects) await project.close();
+    }
     if (options.json) {
       printJson(output, report);
       return 0;
@@ -142,8 +152,25 @@ export async function dataGcCommand(rawOptions: unknown, output: CliOutput): Pro
     if (report.removed) output.stdout.write(`Removed ${report.removable} unused objects (${formatBytes(report.removableBytes)}); kept ${report.kept} referenced by ${scope}.\n`);
     else if (report.removable === 0) output.stdout.write(`Nothing to remove: all ${report.kept} cache objects are referenced by ${scope}.\n`);
     else output.stdout.write(`${report.removable} cache objects (${formatBytes(report.removableBytes)}) are not referenced by ${scope}; ${report.kept} are. Nothing was removed: rerun with --force to remove them.\n`);
+    if (shared && options.projects === undefined) output.stdout.write(`note: the cache ${data.cache.dir} is outside this workspace; other checkouts sharing it are not counted. Name them with --projects DIR… (--force requires it).\n`);
     return 0;
   });
+}
+
+/** The other checkouts `--projects` names, each opened as its own workspace; one on another cache is refused. */
+async function openProjects(data: DataWorkspace, dirs: readonly string[]): Promise<DataWorkspace[]> {
+  const projects: DataWorkspace[] = [];
+  try {
+    for (const dir of dirs) {
+      const project = await openDataWorkspace(currentWorkspace(resolve(dir)));
+      projects.push(project);
+      if (resolve(project.cache.dir) !== resolve(data.cache.dir)) throw invalidOption({ command: 'data gc', problem: `--projects ${dir} uses the cache ${project.cache.dir}, not this one (${data.cache.dir}): name only checkouts that share it` });
+    }
+    return projects.filter((project) => project.root !== data.root);
+  } catch (error) {
+    for (const project of projects) await project.close();
+    throw error;
+  }
 }
 
 const transferSchema = z.object({

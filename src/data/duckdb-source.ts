@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { diagnoseCsv } from './csv-diagnostics.js';
-import { dataFileNotFound, emptyDataFile, malformedData, unreadableData, unsupportedDataFormat } from './errors.js';
+import { dataFileNotFound, emptyDataFile, malformedData, mixedColumn, unreadableData, unsupportedDataFormat } from './errors.js';
 
 /** Which types DuckDB may infer for CSV columns. */
 export type TypeInference =
@@ -52,13 +52,14 @@ function isBlank(path: string): boolean {
  * the sniffer would otherwise read a ragged file as one text column, or take its first rows for
  * a preamble to skip, without complaint.
  */
-export function tableSource(path: string, inference: TypeInference = 'numbers'): string {
+export function tableSource(path: string, inference: TypeInference = 'numbers', options: { readonly sniffWholeFile?: boolean } = {}): string {
   if (!existsSync(path)) throw dataFileNotFound({ path });
   if (!statSync(path).isFile()) throw unreadableData({ path, reason: 'it is a directory, not a file' });
   const delimiter = delimiterOf(path);
   if (delimiter !== undefined) {
     if (isBlank(path)) throw emptyDataFile({ path });
-    return `read_csv(${quote(path)}, header = true, delim = '${delimiter}', skip = 0, strict_mode = true, null_padding = false, auto_type_candidates = ${CANDIDATES[inference]})`;
+    const sample = options.sniffWholeFile ? ', sample_size = -1' : '';
+    return `read_csv(${quote(path)}, header = true, delim = '${delimiter}', skip = 0, strict_mode = true, null_padding = false, auto_type_candidates = ${CANDIDATES[inference]}${sample})`;
   }
   switch (extname(path).toLowerCase()) {
     case '.parquet':
@@ -96,12 +97,37 @@ export async function openConnection(): Promise<DuckDBConnection> {
   return (await duckdbInstance()).connect();
 }
 
+/** How a DuckDB type reads in a sentence: `a number`, `a date`. */
+function typeWords(sqlType: string): string {
+  if (/INT|DOUBLE|FLOAT|DECIMAL|REAL/.test(sqlType)) return 'a number';
+  if (sqlType === 'DATE') return 'a date';
+  if (sqlType.startsWith('TIMESTAMP')) return 'a timestamp';
+  if (sqlType === 'BOOLEAN') return 'true or false';
+  return `of type ${sqlType}`;
+}
+
+/**
+ * DuckDB guesses a CSV column's type from its first 20,480 rows; a value of another type after
+ * them (a text cell in a number column at row 40,000) fails the read. Such a read is done again
+ * with the types guessed from the whole file (a second pass, only then), so the column reads as
+ * text and validation reports the bad value as a type violation instead of an unreadable file.
+ */
+export function isLateTypeMismatch(path: string, error: unknown): boolean {
+  return delimiterOf(path) !== undefined && /Could not convert string|Error when converting column/.test(error instanceof Error ? error.message : String(error));
+}
+
 /**
  * The error for a file DuckDB could not read: for delimited files, the line and column found by
  * {@link diagnoseCsv}; otherwise DuckDB's own first line.
  */
 export function readFailure(path: string, error: unknown): Error {
   const delimiter = delimiterOf(path);
+  const message = error instanceof Error ? error.message : String(error);
+  const mixed = /CSV Error on Line: (\d+)[\s\S]*?Error when converting column "([^"]+)"\. Could not convert string "([^"]*)" to '(\w+)'/.exec(message);
+  if (delimiter !== undefined && mixed) {
+    const [, line, column, value, sqlType] = mixed;
+    return mixedColumn({ path, line: Number(line), column: column!, value: value!.length > 60 ? `${value!.slice(0, 60)}…` : value!, type: typeWords(sqlType!) }, { cause: error });
+  }
   const found = delimiter === undefined ? undefined : diagnoseCsv(path, delimiter);
   if (found) return malformedData({ path, line: found.line, problem: found.problem }, { cause: error });
   const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^[A-Za-z ]+Error: /, '');

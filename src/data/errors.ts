@@ -91,3 +91,10 @@ export const noRowsToCompare = defineError<{ path: string; role: 'reference' | '
   message: ({ path, role }) => `The ${role} file ${path} has no rows: there is no distribution to compare.`,
   hint: () => 'Check that the step writing it finished and wrote rows, or compare another file.',
 });
+
+export const mixedColumn = defineError<{ path: string; line: number; column: string; value: string; type: string }>('SLUICE_DATA_MIXED_COLUMN', {
+  kind: 'invalid_input',
+  description: 'A CSV column reads as numbers (or dates) in its first rows and holds a value of another kind further down.',
+  message: ({ path, line, column, value, type }) => `${path}, line ${line}: column "${column}" holds "${value}", which is not ${type} like the values before it.`,
+  hint: ({ column }) => `Fix or remove that value (an empty field is a missing value), or \`sluice validate\` the file against a schema to list every such row of "${column}".`,
+});

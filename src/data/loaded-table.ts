@@ -3,7 +3,7 @@
  * it (profiling, validation): the file is parsed once, every query after is columnar and parallel.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { duckdb, readFailure, tableSource, type TypeInference } from './duckdb-source.js';
+import { duckdb, isLateTypeMismatch, readFailure, tableSource, type TypeInference } from './duckdb-source.js';
 
 /** The kinds of column Sluice's profiles and schemas speak of. */
 export type ColumnType = 'integer' | 'number' | 'string' | 'boolean' | 'date' | 'timestamp';
@@ -60,7 +60,7 @@ export interface LoadOptions {
 }
 
 export async function loadTable(path: string, options: LoadOptions = {}): Promise<LoadedTable> {
-  const source = tableSource(path, options.inference ?? 'rich');
+  let source = tableSource(path, options.inference ?? 'rich');
   const connection = await duckdb();
   const sql = quoteIdentifier(`sluice_loaded_${process.pid}_${++counter}`);
   // DuckDB preserves insertion order, so row_number() over the scan is the row's place in the file.
@@ -68,7 +68,13 @@ export async function loadTable(path: string, options: LoadOptions = {}): Promis
   try {
     await connection.run(`CREATE TEMP TABLE ${sql} AS SELECT ${select} FROM ${source}`);
   } catch (error) {
-    throw readFailure(path, error);
+    if (!isLateTypeMismatch(path, error)) throw readFailure(path, error);
+    source = tableSource(path, options.inference ?? 'rich', { sniffWholeFile: true });
+    try {
+      await connection.run(`CREATE TEMP TABLE ${sql} AS SELECT ${select} FROM ${source}`);
+    } catch (again) {
+      throw readFailure(path, again);
+    }
   }
   const described = await connection.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${sql})`);
   const columns = described

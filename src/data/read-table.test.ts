@@ -92,8 +92,8 @@ describe('reading tables', () => {
 
   test('a row that fails late in the file is an error naming its line, not a table cut short there', async () => {
     const path = writeLateBadRow('late-bad.csv');
-    await assert.rejects(readTable(path), (error: Error & { code?: string }) => error.code === 'SLUICE_DATA_UNREADABLE' && /Line: 90002/.test(error.message));
-    await assert.rejects(readTable(path, { sharedMemory: true }), { code: 'SLUICE_DATA_UNREADABLE' });
+    await assert.rejects(readTable(path), (error: Error & { code?: string }) => error.code === 'SLUICE_DATA_MIXED_COLUMN' && /line 90002: column "x" holds "abc", which is not a number like the values before it/.test(error.message));
+    await assert.rejects(readTable(path, { sharedMemory: true }), { code: 'SLUICE_DATA_MIXED_COLUMN' });
   });
 
   test('a Parquet file damaged past its first row groups is an error, not the rows before the damage', async () => {
@@ -116,7 +116,7 @@ describe('reading tables', () => {
       (async () => {
         for await (const batch of streamTable(path, 10_000)) rows += batch.rowCount;
       })(),
-      (error: Error & { code?: string }) => error.code === 'SLUICE_DATA_UNREADABLE' && /Line: 90002/.test(error.message),
+      (error: Error & { code?: string }) => error.code === 'SLUICE_DATA_MIXED_COLUMN' && /line 90002: column "x" holds "abc"/.test(error.message),
     );
     assert.ok(rows < 100_000, `${rows} rows came before the error`);
   });

@@ -116,6 +116,12 @@ describe('data validation against a schema', () => {
     assert.equal(result.passed, false);
   });
 
+  test('a text cell after the rows DuckDB guesses types from (row 22,000) is a type violation, not an unreadable file', async () => {
+    const rows = Array.from({ length: 25_000 }, (_, i) => `${i + 1},${i === 21_999 ? 'abc' : 20 + (i % 60)}`);
+    const result = await validate(`id,age\n${rows.join('\n')}\n`, 'version: 1\ncolumns:\n  id: { type: integer }\n  age: { type: integer, min: 0 }\n');
+    assert.deepEqual(only(result, 'type').examples, [{ row: 22_000, value: 'abc' }]);
+  });
+
   test('dates are compared as dates', async () => {
     assert.deepEqual(only(await validate(GOOD.replace('2024-01-02', '2023-12-31')), 'min').examples, [{ row: 1, value: '2023-12-31' }]);
   });

@@ -148,7 +148,7 @@ export function buildProgram(version: string, output: CliContext, setExitCode: (
     .option('--json <file>', 'write the full evaluation as JSON (- for stdout)')
     .option('--metrics <file>', 'write only the headline metrics as {name: value} JSON (for git-tracked pipeline metrics)')
     .option('--report <file>', 'write a report: .md (charts as SVG files beside it) or .html (self-contained)')
-    .option('--slice <column...>', 'metrics per value (or quartile) of these columns')
+    .option('--slice <column...>', 'metrics per value of these columns (per quartile for a numeric column with more than 10 values)')
     .option('--sensitive <column...>', 'fairness across the groups of these columns (binary models)')
     .option('--bootstrap <n>', 'bootstrap resamples for 95% confidence intervals', '0')
     .option('--importance-repeats <n>', 'shuffles per feature for permutation importance (0: skip)', '5')

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { closestMatch, type LocatedDocument, type SourceLocation } from '../core/index.js';
-import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, stageNotFound, trackedDependencyMissing, unknownAfterStage } from './errors.js';
+import { cycleDetected, depIsOutput, duplicateOutput, missingDependency, outputTracked, stageNotFound, trackedDependencyMissing, unknownAfterStage } from './errors.js';
 import { PathIndex } from './path-index.js';
 import { isRegistryReference } from './registry-deps.js';
 import type { Output, Pipeline, Stage } from './stage.js';
@@ -55,6 +55,8 @@ export function buildGraph(pipeline: Pipeline & { document: LocatedDocument }, o
           { location: document.locate(out.source) },
         );
       }
+      const pointer = trackingPointer(pipeline.root, out.path);
+      if (pointer) throw outputTracked({ stage: stage.name, path: out.path, pointer }, { location: document.locate(out.source) });
       producers.add(out.path, { stage, out });
     }
     for (const dep of stage.deps) {

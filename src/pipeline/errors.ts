@@ -99,6 +99,13 @@ export const trackedDependencyMissing = defineError<{ stage: string; path: strin
   hint: ({ path }) => `Run \`sluice data pull ${path}\` to fetch it from the remote and restore it (\`sluice data checkout ${path}\` is enough while it is in the local cache).`,
 });
 
+export const outputTracked = defineError<{ stage: string; path: string; pointer: string }>('SLUICE_PIPELINE_OUTPUT_TRACKED', {
+  kind: 'invalid_input',
+  description: 'A stage writes a path that a .sluice pointer tracks as versioned data: running it would overwrite that data.',
+  message: ({ stage, path, pointer }) => `Stage "${stage}" writes ${path}, which ${pointer} tracks as versioned data: running it would overwrite that data.`,
+  hint: () => 'A path is either a stage\'s output (sluice.lock versions it) or data tracked with `sluice data add`, not both: have the stage write another path, or remove the pointer (its data stays in the cache) and let the stage make it.',
+});
+
 export const stageNotFound = defineError<{ name: string; suggestion: string }>('SLUICE_PIPELINE_STAGE_NOT_FOUND', {
   kind: 'not_found',
   description: 'A stage named on the command line is not defined in sluice.yaml.',

@@ -31,7 +31,7 @@ const evaluate = z.strictObject({
   positive_label: scalar.optional().describe('the positive class for binary metrics'),
   threshold: z.number().optional().describe('decision threshold on the positive-class probability (default 0.5)'),
   exclude: list.optional().describe('columns that are not features'),
-  slice: list.optional().describe('metrics per value (or quartile) of these columns'),
+  slice: list.optional().describe('metrics per value of these columns (per quartile for a numeric column with more than 10 values)'),
   sensitive: list.optional().describe('fairness across the groups of these columns (binary models)'),
   metrics: path.describe('where the headline metrics go, {name: value} (the stage\'s metrics, kept in git)'),
   details: path.optional().describe('where the full evaluation JSON goes: importance, robustness, latency (a cached output)'),

@@ -1,6 +1,6 @@
 /** What `sluice data status` tells a user to run, when the working copy or the cache lost data. */
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
@@ -75,6 +75,19 @@ describe('a pipeline whose tracked data is not in the working copy', { timeout: 
       assert.equal(result.code, 2, command);
       assert.match(result.stderr, /Stage "copy" depends on data\/raw\.csv, which data\/raw\.csv\.sluice tracks but which is not in the working copy\. Run `sluice data pull data\/raw\.csv`/, command);
     }
+  });
+});
+
+describe('a stage writing data a pointer tracks', { timeout: 120_000 }, () => {
+  test('is refused before anything runs, at its out, and the tracked data is left as it was', (t) => {
+    const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n', 'data/labels.csv': 'hand-labelled v1\n' });
+    t.after(() => repo.remove());
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/labels.csv']).code, 0);
+    writeFileSync(join(repo.root, 'sluice.yaml'), 'stages:\n  gen:\n    cmd: echo generated > data/labels.csv\n    outs: [data/labels.csv]\n');
+    const result = sluice(repo.root, ['run']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /sluice\.yaml:4:\d+: Stage "gen" writes data\/labels\.csv, which data\/labels\.csv\.sluice tracks as versioned data: running it would overwrite that data.*SLUICE_PIPELINE_OUTPUT_TRACKED/s);
+    assert.equal(readFileSync(join(repo.root, 'data', 'labels.csv'), 'utf8'), 'hand-labelled v1\n');
   });
 });
 

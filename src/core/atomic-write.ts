@@ -40,6 +40,20 @@ export function assertWritableFilePath(path: string): void {
   if (problem !== undefined) throw fileNotWritable({ path, reason: UNWRITABLE[problem] ?? problem });
 }
 
+/** As {@link assertWritableFilePath}, for a folder files will be written in (`--plots DIR`). */
+export function assertWritableFolderPath(path: string): void {
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw fileNotWritable({ path, reason: UNWRITABLE[systemErrorCode(error) ?? 'EACCES'] ?? 'permission denied' });
+  }
+  if (stats !== undefined && !stats.isDirectory()) throw fileNotWritable({ path, reason: 'it is a file, not a folder' });
+  // A file in it faces what the folder itself does: a file on its way, or no write permission.
+  const problem = filePathProblem(join(path, 'file'));
+  if (problem !== undefined) throw fileNotWritable({ path, reason: UNWRITABLE[problem] ?? problem });
+}
+
 function filePathProblem(path: string): string | undefined {
   let stats: ReturnType<typeof statSync>;
   try {

@@ -22,7 +22,7 @@ export { errorResponse, fromFrameworkError, GRPC_STATUS, grpcErrorResponse, type
 export { parseLocatedYaml, type DocumentPath, type LocatedDocument } from './yaml-document.js';
 export { issueText, objectKeysAt, typeName, validateWithSchema, type PathDescriber } from './validate.js';
 export { closestMatch, didYouMean, editDistance } from './suggest.js';
-export { assertWritableFilePath, tempPathBeside, writeFileAtomic } from './atomic-write.js';
+export { assertWritableFilePath, assertWritableFolderPath, tempPathBeside, writeFileAtomic } from './atomic-write.js';
 export { KeyedSerializer } from './keyed-serializer.js';
 export { readTextFile } from './read-text-file.js';
 export { isProcessAlive } from './process.js';

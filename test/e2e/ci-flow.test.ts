@@ -187,6 +187,18 @@ test('a --json path that is a folder fails (exit 2) before the flow runs, not af
   assert.equal(sluice(repo.root, ['runs', 'list', '--json']).stdout, before, 'no run recorded');
 });
 
+test('a --plots folder that is a file, and --push with no remote to push to, fail (exit 2) before the flow runs', (t) => {
+  const repo = branch(t, 'plots-file');
+  const before = sluice(repo.root, ['runs', 'list', '--json']).stdout;
+  const plots = sluice(repo.root, ['ci', '--report', 'r.md', '--plots', 'params.yaml']);
+  assert.equal(plots.code, 2, plots.stderr);
+  assert.match(plots.stderr, /Cannot write params\.yaml: it is a file, not a folder.*\[SLUICE_CORE_FILE_NOT_WRITABLE\]/s);
+  const push = sluice(repo.root, ['ci', '--push']);
+  assert.equal(push.code, 2, push.stderr);
+  assert.match(push.stderr, /SLUICE_REMOTE_NOT_CONFIGURED|no default remote/i);
+  assert.equal(sluice(repo.root, ['runs', 'list', '--json']).stdout, before, 'no run recorded');
+});
+
 test('--post github: the first run comments and sets sluice/gate, the second updates the same comment; no token, no request', async (t) => {
   const repo = branch(t, 'posted');
   repo.edit('params.yaml', (text) => text.replace('C: 1.0', 'C: 0.5'));

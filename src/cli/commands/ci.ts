@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ciExitCode, ciReportFiles, parseCiTrigger, postFromEnvironment, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
-import { assertWritableFilePath, isAppError, writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, assertWritableFolderPath, isAppError, writeFileAtomic } from '../../core/index.js';
 import { listRemotes, openRemote } from '../../data-versioning/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
@@ -46,6 +46,7 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
   const trigger = parseCiTrigger(process.env.SLUICE_CI_TRIGGER);
   // The flow takes minutes: an output that cannot be written fails before it, not after.
   for (const path of [options.json, options.report]) if (path !== undefined) assertWritableFilePath(path);
+  if (options.plots !== undefined) assertWritableFolderPath(options.plots);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);
@@ -53,7 +54,8 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
   try {
     const result = await withServices(cli, async (services) => {
       // The data remote doubles as the shared cache: stages computed elsewhere are pulled, not run.
-      const remote = options.remote !== undefined || listRemotes(services.workspace).some((candidate) => candidate.isDefault) ? await openRemote(services.workspace, options.remote) : undefined;
+      // --push names a remote to fill: without one it is refused (as by `sluice run --push`), not ignored.
+      const remote = options.push || options.remote !== undefined || listRemotes(services.workspace).some((candidate) => candidate.isDefault) ? await openRemote(services.workspace, options.remote) : undefined;
       try {
         return await runCi(services, {
           ...options,

@@ -111,7 +111,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           // attempt() throws only for a server error, a time-out or a network failure (p-retry gives up at once on other TypeErrors).
         });
       } catch (error) {
-        const problem = error instanceof ServerError ? `the last answer was ${error.message}` : error instanceof Error ? error.message : String(error);
+        // fetch says only "fetch failed": the address and the socket's reason (ECONNREFUSED, ENOTFOUND) say what is wrong.
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const problem =
+          error instanceof ServerError ? `the last answer was ${error.message}` : `${request.url.origin} did not answer (${cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))})`;
         throw postUnavailable({ provider: options.provider, action: request.action, attempts, problem }, { cause: error });
       }
     },

@@ -25,7 +25,7 @@ export const postUnavailable = defineError<{ provider: string; action: string; a
   kind: 'unavailable',
   description: 'GitHub or GitLab did not answer, or kept answering with a server error, while the CI report was posted.',
   message: ({ provider, action, attempts, problem }) => `Could not ${action} on ${provider} after ${attempts} attempts: ${problem}.`,
-  hint: () => 'This is usually a passing outage of the service: re-run the job. The report file was written either way and is kept as the job\'s artifact.',
+  hint: () => 'Check the API address (GITHUB_API_URL, CI_API_V4_URL); if it is right, this is usually a passing outage of the service: re-run the job. The job keeps the gate\'s verdict, and a --report file was written either way.',
 });
 
 export const postRejected = defineError<{ provider: string; action: string; status: number; problem: string }>('SLUICE_CI_POST_REJECTED', {

@@ -203,3 +203,14 @@ test('postFromEnvironment turns a refused posting into a warning line instead of
     assert.match(posted.lines[0]!, /^warning: the report was not posted: GitHub refused .*statuses: write/);
   });
 });
+
+test('an API address where nothing listens is named in the error with the socket\'s reason', async () => {
+  const github = await startFakeGithub();
+  const origin = github.api.origin;
+  await github.close(); // nothing listens there now
+  await assert.rejects(postCiReport(request(actionsEnv(github, { GITHUB_API_URL: origin }))), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'SLUICE_CI_POST_UNAVAILABLE');
+    assert.match(error.message, new RegExp(`${origin.replaceAll('.', '\\.')} did not answer \\(ECONNREFUSED\\)`));
+    return true;
+  });
+});

@@ -41,7 +41,7 @@ async function findReportNote({ client, project }: GitlabTarget, iid: number): P
     const request = { method: 'GET', url, action: `list the notes of merge request !${iid}` } as const;
     const response = await client.send(request);
     if (response.status !== 200 || !Array.isArray(response.body)) throw client.failure(request, response, API_SCOPE);
-    const found = (response.body as { id?: unknown; body?: unknown; system?: unknown }[]).find((note) => note.system !== true && isReportComment(note.body) && typeof note.id === 'number');
+    const found = ((Array.isArray(response.body) ? response.body : []) as { id?: unknown; body?: unknown; system?: unknown }[]).find((note) => note.system !== true && isReportComment(note.body) && typeof note.id === 'number');
     if (found) return found.id as number;
     page = response.headers.get('x-next-page');
   }
@@ -57,7 +57,8 @@ async function upsertNote(target: GitlabTarget, iid: number, markdown: string): 
       : ({ method: 'PUT', url: new URL(`merge_requests/${iid}/notes/${existing}`, target.project), action: `update the report note on merge request !${iid}`, body } as const);
   const response = await target.client.send(request);
   if (response.status !== 200 && response.status !== 201) throw target.client.failure(request, response, API_SCOPE);
-  const answer = response.body as { id?: unknown };
+  // An answer without a body (a proxy, a stub) leaves the id unknown, not the job crashed.
+  const answer = (response.body ?? {}) as { id?: unknown };
   return { action: existing === undefined ? 'created' : 'updated', id: typeof answer.id === 'number' ? answer.id : (existing ?? 0), number: iid };
 }
 

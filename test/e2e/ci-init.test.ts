@@ -32,3 +32,21 @@ test('sluice ci init with an unknown provider names the accepted ones and exits 
     repo.remove();
   }
 });
+
+test('sluice ci init in a project that is a folder of its repository writes nothing and says why (exit 2)', (t) => {
+  const repo = scratchRepo({ 'ml/sluice.yaml': 'stages: {}\n' });
+  t.after(() => repo.remove());
+  const result = sluice(join(repo.root, 'ml'), ['ci', 'init', '--provider', 'github']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /The Sluice project is in ml of its git repository.*Nothing was written.*SLUICE_CI_TEMPLATE_SUBFOLDER/s);
+  assert.equal(existsSync(join(repo.root, 'ml', '.github')), false);
+});
+
+test('the CircleCI nightly workflow runs on the branch the repository uses, not always main', (t) => {
+  const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n' });
+  t.after(() => repo.remove());
+  repo.git('checkout', '-qb', 'trunk');
+  const result = sluice(repo.root, ['ci', 'init', '--provider', 'circleci']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(readFileSync(join(repo.root, '.circleci', 'config.yml'), 'utf8'), /only:\s*(\[\s*)?-?\s*trunk/);
+});

@@ -1,7 +1,7 @@
 /** `sluice ci init`: the CI pipeline file for one CI system, written into the repository once. */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../../core/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
 import { circleciConfig } from './circleci-template.js';
 import { templateExists } from './errors.js';
 import { githubWorkflow } from './github-template.js';
@@ -58,7 +58,8 @@ export function writeCiTemplate(options: {
   const replaced = existsSync(target);
   if (replaced && options.force !== true) throw templateExists({ path, provider: options.provider });
   const facts = readProjectFacts(options.root, options.sluice, options.branch);
-  mkdirSync(dirname(target), { recursive: true });
+  // A folder on the way that is a file, or no permission: the core error names it (not an internal EACCES).
+  assertWritableFilePath(target);
   writeFileAtomic(target, renderCiTemplate(options.provider, facts));
   return { path, replaced, facts };
 }

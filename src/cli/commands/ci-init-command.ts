@@ -3,7 +3,8 @@
  * pipeline file, which installs Sluice and runs `sluice ci`; the work is `writeCiTemplate` in src/ci/.
  */
 import { z } from 'zod';
-import { CI_TEMPLATE_PROVIDERS, writeCiTemplate, type WrittenTemplate } from '../../ci/index.js';
+import { CI_TEMPLATE_PROVIDERS, projectInSubfolder, writeCiTemplate, type WrittenTemplate } from '../../ci/index.js';
+import { currentBranch, readGitPrefix, remoteDefaultBranch } from '../../core/index.js';
 import { locateWorkspaceRoot } from '../../workspace/index.js';
 import { parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
@@ -23,14 +24,23 @@ const NEXT_STEPS: Readonly<Record<(typeof CI_TEMPLATE_PROVIDERS)[number], string
 
 function describe(written: WrittenTemplate, provider: (typeof CI_TEMPLATE_PROVIDERS)[number]): string {
   const install = written.facts.sluiceInProject ? 'npm ci (the project pins Sluice)' : `${written.facts.sluice.name}@${written.facts.sluice.version} installed by the job`;
-  return `${written.replaced ? 'Replaced' : 'Wrote'} ${written.path}: runs \`sluice ci\` with ${install}.\n${NEXT_STEPS[provider]}\n`;
+  const registry = written.facts.sluiceInProject ? '' : `The job installs ${written.facts.sluice.name}@${written.facts.sluice.version} from the npm registry; if your team installs Sluice another way (a git URL, a tarball), add it to package.json and the job runs npm ci instead.\n`;
+  return `${written.replaced ? 'Replaced' : 'Wrote'} ${written.path}: runs \`sluice ci\` with ${install}.\n${NEXT_STEPS[provider]}\n${registry}`;
 }
 
 /** Runs `sluice ci init` in the workspace around `cwd` (or `cwd` itself when there is none yet). */
 export async function ciInitCommand(rawOptions: unknown, version: string, output: CliOutput, cwd: string = process.cwd()): Promise<number> {
   const options = parseOptions(ciInitOptionsSchema, rawOptions, 'ci init');
   const root = locateWorkspaceRoot(cwd) ?? cwd;
-  const written = writeCiTemplate({ root, provider: options.provider, force: options.force, sluice: { name: 'sluice', version } });
+  // CI systems read their pipeline at the repository root, and the templates run there.
+  const prefix = (await readGitPrefix(root)).replace(/\/$/, '');
+  if (prefix !== '') throw projectInSubfolder({ prefix });
+  const written = writeCiTemplate({ root, provider: options.provider, force: options.force, sluice: { name: 'sluice', version }, branch: await defaultBranch(root) });
   output.stdout.write(describe(written, options.provider));
   return 0;
+}
+
+/** The branch nightly runs and pushes follow: the remote's default branch, else the one checked out, else main. */
+async function defaultBranch(root: string): Promise<string> {
+  return (await remoteDefaultBranch(root)) ?? (await currentBranch(root)) ?? 'main';
 }

@@ -8,7 +8,7 @@ function groovyString(text: string): string {
 
 /**
  * Jenkins agents seldom let a build install npm packages globally, so without a project install
- * Sluice runs through `npx --yes NAME@VERSION` (cached in the workspace's npm cache).
+ * Sluice runs through `npx --yes NAME@VERSION` (cached in an npm cache beside the workspace).
  */
 function jenkinsCommands(facts: ProjectFacts): { install: string[]; run: string } {
   const sluice = facts.sluiceInProject ? 'npx sluice' : `npx --yes ${facts.sluice.name}${facts.sluice.version === 'unknown' ? '' : `@${facts.sluice.version}`}`;
@@ -48,7 +48,9 @@ pipeline {
     disableConcurrentBuilds()
   }
   environment {
-    npm_config_cache = "\${env.WORKSPACE}/.npm"
+    // Beside the checkout (Jenkins' own WORKSPACE@tmp), not in it: files git does not know would
+    // make every run and registered model read "with uncommitted changes".
+    npm_config_cache = "\${env.WORKSPACE}@tmp/npm"
   }
   stages {${installStage}
     stage('sluice ci') {

@@ -157,6 +157,17 @@ test('a cancelled job (SIGINT mid-stage) exits 130 with no verdict: no report, n
   assert.deepEqual(runs.map((run) => run.status), ['KILLED']);
 });
 
+test('a test runner that crashes leaving half a JUnit report blocks at the tests step, with the report written and the JUnit file noted', (t) => {
+  const repo = branch(t, 'crashed-tests');
+  repo.edit('sluice.yaml', (text) => text.replace('stages:\n', 'stages:\n  unit-tests:\n    uses: tests\n    with: {run: node tests.mjs, junit: reports/junit.xml}\n'));
+  writeFileSync(join(repo.root, 'tests.mjs'), `import { writeFileSync, mkdirSync } from 'node:fs';\nmkdirSync('reports', { recursive: true });\nwriteFileSync('reports/junit.xml', '<testsuites><testsuite name=x tests=3');\nprocess.exit(1);\n`);
+  const { run, result, report } = ci(repo.root);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.equal(result.blockedAt, 'tests');
+  assert.match(result.steps.find((step) => step.name === 'tests')!.summary, /reports\/junit\.xml could not be read/);
+  assert.match(verdict(report), /^❌.*blocked at tests/);
+});
+
 test('an unknown SLUICE_CI_TRIGGER is a configuration error (exit 2) before anything runs', () => {
   const run = sluice(prepared.root, ['ci'], { SLUICE_CI_TRIGGER: 'tuesday' });
   assert.equal(run.code, 2);

@@ -15,8 +15,14 @@ export async function pipelineStep(context: CiContext, testStages: readonly stri
   const tests = new Set(testStages);
   const targets = tests.size === 0 ? [] : context.pipeline.stages.filter((stage) => !tests.has(stage.name)).map((stage) => stage.name);
   const report = await context.run(targets, 'sluice ci (pipeline)');
-  // A gate stage that wrote its report failed on its rules: the gate step says so.
-  const judged = new Set(stagesUsing(context.pipeline, 'gate').filter((stage) => stage.uses?.details && existsSync(join(context.root, stage.uses.details))).map((stage) => stage.name));
+  // A gate stage that failed on its rules (it wrote its report, or exited 1, `sluice gate`'s code
+  // for failed rules) is judged by the gate step, which says which rules; a crash (2, 3) is not.
+  const exitCodes = new Map(report.outcomes.map((outcome) => [outcome.stage, outcome.exitCode]));
+  const judged = new Set(
+    stagesUsing(context.pipeline, 'gate')
+      .filter((stage) => (stage.uses?.details && existsSync(join(context.root, stage.uses.details))) || exitCodes.get(stage.name) === 1)
+      .map((stage) => stage.name),
+  );
   const broken = report.outcomes.filter((outcome) => (outcome.status === 'failed' && !judged.has(outcome.stage)) || outcome.status === 'interrupted');
   const first = broken[0];
   const pipeline: CiPipeline = {
@@ -27,7 +33,8 @@ export async function pipelineStep(context: CiContext, testStages: readonly stri
   };
   const ran = report.outcomes.filter((outcome) => outcome.status === 'ran').length;
   const restored = report.outcomes.filter((outcome) => outcome.status === 'restored' || outcome.status === 'restored-run-cache').length;
-  const counts = `${plural(report.outcomes.length, 'stage')}: ${ran} ran, ${restored} restored from cache, ${report.outcomes.length - ran - restored} unchanged or skipped`;
+  const failedCount = report.outcomes.filter((outcome) => outcome.status === 'failed' || outcome.status === 'interrupted').length;
+  const counts = `${plural(report.outcomes.length, 'stage')}: ${ran} ran, ${restored} restored from cache, ${failedCount ? `${failedCount} failed, ` : ''}${report.outcomes.length - ran - restored - failedCount} unchanged or skipped`;
   if (first) return { status: 'failed', summary: `stage ${first.stage} ${first.status}: ${first.message ?? 'see its log'} (${counts})`, value: pipeline };
   return { status: 'passed', summary: counts, value: pipeline };
 }

@@ -100,6 +100,13 @@ test('the weak configuration is blocked at the gate, naming each failed rule', (
     assert.match(run.stdout, new RegExp(`gate .*${metric}`));
     assert.ok(verdict(report).includes(metric), `the verdict line names ${metric}: ${verdict(report)}`);
   }
+  // Without `details:` the gate stage's exit code 1 says its rules failed: still the gate's verdict, not a broken pipeline.
+  repo.edit('sluice.yaml', (text) => text.replace('      details: reports/gate.json\n', ''));
+  repo.commit('no gate details');
+  const plain = ci(repo.root);
+  assert.equal(plain.run.code, 1, plain.run.stdout + plain.run.stderr);
+  assert.deepEqual([plain.result.blockedAt, statuses(plain.result).pipeline], ['gate', 'passed'], JSON.stringify(plain.result.steps));
+  assert.deepEqual(plain.result.gate!.report.rules.filter((rule) => !rule.passed).map((rule) => rule.metric), failed);
 });
 
 test('data that breaks the schema is blocked at the data step with its violations', (t) => {

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLocatedYaml } from '../core/index.js';
-import { isSingleGateSet } from '../evaluation/index.js';
+import { didYouMean, parseLocatedYaml } from '../core/index.js';
+import { gateSetNotFound, gateSetRequired, isSingleGateSet } from '../evaluation/index.js';
 import { isModelUri, parseModelUri } from '../registry/index.js';
 import { PIPELINE_FILE } from '../workspace/index.js';
 import { ciModelNameUnknown } from './errors.js';
@@ -35,8 +35,12 @@ export function readGatesFacts(root: string, options: { readonly gate?: string |
   const gates = isRecord(document?.value) ? document.value.gates : undefined;
   if (!isRecord(gates)) return { configured: false, baseline: undefined, modelName: options.model };
   const names = Object.keys(gates);
+  // Which set decides is settled now, not after the pipeline ran for minutes.
+  if (!isSingleGateSet(gates)) {
+    if (options.gate === undefined && names.length > 1) throw gateSetRequired({ file: PIPELINE_FILE, names });
+    if (options.gate !== undefined && !names.includes(options.gate)) throw gateSetNotFound({ file: PIPELINE_FILE, name: options.gate, names, suggestion: didYouMean(options.gate, names) });
+  }
   const set = isSingleGateSet(gates) ? gates : gates[options.gate ?? (names.length === 1 ? names[0]! : '')];
-  // A missing or ambiguous set is reported, located, by loadGateConfig in the gate step.
   const baseline = isRecord(set) && typeof set.baseline === 'string' ? set.baseline : undefined;
   const modelName = options.model ?? (baseline !== undefined && isModelUri(baseline) ? parseModelUri(baseline).name : undefined);
   if (modelName === undefined) throw ciModelNameUnknown({ baseline });

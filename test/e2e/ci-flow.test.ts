@@ -9,7 +9,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { CiResult } from '../../src/ci/index.js';
 import { exited, scratchRepo, SLUICE_BIN, sluice, sluiceAsync, startSluice, stopProcess, type CliResult, type ScratchRepo } from '../support/cli.js';
 import { pollUntil } from '../support/processes.js';
@@ -193,6 +193,22 @@ test('--deploy naming no environment of sluice.yaml is a configuration error (ex
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /staging.*\[SLUICE_DEPLOY_ENVIRONMENT_NOT_FOUND\]/s);
   assert.equal(sluice(prepared.root, ['models', 'list', '--json']).stdout, before, 'no version registered, no alias moved');
+});
+
+test('several gate sets with no --gate, or a --gate naming none of them, fail (exit 2) before the flow runs', (t) => {
+  const repo = branch(t, 'gate-sets');
+  repo.edit('sluice.yaml', (text) => {
+    const document = parse(text) as { gates: Record<string, unknown> };
+    return stringify({ ...document, gates: { main: document.gates, strict: document.gates } });
+  });
+  const before = sluice(repo.root, ['runs', 'list', '--json']).stdout;
+  const unnamed = sluice(repo.root, ['ci']);
+  assert.equal(unnamed.code, 2, unnamed.stderr);
+  assert.match(unnamed.stderr, /has 2 gate sets \(main, strict\): choose one with --gate NAME.*\[SLUICE_GATE_SET_REQUIRED\]/s);
+  const typo = sluice(repo.root, ['ci', '--gate', 'stict']);
+  assert.equal(typo.code, 2, typo.stderr);
+  assert.match(typo.stderr, /has no gate set "stict"\. Did you mean "strict"\?/);
+  assert.equal(sluice(repo.root, ['runs', 'list', '--json']).stdout, before, 'no run recorded');
 });
 
 test('a --json path that is a folder fails (exit 2) before the flow runs, not after it', (t) => {

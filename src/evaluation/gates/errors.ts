@@ -26,7 +26,7 @@ export const gateSetRequired = defineError<{ file: string; names: readonly strin
   kind: 'invalid_input',
   description: 'The gates section has several named gate sets and the command did not say which one to check.',
   message: ({ file, names }) => `${file} has ${names.length} gate sets (${names.join(', ')}): choose one with --gate NAME.`,
-  hint: ({ names }) => `Run \`sluice gate --gate ${names[0] ?? 'NAME'}\`; in a pipeline, write \`uses: gate\` with \`with: {gate: ${names[0] ?? 'NAME'}}\`.`,
+  hint: ({ names }) => `Pass --gate ${names[0] ?? 'NAME'} (to \`sluice gate\` or \`sluice ci\`); in a pipeline, write \`uses: gate\` with \`with: {gate: ${names[0] ?? 'NAME'}}\`.`,
 });
 
 export const gateSetNotFound = defineError<{ file: string; name: string; names: readonly string[]; suggestion: string }>('SLUICE_GATE_SET_NOT_FOUND', {

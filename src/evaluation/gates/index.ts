@@ -5,4 +5,4 @@ export { checkRule, describeRule, type RuleVerdict, type SignificanceResult } fr
 export { gateConfigSchema, gateRuleSchema, type GateConfig, type GateRule } from './schema.js';
 export { isSingleGateSet, loadGateConfig, type LoadedGateConfig } from './load-gate-config.js';
 export { greaterIsBetter } from './metric-direction.js';
-export { gateFailed, gatesNotConfigured, unknownGateMetric } from './errors.js';
+export { gateFailed, gateSetNotFound, gateSetRequired, gatesNotConfigured, unknownGateMetric } from './errors.js';

@@ -96,6 +96,10 @@ describe('sluice gate', () => {
     const strong = gate(yaml('bc_logreg'));
     assert.equal(strong.code, 0, strong.stderr);
     assert.match(strong.stdout, /explanation top 3 .* pass/);
+    // A misspelt feature would never match, and the rule would pass: refused, with the name meant.
+    const typo = gate(yaml('bc_weak_logreg3').replace('forbid: [mean_texture]', 'forbid: [mean_textur]'));
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(typo.stderr, /explain\.forbid names "mean_textur", which is not a feature of the model\. Did you mean "mean_texture"\?.*SLUICE_GATE_UNKNOWN_FEATURE/s);
   });
 
   test('without a baseline, comparison rules are skipped with a note', () => {

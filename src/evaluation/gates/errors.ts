@@ -52,3 +52,10 @@ export const unknownGateMetric = defineError<{ metric: string; task: string; sug
   message: ({ metric, task, suggestion }) => `The gate rule's metric "${metric}" is not a ${task} metric.${suggestion}`,
   hint: ({ task, valid }) => `Metrics of a ${task} task: ${valid.join(', ')} (docs/metrics.md lists them per task).`,
 });
+
+export const unknownExplainFeature = defineError<{ feature: string; list: string; features: readonly string[]; suggestion: string }>('SLUICE_GATE_UNKNOWN_FEATURE', {
+  kind: 'invalid_input',
+  description: 'An explain rule of a gate names a feature the model does not have (in forbid or require): a misspelt name would otherwise never match, and the rule would pass.',
+  message: ({ feature, list, suggestion }) => `The gate's explain.${list} names "${feature}", which is not a feature of the model.${suggestion}`,
+  hint: ({ features }) => `Name features as the model's signature does (${features.slice(0, 8).join(', ')}${features.length > 8 ? ', …' : ''}).`,
+});

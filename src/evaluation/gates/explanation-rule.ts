@@ -4,7 +4,9 @@
  * forbidden feature among its `top` most important, and must have every required one there. A
  * model that leans on a sensitive attribute is blocked even when its metrics look fine.
  */
+import { didYouMean } from '../../core/index.js';
 import { explainModel } from '../../explain/index.js';
+import { unknownExplainFeature } from './errors.js';
 import type { RuleVerdict } from './rules.js';
 import type { GateConfig } from './schema.js';
 
@@ -16,10 +18,15 @@ export async function checkExplanationRule(rule: NonNullable<GateConfig['explain
   const rank = new Map(explanation.ranking.map((item, index) => [item.feature, { place: index + 1, value: item.overall }]));
   const failures: string[] = [];
   const notes: string[] = [];
+  // A name the model lacks is a mistake in the rule, not a feature that is (or is not) important.
+  const features = [...rank.keys()];
+  for (const [list, names] of [['forbid', rule.forbid ?? []], ['require', rule.require ?? []]] as const) {
+    for (const feature of names) if (!rank.has(feature)) throw unknownExplainFeature({ feature, list, features, suggestion: didYouMean(feature, features) });
+  }
   for (const feature of rule.forbid ?? []) {
     const found = rank.get(feature);
-    if (!found) notes.push(`${feature} is not a feature of the model`);
-    else if (found.place <= rule.top) failures.push(`${feature} is #${found.place} of the most important features (mean |SHAP| ${found.value.toPrecision(3)}); it must not be in the top ${rule.top}`);
+    if (!found) continue;
+    if (found.place <= rule.top) failures.push(`${feature} is #${found.place} of the most important features (mean |SHAP| ${found.value.toPrecision(3)}); it must not be in the top ${rule.top}`);
   }
   for (const feature of rule.require ?? []) {
     const found = rank.get(feature);

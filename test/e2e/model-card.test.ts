@@ -7,7 +7,7 @@
  * intended use people wrote. The card is stored with the version; bad input exits 2.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { after, before, describe, test } from 'node:test';
@@ -121,5 +121,18 @@ describe('sluice models card', () => {
     const missing = sluice(repo.root, ['models', 'card', 'breast-cancer@champion', '--card-file', 'nope.yaml']);
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /nope\.yaml: it does not exist.*\[SLUICE_MODEL_CARD_INVALID\]/s);
+  });
+
+  test('a gates section with a mistake is reported as itself, not as missing evaluation data', () => {
+    const yaml = readFileSync(join(repo.root, 'sluice.yaml'), 'utf8');
+    writeFileSync(join(repo.root, 'sluice.yaml'), yaml.replace(/\n  target: target\n/, '\n  targte: target\n'));
+    try {
+      const result = sluice(repo.root, ['models', 'card', 'breast-cancer@champion']);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /sluice\.yaml:\d+:\d+/);
+      assert.doesNotMatch(result.stderr, /No evaluation data/);
+    } finally {
+      writeFileSync(join(repo.root, 'sluice.yaml'), yaml);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
-import { loadGateConfig } from '../../evaluation/index.js';
+import { gateSetRequired, gatesNotConfigured, loadGateConfig } from '../../evaluation/index.js';
 import { cardDataMissing, invalidCardFile, renderCardHtml, writeModelCard } from '../../model-card/index.js';
 import { parseModelReference, referenceUri } from '../../registry/index.js';
 import { parseOptions } from '../options.js';
@@ -45,8 +45,10 @@ export async function modelsCardCommand(target: string, rawOptions: unknown, out
         dataPath ??= resolve(gates.baseDir, gates.config.data);
         targetColumn ??= gates.config.target;
         exclude = exclude.length ? exclude : (gates.config.exclude ?? []);
-      } catch {
-        // No gates section: --data and --target are needed.
+      } catch (error) {
+        // No gates section, or several sets to choose from: --data and --target are needed. A
+        // broken gates section is said as itself, not as missing data.
+        if (!gatesNotConfigured.is(error) && !gateSetRequired.is(error)) throw error;
       }
     }
     if (!dataPath || !targetColumn) throw cardDataMissing({ reference: target });

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { parseLocatedYaml, validateWithSchema, writeFileAtomic } from '../core/index.js';
+import { parseLocatedYaml, shellWord, validateWithSchema, writeFileAtomic } from '../core/index.js';
 
 export const POINTER_SUFFIX = '.sluice';
 
@@ -60,7 +60,7 @@ export function writePointer(root: string, target: string, pointer: Omit<Pointer
   const body: Pointer = { path: basename(target), hash: pointer.hash, size: pointer.size, ...(pointer.nfiles === undefined ? {} : { nfiles: pointer.nfiles }), ...(pointer.isexec ? { isexec: true } : {}) };
   const lines = [
     '# Sluice data pointer: commit this file. The data is in the cache and remotes:',
-    `# \`sluice data pull ${target}\` fetches it, \`sluice data checkout ${target}\` restores it.`,
+    `# \`sluice data pull ${shellWord(target)}\` fetches it, \`sluice data checkout ${shellWord(target)}\` restores it.`,
     ...Object.entries(body).map(([key, value]) => `${key}: ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`),
   ];
   writeFileAtomic(join(root, file), `${lines.join('\n')}\n`);

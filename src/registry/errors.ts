@@ -19,7 +19,7 @@ export const modelVersionNotFound = defineError<{ name: string; version: string 
   kind: 'not_found',
   description: 'A model has no version with the given number (or it was deleted).',
   message: ({ name, version }) => `Model Version (name=${name}, version=${version}) not found`,
-  hint: ({ name }) => `List the versions with \`sluice models show ${name}\`.`,
+  hint: ({ name }) => `List the versions with \`sluice models show ${shellWord(name)}\`.`,
 });
 
 export const aliasNotFound = defineError<{ name: string; alias: string; meant?: string | undefined }>('SLUICE_REGISTRY_ALIAS_NOT_FOUND', {
@@ -77,5 +77,5 @@ export const notDeletable = defineError<{ reference: string; name: string; alias
   description: '`sluice models delete` was given a reference that names no fixed version (an alias, a stage or latest).',
   message: ({ reference }) => `Cannot delete ${reference}: it does not name one version for good (aliases, stages and latest move).`,
   hint: ({ name, alias }) =>
-    `Name the model (\`sluice models delete ${name}\`) or one version (\`sluice models delete ${name}/VERSION\`; \`sluice models show ${name}\` lists them)${alias ? `; to remove the alias itself, run \`sluice models alias ${name} ${alias} --delete\`` : ''}.`,
+    `Name the model (\`sluice models delete ${shellWord(name)}\`) or one version (\`sluice models delete ${shellWord(`${name}/VERSION`)}\`; \`sluice models show ${shellWord(name)}\` lists them)${alias ? `; to remove the alias itself, run \`sluice models alias ${shellWord(name)} ${alias} --delete\`` : ''}.`,
 });

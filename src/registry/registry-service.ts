@@ -4,6 +4,7 @@
  * behind an HTTP request), so the audit log always says who did what, from where.
  */
 import { randomBytes } from 'node:crypto';
+import { shellWord } from '../core/index.js';
 import { validateKey as validateTrackingKey, type Artifacts, type Page, type SearchOptions, type Tag, type TrackingService } from '../tracking/index.js';
 import { MODEL_VERSION_SEARCH, pageRequest, parseFilter, parseOrderBy, REGISTERED_MODEL_SEARCH, toPage } from '../tracking/index.js';
 import { invalidRegistryValue, modelVersionNotFound, registeredModelNotFound, versionInUse } from './errors.js';
@@ -208,7 +209,7 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
     async deleteRegisteredModel(name: string, options: DeleteOptions = {}): Promise<RegisteredModel> {
       const model = await modelOrFail(name);
       if (options.refuseAliased && model.aliases.length > 0) {
-        throw versionInUse({ target: `models:/${name}`, aliases: model.aliases.map((alias) => `${alias.alias}→${alias.version}`), force: `sluice models delete ${name} --force` });
+        throw versionInUse({ target: `models:/${name}`, aliases: model.aliases.map((alias) => `${alias.alias}→${alias.version}`), force: `sluice models delete ${shellWord(name)} --force` });
       }
       await store.deleteRegisteredModel(name);
       await audit('registered_model.delete', `models:/${name}`, { aliases: model.aliases });
@@ -265,7 +266,7 @@ export function createRegistryService({ store, tracking, artifacts, actor, clock
     async deleteModelVersion(name: string, version: string | number, options: DeleteOptions = {}): Promise<ModelVersion> {
       const existing = await versionOrFail(name, version);
       if (options.refuseAliased && existing.aliases.length > 0) {
-        throw versionInUse({ target: formatModelUri(name, existing.version), aliases: existing.aliases, force: `sluice models delete ${name}/${existing.version} --force` });
+        throw versionInUse({ target: formatModelUri(name, existing.version), aliases: existing.aliases, force: `sluice models delete ${shellWord(`${name}/${existing.version}`)} --force` });
       }
       await store.deleteModelVersion(name, existing.version, clock());
       await audit('model_version.delete', formatModelUri(name, existing.version), { aliases: existing.aliases });

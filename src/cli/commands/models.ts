@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { formatNumber } from '../../core/index.js';
+import { formatNumber, shellWord } from '../../core/index.js';
 import { createDeployService, loadEnvironments, openRolloutStore } from '../../deploy/index.js';
 import { formatModelUri, modelVersionToJson, notDeletable, parseModelReference, referenceUri, registerModelFile, type Lineage, type ModelVersion, type UpstreamStage } from '../../registry/index.js';
 import { renderTable } from '../format/table.js';
@@ -50,7 +50,7 @@ export async function modelsRegisterCommand(source: string, rawOptions: unknown,
     const lineage = version.lineage;
     if (lineage?.runId) {
       output.stdout.write(`  produced by ${lineage.stage ? `stage ${lineage.stage} in ` : ''}run ${lineage.runId.slice(0, 8)}${lineage.gitCommit ? ` at commit ${lineage.gitCommit.slice(0, 8)}${lineage.gitDirty ? ' (uncommitted changes)' : ''}` : ''}\n`);
-      output.stdout.write(`  see \`sluice models lineage ${version.name}/${version.version}\`\n`);
+      output.stdout.write(`  see \`sluice models lineage ${shellWord(`${version.name}/${version.version}`)}\`\n`);
     } else {
       output.stdout.write('  no run is known to have produced this file, so it has no lineage; register pipeline outputs to get it\n');
     }
@@ -141,7 +141,7 @@ function describeVersion(version: ModelVersion): string {
     for (const out of version.signature.outputs) lines.push(`  out  ${out.name}: ${out.type}${out.shape ? ` [${out.shape.map((dimension) => dimension ?? '?').join(', ')}]` : ''}`);
   }
   const card = version.tags.find((tag) => tag.key === 'sluice.model_card')?.value;
-  lines.push(`  model card  ${card ?? `none yet: \`sluice models card ${version.name}/${version.version}\``}`);
+  lines.push(`  model card  ${card ?? `none yet: \`sluice models card ${shellWord(`${version.name}/${version.version}`)}\``}`);
   if (version.lineage?.metrics && Object.keys(version.lineage.metrics).length > 0) {
     lines.push('', 'Metrics of the producing run:');
     for (const [key, value] of Object.entries(version.lineage.metrics)) lines.push(`  ${key} = ${formatNumber(value)}`);

@@ -79,10 +79,22 @@ export async function findPointerFiles(root: string): Promise<string[]> {
  * The pointers of the working copy, optionally only those for `targets` (data paths, pointer files
  * or folders holding tracked data); a target no pointer covers is SLUICE_DATA_NOT_TRACKED.
  */
-export async function loadPointers(root: string, targets: readonly string[] = []): Promise<LocatedPointer[]> {
-  const pointers = (await findPointerFiles(root)).map((file) => readPointer(root, file));
-  if (targets.length === 0) return pointers;
+export async function loadPointers(root: string, targets: readonly string[] = [], options: { readonly skipUnreadable?: boolean } = {}): Promise<LocatedPointer[]> {
+  const files = await findPointerFiles(root);
   const wanted = targets.map((target) => target.replace(/\/+$/, '').replace(/^\.\//, ''));
+  // With targets, only the pointers that may cover them are read: one broken pointer elsewhere (a
+  // merge conflict) must not stop commands on other data. A pointer names its file's own data.
+  const named = (file: string) => file.replace(/\.sluice$/, '');
+  const relevant = wanted.length === 0 ? files : files.filter((file) => wanted.some((target) => named(file) === target || file === target || named(file).startsWith(`${target}/`) || target.startsWith(`${named(file)}/`)));
+  const pointers = relevant.flatMap((file) => {
+    try {
+      return [readPointer(root, file)];
+    } catch (error) {
+      if (options.skipUnreadable) return [];
+      throw error;
+    }
+  });
+  if (targets.length === 0) return pointers;
   const covers = (target: string, located: LocatedPointer) => located.target === target || located.file === target || located.target.startsWith(`${target}/`);
   // A path no pointer covers is a mistake to report, not a command that quietly does nothing.
   for (const target of wanted) {

@@ -74,3 +74,10 @@ export const sharedCacheGc = defineError<{ cache: string; root: string }>('SLUIC
   message: ({ cache, root }) => `The cache ${cache} is outside this workspace (${root}), so other checkouts may share it: gc here would delete the objects only they need, committed or not.`,
   hint: () => 'Name every checkout that uses this cache with --projects DIR [DIR…] (what any of them references is kept), or run gc with --projects naming none but this one if no other checkout uses it.',
 });
+
+export const pointerConflict = defineError<{ file: string }>('SLUICE_DATA_POINTER_CONFLICT', {
+  kind: 'conflict',
+  description: 'A .sluice pointer file holds git merge conflict markers: two branches tracked different versions of its data.',
+  message: ({ file }) => `${file} has merge conflict markers (<<<<<<<): git could not merge the two versions of the data it points to.`,
+  hint: ({ file }) => `Keep one side with \`git checkout --ours ${file}\` or \`git checkout --theirs ${file}\` (then \`sluice data checkout\`), or record the data in the working copy with \`sluice data add ${file.replace(/\.sluice$/, '')}\`.`,
+});

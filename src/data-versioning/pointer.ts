@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { parseLocatedYaml, shellWord, validateWithSchema, writeFileAtomic } from '../core/index.js';
+import { pointerConflict } from './errors.js';
 
 export const POINTER_SUFFIX = '.sluice';
 
@@ -42,6 +43,8 @@ export function pointerFileFor(target: string): string {
 
 /** Reads and validates a pointer file's text; `file` names it in errors. */
 export function parsePointer(text: string, file: string): Pointer {
+  // A merge that conflicted on the hash: said as such, not as a YAML syntax error.
+  if (/^<{7}( |$)/m.test(text) && /^>{7}( |$)/m.test(text)) throw pointerConflict({ file });
   const document = parseLocatedYaml(text, file);
   return validateWithSchema(pointerSchema, document.value ?? {}, document, {
     extraHint: 'A pointer file is written by `sluice data add`: restore it with `git checkout`, or run `sluice data add` on its data again (docs/data.md shows its fields).',

@@ -48,7 +48,8 @@ async function checkTrackable(data: DataWorkspace, target: string): Promise<void
       }
     }
   }
-  for (const pointer of await loadPointers(data.root)) {
+  // Unreadable pointers are skipped here: `data add` of their own data is how one is repaired.
+  for (const pointer of await loadPointers(data.root, [], { skipUnreadable: true })) {
     if (pointer.target === target) continue;
     if (target.startsWith(`${pointer.target}/`) || pointer.target.startsWith(`${target}/`)) {
       throw dataPathNotAllowed({ path: target, reason: `it overlaps ${pointer.target}, which ${pointer.file} tracks` });
@@ -62,7 +63,7 @@ export async function addData(data: DataWorkspace, targets: readonly string[]): 
   for (const target of targets) {
     if (!existsSync(join(data.root, target))) throw dataPathMissing({ path: target });
     await checkTrackable(data, target);
-    const previous = (await loadPointers(data.root)).find((pointer) => pointer.target === target);
+    const previous = (await loadPointers(data.root, [], { skipUnreadable: true })).find((pointer) => pointer.target === target);
     // The previous version may share its inode with this file: if it was written through, that object is damaged.
     if (previous) data.cache.discardWrittenThrough(previous.pointer.hash, join(data.root, target));
     const hashed = await data.hasher.hash(target);

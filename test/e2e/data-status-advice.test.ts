@@ -109,3 +109,21 @@ describe('pushing and pulling a pipeline output by its path', { timeout: 120_000
     }
   });
 });
+
+describe('a pointer left in conflict by a git merge', { timeout: 120_000 }, () => {
+  test('is named as a conflict; other data still works, and data add of its data repairs it', (t) => {
+    const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n', 'a.csv': 'base\n', 'b.csv': 'other\n' });
+    t.after(() => repo.remove());
+    assert.equal(sluice(repo.root, ['data', 'add', 'a.csv', 'b.csv']).code, 0);
+    const hash = (text: string) => /hash: "([^"]+)"/.exec(text)![1]!;
+    const pointer = readFileSync(join(repo.root, 'a.csv.sluice'), 'utf8');
+    // What git leaves after both branches changed a.csv.
+    writeFileSync(join(repo.root, 'a.csv.sluice'), pointer.replace(/hash: .*\n/, `<<<<<<< HEAD\nhash: "${hash(pointer)}"\n=======\nhash: "blake3:${'0'.repeat(64)}"\n>>>>>>> feat\n`));
+    const status = sluice(repo.root, ['data', 'status']);
+    assert.equal(status.code, 2);
+    assert.match(status.stderr, /a\.csv\.sluice has merge conflict markers.*git checkout --ours a\.csv\.sluice.*SLUICE_DATA_POINTER_CONFLICT/s);
+    assert.equal(sluice(repo.root, ['data', 'checkout', 'b.csv']).code, 0, 'data elsewhere is unaffected');
+    assert.equal(sluice(repo.root, ['data', 'add', 'a.csv']).code, 0);
+    assert.equal(sluice(repo.root, ['data', 'status']).code, 0);
+  });
+});

@@ -1,5 +1,5 @@
 /** Errors of data versioning and remotes. */
-import { defineError } from '../core/index.js';
+import { defineError, shellWord } from '../core/index.js';
 
 export const dataPathMissing = defineError<{ path: string }>('SLUICE_DATA_PATH_MISSING', {
   kind: 'not_found',
@@ -79,5 +79,6 @@ export const pointerConflict = defineError<{ file: string }>('SLUICE_DATA_POINTE
   kind: 'conflict',
   description: 'A .sluice pointer file holds git merge conflict markers: two branches tracked different versions of its data.',
   message: ({ file }) => `${file} has merge conflict markers (<<<<<<<): git could not merge the two versions of the data it points to.`,
-  hint: ({ file }) => `Keep one side with \`git checkout --ours ${file}\` or \`git checkout --theirs ${file}\` (then \`sluice data checkout\`), or record the data in the working copy with \`sluice data add ${file.replace(/\.sluice$/, '')}\`.`,
+  hint: ({ file }) =>
+    `Keep one side with \`git checkout --ours ${shellWord(file)}\` or \`git checkout --theirs ${shellWord(file)}\` (then \`sluice data checkout\`), or record the data in the working copy with \`sluice data add ${shellWord(String(file).replace(/\.sluice$/, ''))}\`.`,
 });

@@ -1,6 +1,6 @@
 /** What `sluice data status` tells a user to run, when the working copy or the cache lost data. */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scratchRepo, sluice, type ScratchRepo } from '../support/cli.js';
@@ -125,5 +125,18 @@ describe('a pointer left in conflict by a git merge', { timeout: 120_000 }, () =
     assert.equal(sluice(repo.root, ['data', 'checkout', 'b.csv']).code, 0, 'data elsewhere is unaffected');
     assert.equal(sluice(repo.root, ['data', 'add', 'a.csv']).code, 0);
     assert.equal(sluice(repo.root, ['data', 'status']).code, 0);
+  });
+});
+
+describe('a remote added by a relative path', { timeout: 120_000 }, () => {
+  test('is the directory the path names from where the command runs, kept relative to the workspace root', (t) => {
+    const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n', 'sub/a.txt': 'a\n' });
+    t.after(() => repo.remove());
+    const added = sluice(join(repo.root, 'sub'), ['remote', 'add', 'store', '../../store', '--default']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(readFileSync(join(repo.root, '.sluice', 'config.yaml'), 'utf8'), /url: \.\.\/store\n/);
+    assert.equal(sluice(join(repo.root, 'sub'), ['data', 'add', 'a.txt']).code, 0);
+    assert.equal(sluice(join(repo.root, 'sub'), ['data', 'push']).code, 0);
+    assert.ok(existsSync(join(repo.root, '..', 'store', 'blake3')), 'pushed to the directory ../../store names from sub/');
   });
 });

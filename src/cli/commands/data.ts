@@ -204,9 +204,13 @@ const remoteAddSchema = z.object({ default: z.boolean().default(false), endpoint
 export async function remoteAddCommand(name: string, url: string, rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(remoteAddSchema, rawOptions, 'remote add');
   const workspace = currentWorkspace();
-  addRemote(workspace, name, { url, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) }, { makeDefault: options.default });
+  // A relative directory is where the user is, as any path on a command line; the config keeps it
+  // relative to the workspace root (which is how it is read), so it stays right in every clone.
+  const relativeDirectory = !/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !isAbsolute(url);
+  const stored = relativeDirectory ? relative(workspace.root, resolve(url)) || '.' : url;
+  addRemote(workspace, name, { url: stored, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.region ? { region: options.region } : {}) }, { makeDefault: options.default });
   const remote = listRemotes(workspace).find((candidate) => candidate.name === name)!;
-  output.stdout.write(`Added remote ${name} → ${url}${remote.isDefault ? ' (default)' : ''} in .sluice/config.yaml.\n`);
+  output.stdout.write(`Added remote ${name} → ${stored}${relativeDirectory ? ` (${resolve(url)})` : ''}${remote.isDefault ? ' (default)' : ''} in .sluice/config.yaml.\n`);
   return 0;
 }
 

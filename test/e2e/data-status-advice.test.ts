@@ -140,3 +140,16 @@ describe('a remote added by a relative path', { timeout: 120_000 }, () => {
     assert.ok(existsSync(join(repo.root, '..', 'store', 'blake3')), 'pushed to the directory ../../store names from sub/');
   });
 });
+
+describe('a push to a remote nothing answers at', { timeout: 120_000 }, () => {
+  test('is one storage error (exit 3) naming the remote and what to check, whatever the number of objects', (t) => {
+    const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n', 'd/f1': '1\n', 'd/f2': '2\n', 'd/f3': '3\n' });
+    t.after(() => repo.remove());
+    assert.equal(sluice(repo.root, ['data', 'add', 'd']).code, 0);
+    assert.equal(sluice(repo.root, ['remote', 'add', 's3', 's3://bucket/prefix', '--endpoint', 'http://127.0.0.1:1', '--region', 'us-east-1']).code, 0);
+    const pushed = sluice(repo.root, ['data', 'push', '-r', 's3'], { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' });
+    assert.equal(pushed.code, 3, pushed.stderr);
+    assert.match(pushed.stderr, /Cannot use the object storage at s3:\/\/bucket\/prefix: .*ECONNREFUSED.*\[SLUICE_STORAGE_UNAVAILABLE\]/s);
+    assert.doesNotMatch(pushed.stderr, /could not be pushed/);
+  });
+});

@@ -13,7 +13,7 @@ import { cachedObjectCorrupt } from '../errors.js';
 import type { ManifestEntry } from '../manifest.js';
 import type { ObjectCache } from '../object-cache.js';
 import { isDirectoryId, type ObjectId } from '../object-id.js';
-import { storageObjectMissing } from './errors.js';
+import { storageObjectMissing, storageUnavailable } from './errors.js';
 import type { ObjectStorage } from './object-storage.js';
 
 /** How far a transfer is, for progress displays. */
@@ -136,6 +136,9 @@ export async function pushObjects(cache: ObjectCache, storage: ObjectStorage, ro
   const failedIds = new Set(failures.map((failure) => failure.item.id));
   const sendable = manifestObjects.filter((manifest) => !cache.readManifest(manifest.id).some((entry) => failedIds.has(entry.hash)));
   failures.push(...(await pool(sendable, jobs, send)));
+  // A remote that cannot be reached at all fails every object the same way: that is one error
+  // (with its own remedy), not a list of objects "that could not be pushed" and an add to retry.
+  if (failures.length > 0 && transferred === 0 && skipped === 0 && failures.every((failure) => storageUnavailable.is(failure.error))) throw failures[0]!.error;
   const problems = [...missingLocally, ...failures.map((failure) => `${failure.item.path}: ${describe(failure.error)}`)];
   return { transferred, skipped, bytes: sent, problems, total: all.length + missingLocally.length, absent: [] };
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { hashBytes } from '../core/index.js';
 import { makeTempDir } from '../../test/support/temp-dir.js';
 import { ObjectCache, StatCache, WorkspaceHasher, type HashedDirectory, type HashedPath } from './index.js';
+import { parseManifest } from './manifest.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let root: string;
@@ -153,6 +154,16 @@ describe('object cache', () => {
     assert.throws(() => cache.checkout(directory.id, join(root, 'restored'), { shared: false }), (error: Error & { code?: string }) => error.code === 'SLUICE_CACHE_MANIFEST_INVALID' && /"\.\.\/\.\.\/escaped\.txt" has an empty, "\." or "\.\." part/.test(error.message));
     assert.equal(existsSync(join(temp.path, 'escaped.txt')), false);
     assert.equal(existsSync(join(root, 'restored')), false);
+  });
+
+  test('a directory object with a .git entry, a path listed twice, or a file that is also a folder is refused', () => {
+    const hash = `blake3:${'a'.repeat(64)}`;
+    const manifest = (paths: string[]) => `[\n${paths.map((path) => JSON.stringify({ path, hash, size: 1, mode: 0o644 })).join(',\n')}\n]\n`;
+    for (const [paths, problem] of [
+      [['images/.git/config'], /has a \.git part/],
+      [['a.txt', 'a.txt'], /is listed twice/],
+      [['a', 'a/b'], /"a" is listed as a file and as a folder of "a\/b"/],
+    ] as const) assert.throws(() => parseManifest(manifest([...paths]), 'blake3:x.dir'), (error: Error & { code?: string }) => error.code === 'SLUICE_CACHE_MANIFEST_INVALID' && problem.test(error.message));
   });
 
   test('a file in a tracked directory whose name holds a backslash is refused when the directory is hashed', async () => {

@@ -32,6 +32,6 @@ export const untrackableFileName = defineError<{ path: string; problem: string }
 export const cachedObjectCorrupt = defineError<{ id: string; path: string; actual: string }>('SLUICE_CACHE_LOCAL_OBJECT_CORRUPT', {
   kind: 'check_failed',
   description: 'An object of the local cache no longer matches its content hash (edited in place through a hard link, or damaged on disk), so it is not pushed.',
-  message: ({ id, path, actual }) => `The cached object ${id} (${path}) is corrupt: its bytes hash to ${actual}. It was not pushed.`,
-  hint: () => 'Delete that file of the cache and pull a good copy from a remote that has one, or `sluice data add` the data again from a good copy; then push.',
+  message: ({ id, path, actual }) => `The cached object ${id} (${path}) is corrupt: its bytes hash to ${actual}. It was not pushed, and was removed from the cache.`,
+  hint: () => 'Pull a good copy from a remote that has one (`sluice data pull`), or `sluice data add` the data again from a good copy; then push.',
 });

@@ -17,7 +17,25 @@ export function entryPathProblem(path: string): string | undefined {
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return `the entry "${path}" is an absolute path`;
   if (path.includes('\\')) return `the entry "${path}" holds a backslash`;
   if (path.includes('\0')) return `the entry ${JSON.stringify(path)} holds a NUL character`;
-  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return `the entry "${path}" has an empty, "." or ".." part, which could leave the directory`;
+  const parts = path.split('/');
+  if (parts.some((part) => part === '' || part === '.' || part === '..')) return `the entry "${path}" has an empty, "." or ".." part, which could leave the directory`;
+  // As git refuses such tree entries: a .git folder's config can run commands (core.fsmonitor).
+  if (parts.some((part) => /^(\.git|git~1)$/i.test(part))) return `the entry "${path}" has a .git part, which git would read as a repository's own files`;
+  return undefined;
+}
+
+/** Two entries for one path, or a file that is also a folder of another entry: no directory has both. */
+function clashProblem(entries: readonly ManifestEntry[]): string | undefined {
+  const paths = new Set<string>();
+  for (const entry of entries) {
+    if (paths.has(entry.path)) return `the entry "${entry.path}" is listed twice`;
+    paths.add(entry.path);
+  }
+  for (const path of paths) {
+    for (let cut = path.indexOf('/'); cut > 0; cut = path.indexOf('/', cut + 1)) {
+      if (paths.has(path.slice(0, cut))) return `"${path.slice(0, cut)}" is listed as a file and as a folder of "${path}"`;
+    }
+  }
   return undefined;
 }
 
@@ -61,12 +79,15 @@ export function parseManifest(text: string, id: string): ManifestEntry[] {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw manifestInvalid({ id, problem: `it is not JSON (${error instanceof Error ? error.message : String(error)})` });
+    // A truncated object is damage (fetched again), not a crafted list: `details.damaged` says so.
+    throw manifestInvalid({ id, problem: `it is not JSON (${error instanceof Error ? error.message : String(error)})` }, { details: { damaged: true } });
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw manifestInvalid({ id, problem: issue.code === 'custom' ? issue.message : `${issue.path.join('.') || 'the list'}: ${issue.message}` });
   }
+  const clash = clashProblem(parsed.data);
+  if (clash) throw manifestInvalid({ id, problem: clash });
   return parsed.data;
 }

@@ -78,7 +78,7 @@ export class ObjectCache {
       return this.readManifest(id).every((entry) => existsSync(this.objectPath(entry.hash)));
     } catch (error) {
       // A manifest that names files outside its directory is no missing object: it is said so.
-      if (manifestInvalid.is(error) && !/is not JSON/.test((error as Error).message)) throw error;
+      if (manifestInvalid.is(error) && (error as { details?: { damaged?: boolean } }).details?.damaged !== true) throw error;
       return false;
     }
   }

@@ -3,7 +3,8 @@
  * order (data, tests, pipeline, gate, register, deploy); the first that fails blocks the change
  * and the steps after it are `not-run`. The result is always a {@link CiResult}, which every
  * adapter reads (the terminal summary, `--json`, the pull-request report, posting, `sluice
- * watch`); only configuration and usage errors (exit 2) are thrown. The run is recorded as a
+ * watch`); only configuration and usage errors (exit 2) and an interruption (SLUICE_CI_INTERRUPTED,
+ * exit 130) are thrown. The run is recorded as a
  * tracked run of kind `ci`.
  */
 import { readGitState } from '../core/index.js';
@@ -35,11 +36,19 @@ export async function runCi(services: WorkspaceServices, options: CiOptions): Pr
   if (options.base !== undefined) await checkBase(context, options.base);
   const git = await readGitState(context.root);
   const runId = await startCiRun(services, options.trigger);
+  const steps: CiStep[] = [];
+  let blockedAt: CiStepName | undefined;
   let interruptedAt: CiStepName | undefined;
+  // A cancelled job reaches no verdict, and does nothing more: a step not started (registering,
+  // deploying) is not started once the stop came. A blocked verdict would be recorded, reported
+  // and posted as the change's (a CI system cancels the older run of a pull request on a new push).
+  const stopped = (cause?: unknown): Error => {
+    interruptedAt = blockedAt ?? steps.findLast((done) => done.status !== 'not-run')?.name ?? 'data';
+    return ciInterrupted({ step: interruptedAt }, { cause });
+  };
   try {
-    const steps: CiStep[] = [];
-    let blockedAt: CiStepName | undefined;
     const step = async <T>(name: CiStepName, work: () => Promise<StepOutcome<T>>): Promise<T | undefined> => {
+      if (options.signal?.aborted) throw stopped();
       if (blockedAt !== undefined) {
         steps.push({ name, status: 'not-run', summary: `not run: the ${blockedAt} step blocked`, durationMs: 0 });
         return undefined;
@@ -56,12 +65,7 @@ export async function runCi(services: WorkspaceServices, options: CiOptions): Pr
     const gate = await step('gate', () => gateStep(context));
     const registration = await step('register', () => (gate ? registerStep(context) : Promise.resolve({ status: 'skipped' as const, summary: 'no gate verdict, so nothing is registered' })));
     const deployment = await step('deploy', () => deployStep(context, registration));
-    // A cancelled job reached no verdict: a blocked one would be recorded, reported and posted as
-    // the change's (a CI system cancels the older run of a pull request when a newer push comes).
-    if (options.signal?.aborted) {
-      interruptedAt = blockedAt ?? steps.findLast((done) => done.status !== 'not-run')?.name ?? 'data';
-      throw ciInterrupted({ step: interruptedAt });
-    }
+    if (options.signal?.aborted) throw stopped();
     const diff = options.base !== undefined ? await baseDiff(context, options.base) : undefined;
     const result: Omit<CiResult, 'runId'> = {
       verdict: blockedAt === undefined ? 'passed' : 'blocked',
@@ -84,8 +88,10 @@ export async function runCi(services: WorkspaceServices, options: CiOptions): Pr
     await finishCiRun(services, runId, result);
     return { ...result, runId };
   } catch (error) {
+    // What the stop made fail (a stage, a git child killed with the process group) is the stop.
+    const thrown = interruptedAt === undefined && options.signal?.aborted ? stopped(error) : error;
     await services.runs.end(runId, interruptedAt === undefined ? 'FAILED' : 'KILLED').catch(() => undefined);
-    throw error;
+    throw thrown;
   }
 }
 

@@ -8,8 +8,9 @@
  * restored, the file is the verdict for exactly these inputs (the stage's deps include the
  * candidate, the data, the rules and the version the alias names). So the report is a file read,
  * kept and restored by the same caching as every other output; in a warm, unchanged
- * `sluice ci` the gate step is a file read (milliseconds), with no second cache to keep in step. Only a
- * pipeline without such a stage has the gate scored here, through the gate service.
+ * `sluice ci` the gate step is a file read (milliseconds), with no second cache to keep in step. A
+ * pipeline without such a stage (or one whose gate stage has no `details:`) has the gate scored
+ * here, through the gate service.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

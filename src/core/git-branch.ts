@@ -27,13 +27,13 @@ async function runOrFail(cwd: string, args: readonly string[]): Promise<string> 
   return result.stdout;
 }
 
-/** The branch checked out in `cwd`, or undefined on a detached HEAD or outside git. */
 /** The branch `origin/HEAD` names (the remote's default branch), when the clone knows it. */
 export async function remoteDefaultBranch(cwd: string): Promise<string | undefined> {
   const result = await run(cwd, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']);
   return result.ok ? result.stdout.trim().replace(/^origin\//, '') || undefined : undefined;
 }
 
+/** The branch checked out in `cwd`, or undefined on a detached HEAD or outside git. */
 export async function currentBranch(cwd: string): Promise<string | undefined> {
   const result = await run(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
   return result.ok ? result.stdout.trim() || undefined : undefined;

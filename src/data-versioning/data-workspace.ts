@@ -86,16 +86,20 @@ export async function loadPointers(root: string, targets: readonly string[] = []
   // merge conflict) must not stop commands on other data. A pointer names its file's own data.
   const named = (file: string) => file.replace(/\.sluice$/, '');
   const relevant = wanted.length === 0 ? files : files.filter((file) => wanted.some((target) => named(file) === target || file === target || named(file).startsWith(`${target}/`) || target.startsWith(`${named(file)}/`)));
-  const pointers = relevant.flatMap((file) => {
-    try {
-      return [readPointer(root, file)];
-    } catch (error) {
-      if (options.skipUnreadable) return [];
-      throw error;
-    }
-  });
+  const read = (list: readonly string[]) =>
+    list.flatMap((file) => {
+      try {
+        return [readPointer(root, file)];
+      } catch (error) {
+        if (options.skipUnreadable) return [];
+        throw error;
+      }
+    });
+  let pointers = read(relevant);
   if (targets.length === 0) return pointers;
   const covers = (target: string, located: LocatedPointer) => located.target === target || located.file === target || located.target.startsWith(`${target}/`);
+  // A pointer renamed apart from its data (`git mv a.csv.sluice b.csv.sluice`, path: a.csv) is found by reading them all.
+  if (!wanted.every((target) => pointers.some((located) => covers(target, located)))) pointers = read(files);
   // A path no pointer covers is a mistake to report, not a command that quietly does nothing.
   for (const target of wanted) {
     if (pointers.some((located) => covers(target, located))) continue;

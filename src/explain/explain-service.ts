@@ -56,24 +56,25 @@ function sampleRows(rows: number, count: number, seed: number): number[] {
  * Rows with a missing feature value make the linear and kernel explanations NaN (the background
  * mean, every coalition with the row): refused with where they are, as `sluice eval` refuses them.
  */
-function refuseMissingValues(table: Table, exclude: readonly string[], data: string, method: string): void {
-  const missing = new Uint8Array(table.rowCount);
+function refuseMissingValues(table: Table, rows: readonly number[], exclude: readonly string[], data: string, method: string): void {
+  // Only the rows explained and the background sample: a NaN elsewhere in the file changes nothing.
+  const missing = new Set<number>();
   const columns: string[] = [];
   for (const column of table.columns) {
     if (column.kind !== 'number' || exclude.includes(column.name)) continue;
     let found = false;
-    for (let row = 0; row < table.rowCount; row++) {
+    for (const row of rows) {
       if (Number.isNaN(column.values[row]!)) {
-        missing[row] = 1;
+        missing.add(row);
         found = true;
       }
     }
     if (found) columns.push(column.name);
   }
-  const first = missing.indexOf(1);
-  if (first < 0) return;
-  const count = missing.reduce((sum, flag) => sum + flag, 0);
-  throw missingFeatureValues({ data, count, row: first + 1, columns: columns.slice(0, 5).join(', ') + (columns.length > 5 ? ` and ${columns.length - 5} more` : ''), method });
+  if (missing.size === 0) return;
+  let first = Infinity;
+  for (const row of missing) first = Math.min(first, row);
+  throw missingFeatureValues({ data, count: missing.size, row: first + 1, columns: columns.slice(0, 5).join(', ') + (columns.length > 5 ? ` and ${columns.length - 5} more` : ''), method });
 }
 
 export async function explainModel(options: ExplainOptions): Promise<Explanation> {
@@ -87,7 +88,8 @@ export async function explainModel(options: ExplainOptions): Promise<Explanation
   if (options.background !== undefined && options.background > table.rowCount) throw backgroundTooLarge({ background: options.background, rows: table.rowCount, data: options.dataPath });
   const rowIndexes = Array.from({ length: Math.min(options.rows ?? table.rowCount, table.rowCount) }, (_, i) => i);
   const explained = selectRows(table, rowIndexes);
-  const background = selectRows(table, sampleRows(table.rowCount, options.background ?? DEFAULT_BACKGROUND, seed));
+  const backgroundRows = sampleRows(table.rowCount, options.background ?? DEFAULT_BACKGROUND, seed);
+  const background = selectRows(table, backgroundRows);
   const model = await loadOnnxModel(options.modelPath);
   try {
     const graph = readOnnxGraph(readFileSync(options.modelPath));
@@ -98,7 +100,7 @@ export async function explainModel(options: ExplainOptions): Promise<Explanation
     if (method === 'linear' && !linear) throw methodNotApplicable({ model: options.modelLabel, method, found: 'its graph has no single linear layer (MatMul or Gemm by constant weights) followed only by Sigmoid or Softmax' });
     const context = { model, graph, explained, background, exclude, label: options.modelLabel, rowIndexes };
     if (tree) return await treeExplanation(tree, context);
-    refuseMissingValues(table, exclude, options.dataPath, linear ? 'linear' : 'kernel');
+    refuseMissingValues(table, [...new Set([...rowIndexes, ...backgroundRows])], exclude, options.dataPath, linear ? 'linear' : 'kernel');
     if (linear) return linearExplanation(linear, context);
     return await kernelExplanation(context, { seed, samples: options.samples });
   } finally {

@@ -5,7 +5,7 @@
  * model server load a local file either way.
  */
 import { resolve } from 'node:path';
-import { closestMatch } from '../core/index.js';
+import { editDistance } from '../core/index.js';
 import { aliasNotFound, registeredModelNotFound, registryNotAvailable } from './errors.js';
 import { fetchModelFile } from './model-file.js';
 import { formatModelUri, isModelUri, parseModelUri } from './model-reference.js';
@@ -52,7 +52,7 @@ export async function resolveModelPath(reference: string, options: ResolveModelO
  * An optional reference (a gate's baseline) that names nothing means "no such model yet": the
  * candidate is a first model. Unless it names nothing by mistake, which would pass a worse model
  * unchecked: a version number of a model that has versions, or an alias spelled close to one the
- * model has (champoin, Champion). Those are the registry's not-found errors, with the alias meant.
+ * model has (champoin, Champion: one edit or case away). Those are the registry's not-found errors, with the alias meant.
  */
 async function checkNamesNothingYet(registry: RegistryService, reference: string): Promise<undefined> {
   const parsed = parseModelUri(reference);
@@ -63,7 +63,10 @@ async function checkNamesNothingYet(registry: RegistryService, reference: string
   if (!model || model.latestVersions.length === 0) return undefined;
   if (parsed.kind === 'version') await registry.resolve(reference);
   if (parsed.kind === 'alias') {
-    const meant = closestMatch(parsed.alias, model.aliases.map((entry) => entry.alias));
+    // One edit away (a swap, a missing or doubled letter) or another case: a typo. Aliases that
+    // differ more (prod-us beside prod-eu) may be meant, and are not assigned yet.
+    const wanted = parsed.alias.toLowerCase();
+    const meant = model.aliases.find((entry) => editDistance(entry.alias.toLowerCase(), wanted) <= 1)?.alias;
     if (meant !== undefined) throw aliasNotFound({ name: parsed.name, alias: parsed.alias, meant });
   }
   return undefined;

@@ -200,5 +200,8 @@ describe('registry service', { timeout: 60_000 }, () => {
     await assert.rejects(resolveModel('models:/bc@champoin', { optional: true }), (error: Error & { code?: string }) => error.code === 'SLUICE_REGISTRY_ALIAS_NOT_FOUND' && /Did you mean "champion"\?/.test(error.message));
     await rejectsWithCode(resolveModel('models:/bc@Champion', { optional: true }), 'SLUICE_REGISTRY_ALIAS_NOT_FOUND');
     await rejectsWithCode(resolveModel('models:/bc/7', { optional: true }), 'SLUICE_REGISTRY_VERSION_NOT_FOUND');
+    // Two edits from an alias the model has is another alias, meant and not assigned yet.
+    await register(context, 'bc', MODEL, 'prod-eu');
+    assert.equal(await resolveModel('models:/bc@prod-us', { optional: true }), undefined);
   });
 });

@@ -41,7 +41,7 @@ async function openSqlite(path: string): Promise<MetadataStore> {
     throw databaseUnavailable({ url: path, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new CachedStatements(database) }) });
-  await migrateSqlite(database, db);
+  await migrateSqlite(database, db, path);
   return guardStore(new KyselyMetadataStore({ db, dialect: 'sqlite', location: path }), path);
 }
 
@@ -67,9 +67,14 @@ function whileBusy<T>(work: () => T): T {
  * and one failed ("table experiments already exists"). The lock is taken only when a migration is
  * pending: every later open just reads the list of applied ones.
  */
-async function migrateSqlite(database: { prepare(sql: string): { all(): unknown[] }; exec(sql: string): unknown; inTransaction: boolean }, db: Kysely<Database>): Promise<void> {
+async function migrateSqlite(database: { prepare(sql: string): { all(): unknown[] }; exec(sql: string): unknown; inTransaction: boolean }, db: Kysely<Database>, path: string): Promise<void> {
   if (!migrationsPending(database)) return;
-  whileBusy(() => database.exec('BEGIN IMMEDIATE'));
+  // A future migration must not need PRAGMA foreign_keys or VACUUM: neither works inside this transaction.
+  try {
+    whileBusy(() => database.exec('BEGIN IMMEDIATE'));
+  } catch (error) {
+    throw databaseUnavailable({ url: path, reason: `another Sluice command kept it locked for ${BUSY_TIMEOUT_MS / 1000} s while it was being created (${error instanceof Error ? error.message : String(error)})` }, { cause: error });
+  }
   try {
     await migrateToLatest(db as Kysely<unknown>);
     database.exec('COMMIT');
@@ -81,7 +86,9 @@ async function migrateSqlite(database: { prepare(sql: string): { all(): unknown[
 function migrationsPending(database: { prepare(sql: string): { all(): unknown[] } }): boolean {
   try {
     const applied = new Set((database.prepare(`SELECT name FROM ${MIGRATION_TABLE}`).all() as { name: string }[]).map((row) => row.name));
-    return Object.keys(MIGRATIONS).some((name) => !applied.has(name));
+    const known = Object.keys(MIGRATIONS);
+    // One this Sluice does not know is a newer Sluice's: the migrator says so (upgrade Sluice).
+    return known.some((name) => !applied.has(name)) || [...applied].some((name) => !known.includes(name));
   } catch {
     return true; // no table yet: a new database
   }

@@ -166,10 +166,11 @@ describe('data versioning', () => {
     assert.equal(pushed.code, 1, pushed.stderr);
     assert.match(pushed.stderr, new RegExp(`labels\\.csv: The cached object blake3:${hex} \\(labels\\.csv\\) is corrupt: its bytes hash to blake3:[0-9a-f]{64}\\. It was not pushed`));
     assert.equal(existsSync(join(remote, 'blake3', hex.slice(0, 2), hex.slice(2))), false);
+    assert.equal(existsSync(object), false, 'the corrupt object left the cache');
   });
 
   test('a new version shows in data diff, file by file; checkout goes back', async () => {
-    // The previous test left a local edit that no version holds: pull keeps it unless forced.
+    // The tampered-remote test left a local edit that no version holds: pull keeps it unless forced.
     const kept = await sluiceAsync(repo.root, ['data', 'pull', '-r', 'resumable']);
     assert.equal(kept.code, 2);
     assert.match(kept.stderr, /Not restored, to keep changes that are saved nowhere else: data\/images/);

@@ -100,6 +100,9 @@ describe('sluice gate', () => {
     const typo = gate(yaml('bc_weak_logreg3').replace('forbid: [mean_texture]', 'forbid: [mean_textur]'));
     assert.equal(typo.code, 2, typo.stderr);
     assert.match(typo.stderr, /explain\.forbid names "mean_textur", which is not a feature of the model\. Did you mean "mean_texture"\?.*SLUICE_GATE_UNKNOWN_FEATURE/s);
+    // Forbidding an attribute the model never saw (the rule's purpose) passes, with a note.
+    const absent = gate(yaml('bc_weak_logreg3').replace('forbid: [mean_texture]', 'forbid: [sex]'));
+    assert.equal(absent.code, 0, absent.stderr);
   });
 
   test('without a baseline, comparison rules are skipped with a note', () => {

@@ -7,7 +7,7 @@
  * machines pushing the same object write the same bytes under the same name. Pulled bytes are
  * hashed as they arrive and refused if they do not match their name.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { hashFile, isAppError } from '../../core/index.js';
 import { cachedObjectCorrupt } from '../errors.js';
 import type { ManifestEntry } from '../manifest.js';
@@ -121,7 +121,11 @@ export async function pushObjects(cache: ObjectCache, storage: ObjectStorage, ro
       // A remote is where others restore from: an object that no longer matches its name (edited
       // through a hard link, damaged on disk) is refused here rather than spread to every clone.
       const actual = await hashFile(cache.objectPath(item.id), item.size);
-      if (`blake3:${actual}${isDirectoryId(item.id) ? '.dir' : ''}` !== item.id) throw cachedObjectCorrupt({ id: item.id, path: item.path, actual: `blake3:${actual}` });
+      if (`blake3:${actual}${isDirectoryId(item.id) ? '.dir' : ''}` !== item.id) {
+        // Wrong bytes under that name serve no one: removed, so a pull or an add can store good ones.
+        rmSync(cache.objectPath(item.id), { force: true });
+        throw cachedObjectCorrupt({ id: item.id, path: item.path, actual: `blake3:${actual}` });
+      }
       await storage.putFile(item.id, cache.objectPath(item.id), { size: item.size });
       transferred++;
       sent += item.size;

@@ -66,7 +66,7 @@ for (const [variant, facts] of Object.entries(VARIANTS)) {
     assert.deepEqual(pipeline.sluice.cache.map((cache: { paths: string[] }) => cache.paths[0]), ['.sluice/cache/', '.npm/']);
     assert.equal(pipeline.sluice.script.at(-1), facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND);
     // The caches in the checkout are kept out of git's view before anything records the commit.
-    assert.equal(pipeline.sluice.script[0], "printf '.npm/\\n.venv/\\n' >> .git/info/exclude");
+    assert.equal(pipeline.sluice.script[0], "mkdir -p .git/info && (grep -qxF .npm/ .git/info/exclude 2>/dev/null || printf '.npm/\\n.venv/\\n' >> .git/info/exclude)");
     assert.deepEqual(pipeline.sluice.artifacts.paths, ['sluice-report.md']);
     assert.equal(pipeline.sluice.artifacts.when, 'always');
     assert.deepEqual(pipeline.workflow.rules.at(-1).changes, [...DATA_PATHS]);

@@ -55,7 +55,7 @@ sluice:
   script:
     # The job's own caches live in the checkout (GitLab caches only paths inside it): kept out of
     # git's view, or every run and registered model would read "with uncommitted changes".
-    - printf '.npm/\\n.venv/\\n' >> .git/info/exclude
+    - mkdir -p .git/info && (grep -qxF .npm/ .git/info/exclude 2>/dev/null || printf '.npm/\\n.venv/\\n' >> .git/info/exclude)
 ${list([...gitlabInstall(facts), ciCommand(facts)], '    ')}
   artifacts:
     when: always

@@ -2,6 +2,7 @@
  * `sluice data add|status|checkout|diff|gc|push|pull` and `sluice remote add|list|remove`:
  * data under version control, as DVC users know it.
  */
+import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import {
@@ -135,7 +136,10 @@ const gcSchema = z.object({ force: z.boolean().default(false), json: z.boolean()
 export async function dataGcCommand(rawOptions: unknown, output: CliOutput): Promise<number> {
   const options = parseOptions(gcSchema, rawOptions, 'data gc');
   return withData(async (data) => {
-    const shared = relative(data.root, data.cache.dir).startsWith('..') || isAbsolute(relative(data.root, data.cache.dir));
+    // By real paths: a .sluice/cache that is a symlink to shared storage is shared too.
+    const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
+    const inside = relative(real(data.root), real(data.cache.dir));
+    const shared = inside.startsWith('..') || isAbsolute(inside);
     if (shared && options.force && options.projects === undefined) throw sharedCacheGc({ cache: data.cache.dir, root: data.root });
     const projects = await openProjects(data, options.projects ?? []);
     let report;

@@ -55,7 +55,7 @@ export const unknownGateMetric = defineError<{ metric: string; task: string; sug
 
 export const unknownExplainFeature = defineError<{ feature: string; list: string; features: readonly string[]; suggestion: string }>('SLUICE_GATE_UNKNOWN_FEATURE', {
   kind: 'invalid_input',
-  description: 'An explain rule of a gate names a feature the model does not have (in forbid or require): a misspelt name would otherwise never match, and the rule would pass.',
+  description: 'An explain rule of a gate requires a feature the model does not have, or forbids one spelled close to a feature it has (a typo that would never match, letting the rule pass).',
   message: ({ feature, list, suggestion }) => `The gate's explain.${list} names "${feature}", which is not a feature of the model.${suggestion}`,
   hint: ({ features }) => `Name features as the model's signature does (${features.slice(0, 8).join(', ')}${features.length > 8 ? ', …' : ''}).`,
 });

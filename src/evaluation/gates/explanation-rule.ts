@@ -4,7 +4,7 @@
  * forbidden feature among its `top` most important, and must have every required one there. A
  * model that leans on a sensitive attribute is blocked even when its metrics look fine.
  */
-import { didYouMean } from '../../core/index.js';
+import { closestMatch, didYouMean } from '../../core/index.js';
 import { explainModel } from '../../explain/index.js';
 import { unknownExplainFeature } from './errors.js';
 import type { RuleVerdict } from './rules.js';
@@ -18,19 +18,22 @@ export async function checkExplanationRule(rule: NonNullable<GateConfig['explain
   const rank = new Map(explanation.ranking.map((item, index) => [item.feature, { place: index + 1, value: item.overall }]));
   const failures: string[] = [];
   const notes: string[] = [];
-  // A name the model lacks is a mistake in the rule, not a feature that is (or is not) important.
   const features = [...rank.keys()];
-  for (const [list, names] of [['forbid', rule.forbid ?? []], ['require', rule.require ?? []]] as const) {
-    for (const feature of names) if (!rank.has(feature)) throw unknownExplainFeature({ feature, list, features, suggestion: didYouMean(feature, features) });
-  }
+  // Forbidding a feature the model does not have is the outcome the rule allows (a sensitive
+  // attribute it never saw), said in a note; one spelled close to a feature it has is a typo that
+  // would let the rule pass, and is refused. A required feature must be one of the model's.
   for (const feature of rule.forbid ?? []) {
     const found = rank.get(feature);
-    if (!found) continue;
-    if (found.place <= rule.top) failures.push(`${feature} is #${found.place} of the most important features (mean |SHAP| ${found.value.toPrecision(3)}); it must not be in the top ${rule.top}`);
+    if (!found) {
+      const meant = closestMatch(feature, features);
+      if (meant !== undefined) throw unknownExplainFeature({ feature, list: 'forbid', features, suggestion: ` Did you mean "${meant}"?` });
+      notes.push(`${feature} is not a feature of the model`);
+    } else if (found.place <= rule.top) failures.push(`${feature} is #${found.place} of the most important features (mean |SHAP| ${found.value.toPrecision(3)}); it must not be in the top ${rule.top}`);
   }
   for (const feature of rule.require ?? []) {
     const found = rank.get(feature);
-    if (!found || found.place > rule.top) failures.push(`${feature} must be in the top ${rule.top} features, but is ${found ? `#${found.place}` : 'not a feature of the model'}`);
+    if (!found) throw unknownExplainFeature({ feature, list: 'require', features, suggestion: didYouMean(feature, features) });
+    if (found.place > rule.top) failures.push(`${feature} must be in the top ${rule.top} features, but is #${found.place}`);
   }
   const top = explanation.ranking.slice(0, rule.top).map((item) => item.feature);
   notes.push(`top ${rule.top} by mean |SHAP| (${explanation.method}): ${top.join(', ')}`);

@@ -5,11 +5,12 @@
  *  3. the same inputs ran before (run cache) → restore that run's outs;
  *  4. otherwise run the command, check its outs, store them, update the lock and run cache.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { parseObjectId, type ObjectCache, type WorkspaceHasher } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
 import { PIPELINE_RUN_ENV, STAGE_ENV } from '../workspace/index.js';
+import { outputTracked } from './errors.js';
 import { runCommands, type OutputStream } from './command-runner.js';
 import type { LockedPath, LockedStage, Lockfile } from './lockfile.js';
 import type { StageOutcome, StageStatus } from './outcome.js';
@@ -267,9 +268,22 @@ function prepareOutputs(stage: Stage, context: StageProcessorContext): void {
   for (const out of stage.outs) {
     const path = join(context.root, out.path);
     if (out.persist) context.cache.unprotect(path);
-    else rmSync(path, { recursive: true, force: true });
+    else {
+      // Tracked data inside an output folder would go with it: the graph checks the out and its
+      // parents (buildGraph); what is inside is looked at here, only when the folder is replaced.
+      const pointer = pointerInside(path);
+      if (pointer) throw outputTracked({ stage: stage.name, path: out.path, pointer: `${out.path}/${pointer}` });
+      rmSync(path, { recursive: true, force: true });
+    }
     mkdirSync(dirname(path), { recursive: true });
   }
+}
+
+/** A `.sluice` pointer file inside the folder at `path` (relative to it), if there is one. */
+function pointerInside(path: string): string | undefined {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats?.isDirectory()) return undefined;
+  return (readdirSync(path, { recursive: true, encoding: 'utf8' })).find((name) => name.endsWith('.sluice') && statSync(join(path, name)).isFile());
 }
 
 /** Hashes the outs and stores them in the cache; returns their lock entries. */

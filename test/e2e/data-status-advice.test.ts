@@ -89,6 +89,18 @@ describe('a stage writing data a pointer tracks', { timeout: 120_000 }, () => {
     assert.match(result.stderr, /sluice\.yaml:4:\d+: Stage "gen" writes data\/labels\.csv, which data\/labels\.csv\.sluice tracks as versioned data: running it would overwrite that data.*SLUICE_PIPELINE_OUTPUT_TRACKED/s);
     assert.equal(readFileSync(join(repo.root, 'data', 'labels.csv'), 'utf8'), 'hand-labelled v1\n');
   });
+
+  test('is refused when its out is a folder holding tracked data, and the folder is left as it was', (t) => {
+    const repo = scratchRepo({ 'sluice.yaml': 'stages: {}\n', 'data/labels.csv': 'hand-labelled v1\n' });
+    t.after(() => repo.remove());
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/labels.csv']).code, 0);
+    writeFileSync(join(repo.root, 'sluice.yaml'), 'stages:\n  gen:\n    cmd: mkdir -p data && echo x > data/generated.csv\n    outs: [data]\n');
+    const result = sluice(repo.root, ['run']);
+    assert.notEqual(result.code, 0, result.stdout);
+    assert.match(result.stdout + result.stderr, /Stage "gen" writes data, which data\/labels\.csv\.sluice tracks as versioned data/);
+    assert.equal(readFileSync(join(repo.root, 'data', 'labels.csv'), 'utf8'), 'hand-labelled v1\n');
+    assert.ok(existsSync(join(repo.root, 'data', 'labels.csv.sluice')));
+  });
 });
 
 describe('pushing and pulling a pipeline output by its path', { timeout: 120_000 }, () => {

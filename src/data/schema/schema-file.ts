@@ -28,6 +28,11 @@ export const columnSchema = z.strictObject({
   regex: z.string().min(1).optional(),
   unique: z.boolean().optional(),
   description: z.string().optional(),
+}).superRefine((rules, context) => {
+  // Bounds no value can meet are a mistake in the schema, not data to fail row by row.
+  if (rules.min !== undefined && rules.max !== undefined && typeof rules.min === typeof rules.max && rules.min > rules.max) {
+    context.addIssue({ code: 'custom', path: ['max'], message: `is ${JSON.stringify(rules.max)}, below min (${JSON.stringify(rules.min)}): no value could pass` });
+  }
 });
 
 /** A row-level expectation in SQL, evaluated by DuckDB: rows where it is not true fail. */
@@ -41,7 +46,10 @@ export const expectationSchema = z.strictObject({
 export const dataSchemaSchema = z.strictObject({
   version: z.literal(1, { error: 'version must be 1' }).default(1),
   description: z.string().optional(),
-  rows: z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).optional(),
+  rows: z
+    .strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() })
+    .refine((rows) => rows.min === undefined || rows.max === undefined || rows.min <= rows.max, { path: ['max'], message: 'is below min: no file could pass' })
+    .optional(),
   /** Whether columns the schema does not list are accepted (default false). */
   allow_extra_columns: z.boolean().default(false),
   columns: z.record(z.string(), columnSchema.nullable().transform((value) => value ?? {})).default({}),

@@ -169,6 +169,14 @@ describe('data validation against a schema', () => {
     await assert.rejects(validate(GOOD, SCHEMA.replace('min: 18', 'minimum: 18')), { code: 'SLUICE_CORE_INVALID_FILE' });
   });
 
+  test('a max below min is an error at the max, not a rule every row fails', async () => {
+    await assert.rejects(validate(GOOD, SCHEMA.replace('min: 18, max: 99', 'min: 100, max: 10')), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'SLUICE_CORE_INVALID_FILE');
+      assert.match((error as Error & { toUserMessage(): string }).toUserMessage(), /schema\.yaml:5:\d+: "columns\.age\.max": is 10, below min \(100\): no value could pass/);
+      return true;
+    });
+  });
+
   test('drift against a reference fails validation on the drifted columns', async () => {
     const train = sharedFixture('breast_cancer', 'train.csv');
     const schema = file('bc.yaml', 'allow_extra_columns: true\ndrift:\n  fail_on: column\n  exclude: [target]\n');

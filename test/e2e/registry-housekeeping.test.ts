@@ -158,6 +158,10 @@ describe('deleting models and versions', () => {
     assert.equal(sluice(repo.root, ['models', 'show', 'bc/2']).code, 2);
     const audit = sluice(repo.root, ['audit', '--model', 'bc', '--json']);
     assert.match(audit.stdout, /model_version\.delete/);
+    // A name no model has is said as such, not as an empty log.
+    const typo = sluice(repo.root, ['audit', '--model', 'bcc']);
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(typo.stderr, /SLUICE_REGISTRY_MODEL_NOT_FOUND/);
   });
 
   test('--force deletes an aliased version with its aliases', () => {

@@ -14,13 +14,16 @@ const auditSchema = z.object({
 export async function auditCommand(rawOptions: unknown, output: CliContext): Promise<number> {
   const options = parseOptions(auditSchema, rawOptions, 'audit');
   return withServices(output, async (services) => {
-    const entries = await services.registry(cliActor()).listAudit({ model: options.model, limit: options.limit });
+    const registry = services.registry(cliActor());
+    const entries = await registry.listAudit({ model: options.model, limit: options.limit });
+    // No entry for a name no model has (a typo) is the model not found, not an empty log.
+    if (entries.length === 0 && options.model !== undefined) await registry.getRegisteredModel(options.model);
     if (options.json) {
       printJson(output, entries.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })));
       return 0;
     }
     if (entries.length === 0) {
-      output.stdout.write('The audit log is empty: nothing in the registry has changed yet.\n');
+      output.stdout.write(options.model === undefined ? 'The audit log is empty: nothing in the registry has changed yet.\n' : `The audit log has no entry for model ${options.model} yet.\n`);
       return 0;
     }
     const rows = entries.map((entry) => [

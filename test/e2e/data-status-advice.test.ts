@@ -148,6 +148,8 @@ describe('a remote added by a relative path', { timeout: 120_000 }, () => {
     assert.equal(added.code, 0, added.stderr);
     assert.match(readFileSync(join(repo.root, '.sluice', 'config.yaml'), 'utf8'), /url: \.\.\/store\n/);
     assert.equal(sluice(join(repo.root, 'sub'), ['data', 'add', 'a.txt']).code, 0);
+    // Status from the subfolder names the path as the user would type it there.
+    assert.match(sluice(join(repo.root, 'sub'), ['data', 'status']).stdout, /^a\.txt +up to date$/m);
     assert.equal(sluice(join(repo.root, 'sub'), ['data', 'push']).code, 0);
     assert.ok(existsSync(join(repo.root, '..', 'store', 'blake3')), 'pushed to the directory ../../store names from sub/');
   });

@@ -3,7 +3,7 @@
  * data under version control, as DVC users know it.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   addData,
@@ -93,7 +93,9 @@ export async function dataStatusCommand(paths: readonly string[], rawOptions: un
       missing: 'missing, and not in the local cache: `sluice data pull` fetches and restores it',
       modified: 'modified; the tracked version is not in the local cache: `sluice data add` records yours, `sluice data pull --force` restores the tracked one',
     };
-    output.stdout.write(renderTable(['Path', 'State'], statuses.map((status) => [status.target, (!status.inCache && uncached[status.state]) || advice[status.state]!])));
+    // Paths as the user names them from where they are (arguments are read that way too); --json keeps the root's.
+    const shown = (target: string) => relative(process.cwd(), join(data.root, target)) || '.';
+    output.stdout.write(renderTable(['Path', 'State'], statuses.map((status) => [shown(status.target), (!status.inCache && uncached[status.state]) || advice[status.state]!])));
     return 0;
   });
 }

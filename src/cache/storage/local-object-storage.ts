@@ -12,6 +12,9 @@ import type { ObjectId } from '../object-id.js';
 import { storageObjectMissing, storageUnavailable } from './errors.js';
 import { entryKeyProblem, objectIdOfKey, objectKey, type ObjectStorage } from './object-storage.js';
 
+/** How old a temp file of the remote must be to be taken for a killed push's leftover. */
+const STALE_TEMP_MS = 24 * 3_600_000;
+
 export class LocalObjectStorage implements ObjectStorage {
   /** Directories known to exist: a push of 20,000 objects would otherwise ask 40,000 times. */
   private readonly madeDirs = new Set<string>();
@@ -33,6 +36,21 @@ export class LocalObjectStorage implements ObjectStorage {
     return join(this.dir, 'tmp');
   }
 
+  /**
+   * Removes temp files a push killed mid-copy left, once they are a day old. Their names carry a
+   * pid, but the remote may be shared by machines whose processes this one cannot see; no copy
+   * in progress goes a day without writing.
+   */
+  private async sweepStaleTemps(): Promise<void> {
+    const names = await readdir(this.tempDir).catch(() => [] as string[]);
+    const cutoff = Date.now() - STALE_TEMP_MS;
+    for (const name of names) {
+      const path = join(this.tempDir, name);
+      const stats = await stat(path).catch(() => undefined);
+      if (stats?.isFile() && stats.mtimeMs < cutoff) await rm(path, { force: true }).catch(() => undefined);
+    }
+  }
+
   async has(id: ObjectId): Promise<boolean> {
     try {
       await stat(this.path(id));
@@ -51,6 +69,7 @@ export class LocalObjectStorage implements ObjectStorage {
         return;
       }
       // Callers check has() first; a second writer of the same id renames identical content.
+      if (!this.madeDirs.has(this.tempDir)) await this.sweepStaleTemps();
       await this.ensureDir(this.tempDir);
       const temp = join(this.tempDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
       try {

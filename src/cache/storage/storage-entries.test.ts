@@ -4,7 +4,7 @@
  * at once.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestS3, type TestS3 } from '../../../test/support/s3.js';
@@ -83,4 +83,20 @@ test('document keys cannot leave their place or reach the objects', () => {
   assert.match(entryKeyProblem('blake3/ab/cd')!, /hold objects/);
   assert.match(entryKeyProblem('/abs/path')!, /lowercase letters/);
   assert.match(entryKeyProblem('Runs/UPPER')!, /lowercase letters/);
+});
+
+test('a directory remote sweeps a killed push\'s day-old temp files on its next push, and keeps fresh ones', async (t) => {
+  const dir = makeTempDir();
+  t.after(() => dir.remove());
+  mkdirSync(join(dir.path, 'tmp'));
+  const old = join(dir.path, 'tmp', '4242-deadbeef0000');
+  const fresh = join(dir.path, 'tmp', '4343-deadbeef0001');
+  writeFileSync(old, 'half an object');
+  writeFileSync(fresh, 'a copy in progress elsewhere');
+  const dayAndMinute = (Date.now() - 24 * 3_600_000 - 60_000) / 1000;
+  utimesSync(old, dayAndMinute, dayAndMinute);
+  const source = join(dir.path, 'object');
+  writeFileSync(source, 'x');
+  await new LocalObjectStorage(dir.path).putFile(`blake3:${'b'.repeat(64)}`, source);
+  assert.deepEqual(readdirSync(join(dir.path, 'tmp')), ['4343-deadbeef0001']);
 });

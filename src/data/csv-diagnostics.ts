@@ -4,7 +4,7 @@
  * header's line number. Runs only after a failure, so it may read the whole file.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 
 export interface CsvProblem {
   /** 1-based line of the file where the problem is. */
@@ -79,5 +79,42 @@ export function diagnoseCsv(path: string, delimiter: string): CsvProblem | undef
   }
   if (quoted) return { line: recordLine, problem: 'a quoted field is never closed (an odd number of " characters)' };
   if (recordStart < bytes.length) return endRecord(bytes.length);
+  return undefined;
+}
+
+/**
+ * A column name the header line gives twice, if any. DuckDB reads such a file without complaint,
+ * renaming the second `age` to `age_1`, which then shows up as an unexpected column or a wrong
+ * feature; so it is checked before every read (the header's first 64 KiB, quotes honoured).
+ */
+export function duplicateHeaderName(path: string, delimiter: string): string | undefined {
+  const handle = openSync(path, 'r');
+  let text: string;
+  try {
+    const buffer = Buffer.alloc(64 << 10);
+    text = buffer.subarray(0, readSync(handle, buffer, 0, buffer.length, 0)).toString('utf8').replace(/^\uFEFF/, '');
+  } finally {
+    closeSync(handle);
+  }
+  const names: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let k = 0; k <= text.length; k++) {
+    const char = text[k];
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === delimiter || char === '\n' || char === '\r' || char === undefined)) {
+      names.push(field.trim().replace(/^"(.*)"$/, '$1').replaceAll('""', '"'));
+      field = '';
+      if (char !== delimiter) break;
+      continue;
+    }
+    field += char;
+  }
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === '') continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
   return undefined;
 }

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { diagnoseCsv } from './csv-diagnostics.js';
+import { diagnoseCsv, duplicateHeaderName } from './csv-diagnostics.js';
 import { dataFileNotFound, emptyDataFile, malformedData, mixedColumn, unreadableData, unsupportedDataFormat } from './errors.js';
 
 /** Which types DuckDB may infer for CSV columns. */
@@ -58,6 +58,8 @@ export function tableSource(path: string, inference: TypeInference = 'numbers', 
   const delimiter = delimiterOf(path);
   if (delimiter !== undefined) {
     if (isBlank(path)) throw emptyDataFile({ path });
+    const twice = duplicateHeaderName(path, delimiter);
+    if (twice !== undefined) throw malformedData({ path, line: 1, problem: `the header names the column "${twice}" twice (a reader would rename one of them silently); give each column its own name` });
     const sample = options.sniffWholeFile ? ', sample_size = -1' : '';
     return `read_csv(${quote(path)}, header = true, delim = '${delimiter}', skip = 0, strict_mode = true, null_padding = false, auto_type_candidates = ${CANDIDATES[inference]}${sample})`;
   }

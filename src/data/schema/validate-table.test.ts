@@ -122,6 +122,10 @@ describe('data validation against a schema', () => {
     assert.deepEqual(only(result, 'type').examples, [{ row: 22_000, value: 'abc' }]);
   });
 
+  test('a header that names a column twice is an error at line 1, not a renamed extra column', async () => {
+    await assert.rejects(validate(GOOD.replace('id,age,city', 'id,age,age')), (error: Error & { code?: string }) => error.code === 'SLUICE_DATA_MALFORMED' && /line 1: the header names the column "age" twice/.test(error.message));
+  });
+
   test('dates are compared as dates', async () => {
     assert.deepEqual(only(await validate(GOOD.replace('2024-01-02', '2023-12-31')), 'min').examples, [{ row: 1, value: '2023-12-31' }]);
   });

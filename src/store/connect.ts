@@ -31,12 +31,12 @@ async function openSqlite(path: string): Promise<MetadataStore> {
     // Switching a new file to WAL needs it alone: another command opening it at the same moment
     // makes SQLite answer "database is locked" at once, without its busy handler, so it is retried.
     whileBusy(() => database.pragma('journal_mode = WAL'));
-    database.pragma('synchronous = NORMAL');
-    database.pragma('foreign_keys = ON');
+    whileBusy(() => database.pragma('synchronous = NORMAL'));
+    whileBusy(() => database.pragma('foreign_keys = ON'));
     // Search over 100,000 runs touches pages all over the tables: a 64 MiB page cache (allocated
     // as used) and memory-mapped reads halve its time against SQLite's 2 MiB default.
-    database.pragma('cache_size = -65536');
-    database.pragma('mmap_size = 268435456');
+    whileBusy(() => database.pragma('cache_size = -65536'));
+    whileBusy(() => database.pragma('mmap_size = 268435456'));
   } catch (error) {
     throw databaseUnavailable({ url: path, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   }
@@ -55,7 +55,8 @@ function whileBusy<T>(work: () => T): T {
     try {
       return work();
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      // SQLITE_BUSY and its extended codes (SQLITE_BUSY_RECOVERY while another opener rebuilds the WAL index).
+      if (!/^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? '') || Date.now() > deadline) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
   }

@@ -20,7 +20,12 @@ export class CachedStatements implements SqliteDatabase {
 
   constructor(private readonly database: Database) {}
 
-  prepare(sql: string): SqliteStatement {
+  prepare(query: string): SqliteStatement {
+    // Kysely opens a transaction with a deferred `begin`: one that reads and then writes while
+    // another process committed meanwhile fails at once with "database is locked" (SQLite cannot
+    // wait there without risking a deadlock). `begin immediate` takes the write lock first, so
+    // concurrent commands wait for each other (busy timeout) instead.
+    const sql = query === 'begin' ? 'begin immediate' : query;
     const cached = this.statements.get(sql);
     if (cached && !cached.busy) {
       this.statements.delete(sql);

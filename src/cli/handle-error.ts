@@ -8,6 +8,9 @@ import type { CliOutput } from './output.js';
 
 export const INTERNAL_EXIT_CODE = 3;
 
+/** Exit code of a command stopped by Ctrl-C or SIGTERM, as shells report SIGINT. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
 /** Prints the error (after `what`, when one part of a command failed and others did not) and gives its exit code. */
 export function reportError(error: unknown, output: CliOutput, what?: string): number {
   const lead = what === undefined ? 'sluice: ' : `sluice: ${what}: `;

@@ -13,6 +13,7 @@ import { listRemotes, openRemote } from '../../data-versioning/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
+import { INTERRUPTED_EXIT_CODE } from '../handle-error.js';
 import { invalidOption, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
 import { cliActor, withServices, type CliContext } from '../services.js';
@@ -34,8 +35,6 @@ const ciOptionsSchema = z.object({
   gate: name.optional(),
 });
 
-/** Exit code of a flow stopped by Ctrl-C or SIGTERM, as shells report SIGINT (and as `sluice run` exits). */
-const INTERRUPTED_EXIT_CODE = 130;
 
 const MARKS: Readonly<Record<CiStepStatus, string>> = { passed: '✓', failed: '✗', skipped: '-', 'not-run': '·' };
 

@@ -24,6 +24,7 @@ import type { Workspace } from '../../workspace/index.js';
 import { currentWorkspace } from '../context.js';
 import { formatDuration, renderTable } from '../format/table.js';
 import { makeStyler } from '../format/style.js';
+import { INTERRUPTED_EXIT_CODE } from '../handle-error.js';
 import { invalidOption, jobsSchema, parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
 
@@ -47,8 +48,6 @@ const runOptionsSchema = sharedCacheFlagsSchema.extend({
 /** With the queue executor, stages out at once when --jobs is not given: as many as the workers take. */
 const QUEUE_JOBS = 256;
 
-/** Exit code of a run stopped by Ctrl-C, as shells report SIGINT. */
-const INTERRUPTED_EXIT_CODE = 130;
 
 /** The queue executor, loaded only for runs on the queue: BullMQ and ioredis take about 200 ms to load. */
 async function openQueueExecutor(options: z.infer<typeof runOptionsSchema>, workspace: Workspace, output: CliOutput, version: string): Promise<QueueExecutor> {

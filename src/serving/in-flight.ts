@@ -13,6 +13,11 @@ export class InFlightLimit {
     private readonly metrics: ServingMetrics,
   ) {}
 
+  /** Whether every slot is taken (a request now would be shed). */
+  full(): boolean {
+    return this.count >= this.limit;
+  }
+
   /** Takes a slot, or counts the request as shed and returns false. */
   tryEnter(): boolean {
     if (this.count >= this.limit) {

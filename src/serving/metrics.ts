@@ -16,22 +16,30 @@ export interface ServingMetrics {
   readonly loadSeconds: Gauge<'model' | 'version'>;
   readonly ready: Gauge<'model'>;
   readonly logDropped: Counter;
+  /** Counts an answered inference request and observes its latency. */
+  countRequest(model: string, version: string, protocol: string, status: number, seconds: number): void;
 }
 
 export function createServingMetrics(): ServingMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sluice_serve_' });
   const registers = [registry];
+  const requests = new Counter({ name: 'sluice_inference_requests_total', help: 'Inference requests by model, version, protocol and HTTP status.', labelNames: ['model', 'version', 'protocol', 'status'], registers });
+  const duration = new Histogram({
+    name: 'sluice_inference_request_duration_seconds',
+    help: 'Inference request latency, from the request received to the response sent.',
+    labelNames: ['model', 'version', 'protocol'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers,
+  });
   return {
     registry,
-    requests: new Counter({ name: 'sluice_inference_requests_total', help: 'Inference requests by model, version, protocol and HTTP status.', labelNames: ['model', 'version', 'protocol', 'status'], registers }),
-    duration: new Histogram({
-      name: 'sluice_inference_request_duration_seconds',
-      help: 'Inference request latency, from the request received to the response sent.',
-      labelNames: ['model', 'version', 'protocol'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers,
-    }),
+    requests,
+    duration,
+    countRequest: (model, version, protocol, status, seconds) => {
+      requests.inc({ model, version, protocol, status: String(status) });
+      duration.observe({ model, version, protocol }, seconds);
+    },
     rows: new Counter({ name: 'sluice_inference_rows_total', help: 'Rows predicted.', labelNames: ['model', 'version'], registers }),
     batchRows: new Histogram({ name: 'sluice_inference_batch_rows', help: 'Rows per onnxruntime call (micro-batches).', labelNames: ['model'], buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096], registers }),
     inFlight: new Gauge({ name: 'sluice_inference_in_flight_requests', help: 'Requests being handled now.', registers, aggregator: 'sum' }),

@@ -8,7 +8,7 @@
  * compared, logged, never returned).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FastifyRequest } from 'fastify';
+import type { Exchange } from './exchange.js';
 import type { FeedPart } from './feed.js';
 import type { LiveRecorder } from './live-window.js';
 import type { PredictionLog } from './prediction-log.js';
@@ -33,17 +33,6 @@ export interface ModelRouter {
   describe?(): unknown;
 }
 
-const AFTER = Symbol('after the response');
-
-/** Runs work the request left for after its response (a shadow), once; for the server's onResponse hook. */
-export function runAfterResponse(request: FastifyRequest): void {
-  const work = (request as unknown as Record<symbol, (() => void) | undefined>)[AFTER];
-  if (work) {
-    (request as unknown as Record<symbol, undefined>)[AFTER] = undefined;
-    work();
-  }
-}
-
 export interface ShadowRun {
   readonly requestId: string;
   readonly model: string;
@@ -58,7 +47,7 @@ export interface ShadowRun {
  * gRPC): its answer joins the live window under its version, is logged with `shadow: true`, and
  * is compared with the stable answer. A failing shadow changes nothing but the log.
  */
-export function scheduleShadow(request: FastifyRequest | undefined, shadow: ServedModel, run: ShadowRun, sinks: { live?: LiveRecorder | undefined; predictionLog?: PredictionLog | undefined; router?: ModelRouter | undefined }): void {
+export function scheduleShadow(exchange: Exchange | undefined, shadow: ServedModel, run: ShadowRun, sinks: { live?: LiveRecorder | undefined; predictionLog?: PredictionLog | undefined; router?: ModelRouter | undefined }): void {
   const work = () => {
     void shadow
       .infer(run.part)
@@ -70,6 +59,6 @@ export function scheduleShadow(request: FastifyRequest | undefined, shadow: Serv
       })
       .catch(() => undefined);
   };
-  if (request) (request as unknown as Record<symbol, () => void>)[AFTER] = work;
+  if (exchange) exchange.leaveForAfterResponse(work);
   else setImmediate(work);
 }

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { keepJsonBodyText, rawBodyOf, rawMemberOf } from './raw-json.js';
+import { bodyTextOf, keepJsonBodyText, rawBodyOf, rawMember } from './raw-json.js';
 
 /** What the routes see of a body sent as `text`: its rows' text, the whole text, and the parsed body. */
 async function seen(text: string): Promise<{ status: number; body: { rows: string | null; whole: string | null; parsed: unknown } }> {
   const app = Fastify();
   keepJsonBodyText(app);
-  app.post('/', async (request) => ({ rows: rawMemberOf(request, 'rows')?.text ?? null, whole: rawBodyOf(request)?.text ?? null, parsed: request.body }));
+  app.post('/', async (request) => ({ rows: rawMember(bodyTextOf(request), request.body, 'rows')?.text ?? null, whole: rawBodyOf(request)?.text ?? null, parsed: request.body }));
   try {
     const response = await app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/json' }, payload: text });
     return { status: response.statusCode, body: response.json() };

@@ -45,9 +45,14 @@ function oneLine(text: string): string {
 
 /** The whole body's JSON text (undefined for a body that was not JSON). */
 export function rawBodyOf(request: FastifyRequest): RawJson | undefined {
-  const text = (request as WithRawBody)[RAW_BODY];
+  const text = bodyTextOf(request);
   // trim() also drops a byte-order mark, which JSON.parse tolerates at the start only.
   return text === undefined ? undefined : new RawJson(oneLine(text.trim()));
+}
+
+/** The JSON text of a request's body, as the app's JSON parser received it (undefined for a body that was not JSON). */
+export function bodyTextOf(request: FastifyRequest): string | undefined {
+  return (request as WithRawBody)[RAW_BODY];
 }
 
 const OPENINGS = new Map<string, RegExp>();
@@ -60,14 +65,13 @@ function openingOf(key: string): RegExp {
 }
 
 /**
- * The JSON text of `key`'s value in a body that is an object with that one member, e.g. the rows
- * of `{"rows": [...]}`; undefined when it cannot be cut out with certainty (the caller then
- * serialises the parsed value). A second `"key"` anywhere (a duplicate member, which JSON.parse
- * resolves to the last) or any \u escape (which could spell the key otherwise) gives up.
+ * The JSON text of `key`'s value in a body (`text`, parsed as `body`) that is an object with that
+ * one member, e.g. the rows of `{"rows": [...]}`; undefined when it cannot be cut out with
+ * certainty (the caller then serialises the parsed value). A second `"key"` anywhere (a duplicate
+ * member, which JSON.parse resolves to the last) or any \u escape (which could spell the key
+ * otherwise) gives up.
  */
-export function rawMemberOf(request: FastifyRequest, key: string): RawJson | undefined {
-  const text = (request as WithRawBody)[RAW_BODY];
-  const body = request.body as Record<string, unknown> | undefined;
+export function rawMember(text: string | undefined, body: unknown, key: string): RawJson | undefined {
   if (text === undefined || body === null || typeof body !== 'object') return undefined;
   let members = 0;
   for (const name in body) if (Object.hasOwn(body, name) && ++members > 1) return undefined;

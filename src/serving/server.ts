@@ -4,14 +4,15 @@
  * malformed JSON, a body too large, a wrong content type or a request that does not fit the
  * model's signature get 400, 413 or 415 with a message naming the problem.
  */
-import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { errorResponse, type ErrorProtocol } from '../core/index.js';
-import { logRequest } from './access-log.js';
-import { keepReply, servedModelOf, type ServingContext } from './context.js';
+import { errorResponse } from '../core/index.js';
+import type { ServingContext } from './context.js';
 import { routeNotFound, serverOverloaded } from './errors.js';
-import { runAfterResponse } from './model-router.js';
+import { attachExchange, exchangeOf, requestIdOf } from './exchange.js';
+import { hotPath } from './hot-path.js';
+import { ERROR_PROTOCOLS, protocolOf, recordOutcome } from './request-outcome.js';
 import { HEADER_LENGTH } from './binary-tensors.js';
 import { InFlightLimit } from './in-flight.js';
 import { environmentRoutes } from './routes/environment.js';
@@ -34,37 +35,40 @@ export interface ServerOptions {
   readonly inFlight?: InFlightLimit | undefined;
 }
 
-/** Which protocol a URL belongs to, for the error shape and the metrics label. */
-function protocolOf(rawUrl: string): 'v2' | 'mlflow' | 'predict' | 'other' {
-  const url = rawUrl.split('?')[0]!;
-  if (url.startsWith('/v2')) return 'v2';
-  if (url.endsWith('/invocations') || url.startsWith('/invocations')) return 'mlflow';
-  if (url.endsWith('/predict') || url.startsWith('/predict')) return 'predict';
-  return 'other';
-}
-
 /** Paths that must answer even when the server sheds load (probes, scrapes). */
 const NEVER_SHED = /^\/(v2\/health\/|metrics|ping|health)/;
 
-/** The error body each protocol's clients expect (the map itself is core's `errorResponse`). */
-const ERROR_PROTOCOLS: Readonly<Record<ReturnType<typeof protocolOf>, ErrorProtocol>> = { v2: 'oip', mlflow: 'mlflow-scoring', predict: 'rows', other: 'rows' };
+/** The content types the inference endpoints read, named in a 415 message. */
+const CONTENT_TYPES = 'application/json (or text/csv to /invocations, application/octet-stream to /v2/models/NAME/infer)';
 
 export function buildServingApp(context: ServingContext, options: ServerOptions): FastifyInstance {
+  const { metrics } = context;
+  const inFlight = options.inFlight ?? new InFlightLimit(options.maxInFlight, metrics);
+  let closing = false;
+  const hot = hotPath(context, { bodyLimit: options.bodyLimit, logger: options.logger, inFlight, closing: () => closing, contentTypes: CONTENT_TYPES });
   const app = Fastify({
     bodyLimit: options.bodyLimit,
-    // A caller's id is kept (and echoed) so its logs and ours, and the prediction log, line up.
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-    },
+    genReqId: (request) => requestIdOf(request.headers),
     logger: false,
     return503OnClosing: true,
     // Registered model names may be 256 characters long (Fastify's default allows 100 in a path
     // part). A router option: given at the top level, Fastify 5 prints a deprecation warning.
     routerOptions: { maxParamLength: 512 },
+    // The hot inference requests are answered before the app sees them (hot-path.ts).
+    serverFactory: (handler) => {
+      const server = createServer((request, response) => {
+        if (!hot(request, response)) handler(request, response);
+      });
+      // Fastify's own settings for the servers it makes: keep-alive for 72 s, no request timeout.
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      return server;
+    },
   });
-  const { metrics } = context;
-  const inFlight = options.inFlight ?? new InFlightLimit(options.maxInFlight, metrics);
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
 
   keepJsonBodyText(app);
   // Only CSV is read as text (MLflow's scoring server answers 415 to text/plain); without this,
@@ -85,7 +89,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
   // the callback form saves a promise per hook per request.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    keepReply(request, reply);
+    attachExchange(request, performance.now() - reply.elapsedTime);
     if (NEVER_SHED.test(request.url)) return done();
     if (!inFlight.tryEnter()) {
       void reply.header('retry-after', '1');
@@ -100,36 +104,14 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
 
   // Every answer names the version that gave it (an environment routes between versions).
   app.addHook('onSend', (request, reply, payload, done) => {
-    const version = servedModelOf(request)?.version;
+    const version = exchangeOf(request).served?.version;
     if (version !== undefined) void reply.header('x-sluice-model-version', version);
     done(null, payload);
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    const protocol = protocolOf(request.url);
-    // The model that answered, when one did (its name and the version that answered); otherwise the
-    // one named, if it is served: a client cannot grow the metrics with made-up names.
-    const served = servedModelOf(request);
-    const named = served?.name ?? (request.params as { name?: string } | undefined)?.name ?? context.models.defaultName() ?? '';
-    const model = served || context.models.names().includes(named) ? named : 'unknown';
-    if (protocol !== 'other' && request.method === 'POST') {
-      const version =
-        served?.version ??
-        (() => {
-          try {
-            return context.models.status(model).version ?? '';
-          } catch {
-            return '';
-          }
-        })();
-      metrics.requests.inc({ model, version, protocol, status: String(reply.statusCode) });
-      metrics.duration.observe({ model, version, protocol }, reply.elapsedTime / 1000);
-      if (served) context.live?.recordRequest(served.version, reply.elapsedTime, reply.statusCode >= 500);
-      // A failed request is logged too: monitoring's slo check counts it.
-      if (reply.statusCode >= 400) context.predictionLog?.appendError({ request_id: String(request.id), timestamp: new Date().toISOString(), model, version, protocol, status: reply.statusCode });
-      runAfterResponse(request);
-    }
-    logRequest(options.logger, { request_id: String(request.id), method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ...(protocol !== 'other' ? { model, protocol } : {}) });
+    const urlModel = (request.params as { name?: string } | undefined)?.name;
+    recordOutcome(context, options.logger, { method: request.method, url: request.url, status: reply.statusCode, exchange: exchangeOf(request), urlModel, ms: reply.elapsedTime });
     done();
   });
 
@@ -137,7 +119,7 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     const response = errorResponse(error, ERROR_PROTOCOLS[protocolOf(request.url)], request.id, {
       bodyLimit: options.bodyLimit,
       contentType: request.headers['content-type'],
-      contentTypes: 'application/json (or text/csv to /invocations, application/octet-stream to /v2/models/NAME/infer)',
+      contentTypes: CONTENT_TYPES,
     });
     // Read and discard an upload refused for its size: closing a socket with unread data resets
     // it, and the client would lose the 413 with its explanation.

@@ -63,7 +63,7 @@ export function firstIssue(error: z.ZodError): string {
 
 /** Runs a decoded v2 request on the model `name` (at `version`, when given). */
 export async function inferV2(context: ServingContext, call: InferenceCall, protocol: Protocol, name: string, version: string | undefined, request: V2InferRequest): Promise<V2InferResult> {
-  const { model, shadow } = chooseModel(context, name, version, call.request);
+  const { model, shadow } = chooseModel(context, name, version, call.exchange);
   const part = decodeV2Inputs(request.inputs, model.model.inputs, model.name, model.codec.features.map((feature) => feature.name));
   // The request's id, when given, is the one the caller knows: the log (and feedback) use it.
   const id = request.id || call.id;

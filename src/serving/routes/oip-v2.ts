@@ -5,12 +5,13 @@
  * or 503 (not ready), as KServe answers. See docs/reference/open-inference-protocol.md.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { binaryOutputChoice, encodeBinaryResponse, HEADER_LENGTH, parseBinaryRequest } from '../binary-tensors.js';
+import { HEADER_LENGTH } from '../binary-tensors.js';
 import type { ServingContext } from '../context.js';
 import type { ServedModel } from '../served-model.js';
-import { badInferenceRequest } from '../errors.js';
-import { rawMemberOf } from '../raw-json.js';
-import { firstIssue, inferRequestSchema, inferV2, jsonInputs, V2_EXTENSIONS, v2ModelMetadata } from '../v2-inference.js';
+import { exchangeOf } from '../exchange.js';
+import { answerV2, v2ModelFor } from '../inference-answers.js';
+import { bodyTextOf } from '../raw-json.js';
+import { V2_EXTENSIONS, v2ModelMetadata } from '../v2-inference.js';
 
 type Params = { name: string; version?: string };
 
@@ -24,12 +25,7 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
   app.get('/v2', async () => ({ name: 'sluice', version: context.version, extensions: V2_EXTENSIONS }));
   app.get('/v2/models', async () => ({ models: models.names() }));
 
-  /**
-   * The model a URL names. A version an environment has loaded besides the one the model set
-   * serves (a canary's candidate) is found through the environment's router, as docs/deploy.md
-   * promises; anything else is the model set's (404 for an unknown name or version).
-   */
-  const named = (name: string, version: string | undefined): ServedModel => (version === undefined ? undefined : context.router?.route(name, version, {})?.model) ?? models.get(name, version);
+  const named = (name: string, version: string | undefined): ServedModel => v2ModelFor(context, name, version);
   const metadata = async (request: { params: Params }) => v2ModelMetadata(named(request.params.name, request.params.version));
   app.get<{ Params: Params }>('/v2/models/:name', metadata);
   app.get<{ Params: Params }>('/v2/models/:name/versions/:version', metadata);
@@ -47,27 +43,11 @@ export function oipV2Routes(app: FastifyInstance, context: ServingContext): void
   app.get<{ Params: Params }>('/v2/models/:name/versions/:version/ready', ready);
 
   const infer = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-    // The model first: an unknown model is a 404 whatever the body.
-    named(request.params.name, request.params.version);
-    const { body, inputs } = Buffer.isBuffer(request.body) ? parseBinaryRequest(request.body, request.headers[HEADER_LENGTH]) : parseJson(request.body);
-    const binaryOutput = binaryOutputChoice(body);
-    const result = await inferV2(context, { id: String(request.id), request }, 'v2', request.params.name, request.params.version, {
-      id: body.id,
-      inputs,
-      outputs: body.outputs?.map((output) => output.name),
-      rawInputs: Buffer.isBuffer(request.body) ? undefined : rawMemberOf(request, 'inputs'),
-      binaryOutput,
-    });
-    if (!binaryOutput || !result.outputs.some((output) => binaryOutput(output.name))) return result;
-    const encoded = encodeBinaryResponse(result, binaryOutput);
-    return reply.header('inference-header-content-length', String(encoded.headerLength)).type('application/octet-stream').send(encoded.body);
+    const answer = await answerV2(context, exchangeOf(request), request.params.name, request.params.version, request.body, bodyTextOf(request), request.headers[HEADER_LENGTH]);
+    if ('json' in answer) return answer.json;
+    return reply.header('inference-header-content-length', String(answer.binary.headerLength)).type('application/octet-stream').send(answer.binary.body);
   };
   app.post<{ Params: Params }>('/v2/models/:name/infer', infer);
   app.post<{ Params: Params }>('/v2/models/:name/versions/:version/infer', infer);
 }
 
-function parseJson(raw: unknown) {
-  const parsed = inferRequestSchema.safeParse(raw);
-  if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
-  return { body: parsed.data, inputs: jsonInputs(parsed.data) };
-}

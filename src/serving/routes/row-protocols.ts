@@ -6,12 +6,13 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { chooseModel, runInference, type Protocol, type ServingContext } from '../context.js';
+import { runInference, type Protocol, type ServingContext } from '../context.js';
 import { parseCsv } from '../csv-body.js';
-import { badInferenceRequest, servedModelNotNamed } from '../errors.js';
+import { badInferenceRequest } from '../errors.js';
+import { exchangeOf } from '../exchange.js';
 import type { FeedPart } from '../feed.js';
-import { labelledPredictionsJson } from '../labelled-json.js';
-import { RawJson, rawBodyOf, rawMemberOf } from '../raw-json.js';
+import { answerPredict, rowModelFor } from '../inference-answers.js';
+import { bodyTextOf, rawBodyOf } from '../raw-json.js';
 import type { RowPredictions, ServedModel } from '../served-model.js';
 import { firstIssue } from '../v2-inference.js';
 
@@ -21,17 +22,6 @@ const splitSchema = z.strictObject(
   { columns: z.array(z.string()).optional(), index: z.array(z.unknown()).optional(), data: z.array(z.unknown(), { error: 'dataframe_split needs "data": a list of rows' }) },
   { error: 'Dataframe split format must be a dictionary with "data" and optionally "columns" and "index"' },
 );
-
-const predictSchema = z.object({
-  model: z.string().optional(),
-  rows: z.array(z.unknown(), { error: '"rows" must be a list of objects keyed by feature name' }).min(1, { error: '"rows" must hold at least one row' }),
-});
-
-function modelFor(context: ServingContext, name: string | undefined, path: '/predict' | '/invocations', request: FastifyRequest): ServedModel {
-  const chosen = name ?? context.models.defaultName();
-  if (chosen === undefined) throw servedModelNotNamed({ path, known: context.models.names() });
-  return chooseModel(context, chosen, undefined, request).model;
-}
 
 /** Rows of MLflow's JSON body, in whichever of its four formats it came. */
 function mlflowPart(model: ServedModel, body: unknown): FeedPart {
@@ -76,7 +66,8 @@ function mlflowPredictions(predictions: RowPredictions): unknown[] {
 }
 
 async function score(context: ServingContext, request: FastifyRequest, model: ServedModel, protocol: Protocol, part: FeedPart, inputs: unknown, present: (predictions: RowPredictions) => unknown[]): Promise<unknown[]> {
-  return runInference(context, { id: String(request.id), request }, model, protocol, part, inputs, (output) => present(model.predictionsOf(output)));
+  const exchange = exchangeOf(request);
+  return runInference(context, { id: exchange.id, exchange }, model, protocol, part, inputs, (output) => present(model.predictionsOf(output)));
 }
 
 export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext): void {
@@ -86,7 +77,7 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
   app.get('/version', async (_request, reply) => reply.type('application/json').send(context.version));
 
   const invocations = async (request: FastifyRequest<{ Params: { name?: string } }>) => {
-    const model = modelFor(context, request.params.name, '/invocations', request);
+    const model = rowModelFor(context, request.params.name, '/invocations', exchangeOf(request));
     const csv = typeof request.body === 'string';
     const part = csv ? (() => {
       const { columns, rows } = parseCsv(request.body as string);
@@ -100,13 +91,7 @@ export function rowProtocolRoutes(app: FastifyInstance, context: ServingContext)
   app.post('/models/:name/invocations', invocations);
 
   const predict = async (request: FastifyRequest<{ Params: { name?: string } }>, reply: FastifyReply) => {
-    const parsed = predictSchema.safeParse(request.body);
-    if (!parsed.success) throw badInferenceRequest({ problem: firstIssue(parsed.error) });
-    const model = modelFor(context, request.params.name ?? parsed.data.model, '/predict', request);
-    const part = model.codec.fromRecords(parsed.data.rows);
-    // The predictions' JSON text is made once, for the answer and for the prediction log.
-    const predictions = await runInference(context, { id: String(request.id), request }, model, 'predict', part, rawMemberOf(request, 'rows') ?? parsed.data.rows, (output) => new RawJson(labelledPredictionsJson(model.prediction, output)));
-    const answer = `{"model":${JSON.stringify(model.name)},"version":${JSON.stringify(model.version)},"request_id":${JSON.stringify(String(request.id))},"predictions":${predictions.text}}`;
+    const answer = await answerPredict(context, exchangeOf(request), request.params.name, request.body, bodyTextOf(request));
     return reply.type('application/json; charset=utf-8').send(answer);
   };
   app.post('/predict', predict);

@@ -74,7 +74,7 @@ export async function runInference<T>(
     const shadow = call.shadow ?? call.exchange?.shadow;
     if (shadow) scheduleShadow(call.exchange, shadow, { requestId: call.id, model: model.name, protocol, part, inputs, stable: predictions }, context);
   }
-  context.metrics.rows.inc({ model: model.name, version: model.version }, part.rows);
+  context.metrics.countRows(model.name, model.version, part.rows);
   context.predictionLog?.append({
     request_id: call.id,
     timestamp: new Date().toISOString(),

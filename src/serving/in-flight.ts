@@ -11,7 +11,10 @@ export class InFlightLimit {
   constructor(
     readonly limit: number,
     private readonly metrics: ServingMetrics,
-  ) {}
+  ) {
+    // Read when scraped: setting a gauge twice a request cost more than the request's own bookkeeping.
+    metrics.readInFlightFrom(() => this.count);
+  }
 
   /** Whether every slot is taken (a request now would be shed). */
   full(): boolean {
@@ -25,13 +28,11 @@ export class InFlightLimit {
       return false;
     }
     this.count++;
-    this.metrics.inFlight.set(this.count);
     return true;
   }
 
   /** Gives back a slot taken by {@link tryEnter}. */
   leave(): void {
     this.count--;
-    this.metrics.inFlight.set(this.count);
   }
 }

@@ -75,38 +75,58 @@ export class MicroBatcher {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.running || this.queue.length === 0) return;
-    const batch: Waiting[] = [];
-    let rows = 0;
-    // Only requests whose tensors agree past the batch dimension can share a call (a model with a
-    // free feature width takes [1,3] and [1,2], but not together).
-    const shape = shapeKey(this.queue[0]!.part);
-    for (let k = 0; k < this.queue.length && rows < this.options.maxBatchSize; ) {
-      const next = this.queue[k]!;
-      if (shapeKey(next.part) === shape && (batch.length === 0 || rows + next.part.rows <= this.options.maxBatchSize)) {
-        batch.push(next);
-        rows += next.part.rows;
-        this.queue.splice(k, 1);
-      } else k++;
+    let batch: Waiting[];
+    let rows: number;
+    if (this.queue.length === 1) {
+      // One request waiting (an idle server's every request): no shapes to compare.
+      batch = this.queue;
+      rows = batch[0]!.part.rows;
+      this.queue = [];
+    } else {
+      batch = [];
+      rows = 0;
+      // Only requests whose tensors agree past the batch dimension can share a call (a model with a
+      // free feature width takes [1,3] and [1,2], but not together).
+      const shape = shapeKey(this.queue[0]!.part);
+      for (let k = 0; k < this.queue.length && rows < this.options.maxBatchSize; ) {
+        const next = this.queue[k]!;
+        if (shapeKey(next.part) === shape && (batch.length === 0 || rows + next.part.rows <= this.options.maxBatchSize)) {
+          batch.push(next);
+          rows += next.part.rows;
+          this.queue.splice(k, 1);
+        } else k++;
+      }
     }
     this.queuedRows -= rows;
     this.running = true;
     this.options.onBatch?.(rows, batch.length);
-    Promise.resolve()
-      .then(() => this.run(concatParts(batch.map((waiting) => waiting.part))))
-      .then((output) => {
+    let output: Promise<FeedPart>;
+    try {
+      output = this.run(batch.length === 1 ? batch[0]!.part : concatParts(batch.map((waiting) => waiting.part)));
+    } catch (error) {
+      output = Promise.reject(error);
+    }
+    // One reaction for the outcome (not a chain of then, catch and finally: each link is a
+    // microtask on every request).
+    output.then(
+      (result) => {
         let start = 0;
         for (const waiting of batch) {
-          waiting.resolve(batch.length === 1 ? output : sliceRows(output, start, start + waiting.part.rows));
+          waiting.resolve(batch.length === 1 ? result : sliceRows(result, start, start + waiting.part.rows));
           start += waiting.part.rows;
         }
-      })
-      .catch((error: unknown) => {
+        this.next();
+      },
+      (error: unknown) => {
         for (const waiting of batch) waiting.reject(error);
-      })
-      .finally(() => {
-        this.running = false;
-        // What queued meanwhile goes now: under load, batches follow each other without a wait.
-        if (this.queue.length > 0) this.flush();
-      });
+        this.next();
+      },
+    );
+  }
+
+  /** The batch is done: what queued meanwhile goes now (under load, batches follow each other without a wait). */
+  private next(): void {
+    this.running = false;
+    if (this.queue.length > 0) this.flush();
   }
 }

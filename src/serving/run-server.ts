@@ -77,7 +77,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   const models = await ModelSet.open(
     options.models,
     options.resolver,
-    { maxBatchSize: options.maxBatchSize, maxDelayMs: options.maxBatchDelayMs, onBatch: (rows, _requests, model) => metrics.batchRows.observe({ model: model ?? '' }, rows) },
+    { maxBatchSize: options.maxBatchSize, maxDelayMs: options.maxBatchDelayMs, onBatch: (rows, _requests, model) => metrics.observeBatch(model ?? '', rows) },
     {
       loaded: (model, replaced) => {
         metrics.loadSeconds.set({ model: model.name, version: model.version }, model.loadSeconds);

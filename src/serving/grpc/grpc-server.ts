@@ -88,8 +88,7 @@ export async function startGrpcServer(context: ServingContext, options: GrpcServ
     } finally {
       options.inFlight.leave();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.requests.inc({ model, version, protocol: 'grpc', status: String(statusLabel) });
-      metrics.duration.observe({ model, version, protocol: 'grpc' }, seconds);
+      metrics.countRequest(model, version, 'grpc', statusLabel, seconds);
       logRequest(log, { request_id: requestId, method: 'ModelInfer', status: statusLabel, ms: Math.round(seconds * 1e5) / 100, model, protocol: 'grpc' }, 'grpc request');
     }
   };

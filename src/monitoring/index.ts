@@ -9,7 +9,8 @@ export { CHECK_NAMES, findMonitor, loadMonitors, parseMonitors, type AlertRule, 
 export type { AlertAction, MonitorChecks, MonitorSpec, NotifyChannel, WindowEvery } from './config/monitor-schema.js';
 export type { CheckName, CheckResult, CheckStatus } from './checks/check-result.js';
 export { deliverAlert, webhookBody, type Delivery, type DeliveryOptions } from './alerts/notify.js';
-export { incidentNote, runActions, type ActionContext, type ActionOutcome } from './alerts/actions.js';
+export { runActions, type ActionContext, type ActionOutcome } from './alerts/actions.js';
+export { incidentNote, type IncidentContext, type IncidentSince, type SampleRow } from './alerts/incident-note.js';
 export { decideAlert, type AlertDecision, type AlertState } from './alerts/alert-decision.js';
 export { runMonitorPass, type MonitorPass, type MonitorPassInput } from './run-monitor.js';
 export { createMonitorService, type MonitorPassFailure, type MonitorPasses, type MonitorRunReport, type MonitorService, type MonitorServiceOptions } from './monitor-service.js';

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { startPresort, type Table } from '../data/index.js';
+import type { SampleRow } from './alerts/incident-note.js';
 import type { CheckResult } from './checks/check-result.js';
 import { dataDriftCheck } from './checks/data-drift-check.js';
 import { dataQualityCheck } from './checks/data-quality-check.js';
@@ -29,6 +30,13 @@ export interface JudgeInput {
   readonly referencePredictions?: Float64Array | undefined;
   /** The metrics recorded for the served version (its lineage's), for concept_drift. */
   readonly registeredMetrics?: Readonly<Record<string, number>> | undefined;
+}
+
+/** An alert a pass raised, with its rule and the first rows of its window (for an incident note). */
+export interface RaisedAlert {
+  readonly alert: MonitorAlert;
+  readonly rule: AlertRule;
+  readonly sample: readonly SampleRow[];
 }
 
 /** The alert a rule raises on a window: what held, in a sentence, and the results it saw. */

@@ -9,6 +9,8 @@ import type { DeployService } from '../deploy/index.js';
 import { formatModelUri, type ModelVersion, type RegistryService, type ResolveModel } from '../registry/index.js';
 import { rowCodecFor } from '../serving/index.js';
 import { runActions, type ActionOutcome } from './alerts/actions.js';
+import { incidentSince, type IncidentContext } from './alerts/incident-note.js';
+import { holds } from './judge-window.js';
 import type { RetrainContext } from './alerts/retrain.js';
 import { deliverAlert, type Delivery, type DeliveryOptions } from './alerts/notify.js';
 import { predictionValue } from './checks/prediction-drift-check.js';
@@ -153,10 +155,14 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       tail: tailOf(monitor.environment, context),
     });
     const deliveries = [];
-    for (const { alert, rule } of pass.alerts) {
+    for (const { alert, rule, sample } of pass.alerts) {
       await options.registry.audit('monitor.alert', `environment:${alert.environment}`, { rule: alert.rule, severity: alert.severity, window: alert.windowId, message: alert.message });
       const delivered = await deliverAlert(alert, rule.notify, options.delivery);
-      const actions = await runActions(rule.actions, alert, { root: options.root, deploy: options.deploy, served: { model: context.model, version: context.version }, retrain: options.retrain });
+      const incident = async (): Promise<IncidentContext> => {
+        const windows = await options.store.windows(monitor.environment, { limit: INCIDENT_WINDOW_LIMIT });
+        return { since: incidentSince(windows, alert.windowId, (window) => holds(rule, contextOf(window)), windows.length === INCIDENT_WINDOW_LIMIT), sample };
+      };
+      const actions = await runActions(rule.actions, alert, { root: options.root, deploy: options.deploy, served: { model: context.model, version: context.version }, retrain: options.retrain, incident });
       for (const action of actions) await options.registry.audit(`monitor.action.${action.action}`, `environment:${alert.environment}`, { rule: alert.rule, ok: action.ok, message: action.message });
       deliveries.push({ alert: alert.id, deliveries: delivered, actions });
     }
@@ -172,6 +178,14 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     alerts: (environment, query) => options.store.alerts(findMonitor(options.config, environment).environment, query),
     report: (environment, query = {}) => buildMonitorReport(options.store, findMonitor(options.config, environment), query, (options.now ?? Date.now)()),
   };
+}
+
+/** Windows an incident note looks back through for the first on which its rule held. */
+const INCIDENT_WINDOW_LIMIT = 500;
+
+/** What a rule's condition sees of a stored window: each check's values by its name. */
+function contextOf(window: MonitorWindow): Record<string, unknown> {
+  return Object.fromEntries(window.results.map((result) => [result.check, result.values]));
 }
 
 /** Every monitor's pass in turn, a failure kept beside the reports rather than ending the others. */

@@ -8,13 +8,14 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertRule, Monitor } from './config/load-monitors.js';
+import type { Monitor } from './config/load-monitors.js';
 import type { CheckName, CheckResult } from './checks/check-result.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
 import { readFeedback } from './log/read-feedback.js';
 import { readDecodedLog } from './log/decode-log.js';
-import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
-import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
+import { alertFor, decode, holds, runChecks, type JudgeInput, type RaisedAlert } from './judge-window.js';
+import { sampleRows } from './alerts/incident-note.js';
+import type { MonitorStore, MonitorWindow } from './store/monitor-store.js';
 
 /** Checks that read feedback labels. */
 const LABEL_CHECKS: ReadonlySet<CheckName> = new Set<CheckName>(['performance', 'concept_drift']);
@@ -43,7 +44,7 @@ export interface RescoreInput extends JudgeInput {
 
 export interface LateLabels {
   readonly windows: MonitorWindow[];
-  readonly alerts: { alert: MonitorAlert; rule: AlertRule }[];
+  readonly alerts: RaisedAlert[];
 }
 
 /** Whether the monitor runs a check that reads feedback labels. */
@@ -82,6 +83,7 @@ export async function rescoreLateLabels(input: RescoreInput, states: Record<stri
     const answered: number[] = [];
     for (let index = 0; index < read.records.length; index++) if (!read.records.isShadow(index)) answered.push(index);
     const rows = decode({ records: read.records.pick(answered), startedAt: window.startedAt, endedAt: window.endedAt, position: span.to }, read.arena, undecodable);
+    const sample = sampleRows(rows, input.signature.features);
     const fresh = (await runChecks(judge, rows, labels)).filter((result) => LABEL_CHECKS.has(result.check));
     const before = window.results.filter((result) => LABEL_CHECKS.has(result.check));
     if (JSON.stringify(fresh) === JSON.stringify(before)) continue;
@@ -93,7 +95,7 @@ export async function rescoreLateLabels(input: RescoreInput, states: Record<stri
       if (![...LABEL_CHECKS].some((check) => rule.when.includes(check))) continue;
       const { decision, state } = decideAlert(states[rule.name] ?? INITIAL_ALERT_STATE, holds(rule, context), now, rule.cooldown);
       states[rule.name] = state;
-      if (decision === 'fire' || decision === 'repeat') late.alerts.push({ rule, alert: alertFor(rule, { ...rescored, closedAt: now }, results, decision === 'repeat') });
+      if (decision === 'fire' || decision === 'repeat') late.alerts.push({ rule, alert: alertFor(rule, { ...rescored, closedAt: now }, results, decision === 'repeat'), sample });
     }
   }
   const feedbackMark = closed.ids.size > 0 && closed.markBefore !== undefined ? closed.markBefore : mark;

@@ -5,12 +5,12 @@
  * a pass killed half-way loses nothing and judges nothing twice.
  */
 import { randomUUID } from 'node:crypto';
-import type { AlertRule } from './config/load-monitors.js';
-import { alertFor, decode, holds, runChecks, type JudgeInput } from './judge-window.js';
+import { alertFor, decode, holds, runChecks, type JudgeInput, type RaisedAlert } from './judge-window.js';
+import { sampleRows } from './alerts/incident-note.js';
 import { readFeedback } from './log/read-feedback.js';
 import { readDecodedLogInParallel } from './log/parallel-decode.js';
 import { decideAlert, INITIAL_ALERT_STATE, type AlertState } from './alerts/alert-decision.js';
-import type { MonitorAlert, MonitorStore, MonitorWindow } from './store/monitor-store.js';
+import type { MonitorStore, MonitorWindow } from './store/monitor-store.js';
 import type { LogRecords } from './log/log-records.js';
 import { mayCloseWindow, planWindows } from './window/plan-windows.js';
 import type { DecodedLogTail } from './log/decoded-log-tail.js';
@@ -28,7 +28,7 @@ export interface MonitorPassInput extends JudgeInput {
 export interface MonitorPass {
   readonly windows: readonly MonitorWindow[];
   /** Alerts raised (stored with their windows), to be delivered to the rules' channels. */
-  readonly alerts: readonly { readonly alert: MonitorAlert; readonly rule: AlertRule }[];
+  readonly alerts: readonly RaisedAlert[];
   /** Log lines that were not prediction records, and records whose inputs could not be read. */
   readonly skippedLines: number;
   /** Windows closed earlier whose label checks changed with labels that arrived since. */
@@ -50,13 +50,15 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
   let labelsRead: ReadonlyMap<string, readonly unknown[]> | undefined;
   const labels = (): ReadonlyMap<string, readonly unknown[]> => (labelsRead ??= withLabels ? readFeedback(input.logDir) : new Map());
   const windows: MonitorWindow[] = [];
-  const alerts: { alert: MonitorAlert; rule: AlertRule }[] = [];
+  const alerts: RaisedAlert[] = [];
   const states: Record<string, AlertState> = await input.store.alertStates(input.monitor.environment);
   const undecodable: { requestId: string; problem: string }[] = [];
   let from = position;
   let superseded = false;
   for (const window of planned) {
     const rows = decode(window, read.arena, undecodable);
+    // Before the checks: drift takes the columns over (and may sort them in place).
+    const sample = sampleRows(rows, input.signature.features);
     const results = await runChecks(input, rows, labels, window.records);
     const closed: MonitorWindow = {
       id: randomUUID(),
@@ -69,11 +71,11 @@ export async function runMonitorPass(input: MonitorPassInput): Promise<MonitorPa
       results,
     };
     const context = Object.fromEntries(results.map((result) => [result.check, result.values]));
-    const raised: { alert: MonitorAlert; rule: AlertRule }[] = [];
+    const raised: RaisedAlert[] = [];
     for (const rule of input.monitor.alerts) {
       const { decision, state } = decideAlert(states[rule.name] ?? INITIAL_ALERT_STATE, holds(rule, context), closed.closedAt, rule.cooldown);
       states[rule.name] = state;
-      if (decision === 'fire' || decision === 'repeat') raised.push({ rule, alert: alertFor(rule, closed, results, decision === 'repeat') });
+      if (decision === 'fire' || decision === 'repeat') raised.push({ rule, alert: alertFor(rule, closed, results, decision === 'repeat'), sample });
     }
     // Another process (a server's monitor and a cron `monitor run`) closed it first: it judges the rest.
     if (!(await input.store.closeWindow(closed, { position: window.position, from, alertStates: { ...states }, alerts: raised.map((each) => each.alert) }))) {

@@ -1,10 +1,10 @@
 /**
  * What an alert rule does besides notifying: `rollback` moves the environment back to the
  * version before its last rollout (the deployment module's rollback, audited there), and
- * `incident` writes a Markdown note of what held (each check's summary and the drifted columns
- * with their scores) to a file or posts it to a webhook, and `retrain` runs the pipeline, gates
- * the result against the served version and registers it as `challenger` (retrain.ts). An action that fails is reported with
- * the alert; it never stops the monitor.
+ * `incident` writes a Markdown note of what held, by how much, since when and a few rows of the
+ * window (incident-note.ts) to a file or posts it to a webhook, and `retrain` runs the pipeline,
+ * gates the result against the served version and registers it as `challenger` (retrain.ts). An
+ * action that fails is reported with the alert; it never stops the monitor.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../core/index.js';
 import type { DeployService } from '../../deploy/index.js';
 import type { AlertAction } from '../config/monitor-schema.js';
 import type { MonitorAlert } from '../store/monitor-store.js';
+import { incidentNote, type IncidentContext } from './incident-note.js';
 import { retrain, type RetrainContext } from './retrain.js';
 import type { ActionOutcome } from './action-outcome.js';
 
@@ -24,22 +25,8 @@ export interface ActionContext {
   readonly served?: { readonly model: string; readonly version: number } | undefined;
   /** What `retrain` runs with; absent where the workspace cannot retrain (no pipeline services). */
   readonly retrain?: RetrainContext | undefined;
-}
-
-/** The incident note of an alert, in Markdown. */
-export function incidentNote(alert: MonitorAlert): string {
-  const lines = [`# ${alert.severity}: ${alert.rule} on ${alert.environment}`, '', `Raised ${new Date(alert.firedAt).toISOString()} on window \`${alert.windowId}\`.`, '', alert.message, ''];
-  for (const [check, values] of Object.entries(alert.details)) {
-    lines.push(`## ${check}`, '');
-    const columns = (values as { columns?: Record<string, { statistic: number | null; p_value: number | null; drifted: boolean; method: string }> }).columns;
-    if (columns) {
-      lines.push('| column | method | statistic | p-value | drifted |', '|---|---|---|---|---|');
-      for (const [name, column] of Object.entries(columns)) if (column.drifted) lines.push(`| ${name} | ${column.method} | ${column.statistic ?? ''} | ${column.p_value ?? ''} | yes |`);
-      lines.push('');
-    }
-    lines.push('```json', JSON.stringify({ ...(values as object), columns: undefined }, null, 2), '```', '');
-  }
-  return lines.join('\n');
+  /** Since when the rule has held and the window's first rows, for an incident note (read only when a rule writes one). */
+  readonly incident?: (() => Promise<IncidentContext>) | undefined;
 }
 
 async function runAction(action: AlertAction, alert: MonitorAlert, context: ActionContext): Promise<ActionOutcome> {
@@ -48,7 +35,7 @@ async function runAction(action: AlertAction, alert: MonitorAlert, context: Acti
     return { action: 'rollback', ok: true, message: `rolled ${alert.environment} back: ${result.rollout.message}` };
   }
   if (typeof action === 'object' && 'incident' in action) {
-    const note = incidentNote(alert);
+    const note = incidentNote(alert, await context.incident?.());
     if (action.incident.file) {
       const path = isAbsolute(action.incident.file) ? action.incident.file : join(context.root, action.incident.file);
       mkdirSync(dirname(path), { recursive: true });

@@ -37,6 +37,11 @@ export interface WindowRows {
   predictionValue(row: number, output: string | undefined, classes: readonly string[] | undefined): number;
   /** The cells of a feature the rows were decoded with (every cell missing for any other name). */
   feature(name: string): FeatureCells;
+  /**
+   * One cell as it was logged (a number, text, or null when missing), for showing a few rows:
+   * read it before `feature` hands the column over (a drift check may sort it in place).
+   */
+  cell(row: number, name: string): unknown;
 }
 
 /** The number compared per row, or NaN when the row's answer does not have it. */
@@ -77,6 +82,7 @@ export function rowsOfArray(rows: readonly (Pick<LoggedRow, 'features'> & Partia
       });
       return { values, tags, other: (row) => rows[row]!.features[name] };
     },
+    cell: (row, name) => rows[row]!.features[name] ?? null,
   };
 }
 
@@ -120,6 +126,13 @@ export function rowsOfArena(arena: RowArena, selected: Uint32Array): WindowRows 
         tags[k] = column.tags[selected[k]!]!;
       }
       return { values, tags, other: (row) => arena.otherCell(selected[row]!, f) };
+    },
+    cell(row, name) {
+      const f = arena.features.indexOf(name);
+      if (f < 0) return null;
+      const at = selected[row]!;
+      const { values, tags } = arena.column(f);
+      return tags[at] === CELL_NUMBER ? values[at]! : tags[at] === CELL_MISSING ? null : arena.otherCell(at, f);
     },
   };
 }

@@ -1,97 +1,86 @@
 /**
- * The `retrain` action, end to end on the example pipeline: a drift alert raised over traffic the
- * environment served runs the pipeline (built-in trainer), gates the trained model against the
- * version production serves, and registers it as `challenger` without moving `production`; when
- * the configuration trains a weak model, the gate fails and nothing is registered.
+ * The `retrain` action, end to end on the example pipeline with its training data under version
+ * control: a drift alert raised over traffic the environment served runs the pipeline (built-in
+ * trainer) on the newest data version, gates the trained model against the version production
+ * serves, and registers it as `challenger` without promoting it. A model the pipeline's own gate
+ * stops never reaches the gate against production; a model the pipeline passes but that is worse
+ * than production is stopped by the gate against production. Each test has its own workspace.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { scratchRepo, sluice, sluiceAsync, type ScratchRepo } from '../support/cli.js';
-import { REPO_ROOT, sharedFixture } from '../support/fixtures.js';
-import { startServe } from '../support/serve.js';
+import { afterEach, describe, test } from 'node:test';
+import { sluice, type ScratchRepo } from '../support/cli.js';
+import { driftedTrafficThenMonitor, driftMonitor, examplePipelineRepo, lineageDigests, modelVersions, newTrainingData, pointerHash, registerProduction, replaceFile, retrainOutcome, TRAIN } from '../support/retrain.js';
 
-let repo: ScratchRepo;
-
-const MONITOR = `
+const YAML = `
 deploy:
   production: {model: breast-cancer, port: 0}
-monitor:
-  production:
-    window: {every: 171 predictions, min_rows: 100}
-    reference: data/train.csv
-    checks:
-      data_drift: {method: ks, drift_share: 0.1}
-    alerts:
-      - {name: drift, when: data_drift.dataset_drift, severity: warning, cooldown: 0s, actions: [retrain]}
-`;
+${driftMonitor('[retrain]')}`;
 
-interface Versions {
-  versions: { version: number; aliases: string[] }[];
+function setParams(repo: ScratchRepo, edit: (params: string) => string): void {
+  const path = join(repo.root, 'params.yaml');
+  const params = readFileSync(path, 'utf8');
+  const edited = edit(params);
+  assert.notEqual(edited, params);
+  writeFileSync(path, edited);
 }
 
-function versions(): Versions['versions'] {
-  const shown = sluice(repo.root, ['models', 'show', 'breast-cancer', '--json']);
-  assert.equal(shown.code, 0, shown.stderr);
-  return (JSON.parse(shown.stdout) as Versions).versions;
-}
+describe('the retrain action', () => {
+  let repo: ScratchRepo | undefined;
+  afterEach(() => {
+    repo?.remove();
+    repo = undefined;
+  });
 
-/** Serves the drifted rows through the environment (its own monitor off), then one monitor pass. */
-async function driftedTrafficThenMonitor(): Promise<{ alerts: { rule: string }[]; deliveries: { actions: { action: string; ok: boolean; message: string }[] }[] }> {
-  const server = await startServe(repo.root, ['--env', 'production', '--no-monitor', '--quiet']);
-  try {
-    const replay = await sluiceAsync(repo.root, ['monitor', 'replay', '--env', 'production', '--data', sharedFixture('breast_cancer', 'current_drifted.csv'), '--url', server.url]);
-    assert.equal(replay.code, 0, replay.stderr);
-  } finally {
-    await server.stop();
-  }
-  const run = await sluiceAsync(repo.root, ['monitor', 'run', '--env', 'production', '--json']);
-  assert.equal(run.code, 0, run.stderr);
-  return (JSON.parse(run.stdout) as ReturnType<typeof driftedTrafficThenMonitor> extends Promise<infer R> ? R[] : never)[0]!;
-}
+  test('a weak model the pipeline\'s own gate stops is not gated against production nor registered', async () => {
+    repo = examplePipelineRepo(YAML);
+    registerProduction(repo.root);
+    setParams(repo, (params) => params.replace('features: []', 'features: [mean_texture, mean_smoothness, mean_symmetry]'));
+    const action = retrainOutcome(await driftedTrafficThenMonitor(repo.root));
+    assert.equal(action.ok, false);
+    // roc_auc 0.83 is below the pipeline gate's minimum of 0.95.
+    assert.match(action.message, /^the pipeline failed at gate \(logs: .+\); nothing registered$/);
+    assert.deepEqual(modelVersions(repo.root), [[1, ['production']]]);
+  });
 
-before(() => {
-  repo = scratchRepo({ 'README.md': 'A project watched by a monitor.\n' });
-  cpSync(join(REPO_ROOT, 'examples', 'pipeline'), repo.root, { recursive: true });
-  writeFileSync(join(repo.root, 'sluice.yaml'), readFileSync(join(repo.root, 'sluice.yaml'), 'utf8') + MONITOR);
-  assert.equal(sluice(repo.root, ['init']).code, 0);
-  const registered = sluice(repo.root, ['models', 'register', sharedFixture('breast_cancer', 'models', 'bc_logreg.onnx'), '--name', 'breast-cancer', '--alias', 'production']);
-  assert.equal(registered.code, 0, registered.stderr);
-  repo.git('add', '-A');
-  repo.git('commit', '-qm', 'example pipeline with a monitor');
-});
-after(() => repo?.remove());
+  test('a model the pipeline passes but that is worse than production fails the gate against production and is not registered', async () => {
+    repo = examplePipelineRepo(YAML);
+    registerProduction(repo.root);
+    // Strong regularisation: roc_auc 0.99 passes the pipeline's gate (no champion yet), but f1
+    // and log_loss regress well past the rules' limits against the version production serves.
+    setParams(repo, (params) => params.replace('C: 1.0', 'C: 0.001'));
+    const action = retrainOutcome(await driftedTrafficThenMonitor(repo.root));
+    assert.equal(action.ok, true, action.message);
+    assert.equal(action.message, 'pipeline: 6 of 6 stages ran; gate against models:/breast-cancer/1 failed (f1, log_loss): not registered');
+    assert.deepEqual(modelVersions(repo.root), [[1, ['production']]]);
+    assert.equal(sluice(repo.root, ['models', 'show', 'breast-cancer@challenger']).code, 2);
+  });
 
-test('a weak retrained model fails its gate against production and is not registered', async () => {
-  const params = readFileSync(join(repo.root, 'params.yaml'), 'utf8');
-  writeFileSync(join(repo.root, 'params.yaml'), params.replace('features: []', 'features: [mean_texture, mean_smoothness, mean_symmetry]'));
-  try {
-    const pass = await driftedTrafficThenMonitor();
-    assert.deepEqual(pass.alerts.map((alert) => alert.rule), ['drift']);
-    const [action] = pass.deliveries[0]!.actions;
-    assert.equal(action!.action, 'retrain');
-    // The pipeline's own gate stage (roc_auc at least 0.95) stops it before the gate against production.
-    assert.match(action!.message, /the pipeline failed at gate .*; nothing registered|gate against models:\/breast-cancer\/1 failed \(.+\): not registered/);
-    assert.deepEqual(versions().map((version) => version.version), [1]);
-  } finally {
-    writeFileSync(join(repo.root, 'params.yaml'), params);
-  }
-});
+  test('a drift alert retrains on the newest data version, gates against production and registers the model as challenger without promoting it', async () => {
+    repo = examplePipelineRepo(YAML);
+    registerProduction(repo.root);
+    const first = pointerHash(repo.root);
+    replaceFile(join(repo.root, TRAIN), newTrainingData());
+    const added = sluice(repo.root, ['data', 'add', TRAIN]);
+    assert.equal(added.code, 0, added.stderr);
+    repo.git('commit', '-qam', 'training data: the rows labelled since');
+    const newest = pointerHash(repo.root);
+    assert.notEqual(newest, first);
 
-test('a drift alert retrains, gates against production and registers the model as challenger without promoting it', async () => {
-  const pass = await driftedTrafficThenMonitor();
-  const [action] = pass.deliveries[0]!.actions;
-  assert.equal(action!.ok, true, action!.message);
-  assert.match(action!.message, /gate against models:\/breast-cancer\/1 passed; registered models:\/breast-cancer\/2 as challenger/);
-  const listed = versions();
-  assert.deepEqual(listed.map((version) => [version.version, [...version.aliases].sort()]).sort(), [
-    [1, ['production']],
-    [2, ['challenger']],
-  ]);
-  const lineage = sluice(repo.root, ['models', 'lineage', 'breast-cancer@challenger']);
-  assert.equal(lineage.code, 0, lineage.stderr);
-  assert.match(lineage.stdout, /stage train/);
-  const audit = sluice(repo.root, ['audit', '--json']);
-  assert.match(audit.stdout, /monitor\.action\.retrain/);
+    const action = retrainOutcome(await driftedTrafficThenMonitor(repo.root));
+    assert.equal(action.ok, true, action.message);
+    assert.match(action.message, /gate against models:\/breast-cancer\/1 passed; registered models:\/breast-cancer\/2 as challenger$/);
+    assert.deepEqual(modelVersions(repo.root), [
+      [1, ['production']],
+      [2, ['challenger']],
+    ]);
+    // The challenger's lineage: trained from data/train.csv at the version added last.
+    assert.deepEqual(lineageDigests(repo.root, 'breast-cancer@challenger'), [newest]);
+    // Nothing was rolled out: the environment still has no rollout.
+    const status = sluice(repo.root, ['rollout', 'status', '--env', 'production', '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal((JSON.parse(status.stdout) as { rollout: unknown }).rollout, null);
+    assert.match(sluice(repo.root, ['audit', '--json']).stdout, /monitor\.action\.retrain/);
+  });
 });

@@ -161,6 +161,11 @@ describe('a monitor inside sluice serve --env', () => {
     }, 'the mirror window', 30_000, 250);
     assert.equal(window!.rows, 171);
     assert.equal(window!.results.find((result) => result.check === 'data_drift')!.status, 'passed');
+    // A window and the alerts it raised are stored in one transaction: with the window judged and
+    // stored, the store holds every alert it will ever raise (a delivery may still be on its way).
+    const alerts = sluice(repo.root, ['monitor', 'alerts', '--env', 'mirror', '--json']);
+    assert.equal(alerts.code, 0, alerts.stderr);
+    assert.deepEqual(JSON.parse(alerts.stdout), []);
     assert.equal(hooks.length, before);
     assert.doesNotMatch(mirror.stderr(), /MONITOR ALERT/);
   });

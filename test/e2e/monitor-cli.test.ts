@@ -231,3 +231,32 @@ describe('sluice monitor without monitors', () => {
     }
   });
 });
+
+describe('sluice monitor with a mistake in monitor:', () => {
+  const DEPLOY = 'stages: {}\ndeploy:\n  production: {model: bc, port: 0}\nmonitor:\n';
+
+  /** `sluice monitor run` in a fresh workspace whose sluice.yaml declares `monitor`. */
+  function runWith(monitor: string): { code: number | null; stderr: string } {
+    const bare = scratchRepo({ 'sluice.yaml': DEPLOY + monitor });
+    try {
+      assert.equal(sluice(bare.root, ['init']).code, 0);
+      return sluice(bare.root, ['monitor', 'run']);
+    } finally {
+      bare.remove();
+    }
+  }
+
+  test('a monitor naming an unknown environment exits 2 at its line, with the closest environment', () => {
+    // Line 5: the monitor's key.
+    const result = runWith('  prodution:\n    window: {every: 100 predictions}\n    checks: {data_drift: {}}\n');
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^sluice: sluice\.yaml:5:3: The monitor "prodution" names no environment of deploy: \(it declares production\)\. Did you mean "production"\?.*\[SLUICE_MONITOR_UNKNOWN_ENVIRONMENT\]$/m);
+  });
+
+  test('a check naming an unknown metric exits 2 at its line, with the closest metric', () => {
+    // Line 8: the performance check's metric.
+    const result = runWith('  production:\n    window: {every: 100 predictions}\n    checks:\n      performance: {metric: acuracy, min: 0.9}\n');
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /^sluice: sluice\.yaml:8:\d+: The performance check cannot measure "acuracy": it is not an evaluation metric\. Did you mean "accuracy"\?.*\[SLUICE_MONITOR_UNKNOWN_METRIC\]$/m);
+  });
+});

@@ -7,12 +7,11 @@
  * names the new version.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { sluice, type ScratchRepo } from '../support/cli.js';
-import { driftedTrafficThenMonitor, driftMonitor, examplePipelineRepo, lineageDigests, modelVersions, newTrainingData, pointerHash, registerProduction, replaceFile, retrainOutcome, TRAIN } from '../support/retrain.js';
+import type { ScratchRepo } from '../support/cli.js';
+import { cloneBehindUpstream, driftedTrafficThenMonitor, driftMonitor, lineageDigests, modelVersions, newTrainingData, pointerHash, retrainOutcome, TRAIN } from '../support/retrain.js';
 
 const YAML = `
 deploy:
@@ -23,32 +22,8 @@ let upstream: ScratchRepo;
 /** The monitored workspace: a clone of upstream. */
 let clone: string;
 
-function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 't@example.com' } });
-}
-
-function ok(cwd: string, args: string[]): void {
-  const result = sluice(cwd, args);
-  assert.equal(result.code, 0, `sluice ${args.join(' ')}: ${result.stderr}`);
-}
-
 before(() => {
-  upstream = examplePipelineRepo(YAML);
-  ok(upstream.root, ['remote', 'add', 'store', join(upstream.outside, 'remote'), '--default']);
-  ok(upstream.root, ['data', 'push']);
-  upstream.git('add', '-A');
-  upstream.git('commit', '-qm', 'a directory remote for the data');
-  // The monitored workspace, with the data of the time and production's model.
-  clone = join(upstream.outside, 'clone');
-  git(upstream.outside, 'clone', '-q', upstream.root, clone);
-  ok(clone, ['data', 'pull']);
-  registerProduction(clone);
-  // Upstream, the team adds the rows it labelled since, pushes them, commits the pointer.
-  replaceFile(join(upstream.root, TRAIN), newTrainingData());
-  ok(upstream.root, ['data', 'add', TRAIN]);
-  ok(upstream.root, ['data', 'push']);
-  upstream.git('commit', '-qam', 'training data: the rows labelled since');
-  git(clone, 'pull', '-q', '--ff-only');
+  ({ upstream, clone } = cloneBehindUpstream(YAML));
 });
 after(() => upstream?.remove());
 

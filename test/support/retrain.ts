@@ -1,9 +1,11 @@
 /**
  * Helpers for the monitor's `retrain` action tests: the example pipeline in a scratch repository
- * with its training data under version control (`sluice data add`), a monitor that raises a drift
- * alert, drifted traffic served through `sluice serve --env`, and what the registry then holds.
+ * with its training data under version control (`sluice data add`), a clone of it whose data is
+ * behind, a monitor that raises a drift alert, drifted traffic served through `sluice serve --env`,
+ * and what the registry then holds.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchRepo, sluice, sluiceAsync, type ScratchRepo } from './cli.js';
@@ -43,6 +45,51 @@ export function examplePipelineRepo(extraYaml: string): ScratchRepo {
     return repo;
   } catch (error) {
     repo.remove();
+    throw error;
+  }
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 't@example.com' } });
+}
+
+function ok(cwd: string, args: readonly string[]): void {
+  const result = sluice(cwd, args);
+  assert.equal(result.code, 0, `sluice ${args.join(' ')}: ${result.stderr}`);
+}
+
+/** An upstream repository and the monitored workspace, a clone of it (under `upstream.outside`). */
+export interface BehindClone {
+  readonly upstream: ScratchRepo;
+  readonly clone: string;
+}
+
+/**
+ * The example pipeline (with `extraYaml`) upstream, its data pushed to the directory remote
+ * `store`; a clone with that data pulled and production registered. Then upstream adds a new
+ * version of data/train.csv, pushes it and commits the pointer, and the clone pulls the commit
+ * (`git pull`) but not the data: its pointer names the new version, its working copy and cache
+ * hold the one before.
+ */
+export function cloneBehindUpstream(extraYaml: string): BehindClone {
+  const upstream = examplePipelineRepo(extraYaml);
+  try {
+    ok(upstream.root, ['remote', 'add', 'store', join(upstream.outside, 'remote'), '--default']);
+    ok(upstream.root, ['data', 'push']);
+    upstream.git('add', '-A');
+    upstream.git('commit', '-qm', 'a directory remote for the data');
+    const clone = join(upstream.outside, 'clone');
+    git(upstream.outside, 'clone', '-q', upstream.root, clone);
+    ok(clone, ['data', 'pull']);
+    registerProduction(clone);
+    replaceFile(join(upstream.root, TRAIN), newTrainingData());
+    ok(upstream.root, ['data', 'add', TRAIN]);
+    ok(upstream.root, ['data', 'push']);
+    upstream.git('commit', '-qam', 'training data: the rows labelled since');
+    git(clone, 'pull', '-q', '--ff-only');
+    return { upstream, clone };
+  } catch (error) {
+    upstream.remove();
     throw error;
   }
 }

@@ -97,3 +97,12 @@ export const unknownMonitorColumn = defineError<{ environment: string; check: st
   message: ({ environment, check, column, version, features }) => `The monitor of "${environment}" names column "${column}" in ${check}, but ${version} takes no such input (its inputs: ${features.slice(0, 12).join(', ')}${features.length > 12 ? `, … ${features.length} in all` : ''}).`,
   hint: ({ suggestion }) => `${String(suggestion).trim()}${String(suggestion).trim() ? ' ' : ''}Name one of the model's inputs, or remove the column from the list.`,
 });
+
+export const retrainDataDiffers = defineError<{ environment: string; differences: readonly string[] }>('SLUICE_MONITOR_RETRAIN_DATA_DIFFERS', {
+  kind: 'conflict',
+  description:
+    'A `retrain` action found tracked data in the working copy that is not the version its pointer file names (a pointer moved by `git pull` without its data, or data edited and not added), so it did not retrain.',
+  message: ({ environment, differences }) => `The retraining of "${environment}" did not start: tracked data is not the version its pointer names (${differences.join('; ')}), and a model trained on it would not match the commit.`,
+  hint: () =>
+    'Bring the working copy to the versions the pointers name: `sluice data checkout` restores those in the local cache, `sluice data pull` fetches and restores the others. If the edit is intended, `sluice data add PATH` records it as a new version (commit the pointer). Or give the rule `retrain: {data: REMOTE}`, so the action pulls and checks out the named versions before it trains.',
+});

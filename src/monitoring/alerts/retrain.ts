@@ -3,24 +3,29 @@
  * data and put the result in front of people, never in front of users on its own:
  *   1. with `data: REMOTE`, pull the tracked data versions from that remote first (the pointers
  *      in the workspace say which versions are the newest, as after a `git pull`);
- *   2. run the pipeline in the workspace (cache-aware: unchanged stages are skipped), holding the
+ *   2. refuse, before running anything, when tracked data in the working copy is not the version
+ *      its pointer names (a pointer moved without its data, or data edited and not added): the
+ *      model would be trained on data the commit does not name. `sluice data status` decides, so
+ *      unchanged data costs a stat (the stat cache), not a read;
+ *   3. run the pipeline in the workspace (cache-aware: unchanged stages are skipped), holding the
  *      run lock as `sluice run` does;
- *   3. gate the trained model (the `gates:` section's `model`) against the version the
+ *   4. gate the trained model (the `gates:` section's `model`) against the version the
  *      environment serves, whatever baseline the section names;
- *   4. when the gate passes, register it as a new version of the environment's model with its
+ *   5. when the gate passes, register it as a new version of the environment's model with its
  *      lineage and the alias `challenger` (production's alias does not move);
- *   5. with `then: deploy`, roll that version out to the environment with its strategy, so the
+ *   6. with `then: deploy`, roll that version out to the environment with its strategy, so the
  *      rollout's own analysis decides.
  * One retraining per environment at a time: an alert while one runs is reported as skipped.
  */
 import { join, resolve } from 'node:path';
-import { openDataWorkspace, openRemote, pullData } from '../../data-versioning/index.js';
+import { dataStatus, openDataWorkspace, openRemote, pullData, type DataStatus, type DataWorkspace } from '../../data-versioning/index.js';
 import type { DeployService } from '../../deploy/index.js';
 import { gate, loadGateConfig } from '../../evaluation/index.js';
 import { runPipeline } from '../../pipeline/index.js';
 import { formatModelUri, registerModelFile, type RegistryService, type ResolveModel } from '../../registry/index.js';
 import type { RecordRun, TrackingService } from '../../tracking/index.js';
 import { PIPELINE_FILE, type Workspace } from '../../workspace/index.js';
+import { retrainDataDiffers } from '../errors.js';
 import type { ActionOutcome } from './action-outcome.js';
 
 /** What retraining needs of the workspace; the composition root (the CLI) provides it. */
@@ -61,7 +66,17 @@ export async function retrain(request: RetrainRequest, context: RetrainContext):
 
 async function retrainOnce(request: RetrainRequest, context: RetrainContext): Promise<ActionOutcome> {
   const steps: string[] = [];
-  if (request.data !== undefined) steps.push(await pull(context.workspace, request.data));
+  const data = await openDataWorkspace(context.workspace);
+  try {
+    if (request.data !== undefined) steps.push(await pull(data, request.data));
+    const differences = (await dataStatus(data)).filter((status) => status.state === 'modified' || status.state === 'missing');
+    if (differences.length > 0) {
+      const refused = retrainDataDiffers({ environment: request.environment, differences: differences.map((status) => describeDifference(data, status)) });
+      return { action: 'retrain', ok: false, message: [...steps, refused.toUserMessage()].join('; ') };
+    }
+  } finally {
+    await data.close();
+  }
   const run = await runPipeline(context.workspace, { command: `sluice monitor (retrain ${request.environment})`, toolDir: context.toolDir });
   const ran = run.outcomes.filter((outcome) => outcome.status === 'ran').length;
   if (run.status !== 'succeeded') {
@@ -93,17 +108,24 @@ async function retrainOnce(request: RetrainRequest, context: RetrainContext): Pr
   return { action: 'retrain', ok: true, message: steps.join('; ') };
 }
 
-async function pull(workspace: Workspace, remoteName: string): Promise<string> {
-  const data = await openDataWorkspace(workspace);
+async function pull(data: DataWorkspace, remoteName: string): Promise<string> {
+  const { remote, storage } = await openRemote(data.workspace, remoteName);
   try {
-    const { remote, storage } = await openRemote(data.workspace, remoteName);
-    try {
-      const report = await pullData(data, storage, []);
-      return `pulled ${report.transferred} objects from ${remote.name}`;
-    } finally {
-      (storage as { destroy?: () => void }).destroy?.();
-    }
+    const report = await pullData(data, storage, []);
+    return `pulled ${report.transferred} objects from ${remote.name}`;
   } finally {
-    await data.close();
+    (storage as { destroy?: () => void }).destroy?.();
   }
+}
+
+/**
+ * How a tracked path differs from the version its pointer names. A working copy whose content is
+ * in the cache holds another version (it was not checked out); one whose content no version holds
+ * was edited.
+ */
+function describeDifference(data: DataWorkspace, status: DataStatus): string {
+  const named = status.inCache ? '' : '; the version its pointer names is not in the local cache';
+  if (status.state === 'missing') return `${status.target}: missing${named}`;
+  if (status.workspaceHash !== undefined && data.cache.has(status.workspaceHash)) return `${status.target}: not checked out (the working copy holds another version${named})`;
+  return `${status.target}: modified (an edit no version holds${named})`;
 }

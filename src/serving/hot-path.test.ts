@@ -135,3 +135,4 @@ test('a request answered by the hot path is counted, timed and written to the pr
   assert.equal(record.outputs.length, 1);
   assert.ok(record.latency_ms > 0);
 });
+

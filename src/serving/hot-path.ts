@@ -107,31 +107,39 @@ export function hotPath(context: ServingContext, options: HotPathOptions): (requ
     response.writeHead(status, headers).end(body);
   }
 
-  function sendError(response: ServerResponse, exchange: Exchange, route: Route, request: IncomingMessage, error: unknown): number {
+  function sendError(response: ServerResponse, exchange: Exchange, route: Route, request: IncomingMessage, error: unknown): void {
     const answer = errorResponse(error, ERROR_PROTOCOLS[route.protocol], exchange.id, { bodyLimit: options.bodyLimit, contentType: request.headers['content-type'], contentTypes: options.contentTypes });
     if (answer.logged) logger?.error({ request_id: exchange.id, err: error }, 'internal error');
     send(response, exchange, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body));
-    return answer.status;
+  }
+
+  /** Records the outcome once the response is sent, as the app's onResponse does (not for a client gone before it). */
+  function recordWhenSent(request: IncomingMessage, response: ServerResponse, exchange: Exchange, route: Route): void {
+    response.once('finish', () => {
+      try {
+        recordOutcome(context, logger, { method: 'POST', url: request.url!, status: response.statusCode, exchange, urlModel: route.model, ms: exchange.elapsedMs() });
+      } catch (error) {
+        // Bookkeeping must not take the server down: the answer is already sent.
+        logger?.error({ request_id: exchange.id, err: error }, 'recording an answered request failed');
+      }
+    });
   }
 
   async function answer(request: IncomingMessage, response: ServerResponse, exchange: Exchange, route: Route, text: string): Promise<void> {
-    let status: number;
+    recordWhenSent(request, response, exchange, route);
     try {
       const body = parseJson(text);
       if (route.protocol === 'predict') {
         const answered = await answerPredict(context, exchange, route.model, body, text);
-        status = 200;
-        send(response, exchange, status, 'application/json; charset=utf-8', answered);
+        send(response, exchange, 200, 'application/json; charset=utf-8', answered);
       } else {
         const answered = await answerV2(context, exchange, route.model!, route.version, body, text);
-        status = 200;
-        if ('json' in answered) send(response, exchange, status, 'application/json; charset=utf-8', JSON.stringify(answered.json));
-        else send(response, exchange, status, 'application/octet-stream', answered.binary.body, { 'inference-header-content-length': String(answered.binary.headerLength) });
+        if ('json' in answered) send(response, exchange, 200, 'application/json; charset=utf-8', JSON.stringify(answered.json));
+        else send(response, exchange, 200, 'application/octet-stream', answered.binary.body, { 'inference-header-content-length': String(answered.binary.headerLength) });
       }
     } catch (error) {
-      status = response.headersSent ? response.statusCode : sendError(response, exchange, route, request, error);
+      if (!response.headersSent) sendError(response, exchange, route, request, error);
     }
-    recordOutcome(context, logger, { method: 'POST', url: request.url!, status, exchange, urlModel: route.model, ms: exchange.elapsedMs() });
   }
 
   return (request, response) => {
@@ -152,7 +160,11 @@ export function hotPath(context: ServingContext, options: HotPathOptions): (requ
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.once('end', () => {
       const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
-      void answer(request, response, exchange, route, text);
+      answer(request, response, exchange, route, text).catch((error: unknown) => {
+        // Only a failure to write the answer lands here (the socket gone, say): logged, never a crash.
+        logger?.error({ request_id: exchange.id, err: error }, 'answering a request failed');
+        if (!response.headersSent) response.destroy();
+      });
     });
     return true;
   };

@@ -93,7 +93,8 @@ export class SeriesHistogram extends LabelledSeries<Buckets> {
     const data = this.at(values);
     const bounds = this.bounds;
     let bucket = 0;
-    while (bucket < bounds.length && value > bounds[bucket]!) bucket++;
+    // NaN stays out of every bounded bucket (counted in +Inf only), as prom-client counts it.
+    while (bucket < bounds.length && !(value <= bounds[bucket]!)) bucket++;
     if (bucket < bounds.length) data.counts[bucket]!++;
     data.sum += value;
     data.count++;

@@ -152,3 +152,19 @@ test('requests whose tensors differ past the batch dimension never share a call'
   assert.deepEqual([a, b, c].map((output) => Array.from(output.tensors.y!.data as Float32Array)), [[7, 8], [1, 2, 3], [7, 8]]);
   assert.deepEqual(calls, [2, 1]);
 });
+
+test('outputs that cannot be cut back into requests fail those requests, and the model goes on serving', async () => {
+  const calls: number[] = [];
+  const double = doubling(calls, 1);
+  // The call of two rows answers a tensor whose rows cannot be cut apart (a getter that throws).
+  const batcher = new MicroBatcher(async (input) => {
+    const output = await double(input);
+    if (input.rows !== 2) return output;
+    return { rows: output.rows, tensors: { y: { ...output.tensors.y!, get rowShape(): number[] { throw new Error('no row shape'); } } } };
+  }, DEFAULT_BATCHING);
+  const first = batcher.infer(part([1]));
+  const together = [batcher.infer(part([2])), batcher.infer(part([3]))];
+  assert.deepEqual(values(await first), [2]);
+  for (const answer of together) await assert.rejects(answer, /no row shape/);
+  assert.deepEqual(values(await batcher.infer(part([4]))), [8]);
+});

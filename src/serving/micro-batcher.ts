@@ -106,22 +106,25 @@ export class MicroBatcher {
     } catch (error) {
       output = Promise.reject(error);
     }
-    // One reaction for the outcome (not a chain of then, catch and finally: each link is a
-    // microtask on every request).
-    output.then(
-      (result) => {
-        let start = 0;
-        for (const waiting of batch) {
-          waiting.resolve(batch.length === 1 ? result : sliceRows(result, start, start + waiting.part.rows));
-          start += waiting.part.rows;
-        }
-        this.next();
-      },
-      (error: unknown) => {
+    output
+      .then(
+        (result) => {
+          let start = 0;
+          for (const waiting of batch) {
+            waiting.resolve(batch.length === 1 ? result : sliceRows(result, start, start + waiting.part.rows));
+            start += waiting.part.rows;
+          }
+        },
+        (error: unknown) => {
+          for (const waiting of batch) waiting.reject(error);
+        },
+      )
+      // Cutting the outputs can fail (an output of an unexpected shape): the requests not yet
+      // answered fail with it (rejecting an answered one changes nothing), and the model goes on.
+      .catch((error: unknown) => {
         for (const waiting of batch) waiting.reject(error);
-        this.next();
-      },
-    );
+      })
+      .finally(() => this.next());
   }
 
   /** The batch is done: what queued meanwhile goes now (under load, batches follow each other without a wait). */

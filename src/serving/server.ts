@@ -4,7 +4,7 @@
  * malformed JSON, a body too large, a wrong content type or a request that does not fit the
  * model's signature get 400, 413 or 415 with a message naming the problem.
  */
-import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { errorResponse } from '../core/index.js';
@@ -54,16 +54,15 @@ export function buildServingApp(context: ServingContext, options: ServerOptions)
     // Registered model names may be 256 characters long (Fastify's default allows 100 in a path
     // part). A router option: given at the top level, Fastify 5 prints a deprecation warning.
     routerOptions: { maxParamLength: 512 },
-    // The hot inference requests are answered before the app sees them (hot-path.ts).
-    serverFactory: (handler) => {
-      const server = createServer((request, response) => {
-        if (!hot(request, response)) handler(request, response);
-      });
-      // Fastify's own settings for the servers it makes: keep-alive for 72 s, no request timeout.
-      server.keepAliveTimeout = 72_000;
-      server.requestTimeout = 0;
-      return server;
-    },
+  });
+  // The hot inference requests are answered before the app sees them (hot-path.ts). The app's own
+  // server keeps its settings and its binds (with serverFactory, Fastify would listen on one
+  // address of `localhost` instead of each); only its request listener is put behind the hot path.
+  const [appListener] = app.server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  if (appListener === undefined) throw new Error('the Fastify app has no request listener to put behind the hot path');
+  app.server.removeListener('request', appListener);
+  app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!hot(request, response)) appListener(request, response);
   });
   app.addHook('preClose', (done) => {
     closing = true;

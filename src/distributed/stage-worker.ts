@@ -13,10 +13,10 @@ import { join, resolve } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { currentBranch, isAppError, isProcessAlive, trackedChanges } from '../core/index.js';
-import type { ObjectCache, ObjectStorage } from '../cache/index.js';
+import type { ObjectCache, ObjectStorage, StatCache } from '../cache/index.js';
 import { applyOverrides, describeOverrides } from '../experiments/index.js';
 import { PipelineCache, runWorkerStage, SharedCache, type StageOutcome } from '../pipeline/index.js';
-import { openWorkspace, openWorkspaceCache, type Workspace } from '../workspace/index.js';
+import { openWorkspace, openWorkspaceCache, openWorkspaceStatCache, type Workspace } from '../workspace/index.js';
 import { bullmqConnection, connectQueue } from './connection.js';
 import { runRefused, versionMismatch, workerCloneChanged, workerNameTaken } from './errors.js';
 import { HEARTBEAT_MS, Presence, type WorkerRecord } from './presence.js';
@@ -46,6 +46,13 @@ export interface StageWorkerOptions {
   readonly log: (line: string) => void;
 }
 
+/**
+ * A checkout's stat cache is written at most this often while jobs run (and when the worker
+ * stops): rewriting it after every stage cost more than hashing a small out. A worker killed in
+ * between loses only those hashes (its next start hashes the files again).
+ */
+const STAT_CACHE_FLUSH_MS = 10_000;
+
 /** The default of `--stall-timeout`: short enough to retry a dead worker's stage soon, long enough that a busy Redis does not fake a death. */
 export const DEFAULT_STALL_TIMEOUT_MS = 15_000;
 
@@ -72,6 +79,8 @@ export class StageWorker {
   /** The caches by directory: the one a job's commit configures (cache.dir) is the one its stage uses. */
   private readonly caches = new Map<string, StageCaches>();
   private readonly pipelines = new PipelineCache();
+  /** Each checkout's stat cache, kept between its jobs (see {@link STAT_CACHE_FLUSH_MS}). */
+  private readonly statCaches = new Map<string, { readonly cache: Promise<StatCache>; flushedAt: number }>();
   private readonly startedAt = Date.now();
   private heartbeat: NodeJS.Timeout | undefined;
   private state: WorkerRecord['state'] = 'running';
@@ -144,6 +153,7 @@ export class StageWorker {
       await this.beat().catch(() => undefined);
       await Promise.all(this.workers.map((worker) => worker.close()));
       clearInterval(this.heartbeat);
+      await this.flushStatCaches(0);
       await this.presence.removeWorker(this.options.name).catch(() => undefined);
       await this.redis.quit().catch(() => undefined);
     })();
@@ -250,7 +260,9 @@ export class StageWorker {
     this.options.log(`▶ ${data.stage} (run ${data.runId.slice(0, 8)}, commit ${data.commit.slice(0, 8)})`);
     const checkout = openWorkspace(dir);
     const { cache, runCache, shared } = this.cachesFor(checkout);
+    const statCache = this.statCacheOf(checkout);
     const outcome = await runWorkerStage(checkout, data.stage, {
+      statCache: await statCache.cache,
       cache,
       runCache,
       deps: data.deps,
@@ -263,7 +275,29 @@ export class StageWorker {
       shared,
     });
     this.options.log(`${outcome.status === 'failed' ? '✗' : '✓'} ${data.stage}: ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}`);
+    await this.flushStatCaches(STAT_CACHE_FLUSH_MS);
     return toResult(outcome, worker, Date.now() - startedAt);
+  }
+
+  private statCacheOf(checkout: Workspace): { readonly cache: Promise<StatCache>; flushedAt: number } {
+    let kept = this.statCaches.get(checkout.root);
+    if (!kept) {
+      const cache = openWorkspaceStatCache(checkout);
+      // One that could not be read is opened again by the next job rather than kept failed.
+      cache.catch(() => this.statCaches.delete(checkout.root));
+      this.statCaches.set(checkout.root, (kept = { cache, flushedAt: Date.now() }));
+    }
+    return kept;
+  }
+
+  /** Writes the stat caches last written longer ago than `olderThanMs`; a failure is logged (it only costs rehashing). */
+  private async flushStatCaches(olderThanMs: number): Promise<void> {
+    const now = Date.now();
+    for (const [root, kept] of this.statCaches) {
+      if (now - kept.flushedAt < olderThanMs) continue;
+      kept.flushedAt = now;
+      await kept.cache.then((cache) => cache.flush()).catch((error: unknown) => this.options.log(`could not write the stat cache of ${root}: ${String(error)}`));
+    }
   }
 
   /** Renews presence, stops stages of cancelled runs, and says once per run why jobs of another version are not taken. */

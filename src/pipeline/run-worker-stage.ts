@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMean } from '../core/index.js';
-import { WorkspaceHasher, type ObjectCache } from '../cache/index.js';
+import { WorkspaceHasher, type ObjectCache, type StatCache } from '../cache/index.js';
 import { openWorkspaceStatCache, type Workspace } from '../workspace/index.js';
 import { pathsOverlap } from './dag.js';
 import { stageNotFound } from './errors.js';
@@ -50,6 +50,12 @@ export interface WorkerStageOptions {
    * submitter: upstream outs are fetched from it, and the stage's outs and run-cache entry published to it.
    */
   readonly shared?: SharedCache | undefined;
+  /**
+   * The checkout's stat cache, kept by the caller between jobs and written when it chooses: a
+   * worker running many stages in one checkout then neither reads nor rewrites it for each stage
+   * (a file that grows with every out hashed). Opened and written here when absent.
+   */
+  readonly statCache?: StatCache | undefined;
 }
 
 /** Runs stage `name` of the pipeline in `workspace` (a worker's checkout) and returns its outcome. */
@@ -63,7 +69,7 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
   materializeUpstreamOuts(workspace.root, stage, pipeline.stages, options);
   mkdirSync(workspace.paths.tmpDir, { recursive: true });
   mkdirSync(options.logsDir, { recursive: true });
-  const statCache = await openWorkspaceStatCache(workspace);
+  const statCache = options.statCache ?? (await openWorkspaceStatCache(workspace));
   const hasher = new WorkspaceHasher(workspace.root, statCache);
   const params = new ParamsReader(workspace.root);
   // `models:/…` deps resolve where the submitter's did only through a registry both share: a team
@@ -100,7 +106,7 @@ export async function runWorkerStage(workspace: Workspace, name: string, options
       shared: options.shared,
     });
   } finally {
-    await statCache.flush();
+    if (!options.statCache) await statCache.flush();
     await external.close();
   }
 }

@@ -5,7 +5,7 @@
  *  3. the same inputs ran before (run cache) → restore that run's outs;
  *  4. otherwise run the command, check its outs, store them, update the lock and run cache.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { parseObjectId, type ObjectCache, type WorkspaceHasher } from '../cache/index.js';
 import type { MetadataStore } from '../store/index.js';
@@ -271,9 +271,15 @@ function prepareOutputs(stage: Stage, context: StageProcessorContext): void {
     else {
       // Tracked data inside an output folder would go with it: the graph checks the out and its
       // parents (buildGraph); what is inside is looked at here, only when the folder is replaced.
-      const pointer = pointerInside(path);
-      if (pointer) throw outputTracked({ stage: stage.name, path: out.path, pointer: `${out.path}/${pointer}` });
-      rmSync(path, { recursive: true, force: true });
+      // One lstat first: most outs are absent (a fresh checkout) or a single file, and rmSync's
+      // recursive walk throws and catches ENOENT for an absent one (about 1 ms a stage on a worker).
+      const stats = lstatSync(path, { throwIfNoEntry: false });
+      if (stats?.isFile()) unlinkSync(path);
+      else if (stats) {
+        const pointer = pointerInside(path);
+        if (pointer) throw outputTracked({ stage: stage.name, path: out.path, pointer: `${out.path}/${pointer}` });
+        rmSync(path, { recursive: true, force: true });
+      }
     }
     mkdirSync(dirname(path), { recursive: true });
   }

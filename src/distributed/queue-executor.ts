@@ -66,6 +66,13 @@ export class QueueExecutor implements StageDelegate {
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private lastSafetyPoll = 0;
+  /**
+   * Set by the tick once `sluice queue cancel` named this run. A stage the scheduler hands over
+   * later ends at once, never enqueued; one enqueued in the second before the tick saw it is
+   * removed by that tick, or stopped by its worker, which reads the flag as it takes the job.
+   * One read a second, where reading it for every stage cost a round trip before each enqueue.
+   */
+  private cancelled = false;
 
   private constructor(
     private readonly options: QueueExecutorOptions,
@@ -93,7 +100,7 @@ export class QueueExecutor implements StageDelegate {
 
   async run(request: DelegatedStageRequest): Promise<DelegatedStageResult> {
     const runId = await this.startRun(request.runId);
-    if (request.signal?.aborted || (await this.presence.isCancelled(runId))) return { status: 'interrupted', message: 'the run was cancelled' };
+    if (request.signal?.aborted || this.cancelled) return { status: 'interrupted', message: 'the run was cancelled' };
     const { stage } = request;
     const data: StageJob = {
       version: this.options.version,
@@ -225,8 +232,9 @@ export class QueueExecutor implements StageDelegate {
   /** Once a second: presence, cancellation, stages no worker can take, and a safety poll for missed events. */
   private async tick(record: Omit<Parameters<Presence['putRun']>[0], 'heartbeatAt'>): Promise<void> {
     await this.presence.putRun({ ...record, heartbeatAt: Date.now() });
+    this.cancelled ||= await this.presence.isCancelled(record.runId);
     if (this.waiters.size === 0) return;
-    if (await this.presence.isCancelled(record.runId)) {
+    if (this.cancelled) {
       for (const [jobId, waiter] of this.waiters) {
         if (!waiter.taken) await waiter.job.remove().catch(() => undefined);
         this.settle(jobId, { status: 'interrupted', message: 'the run was cancelled' });

@@ -7,7 +7,7 @@
  */
 import type { GitState } from '../core/index.js';
 import { isDirectoryId, type ManifestEntry } from '../cache/index.js';
-import { SYSTEM_TAGS, type Metric, type Tag, type TrackingService } from '../tracking/index.js';
+import { SYSTEM_TAGS, type Metric, type Run, type Tag, type TrackingService } from '../tracking/index.js';
 import type { WorkspaceRuns, WorkspaceServices } from '../workspace/index.js';
 import type { MetricsFile } from './metrics.js';
 import type { StageOutcome } from './outcome.js';
@@ -88,12 +88,17 @@ export class PipelineTracking {
   private constructor(
     private readonly runs: WorkspaceRuns,
     private readonly tracking: TrackingService,
-    private readonly runId: string,
+    /** The pipeline's run as created: every stage's run nests under it without reading it again. */
+    private readonly run: Run,
     private readonly git: GitState,
   ) {}
 
+  private get runId(): string {
+    return this.run.info.runId;
+  }
+
   static async start(services: Pick<WorkspaceServices, 'runs' | 'tracking'>, start: PipelineRunStart): Promise<PipelineTracking> {
-    await services.runs.start({
+    const run = await services.runs.start({
       kind: start.record?.kind ?? 'pipeline',
       runId: start.runId,
       name: start.record?.name ?? `pipeline-${start.runId.slice(0, 8)}`,
@@ -102,7 +107,7 @@ export class PipelineTracking {
       git: start.git,
       tags: { ...start.record?.tags, [SYSTEM_TAGS.pipelineRunId]: start.runId, [SYSTEM_TAGS.command]: start.command.slice(0, 8000) },
     });
-    return new PipelineTracking(services.runs, services.tracking, start.runId, start.git);
+    return new PipelineTracking(services.runs, services.tracking, run, start.git);
   }
 
   /**
@@ -118,6 +123,7 @@ export class PipelineTracking {
       name: outcome.stage,
       source: 'sluice.yaml',
       parentRunId: this.runId,
+      parent: this.run,
       git: this.git,
       startTime: outcome.startedAt,
       tags: {

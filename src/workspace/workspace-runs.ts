@@ -27,6 +27,8 @@ export interface WorkspaceRunStart {
   readonly experiment?: string | undefined;
   /** The parent run; default the pipeline run in the environment, unless `nested` is false. */
   readonly parentRunId?: string | undefined;
+  /** The parent run as the caller already has it (a pipeline recording its stages), instead of reading it again. */
+  readonly parent?: Run | undefined;
   /** False for runs that never nest (a serving session, a pipeline run). */
   readonly nested?: boolean | undefined;
   /** Adds the git commit, branch and dirty flag. */
@@ -97,6 +99,7 @@ async function digestOf(path: string): Promise<string> {
 
 export function createWorkspaceRuns({ workspace, tracking, user, env = process.env }: WorkspaceRunsOptions): WorkspaceRuns {
   async function parentOf(start: WorkspaceRunStart): Promise<Run | undefined> {
+    if (start.parent) return start.parent;
     const id = start.parentRunId ?? (start.nested === false ? undefined : env[PIPELINE_RUN_ENV]);
     // A parent named by the environment may belong to another store: then the run stands alone.
     return id ? tracking.getRun(id).catch(() => undefined) : undefined;

@@ -83,7 +83,8 @@ async function fetchMissing(data: DataWorkspace, context: CiContext, absent: rea
 }
 
 function pointerOf(status: DataStatus, fetched: ReadonlySet<string>): CiDataPointer {
-  const state = status.state === 'missing' ? 'missing' : status.state === 'modified' ? 'modified' : fetched.has(status.target) ? 'pulled' : 'present';
+  // Another version than the pointer's is, for the data the pipeline reads, as good as an edit.
+  const state = status.state === 'missing' ? 'missing' : status.state === 'modified' || status.state === 'not-checked-out' ? 'modified' : fetched.has(status.target) ? 'pulled' : 'present';
   return { path: status.target, state };
 }
 

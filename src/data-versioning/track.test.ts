@@ -8,7 +8,7 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { openDataRepo, type DataRepo } from '../../test/support/data-repo.js';
-import { addData, dataStatus, readPointer, toWorkspacePath } from './index.js';
+import { addData, checkoutData, dataStatus, readPointer, toWorkspacePath } from './index.js';
 
 async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
   await assert.rejects(promise, (error: Error & { code?: string }) => {
@@ -99,6 +99,21 @@ describe('data add and status', { timeout: 60_000 }, () => {
     assert.notEqual(b.workspaceHash, b.hash);
     assert.equal(b.pointerFile, 'b.txt.sluice');
     assert.equal((await dataStatus(repo.data, ['c.txt']))[0]!.workspaceHash, undefined);
+  });
+
+  test('status: a working copy holding another version the cache keeps is not checked out, and checkout restores the tracked one without --force', async () => {
+    repo.write('a.txt', 'first\n');
+    await addData(repo.data, ['a.txt']);
+    repo.write('a.txt', 'second\n');
+    await addData(repo.data, ['a.txt']);
+    // The pointer names the second version; the working copy goes back to the first, as a
+    // `git checkout` of an older pointer leaves it before `sluice data checkout`.
+    repo.write('a.txt', 'first\n');
+    assert.deepEqual(await states(repo), { 'a.txt': 'not-checked-out' });
+    const result = await checkoutData(repo.data, []);
+    assert.deepEqual(result.restored, ['a.txt']);
+    assert.equal(repo.read('a.txt').toString(), 'second\n');
+    assert.deepEqual(await states(repo), { 'a.txt': 'unchanged' });
   });
 
   test('status names data whose version is not in the local cache (a fresh clone)', async () => {

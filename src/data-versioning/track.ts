@@ -109,7 +109,13 @@ function rememberShared(data: DataWorkspace, files: readonly { path: string; id:
   }
 }
 
-export type DataState = 'unchanged' | 'modified' | 'missing' | 'not-in-cache';
+/**
+ * How a working copy compares with the version its pointer names: `modified` holds an edit no
+ * version keeps; `not-checked-out` holds another version the cache keeps (a pointer moved by
+ * `git pull` or `git checkout` before `sluice data checkout`), which a checkout replaces without
+ * losing anything and which `sluice data add` must not record over the pointer's version.
+ */
+export type DataState = 'unchanged' | 'modified' | 'not-checked-out' | 'missing' | 'not-in-cache';
 
 export interface DataStatus {
   readonly target: string;
@@ -128,7 +134,15 @@ export async function dataStatus(data: DataWorkspace, targets: readonly string[]
     const hashed = await data.hasher.hash(located.target);
     if (hashed?.id !== located.pointer.hash) data.cache.discardWrittenThrough(located.pointer.hash, join(data.root, located.target));
     const inCache = data.cache.has(located.pointer.hash);
-    const state: DataState = !hashed ? 'missing' : hashed.id !== located.pointer.hash ? 'modified' : inCache ? 'unchanged' : 'not-in-cache';
+    const state: DataState = !hashed
+      ? 'missing'
+      : hashed.id !== located.pointer.hash
+        ? data.cache.has(hashed.id)
+          ? 'not-checked-out'
+          : 'modified'
+        : inCache
+          ? 'unchanged'
+          : 'not-in-cache';
     statuses.push({ target: located.target, pointerFile: located.file, state, inCache, hash: located.pointer.hash, workspaceHash: hashed?.id });
   }
   return statuses;

@@ -33,6 +33,23 @@ describe('sluice data status advice', { timeout: 120_000 }, () => {
     assert.match(sluice(repo.root, ['data', 'status']).stdout, /modified; the tracked version is not in the local cache: `sluice data add` records yours, `sluice data pull --force` restores the tracked one/);
   });
 
+  test('after git moves the pointer to another version, status says checkout restores it, not that the file was modified', () => {
+    writeFileSync(join(repo.root, 'data', 'raw.csv'), 'a,b\n7,8\n');
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/raw.csv']).code, 0);
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'first version');
+    // A new file, not an edit in place of the hardlinked first version (see the root warning below).
+    rmSync(join(repo.root, 'data', 'raw.csv'));
+    writeFileSync(join(repo.root, 'data', 'raw.csv'), 'a,b\n9,10\n');
+    assert.equal(sluice(repo.root, ['data', 'add', 'data/raw.csv']).code, 0);
+    repo.git('checkout', '--', 'data/raw.csv.sluice');
+    const status = sluice(repo.root, ['data', 'status']).stdout;
+    assert.match(status, /data\/raw\.csv\s+another version than tracked \(not checked out since the pointer changed\): `sluice data checkout` restores the tracked one, nothing is lost/);
+    assert.doesNotMatch(status, /modified/);
+    assert.equal(sluice(repo.root, ['data', 'checkout']).code, 0);
+    assert.equal(readFileSync(join(repo.root, 'data', 'raw.csv'), 'utf8'), 'a,b\n7,8\n');
+  });
+
   test('an intact file whose cache is gone: status says data add stores it again (a push could not send it)', () => {
     writeFileSync(join(repo.root, 'data', 'raw.csv'), 'a,b\n1,2\n');
     assert.equal(sluice(repo.root, ['data', 'add', 'data/raw.csv']).code, 0);

@@ -84,6 +84,7 @@ export async function dataStatusCommand(paths: readonly string[], rawOptions: un
     const advice: Record<string, string> = {
       unchanged: 'up to date',
       modified: 'modified: `sluice data add` records the new version, `sluice data checkout --force` restores the tracked one',
+      'not-checked-out': 'another version than tracked (not checked out since the pointer changed): `sluice data checkout` restores the tracked one, nothing is lost',
       missing: 'missing: `sluice data checkout` restores it',
       // The working copy matches its pointer: adding it again stores it, no remote needed.
       'not-in-cache': 'not in the local cache (the working copy is intact): `sluice data add` stores it again; `sluice data pull` fetches it',
@@ -92,6 +93,7 @@ export async function dataStatusCommand(paths: readonly string[], rawOptions: un
     const uncached: Record<string, string> = {
       missing: 'missing, and not in the local cache: `sluice data pull` fetches and restores it',
       modified: 'modified; the tracked version is not in the local cache: `sluice data add` records yours, `sluice data pull --force` restores the tracked one',
+      'not-checked-out': 'another version than tracked, and the tracked one is not in the local cache: `sluice data pull` fetches and restores it',
     };
     // Paths as the user names them from where they are (arguments are read that way too); --json keeps the root's.
     const shown = (target: string) => relative(process.cwd(), join(data.root, target)) || '.';

@@ -69,9 +69,9 @@ async function retrainOnce(request: RetrainRequest, context: RetrainContext): Pr
   const data = await openDataWorkspace(context.workspace);
   try {
     if (request.data !== undefined) steps.push(await pull(data, request.data));
-    const differences = (await dataStatus(data)).filter((status) => status.state === 'modified' || status.state === 'missing');
+    const differences = (await dataStatus(data)).filter((status) => status.state === 'modified' || status.state === 'not-checked-out' || status.state === 'missing');
     if (differences.length > 0) {
-      const refused = retrainDataDiffers({ environment: request.environment, differences: differences.map((status) => describeDifference(data, status)) });
+      const refused = retrainDataDiffers({ environment: request.environment, differences: differences.map(describeDifference) });
       return { action: 'retrain', ok: false, message: [...steps, refused.toUserMessage()].join('; ') };
     }
   } finally {
@@ -118,14 +118,10 @@ async function pull(data: DataWorkspace, remoteName: string): Promise<string> {
   }
 }
 
-/**
- * How a tracked path differs from the version its pointer names. A working copy whose content is
- * in the cache holds another version (it was not checked out); one whose content no version holds
- * was edited.
- */
-function describeDifference(data: DataWorkspace, status: DataStatus): string {
+/** How a tracked path differs from the version its pointer names. */
+function describeDifference(status: DataStatus): string {
   const named = status.inCache ? '' : '; the version its pointer names is not in the local cache';
   if (status.state === 'missing') return `${status.target}: missing${named}`;
-  if (status.workspaceHash !== undefined && data.cache.has(status.workspaceHash)) return `${status.target}: not checked out (the working copy holds another version${named})`;
+  if (status.state === 'not-checked-out') return `${status.target}: not checked out (the working copy holds another version${named})`;
   return `${status.target}: modified (an edit no version holds${named})`;
 }

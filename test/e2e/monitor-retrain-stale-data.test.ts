@@ -7,7 +7,7 @@
  * path, how it differs, and how to fix it. Each test has its own workspace.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { sluice, type ScratchRepo } from '../support/cli.js';
@@ -65,5 +65,19 @@ describe('the retrain action on a working copy whose tracked data is not the ver
     assert.ok(action.message.includes('`sluice data add PATH` records it as a new version'), action.message);
     assert.equal(existsSync(join(repo.root, CANDIDATE)), false);
     assert.deepEqual(modelVersions(repo.root), [[1, ['production']]]);
+  });
+
+  test('tracked data that no stage reads, edited and not added again, does not stop the retraining', async () => {
+    repo = examplePipelineRepo(YAML);
+    writeFileSync(join(repo.root, 'notes.csv'), 'note\nfirst\n');
+    assert.equal(sluice(repo.root, ['data', 'add', 'notes.csv']).code, 0);
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'notes tracked, read by no stage');
+    registerProduction(repo.root);
+    replaceFile(join(repo.root, 'notes.csv'), 'note\nedited\n');
+
+    const action = retrainOutcome(await driftedTrafficThenMonitor(repo.root));
+    assert.equal(action.ok, true, action.message);
+    assert.match(action.message, /^pipeline: 6 of 6 stages ran; gate against models:\/breast-cancer\/1 /);
   });
 });

@@ -3,9 +3,9 @@
  * data and put the result in front of people, never in front of users on its own:
  *   1. with `data: REMOTE`, pull the tracked data versions from that remote first (the pointers
  *      in the workspace say which versions are the newest, as after a `git pull`);
- *   2. refuse, before running anything, when tracked data in the working copy is not the version
- *      its pointer names (a pointer moved without its data, or data edited and not added): the
- *      model would be trained on data the commit does not name. `sluice data status` decides, so
+ *   2. refuse, before running anything, when tracked data the pipeline reads is not, in the
+ *      working copy, the version its pointer names (a pointer moved without its data, or data
+ *      edited and not added): the model would be trained on data the commit does not name. `sluice data status` decides, so
  *      unchanged data costs a stat (the stat cache), not a read;
  *   3. run the pipeline in the workspace (cache-aware: unchanged stages are skipped), holding the
  *      run lock as `sluice run` does;
@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { dataStatus, openDataWorkspace, openRemote, pullData, type DataStatus, type DataWorkspace } from '../../data-versioning/index.js';
 import type { DeployService } from '../../deploy/index.js';
 import { gate, loadGateConfig } from '../../evaluation/index.js';
-import { runPipeline } from '../../pipeline/index.js';
+import { loadPipeline, pathsOverlap, runPipeline } from '../../pipeline/index.js';
 import { formatModelUri, registerModelFile, type RegistryService, type ResolveModel } from '../../registry/index.js';
 import type { RecordRun, TrackingService } from '../../tracking/index.js';
 import { PIPELINE_FILE, type Workspace } from '../../workspace/index.js';
@@ -69,7 +69,10 @@ async function retrainOnce(request: RetrainRequest, context: RetrainContext): Pr
   const data = await openDataWorkspace(context.workspace);
   try {
     if (request.data !== undefined) steps.push(await pull(data, request.data));
-    const differences = (await dataStatus(data)).filter((status) => status.state === 'modified' || status.state === 'not-checked-out' || status.state === 'missing');
+    const read = depsOfPipeline(context.workspace.root);
+    const differences = (await dataStatus(data)).filter(
+      (status) => (status.state === 'modified' || status.state === 'not-checked-out' || status.state === 'missing') && (read === undefined || read.some((dep) => pathsOverlap(dep, status.target))),
+    );
     if (differences.length > 0) {
       const refused = retrainDataDiffers({ environment: request.environment, differences: differences.map(describeDifference) });
       return { action: 'retrain', ok: false, message: [...steps, refused.toUserMessage()].join('; ') };
@@ -115,6 +118,19 @@ async function pull(data: DataWorkspace, remoteName: string): Promise<string> {
     return `pulled ${report.transferred} objects from ${remote.name}`;
   } finally {
     (storage as { destroy?: () => void }).destroy?.();
+  }
+}
+
+/**
+ * The paths the pipeline's stages read: tracked data no stage reads (another project's data set
+ * in the same repository) does not stop a retraining. Undefined when the pipeline does not load:
+ * then every tracked path counts, and running the pipeline reports what is wrong with it.
+ */
+function depsOfPipeline(root: string): string[] | undefined {
+  try {
+    return loadPipeline(root).stages.flatMap((stage) => stage.deps.map((dep) => dep.path));
+  } catch {
+    return undefined;
   }
 }
 

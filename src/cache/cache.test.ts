@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -101,6 +102,18 @@ describe('object cache', () => {
     assert.equal(restored.ino, statSync(cache.objectPath(id)).ino);
     assert.equal(restored.mode & 0o777, 0o444);
     assert.equal(readFileSync(join(root, 'restored.bin'), 'utf8'), 'weights');
+  });
+
+  test('a checkout removes the temporary files a killed checkout left in its folder, and nothing else', async () => {
+    write(join(root, 'out', 'model.bin'), 'weights');
+    const cache = cacheWith(['copy']);
+    const { id } = await stored(cache, 'out/model.bin', false);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const leftovers = [`model.bin.sluice-${dead}-0123abcd.tmp`, `other.csv.sluice-${dead}-89abcdef.tmp`, `images.sluice-${dead}-deadbeef.tmp.old`];
+    const kept = [`model.bin.sluice-${process.pid}-0123abcd.tmp`, 'notes.sluice-1-draft.tmp', 'plain.txt'];
+    for (const name of [...leftovers, ...kept]) write(join(root, 'out', name), 'left over');
+    cache.checkout(id, join(root, 'out', 'model.bin'), { shared: false });
+    assert.deepEqual(readdirSync(join(root, 'out')).sort(), ['model.bin', ...kept].sort());
   });
 
   test('a copied checkout is a private, writable file', async () => {

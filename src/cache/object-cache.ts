@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, openSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createStreamHasher, hashBytes, hashFileSync, isProcessAlive } from '../core/index.js';
 import { open } from 'node:fs/promises';
 import { manifestInvalid, objectCorrupt, objectMissing } from './errors.js';
@@ -329,18 +329,29 @@ function statIfExists(path: string): ReturnType<typeof statSync> | undefined {
   }
 }
 
-/** Removes `<destination>.sluice-<pid>-*.tmp[.old]` siblings left by a killed checkout. */
+/** A checkout's temporary sibling: `<name>.sluice-<pid>-<8 hex>.tmp`, and `.tmp.old` while it replaces a directory. */
+const CHECKOUT_TEMP = /\.sluice-(\d+)-[0-9a-f]{8}\.tmp(?:\.old)?$/;
+
+/** Directories this process has cleaned of checkout temps: only a killed process leaves them, so once is enough. */
+const cleanedDirectories = new Set<string>();
+
+/**
+ * Removes the checkout temps a killed process left beside `destination` (whatever their path's
+ * name). Each directory is read once per process, not at every checkout: restoring 200 outs of
+ * one folder listed it 200 times.
+ */
 function removeStaleCheckoutTemps(destination: string): void {
-  const prefix = `${basename(destination)}.sluice-`;
+  const directory = dirname(destination);
+  if (cleanedDirectories.has(directory)) return;
   let names: string[];
   try {
-    names = readdirSync(dirname(destination));
+    names = readdirSync(directory);
   } catch {
     return;
   }
+  cleanedDirectories.add(directory);
   for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && !isProcessAlive(pid)) rmSync(join(dirname(destination), name), { recursive: true, force: true });
+    const pid = Number(CHECKOUT_TEMP.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) rmSync(join(directory, name), { recursive: true, force: true });
   }
 }

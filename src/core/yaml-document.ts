@@ -5,7 +5,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { SourceLocation } from './app-error.js';
 import { yamlSyntax } from './errors.js';
-import { fastYamlValues } from './yaml-fast-values.js';
 
 /** A key path into a parsed document: map keys and sequence indexes. */
 export type DocumentPath = readonly (string | number)[];
@@ -21,26 +20,8 @@ export interface LocatedDocument {
   locate(path: DocumentPath, options?: { key?: boolean }): SourceLocation;
 }
 
-/**
- * Parses YAML text; syntax errors become a `SLUICE_CORE_YAML_SYNTAX` error with a location. The
- * values are read fast where that is exact ({@link fastYamlValues}); the document that locates
- * them is then built only when a location is asked for (an error to report).
- */
+/** Parses YAML text; syntax errors become a `SLUICE_CORE_YAML_SYNTAX` error with a location. */
 export function parseLocatedYaml(text: string, file: string): LocatedDocument {
-  const fast = fastYamlValues(text);
-  if (!fast) return parseWithRanges(text, file);
-  let located: LocatedDocument | undefined;
-  return {
-    file,
-    value: fast.value,
-    locate(path, options) {
-      located ??= parseWithRanges(text, file);
-      return located.locate(path, options);
-    },
-  };
-}
-
-function parseWithRanges(text: string, file: string): LocatedDocument {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const firstError = document.errors[0];

@@ -54,7 +54,8 @@ async function ensurePointers(context: CiContext): Promise<{ pointers: CiDataPoi
   const data = await openDataWorkspace(context.services.workspace, { store: context.services.store });
   try {
     const before = await dataStatus(data);
-    const absent = before.filter((status) => status.state === 'missing' || status.state === 'not-in-cache' && !existsSync(join(context.root, status.target)));
+    // A working copy holding another cached version (a pointer moved) is replaced as safely as a missing one is restored.
+    const absent = before.filter((status) => status.state === 'missing' || status.state === 'not-checked-out' || (status.state === 'not-in-cache' && !existsSync(join(context.root, status.target))));
     if (absent.length === 0) return { pointers: before.map((status) => pointerOf(status, new Set())), remote: undefined };
     const remote = listRemotes(context.services.workspace).find((candidate) => candidate.isDefault)?.name;
     await fetchMissing(data, context, absent, remote);

@@ -8,6 +8,7 @@
  * Stopping: `stop('finish')` takes no new job and waits for the running ones; `stop('hand-back')`
  * stops the running commands and puts their jobs back on the queue for another worker.
  */
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
@@ -151,9 +152,12 @@ export class StageWorker {
     this.state = 'stopping';
     this.stopping ??= (async () => {
       await this.beat().catch(() => undefined);
-      await Promise.all(this.workers.map((worker) => worker.close()));
-      clearInterval(this.heartbeat);
-      await this.flushStatCaches(0);
+      try {
+        await Promise.all(this.workers.map((worker) => worker.close()));
+      } finally {
+        clearInterval(this.heartbeat);
+        await this.flushStatCaches(0);
+      }
       await this.presence.removeWorker(this.options.name).catch(() => undefined);
       await this.redis.quit().catch(() => undefined);
     })();
@@ -282,6 +286,8 @@ export class StageWorker {
   private statCacheOf(checkout: Workspace): { readonly cache: Promise<StatCache>; flushedAt: number } {
     let kept = this.statCaches.get(checkout.root);
     if (!kept) {
+      // A checkout without .sluice/ yet (no committed config) would keep its stat cache in memory only.
+      mkdirSync(checkout.paths.tmpDir, { recursive: true });
       const cache = openWorkspaceStatCache(checkout);
       // One that could not be read is opened again by the next job rather than kept failed.
       cache.catch(() => this.statCaches.delete(checkout.root));

@@ -111,7 +111,7 @@ function DataCard({ item }: { item: DataJson }) {
         {item.target} <small>{item.files === null ? bytes(item.size) : `${item.files} files, ${bytes(item.size)}`}</small>
       </h2>
       <p>
-        <code title={item.hash}>{item.hash.slice(0, 19)}…</code> · pointer <code>{item.pointer_file}</code> · {item.in_cache ? 'in the cache' : 'not in the cache'} · {item.present ? 'in the working copy' : 'not checked out'}
+        <code title={item.hash}>{item.hash.slice(0, 19)}…</code> · pointer <code>{item.pointer_file}</code> · {item.in_cache ? 'in the cache' : 'not in the cache'} · {item.present ? 'in the working copy' : 'not in the working copy'}
       </p>
       {item.versions.length > 0 && (
         <table className="versions">

@@ -29,7 +29,8 @@ function advice(report: RemoteStatusReport): string[] {
   const remote = report.remote.name;
   const lines: [string[], string][] = [
     [paths((status) => status.state === 'modified'), 'changed in the working copy, in no version yet: `sluice data add` records them'],
-    [paths((status) => status.state === 'not-checked-out'), 'another version in the working copy than the pointer names: `sluice data checkout` restores the tracked one'],
+    // Without the tracked version in the cache, the lines on pulling say what to do.
+    [paths((status) => status.state === 'not-checked-out' && status.inCache), 'another version in the working copy than the pointer names: `sluice data checkout` restores the tracked one'],
     [paths((status) => status.sync === 'not-pushed'), `in the cache, not on ${remote}: \`sluice data push -r ${remote}\` sends them`],
     [paths((status) => status.sync === 'not-pulled'), `on ${remote}, not in the cache: \`sluice data pull -r ${remote}\` fetches them`],
     [paths((status) => status.sync === 'nowhere' && status.state === 'not-in-cache'), 'in the working copy only (not in the cache): `sluice data add` stores them again, then push'],

@@ -122,13 +122,13 @@ async function pull(data: DataWorkspace, remoteName: string): Promise<string> {
 }
 
 /**
- * The paths the pipeline's stages read: tracked data no stage reads (another project's data set
+ * The paths the pipeline's stages read (deps and params files): tracked data no stage reads (another project's data set
  * in the same repository) does not stop a retraining. Undefined when the pipeline does not load:
  * then every tracked path counts, and running the pipeline reports what is wrong with it.
  */
 function depsOfPipeline(root: string): string[] | undefined {
   try {
-    return loadPipeline(root).stages.flatMap((stage) => stage.deps.map((dep) => dep.path));
+    return loadPipeline(root).stages.flatMap((stage) => [...stage.deps.map((dep) => dep.path), ...stage.params.map((param) => param.file)]);
   } catch {
     return undefined;
   }

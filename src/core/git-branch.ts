@@ -75,6 +75,12 @@ export async function trackedChanges(cwd: string): Promise<string[]> {
   return output.split('\0').filter((field) => field.length > 3).map((field) => field.slice(3));
 }
 
+/** Detaches HEAD at its commit (`git checkout --detach`): no file changes; the branch stays as it is. Returns the commit. */
+export async function detachHead(cwd: string): Promise<string> {
+  await runOrFail(cwd, ['checkout', '--quiet', '--detach']);
+  return (await runOrFail(cwd, ['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+}
+
 /**
  * Points local `branch` at `commit` and checks it out, replacing changes to tracked files
  * (`git checkout --force -B`); untracked and ignored files stay.

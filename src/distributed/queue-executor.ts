@@ -83,14 +83,14 @@ export class QueueExecutor implements StageDelegate {
 
   /** Checks that the checkout has a commit and Redis answers (SLUICE_QUEUE_UNREACHABLE otherwise). */
   static async open(options: QueueExecutorOptions): Promise<QueueExecutor> {
-    let commit: string;
-    try {
-      commit = await resolveRevision(options.root, 'HEAD');
-    } catch {
+    // Both at once: git's answer comes while Redis is connecting.
+    const [commit, redis] = await Promise.allSettled([resolveRevision(options.root, 'HEAD'), connectQueue(options.location)]);
+    if (commit.status === 'rejected') {
+      if (redis.status === 'fulfilled') redis.value.disconnect();
       throw noCommit({ root: options.root });
     }
-    const redis = await connectQueue(options.location);
-    return new QueueExecutor(options, redis, new Presence(redis, options.location.prefix), commit);
+    if (redis.status === 'rejected') throw redis.reason;
+    return new QueueExecutor(options, redis.value, new Presence(redis.value, options.location.prefix), commit.value);
   }
 
   /** The run's id on the queue (for `sluice queue cancel`), once its first stage is submitted. */

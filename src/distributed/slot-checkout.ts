@@ -28,6 +28,15 @@ export class SlotCheckouts {
 
   constructor(private readonly cloneRoot: string) {}
 
+  /**
+   * Slot 0, the clone itself, is at `commit` with no tracked file changed (as the worker found it
+   * on starting): its first job at that commit needs no git checkout, as a job after another at
+   * the same commit needs none.
+   */
+  adopt(commit: string): void {
+    this.at.set(0, commit);
+  }
+
   /** The git checkout of slot `slot` (for slots 1…, a worktree of the whole repository). */
   private checkoutOf(slot: number): string {
     return slot === 0 ? this.cloneRoot : join(this.cloneRoot, '.sluice', 'tmp', 'slots', String(slot));
@@ -53,8 +62,8 @@ export class SlotCheckouts {
 
   private async checkoutNow(slot: number, commit: string): Promise<string> {
     const dir = this.checkoutOf(slot);
-    this.prefix ??= readGitPrefix(this.cloneRoot);
-    const project = slot === 0 ? dir : resolve(dir, await this.prefix);
+    // Slot 0 is the project's own folder; git is asked for the folder only for a worktree.
+    const project = slot === 0 ? dir : resolve(dir, await (this.prefix ??= readGitPrefix(this.cloneRoot)));
     if (this.at.get(slot) === commit) return project;
     this.at.delete(slot);
     // The clone usually has the commit: try first, fetch only when that fails for want of it.

@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { currentBranch, isAppError, isProcessAlive, trackedChanges } from '../core/index.js';
+import { currentBranch, detachHead, isAppError, isProcessAlive, resolveRevision, trackedChanges } from '../core/index.js';
 import type { ObjectCache, ObjectStorage, StatCache } from '../cache/index.js';
 import { applyOverrides, describeOverrides } from '../experiments/index.js';
 import { PipelineCache, runWorkerStage, SharedCache, type StageOutcome } from '../pipeline/index.js';
@@ -119,7 +119,7 @@ export class StageWorker {
   /** Connects (SLUICE_QUEUE_UNREACHABLE when Redis does not answer), announces itself and starts taking jobs. */
   static async start(options: StageWorkerOptions): Promise<StageWorker> {
     const workspace = openWorkspace(options.root);
-    await refuseChangedClone(options.root);
+    const cleanAt = await inspectClone(options.root);
     const redis = await connectQueue(options.location);
     const presence = new Presence(redis, options.location.prefix);
     const existing = await presence.getWorker(options.name);
@@ -131,6 +131,7 @@ export class StageWorker {
       throw workerNameTaken({ name: options.name, host: existing.host, pid: existing.pid });
     }
     const worker = new StageWorker(options, redis, presence, workspace);
+    if (cleanAt !== undefined) worker.slots.adopt(cleanAt);
     await worker.beat();
     worker.heartbeat = setInterval(() => void worker.beat().catch((error: unknown) => options.log(`heartbeat failed: ${String(error)}`)), HEARTBEAT_MS);
     for (const queue of queuesForWorker(options.version, options.labels)) worker.listen(queue);
@@ -340,18 +341,23 @@ export class StageWorker {
 
 /**
  * A checkout on a branch with uncommitted changes to tracked files is someone's work in progress,
- * which the first job's forced checkout would discard. A worker's own clone is left on a detached
- * HEAD by its jobs, with whatever they wrote (metrics kept in git): restarting there is fine.
+ * which the first job's forced checkout would discard: refused. A worker's own clone is left on a
+ * detached HEAD by its jobs, with whatever they wrote (metrics kept in git): restarting there is
+ * fine, and its first job checks its commit out again.
+ *
+ * A clean clone is detached at its commit now, as its first job would have left it, and that
+ * commit is returned: slot 0 is at it already, so a first job at that commit needs no checkout.
  */
-async function refuseChangedClone(root: string): Promise<void> {
+async function inspectClone(root: string): Promise<string | undefined> {
   let changed: string[];
+  let branch: string | undefined;
   try {
-    if ((await currentBranch(root)) === undefined) return;
-    changed = await trackedChanges(root);
+    [branch, changed] = await Promise.all([currentBranch(root), trackedChanges(root)]);
   } catch {
-    return; // Not a git clone: the first job says so when it checks out its commit.
+    return undefined; // Not a git clone: the first job says so when it checks out its commit.
   }
-  if (changed.length === 0) return;
+  if (changed.length === 0) return (branch === undefined ? resolveRevision(root, 'HEAD') : detachHead(root)).catch(() => undefined);
+  if (branch === undefined) return undefined;
   const shown = changed.slice(0, 5).join(', ');
   throw workerCloneChanged({ root, paths: changed.length > 5 ? `${shown} and ${changed.length - 5} more` : shown });
 }

@@ -37,6 +37,7 @@ import { PipelineTracking, type PipelineRunRecord } from './record-tracking.js';
 import { registryDeps, registrySourceOf } from './registry-deps.js';
 import { SharedCache, type SharedCacheOptions } from './shared-cache.js';
 import { processStage, type RunReporter } from './stage-processor.js';
+import { PreparationLane } from './preparation-lane.js';
 import type { StageDelegate } from './stage-delegate.js';
 import { selectForStageRun } from './stage-run.js';
 import { readParamValues, stagePaths } from './stage-state.js';
@@ -152,6 +153,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
 
     const outcomes = new Map<string, StageOutcome>();
     const activeStore = store;
+    const lane = options.delegate ? new PreparationLane() : undefined;
     await scheduleStages(
       selected,
       (stage) =>
@@ -171,6 +173,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           pipelineRunId: runId,
           toolDir: options.toolDir,
           delegate: options.delegate,
+          lane,
           force: options.force ?? false,
           dryRun,
           signal: options.signal,

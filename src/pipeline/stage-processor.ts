@@ -17,6 +17,7 @@ import type { StageOutcome, StageStatus } from './outcome.js';
 import type { ParamsReader } from './params.js';
 import { computeRunCacheKey, findRunCacheEntry, saveRunCacheEntry, type RunCacheStore } from './run-cache.js';
 import type { SharedCache } from './shared-cache.js';
+import type { PreparationLane } from './preparation-lane.js';
 import type { StageDelegate } from './stage-delegate.js';
 import type { ExternalDeps } from './registry-deps.js';
 import { diffStage, lockEntryFor, onlyOutputsChanged, snapshotStage, toLockedPath, type StageChange, type StageSnapshot } from './stage-state.js';
@@ -41,6 +42,8 @@ export interface StageProcessorContext {
   readonly runCache?: RunCacheStore | undefined;
   /** Runs stages' commands elsewhere (the queue executor) instead of in this process. */
   readonly delegate?: StageDelegate | undefined;
+  /** With a delegate: stages are prepared one at a time and each leaves the lane as it is handed over (see {@link PreparationLane}). */
+  readonly lane?: PreparationLane | undefined;
   /** Extra environment for the commands (a queue worker names itself in SLUICE_WORKER). */
   readonly env?: Readonly<Record<string, string>> | undefined;
   /** The lock as it stands; updated in memory and on disk after each stage. */
@@ -69,6 +72,17 @@ export interface StageProcessorContext {
 }
 
 export async function processStage(stage: Stage, context: StageProcessorContext): Promise<StageOutcome> {
+  if (!context.lane) return processInLane(stage, context, () => undefined);
+  const leave = await context.lane.enter();
+  try {
+    return await processInLane(stage, context, leave);
+  } finally {
+    leave();
+  }
+}
+
+/** {@link processStage}, which calls `leave` as it hands the stage to its delegate. */
+async function processInLane(stage: Stage, context: StageProcessorContext, leave: () => void): Promise<StageOutcome> {
   const startedAt = Date.now();
   const finish = (status: StageStatus, extra: Partial<StageOutcome> = {}): StageOutcome => ({
     stage: stage.name,
@@ -115,7 +129,10 @@ export async function processStage(stage: Stage, context: StageProcessorContext)
   if (notRestorable !== undefined) return finish('failed', { changes, runCacheKey, message: notRestorable });
 
   context.reporter.stageStarting?.(stage, changes);
-  if (context.delegate) return runDelegated(stage, context.delegate, { snapshot, changes, runCacheKey }, context, finish);
+  if (context.delegate) {
+    leave();
+    return runDelegated(stage, context.delegate, { snapshot, changes, runCacheKey }, context, finish);
+  }
   prepareOutputs(stage, context);
   const logPath = join(context.logsDir, `${logFileName(stage.name)}.log`);
   const result = await runCommands(stage.cmd, {

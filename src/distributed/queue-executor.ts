@@ -83,14 +83,19 @@ export class QueueExecutor implements StageDelegate {
 
   /** Checks that the checkout has a commit and Redis answers (SLUICE_QUEUE_UNREACHABLE otherwise). */
   static async open(options: QueueExecutorOptions): Promise<QueueExecutor> {
-    // Both at once: git's answer comes while Redis is connecting.
-    const [commit, redis] = await Promise.allSettled([resolveRevision(options.root, 'HEAD'), connectQueue(options.location)]);
-    if (commit.status === 'rejected') {
-      if (redis.status === 'fulfilled') redis.value.disconnect();
+    // Redis connects while git answers; without a commit, the run stops at once (the connection, or
+    // its failure, is dropped when it comes).
+    const connecting = connectQueue(options.location);
+    connecting.catch(() => undefined);
+    let commit: string;
+    try {
+      commit = await resolveRevision(options.root, 'HEAD');
+    } catch {
+      void connecting.then((redis) => redis.disconnect(), () => undefined);
       throw noCommit({ root: options.root });
     }
-    if (redis.status === 'rejected') throw redis.reason;
-    return new QueueExecutor(options, redis.value, new Presence(redis.value, options.location.prefix), commit.value);
+    const redis = await connecting;
+    return new QueueExecutor(options, redis, new Presence(redis, options.location.prefix), commit);
   }
 
   /** The run's id on the queue (for `sluice queue cancel`), once its first stage is submitted. */

@@ -119,7 +119,7 @@ export class StageWorker {
   /** Connects (SLUICE_QUEUE_UNREACHABLE when Redis does not answer), announces itself and starts taking jobs. */
   static async start(options: StageWorkerOptions): Promise<StageWorker> {
     const workspace = openWorkspace(options.root);
-    const cleanAt = await inspectClone(options.root);
+    const clean = await inspectClone(options.root);
     const redis = await connectQueue(options.location);
     const presence = new Presence(redis, options.location.prefix);
     const existing = await presence.getWorker(options.name);
@@ -131,7 +131,9 @@ export class StageWorker {
       throw workerNameTaken({ name: options.name, host: existing.host, pid: existing.pid });
     }
     const worker = new StageWorker(options, redis, presence, workspace);
-    if (cleanAt !== undefined) worker.slots.adopt(cleanAt);
+    // Only now that the worker will run: a worker that cannot start leaves the clone as it was.
+    const at = clean ? await adoptableCommit(options.root) : undefined;
+    if (at !== undefined) worker.slots.adopt(at);
     await worker.beat();
     worker.heartbeat = setInterval(() => void worker.beat().catch((error: unknown) => options.log(`heartbeat failed: ${String(error)}`)), HEARTBEAT_MS);
     for (const queue of queuesForWorker(options.version, options.labels)) worker.listen(queue);
@@ -340,26 +342,33 @@ export class StageWorker {
 }
 
 /**
- * A checkout on a branch with uncommitted changes to tracked files is someone's work in progress,
- * which the first job's forced checkout would discard: refused. A worker's own clone is left on a
- * detached HEAD by its jobs, with whatever they wrote (metrics kept in git): restarting there is
- * fine, and its first job checks its commit out again.
- *
- * A clean clone is detached at its commit now, as its first job would have left it, and that
- * commit is returned: slot 0 is at it already, so a first job at that commit needs no checkout.
+ * Whether the clone has no change to tracked files. A checkout on a branch with such changes is
+ * someone's work in progress, which the first job's forced checkout would discard: refused. A
+ * worker's own clone is left on a detached HEAD by its jobs, with whatever they wrote (metrics kept
+ * in git): restarting there is fine, and its first job checks its commit out again.
  */
-async function inspectClone(root: string): Promise<string | undefined> {
+async function inspectClone(root: string): Promise<boolean> {
   let changed: string[];
   let branch: string | undefined;
   try {
     [branch, changed] = await Promise.all([currentBranch(root), trackedChanges(root)]);
   } catch {
-    return undefined; // Not a git clone: the first job says so when it checks out its commit.
+    return false; // Not a git clone: the first job says so when it checks out its commit.
   }
-  if (changed.length === 0) return (branch === undefined ? resolveRevision(root, 'HEAD') : detachHead(root)).catch(() => undefined);
-  if (branch === undefined) return undefined;
+  if (changed.length === 0) return true;
+  if (branch === undefined) return false;
   const shown = changed.slice(0, 5).join(', ');
   throw workerCloneChanged({ root, paths: changed.length > 5 ? `${shown} and ${changed.length - 5} more` : shown });
+}
+
+/**
+ * A clean clone's commit, the clone detached at it first when it is on a branch (its branch stays
+ * where it is), as its first job would have left it: slot 0 is at that commit, so a first job there
+ * needs no checkout. Undefined when git cannot say (no commit yet): the first job checks out.
+ */
+async function adoptableCommit(root: string): Promise<string | undefined> {
+  const branch = await currentBranch(root).catch(() => undefined);
+  return (branch === undefined ? resolveRevision(root, 'HEAD') : detachHead(root)).catch(() => undefined);
 }
 
 function toResult(outcome: StageOutcome, worker: string, durationMs: number): StageJobResult {

@@ -42,7 +42,7 @@ export interface StageProcessorContext {
   readonly runCache?: RunCacheStore | undefined;
   /** Runs stages' commands elsewhere (the queue executor) instead of in this process. */
   readonly delegate?: StageDelegate | undefined;
-  /** With a delegate: stages are prepared one at a time and each leaves the lane as it is handed over (see {@link PreparationLane}). */
+  /** With a delegate: stages start a turn of the event loop apart (see {@link PreparationLane}). */
   readonly lane?: PreparationLane | undefined;
   /** Extra environment for the commands (a queue worker names itself in SLUICE_WORKER). */
   readonly env?: Readonly<Record<string, string>> | undefined;
@@ -72,17 +72,7 @@ export interface StageProcessorContext {
 }
 
 export async function processStage(stage: Stage, context: StageProcessorContext): Promise<StageOutcome> {
-  if (!context.lane) return processInLane(stage, context, () => undefined);
-  const leave = await context.lane.enter();
-  try {
-    return await processInLane(stage, context, leave);
-  } finally {
-    leave();
-  }
-}
-
-/** {@link processStage}, which calls `leave` as it hands the stage to its delegate. */
-async function processInLane(stage: Stage, context: StageProcessorContext, leave: () => void): Promise<StageOutcome> {
+  await context.lane?.turn();
   const startedAt = Date.now();
   const finish = (status: StageStatus, extra: Partial<StageOutcome> = {}): StageOutcome => ({
     stage: stage.name,
@@ -129,10 +119,7 @@ async function processInLane(stage: Stage, context: StageProcessorContext, leave
   if (notRestorable !== undefined) return finish('failed', { changes, runCacheKey, message: notRestorable });
 
   context.reporter.stageStarting?.(stage, changes);
-  if (context.delegate) {
-    leave();
-    return runDelegated(stage, context.delegate, { snapshot, changes, runCacheKey }, context, finish);
-  }
+  if (context.delegate) return runDelegated(stage, context.delegate, { snapshot, changes, runCacheKey }, context, finish);
   prepareOutputs(stage, context);
   const logPath = join(context.logsDir, `${logFileName(stage.name)}.log`);
   const result = await runCommands(stage.cmd, {

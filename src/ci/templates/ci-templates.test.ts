@@ -8,16 +8,18 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { githubWorkflowErrors } from '../../../test/support/github-workflow-parser.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
-import { DATA_PATHS, readProjectFacts, renderCiTemplate, writeCiTemplate, type ProjectFacts } from './index.js';
+import { readProjectFacts, renderCiTemplate, writeCiTemplate, type ProjectFacts } from './index.js';
+import { dataPaths, fromRoot } from './project-facts.js';
 
 const SLUICE = { name: 'sluice', version: '0.1.0' };
 const CI_COMMAND = 'sluice ci --report sluice-report.md --post auto';
 
-/** Three kinds of repository: no Node project, a Node project pinning Sluice, a Python pipeline. */
+/** Four kinds of repository: no Node project, a Node project pinning Sluice, a Python pipeline, and one in a folder of a monorepo. */
 const VARIANTS: Readonly<Record<string, ProjectFacts>> = {
-  'no package.json': { sluice: SLUICE, npmLockfile: false, sluiceInProject: false, pythonRequirements: false, branch: 'main' },
-  'a Node project pinning Sluice': { sluice: SLUICE, npmLockfile: true, sluiceInProject: true, pythonRequirements: false, branch: 'main' },
-  'a Python pipeline': { sluice: SLUICE, npmLockfile: false, sluiceInProject: false, pythonRequirements: true, branch: 'trunk' },
+  'no package.json': { sluice: SLUICE, npmLockfile: false, sluiceInProject: false, pythonRequirements: false, branch: 'main', folder: '' },
+  'a Node project pinning Sluice': { sluice: SLUICE, npmLockfile: true, sluiceInProject: true, pythonRequirements: false, branch: 'main', folder: '' },
+  'a Python pipeline': { sluice: SLUICE, npmLockfile: false, sluiceInProject: false, pythonRequirements: true, branch: 'trunk', folder: '' },
+  'a project pinning Sluice with Python stages in ml/models of a monorepo': { sluice: SLUICE, npmLockfile: true, sluiceInProject: true, pythonRequirements: true, branch: 'main', folder: 'ml/models' },
 };
 
 /** GitLab's published CI schema (app/assets/javascripts/editor/schema/ci.json), as gitlab-ci-local ships it unchanged. */
@@ -48,28 +50,35 @@ for (const [variant, facts] of Object.entries(VARIANTS)) {
     const workflow = parse(text, { uniqueKeys: true }) as Record<string, any>;
     assert.deepEqual(workflow.permissions, { contents: 'read', 'pull-requests': 'write', statuses: 'write' });
     assert.deepEqual(Object.keys(workflow.on), ['pull_request', 'push', 'schedule', 'workflow_dispatch']);
-    assert.deepEqual(workflow.on.push.paths, [...DATA_PATHS]);
+    assert.deepEqual(workflow.on.push.paths, dataPaths(facts));
     assert.equal(workflow.on.schedule[0].cron, '0 3 * * *');
     const steps = workflow.jobs.sluice.steps as Record<string, any>[];
     const run = steps.find((step) => step.name === 'sluice ci')!;
     assert.equal(run.run, facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND);
     assert.equal(run.env.GITHUB_TOKEN, '${{ secrets.GITHUB_TOKEN }}');
-    assert.ok(steps.some((step) => step.with?.path === '.sluice/cache'));
+    assert.ok(steps.some((step) => step.with?.path === fromRoot(facts, '.sluice/cache')));
     assert.ok(steps.some((step) => step.with?.cache === 'npm' || step.with?.path === '~/.npm'));
     const upload = steps.find((step) => String(step.uses).startsWith('actions/upload-artifact'))!;
-    assert.deepEqual([upload.if, upload.with.path], ['always()', 'sluice-report.md']);
+    assert.deepEqual([upload.if, upload.with.path], ['always()', fromRoot(facts, 'sluice-report.md')]);
+    // run steps start in the project's folder; the actions' paths above are the repository's.
+    assert.deepEqual(workflow.jobs.sluice.defaults?.run?.['working-directory'], facts.folder === '' ? undefined : facts.folder);
+    if (facts.npmLockfile) assert.equal(steps.find((step) => step.with?.cache === 'npm')!.with['cache-dependency-path'], facts.folder === '' ? undefined : fromRoot(facts, 'package-lock.json'));
   });
 
   test(`the GitLab pipeline for ${variant} validates against GitLab's CI schema and caches Sluice's objects and npm's downloads`, async () => {
     const pipeline = parse(renderCiTemplate('gitlab', facts), { uniqueKeys: true }) as Record<string, any>;
     assert.deepEqual((await gitlabValidator())(pipeline), []);
-    assert.deepEqual(pipeline.sluice.cache.map((cache: { paths: string[] }) => cache.paths[0]), ['.sluice/cache/', '.npm/']);
-    assert.equal(pipeline.sluice.script.at(-1), facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND);
+    const job = pipeline[facts.folder === '' ? 'sluice' : 'sluice-ml-models'];
+    assert.deepEqual(job.cache.map((cache: { paths: string[] }) => cache.paths[0]), [fromRoot(facts, '.sluice/cache/'), '.npm/']);
+    assert.deepEqual(job.cache[0].key.files, [fromRoot(facts, 'sluice.lock')]);
+    assert.equal(job.script.at(-1), facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND);
     // The caches in the checkout are kept out of git's view before anything records the commit.
-    assert.equal(pipeline.sluice.script[0], "mkdir -p .git/info && (grep -qxF .npm/ .git/info/exclude 2>/dev/null || printf '.npm/\\n.venv/\\n' >> .git/info/exclude)");
-    assert.deepEqual(pipeline.sluice.artifacts.paths, ['sluice-report.md']);
-    assert.equal(pipeline.sluice.artifacts.when, 'always');
-    assert.deepEqual(pipeline.workflow.rules.at(-1).changes, [...DATA_PATHS]);
+    assert.equal(job.script[0], "mkdir -p .git/info && (grep -qxF .npm/ .git/info/exclude 2>/dev/null || printf '.npm/\\n.venv/\\n' >> .git/info/exclude)");
+    // A project in a folder is entered before anything is installed or run.
+    assert.equal(job.script[1] === `cd ${facts.folder}`, facts.folder !== '');
+    assert.deepEqual(job.artifacts.paths, [fromRoot(facts, 'sluice-report.md')]);
+    assert.equal(job.artifacts.when, 'always');
+    assert.deepEqual(pipeline.workflow.rules.at(-1).changes, dataPaths(facts));
     assert.ok(pipeline.workflow.rules.some((rule: { if: string }) => rule.if === '$CI_PIPELINE_SOURCE == "schedule"'));
   });
 
@@ -77,7 +86,11 @@ for (const [variant, facts] of Object.entries(VARIANTS)) {
     const config = parse(renderCiTemplate('circleci', facts), { uniqueKeys: true }) as Record<string, any>;
     assert.deepEqual(circleciErrors(config), []);
     assert.deepEqual(config.workflows.nightly.triggers[0].schedule.filters.branches.only, [facts.branch]);
-    const steps = config.jobs['sluice-ci'].steps as Record<string, any>[];
+    const job = config.jobs['sluice-ci'];
+    const steps = job.steps as Record<string, any>[];
+    // The job works in the project's folder, to which cache checksums, cached paths and artifacts are relative.
+    assert.equal(job.working_directory, facts.folder === '' ? undefined : `~/project/${facts.folder}`);
+    assert.deepEqual(steps[0], facts.folder === '' ? 'checkout' : { checkout: { path: '~/project' } });
     assert.ok(steps.some((step) => step.save_cache?.paths?.[0] === '.sluice/cache'));
     assert.ok(steps.some((step) => step.run?.command === (facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND)));
     assert.ok(steps.some((step) => step.store_artifacts?.path === 'sluice-report.md'));
@@ -95,7 +108,11 @@ for (const [variant, facts] of Object.entries(VARIANTS)) {
     assert.match(code.trim(), /^pipeline \{[\s\S]*\}$/);
     for (const section of ['agent any', 'triggers {', "cron('')", 'stages {', 'post {', 'always {']) assert.ok(code.includes(section), section);
     assert.match(text, facts.sluiceInProject ? /sh 'npx sluice ci --report sluice-report.md --post auto'/ : /sh 'npx --yes sluice@0\.1\.0 ci --report sluice-report.md --post auto'/);
-    assert.match(text, /archiveArtifacts artifacts: 'sluice-report.md'/);
+    assert.match(text, new RegExp(`archiveArtifacts artifacts: '${fromRoot(facts, 'sluice-report.md')}'`));
+    // In a folder, every shell step runs in it.
+    const shellSteps = text.split('\n').filter((line) => line.trim().startsWith('sh '));
+    const inFolder = text.split('\n').filter((line, index, lines) => line.trim().startsWith('sh ') && lines.slice(0, index).reverse().find((before) => !before.trim().startsWith('sh '))?.trim() === `dir('${facts.folder}') {`);
+    assert.equal(inFolder.length, facts.folder === '' ? 0 : shellSteps.length);
   });
 }
 

@@ -1,8 +1,14 @@
 /** `.circleci/config.yml`: CircleCI. */
 import { ciCommand, installCommands, NIGHTLY_CRON, REPORT_FILE, type ProjectFacts } from './project-facts.js';
 
-/** The config: one job on every push, and a nightly scheduled workflow on the default branch. */
+/**
+ * The config: one job on every push, and a nightly scheduled workflow on the default branch. For
+ * a project in a folder, the job works there (working_directory, which cache checksums, cached
+ * paths and artifacts are relative to) and checks the repository out at its default place.
+ */
 export function circleciConfig(facts: ProjectFacts): string {
+  const place = facts.folder === '' ? '' : `\n    working_directory: ~/project/${facts.folder}`;
+  const checkout = facts.folder === '' ? '- checkout' : '- checkout:\n          path: ~/project';
   // CircleCI's convenience images: Node alone, or Python with Node when the stages need Python.
   const image = facts.pythonRequirements ? 'cimg/python:3.12-node' : 'cimg/node:20.19';
   const npmKey = facts.npmLockfile ? `npm-v1-{{ checksum "package-lock.json" }}` : `npm-v1-${facts.sluice.name}-${facts.sluice.version}`;
@@ -16,9 +22,9 @@ version: 2.1
 jobs:
   sluice-ci:
     docker:
-      - image: ${image}
+      - image: ${image}${place}
     steps:
-      - checkout
+      ${checkout}
       - restore_cache:
           keys:
             - sluice-v1-{{ checksum "sluice.lock" }}

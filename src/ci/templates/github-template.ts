@@ -1,12 +1,13 @@
 /** `.github/workflows/sluice.yml`: GitHub Actions. */
-import { ciCommand, DATA_PATHS, installCommands, NIGHTLY_CRON, REPORT_FILE, type ProjectFacts } from './project-facts.js';
+import { ciCommand, dataPaths, folderSlug, fromRoot, installCommands, NIGHTLY_CRON, REPORT_FILE, type ProjectFacts } from './project-facts.js';
 
 function block(lines: readonly string[], indent: string): string {
   return lines.map((line) => `${indent}${line}`).join('\n');
 }
 
-/** The workflow: checkout, Node (and Python), caches, install, `sluice ci`, the report as an artifact. */
-export function githubWorkflow(facts: ProjectFacts): string {
+/** The parts that depend on the project's facts: its folder, its lockfiles, Python. */
+function fragments(facts: ProjectFacts): { npmCache: string; python: string; nodeCache: string; workingDirectory: string } {
+  const inFolder = facts.folder !== '';
   const npmCache = facts.npmLockfile
     ? ''
     : `
@@ -20,13 +21,26 @@ export function githubWorkflow(facts: ProjectFacts): string {
       - uses: actions/setup-python@v5
         with:
           python-version: '3.12'
-          cache: pip`
+          cache: pip${inFolder ? `\n          cache-dependency-path: ${fromRoot(facts, 'requirements.txt')}` : ''}`
     : '';
+  const nodeCache = facts.npmLockfile ? `\n          cache: npm${inFolder ? `\n          cache-dependency-path: ${fromRoot(facts, 'package-lock.json')}` : ''}` : '';
+  const workingDirectory = inFolder ? `\n    defaults:\n      run:\n        working-directory: ${facts.folder}` : '';
+  return { npmCache, python, nodeCache, workingDirectory };
+}
+
+/**
+ * The workflow: checkout, Node (and Python), caches, install, `sluice ci`, the report as an
+ * artifact. For a project in a folder, `run` steps start there (defaults.run.working-directory)
+ * and the actions' paths, which GitHub resolves from the repository root, name the folder.
+ */
+export function githubWorkflow(facts: ProjectFacts): string {
+  const slug = folderSlug(facts);
+  const { npmCache, python, nodeCache, workingDirectory } = fragments(facts);
   return `# The CI/CD flow of this repository: \`sluice ci\` checks the data, runs the tests and the
 # pipeline, gates the candidate model against production and registers it, then writes
 # ${REPORT_FILE} and posts it on the pull request with the commit status sluice/gate.
 # Written by \`sluice ci init --provider github\` (Sluice ${facts.sluice.version}); edit freely.
-name: sluice
+name: ${facts.folder === '' ? 'sluice' : `sluice ${facts.folder}`}
 
 on:
   pull_request:
@@ -34,7 +48,7 @@ on:
   # run on every code push too.
   push:
     paths:
-${block(DATA_PATHS.map((path) => `- '${path}'`), '      ')}
+${block(dataPaths(facts).map((path) => `- '${path}'`), '      ')}
   # Nightly, to catch drift and new upstream data.
   schedule:
     - cron: '${NIGHTLY_CRON}'
@@ -46,27 +60,27 @@ permissions:
   statuses: write
 
 concurrency:
-  group: sluice-\${{ github.ref }}
+  group: sluice-${slug === '' ? '' : `${slug}-`}\${{ github.ref }}
   cancel-in-progress: true
 
 jobs:
   sluice:
     runs-on: ubuntu-latest
-    timeout-minutes: 60
+    timeout-minutes: 60${workingDirectory}
     steps:
       - uses: actions/checkout@v4
         with:
           fetch-depth: 0
       - uses: actions/setup-node@v4
         with:
-          node-version: 20${facts.npmLockfile ? '\n          cache: npm' : ''}${python}${npmCache}
+          node-version: 20${nodeCache}${python}${npmCache}
       - name: Cache Sluice's objects
         uses: actions/cache@v4
         with:
-          path: .sluice/cache
-          key: sluice-\${{ runner.os }}-\${{ hashFiles('sluice.lock', '**/*.sluice') }}
+          path: ${fromRoot(facts, '.sluice/cache')}
+          key: sluice-${slug === '' ? '' : `${slug}-`}\${{ runner.os }}-\${{ hashFiles('${fromRoot(facts, 'sluice.lock')}', '${fromRoot(facts, '**/*.sluice')}') }}
           restore-keys: |
-            sluice-\${{ runner.os }}-
+            sluice-${slug === '' ? '' : `${slug}-`}\${{ runner.os }}-
       - name: Install
         run: |
 ${block(installCommands(facts), '          ')}
@@ -85,8 +99,8 @@ ${block(installCommands(facts), '          ')}
         if: always()
         uses: actions/upload-artifact@v4
         with:
-          name: sluice-report
-          path: ${REPORT_FILE}
+          name: sluice-report${slug === '' ? '' : `-${slug}`}
+          path: ${fromRoot(facts, REPORT_FILE)}
           if-no-files-found: warn
 `;
 }

@@ -1,5 +1,5 @@
 /** `.gitlab-ci.yml`: GitLab CI/CD. */
-import { ciCommand, DATA_PATHS, installCommands, REPORT_FILE, type ProjectFacts } from './project-facts.js';
+import { ciCommand, dataPaths, folderSlug, fromRoot, installCommands, REPORT_FILE, type ProjectFacts } from './project-facts.js';
 
 function list(items: readonly string[], indent: string): string {
   return items.map((item) => `${indent}- ${item}`).join('\n');
@@ -14,9 +14,17 @@ function gitlabInstall(facts: ProjectFacts): string[] {
   );
 }
 
-/** The pipeline: merge requests, pushes to the default branch, data changes on other branches, schedules. */
+/**
+ * The pipeline: merge requests, pushes to the default branch, data changes on other branches,
+ * schedules. For a project in a folder, the job (`sluice-FOLDER`) changes to it before installing,
+ * and its cache keys, cached paths and artifacts, which GitLab resolves from the repository root,
+ * name the folder.
+ */
 export function gitlabPipeline(facts: ProjectFacts): string {
-  const npmKey = facts.npmLockfile ? 'key:\n        files:\n          - package-lock.json\n        prefix: npm' : 'key: npm';
+  const slug = folderSlug(facts);
+  const npmKey = facts.npmLockfile ? `key:\n        files:\n          - ${fromRoot(facts, 'package-lock.json')}\n        prefix: npm` : 'key: npm';
+  const job = slug === '' ? 'sluice' : `sluice-${slug}`;
+  const enter = facts.folder === '' ? [] : [`cd ${facts.folder}`];
   return `# The CI/CD flow of this repository: \`sluice ci\` checks the data, runs the tests and the
 # pipeline, gates the candidate model against production and registers it, then writes
 # ${REPORT_FILE} and posts it on the merge request with the commit status sluice/gate.
@@ -35,9 +43,9 @@ workflow:
     # Data or pipeline changes pushed to any other branch.
     - if: $CI_COMMIT_BRANCH
       changes:
-${list(DATA_PATHS.map((path) => `"${path}"`), '        ')}
+${list(dataPaths(facts).map((path) => `"${path}"`), '        ')}
 
-sluice:
+${job}:
   image: node:20
   variables:
     npm_config_cache: $CI_PROJECT_DIR/.npm
@@ -45,10 +53,10 @@ sluice:
   cache:
     - key:
         files:
-          - sluice.lock
-        prefix: sluice
+          - ${fromRoot(facts, 'sluice.lock')}
+        prefix: ${job}
       paths:
-        - .sluice/cache/
+        - ${fromRoot(facts, '.sluice/cache/')}
     - ${npmKey}
       paths:
         - .npm/
@@ -56,12 +64,12 @@ sluice:
     # The job's own caches live in the checkout (GitLab caches only paths inside it): kept out of
     # git's view, or every run and registered model would read "with uncommitted changes".
     - mkdir -p .git/info && (grep -qxF .npm/ .git/info/exclude 2>/dev/null || printf '.npm/\\n.venv/\\n' >> .git/info/exclude)
-${list([...gitlabInstall(facts), ciCommand(facts)], '    ')}
+${list([...enter, ...gitlabInstall(facts), ciCommand(facts)], '    ')}
   artifacts:
     when: always
     expose_as: sluice report
     paths:
-      - ${REPORT_FILE}
+      - ${fromRoot(facts, REPORT_FILE)}
     expire_in: 30 days
 `;
 }

@@ -1,5 +1,5 @@
 /** `Jenkinsfile`: a declarative Jenkins pipeline. */
-import { DATA_PATHS, installCommands, REPORT_FILE, type ProjectFacts } from './project-facts.js';
+import { dataPaths, fromRoot, installCommands, REPORT_FILE, type ProjectFacts } from './project-facts.js';
 
 /** A Groovy single-quoted string (no interpolation by Groovy; the shell expands variables). */
 function groovyString(text: string): string {
@@ -16,6 +16,13 @@ function jenkinsCommands(facts: ProjectFacts): { install: string[]; run: string 
   return { install, run: `${sluice} ci --report ${REPORT_FILE} --post auto` };
 }
 
+/** Shell steps, in the project's folder (`dir`) when it is one of its repository. */
+function shSteps(facts: ProjectFacts, commands: readonly string[]): string {
+  const steps = commands.map((command) => `sh ${groovyString(command)}`);
+  if (facts.folder === '') return steps.map((step) => `        ${step}`).join('\n');
+  return [`        dir(${groovyString(facts.folder)}) {`, ...steps.map((step) => `          ${step}`), '        }'].join('\n');
+}
+
 /** The pipeline: on every change the SCM trigger sees (data pointers included) and nightly. */
 export function jenkinsfile(facts: ProjectFacts): string {
   const { install, run } = jenkinsCommands(facts);
@@ -25,14 +32,14 @@ export function jenkinsfile(facts: ProjectFacts): string {
       : `
     stage('Install') {
       steps {
-${install.map((command) => `        sh ${groovyString(command)}`).join('\n')}
+${shSteps(facts, install)}
       }
     }`;
   return `// The CI/CD flow of this repository: \`sluice ci\` checks the data, runs the tests and the
 // pipeline, gates the candidate model against production and registers it, and writes
 // ${REPORT_FILE}, archived with the build.
-// The agent needs Node.js 20 or later and npm${facts.pythonRequirements ? ', and Python 3 with pip' : ''}. .sluice/cache stays in the workspace
-// between builds, which is the cache. Data changes arrive as commits of ${DATA_PATHS.join(', ')}:
+// The agent needs Node.js 20 or later and npm${facts.pythonRequirements ? ', and Python 3 with pip' : ''}. ${fromRoot(facts, '.sluice/cache')} stays in the workspace
+// between builds, which is the cache. Data changes arrive as commits of ${dataPaths(facts).join(', ')}:
 // the SCM trigger (a webhook, or the polling below) starts a build for them as for any commit.
 // Written by \`sluice ci init --provider jenkins\` (Sluice ${facts.sluice.version}); edit freely.
 pipeline {
@@ -55,13 +62,13 @@ pipeline {
   stages {${installStage}
     stage('sluice ci') {
       steps {
-        sh ${groovyString(run)}
+${shSteps(facts, [run])}
       }
     }
   }
   post {
     always {
-      archiveArtifacts artifacts: '${REPORT_FILE}', allowEmptyArchive: true
+      archiveArtifacts artifacts: ${groovyString(fromRoot(facts, REPORT_FILE))}, allowEmptyArchive: true
     }
   }
 }

@@ -1,7 +1,10 @@
 /**
  * What the templates need to know about the user's repository: how Sluice gets installed in CI
  * (the project's own `npm ci` when its package.json lists Sluice and a package-lock.json pins it,
- * else a global install of the running version) and whether the pipeline needs Python.
+ * else a global install of the running version), whether the pipeline needs Python, and the
+ * project's folder in its repository (a monorepo's `ml/`): CI systems read their pipeline file at
+ * the repository root and start there, so a template for a folder runs its commands in it and
+ * names its files (caches, the report, the paths that trigger it) from the root.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +26,8 @@ export interface ProjectFacts {
   readonly pythonRequirements: boolean;
   /** The branch pushes to which always run (the default branch). */
   readonly branch: string;
+  /** The project's folder in its git repository, without a trailing slash ('' at the root). */
+  readonly folder: string;
 }
 
 const manifestSchema = z.looseObject({
@@ -43,8 +48,8 @@ function listsPackage(root: string, name: string): boolean {
   return parsed.success && (parsed.data.dependencies?.[name] !== undefined || parsed.data.devDependencies?.[name] !== undefined);
 }
 
-/** Reads the facts of the repository at `root`. */
-export function readProjectFacts(root: string, sluice: SluicePackage, branch = 'main'): ProjectFacts {
+/** Reads the facts of the project at `root`, which is `folder` of its repository ('' at its root). */
+export function readProjectFacts(root: string, sluice: SluicePackage, branch = 'main', folder = ''): ProjectFacts {
   const npmLockfile = existsSync(join(root, 'package-lock.json'));
   return {
     sluice,
@@ -52,7 +57,23 @@ export function readProjectFacts(root: string, sluice: SluicePackage, branch = '
     sluiceInProject: npmLockfile && listsPackage(root, sluice.name),
     pythonRequirements: existsSync(join(root, 'requirements.txt')),
     branch,
+    folder,
   };
+}
+
+/** `path` of the project, as the repository root names it (`ml/sluice.lock`). */
+export function fromRoot(facts: ProjectFacts, path: string): string {
+  return facts.folder === '' ? path : `${facts.folder}/${path}`;
+}
+
+/** The project's folder as one name for a job or a file (`ml/models` → `ml-models`), '' at the root. */
+export function folderSlug(facts: Pick<ProjectFacts, 'folder'>): string {
+  return facts.folder.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** {@link DATA_PATHS} as the repository root names them. */
+export function dataPaths(facts: ProjectFacts): string[] {
+  return DATA_PATHS.map((path) => fromRoot(facts, path));
 }
 
 /** The shell commands that install what the job needs, in order. */

@@ -1,19 +1,23 @@
 /** `sluice ci init`: the CI pipeline file for one CI system, written into the repository once. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
 import { circleciConfig } from './circleci-template.js';
 import { templateExists } from './errors.js';
 import { githubWorkflow } from './github-template.js';
 import { gitlabPipeline } from './gitlab-template.js';
 import { jenkinsfile } from './jenkins-template.js';
-import { readProjectFacts, type ProjectFacts, type SluicePackage } from './project-facts.js';
+import { folderSlug, readProjectFacts, type ProjectFacts, type SluicePackage } from './project-facts.js';
 
 /** The CI systems `sluice ci init --provider` writes a pipeline for. */
 export const CI_TEMPLATE_PROVIDERS = ['github', 'gitlab', 'jenkins', 'circleci'] as const;
 export type CiTemplateProvider = (typeof CI_TEMPLATE_PROVIDERS)[number];
 
-/** Where each CI system reads its pipeline, relative to the repository root. */
+/**
+ * Where each CI system reads its pipeline, relative to the repository root. GitHub reads every
+ * file of its workflows folder: a project in a folder gets its own (`sluice-ml.yml`), so each
+ * project of a monorepo can have one. The others read one file per repository.
+ */
 export const CI_TEMPLATE_PATHS: Readonly<Record<CiTemplateProvider, string>> = {
   github: '.github/workflows/sluice.yml',
   gitlab: '.gitlab-ci.yml',
@@ -33,6 +37,12 @@ export function renderCiTemplate(provider: CiTemplateProvider, facts: ProjectFac
   return RENDERERS[provider](facts);
 }
 
+/** Where the pipeline file of `provider` goes for the project in `folder` of its repository ('' at the root). */
+export function ciTemplatePath(provider: CiTemplateProvider, folder: string): string {
+  if (provider !== 'github' || folder === '') return CI_TEMPLATE_PATHS[provider];
+  return `.github/workflows/sluice-${folderSlug({ folder })}.yml`;
+}
+
 /** What {@link writeCiTemplate} wrote. */
 export interface WrittenTemplate {
   /** Relative to the repository root. */
@@ -43,8 +53,9 @@ export interface WrittenTemplate {
 }
 
 /**
- * Writes the pipeline file of `provider` into the repository at `root`, refusing to replace an
- * existing one unless `force` (SLUICE_CI_TEMPLATE_EXISTS).
+ * Writes the pipeline file of `provider` for the project at `root` into its repository (at the
+ * repository's root, which is `root` unless the project is `folder` of it), refusing to replace
+ * an existing one unless `force` (SLUICE_CI_TEMPLATE_EXISTS).
  */
 export function writeCiTemplate(options: {
   readonly root: string;
@@ -52,12 +63,16 @@ export function writeCiTemplate(options: {
   readonly sluice: SluicePackage;
   readonly force?: boolean | undefined;
   readonly branch?: string | undefined;
+  /** The project's folder in its repository, without a trailing slash ('' or absent at the root). */
+  readonly folder?: string | undefined;
 }): WrittenTemplate {
-  const path = CI_TEMPLATE_PATHS[options.provider];
-  const target = join(options.root, path);
+  const folder = options.folder ?? '';
+  const path = ciTemplatePath(options.provider, folder);
+  const repositoryRoot = folder === '' ? options.root : resolve(options.root, ...folder.split('/').map(() => '..'));
+  const target = join(repositoryRoot, path);
   const replaced = existsSync(target);
   if (replaced && options.force !== true) throw templateExists({ path, provider: options.provider });
-  const facts = readProjectFacts(options.root, options.sluice, options.branch);
+  const facts = readProjectFacts(options.root, options.sluice, options.branch, folder);
   // A folder on the way that is a file, or no permission: the core error names it (not an internal EACCES).
   assertWritableFilePath(target);
   writeFileAtomic(target, renderCiTemplate(options.provider, facts));

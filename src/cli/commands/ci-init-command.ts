@@ -3,7 +3,7 @@
  * pipeline file, which installs Sluice and runs `sluice ci`; the work is `writeCiTemplate` in src/ci/.
  */
 import { z } from 'zod';
-import { CI_TEMPLATE_PROVIDERS, projectInSubfolder, writeCiTemplate, type WrittenTemplate } from '../../ci/index.js';
+import { CI_TEMPLATE_PROVIDERS, writeCiTemplate, type WrittenTemplate } from '../../ci/index.js';
 import { currentBranch, readGitPrefix, remoteDefaultBranch } from '../../core/index.js';
 import { locateWorkspaceRoot } from '../../workspace/index.js';
 import { parseOptions } from '../options.js';
@@ -25,17 +25,18 @@ const NEXT_STEPS: Readonly<Record<(typeof CI_TEMPLATE_PROVIDERS)[number], string
 function describe(written: WrittenTemplate, provider: (typeof CI_TEMPLATE_PROVIDERS)[number]): string {
   const install = written.facts.sluiceInProject ? 'npm ci (the project pins Sluice)' : `${written.facts.sluice.name}@${written.facts.sluice.version} installed by the job`;
   const registry = written.facts.sluiceInProject ? '' : `The job installs ${written.facts.sluice.name}@${written.facts.sluice.version} from the npm registry; if your team installs Sluice another way (a git URL, a tarball), add it to package.json and the job runs npm ci instead.\n`;
-  return `${written.replaced ? 'Replaced' : 'Wrote'} ${written.path}: runs \`sluice ci\` with ${install}.\n${NEXT_STEPS[provider]}\n${registry}`;
+  const where = written.facts.folder === '' ? '' : ` in ${written.facts.folder}`;
+  return `${written.replaced ? 'Replaced' : 'Wrote'} ${written.path} at the repository root: runs \`sluice ci\`${where} with ${install}.\n${NEXT_STEPS[provider]}\n${registry}`;
 }
 
 /** Runs `sluice ci init` in the workspace around `cwd` (or `cwd` itself when there is none yet). */
 export async function ciInitCommand(rawOptions: unknown, version: string, output: CliOutput, cwd: string = process.cwd()): Promise<number> {
   const options = parseOptions(ciInitOptionsSchema, rawOptions, 'ci init');
   const root = locateWorkspaceRoot(cwd) ?? cwd;
-  // CI systems read their pipeline at the repository root, and the templates run there.
-  const prefix = (await readGitPrefix(root)).replace(/\/$/, '');
-  if (prefix !== '') throw projectInSubfolder({ prefix });
-  const written = writeCiTemplate({ root, provider: options.provider, force: options.force, sluice: { name: 'sluice', version }, branch: await defaultBranch(root) });
+  // CI systems read their pipeline at the repository root: a project in a folder of it (a
+  // monorepo's ml/) gets a pipeline there whose commands run in the folder.
+  const folder = (await readGitPrefix(root)).replace(/\/$/, '');
+  const written = writeCiTemplate({ root, folder, provider: options.provider, force: options.force, sluice: { name: 'sluice', version }, branch: await defaultBranch(root) });
   output.stdout.write(describe(written, options.provider));
   return 0;
 }

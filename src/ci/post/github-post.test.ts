@@ -79,6 +79,20 @@ test('a second run updates the same comment instead of adding another, and the s
   });
 });
 
+test('two projects of a monorepo (the root and ml/) keep a comment and a status each on the same pull request', async () => {
+  await withGithub(async (github) => {
+    await postCiReport(request(actionsEnv(github)));
+    await postCiReport(request(actionsEnv(github), { folder: 'ml', markdown: '## ❌ blocked', verdict: 'blocked', headline: '❌ blocked' }));
+    const again = await postCiReport(request(actionsEnv(github), { folder: 'ml', markdown: '## ✅ passed now' }));
+    assert.equal(again.comment?.action, 'updated');
+    assert.deepEqual(github.comments.get(7)!.map((comment) => comment.body), [
+      `${REPORT_WATERMARK}\n## ✅ passed\n\nall rules hold`,
+      '<!-- sluice-ci-report ml -->\n## ✅ passed now',
+    ]);
+    assert.deepEqual(github.statuses.map((status) => `${status.body.context} ${status.body.state}`), ['sluice/gate success', 'sluice/gate (ml) failure', 'sluice/gate (ml) success']);
+  });
+});
+
 test('the earlier report is found on a later page of the comments, by following the Link header', async () => {
   await withGithub(async (github) => {
     const others = Array.from({ length: 150 }, (_, index) => ({ id: index + 1, body: `review ${index}` }));

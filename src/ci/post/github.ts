@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { createApiClient, DEFAULT_RETRY, type ApiClient } from './api-client.js';
 import { apiUrlSchema, firstSet, parseEnvironment, readGithubEvent, shaSchema } from './environment.js';
-import { commentBody, COMMENT_LIMITS, isReportComment, STATUS_CONTEXT, statusDescription } from './report-body.js';
+import { commentBody, COMMENT_LIMITS, isReportComment, statusContext, statusDescription } from './report-body.js';
 import type { PostedComment, PostedStatus, PostOutcome, PostRequest } from './post-types.js';
 
 /** The variables a token may come from, in order of preference. */
@@ -34,16 +34,18 @@ interface GithubTarget {
   readonly client: ApiClient;
   readonly api: URL;
   readonly repository: string;
+  /** The project's folder in the repository ('' at its root): its own comment and status. */
+  readonly folder: string;
 }
 
 /** The first comment of the pull request that an earlier run wrote, following the pages. */
-async function findReportComment({ client, api, repository }: GithubTarget, pull: number): Promise<number | undefined> {
+async function findReportComment({ client, api, repository, folder }: GithubTarget, pull: number): Promise<number | undefined> {
   let url: URL | undefined = new URL(`repos/${repository}/issues/${pull}/comments?per_page=${PAGE_SIZE}`, api);
   while (url !== undefined) {
     const request = { method: 'GET', url, action: `list the comments of pull request #${pull}` } as const;
     const response = await client.send(request);
     if (response.status !== 200 || !Array.isArray(response.body)) throw client.failure(request, response, '`pull-requests: read`');
-    const found = ((Array.isArray(response.body) ? response.body : []) as { id?: unknown; body?: unknown }[]).find((comment) => isReportComment(comment.body) && typeof comment.id === 'number');
+    const found = ((Array.isArray(response.body) ? response.body : []) as { id?: unknown; body?: unknown }[]).find((comment) => isReportComment(comment.body, folder) && typeof comment.id === 'number');
     if (found) return found.id as number;
     url = nextLink(response.headers.get('link'));
   }
@@ -52,7 +54,7 @@ async function findReportComment({ client, api, repository }: GithubTarget, pull
 
 async function upsertComment(target: GithubTarget, pull: number, markdown: string): Promise<PostedComment> {
   const { client, api, repository } = target;
-  const body = { body: commentBody(markdown, COMMENT_LIMITS.github) };
+  const body = { body: commentBody(markdown, COMMENT_LIMITS.github, target.folder) };
   const existing = await findReportComment(target, pull);
   const request =
     existing === undefined
@@ -73,15 +75,16 @@ async function upsertComment(target: GithubTarget, pull: number, markdown: strin
 async function setStatus(target: GithubTarget, sha: string, verdict: PostRequest['verdict'], headline: string, targetUrl: string | undefined): Promise<PostedStatus> {
   const state = verdict === 'passed' ? 'success' : 'failure';
   const description = statusDescription(headline);
+  const context = statusContext(target.folder);
   const request = {
     method: 'POST',
     url: new URL(`repos/${target.repository}/statuses/${sha}`, target.api),
-    action: `set the commit status ${STATUS_CONTEXT} on ${sha.slice(0, 12)}`,
-    body: { state, context: STATUS_CONTEXT, description, ...(targetUrl ? { target_url: targetUrl } : {}) },
+    action: `set the commit status ${context} on ${sha.slice(0, 12)}`,
+    body: { state, context, description, ...(targetUrl ? { target_url: targetUrl } : {}) },
   } as const;
   const response = await target.client.send(request);
   if (response.status !== 201 && response.status !== 200) throw target.client.failure(request, response, '`statuses: write`');
-  return { state, context: STATUS_CONTEXT, sha, description };
+  return { state, context, sha, description };
 }
 
 /**
@@ -113,7 +116,7 @@ export async function postToGithub(request: PostRequest): Promise<PostOutcome> {
     fetch: request.fetch ?? fetch,
     retry: request.retry ?? DEFAULT_RETRY,
   });
-  const target = { client, api: env.GITHUB_API_URL, repository: env.GITHUB_REPOSITORY };
+  const target = { client, api: env.GITHUB_API_URL, repository: env.GITHUB_REPOSITORY, folder: request.folder ?? '' };
   const notes: string[] = [];
   let comment: PostedComment | undefined;
   if (pull === undefined) notes.push('The event is not a pull request: only the commit status was set.');

@@ -69,6 +69,17 @@ test('a second run updates the same note, and a blocked verdict sets the status 
   });
 });
 
+test('a project in ml/ of the repository keeps its own note and status beside the root project\'s', async () => {
+  await withGitlab(async (gitlab) => {
+    await postCiReport(request(ciEnv(gitlab)));
+    await postCiReport(request(ciEnv(gitlab), { folder: 'ml', markdown: '## ❌ blocked', verdict: 'blocked', headline: '❌ blocked' }));
+    const again = await postCiReport(request(ciEnv(gitlab), { folder: 'ml' }));
+    assert.equal(again.comment?.action, 'updated');
+    assert.deepEqual(gitlab.comments.get(3)!.map((note) => note.body), [`${REPORT_WATERMARK}\n## ✅ passed`, '<!-- sluice-ci-report ml -->\n## ✅ passed']);
+    assert.deepEqual(gitlab.statuses.map((status) => `${status.body.name} ${status.body.state}`), ['sluice/gate success', 'sluice/gate (ml) failed', 'sluice/gate (ml) success']);
+  });
+});
+
 test('the earlier note is found on a later page (X-Next-Page), and system notes are never taken for it', async () => {
   await withGitlab(async (gitlab) => {
     const notes = Array.from({ length: 120 }, (_, index) => ({ id: index + 1, body: `thread ${index}`, system: false }));

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { createApiClient, DEFAULT_RETRY, type ApiClient } from './api-client.js';
 import { apiUrlSchema, firstSet, parseEnvironment, shaSchema } from './environment.js';
-import { commentBody, COMMENT_LIMITS, isReportComment, STATUS_CONTEXT, statusDescription } from './report-body.js';
+import { commentBody, COMMENT_LIMITS, isReportComment, statusContext, statusDescription } from './report-body.js';
 import type { PostedComment, PostedStatus, PostOutcome, PostRequest } from './post-types.js';
 
 /** Access-token variables, in order of preference; CI_JOB_TOKEN is the fallback. */
@@ -33,15 +33,17 @@ const API_SCOPE = 'the `api` scope (a project access token with the Reporter rol
 interface GitlabTarget {
   readonly client: ApiClient;
   readonly project: URL;
+  /** The Sluice project's folder in the repository ('' at its root): its own note and status. */
+  readonly folder: string;
 }
 
-async function findReportNote({ client, project }: GitlabTarget, iid: number): Promise<number | undefined> {
+async function findReportNote({ client, project, folder }: GitlabTarget, iid: number): Promise<number | undefined> {
   for (let page: string | null = '1'; page; ) {
     const url = new URL(`merge_requests/${iid}/notes?per_page=${PAGE_SIZE}&page=${page}&sort=asc&order_by=created_at`, project);
     const request = { method: 'GET', url, action: `list the notes of merge request !${iid}` } as const;
     const response = await client.send(request);
     if (response.status !== 200 || !Array.isArray(response.body)) throw client.failure(request, response, API_SCOPE);
-    const found = ((Array.isArray(response.body) ? response.body : []) as { id?: unknown; body?: unknown; system?: unknown }[]).find((note) => note.system !== true && isReportComment(note.body) && typeof note.id === 'number');
+    const found = ((Array.isArray(response.body) ? response.body : []) as { id?: unknown; body?: unknown; system?: unknown }[]).find((note) => note.system !== true && isReportComment(note.body, folder) && typeof note.id === 'number');
     if (found) return found.id as number;
     page = response.headers.get('x-next-page');
   }
@@ -49,7 +51,7 @@ async function findReportNote({ client, project }: GitlabTarget, iid: number): P
 }
 
 async function upsertNote(target: GitlabTarget, iid: number, markdown: string): Promise<PostedComment> {
-  const body = { body: commentBody(markdown, COMMENT_LIMITS.gitlab) };
+  const body = { body: commentBody(markdown, COMMENT_LIMITS.gitlab, target.folder) };
   const existing = await findReportNote(target, iid);
   const request =
     existing === undefined
@@ -64,13 +66,14 @@ async function upsertNote(target: GitlabTarget, iid: number, markdown: string): 
 
 async function setStatus(target: GitlabTarget, env: z.output<typeof gitlabEnvSchema>, request: PostRequest): Promise<PostedStatus> {
   const description = statusDescription(request.headline);
+  const context = statusContext(target.folder);
   const send = {
     method: 'POST',
     url: new URL(`statuses/${env.CI_COMMIT_SHA}`, target.project),
-    action: `set the commit status ${STATUS_CONTEXT} on ${env.CI_COMMIT_SHA.slice(0, 12)}`,
+    action: `set the commit status ${context} on ${env.CI_COMMIT_SHA.slice(0, 12)}`,
     body: {
       state: request.verdict === 'passed' ? 'success' : 'failed',
-      name: STATUS_CONTEXT,
+      name: context,
       description,
       ...(env.CI_PIPELINE_URL ? { target_url: env.CI_PIPELINE_URL } : {}),
       ...(env.CI_PIPELINE_ID ? { pipeline_id: env.CI_PIPELINE_ID } : {}),
@@ -78,7 +81,7 @@ async function setStatus(target: GitlabTarget, env: z.output<typeof gitlabEnvSch
   } as const;
   const response = await target.client.send(send);
   if (response.status !== 200 && response.status !== 201) throw target.client.failure(send, response, API_SCOPE);
-  return { state: request.verdict === 'passed' ? 'success' : 'failure', context: STATUS_CONTEXT, sha: env.CI_COMMIT_SHA, description };
+  return { state: request.verdict === 'passed' ? 'success' : 'failure', context, sha: env.CI_COMMIT_SHA, description };
 }
 
 /**
@@ -99,7 +102,7 @@ export async function postToGitlab(request: PostRequest): Promise<PostOutcome> {
     fetch: request.fetch ?? fetch,
     retry: request.retry ?? DEFAULT_RETRY,
   });
-  const target = { client, project: new URL(`projects/${encodeURIComponent(env.CI_PROJECT_ID)}/`, env.CI_API_V4_URL) };
+  const target = { client, project: new URL(`projects/${encodeURIComponent(env.CI_PROJECT_ID)}/`, env.CI_API_V4_URL), folder: request.folder ?? '' };
   const notes: string[] = [];
   let comment: PostedComment | undefined;
   if (env.CI_MERGE_REQUEST_IID === undefined) notes.push('This is not a merge-request pipeline: no note was written.');

@@ -70,6 +70,8 @@ export async function postFromEnvironment(options: {
   readonly env?: NodeJS.ProcessEnv | undefined;
   readonly fetch?: typeof fetch | undefined;
   readonly retry?: PostRequest['retry'];
+  /** The project's folder in its repository ('' or absent at its root). */
+  readonly folder?: string | undefined;
 }): Promise<PostReport> {
   try {
     const outcome = await postCiReport({
@@ -80,6 +82,7 @@ export async function postFromEnvironment(options: {
       env: options.env ?? process.env,
       fetch: options.fetch,
       retry: options.retry,
+      folder: options.folder,
     });
     return { outcome, lines: describePostOutcome(outcome) };
   } catch (error) {

@@ -19,6 +19,8 @@ export interface PostRequest {
   readonly fetch?: typeof fetch | undefined;
   /** Retries of server errors; {@link DEFAULT_RETRY} by default. */
   readonly retry?: RetryPolicy | undefined;
+  /** The project's folder in its repository ('' or absent at its root): a monorepo's projects each get their own comment and status. */
+  readonly folder?: string | undefined;
 }
 
 /** The comment (GitHub) or note (GitLab) that holds the report. */
@@ -32,7 +34,7 @@ export interface PostedComment {
   readonly number: number;
 }
 
-/** The commit status `sluice/gate` that was set. */
+/** The commit status `sluice/gate` (`sluice/gate (FOLDER)` for a project in a folder) that was set. */
 export interface PostedStatus {
   readonly state: 'success' | 'failure';
   readonly context: string;

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ciExitCode, ciReportFiles, parseCiTrigger, postFromEnvironment, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
-import { assertWritableFilePath, assertWritableFolderPath, isAppError, writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, assertWritableFolderPath, isAppError, readGitPrefix, writeFileAtomic } from '../../core/index.js';
 import { listRemotes, openRemote } from '../../data-versioning/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
@@ -51,7 +51,9 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    let root: string | undefined;
     const result = await withServices(cli, async (services) => {
+      root = services.workspace.root;
       // The data remote doubles as the shared cache: stages computed elsewhere are pulled, not run.
       // --push names a remote to fill: without one it is refused (as by `sluice run --push`), not ignored.
       const remote = options.push || options.remote !== undefined || listRemotes(services.workspace).some((candidate) => candidate.isDefault) ? await openRemote(services.workspace, options.remote) : undefined;
@@ -82,7 +84,9 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
     printSummary(result, cli);
     if (options.post) {
       // A report that cannot be posted is a warning: the job keeps the gate's verdict (docs/ci-integration.md).
-      const posted = await postFromEnvironment({ provider: options.post, result, markdown: renderCiMarkdown(result) });
+      // A project in a folder of its repository (a monorepo's ml/) has its own comment and status.
+      const folder = root === undefined ? '' : (await readGitPrefix(root).catch(() => '')).replace(/\/$/, '');
+      const posted = await postFromEnvironment({ provider: options.post, result, markdown: renderCiMarkdown(result), folder });
       for (const line of posted.lines) cli.stderr.write(`${line}\n`);
     }
     return ciExitCode(result);

@@ -236,6 +236,12 @@ export async function readGitPrefix(cwd: string): Promise<string> {
   return result.ok ? result.stdout.trim() : '';
 }
 
+/** The top folder of the working tree around `cwd` (`git rev-parse --show-toplevel`), or undefined outside git. */
+export async function readGitTopLevel(cwd: string): Promise<string | undefined> {
+  const result = await git(cwd, ['rev-parse', '--show-toplevel']);
+  return result.ok ? result.stdout.trim() || undefined : undefined;
+}
+
 /** A commit that changed a file: its id, commit time (ms) and subject line. */
 export interface FileCommit {
   readonly commit: string;

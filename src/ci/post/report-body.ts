@@ -19,9 +19,15 @@ export function statusContext(folder = ''): string {
   return folder === '' ? STATUS_CONTEXT : `${STATUS_CONTEXT} (${folder})`;
 }
 
-/** The watermark of the project in `folder` ('' at the root): `<!-- sluice-ci-report -->`, or `<!-- sluice-ci-report ml -->`. */
+/**
+ * The watermark of the project in `folder` ('' at the root): `<!-- sluice-ci-report -->`, or
+ * `<!-- sluice-ci-report ml -->`. The folder is percent-encoded but for its slashes, hyphens
+ * included, so that no folder name can end the HTML comment or read as another's.
+ */
 export function reportWatermark(folder = ''): string {
-  return folder === '' ? REPORT_WATERMARK : REPORT_WATERMARK.replace(' -->', ` ${folder.replaceAll('--', '- -')} -->`);
+  if (folder === '') return REPORT_WATERMARK;
+  const name = encodeURIComponent(folder).replaceAll('%2F', '/').replaceAll('-', '%2D');
+  return REPORT_WATERMARK.replace(' -->', ` ${name} -->`);
 }
 
 /** GitHub refuses comment bodies over 65,536 characters; GitLab's notes take 1,000,000. */
@@ -30,7 +36,7 @@ export const COMMENT_LIMITS = { github: 65_536, gitlab: 1_000_000 } as const;
 /** GitHub cuts a status description at 140 characters. */
 export const STATUS_DESCRIPTION_LIMIT = 140;
 
-const TRUNCATION_NOTE = '\n\n… the report is longer than a comment may be; the full report is the job\'s `sluice-report` artifact.\n';
+const TRUNCATION_NOTE = '\n\n… the report is longer than a comment may be; the full report is the job\'s `sluice-report.md` artifact.\n';
 
 /** The comment's body: the project's watermark, then the report, cut at `limit` characters with a note saying where the rest is. */
 export function commentBody(markdown: string, limit: number, folder = ''): string {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -88,12 +88,15 @@ for (const [variant, facts] of Object.entries(VARIANTS)) {
     assert.deepEqual(config.workflows.nightly.triggers[0].schedule.filters.branches.only, [facts.branch]);
     const job = config.jobs['sluice-ci'];
     const steps = job.steps as Record<string, any>[];
-    // The job works in the project's folder, to which cache checksums, cached paths and artifacts are relative.
-    assert.equal(job.working_directory, facts.folder === '' ? undefined : `~/project/${facts.folder}`);
-    assert.deepEqual(steps[0], facts.folder === '' ? 'checkout' : { checkout: { path: '~/project' } });
-    assert.ok(steps.some((step) => step.save_cache?.paths?.[0] === '.sluice/cache'));
+    // The checkout goes to the job's own (empty) directory; run steps work in the project's folder,
+    // and the checksums, cached paths and artifact name it from the checkout's root.
+    assert.equal(job.working_directory, undefined);
+    assert.equal(steps[0], 'checkout');
+    for (const step of steps.filter((candidate) => candidate.run)) assert.equal(step.run.working_directory, facts.folder === '' ? undefined : facts.folder);
+    assert.equal(steps.find((step) => step.save_cache !== undefined && step.save_cache.paths[0] !== '~/.npm')!.save_cache.key, `sluice-v1-{{ checksum "${fromRoot(facts, 'sluice.lock')}" }}`);
+    assert.ok(steps.some((step) => step.save_cache?.paths?.[0] === fromRoot(facts, '.sluice/cache')));
     assert.ok(steps.some((step) => step.run?.command === (facts.sluiceInProject ? `npx ${CI_COMMAND}` : CI_COMMAND)));
-    assert.ok(steps.some((step) => step.store_artifacts?.path === 'sluice-report.md'));
+    assert.ok(steps.some((step) => step.store_artifacts?.path === fromRoot(facts, 'sluice-report.md')));
   });
 
   test(`the Jenkinsfile for ${variant} is a balanced declarative pipeline that runs sluice ci nightly and archives the report`, () => {
@@ -107,12 +110,13 @@ for (const [variant, facts] of Object.entries(VARIANTS)) {
     assert.equal(depth, 0);
     assert.match(code.trim(), /^pipeline \{[\s\S]*\}$/);
     for (const section of ['agent any', 'triggers {', "cron('')", 'stages {', 'post {', 'always {']) assert.ok(code.includes(section), section);
-    assert.match(text, facts.sluiceInProject ? /sh 'npx sluice ci --report sluice-report.md --post auto'/ : /sh 'npx --yes sluice@0\.1\.0 ci --report sluice-report.md --post auto'/);
+    const cd = facts.folder === '' ? '' : `cd ${facts.folder} && `;
+    assert.match(text, facts.sluiceInProject ? new RegExp(`sh '${cd}npx sluice ci --report sluice-report.md --post auto'`) : /sh 'npx --yes sluice@0\.1\.0 ci --report sluice-report.md --post auto'/);
     assert.match(text, new RegExp(`archiveArtifacts artifacts: '${fromRoot(facts, 'sluice-report.md')}'`));
-    // In a folder, every shell step runs in it.
+    // In a folder, every shell step changes to it (not dir(), whose FOLDER@tmp would sit in the checkout).
     const shellSteps = text.split('\n').filter((line) => line.trim().startsWith('sh '));
-    const inFolder = text.split('\n').filter((line, index, lines) => line.trim().startsWith('sh ') && lines.slice(0, index).reverse().find((before) => !before.trim().startsWith('sh '))?.trim() === `dir('${facts.folder}') {`);
-    assert.equal(inFolder.length, facts.folder === '' ? 0 : shellSteps.length);
+    assert.ok(shellSteps.every((line) => line.trim().startsWith(`sh '${cd}`)), shellSteps.join('\n'));
+    assert.doesNotMatch(code, /dir\(/);
   });
 }
 
@@ -136,6 +140,21 @@ test('a project whose package.json lists Sluice and has a lockfile installs with
     assert.doesNotMatch(run, /npm install --global/);
     rmSync(join(temp.path, 'package-lock.json'));
     assert.equal(readProjectFacts(temp.path, SLUICE).sluiceInProject, false, 'without a lockfile, Sluice is installed by the job');
+  } finally {
+    temp.remove();
+  }
+});
+
+test('a project folder whose name the pipeline files would have to quote (a space, a quote) is refused, and nothing is written', () => {
+  const temp = makeTempDir('sluice-ci-folder-');
+  try {
+    for (const folder of ['my models', "o'brien", 'ml/[draft]']) {
+      assert.throws(
+        () => writeCiTemplate({ root: join(temp.path, folder), repositoryRoot: temp.path, folder, provider: 'github', sluice: SLUICE }),
+        (error: Error & { code?: string }) => error.code === 'SLUICE_CI_TEMPLATE_FOLDER_NAME' && error.message.includes(folder),
+      );
+    }
+    assert.equal(existsSync(join(temp.path, '.github')), false);
   } finally {
     temp.remove();
   }

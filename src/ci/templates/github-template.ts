@@ -38,7 +38,7 @@ export function githubWorkflow(facts: ProjectFacts): string {
   const { npmCache, python, nodeCache, workingDirectory } = fragments(facts);
   return `# The CI/CD flow of this repository: \`sluice ci\` checks the data, runs the tests and the
 # pipeline, gates the candidate model against production and registers it, then writes
-# ${REPORT_FILE} and posts it on the pull request with the commit status sluice/gate.
+# ${REPORT_FILE} and posts it on the pull request with the commit status sluice/gate${facts.folder === '' ? '' : ` (${facts.folder})`}.
 # Written by \`sluice ci init --provider github\` (Sluice ${facts.sluice.version}); edit freely.
 name: ${facts.folder === '' ? 'sluice' : `sluice ${facts.folder}`}
 

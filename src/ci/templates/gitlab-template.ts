@@ -27,7 +27,7 @@ export function gitlabPipeline(facts: ProjectFacts): string {
   const enter = facts.folder === '' ? [] : [`cd ${facts.folder}`];
   return `# The CI/CD flow of this repository: \`sluice ci\` checks the data, runs the tests and the
 # pipeline, gates the candidate model against production and registers it, then writes
-# ${REPORT_FILE} and posts it on the merge request with the commit status sluice/gate.
+# ${REPORT_FILE} and posts it on the merge request with the commit status sluice/gate${facts.folder === '' ? '' : ` (${facts.folder})`}.
 # Posting needs a token with the \`api\` scope in the masked CI/CD variable SLUICE_GITLAB_TOKEN
 # (CI_JOB_TOKEN cannot write notes or statuses). A nightly run is a pipeline schedule
 # (Build > Pipeline schedules, e.g. "0 3 * * *").

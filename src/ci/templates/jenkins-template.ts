@@ -16,11 +16,13 @@ function jenkinsCommands(facts: ProjectFacts): { install: string[]; run: string 
   return { install, run: `${sluice} ci --report ${REPORT_FILE} --post auto` };
 }
 
-/** Shell steps, in the project's folder (`dir`) when it is one of its repository. */
+/**
+ * Shell steps, each changing to the project's folder first when it is one of its repository. Not
+ * `dir()`: Jenkins keeps an `sh` step's control files in a `FOLDER@tmp` beside its directory,
+ * which inside the checkout would make every run read "with uncommitted changes".
+ */
 function shSteps(facts: ProjectFacts, commands: readonly string[]): string {
-  const steps = commands.map((command) => `sh ${groovyString(command)}`);
-  if (facts.folder === '') return steps.map((step) => `        ${step}`).join('\n');
-  return [`        dir(${groovyString(facts.folder)}) {`, ...steps.map((step) => `          ${step}`), '        }'].join('\n');
+  return commands.map((command) => `        sh ${groovyString(facts.folder === '' ? command : `cd ${facts.folder} && ${command}`)}`).join('\n');
 }
 
 /** The pipeline: on every change the SCM trigger sees (data pointers included) and nightly. */

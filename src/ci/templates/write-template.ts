@@ -1,9 +1,9 @@
 /** `sluice ci init`: the CI pipeline file for one CI system, written into the repository once. */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { assertWritableFilePath, writeFileAtomic } from '../../core/index.js';
 import { circleciConfig } from './circleci-template.js';
-import { templateExists } from './errors.js';
+import { folderNameUnsupported, templateExists } from './errors.js';
 import { githubWorkflow } from './github-template.js';
 import { gitlabPipeline } from './gitlab-template.js';
 import { jenkinsfile } from './jenkins-template.js';
@@ -52,6 +52,9 @@ export interface WrittenTemplate {
   readonly facts: ProjectFacts;
 }
 
+/** Folder names the templates carry as they are: no quoting for YAML, Groovy, the shell or glob patterns. */
+const PLAIN_FOLDER = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
 /**
  * Writes the pipeline file of `provider` for the project at `root` into its repository (at the
  * repository's root, which is `root` unless the project is `folder` of it), refusing to replace
@@ -65,11 +68,13 @@ export function writeCiTemplate(options: {
   readonly branch?: string | undefined;
   /** The project's folder in its repository, without a trailing slash ('' or absent at the root). */
   readonly folder?: string | undefined;
+  /** The repository's top folder (`git rev-parse --show-toplevel`); `root` when absent. */
+  readonly repositoryRoot?: string | undefined;
 }): WrittenTemplate {
   const folder = options.folder ?? '';
+  if (folder !== '' && !PLAIN_FOLDER.test(folder)) throw folderNameUnsupported({ folder });
   const path = ciTemplatePath(options.provider, folder);
-  const repositoryRoot = folder === '' ? options.root : resolve(options.root, ...folder.split('/').map(() => '..'));
-  const target = join(repositoryRoot, path);
+  const target = join(options.repositoryRoot ?? options.root, path);
   const replaced = existsSync(target);
   if (replaced && options.force !== true) throw templateExists({ path, provider: options.provider });
   const facts = readProjectFacts(options.root, options.sluice, options.branch, folder);

@@ -37,7 +37,7 @@ import { PipelineTracking, type PipelineRunRecord } from './record-tracking.js';
 import { registryDeps, registrySourceOf } from './registry-deps.js';
 import { SharedCache, type SharedCacheOptions } from './shared-cache.js';
 import { processStage, type RunReporter } from './stage-processor.js';
-import { PreparationLane } from './preparation-lane.js';
+import { StartTurns } from './start-turns.js';
 import type { StageDelegate } from './stage-delegate.js';
 import { selectForStageRun } from './stage-run.js';
 import { readParamValues, stagePaths } from './stage-state.js';
@@ -153,7 +153,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
 
     const outcomes = new Map<string, StageOutcome>();
     const activeStore = store;
-    const lane = options.delegate ? new PreparationLane() : undefined;
+    const turns = options.delegate ? new StartTurns() : undefined;
     await scheduleStages(
       selected,
       (stage) =>
@@ -173,7 +173,7 @@ export async function runPipeline(workspace: Workspace, options: RunPipelineOpti
           pipelineRunId: runId,
           toolDir: options.toolDir,
           delegate: options.delegate,
-          lane,
+          turns,
           force: options.force ?? false,
           dryRun,
           signal: options.signal,

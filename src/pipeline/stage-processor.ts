@@ -17,7 +17,7 @@ import type { StageOutcome, StageStatus } from './outcome.js';
 import type { ParamsReader } from './params.js';
 import { computeRunCacheKey, findRunCacheEntry, saveRunCacheEntry, type RunCacheStore } from './run-cache.js';
 import type { SharedCache } from './shared-cache.js';
-import type { PreparationLane } from './preparation-lane.js';
+import type { StartTurns } from './start-turns.js';
 import type { StageDelegate } from './stage-delegate.js';
 import type { ExternalDeps } from './registry-deps.js';
 import { diffStage, lockEntryFor, onlyOutputsChanged, snapshotStage, toLockedPath, type StageChange, type StageSnapshot } from './stage-state.js';
@@ -42,8 +42,8 @@ export interface StageProcessorContext {
   readonly runCache?: RunCacheStore | undefined;
   /** Runs stages' commands elsewhere (the queue executor) instead of in this process. */
   readonly delegate?: StageDelegate | undefined;
-  /** With a delegate: stages start a turn of the event loop apart (see {@link PreparationLane}). */
-  readonly lane?: PreparationLane | undefined;
+  /** With a delegate: stages start a turn of the event loop apart (see {@link StartTurns}). */
+  readonly turns?: StartTurns | undefined;
   /** Extra environment for the commands (a queue worker names itself in SLUICE_WORKER). */
   readonly env?: Readonly<Record<string, string>> | undefined;
   /** The lock as it stands; updated in memory and on disk after each stage. */
@@ -72,7 +72,7 @@ export interface StageProcessorContext {
 }
 
 export async function processStage(stage: Stage, context: StageProcessorContext): Promise<StageOutcome> {
-  await context.lane?.turn();
+  await context.turns?.turn();
   const startedAt = Date.now();
   const finish = (status: StageStatus, extra: Partial<StageOutcome> = {}): StageOutcome => ({
     stage: stage.name,

@@ -12,7 +12,7 @@
  * or the network (hashing a large dep, `--pull`) does not hold up the ones after it, and what each
  * stage does, and its result, are unchanged.
  */
-export class PreparationLane {
+export class StartTurns {
   private tail: Promise<void> = Promise.resolve();
 
   /** Resolves one turn of the event loop after the previous caller's turn. */

@@ -22,9 +22,10 @@ before(() => {
 after(() => bench.close());
 
 /** Starts a worker in an existing clone; resolves once it says it takes stages. */
-async function restartWorker(clone: string, name: string): Promise<ReturnType<typeof startSluice>> {
-  const worker = startSluice(clone, ['worker', '--queue', bench.url, '--name', name]);
+async function restartWorker(clone: string, name: string): Promise<ReturnType<typeof startSluice> & { log: () => string }> {
+  const worker = startSluice(clone, ['worker', '--queue', bench.url, '--name', name]) as ReturnType<typeof startSluice> & { log: () => string };
   let log = '';
+  worker.log = () => log;
   worker.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   worker.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   try {
@@ -50,7 +51,7 @@ test('a worker started on a clean branch detaches its clone at that commit, and 
 
   await stopProcess(worker, 10_000);
   const again = await restartWorker(clone, 'w1');
-  assert.equal((await stopProcess(again, 10_000)).code, 0);
+  assert.deepEqual(await stopProcess(again, 10_000), { code: 0, signal: null }, again.log());
 });
 
 test('a worker whose detached clone has a changed tracked file runs its jobs on the files of the job\'s commit', async () => {

@@ -48,11 +48,9 @@ export async function workerCommand(rawOptions: unknown, version: string, output
     remote: remote?.storage,
     log,
   });
-  log(
-    `worker ${name} (Sluice ${version}, labels ${options.labels.join(',') || 'none'}, concurrency ${options.concurrency}) ` +
-      `takes stages from ${location.url} in ${workspace.root}${remote ? `, shared cache ${remote.storage.url}` : ''}; SIGTERM or Ctrl-C stops it after the running stages`,
-  );
-  await new Promise<void>((resolve) => {
+  // Listening before saying it is ready: a supervisor (or a test) that stops the worker as soon as
+  // it reads the line below must find it listening, not kill it by the signal's default action.
+  const stopped = new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       signals += 1;
@@ -63,6 +61,11 @@ export async function workerCommand(rawOptions: unknown, version: string, output
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  log(
+    `worker ${name} (Sluice ${version}, labels ${options.labels.join(',') || 'none'}, concurrency ${options.concurrency}) ` +
+      `takes stages from ${location.url} in ${workspace.root}${remote ? `, shared cache ${remote.storage.url}` : ''}; SIGTERM or Ctrl-C stops it after the running stages`,
+  );
+  await stopped;
   log('stopped');
   return 0;
 }

@@ -144,11 +144,14 @@ async function serve(models: readonly ModelSpec[], resolver: ModelResolver, opti
   };
   if (options.workers > 1) return serveInCluster(settings, options.workers, (message) => cli.stderr.write(message), finish);
   const server = await runServer(settings);
-  cli.stderr.write(`Serving ${server.models.names().join(', ')} at ${server.url} (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics)${server.grpcAddress ? `, v2 gRPC at grpc://${server.grpcAddress}` : ''}; Ctrl-C or SIGTERM stops it after the requests in flight.\n`);
-  await new Promise<void>((done) => {
+  // Listening before the ready line: a supervisor stopping the server as soon as it reads it must
+  // find it listening, not kill it by the signal's default action.
+  const stopped = new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+  cli.stderr.write(`Serving ${server.models.names().join(', ')} at ${server.url} (v2: /v2/models/NAME/infer, MLflow: /invocations, /predict, /metrics)${server.grpcAddress ? `, v2 gRPC at grpc://${server.grpcAddress}` : ''}; Ctrl-C or SIGTERM stops it after the requests in flight.\n`);
+  await stopped;
   await server.close();
   return 0;
 }

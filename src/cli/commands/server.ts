@@ -41,14 +41,17 @@ export async function serverCommand(rawOptions: unknown, version: string, output
     });
     // A wildcard address is where the server listens, not one to connect to.
     const reachable = url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
-    output.stderr.write(`Sluice server at ${url} (MLflow clients: MLFLOW_TRACKING_URI=${reachable}; Sluice clients: SLUICE_SERVER_URL=${reachable}); Ctrl-C stops it.\n`);
-    output.stderr.write(`Web UI: ${reachable}/\n`);
-    await onListening?.(`${reachable}/`);
-    await new Promise<void>((resolve) => {
+    // Listening before the ready lines (and the browser opened after them): a SIGTERM that comes as
+    // soon as they are read closes the server, its store and its artifacts, instead of killing it.
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    output.stderr.write(`Sluice server at ${url} (MLflow clients: MLFLOW_TRACKING_URI=${reachable}; Sluice clients: SLUICE_SERVER_URL=${reachable}); Ctrl-C stops it.\n`);
+    output.stderr.write(`Web UI: ${reachable}/\n`);
+    await onListening?.(`${reachable}/`);
+    await stopped;
     await app.close();
     return 0;
   } finally {

@@ -236,6 +236,11 @@ export async function readGitPrefix(cwd: string): Promise<string> {
   return result.ok ? result.stdout.trim() : '';
 }
 
+/** The folder of `cwd` in its repository without the trailing slash (`ml`), '' at its top or outside git. */
+export async function readGitFolder(cwd: string): Promise<string> {
+  return (await readGitPrefix(cwd)).replace(/\/$/, '');
+}
+
 /** The top folder of the working tree around `cwd` (`git rev-parse --show-toplevel`), or undefined outside git. */
 export async function readGitTopLevel(cwd: string): Promise<string | undefined> {
   const result = await git(cwd, ['rev-parse', '--show-toplevel']);

@@ -33,6 +33,6 @@ export { seededRandom } from './random.js';
 export { formatNumber, formatSigned } from './format-number.js';
 export { createStreamHasher, HASH_ALGORITHM, hashBytes, hashFile, hashFileSync, type StreamHasher } from './hash.js';
 export { checkoutBranchAt, commitOf, currentBranch, detachHead, remoteDefaultBranch, excludeLocally, fetchUpstream, filesChangedBetween, isAncestor, trackedChanges, upstreamOf } from './git-branch.js';
-export { fileCommits, listFilesAtRevision, listWorkingFiles, readBytesAtRevision, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitPrefix, readGitRemoteUrl, readGitTopLevel, readGitState, resolveRevision, type FileCommit, type GitState, type GitStateOptions } from './git.js';
+export { fileCommits, listFilesAtRevision, listWorkingFiles, readBytesAtRevision, readFileAtRevision, readHistoryBlobs, untrackInGit, readGitFolder, readGitPrefix, readGitRemoteUrl, readGitTopLevel, readGitState, resolveRevision, type FileCommit, type GitState, type GitStateOptions } from './git.js';
 export { ResidentWorkers, residentSource, serveResidentRequests } from './resident-workers.js';
 export { bytesFromValues, TensorBytesError, valuesFromBytes } from './tensor-bytes.js';

@@ -119,7 +119,7 @@ export class StageWorker {
   /** Connects (SLUICE_QUEUE_UNREACHABLE when Redis does not answer), announces itself and starts taking jobs. */
   static async start(options: StageWorkerOptions): Promise<StageWorker> {
     const workspace = openWorkspace(options.root);
-    const clean = await inspectClone(options.root);
+    const clone = await inspectClone(options.root);
     const redis = await connectQueue(options.location);
     const presence = new Presence(redis, options.location.prefix);
     const existing = await presence.getWorker(options.name);
@@ -132,7 +132,7 @@ export class StageWorker {
     }
     const worker = new StageWorker(options, redis, presence, workspace);
     // Only now that the worker will run: a worker that cannot start leaves the clone as it was.
-    const at = clean ? await adoptableCommit(options.root) : undefined;
+    const at = clone.clean ? await adoptableCommit(options.root, clone.branch) : undefined;
     if (at !== undefined) worker.slots.adopt(at);
     await worker.beat();
     worker.heartbeat = setInterval(() => void worker.beat().catch((error: unknown) => options.log(`heartbeat failed: ${String(error)}`)), HEARTBEAT_MS);
@@ -342,21 +342,21 @@ export class StageWorker {
 }
 
 /**
- * Whether the clone has no change to tracked files. A checkout on a branch with such changes is
+ * Whether the clone has no change to tracked files, and its branch. A checkout on a branch with such changes is
  * someone's work in progress, which the first job's forced checkout would discard: refused. A
  * worker's own clone is left on a detached HEAD by its jobs, with whatever they wrote (metrics kept
  * in git): restarting there is fine, and its first job checks its commit out again.
  */
-async function inspectClone(root: string): Promise<boolean> {
+async function inspectClone(root: string): Promise<{ readonly clean: boolean; readonly branch?: string | undefined }> {
   let changed: string[];
   let branch: string | undefined;
   try {
     [branch, changed] = await Promise.all([currentBranch(root), trackedChanges(root)]);
   } catch {
-    return false; // Not a git clone: the first job says so when it checks out its commit.
+    return { clean: false }; // Not a git clone: the first job says so when it checks out its commit.
   }
-  if (changed.length === 0) return true;
-  if (branch === undefined) return false;
+  if (changed.length === 0) return { clean: true, branch };
+  if (branch === undefined) return { clean: false };
   const shown = changed.slice(0, 5).join(', ');
   throw workerCloneChanged({ root, paths: changed.length > 5 ? `${shown} and ${changed.length - 5} more` : shown });
 }
@@ -366,8 +366,7 @@ async function inspectClone(root: string): Promise<boolean> {
  * where it is), as its first job would have left it: slot 0 is at that commit, so a first job there
  * needs no checkout. Undefined when git cannot say (no commit yet): the first job checks out.
  */
-async function adoptableCommit(root: string): Promise<string | undefined> {
-  const branch = await currentBranch(root).catch(() => undefined);
+async function adoptableCommit(root: string, branch: string | undefined): Promise<string | undefined> {
   return (branch === undefined ? resolveRevision(root, 'HEAD') : detachHead(root)).catch(() => undefined);
 }
 

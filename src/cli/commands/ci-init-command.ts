@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CI_TEMPLATE_PROVIDERS, writeCiTemplate, type WrittenTemplate } from '../../ci/index.js';
-import { currentBranch, readGitPrefix, readGitTopLevel, remoteDefaultBranch } from '../../core/index.js';
+import { currentBranch, readGitFolder, readGitTopLevel, remoteDefaultBranch } from '../../core/index.js';
 import { locateWorkspaceRoot } from '../../workspace/index.js';
 import { parseOptions } from '../options.js';
 import type { CliOutput } from '../output.js';
@@ -35,7 +35,7 @@ export async function ciInitCommand(rawOptions: unknown, version: string, output
   const root = locateWorkspaceRoot(cwd) ?? cwd;
   // CI systems read their pipeline at the repository root: a project in a folder of it (a
   // monorepo's ml/) gets a pipeline there whose commands run in the folder.
-  const folder = (await readGitPrefix(root)).replace(/\/$/, '');
+  const folder = await readGitFolder(root);
   const repositoryRoot = folder === '' ? root : await readGitTopLevel(root);
   const written = writeCiTemplate({ root, folder, repositoryRoot, provider: options.provider, force: options.force, sluice: { name: 'sluice', version }, branch: await defaultBranch(root) });
   output.stdout.write(describe(written, options.provider));

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ciExitCode, ciReportFiles, parseCiTrigger, postFromEnvironment, renderCiMarkdown, runCi, type CiResult, type CiStepStatus } from '../../ci/index.js';
-import { assertWritableFilePath, assertWritableFolderPath, isAppError, readGitPrefix, writeFileAtomic } from '../../core/index.js';
+import { assertWritableFilePath, assertWritableFolderPath, isAppError, readGitFolder, writeFileAtomic } from '../../core/index.js';
 import { listRemotes, openRemote } from '../../data-versioning/index.js';
 import { STATUS_LABELS, type RunReporter } from '../../pipeline/index.js';
 import { formatDuration } from '../format/table.js';
@@ -85,7 +85,7 @@ export async function ciCommand(rawOptions: unknown, cli: CliContext): Promise<n
     if (options.post) {
       // A report that cannot be posted is a warning: the job keeps the gate's verdict (docs/ci-integration.md).
       // A project in a folder of its repository (a monorepo's ml/) has its own comment and status.
-      const folder = root === undefined ? '' : (await readGitPrefix(root).catch(() => '')).replace(/\/$/, '');
+      const folder = root === undefined ? '' : await readGitFolder(root);
       const posted = await postFromEnvironment({ provider: options.post, result, markdown: renderCiMarkdown(result), folder });
       for (const line of posted.lines) cli.stderr.write(`${line}\n`);
     }
